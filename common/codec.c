@@ -1,0 +1,211 @@
+#include "codec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "amount.h"
+#include "plan.h"
+#include "util.h"
+
+static int check_str(const char *what, const char *s, size_t max, char *err,
+                     size_t errlen)
+{
+    size_t n = strlen(s);
+
+    if (n > max) {
+        snprintf(err, errlen, "%s longer than %zu bytes", what, max);
+        return -EINVAL;
+    }
+    if (!lu_utf8_valid(s, n)) {
+        snprintf(err, errlen, "%s is not valid UTF-8", what);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int lu_entry_id_parse(const char *id, char *node, uint64_t *seq)
+{
+    const char *slash = strrchr(id, '/');
+    size_t n;
+
+    if (slash == NULL)
+        return -EINVAL;
+    n = (size_t)(slash - id);
+    if (n == 0 || n > LU_MAX_NAME)
+        return -EINVAL;
+    memcpy(node, id, n);
+    node[n] = '\0';
+    if (!lu_code_valid(node) || lu_parse_u64(slash + 1, seq) < 0 ||
+        *seq == 0)
+        return -EINVAL;
+    return 0;
+}
+
+int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
+{
+    char node[LU_MAX_NAME + 1];
+    uint64_t seq;
+    int r;
+
+    r = check_str("note", e->note, LU_MAX_NOTE, err, errlen);
+    if (r == 0)
+        r = check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err,
+                      errlen);
+    if (r < 0)
+        return r;
+    if (!lu_period_valid(e->period)) {
+        snprintf(err, errlen, "period %u is not a month YYYYMM", e->period);
+        return -EINVAL;
+    }
+    if (e->amount < 0 || e->amount > LU_AMOUNT_MAX) {
+        snprintf(err, errlen, "amount %lld out of range 0..%lld",
+                 (long long)e->amount, (long long)LU_AMOUNT_MAX);
+        return -ERANGE;
+    }
+    if (e->corrects[0] != '\0' &&
+        lu_entry_id_parse(e->corrects, node, &seq) < 0) {
+        snprintf(err, errlen, "corrects \"%.80s\" is not an entry id "
+                 "node/seq", e->corrects);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan,
+                   char *err, size_t errlen)
+{
+    char a[8], b[8], c[8];
+    int r;
+
+    r = lu_entry_check_fields(e, err, errlen);
+    if (r < 0)
+        return r;
+    if (lu_plan_unit(plan, e->unit) == NULL) {
+        snprintf(err, errlen, "unknown unit \"%.64s\"", e->unit);
+        return -ENOENT;
+    }
+    if (lu_plan_indicator(plan, e->indicator) == NULL) {
+        snprintf(err, errlen, "unknown indicator \"%.64s\"", e->indicator);
+        return -ENOENT;
+    }
+    if (e->period < plan->start || e->period > plan->end) {
+        snprintf(err, errlen, "period %s is outside the plan (%s to %s)",
+                 lu_period_format(e->period, a, sizeof(a)),
+                 lu_period_format(plan->start, b, sizeof(b)),
+                 lu_period_format(plan->end, c, sizeof(c)));
+        return -ERANGE;
+    }
+    return 0;
+}
+
+static int check_batch(const Luyu__Batch *b, char *err, size_t errlen)
+{
+    if (b->n_entries == 0 || b->n_entries > LU_MAX_BATCH) {
+        snprintf(err, errlen, "batch of %zu entries (1..%d allowed)",
+                 b->n_entries, LU_MAX_BATCH);
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < b->n_entries; i++) {
+        const Luyu__Entry *e = b->entries[i];
+
+        if (e->seq == 0 || (i > 0 && e->seq != b->entries[i - 1]->seq + 1)) {
+            snprintf(err, errlen, "batch seqs not consecutive at entry %zu",
+                     i);
+            return -EINVAL;
+        }
+        if (check_str("unit", e->unit, LU_MAX_NAME, err, errlen) < 0 ||
+            check_str("indicator", e->indicator, LU_MAX_NAME, err,
+                      errlen) < 0 ||
+            check_str("corrects", e->corrects, 2 * LU_MAX_NAME, err,
+                      errlen) < 0)
+            return -EINVAL;
+    }
+    return 0;
+}
+
+static int check_rejects(Luyu__Reject **rj, size_t n, char *err,
+                         size_t errlen)
+{
+    if (n > LU_MAX_REJECTS) {
+        snprintf(err, errlen, "%zu rejects in one frame", n);
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (rj[i]->seq == 0 ||
+            check_str("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) <
+                0)
+            return -EINVAL;
+    }
+    return 0;
+}
+
+static int check_frame(const Luyu__Frame *f, char *err, size_t errlen)
+{
+    switch (f->body_case) {
+    case LUYU__FRAME__BODY_HELLO:
+        if (!lu_code_valid(f->hello->node_id)) {
+            snprintf(err, errlen, "hello: node id \"%.64s\" is not a code",
+                     f->hello->node_id);
+            return -EINVAL;
+        }
+        return 0;
+    case LUYU__FRAME__BODY_WELCOME:
+        return check_rejects(f->welcome->rejects, f->welcome->n_rejects, err,
+                             errlen);
+    case LUYU__FRAME__BODY_BATCH:
+        return check_batch(f->batch, err, errlen);
+    case LUYU__FRAME__BODY_ACK:
+        return check_rejects(f->ack->rejects, f->ack->n_rejects, err, errlen);
+    case LUYU__FRAME__BODY_PING:
+    case LUYU__FRAME__BODY_PONG:
+        return 0;
+    case LUYU__FRAME__BODY_ERROR:
+        return check_str("error message", f->error->message, LU_MAX_REASON,
+                         err, errlen);
+    default:
+        snprintf(err, errlen, "frame has no body");
+        return -EINVAL;
+    }
+}
+
+Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
+                             size_t errlen)
+{
+    Luyu__Frame *f;
+
+    if (len > LU_MAX_FRAME) {
+        snprintf(err, errlen, "frame of %zu bytes (max %d)", len,
+                 LU_MAX_FRAME);
+        return NULL;
+    }
+    f = luyu__frame__unpack(NULL, len, data);
+    if (f == NULL) {
+        snprintf(err, errlen, "undecodable frame of %zu bytes", len);
+        return NULL;
+    }
+    if (check_frame(f, err, errlen) < 0) {
+        luyu__frame__free_unpacked(f, NULL);
+        return NULL;
+    }
+    return f;
+}
+
+int lu_codec_send(void *zsock, const void *routing_id, size_t id_len,
+                  const Luyu__Frame *f)
+{
+    zmq_msg_t msg;
+    size_t len = luyu__frame__get_packed_size(f);
+    int r = 0;
+
+    if (routing_id != NULL &&
+        zmq_send(zsock, routing_id, id_len, ZMQ_DONTWAIT | ZMQ_SNDMORE) < 0)
+        return -zmq_errno();
+    zmq_msg_init_size(&msg, len);
+    luyu__frame__pack(f, zmq_msg_data(&msg));
+    if (zmq_msg_send(&msg, zsock, ZMQ_DONTWAIT) < 0)
+        r = -zmq_errno();
+    zmq_msg_close(&msg);
+    return r;
+}

@@ -1,0 +1,50 @@
+/* Encoding and checking of wire frames (proto/luyu.proto). Decoding never
+ * trusts its input: lu_codec_decode() rejects anything a well-behaved peer
+ * would not send (unset oneof, oversized batches, non-consecutive seqs, bad
+ * UTF-8, overlong strings) before any other module sees it. Checking an
+ * entry against the plan is separate (lu_entry_check), because the node and
+ * the hub both do it. */
+#ifndef LU_CODEC_H
+#define LU_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luyu.pb-c.h"
+
+struct lu_plan;
+
+#define LU_PROTOCOL_VERSION 1
+#define LU_MAX_FRAME (1024 * 1024)  /* ZMQ_MAXMSGSIZE on every socket */
+#define LU_MAX_BATCH 1000           /* entries in one Batch */
+#define LU_MAX_REJECTS 1000         /* rejects in one Ack or Welcome */
+#define LU_MAX_NOTE 512             /* bytes of UTF-8 in a note */
+#define LU_MAX_NAME 64              /* bytes in codes and user names */
+#define LU_MAX_REASON 256           /* bytes in a reject reason */
+
+/* Decodes and structurally checks one frame. Returns NULL with a reason in
+ * err. The caller frees the result with luyu__frame__free_unpacked(f, NULL). */
+Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
+                             size_t errlen);
+
+/* Packs f and sends it as one message on a ZeroMQ socket with ZMQ_DONTWAIT
+ * (and ZMQ_SNDMORE-less). Returns 0 or a negative errno (-EAGAIN when the
+ * pipe is full, -EHOSTUNREACH for a vanished ROUTER peer). When routing_id
+ * is not NULL it is sent first as the ROUTER's address frame. */
+int lu_codec_send(void *zsock, const void *routing_id, size_t id_len,
+                  const Luyu__Frame *f);
+
+/* Checks an entry's fields that do not depend on the plan: note length and
+ * UTF-8, recorded_by, corrects id syntax, amount range, period syntax. */
+int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen);
+
+/* Checks an entry against the plan: known unit and indicator, period within
+ * the plan, amount range. Also runs lu_entry_check_fields(). Writes a reason
+ * such as `unknown indicator "agri_sale"` into err. */
+int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan,
+                   char *err, size_t errlen);
+
+/* Splits an entry id "node/seq". node must hold LU_MAX_NAME + 1 bytes. */
+int lu_entry_id_parse(const char *id, char *node, uint64_t *seq);
+
+#endif

@@ -1,0 +1,261 @@
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int lu_store_errno(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return 0;
+    case SQLITE_FULL:
+        return -ENOSPC;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return -EBUSY;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return -EBADMSG;
+    case SQLITE_CONSTRAINT:
+        return -EEXIST;
+    case SQLITE_CANTOPEN:
+        return -ENOENT;
+    case SQLITE_READONLY:
+        return -EROFS;
+    case SQLITE_NOMEM:
+        return -ENOMEM;
+    default:
+        return -EIO;
+    }
+}
+
+int lu_store_exec(sqlite3 *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+
+    if (rc != SQLITE_OK) {
+        lu_err("sqlite: %s (in \"%.60s\")", msg ? msg : sqlite3_errstr(rc),
+               sql);
+        sqlite3_free(msg);
+        return lu_store_errno(rc);
+    }
+    return 0;
+}
+
+int lu_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out)
+{
+    int rc = sqlite3_prepare_v2(db, sql, -1, out, NULL);
+
+    if (rc != SQLITE_OK) {
+        lu_err("sqlite: cannot prepare \"%.60s\": %s", sql,
+               sqlite3_errmsg(db));
+        return lu_store_errno(rc);
+    }
+    return 0;
+}
+
+int lu_store_meta_get(sqlite3 *db, const char *key, char *buf, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    r = lu_store_prepare(db, "SELECT value FROM meta WHERE key = ?", &st);
+    if (r < 0)
+        goto out;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(st, 0);
+
+        snprintf(buf, len, "%s", v ? v : "");
+        r = 0;
+    } else {
+        r = r == SQLITE_DONE ? -ENOENT : lu_store_errno(r);
+    }
+out:
+    sqlite3_finalize(st);
+    return r;
+}
+
+int lu_store_meta_set(sqlite3 *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    r = lu_store_prepare(
+        db, "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", &st);
+    if (r < 0)
+        goto out;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    r = sqlite3_step(st) == SQLITE_DONE ? 0 : lu_store_errno(sqlite3_errcode(db));
+out:
+    sqlite3_finalize(st);
+    return r;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
+/* Checks the freshly opened database: readable, intact, and of our kind. */
+static int check_db(sqlite3 *db, const char *path, const char *kind,
+                    bool created, bool readonly, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    char have[64];
+    int r;
+
+    r = sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, NULL);
+    if (r == SQLITE_OK)
+        r = sqlite3_step(st);
+    if (r != SQLITE_ROW ||
+        strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
+        snprintf(err, errlen, "%s: damaged database (%s); refusing to start "
+                 "over it - restore it from a backup or move it away",
+                 path, r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+                                       : sqlite3_errmsg(db));
+        r = -EBADMSG;
+        goto out;
+    }
+    r = 0;
+    if (readonly && !file_exists(path))
+        goto out;
+    if (!readonly) {
+        r = lu_store_exec(db, "CREATE TABLE IF NOT EXISTS meta("
+                              "key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        if (r < 0) {
+            snprintf(err, errlen, "%s: cannot write: %s", path,
+                     sqlite3_errmsg(db));
+            goto out;
+        }
+    }
+    r = lu_store_meta_get(db, "kind", have, sizeof(have));
+    if (r == -ENOENT && created) {
+        r = lu_store_meta_set(db, "kind", kind);
+    } else if (r == 0 && strcmp(have, kind) != 0) {
+        snprintf(err, errlen, "%s is a luyu %s, not a %s", path, have, kind);
+        r = -EINVAL;
+    } else if (r < 0) {
+        snprintf(err, errlen, "%s is not a luyu %s database", path, kind);
+        r = -EINVAL;
+    }
+out:
+    sqlite3_finalize(st);
+    return r;
+}
+
+int lu_store_open(const char *path, const char *kind, int flags,
+                  sqlite3 **out, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    char wal[4096];
+    bool exists = file_exists(path);
+    bool readonly = (flags & LU_STORE_READONLY) != 0;
+    int oflags, r;
+
+    *out = NULL;
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    if (!exists && file_exists(wal)) {
+        snprintf(err, errlen, "%s is missing but its write-ahead log %s is "
+                 "there; refusing to start empty over lost data", path, wal);
+        r = -ENOENT;
+        goto out;
+    }
+    if (!exists && !(flags & LU_STORE_CREATE)) {
+        snprintf(err, errlen, "%s does not exist", path);
+        r = -ENOENT;
+        goto out;
+    }
+    oflags = readonly ? SQLITE_OPEN_READONLY
+                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    r = sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (r != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot open: %s", path,
+                 db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
+        r = lu_store_errno(r);
+        goto out;
+    }
+    sqlite3_busy_timeout(db, 5000);
+    sqlite3_extended_result_codes(db, 0);
+    if (!readonly) {
+        /* WAL lets luyuctl read while the daemon writes; FULL makes every
+         * commit durable before we answer "accepted" or send an ack. */
+        r = lu_store_exec(db, "PRAGMA journal_mode=WAL");
+        if (r == 0)
+            r = lu_store_exec(db, "PRAGMA synchronous=FULL");
+        if (r < 0) {
+            snprintf(err, errlen, "%s: cannot set up: %s (is it a SQLite "
+                     "database?)", path, sqlite3_errmsg(db));
+            goto out;
+        }
+    }
+    r = check_db(db, path, kind, !exists, readonly, err, errlen);
+    if (r < 0)
+        goto out;
+    *out = db;
+    db = NULL;
+out:
+    sqlite3_close(db);
+    return r;
+}
+
+void lu_store_close(sqlite3 *db)
+{
+    if (db == NULL)
+        return;
+    if (sqlite3_close(db) != SQLITE_OK)
+        lu_warn("sqlite: close: %s", sqlite3_errmsg(db));
+}
+
+int lu_state_dir_lock(const char *dir, const char *daemon, char *err,
+                      size_t errlen)
+{
+    char path[4096];
+    struct stat st;
+    int fd = -1, r;
+
+    if (stat(dir, &st) < 0) {
+        if (errno != ENOENT || mkdir(dir, 0750) < 0) {
+            r = -errno;
+            snprintf(err, errlen, "state dir %s: %s", dir, strerror(errno));
+            goto out;
+        }
+    } else if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "state dir %s is not a directory", dir);
+        r = -ENOTDIR;
+        goto out;
+    }
+    snprintf(path, sizeof(path), "%s/lock", dir);
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0) {
+        r = -errno;
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+        snprintf(err, errlen, "state dir %s is in use by another %s "
+                 "(lock %s is held)", dir, daemon, path);
+        goto out;
+    }
+    r = fd;
+    fd = -1;
+out:
+    if (fd >= 0)
+        close(fd);
+    return r;
+}

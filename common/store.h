@@ -1,0 +1,50 @@
+/* SQLite and state-directory helpers shared by the node's outbox and the
+ * hub's ledger: opening a database the way luyu's durability promise needs
+ * (WAL, synchronous=FULL, busy timeout, an integrity check on open), mapping
+ * SQLite result codes to negative errnos, and the lock that keeps a second
+ * daemon off a state directory. */
+#ifndef LU_STORE_H
+#define LU_STORE_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+    LU_STORE_CREATE = 1,   /* create the file if it does not exist */
+    LU_STORE_READONLY = 2, /* open for queries only (luyuctl) */
+};
+
+/* Opens path. Refuses, with a reason in err: a file that is not a SQLite
+ * database or fails quick_check, a WAL file with no database beside it, and
+ * (without LU_STORE_CREATE) a missing file. `kind` is a short name such as
+ * "outbox" or "ledger" written into a meta table on creation and checked
+ * afterwards, so that a node never opens a hub's ledger or the reverse. */
+int lu_store_open(const char *path, const char *kind, int flags,
+                  sqlite3 **out, char *err, size_t errlen);
+void lu_store_close(sqlite3 *db);
+
+/* Runs SQL without results; logs sqlite3_errmsg() on failure. */
+int lu_store_exec(sqlite3 *db, const char *sql);
+
+/* Prepares a statement; logs on failure. */
+int lu_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out);
+
+/* Maps a SQLite result code to a negative errno: SQLITE_FULL -> -ENOSPC,
+ * BUSY/LOCKED -> -EBUSY, CORRUPT/NOTADB -> -EBADMSG, CONSTRAINT -> -EEXIST,
+ * IOERR -> -EIO, anything else -> -EIO. */
+int lu_store_errno(int rc);
+
+/* Reads or writes meta(key, value). get returns -ENOENT when unset; the
+ * value is copied into buf. */
+int lu_store_meta_get(sqlite3 *db, const char *key, char *buf, size_t len);
+int lu_store_meta_set(sqlite3 *db, const char *key, const char *value);
+
+/* Makes sure dir exists (creating it 0750 if its parent does) and takes an
+ * exclusive flock on dir/lock. The lock dies with the process, so a crash
+ * leaves no stale lock. Returns the fd to keep open, or a negative errno
+ * with a reason in err (-EBUSY: another daemon holds it). */
+int lu_state_dir_lock(const char *dir, const char *daemon, char *err,
+                      size_t errlen);
+
+#endif

@@ -1,0 +1,242 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "xmalloc.h"
+
+int64_t lu_now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+int64_t lu_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint64_t lu_mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int lu_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+    struct stat st;
+    char *data = NULL;
+    size_t got = 0;
+    int fd, r = 0;
+
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    if (fstat(fd, &st) < 0) {
+        r = -errno;
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        r = -EISDIR;
+        goto out;
+    }
+    if ((size_t)st.st_size > max) {
+        r = -EFBIG;
+        goto out;
+    }
+    data = lu_xmalloc((size_t)st.st_size + 1);
+    while (got < (size_t)st.st_size) {
+        ssize_t n = read(fd, data + got, (size_t)st.st_size - got);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            r = -errno;
+            goto out;
+        }
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    data[got] = '\0';
+    *out = data;
+    *len = got;
+    data = NULL;
+out:
+    free(data);
+    close(fd);
+    return r;
+}
+
+bool lu_utf8_valid(const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned c = s[i];
+        size_t n;
+        unsigned cp;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            n = 1;
+            cp = c & 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            n = 2;
+            cp = c & 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return false;
+        }
+        if (i + n >= len)
+            return false;
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        /* Refuse overlong forms, surrogates and values past U+10FFFF. */
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+            (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+bool lu_code_valid(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0 || n > 64)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+        if (!alnum && (i == 0 || (c != '_' && c != '-' && c != '.')))
+            return false;
+    }
+    return true;
+}
+
+int lu_parse_u64(const char *s, uint64_t *out)
+{
+    uint64_t v = 0;
+
+    if (*s == '\0')
+        return -EINVAL;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return -EINVAL;
+        if (v > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+            return -ERANGE;
+        v = v * 10 + (uint64_t)(*s - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+void lu_buf_init(struct lu_buf *b)
+{
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void lu_buf_free(struct lu_buf *b)
+{
+    free(b->data);
+    lu_buf_init(b);
+}
+
+static void buf_reserve(struct lu_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    while (b->len + extra + 1 > b->cap)
+        b->cap = b->cap ? b->cap * 2 : 256;
+    b->data = lu_xrealloc(b->data, b->cap);
+}
+
+void lu_buf_add(struct lu_buf *b, const void *data, size_t len)
+{
+    buf_reserve(b, len);
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void lu_buf_adds(struct lu_buf *b, const char *s)
+{
+    lu_buf_add(b, s, strlen(s));
+}
+
+void lu_buf_printf(struct lu_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    buf_reserve(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void lu_buf_json_str(struct lu_buf *b, const char *s)
+{
+    lu_buf_add(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            lu_buf_add(b, esc, 2);
+        } else if (c == '\n') {
+            lu_buf_adds(b, "\\n");
+        } else if (c < 0x20) {
+            lu_buf_printf(b, "\\u%04x", c);
+        } else {
+            lu_buf_add(b, s, 1);
+        }
+    }
+    lu_buf_add(b, "\"", 1);
+}
+
+void lu_buf_csv_str(struct lu_buf *b, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        lu_buf_adds(b, s);
+        return;
+    }
+    lu_buf_add(b, "\"", 1);
+    for (; *s; s++) {
+        if (*s == '"')
+            lu_buf_add(b, "\"", 1);
+        lu_buf_add(b, s, 1);
+    }
+    lu_buf_add(b, "\"", 1);
+}

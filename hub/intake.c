@@ -1,0 +1,487 @@
+#include "intake.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "codec.h"
+#include "ledger.h"
+#include "log.h"
+#include "util.h"
+#include "xmalloc.h"
+#include "zloop.h"
+
+#define SESSION_IDLE_MS (10 * 60 * 1000)
+
+struct session {
+    unsigned char rid[256];
+    size_t rid_len;
+    char node[LU_MAX_NAME + 1];
+    uint64_t last_seen_ms;
+    struct session *next;
+};
+
+/* A reply packed during a transaction, sent only after it commits. */
+struct reply {
+    unsigned char rid[256];
+    size_t rid_len;
+    Luyu__Frame *frame; /* heap; freed with free_reply_frame */
+    bool batch;         /* answers a batch: BUSY if the commit fails */
+    char node[LU_MAX_NAME + 1];
+};
+
+struct hub_intake {
+    void *sock;
+    struct lu_zwatch *watch;
+    struct hub_ledger *ledger;
+    struct session *sessions;
+    struct reply *replies;
+    size_t n_replies, cap_replies;
+    bool in_txn;
+    struct hub_intake_stats st;
+    uv_timer_t sweep;
+};
+
+static struct session *find_session(struct hub_intake *in,
+                                    const unsigned char *rid, size_t len)
+{
+    for (struct session *s = in->sessions; s; s = s->next) {
+        if (s->rid_len == len && memcmp(s->rid, rid, len) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static void drop_sessions_of(struct hub_intake *in, const char *node)
+{
+    struct session **pp = &in->sessions;
+
+    while (*pp) {
+        struct session *s = *pp;
+
+        if (strcmp(s->node, node) == 0) {
+            *pp = s->next;
+            free(s);
+        } else {
+            pp = &s->next;
+        }
+    }
+}
+
+static void free_reply_frame(Luyu__Frame *f)
+{
+    if (f == NULL)
+        return;
+    switch (f->body_case) {
+    case LUYU__FRAME__BODY_WELCOME:
+        hub_ledger_rejects_free(f->welcome->rejects, f->welcome->n_rejects);
+        free(f->welcome);
+        break;
+    case LUYU__FRAME__BODY_ACK:
+        hub_ledger_rejects_free(f->ack->rejects, f->ack->n_rejects);
+        free(f->ack);
+        break;
+    case LUYU__FRAME__BODY_PONG:
+        free(f->pong);
+        break;
+    case LUYU__FRAME__BODY_ERROR:
+        free(f->error->message);
+        free(f->error);
+        break;
+    default:
+        break;
+    }
+    free(f);
+}
+
+static void queue(struct hub_intake *in, const unsigned char *rid,
+                  size_t rid_len, Luyu__Frame *f, bool batch,
+                  const char *node)
+{
+    struct reply *r;
+
+    if (in->n_replies == in->cap_replies) {
+        in->cap_replies = in->cap_replies ? in->cap_replies * 2 : 64;
+        in->replies = lu_xrealloc(in->replies,
+                                  in->cap_replies * sizeof(*in->replies));
+    }
+    r = &in->replies[in->n_replies++];
+    memcpy(r->rid, rid, rid_len);
+    r->rid_len = rid_len;
+    r->frame = f;
+    r->batch = batch;
+    snprintf(r->node, sizeof(r->node), "%s", node ? node : "");
+}
+
+static Luyu__Frame *new_error(int code, const char *msg, uint64_t hwm)
+{
+    Luyu__Frame *f = lu_xmalloc(sizeof(*f));
+    Luyu__Error *e = lu_xmalloc(sizeof(*e));
+
+    luyu__frame__init(f);
+    luyu__error__init(e);
+    e->code = code;
+    e->message = lu_xstrdup(msg);
+    e->hwm = hwm;
+    f->body_case = LUYU__FRAME__BODY_ERROR;
+    f->error = e;
+    return f;
+}
+
+static int ensure_txn(struct hub_intake *in)
+{
+    int r;
+
+    if (in->in_txn)
+        return 0;
+    r = hub_ledger_begin(in->ledger);
+    if (r == 0)
+        in->in_txn = true;
+    return r;
+}
+
+static void on_hello(struct hub_intake *in, const unsigned char *rid,
+                     size_t rid_len, const Luyu__Hello *h)
+{
+    Luyu__Frame *f;
+    Luyu__Welcome *w;
+    struct session *s;
+    uint64_t hwm;
+    int r;
+
+    if (h->version != LU_PROTOCOL_VERSION) {
+        queue(in, rid, rid_len,
+              new_error(LUYU__ERROR__CODE__BAD_VERSION,
+                        "this hub speaks protocol version 1", 0),
+              false, NULL);
+        return;
+    }
+    r = hub_ledger_hwm(in->ledger, h->node_id, &hwm);
+    if (r < 0) {
+        queue(in, rid, rid_len,
+              new_error(LUYU__ERROR__CODE__BUSY, "ledger unavailable", 0),
+              false, NULL);
+        return;
+    }
+    /* One session per node: a reconnect replaces the old one. */
+    drop_sessions_of(in, h->node_id);
+    s = lu_xcalloc(1, sizeof(*s));
+    memcpy(s->rid, rid, rid_len);
+    s->rid_len = rid_len;
+    snprintf(s->node, sizeof(s->node), "%s", h->node_id);
+    s->last_seen_ms = lu_mono_ms();
+    s->next = in->sessions;
+    in->sessions = s;
+    f = lu_xmalloc(sizeof(*f));
+    w = lu_xmalloc(sizeof(*w));
+    luyu__frame__init(f);
+    luyu__welcome__init(w);
+    w->hwm = hwm;
+    if (h->from_seq > 0 && h->from_seq <= hwm)
+        hub_ledger_rejects(in->ledger, h->node_id, h->from_seq, hwm,
+                           LU_MAX_REJECTS, &w->rejects, &w->n_rejects);
+    f->body_case = LUYU__FRAME__BODY_WELCOME;
+    f->welcome = w;
+    queue(in, rid, rid_len, f, false, NULL);
+    lu_info("node %s connected, hwm %llu", s->node, (unsigned long long)hwm);
+}
+
+static int merge_batch(struct hub_intake *in, struct session *s,
+                       const Luyu__Batch *b, uint64_t *hwm)
+{
+    uint64_t first = b->entries[0]->seq;
+    char reason[LU_MAX_REASON];
+    int r;
+
+    r = hub_ledger_hwm(in->ledger, s->node, hwm);
+    if (r < 0 || first > *hwm + 1)
+        return r;
+    for (size_t i = 0; i < b->n_entries; i++) {
+        const Luyu__Entry *e = b->entries[i];
+
+        if (e->seq <= *hwm) {
+            in->st.entries_duplicate++;
+            continue;
+        }
+        r = hub_ledger_merge(in->ledger, s->node, e, reason, sizeof(reason));
+        if (r < 0)
+            return r;
+        if (r == 1) {
+            in->st.entries_rejected++;
+            lu_warn("rejected entry %s/%llu: %s", s->node,
+                    (unsigned long long)e->seq, reason);
+        } else {
+            in->st.entries_committed++;
+        }
+        *hwm = e->seq;
+    }
+    return hub_ledger_set_hwm(in->ledger, s->node, *hwm);
+}
+
+static void on_batch(struct hub_intake *in, const unsigned char *rid,
+                     size_t rid_len, struct session *s, const Luyu__Batch *b)
+{
+    uint64_t first = b->entries[0]->seq, last = b->entries[b->n_entries - 1]->seq;
+    uint64_t hwm = 0;
+    Luyu__Frame *f;
+    Luyu__Ack *a;
+    int r;
+
+    r = ensure_txn(in);
+    if (r == 0)
+        r = merge_batch(in, s, b, &hwm);
+    if (r < 0) {
+        /* Give up the whole group; the commit step answers BUSY. */
+        queue(in, rid, rid_len, NULL, true, s->node);
+        return;
+    }
+    if (first > hwm + 1) {
+        queue(in, rid, rid_len,
+              new_error(LUYU__ERROR__CODE__GAP, "batch leaves a gap", hwm),
+              false, NULL);
+        return;
+    }
+    f = lu_xmalloc(sizeof(*f));
+    a = lu_xmalloc(sizeof(*a));
+    luyu__frame__init(f);
+    luyu__ack__init(a);
+    a->upto = hwm;
+    hub_ledger_rejects(in->ledger, s->node, first, last, LU_MAX_REJECTS,
+                       &a->rejects, &a->n_rejects);
+    f->body_case = LUYU__FRAME__BODY_ACK;
+    f->ack = a;
+    queue(in, rid, rid_len, f, true, s->node);
+}
+
+static void on_frame(struct hub_intake *in, const unsigned char *rid,
+                     size_t rid_len, const Luyu__Frame *f)
+{
+    struct session *s = find_session(in, rid, rid_len);
+
+    if (f->body_case == LUYU__FRAME__BODY_HELLO) {
+        on_hello(in, rid, rid_len, f->hello);
+        return;
+    }
+    if (s == NULL) {
+        queue(in, rid, rid_len,
+              new_error(LUYU__ERROR__CODE__NEED_HELLO, "say hello first", 0),
+              false, NULL);
+        return;
+    }
+    s->last_seen_ms = lu_mono_ms();
+    if (f->body_case == LUYU__FRAME__BODY_BATCH) {
+        on_batch(in, rid, rid_len, s, f->batch);
+    } else if (f->body_case == LUYU__FRAME__BODY_PING) {
+        Luyu__Frame *p = lu_xmalloc(sizeof(*p));
+        Luyu__Pong *pong = lu_xmalloc(sizeof(*pong));
+
+        luyu__frame__init(p);
+        luyu__pong__init(pong);
+        hub_ledger_hwm(in->ledger, s->node, &pong->hwm);
+        p->body_case = LUYU__FRAME__BODY_PONG;
+        p->pong = pong;
+        queue(in, rid, rid_len, p, false, NULL);
+    } else {
+        queue(in, rid, rid_len,
+              new_error(LUYU__ERROR__CODE__MALFORMED,
+                        "unexpected frame type from a node", 0),
+              false, NULL);
+    }
+}
+
+static void malformed(struct hub_intake *in, const unsigned char *rid,
+                      size_t rid_len, const char *why)
+{
+    in->st.frames_malformed++;
+    /* A flood of garbage must not flood the journal too. */
+    if (in->st.frames_malformed <= 20 || in->st.frames_malformed % 1000 == 0)
+        lu_warn("malformed frame #%llu: %s",
+                (unsigned long long)in->st.frames_malformed, why);
+    if (rid_len > 0)
+        queue(in, rid, rid_len,
+              new_error(LUYU__ERROR__CODE__MALFORMED, why, 0), false, NULL);
+}
+
+/* Receives one [routing id][payload] message. Returns false when nothing
+ * was there. */
+static bool recv_one(struct hub_intake *in)
+{
+    unsigned char rid[256];
+    int rid_len, more = 0;
+    size_t ml = sizeof(more);
+    zmq_msg_t msg;
+    char err[256];
+    Luyu__Frame *f;
+
+    rid_len = zmq_recv(in->sock, rid, sizeof(rid), ZMQ_DONTWAIT);
+    if (rid_len < 0)
+        return false;
+    if (rid_len > (int)sizeof(rid))
+        rid_len = 0; /* truncated: we cannot answer it */
+    zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &ml);
+    if (!more) {
+        malformed(in, rid, 0, "message without payload");
+        return true;
+    }
+    zmq_msg_init(&msg);
+    zmq_msg_recv(&msg, in->sock, 0);
+    zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &ml);
+    if (more) {
+        /* Exactly one payload frame is allowed; drain and refuse the rest. */
+        while (more) {
+            zmq_msg_t extra;
+
+            zmq_msg_init(&extra);
+            zmq_msg_recv(&extra, in->sock, 0);
+            zmq_msg_close(&extra);
+            zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &ml);
+        }
+        zmq_msg_close(&msg);
+        malformed(in, rid, (size_t)rid_len, "more than one payload frame");
+        return true;
+    }
+    f = lu_codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err,
+                        sizeof(err));
+    zmq_msg_close(&msg);
+    if (f == NULL) {
+        malformed(in, rid, (size_t)rid_len, err);
+        return true;
+    }
+    on_frame(in, rid, (size_t)rid_len, f);
+    luyu__frame__free_unpacked(f, NULL);
+    return true;
+}
+
+/* Commits the group and sends every queued reply; on failure, batches are
+ * answered BUSY with the committed hwm so that nodes resend later. */
+static void flush(struct hub_intake *in)
+{
+    bool ok = true;
+
+    if (in->in_txn) {
+        in->in_txn = false;
+        for (size_t i = 0; i < in->n_replies && ok; i++)
+            ok = !(in->replies[i].batch && in->replies[i].frame == NULL);
+        if (ok && hub_ledger_commit(in->ledger) == 0) {
+            in->st.commits++;
+        } else {
+            ok = false;
+            hub_ledger_rollback(in->ledger);
+        }
+    }
+    for (size_t i = 0; i < in->n_replies; i++) {
+        struct reply *r = &in->replies[i];
+
+        if (!ok && r->batch) {
+            uint64_t hwm = 0;
+
+            free_reply_frame(r->frame);
+            hub_ledger_hwm(in->ledger, r->node, &hwm);
+            r->frame = new_error(LUYU__ERROR__CODE__BUSY,
+                                 "hub cannot commit right now (disk full?)",
+                                 hwm);
+        }
+        if (r->frame && lu_codec_send(in->sock, r->rid, r->rid_len,
+                                      r->frame) < 0)
+            lu_debug("reply to a vanished peer dropped");
+        free_reply_frame(r->frame);
+    }
+    in->n_replies = 0;
+}
+
+static int on_readable(void *data, int budget)
+{
+    struct hub_intake *in = data;
+    int n = 0;
+
+    while (n < budget && recv_one(in))
+        n++;
+    flush(in);
+    return n;
+}
+
+static void on_sweep(uv_timer_t *t)
+{
+    struct hub_intake *in = t->data;
+    struct session **pp = &in->sessions;
+    uint64_t now = lu_mono_ms();
+
+    while (*pp) {
+        struct session *s = *pp;
+
+        if (now - s->last_seen_ms > SESSION_IDLE_MS) {
+            lu_info("node %s silent for %d min, session dropped", s->node,
+                    SESSION_IDLE_MS / 60000);
+            *pp = s->next;
+            free(s);
+        } else {
+            pp = &s->next;
+        }
+    }
+}
+
+struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
+                                  const char *endpoint,
+                                  struct hub_ledger *ledger, char *err,
+                                  size_t errlen)
+{
+    struct hub_intake *in = lu_xcalloc(1, sizeof(*in));
+    int one = 1, linger = 0, hwm = 100000;
+    int64_t maxmsg = LU_MAX_FRAME;
+
+    in->ledger = ledger;
+    in->sock = zmq_socket(zctx, ZMQ_ROUTER);
+    zmq_setsockopt(in->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one));
+    zmq_setsockopt(in->sock, ZMQ_LINGER, &linger, sizeof(linger));
+    zmq_setsockopt(in->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
+    zmq_setsockopt(in->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
+    zmq_setsockopt(in->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
+    if (zmq_bind(in->sock, endpoint) < 0) {
+        snprintf(err, errlen, "cannot listen on %s: %s", endpoint,
+                 zmq_strerror(zmq_errno()));
+        zmq_close(in->sock);
+        free(in);
+        return NULL;
+    }
+    in->watch = lu_zwatch_new(loop, in->sock, on_readable, in);
+    uv_timer_init(loop, &in->sweep);
+    in->sweep.data = in;
+    uv_timer_start(&in->sweep, on_sweep, 60000, 60000);
+    return in;
+}
+
+static void on_sweep_closed(uv_handle_t *h)
+{
+    struct hub_intake *in = h->data;
+
+    free(in);
+}
+
+void hub_intake_free(struct hub_intake *in)
+{
+    if (in == NULL)
+        return;
+    lu_zwatch_free(in->watch);
+    zmq_close(in->sock);
+    while (in->sessions) {
+        struct session *s = in->sessions;
+
+        in->sessions = s->next;
+        free(s);
+    }
+    free(in->replies);
+    uv_close((uv_handle_t *)&in->sweep, on_sweep_closed);
+}
+
+void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st)
+{
+    size_t n = 0;
+
+    for (struct session *s = in->sessions; s; s = s->next)
+        n++;
+    *st = in->st;
+    st->sessions = n;
+}

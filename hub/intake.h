@@ -1,0 +1,34 @@
+/* The hub's ROUTER socket: sessions per connected node (Hello -> Welcome
+ * with the node's high-water mark), batches merged into the ledger with
+ * group commit (everything read in one loop turn goes into one
+ * transaction), and acks sent only after that transaction commits. Bad
+ * frames are counted, logged, answered where possible, and never stop the
+ * hub. The socket is owned here; the ledger is borrowed. */
+#ifndef HUB_INTAKE_H
+#define HUB_INTAKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+struct hub_ledger;
+struct hub_intake;
+
+struct hub_intake_stats {
+    uint64_t entries_committed;
+    uint64_t entries_duplicate;
+    uint64_t entries_rejected;
+    uint64_t frames_malformed;
+    uint64_t commits;
+    size_t sessions;
+};
+
+/* Binds endpoint. Returns NULL with a reason in err. */
+struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
+                                  const char *endpoint,
+                                  struct hub_ledger *ledger, char *err,
+                                  size_t errlen);
+void hub_intake_free(struct hub_intake *in);
+void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st);
+
+#endif

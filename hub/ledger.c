@@ -1,0 +1,437 @@
+#include "ledger.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "log.h"
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+/* The ledger schema (also read by luyuctl ledger/history).
+ *
+ * entry    one row per merged entry, never updated or deleted.
+ *          id           commit order at this hub
+ *          node, seq    the entry id "node/seq", unique
+ *          corrects     entry.id of the corrected entry, NULL for originals
+ *          root         entry.id of the chain's original, NULL for originals
+ *          prev_amount  the figure of the chain before this correction
+ *          received_at  hub clock (unix s) when it was committed
+ * chain    the current figure of each original and its corrections: the
+ *          newest correction wins.
+ * balance  per unit / indicator / month: the sum of the chains' current
+ *          figures, and how many entries touched it. Derived, updated in
+ *          the same transaction as the entries.
+ * node     per sending node: hwm (every seq up to it merged or rejected),
+ *          first and last seen, counts.
+ * reject   entries refused for good, with the reason.
+ * unit, indicator   copies of the plan for readers. */
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS entry("
+    " id INTEGER PRIMARY KEY, node TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " unit TEXT NOT NULL, indicator TEXT NOT NULL, period INTEGER NOT NULL,"
+    " amount INTEGER NOT NULL, note TEXT NOT NULL,"
+    " recorded_by TEXT NOT NULL, recorded_at INTEGER NOT NULL,"
+    " corrects INTEGER, root INTEGER, prev_amount INTEGER,"
+    " received_at INTEGER NOT NULL, UNIQUE(node, seq));"
+    "CREATE INDEX IF NOT EXISTS entry_figure ON entry(unit, indicator,"
+    " period);"
+    "CREATE TABLE IF NOT EXISTS chain(root INTEGER PRIMARY KEY,"
+    " amount INTEGER NOT NULL, latest INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS balance(unit TEXT NOT NULL,"
+    " indicator TEXT NOT NULL, period INTEGER NOT NULL,"
+    " amount INTEGER NOT NULL, entries INTEGER NOT NULL,"
+    " PRIMARY KEY(unit, indicator, period)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS node(id TEXT PRIMARY KEY,"
+    " hwm INTEGER NOT NULL, first_seen INTEGER NOT NULL,"
+    " last_seen INTEGER NOT NULL, entries INTEGER NOT NULL DEFAULT 0,"
+    " rejects INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS reject(node TEXT NOT NULL,"
+    " seq INTEGER NOT NULL, unit TEXT NOT NULL, indicator TEXT NOT NULL,"
+    " period INTEGER NOT NULL, amount INTEGER NOT NULL,"
+    " reason TEXT NOT NULL, at INTEGER NOT NULL,"
+    " PRIMARY KEY(node, seq)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS unit(code TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL, province TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS indicator(code TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL, base_unit TEXT NOT NULL, scale INTEGER NOT NULL);";
+
+enum {
+    ST_INSERT,
+    ST_CHAIN_NEW,
+    ST_CHAIN_GET,
+    ST_CHAIN_SET,
+    ST_BALANCE,
+    ST_TARGET,
+    ST_HWM_GET,
+    ST_HWM_SET,
+    ST_REJECT,
+    ST_REJECTS,
+    ST_COUNT,
+};
+
+static const char *const SQL[ST_COUNT] = {
+    [ST_INSERT] = "INSERT INTO entry(node, seq, unit, indicator, period,"
+                  " amount, note, recorded_by, recorded_at, corrects, root,"
+                  " prev_amount, received_at)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+    [ST_CHAIN_NEW] = "INSERT INTO chain(root, amount, latest) VALUES (?,?,?)",
+    [ST_CHAIN_GET] = "SELECT amount FROM chain WHERE root = ?",
+    [ST_CHAIN_SET] = "UPDATE chain SET amount = ?, latest = ? WHERE root = ?",
+    [ST_BALANCE] = "INSERT INTO balance(unit, indicator, period, amount,"
+                   " entries) VALUES (?,?,?,?,1) ON CONFLICT DO UPDATE SET"
+                   " amount = amount + excluded.amount,"
+                   " entries = entries + 1",
+    [ST_TARGET] = "SELECT id, coalesce(root, id), unit, indicator, period"
+                  " FROM entry WHERE node = ? AND seq = ?",
+    [ST_HWM_GET] = "SELECT hwm FROM node WHERE id = ?",
+    [ST_HWM_SET] = "INSERT INTO node(id, hwm, first_seen, last_seen)"
+                   " VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO UPDATE SET"
+                   " hwm = max(hwm, ?2), last_seen = ?3",
+    [ST_REJECT] = "INSERT OR IGNORE INTO reject(node, seq, unit, indicator,"
+                  " period, amount, reason, at) VALUES (?,?,?,?,?,?,?,?)",
+    [ST_REJECTS] = "SELECT seq, reason FROM reject WHERE node = ?"
+                   " AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
+};
+
+struct hub_ledger {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    const struct lu_plan *plan;
+    char *province;
+};
+
+static int store_plan(struct hub_ledger *l)
+{
+    const struct lu_plan *p = l->plan;
+    sqlite3_stmt *u = NULL, *i = NULL;
+    int r;
+
+    r = lu_store_exec(l->db, "BEGIN IMMEDIATE; DELETE FROM unit;"
+                             " DELETE FROM indicator");
+    if (r == 0)
+        r = lu_store_prepare(l->db, "INSERT INTO unit VALUES (?,?,?)", &u);
+    if (r == 0)
+        r = lu_store_prepare(l->db,
+                             "INSERT INTO indicator VALUES (?,?,?,?)", &i);
+    for (size_t k = 0; r == 0 && k < p->n_units; k++) {
+        sqlite3_bind_text(u, 1, p->units[k].code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 2, p->units[k].name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(u, 3, p->units[k].province, -1, SQLITE_STATIC);
+        r = sqlite3_step(u) == SQLITE_DONE ? 0 : -EIO;
+        sqlite3_reset(u);
+    }
+    for (size_t k = 0; r == 0 && k < p->n_indicators; k++) {
+        const struct lu_plan_indicator *ind = &p->indicators[k];
+
+        sqlite3_bind_text(i, 1, ind->code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(i, 2, ind->name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(i, 3, ind->base_unit, -1, SQLITE_STATIC);
+        sqlite3_bind_int(i, 4, ind->scale);
+        r = sqlite3_step(i) == SQLITE_DONE ? 0 : -EIO;
+        sqlite3_reset(i);
+    }
+    sqlite3_finalize(u);
+    sqlite3_finalize(i);
+    if (r == 0)
+        return lu_store_exec(l->db, "COMMIT");
+    sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    return r;
+}
+
+int hub_ledger_open(const char *state_dir, const struct lu_plan *plan,
+                    const char *province, struct hub_ledger **out, char *err,
+                    size_t errlen)
+{
+    struct hub_ledger *l = lu_xcalloc(1, sizeof(*l));
+    char path[4096];
+    int r;
+
+    *out = NULL;
+    l->plan = plan;
+    l->province = province ? lu_xstrdup(province) : NULL;
+    snprintf(path, sizeof(path), "%s/ledger.db", state_dir);
+    r = lu_store_open(path, "ledger", LU_STORE_CREATE, &l->db, err, errlen);
+    if (r < 0)
+        goto fail;
+    r = lu_store_exec(l->db, SCHEMA);
+    for (int k = 0; r == 0 && k < ST_COUNT; k++)
+        r = lu_store_prepare(l->db, SQL[k], &l->st[k]);
+    if (r == 0)
+        r = store_plan(l);
+    if (r < 0) {
+        snprintf(err, errlen, "%s: cannot set up the ledger: %s", path,
+                 sqlite3_errmsg(l->db));
+        goto fail;
+    }
+    *out = l;
+    return 0;
+fail:
+    hub_ledger_free(l);
+    return r;
+}
+
+void hub_ledger_free(struct hub_ledger *l)
+{
+    if (l == NULL)
+        return;
+    for (int k = 0; k < ST_COUNT; k++)
+        sqlite3_finalize(l->st[k]);
+    lu_store_close(l->db);
+    free(l->province);
+    free(l);
+}
+
+int hub_ledger_begin(struct hub_ledger *l)
+{
+    return lu_store_exec(l->db, "BEGIN IMMEDIATE");
+}
+
+int hub_ledger_commit(struct hub_ledger *l)
+{
+    return lu_store_exec(l->db, "COMMIT");
+}
+
+void hub_ledger_rollback(struct hub_ledger *l)
+{
+    if (!sqlite3_get_autocommit(l->db))
+        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Steps a write statement to completion and resets it. */
+static int run(struct hub_ledger *l, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        lu_err("ledger: %s", sqlite3_errmsg(l->db));
+        return lu_store_errno(rc);
+    }
+    return 0;
+}
+
+int hub_ledger_hwm(struct hub_ledger *l, const char *node, uint64_t *hwm)
+{
+    sqlite3_stmt *st = l->st[ST_HWM_GET];
+    int rc;
+
+    sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    *hwm = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        lu_err("ledger: %s", sqlite3_errmsg(l->db));
+        return lu_store_errno(rc);
+    }
+    return 0;
+}
+
+int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm)
+{
+    sqlite3_stmt *st = l->st[ST_HWM_SET];
+
+    sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (int64_t)hwm);
+    sqlite3_bind_int64(st, 3, lu_now_s());
+    return run(l, st);
+}
+
+static int record_reject(struct hub_ledger *l, const char *node,
+                         const Luyu__Entry *e, const char *reason)
+{
+    sqlite3_stmt *st = l->st[ST_REJECT];
+
+    sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (int64_t)e->seq);
+    sqlite3_bind_text(st, 3, e->unit, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, e->indicator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 5, e->period);
+    sqlite3_bind_int64(st, 6, e->amount);
+    sqlite3_bind_text(st, 7, reason, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 8, lu_now_s());
+    return run(l, st);
+}
+
+/* Finds the entry a correction names and checks that it is the same
+ * figure. Sets *target and *root (entry ids) or writes a reason. */
+static int find_target(struct hub_ledger *l, const Luyu__Entry *e,
+                       int64_t *target, int64_t *root, char *reason,
+                       size_t len)
+{
+    sqlite3_stmt *st = l->st[ST_TARGET];
+    char node[LU_MAX_NAME + 1];
+    uint64_t seq;
+    int rc, r = 0;
+
+    if (lu_entry_id_parse(e->corrects, node, &seq) < 0) {
+        snprintf(reason, len, "corrects \"%.80s\" is not an entry id",
+                 e->corrects);
+        return 1;
+    }
+    sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (int64_t)seq);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        snprintf(reason, len, "corrects %s, which is not in the ledger",
+                 e->corrects);
+        r = 1;
+    } else if (rc != SQLITE_ROW) {
+        r = lu_store_errno(rc);
+    } else if (strcmp((const char *)sqlite3_column_text(st, 2), e->unit) ||
+               strcmp((const char *)sqlite3_column_text(st, 3),
+                      e->indicator) ||
+               (uint32_t)sqlite3_column_int64(st, 4) != e->period) {
+        snprintf(reason, len, "corrects %s, which is a different figure",
+                 e->corrects);
+        r = 1;
+    } else {
+        *target = sqlite3_column_int64(st, 0);
+        *root = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+/* Checks that the hub takes this entry at all: the node is never trusted
+ * to have checked it. Returns 1 with a reason when refused. */
+static int refuse(struct hub_ledger *l, const Luyu__Entry *e, char *reason,
+                  size_t len)
+{
+    const struct lu_plan_unit *u;
+
+    if (lu_entry_check(e, l->plan, reason, len) < 0)
+        return 1;
+    u = lu_plan_unit(l->plan, e->unit);
+    if (l->province && strcmp(u->province, l->province) != 0) {
+        snprintf(reason, len, "unit %s belongs to province %s; this hub "
+                 "keeps the %s ledger", e->unit, u->province, l->province);
+        return 1;
+    }
+    return 0;
+}
+
+static int add_balance(struct hub_ledger *l, const Luyu__Entry *e,
+                       int64_t delta)
+{
+    sqlite3_stmt *st = l->st[ST_BALANCE];
+
+    sqlite3_bind_text(st, 1, e->unit, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, e->indicator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, e->period);
+    sqlite3_bind_int64(st, 4, delta);
+    return run(l, st);
+}
+
+int hub_ledger_merge(struct hub_ledger *l, const char *node,
+                     const Luyu__Entry *e, char *reason, size_t len)
+{
+    sqlite3_stmt *ins = l->st[ST_INSERT];
+    int64_t target = 0, root = 0, prev = 0, id;
+    int r;
+
+    r = refuse(l, e, reason, len);
+    if (r == 0 && e->corrects[0] != '\0')
+        r = find_target(l, e, &target, &root, reason, len);
+    if (r == 0 && target) {
+        sqlite3_stmt *g = l->st[ST_CHAIN_GET];
+
+        sqlite3_bind_int64(g, 1, root);
+        r = sqlite3_step(g) == SQLITE_ROW ? 0 : -EIO;
+        prev = r == 0 ? sqlite3_column_int64(g, 0) : 0;
+        sqlite3_reset(g);
+    }
+    if (r == 1) {
+        int w = record_reject(l, node, e, reason);
+
+        return w < 0 ? w : 1;
+    }
+    if (r < 0)
+        return r;
+    sqlite3_bind_text(ins, 1, node, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 2, (int64_t)e->seq);
+    sqlite3_bind_text(ins, 3, e->unit, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 4, e->indicator, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 5, e->period);
+    sqlite3_bind_int64(ins, 6, e->amount);
+    sqlite3_bind_text(ins, 7, e->note, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 8, e->recorded_by, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(ins, 9, e->recorded_at);
+    if (target) {
+        sqlite3_bind_int64(ins, 10, target);
+        sqlite3_bind_int64(ins, 11, root);
+        sqlite3_bind_int64(ins, 12, prev);
+    } else {
+        sqlite3_bind_null(ins, 10);
+        sqlite3_bind_null(ins, 11);
+        sqlite3_bind_null(ins, 12);
+    }
+    sqlite3_bind_int64(ins, 13, lu_now_s());
+    r = run(l, ins);
+    if (r < 0)
+        return r;
+    id = sqlite3_last_insert_rowid(l->db);
+    if (target) {
+        sqlite3_stmt *s = l->st[ST_CHAIN_SET];
+
+        sqlite3_bind_int64(s, 1, e->amount);
+        sqlite3_bind_int64(s, 2, id);
+        sqlite3_bind_int64(s, 3, root);
+        r = run(l, s);
+    } else {
+        sqlite3_stmt *s = l->st[ST_CHAIN_NEW];
+
+        sqlite3_bind_int64(s, 1, id);
+        sqlite3_bind_int64(s, 2, e->amount);
+        sqlite3_bind_int64(s, 3, id);
+        r = run(l, s);
+    }
+    if (r == 0)
+        r = add_balance(l, e, e->amount - prev);
+    return r;
+}
+
+int hub_ledger_rejects(struct hub_ledger *l, const char *node, uint64_t from,
+                       uint64_t to, size_t max, Luyu__Reject ***out,
+                       size_t *n)
+{
+    sqlite3_stmt *st = l->st[ST_REJECTS];
+    Luyu__Reject **rj = NULL;
+    size_t k = 0;
+    int rc;
+
+    sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, (int64_t)from);
+    sqlite3_bind_int64(st, 3, (int64_t)to);
+    sqlite3_bind_int64(st, 4, (int64_t)max);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        Luyu__Reject *r = lu_xmalloc(sizeof(*r));
+
+        luyu__reject__init(r);
+        r->seq = (uint64_t)sqlite3_column_int64(st, 0);
+        r->reason = lu_xstrdup((const char *)sqlite3_column_text(st, 1));
+        rj = lu_xrealloc(rj, (k + 1) * sizeof(*rj));
+        rj[k++] = r;
+    }
+    sqlite3_reset(st);
+    *out = rj;
+    *n = k;
+    if (rc != SQLITE_DONE) {
+        lu_err("ledger: %s", sqlite3_errmsg(l->db));
+        return lu_store_errno(rc);
+    }
+    return 0;
+}
+
+void hub_ledger_rejects_free(Luyu__Reject **rejects, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rejects[i]->reason);
+        free(rejects[i]);
+    }
+    free(rejects);
+}

@@ -1,0 +1,282 @@
+#include "intake.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "codec.h"
+#include "log.h"
+#include "outbox.h"
+#include "plan.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define MAX_PROBLEMS 1000
+
+struct node_intake {
+    char *node_id;
+    char **units;
+    size_t n_units;
+    const struct lu_plan *plan;
+    struct node_outbox *ob;
+};
+
+static void free_units(char **units, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(units[i]);
+    free(units);
+}
+
+struct node_intake *node_intake_new(const char *node_id, const char *units,
+                                    const struct lu_plan *plan,
+                                    struct node_outbox *ob, char *err,
+                                    size_t errlen)
+{
+    struct node_intake *in = lu_xcalloc(1, sizeof(*in));
+    char *copy = lu_xstrdup(units), *save = NULL, *tok;
+
+    in->node_id = lu_xstrdup(node_id);
+    in->plan = plan;
+    in->ob = ob;
+    for (tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        while (*tok == ' ')
+            tok++;
+        if (lu_plan_unit(plan, tok) == NULL) {
+            snprintf(err, errlen, "--units: unknown unit \"%.64s\" (see "
+                     "luyuctl plan)", tok);
+            goto fail;
+        }
+        in->units = lu_xrealloc(in->units, (in->n_units + 1) * sizeof(char *));
+        in->units[in->n_units++] = lu_xstrdup(tok);
+    }
+    if (in->n_units == 0) {
+        snprintf(err, errlen, "--units: no units given");
+        goto fail;
+    }
+    free(copy);
+    return in;
+fail:
+    free(copy);
+    node_intake_free(in);
+    return NULL;
+}
+
+void node_intake_free(struct node_intake *in)
+{
+    if (in == NULL)
+        return;
+    free_units(in->units, in->n_units);
+    free(in->node_id);
+    free(in);
+}
+
+static int allowed(const struct node_intake *in, const char *unit)
+{
+    for (size_t i = 0; i < in->n_units; i++) {
+        if (strcmp(in->units[i], unit) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void add_problem(Luyu__CtlResponse *resp, uint32_t index,
+                        const char *msg)
+{
+    Luyu__CtlProblem *p;
+
+    if (resp->n_problems >= MAX_PROBLEMS)
+        return;
+    p = lu_xmalloc(sizeof(*p));
+    luyu__ctl_problem__init(p);
+    p->index = index;
+    p->message = lu_xstrdup(msg);
+    resp->problems = lu_xrealloc(resp->problems, (resp->n_problems + 1) *
+                                                     sizeof(*resp->problems));
+    resp->problems[resp->n_problems++] = p;
+}
+
+static void set_msg(Luyu__CtlResponse *resp, int code, const char *msg)
+{
+    resp->code = code;
+    free(resp->message != (char *)protobuf_c_empty_string ? resp->message
+                                                           : NULL);
+    resp->message = lu_xstrdup(msg);
+}
+
+/* Turns a typed entry into a wire entry. Strings in e point into t. */
+static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
+                       const char *who, Luyu__Entry *e, char *err,
+                       size_t errlen)
+{
+    const struct lu_plan_indicator *ind;
+    int r;
+
+    luyu__entry__init(e);
+    e->unit = t->unit;
+    e->indicator = t->indicator;
+    e->note = t->note;
+    e->recorded_by = (char *)who;
+    e->recorded_at = lu_now_s();
+    if (lu_plan_unit(in->plan, t->unit) == NULL) {
+        snprintf(err, errlen, "unknown unit \"%.64s\"", t->unit);
+        return -ENOENT;
+    }
+    if (!allowed(in, t->unit)) {
+        snprintf(err, errlen, "unit \"%.64s\" is not reported by node %s",
+                 t->unit, in->node_id);
+        return -EPERM;
+    }
+    ind = lu_plan_indicator(in->plan, t->indicator);
+    if (ind == NULL) {
+        snprintf(err, errlen, "unknown indicator \"%.64s\"", t->indicator);
+        return -ENOENT;
+    }
+    r = lu_period_parse(t->period, &e->period, err, errlen);
+    if (r == 0)
+        r = lu_amount_parse(t->amount, ind->scale, &e->amount, err, errlen);
+    if (r == 0)
+        r = lu_entry_check(e, in->plan, err, errlen);
+    return r;
+}
+
+static void commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
+                   Luyu__CtlResponse *resp)
+{
+    int r = node_outbox_append(in->ob, ptrs, n);
+    char msg[256];
+
+    if (r < 0) {
+        snprintf(msg, sizeof(msg), "could not store the entries: %s%s",
+                 strerror(-r), r == -ENOSPC ? " (disk full; nothing of "
+                 "this request was stored, earlier entries are safe)" : "");
+        lu_err("%s", msg);
+        set_msg(resp, LUYU__CTL_RESPONSE__CODE__FAILED, msg);
+        return;
+    }
+    resp->ids = lu_xcalloc(n, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        resp->ids[i] = lu_xasprintf("%s/%llu", in->node_id,
+                                    (unsigned long long)ptrs[i]->seq);
+    resp->n_ids = n;
+    lu_info("accepted %zu entr%s, %s..%s", n, n == 1 ? "y" : "ies",
+            resp->ids[0], resp->ids[n - 1]);
+}
+
+void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
+                        const char *who, Luyu__CtlResponse *resp)
+{
+    Luyu__Entry *entries = NULL, **ptrs = NULL;
+    size_t n = req->n_entries;
+    char err[256], msg[256];
+
+    if (n == 0) {
+        set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, "no entries");
+        return;
+    }
+    entries = lu_xcalloc(n, sizeof(*entries));
+    ptrs = lu_xcalloc(n, sizeof(*ptrs));
+    for (size_t i = 0; i < n; i++) {
+        ptrs[i] = &entries[i];
+        err[0] = '\0';
+        if (parse_typed(in, req->entries[i], who, &entries[i], err,
+                        sizeof(err)) < 0)
+            add_problem(resp, (uint32_t)i, err);
+    }
+    if (resp->n_problems > 0) {
+        snprintf(msg, sizeof(msg), "%zu of %zu entr%s refused; nothing was "
+                 "stored", resp->n_problems, n, n == 1 ? "y" : "ies");
+        set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
+    } else if (req->dry_run) {
+        snprintf(msg, sizeof(msg), "%zu entr%s would be accepted (dry run, "
+                 "nothing stored)", n, n == 1 ? "y" : "ies");
+        set_msg(resp, LUYU__CTL_RESPONSE__CODE__OK, msg);
+    } else {
+        commit(in, ptrs, n, resp);
+    }
+    free(ptrs);
+    free(entries);
+}
+
+void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
+                         const char *who, Luyu__CtlResponse *resp)
+{
+    Luyu__Entry old, e, *ptr = &e;
+    char node[LU_MAX_NAME + 1], err[256];
+    const struct lu_plan_indicator *ind;
+    uint64_t seq;
+    int state, r;
+
+    memset(&old, 0, sizeof(old));
+    if (lu_entry_id_parse(req->id, node, &seq) < 0) {
+        snprintf(err, sizeof(err), "\"%.80s\" is not an entry id (node/seq)",
+                 req->id);
+        goto bad;
+    }
+    if (strcmp(node, in->node_id) != 0) {
+        snprintf(err, sizeof(err), "entry %.80s was not recorded at this "
+                 "node (%s); correct it where it was recorded", req->id,
+                 in->node_id);
+        goto bad;
+    }
+    r = node_outbox_get(in->ob, seq, &old, &state);
+    if (r < 0) {
+        snprintf(err, sizeof(err), "no entry %.80s at this node", req->id);
+        goto bad;
+    }
+    if (state == NODE_REJECTED) {
+        snprintf(err, sizeof(err), "entry %.80s was rejected by the hub; "
+                 "submit a new entry instead", req->id);
+        goto bad;
+    }
+    ind = lu_plan_indicator(in->plan, old.indicator);
+    e = old;
+    e.seq = 0;
+    e.note = req->note;
+    e.recorded_by = (char *)who;
+    e.recorded_at = lu_now_s();
+    e.corrects = req->id;
+    if (ind == NULL) {
+        snprintf(err, sizeof(err), "indicator \"%s\" is no longer in the "
+                 "plan", old.indicator);
+        goto bad;
+    }
+    if (lu_amount_parse(req->amount, ind->scale, &e.amount, err,
+                        sizeof(err)) < 0 ||
+        !allowed(in, e.unit) ||
+        lu_entry_check(&e, in->plan, err, sizeof(err)) < 0) {
+        if (!allowed(in, e.unit))
+            snprintf(err, sizeof(err), "unit \"%s\" is not reported by "
+                     "node %s", e.unit, in->node_id);
+        goto bad;
+    }
+    commit(in, &ptr, 1, resp);
+    goto out;
+bad:
+    add_problem(resp, 0, err);
+    set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, err);
+out:
+    free(old.unit);
+    free(old.indicator);
+    free(old.note);
+    free(old.recorded_by);
+    free(old.corrects);
+}
+
+void node_intake_response_clear(Luyu__CtlResponse *resp)
+{
+    for (size_t i = 0; i < resp->n_problems; i++) {
+        free(resp->problems[i]->message);
+        free(resp->problems[i]);
+    }
+    free(resp->problems);
+    for (size_t i = 0; i < resp->n_ids; i++)
+        free(resp->ids[i]);
+    free(resp->ids);
+    if (resp->message != (char *)protobuf_c_empty_string)
+        free(resp->message);
+    luyu__ctl_response__init(resp);
+}

@@ -1,0 +1,221 @@
+/* luyu-node: parses settings, wires plan, outbox, intake, uplink and the
+ * control socket together, and runs the libuv loop until SIGTERM/SIGINT. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <uv.h>
+#include <zmq.h>
+
+#include "control.h"
+#include "endpoint.h"
+#include "intake.h"
+#include "log.h"
+#include "opts.h"
+#include "outbox.h"
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+#include "uplink.h"
+#include "xmalloc.h"
+
+struct settings {
+    char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
+    bool insecure;
+    int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
+        backoff_max_ms;
+};
+
+static struct settings S = {
+    .window = 8, .batch_size = 500, .heartbeat_ms = 5000,
+    .timeout_ms = 15000, .backoff_min_ms = 200, .backoff_max_ms = 10000,
+};
+
+static const struct lu_opt OPTS[] = {
+    {"id", LU_OPT_STR, &S.id, 0, 0, "node id, e.g. cq-wanzhou (required)"},
+    {"hub", LU_OPT_STR, &S.hub, 0, 0, "hub endpoint, e.g. tcp://127.0.0.1:7701"},
+    {"units", LU_OPT_STR, &S.units, 0, 0, "units this node reports for, U1,U2"},
+    {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0, "directory for outbox.db"},
+    {"control", LU_OPT_STR, &S.control, 0, 0,
+     "control socket (default STATE_DIR/control.sock)"},
+    {"plan", LU_OPT_STR, &S.plan, 0, 0, "plan file (default: shipped plan)"},
+    {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
+     "plain transport, loopback or ipc only (tests)"},
+    {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
+     "err, warning, notice, info (default) or debug"},
+    {"window", LU_OPT_INT, &S.window, 1, 64, "batches in flight (8)"},
+    {"batch_size", LU_OPT_INT, &S.batch_size, 1, 1000, "entries a batch (500)"},
+    {"heartbeat_ms", LU_OPT_INT, &S.heartbeat_ms, 50, 3600000,
+     "ping the hub after this much silence (5000)"},
+    {"timeout_ms", LU_OPT_INT, &S.timeout_ms, 100, 3600000,
+     "link is down after this much silence (15000)"},
+    {"backoff_min_ms", LU_OPT_INT, &S.backoff_min_ms, 10, 600000,
+     "first reconnect delay (200)"},
+    {"backoff_max_ms", LU_OPT_INT, &S.backoff_max_ms, 10, 3600000,
+     "longest reconnect delay (10000)"},
+    {NULL, 0, NULL, 0, 0, NULL},
+};
+
+struct node {
+    uv_loop_t loop;
+    uv_signal_t sigterm, sigint;
+    void *zctx;
+    struct lu_plan *plan;
+    struct node_outbox *outbox;
+    struct node_intake *intake;
+    struct node_uplink *uplink;
+    struct node_control *control;
+};
+
+static int check_settings(char *err, size_t errlen)
+{
+    if (S.id == NULL || S.hub == NULL || S.units == NULL ||
+        S.state_dir == NULL) {
+        snprintf(err, errlen, "--id, --hub, --units and --state-dir are "
+                 "required (see --help)");
+        return -EINVAL;
+    }
+    if (!lu_code_valid(S.id)) {
+        snprintf(err, errlen, "--id \"%s\": use 1-64 of a-z 0-9 - _ .", S.id);
+        return -EINVAL;
+    }
+    if (!lu_endpoint_valid(S.hub)) {
+        snprintf(err, errlen, "--hub \"%s\" is not a tcp:// or ipc:// "
+                 "endpoint", S.hub);
+        return -EINVAL;
+    }
+    if (!S.insecure) {
+        snprintf(err, errlen, "no secure transport configured yet: run with "
+                 "--insecure on loopback (plain, unauthenticated)");
+        return -EINVAL;
+    }
+    if (!lu_endpoint_is_local(S.hub)) {
+        snprintf(err, errlen, "--insecure refuses non-loopback hub %s: plain "
+                 "transport is for loopback tests only", S.hub);
+        return -EINVAL;
+    }
+    if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
+        snprintf(err, errlen, "--log-level \"%s\" is not one of err, "
+                 "warning, notice, info, debug", S.log_level);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static void on_stop(uv_signal_t *h, int signum)
+{
+    struct node *n = h->data;
+
+    lu_notice("signal %d: stopping", signum);
+    uv_stop(&n->loop);
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+static int run(struct node *n, char *err, size_t errlen)
+{
+    struct node_uplink_config ucfg = {
+        .node_id = S.id, .endpoint = S.hub, .window = S.window,
+        .batch_size = S.batch_size, .heartbeat_ms = S.heartbeat_ms,
+        .timeout_ms = S.timeout_ms, .backoff_min_ms = S.backoff_min_ms,
+        .backoff_max_ms = S.backoff_max_ms,
+    };
+    struct node_control_ctx cctx;
+    char *control = S.control;
+    int r;
+
+    r = lu_plan_load(S.plan ? S.plan : lu_plan_default_path(), &n->plan, err,
+                     errlen);
+    if (r < 0)
+        return r;
+    r = node_outbox_open(S.state_dir, S.id, &n->outbox, err, errlen);
+    if (r < 0)
+        return r;
+    n->intake = node_intake_new(S.id, S.units, n->plan, n->outbox, err,
+                                errlen);
+    if (n->intake == NULL)
+        return -EINVAL;
+    uv_loop_init(&n->loop);
+    n->zctx = zmq_ctx_new();
+    n->uplink = node_uplink_new(&n->loop, n->zctx, &ucfg, n->outbox);
+    cctx = (struct node_control_ctx){S.id, S.hub, n->intake, n->outbox,
+                                     n->uplink};
+    if (control == NULL)
+        control = lu_xasprintf("%s/control.sock", S.state_dir);
+    n->control = node_control_new(&n->loop, control, &cctx, err, errlen);
+    if (control != S.control)
+        free(control);
+    if (n->control == NULL) {
+        r = -EINVAL;
+        goto out;
+    }
+    uv_signal_init(&n->loop, &n->sigterm);
+    uv_signal_init(&n->loop, &n->sigint);
+    n->sigterm.data = n->sigint.data = n;
+    uv_signal_start(&n->sigterm, on_stop, SIGTERM);
+    uv_signal_start(&n->sigint, on_stop, SIGINT);
+    lu_warn("plain transport (--insecure): the link to %s is neither "
+            "encrypted nor authenticated", S.hub);
+    lu_notice("node %s up: units %s, hub %s, outbox %s/outbox.db", S.id,
+              S.units, S.hub, S.state_dir);
+    uv_run(&n->loop, UV_RUN_DEFAULT);
+    r = 0;
+out:
+    node_control_free(n->control);
+    node_uplink_free(n->uplink);
+    uv_walk(&n->loop, close_walk, NULL);
+    uv_run(&n->loop, UV_RUN_DEFAULT);
+    uv_loop_close(&n->loop);
+    zmq_ctx_term(n->zctx);
+    return r;
+}
+
+int main(int argc, char **argv)
+{
+    struct node n = {0};
+    char err[1024] = "";
+    bool help;
+    int r, lock;
+
+    lu_log_set_ident("luyu-node");
+    signal(SIGPIPE, SIG_IGN);
+    srand((unsigned)time(NULL) ^ (unsigned)getpid());
+    r = lu_opts_parse(OPTS, "node", argc, argv, &help, err, sizeof(err));
+    if (help) {
+        lu_opts_usage(stdout, "luyu-node", OPTS);
+        r = 0;
+        goto out;
+    }
+    if (r == 0)
+        r = check_settings(err, sizeof(err));
+    if (r < 0)
+        goto fail;
+    if (S.log_level)
+        lu_log_level = lu_log_level_parse(S.log_level);
+    lock = lu_state_dir_lock(S.state_dir, "luyu-node", err, sizeof(err));
+    if (lock < 0) {
+        r = lock;
+        goto fail;
+    }
+    r = run(&n, err, sizeof(err));
+    if (r < 0)
+        goto fail;
+    lu_notice("stopped");
+    goto out;
+fail:
+    lu_err("%s", err);
+    r = 2;
+out:
+    node_intake_free(n.intake);
+    node_outbox_free(n.outbox);
+    lu_plan_free(n.plan);
+    lu_opts_free(OPTS);
+    return r < 0 ? 1 : r;
+}

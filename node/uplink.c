@@ -1,0 +1,387 @@
+#include "uplink.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "codec.h"
+#include "log.h"
+#include "outbox.h"
+#include "util.h"
+#include "xmalloc.h"
+#include "zloop.h"
+
+#define MAX_WINDOW 64
+
+enum link_state {
+    LINK_DOWN,     /* no socket; reconnect at retry_at */
+    LINK_HELLO,    /* Hello sent, waiting for Welcome */
+    LINK_UP,       /* streaming batches */
+    LINK_DIVERGED, /* hub knows seqs we never issued: stop, needs a human */
+};
+
+struct node_uplink {
+    uv_loop_t *loop;
+    void *zctx;
+    void *sock;
+    struct lu_zwatch *watch;
+    struct node_uplink_config cfg;
+    struct node_outbox *ob;
+    enum link_state state;
+    uint64_t next_send;             /* next seq to put on the wire */
+    uint64_t hub_hwm;
+    uint64_t inflight[MAX_WINDOW];  /* last seq of each batch in flight */
+    int n_inflight;
+    uint64_t last_rx_ms, last_tx_ms, retry_at_ms, busy_until_ms;
+    int backoff_ms;
+    uv_timer_t timer;
+    char error[256];
+};
+
+static void link_down(struct node_uplink *up, const char *why);
+
+static void set_error(struct node_uplink *up, const char *why)
+{
+    snprintf(up->error, sizeof(up->error), "%s", why);
+}
+
+static int send_frame(struct node_uplink *up, const Luyu__Frame *f)
+{
+    int r = lu_codec_send(up->sock, NULL, 0, f);
+
+    if (r == 0)
+        up->last_tx_ms = lu_mono_ms();
+    /* Sending may have consumed the edge on ZMQ_FD: look again. */
+    lu_zwatch_kick(up->watch);
+    return r;
+}
+
+static void send_hello(struct node_uplink *up)
+{
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    Luyu__Hello h = LUYU__HELLO__INIT;
+
+    h.version = LUYU__VERSION__VERSION_1;
+    h.node_id = (char *)up->cfg.node_id;
+    h.from_seq = node_outbox_first_pending(up->ob);
+    f.body_case = LUYU__FRAME__BODY_HELLO;
+    f.hello = &h;
+    up->state = LINK_HELLO;
+    up->n_inflight = 0;
+    if (send_frame(up, &f) < 0)
+        lu_debug("hello to %s not sent yet", up->cfg.endpoint);
+}
+
+void node_uplink_pump(struct node_uplink *up)
+{
+    struct node_outbox_stats st;
+
+    if (up->state != LINK_UP || lu_mono_ms() < up->busy_until_ms)
+        return;
+    node_outbox_stats(up->ob, &st);
+    while (up->n_inflight < up->cfg.window && up->next_send <= st.last_seq) {
+        Luyu__Frame f = LUYU__FRAME__INIT;
+        Luyu__Batch b = LUYU__BATCH__INIT;
+        struct node_batch nb;
+        int r;
+
+        r = node_outbox_read(up->ob, up->next_send,
+                             (size_t)up->cfg.batch_size, &nb);
+        if (r < 0 || nb.n == 0) {
+            node_batch_clear(&nb);
+            break;
+        }
+        b.entries = nb.entries;
+        b.n_entries = nb.n;
+        f.body_case = LUYU__FRAME__BODY_BATCH;
+        f.batch = &b;
+        r = send_frame(up, &f);
+        if (r == 0) {
+            up->inflight[up->n_inflight++] = nb.entries[nb.n - 1]->seq;
+            up->next_send = nb.entries[nb.n - 1]->seq + 1;
+        }
+        node_batch_clear(&nb);
+        if (r < 0)
+            break; /* pipe full: the timer or the next ack resumes */
+    }
+}
+
+static void on_acked(struct node_uplink *up, uint64_t upto,
+                     Luyu__Reject **rejects, size_t n_rejects)
+{
+    int r = node_outbox_ack(up->ob, upto, rejects, n_rejects);
+    int keep = 0;
+
+    if (r < 0) {
+        /* The hub has it; we failed to note that. It will be resent and
+         * ignored as a duplicate, so nothing is lost. */
+        lu_warn("cannot record ack up to %llu: %s", (unsigned long long)upto,
+                strerror(-r));
+    }
+    for (size_t i = 0; i < n_rejects; i++)
+        lu_warn("hub rejected %s/%llu: %s", up->cfg.node_id,
+                (unsigned long long)rejects[i]->seq, rejects[i]->reason);
+    if (upto > up->hub_hwm)
+        up->hub_hwm = upto;
+    for (int i = 0; i < up->n_inflight; i++) {
+        if (up->inflight[i] > upto)
+            up->inflight[keep++] = up->inflight[i];
+    }
+    up->n_inflight = keep;
+}
+
+static void on_welcome(struct node_uplink *up, const Luyu__Welcome *w)
+{
+    struct node_outbox_stats st;
+
+    node_outbox_stats(up->ob, &st);
+    if (w->hwm > st.last_seq) {
+        char why[256];
+
+        snprintf(why, sizeof(why), "hub has seq %llu of node %s but this "
+                 "node only issued %llu: state dir reset or node id reused; "
+                 "not sending until an admin resolves it",
+                 (unsigned long long)w->hwm, up->cfg.node_id,
+                 (unsigned long long)st.last_seq);
+        lu_err("%s", why);
+        set_error(up, why);
+        up->state = LINK_DIVERGED;
+        return;
+    }
+    if (up->state != LINK_UP)
+        lu_notice("link to hub %s up; hub has up to seq %llu, resuming",
+                  up->cfg.endpoint, (unsigned long long)w->hwm);
+    up->state = LINK_UP;
+    up->backoff_ms = up->cfg.backoff_min_ms;
+    up->n_inflight = 0;
+    up->hub_hwm = w->hwm;
+    set_error(up, "");
+    on_acked(up, w->hwm, w->rejects, w->n_rejects);
+    up->next_send = w->hwm + 1;
+}
+
+static void on_error(struct node_uplink *up, const Luyu__Error *e)
+{
+    switch (e->code) {
+    case LUYU__ERROR__CODE__NEED_HELLO:
+        if (up->state != LINK_HELLO) {
+            lu_info("hub asks for hello (it restarted?)");
+            send_hello(up);
+        }
+        break;
+    case LUYU__ERROR__CODE__GAP:
+        up->next_send = e->hwm + 1;
+        up->n_inflight = 0;
+        break;
+    case LUYU__ERROR__CODE__BUSY:
+        /* The hub could not commit (disk full?). Back off and resend from
+         * its high-water mark. */
+        lu_warn("hub busy: %s", e->message);
+        set_error(up, e->message);
+        up->next_send = e->hwm + 1;
+        up->n_inflight = 0;
+        up->busy_until_ms = lu_mono_ms() + (uint64_t)up->cfg.backoff_max_ms;
+        break;
+    default:
+        lu_err("hub refused us: %s", e->message);
+        link_down(up, e->message);
+        break;
+    }
+}
+
+static void handle(struct node_uplink *up, const Luyu__Frame *f)
+{
+    up->last_rx_ms = lu_mono_ms();
+    switch (f->body_case) {
+    case LUYU__FRAME__BODY_WELCOME:
+        if (up->state == LINK_HELLO || up->state == LINK_UP)
+            on_welcome(up, f->welcome);
+        break;
+    case LUYU__FRAME__BODY_ACK:
+        if (up->state == LINK_UP)
+            on_acked(up, f->ack->upto, f->ack->rejects, f->ack->n_rejects);
+        break;
+    case LUYU__FRAME__BODY_PONG:
+        if (f->pong->hwm > up->hub_hwm && up->state == LINK_UP)
+            up->hub_hwm = f->pong->hwm;
+        break;
+    case LUYU__FRAME__BODY_ERROR:
+        on_error(up, f->error);
+        break;
+    default:
+        lu_warn("unexpected frame %d from hub", f->body_case);
+        break;
+    }
+}
+
+static int on_readable(void *data, int budget)
+{
+    struct node_uplink *up = data;
+    int n = 0;
+
+    while (n < budget && up->sock != NULL) {
+        char err[256];
+        zmq_msg_t msg;
+        Luyu__Frame *f;
+
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, up->sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&msg);
+            break;
+        }
+        n++;
+        f = lu_codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err,
+                            sizeof(err));
+        zmq_msg_close(&msg);
+        if (f == NULL) {
+            lu_warn("bad frame from hub: %s", err);
+            continue;
+        }
+        handle(up, f);
+        luyu__frame__free_unpacked(f, NULL);
+    }
+    node_uplink_pump(up);
+    return n;
+}
+
+static void close_socket(struct node_uplink *up)
+{
+    lu_zwatch_free(up->watch);
+    up->watch = NULL;
+    if (up->sock != NULL)
+        zmq_close(up->sock);
+    up->sock = NULL;
+}
+
+static void link_down(struct node_uplink *up, const char *why)
+{
+    int jitter;
+
+    if (up->state == LINK_UP)
+        lu_warn("link to hub %s down: %s", up->cfg.endpoint, why);
+    set_error(up, why);
+    close_socket(up);
+    up->state = LINK_DOWN;
+    up->n_inflight = 0;
+    /* Full jitter in [backoff/2, backoff] so that many nodes cut off by
+     * the same outage do not all come back in the same millisecond. */
+    jitter = up->backoff_ms / 2 + rand() % (up->backoff_ms / 2 + 1);
+    up->retry_at_ms = lu_mono_ms() + (uint64_t)jitter;
+    up->backoff_ms *= 2;
+    if (up->backoff_ms > up->cfg.backoff_max_ms)
+        up->backoff_ms = up->cfg.backoff_max_ms;
+}
+
+static void connect_hub(struct node_uplink *up)
+{
+    int linger = 0, ivl = 100, ivl_max = up->cfg.backoff_max_ms;
+    int64_t maxmsg = LU_MAX_FRAME;
+    int hwm = 10000;
+
+    up->sock = zmq_socket(up->zctx, ZMQ_DEALER);
+    zmq_setsockopt(up->sock, ZMQ_LINGER, &linger, sizeof(linger));
+    zmq_setsockopt(up->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
+    zmq_setsockopt(up->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl));
+    zmq_setsockopt(up->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max,
+                   sizeof(ivl_max));
+    zmq_setsockopt(up->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
+    zmq_setsockopt(up->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
+    if (zmq_connect(up->sock, up->cfg.endpoint) < 0) {
+        char why[256];
+
+        snprintf(why, sizeof(why), "cannot connect to %s: %s",
+                 up->cfg.endpoint, zmq_strerror(zmq_errno()));
+        lu_err("%s", why);
+        link_down(up, why);
+        return;
+    }
+    up->watch = lu_zwatch_new(up->loop, up->sock, on_readable, up);
+    up->last_rx_ms = lu_mono_ms();
+    send_hello(up);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    struct node_uplink *up = t->data;
+    uint64_t now = lu_mono_ms();
+
+    switch (up->state) {
+    case LINK_DOWN:
+        if (now >= up->retry_at_ms)
+            connect_hub(up);
+        break;
+    case LINK_HELLO:
+    case LINK_UP:
+        if (now - up->last_rx_ms > (uint64_t)up->cfg.timeout_ms) {
+            link_down(up, "hub silent past the timeout");
+            break;
+        }
+        if (now - up->last_tx_ms >= (uint64_t)up->cfg.heartbeat_ms) {
+            Luyu__Frame f = LUYU__FRAME__INIT;
+            Luyu__Ping p = LUYU__PING__INIT;
+
+            f.body_case = LUYU__FRAME__BODY_PING;
+            f.ping = &p;
+            if (up->state == LINK_HELLO)
+                send_hello(up);
+            else
+                send_frame(up, &f);
+        }
+        node_uplink_pump(up);
+        break;
+    case LINK_DIVERGED:
+        break;
+    }
+}
+
+struct node_uplink *node_uplink_new(uv_loop_t *loop, void *zctx,
+                                    const struct node_uplink_config *cfg,
+                                    struct node_outbox *ob)
+{
+    struct node_uplink *up = lu_xcalloc(1, sizeof(*up));
+    uint64_t tick;
+
+    up->loop = loop;
+    up->zctx = zctx;
+    up->cfg = *cfg;
+    if (up->cfg.window > MAX_WINDOW)
+        up->cfg.window = MAX_WINDOW;
+    up->ob = ob;
+    up->state = LINK_DOWN;
+    up->backoff_ms = cfg->backoff_min_ms;
+    up->retry_at_ms = 0;
+    uv_timer_init(loop, &up->timer);
+    up->timer.data = up;
+    /* One timer drives reconnects, heartbeats and timeouts. Its period is
+     * the finest of those that matters, but not below 20 ms. */
+    tick = (uint64_t)cfg->heartbeat_ms / 2;
+    if (tick > (uint64_t)cfg->backoff_min_ms)
+        tick = (uint64_t)cfg->backoff_min_ms;
+    if (tick < 20)
+        tick = 20;
+    uv_timer_start(&up->timer, on_timer, 0, tick);
+    return up;
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
+void node_uplink_free(struct node_uplink *up)
+{
+    if (up == NULL)
+        return;
+    close_socket(up);
+    uv_close((uv_handle_t *)&up->timer, on_timer_closed);
+}
+
+void node_uplink_info(const struct node_uplink *up,
+                      struct node_uplink_info *info)
+{
+    info->up = up->state == LINK_UP;
+    info->hub_hwm = up->hub_hwm;
+    info->error = up->error;
+}

@@ -1,0 +1,379 @@
+"""Helpers for luyu's integration tests: start the real daemons on
+loopback in a scratch directory, drive luyuctl, read the hub's ledger, kill
+things, and always clean up (even when a test fails).
+
+Every test file is a plain script: it prints what it does and what it
+checked, and exits non-zero with the difference when something is wrong.
+"""
+import atexit
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = os.environ.get("LUYU_BIN", os.path.join(os.path.dirname(__file__), "../../build"))
+SRC = os.environ.get("LUYU_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "../.."))
+PLAN = os.path.join(SRC, "etc", "plan-2018-2020.ini")
+
+
+def say(*args):
+    print(*args, flush=True)
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+    say("  ok:", what)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_until(cond, timeout=30.0, what="condition", interval=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        v = cond()
+        if v:
+            return v
+        time.sleep(interval)
+    raise Failure("timed out after %.0fs waiting for %s" % (timeout, what))
+
+
+class Daemon:
+    def __init__(self, name, argv, log):
+        self.name, self.argv, self.logpath = name, argv, log
+        self.proc = None
+
+    def start(self):
+        self.logf = open(self.logpath, "ab")
+        self.proc = subprocess.Popen(self.argv, stdout=self.logf, stderr=self.logf,
+                                     stdin=subprocess.DEVNULL)
+        return self
+
+    def alive(self):
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill9(self):
+        if self.alive():
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        self.logf.close()
+
+    def stop(self, timeout=10):
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise Failure("%s did not stop within %ss of SIGTERM" % (self.name, timeout))
+        if not self.logf.closed:
+            self.logf.close()
+        return self.proc.returncode
+
+    def log(self):
+        with open(self.logpath, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+
+CLUSTERS = []
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def sanitizer_reports():
+    """Sanitizer findings in any daemon log of this test: a test with one
+    fails, even when everything else looked right."""
+    found = []
+    for c in CLUSTERS:
+        for d in c.daemons:
+            try:
+                text = d.log()
+            except OSError:
+                continue
+            for mark in SANITIZER_MARKS:
+                if mark in text:
+                    i = text.index(mark)
+                    found.append("%s: %s" % (d.name, text[max(0, i - 200):i + 1500]))
+    return found
+
+
+class Cluster:
+    """A hub and its nodes in one scratch directory."""
+
+    def __init__(self, name):
+        self.dir = tempfile.mkdtemp(prefix="luyu-%s-" % name)
+        self.port = free_port()
+        self.endpoint = "tcp://127.0.0.1:%d" % self.port
+        self.daemons = []
+        self.hub = None
+        self.nodes = {}
+        CLUSTERS.append(self)
+        atexit.register(self.cleanup)
+
+    def path(self, *p):
+        return os.path.join(self.dir, *p)
+
+    def hub_argv(self, extra=()):
+        return [os.path.join(BIN, "luyu-hub"), "--id", "cq-hub", "--listen", self.endpoint,
+                "--state-dir", self.path("hub"), "--plan", PLAN, "--insecure",
+                "--province", "CQ"] + list(extra)
+
+    def start_hub(self, extra=(), wait=True):
+        d = Daemon("hub", self.hub_argv(extra), self.path("hub.log")).start()
+        self.daemons.append(d)
+        self.hub = d
+        if wait:
+            wait_until(lambda: "up: listening" in d.log() or not d.alive(), 20, "hub start")
+            if not d.alive():
+                raise Failure("hub exited at start:\n" + d.log())
+        return d
+
+    def node_argv(self, node_id, units, extra=()):
+        return [os.path.join(BIN, "luyu-node"), "--id", node_id, "--hub", self.endpoint,
+                "--units", units, "--state-dir", self.path(node_id), "--plan", PLAN,
+                "--insecure", "--heartbeat-ms", "300", "--timeout-ms", "1500",
+                "--backoff-min-ms", "50", "--backoff-max-ms", "500"] + list(extra)
+
+    def start_node(self, node_id, units, extra=(), wait=True):
+        d = Daemon(node_id, self.node_argv(node_id, units, extra),
+                   self.path(node_id + ".log")).start()
+        self.daemons.append(d)
+        self.nodes[node_id] = d
+        if wait:
+            sock = self.sock(node_id)
+            wait_until(lambda: os.path.exists(sock) or not d.alive(), 20, node_id + " start")
+            if not d.alive():
+                raise Failure("%s exited at start:\n%s" % (node_id, d.log()))
+        return d
+
+    def sock(self, node_id):
+        return self.path(node_id, "control.sock")
+
+    def ctl(self, *args, node=None, check_rc=None, timeout=120):
+        argv = [os.path.join(BIN, "luyuctl")]
+        if node:
+            argv += ["--node", self.sock(node)]
+        argv += ["--plan", PLAN] if args and args[0] == "plan" else []
+        argv += list(args)
+        p = subprocess.run(argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        out, err = p.stdout.decode(), p.stderr.decode()
+        if check_rc is not None and p.returncode != check_rc:
+            raise Failure("luyuctl %s: exit %d, wanted %d\nstdout: %s\nstderr: %s"
+                          % (" ".join(args), p.returncode, check_rc, out, err))
+        return p.returncode, out, err
+
+    def status(self, node):
+        rc, out, err = self.ctl("status", "--json", node=node, check_rc=0)
+        return json.loads(out)
+
+    def drained(self, node):
+        try:
+            return self.status(node)["pending"] == 0
+        except Failure:
+            return False
+
+    def ledger_db(self):
+        db = sqlite3.connect("file:%s?mode=ro" % self.path("hub", "ledger.db"), uri=True,
+                             timeout=10)
+        return db
+
+    def ledger_ids(self):
+        db = self.ledger_db()
+        try:
+            return [r[0] for r in db.execute("SELECT node || '/' || seq FROM entry")]
+        finally:
+            db.close()
+
+    def cleanup(self):
+        for d in self.daemons:
+            try:
+                d.kill9()
+            except Exception:
+                pass
+        if os.environ.get("LUYU_KEEP_TMP"):
+            say("kept", self.dir)
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def write_csv(path, rows):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("unit,indicator,period,amount,note\n")
+        for r in rows:
+            f.write(",".join(r) + "\n")
+
+
+def compare_ids(accepted, ledger):
+    """Exactly-once check: the same set, and no id twice."""
+    acc, led = set(accepted), list(ledger)
+    dup = sorted(set(i for i in led if led.count(i) > 1)) if len(led) != len(set(led)) else []
+    missing = sorted(acc - set(led))
+    extra = sorted(set(led) - acc)
+    if missing or extra or dup or len(acc) != len(accepted):
+        raise Failure("ledger not exact: %d accepted, %d in ledger; missing %s; extra %s; "
+                      "twice %s" % (len(acc), len(led), missing[:20], extra[:20], dup[:20]))
+    say("  ok: ledger holds exactly the %d accepted ids, none twice" % len(acc))
+
+
+# ---- a minimal protobuf encoder for hostile-client tests (no dependency on
+# generated Python code): just enough of proto/luyu.proto. ----
+
+def _varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def _field(num, wire, payload):
+    key = _varint((num << 3) | wire)
+    if wire == 0:
+        return key + _varint(payload)
+    return key + _varint(len(payload)) + payload
+
+
+def pb_entry(seq, unit, indicator, period, amount, note="", by="test", at=0, corrects=""):
+    b = _field(1, 0, seq) + _field(2, 2, unit.encode()) + _field(3, 2, indicator.encode())
+    b += _field(4, 0, period) + _field(5, 0, amount)
+    if note:
+        b += _field(6, 2, note.encode())
+    b += _field(7, 2, by.encode()) + _field(8, 0, at or int(time.time()))
+    if corrects:
+        b += _field(9, 2, corrects.encode())
+    return b
+
+
+def pb_hello(node_id, from_seq=1):
+    return _field(1, 2, _field(1, 0, 1) + _field(2, 2, node_id.encode()) + _field(3, 0, from_seq))
+
+
+def pb_batch(entries):
+    return _field(3, 2, b"".join(_field(1, 2, e) for e in entries))
+
+
+def pb_ping():
+    return _field(5, 2, b"")
+
+
+def pb_decode(buf):
+    """Decodes one level of a protobuf message into {field: [values]}."""
+    out, i = {}, 0
+    while i < len(buf):
+        key, i = _read_varint(buf, i)
+        num, wire = key >> 3, key & 7
+        if wire == 0:
+            v, i = _read_varint(buf, i)
+        elif wire == 2:
+            n, i = _read_varint(buf, i)
+            v, i = buf[i:i + n], i + n
+        else:
+            raise ValueError("wire type %d" % wire)
+        out.setdefault(num, []).append(v)
+    return out
+
+
+def _read_varint(buf, i):
+    shift = v = 0
+    while True:
+        b = buf[i]
+        i += 1
+        v |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return v, i
+
+
+def run(main):
+    """Runs a test's main(), printing a clear verdict."""
+    name = os.path.basename(sys.argv[0])
+    try:
+        main()
+        for c in CLUSTERS:
+            for d in c.daemons:
+                if d.alive():
+                    d.stop()
+        reports = sanitizer_reports()
+        if reports:
+            raise Failure("sanitizer reports in daemon logs:\n" + "\n".join(reports))
+    except Failure as e:
+        say("FAIL %s: %s" % (name, e))
+        for c in CLUSTERS:
+            for d in c.daemons:
+                try:
+                    say("---- last log lines of %s ----" % d.name)
+                    say("\n".join(d.log().splitlines()[-15:]))
+                except OSError:
+                    pass
+        sys.exit(1)
+    say("PASS", name)
+
+
+def import_rows(c, node, rows, name=None):
+    """Imports rows through luyuctl; returns the ids luyuctl reported as
+    accepted (the import prints the first and last id of its range)."""
+    import re
+    path = c.path(name or "%s-%d.csv" % (node, random.randrange(1 << 30)))
+    write_csv(path, rows)
+    rc, out, err = c.ctl("import", path, node=node)
+    if rc != 0:
+        return rc, []
+    m = re.search(r"\(([\w.-]+)/(\d+) \.\. ([\w.-]+)/(\d+)\)", out)
+    if not m:
+        raise Failure("cannot read the accepted range from: " + out)
+    first, last = int(m.group(2)), int(m.group(4))
+    if last - first + 1 != len(rows):
+        raise Failure("import of %d rows reported %d ids" % (len(rows), last - first + 1))
+    return 0, ["%s/%d" % (m.group(1), s) for s in range(first, last + 1)]
+
+
+DISTRICTS = ["cq-wanzhou", "cq-qianjiang", "cq-kaizhou", "cq-wulong", "cq-chengkou",
+             "cq-fengdu", "cq-yunyang", "cq-fengjie", "cq-wushan", "cq-wuxi", "cq-shizhu",
+             "cq-xiushan", "cq-youyang", "cq-pengshui"]
+
+
+def sample_rows(unit, n, rnd):
+    inds = [("agri_sales_to_sd", True), ("poor_trained", False), ("poor_moved_to_sd", False),
+            ("cadres_to_sd", False), ("sd_investment", True)]
+    rows = []
+    for i in range(n):
+        ind, money = inds[rnd.randrange(len(inds))]
+        period = "%d-%02d" % (rnd.choice((2018, 2019, 2020)), rnd.randrange(1, 13))
+        amt = "%d.%02d" % (rnd.randrange(1, 10 ** 6), rnd.randrange(100)) if money \
+            else str(rnd.randrange(1, 50))
+        rows.append((unit, ind, period, amt, "row %d" % i))
+    return rows
+
+
+def ledger_sums(c):
+    db = c.ledger_db()
+    try:
+        e = dict(((r[0], r[1], r[2]), r[3]) for r in db.execute(
+            "SELECT unit, indicator, period, sum(amount) FROM entry GROUP BY 1, 2, 3"))
+        b = dict(((r[0], r[1], r[2]), r[3]) for r in db.execute(
+            "SELECT unit, indicator, period, amount FROM balance"))
+        return e, b
+    finally:
+        db.close()
