@@ -41,6 +41,7 @@ struct node_uplink {
 };
 
 static void link_down(struct node_uplink *up, const char *why);
+static void schedule(struct node_uplink *up);
 
 static void set_error(struct node_uplink *up, const char *why)
 {
@@ -106,6 +107,7 @@ void node_uplink_pump(struct node_uplink *up)
         if (r < 0)
             break; /* pipe full: the timer or the next ack resumes */
     }
+    schedule(up);
 }
 
 static void on_acked(struct node_uplink *up, uint64_t upto,
@@ -272,6 +274,7 @@ static void link_down(struct node_uplink *up, const char *why)
     up->backoff_ms *= 2;
     if (up->backoff_ms > up->cfg.backoff_max_ms)
         up->backoff_ms = up->cfg.backoff_max_ms;
+    schedule(up);
 }
 
 static void connect_hub(struct node_uplink *up)
@@ -334,6 +337,43 @@ static void on_timer(uv_timer_t *t)
     case LINK_DIVERGED:
         break;
     }
+    schedule(up);
+}
+
+/* Arms the timer for the next thing that is due, so that an idle node
+ * wakes only for heartbeats rather than polling. */
+static void schedule(struct node_uplink *up)
+{
+    uint64_t now = lu_mono_ms(), due;
+    struct node_outbox_stats st;
+
+    switch (up->state) {
+    case LINK_DOWN:
+        due = up->retry_at_ms;
+        break;
+    case LINK_HELLO:
+    case LINK_UP:
+        due = up->last_tx_ms + (uint64_t)up->cfg.heartbeat_ms;
+        if (up->last_rx_ms + (uint64_t)up->cfg.timeout_ms + 1 < due)
+            due = up->last_rx_ms + (uint64_t)up->cfg.timeout_ms + 1;
+        node_outbox_stats(up->ob, &st);
+        /* Entries waiting while the window has room: the pipe was full or
+         * the hub asked us to wait. Look again soon. */
+        if (up->state == LINK_UP && up->next_send <= st.last_seq &&
+            up->n_inflight < up->cfg.window) {
+            uint64_t soon = up->busy_until_ms > now ? up->busy_until_ms
+                                                    : now + 20;
+            if (soon < due)
+                due = soon;
+        }
+        break;
+    default:
+        return;
+    }
+    /* Never spin: even an overdue deadline waits a few milliseconds. */
+    if (due < now + 5)
+        due = now + 5;
+    uv_timer_start(&up->timer, on_timer, due - now, 0);
 }
 
 struct node_uplink *node_uplink_new(uv_loop_t *loop, void *zctx,
@@ -341,7 +381,6 @@ struct node_uplink *node_uplink_new(uv_loop_t *loop, void *zctx,
                                     struct node_outbox *ob)
 {
     struct node_uplink *up = lu_xcalloc(1, sizeof(*up));
-    uint64_t tick;
 
     up->loop = loop;
     up->zctx = zctx;
@@ -352,16 +391,11 @@ struct node_uplink *node_uplink_new(uv_loop_t *loop, void *zctx,
     up->state = LINK_DOWN;
     up->backoff_ms = cfg->backoff_min_ms;
     up->retry_at_ms = 0;
+    /* One timer drives reconnects, heartbeats and timeouts; schedule()
+     * re-arms it for whichever is due next. */
     uv_timer_init(loop, &up->timer);
     up->timer.data = up;
-    /* One timer drives reconnects, heartbeats and timeouts. Its period is
-     * the finest of those that matters, but not below 20 ms. */
-    tick = (uint64_t)cfg->heartbeat_ms / 2;
-    if (tick > (uint64_t)cfg->backoff_min_ms)
-        tick = (uint64_t)cfg->backoff_min_ms;
-    if (tick < 20)
-        tick = 20;
-    uv_timer_start(&up->timer, on_timer, 0, tick);
+    uv_timer_start(&up->timer, on_timer, 0, 0);
     return up;
 }
 
