@@ -37,8 +37,7 @@ int lu_entry_id_parse(const char *id, char *node, uint64_t *seq)
         return -EINVAL;
     memcpy(node, id, n);
     node[n] = '\0';
-    if (!lu_code_valid(node) || lu_parse_u64(slash + 1, seq) < 0 ||
-        *seq == 0)
+    if (!lu_code_valid(node) || lu_parse_u64(slash + 1, seq) < 0 || *seq == 0)
         return -EINVAL;
     return 0;
 }
@@ -51,8 +50,7 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
 
     r = check_str("note", e->note, LU_MAX_NOTE, err, errlen);
     if (r == 0)
-        r = check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err,
-                      errlen);
+        r = check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err, errlen);
     if (r < 0)
         return r;
     if (!lu_period_valid(e->period)) {
@@ -66,15 +64,17 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
     }
     if (e->corrects[0] != '\0' &&
         lu_entry_id_parse(e->corrects, node, &seq) < 0) {
-        snprintf(err, errlen, "corrects \"%.80s\" is not an entry id "
-                 "node/seq", e->corrects);
+        snprintf(err, errlen,
+                 "corrects \"%.80s\" is not an entry id "
+                 "node/seq",
+                 e->corrects);
         return -EINVAL;
     }
     return 0;
 }
 
-int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan,
-                   char *err, size_t errlen)
+int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan, char *err,
+                   size_t errlen)
 {
     char a[8], b[8], c[8];
     int r;
@@ -111,22 +111,20 @@ static int check_batch(const Luyu__Batch *b, char *err, size_t errlen)
         const Luyu__Entry *e = b->entries[i];
 
         if (e->seq == 0 || (i > 0 && e->seq != b->entries[i - 1]->seq + 1)) {
-            snprintf(err, errlen, "batch seqs not consecutive at entry %zu",
-                     i);
+            snprintf(err, errlen, "batch seqs not consecutive at entry %zu", i);
             return -EINVAL;
         }
         if (check_str("unit", e->unit, LU_MAX_NAME, err, errlen) < 0 ||
-            check_str("indicator", e->indicator, LU_MAX_NAME, err,
-                      errlen) < 0 ||
-            check_str("corrects", e->corrects, 2 * LU_MAX_NAME, err,
-                      errlen) < 0)
+            check_str("indicator", e->indicator, LU_MAX_NAME, err, errlen) <
+                0 ||
+            check_str("corrects", e->corrects, 2 * LU_MAX_NAME, err, errlen) <
+                0)
             return -EINVAL;
     }
     return 0;
 }
 
-static int check_rejects(Luyu__Reject **rj, size_t n, char *err,
-                         size_t errlen)
+static int check_rejects(Luyu__Reject **rj, size_t n, char *err, size_t errlen)
 {
     if (n > LU_MAX_REJECTS) {
         snprintf(err, errlen, "%zu rejects in one frame", n);
@@ -134,8 +132,7 @@ static int check_rejects(Luyu__Reject **rj, size_t n, char *err,
     }
     for (size_t i = 0; i < n; i++) {
         if (rj[i]->seq == 0 ||
-            check_str("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) <
-                0)
+            check_str("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) < 0)
             return -EINVAL;
     }
     return 0;
@@ -162,8 +159,8 @@ static int check_frame(const Luyu__Frame *f, char *err, size_t errlen)
     case LUYU__FRAME__BODY_PONG:
         return 0;
     case LUYU__FRAME__BODY_ERROR:
-        return check_str("error message", f->error->message, LU_MAX_REASON,
-                         err, errlen);
+        return check_str("error message", f->error->message, LU_MAX_REASON, err,
+                         errlen);
     default:
         snprintf(err, errlen, "frame has no body");
         return -EINVAL;
@@ -176,8 +173,7 @@ Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
     Luyu__Frame *f;
 
     if (len > LU_MAX_FRAME) {
-        snprintf(err, errlen, "frame of %zu bytes (max %d)", len,
-                 LU_MAX_FRAME);
+        snprintf(err, errlen, "frame of %zu bytes (max %d)", len, LU_MAX_FRAME);
         return NULL;
     }
     f = luyu__frame__unpack(NULL, len, data);

@@ -15,12 +15,12 @@
 struct lu_plan;
 
 #define LU_PROTOCOL_VERSION 1
-#define LU_MAX_FRAME (1024 * 1024)  /* ZMQ_MAXMSGSIZE on every socket */
-#define LU_MAX_BATCH 1000           /* entries in one Batch */
-#define LU_MAX_REJECTS 1000         /* rejects in one Ack or Welcome */
-#define LU_MAX_NOTE 512             /* bytes of UTF-8 in a note */
-#define LU_MAX_NAME 64              /* bytes in codes and user names */
-#define LU_MAX_REASON 256           /* bytes in a reject reason */
+#define LU_MAX_FRAME (1024 * 1024) /* ZMQ_MAXMSGSIZE on every socket */
+#define LU_MAX_BATCH 1000          /* entries in one Batch */
+#define LU_MAX_REJECTS 1000        /* rejects in one Ack or Welcome */
+#define LU_MAX_NOTE 512            /* bytes of UTF-8 in a note */
+#define LU_MAX_NAME 64             /* bytes in codes and user names */
+#define LU_MAX_REASON 256          /* bytes in a reject reason */
 
 /* Decodes and structurally checks one frame. Returns NULL with a reason in
  * err. The caller frees the result with luyu__frame__free_unpacked(f, NULL). */
@@ -41,8 +41,8 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen);
 /* Checks an entry against the plan: known unit and indicator, period within
  * the plan, amount range. Also runs lu_entry_check_fields(). Writes a reason
  * such as `unknown indicator "agri_sale"` into err. */
-int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan,
-                   char *err, size_t errlen);
+int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan, char *err,
+                   size_t errlen);
 
 /* Splits an entry id "node/seq". node must hold LU_MAX_NAME + 1 bytes. */
 int lu_entry_id_parse(const char *id, char *node, uint64_t *seq);

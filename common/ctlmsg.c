@@ -26,8 +26,7 @@ void lu_ctl_put_len(unsigned char *p, uint32_t len)
     p[3] = (unsigned char)len;
 }
 
-static int io_all(int fd, void *buf, size_t len, int writing,
-                  uint64_t deadline)
+static int io_all(int fd, void *buf, size_t len, int writing, uint64_t deadline)
 {
     size_t done = 0;
 
@@ -58,9 +57,8 @@ static int io_all(int fd, void *buf, size_t len, int writing,
     return 0;
 }
 
-int lu_ctl_call(const char *path, const Luyu__CtlRequest *req,
-                int timeout_ms, Luyu__CtlResponse **resp, char *err,
-                size_t errlen)
+int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
+                Luyu__CtlResponse **resp, char *err, size_t errlen)
 {
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     uint64_t deadline = lu_mono_ms() + (uint64_t)timeout_ms;
@@ -80,8 +78,10 @@ int lu_ctl_call(const char *path, const Luyu__CtlRequest *req,
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         r = -errno;
-        snprintf(err, errlen, "cannot reach luyu-node at %s: %s (is it "
-                 "running?)", path, strerror(errno));
+        snprintf(err, errlen,
+                 "cannot reach luyu-node at %s: %s (is it "
+                 "running?)",
+                 path, strerror(errno));
         goto out;
     }
     len = luyu__ctl_request__get_packed_size(req);

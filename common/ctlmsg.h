@@ -15,9 +15,8 @@
 /* Client side, blocking: connects to the socket at path, sends req, waits up
  * to timeout_ms for the response. Returns 0 with *resp set (free with
  * luyu__ctl_response__free_unpacked), or a negative errno with a reason. */
-int lu_ctl_call(const char *path, const Luyu__CtlRequest *req,
-                int timeout_ms, Luyu__CtlResponse **resp, char *err,
-                size_t errlen);
+int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
+                Luyu__CtlResponse **resp, char *err, size_t errlen);
 
 /* Reads the big-endian length prefix. */
 uint32_t lu_ctl_len(const unsigned char *p);

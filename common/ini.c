@@ -107,8 +107,8 @@ int lu_ini_parse_buf(const char *name, const char *data, size_t len,
             r = -EINVAL;
             goto out;
         }
-        r = parse_line(line, section, sizeof(section), lineno, cb, user,
-                       reason, sizeof(reason));
+        r = parse_line(line, section, sizeof(section), lineno, cb, user, reason,
+                       sizeof(reason));
         if (r < 0)
             goto out;
         pos += n + (nl ? 1 : 0);

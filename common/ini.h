@@ -17,8 +17,7 @@
  * pair. Returns 0, or a negative errno after writing a reason (without the
  * file:line, which the reader adds) into err. */
 typedef int (*lu_ini_cb)(void *user, const char *section, const char *key,
-                         const char *value, int line, char *err,
-                         size_t errlen);
+                         const char *value, int line, char *err, size_t errlen);
 
 /* Parses the file at path. On failure returns a negative errno and writes
  * "path:line: reason" into err. */

@@ -44,8 +44,10 @@ static int set_value(const struct lu_opt *o, const char *value, char *err,
     case LU_OPT_INT:
         if (lu_parse_u64(value, &v) < 0 || v < (uint64_t)o->min ||
             v > (uint64_t)o->max) {
-            snprintf(err, errlen, "%s: expected a whole number %d..%d, got "
-                     "\"%.40s\"", o->name, o->min, o->max, value);
+            snprintf(err, errlen,
+                     "%s: expected a whole number %d..%d, got "
+                     "\"%.40s\"",
+                     o->name, o->min, o->max, value);
             return -EINVAL;
         }
         *(int *)o->ptr = (int)v;
@@ -54,8 +56,8 @@ static int set_value(const struct lu_opt *o, const char *value, char *err,
     return -EINVAL;
 }
 
-int lu_opts_set(const struct lu_opt *opts, const char *name,
-                const char *value, char *err, size_t errlen)
+int lu_opts_set(const struct lu_opt *opts, const char *name, const char *value,
+                char *err, size_t errlen)
 {
     const struct lu_opt *o = find(opts, name);
 
@@ -169,8 +171,10 @@ out:
 
 void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts)
 {
-    fprintf(out, "usage: %s [--config FILE] [options]\n\noptions (also as "
-                 "keys in the config file):\n", prog);
+    fprintf(out,
+            "usage: %s [--config FILE] [options]\n\noptions (also as "
+            "keys in the config file):\n",
+            prog);
     fprintf(out, "  %-22s %s\n", "--config FILE", "read settings from FILE");
     for (; opts->name; opts++) {
         char flag[64];

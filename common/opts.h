@@ -29,8 +29,8 @@ struct lu_opt {
 int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
                   char **argv, bool *help, char *err, size_t errlen);
 /* Sets one setting from a string. */
-int lu_opts_set(const struct lu_opt *opts, const char *name,
-                const char *value, char *err, size_t errlen);
+int lu_opts_set(const struct lu_opt *opts, const char *name, const char *value,
+                char *err, size_t errlen);
 void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts);
 void lu_opts_free(const struct lu_opt *opts);
 

@@ -45,11 +45,11 @@ struct lu_plan_indicator {
     int scale;       /* stored amount = typed amount * scale (yuan: 100) */
     char *area;      /* a task area code */
     enum lu_target_kind target_kind;
-    int64_t target;  /* in stored units (fen for money); 0 when none */
-    char *ratio_of;  /* LU_TARGET_RATIO: indicator code of the base */
-    int64_t per;     /* LU_TARGET_RATIO: value `target` per `per` */
-    char *scope;     /* LU_TARGET_COVERAGE: "district" etc. */
-    char *note;      /* free text from the plan, or NULL */
+    int64_t target; /* in stored units (fen for money); 0 when none */
+    char *ratio_of; /* LU_TARGET_RATIO: indicator code of the base */
+    int64_t per;    /* LU_TARGET_RATIO: value `target` per `per` */
+    char *scope;    /* LU_TARGET_COVERAGE: "district" etc. */
+    char *note;     /* free text from the plan, or NULL */
 };
 
 struct lu_plan {

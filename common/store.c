@@ -57,8 +57,7 @@ int lu_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out)
     int rc = sqlite3_prepare_v2(db, sql, -1, out, NULL);
 
     if (rc != SQLITE_OK) {
-        lu_err("sqlite: cannot prepare \"%.60s\": %s", sql,
-               sqlite3_errmsg(db));
+        lu_err("sqlite: cannot prepare \"%.60s\": %s", sql, sqlite3_errmsg(db));
         return lu_store_errno(rc);
     }
     return 0;
@@ -98,7 +97,8 @@ int lu_store_meta_set(sqlite3 *db, const char *key, const char *value)
         goto out;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-    r = sqlite3_step(st) == SQLITE_DONE ? 0 : lu_store_errno(sqlite3_errcode(db));
+    r = sqlite3_step(st) == SQLITE_DONE ? 0
+                                        : lu_store_errno(sqlite3_errcode(db));
 out:
     sqlite3_finalize(st);
     return r;
@@ -124,10 +124,12 @@ static int check_db(sqlite3 *db, const char *path, const char *kind,
         r = sqlite3_step(st);
     if (r != SQLITE_ROW ||
         strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
-        snprintf(err, errlen, "%s: damaged database (%s); refusing to start "
+        snprintf(err, errlen,
+                 "%s: damaged database (%s); refusing to start "
                  "over it - restore it from a backup or move it away",
-                 path, r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
-                                       : sqlite3_errmsg(db));
+                 path,
+                 r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
+                                 : sqlite3_errmsg(db));
         r = -EBADMSG;
         goto out;
     }
@@ -158,8 +160,8 @@ out:
     return r;
 }
 
-int lu_store_open(const char *path, const char *kind, int flags,
-                  sqlite3 **out, char *err, size_t errlen)
+int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
+                  char *err, size_t errlen)
 {
     sqlite3 *db = NULL;
     char wal[4096];
@@ -170,8 +172,10 @@ int lu_store_open(const char *path, const char *kind, int flags,
     *out = NULL;
     snprintf(wal, sizeof(wal), "%s-wal", path);
     if (!exists && file_exists(wal)) {
-        snprintf(err, errlen, "%s is missing but its write-ahead log %s is "
-                 "there; refusing to start empty over lost data", path, wal);
+        snprintf(err, errlen,
+                 "%s is missing but its write-ahead log %s is "
+                 "there; refusing to start empty over lost data",
+                 path, wal);
         r = -ENOENT;
         goto out;
     }
@@ -198,8 +202,10 @@ int lu_store_open(const char *path, const char *kind, int flags,
         if (r == 0)
             r = lu_store_exec(db, "PRAGMA synchronous=FULL");
         if (r < 0) {
-            snprintf(err, errlen, "%s: cannot set up: %s (is it a SQLite "
-                     "database?)", path, sqlite3_errmsg(db));
+            snprintf(err, errlen,
+                     "%s: cannot set up: %s (is it a SQLite "
+                     "database?)",
+                     path, sqlite3_errmsg(db));
             goto out;
         }
     }
@@ -248,8 +254,10 @@ int lu_state_dir_lock(const char *dir, const char *daemon, char *err,
     }
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         r = errno == EWOULDBLOCK ? -EBUSY : -errno;
-        snprintf(err, errlen, "state dir %s is in use by another %s "
-                 "(lock %s is held)", dir, daemon, path);
+        snprintf(err, errlen,
+                 "state dir %s is in use by another %s "
+                 "(lock %s is held)",
+                 dir, daemon, path);
         goto out;
     }
     r = fd;

@@ -20,8 +20,8 @@ enum {
  * (without LU_STORE_CREATE) a missing file. `kind` is a short name such as
  * "outbox" or "ledger" written into a meta table on creation and checked
  * afterwards, so that a node never opens a hub's ledger or the reverse. */
-int lu_store_open(const char *path, const char *kind, int flags,
-                  sqlite3 **out, char *err, size_t errlen);
+int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
+                  char *err, size_t errlen);
 void lu_store_close(sqlite3 *db);
 
 /* Runs SQL without results; logs sqlite3_errmsg() on failure. */

@@ -98,15 +98,14 @@ static void free_reply_frame(Luyu__Frame *f)
 }
 
 static void queue(struct hub_intake *in, const unsigned char *rid,
-                  size_t rid_len, Luyu__Frame *f, bool batch,
-                  const char *node)
+                  size_t rid_len, Luyu__Frame *f, bool batch, const char *node)
 {
     struct reply *r;
 
     if (in->n_replies == in->cap_replies) {
         in->cap_replies = in->cap_replies ? in->cap_replies * 2 : 64;
-        in->replies = lu_xrealloc(in->replies,
-                                  in->cap_replies * sizeof(*in->replies));
+        in->replies =
+            lu_xrealloc(in->replies, in->cap_replies * sizeof(*in->replies));
     }
     r = &in->replies[in->n_replies++];
     memcpy(r->rid, rid, rid_len);
@@ -224,7 +223,8 @@ static int merge_batch(struct hub_intake *in, struct session *s,
 static void on_batch(struct hub_intake *in, const unsigned char *rid,
                      size_t rid_len, struct session *s, const Luyu__Batch *b)
 {
-    uint64_t first = b->entries[0]->seq, last = b->entries[b->n_entries - 1]->seq;
+    uint64_t first = b->entries[0]->seq,
+             last = b->entries[b->n_entries - 1]->seq;
     uint64_t hwm = 0;
     Luyu__Frame *f;
     Luyu__Ack *a;
@@ -301,8 +301,8 @@ static void malformed(struct hub_intake *in, const unsigned char *rid,
         lu_warn("malformed frame #%llu: %s",
                 (unsigned long long)in->st.frames_malformed, why);
     if (rid_len > 0)
-        queue(in, rid, rid_len,
-              new_error(LUYU__ERROR__CODE__MALFORMED, why, 0), false, NULL);
+        queue(in, rid, rid_len, new_error(LUYU__ERROR__CODE__MALFORMED, why, 0),
+              false, NULL);
 }
 
 /* Receives one [routing id][payload] message. Returns false when nothing
@@ -380,12 +380,12 @@ static void flush(struct hub_intake *in)
 
             free_reply_frame(r->frame);
             hub_ledger_hwm(in->ledger, r->node, &hwm);
-            r->frame = new_error(LUYU__ERROR__CODE__BUSY,
-                                 "hub cannot commit right now (disk full?)",
-                                 hwm);
+            r->frame =
+                new_error(LUYU__ERROR__CODE__BUSY,
+                          "hub cannot commit right now (disk full?)", hwm);
         }
-        if (r->frame && lu_codec_send(in->sock, r->rid, r->rid_len,
-                                      r->frame) < 0)
+        if (r->frame &&
+            lu_codec_send(in->sock, r->rid, r->rid_len, r->frame) < 0)
             lu_debug("reply to a vanished peer dropped");
         free_reply_frame(r->frame);
     }

@@ -116,8 +116,8 @@ static int store_plan(struct hub_ledger *l)
     if (r == 0)
         r = lu_store_prepare(l->db, "INSERT INTO unit VALUES (?,?,?)", &u);
     if (r == 0)
-        r = lu_store_prepare(l->db,
-                             "INSERT INTO indicator VALUES (?,?,?,?)", &i);
+        r = lu_store_prepare(l->db, "INSERT INTO indicator VALUES (?,?,?,?)",
+                             &i);
     for (size_t k = 0; r == 0 && k < p->n_units; k++) {
         sqlite3_bind_text(u, 1, p->units[k].code, -1, SQLITE_STATIC);
         sqlite3_bind_text(u, 2, p->units[k].name, -1, SQLITE_STATIC);
@@ -260,8 +260,7 @@ static int record_reject(struct hub_ledger *l, const char *node,
 /* Finds the entry a correction names and checks that it is the same
  * figure. Sets *target and *root (entry ids) or writes a reason. */
 static int find_target(struct hub_ledger *l, const Luyu__Entry *e,
-                       int64_t *target, int64_t *root, char *reason,
-                       size_t len)
+                       int64_t *target, int64_t *root, char *reason, size_t len)
 {
     sqlite3_stmt *st = l->st[ST_TARGET];
     char node[LU_MAX_NAME + 1];
@@ -283,8 +282,7 @@ static int find_target(struct hub_ledger *l, const Luyu__Entry *e,
     } else if (rc != SQLITE_ROW) {
         r = lu_store_errno(rc);
     } else if (strcmp((const char *)sqlite3_column_text(st, 2), e->unit) ||
-               strcmp((const char *)sqlite3_column_text(st, 3),
-                      e->indicator) ||
+               strcmp((const char *)sqlite3_column_text(st, 3), e->indicator) ||
                (uint32_t)sqlite3_column_int64(st, 4) != e->period) {
         snprintf(reason, len, "corrects %s, which is a different figure",
                  e->corrects);
@@ -308,8 +306,10 @@ static int refuse(struct hub_ledger *l, const Luyu__Entry *e, char *reason,
         return 1;
     u = lu_plan_unit(l->plan, e->unit);
     if (l->province && strcmp(u->province, l->province) != 0) {
-        snprintf(reason, len, "unit %s belongs to province %s; this hub "
-                 "keeps the %s ledger", e->unit, u->province, l->province);
+        snprintf(reason, len,
+                 "unit %s belongs to province %s; this hub "
+                 "keeps the %s ledger",
+                 e->unit, u->province, l->province);
         return 1;
     }
     return 0;
@@ -396,8 +396,7 @@ int hub_ledger_merge(struct hub_ledger *l, const char *node,
 }
 
 int hub_ledger_rejects(struct hub_ledger *l, const char *node, uint64_t from,
-                       uint64_t to, size_t max, Luyu__Reject ***out,
-                       size_t *n)
+                       uint64_t to, size_t max, Luyu__Reject ***out, size_t *n)
 {
     sqlite3_stmt *st = l->st[ST_REJECTS];
     Luyu__Reject **rj = NULL;

@@ -47,8 +47,7 @@ int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm);
  * rejects and their reasons are heap allocated; hub_ledger_rejects_free()
  * frees them. */
 int hub_ledger_rejects(struct hub_ledger *l, const char *node, uint64_t from,
-                       uint64_t to, size_t max, Luyu__Reject ***out,
-                       size_t *n);
+                       uint64_t to, size_t max, Luyu__Reject ***out, size_t *n);
 void hub_ledger_rejects_free(Luyu__Reject **rejects, size_t n);
 
 #endif

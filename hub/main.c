@@ -52,7 +52,8 @@ struct hub {
 static int check_settings(char *err, size_t errlen)
 {
     if (S.id == NULL || S.listen == NULL || S.state_dir == NULL) {
-        snprintf(err, errlen, "--id, --listen and --state-dir are required "
+        snprintf(err, errlen,
+                 "--id, --listen and --state-dir are required "
                  "(see --help)");
         return -EINVAL;
     }
@@ -61,23 +62,30 @@ static int check_settings(char *err, size_t errlen)
         return -EINVAL;
     }
     if (!lu_endpoint_valid(S.listen)) {
-        snprintf(err, errlen, "--listen \"%s\" is not a tcp:// or ipc:// "
-                 "endpoint", S.listen);
+        snprintf(err, errlen,
+                 "--listen \"%s\" is not a tcp:// or ipc:// "
+                 "endpoint",
+                 S.listen);
         return -EINVAL;
     }
     if (!S.insecure) {
-        snprintf(err, errlen, "no secure transport configured yet: run with "
+        snprintf(err, errlen,
+                 "no secure transport configured yet: run with "
                  "--insecure on loopback (plain, unauthenticated)");
         return -EINVAL;
     }
     if (!lu_endpoint_is_local(S.listen)) {
-        snprintf(err, errlen, "--insecure refuses to listen on %s: plain "
-                 "transport is for loopback tests only", S.listen);
+        snprintf(err, errlen,
+                 "--insecure refuses to listen on %s: plain "
+                 "transport is for loopback tests only",
+                 S.listen);
         return -EINVAL;
     }
     if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
-        snprintf(err, errlen, "--log-level \"%s\" is not one of err, "
-                 "warning, notice, info, debug", S.log_level);
+        snprintf(err, errlen,
+                 "--log-level \"%s\" is not one of err, "
+                 "warning, notice, info, debug",
+                 S.log_level);
         return -EINVAL;
     }
     return 0;
@@ -101,8 +109,8 @@ static int run(struct hub *hub, char *err, size_t errlen)
 {
     int r;
 
-    r = lu_plan_load(S.plan ? S.plan : lu_plan_default_path(), &hub->plan,
-                     err, errlen);
+    r = lu_plan_load(S.plan ? S.plan : lu_plan_default_path(), &hub->plan, err,
+                     errlen);
     if (r < 0)
         return r;
     if (S.province && lu_plan_province(hub->plan, S.province) == NULL) {
@@ -110,14 +118,14 @@ static int run(struct hub *hub, char *err, size_t errlen)
                  S.province);
         return -EINVAL;
     }
-    r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger,
-                        err, errlen);
+    r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
+                        errlen);
     if (r < 0)
         return r;
     uv_loop_init(&hub->loop);
     hub->zctx = zmq_ctx_new();
-    hub->intake = hub_intake_new(&hub->loop, hub->zctx, S.listen,
-                                 hub->ledger, err, errlen);
+    hub->intake = hub_intake_new(&hub->loop, hub->zctx, S.listen, hub->ledger,
+                                 err, errlen);
     if (hub->intake == NULL) {
         r = -EADDRINUSE;
         goto out;
@@ -128,9 +136,10 @@ static int run(struct hub *hub, char *err, size_t errlen)
     uv_signal_start(&hub->sigterm, on_stop, SIGTERM);
     uv_signal_start(&hub->sigint, on_stop, SIGINT);
     lu_warn("plain transport (--insecure): %s is neither encrypted nor "
-            "authenticated", S.listen);
-    lu_notice("hub %s up: listening on %s, ledger %s/ledger.db", S.id,
-              S.listen, S.state_dir);
+            "authenticated",
+            S.listen);
+    lu_notice("hub %s up: listening on %s, ledger %s/ledger.db", S.id, S.listen,
+              S.state_dir);
     uv_run(&hub->loop, UV_RUN_DEFAULT);
     r = 0;
 out:

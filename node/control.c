@@ -242,8 +242,10 @@ struct node_control *node_control_new(uv_loop_t *loop, const char *path,
         return NULL;
     }
     if (socket_alive(path)) {
-        snprintf(err, errlen, "control socket %s is in use by another "
-                 "process", path);
+        snprintf(err, errlen,
+                 "control socket %s is in use by another "
+                 "process",
+                 path);
         free(c);
         return NULL;
     }

@@ -46,8 +46,10 @@ struct node_intake *node_intake_new(const char *node_id, const char *units,
         while (*tok == ' ')
             tok++;
         if (lu_plan_unit(plan, tok) == NULL) {
-            snprintf(err, errlen, "--units: unknown unit \"%.64s\" (see "
-                     "luyuctl plan)", tok);
+            snprintf(err, errlen,
+                     "--units: unknown unit \"%.64s\" (see "
+                     "luyuctl plan)",
+                     tok);
             goto fail;
         }
         in->units = lu_xrealloc(in->units, (in->n_units + 1) * sizeof(char *));
@@ -103,7 +105,7 @@ static void set_msg(Luyu__CtlResponse *resp, int code, const char *msg)
 {
     resp->code = code;
     free(resp->message != (char *)protobuf_c_empty_string ? resp->message
-                                                           : NULL);
+                                                          : NULL);
     resp->message = lu_xstrdup(msg);
 }
 
@@ -150,9 +152,11 @@ static void commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
     char msg[256];
 
     if (r < 0) {
-        snprintf(msg, sizeof(msg), "could not store the entries: %s%s",
-                 strerror(-r), r == -ENOSPC ? " (disk full; nothing of "
-                 "this request was stored, earlier entries are safe)" : "");
+        snprintf(
+            msg, sizeof(msg), "could not store the entries: %s%s", strerror(-r),
+            r == -ENOSPC ? " (disk full; nothing of "
+                           "this request was stored, earlier entries are safe)"
+                         : "");
         lu_err("%s", msg);
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__FAILED, msg);
         return;
@@ -187,12 +191,16 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
             add_problem(resp, (uint32_t)i, err);
     }
     if (resp->n_problems > 0) {
-        snprintf(msg, sizeof(msg), "%zu of %zu entr%s refused; nothing was "
-                 "stored", resp->n_problems, n, n == 1 ? "y" : "ies");
+        snprintf(msg, sizeof(msg),
+                 "%zu of %zu entr%s refused; nothing was "
+                 "stored",
+                 resp->n_problems, n, n == 1 ? "y" : "ies");
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
     } else if (req->dry_run) {
-        snprintf(msg, sizeof(msg), "%zu entr%s would be accepted (dry run, "
-                 "nothing stored)", n, n == 1 ? "y" : "ies");
+        snprintf(msg, sizeof(msg),
+                 "%zu entr%s would be accepted (dry run, "
+                 "nothing stored)",
+                 n, n == 1 ? "y" : "ies");
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__OK, msg);
     } else {
         commit(in, ptrs, n, resp);
@@ -217,9 +225,10 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
         goto bad;
     }
     if (strcmp(node, in->node_id) != 0) {
-        snprintf(err, sizeof(err), "entry %.80s was not recorded at this "
-                 "node (%s); correct it where it was recorded", req->id,
-                 in->node_id);
+        snprintf(err, sizeof(err),
+                 "entry %.80s was not recorded at this "
+                 "node (%s); correct it where it was recorded",
+                 req->id, in->node_id);
         goto bad;
     }
     r = node_outbox_get(in->ob, seq, &old, &state);
@@ -228,8 +237,10 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
         goto bad;
     }
     if (state == NODE_REJECTED) {
-        snprintf(err, sizeof(err), "entry %.80s was rejected by the hub; "
-                 "submit a new entry instead", req->id);
+        snprintf(err, sizeof(err),
+                 "entry %.80s was rejected by the hub; "
+                 "submit a new entry instead",
+                 req->id);
         goto bad;
     }
     ind = lu_plan_indicator(in->plan, old.indicator);
@@ -240,17 +251,21 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     e.recorded_at = lu_now_s();
     e.corrects = req->id;
     if (ind == NULL) {
-        snprintf(err, sizeof(err), "indicator \"%s\" is no longer in the "
-                 "plan", old.indicator);
+        snprintf(err, sizeof(err),
+                 "indicator \"%s\" is no longer in the "
+                 "plan",
+                 old.indicator);
         goto bad;
     }
-    if (lu_amount_parse(req->amount, ind->scale, &e.amount, err,
-                        sizeof(err)) < 0 ||
+    if (lu_amount_parse(req->amount, ind->scale, &e.amount, err, sizeof(err)) <
+            0 ||
         !allowed(in, e.unit) ||
         lu_entry_check(&e, in->plan, err, sizeof(err)) < 0) {
         if (!allowed(in, e.unit))
-            snprintf(err, sizeof(err), "unit \"%s\" is not reported by "
-                     "node %s", e.unit, in->node_id);
+            snprintf(err, sizeof(err),
+                     "unit \"%s\" is not reported by "
+                     "node %s",
+                     e.unit, in->node_id);
         goto bad;
     }
     commit(in, &ptr, 1, resp);

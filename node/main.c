@@ -30,13 +30,18 @@ struct settings {
 };
 
 static struct settings S = {
-    .window = 8, .batch_size = 500, .heartbeat_ms = 5000,
-    .timeout_ms = 15000, .backoff_min_ms = 200, .backoff_max_ms = 10000,
+    .window = 8,
+    .batch_size = 500,
+    .heartbeat_ms = 5000,
+    .timeout_ms = 15000,
+    .backoff_min_ms = 200,
+    .backoff_max_ms = 10000,
 };
 
 static const struct lu_opt OPTS[] = {
     {"id", LU_OPT_STR, &S.id, 0, 0, "node id, e.g. cq-wanzhou (required)"},
-    {"hub", LU_OPT_STR, &S.hub, 0, 0, "hub endpoint, e.g. tcp://127.0.0.1:7701"},
+    {"hub", LU_OPT_STR, &S.hub, 0, 0,
+     "hub endpoint, e.g. tcp://127.0.0.1:7701"},
     {"units", LU_OPT_STR, &S.units, 0, 0, "units this node reports for, U1,U2"},
     {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0, "directory for outbox.db"},
     {"control", LU_OPT_STR, &S.control, 0, 0,
@@ -74,7 +79,8 @@ static int check_settings(char *err, size_t errlen)
 {
     if (S.id == NULL || S.hub == NULL || S.units == NULL ||
         S.state_dir == NULL) {
-        snprintf(err, errlen, "--id, --hub, --units and --state-dir are "
+        snprintf(err, errlen,
+                 "--id, --hub, --units and --state-dir are "
                  "required (see --help)");
         return -EINVAL;
     }
@@ -83,23 +89,30 @@ static int check_settings(char *err, size_t errlen)
         return -EINVAL;
     }
     if (!lu_endpoint_valid(S.hub)) {
-        snprintf(err, errlen, "--hub \"%s\" is not a tcp:// or ipc:// "
-                 "endpoint", S.hub);
+        snprintf(err, errlen,
+                 "--hub \"%s\" is not a tcp:// or ipc:// "
+                 "endpoint",
+                 S.hub);
         return -EINVAL;
     }
     if (!S.insecure) {
-        snprintf(err, errlen, "no secure transport configured yet: run with "
+        snprintf(err, errlen,
+                 "no secure transport configured yet: run with "
                  "--insecure on loopback (plain, unauthenticated)");
         return -EINVAL;
     }
     if (!lu_endpoint_is_local(S.hub)) {
-        snprintf(err, errlen, "--insecure refuses non-loopback hub %s: plain "
-                 "transport is for loopback tests only", S.hub);
+        snprintf(err, errlen,
+                 "--insecure refuses non-loopback hub %s: plain "
+                 "transport is for loopback tests only",
+                 S.hub);
         return -EINVAL;
     }
     if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
-        snprintf(err, errlen, "--log-level \"%s\" is not one of err, "
-                 "warning, notice, info, debug", S.log_level);
+        snprintf(err, errlen,
+                 "--log-level \"%s\" is not one of err, "
+                 "warning, notice, info, debug",
+                 S.log_level);
         return -EINVAL;
     }
     return 0;
@@ -122,9 +135,13 @@ static void close_walk(uv_handle_t *h, void *arg)
 static int run(struct node *n, char *err, size_t errlen)
 {
     struct node_uplink_config ucfg = {
-        .node_id = S.id, .endpoint = S.hub, .window = S.window,
-        .batch_size = S.batch_size, .heartbeat_ms = S.heartbeat_ms,
-        .timeout_ms = S.timeout_ms, .backoff_min_ms = S.backoff_min_ms,
+        .node_id = S.id,
+        .endpoint = S.hub,
+        .window = S.window,
+        .batch_size = S.batch_size,
+        .heartbeat_ms = S.heartbeat_ms,
+        .timeout_ms = S.timeout_ms,
+        .backoff_min_ms = S.backoff_min_ms,
         .backoff_max_ms = S.backoff_max_ms,
     };
     struct node_control_ctx cctx;
@@ -138,15 +155,14 @@ static int run(struct node *n, char *err, size_t errlen)
     r = node_outbox_open(S.state_dir, S.id, &n->outbox, err, errlen);
     if (r < 0)
         return r;
-    n->intake = node_intake_new(S.id, S.units, n->plan, n->outbox, err,
-                                errlen);
+    n->intake = node_intake_new(S.id, S.units, n->plan, n->outbox, err, errlen);
     if (n->intake == NULL)
         return -EINVAL;
     uv_loop_init(&n->loop);
     n->zctx = zmq_ctx_new();
     n->uplink = node_uplink_new(&n->loop, n->zctx, &ucfg, n->outbox);
-    cctx = (struct node_control_ctx){S.id, S.hub, n->intake, n->outbox,
-                                     n->uplink};
+    cctx =
+        (struct node_control_ctx){S.id, S.hub, n->intake, n->outbox, n->uplink};
     if (control == NULL)
         control = lu_xasprintf("%s/control.sock", S.state_dir);
     n->control = node_control_new(&n->loop, control, &cctx, err, errlen);
@@ -162,7 +178,8 @@ static int run(struct node *n, char *err, size_t errlen)
     uv_signal_start(&n->sigterm, on_stop, SIGTERM);
     uv_signal_start(&n->sigint, on_stop, SIGINT);
     lu_warn("plain transport (--insecure): the link to %s is neither "
-            "encrypted nor authenticated", S.hub);
+            "encrypted nor authenticated",
+            S.hub);
     lu_notice("node %s up: units %s, hub %s, outbox %s/outbox.db", S.id,
               S.units, S.hub, S.state_dir);
     uv_run(&n->loop, UV_RUN_DEFAULT);

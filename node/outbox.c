@@ -49,7 +49,8 @@ static int load_stats(struct node_outbox *ob)
 
     r = lu_store_prepare(ob->db,
                          "SELECT state, count(*), max(done_at) FROM outbox "
-                         "GROUP BY state", &st);
+                         "GROUP BY state",
+                         &st);
     if (r < 0)
         goto out;
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
@@ -125,13 +126,15 @@ int node_outbox_open(const char *state_dir, const char *node_id,
     r = lu_store_prepare(ob->db,
                          "INSERT INTO outbox(unit, indicator, period, amount,"
                          " note, recorded_by, recorded_at, corrects)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", &ob->insert);
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         &ob->insert);
     if (r == 0)
         r = lu_store_prepare(ob->db,
                              "SELECT seq, unit, indicator, period, amount,"
                              " note, recorded_by, recorded_at, corrects"
                              " FROM outbox WHERE seq >= ? ORDER BY seq"
-                             " LIMIT ?", &ob->read);
+                             " LIMIT ?",
+                             &ob->read);
     if (r == 0)
         r = lu_store_prepare(ob->db,
                              "UPDATE outbox SET state = 1, done_at = ?"
@@ -179,8 +182,7 @@ static int step_done(sqlite3 *db, sqlite3_stmt *st)
     return 0;
 }
 
-int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries,
-                       size_t n)
+int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n)
 {
     int r;
 
@@ -246,7 +248,8 @@ int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
     r = lu_store_prepare(ob->db,
                          "SELECT seq, unit, indicator, period, amount, note,"
                          " recorded_by, recorded_at, corrects, state"
-                         " FROM outbox WHERE seq = ?", &st);
+                         " FROM outbox WHERE seq = ?",
+                         &st);
     if (r < 0)
         goto out;
     sqlite3_bind_int64(st, 1, (int64_t)seq);
@@ -320,8 +323,7 @@ int node_outbox_ack(struct node_outbox *ob, uint64_t upto,
     if (r < 0)
         return r;
     for (size_t i = 0; i < n_rejects; i++) {
-        sqlite3_bind_text(ob->reject, 1, rejects[i]->reason, -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(ob->reject, 1, rejects[i]->reason, -1, SQLITE_STATIC);
         sqlite3_bind_int64(ob->reject, 2, now);
         sqlite3_bind_int64(ob->reject, 3, (int64_t)rejects[i]->seq);
         r = step_done(ob->db, ob->reject);
@@ -371,7 +373,8 @@ size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
     lu_store_meta_get(ob->db, "node_id", node, sizeof(node));
     if (lu_store_prepare(ob->db,
                          "SELECT seq, reason FROM outbox WHERE state = 2"
-                         " ORDER BY seq DESC LIMIT ?", &st) < 0)
+                         " ORDER BY seq DESC LIMIT ?",
+                         &st) < 0)
         return 0;
     sqlite3_bind_int64(st, 1, (int64_t)max);
     while (n < max && sqlite3_step(st) == SQLITE_ROW) {

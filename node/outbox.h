@@ -34,8 +34,7 @@ void node_outbox_free(struct node_outbox *ob);
 
 /* Commits n entries in one transaction, assigning consecutive seqs (written
  * back into each entry's seq). All or nothing. -ENOSPC on a full disk. */
-int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries,
-                       size_t n);
+int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n);
 
 /* Looks up one of our entries for a correction. -ENOENT when unknown. The
  * strings are copied into the caller's entry (free with free()). */

@@ -30,9 +30,9 @@ struct node_uplink {
     struct node_uplink_config cfg;
     struct node_outbox *ob;
     enum link_state state;
-    uint64_t next_send;             /* next seq to put on the wire */
+    uint64_t next_send; /* next seq to put on the wire */
     uint64_t hub_hwm;
-    uint64_t inflight[MAX_WINDOW];  /* last seq of each batch in flight */
+    uint64_t inflight[MAX_WINDOW]; /* last seq of each batch in flight */
     int n_inflight;
     uint64_t last_rx_ms, last_tx_ms, retry_at_ms, busy_until_ms;
     int backoff_ms;
@@ -88,8 +88,8 @@ void node_uplink_pump(struct node_uplink *up)
         struct node_batch nb;
         int r;
 
-        r = node_outbox_read(up->ob, up->next_send,
-                             (size_t)up->cfg.batch_size, &nb);
+        r = node_outbox_read(up->ob, up->next_send, (size_t)up->cfg.batch_size,
+                             &nb);
         if (r < 0 || nb.n == 0) {
             node_batch_clear(&nb);
             break;
@@ -142,7 +142,8 @@ static void on_welcome(struct node_uplink *up, const Luyu__Welcome *w)
     if (w->hwm > st.last_seq) {
         char why[256];
 
-        snprintf(why, sizeof(why), "hub has seq %llu of node %s but this "
+        snprintf(why, sizeof(why),
+                 "hub has seq %llu of node %s but this "
                  "node only issued %llu: state dir reset or node id reused; "
                  "not sending until an admin resolves it",
                  (unsigned long long)w->hwm, up->cfg.node_id,
@@ -287,15 +288,14 @@ static void connect_hub(struct node_uplink *up)
     zmq_setsockopt(up->sock, ZMQ_LINGER, &linger, sizeof(linger));
     zmq_setsockopt(up->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
     zmq_setsockopt(up->sock, ZMQ_RECONNECT_IVL, &ivl, sizeof(ivl));
-    zmq_setsockopt(up->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max,
-                   sizeof(ivl_max));
+    zmq_setsockopt(up->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof(ivl_max));
     zmq_setsockopt(up->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
     zmq_setsockopt(up->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
     if (zmq_connect(up->sock, up->cfg.endpoint) < 0) {
         char why[256];
 
-        snprintf(why, sizeof(why), "cannot connect to %s: %s",
-                 up->cfg.endpoint, zmq_strerror(zmq_errno()));
+        snprintf(why, sizeof(why), "cannot connect to %s: %s", up->cfg.endpoint,
+                 zmq_strerror(zmq_errno()));
         lu_err("%s", why);
         link_down(up, why);
         return;
@@ -361,8 +361,8 @@ static void schedule(struct node_uplink *up)
          * the hub asked us to wait. Look again soon. */
         if (up->state == LINK_UP && up->next_send <= st.last_seq &&
             up->n_inflight < up->cfg.window) {
-            uint64_t soon = up->busy_until_ms > now ? up->busy_until_ms
-                                                    : now + 20;
+            uint64_t soon =
+                up->busy_until_ms > now ? up->busy_until_ms : now + 20;
             if (soon < due)
                 due = soon;
         }

@@ -16,11 +16,11 @@ struct node_uplink;
 
 struct node_uplink_config {
     const char *node_id;
-    const char *endpoint;  /* "tcp://127.0.0.1:7701" */
-    int window;            /* batches in flight */
-    int batch_size;        /* entries per batch */
-    int heartbeat_ms;      /* ping after this much silence */
-    int timeout_ms;        /* link down after this much silence */
+    const char *endpoint; /* "tcp://127.0.0.1:7701" */
+    int window;           /* batches in flight */
+    int batch_size;       /* entries per batch */
+    int heartbeat_ms;     /* ping after this much silence */
+    int timeout_ms;       /* link down after this much silence */
     int backoff_min_ms;
     int backoff_max_ms;
 };

@@ -44,8 +44,8 @@ static int test_failures;
     do {                                                                       \
         const char *h_ = (hay), *n_ = (needle);                                \
         if (h_ == NULL || strstr(h_, n_) == NULL)                              \
-            TEST_FAIL_AT("\"%s\" does not contain \"%s\"",                     \
-                         h_ ? h_ : "(null)", n_);                              \
+            TEST_FAIL_AT("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", \
+                         n_);                                                  \
     } while (0)
 
 #define TEST_DONE()                                                            \
