@@ -118,7 +118,10 @@ static int check_batch(const Luyu__Batch *b, char *err, size_t errlen)
             check_str("indicator", e->indicator, LU_MAX_NAME, err, errlen) <
                 0 ||
             check_str("corrects", e->corrects, 2 * LU_MAX_NAME, err, errlen) <
-                0)
+                0 ||
+            check_str("note", e->note, LU_MAX_NOTE, err, errlen) < 0 ||
+            check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err,
+                      errlen) < 0)
             return -EINVAL;
     }
     return 0;
@@ -131,8 +134,12 @@ static int check_rejects(Luyu__Reject **rj, size_t n, char *err, size_t errlen)
         return -EINVAL;
     }
     for (size_t i = 0; i < n; i++) {
-        if (rj[i]->seq == 0 ||
-            check_str("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) < 0)
+        if (rj[i]->seq == 0) {
+            snprintf(err, errlen, "reject %zu has seq 0", i);
+            return -EINVAL;
+        }
+        if (check_str("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) <
+            0)
             return -EINVAL;
     }
     return 0;

@@ -141,6 +141,11 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
         eq = strchr(arg, '=');
         flag_key(arg + 2, key, sizeof(key));
         if (strcmp(key, "config") == 0) {
+            if (!eq && i + 1 >= argc) {
+                snprintf(err, errlen, "--config needs a file");
+                r = -EINVAL;
+                goto out;
+            }
             i += eq ? 0 : 1;
             continue;
         }

@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "ledger.h"
 #include "log.h"
+#include "registry.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "zloop.h"
@@ -35,6 +36,7 @@ struct reply {
 
 struct hub_intake {
     void *sock;
+    const struct hub_registry *reg; /* NULL: any node id, any unit */
     struct lu_zwatch *watch;
     struct hub_ledger *ledger;
     struct session *sessions;
@@ -142,15 +144,39 @@ static int ensure_txn(struct hub_intake *in)
     return r;
 }
 
+/* Decides whether a Hello may open a session. With CURVE the node is who
+ * its key says (the ZAP user id), whatever the Hello claims. */
+static const char *refuse_hello(struct hub_intake *in, const char *user,
+                                const Luyu__Hello *h, char *why, size_t len)
+{
+    if (user != NULL && strcmp(user, h->node_id) != 0) {
+        snprintf(why, len, "hello claims node %s but the key belongs to %s",
+                 h->node_id, user);
+        return why;
+    }
+    if (in->reg != NULL && !hub_registry_has_node(in->reg, h->node_id)) {
+        snprintf(why, len, "node %s is not in the key registry", h->node_id);
+        return why;
+    }
+    return NULL;
+}
+
 static void on_hello(struct hub_intake *in, const unsigned char *rid,
-                     size_t rid_len, const Luyu__Hello *h)
+                     size_t rid_len, const char *user, const Luyu__Hello *h)
 {
     Luyu__Frame *f;
     Luyu__Welcome *w;
     struct session *s;
+    char why[256];
     uint64_t hwm;
     int r;
 
+    if (refuse_hello(in, user, h, why, sizeof(why)) != NULL) {
+        lu_warn("refused hello: %s", why);
+        queue(in, rid, rid_len,
+              new_error(LUYU__ERROR__CODE__REFUSED, why, 0), false, NULL);
+        return;
+    }
     if (h->version != LU_PROTOCOL_VERSION) {
         queue(in, rid, rid_len,
               new_error(LUYU__ERROR__CODE__BAD_VERSION,
@@ -205,7 +231,16 @@ static int merge_batch(struct hub_intake *in, struct session *s,
             in->st.entries_duplicate++;
             continue;
         }
-        r = hub_ledger_merge(in->ledger, s->node, e, reason, sizeof(reason));
+        if (in->reg != NULL &&
+            !hub_registry_may_report(in->reg, s->node, e->unit)) {
+            snprintf(reason, sizeof(reason), "node %s may not report for "
+                     "unit %.64s", s->node, e->unit);
+            r = hub_ledger_reject(in->ledger, s->node, e, reason);
+            r = r < 0 ? r : 1;
+        } else {
+            r = hub_ledger_merge(in->ledger, s->node, e, reason,
+                                 sizeof(reason));
+        }
         if (r < 0)
             return r;
         if (r == 1) {
@@ -257,12 +292,12 @@ static void on_batch(struct hub_intake *in, const unsigned char *rid,
 }
 
 static void on_frame(struct hub_intake *in, const unsigned char *rid,
-                     size_t rid_len, const Luyu__Frame *f)
+                     size_t rid_len, const char *user, const Luyu__Frame *f)
 {
     struct session *s = find_session(in, rid, rid_len);
 
     if (f->body_case == LUYU__FRAME__BODY_HELLO) {
-        on_hello(in, rid, rid_len, f->hello);
+        on_hello(in, rid, rid_len, user, f->hello);
         return;
     }
     if (s == NULL) {
@@ -345,13 +380,17 @@ static bool recv_one(struct hub_intake *in)
     }
     f = lu_codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err,
                         sizeof(err));
-    zmq_msg_close(&msg);
     if (f == NULL) {
         malformed(in, rid, (size_t)rid_len, err);
-        return true;
+    } else {
+        /* The ZAP handler's verdict on this connection's key; NULL on
+         * plain (--insecure) transport. */
+        const char *user = zmq_msg_gets(&msg, "User-Id");
+
+        on_frame(in, rid, (size_t)rid_len, user, f);
+        luyu__frame__free_unpacked(f, NULL);
     }
-    on_frame(in, rid, (size_t)rid_len, f);
-    luyu__frame__free_unpacked(f, NULL);
+    zmq_msg_close(&msg);
     return true;
 }
 
@@ -425,6 +464,7 @@ static void on_sweep(uv_timer_t *t)
 
 struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
                                   const char *endpoint,
+                                  const char *secret_z85,
                                   struct hub_ledger *ledger, char *err,
                                   size_t errlen)
 {
@@ -439,6 +479,11 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     zmq_setsockopt(in->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
     zmq_setsockopt(in->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
     zmq_setsockopt(in->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
+    if (secret_z85 != NULL) {
+        zmq_setsockopt(in->sock, ZMQ_CURVE_SERVER, &one, sizeof(one));
+        zmq_setsockopt(in->sock, ZMQ_CURVE_SECRETKEY, secret_z85, 40);
+        zmq_setsockopt(in->sock, ZMQ_ZAP_DOMAIN, "luyu", 4);
+    }
     if (zmq_bind(in->sock, endpoint) < 0) {
         snprintf(err, errlen, "cannot listen on %s: %s", endpoint,
                  zmq_strerror(zmq_errno()));
@@ -474,6 +519,27 @@ void hub_intake_free(struct hub_intake *in)
     }
     free(in->replies);
     uv_close((uv_handle_t *)&in->sweep, on_sweep_closed);
+}
+
+void hub_intake_set_registry(struct hub_intake *in,
+                             const struct hub_registry *reg)
+{
+    struct session **pp = &in->sessions;
+
+    in->reg = reg;
+    /* Cut off sessions of nodes that are no longer registered: their next
+     * message gets NEED_HELLO, and the Hello is refused. */
+    while (reg != NULL && *pp) {
+        struct session *s = *pp;
+
+        if (!hub_registry_has_node(reg, s->node)) {
+            lu_notice("node %s removed from the registry: cut off", s->node);
+            *pp = s->next;
+            free(s);
+        } else {
+            pp = &s->next;
+        }
+    }
 }
 
 void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st)

@@ -23,12 +23,19 @@ struct hub_intake_stats {
     size_t sessions;
 };
 
-/* Binds endpoint. Returns NULL with a reason in err. */
+/* Binds endpoint; with secret_z85 (not NULL) as a CURVE server, which
+ * needs the ZAP handler bound first. Returns NULL with a reason in err. */
 struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
                                   const char *endpoint,
+                                  const char *secret_z85,
                                   struct hub_ledger *ledger, char *err,
                                   size_t errlen);
 void hub_intake_free(struct hub_intake *in);
+/* Uses reg (borrowed; NULL for none) from now on and cuts off sessions of
+ * nodes it no longer lists. */
+struct hub_registry;
+void hub_intake_set_registry(struct hub_intake *in,
+                             const struct hub_registry *reg);
 void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st);
 
 #endif

@@ -241,8 +241,8 @@ int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm)
     return run(l, st);
 }
 
-static int record_reject(struct hub_ledger *l, const char *node,
-                         const Luyu__Entry *e, const char *reason)
+int hub_ledger_reject(struct hub_ledger *l, const char *node,
+                      const Luyu__Entry *e, const char *reason)
 {
     sqlite3_stmt *st = l->st[ST_REJECT];
 
@@ -259,8 +259,9 @@ static int record_reject(struct hub_ledger *l, const char *node,
 
 /* Finds the entry a correction names and checks that it is the same
  * figure. Sets *target and *root (entry ids) or writes a reason. */
-static int find_target(struct hub_ledger *l, const Luyu__Entry *e,
-                       int64_t *target, int64_t *root, char *reason, size_t len)
+static int find_target(struct hub_ledger *l, const char *by_node,
+                       const Luyu__Entry *e, int64_t *target, int64_t *root,
+                       char *reason, size_t len)
 {
     sqlite3_stmt *st = l->st[ST_TARGET];
     char node[LU_MAX_NAME + 1];
@@ -270,6 +271,13 @@ static int find_target(struct hub_ledger *l, const Luyu__Entry *e,
     if (lu_entry_id_parse(e->corrects, node, &seq) < 0) {
         snprintf(reason, len, "corrects \"%.80s\" is not an entry id",
                  e->corrects);
+        return 1;
+    }
+    /* A figure is corrected where it was recorded: a node may not rewrite
+     * another node's entries. */
+    if (strcmp(node, by_node) != 0) {
+        snprintf(reason, len, "corrects %s, which node %s did not record",
+                 e->corrects, by_node);
         return 1;
     }
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
@@ -336,7 +344,7 @@ int hub_ledger_merge(struct hub_ledger *l, const char *node,
 
     r = refuse(l, e, reason, len);
     if (r == 0 && e->corrects[0] != '\0')
-        r = find_target(l, e, &target, &root, reason, len);
+        r = find_target(l, node, e, &target, &root, reason, len);
     if (r == 0 && target) {
         sqlite3_stmt *g = l->st[ST_CHAIN_GET];
 
@@ -346,7 +354,7 @@ int hub_ledger_merge(struct hub_ledger *l, const char *node,
         sqlite3_reset(g);
     }
     if (r == 1) {
-        int w = record_reject(l, node, e, reason);
+        int w = hub_ledger_reject(l, node, e, reason);
 
         return w < 0 ? w : 1;
     }

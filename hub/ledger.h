@@ -40,6 +40,11 @@ int hub_ledger_hwm(struct hub_ledger *l, const char *node, uint64_t *hwm);
 int hub_ledger_merge(struct hub_ledger *l, const char *node,
                      const Luyu__Entry *e, char *reason, size_t len);
 
+/* Inside a transaction: records e as refused for good with reason (the
+ * caller decided it, e.g. the node may not report for the unit). */
+int hub_ledger_reject(struct hub_ledger *l, const char *node,
+                      const Luyu__Entry *e, const char *reason);
+
 /* Inside a transaction: records that node was seen and its new hwm. */
 int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm);
 

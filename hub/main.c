@@ -10,7 +10,10 @@
 
 #include "endpoint.h"
 #include "intake.h"
+#include "keys.h"
 #include "ledger.h"
+#include "registry.h"
+#include "zap.h"
 #include "log.h"
 #include "opts.h"
 #include "plan.h"
@@ -19,6 +22,7 @@
 
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
+    char *secret_key, *registry;
     bool insecure;
 };
 
@@ -33,6 +37,10 @@ static const struct lu_opt OPTS[] = {
     {"plan", LU_OPT_STR, &S.plan, 0, 0, "plan file (default: shipped plan)"},
     {"province", LU_OPT_STR, &S.province, 0, 0,
      "accept only units of this province (e.g. CQ)"},
+    {"secret_key", LU_OPT_STR, &S.secret_key, 0, 0,
+     "this hub's CurveZMQ secret key file (from luyuctl keygen)"},
+    {"registry", LU_OPT_STR, &S.registry, 0, 0,
+     "key registry: node keys and units, peer hub keys"},
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
      "plain transport, loopback or ipc only (tests)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
@@ -42,11 +50,14 @@ static const struct lu_opt OPTS[] = {
 
 struct hub {
     uv_loop_t loop;
-    uv_signal_t sigterm, sigint;
+    uv_signal_t sigterm, sigint, sighup;
     void *zctx;
     struct lu_plan *plan;
+    struct hub_registry *registry;
     struct hub_ledger *ledger;
+    struct hub_zap *zap;
     struct hub_intake *intake;
+    char secret[LU_KEY_Z85_LEN + 1];
 };
 
 static int check_settings(char *err, size_t errlen)
@@ -68,13 +79,12 @@ static int check_settings(char *err, size_t errlen)
                  S.listen);
         return -EINVAL;
     }
-    if (!S.insecure) {
-        snprintf(err, errlen,
-                 "no secure transport configured yet: run with "
-                 "--insecure on loopback (plain, unauthenticated)");
+    if (!S.insecure && (S.secret_key == NULL || S.registry == NULL)) {
+        snprintf(err, errlen, "CurveZMQ needs --secret-key and --registry "
+                 "(or --insecure on loopback, for tests)");
         return -EINVAL;
     }
-    if (!lu_endpoint_is_local(S.listen)) {
+    if (S.insecure && !lu_endpoint_is_local(S.listen)) {
         snprintf(err, errlen,
                  "--insecure refuses to listen on %s: plain "
                  "transport is for loopback tests only",
@@ -99,6 +109,31 @@ static void on_stop(uv_signal_t *h, int signum)
     uv_stop(&hub->loop);
 }
 
+/* SIGHUP: load the registry again; on any error keep the old one. */
+static void on_reload(uv_signal_t *h, int signum)
+{
+    struct hub *hub = h->data;
+    struct hub_registry *reg = NULL;
+    char err[1024];
+
+    if (S.registry == NULL) {
+        lu_notice("SIGHUP: no registry configured, nothing to reload");
+        return;
+    }
+    if (hub_registry_load(S.registry, hub->plan, &reg, err, sizeof(err)) <
+        0) {
+        lu_err("SIGHUP: keeping the old registry: %s", err);
+        return;
+    }
+    if (hub->zap)
+        hub_zap_set_registry(hub->zap, reg);
+    hub_intake_set_registry(hub->intake, reg);
+    hub_registry_free(hub->registry);
+    hub->registry = reg;
+    lu_notice("SIGHUP: registry %s reloaded, %zu keys", S.registry,
+              hub_registry_count(reg));
+}
+
 static void close_walk(uv_handle_t *h, void *arg)
 {
     if (!uv_is_closing(h))
@@ -118,32 +153,61 @@ static int run(struct hub *hub, char *err, size_t errlen)
                  S.province);
         return -EINVAL;
     }
-    r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
-                        errlen);
+    if (S.registry != NULL) {
+        r = hub_registry_load(S.registry, hub->plan, &hub->registry, err,
+                              errlen);
+        if (r < 0)
+            return r;
+    }
+    if (!S.insecure) {
+        char pub[LU_KEY_Z85_LEN + 1];
+
+        r = lu_keys_load_secret(S.secret_key, hub->secret, pub, err, errlen);
+        if (r < 0)
+            return r;
+        lu_info("hub public key %s", pub);
+    }
+    r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger,
+                        err, errlen);
     if (r < 0)
         return r;
     uv_loop_init(&hub->loop);
     hub->zctx = zmq_ctx_new();
-    hub->intake = hub_intake_new(&hub->loop, hub->zctx, S.listen, hub->ledger,
-                                 err, errlen);
+    if (!S.insecure) {
+        /* Before any CURVE socket: without a ZAP handler libzmq admits
+         * every client that knows the server key. */
+        hub->zap = hub_zap_new(&hub->loop, hub->zctx, hub->registry, err,
+                               errlen);
+        if (hub->zap == NULL) {
+            r = -EIO;
+            goto out;
+        }
+    }
+    hub->intake = hub_intake_new(&hub->loop, hub->zctx, S.listen,
+                                 S.insecure ? NULL : hub->secret,
+                                 hub->ledger, err, errlen);
     if (hub->intake == NULL) {
         r = -EADDRINUSE;
         goto out;
     }
+    hub_intake_set_registry(hub->intake, hub->registry);
     uv_signal_init(&hub->loop, &hub->sigterm);
     uv_signal_init(&hub->loop, &hub->sigint);
-    hub->sigterm.data = hub->sigint.data = hub;
+    uv_signal_init(&hub->loop, &hub->sighup);
+    hub->sigterm.data = hub->sigint.data = hub->sighup.data = hub;
     uv_signal_start(&hub->sigterm, on_stop, SIGTERM);
     uv_signal_start(&hub->sigint, on_stop, SIGINT);
-    lu_warn("plain transport (--insecure): %s is neither encrypted nor "
-            "authenticated",
-            S.listen);
+    uv_signal_start(&hub->sighup, on_reload, SIGHUP);
+    if (S.insecure)
+        lu_warn("plain transport (--insecure): %s is neither encrypted nor "
+                "authenticated; for loopback tests only", S.listen);
     lu_notice("hub %s up: listening on %s, ledger %s/ledger.db", S.id, S.listen,
               S.state_dir);
     uv_run(&hub->loop, UV_RUN_DEFAULT);
     r = 0;
 out:
     hub_intake_free(hub->intake);
+    hub_zap_free(hub->zap);
     uv_walk(&hub->loop, close_walk, NULL);
     uv_run(&hub->loop, UV_RUN_DEFAULT);
     uv_loop_close(&hub->loop);
@@ -187,7 +251,9 @@ fail:
     r = 2;
 out:
     hub_ledger_free(hub.ledger);
+    hub_registry_free(hub.registry);
     lu_plan_free(hub.plan);
+    memset(hub.secret, 0, sizeof(hub.secret));
     lu_opts_free(OPTS);
     return r;
 }

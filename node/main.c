@@ -13,6 +13,7 @@
 #include "control.h"
 #include "endpoint.h"
 #include "intake.h"
+#include "keys.h"
 #include "log.h"
 #include "opts.h"
 #include "outbox.h"
@@ -24,6 +25,7 @@
 
 struct settings {
     char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
+    char *hub_key, *secret_key;
     bool insecure;
     int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
         backoff_max_ms;
@@ -47,6 +49,10 @@ static const struct lu_opt OPTS[] = {
     {"control", LU_OPT_STR, &S.control, 0, 0,
      "control socket (default STATE_DIR/control.sock)"},
     {"plan", LU_OPT_STR, &S.plan, 0, 0, "plan file (default: shipped plan)"},
+    {"hub_key", LU_OPT_STR, &S.hub_key, 0, 0,
+     "the hub's CurveZMQ public key file (.pub)"},
+    {"secret_key", LU_OPT_STR, &S.secret_key, 0, 0,
+     "this node's CurveZMQ secret key file (.key, mode 0600)"},
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
      "plain transport, loopback or ipc only (tests)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
@@ -65,6 +71,9 @@ static const struct lu_opt OPTS[] = {
 };
 
 struct node {
+    char hub_key[LU_KEY_Z85_LEN + 1];
+    char public_key[LU_KEY_Z85_LEN + 1];
+    char secret_key[LU_KEY_Z85_LEN + 1];
     uv_loop_t loop;
     uv_signal_t sigterm, sigint;
     void *zctx;
@@ -95,13 +104,12 @@ static int check_settings(char *err, size_t errlen)
                  S.hub);
         return -EINVAL;
     }
-    if (!S.insecure) {
-        snprintf(err, errlen,
-                 "no secure transport configured yet: run with "
-                 "--insecure on loopback (plain, unauthenticated)");
+    if (!S.insecure && (S.hub_key == NULL || S.secret_key == NULL)) {
+        snprintf(err, errlen, "CurveZMQ needs --hub-key and --secret-key "
+                 "(or --insecure on loopback, for tests)");
         return -EINVAL;
     }
-    if (!lu_endpoint_is_local(S.hub)) {
+    if (S.insecure && !lu_endpoint_is_local(S.hub)) {
         snprintf(err, errlen,
                  "--insecure refuses non-loopback hub %s: plain "
                  "transport is for loopback tests only",
@@ -148,6 +156,17 @@ static int run(struct node *n, char *err, size_t errlen)
     char *control = S.control;
     int r;
 
+    if (!S.insecure) {
+        r = lu_keys_load_public(S.hub_key, n->hub_key, err, errlen);
+        if (r == 0)
+            r = lu_keys_load_secret(S.secret_key, n->secret_key,
+                                    n->public_key, err, errlen);
+        if (r < 0)
+            return r;
+        ucfg.hub_key = n->hub_key;
+        ucfg.public_key = n->public_key;
+        ucfg.secret_key = n->secret_key;
+    }
     r = lu_plan_load(S.plan ? S.plan : lu_plan_default_path(), &n->plan, err,
                      errlen);
     if (r < 0)
@@ -177,9 +196,10 @@ static int run(struct node *n, char *err, size_t errlen)
     n->sigterm.data = n->sigint.data = n;
     uv_signal_start(&n->sigterm, on_stop, SIGTERM);
     uv_signal_start(&n->sigint, on_stop, SIGINT);
-    lu_warn("plain transport (--insecure): the link to %s is neither "
-            "encrypted nor authenticated",
-            S.hub);
+    if (S.insecure)
+        lu_warn("plain transport (--insecure): the link to %s is neither "
+                "encrypted nor authenticated; for loopback tests only",
+                S.hub);
     lu_notice("node %s up: units %s, hub %s, outbox %s/outbox.db", S.id,
               S.units, S.hub, S.state_dir);
     uv_run(&n->loop, UV_RUN_DEFAULT);
@@ -234,5 +254,6 @@ out:
     node_outbox_free(n.outbox);
     lu_plan_free(n.plan);
     lu_opts_free(OPTS);
+    memset(n.secret_key, 0, sizeof(n.secret_key));
     return r < 0 ? 1 : r;
 }

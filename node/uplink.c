@@ -27,6 +27,8 @@ struct node_uplink {
     void *zctx;
     void *sock;
     struct lu_zwatch *watch;
+    void *mon; /* socket monitor: tells handshake failures apart */
+    struct lu_zwatch *mon_watch;
     struct node_uplink_config cfg;
     struct node_outbox *ob;
     enum link_state state;
@@ -251,6 +253,11 @@ static int on_readable(void *data, int budget)
 
 static void close_socket(struct node_uplink *up)
 {
+    lu_zwatch_free(up->mon_watch);
+    up->mon_watch = NULL;
+    if (up->mon != NULL)
+        zmq_close(up->mon);
+    up->mon = NULL;
     lu_zwatch_free(up->watch);
     up->watch = NULL;
     if (up->sock != NULL)
@@ -264,7 +271,9 @@ static void link_down(struct node_uplink *up, const char *why)
 
     if (up->state == LINK_UP)
         lu_warn("link to hub %s down: %s", up->cfg.endpoint, why);
-    set_error(up, why);
+    /* Keep a more precise reason (a refused handshake) if we have one. */
+    if (up->error[0] == '\0' || up->state != LINK_HELLO)
+        set_error(up, why);
     close_socket(up);
     up->state = LINK_DOWN;
     up->n_inflight = 0;
@@ -276,6 +285,62 @@ static void link_down(struct node_uplink *up, const char *why)
     if (up->backoff_ms > up->cfg.backoff_max_ms)
         up->backoff_ms = up->cfg.backoff_max_ms;
     schedule(up);
+}
+
+/* Reads socket monitor events: a failed CURVE handshake otherwise looks
+ * like a silent hub, and an admin needs to know it is the key. */
+static int on_monitor(void *data, int budget)
+{
+    struct node_uplink *up = data;
+    int n = 0;
+
+    while (n < budget && up->mon != NULL) {
+        zmq_msg_t ev, addr;
+        uint16_t event;
+
+        zmq_msg_init(&ev);
+        if (zmq_msg_recv(&ev, up->mon, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&ev);
+            break;
+        }
+        n++;
+        zmq_msg_init(&addr);
+        if (zmq_msg_more(&ev))
+            zmq_msg_recv(&addr, up->mon, 0);
+        if (zmq_msg_size(&ev) >= 6) {
+            memcpy(&event, zmq_msg_data(&ev), sizeof(event));
+            if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ||
+                event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+                event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+                set_error(up, "hub refused the handshake: this node's key "
+                              "is not registered there, or --hub-key is "
+                              "wrong");
+                lu_err("%s", up->error);
+            }
+        }
+        zmq_msg_close(&addr);
+        zmq_msg_close(&ev);
+    }
+    return n;
+}
+
+static void watch_monitor(struct node_uplink *up)
+{
+    char ep[64];
+
+    snprintf(ep, sizeof(ep), "inproc://luyu-uplink-mon-%p", (void *)up);
+    if (zmq_socket_monitor(up->sock, ep,
+                           ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) < 0)
+        return;
+    up->mon = zmq_socket(up->zctx, ZMQ_PAIR);
+    if (zmq_connect(up->mon, ep) < 0) {
+        zmq_close(up->mon);
+        up->mon = NULL;
+        return;
+    }
+    up->mon_watch = lu_zwatch_new(up->loop, up->mon, on_monitor, up);
 }
 
 static void connect_hub(struct node_uplink *up)
@@ -291,6 +356,12 @@ static void connect_hub(struct node_uplink *up)
     zmq_setsockopt(up->sock, ZMQ_RECONNECT_IVL_MAX, &ivl_max, sizeof(ivl_max));
     zmq_setsockopt(up->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
     zmq_setsockopt(up->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
+    if (up->cfg.hub_key != NULL) {
+        zmq_setsockopt(up->sock, ZMQ_CURVE_SERVERKEY, up->cfg.hub_key, 40);
+        zmq_setsockopt(up->sock, ZMQ_CURVE_PUBLICKEY, up->cfg.public_key, 40);
+        zmq_setsockopt(up->sock, ZMQ_CURVE_SECRETKEY, up->cfg.secret_key, 40);
+        watch_monitor(up);
+    }
     if (zmq_connect(up->sock, up->cfg.endpoint) < 0) {
         char why[256];
 

@@ -23,6 +23,10 @@ struct node_uplink_config {
     int timeout_ms;       /* link down after this much silence */
     int backoff_min_ms;
     int backoff_max_ms;
+    /* CurveZMQ keys as Z85 text; all NULL for plain (--insecure) links. */
+    const char *hub_key;
+    const char *public_key;
+    const char *secret_key;
 };
 
 struct node_uplink_info {

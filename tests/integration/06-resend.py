@@ -5,7 +5,8 @@ import time
 
 import zmq
 
-from luyutest import (Cluster, check, pb_batch, pb_decode, pb_entry, pb_hello, run, say)
+from luyutest import (Cluster, check, pb_batch, pb_decode, pb_entry, pb_hello, raw_socket, run,
+                      say)
 
 
 def exchange(sock, payload, timeout=5000):
@@ -19,9 +20,7 @@ def main():
     c = Cluster("resend")
     c.start_hub()
     ctx = zmq.Context()
-    s = ctx.socket(zmq.DEALER)
-    s.setsockopt(zmq.LINGER, 0)
-    s.connect(c.endpoint)
+    s = raw_socket(c, ctx, "cq-wanzhou")
     w = exchange(s, pb_hello("cq-wanzhou"))
     check(2 in w, "hello answered with welcome")
     entries = [pb_entry(i, "cq-wanzhou", "poor_trained", 201907, 10) for i in range(1, 11)]
@@ -30,9 +29,8 @@ def main():
     a = exchange(s, pb_batch(entries))
     check(4 in a and pb_decode(a[4][0]).get(1) == [10], "the same batch again: ack 10 again")
     s.close()
-    s = ctx.socket(zmq.DEALER)
-    s.setsockopt(zmq.LINGER, 0)
-    s.connect(c.endpoint)
+    s = raw_socket(c, ctx)
+    c.register("cq-wanzhou", "cq-wanzhou", key=s.curve_publickey.decode())
     w = exchange(s, pb_hello("cq-wanzhou"))
     check(pb_decode(w[2][0]).get(1) == [10], "after reconnect the hub says hwm 10")
     a = exchange(s, pb_batch(entries[5:]))

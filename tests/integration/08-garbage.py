@@ -1,13 +1,14 @@
-"""Garbage frames do not stop the hub: random bytes, truncated protobufs,
-oversized frames, many-part messages and batches before hello are refused
-and counted while an honest node keeps delivering exactly."""
+"""Garbage frames do not stop the hub: a registered insider sends random
+bytes, truncated protobufs, oversized frames, many-part messages and
+batches before hello; they are refused and counted while an honest node
+keeps delivering exactly."""
 import os
 import random
 
 import zmq
 
 from luyutest import (Cluster, check, compare_ids, import_rows, pb_batch, pb_entry, pb_hello,
-                      run, sample_rows, say, wait_until)
+                      raw_socket, run, sample_rows, say, wait_until)
 
 
 def main():
@@ -17,9 +18,7 @@ def main():
     n = "cq-wulong"
     c.start_node(n, n)
     ctx = zmq.Context()
-    bad = ctx.socket(zmq.DEALER)
-    bad.setsockopt(zmq.LINGER, 0)
-    bad.connect(c.endpoint)
+    bad = raw_socket(c, ctx, "cq-rogue")
     accepted = []
     good_batch = pb_batch([pb_entry(1, "cq-wulong", "poor_trained", 201907, 1)])
     for round_ in range(5):

@@ -118,7 +118,11 @@ def sanitizer_reports():
 class Cluster:
     """A hub and its nodes in one scratch directory."""
 
-    def __init__(self, name):
+    def __init__(self, name, secure=True):
+        """secure: CurveZMQ with a key registry (the default, as in
+        production); False runs plain --insecure loopback transport."""
+        self.secure = secure
+        self.registry = {}
         self.dir = tempfile.mkdtemp(prefix="luyu-%s-" % name)
         self.port = free_port()
         self.endpoint = "tcp://127.0.0.1:%d" % self.port
@@ -131,10 +135,47 @@ class Cluster:
     def path(self, *p):
         return os.path.join(self.dir, *p)
 
+    def keygen(self, name):
+        """Makes keys/NAME.key and keys/NAME.pub with luyuctl keygen."""
+        os.makedirs(self.path("keys"), exist_ok=True)
+        base = self.path("keys", name)
+        if not os.path.exists(base + ".key"):
+            self.ctl("keygen", "--out", base, check_rc=0)
+        with open(base + ".pub") as f:
+            return f.read().strip()
+
+    def register(self, node_id, units, key=None):
+        """Adds a node to the hub's key registry (and reloads a running
+        hub with SIGHUP)."""
+        self.registry[node_id] = (key or self.keygen(node_id), units)
+        self.write_registry()
+
+    def unregister(self, node_id):
+        del self.registry[node_id]
+        self.write_registry()
+
+    def write_registry(self):
+        with open(self.path("registry.ini"), "w") as f:
+            f.write("# written by the test harness\n")
+            for n, (key, units) in sorted(self.registry.items()):
+                f.write("[node %s]\nkey = %s\nunits = %s\n\n" % (n, key, units))
+        if self.hub is not None and self.hub.alive():
+            n = self.hub.log().count("reloaded")
+            self.hub.proc.send_signal(signal.SIGHUP)
+            wait_until(lambda: self.hub.log().count("reloaded") > n, 10, "registry reload")
+
     def hub_argv(self, extra=()):
-        return [os.path.join(BIN, "luyu-hub"), "--id", "cq-hub", "--listen", self.endpoint,
-                "--state-dir", self.path("hub"), "--plan", PLAN, "--insecure",
-                "--province", "CQ"] + list(extra)
+        argv = [os.path.join(BIN, "luyu-hub"), "--id", "cq-hub", "--listen", self.endpoint,
+                "--state-dir", self.path("hub"), "--plan", PLAN, "--province", "CQ"]
+        if self.secure:
+            self.keygen("cq-hub")
+            if not os.path.exists(self.path("registry.ini")):
+                self.write_registry()
+            argv += ["--secret-key", self.path("keys", "cq-hub.key"),
+                     "--registry", self.path("registry.ini")]
+        else:
+            argv += ["--insecure"]
+        return argv + list(extra)
 
     def start_hub(self, extra=(), wait=True):
         d = Daemon("hub", self.hub_argv(extra), self.path("hub.log")).start()
@@ -147,10 +188,18 @@ class Cluster:
         return d
 
     def node_argv(self, node_id, units, extra=()):
-        return [os.path.join(BIN, "luyu-node"), "--id", node_id, "--hub", self.endpoint,
+        argv = [os.path.join(BIN, "luyu-node"), "--id", node_id, "--hub", self.endpoint,
                 "--units", units, "--state-dir", self.path(node_id), "--plan", PLAN,
-                "--insecure", "--heartbeat-ms", "300", "--timeout-ms", "1500",
-                "--backoff-min-ms", "50", "--backoff-max-ms", "500"] + list(extra)
+                "--heartbeat-ms", "300", "--timeout-ms", "1500",
+                "--backoff-min-ms", "50", "--backoff-max-ms", "500"]
+        if self.secure:
+            if node_id not in self.registry:
+                self.register(node_id, units)
+            argv += ["--hub-key", self.path("keys", "cq-hub.pub"),
+                     "--secret-key", self.path("keys", node_id + ".key")]
+        else:
+            argv += ["--insecure"]
+        return argv + list(extra)
 
     def start_node(self, node_id, units, extra=(), wait=True):
         d = Daemon(node_id, self.node_argv(node_id, units, extra),
@@ -212,6 +261,24 @@ class Cluster:
             say("kept", self.dir)
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def raw_socket(c, ctx, node_id=None, units="cq-wanzhou"):
+    """A DEALER to the hub that is not our node. In a secure cluster it gets
+    a fresh CURVE key, registered for node_id when one is given (an insider
+    gone bad) and unknown to the hub otherwise (an outsider)."""
+    import zmq
+    s = ctx.socket(zmq.DEALER)
+    s.setsockopt(zmq.LINGER, 0)
+    if c.secure:
+        pub, sec = zmq.curve_keypair()
+        with open(c.path("keys", "cq-hub.pub")) as f:
+            s.curve_serverkey = f.read().strip().encode()
+        s.curve_publickey, s.curve_secretkey = pub, sec
+        if node_id:
+            c.register(node_id, units, key=pub.decode())
+    s.connect(c.endpoint)
+    return s
 
 
 def write_csv(path, rows):

@@ -1,0 +1,251 @@
+#include "registry.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ini.h"
+#include "keys.h"
+#include "plan.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define MAX_ENTRIES 100000
+#define MAX_UNITS_PER_NODE 1000
+
+struct reg_entry {
+    char *id;
+    char key[LU_KEY_Z85_LEN + 1];
+    bool is_hub;
+    char *province; /* hubs */
+    char **units;   /* nodes */
+    size_t n_units;
+    int line;
+};
+
+struct hub_registry {
+    struct reg_entry *e;
+    size_t n;
+    const struct lu_plan *plan;
+};
+
+struct load_ctx {
+    struct hub_registry *r;
+    struct reg_entry *cur;
+};
+
+static int add_units(struct load_ctx *c, const char *value, char *err,
+                     size_t errlen)
+{
+    char *copy = lu_xstrdup(value), *save = NULL, *tok;
+    int r = 0;
+
+    for (tok = strtok_r(copy, ", ", &save); tok;
+         tok = strtok_r(NULL, ", ", &save)) {
+        if (lu_plan_unit(c->r->plan, tok) == NULL) {
+            snprintf(err, errlen, "unknown unit \"%.64s\"", tok);
+            r = -EINVAL;
+            break;
+        }
+        if (c->cur->n_units >= MAX_UNITS_PER_NODE) {
+            snprintf(err, errlen, "too many units");
+            r = -E2BIG;
+            break;
+        }
+        c->cur->units = lu_xrealloc(c->cur->units, (c->cur->n_units + 1) *
+                                                       sizeof(char *));
+        c->cur->units[c->cur->n_units++] = lu_xstrdup(tok);
+    }
+    free(copy);
+    return r;
+}
+
+static int on_section(struct load_ctx *c, const char *section, int line,
+                      char *err, size_t errlen)
+{
+    struct hub_registry *r = c->r;
+    const char *id;
+    bool is_hub;
+
+    if (strncmp(section, "node ", 5) == 0) {
+        is_hub = false;
+        id = section + 5;
+    } else if (strncmp(section, "hub ", 4) == 0) {
+        is_hub = true;
+        id = section + 4;
+    } else {
+        snprintf(err, errlen, "unknown section [%.64s]: use [node ID] or "
+                 "[hub ID]", section);
+        return -EINVAL;
+    }
+    if (!lu_code_valid(id)) {
+        snprintf(err, errlen, "\"%.64s\" is not a valid id", id);
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->e[i].id, id) == 0) {
+            snprintf(err, errlen, "%s is listed twice (first at line %d)", id,
+                     r->e[i].line);
+            return -EINVAL;
+        }
+    }
+    if (r->n >= MAX_ENTRIES) {
+        snprintf(err, errlen, "more than %d entries", MAX_ENTRIES);
+        return -E2BIG;
+    }
+    r->e = lu_xrealloc(r->e, (r->n + 1) * sizeof(*r->e));
+    c->cur = &r->e[r->n++];
+    memset(c->cur, 0, sizeof(*c->cur));
+    c->cur->id = lu_xstrdup(id);
+    c->cur->is_hub = is_hub;
+    c->cur->line = line;
+    return 0;
+}
+
+static int on_ini(void *user, const char *section, const char *key,
+                  const char *value, int line, char *err, size_t errlen)
+{
+    struct load_ctx *c = user;
+
+    if (key == NULL)
+        return on_section(c, section, line, err, errlen);
+    if (c->cur == NULL) {
+        snprintf(err, errlen, "\"%s\" outside a [node ID] or [hub ID] "
+                 "section", key);
+        return -EINVAL;
+    }
+    if (strcmp(key, "key") == 0) {
+        if (!lu_keys_z85_valid(value)) {
+            snprintf(err, errlen, "key is not a 40-character Z85 public "
+                     "key");
+            return -EINVAL;
+        }
+        memcpy(c->cur->key, value, LU_KEY_Z85_LEN + 1);
+    } else if (strcmp(key, "units") == 0 && !c->cur->is_hub) {
+        return add_units(c, value, err, errlen);
+    } else if (strcmp(key, "province") == 0 && c->cur->is_hub) {
+        free(c->cur->province);
+        c->cur->province = lu_xstrdup(value);
+    } else {
+        snprintf(err, errlen, "unknown key \"%.64s\" in [%s %s]", key,
+                 c->cur->is_hub ? "hub" : "node", c->cur->id);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Checks what can only be checked once the whole file is read. */
+static int check_all(const char *path, struct hub_registry *r, char *err,
+                     size_t errlen)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        struct reg_entry *e = &r->e[i];
+
+        if (e->key[0] == '\0') {
+            snprintf(err, errlen, "%s:%d: %s has no key", path, e->line,
+                     e->id);
+            return -EINVAL;
+        }
+        if (!e->is_hub && e->n_units == 0) {
+            snprintf(err, errlen, "%s:%d: node %s has no units", path,
+                     e->line, e->id);
+            return -EINVAL;
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(r->e[j].key, e->key) == 0) {
+                snprintf(err, errlen, "%s:%d: %s has the same key as %s", path,
+                         e->line, e->id, r->e[j].id);
+                return -EINVAL;
+            }
+        }
+    }
+    return 0;
+}
+
+int hub_registry_load(const char *path, const struct lu_plan *plan,
+                      struct hub_registry **out, char *err, size_t errlen)
+{
+    struct hub_registry *r = lu_xcalloc(1, sizeof(*r));
+    struct load_ctx c = {r, NULL};
+    int rc;
+
+    r->plan = plan;
+    *out = NULL;
+    rc = lu_ini_parse_file(path, on_ini, &c, err, errlen);
+    if (rc == 0)
+        rc = check_all(path, r, err, errlen);
+    if (rc < 0) {
+        hub_registry_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+void hub_registry_free(struct hub_registry *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        for (size_t k = 0; k < r->e[i].n_units; k++)
+            free(r->e[i].units[k]);
+        free(r->e[i].units);
+        free(r->e[i].province);
+        free(r->e[i].id);
+    }
+    free(r->e);
+    free(r);
+}
+
+const char *hub_registry_lookup(const struct hub_registry *r,
+                                const char *z85, bool *is_hub)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (strcmp(r->e[i].key, z85) == 0) {
+            *is_hub = r->e[i].is_hub;
+            return r->e[i].id;
+        }
+    }
+    return NULL;
+}
+
+static const struct reg_entry *find(const struct hub_registry *r,
+                                    const char *id, bool is_hub)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->e[i].is_hub == is_hub && strcmp(r->e[i].id, id) == 0)
+            return &r->e[i];
+    }
+    return NULL;
+}
+
+bool hub_registry_has_node(const struct hub_registry *r, const char *node)
+{
+    return find(r, node, false) != NULL;
+}
+
+bool hub_registry_may_report(const struct hub_registry *r, const char *node,
+                             const char *unit)
+{
+    const struct reg_entry *e = find(r, node, false);
+
+    for (size_t i = 0; e && i < e->n_units; i++) {
+        if (strcmp(e->units[i], unit) == 0)
+            return true;
+    }
+    return false;
+}
+
+const char *hub_registry_hub_key(const struct hub_registry *r,
+                                 const char *hub)
+{
+    const struct reg_entry *e = find(r, hub, true);
+
+    return e ? e->key : NULL;
+}
+
+size_t hub_registry_count(const struct hub_registry *r)
+{
+    return r->n;
+}

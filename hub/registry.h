@@ -1,0 +1,41 @@
+/* The hub's key registry: which CurveZMQ public key belongs to which node
+ * and which units that node may report for, and the peer hubs' keys. It is
+ * a human-edited INI file; SIGHUP loads it again, and a node whose key was
+ * removed is cut off at once.
+ *
+ *   [node cq-wanzhou]
+ *   key = <40-char Z85 public key, as in cq-wanzhou.pub>
+ *   units = cq-wanzhou, cq-wuxi
+ *
+ *   [hub sd-hub]
+ *   key = <Z85 public key>
+ *   province = SD
+ */
+#ifndef HUB_REGISTRY_H
+#define HUB_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct lu_plan;
+struct hub_registry;
+
+/* Loads and checks path: keys must be valid Z85, ids codes, units known to
+ * the plan, and no key or id may appear twice. Errors name file:line. */
+int hub_registry_load(const char *path, const struct lu_plan *plan,
+                      struct hub_registry **out, char *err, size_t errlen);
+void hub_registry_free(struct hub_registry *r);
+
+/* The id of the node or hub owning this Z85 public key, or NULL. *is_hub
+ * tells which. */
+const char *hub_registry_lookup(const struct hub_registry *r,
+                                const char *z85, bool *is_hub);
+bool hub_registry_has_node(const struct hub_registry *r, const char *node);
+bool hub_registry_may_report(const struct hub_registry *r, const char *node,
+                             const char *unit);
+/* The public key of a peer hub, or NULL. */
+const char *hub_registry_hub_key(const struct hub_registry *r,
+                                 const char *hub);
+size_t hub_registry_count(const struct hub_registry *r);
+
+#endif

@@ -1,0 +1,304 @@
+/* Tests for node/outbox.c: entries get consecutive seqs, acks and rejects
+ * move them out of pending, and all of it survives closing and reopening;
+ * an outbox of another node and a file that is not a database are refused
+ * without touching them. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outbox.h"
+#include "test.h"
+#include "util.h"
+
+/* Removes dir and the files in it. */
+static void rm_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        char path[4096];
+
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+        unlink(path);
+    }
+    if (d != NULL)
+        closedir(d);
+    rmdir(dir);
+}
+
+static void make_entry(Luyu__Entry *e, int64_t amount, const char *corrects)
+{
+    luyu__entry__init(e);
+    e->unit = "cq-wanzhou";
+    e->indicator = "agri_sales_to_sd";
+    e->period = 201905;
+    e->amount = amount;
+    e->note = "第一批";
+    e->recorded_by = "li";
+    e->recorded_at = 1557000000;
+    e->corrects = (char *)corrects;
+}
+
+static void expect_stats(const struct node_outbox *ob, uint64_t pending,
+                         uint64_t acked, uint64_t rejected, uint64_t last_seq,
+                         uint64_t first_pending, int line)
+{
+    struct node_outbox_stats st;
+
+    node_outbox_stats(ob, &st);
+    if (st.pending != pending || st.acknowledged != acked ||
+        st.rejected != rejected || st.last_seq != last_seq ||
+        node_outbox_first_pending(ob) != first_pending) {
+        fprintf(stderr,
+                "%s:%d: stats pending %" PRIu64 " acknowledged %" PRIu64
+                " rejected %" PRIu64 " last_seq %" PRIu64
+                " first_pending %" PRIu64 ", expected %" PRIu64 " %" PRIu64
+                " %" PRIu64 " %" PRIu64 " %" PRIu64 "\n",
+                __FILE__, line, st.pending, st.acknowledged, st.rejected,
+                st.last_seq, node_outbox_first_pending(ob), pending, acked,
+                rejected, last_seq, first_pending);
+        test_failures++;
+    }
+}
+
+#define EXPECT_STATS(ob, p, a, r, last, first)                                 \
+    expect_stats((ob), (p), (a), (r), (last), (first), __LINE__)
+
+static void free_entry_strings(Luyu__Entry *e)
+{
+    free(e->unit);
+    free(e->indicator);
+    free(e->note);
+    free(e->recorded_by);
+    free(e->corrects);
+}
+
+/* Appends, reads, acks; returns the outbox still open. */
+static struct node_outbox *fill(const char *dir)
+{
+    struct node_outbox *ob = NULL;
+    Luyu__Entry e[3], *ep[3] = {&e[0], &e[1], &e[2]};
+    Luyu__Reject rj = LUYU__REJECT__INIT, *rjp[1] = {&rj};
+    struct node_batch b;
+    struct node_outbox_stats st;
+    char err[512] = "";
+    int64_t before = lu_now_s();
+
+    ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
+    if (ob == NULL) {
+        fprintf(stderr, "open: %s\n", err);
+        return NULL;
+    }
+    EXPECT_STATS(ob, 0, 0, 0, 0, 1);
+    node_outbox_stats(ob, &st);
+    ASSERT_EQ(st.last_ack_s, 0);
+
+    make_entry(&e[0], 100, "");
+    make_entry(&e[1], 200, "");
+    make_entry(&e[2], 150, "n1/1");
+    ASSERT_EQ(node_outbox_append(ob, ep, 3), 0);
+    ASSERT_EQ(e[0].seq, 1);
+    ASSERT_EQ(e[1].seq, 2);
+    ASSERT_EQ(e[2].seq, 3);
+    EXPECT_STATS(ob, 3, 0, 0, 3, 1);
+
+    ASSERT_EQ(node_outbox_read(ob, 2, 10, &b), 0);
+    ASSERT_EQ(b.n, 2);
+    if (b.n == 2) {
+        ASSERT_EQ(b.entries[0]->seq, 2);
+        ASSERT_EQ(b.entries[0]->amount, 200);
+        ASSERT_EQ(b.entries[1]->seq, 3);
+        ASSERT_EQ(b.entries[1]->amount, 150);
+        ASSERT_STREQ(b.entries[1]->unit, "cq-wanzhou");
+        ASSERT_STREQ(b.entries[1]->indicator, "agri_sales_to_sd");
+        ASSERT_EQ(b.entries[1]->period, 201905);
+        ASSERT_STREQ(b.entries[1]->note, "第一批");
+        ASSERT_STREQ(b.entries[1]->recorded_by, "li");
+        ASSERT_EQ(b.entries[1]->recorded_at, 1557000000);
+        ASSERT_STREQ(b.entries[1]->corrects, "n1/1");
+        ASSERT_STREQ(b.entries[0]->corrects, "");
+    }
+    node_batch_clear(&b);
+    ASSERT_EQ(b.n, 0);
+    ASSERT_TRUE(b.entries == NULL);
+
+    /* max limits the batch; from past the end reads nothing. */
+    ASSERT_EQ(node_outbox_read(ob, 1, 2, &b), 0);
+    ASSERT_EQ(b.n, 2);
+    if (b.n == 2)
+        ASSERT_EQ(b.entries[1]->seq, 2);
+    node_batch_clear(&b);
+    ASSERT_EQ(node_outbox_read(ob, 4, 10, &b), 0);
+    ASSERT_EQ(b.n, 0);
+    node_batch_clear(&b);
+
+    rj.seq = 1;
+    rj.reason = "unknown indicator \"agri_sale\"";
+    ASSERT_EQ(node_outbox_ack(ob, 2, rjp, 1), 0);
+    EXPECT_STATS(ob, 1, 1, 1, 3, 3);
+    node_outbox_stats(ob, &st);
+    ASSERT_TRUE(st.last_ack_s >= before && st.last_ack_s <= lu_now_s());
+
+    /* An old ack (upto below first pending) changes nothing. */
+    ASSERT_EQ(node_outbox_ack(ob, 2, NULL, 0), 0);
+    ASSERT_EQ(node_outbox_ack(ob, 1, rjp, 1), 0);
+    EXPECT_STATS(ob, 1, 1, 1, 3, 3);
+    return ob;
+}
+
+static void check_get(struct node_outbox *ob)
+{
+    Luyu__Entry e;
+    int state = -1;
+
+    ASSERT_EQ(node_outbox_get(ob, 3, &e, &state), 0);
+    if (state != -1) {
+        ASSERT_EQ(state, NODE_PENDING);
+        ASSERT_EQ(e.seq, 3);
+        ASSERT_EQ(e.amount, 150);
+        ASSERT_STREQ(e.corrects, "n1/1");
+        ASSERT_STREQ(e.unit, "cq-wanzhou");
+        ASSERT_EQ(e.period, 201905);
+        free_entry_strings(&e);
+    }
+    state = -1;
+    ASSERT_EQ(node_outbox_get(ob, 1, &e, &state), 0);
+    if (state != -1) {
+        ASSERT_EQ(state, NODE_REJECTED);
+        ASSERT_EQ(e.amount, 100);
+        ASSERT_STREQ(e.corrects, "");
+        free_entry_strings(&e);
+    }
+    state = -1;
+    ASSERT_EQ(node_outbox_get(ob, 2, &e, &state), 0);
+    if (state != -1) {
+        ASSERT_EQ(state, NODE_ACKED);
+        free_entry_strings(&e);
+    }
+    ASSERT_EQ(node_outbox_get(ob, 4, &e, &state), -ENOENT);
+    ASSERT_EQ(node_outbox_get(ob, 0, &e, &state), -ENOENT);
+}
+
+static void check_rejects(struct node_outbox *ob)
+{
+    char *ids[4] = {NULL}, *reasons[4] = {NULL};
+    size_t n = node_outbox_rejects(ob, 4, ids, reasons);
+
+    ASSERT_EQ(n, 1);
+    ASSERT_STREQ(ids[0], "n1/1");
+    ASSERT_STREQ(reasons[0], "unknown indicator \"agri_sale\"");
+    for (size_t i = 0; i < n; i++) {
+        free(ids[i]);
+        free(reasons[i]);
+    }
+}
+
+static void test_outbox(void)
+{
+    char dir[] = "/tmp/luyu-test-outbox-XXXXXX";
+    struct node_outbox *ob = NULL, *other = NULL;
+    struct node_outbox_stats st1, st2;
+    Luyu__Entry e, *ep[1] = {&e};
+    char err[512] = "";
+
+    if (mkdtemp(dir) == NULL) {
+        TEST_FAIL_AT("mkdtemp: %s", strerror(errno));
+        return;
+    }
+    ob = fill(dir);
+    if (ob == NULL)
+        goto out;
+    check_get(ob);
+    check_rejects(ob);
+    node_outbox_stats(ob, &st1);
+    node_outbox_free(ob);
+
+    /* Everything is on disk: a reopened outbox says the same. */
+    ob = NULL;
+    ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
+    if (ob == NULL) {
+        fprintf(stderr, "reopen: %s\n", err);
+        goto out;
+    }
+    EXPECT_STATS(ob, 1, 1, 1, 3, 3);
+    node_outbox_stats(ob, &st2);
+    ASSERT_EQ(st2.last_ack_s, st1.last_ack_s);
+    check_get(ob);
+    check_rejects(ob);
+
+    /* Seqs go on from where they were; acking past the end clamps. */
+    make_entry(&e, 5, "");
+    ASSERT_EQ(node_outbox_append(ob, ep, 1), 0);
+    ASSERT_EQ(e.seq, 4);
+    EXPECT_STATS(ob, 2, 1, 1, 4, 3);
+    ASSERT_EQ(node_outbox_ack(ob, 9, NULL, 0), 0);
+    EXPECT_STATS(ob, 0, 3, 1, 4, 5);
+    node_outbox_free(ob);
+    ob = NULL;
+
+    /* Another node's outbox is refused, naming both ids. */
+    err[0] = '\0';
+    ASSERT_TRUE(node_outbox_open(dir, "n2", &other, err, sizeof(err)) < 0);
+    ASSERT_TRUE(other == NULL);
+    ASSERT_CONTAINS(err, "belongs to node \"n1\", not \"n2\"");
+    ASSERT_CONTAINS(err, "outbox.db");
+    node_outbox_free(other);
+
+    /* ... and refusing it did not change it. */
+    ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
+    if (ob != NULL)
+        EXPECT_STATS(ob, 0, 3, 1, 4, 5);
+out:
+    node_outbox_free(ob);
+    rm_dir(dir);
+}
+
+static void test_not_a_database(void)
+{
+    char dir[] = "/tmp/luyu-test-outbox-XXXXXX";
+    char path[4096], junk[2048], err[512] = "";
+    struct node_outbox *ob = NULL;
+    char *back = NULL;
+    size_t len = 0;
+    FILE *fp;
+
+    if (mkdtemp(dir) == NULL) {
+        TEST_FAIL_AT("mkdtemp: %s", strerror(errno));
+        return;
+    }
+    for (size_t i = 0; i < sizeof(junk); i++)
+        junk[i] = "not a database; just some junk\n"[i % 31];
+    snprintf(path, sizeof(path), "%s/outbox.db", dir);
+    fp = fopen(path, "wb");
+    ASSERT_TRUE(fp != NULL);
+    if (fp == NULL)
+        goto out;
+    fwrite(junk, 1, sizeof(junk), fp);
+    fclose(fp);
+
+    ASSERT_TRUE(node_outbox_open(dir, "n1", &ob, err, sizeof(err)) < 0);
+    ASSERT_TRUE(ob == NULL);
+    ASSERT_CONTAINS(err, path);
+    ASSERT_CONTAINS(err, "not a database");
+
+    ASSERT_EQ(lu_read_file(path, 1 << 20, &back, &len), 0);
+    ASSERT_EQ(len, sizeof(junk));
+    ASSERT_TRUE(back != NULL && memcmp(back, junk, sizeof(junk)) == 0);
+    free(back);
+out:
+    node_outbox_free(ob);
+    rm_dir(dir);
+}
+
+int main(void)
+{
+    test_outbox();
+    test_not_a_database();
+    TEST_DONE();
+}
