@@ -120,8 +120,8 @@ static int check_batch(const Luyu__Batch *b, char *err, size_t errlen)
             check_str("corrects", e->corrects, 2 * LU_MAX_NAME, err, errlen) <
                 0 ||
             check_str("note", e->note, LU_MAX_NOTE, err, errlen) < 0 ||
-            check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err,
-                      errlen) < 0)
+            check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err, errlen) <
+                0)
             return -EINVAL;
     }
     return 0;
@@ -138,8 +138,7 @@ static int check_rejects(Luyu__Reject **rj, size_t n, char *err, size_t errlen)
             snprintf(err, errlen, "reject %zu has seq 0", i);
             return -EINVAL;
         }
-        if (check_str("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) <
-            0)
+        if (check_str("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) < 0)
             return -EINVAL;
     }
     return 0;

@@ -85,6 +85,14 @@ int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
         goto out;
     }
     len = luyu__ctl_request__get_packed_size(req);
+    if (len > LU_CTL_MAX_MSG) {
+        snprintf(err, errlen,
+                 "request of %zu bytes is over the %u-byte "
+                 "limit; split it",
+                 len, LU_CTL_MAX_MSG);
+        r = -EMSGSIZE;
+        goto out;
+    }
     buf = lu_xmalloc(len + 4);
     lu_ctl_put_len(buf, (uint32_t)len);
     luyu__ctl_request__pack(req, buf + 4);

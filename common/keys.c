@@ -24,19 +24,23 @@ static int write_file(const char *path, const char *text, mode_t mode,
     size_t len = strlen(text);
     int fd, r = 0;
 
+    errno = 0;
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
     if (fd < 0) {
         r = -errno;
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         return r;
     }
-    /* The umask may have widened nothing, but make the mode exact. */
+    /* Make the mode exact whatever the umask, and treat a short write as
+     * the failure it is. */
     if (fchmod(fd, mode) < 0 || write(fd, text, len) != (ssize_t)len ||
         fsync(fd) < 0) {
-        r = -errno;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        r = errno ? -errno : -EIO;
+        snprintf(err, errlen, "%s: %s", path, strerror(-r));
     }
     close(fd);
+    if (r < 0)
+        unlink(path);
     return r;
 }
 
@@ -47,8 +51,10 @@ int lu_keys_generate(const char *base, char *err, size_t errlen)
     int r;
 
     if (zmq_curve_keypair(pub, sec) < 0) {
-        snprintf(err, errlen, "cannot make a key pair: %s (libzmq without "
-                 "CURVE?)", zmq_strerror(zmq_errno()));
+        snprintf(err, errlen,
+                 "cannot make a key pair: %s (libzmq without "
+                 "CURVE?)",
+                 zmq_strerror(zmq_errno()));
         return -ENOTSUP;
     }
     snprintf(path, sizeof(path), "%s.key", base);
@@ -86,8 +92,10 @@ static int read_key(const char *path, char *z85, char *err, size_t errlen)
         p++;
     p[strcspn(p, " \t\r\n")] = '\0';
     if (!lu_keys_z85_valid(p)) {
-        snprintf(err, errlen, "key file %s does not hold a 40-character Z85 "
-                 "key", path);
+        snprintf(err, errlen,
+                 "key file %s does not hold a 40-character Z85 "
+                 "key",
+                 path);
         r = -EINVAL;
         goto out;
     }
@@ -99,8 +107,7 @@ out:
     return r;
 }
 
-int lu_keys_load_public(const char *path, char *z85, char *err,
-                        size_t errlen)
+int lu_keys_load_public(const char *path, char *z85, char *err, size_t errlen)
 {
     return read_key(path, z85, err, errlen);
 }
@@ -112,22 +119,24 @@ int lu_keys_load_secret(const char *path, char *secret_z85, char *public_z85,
     int r;
 
     if (stat(path, &st) < 0) {
-        snprintf(err, errlen, "secret key file %s: %s", path,
-                 strerror(errno));
+        snprintf(err, errlen, "secret key file %s: %s", path, strerror(errno));
         return -errno;
     }
     if (st.st_mode & 077) {
-        snprintf(err, errlen, "secret key file %s is readable by others "
-                 "(mode %04o); run chmod 600 on it", path,
-                 (unsigned)(st.st_mode & 07777));
+        snprintf(err, errlen,
+                 "secret key file %s is readable by others "
+                 "(mode %04o); run chmod 600 on it",
+                 path, (unsigned)(st.st_mode & 07777));
         return -EPERM;
     }
     r = read_key(path, secret_z85, err, errlen);
     if (r < 0)
         return r;
     if (zmq_curve_public(public_z85, secret_z85) < 0) {
-        snprintf(err, errlen, "secret key file %s: cannot derive the public "
-                 "key", path);
+        snprintf(err, errlen,
+                 "secret key file %s: cannot derive the public "
+                 "key",
+                 path);
         return -EINVAL;
     }
     return 0;

@@ -186,7 +186,18 @@ int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
     }
     oflags = readonly ? SQLITE_OPEN_READONLY
                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    r = sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (readonly && !file_exists(wal)) {
+        /* No WAL: the daemon is stopped (or checkpointed). Open the file
+         * as immutable so that a reader, perhaps root, creates no -wal or
+         * -shm file the daemon's own user could not open later. */
+        char uri[4200];
+
+        snprintf(uri, sizeof(uri), "file:%s?immutable=1", path);
+        r = sqlite3_open_v2(
+            uri, &db, oflags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+    } else {
+        r = sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    }
     if (r != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot open: %s", path,
                  db ? sqlite3_errmsg(db) : sqlite3_errstr(r));

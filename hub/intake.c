@@ -173,8 +173,8 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
 
     if (refuse_hello(in, user, h, why, sizeof(why)) != NULL) {
         lu_warn("refused hello: %s", why);
-        queue(in, rid, rid_len,
-              new_error(LUYU__ERROR__CODE__REFUSED, why, 0), false, NULL);
+        queue(in, rid, rid_len, new_error(LUYU__ERROR__CODE__REFUSED, why, 0),
+              false, NULL);
         return;
     }
     if (h->version != LU_PROTOCOL_VERSION) {
@@ -233,8 +233,10 @@ static int merge_batch(struct hub_intake *in, struct session *s,
         }
         if (in->reg != NULL &&
             !hub_registry_may_report(in->reg, s->node, e->unit)) {
-            snprintf(reason, sizeof(reason), "node %s may not report for "
-                     "unit %.64s", s->node, e->unit);
+            snprintf(reason, sizeof(reason),
+                     "node %s may not report for "
+                     "unit %.64s",
+                     s->node, e->unit);
             r = hub_ledger_reject(in->ledger, s->node, e, reason);
             r = r < 0 ? r : 1;
         } else {
@@ -463,8 +465,7 @@ static void on_sweep(uv_timer_t *t)
 }
 
 struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
-                                  const char *endpoint,
-                                  const char *secret_z85,
+                                  const char *endpoint, const char *secret_z85,
                                   struct hub_ledger *ledger, char *err,
                                   size_t errlen)
 {

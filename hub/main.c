@@ -80,7 +80,8 @@ static int check_settings(char *err, size_t errlen)
         return -EINVAL;
     }
     if (!S.insecure && (S.secret_key == NULL || S.registry == NULL)) {
-        snprintf(err, errlen, "CurveZMQ needs --secret-key and --registry "
+        snprintf(err, errlen,
+                 "CurveZMQ needs --secret-key and --registry "
                  "(or --insecure on loopback, for tests)");
         return -EINVAL;
     }
@@ -120,8 +121,7 @@ static void on_reload(uv_signal_t *h, int signum)
         lu_notice("SIGHUP: no registry configured, nothing to reload");
         return;
     }
-    if (hub_registry_load(S.registry, hub->plan, &reg, err, sizeof(err)) <
-        0) {
+    if (hub_registry_load(S.registry, hub->plan, &reg, err, sizeof(err)) < 0) {
         lu_err("SIGHUP: keeping the old registry: %s", err);
         return;
     }
@@ -167,8 +167,8 @@ static int run(struct hub *hub, char *err, size_t errlen)
             return r;
         lu_info("hub public key %s", pub);
     }
-    r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger,
-                        err, errlen);
+    r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
+                        errlen);
     if (r < 0)
         return r;
     uv_loop_init(&hub->loop);
@@ -176,16 +176,16 @@ static int run(struct hub *hub, char *err, size_t errlen)
     if (!S.insecure) {
         /* Before any CURVE socket: without a ZAP handler libzmq admits
          * every client that knows the server key. */
-        hub->zap = hub_zap_new(&hub->loop, hub->zctx, hub->registry, err,
-                               errlen);
+        hub->zap =
+            hub_zap_new(&hub->loop, hub->zctx, hub->registry, err, errlen);
         if (hub->zap == NULL) {
             r = -EIO;
             goto out;
         }
     }
     hub->intake = hub_intake_new(&hub->loop, hub->zctx, S.listen,
-                                 S.insecure ? NULL : hub->secret,
-                                 hub->ledger, err, errlen);
+                                 S.insecure ? NULL : hub->secret, hub->ledger,
+                                 err, errlen);
     if (hub->intake == NULL) {
         r = -EADDRINUSE;
         goto out;
@@ -200,7 +200,8 @@ static int run(struct hub *hub, char *err, size_t errlen)
     uv_signal_start(&hub->sighup, on_reload, SIGHUP);
     if (S.insecure)
         lu_warn("plain transport (--insecure): %s is neither encrypted nor "
-                "authenticated; for loopback tests only", S.listen);
+                "authenticated; for loopback tests only",
+                S.listen);
     lu_notice("hub %s up: listening on %s, ledger %s/ledger.db", S.id, S.listen,
               S.state_dir);
     uv_run(&hub->loop, UV_RUN_DEFAULT);

@@ -53,8 +53,8 @@ static int add_units(struct load_ctx *c, const char *value, char *err,
             r = -E2BIG;
             break;
         }
-        c->cur->units = lu_xrealloc(c->cur->units, (c->cur->n_units + 1) *
-                                                       sizeof(char *));
+        c->cur->units =
+            lu_xrealloc(c->cur->units, (c->cur->n_units + 1) * sizeof(char *));
         c->cur->units[c->cur->n_units++] = lu_xstrdup(tok);
     }
     free(copy);
@@ -75,8 +75,10 @@ static int on_section(struct load_ctx *c, const char *section, int line,
         is_hub = true;
         id = section + 4;
     } else {
-        snprintf(err, errlen, "unknown section [%.64s]: use [node ID] or "
-                 "[hub ID]", section);
+        snprintf(err, errlen,
+                 "unknown section [%.64s]: use [node ID] or "
+                 "[hub ID]",
+                 section);
         return -EINVAL;
     }
     if (!lu_code_valid(id)) {
@@ -111,13 +113,16 @@ static int on_ini(void *user, const char *section, const char *key,
     if (key == NULL)
         return on_section(c, section, line, err, errlen);
     if (c->cur == NULL) {
-        snprintf(err, errlen, "\"%s\" outside a [node ID] or [hub ID] "
-                 "section", key);
+        snprintf(err, errlen,
+                 "\"%s\" outside a [node ID] or [hub ID] "
+                 "section",
+                 key);
         return -EINVAL;
     }
     if (strcmp(key, "key") == 0) {
         if (!lu_keys_z85_valid(value)) {
-            snprintf(err, errlen, "key is not a 40-character Z85 public "
+            snprintf(err, errlen,
+                     "key is not a 40-character Z85 public "
                      "key");
             return -EINVAL;
         }
@@ -143,13 +148,12 @@ static int check_all(const char *path, struct hub_registry *r, char *err,
         struct reg_entry *e = &r->e[i];
 
         if (e->key[0] == '\0') {
-            snprintf(err, errlen, "%s:%d: %s has no key", path, e->line,
-                     e->id);
+            snprintf(err, errlen, "%s:%d: %s has no key", path, e->line, e->id);
             return -EINVAL;
         }
         if (!e->is_hub && e->n_units == 0) {
-            snprintf(err, errlen, "%s:%d: node %s has no units", path,
-                     e->line, e->id);
+            snprintf(err, errlen, "%s:%d: node %s has no units", path, e->line,
+                     e->id);
             return -EINVAL;
         }
         for (size_t j = 0; j < i; j++) {
@@ -198,8 +202,8 @@ void hub_registry_free(struct hub_registry *r)
     free(r);
 }
 
-const char *hub_registry_lookup(const struct hub_registry *r,
-                                const char *z85, bool *is_hub)
+const char *hub_registry_lookup(const struct hub_registry *r, const char *z85,
+                                bool *is_hub)
 {
     for (size_t i = 0; i < r->n; i++) {
         if (strcmp(r->e[i].key, z85) == 0) {
@@ -237,8 +241,7 @@ bool hub_registry_may_report(const struct hub_registry *r, const char *node,
     return false;
 }
 
-const char *hub_registry_hub_key(const struct hub_registry *r,
-                                 const char *hub)
+const char *hub_registry_hub_key(const struct hub_registry *r, const char *hub)
 {
     const struct reg_entry *e = find(r, hub, true);
 

@@ -71,8 +71,7 @@ static void decide(struct hub_zap *z, struct zap_req *q)
         reply(z, &q->f[1], "400", "unknown key", "");
         return;
     }
-    snprintf(user, sizeof(user), "%s%s", is_hub ? HUB_ZAP_HUB_PREFIX : "",
-             id);
+    snprintf(user, sizeof(user), "%s%s", is_hub ? HUB_ZAP_HUB_PREFIX : "", id);
     lu_debug("admitted %s from %s", user, addr);
     reply(z, &q->f[1], "200", "OK", user);
 }

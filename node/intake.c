@@ -174,7 +174,7 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                         const char *who, Luyu__CtlResponse *resp)
 {
     Luyu__Entry *entries = NULL, **ptrs = NULL;
-    size_t n = req->n_entries;
+    size_t n = req->n_entries, refused = 0;
     char err[256], msg[256];
 
     if (n == 0) {
@@ -187,14 +187,15 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
         ptrs[i] = &entries[i];
         err[0] = '\0';
         if (parse_typed(in, req->entries[i], who, &entries[i], err,
-                        sizeof(err)) < 0)
+                        sizeof(err)) < 0) {
             add_problem(resp, (uint32_t)i, err);
+            refused++;
+        }
     }
-    if (resp->n_problems > 0) {
+    if (refused > 0) {
         snprintf(msg, sizeof(msg),
-                 "%zu of %zu entr%s refused; nothing was "
-                 "stored",
-                 resp->n_problems, n, n == 1 ? "y" : "ies");
+                 "%zu of %zu entr%s refused; nothing was stored", refused, n,
+                 n == 1 ? "y" : "ies");
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
     } else if (req->dry_run) {
         snprintf(msg, sizeof(msg),

@@ -105,7 +105,8 @@ static int check_settings(char *err, size_t errlen)
         return -EINVAL;
     }
     if (!S.insecure && (S.hub_key == NULL || S.secret_key == NULL)) {
-        snprintf(err, errlen, "CurveZMQ needs --hub-key and --secret-key "
+        snprintf(err, errlen,
+                 "CurveZMQ needs --hub-key and --secret-key "
                  "(or --insecure on loopback, for tests)");
         return -EINVAL;
     }
@@ -159,8 +160,8 @@ static int run(struct node *n, char *err, size_t errlen)
     if (!S.insecure) {
         r = lu_keys_load_public(S.hub_key, n->hub_key, err, errlen);
         if (r == 0)
-            r = lu_keys_load_secret(S.secret_key, n->secret_key,
-                                    n->public_key, err, errlen);
+            r = lu_keys_load_secret(S.secret_key, n->secret_key, n->public_key,
+                                    err, errlen);
         if (r < 0)
             return r;
         ucfg.hub_key = n->hub_key;

@@ -18,7 +18,7 @@ def main():
     n = "cq-wulong"
     c.start_node(n, n)
     ctx = zmq.Context()
-    bad = raw_socket(c, ctx, "cq-rogue")
+    bad, _ = raw_socket(c, ctx, "cq-rogue")
     accepted = []
     good_batch = pb_batch([pb_entry(1, "cq-wulong", "poor_trained", 201907, 1)])
     for round_ in range(5):

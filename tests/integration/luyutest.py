@@ -266,10 +266,13 @@ class Cluster:
 def raw_socket(c, ctx, node_id=None, units="cq-wanzhou"):
     """A DEALER to the hub that is not our node. In a secure cluster it gets
     a fresh CURVE key, registered for node_id when one is given (an insider
-    gone bad) and unknown to the hub otherwise (an outsider)."""
+    gone bad) and unknown to the hub otherwise (an outsider). Returns the
+    socket and its public key (None on plain transport)."""
     import zmq
     s = ctx.socket(zmq.DEALER)
     s.setsockopt(zmq.LINGER, 0)
+    s.setsockopt(zmq.SNDTIMEO, 2000)
+    pub = None
     if c.secure:
         pub, sec = zmq.curve_keypair()
         with open(c.path("keys", "cq-hub.pub")) as f:
@@ -278,7 +281,7 @@ def raw_socket(c, ctx, node_id=None, units="cq-wanzhou"):
         if node_id:
             c.register(node_id, units, key=pub.decode())
     s.connect(c.endpoint)
-    return s
+    return s, (pub.decode() if pub else None)
 
 
 def write_csv(path, rows):

@@ -1,0 +1,56 @@
+/* luyuctl correct: records a correction of an entry. Entries are never
+ * changed: the correction is a new entry naming the one it corrects, and
+ * the figure's history keeps both. */
+#include <stdio.h>
+
+#include "args.h"
+#include "ctl.h"
+#include "node.h"
+#include "output.h"
+
+#define CORRECT_TIMEOUT_MS 60000
+
+static const char USAGE[] =
+    "usage: luyuctl --node SOCK correct ID --amount N [--note TEXT]\n"
+    "\n"
+    "Records a correction of entry ID (node/seq, as submit printed it) at\n"
+    "the node that recorded it: the figure becomes N. Prints the new\n"
+    "entry's id. The old entry stays in the history (luyuctl history).\n"
+    "\n"
+    "  --amount N    the right figure, typed as for submit\n"
+    "  --note TEXT   why, optional\n";
+
+int ctl_correct_cmd(const struct ctl_global *g, int argc, char **argv)
+{
+    Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
+    Luyu__CtlCorrect c = LUYU__CTL_CORRECT__INIT;
+    const char *amount = NULL, *note = NULL, *pos[1];
+    const struct ctl_opt opts[] = {
+        {"--amount", CTL_OPT_VALUE, &amount},
+        {"--note", CTL_OPT_VALUE, &note},
+    };
+    struct ctl_args a = {
+        .cmd = "correct", .opts = opts, .n_opts = 2, .max_pos = 1, .pos = pos};
+    int r;
+
+    r = ctl_args_parse(&a, argc, argv);
+    if (r != CTL_EXIT_OK)
+        return r;
+    if (a.help)
+        return ctl_output_usage(USAGE);
+    if (a.n_pos == 0)
+        return ctl_args_bad(&a, "which entry? give its id, e.g. "
+                                "cq-wanzhou/41");
+    if (amount == NULL)
+        return ctl_args_bad(&a, "--amount is required");
+    r = ctl_node_need(g, "correct");
+    if (r != CTL_EXIT_OK)
+        return r;
+    c.id = (char *)pos[0];
+    c.amount = (char *)amount;
+    if (note != NULL)
+        c.note = (char *)note;
+    req.body_case = LUYU__CTL_REQUEST__BODY_CORRECT;
+    req.correct = &c;
+    return ctl_node_record(g, &req, CORRECT_TIMEOUT_MS);
+}

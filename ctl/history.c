@@ -1,0 +1,233 @@
+#include "history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "ctl.h"
+#include "output.h"
+#include "xmalloc.h"
+
+/* Every entry column history shows, and the id of the entry it corrects
+ * (entry.corrects is the corrected row's entry.id, not its "node/seq"). */
+#define ENTRY_SELECT                                                           \
+    "SELECT e.node, e.seq, e.amount, e.prev_amount, e.recorded_by,"            \
+    " e.recorded_at, e.received_at, e.note, c.node, c.seq"                     \
+    " FROM entry e LEFT JOIN entry c ON c.id = e.corrects WHERE "
+
+static const char BY_CHAIN[] =
+    ENTRY_SELECT "coalesce(e.root, e.id) = ?1 ORDER BY e.id";
+static const char BY_FIGURE[] = ENTRY_SELECT
+    "e.unit = ?1 AND e.indicator = ?2 AND e.period = ?3 ORDER BY e.id";
+
+/* An id the hub refused is in reject, not entry; it still has a figure. */
+static const char FIND_ID[] =
+    "SELECT coalesce(root, id), unit, indicator, period FROM entry"
+    " WHERE node = ?1 AND seq = ?2 UNION ALL"
+    " SELECT 0, unit, indicator, period FROM reject"
+    " WHERE node = ?1 AND seq = ?2 ORDER BY 1 DESC LIMIT 1";
+
+static const char REJECTS[] =
+    "SELECT node, seq, amount, reason, at FROM reject"
+    " WHERE unit = ?1 AND indicator = ?2 AND period = ?3"
+    " ORDER BY at, node, seq";
+
+void ctl_history_close(struct ctl_history *h)
+{
+    for (size_t i = 0; i < h->n_entries; i++) {
+        free(h->entries[i].recorded_by);
+        free(h->entries[i].note);
+    }
+    free(h->entries);
+    for (size_t i = 0; i < h->n_rejects; i++)
+        free(h->rejects[i].reason);
+    free(h->rejects);
+    memset(h, 0, sizeof(*h));
+}
+
+static void format_id(char *buf, sqlite3_stmt *st, int col)
+{
+    snprintf(buf, CTL_HISTORY_ID, "%s/%lld", ctl_ledgerdb_text(st, col),
+             (long long)sqlite3_column_int64(st, col + 1));
+}
+
+/* Finds the figure an entry id belongs to and the root of its chain (0
+ * when the hub rejected it, so it has no chain). */
+static int find_id(sqlite3 *db, const char *id, struct ctl_history *h,
+                   int64_t *root)
+{
+    sqlite3_stmt *st = NULL;
+    char node[LU_MAX_NAME + 1];
+    uint64_t seq;
+    int rc, r;
+
+    if (lu_entry_id_parse(id, node, &seq) < 0)
+        return ctl_output_error(CTL_EXIT_BAD,
+                                "\"%s\" is not an entry id (node/seq, e.g. "
+                                "cq-wanzhou/41)",
+                                id);
+    r = ctl_ledgerdb_prepare(db, FIND_ID, &st);
+    if (r != CTL_EXIT_OK)
+        return r;
+    sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)seq);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *root = sqlite3_column_int64(st, 0);
+        snprintf(h->unit, sizeof(h->unit), "%s", ctl_ledgerdb_text(st, 1));
+        snprintf(h->indicator, sizeof(h->indicator), "%s",
+                 ctl_ledgerdb_text(st, 2));
+        h->period = (uint32_t)sqlite3_column_int64(st, 3);
+    } else if (rc == SQLITE_DONE) {
+        r = ctl_output_error(CTL_EXIT_BAD, "no entry %s in the ledger", id);
+    } else {
+        r = ctl_ledgerdb_fail(db, rc);
+    }
+    sqlite3_finalize(st);
+    if (r == CTL_EXIT_OK &&
+        ctl_ledgerdb_indicator(db, h->indicator, &h->ind) == CTL_EXIT_FAIL)
+        r = CTL_EXIT_FAIL;
+    return r;
+}
+
+/* Splits "unit/indicator/YYYY-MM" and checks each part. */
+static int find_figure(sqlite3 *db, const char *query, struct ctl_history *h)
+{
+    const char *a = strchr(query, '/'), *b = strchr(a + 1, '/');
+    size_t lu = (size_t)(a - query), li = (size_t)(b - a - 1);
+    char err[256];
+
+    if (lu == 0 || lu > LU_MAX_NAME || li == 0 || li > LU_MAX_NAME)
+        return ctl_output_error(CTL_EXIT_BAD,
+                                "\"%s\" is not a figure "
+                                "(unit/indicator/YYYY-MM)",
+                                query);
+    memcpy(h->unit, query, lu);
+    h->unit[lu] = '\0';
+    memcpy(h->indicator, a + 1, li);
+    h->indicator[li] = '\0';
+    if (lu_period_parse(b + 1, &h->period, err, sizeof(err)) < 0)
+        return ctl_output_error(CTL_EXIT_BAD, "%s", err);
+    return ctl_ledgerdb_check(db, h->unit, h->indicator, &h->ind);
+}
+
+static void read_entry(sqlite3_stmt *st, struct ctl_history_entry *e)
+{
+    memset(e, 0, sizeof(*e));
+    format_id(e->id, st, 0);
+    e->amount = sqlite3_column_int64(st, 2);
+    e->has_prev = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    e->prev = sqlite3_column_int64(st, 3);
+    e->recorded_by = lu_xstrdup(ctl_ledgerdb_text(st, 4));
+    e->recorded_at = sqlite3_column_int64(st, 5);
+    e->received_at = sqlite3_column_int64(st, 6);
+    e->note = lu_xstrdup(ctl_ledgerdb_text(st, 7));
+    if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+        format_id(e->corrects, st, 8);
+}
+
+/* Loads the entries in commit order and works out the figure before and
+ * after each: an original adds its amount, a correction replaces its
+ * chain's previous figure. For a chain that is the chain's own figure;
+ * for a month it is the month's balance. */
+static int load_entries(sqlite3 *db, struct ctl_history *h, int64_t root)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int64_t running = 0;
+    int rc, r;
+
+    r = ctl_ledgerdb_prepare(db, h->by_id ? BY_CHAIN : BY_FIGURE, &st);
+    if (r != CTL_EXIT_OK)
+        return r;
+    if (h->by_id) {
+        sqlite3_bind_int64(st, 1, root);
+    } else {
+        sqlite3_bind_text(st, 1, h->unit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, h->indicator, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, h->period);
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct ctl_history_entry *e;
+
+        if (h->n_entries == cap) {
+            cap = cap ? cap * 2 : 16;
+            h->entries = lu_xrealloc(h->entries, cap * sizeof(*e));
+        }
+        e = &h->entries[h->n_entries++];
+        read_entry(st, e);
+        e->before = running;
+        running += e->amount - (e->has_prev ? e->prev : 0);
+        e->after = running;
+    }
+    if (rc != SQLITE_DONE)
+        r = ctl_ledgerdb_fail(db, rc);
+    sqlite3_finalize(st);
+    return r;
+}
+
+static int load_rejects(sqlite3 *db, struct ctl_history *h)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int rc, r;
+
+    r = ctl_ledgerdb_prepare(db, REJECTS, &st);
+    if (r != CTL_EXIT_OK)
+        return r;
+    sqlite3_bind_text(st, 1, h->unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, h->indicator, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, h->period);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct ctl_history_reject *j;
+
+        if (h->n_rejects == cap) {
+            cap = cap ? cap * 2 : 8;
+            h->rejects = lu_xrealloc(h->rejects, cap * sizeof(*j));
+        }
+        j = &h->rejects[h->n_rejects++];
+        format_id(j->id, st, 0);
+        j->amount = sqlite3_column_int64(st, 2);
+        j->reason = lu_xstrdup(ctl_ledgerdb_text(st, 3));
+        j->at = sqlite3_column_int64(st, 4);
+    }
+    if (rc != SQLITE_DONE)
+        r = ctl_ledgerdb_fail(db, rc);
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* An entry id has one slash (node ids hold none), a figure two. */
+static int slashes(const char *s)
+{
+    int n = 0;
+
+    for (; *s; s++)
+        n += *s == '/';
+    return n;
+}
+
+int ctl_history_load(sqlite3 *db, const char *query, struct ctl_history *h)
+{
+    int64_t root = 0;
+    int r;
+
+    memset(h, 0, sizeof(*h));
+    h->by_id = slashes(query) == 1;
+    if (h->by_id)
+        r = find_id(db, query, h, &root);
+    else if (slashes(query) == 2)
+        r = find_figure(db, query, h);
+    else
+        r = ctl_output_error(CTL_EXIT_BAD,
+                             "\"%s\" is neither an entry id (node/seq) nor a "
+                             "figure (unit/indicator/YYYY-MM)",
+                             query);
+    /* A rejected id has no chain (root 0), only its reject. */
+    if (r == CTL_EXIT_OK && (!h->by_id || root != 0))
+        r = load_entries(db, h, root);
+    if (r == CTL_EXIT_OK)
+        r = load_rejects(db, h);
+    return r;
+}

@@ -1,0 +1,55 @@
+/* The history of one figure in a hub's ledger, loaded for luyuctl history:
+ * either the chain of one entry (the original and all its corrections) or
+ * every entry of a unit/indicator/month in commit order, each with the
+ * figure before and after it, and the entries the hub rejected for that
+ * figure. */
+#ifndef CTL_HISTORY_H
+#define CTL_HISTORY_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codec.h"
+#include "ledgerdb.h"
+
+/* "node/seq" with the longest node id and a 20-digit seq. */
+#define CTL_HISTORY_ID (LU_MAX_NAME + 22)
+
+struct ctl_history_entry {
+    char id[CTL_HISTORY_ID];
+    char corrects[CTL_HISTORY_ID]; /* "" for an original */
+    int64_t amount;
+    bool has_prev;
+    int64_t prev;          /* the chain's figure before this correction */
+    int64_t before, after; /* the figure (chain or month) around it */
+    char *recorded_by, *note;
+    int64_t recorded_at, received_at;
+};
+
+struct ctl_history_reject {
+    char id[CTL_HISTORY_ID];
+    int64_t amount, at;
+    char *reason;
+};
+
+struct ctl_history {
+    bool by_id; /* the chain of one entry, else a whole figure */
+    char unit[LU_MAX_NAME + 1], indicator[LU_MAX_NAME + 1];
+    uint32_t period;
+    struct ctl_ledgerdb_indicator ind;
+    struct ctl_history_entry *entries;
+    size_t n_entries;
+    struct ctl_history_reject *rejects;
+    size_t n_rejects;
+};
+
+/* Loads the history of query, an entry id "node/seq" or a figure
+ * "unit/indicator/YYYY-MM". Returns CTL_EXIT_OK, or prints the problem and
+ * returns CTL_EXIT_BAD (malformed or unknown) or CTL_EXIT_FAIL. Release
+ * with ctl_history_close() in every case. */
+int ctl_history_load(sqlite3 *db, const char *query, struct ctl_history *h);
+void ctl_history_close(struct ctl_history *h);
+
+#endif

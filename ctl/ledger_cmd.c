@@ -1,0 +1,236 @@
+/* luyuctl ledger: the balances of a hub's ledger, per unit, indicator and
+ * month, read straight from its database (read-only, beside the running
+ * hub), as a table for people or CSV and JSON for scripts. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "amount.h"
+#include "args.h"
+#include "ctl.h"
+#include "ledgerdb.h"
+#include "output.h"
+#include "store.h"
+#include "table.h"
+#include "util.h"
+
+static const char USAGE[] =
+    "usage: luyuctl ledger --state-dir HUBDIR [--period YYYY-MM] [--unit U]\n"
+    "                      [--indicator I] [--format table|csv|json]\n"
+    "\n"
+    "Lists the balances in the hub's ledger (HUBDIR/ledger.db): for each\n"
+    "unit, indicator and month the current figure (corrections applied)\n"
+    "and how many entries made it, ordered by period, unit, indicator.\n"
+    "\n"
+    "  --state-dir HUBDIR  the hub's state directory\n"
+    "  --period, --unit, --indicator   only these rows\n"
+    "  --format table      aligned columns (the default)\n"
+    "  --format csv        unit,indicator,period,amount\n"
+    "  --format json       [{unit, indicator, period, amount (as typed),\n"
+    "                        amount_base (stored), base_unit, entries}]\n";
+
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+/* The indicator columns come through a LEFT JOIN so that a balance whose
+ * indicator has left the plan still shows, in stored units. */
+static const char QUERY[] =
+    "SELECT b.unit, b.indicator, b.period, b.amount, b.entries,"
+    " coalesce(i.scale, 1), coalesce(i.base_unit, ''),"
+    " coalesce(i.name, '')"
+    " FROM balance b LEFT JOIN indicator i ON i.code = b.indicator"
+    " WHERE (?1 IS NULL OR b.unit = ?1) AND (?2 IS NULL OR b.indicator = ?2)"
+    " AND (?3 IS NULL OR b.period = ?3)"
+    " ORDER BY b.period, b.unit, b.indicator";
+
+struct filter {
+    const char *unit, *indicator;
+    uint32_t period; /* 0: every period */
+};
+
+struct row {
+    const char *unit, *indicator, *base_unit, *name;
+    char period[8], amount[32];
+    long long base, entries;
+};
+
+static void read_row(sqlite3_stmt *st, struct row *w)
+{
+    w->unit = ctl_ledgerdb_text(st, 0);
+    w->indicator = ctl_ledgerdb_text(st, 1);
+    lu_period_format((uint32_t)sqlite3_column_int64(st, 2), w->period,
+                     sizeof(w->period));
+    w->base = sqlite3_column_int64(st, 3);
+    w->entries = sqlite3_column_int64(st, 4);
+    lu_amount_format(w->base, sqlite3_column_int(st, 5), w->amount,
+                     sizeof(w->amount));
+    w->base_unit = ctl_ledgerdb_text(st, 6);
+    w->name = ctl_ledgerdb_text(st, 7);
+}
+
+static void emit_csv(const struct row *w, struct lu_buf *b)
+{
+    lu_buf_csv_str(b, w->unit);
+    lu_buf_adds(b, ",");
+    lu_buf_csv_str(b, w->indicator);
+    lu_buf_printf(b, ",%s,%s\n", w->period, w->amount);
+}
+
+static void emit_json(const struct row *w, struct lu_buf *b, bool first)
+{
+    lu_buf_adds(b, first ? "\n{\"unit\":" : ",\n{\"unit\":");
+    lu_buf_json_str(b, w->unit);
+    lu_buf_adds(b, ",\"indicator\":");
+    lu_buf_json_str(b, w->indicator);
+    lu_buf_printf(b,
+                  ",\"period\":\"%s\",\"amount\":\"%s\","
+                  "\"amount_base\":%lld,\"base_unit\":",
+                  w->period, w->amount, w->base);
+    lu_buf_json_str(b, w->base_unit);
+    lu_buf_printf(b, ",\"entries\":%lld,\"indicator_name\":", w->entries);
+    lu_buf_json_str(b, w->name);
+    lu_buf_adds(b, "}");
+}
+
+static void emit_table(const struct row *w, struct ctl_table *t)
+{
+    char entries[24];
+
+    snprintf(entries, sizeof(entries), "%lld", w->entries);
+    ctl_table_add(t,
+                  (const char *[]){w->unit, w->indicator, w->period, w->amount,
+                                   w->base_unit, entries, w->name});
+}
+
+static struct ctl_table *table_new(void)
+{
+    struct ctl_table *t = ctl_table_new(7);
+
+    ctl_table_right(t, 3);
+    ctl_table_right(t, 5);
+    ctl_table_add(t, (const char *[]){"unit", "indicator", "period", "amount",
+                                      "base unit", "entries", "name"});
+    return t;
+}
+
+static void bind_filter(sqlite3_stmt *st, const struct filter *f)
+{
+    if (f->unit != NULL)
+        sqlite3_bind_text(st, 1, f->unit, -1, SQLITE_STATIC);
+    if (f->indicator != NULL)
+        sqlite3_bind_text(st, 2, f->indicator, -1, SQLITE_STATIC);
+    if (f->period != 0)
+        sqlite3_bind_int64(st, 3, f->period);
+}
+
+/* Appends what comes after the rows. */
+static void finish(enum format fmt, struct ctl_table *t, size_t n,
+                   struct lu_buf *b)
+{
+    if (fmt == FMT_JSON) {
+        lu_buf_adds(b, n ? "\n]\n" : "]\n");
+    } else if (fmt == FMT_TABLE && n == 0) {
+        lu_buf_adds(b, "no balances match\n");
+    } else if (fmt == FMT_TABLE) {
+        ctl_table_render(t, b, "");
+        lu_buf_printf(b, "%zu row%s\n", n, n == 1 ? "" : "s");
+    }
+}
+
+/* Streams CSV and JSON as the rows come, so that a ledger of years of
+ * entries never has to fit in memory; a table needs every row first for
+ * its column widths. */
+static int list(sqlite3 *db, const struct filter *f, enum format fmt)
+{
+    sqlite3_stmt *st = NULL;
+    struct ctl_table *t = NULL;
+    struct lu_buf b;
+    struct row w;
+    size_t n = 0;
+    int rc = SQLITE_DONE, r;
+
+    lu_buf_init(&b);
+    r = ctl_ledgerdb_prepare(db, QUERY, &st);
+    if (r != CTL_EXIT_OK)
+        goto out;
+    bind_filter(st, f);
+    if (fmt == FMT_CSV)
+        lu_buf_adds(&b, "unit,indicator,period,amount\n");
+    else if (fmt == FMT_JSON)
+        lu_buf_adds(&b, "[");
+    else
+        t = table_new();
+    while (r == CTL_EXIT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_row(st, &w);
+        if (fmt == FMT_CSV)
+            emit_csv(&w, &b);
+        else if (fmt == FMT_JSON)
+            emit_json(&w, &b, n == 0);
+        else
+            emit_table(&w, t);
+        n++;
+        r = ctl_output_flush(&b);
+    }
+    if (r == CTL_EXIT_OK && rc != SQLITE_DONE)
+        r = ctl_ledgerdb_fail(db, rc);
+    if (r != CTL_EXIT_OK)
+        goto out;
+    finish(fmt, t, n, &b);
+    r = ctl_output_write(&b);
+out:
+    ctl_table_free(t);
+    sqlite3_finalize(st);
+    lu_buf_free(&b);
+    return r;
+}
+
+static int parse_format(const struct ctl_args *a, const char *s,
+                        enum format *fmt)
+{
+    if (s == NULL || strcmp(s, "table") == 0)
+        *fmt = FMT_TABLE;
+    else if (strcmp(s, "csv") == 0)
+        *fmt = FMT_CSV;
+    else if (strcmp(s, "json") == 0)
+        *fmt = FMT_JSON;
+    else
+        return ctl_args_bad(a, "--format \"%s\": use table, csv or json", s);
+    return CTL_EXIT_OK;
+}
+
+int ctl_ledger_cmd(const struct ctl_global *g, int argc, char **argv)
+{
+    const char *dir = NULL, *period = NULL, *format = NULL;
+    struct filter f = {0};
+    const struct ctl_opt opts[] = {
+        {"--state-dir", CTL_OPT_VALUE, &dir},
+        {"--period", CTL_OPT_VALUE, &period},
+        {"--unit", CTL_OPT_VALUE, &f.unit},
+        {"--indicator", CTL_OPT_VALUE, &f.indicator},
+        {"--format", CTL_OPT_VALUE, &format},
+    };
+    struct ctl_args a = {.cmd = "ledger", .opts = opts, .n_opts = 5};
+    enum format fmt = FMT_TABLE;
+    sqlite3 *db = NULL;
+    char err[256];
+    int r;
+
+    r = ctl_args_parse(&a, argc, argv);
+    if (r == CTL_EXIT_OK && a.help)
+        return ctl_output_usage(USAGE);
+    if (r == CTL_EXIT_OK && dir == NULL)
+        r = ctl_args_bad(&a, "--state-dir is required (the hub's state "
+                             "directory, which holds ledger.db)");
+    if (r == CTL_EXIT_OK)
+        r = parse_format(&a, format, &fmt);
+    if (r == CTL_EXIT_OK && period != NULL &&
+        lu_period_parse(period, &f.period, err, sizeof(err)) < 0)
+        r = ctl_output_error(CTL_EXIT_BAD, "--period: %s", err);
+    if (r == CTL_EXIT_OK)
+        r = ctl_ledgerdb_open(dir, &db);
+    if (r == CTL_EXIT_OK)
+        r = ctl_ledgerdb_check(db, f.unit, f.indicator, NULL);
+    if (r == CTL_EXIT_OK)
+        r = list(db, &f, fmt);
+    lu_store_close(db);
+    return r;
+}

@@ -1,0 +1,190 @@
+/* luyuctl plan: what the plan file says, as JSON for scripts or as tables
+ * for people: the reporting units and the indicators with their targets. */
+#include <stdio.h>
+#include <string.h>
+
+#include "amount.h"
+#include "args.h"
+#include "ctl.h"
+#include "output.h"
+#include "plan.h"
+#include "table.h"
+#include "util.h"
+
+static const char USAGE[] =
+    "usage: luyuctl [--plan FILE] plan [--format text|json]\n"
+    "\n"
+    "Shows the cooperation plan luyu works from: its reporting units and\n"
+    "its indicators with their base units and targets.\n"
+    "\n"
+    "  --format text   tables for people (the default)\n"
+    "  --format json   {\"units\":[{\"code\",\"name\",\"province\",...}],\n"
+    "                   \"indicators\":[{\"code\",\"name\",\"unit\",...}]}\n"
+    "\n"
+    "The plan file is --plan, else $LUYU_PLAN, else the installed one.\n";
+
+/* A target as a person would type it, or "" when the kind has none. A
+ * ratio's terms are plain numbers; every other target is in the base
+ * unit. */
+static const char *target_text(const struct lu_plan_indicator *ind, char *buf,
+                               size_t len)
+{
+    if (ind->target_kind == LU_TARGET_NONE ||
+        ind->target_kind == LU_TARGET_GROWTH || ind->target == 0)
+        return strcpy(buf, "");
+    return lu_amount_format(
+        ind->target, ind->target_kind == LU_TARGET_RATIO ? 1 : ind->scale, buf,
+        len);
+}
+
+/* Appends ,"key":"value" or ,"key":null. */
+static void json_opt(struct lu_buf *b, const char *key, const char *value)
+{
+    lu_buf_printf(b, ",\"%s\":", key);
+    if (value != NULL && value[0] != '\0')
+        lu_buf_json_str(b, value);
+    else
+        lu_buf_adds(b, "null");
+}
+
+static void json_unit(struct lu_buf *b, const struct lu_plan_unit *u)
+{
+    lu_buf_adds(b, "{\"code\":");
+    lu_buf_json_str(b, u->code);
+    lu_buf_adds(b, ",\"name\":");
+    lu_buf_json_str(b, u->name);
+    lu_buf_adds(b, ",\"province\":");
+    lu_buf_json_str(b, u->province);
+    json_opt(b, "kind", u->kind);
+    json_opt(b, "pair", u->pair);
+    lu_buf_adds(b, "}");
+}
+
+static void json_indicator(struct lu_buf *b,
+                           const struct lu_plan_indicator *ind)
+{
+    char target[32];
+
+    lu_buf_adds(b, "{\"code\":");
+    lu_buf_json_str(b, ind->code);
+    lu_buf_adds(b, ",\"name\":");
+    lu_buf_json_str(b, ind->name);
+    lu_buf_adds(b, ",\"unit\":");
+    lu_buf_json_str(b, ind->base_unit);
+    lu_buf_printf(b, ",\"scale\":%d", ind->scale);
+    json_opt(b, "area", ind->area);
+    json_opt(b, "target_kind", lu_target_kind_name(ind->target_kind));
+    json_opt(b, "target", target_text(ind, target, sizeof(target)));
+    json_opt(b, "ratio_of", ind->ratio_of);
+    if (ind->target_kind == LU_TARGET_RATIO)
+        lu_buf_printf(b, ",\"per\":%lld", (long long)ind->per);
+    json_opt(b, "scope", ind->scope);
+    json_opt(b, "note", ind->note);
+    lu_buf_adds(b, "}");
+}
+
+static void render_json(const struct lu_plan *p, struct lu_buf *b)
+{
+    lu_buf_adds(b, "{\"units\":[");
+    for (size_t i = 0; i < p->n_units; i++) {
+        if (i > 0)
+            lu_buf_adds(b, ",");
+        json_unit(b, &p->units[i]);
+    }
+    lu_buf_adds(b, "],\"indicators\":[");
+    for (size_t i = 0; i < p->n_indicators; i++) {
+        if (i > 0)
+            lu_buf_adds(b, ",");
+        json_indicator(b, &p->indicators[i]);
+    }
+    lu_buf_adds(b, "]}\n");
+}
+
+static void render_units(const struct lu_plan *p, struct lu_buf *b)
+{
+    struct ctl_table *t = ctl_table_new(5);
+
+    ctl_table_add(t,
+                  (const char *[]){"code", "province", "kind", "pair", "name"});
+    for (size_t i = 0; i < p->n_units; i++) {
+        const struct lu_plan_unit *u = &p->units[i];
+
+        ctl_table_add(t, (const char *[]){u->code, u->province, u->kind,
+                                          u->pair ? u->pair : "-", u->name});
+    }
+    lu_buf_printf(b, "units (%zu):\n", p->n_units);
+    ctl_table_render(t, b, "  ");
+    ctl_table_free(t);
+}
+
+static void render_indicators(const struct lu_plan *p, struct lu_buf *b)
+{
+    struct ctl_table *t = ctl_table_new(6);
+    char target[96], value[48];
+
+    ctl_table_right(t, 4);
+    ctl_table_add(
+        t, (const char *[]){"code", "unit", "area", "target", "value", "name"});
+    for (size_t i = 0; i < p->n_indicators; i++) {
+        const struct lu_plan_indicator *ind = &p->indicators[i];
+
+        target_text(ind, value, sizeof(value));
+        if (ind->target_kind == LU_TARGET_RATIO) {
+            snprintf(target, sizeof(target), "ratio to %s", ind->ratio_of);
+            snprintf(value, sizeof(value), "%lld:%lld", (long long)ind->target,
+                     (long long)ind->per);
+        } else if (ind->target_kind == LU_TARGET_COVERAGE)
+            snprintf(target, sizeof(target), "coverage per %s", ind->scope);
+        else
+            snprintf(target, sizeof(target), "%s",
+                     lu_target_kind_name(ind->target_kind));
+        ctl_table_add(t, (const char *[]){ind->code, ind->base_unit, ind->area,
+                                          target, value, ind->name});
+    }
+    lu_buf_printf(b, "indicators (%zu):\n", p->n_indicators);
+    ctl_table_render(t, b, "  ");
+    ctl_table_free(t);
+}
+
+static void render_text(const struct lu_plan *p, struct lu_buf *b)
+{
+    char start[8], end[8];
+
+    lu_buf_printf(b, "%s\n%s .. %s\n\n", p->name,
+                  lu_period_format(p->start, start, sizeof(start)),
+                  lu_period_format(p->end, end, sizeof(end)));
+    render_units(p, b);
+    lu_buf_adds(b, "\n");
+    render_indicators(p, b);
+}
+
+int ctl_plan_cmd(const struct ctl_global *g, int argc, char **argv)
+{
+    const char *format = NULL;
+    const struct ctl_opt opts[] = {{"--format", CTL_OPT_VALUE, &format}};
+    struct ctl_args a = {.cmd = "plan", .opts = opts, .n_opts = 1};
+    struct lu_plan *plan = NULL;
+    struct lu_buf b;
+    char err[512];
+    int r;
+
+    lu_buf_init(&b);
+    r = ctl_args_parse(&a, argc, argv);
+    if (r != CTL_EXIT_OK)
+        return r;
+    if (a.help)
+        return ctl_output_usage(USAGE);
+    if (format && strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
+        return ctl_args_bad(&a, "--format \"%s\": use text or json", format);
+    r = lu_plan_load(g->plan, &plan, err, sizeof(err));
+    if (r < 0)
+        return ctl_output_error(ctl_output_errno_exit(r), "%s", err);
+    if (format && strcmp(format, "json") == 0)
+        render_json(plan, &b);
+    else
+        render_text(plan, &b);
+    r = ctl_output_write(&b);
+    lu_buf_free(&b);
+    lu_plan_free(plan);
+    return r;
+}
