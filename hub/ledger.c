@@ -186,6 +186,11 @@ void hub_ledger_free(struct hub_ledger *l)
     free(l);
 }
 
+struct sqlite3 *hub_ledger_db(struct hub_ledger *l)
+{
+    return l->db;
+}
+
 int hub_ledger_begin(struct hub_ledger *l)
 {
     return lu_store_exec(l->db, "BEGIN IMMEDIATE");

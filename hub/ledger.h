@@ -25,6 +25,11 @@ int hub_ledger_open(const char *state_dir, const struct lu_plan *plan,
                     size_t errlen);
 void hub_ledger_free(struct hub_ledger *l);
 
+/* The ledger's database handle, for modules that keep their own tables in
+ * the same file (bulletins). Owned by the ledger. */
+struct sqlite3;
+struct sqlite3 *hub_ledger_db(struct hub_ledger *l);
+
 int hub_ledger_begin(struct hub_ledger *l);
 int hub_ledger_commit(struct hub_ledger *l);
 void hub_ledger_rollback(struct hub_ledger *l);
