@@ -1,8 +1,6 @@
-/* The node's control socket: a unix stream socket on which luyuctl sends
- * length-prefixed CtlRequests (common/ctlmsg.h). The kernel tells us who is
- * connected (SO_PEERCRED); that user name is what entries record as
- * recorded_by. The socket file is created mode 0660, so who may submit is
- * decided by the directory and group it lives in. */
+/* The node's control requests (luyuctl submit, import, correct, status),
+ * served on a unix socket by common/ctlserver. Entries record the user on
+ * the other end of the socket as recorded_by. */
 #ifndef NODE_CONTROL_H
 #define NODE_CONTROL_H
 
@@ -22,12 +20,10 @@ struct node_control_ctx {
     struct node_uplink *uplink;
 };
 
-/* Binds path, refusing when another process still answers on it (a stale
- * socket file from a crash is replaced). ctx is borrowed. */
+/* Binds path; ctx is borrowed. NULL with a reason in err. */
 struct node_control *node_control_new(uv_loop_t *loop, const char *path,
                                       const struct node_control_ctx *ctx,
                                       char *err, size_t errlen);
-/* Stops listening, drops clients, removes the socket file. */
 void node_control_free(struct node_control *c);
 
 #endif
