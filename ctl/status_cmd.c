@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "ctl.h"
+#include "hub_status.h"
 #include "node.h"
 #include "output.h"
 #include "table.h"
@@ -15,7 +16,12 @@
 
 static const char USAGE[] =
     "usage: luyuctl --node SOCK status [--json]\n"
+    "       luyuctl status --hub SOCK [--json]\n"
     "\n"
+    "With --hub (the hub's control socket, STATE_DIR/control.sock by\n"
+    "default): every node the hub knows, connected or not, last seen,\n"
+    "entries received, rejects, backlog (entries the node holds that the\n"
+    "hub lacks), and the bulletins. Otherwise, for the node:\n"
     "Shows the node's id and hub, whether the link is up, how many entries\n"
     "are pending, acknowledged and rejected, the last seq, the hub's\n"
     "high-water mark, when the hub last acknowledged anything, and the\n"
@@ -99,9 +105,10 @@ int ctl_status_cmd(const struct ctl_global *g, int argc, char **argv)
     Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
     Luyu__CtlStatusRequest sreq = LUYU__CTL_STATUS_REQUEST__INIT;
     Luyu__CtlResponse *resp = NULL;
-    const char *json = NULL;
-    const struct ctl_opt opts[] = {{"--json", CTL_OPT_FLAG, &json}};
-    struct ctl_args a = {.cmd = "status", .opts = opts, .n_opts = 1};
+    const char *json = NULL, *hub = NULL;
+    const struct ctl_opt opts[] = {{"--json", CTL_OPT_FLAG, &json},
+                                   {"--hub", CTL_OPT_VALUE, &hub}};
+    struct ctl_args a = {.cmd = "status", .opts = opts, .n_opts = 2};
     struct lu_buf b;
     int r;
 
@@ -110,6 +117,8 @@ int ctl_status_cmd(const struct ctl_global *g, int argc, char **argv)
         return r;
     if (a.help)
         return ctl_output_usage(USAGE);
+    if (hub != NULL)
+        return ctl_hub_status(hub, json != NULL);
     r = ctl_node_need(g, "status");
     if (r != CTL_EXIT_OK)
         return r;

@@ -22,6 +22,7 @@ struct session {
     size_t rid_len;
     char node[LU_MAX_NAME + 1];
     uint64_t last_seen_ms;
+    uint64_t last_seq; /* the node's newest seq, from Hello and Ping */
     struct session *next;
 };
 
@@ -198,6 +199,7 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     s->rid_len = rid_len;
     snprintf(s->node, sizeof(s->node), "%s", h->node_id);
     s->last_seen_ms = lu_mono_ms();
+    s->last_seq = h->last_seq;
     s->next = in->sessions;
     in->sessions = s;
     f = lu_xmalloc(sizeof(*f));
@@ -217,7 +219,7 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
 static int merge_batch(struct hub_intake *in, struct session *s,
                        const Luyu__Batch *b, uint64_t *hwm)
 {
-    uint64_t first = b->entries[0]->seq;
+    uint64_t first = b->entries[0]->seq, merged = 0, rejected = 0;
     char reason[LU_MAX_REASON];
     int r;
 
@@ -246,15 +248,17 @@ static int merge_batch(struct hub_intake *in, struct session *s,
         if (r < 0)
             return r;
         if (r == 1) {
+            rejected++;
             in->st.entries_rejected++;
             lu_warn("rejected entry %s/%llu: %s", s->node,
                     (unsigned long long)e->seq, reason);
         } else {
+            merged++;
             in->st.entries_committed++;
         }
         *hwm = e->seq;
     }
-    return hub_ledger_set_hwm(in->ledger, s->node, *hwm);
+    return hub_ledger_set_hwm(in->ledger, s->node, *hwm, merged, rejected);
 }
 
 static void on_batch(struct hub_intake *in, const unsigned char *rid,
@@ -312,6 +316,7 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
     if (f->body_case == LUYU__FRAME__BODY_BATCH) {
         on_batch(in, rid, rid_len, s, f->batch);
     } else if (f->body_case == LUYU__FRAME__BODY_PING) {
+        s->last_seq = f->ping->last_seq;
         Luyu__Frame *p = lu_xmalloc(sizeof(*p));
         Luyu__Pong *pong = lu_xmalloc(sizeof(*pong));
 
@@ -541,6 +546,18 @@ void hub_intake_set_registry(struct hub_intake *in,
             pp = &s->next;
         }
     }
+}
+
+bool hub_intake_session(const struct hub_intake *in, const char *node,
+                        uint64_t *last_seq)
+{
+    for (struct session *s = in->sessions; s; s = s->next) {
+        if (strcmp(s->node, node) == 0) {
+            *last_seq = s->last_seq;
+            return true;
+        }
+    }
+    return false;
 }
 
 void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st)

@@ -36,6 +36,11 @@ void hub_intake_free(struct hub_intake *in);
 struct hub_registry;
 void hub_intake_set_registry(struct hub_intake *in,
                              const struct hub_registry *reg);
+/* True when node has a session now; *last_seq is what it last said its
+ * newest seq was. */
+#include <stdbool.h>
+bool hub_intake_session(const struct hub_intake *in, const char *node,
+                        uint64_t *last_seq);
 void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st);
 
 #endif

@@ -89,9 +89,11 @@ static const char *const SQL[ST_COUNT] = {
     [ST_TARGET] = "SELECT id, coalesce(root, id), unit, indicator, period"
                   " FROM entry WHERE node = ? AND seq = ?",
     [ST_HWM_GET] = "SELECT hwm FROM node WHERE id = ?",
-    [ST_HWM_SET] = "INSERT INTO node(id, hwm, first_seen, last_seen)"
-                   " VALUES (?1, ?2, ?3, ?3) ON CONFLICT DO UPDATE SET"
-                   " hwm = max(hwm, ?2), last_seen = ?3",
+    [ST_HWM_SET] = "INSERT INTO node(id, hwm, first_seen, last_seen,"
+                   " entries, rejects) VALUES (?1, ?2, ?3, ?3, ?4, ?5)"
+                   " ON CONFLICT DO UPDATE SET hwm = max(hwm, ?2),"
+                   " last_seen = ?3, entries = entries + ?4,"
+                   " rejects = rejects + ?5",
     [ST_REJECT] = "INSERT OR IGNORE INTO reject(node, seq, unit, indicator,"
                   " period, amount, reason, at) VALUES (?,?,?,?,?,?,?,?)",
     [ST_REJECTS] = "SELECT seq, reason FROM reject WHERE node = ?"
@@ -236,14 +238,46 @@ int hub_ledger_hwm(struct hub_ledger *l, const char *node, uint64_t *hwm)
     return 0;
 }
 
-int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm)
+int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm,
+                       uint64_t merged, uint64_t rejected)
 {
     sqlite3_stmt *st = l->st[ST_HWM_SET];
 
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (int64_t)hwm);
     sqlite3_bind_int64(st, 3, lu_now_s());
+    sqlite3_bind_int64(st, 4, (int64_t)merged);
+    sqlite3_bind_int64(st, 5, (int64_t)rejected);
     return run(l, st);
+}
+
+int hub_ledger_nodes(struct hub_ledger *l, void **cursor,
+                     struct hub_ledger_node *row)
+{
+    sqlite3_stmt *st = *cursor;
+    int rc;
+
+    if (st == NULL &&
+        lu_store_prepare(l->db,
+                         "SELECT id, hwm, entries, rejects, first_seen,"
+                         " last_seen FROM node ORDER BY id",
+                         &st) < 0)
+        return -EIO;
+    *cursor = st;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(row->node, sizeof(row->node), "%s",
+                 (const char *)sqlite3_column_text(st, 0));
+        row->hwm = (uint64_t)sqlite3_column_int64(st, 1);
+        row->entries = (uint64_t)sqlite3_column_int64(st, 2);
+        row->rejects = (uint64_t)sqlite3_column_int64(st, 3);
+        row->first_seen = sqlite3_column_int64(st, 4);
+        row->last_seen = sqlite3_column_int64(st, 5);
+        return 1;
+    }
+    sqlite3_finalize(st);
+    *cursor = NULL;
+    return rc == SQLITE_DONE ? 0 : lu_store_errno(rc);
 }
 
 int hub_ledger_reject(struct hub_ledger *l, const char *node,

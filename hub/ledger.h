@@ -50,8 +50,21 @@ int hub_ledger_merge(struct hub_ledger *l, const char *node,
 int hub_ledger_reject(struct hub_ledger *l, const char *node,
                       const Luyu__Entry *e, const char *reason);
 
-/* Inside a transaction: records that node was seen and its new hwm. */
-int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm);
+/* Inside a transaction: records that node was seen, its new hwm, and how
+ * many entries of it were merged and rejected since the last call. */
+int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm,
+                       uint64_t merged, uint64_t rejected);
+
+/* Per-node totals for status, one row at a time: call with *cursor NULL
+ * first; returns 1 with the row filled, 0 at the end, negative on error.
+ * node is copied into a buffer of LU_MAX_NAME + 1 bytes. */
+struct hub_ledger_node {
+    char node[65];
+    uint64_t hwm, entries, rejects;
+    int64_t first_seen, last_seen;
+};
+int hub_ledger_nodes(struct hub_ledger *l, void **cursor,
+                     struct hub_ledger_node *row);
 
 /* Rejects of node with from <= seq <= to, ascending, at most max. The
  * rejects and their reasons are heap allocated; hub_ledger_rejects_free()

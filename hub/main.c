@@ -8,6 +8,7 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "control.h"
 #include "endpoint.h"
 #include "intake.h"
 #include "keys.h"
@@ -19,10 +20,11 @@
 #include "plan.h"
 #include "store.h"
 #include "util.h"
+#include "xmalloc.h"
 
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
-    char *secret_key, *registry;
+    char *secret_key, *registry, *control;
     bool insecure;
 };
 
@@ -35,6 +37,8 @@ static const struct lu_opt OPTS[] = {
     {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0,
      "directory for ledger.db (required)"},
     {"plan", LU_OPT_STR, &S.plan, 0, 0, "plan file (default: shipped plan)"},
+    {"control", LU_OPT_STR, &S.control, 0, 0,
+     "control socket for luyuctl (default STATE_DIR/control.sock)"},
     {"province", LU_OPT_STR, &S.province, 0, 0,
      "accept only units of this province (e.g. CQ)"},
     {"secret_key", LU_OPT_STR, &S.secret_key, 0, 0,
@@ -57,6 +61,7 @@ struct hub {
     struct hub_ledger *ledger;
     struct hub_zap *zap;
     struct hub_intake *intake;
+    struct hub_control *control;
     char secret[LU_KEY_Z85_LEN + 1];
 };
 
@@ -140,6 +145,26 @@ static void close_walk(uv_handle_t *h, void *arg)
         uv_close(h, NULL);
 }
 
+static int start_control(struct hub *hub, char *err, size_t errlen)
+{
+    struct hub_control_ctx ctx = {
+        .hub_id = S.id,
+        .listen = S.listen,
+        .province = S.province,
+        .started_at = lu_now_s(),
+        .ledger = hub->ledger,
+        .intake = hub->intake,
+    };
+    char *path = S.control;
+
+    if (path == NULL)
+        path = lu_xasprintf("%s/control.sock", S.state_dir);
+    hub->control = hub_control_new(&hub->loop, path, &ctx, err, errlen);
+    if (path != S.control)
+        free(path);
+    return hub->control ? 0 : -EINVAL;
+}
+
 static int run(struct hub *hub, char *err, size_t errlen)
 {
     int r;
@@ -191,6 +216,9 @@ static int run(struct hub *hub, char *err, size_t errlen)
         goto out;
     }
     hub_intake_set_registry(hub->intake, hub->registry);
+    r = start_control(hub, err, errlen);
+    if (r < 0)
+        goto out;
     uv_signal_init(&hub->loop, &hub->sigterm);
     uv_signal_init(&hub->loop, &hub->sigint);
     uv_signal_init(&hub->loop, &hub->sighup);
@@ -207,6 +235,7 @@ static int run(struct hub *hub, char *err, size_t errlen)
     uv_run(&hub->loop, UV_RUN_DEFAULT);
     r = 0;
 out:
+    hub_control_free(hub->control);
     hub_intake_free(hub->intake);
     hub_zap_free(hub->zap);
     uv_walk(&hub->loop, close_walk, NULL);

@@ -61,6 +61,14 @@ static int send_frame(struct node_uplink *up, const Luyu__Frame *f)
     return r;
 }
 
+static uint64_t outbox_last_seq(const struct node_outbox *ob)
+{
+    struct node_outbox_stats st;
+
+    node_outbox_stats(ob, &st);
+    return st.last_seq;
+}
+
 static void send_hello(struct node_uplink *up)
 {
     Luyu__Frame f = LUYU__FRAME__INIT;
@@ -69,6 +77,7 @@ static void send_hello(struct node_uplink *up)
     h.version = LUYU__VERSION__VERSION_1;
     h.node_id = (char *)up->cfg.node_id;
     h.from_seq = node_outbox_first_pending(up->ob);
+    h.last_seq = outbox_last_seq(up->ob);
     f.body_case = LUYU__FRAME__BODY_HELLO;
     f.hello = &h;
     up->state = LINK_HELLO;
@@ -396,6 +405,7 @@ static void on_timer(uv_timer_t *t)
             Luyu__Frame f = LUYU__FRAME__INIT;
             Luyu__Ping p = LUYU__PING__INIT;
 
+            p.last_seq = outbox_last_seq(up->ob);
             f.body_case = LUYU__FRAME__BODY_PING;
             f.ping = &p;
             if (up->state == LINK_HELLO)

@@ -1,5 +1,6 @@
 """Three nodes x 1,000 entries arrive at the hub exactly: same ids, counts
 and sums; the derived balances equal the sums of the entries."""
+import json
 import random
 
 from luyutest import (Cluster, check, compare_ids, import_rows, ledger_sums, run,
@@ -35,6 +36,14 @@ def main():
         st = c.status(n)
         check(st["acknowledged"] == 1000 and st["rejected"] == 0,
               "%s: 1000 acknowledged, 0 rejected" % n)
+    rc, out, err = c.ctl("status", "--hub", c.path("hub", "control.sock"), "--json", check_rc=0)
+    hub = json.loads(out)
+    per = {x["node_id"]: x for x in hub["nodes"]}
+    check(sorted(per) == sorted(nodes), "hub status lists the three nodes")
+    check(all(per[n]["connected"] and per[n]["entries"] == 1000 and per[n]["backlog"] == 0
+              for n in nodes), "each connected, 1000 entries received, nothing behind")
+    rc, out, err = c.ctl("status", "--hub", c.path("hub", "control.sock"), check_rc=0)
+    check("cq-kaizhou" in out and "up" in out, "text hub status names the nodes")
 
 
 run(main)

@@ -188,12 +188,12 @@ static void first_session(struct hub_ledger *l)
     make_entry(&e, 1, 300, "");
     MERGE(l, "n2", &e, 0, NULL);
 
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 8), 0);
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n2", 1), 0);
+    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 8, 0, 0), 0);
+    ASSERT_EQ(hub_ledger_set_hwm(l, "n2", 1, 0, 0), 0);
     ASSERT_EQ(hub_ledger_hwm(l, "n1", &hwm), 0);
     ASSERT_EQ(hwm, 8);
     /* The hwm never goes back. */
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 5), 0);
+    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 5, 0, 0), 0);
     ASSERT_EQ(hub_ledger_hwm(l, "n1", &hwm), 0);
     ASSERT_EQ(hwm, 8);
     ASSERT_EQ(hub_ledger_commit(l), 0);
@@ -205,7 +205,7 @@ static void first_session(struct hub_ledger *l)
     make_entry(&e, 10, 1, "");
     e.indicator = "nope";
     MERGE(l, "n1", &e, 1, "unknown indicator \"nope\"");
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 10), 0);
+    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 10, 0, 0), 0);
     hub_ledger_rollback(l);
     ASSERT_EQ(hub_ledger_hwm(l, "n1", &hwm), 0);
     ASSERT_EQ(hwm, 8);
@@ -322,7 +322,7 @@ static void second_session(struct hub_ledger *l)
     ASSERT_EQ(hub_ledger_begin(l), 0);
     make_entry(&e, 9, 1800, "n1/7");
     MERGE(l, "n1", &e, 0, NULL);
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 9), 0);
+    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 9, 0, 0), 0);
     ASSERT_EQ(hub_ledger_commit(l), 0);
 }
 

@@ -1,0 +1,151 @@
+#include "hub_status.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "amount.h"
+#include "ctl.h"
+#include "node.h"
+#include "output.h"
+#include "table.h"
+#include "util.h"
+
+#define HUB_STATUS_TIMEOUT_MS 10000
+
+static void render_json(const Luyu__CtlHubStatus *s, struct lu_buf *b)
+{
+    lu_buf_adds(b, "{\"hub_id\":");
+    lu_buf_json_str(b, s->hub_id);
+    lu_buf_adds(b, ",\"listen\":");
+    lu_buf_json_str(b, s->listen);
+    lu_buf_adds(b, ",\"province\":");
+    lu_buf_json_str(b, s->province);
+    lu_buf_printf(b,
+                  ",\"started_at\":%lld,\"entries_committed\":%llu,"
+                  "\"entries_duplicate\":%llu,\"entries_rejected\":%llu,"
+                  "\"frames_malformed\":%llu,\"nodes\":[",
+                  (long long)s->started_at,
+                  (unsigned long long)s->entries_committed,
+                  (unsigned long long)s->entries_duplicate,
+                  (unsigned long long)s->entries_rejected,
+                  (unsigned long long)s->frames_malformed);
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const Luyu__CtlNodeState *n = s->nodes[i];
+
+        lu_buf_adds(b, i ? ",{\"node_id\":" : "{\"node_id\":");
+        lu_buf_json_str(b, n->node_id);
+        lu_buf_printf(
+            b,
+            ",\"connected\":%s,\"last_seen\":%lld,\"entries\":%llu,"
+            "\"rejects\":%llu,\"hwm\":%llu,\"backlog\":%llu}",
+            n->connected ? "true" : "false", (long long)n->last_seen,
+            (unsigned long long)n->entries, (unsigned long long)n->rejects,
+            (unsigned long long)n->hwm, (unsigned long long)n->backlog);
+    }
+    lu_buf_adds(b, "],\"bulletins\":[");
+    for (size_t i = 0; i < s->n_bulletins; i++) {
+        const Luyu__CtlBulletinState *t = s->bulletins[i];
+
+        lu_buf_adds(b, i ? ",{\"province\":" : "{\"province\":");
+        lu_buf_json_str(b, t->province);
+        lu_buf_printf(b,
+                      ",\"period\":%u,\"revision\":%u,\"issued_at\":%lld,"
+                      "\"acked_at\":%lld,\"origin\":",
+                      t->period, t->revision, (long long)t->issued_at,
+                      (long long)t->acked_at);
+        lu_buf_json_str(b, t->origin);
+        lu_buf_adds(b, "}");
+    }
+    lu_buf_adds(b, "]}\n");
+}
+
+static void render_nodes(const Luyu__CtlHubStatus *s, struct lu_buf *b)
+{
+    struct ctl_table *t = ctl_table_new(6);
+    int64_t now = lu_now_s();
+
+    ctl_table_add(t, (const char *[]){"node", "link", "last seen", "entries",
+                                      "rejects", "backlog"});
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        const Luyu__CtlNodeState *n = s->nodes[i];
+        char seen[64], e[32], r[32], bl[32];
+
+        ctl_output_age(n->last_seen ? now - n->last_seen : -1, seen,
+                       sizeof(seen));
+        snprintf(e, sizeof(e), "%llu", (unsigned long long)n->entries);
+        snprintf(r, sizeof(r), "%llu", (unsigned long long)n->rejects);
+        snprintf(bl, sizeof(bl), "%llu", (unsigned long long)n->backlog);
+        ctl_table_add(t,
+                      (const char *[]){n->node_id, n->connected ? "up" : "down",
+                                       seen, e, r, bl});
+    }
+    ctl_table_render(t, b, "  ");
+    ctl_table_free(t);
+}
+
+static void render_text(const Luyu__CtlHubStatus *s, struct lu_buf *b)
+{
+    lu_buf_printf(b, "hub %s (%s) listening on %s\n", s->hub_id,
+                  s->province[0] ? s->province : "any province", s->listen);
+    lu_buf_printf(b,
+                  "entries committed %llu, duplicates ignored %llu, "
+                  "rejected %llu, malformed frames %llu (since start)\n\n",
+                  (unsigned long long)s->entries_committed,
+                  (unsigned long long)s->entries_duplicate,
+                  (unsigned long long)s->entries_rejected,
+                  (unsigned long long)s->frames_malformed);
+    if (s->n_nodes == 0)
+        lu_buf_adds(b, "no node has reported yet\n");
+    else
+        render_nodes(s, b);
+    for (size_t i = 0; i < s->n_bulletins; i++) {
+        const Luyu__CtlBulletinState *t = s->bulletins[i];
+        char p[8];
+
+        if (i == 0)
+            lu_buf_adds(b, "\nbulletins:\n");
+        lu_buf_printf(b, "  %s %s rev %u (%s)%s\n", t->province,
+                      lu_period_format(t->period, p, sizeof(p)), t->revision,
+                      t->origin,
+                      t->acked_at ? ", acknowledged by the peer"
+                      : strcmp(t->origin, "own") == 0 ? ", not yet "
+                                                        "acknowledged"
+                                                      : "");
+    }
+}
+
+int ctl_hub_status(const char *sock, bool json)
+{
+    Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
+    Luyu__CtlHubStatusRequest sreq = LUYU__CTL_HUB_STATUS_REQUEST__INIT;
+    struct ctl_global g = {.node = sock};
+    Luyu__CtlResponse *resp = NULL;
+    struct lu_buf b;
+    int r;
+
+    req.body_case = LUYU__CTL_REQUEST__BODY_HUB_STATUS;
+    req.hub_status = &sreq;
+    r = ctl_node_call(&g, &req, HUB_STATUS_TIMEOUT_MS, &resp);
+    if (r != CTL_EXIT_OK)
+        return r;
+    lu_buf_init(&b);
+    if (resp->code != LUYU__CTL_RESPONSE__CODE__OK ||
+        resp->hub_status == NULL) {
+        r = resp->code != LUYU__CTL_RESPONSE__CODE__OK
+                ? ctl_node_refused(resp)
+                : ctl_output_error(CTL_EXIT_FAIL,
+                                   "%s is not a hub's control "
+                                   "socket",
+                                   sock);
+        goto out;
+    }
+    if (json)
+        render_json(resp->hub_status, &b);
+    else
+        render_text(resp->hub_status, &b);
+    r = ctl_output_write(&b);
+out:
+    lu_buf_free(&b);
+    luyu__ctl_response__free_unpacked(resp, NULL);
+    return r;
+}

@@ -1,0 +1,145 @@
+#include "control.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "ctlserver.h"
+#include "intake.h"
+#include "ledger.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define MAX_NODES 10000
+
+struct hub_control {
+    struct lu_ctlserver *server;
+    struct hub_control_ctx ctx;
+};
+
+/* Fills s from the ledger's node table and the live sessions. The node
+ * states are heap allocated; free_status() frees them. */
+static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
+{
+    struct hub_intake_stats st;
+    struct hub_ledger_node row;
+    void *cursor = NULL;
+
+    s->hub_id = (char *)c->ctx.hub_id;
+    s->listen = (char *)c->ctx.listen;
+    s->province = (char *)(c->ctx.province ? c->ctx.province : "");
+    s->started_at = c->ctx.started_at;
+    hub_intake_stats(c->ctx.intake, &st);
+    s->entries_committed = st.entries_committed;
+    s->entries_duplicate = st.entries_duplicate;
+    s->entries_rejected = st.entries_rejected;
+    s->frames_malformed = st.frames_malformed;
+    while (s->n_nodes < MAX_NODES &&
+           hub_ledger_nodes(c->ctx.ledger, &cursor, &row) == 1) {
+        Luyu__CtlNodeState *n = lu_xmalloc(sizeof(*n));
+        uint64_t last_seq = 0;
+
+        luyu__ctl_node_state__init(n);
+        n->node_id = lu_xstrdup(row.node);
+        n->connected = hub_intake_session(c->ctx.intake, row.node, &last_seq);
+        n->last_seen = row.last_seen;
+        n->entries = row.entries;
+        n->rejects = row.rejects;
+        n->hwm = row.hwm;
+        n->backlog = last_seq > row.hwm ? last_seq - row.hwm : 0;
+        s->nodes = lu_xrealloc(s->nodes, (s->n_nodes + 1) * sizeof(n));
+        s->nodes[s->n_nodes++] = n;
+    }
+    if (cursor != NULL) {
+        struct hub_ledger_node rest;
+
+        while (hub_ledger_nodes(c->ctx.ledger, &cursor, &rest) == 1)
+            ;
+    }
+}
+
+static void free_status(Luyu__CtlHubStatus *s)
+{
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        free(s->nodes[i]->node_id);
+        free(s->nodes[i]);
+    }
+    free(s->nodes);
+}
+
+static void issue(struct hub_control *c, const Luyu__CtlBulletinIssue *req,
+                  Luyu__CtlResponse *resp, char *msg, size_t len)
+{
+    uint32_t period;
+    int r;
+
+    if (c->ctx.issue == NULL) {
+        resp->code = LUYU__CTL_RESPONSE__CODE__FAILED;
+        snprintf(msg, len,
+                 "this hub issues no bulletins (no signing key "
+                 "configured)");
+        return;
+    }
+    if (lu_period_parse(req->period, &period, msg, len) < 0) {
+        resp->code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
+        return;
+    }
+    r = c->ctx.issue(c->ctx.issue_data, period, msg, len);
+    if (r == -EINVAL)
+        resp->code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
+    else if (r < 0)
+        resp->code = LUYU__CTL_RESPONSE__CODE__FAILED;
+}
+
+static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
+                   struct lu_buf *out)
+{
+    struct hub_control *c = data;
+    Luyu__CtlResponse resp = LUYU__CTL_RESPONSE__INIT;
+    Luyu__CtlHubStatus s = LUYU__CTL_HUB_STATUS__INIT;
+    char msg[512] = "";
+
+    if (req == NULL) {
+        resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
+        snprintf(msg, sizeof(msg), "undecodable request");
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_HUB_STATUS ||
+               req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
+        fill_status(c, &s);
+        resp.hub_status = &s;
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_BULLETIN_ISSUE) {
+        issue(c, req->bulletin_issue, &resp, msg, sizeof(msg));
+    } else {
+        resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
+        snprintf(msg, sizeof(msg),
+                 "not a request a hub answers (submit "
+                 "entries at a node)");
+    }
+    resp.message = msg;
+    lu_ctlserver_pack(&resp, out);
+    free_status(&s);
+}
+
+struct hub_control *hub_control_new(uv_loop_t *loop, const char *path,
+                                    const struct hub_control_ctx *ctx,
+                                    char *err, size_t errlen)
+{
+    struct hub_control *c = lu_xcalloc(1, sizeof(*c));
+
+    c->ctx = *ctx;
+    c->server = lu_ctlserver_new(loop, path, handle, c, err, errlen);
+    if (c->server == NULL) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void hub_control_free(struct hub_control *c)
+{
+    if (c == NULL)
+        return;
+    lu_ctlserver_free(c->server);
+    free(c);
+}

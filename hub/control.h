@@ -1,0 +1,34 @@
+/* The hub's control requests on a unix socket (common/ctlserver): live
+ * status of every node and the bulletin state (luyuctl status --hub), and
+ * issuing a month's bulletin on command. */
+#ifndef HUB_CONTROL_H
+#define HUB_CONTROL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+struct hub_intake;
+struct hub_ledger;
+struct hub_control;
+
+struct hub_control_ctx {
+    const char *hub_id;
+    const char *listen;
+    const char *province;
+    int64_t started_at;
+    struct hub_ledger *ledger;
+    struct hub_intake *intake;
+    /* Issues the bulletin for period (YYYYMM); writes the outcome into msg.
+     * Returns 0, -EINVAL for bad input, other negative errno on failure.
+     * NULL when this hub issues no bulletins. */
+    int (*issue)(void *data, uint32_t period, char *msg, size_t len);
+    void *issue_data;
+};
+
+struct hub_control *hub_control_new(uv_loop_t *loop, const char *path,
+                                    const struct hub_control_ctx *ctx,
+                                    char *err, size_t errlen);
+void hub_control_free(struct hub_control *c);
+
+#endif
