@@ -164,6 +164,23 @@ static int check_frame(const Luyu__Frame *f, char *err, size_t errlen)
     case LUYU__FRAME__BODY_PING:
     case LUYU__FRAME__BODY_PONG:
         return 0;
+    case LUYU__FRAME__BODY_BULLETIN_PUSH:
+        if (check_str("province", f->bulletin_push->province, LU_MAX_NAME,
+                      err, errlen) < 0)
+            return -EINVAL;
+        if (!lu_period_valid(f->bulletin_push->period) ||
+            f->bulletin_push->revision == 0) {
+            snprintf(err, errlen, "bulletin push: bad period or revision");
+            return -EINVAL;
+        }
+        return 0;
+    case LUYU__FRAME__BODY_BULLETIN_ACK:
+        if (check_str("province", f->bulletin_ack->province, LU_MAX_NAME, err,
+                      errlen) < 0 ||
+            check_str("reason", f->bulletin_ack->reason, LU_MAX_REASON, err,
+                      errlen) < 0)
+            return -EINVAL;
+        return 0;
     case LUYU__FRAME__BODY_ERROR:
         return check_str("error message", f->error->message, LU_MAX_REASON, err,
                          errlen);

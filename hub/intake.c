@@ -38,6 +38,8 @@ struct reply {
 struct hub_intake {
     void *sock;
     const struct hub_registry *reg; /* NULL: any node id, any unit */
+    hub_intake_bulletin_cb on_bulletin;
+    void *bulletin_data;
     struct lu_zwatch *watch;
     struct hub_ledger *ledger;
     struct session *sessions;
@@ -93,6 +95,11 @@ static void free_reply_frame(Luyu__Frame *f)
     case LUYU__FRAME__BODY_ERROR:
         free(f->error->message);
         free(f->error);
+        break;
+    case LUYU__FRAME__BODY_BULLETIN_ACK:
+        free(f->bulletin_ack->province);
+        free(f->bulletin_ack->reason);
+        free(f->bulletin_ack);
         break;
     default:
         break;
@@ -297,6 +304,49 @@ static void on_batch(struct hub_intake *in, const unsigned char *rid,
     queue(in, rid, rid_len, f, true, s->node);
 }
 
+/* A peer hub's bulletin: only peers (ZAP user "hub:ID") may push them;
+ * on plain transport the signature check in the callback is what stands. */
+static void on_bulletin(struct hub_intake *in, const unsigned char *rid,
+                        size_t rid_len, const char *user,
+                        const Luyu__BulletinPush *push)
+{
+    Luyu__Frame *f = lu_xmalloc(sizeof(*f));
+    Luyu__BulletinAck *a = lu_xmalloc(sizeof(*a));
+    char reason[LU_MAX_REASON] = "";
+    bool ok;
+
+    if (user != NULL && strncmp(user, "hub:", 4) != 0) {
+        snprintf(reason, sizeof(reason), "only peer hubs push bulletins");
+        ok = false;
+    } else if (in->on_bulletin == NULL) {
+        snprintf(reason, sizeof(reason), "this hub takes no bulletins");
+        ok = false;
+    } else {
+        ok = in->on_bulletin(in->bulletin_data, user, push, reason,
+                             sizeof(reason));
+    }
+    if (!ok)
+        lu_warn("refused bulletin %s %u rev %u from %s: %s", push->province,
+                push->period, push->revision, user ? user : "(plain)", reason);
+    luyu__frame__init(f);
+    luyu__bulletin_ack__init(a);
+    a->province = lu_xstrdup(push->province);
+    a->period = push->period;
+    a->revision = push->revision;
+    a->accepted = ok;
+    a->reason = lu_xstrdup(reason);
+    f->body_case = LUYU__FRAME__BODY_BULLETIN_ACK;
+    f->bulletin_ack = a;
+    queue(in, rid, rid_len, f, false, NULL);
+}
+
+void hub_intake_on_bulletin(struct hub_intake *in, hub_intake_bulletin_cb cb,
+                            void *data)
+{
+    in->on_bulletin = cb;
+    in->bulletin_data = data;
+}
+
 static void on_frame(struct hub_intake *in, const unsigned char *rid,
                      size_t rid_len, const char *user, const Luyu__Frame *f)
 {
@@ -304,6 +354,10 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
 
     if (f->body_case == LUYU__FRAME__BODY_HELLO) {
         on_hello(in, rid, rid_len, user, f->hello);
+        return;
+    }
+    if (f->body_case == LUYU__FRAME__BODY_BULLETIN_PUSH) {
+        on_bulletin(in, rid, rid_len, user, f->bulletin_push);
         return;
     }
     if (s == NULL) {

@@ -7,9 +7,12 @@
 #ifndef HUB_INTAKE_H
 #define HUB_INTAKE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
+
+#include "luyu.pb-c.h"
 
 struct hub_ledger;
 struct hub_intake;
@@ -36,9 +39,17 @@ void hub_intake_free(struct hub_intake *in);
 struct hub_registry;
 void hub_intake_set_registry(struct hub_intake *in,
                              const struct hub_registry *reg);
+/* Receives a bulletin pushed by a peer hub. from is the peer's ZAP user id
+ * ("hub:ID") or NULL on plain transport. Returns true when the bulletin is
+ * stored (or already was); false with a reason when refused for good. */
+typedef bool (*hub_intake_bulletin_cb)(void *data, const char *from,
+                                       const Luyu__BulletinPush *push,
+                                       char *reason, size_t len);
+void hub_intake_on_bulletin(struct hub_intake *in, hub_intake_bulletin_cb cb,
+                            void *data);
+
 /* True when node has a session now; *last_seq is what it last said its
  * newest seq was. */
-#include <stdbool.h>
 bool hub_intake_session(const struct hub_intake *in, const char *node,
                         uint64_t *last_seq);
 void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st);
