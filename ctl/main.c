@@ -26,6 +26,7 @@ static const struct command COMMANDS[] = {
     {"ledger", ctl_ledger_cmd, "balances in a hub's ledger"},
     {"history", ctl_history_cmd, "every entry of a figure, who and when"},
     {"keygen", ctl_keygen_cmd, "make a CurveZMQ key pair for a hub or node"},
+    {"feed", ctl_feed_cmd, "watch what a hub merges, as it happens"},
 };
 
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))

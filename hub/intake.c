@@ -7,15 +7,22 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "amount.h"
 #include "codec.h"
+#include "feed.h"
 #include "ledger.h"
 #include "log.h"
+#include "plan.h"
 #include "registry.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "zloop.h"
 
-#define SESSION_IDLE_MS (10 * 60 * 1000)
+/* A node that has said nothing for this long (nodes ping every few
+ * seconds) is reported down and its session dropped; it says Hello again
+ * when it comes back. */
+#define SESSION_IDLE_MS (30 * 1000)
+#define SWEEP_MS 5000
 
 struct session {
     unsigned char rid[256];
@@ -40,6 +47,9 @@ struct hub_intake {
     const struct hub_registry *reg; /* NULL: any node id, any unit */
     hub_intake_bulletin_cb on_bulletin;
     void *bulletin_data;
+    struct hub_feed *feed;      /* borrowed, may be NULL */
+    const struct lu_plan *plan; /* borrowed, for formatting the feed */
+    struct lu_buf events;       /* "topic\0json\0" pairs of this txn */
     struct lu_zwatch *watch;
     struct hub_ledger *ledger;
     struct session *sessions;
@@ -49,6 +59,9 @@ struct hub_intake {
     struct hub_intake_stats st;
     uv_timer_t sweep;
 };
+
+static void publish_node(struct hub_intake *in, const char *node,
+                         const char *what);
 
 static struct session *find_session(struct hub_intake *in,
                                     const unsigned char *rid, size_t len)
@@ -221,6 +234,74 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     f->welcome = w;
     queue(in, rid, rid_len, f, false, NULL);
     lu_info("node %s connected, hwm %llu", s->node, (unsigned long long)hwm);
+    publish_node(in, s->node, "up");
+}
+
+/* Notes an entry for the feed; published only if the group commits. */
+static void note_entry(struct hub_intake *in, const char *node,
+                       const Luyu__Entry *e, const char *kind,
+                       const char *reason)
+{
+    const struct lu_plan_indicator *ind =
+        in->plan ? lu_plan_indicator(in->plan, e->indicator) : NULL;
+    char amount[32], period[8];
+    struct lu_buf *b = &in->events;
+
+    if (in->feed == NULL)
+        return;
+    lu_buf_printf(b, "%s.%s.%s", kind, e->unit, e->indicator);
+    lu_buf_add(b, "", 1);
+    lu_buf_printf(b, "{\"id\":\"%s/%llu\",\"unit\":", node,
+                  (unsigned long long)e->seq);
+    lu_buf_json_str(b, e->unit);
+    lu_buf_adds(b, ",\"indicator\":");
+    lu_buf_json_str(b, e->indicator);
+    lu_buf_printf(b, ",\"period\":\"%s\",\"amount\":\"%s\",\"base_unit\":",
+                  lu_period_format(e->period, period, sizeof(period)),
+                  lu_amount_format(e->amount, ind ? ind->scale : 1, amount,
+                                   sizeof(amount)));
+    lu_buf_json_str(b, ind ? ind->base_unit : "");
+    lu_buf_adds(b, ",\"corrects\":");
+    lu_buf_json_str(b, e->corrects);
+    lu_buf_adds(b, ",\"recorded_by\":");
+    lu_buf_json_str(b, e->recorded_by);
+    if (reason != NULL) {
+        lu_buf_adds(b, ",\"reason\":");
+        lu_buf_json_str(b, reason);
+    }
+    lu_buf_adds(b, "}");
+    lu_buf_add(b, "", 1);
+}
+
+static void publish_events(struct hub_intake *in, bool committed)
+{
+    const char *p = in->events.data, *end = p + in->events.len;
+
+    while (committed && p != NULL && p < end) {
+        const char *json = p + strlen(p) + 1;
+
+        hub_feed_publish(in->feed, p, json);
+        p = json + strlen(json) + 1;
+    }
+    in->events.len = 0;
+}
+
+static void publish_node(struct hub_intake *in, const char *node,
+                         const char *what)
+{
+    char topic[16], json[160];
+
+    snprintf(topic, sizeof(topic), "node.%s", what);
+    snprintf(json, sizeof(json), "{\"node\":\"%s\",\"state\":\"%s\"}", node,
+             what);
+    hub_feed_publish(in->feed, topic, json);
+}
+
+void hub_intake_set_feed(struct hub_intake *in, struct hub_feed *feed,
+                         const struct lu_plan *plan)
+{
+    in->feed = feed;
+    in->plan = plan;
 }
 
 static int merge_batch(struct hub_intake *in, struct session *s,
@@ -256,11 +337,13 @@ static int merge_batch(struct hub_intake *in, struct session *s,
             return r;
         if (r == 1) {
             rejected++;
+            note_entry(in, s->node, e, "reject", reason);
             in->st.entries_rejected++;
             lu_warn("rejected entry %s/%llu: %s", s->node,
                     (unsigned long long)e->seq, reason);
         } else {
             merged++;
+            note_entry(in, s->node, e, "entry", NULL);
             in->st.entries_committed++;
         }
         *hwm = e->seq;
@@ -472,6 +555,7 @@ static void flush(struct hub_intake *in)
             hub_ledger_rollback(in->ledger);
         }
     }
+    publish_events(in, ok);
     for (size_t i = 0; i < in->n_replies; i++) {
         struct reply *r = &in->replies[i];
 
@@ -513,8 +597,9 @@ static void on_sweep(uv_timer_t *t)
         struct session *s = *pp;
 
         if (now - s->last_seen_ms > SESSION_IDLE_MS) {
-            lu_info("node %s silent for %d min, session dropped", s->node,
-                    SESSION_IDLE_MS / 60000);
+            lu_notice("node %s silent for %d s: down", s->node,
+                      SESSION_IDLE_MS / 1000);
+            publish_node(in, s->node, "down");
             *pp = s->next;
             free(s);
         } else {
@@ -554,7 +639,7 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     in->watch = lu_zwatch_new(loop, in->sock, on_readable, in);
     uv_timer_init(loop, &in->sweep);
     in->sweep.data = in;
-    uv_timer_start(&in->sweep, on_sweep, 60000, 60000);
+    uv_timer_start(&in->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
     return in;
 }
 
@@ -578,6 +663,7 @@ void hub_intake_free(struct hub_intake *in)
         free(s);
     }
     free(in->replies);
+    lu_buf_free(&in->events);
     uv_close((uv_handle_t *)&in->sweep, on_sweep_closed);
 }
 

@@ -48,6 +48,13 @@ typedef bool (*hub_intake_bulletin_cb)(void *data, const char *from,
 void hub_intake_on_bulletin(struct hub_intake *in, hub_intake_bulletin_cb cb,
                             void *data);
 
+/* Publishes merged entries, rejects and node up/down on feed (borrowed,
+ * may be NULL); plan formats amounts. */
+struct hub_feed;
+struct lu_plan;
+void hub_intake_set_feed(struct hub_intake *in, struct hub_feed *feed,
+                         const struct lu_plan *plan);
+
 /* True when node has a session now; *last_seq is what it last said its
  * newest seq was. */
 bool hub_intake_session(const struct hub_intake *in, const char *node,

@@ -10,6 +10,7 @@
 
 #include "control.h"
 #include "endpoint.h"
+#include "feed.h"
 #include "intake.h"
 #include "keys.h"
 #include "ledger.h"
@@ -24,7 +25,7 @@
 
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
-    char *secret_key, *registry, *control;
+    char *secret_key, *registry, *control, *feed;
     bool insecure;
 };
 
@@ -37,6 +38,8 @@ static const struct lu_opt OPTS[] = {
     {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0,
      "directory for ledger.db (required)"},
     {"plan", LU_OPT_STR, &S.plan, 0, 0, "plan file (default: shipped plan)"},
+    {"feed", LU_OPT_STR, &S.feed, 0, 0,
+     "publish merged entries here for luyuctl feed (off when unset)"},
     {"control", LU_OPT_STR, &S.control, 0, 0,
      "control socket for luyuctl (default STATE_DIR/control.sock)"},
     {"province", LU_OPT_STR, &S.province, 0, 0,
@@ -62,6 +65,7 @@ struct hub {
     struct hub_zap *zap;
     struct hub_intake *intake;
     struct hub_control *control;
+    struct hub_feed *feed;
     char secret[LU_KEY_Z85_LEN + 1];
 };
 
@@ -88,6 +92,14 @@ static int check_settings(char *err, size_t errlen)
         snprintf(err, errlen,
                  "CurveZMQ needs --secret-key and --registry "
                  "(or --insecure on loopback, for tests)");
+        return -EINVAL;
+    }
+    if (S.feed && (!lu_endpoint_valid(S.feed) ||
+                   (S.insecure && !lu_endpoint_is_local(S.feed)))) {
+        snprintf(err, errlen,
+                 "--feed \"%s\": a tcp:// or ipc:// endpoint, "
+                 "loopback only with --insecure",
+                 S.feed);
         return -EINVAL;
     }
     if (S.insecure && !lu_endpoint_is_local(S.listen)) {
@@ -216,6 +228,18 @@ static int run(struct hub *hub, char *err, size_t errlen)
         goto out;
     }
     hub_intake_set_registry(hub->intake, hub->registry);
+    if (S.feed != NULL) {
+        /* Off the host the feed is CURVE behind the same ZAP handler. */
+        bool curve = !S.insecure && !lu_endpoint_is_local(S.feed);
+
+        hub->feed = hub_feed_new(hub->zctx, S.feed, curve ? hub->secret : NULL,
+                                 err, errlen);
+        if (hub->feed == NULL) {
+            r = -EADDRINUSE;
+            goto out;
+        }
+        hub_intake_set_feed(hub->intake, hub->feed, hub->plan);
+    }
     r = start_control(hub, err, errlen);
     if (r < 0)
         goto out;
@@ -237,6 +261,7 @@ static int run(struct hub *hub, char *err, size_t errlen)
 out:
     hub_control_free(hub->control);
     hub_intake_free(hub->intake);
+    hub_feed_free(hub->feed);
     hub_zap_free(hub->zap);
     uv_walk(&hub->loop, close_walk, NULL);
     uv_run(&hub->loop, UV_RUN_DEFAULT);

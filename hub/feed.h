@@ -1,0 +1,31 @@
+/* The hub's live feed: a ZeroMQ PUB socket on which it publishes what it
+ * merges and what happens to its nodes and bulletins, for `luyuctl feed`
+ * and any other subscriber. Every message is two frames: a topic, then one
+ * JSON object. Topics (subscribe by prefix):
+ *
+ *   entry.UNIT.INDICATOR   an entry merged into the ledger
+ *   reject.UNIT.INDICATOR  an entry refused for good
+ *   node.up / node.down    a node's session began / ended
+ *   bulletin.issued / bulletin.received / bulletin.acked
+ *
+ * Off the host the feed is a CURVE server behind the same ZAP handler as
+ * the intake, so only registered keys can read it. PUB drops messages for
+ * slow subscribers rather than block the hub: the feed is for watching,
+ * the ledger is the record. */
+#ifndef HUB_FEED_H
+#define HUB_FEED_H
+
+#include <stddef.h>
+
+struct hub_feed;
+
+/* secret_z85 NULL: plain (local endpoints only). */
+struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
+                              const char *secret_z85, char *err,
+                              size_t errlen);
+void hub_feed_free(struct hub_feed *f);
+/* f may be NULL (no feed configured): then nothing happens. */
+void hub_feed_publish(struct hub_feed *f, const char *topic,
+                      const char *json);
+
+#endif
