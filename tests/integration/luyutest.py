@@ -62,6 +62,7 @@ class Daemon:
         self.proc = None
 
     def start(self):
+        self.offset = os.path.getsize(self.logpath) if os.path.exists(self.logpath) else 0
         self.logf = open(self.logpath, "ab")
         self.proc = subprocess.Popen(self.argv, stdout=self.logf, stderr=self.logf,
                                      stdin=subprocess.DEVNULL)
@@ -91,6 +92,12 @@ class Daemon:
 
     def log(self):
         with open(self.logpath, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def new_log(self):
+        """What this run of the daemon logged (the file spans restarts)."""
+        with open(self.logpath, "rb") as f:
+            f.seek(self.offset)
             return f.read().decode("utf-8", "replace")
 
 
@@ -182,9 +189,9 @@ class Cluster:
         self.daemons.append(d)
         self.hub = d
         if wait:
-            wait_until(lambda: "up: listening" in d.log() or not d.alive(), 20, "hub start")
+            wait_until(lambda: "up: listening" in d.new_log() or not d.alive(), 20, "hub start")
             if not d.alive():
-                raise Failure("hub exited at start:\n" + d.log())
+                raise Failure("hub exited at start:\n" + d.new_log())
         return d
 
     def node_argv(self, node_id, units, extra=()):
@@ -207,10 +214,10 @@ class Cluster:
         self.daemons.append(d)
         self.nodes[node_id] = d
         if wait:
-            sock = self.sock(node_id)
-            wait_until(lambda: os.path.exists(sock) or not d.alive(), 20, node_id + " start")
+            wait_until(lambda: " up: units " in d.new_log() or not d.alive(), 20,
+                       node_id + " start")
             if not d.alive():
-                raise Failure("%s exited at start:\n%s" % (node_id, d.log()))
+                raise Failure("%s exited at start:\n%s" % (node_id, d.new_log()))
         return d
 
     def sock(self, node_id):
