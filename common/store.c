@@ -124,12 +124,19 @@ static int check_db(sqlite3 *db, const char *path, const char *kind,
         r = sqlite3_step(st);
     if (r != SQLITE_ROW ||
         strcmp((const char *)sqlite3_column_text(st, 0), "ok") != 0) {
-        snprintf(err, errlen,
-                 "%s: damaged database (%s); refusing to start "
-                 "over it - restore it from a backup or move it away",
-                 path,
+        char why[160];
+
+        /* quick_check answers in several lines; one line of it is enough
+         * to tell an admin what kind of damage this is. */
+        snprintf(why, sizeof(why), "%s",
                  r == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
                                  : sqlite3_errmsg(db));
+        for (char *p = why; *p; p++)
+            *p = (*p == '\n' || *p == '\r') ? ' ' : *p;
+        snprintf(err, errlen,
+                 "%s: damaged database (%s); refusing to start over it - "
+                 "restore it from a backup or move it away",
+                 path, why);
         r = -EBADMSG;
         goto out;
     }
@@ -214,8 +221,9 @@ int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
             r = lu_store_exec(db, "PRAGMA synchronous=FULL");
         if (r < 0) {
             snprintf(err, errlen,
-                     "%s: cannot set up: %s (is it a SQLite "
-                     "database?)",
+                     "%s: damaged or not a database (%s); refusing "
+                     "to start over it - restore it from a backup or move it "
+                     "away",
                      path, sqlite3_errmsg(db));
             goto out;
         }
