@@ -24,6 +24,18 @@
 #define SESSION_IDLE_MS (30 * 1000)
 #define SWEEP_MS 5000
 
+/* A connection that sends this many malformed frames is cut off: its
+ * messages are dropped unread, so a garbage flood costs the hub almost
+ * nothing and cannot starve honest nodes. */
+#define MALFORMED_CUTOFF 50
+#define MAX_OFFENDERS 256
+
+struct offender {
+    unsigned char rid[256];
+    size_t rid_len;
+    unsigned count;
+};
+
 struct session {
     unsigned char rid[256];
     size_t rid_len;
@@ -50,6 +62,8 @@ struct hub_intake {
     struct hub_feed *feed;      /* borrowed, may be NULL */
     const struct lu_plan *plan; /* borrowed, for formatting the feed */
     struct lu_buf events;       /* "topic\0json\0" pairs of this txn */
+    struct offender offenders[MAX_OFFENDERS];
+    size_t n_offenders, next_offender;
     struct lu_zwatch *watch;
     struct hub_ledger *ledger;
     struct session *sessions;
@@ -471,10 +485,55 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
     }
 }
 
+static struct offender *find_offender(struct hub_intake *in,
+                                      const unsigned char *rid, size_t len)
+{
+    for (size_t i = 0; i < in->n_offenders; i++) {
+        struct offender *o = &in->offenders[i];
+
+        if (o->rid_len == len && memcmp(o->rid, rid, len) == 0)
+            return o;
+    }
+    return NULL;
+}
+
+/* Counts a malformed frame against its connection; true once the
+ * connection is cut off. The table is bounded: the oldest entry makes way. */
+static bool offend(struct hub_intake *in, const unsigned char *rid, size_t len)
+{
+    struct offender *o = find_offender(in, rid, len);
+
+    if (o == NULL) {
+        if (in->n_offenders < MAX_OFFENDERS) {
+            o = &in->offenders[in->n_offenders++];
+        } else {
+            o = &in->offenders[in->next_offender];
+            in->next_offender = (in->next_offender + 1) % MAX_OFFENDERS;
+        }
+        memcpy(o->rid, rid, len);
+        o->rid_len = len;
+        o->count = 0;
+    }
+    if (++o->count == MALFORMED_CUTOFF)
+        lu_warn("a connection sent %d malformed frames: cut off, its "
+                "messages are dropped unread from now on",
+                MALFORMED_CUTOFF);
+    return o->count >= MALFORMED_CUTOFF;
+}
+
+static bool cut_off(struct hub_intake *in, const unsigned char *rid, size_t len)
+{
+    struct offender *o = in->n_offenders ? find_offender(in, rid, len) : NULL;
+
+    return o != NULL && o->count >= MALFORMED_CUTOFF;
+}
+
 static void malformed(struct hub_intake *in, const unsigned char *rid,
                       size_t rid_len, const char *why)
 {
     in->st.frames_malformed++;
+    if (rid_len > 0 && offend(in, rid, rid_len))
+        return;
     /* A flood of garbage must not flood the journal too. */
     if (in->st.frames_malformed <= 20 || in->st.frames_malformed % 1000 == 0)
         lu_warn("malformed frame #%llu: %s",
@@ -482,6 +541,21 @@ static void malformed(struct hub_intake *in, const unsigned char *rid,
     if (rid_len > 0)
         queue(in, rid, rid_len, new_error(LUYU__ERROR__CODE__MALFORMED, why, 0),
               false, NULL);
+}
+
+/* Reads and drops what is left of a multi-part message. */
+static void drain_rest(void *sock, int more)
+{
+    size_t ml = sizeof(more);
+
+    while (more) {
+        zmq_msg_t extra;
+
+        zmq_msg_init(&extra);
+        zmq_msg_recv(&extra, sock, 0);
+        zmq_msg_close(&extra);
+        zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &ml);
+    }
 }
 
 /* Receives one [routing id][payload] message. Returns false when nothing
@@ -508,16 +582,15 @@ static bool recv_one(struct hub_intake *in)
     zmq_msg_init(&msg);
     zmq_msg_recv(&msg, in->sock, 0);
     zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &ml);
+    if (cut_off(in, rid, (size_t)rid_len)) {
+        in->st.frames_malformed++;
+        drain_rest(in->sock, more);
+        zmq_msg_close(&msg);
+        return true;
+    }
     if (more) {
         /* Exactly one payload frame is allowed; drain and refuse the rest. */
-        while (more) {
-            zmq_msg_t extra;
-
-            zmq_msg_init(&extra);
-            zmq_msg_recv(&extra, in->sock, 0);
-            zmq_msg_close(&extra);
-            zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &ml);
-        }
+        drain_rest(in->sock, more);
         zmq_msg_close(&msg);
         malformed(in, rid, (size_t)rid_len, "more than one payload frame");
         return true;
