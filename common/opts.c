@@ -201,3 +201,48 @@ void lu_opts_free(const struct lu_opt *opts)
         }
     }
 }
+
+struct level_ctx {
+    const char *section;
+    bool in_section;
+    char *buf;
+    size_t len;
+};
+
+static int on_level(void *user, const char *section, const char *key,
+                    const char *value, int line, char *err, size_t errlen)
+{
+    struct level_ctx *c = user;
+
+    if (key == NULL)
+        c->in_section = strcmp(section, c->section) == 0;
+    else if ((section[0] == '\0' || c->in_section) &&
+             strcmp(key, "log_level") == 0)
+        snprintf(c->buf, c->len, "%s", value);
+    return 0;
+}
+
+const char *lu_opts_reload_log_level(const char *section, int argc,
+                                     char **argv, char *buf, size_t len)
+{
+    struct level_ctx c = {section, false, buf, len};
+    const char *config = NULL;
+    char err[256];
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--log-level") == 0 && i + 1 < argc)
+            return argv[i + 1];
+        if (strncmp(argv[i], "--log-level=", 12) == 0)
+            return argv[i] + 12;
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config = argv[i + 1];
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            config = argv[i] + 9;
+    }
+    buf[0] = '\0';
+    if (config == NULL ||
+        lu_ini_parse_file(config, on_level, &c, err, sizeof(err)) < 0 ||
+        buf[0] == '\0')
+        return NULL;
+    return buf;
+}

@@ -31,6 +31,11 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
 /* Sets one setting from a string. */
 int lu_opts_set(const struct lu_opt *opts, const char *name, const char *value,
                 char *err, size_t errlen);
+/* For a reload: the log level to use now. Returns the value of --log-level
+ * if argv has one (flags win), else the config file's log_level as it is
+ * now, else NULL. The result points into argv or into buf. */
+const char *lu_opts_reload_log_level(const char *section, int argc,
+                                     char **argv, char *buf, size_t len);
 void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts);
 void lu_opts_free(const struct lu_opt *opts);
 

@@ -12,6 +12,7 @@
 #include "feed.h"
 #include "ledger.h"
 #include "log.h"
+#include "metrics.h"
 #include "plan.h"
 #include "registry.h"
 #include "util.h"
@@ -29,6 +30,11 @@
  * nothing and cannot starve honest nodes. */
 #define MALFORMED_CUTOFF 50
 #define MAX_OFFENDERS 256
+
+/* Commit latency buckets, seconds: group commits with synchronous=FULL
+ * take about an fsync, so the interesting range is 0.5 ms .. 1 s. */
+static const double LATENCY_BOUNDS[] = {0.0005, 0.001, 0.002, 0.005, 0.01,
+                                        0.025,  0.05,  0.1,   0.25,  1.0};
 
 struct offender {
     unsigned char rid[256];
@@ -59,9 +65,11 @@ struct hub_intake {
     const struct hub_registry *reg; /* NULL: any node id, any unit */
     hub_intake_bulletin_cb on_bulletin;
     void *bulletin_data;
-    struct hub_feed *feed;      /* borrowed, may be NULL */
-    const struct lu_plan *plan; /* borrowed, for formatting the feed */
-    struct lu_buf events;       /* "topic\0json\0" pairs of this txn */
+    struct hub_feed *feed;          /* borrowed, may be NULL */
+    const struct lu_plan *plan;     /* borrowed, for formatting the feed */
+    struct lu_buf events;           /* "topic\0json\0" pairs of this txn */
+    struct lu_histo commit_latency; /* seconds from BEGIN to COMMIT */
+    uint64_t txn_started_us;
     struct offender offenders[MAX_OFFENDERS];
     size_t n_offenders, next_offender;
     struct lu_zwatch *watch;
@@ -174,8 +182,10 @@ static int ensure_txn(struct hub_intake *in)
     if (in->in_txn)
         return 0;
     r = hub_ledger_begin(in->ledger);
-    if (r == 0)
+    if (r == 0) {
         in->in_txn = true;
+        in->txn_started_us = uv_hrtime() / 1000;
+    }
     return r;
 }
 
@@ -623,6 +633,9 @@ static void flush(struct hub_intake *in)
             ok = !(in->replies[i].batch && in->replies[i].frame == NULL);
         if (ok && hub_ledger_commit(in->ledger) == 0) {
             in->st.commits++;
+            lu_histo_observe(&in->commit_latency,
+                             (double)(uv_hrtime() / 1000 - in->txn_started_us) /
+                                 1e6);
         } else {
             ok = false;
             hub_ledger_rollback(in->ledger);
@@ -691,6 +704,8 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     int64_t maxmsg = LU_MAX_FRAME;
 
     in->ledger = ledger;
+    lu_histo_init(&in->commit_latency, LATENCY_BOUNDS,
+                  sizeof(LATENCY_BOUNDS) / sizeof(LATENCY_BOUNDS[0]));
     in->sock = zmq_socket(zctx, ZMQ_ROUTER);
     zmq_setsockopt(in->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one));
     zmq_setsockopt(in->sock, ZMQ_LINGER, &linger, sizeof(linger));
@@ -781,4 +796,9 @@ void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st)
         n++;
     *st = in->st;
     st->sessions = n;
+}
+
+const struct lu_histo *hub_intake_commit_latency(const struct hub_intake *in)
+{
+    return &in->commit_latency;
 }

@@ -59,6 +59,9 @@ void hub_intake_set_feed(struct hub_intake *in, struct hub_feed *feed,
  * newest seq was. */
 bool hub_intake_session(const struct hub_intake *in, const char *node,
                         uint64_t *last_seq);
+/* Seconds from BEGIN to COMMIT of each group commit. */
+struct lu_histo;
+const struct lu_histo *hub_intake_commit_latency(const struct hub_intake *in);
 void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st);
 
 #endif

@@ -18,14 +18,16 @@
 #include "zap.h"
 #include "log.h"
 #include "opts.h"
+#include "observe.h"
 #include "plan.h"
+#include "service.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
-    char *secret_key, *registry, *control, *feed;
+    char *secret_key, *registry, *control, *feed, *metrics;
     bool insecure;
 };
 
@@ -50,6 +52,8 @@ static const struct lu_opt OPTS[] = {
      "key registry: node keys and units, peer hub keys"},
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
      "plain transport, loopback or ipc only (tests)"},
+    {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
+     "serve Prometheus /metrics here, e.g. 127.0.0.1:9101 (off when unset)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
      "err, warning, notice, info (default) or debug"},
     {NULL, 0, NULL, 0, 0, NULL},
@@ -58,6 +62,10 @@ static const struct lu_opt OPTS[] = {
 struct hub {
     uv_loop_t loop;
     uv_signal_t sigterm, sigint, sighup;
+    struct lu_service *svc;
+    struct hub_observe obs;
+    int argc;
+    char **argv;
     void *zctx;
     struct lu_plan *plan;
     struct hub_registry *registry;
@@ -124,13 +132,28 @@ static void on_stop(uv_signal_t *h, int signum)
     struct hub *hub = h->data;
 
     lu_notice("signal %d: stopping", signum);
+    /* Every ack went out after its commit: stopping loses nothing. */
+    lu_service_stopping(hub->svc);
     uv_stop(&hub->loop);
 }
 
 /* SIGHUP: load the registry again; on any error keep the old one. */
-static void on_reload(uv_signal_t *h, int signum)
+static void reload_log_level(struct hub *hub)
 {
-    struct hub *hub = h->data;
+    char buf[32];
+    const char *level =
+        lu_opts_reload_log_level("hub", hub->argc, hub->argv, buf, sizeof(buf));
+
+    if (level != NULL && lu_log_level_parse(level) > 0)
+        lu_log_level = lu_log_level_parse(level);
+    else if (level != NULL)
+        lu_err("SIGHUP: log_level \"%s\" is not a level; keeping the old "
+               "one",
+               level);
+}
+
+static void reload_registry(struct hub *hub)
+{
     struct hub_registry *reg = NULL;
     char err[1024];
 
@@ -149,6 +172,18 @@ static void on_reload(uv_signal_t *h, int signum)
     hub->registry = reg;
     lu_notice("SIGHUP: registry %s reloaded, %zu keys", S.registry,
               hub_registry_count(reg));
+}
+
+/* SIGHUP reloads the key registry and the log level without dropping any
+ * connection; systemd hears RELOADING=1 ... READY=1 around it. */
+static void on_reload(uv_signal_t *h, int signum)
+{
+    struct hub *hub = h->data;
+
+    lu_service_reloading(hub->svc);
+    reload_log_level(hub);
+    reload_registry(hub);
+    lu_service_ready(hub->svc);
 }
 
 static void close_walk(uv_handle_t *h, void *arg)
@@ -243,6 +278,17 @@ static int run(struct hub *hub, char *err, size_t errlen)
     r = start_control(hub, err, errlen);
     if (r < 0)
         goto out;
+    hub->obs.intake = hub->intake;
+    hub->obs.zap = hub->zap;
+    hub->obs.nodes_known =
+        hub->registry ? hub_registry_count(hub->registry) : 0;
+    hub->svc =
+        lu_service_new(&hub->loop, hub_observe_status, hub_observe_metrics,
+                       &hub->obs, S.metrics, err, errlen);
+    if (hub->svc == NULL) {
+        r = -EINVAL;
+        goto out;
+    }
     uv_signal_init(&hub->loop, &hub->sigterm);
     uv_signal_init(&hub->loop, &hub->sigint);
     uv_signal_init(&hub->loop, &hub->sighup);
@@ -256,9 +302,11 @@ static int run(struct hub *hub, char *err, size_t errlen)
                 S.listen);
     lu_notice("hub %s up: listening on %s, ledger %s/ledger.db", S.id, S.listen,
               S.state_dir);
+    lu_service_ready(hub->svc);
     uv_run(&hub->loop, UV_RUN_DEFAULT);
     r = 0;
 out:
+    lu_service_free(hub->svc);
     hub_control_free(hub->control);
     hub_intake_free(hub->intake);
     hub_feed_free(hub->feed);
@@ -272,7 +320,7 @@ out:
 
 int main(int argc, char **argv)
 {
-    struct hub hub = {0};
+    struct hub hub = {.argc = argc, .argv = argv};
     char err[1024] = "";
     bool help;
     int r, lock;

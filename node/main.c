@@ -17,7 +17,9 @@
 #include "log.h"
 #include "opts.h"
 #include "outbox.h"
+#include "metrics.h"
 #include "plan.h"
+#include "service.h"
 #include "store.h"
 #include "util.h"
 #include "uplink.h"
@@ -25,7 +27,7 @@
 
 struct settings {
     char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
-    char *hub_key, *secret_key;
+    char *hub_key, *secret_key, *metrics;
     bool insecure;
     int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
         backoff_max_ms;
@@ -55,6 +57,8 @@ static const struct lu_opt OPTS[] = {
      "this node's CurveZMQ secret key file (.key, mode 0600)"},
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
      "plain transport, loopback or ipc only (tests)"},
+    {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
+     "serve Prometheus /metrics here, e.g. 127.0.0.1:9102 (off when unset)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
      "err, warning, notice, info (default) or debug"},
     {"window", LU_OPT_INT, &S.window, 1, 64, "batches in flight (8)"},
@@ -75,7 +79,10 @@ struct node {
     char public_key[LU_KEY_Z85_LEN + 1];
     char secret_key[LU_KEY_Z85_LEN + 1];
     uv_loop_t loop;
-    uv_signal_t sigterm, sigint;
+    uv_signal_t sigterm, sigint, sighup;
+    struct lu_service *svc;
+    int argc;
+    char **argv;
     void *zctx;
     struct lu_plan *plan;
     struct node_outbox *outbox;
@@ -132,7 +139,73 @@ static void on_stop(uv_signal_t *h, int signum)
     struct node *n = h->data;
 
     lu_notice("signal %d: stopping", signum);
+    /* Everything accepted is already committed: stopping loses nothing. */
+    lu_service_stopping(n->svc);
     uv_stop(&n->loop);
+}
+
+/* SIGHUP: what a node can change without dropping its link is its log
+ * level; everything else needs a restart (and says so). */
+static void on_reload(uv_signal_t *h, int signum)
+{
+    struct node *n = h->data;
+    const char *level;
+    char buf[32];
+
+    lu_service_reloading(n->svc);
+    level =
+        lu_opts_reload_log_level("node", n->argc, n->argv, buf, sizeof(buf));
+    if (level != NULL && lu_log_level_parse(level) > 0)
+        lu_log_level = lu_log_level_parse(level);
+    else if (level != NULL)
+        lu_err("SIGHUP: log_level \"%s\" is not a level; keeping the old "
+               "one",
+               level);
+    lu_notice("SIGHUP: reloaded (log level %d); other settings need a "
+              "restart",
+              lu_log_level);
+    lu_service_ready(n->svc);
+}
+
+static void status_line(void *data, char *buf, size_t len)
+{
+    struct node *n = data;
+    struct node_outbox_stats st;
+    struct node_uplink_info info;
+    char age[32] = "never";
+
+    node_outbox_stats(n->outbox, &st);
+    node_uplink_info(n->uplink, &info);
+    if (st.last_ack_s)
+        snprintf(age, sizeof(age), "%lld s ago",
+                 (long long)(lu_now_s() - st.last_ack_s));
+    snprintf(buf, len, "link %s, %llu pending, last ack %s%s%s",
+             info.up ? "up" : "down", (unsigned long long)st.pending, age,
+             info.error[0] ? "; " : "", info.error);
+}
+
+static void metrics(void *data, struct lu_buf *b)
+{
+    struct node *n = data;
+    struct node_outbox_stats st;
+    struct node_uplink_info info;
+
+    node_outbox_stats(n->outbox, &st);
+    node_uplink_info(n->uplink, &info);
+    lu_metrics_gauge(b, "luyu_node_outbox_pending",
+                     "Entries accepted but not yet acknowledged by the hub.",
+                     (double)st.pending);
+    lu_metrics_counter(b, "luyu_node_entries_accepted_total",
+                       "Entries committed to the outbox.", st.last_seq);
+    lu_metrics_counter(b, "luyu_node_entries_acknowledged_total",
+                       "Entries the hub acknowledged.", st.acknowledged);
+    lu_metrics_counter(b, "luyu_node_entries_rejected_total",
+                       "Entries the hub refused for good.", st.rejected);
+    lu_metrics_gauge(b, "luyu_node_link_up", "1 when the hub link is up.",
+                     info.up ? 1 : 0);
+    lu_metrics_gauge(b, "luyu_node_last_ack_timestamp_seconds",
+                     "When the hub last acknowledged anything (0: never).",
+                     (double)st.last_ack_s);
 }
 
 static void close_walk(uv_handle_t *h, void *arg)
@@ -192,20 +265,30 @@ static int run(struct node *n, char *err, size_t errlen)
         r = -EINVAL;
         goto out;
     }
+    n->svc = lu_service_new(&n->loop, status_line, metrics, n, S.metrics, err,
+                            errlen);
+    if (n->svc == NULL) {
+        r = -EINVAL;
+        goto out;
+    }
     uv_signal_init(&n->loop, &n->sigterm);
     uv_signal_init(&n->loop, &n->sigint);
-    n->sigterm.data = n->sigint.data = n;
+    uv_signal_init(&n->loop, &n->sighup);
+    n->sigterm.data = n->sigint.data = n->sighup.data = n;
     uv_signal_start(&n->sigterm, on_stop, SIGTERM);
     uv_signal_start(&n->sigint, on_stop, SIGINT);
+    uv_signal_start(&n->sighup, on_reload, SIGHUP);
     if (S.insecure)
         lu_warn("plain transport (--insecure): the link to %s is neither "
                 "encrypted nor authenticated; for loopback tests only",
                 S.hub);
     lu_notice("node %s up: units %s, hub %s, outbox %s/outbox.db", S.id,
               S.units, S.hub, S.state_dir);
+    lu_service_ready(n->svc);
     uv_run(&n->loop, UV_RUN_DEFAULT);
     r = 0;
 out:
+    lu_service_free(n->svc);
     node_control_free(n->control);
     node_uplink_free(n->uplink);
     uv_walk(&n->loop, close_walk, NULL);
@@ -217,7 +300,7 @@ out:
 
 int main(int argc, char **argv)
 {
-    struct node n = {0};
+    struct node n = {.argc = argc, .argv = argv};
     char err[1024] = "";
     bool help;
     int r, lock;

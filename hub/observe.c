@@ -1,0 +1,69 @@
+#include "observe.h"
+
+#include <stdio.h>
+
+#include "intake.h"
+#include "metrics.h"
+#include "zap.h"
+
+void hub_observe_status(void *data, char *buf, size_t len)
+{
+    struct hub_observe *m = data;
+    struct hub_intake_stats st;
+    size_t n = sizeof(m->minute) / sizeof(m->minute[0]);
+    uint64_t oldest;
+
+    hub_intake_stats(m->intake, &st);
+    /* Called every 2 s: the slot 30 refreshes ago is a minute old. */
+    oldest = m->minute[m->slot];
+    m->minute[m->slot] = st.entries_committed;
+    m->slot = (m->slot + 1) % n;
+    snprintf(buf, len, "%zu/%zu nodes up, %llu entries/min, last bulletin: %s",
+             st.sessions,
+             m->nodes_known > st.sessions ? m->nodes_known : st.sessions,
+             (unsigned long long)(st.entries_committed - oldest),
+             m->last_bulletin[0] ? m->last_bulletin : "none yet");
+}
+
+void hub_observe_metrics(void *data, struct lu_buf *b)
+{
+    struct hub_observe *m = data;
+    struct hub_intake_stats st;
+
+    hub_intake_stats(m->intake, &st);
+    lu_metrics_header(b, "luyu_hub_entries_total", "counter",
+                      "Entries received from nodes, by outcome.");
+    lu_metrics_u64(b, "luyu_hub_entries_total", "outcome=\"committed\"",
+                   st.entries_committed);
+    lu_metrics_u64(b, "luyu_hub_entries_total", "outcome=\"duplicate\"",
+                   st.entries_duplicate);
+    lu_metrics_u64(b, "luyu_hub_entries_total", "outcome=\"rejected\"",
+                   st.entries_rejected);
+    lu_metrics_counter(b, "luyu_hub_entries_received_total",
+                       "Entries received from nodes, whatever came of them.",
+                       st.entries_committed + st.entries_duplicate +
+                           st.entries_rejected);
+    lu_metrics_counter(b, "luyu_hub_frames_malformed_total",
+                       "Frames that did not decode or check.",
+                       st.frames_malformed);
+    lu_metrics_counter(b, "luyu_hub_commits_total",
+                       "Ledger transactions committed (group commits).",
+                       st.commits);
+    lu_metrics_gauge(b, "luyu_hub_nodes_connected",
+                     "Nodes with a live session.", (double)st.sessions);
+    lu_metrics_counter(b, "luyu_hub_handshakes_refused_total",
+                       "CURVE handshakes refused by the ZAP handler.",
+                       m->zap ? hub_zap_refused(m->zap) : 0);
+    lu_histo_write(b, hub_intake_commit_latency(m->intake),
+                   "luyu_hub_commit_latency_seconds",
+                   "Time from BEGIN to COMMIT of a group commit.", NULL);
+    lu_metrics_header(b, "luyu_hub_bulletins_total", "counter",
+                      "Bulletins issued by this hub, delivered to the peer, "
+                      "acknowledged by the peer.");
+    lu_metrics_u64(b, "luyu_hub_bulletins_total", "state=\"issued\"",
+                   m->bulletins_issued);
+    lu_metrics_u64(b, "luyu_hub_bulletins_total", "state=\"delivered\"",
+                   m->bulletins_delivered);
+    lu_metrics_u64(b, "luyu_hub_bulletins_total", "state=\"acknowledged\"",
+                   m->bulletins_acked);
+}
