@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "args.h"
+#include "bulletin_cmd.h"
 #include "ctl.h"
 #include "log.h"
 #include "output.h"
@@ -26,6 +27,8 @@ static const struct command COMMANDS[] = {
     {"ledger", ctl_ledger_cmd, "balances in a hub's ledger"},
     {"history", ctl_history_cmd, "every entry of a figure, who and when"},
     {"keygen", ctl_keygen_cmd, "make a CurveZMQ key pair for a hub or node"},
+    {"bulletin", ctl_bulletin_cmd, "monthly bulletins: list, show, export"},
+    {"completeness", ctl_completeness_cmd, "who has reported a month"},
     {"feed", ctl_feed_cmd, "watch what a hub merges, as it happens"},
 };
 

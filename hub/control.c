@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "amount.h"
+#include "bulletins.h"
 #include "ctlserver.h"
 #include "intake.h"
 #include "ledger.h"
@@ -60,8 +61,39 @@ static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
     }
 }
 
+/* Adds every bulletin held, own and the peer's, with its ack state. */
+static void fill_bulletins(struct hub_control *c, Luyu__CtlHubStatus *s)
+{
+    struct hub_bulletins_item *items = NULL;
+    size_t n = 0;
+
+    if (c->ctx.bulletins == NULL ||
+        hub_bulletins_list(c->ctx.bulletins, &items, &n) < 0)
+        return;
+    s->bulletins = lu_xcalloc(n ? n : 1, sizeof(*s->bulletins));
+    for (size_t i = 0; i < n; i++) {
+        Luyu__CtlBulletinState *b = lu_xmalloc(sizeof(*b));
+
+        luyu__ctl_bulletin_state__init(b);
+        b->province = lu_xstrdup(items[i].province);
+        b->period = items[i].period;
+        b->revision = items[i].revision;
+        b->issued_at = items[i].issued_at;
+        b->acked_at = items[i].acked_at;
+        b->origin = lu_xstrdup(items[i].own ? "own" : "peer");
+        s->bulletins[s->n_bulletins++] = b;
+    }
+    hub_bulletins_items_free(items, n);
+}
+
 static void free_status(Luyu__CtlHubStatus *s)
 {
+    for (size_t i = 0; i < s->n_bulletins; i++) {
+        free(s->bulletins[i]->province);
+        free(s->bulletins[i]->origin);
+        free(s->bulletins[i]);
+    }
+    free(s->bulletins);
     for (size_t i = 0; i < s->n_nodes; i++) {
         free(s->nodes[i]->node_id);
         free(s->nodes[i]);
@@ -107,6 +139,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_HUB_STATUS ||
                req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &s);
+        fill_bulletins(c, &s);
         resp.hub_status = &s;
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_BULLETIN_ISSUE) {
         issue(c, req->bulletin_issue, &resp, msg, sizeof(msg));

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+struct hub_bulletins;
 struct hub_intake;
 struct hub_ledger;
 struct hub_control;
@@ -19,6 +20,7 @@ struct hub_control_ctx {
     int64_t started_at;
     struct hub_ledger *ledger;
     struct hub_intake *intake;
+    struct hub_bulletins *bulletins; /* NULL: no bulletins here */
     /* Issues the bulletin for period (YYYYMM); writes the outcome into msg.
      * Returns 0, -EINVAL for bad input, other negative errno on failure.
      * NULL when this hub issues no bulletins. */

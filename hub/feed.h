@@ -21,11 +21,9 @@ struct hub_feed;
 
 /* secret_z85 NULL: plain (local endpoints only). */
 struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
-                              const char *secret_z85, char *err,
-                              size_t errlen);
+                              const char *secret_z85, char *err, size_t errlen);
 void hub_feed_free(struct hub_feed *f);
 /* f may be NULL (no feed configured): then nothing happens. */
-void hub_feed_publish(struct hub_feed *f, const char *topic,
-                      const char *json);
+void hub_feed_publish(struct hub_feed *f, const char *topic, const char *json);
 
 #endif

@@ -84,6 +84,7 @@ struct hub_intake {
 
 static void publish_node(struct hub_intake *in, const char *node,
                          const char *what);
+static void flush(struct hub_intake *in);
 
 static struct session *find_session(struct hub_intake *in,
                                     const unsigned char *rid, size_t len)
@@ -417,30 +418,38 @@ static void on_bulletin(struct hub_intake *in, const unsigned char *rid,
                         size_t rid_len, const char *user,
                         const Luyu__BulletinPush *push)
 {
-    Luyu__Frame *f = lu_xmalloc(sizeof(*f));
-    Luyu__BulletinAck *a = lu_xmalloc(sizeof(*a));
+    Luyu__Frame *f;
+    Luyu__BulletinAck *a;
     char reason[LU_MAX_REASON] = "";
-    bool ok;
+    int ok;
 
+    /* The bulletin store writes in its own transaction: commit the group
+     * of batches read so far first. */
+    if (in->in_txn)
+        flush(in);
     if (user != NULL && strncmp(user, "hub:", 4) != 0) {
         snprintf(reason, sizeof(reason), "only peer hubs push bulletins");
-        ok = false;
+        ok = 0;
     } else if (in->on_bulletin == NULL) {
         snprintf(reason, sizeof(reason), "this hub takes no bulletins");
-        ok = false;
+        ok = 0;
     } else {
         ok = in->on_bulletin(in->bulletin_data, user, push, reason,
                              sizeof(reason));
     }
-    if (!ok)
+    if (ok < 0)
+        return; /* not stored: no answer, the peer resends */
+    if (ok == 0)
         lu_warn("refused bulletin %s %u rev %u from %s: %s", push->province,
                 push->period, push->revision, user ? user : "(plain)", reason);
+    f = lu_xmalloc(sizeof(*f));
+    a = lu_xmalloc(sizeof(*a));
     luyu__frame__init(f);
     luyu__bulletin_ack__init(a);
     a->province = lu_xstrdup(push->province);
     a->period = push->period;
     a->revision = push->revision;
-    a->accepted = ok;
+    a->accepted = ok == 1;
     a->reason = lu_xstrdup(reason);
     f->body_case = LUYU__FRAME__BODY_BULLETIN_ACK;
     f->bulletin_ack = a;

@@ -29,8 +29,7 @@ struct hub_intake_stats {
 /* Binds endpoint; with secret_z85 (not NULL) as a CURVE server, which
  * needs the ZAP handler bound first. Returns NULL with a reason in err. */
 struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
-                                  const char *endpoint,
-                                  const char *secret_z85,
+                                  const char *endpoint, const char *secret_z85,
                                   struct hub_ledger *ledger, char *err,
                                   size_t errlen);
 void hub_intake_free(struct hub_intake *in);
@@ -40,11 +39,13 @@ struct hub_registry;
 void hub_intake_set_registry(struct hub_intake *in,
                              const struct hub_registry *reg);
 /* Receives a bulletin pushed by a peer hub. from is the peer's ZAP user id
- * ("hub:ID") or NULL on plain transport. Returns true when the bulletin is
- * stored (or already was); false with a reason when refused for good. */
-typedef bool (*hub_intake_bulletin_cb)(void *data, const char *from,
-                                       const Luyu__BulletinPush *push,
-                                       char *reason, size_t len);
+ * ("hub:ID") or NULL on plain transport. Returns 1 when the bulletin is
+ * stored (or already was): acknowledged; 0 when refused for good, with a
+ * reason: answered so; -1 when it could not be stored now (disk full):
+ * not answered, so that the peer sends it again later. */
+typedef int (*hub_intake_bulletin_cb)(void *data, const char *from,
+                                      const Luyu__BulletinPush *push,
+                                      char *reason, size_t len);
 void hub_intake_on_bulletin(struct hub_intake *in, hub_intake_bulletin_cb cb,
                             void *data);
 

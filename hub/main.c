@@ -9,7 +9,9 @@
 #include <zmq.h>
 
 #include "control.h"
+#include "amount.h"
 #include "endpoint.h"
+#include "exchange.h"
 #include "feed.h"
 #include "intake.h"
 #include "keys.h"
@@ -28,10 +30,14 @@
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
     char *secret_key, *registry, *control, *feed, *metrics;
+    char *sign_key, *issue_from, *peer, *peer_id, *peer_province, *peer_key,
+        *peer_sign_key;
+    int issue_day, peer_resend_ms;
+    bool no_auto_issue;
     bool insecure;
 };
 
-static struct settings S;
+static struct settings S = {.issue_day = 5, .peer_resend_ms = 5000};
 
 static const struct lu_opt OPTS[] = {
     {"id", LU_OPT_STR, &S.id, 0, 0, "hub id, e.g. cq-hub (required)"},
@@ -52,6 +58,25 @@ static const struct lu_opt OPTS[] = {
      "key registry: node keys and units, peer hub keys"},
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
      "plain transport, loopback or ipc only (tests)"},
+    {"sign_key", LU_OPT_STR, &S.sign_key, 0, 0,
+     "Ed25519 key that signs this hub's bulletins (luyuctl keygen --sign)"},
+    {"issue_day", LU_OPT_INT, &S.issue_day, 1, 28,
+     "day of the next month a month's bulletin is issued, China time (5)"},
+    {"issue_from", LU_OPT_STR, &S.issue_from, 0, 0,
+     "first month issued automatically, YYYY-MM (default: ledger start)"},
+    {"no_auto_issue", LU_OPT_BOOL, &S.no_auto_issue, 0, 0,
+     "issue bulletins only on command"},
+    {"peer", LU_OPT_STR, &S.peer, 0, 0,
+     "the other province's hub endpoint, for exchanging bulletins"},
+    {"peer_id", LU_OPT_STR, &S.peer_id, 0, 0, "the peer hub's id"},
+    {"peer_province", LU_OPT_STR, &S.peer_province, 0, 0,
+     "the peer hub's province (e.g. SD)"},
+    {"peer_key", LU_OPT_STR, &S.peer_key, 0, 0,
+     "the peer hub's CurveZMQ public key file"},
+    {"peer_sign_key", LU_OPT_STR, &S.peer_sign_key, 0, 0,
+     "the peer hub's Ed25519 public key file (.sign.pub)"},
+    {"peer_resend_ms", LU_OPT_INT, &S.peer_resend_ms, 50, 3600000,
+     "resend unacknowledged bulletins this often (5000)"},
     {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
      "serve Prometheus /metrics here, e.g. 127.0.0.1:9101 (off when unset)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
@@ -74,6 +99,9 @@ struct hub {
     struct hub_intake *intake;
     struct hub_control *control;
     struct hub_feed *feed;
+    struct hub_exchange *exchange;
+    char public_z85[LU_KEY_Z85_LEN + 1];
+    char peer_z85[LU_KEY_Z85_LEN + 1];
     char secret[LU_KEY_Z85_LEN + 1];
 };
 
@@ -108,6 +136,15 @@ static int check_settings(char *err, size_t errlen)
                  "--feed \"%s\": a tcp:// or ipc:// endpoint, "
                  "loopback only with --insecure",
                  S.feed);
+        return -EINVAL;
+    }
+    if (S.peer && (!lu_endpoint_valid(S.peer) ||
+                   (S.insecure && !lu_endpoint_is_local(S.peer)) ||
+                   (!S.insecure && S.peer_key == NULL))) {
+        snprintf(err, errlen,
+                 "--peer \"%s\": a tcp:// or ipc:// endpoint, "
+                 "with --peer-key (or loopback with --insecure)",
+                 S.peer);
         return -EINVAL;
     }
     if (S.insecure && !lu_endpoint_is_local(S.listen)) {
@@ -192,6 +229,37 @@ static void close_walk(uv_handle_t *h, void *arg)
         uv_close(h, NULL);
 }
 
+static int start_exchange(struct hub *hub, char *err, size_t errlen)
+{
+    struct hub_exchange_config x = {
+        .hub_id = S.id,
+        .province = S.province,
+        .sign_key = S.sign_key,
+        .issue_day = S.issue_day,
+        .auto_issue = !S.no_auto_issue,
+        .peer = S.peer,
+        .peer_id = S.peer_id,
+        .peer_province = S.peer_province,
+        .peer_sign_key = S.peer_sign_key,
+        .peer_resend_ms = S.peer_resend_ms,
+    };
+
+    if (S.issue_from != NULL &&
+        lu_period_parse(S.issue_from, &x.issue_from, err, errlen) < 0)
+        return -EINVAL;
+    if (!S.insecure) {
+        x.peer_key_z85 = hub->peer_z85;
+        x.public_z85 = hub->public_z85;
+        x.secret_z85 = hub->secret;
+    }
+    if (S.sign_key == NULL && S.peer == NULL)
+        return 0;
+    hub->exchange =
+        hub_exchange_new(&hub->loop, hub->zctx, &x, hub->ledger, hub->plan,
+                         hub->intake, hub->feed, &hub->obs, err, errlen);
+    return hub->exchange ? 0 : -EINVAL;
+}
+
 static int start_control(struct hub *hub, char *err, size_t errlen)
 {
     struct hub_control_ctx ctx = {
@@ -201,6 +269,9 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
         .started_at = lu_now_s(),
         .ledger = hub->ledger,
         .intake = hub->intake,
+        .bulletins = hub_exchange_store(hub->exchange),
+        .issue = hub->exchange ? hub_exchange_issue : NULL,
+        .issue_data = hub->exchange,
     };
     char *path = S.control;
 
@@ -235,9 +306,13 @@ static int run(struct hub *hub, char *err, size_t errlen)
         char pub[LU_KEY_Z85_LEN + 1];
 
         r = lu_keys_load_secret(S.secret_key, hub->secret, pub, err, errlen);
+        if (r == 0 && S.peer != NULL)
+            r = lu_keys_load_public(S.peer_key ? S.peer_key : "", hub->peer_z85,
+                                    err, errlen);
         if (r < 0)
             return r;
         lu_info("hub public key %s", pub);
+        memcpy(hub->public_z85, pub, sizeof(pub));
     }
     r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
                         errlen);
@@ -275,7 +350,9 @@ static int run(struct hub *hub, char *err, size_t errlen)
         }
         hub_intake_set_feed(hub->intake, hub->feed, hub->plan);
     }
-    r = start_control(hub, err, errlen);
+    r = start_exchange(hub, err, errlen);
+    if (r == 0)
+        r = start_control(hub, err, errlen);
     if (r < 0)
         goto out;
     hub->obs.intake = hub->intake;
@@ -308,6 +385,7 @@ static int run(struct hub *hub, char *err, size_t errlen)
 out:
     lu_service_free(hub->svc);
     hub_control_free(hub->control);
+    hub_exchange_free(hub->exchange);
     hub_intake_free(hub->intake);
     hub_feed_free(hub->feed);
     hub_zap_free(hub->zap);

@@ -29,14 +29,13 @@ void hub_registry_free(struct hub_registry *r);
 
 /* The id of the node or hub owning this Z85 public key, or NULL. *is_hub
  * tells which. */
-const char *hub_registry_lookup(const struct hub_registry *r,
-                                const char *z85, bool *is_hub);
+const char *hub_registry_lookup(const struct hub_registry *r, const char *z85,
+                                bool *is_hub);
 bool hub_registry_has_node(const struct hub_registry *r, const char *node);
 bool hub_registry_may_report(const struct hub_registry *r, const char *node,
                              const char *unit);
 /* The public key of a peer hub, or NULL. */
-const char *hub_registry_hub_key(const struct hub_registry *r,
-                                 const char *hub);
+const char *hub_registry_hub_key(const struct hub_registry *r, const char *hub);
 size_t hub_registry_count(const struct hub_registry *r);
 /* The peer hub that speaks for province, or NULL; *sign_key is its
  * bulletin-signing public key (hex) or NULL when the registry has none. */

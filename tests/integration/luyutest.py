@@ -130,6 +130,9 @@ class Cluster:
         production); False runs plain --insecure loopback transport."""
         self.secure = secure
         self.registry = {}
+        self.peer_hubs = {}   # hub id -> (CURVE public key, province)
+        self.hub_id = "cq-hub"
+        self.province = "CQ"
         self.dir = tempfile.mkdtemp(prefix="luyu-%s-" % name)
         self.port = free_port()
         self.endpoint = "tcp://127.0.0.1:%d" % self.port
@@ -166,19 +169,21 @@ class Cluster:
             f.write("# written by the test harness\n")
             for n, (key, units) in sorted(self.registry.items()):
                 f.write("[node %s]\nkey = %s\nunits = %s\n\n" % (n, key, units))
+            for h, (key, prov) in sorted(self.peer_hubs.items()):
+                f.write("[hub %s]\nkey = %s\nprovince = %s\n\n" % (h, key, prov))
         if self.hub is not None and self.hub.alive():
             n = self.hub.log().count("reloaded")
             self.hub.proc.send_signal(signal.SIGHUP)
             wait_until(lambda: self.hub.log().count("reloaded") > n, 10, "registry reload")
 
     def hub_argv(self, extra=()):
-        argv = [os.path.join(BIN, "luyu-hub"), "--id", "cq-hub", "--listen", self.endpoint,
-                "--state-dir", self.path("hub"), "--plan", PLAN, "--province", "CQ"]
+        argv = [os.path.join(BIN, "luyu-hub"), "--id", self.hub_id, "--listen", self.endpoint,
+                "--state-dir", self.path("hub"), "--plan", PLAN, "--province", self.province]
         if self.secure:
-            self.keygen("cq-hub")
+            self.keygen(self.hub_id)
             if not os.path.exists(self.path("registry.ini")):
                 self.write_registry()
-            argv += ["--secret-key", self.path("keys", "cq-hub.key"),
+            argv += ["--secret-key", self.path("keys", self.hub_id + ".key"),
                      "--registry", self.path("registry.ini")]
         else:
             argv += ["--insecure"]
@@ -202,7 +207,7 @@ class Cluster:
         if self.secure:
             if node_id not in self.registry:
                 self.register(node_id, units)
-            argv += ["--hub-key", self.path("keys", "cq-hub.pub"),
+            argv += ["--hub-key", self.path("keys", self.hub_id + ".pub"),
                      "--secret-key", self.path("keys", node_id + ".key")]
         else:
             argv += ["--insecure"]
@@ -282,7 +287,7 @@ def raw_socket(c, ctx, node_id=None, units="cq-wanzhou"):
     pub = None
     if c.secure:
         pub, sec = zmq.curve_keypair()
-        with open(c.path("keys", "cq-hub.pub")) as f:
+        with open(c.path("keys", c.hub_id + ".pub")) as f:
             s.curve_serverkey = f.read().strip().encode()
         s.curve_publickey, s.curve_secretkey = pub, sec
         if node_id:

@@ -1,0 +1,265 @@
+#include "render.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "bulletin.h"
+#include "bulletin_json.h"
+#include "util.h"
+#include "xmalloc.h"
+
+void ctl_render_view_clear(struct ctl_render_view *v)
+{
+    hub_bulletin_free(v->b);
+    memset(v, 0, sizeof(*v));
+}
+
+const char *ctl_render_status(Luyu__Status s)
+{
+    switch (s) {
+    case LUYU__STATUS__STATUS_MET:
+        return "达标";
+    case LUYU__STATUS__STATUS_ON_TRACK:
+        return "进度正常";
+    case LUYU__STATUS__STATUS_BEHIND:
+        return "滞后";
+    case LUYU__STATUS__STATUS_NO_TARGET:
+        return "无目标";
+    case LUYU__STATUS__STATUS_NO_BASELINE:
+        return "无基数";
+    default:
+        return "?";
+    }
+}
+
+const char *ctl_render_state(Luyu__ReportState s)
+{
+    switch (s) {
+    case LUYU__REPORT_STATE__REPORT_ON_TIME:
+        return "按时";
+    case LUYU__REPORT_STATE__REPORT_LATE:
+        return "迟报";
+    case LUYU__REPORT_STATE__REPORT_MISSING:
+        return "未报";
+    default:
+        return "-";
+    }
+}
+
+const char *ctl_render_kind(const char *kind)
+{
+    if (strcmp(kind, "district") == 0)
+        return "区县";
+    if (strcmp(kind, "city") == 0)
+        return "市";
+    if (strcmp(kind, "department") == 0)
+        return "部门";
+    return kind;
+}
+
+void ctl_render_area_summary(const Luyu__AreaTotals *a, struct lu_buf *out)
+{
+    lu_buf_printf(out, "%s: 达标%u, 进度正常%u, 滞后%u", a->name, a->met,
+                  a->on_track, a->behind);
+    if (a->no_target)
+        lu_buf_printf(out, ", 无目标%u", a->no_target);
+    if (a->no_baseline)
+        lu_buf_printf(out, ", 无基数%u", a->no_baseline);
+}
+
+const char *ctl_render_unit(const char *base_unit)
+{
+    if (strcmp(base_unit, "yuan") == 0)
+        return "元";
+    if (strcmp(base_unit, "persons") == 0)
+        return "人";
+    if (strcmp(base_unit, "count") == 0)
+        return "个";
+    return base_unit;
+}
+
+char *ctl_render_amount(const Luyu__IndicatorFigures *f, int64_t v, char *buf,
+                        size_t len)
+{
+    return lu_amount_format(v, (int)f->scale, buf, len);
+}
+
+char *ctl_render_target(const Luyu__IndicatorFigures *f, char *buf, size_t len)
+{
+    char a[40];
+
+    ctl_render_amount(f, f->target, a, sizeof(a));
+    switch (f->target_kind) {
+    case LUYU__TARGET_KIND__TARGET_YEARLY_MIN:
+        snprintf(buf, len, "每年≥%s", a);
+        break;
+    case LUYU__TARGET_KIND__TARGET_PERIOD_MIN:
+        snprintf(buf, len, "计划期累计≥%s", a);
+        break;
+    case LUYU__TARGET_KIND__TARGET_LEVEL:
+        snprintf(buf, len, "期末达到%s", a);
+        break;
+    case LUYU__TARGET_KIND__TARGET_GROWTH:
+        snprintf(buf, len, "同比增长");
+        break;
+    case LUYU__TARGET_KIND__TARGET_COVERAGE:
+        snprintf(buf, len, "每个%s每年≥%s",
+                 ctl_render_kind(f->judged_per[0] ? f->judged_per : f->scope),
+                 a);
+        break;
+    case LUYU__TARGET_KIND__TARGET_RATIO:
+        snprintf(buf, len, "≥%s×%lld/%lld", f->ratio_of, (long long)f->target,
+                 (long long)f->per);
+        break;
+    default:
+        snprintf(buf, len, "-");
+        break;
+    }
+    return buf;
+}
+
+char *ctl_render_progress(const Luyu__IndicatorFigures *f, char *buf,
+                          size_t len)
+{
+    long long p = (long long)f->progress_permille;
+
+    if (f->target_kind == LUYU__TARGET_KIND__TARGET_COVERAGE &&
+        f->units_judged > 0)
+        snprintf(buf, len, "%lld/%u", (long long)f->actual, f->units_judged);
+    else if (!f->has_progress)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%lld.%lld%%", p / 10, p % 10);
+    return buf;
+}
+
+char *ctl_render_pace(const Luyu__IndicatorFigures *f, char *buf, size_t len)
+{
+    char a[40];
+
+    switch (f->target_kind) {
+    case LUYU__TARGET_KIND__TARGET_YEARLY_MIN:
+    case LUYU__TARGET_KIND__TARGET_PERIOD_MIN:
+    case LUYU__TARGET_KIND__TARGET_LEVEL:
+        snprintf(buf, len, "应达%s", ctl_render_amount(f, f->expected, a, 40));
+        break;
+    case LUYU__TARGET_KIND__TARGET_COVERAGE:
+        snprintf(buf, len, "应达%lld个", (long long)f->expected);
+        break;
+    case LUYU__TARGET_KIND__TARGET_GROWTH:
+        snprintf(buf, len, "上年同期%s",
+                 ctl_render_amount(f, f->previous_ytd, a, sizeof(a)));
+        break;
+    case LUYU__TARGET_KIND__TARGET_RATIO:
+        snprintf(buf, len, "应达%s", ctl_render_amount(f, f->goal, a, 40));
+        break;
+    default:
+        snprintf(buf, len, "-");
+        break;
+    }
+    if (f->status == LUYU__STATUS__STATUS_NO_BASELINE ||
+        f->status == LUYU__STATUS__STATUS_NO_TARGET)
+        snprintf(buf, len, "-");
+    return buf;
+}
+
+size_t ctl_render_areas(const struct ctl_render_view *v, size_t n,
+                        const Luyu__AreaTotals ***out)
+{
+    const Luyu__AreaTotals **a = NULL;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; v[i].b != NULL && j < v[i].b->n_areas; j++) {
+            const Luyu__AreaTotals *t = v[i].b->areas[j];
+            size_t m = 0;
+
+            while (m < k && strcmp(a[m]->code, t->code) != 0)
+                m++;
+            if (m < k || t->indicators == 0)
+                continue;
+            a = lu_xrealloc(a, (k + 1) * sizeof(*a));
+            a[k++] = t;
+        }
+    }
+    *out = a;
+    return k;
+}
+
+size_t ctl_render_area_indicators(const struct ctl_render_view *v, size_t n,
+                                  const char *area, const char ***codes)
+{
+    const char **c = NULL;
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; v[i].b != NULL && j < v[i].b->n_indicators; j++) {
+            const Luyu__IndicatorFigures *f = v[i].b->indicators[j];
+            size_t m = 0;
+
+            if (strcmp(f->area, area) != 0)
+                continue;
+            while (m < k && strcmp(c[m], f->code) != 0)
+                m++;
+            if (m < k)
+                continue;
+            c = lu_xrealloc(c, (k + 1) * sizeof(*c));
+            c[k++] = f->code;
+        }
+    }
+    *codes = c;
+    return k;
+}
+
+void ctl_render_title(const struct ctl_render_view *v, size_t n,
+                      struct lu_buf *out)
+{
+    char p[16] = "";
+
+    for (size_t i = 0; i < n && p[0] == '\0'; i++) {
+        if (v[i].b != NULL)
+            lu_period_format(v[i].b->period, p, sizeof(p));
+    }
+    lu_buf_printf(out, "鲁渝扶贫协作月度通报 %s", p);
+}
+
+void ctl_render_edition(const struct ctl_render_view *v, struct lu_buf *out)
+{
+    const Luyu__Bulletin *b = v->b;
+
+    if (b == NULL)
+        lu_buf_printf(out, "%s 尚无通报 (no bulletin held)",
+                      v->province_name[0] ? v->province_name : v->province);
+    else if (b->draft)
+        lu_buf_printf(out, "%s 草稿 DRAFT (将为第%u版)", b->province_name,
+                      b->revision);
+    else
+        lu_buf_printf(out, "%s 第%u版", b->province_name, b->revision);
+}
+
+void ctl_render_json(const struct ctl_render_view *v, size_t n, bool joint,
+                     struct lu_buf *out)
+{
+    if (joint)
+        lu_buf_adds(out, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            lu_buf_adds(out, ",\n");
+        if (v[i].b == NULL) {
+            lu_buf_adds(out, "null");
+            continue;
+        }
+        lu_buf_adds(out, "{\"signer\":");
+        lu_buf_json_str(out, v[i].signer);
+        lu_buf_adds(out, ",\"trust\":");
+        lu_buf_json_str(out, v[i].trust);
+        lu_buf_adds(out, ",\"bulletin\":\n");
+        hub_bulletin_json(v[i].b, out);
+        /* hub_bulletin_json ends with a newline; keep the object tidy. */
+        out->data[--out->len] = '\0';
+        lu_buf_adds(out, "}");
+    }
+    lu_buf_adds(out, joint ? "]\n" : "\n");
+}

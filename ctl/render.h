@@ -1,0 +1,80 @@
+/* Rendering bulletins for people and scripts (luyuctl bulletin show): one
+ * bulletin, or with --joint both provinces' side by side. A view is a
+ * bulletin plus what luyuctl checked about it; the formats are text and
+ * Markdown (render_text.c), a self-contained printable HTML page with
+ * inline SVG charts (render_html.c), CSV of the indicator table
+ * (render_csv.c) and JSON (here, around hub/bulletin_json.h). This file
+ * also holds what the formats share: labels in Chinese, amounts with their
+ * unit, target and progress wording. */
+#ifndef CTL_RENDER_H
+#define CTL_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bulletin.pb-c.h"
+
+struct lu_buf;
+
+struct ctl_render_view {
+    Luyu__Bulletin *b;       /* owned; NULL when the province has none */
+    char province[17];       /* code, also when b is NULL */
+    char province_name[257]; /* from the plan, also when b is NULL */
+    char signer[65];         /* "" for a draft */
+    char trust[512];         /* what was checked, for the reader */
+};
+
+void ctl_render_view_clear(struct ctl_render_view *v);
+
+void ctl_render_text(const struct ctl_render_view *v, size_t n, bool md,
+                     struct lu_buf *out);
+void ctl_render_html(const struct ctl_render_view *v, size_t n,
+                     struct lu_buf *out);
+void ctl_render_csv(const struct ctl_render_view *v, size_t n,
+                    struct lu_buf *out);
+/* One view: {"signer", "trust", "bulletin": {...}}; joint: an array of
+ * those, null for a province without a bulletin. */
+void ctl_render_json(const struct ctl_render_view *v, size_t n, bool joint,
+                     struct lu_buf *out);
+
+/* ---- shared by the formats ---- */
+
+/* "达标", "进度正常", "滞后", "无目标", "无基数"; "?" for unknown. */
+const char *ctl_render_status(Luyu__Status s);
+/* "按时", "迟报", "未报", "-". */
+const char *ctl_render_state(Luyu__ReportState s);
+/* "区县", "市", "部门", else the kind itself. */
+const char *ctl_render_kind(const char *kind);
+/* "元", "人", "个", else the base unit itself. */
+const char *ctl_render_unit(const char *base_unit);
+
+/* An amount of f's indicator as typed: "18000000.50". */
+char *ctl_render_amount(const Luyu__IndicatorFigures *f, int64_t v, char *buf,
+                        size_t len);
+/* The target in words: "每年≥30000000.00", "计划期累计≥1000", "同比增长",
+ * "每个区县每年≥1", "≥project_pool_total×1/3", "-". */
+char *ctl_render_target(const Luyu__IndicatorFigures *f, char *buf, size_t len);
+/* Progress: "60.0%", coverage "3/14", "-" when there is none; with the
+ * pace needed ("应达17500000.00") when pace judged the status. */
+char *ctl_render_progress(const Luyu__IndicatorFigures *f, char *buf,
+                          size_t len);
+char *ctl_render_pace(const Luyu__IndicatorFigures *f, char *buf, size_t len);
+
+/* The areas of the views, in first-seen order, and the indicators of one
+ * area: codes point into the views' bulletins. Free the arrays with
+ * free(). */
+size_t ctl_render_areas(const struct ctl_render_view *v, size_t n,
+                        const Luyu__AreaTotals ***out);
+size_t ctl_render_area_indicators(const struct ctl_render_view *v, size_t n,
+                                  const char *area, const char ***codes);
+
+/* "主要目标: 达标0, 进度正常1, 滞后1" (with the other counts when not 0). */
+void ctl_render_area_summary(const Luyu__AreaTotals *a, struct lu_buf *out);
+
+/* Title: "鲁渝扶贫协作月度通报 2019-07"; a view's line "重庆市 第1版"
+ * or "重庆市 草稿 (第2版)". */
+void ctl_render_title(const struct ctl_render_view *v, size_t n,
+                      struct lu_buf *out);
+void ctl_render_edition(const struct ctl_render_view *v, struct lu_buf *out);
+
+#endif

@@ -1,0 +1,458 @@
+/* A bulletin as one self-contained HTML page that an official can open in
+ * a browser or print: no scripts, no external fonts or images; a table per
+ * task area with an inline SVG bar chart of progress against target; with
+ * several provinces, their columns and bars side by side. The markup is
+ * XHTML-clean (every element closed, attributes quoted, only the five XML
+ * entities), so that it also parses as XML; the test does exactly that. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "bulletin.h"
+#include "render.h"
+#include "util.h"
+
+/* The chart: label column, bar area for 0..150 %, one bar per province. */
+#define SVG_W 760
+#define SVG_LABEL 250
+#define SVG_BARS 420
+#define SVG_MAX_PM 1500
+#define SVG_BAR_H 12
+#define SVG_GAP 8
+
+static const char STYLE[] =
+    "@page{size:A4 landscape;margin:12mm}"
+    "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
+    "\"Microsoft YaHei\",sans-serif;font-size:11pt;color:#111;margin:1em}"
+    "h1{font-size:16pt}h2{font-size:13pt;margin:1em 0 .3em}"
+    "table{border-collapse:collapse;margin:.3em 0}"
+    "th,td{border:1px solid #888;padding:2px 6px;vertical-align:top}"
+    "th{background:#eee}td.n{text-align:right;white-space:nowrap}"
+    ".st-met{background:#d8f0d8}.st-on_track{background:#fff1c2}"
+    ".st-behind{background:#f6d0d0}"
+    ".draft{border:3px solid #b00;color:#b00;padding:.4em;font-weight:bold}"
+    ".cols{display:flex;gap:2em;flex-wrap:wrap}"
+    "dl{display:grid;grid-template-columns:auto auto;gap:0 1em;margin:0}"
+    "dt{font-weight:bold}dd{margin:0}"
+    "section{break-inside:avoid;page-break-inside:avoid}"
+    "code{font-size:9pt;word-break:break-all}"
+    "@media print{body{margin:0}}";
+
+/* Text content and attribute values: the five XML escapes, and control
+ * characters (illegal in XML 1.0) as spaces. */
+static void esc(struct lu_buf *o, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if (c == '&')
+            lu_buf_adds(o, "&amp;");
+        else if (c == '<')
+            lu_buf_adds(o, "&lt;");
+        else if (c == '>')
+            lu_buf_adds(o, "&gt;");
+        else if (c == '"')
+            lu_buf_adds(o, "&quot;");
+        else if (c == '\'')
+            lu_buf_adds(o, "&#39;");
+        else if (c < 0x20 || c == 0x7f)
+            lu_buf_adds(o, " ");
+        else
+            lu_buf_add(o, s, 1);
+    }
+}
+
+/* <tag class="cls">text</tag>; cls may be NULL. */
+static void el(struct lu_buf *o, const char *tag, const char *cls,
+               const char *text)
+{
+    lu_buf_printf(o, "<%s", tag);
+    if (cls != NULL)
+        lu_buf_printf(o, " class=\"%s\"", cls);
+    lu_buf_adds(o, ">");
+    esc(o, text);
+    lu_buf_printf(o, "</%s>", tag);
+}
+
+static void status_cell(struct lu_buf *o, Luyu__Status s)
+{
+    char cls[32];
+
+    snprintf(cls, sizeof(cls), "st-%s", hub_bulletin_status_name(s));
+    el(o, "td", cls, ctl_render_status(s));
+}
+
+static void head(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
+{
+    struct lu_buf t;
+
+    lu_buf_init(&t);
+    ctl_render_title(v, n, &t);
+    lu_buf_adds(o, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/"
+                   "xhtml\" lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\""
+                   "/>\n");
+    el(o, "title", NULL, t.data);
+    lu_buf_printf(o, "\n<style>%s</style>\n</head>\n<body>\n", STYLE);
+    el(o, "h1", NULL, t.data);
+    lu_buf_adds(o, "\n");
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].b != NULL && v[i].b->draft) {
+            el(o, "p", "draft",
+               "草稿 DRAFT: 按当前台账计算，尚未签发，未经签名。"
+               "Computed from the ledger now; not issued, not signed.");
+            lu_buf_adds(o, "\n");
+            break;
+        }
+    }
+    lu_buf_free(&t);
+}
+
+static void dl_item(struct lu_buf *o, const char *dt, const char *dd)
+{
+    el(o, "dt", NULL, dt);
+    el(o, "dd", NULL, dd);
+    lu_buf_adds(o, "\n");
+}
+
+static void about(struct lu_buf *o, const struct ctl_render_view *v)
+{
+    const Luyu__Bulletin *b = v->b;
+    struct lu_buf t;
+    char a[40], hex[65] = "";
+
+    lu_buf_init(&t);
+    ctl_render_edition(v, &t);
+    lu_buf_adds(o, "<div>");
+    el(o, "h2", NULL, t.data);
+    lu_buf_adds(o, "<dl>\n");
+    if (b != NULL) {
+        t.len = 0;
+        lu_buf_printf(&t, "%s %s", hub_calendar_format(b->issued_at, a, 40),
+                      v->signer);
+        dl_item(o, b->draft ? "计算" : "签发", t.data);
+        dl_item(o, "截止", hub_calendar_format(b->closed_at, a, 40));
+        t.len = 0;
+        lu_buf_printf(&t, "%llu 条台账记录 (≤ #%lld)",
+                      (unsigned long long)b->entries_covered,
+                      (long long)b->upto_entry);
+        dl_item(o, "覆盖", t.data);
+        for (size_t i = 0; i < b->digest.len && i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", b->digest.data[i]);
+        dl_item(o, "摘要 SHA-256", hex);
+    }
+    dl_item(o, "核验", v->trust);
+    lu_buf_adds(o, "</dl></div>\n");
+    lu_buf_free(&t);
+}
+
+static void table_head(struct lu_buf *o, const struct ctl_render_view *v,
+                       size_t n)
+{
+    static const char *const one[] = {"本月", "本年累计", "计划以来", "目标",
+                                      "应达", "进度",     "状态"};
+    static const char *const many[] = {"本月", "本年累计", "进度", "状态"};
+    size_t k = n == 1 ? 7 : 4;
+
+    lu_buf_adds(o, "<thead><tr><th rowspan=\"2\">指标</th>"
+                   "<th rowspan=\"2\">单位</th>");
+    for (size_t i = 0; i < n; i++) {
+        lu_buf_printf(o, "<th colspan=\"%zu\">", k);
+        esc(o, v[i].b                  ? v[i].b->province_name
+               : v[i].province_name[0] ? v[i].province_name
+                                       : v[i].province);
+        lu_buf_adds(o, "</th>");
+    }
+    lu_buf_adds(o, "</tr>\n<tr>");
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < k; j++)
+            el(o, "th", NULL, n == 1 ? one[j] : many[j]);
+    }
+    lu_buf_adds(o, "</tr></thead>\n");
+}
+
+static void figure_cells(struct lu_buf *o, const Luyu__IndicatorFigures *f,
+                         size_t n)
+{
+    char a[96];
+
+    if (f == NULL) {
+        for (size_t j = 0; j < (n == 1 ? 7 : 4); j++)
+            lu_buf_adds(o, "<td></td>");
+        return;
+    }
+    el(o, "td", "n", ctl_render_amount(f, f->month, a, sizeof(a)));
+    el(o, "td", "n", ctl_render_amount(f, f->ytd, a, sizeof(a)));
+    if (n == 1) {
+        el(o, "td", "n", ctl_render_amount(f, f->since_start, a, sizeof(a)));
+        el(o, "td", NULL, ctl_render_target(f, a, sizeof(a)));
+        el(o, "td", "n", ctl_render_pace(f, a, sizeof(a)));
+    }
+    el(o, "td", "n", ctl_render_progress(f, a, sizeof(a)));
+    status_cell(o, f->status);
+}
+
+static const Luyu__IndicatorFigures *find(const struct ctl_render_view *v,
+                                          const char *code)
+{
+    return v->b ? hub_bulletin_indicator(v->b, code) : NULL;
+}
+
+static const Luyu__IndicatorFigures *any(const struct ctl_render_view *v,
+                                         size_t n, const char *code)
+{
+    const Luyu__IndicatorFigures *f = NULL;
+
+    for (size_t i = 0; i < n && f == NULL; i++)
+        f = find(&v[i], code);
+    return f;
+}
+
+static void area_table(struct lu_buf *o, const struct ctl_render_view *v,
+                       size_t n, const char **codes, size_t m)
+{
+    lu_buf_adds(o, "<table>\n");
+    table_head(o, v, n);
+    lu_buf_adds(o, "<tbody>\n");
+    for (size_t c = 0; c < m; c++) {
+        const Luyu__IndicatorFigures *f = any(v, n, codes[c]);
+
+        lu_buf_adds(o, "<tr>");
+        el(o, "td", NULL, f->name);
+        el(o, "td", NULL, ctl_render_unit(f->base_unit));
+        for (size_t i = 0; i < n; i++)
+            figure_cells(o, find(&v[i], codes[c]), n);
+        lu_buf_adds(o, "</tr>\n");
+    }
+    lu_buf_adds(o, "</tbody></table>\n");
+}
+
+static int x_of(int64_t pm)
+{
+    pm = pm < 0 ? 0 : pm > SVG_MAX_PM ? SVG_MAX_PM : pm;
+    return SVG_LABEL + (int)(pm * SVG_BARS / SVG_MAX_PM);
+}
+
+static const char *bar_colour(Luyu__Status s)
+{
+    return s == LUYU__STATUS__STATUS_MET        ? "#3a9d3a"
+           : s == LUYU__STATUS__STATUS_ON_TRACK ? "#e0a800"
+           : s == LUYU__STATUS__STATUS_BEHIND   ? "#c0392b"
+                                                : "#999999";
+}
+
+/* The pace needed, in per mille of the goal, where pace judged the status;
+ * -1 where it did not. */
+static int64_t pace_pm(const Luyu__IndicatorFigures *f)
+{
+    if (f->goal <= 0 || f->expected <= 0 ||
+        f->target_kind == LUYU__TARGET_KIND__TARGET_GROWTH ||
+        f->target_kind == LUYU__TARGET_KIND__TARGET_RATIO)
+        return -1;
+    return (int64_t)((__int128)f->expected * 1000 / f->goal);
+}
+
+static void svg_text(struct lu_buf *o, int x, int y, const char *anchor,
+                     const char *text)
+{
+    lu_buf_printf(o, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">", x, y,
+                  anchor);
+    esc(o, text);
+    lu_buf_adds(o, "</text>\n");
+}
+
+static void svg_bar(struct lu_buf *o, const Luyu__IndicatorFigures *f,
+                    const char *province, int y)
+{
+    char a[96], p[48];
+    int64_t pace;
+    int x;
+
+    if (province != NULL)
+        svg_text(o, SVG_LABEL - 4, y + SVG_BAR_H - 2, "end", province);
+    if (f == NULL || !f->has_progress) {
+        svg_text(o, SVG_LABEL + 4, y + SVG_BAR_H - 2, "start",
+                 f ? ctl_render_status(f->status) : "-");
+        return;
+    }
+    x = x_of(f->progress_permille);
+    lu_buf_printf(o,
+                  "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+                  "fill=\"%s\"/>\n",
+                  SVG_LABEL, y, x - SVG_LABEL, SVG_BAR_H,
+                  bar_colour(f->status));
+    pace = pace_pm(f);
+    if (pace >= 0)
+        lu_buf_printf(o,
+                      "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+                      "stroke=\"#000\" stroke-width=\"2\"/>\n",
+                      x_of(pace), y - 2, x_of(pace), y + SVG_BAR_H + 2);
+    snprintf(a, sizeof(a), "%s %s", ctl_render_progress(f, p, sizeof(p)),
+             ctl_render_status(f->status));
+    svg_text(o, x + 4, y + SVG_BAR_H - 2, "start", a);
+}
+
+/* Bars of progress against the goal (100 %), with the pace needed as a
+ * black tick, one row per indicator, one bar per province. */
+static void chart(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
+                  const char **codes, size_t m)
+{
+    int row = (int)n * (SVG_BAR_H + 4) + SVG_GAP, top = 18;
+    int h = top + (int)m * row + 4, y;
+
+    lu_buf_printf(o,
+                  "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-size=\"11\" "
+                  "role=\"img\"><title>进度对照目标 progress against "
+                  "target</title>\n",
+                  SVG_W, h, SVG_W, h);
+    lu_buf_printf(o,
+                  "<line x1=\"%d\" y1=\"14\" x2=\"%d\" y2=\"%d\" "
+                  "stroke=\"#555\" stroke-dasharray=\"4 3\"/>\n",
+                  x_of(1000), x_of(1000), h);
+    svg_text(o, SVG_LABEL, 11, "start", "0");
+    svg_text(o, x_of(1000), 11, "middle", "100% 目标");
+    svg_text(o, x_of(SVG_MAX_PM), 11, "end", "150%");
+    for (size_t c = 0; c < m; c++) {
+        y = top + (int)c * row;
+        svg_text(o, 0, y + SVG_BAR_H - 2, "start", any(v, n, codes[c])->name);
+        for (size_t i = 0; i < n; i++)
+            svg_bar(o, find(&v[i], codes[c]), n > 1 ? v[i].province : NULL,
+                    y + (int)i * (SVG_BAR_H + 4));
+    }
+    lu_buf_adds(o, "</svg>\n");
+}
+
+static void areas(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
+{
+    const Luyu__AreaTotals **a = NULL;
+    size_t na = ctl_render_areas(v, n, &a);
+
+    for (size_t i = 0; i < na; i++) {
+        const char **codes = NULL;
+        size_t m = ctl_render_area_indicators(v, n, a[i]->code, &codes);
+        struct lu_buf t;
+
+        lu_buf_init(&t);
+        if (n == 1)
+            ctl_render_area_summary(a[i], &t);
+        else
+            lu_buf_adds(&t, a[i]->name);
+        lu_buf_adds(o, "<section>\n");
+        el(o, "h2", NULL, t.data);
+        lu_buf_free(&t);
+        lu_buf_adds(o, "\n");
+        area_table(o, v, n, codes, m);
+        chart(o, v, n, codes, m);
+        lu_buf_adds(o, "</section>\n");
+        free(codes);
+    }
+    free(a);
+}
+
+static void row_cells(struct lu_buf *o, const char *const *cells, size_t n,
+                      const char *tag)
+{
+    lu_buf_adds(o, "<tr>");
+    for (size_t i = 0; i < n; i++)
+        el(o, tag, NULL, cells[i]);
+    lu_buf_adds(o, "</tr>\n");
+}
+
+static void completeness(struct lu_buf *o, const struct ctl_render_view *v)
+{
+    static const char *const head[] = {"单位", "名称",     "类型",    "状态",
+                                       "条数", "迟报条数", "首次报送"};
+    const Luyu__Completeness *c = v->b->completeness;
+    char t[256], e[24], l[24], f[40];
+
+    snprintf(t, sizeof(t),
+             "报送情况 %s: 应报%u, 已报%u (按时%u, 迟报%u), "
+             "未报%u",
+             v->b->province_name, c->expected, c->reported, c->on_time, c->late,
+             c->missing);
+    lu_buf_adds(o, "<section>\n");
+    el(o, "h2", NULL, t);
+    lu_buf_adds(o, "\n<table>\n");
+    row_cells(o, head, 7, "th");
+    for (size_t i = 0; i < v->b->n_units; i++) {
+        const Luyu__UnitReport *u = v->b->units[i];
+
+        snprintf(e, sizeof(e), "%llu", (unsigned long long)u->entries);
+        snprintf(l, sizeof(l), "%llu", (unsigned long long)u->entries_late);
+        row_cells(o,
+                  (const char *[]){
+                      u->code, u->name, ctl_render_kind(u->kind),
+                      u->expected ? ctl_render_state(u->state) : "不要求", e, l,
+                      u->first_received_at
+                          ? hub_calendar_format(u->first_received_at, f, 40)
+                          : "-"},
+                  7, "td");
+    }
+    lu_buf_adds(o, "</table>\n</section>\n");
+}
+
+static void revision_row(struct lu_buf *o, const Luyu__Bulletin *b,
+                         const Luyu__RevisionEntry *r)
+{
+    const Luyu__IndicatorFigures *f = hub_bulletin_indicator(b, r->indicator);
+    int scale = f ? (int)f->scale : 1;
+    char p[16], a[40], from[40], to[40], ch[96], t[40];
+
+    snprintf(ch, sizeof(ch), "%s → %s",
+             lu_amount_format(r->previous, scale, from, sizeof(from)),
+             lu_amount_format(r->figure, scale, to, sizeof(to)));
+    row_cells(o,
+              (const char *[]){r->entry_id, r->unit, f ? f->name : r->indicator,
+                               lu_period_format(r->period, p, sizeof(p)),
+                               lu_amount_format(r->amount, scale, a, 40), ch,
+                               r->corrects[0] ? r->corrects : "-",
+                               hub_calendar_format(r->received_at, t, 40)},
+              8, "td");
+}
+
+static void revisions(struct lu_buf *o, const struct ctl_render_view *v)
+{
+    static const char *const head[] = {"条目", "单位",    "指标",
+                                       "月份", "数额",    "原数 → 新数",
+                                       "更正", "收到时间"};
+    const Luyu__Bulletin *b = v->b;
+    char t[256];
+
+    if (b->revised_after < 0)
+        snprintf(t, sizeof(t), "迟报与更正 %s: 无上期通报，不列",
+                 b->province_name);
+    else
+        snprintf(t, sizeof(t), "迟报与更正 %s: %llu 条", b->province_name,
+                 (unsigned long long)b->revisions_total);
+    lu_buf_adds(o, "<section>\n");
+    el(o, "h2", NULL, t);
+    lu_buf_adds(o, "\n");
+    if (b->n_revisions > 0) {
+        lu_buf_adds(o, "<table>\n");
+        row_cells(o, head, 8, "th");
+        for (size_t i = 0; i < b->n_revisions; i++)
+            revision_row(o, b, b->revisions[i]);
+        lu_buf_adds(o, "</table>\n");
+    }
+    lu_buf_adds(o, "</section>\n");
+}
+
+void ctl_render_html(const struct ctl_render_view *v, size_t n,
+                     struct lu_buf *o)
+{
+    head(o, v, n);
+    lu_buf_adds(o, "<div class=\"cols\">\n");
+    for (size_t i = 0; i < n; i++)
+        about(o, &v[i]);
+    lu_buf_adds(o, "</div>\n");
+    areas(o, v, n);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].b != NULL) {
+            completeness(o, &v[i]);
+            revisions(o, &v[i]);
+        }
+    }
+    lu_buf_adds(o, "<p><small>luyu · 数额以台账基本单位记 (元精确到分) · "
+                   "进度 = 实际 / 目标</small></p>\n</body>\n</html>\n");
+}

@@ -1,0 +1,359 @@
+/* Bulletins as text for the terminal (aligned tables) or Markdown for
+ * documents (pipe tables). Both come from the same rows through a sink, so
+ * that the two cannot drift apart. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "bulletin.h"
+#include "output.h"
+#include "render.h"
+#include "table.h"
+#include "util.h"
+
+/* Two columns per indicator, then four per province side by side. */
+#define MAX_VIEWS 4
+#define MAX_COLS (2 + 4 * MAX_VIEWS + 1)
+
+struct sink {
+    bool md;
+    struct lu_buf *out;
+    struct ctl_table *t; /* text only */
+    size_t ncols;
+};
+
+/* Markdown cells: no control characters, no column breaks. */
+static void md_cell(struct lu_buf *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            lu_buf_adds(out, "\\|");
+        else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            lu_buf_adds(out, " ");
+        else
+            lu_buf_add(out, s, 1);
+    }
+}
+
+static void sink_row(struct sink *k, const char *const *cells)
+{
+    if (!k->md) {
+        ctl_table_add(k->t, cells);
+        return;
+    }
+    lu_buf_adds(k->out, "|");
+    for (size_t c = 0; c < k->ncols; c++) {
+        lu_buf_adds(k->out, " ");
+        md_cell(k->out, cells[c] ? cells[c] : "");
+        lu_buf_adds(k->out, " |");
+    }
+    lu_buf_adds(k->out, "\n");
+}
+
+/* Starts a table with its header row; columns listed in `right` (ending
+ * with SIZE_MAX) are numbers, right-aligned. */
+static void sink_start(struct sink *k, size_t ncols, const char *const *head,
+                       const size_t *right)
+{
+    k->ncols = ncols;
+    if (!k->md) {
+        k->t = ctl_table_new(ncols);
+        for (; *right != SIZE_MAX; right++)
+            ctl_table_right(k->t, *right);
+        sink_row(k, head);
+        return;
+    }
+    lu_buf_adds(k->out, "\n");
+    sink_row(k, head);
+    lu_buf_adds(k->out, "|");
+    for (size_t c = 0; c < ncols; c++) {
+        bool r = false;
+
+        for (const size_t *p = right; *p != SIZE_MAX; p++)
+            r = r || *p == c;
+        lu_buf_adds(k->out, r ? " ---: |" : " --- |");
+    }
+    lu_buf_adds(k->out, "\n");
+}
+
+static void sink_end(struct sink *k)
+{
+    if (!k->md) {
+        ctl_table_render(k->t, k->out, "  ");
+        ctl_table_free(k->t);
+        k->t = NULL;
+    }
+}
+
+static void heading(struct sink *k, int level, const char *text)
+{
+    if (k->md) {
+        lu_buf_printf(k->out, "\n%s ", level == 1 ? "#" : "##");
+        md_cell(k->out, text);
+        lu_buf_adds(k->out, "\n");
+    } else {
+        lu_buf_adds(k->out, level == 1 ? "" : "\n== ");
+        ctl_output_text(k->out, text);
+        lu_buf_adds(k->out, level == 1 ? "\n" : " ==\n");
+    }
+}
+
+static void item(struct sink *k, const char *label, const char *text)
+{
+    lu_buf_adds(k->out, k->md ? "- " : "  ");
+    lu_buf_printf(k->out, "%s: ", label);
+    if (k->md)
+        md_cell(k->out, text);
+    else
+        ctl_output_text(k->out, text);
+    lu_buf_adds(k->out, "\n");
+}
+
+static void header(struct sink *k, const struct ctl_render_view *v)
+{
+    const Luyu__Bulletin *b = v->b;
+    struct lu_buf t;
+    char a[40], c[40], hex[65] = "";
+
+    lu_buf_init(&t);
+    ctl_render_edition(v, &t);
+    heading(k, 2, t.data);
+    lu_buf_free(&t);
+    if (b == NULL) {
+        item(k, "说明 note", v->trust);
+        return;
+    }
+    for (size_t i = 0; i < b->digest.len && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", b->digest.data[i]);
+    lu_buf_init(&t);
+    lu_buf_printf(&t, "%s%s%s", hub_calendar_format(b->issued_at, a, 40),
+                  v->signer[0] ? " by " : "", v->signer);
+    item(k, b->draft ? "计算 computed" : "签发 issued", t.data);
+    item(k, "核验 check", v->trust);
+    t.len = 0;
+    lu_buf_printf(&t, "%s (次月%u日)", hub_calendar_format(b->closed_at, c, 40),
+                  b->issue_day);
+    item(k, "截止 closed", t.data);
+    t.len = 0;
+    lu_buf_printf(&t, "%llu entries up to ledger entry %lld; sha256 %s",
+                  (unsigned long long)b->entries_covered,
+                  (long long)b->upto_entry, hex);
+    item(k, "覆盖 covers", t.data);
+    lu_buf_free(&t);
+}
+
+static const Luyu__IndicatorFigures *find(const struct ctl_render_view *v,
+                                          const char *code)
+{
+    return v->b ? hub_bulletin_indicator(v->b, code) : NULL;
+}
+
+/* One view: every figure; several: month, ytd, progress, status each. */
+static void indicator_row(struct sink *k, const struct ctl_render_view *v,
+                          size_t n, const char *code)
+{
+    char cell[MAX_COLS][96];
+    const char *cells[MAX_COLS];
+    const Luyu__IndicatorFigures *any = NULL;
+    size_t c = 2;
+
+    for (size_t i = 0; i < n && any == NULL; i++)
+        any = find(&v[i], code);
+    if (any == NULL)
+        return;
+    cells[0] = any->name;
+    cells[1] = ctl_render_unit(any->base_unit);
+/* Each cell is formatted into its own buffer. */
+#define PUT(expr) (cells[c] = (expr), c++)
+    for (size_t i = 0; i < n; i++) {
+        const Luyu__IndicatorFigures *f = find(&v[i], code);
+
+        if (f == NULL) {
+            for (size_t j = 0; j < (n == 1 ? 7 : 4); j++)
+                PUT("");
+            continue;
+        }
+        PUT(ctl_render_amount(f, f->month, cell[c], 96));
+        PUT(ctl_render_amount(f, f->ytd, cell[c], 96));
+        if (n == 1) {
+            PUT(ctl_render_amount(f, f->since_start, cell[c], 96));
+            PUT(ctl_render_target(f, cell[c], 96));
+            PUT(ctl_render_pace(f, cell[c], 96));
+        }
+        PUT(ctl_render_progress(f, cell[c], 96));
+        PUT(ctl_render_status(f->status));
+    }
+#undef PUT
+    sink_row(k, cells);
+}
+
+static void area_table(struct sink *k, const struct ctl_render_view *v,
+                       size_t n, const Luyu__AreaTotals *a)
+{
+    static const char *const one[] = {"指标",     "单位",     "本月",
+                                      "本年累计", "计划以来", "目标",
+                                      "应达",     "进度",     "状态"};
+    static const size_t right1[] = {2, 3, 4, 7, SIZE_MAX};
+    static const size_t right2[] = {2, 3, 4, 6, 7, 8, SIZE_MAX};
+    const char *head[MAX_COLS], **codes = NULL;
+    char h[MAX_COLS][48];
+    size_t m = ctl_render_area_indicators(v, n, a->code, &codes), c = 2;
+
+    head[0] = one[0];
+    head[1] = one[1];
+    for (size_t i = 0; n > 1 && i < n; i++) {
+        static const char *const what[] = {"本月", "本年累计", "进度", "状态"};
+
+        for (size_t j = 0; j < 4; j++) {
+            snprintf(h[c], sizeof(h[c]), "%s %s", v[i].province, what[j]);
+            head[c] = h[c];
+            c++;
+        }
+    }
+    if (n == 1) {
+        struct lu_buf t;
+
+        lu_buf_init(&t);
+        ctl_render_area_summary(a, &t);
+        heading(k, 2, t.data);
+        lu_buf_free(&t);
+    } else {
+        heading(k, 2, a->name);
+    }
+    sink_start(k, n == 1 ? 9 : c, n == 1 ? one : head,
+               n == 1 ? right1 : right2);
+    for (size_t i = 0; i < m; i++)
+        indicator_row(k, v, n, codes[i]);
+    sink_end(k);
+    free(codes);
+}
+
+static void unit_row(struct sink *k, const Luyu__UnitReport *u)
+{
+    char e[24], l[24], t[40];
+
+    snprintf(e, sizeof(e), "%llu", (unsigned long long)u->entries);
+    snprintf(l, sizeof(l), "%llu", (unsigned long long)u->entries_late);
+    sink_row(k, (const char *[]){
+                    u->code, u->name, ctl_render_kind(u->kind),
+                    u->expected ? ctl_render_state(u->state) : "不要求", e, l,
+                    u->first_received_at
+                        ? hub_calendar_format(u->first_received_at, t, 40)
+                        : "-"});
+}
+
+static void completeness(struct sink *k, const struct ctl_render_view *v)
+{
+    static const char *const head[] = {"单位", "名称",     "类型",    "状态",
+                                       "条数", "迟报条数", "首次报送"};
+    static const size_t right[] = {4, 5, SIZE_MAX};
+    const Luyu__Completeness *c = v->b->completeness;
+    char t[256];
+
+    snprintf(
+        t, sizeof(t), "报送情况 %s: 应报%u, 已报%u (按时%u, 迟报%u), 未报%u",
+        v->province, c->expected, c->reported, c->on_time, c->late, c->missing);
+    heading(k, 2, t);
+    sink_start(k, 7, head, right);
+    for (size_t i = 0; i < v->b->n_units; i++)
+        unit_row(k, v->b->units[i]);
+    sink_end(k);
+}
+
+static void revision_row(struct sink *k, const Luyu__Bulletin *b,
+                         const Luyu__RevisionEntry *r)
+{
+    const Luyu__IndicatorFigures *f = hub_bulletin_indicator(b, r->indicator);
+    int scale = f ? (int)f->scale : 1;
+    char p[16], a[40], from[40], to[40], ch[96], t[40];
+
+    snprintf(ch, sizeof(ch), "%s → %s",
+             lu_amount_format(r->previous, scale, from, sizeof(from)),
+             lu_amount_format(r->figure, scale, to, sizeof(to)));
+    sink_row(
+        k, (const char *[]){r->entry_id, r->unit, f ? f->name : r->indicator,
+                            lu_period_format(r->period, p, sizeof(p)),
+                            lu_amount_format(r->amount, scale, a, sizeof(a)),
+                            ch, r->corrects[0] ? r->corrects : "-",
+                            hub_calendar_format(r->received_at, t, sizeof(t))});
+}
+
+static void revision_sums(struct sink *k, const Luyu__Bulletin *b)
+{
+    static const char *const head[] = {"指标", "月份", "条数", "净变动"};
+    static const size_t right[] = {2, 3, SIZE_MAX};
+
+    sink_start(k, 4, head, right);
+    for (size_t i = 0; i < b->n_revision_sums; i++) {
+        const Luyu__RevisionSum *r = b->revision_sums[i];
+        const Luyu__IndicatorFigures *f =
+            hub_bulletin_indicator(b, r->indicator);
+        char p[16], n[24], d[40];
+
+        snprintf(n, sizeof(n), "%llu", (unsigned long long)r->entries);
+        sink_row(k, (const char *[]){
+                        f ? f->name : r->indicator,
+                        lu_period_format(r->period, p, sizeof(p)), n,
+                        lu_amount_format(r->delta, f ? (int)f->scale : 1, d,
+                                         sizeof(d))});
+    }
+    sink_end(k);
+}
+
+static void revisions(struct sink *k, const struct ctl_render_view *v)
+{
+    static const char *const head[] = {"条目", "单位",    "指标",
+                                       "月份", "数额",    "原数 → 新数",
+                                       "更正", "收到时间"};
+    static const size_t right[] = {4, SIZE_MAX};
+    const Luyu__Bulletin *b = v->b;
+    char t[256];
+
+    if (b->revised_after < 0)
+        snprintf(t, sizeof(t), "迟报与更正 %s: 无上期通报，不列", v->province);
+    else
+        snprintf(t, sizeof(t), "迟报与更正 %s: %llu 条 (上期通报之后收到)",
+                 v->province, (unsigned long long)b->revisions_total);
+    heading(k, 2, t);
+    if (b->n_revisions == 0)
+        return;
+    sink_start(k, 8, head, right);
+    for (size_t i = 0; i < b->n_revisions; i++)
+        revision_row(k, b, b->revisions[i]);
+    sink_end(k);
+    if (b->revisions_total > b->n_revisions)
+        lu_buf_printf(k->out, "  (仅列出前 %zu 条; 合计见下表)\n",
+                      b->n_revisions);
+    lu_buf_adds(k->out, k->md ? "\n净影响 (每个指标、月份):\n"
+                              : "\n  净影响 (每个指标、月份):\n");
+    revision_sums(k, b);
+}
+
+void ctl_render_text(const struct ctl_render_view *v, size_t n, bool md,
+                     struct lu_buf *out)
+{
+    struct sink k = {.md = md, .out = out};
+    const Luyu__AreaTotals **areas = NULL;
+    struct lu_buf t;
+    size_t m;
+
+    /* Side by side has room for MAX_VIEWS provinces (a plan has two). */
+    n = n > MAX_VIEWS ? MAX_VIEWS : n;
+    m = ctl_render_areas(v, n, &areas);
+    lu_buf_init(&t);
+    ctl_render_title(v, n, &t);
+    heading(&k, 1, t.data);
+    lu_buf_free(&t);
+    for (size_t i = 0; i < n; i++)
+        header(&k, &v[i]);
+    for (size_t i = 0; i < m; i++)
+        area_table(&k, v, n, areas[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].b != NULL) {
+            completeness(&k, &v[i]);
+            revisions(&k, &v[i]);
+        }
+    }
+    free(areas);
+}

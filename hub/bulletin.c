@@ -1,0 +1,410 @@
+#include "bulletin.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "bulletin_judge.h"
+#include "bulletin_scan.h"
+#include "plan.h"
+#include "xmalloc.h"
+
+/* Unit kinds expected to report every month (see bulletin.h). */
+static const char *const EXPECTED_KINDS[] = {"district", "city", "department"};
+
+/* The message tree is built in an arena, packed, and unpacked again, so
+ * that every bulletin this module hands out is a protobuf-c unpacked
+ * message with one way to free it. */
+struct arena {
+    void **ptrs;
+    size_t n, cap;
+};
+
+static void *anew(struct arena *a, size_t size)
+{
+    void *p = lu_xcalloc(1, size);
+
+    if (a->n == a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 64;
+        a->ptrs = lu_xrealloc(a->ptrs, a->cap * sizeof(*a->ptrs));
+    }
+    a->ptrs[a->n++] = p;
+    return p;
+}
+
+static char *astr(struct arena *a, const char *s)
+{
+    size_t n = strlen(s ? s : "") + 1;
+
+    return memcpy(anew(a, n), s ? s : "", n);
+}
+
+static void arena_free(struct arena *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->ptrs[i]);
+    free(a->ptrs);
+}
+
+static int64_t clamp(__int128 x)
+{
+    return x > INT64_MAX ? INT64_MAX : x < INT64_MIN ? INT64_MIN : (int64_t)x;
+}
+
+static Luyu__IndicatorFigures *indicator(const struct hub_bulletin_scan *s,
+                                         size_t ind, struct arena *a)
+{
+    const struct lu_plan_indicator *pi = &s->plan->indicators[ind];
+    Luyu__IndicatorFigures *f = anew(a, sizeof(*f));
+
+    luyu__indicator_figures__init(f);
+    f->code = astr(a, pi->code);
+    f->name = astr(a, pi->name);
+    f->base_unit = astr(a, pi->base_unit);
+    f->scale = (uint32_t)pi->scale;
+    f->area = astr(a, pi->area);
+    f->month = s->figs[ind].month;
+    f->ytd = s->figs[ind].ytd;
+    f->since_start = s->figs[ind].since;
+    f->target_kind = (Luyu__TargetKind)pi->target_kind;
+    f->target = pi->target;
+    f->ratio_of = astr(a, pi->ratio_of);
+    f->per = pi->per;
+    f->scope = astr(a, pi->scope);
+    if (pi->target_kind == LU_TARGET_GROWTH)
+        f->previous_ytd = s->figs[ind].prev_ytd;
+    hub_bulletin_judge(s, ind, f);
+    return f;
+}
+
+/* Adds f's figures to the area's sum for f's base unit. */
+static void add_sum(Luyu__AreaTotals *t, const Luyu__IndicatorFigures *f,
+                    struct arena *a)
+{
+    Luyu__UnitSum *u = NULL;
+
+    for (size_t k = 0; k < t->n_sums && u == NULL; k++) {
+        if (strcmp(t->sums[k]->base_unit, f->base_unit) == 0)
+            u = t->sums[k];
+    }
+    if (u == NULL) {
+        u = anew(a, sizeof(*u));
+        luyu__unit_sum__init(u);
+        u->base_unit = f->base_unit;
+        u->scale = f->scale;
+        t->sums[t->n_sums++] = u;
+    }
+    u->month = clamp((__int128)u->month + f->month);
+    u->ytd = clamp((__int128)u->ytd + f->ytd);
+    u->since_start = clamp((__int128)u->since_start + f->since_start);
+}
+
+static void count_status(Luyu__AreaTotals *t, Luyu__Status st)
+{
+    t->met += st == LUYU__STATUS__STATUS_MET;
+    t->on_track += st == LUYU__STATUS__STATUS_ON_TRACK;
+    t->behind += st == LUYU__STATUS__STATUS_BEHIND;
+    t->no_target += st == LUYU__STATUS__STATUS_NO_TARGET;
+    t->no_baseline += st == LUYU__STATUS__STATUS_NO_BASELINE;
+}
+
+static void areas(Luyu__Bulletin *b, const struct lu_plan *pl, struct arena *a)
+{
+    b->areas = anew(a, (pl->n_areas + 1) * sizeof(*b->areas));
+    for (size_t k = 0; k < pl->n_areas; k++) {
+        Luyu__AreaTotals *t = anew(a, sizeof(*t));
+
+        luyu__area_totals__init(t);
+        t->code = astr(a, pl->areas[k].code);
+        t->name = astr(a, pl->areas[k].name);
+        t->sums = anew(a, (b->n_indicators + 1) * sizeof(*t->sums));
+        for (size_t i = 0; i < b->n_indicators; i++) {
+            const Luyu__IndicatorFigures *f = b->indicators[i];
+
+            if (strcmp(f->area, t->code) != 0)
+                continue;
+            t->indicators++;
+            count_status(t, f->status);
+            add_sum(t, f, a);
+        }
+        b->areas[b->n_areas++] = t;
+    }
+}
+
+static int expected_kind(const char *kind)
+{
+    for (size_t k = 0; k < sizeof(EXPECTED_KINDS) / sizeof(*EXPECTED_KINDS);
+         k++) {
+        if (strcmp(kind, EXPECTED_KINDS[k]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static Luyu__UnitReport *unit_report(const struct hub_bulletin_scan *s,
+                                     size_t u, Luyu__Completeness *c,
+                                     struct arena *a)
+{
+    const struct lu_plan_unit *pu = &s->plan->units[s->units[u]];
+    const struct hub_bulletin_scan_rep *rep = &s->reps[u];
+    Luyu__UnitReport *r = anew(a, sizeof(*r));
+
+    luyu__unit_report__init(r);
+    r->code = astr(a, pu->code);
+    r->name = astr(a, pu->name);
+    r->kind = astr(a, pu->kind);
+    r->expected = expected_kind(pu->kind);
+    r->entries = rep->entries;
+    r->entries_late = rep->late;
+    r->first_received_at = rep->first;
+    if (rep->entries == 0)
+        r->state = r->expected ? LUYU__REPORT_STATE__REPORT_MISSING
+                               : LUYU__REPORT_STATE__REPORT_NONE;
+    else
+        r->state = rep->first < s->closed_at
+                       ? LUYU__REPORT_STATE__REPORT_ON_TIME
+                       : LUYU__REPORT_STATE__REPORT_LATE;
+    if (r->expected) {
+        c->expected++;
+        c->reported += rep->entries > 0;
+        c->on_time += r->state == LUYU__REPORT_STATE__REPORT_ON_TIME;
+        c->late += r->state == LUYU__REPORT_STATE__REPORT_LATE;
+        c->missing += r->state == LUYU__REPORT_STATE__REPORT_MISSING;
+    }
+    return r;
+}
+
+static void units(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
+                  struct arena *a)
+{
+    b->completeness = anew(a, sizeof(*b->completeness));
+    luyu__completeness__init(b->completeness);
+    b->units = anew(a, (s->n_units + 1) * sizeof(*b->units));
+    for (size_t u = 0; u < s->n_units; u++)
+        b->units[b->n_units++] = unit_report(s, u, b->completeness, a);
+}
+
+static Luyu__RevisionEntry *revision(const struct hub_bulletin_scan *s,
+                                     const struct hub_bulletin_scan_rev *v,
+                                     struct arena *a)
+{
+    Luyu__RevisionEntry *r = anew(a, sizeof(*r));
+    char id[128];
+
+    luyu__revision_entry__init(r);
+    r->entry = (uint64_t)v->id;
+    snprintf(id, sizeof(id), "%s/%llu", v->node, (unsigned long long)v->seq);
+    r->entry_id = astr(a, id);
+    r->unit = astr(a, s->plan->units[s->units[v->unit]].code);
+    r->indicator = astr(a, s->plan->indicators[v->ind].code);
+    r->period = v->period;
+    r->amount = v->amount;
+    r->corrects = astr(a, v->corrects_id);
+    r->previous = v->previous;
+    r->figure = clamp((__int128)v->previous + v->delta);
+    r->received_at = v->received_at;
+    return r;
+}
+
+static void revisions(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
+                      struct arena *a)
+{
+    size_t n_ind = s->plan->n_indicators, n = 0;
+
+    b->revised_after = s->p->revised_after;
+    b->revisions_total = s->revs_total;
+    b->revisions = anew(a, (s->n_revs + 1) * sizeof(*b->revisions));
+    for (size_t k = 0; k < s->n_revs; k++)
+        b->revisions[b->n_revisions++] = revision(s, &s->revs[k], a);
+    for (size_t k = 0; k < n_ind * s->n_months; k++)
+        n += s->rev_count[k] > 0;
+    b->revision_sums = anew(a, (n + 1) * sizeof(*b->revision_sums));
+    for (size_t k = 0; k < n_ind * s->n_months; k++) {
+        Luyu__RevisionSum *r;
+
+        if (s->rev_count[k] == 0)
+            continue;
+        r = anew(a, sizeof(*r));
+        luyu__revision_sum__init(r);
+        r->indicator = astr(a, s->plan->indicators[k / s->n_months].code);
+        r->period = hub_calendar_add(s->plan->start, (int)(k % s->n_months));
+        r->entries = s->rev_count[k];
+        r->delta = s->rev_delta[k];
+        b->revision_sums[b->n_revision_sums++] = r;
+    }
+}
+
+static void header(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
+                   struct arena *a)
+{
+    const struct hub_bulletin_params *p = s->p;
+
+    b->format = HUB_BULLETIN_FORMAT;
+    b->province = astr(a, p->province);
+    b->province_name = astr(a, lu_plan_province(s->plan, p->province)->name);
+    b->period = p->period;
+    b->revision = p->revision;
+    b->draft = p->draft;
+    b->issued_at = p->issued_at;
+    b->upto_entry = p->upto_entry;
+    b->issue_day = (uint32_t)p->issue_day;
+    b->closed_at = s->closed_at;
+    b->plan = astr(a, s->plan->name);
+    b->plan_start = s->plan->start;
+    b->plan_end = s->plan->end;
+    b->entries_covered = s->covered;
+    b->digest.len = sizeof(s->digest);
+    b->digest.data =
+        memcpy(anew(a, sizeof(s->digest)), s->digest, sizeof(s->digest));
+    b->chain_from = p->chain_from;
+    b->chain_digest.len = sizeof(s->chain);
+    b->chain_digest.data =
+        memcpy(anew(a, sizeof(s->chain)), s->chain, sizeof(s->chain));
+    b->entries_hashed = s->hashed;
+}
+
+static void assemble(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
+                     struct arena *a)
+{
+    size_t n_ind = s->plan->n_indicators;
+
+    luyu__bulletin__init(b);
+    header(b, s, a);
+    b->indicators = anew(a, (n_ind + 1) * sizeof(*b->indicators));
+    for (size_t i = 0; i < n_ind; i++)
+        b->indicators[b->n_indicators++] = indicator(s, i, a);
+    areas(b, s->plan, a);
+    units(b, s, a);
+    revisions(b, s, a);
+}
+
+static int check_params(const struct lu_plan *pl,
+                        const struct hub_bulletin_params *p, char *err,
+                        size_t errlen)
+{
+    char a[8], b[8], c[8];
+
+    if (p->province == NULL || lu_plan_province(pl, p->province) == NULL) {
+        snprintf(err, errlen, "unknown province \"%s\"",
+                 p->province ? p->province : "");
+        return -EINVAL;
+    }
+    if (!lu_period_valid(p->period) || p->period < pl->start ||
+        p->period > pl->end) {
+        snprintf(err, errlen, "month %s is outside the plan (%s..%s)",
+                 lu_period_format(p->period, a, sizeof(a)),
+                 lu_period_format(pl->start, b, sizeof(b)),
+                 lu_period_format(pl->end, c, sizeof(c)));
+        return -EINVAL;
+    }
+    if (p->issue_day < 1 || p->issue_day > 28 || p->revision < 1 ||
+        p->upto_entry < 0 || p->chain_from < 0 ||
+        p->chain_from > p->upto_entry) {
+        snprintf(err, errlen,
+                 "bad bulletin parameters (issue day %d must be 1..28, "
+                 "revision %u at least 1, chain from entry %lld at most "
+                 "upto entry %lld)",
+                 p->issue_day, p->revision, (long long)p->chain_from,
+                 (long long)p->upto_entry);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* The plan indices of the province's units, in plan order. */
+static size_t *province_units(const struct lu_plan *pl, const char *province,
+                              size_t *n)
+{
+    size_t *u = lu_xcalloc(pl->n_units + 1, sizeof(*u));
+
+    *n = 0;
+    for (size_t k = 0; k < pl->n_units; k++) {
+        if (strcmp(pl->units[k].province, province) == 0)
+            u[(*n)++] = k;
+    }
+    return u;
+}
+
+static int pack_unpack(const Luyu__Bulletin *b, Luyu__Bulletin **out, char *err,
+                       size_t errlen)
+{
+    size_t len = luyu__bulletin__get_packed_size(b);
+    uint8_t *buf = lu_xmalloc(len + 1);
+    int r = 0;
+
+    luyu__bulletin__pack(b, buf);
+    *out = luyu__bulletin__unpack(NULL, len, buf);
+    if (*out == NULL) {
+        snprintf(err, errlen, "cannot unpack the bulletin just packed");
+        r = -EIO;
+    }
+    free(buf);
+    return r;
+}
+
+int hub_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
+                       const struct hub_bulletin_params *p,
+                       Luyu__Bulletin **out, char *err, size_t errlen)
+{
+    struct hub_bulletin_scan s = {0};
+    struct arena a = {0};
+    size_t *units_idx = NULL;
+    Luyu__Bulletin b;
+    int r;
+
+    *out = NULL;
+    r = check_params(plan, p, err, errlen);
+    if (r < 0)
+        goto out;
+    units_idx = province_units(plan, p->province, &s.n_units);
+    s.plan = plan;
+    s.p = p;
+    s.units = units_idx;
+    s.closed_at = hub_calendar_close(p->period, p->issue_day);
+    r = hub_bulletin_scan_run(&s, db, err, errlen);
+    if (r == 0) {
+        assemble(&b, &s, &a);
+        r = pack_unpack(&b, out, err, errlen);
+    }
+    hub_bulletin_scan_close(&s);
+out:
+    free(units_idx);
+    arena_free(&a);
+    return r;
+}
+
+void hub_bulletin_free(Luyu__Bulletin *b)
+{
+    if (b != NULL)
+        luyu__bulletin__free_unpacked(b, NULL);
+}
+
+const char *hub_bulletin_status_name(Luyu__Status status)
+{
+    static const char *const names[] = {"unknown", "met",       "on_track",
+                                        "behind",  "no_target", "no_baseline"};
+
+    return (unsigned)status < sizeof(names) / sizeof(*names) ? names[status]
+                                                             : "unknown";
+}
+
+const char *hub_bulletin_state_name(Luyu__ReportState state)
+{
+    static const char *const names[] = {"unknown", "on_time", "late", "missing",
+                                        "none"};
+
+    return (unsigned)state < sizeof(names) / sizeof(*names) ? names[state]
+                                                            : "unknown";
+}
+
+const Luyu__IndicatorFigures *hub_bulletin_indicator(const Luyu__Bulletin *b,
+                                                     const char *code)
+{
+    for (size_t i = 0; i < b->n_indicators; i++) {
+        if (strcmp(b->indicators[i]->code, code) == 0)
+            return b->indicators[i];
+    }
+    return NULL;
+}

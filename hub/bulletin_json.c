@@ -1,0 +1,252 @@
+#include "bulletin_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "amount.h"
+#include "bulletin.h"
+#include "plan.h"
+#include "util.h"
+
+/* Each helper appends ,"key":value; objects open with their first key
+ * written out. */
+static void kstr(struct lu_buf *o, const char *k, const char *v)
+{
+    lu_buf_printf(o, ",\"%s\":", k);
+    lu_buf_json_str(o, v ? v : "");
+}
+
+static void kint(struct lu_buf *o, const char *k, int64_t v)
+{
+    lu_buf_printf(o, ",\"%s\":%lld", k, (long long)v);
+}
+
+static void kbool(struct lu_buf *o, const char *k, int v)
+{
+    lu_buf_printf(o, ",\"%s\":%s", k, v ? "true" : "false");
+}
+
+static void kamount(struct lu_buf *o, const char *k, int64_t v, int scale)
+{
+    char a[40];
+
+    kstr(o, k, lu_amount_format(v, scale, a, sizeof(a)));
+}
+
+static void ktime(struct lu_buf *o, const char *k, int64_t t)
+{
+    char buf[40];
+
+    if (t == 0)
+        lu_buf_printf(o, ",\"%s\":null", k);
+    else
+        kstr(o, k, hub_calendar_format(t, buf, sizeof(buf)));
+}
+
+static void kperiod(struct lu_buf *o, const char *k, uint32_t p)
+{
+    char buf[16];
+
+    kstr(o, k, lu_period_format(p, buf, sizeof(buf)));
+}
+
+/* actual/goal/expected are unit counts for coverage, amounts otherwise. */
+static void judged(struct lu_buf *o, const Luyu__IndicatorFigures *f)
+{
+    int scale = f->target_kind == LUYU__TARGET_KIND__TARGET_COVERAGE
+                    ? 1
+                    : (int)f->scale;
+
+    kstr(o, "status", hub_bulletin_status_name(f->status));
+    kamount(o, "actual", f->actual, scale);
+    kamount(o, "goal", f->goal, scale);
+    kamount(o, "expected", f->expected, scale);
+    if (f->has_progress)
+        kint(o, "progress_permille", f->progress_permille);
+    else
+        lu_buf_adds(o, ",\"progress_permille\":null");
+    kamount(o, "previous_ytd", f->previous_ytd, (int)f->scale);
+    kint(o, "units_judged", f->units_judged);
+    kstr(o, "judged_per", f->judged_per);
+    kamount(o, "ratio_base", f->ratio_base, (int)f->scale);
+}
+
+static void indicator(struct lu_buf *o, const Luyu__IndicatorFigures *f)
+{
+    int scale = (int)f->scale;
+
+    lu_buf_adds(o, "{\"code\":");
+    lu_buf_json_str(o, f->code);
+    kstr(o, "name", f->name);
+    kstr(o, "area", f->area);
+    kstr(o, "base_unit", f->base_unit);
+    kint(o, "scale", scale);
+    kamount(o, "month", f->month, scale);
+    kamount(o, "ytd", f->ytd, scale);
+    kamount(o, "since_start", f->since_start, scale);
+    kstr(o, "target_kind",
+         lu_target_kind_name((enum lu_target_kind)f->target_kind));
+    kamount(o, "target", f->target,
+            f->target_kind == LUYU__TARGET_KIND__TARGET_RATIO ? 1 : scale);
+    kstr(o, "ratio_of", f->ratio_of);
+    kint(o, "per", f->per);
+    kstr(o, "scope", f->scope);
+    judged(o, f);
+    lu_buf_adds(o, "}");
+}
+
+static void area(struct lu_buf *o, const Luyu__AreaTotals *t)
+{
+    lu_buf_adds(o, "{\"code\":");
+    lu_buf_json_str(o, t->code);
+    kstr(o, "name", t->name);
+    kint(o, "indicators", t->indicators);
+    kint(o, "met", t->met);
+    kint(o, "on_track", t->on_track);
+    kint(o, "behind", t->behind);
+    kint(o, "no_target", t->no_target);
+    kint(o, "no_baseline", t->no_baseline);
+    lu_buf_adds(o, ",\"sums\":[");
+    for (size_t k = 0; k < t->n_sums; k++) {
+        const Luyu__UnitSum *u = t->sums[k];
+
+        lu_buf_adds(o, k ? ",{\"base_unit\":" : "{\"base_unit\":");
+        lu_buf_json_str(o, u->base_unit);
+        kamount(o, "month", u->month, (int)u->scale);
+        kamount(o, "ytd", u->ytd, (int)u->scale);
+        kamount(o, "since_start", u->since_start, (int)u->scale);
+        lu_buf_adds(o, "}");
+    }
+    lu_buf_adds(o, "]}");
+}
+
+static void unit(struct lu_buf *o, const Luyu__UnitReport *u)
+{
+    lu_buf_adds(o, "{\"code\":");
+    lu_buf_json_str(o, u->code);
+    kstr(o, "name", u->name);
+    kstr(o, "kind", u->kind);
+    kbool(o, "expected", u->expected);
+    kstr(o, "state", hub_bulletin_state_name(u->state));
+    kint(o, "entries", (int64_t)u->entries);
+    kint(o, "entries_late", (int64_t)u->entries_late);
+    ktime(o, "first_received_at", u->first_received_at);
+    lu_buf_adds(o, "}");
+}
+
+static int scale_of(const Luyu__Bulletin *b, const char *code)
+{
+    const Luyu__IndicatorFigures *f = hub_bulletin_indicator(b, code);
+
+    return f ? (int)f->scale : 1;
+}
+
+static void revision(struct lu_buf *o, const Luyu__Bulletin *b,
+                     const Luyu__RevisionEntry *r)
+{
+    int scale = scale_of(b, r->indicator);
+
+    lu_buf_printf(o, "{\"entry\":%llu", (unsigned long long)r->entry);
+    kstr(o, "entry_id", r->entry_id);
+    kstr(o, "unit", r->unit);
+    kstr(o, "indicator", r->indicator);
+    kperiod(o, "period", r->period);
+    kamount(o, "amount", r->amount, scale);
+    kstr(o, "corrects", r->corrects);
+    kamount(o, "previous", r->previous, scale);
+    kamount(o, "figure", r->figure, scale);
+    ktime(o, "received_at", r->received_at);
+    lu_buf_adds(o, "}");
+}
+
+static void revisions(struct lu_buf *o, const Luyu__Bulletin *b)
+{
+    lu_buf_adds(o, ",\n\"revisions\":{\"after_entry\":");
+    if (b->revised_after < 0)
+        lu_buf_adds(o, "null");
+    else
+        lu_buf_printf(o, "%lld", (long long)b->revised_after);
+    kint(o, "total", (int64_t)b->revisions_total);
+    lu_buf_adds(o, ",\"listed\":[");
+    for (size_t k = 0; k < b->n_revisions; k++) {
+        lu_buf_adds(o, k ? ",\n" : "\n");
+        revision(o, b, b->revisions[k]);
+    }
+    lu_buf_adds(o, "],\"sums\":[");
+    for (size_t k = 0; k < b->n_revision_sums; k++) {
+        const Luyu__RevisionSum *r = b->revision_sums[k];
+
+        lu_buf_adds(o, k ? ",\n{\"indicator\":" : "\n{\"indicator\":");
+        lu_buf_json_str(o, r->indicator);
+        kperiod(o, "period", r->period);
+        kint(o, "entries", (int64_t)r->entries);
+        kamount(o, "delta", r->delta, scale_of(b, r->indicator));
+        lu_buf_adds(o, "}");
+    }
+    lu_buf_adds(o, "]}");
+}
+
+static void khex(struct lu_buf *o, const char *k, ProtobufCBinaryData d)
+{
+    char hex[65] = "";
+
+    for (size_t i = 0; i < d.len && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d.data[i]);
+    kstr(o, k, hex);
+}
+
+static void header(struct lu_buf *o, const Luyu__Bulletin *b)
+{
+    lu_buf_printf(o, "{\"format\":%u", b->format);
+    kstr(o, "province", b->province);
+    kstr(o, "province_name", b->province_name);
+    kperiod(o, "period", b->period);
+    kint(o, "revision", b->revision);
+    kbool(o, "draft", b->draft);
+    ktime(o, "issued_at", b->issued_at);
+    kint(o, "upto_entry", b->upto_entry);
+    kint(o, "issue_day", b->issue_day);
+    ktime(o, "closed_at", b->closed_at);
+    kstr(o, "plan", b->plan);
+    kperiod(o, "plan_start", b->plan_start);
+    kperiod(o, "plan_end", b->plan_end);
+    kint(o, "entries_covered", (int64_t)b->entries_covered);
+    khex(o, "digest", b->digest);
+    kint(o, "chain_from", b->chain_from);
+    khex(o, "chain_digest", b->chain_digest);
+    kint(o, "entries_hashed", (int64_t)b->entries_hashed);
+}
+
+static void completeness(struct lu_buf *o, const Luyu__Completeness *c)
+{
+    lu_buf_printf(o,
+                  ",\n\"completeness\":{\"expected\":%u,\"reported\":%u,"
+                  "\"on_time\":%u,\"late\":%u,\"missing\":%u}",
+                  c->expected, c->reported, c->on_time, c->late, c->missing);
+}
+
+void hub_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *o)
+{
+    header(o, b);
+    lu_buf_adds(o, ",\n\"indicators\":[");
+    for (size_t k = 0; k < b->n_indicators; k++) {
+        lu_buf_adds(o, k ? ",\n" : "\n");
+        indicator(o, b->indicators[k]);
+    }
+    lu_buf_adds(o, "],\n\"areas\":[");
+    for (size_t k = 0; k < b->n_areas; k++) {
+        lu_buf_adds(o, k ? ",\n" : "\n");
+        area(o, b->areas[k]);
+    }
+    lu_buf_adds(o, "]");
+    if (b->completeness != NULL)
+        completeness(o, b->completeness);
+    lu_buf_adds(o, ",\n\"units\":[");
+    for (size_t k = 0; k < b->n_units; k++) {
+        lu_buf_adds(o, k ? ",\n" : "\n");
+        unit(o, b->units[k]);
+    }
+    lu_buf_adds(o, "]");
+    revisions(o, b);
+    lu_buf_adds(o, "}\n");
+}

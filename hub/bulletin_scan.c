@@ -1,0 +1,412 @@
+#include "bulletin_scan.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "store.h"
+#include "util.h"
+#include "xmalloc.h"
+
+/* Figures as of upto_entry without reading every entry: the balance table
+ * holds the sum of every entry's delta (amount - prev_amount) per unit,
+ * indicator and month, kept in the same transaction as the entries, so
+ * subtracting the deltas of the entries after upto_entry (a rowid range,
+ * short when the bulletin is recent) leaves the sums up to it. n counts
+ * the entries the same way. */
+static const char FIGURES[] =
+    "SELECT unit, indicator, period, sum(a), sum(n) FROM ("
+    " SELECT unit, indicator, period, amount AS a, entries AS n FROM balance"
+    " WHERE period <= ?2 UNION ALL"
+    " SELECT unit, indicator, period, coalesce(prev_amount, 0) - amount, -1"
+    " FROM entry WHERE id > ?1 AND period <= ?2)"
+    " GROUP BY unit, indicator, period";
+
+/* The month's entries per unit, for completeness: for each figure of the
+ * month in balance (a small table), its entries through the entry_figure
+ * index. CROSS JOIN keeps SQLite from scanning entry instead. */
+static const char MONTH[] =
+    "SELECT e.unit, count(*), min(e.received_at),"
+    " sum(e.received_at >= ?3) FROM balance b CROSS JOIN entry e"
+    " WHERE b.period = ?2 AND e.unit = b.unit AND e.indicator = b.indicator"
+    " AND e.period = b.period AND e.id <= ?1 GROUP BY e.unit";
+
+/* The entries since an earlier bulletin, in id order (a rowid range), with
+ * their columns in the order the digest encodes them (proto/bulletin.proto)
+ * and then the chain's figure before each. */
+static const char NEWER[] =
+    "SELECT id, node, seq, unit, indicator, period, amount,"
+    " coalesce(corrects, 0), note, recorded_by, recorded_at, received_at,"
+    " coalesce(prev_amount, 0) FROM entry WHERE id > ?1 AND id <= ?2"
+    " ORDER BY id";
+
+enum {
+    C_ID,
+    C_NODE,
+    C_SEQ,
+    C_UNIT,
+    C_IND,
+    C_PERIOD,
+    C_AMOUNT,
+    C_CORRECTS,
+    C_NOTE,
+    C_BY,
+    C_AT,
+    C_RECV,
+    C_PREV,
+};
+
+/* A unit's figure for a month just before an entry: uses the entry_figure
+ * index (unit, indicator, period) and its rowid. */
+static const char FIGURE_BEFORE[] =
+    "SELECT coalesce(sum(amount - coalesce(prev_amount, 0)), 0) FROM entry"
+    " WHERE unit = ?1 AND indicator = ?2 AND period = ?3 AND id < ?4";
+static const char ENTRY_ID[] = "SELECT node, seq FROM entry WHERE id = ?1";
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(((const struct hub_bulletin_scan_key *)a)->code,
+                  ((const struct hub_bulletin_scan_key *)b)->code);
+}
+
+static size_t lookup(const struct hub_bulletin_scan_key *keys, size_t n,
+                     const char *code)
+{
+    struct hub_bulletin_scan_key k = {code, 0};
+    const struct hub_bulletin_scan_key *f;
+
+    if (code == NULL)
+        return SIZE_MAX;
+    f = bsearch(&k, keys, n, sizeof(*keys), cmp_key);
+    return f ? f->idx : SIZE_MAX;
+}
+
+/* Sets up the lookup tables and the zeroed accumulators. */
+static void setup(struct hub_bulletin_scan *s)
+{
+    const struct lu_plan *pl = s->plan;
+    size_t n_ind = pl->n_indicators;
+
+    s->unit_keys = lu_xcalloc(s->n_units + 1, sizeof(*s->unit_keys));
+    for (size_t u = 0; u < s->n_units; u++)
+        s->unit_keys[u] =
+            (struct hub_bulletin_scan_key){pl->units[s->units[u]].code, u};
+    qsort(s->unit_keys, s->n_units, sizeof(*s->unit_keys), cmp_key);
+    s->ind_keys = lu_xcalloc(n_ind + 1, sizeof(*s->ind_keys));
+    s->cov_slot = lu_xcalloc(n_ind + 1, sizeof(*s->cov_slot));
+    for (size_t i = 0; i < n_ind; i++) {
+        s->ind_keys[i] =
+            (struct hub_bulletin_scan_key){pl->indicators[i].code, i};
+        s->cov_slot[i] = pl->indicators[i].target_kind == LU_TARGET_COVERAGE
+                             ? s->n_cov++
+                             : SIZE_MAX;
+    }
+    qsort(s->ind_keys, n_ind, sizeof(*s->ind_keys), cmp_key);
+    s->figs = lu_xcalloc(n_ind + 1, sizeof(*s->figs));
+    s->unit_ytd = lu_xcalloc(s->n_cov * s->n_units + 1, sizeof(int64_t));
+    s->reps = lu_xcalloc(s->n_units + 1, sizeof(*s->reps));
+    s->n_months = (size_t)hub_calendar_months(pl->start, s->p->period);
+    s->rev_delta = lu_xcalloc(n_ind * s->n_months + 1, sizeof(int64_t));
+    s->rev_count = lu_xcalloc(n_ind * s->n_months + 1, sizeof(uint64_t));
+    s->revs = lu_xcalloc(HUB_BULLETIN_MAX_REVISIONS, sizeof(*s->revs));
+    if (s->p->chain_digest != NULL)
+        memcpy(s->chain, s->p->chain_digest, sizeof(s->chain));
+    lu_buf_init(&s->row);
+    s->y01 = s->p->period / 100 * 100 + 1;
+    s->prev_hi = hub_calendar_add(s->p->period, -12);
+    s->prev_lo = s->prev_hi / 100 * 100 + 1;
+}
+
+static void add(struct hub_bulletin_scan *s, int64_t *acc, int64_t v)
+{
+    if (__builtin_add_overflow(*acc, v, acc))
+        s->overflow = 1;
+}
+
+static void put_int(struct lu_buf *b, uint64_t v, int bytes)
+{
+    uint8_t x[8];
+
+    for (int i = 0; i < bytes; i++)
+        x[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+    lu_buf_add(b, x, (size_t)bytes);
+}
+
+static void put_str(struct lu_buf *b, sqlite3_stmt *st, int col)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    int n = sqlite3_column_bytes(st, col);
+
+    put_int(b, (uint64_t)n, 4);
+    if (t != NULL && n > 0)
+        lu_buf_add(b, t, (size_t)n);
+}
+
+static int64_t col(sqlite3_stmt *st, int c)
+{
+    return sqlite3_column_int64(st, c);
+}
+
+/* Feeds one entry, encoded as proto/bulletin.proto says, to the digest. */
+static void hash_row(crypto_hash_sha256_state *h, struct lu_buf *b,
+                     sqlite3_stmt *st)
+{
+    b->len = 0;
+    put_int(b, (uint64_t)col(st, C_ID), 8);
+    put_str(b, st, C_NODE);
+    put_int(b, (uint64_t)col(st, C_SEQ), 8);
+    put_str(b, st, C_UNIT);
+    put_str(b, st, C_IND);
+    put_int(b, (uint64_t)col(st, C_PERIOD), 4);
+    put_int(b, (uint64_t)col(st, C_AMOUNT), 8);
+    put_int(b, (uint64_t)col(st, C_CORRECTS), 8);
+    put_str(b, st, C_NOTE);
+    put_str(b, st, C_BY);
+    put_int(b, (uint64_t)col(st, C_AT), 8);
+    put_int(b, (uint64_t)col(st, C_RECV), 8);
+    crypto_hash_sha256_update(h, (const uint8_t *)b->data, b->len);
+}
+
+static void add_figure(struct hub_bulletin_scan *s, size_t ind, size_t unit,
+                       uint32_t period, int64_t delta)
+{
+    struct hub_bulletin_scan_fig *f = &s->figs[ind];
+
+    if (period == s->p->period)
+        add(s, &f->month, delta);
+    if (period >= s->y01) {
+        add(s, &f->ytd, delta);
+        if (s->cov_slot[ind] != SIZE_MAX)
+            add(s, &s->unit_ytd[s->cov_slot[ind] * s->n_units + unit], delta);
+    }
+    if (period >= s->plan->start)
+        add(s, &f->since, delta);
+    if (period >= s->prev_lo && period <= s->prev_hi)
+        add(s, &f->prev_ytd, delta);
+}
+
+/* Whether the entry is a late one this bulletin lists (see revised_after
+ * in bulletin.h). */
+static int is_revision(const struct hub_bulletin_scan *s, int64_t id,
+                       uint32_t period)
+{
+    const struct hub_bulletin_params *p = s->p;
+
+    if (p->revised_after < 0 || id <= p->revised_after)
+        return 0;
+    return period < p->period || (p->revision > 1 && period == p->period);
+}
+
+static void add_revision(struct hub_bulletin_scan *s, sqlite3_stmt *st,
+                         size_t ind, size_t unit, int64_t delta)
+{
+    uint32_t period = (uint32_t)col(st, C_PERIOD);
+    size_t m = (size_t)(hub_calendar_months(s->plan->start, period) - 1);
+    struct hub_bulletin_scan_rev *r;
+
+    s->revs_total++;
+    add(s, &s->rev_delta[ind * s->n_months + m], delta);
+    s->rev_count[ind * s->n_months + m]++;
+    if (s->n_revs == HUB_BULLETIN_MAX_REVISIONS)
+        return;
+    r = &s->revs[s->n_revs++];
+    r->id = col(st, C_ID);
+    r->node = lu_xstrdup((const char *)sqlite3_column_text(st, C_NODE));
+    r->seq = (uint64_t)col(st, C_SEQ);
+    r->unit = unit;
+    r->ind = ind;
+    r->period = period;
+    r->amount = col(st, C_AMOUNT);
+    r->delta = delta;
+    r->corrects = col(st, C_CORRECTS);
+    r->received_at = col(st, C_RECV);
+}
+
+static size_t unit_of(const struct hub_bulletin_scan *s, sqlite3_stmt *st,
+                      int col)
+{
+    return lookup(s->unit_keys, s->n_units,
+                  (const char *)sqlite3_column_text(st, col));
+}
+
+static size_t ind_of(const struct hub_bulletin_scan *s, sqlite3_stmt *st,
+                     int col)
+{
+    return lookup(s->ind_keys, s->plan->n_indicators,
+                  (const char *)sqlite3_column_text(st, col));
+}
+
+static int fail(sqlite3 *db, int rc, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "reading the ledger: %s", sqlite3_errmsg(db));
+    return lu_store_errno(rc) ? lu_store_errno(rc) : -EIO;
+}
+
+/* Runs sql with up to three integer parameters, calling row() for each
+ * result row. */
+static int query(struct hub_bulletin_scan *s, sqlite3 *db, const char *sql,
+                 const int64_t *args, int n_args,
+                 void (*row)(struct hub_bulletin_scan *, sqlite3_stmt *),
+                 char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        for (int k = 0; k < n_args; k++)
+            sqlite3_bind_int64(st, k + 1, args[k]);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            row(s, st);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(db, rc, err, errlen);
+}
+
+/* A FIGURES row: one unit, indicator and month as of upto_entry. An
+ * indicator that has left the plan stays counted (its entries are in the
+ * ledger) but has no line in the bulletin. */
+static void figure_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
+{
+    size_t unit = unit_of(s, st, 0), ind;
+    uint32_t period = (uint32_t)col(st, 2);
+
+    if (unit == SIZE_MAX || period < s->plan->start)
+        return;
+    s->covered += (uint64_t)col(st, 4);
+    ind = ind_of(s, st, 1);
+    if (ind != SIZE_MAX)
+        add_figure(s, ind, unit, period, col(st, 3));
+}
+
+static void month_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
+{
+    size_t unit = unit_of(s, st, 0);
+
+    if (unit == SIZE_MAX)
+        return;
+    s->reps[unit].entries = (uint64_t)col(st, 1);
+    s->reps[unit].first = col(st, 2);
+    s->reps[unit].late = (uint64_t)col(st, 3);
+}
+
+/* A NEWER row: into the digest when after the chained bulletin, into the
+ * revisions when it is a late one. */
+static void newer_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
+{
+    size_t unit = unit_of(s, st, C_UNIT), ind;
+    int64_t id = col(st, C_ID);
+
+    if (unit == SIZE_MAX)
+        return;
+    if (id > s->p->chain_from) {
+        hash_row(&s->hash, &s->row, st);
+        s->hashed++;
+    }
+    ind = ind_of(s, st, C_IND);
+    if (ind != SIZE_MAX && is_revision(s, id, (uint32_t)col(st, C_PERIOD)))
+        add_revision(s, st, ind, unit, col(st, C_AMOUNT) - col(st, C_PREV));
+}
+
+/* The three reads: figures, the month's completeness, the entries since
+ * the earlier of the chained bulletin and the revised one. */
+static int read_ledger(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
+                       size_t errlen)
+{
+    const struct hub_bulletin_params *p = s->p;
+    int64_t from = p->chain_from;
+    int64_t fig[] = {p->upto_entry, p->period};
+    int64_t month[] = {p->upto_entry, p->period, s->closed_at};
+    int64_t newer[2];
+    int r;
+
+    if (p->revised_after >= 0 && p->revised_after < from)
+        from = p->revised_after;
+    newer[0] = from;
+    newer[1] = p->upto_entry;
+    r = query(s, db, FIGURES, fig, 2, figure_row, err, errlen);
+    if (r == 0)
+        r = query(s, db, MONTH, month, 3, month_row, err, errlen);
+    if (r == 0) {
+        crypto_hash_sha256_init(&s->hash);
+        crypto_hash_sha256_update(&s->hash, s->chain, sizeof(s->chain));
+        r = query(s, db, NEWER, newer, 2, newer_row, err, errlen);
+        crypto_hash_sha256_final(&s->hash, s->digest);
+    }
+    return r;
+}
+
+/* Looks up what the listed late entries need beyond their own row: the
+ * unit's figure before each, and the "node/seq" of what it corrects. */
+static int revision_details(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
+                            size_t errlen)
+{
+    sqlite3_stmt *fig = NULL, *id = NULL;
+    int rc = sqlite3_prepare_v2(db, FIGURE_BEFORE, -1, &fig, NULL);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, ENTRY_ID, -1, &id, NULL);
+    for (size_t k = 0; rc == SQLITE_OK && k < s->n_revs; k++) {
+        struct hub_bulletin_scan_rev *r = &s->revs[k];
+
+        sqlite3_bind_text(fig, 1, s->plan->units[s->units[r->unit]].code, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(fig, 2, s->plan->indicators[r->ind].code, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_int64(fig, 3, r->period);
+        sqlite3_bind_int64(fig, 4, r->id);
+        rc = sqlite3_step(fig);
+        r->previous = rc == SQLITE_ROW ? sqlite3_column_int64(fig, 0) : 0;
+        rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
+        sqlite3_reset(fig);
+        if (rc != SQLITE_OK || r->corrects == 0)
+            continue;
+        sqlite3_bind_int64(id, 1, r->corrects);
+        rc = sqlite3_step(id);
+        if (rc == SQLITE_ROW)
+            r->corrects_id = lu_xasprintf(
+                "%s/%lld", (const char *)sqlite3_column_text(id, 0),
+                (long long)sqlite3_column_int64(id, 1));
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+        sqlite3_reset(id);
+    }
+    sqlite3_finalize(fig);
+    sqlite3_finalize(id);
+    return rc == SQLITE_OK ? 0 : fail(db, rc, err, errlen);
+}
+
+int hub_bulletin_scan_run(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
+                          size_t errlen)
+{
+    int r;
+
+    setup(s);
+    r = read_ledger(s, db, err, errlen);
+    if (r == 0)
+        r = revision_details(s, db, err, errlen);
+    if (r == 0 && s->overflow) {
+        snprintf(err, errlen, "a figure does not fit in 64 bits");
+        r = -ERANGE;
+    }
+    return r;
+}
+
+void hub_bulletin_scan_close(struct hub_bulletin_scan *s)
+{
+    for (size_t k = 0; k < s->n_revs; k++) {
+        free(s->revs[k].node);
+        free(s->revs[k].corrects_id);
+    }
+    free(s->revs);
+    free(s->figs);
+    free(s->unit_ytd);
+    free(s->reps);
+    free(s->rev_delta);
+    free(s->rev_count);
+    free(s->unit_keys);
+    free(s->ind_keys);
+    free(s->cov_slot);
+    lu_buf_free(&s->row);
+}

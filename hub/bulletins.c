@@ -1,0 +1,527 @@
+#include "bulletins.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amount.h"
+#include "bulletin.h"
+#include "bulletin_sign.h"
+#include "bulletins_db.h"
+#include "log.h"
+#include "plan.h"
+#include "store.h"
+#include "xmalloc.h"
+
+static void configure(struct hub_bulletins *s,
+                      const struct hub_bulletins_conf *c)
+{
+    snprintf(s->hub_id, sizeof(s->hub_id), "%s", c->hub_id ? c->hub_id : "");
+    snprintf(s->province, sizeof(s->province), "%s",
+             c->province ? c->province : "");
+    if (c->key != NULL) {
+        s->key = *c->key;
+        s->has_key = true;
+    }
+    if (c->peer_key != NULL && c->peer_province != NULL) {
+        snprintf(s->peer_id, sizeof(s->peer_id), "%s",
+                 c->peer_id ? c->peer_id : "");
+        snprintf(s->peer_province, sizeof(s->peer_province), "%s",
+                 c->peer_province);
+        memcpy(s->peer_key, c->peer_key, LU_SIGN_PUBLIC_BYTES);
+        s->has_peer = true;
+    }
+}
+
+int hub_bulletins_open(sqlite3 *db, const struct hub_bulletins_conf *conf,
+                       struct hub_bulletins **out, char *err, size_t errlen)
+{
+    struct hub_bulletins *s = lu_xcalloc(1, sizeof(*s));
+    int r;
+
+    *out = NULL;
+    s->db = db;
+    configure(s, conf);
+    r = hub_bulletins_db_schema(db);
+    if (r == 0 && s->has_key)
+        r = hub_bulletins_db_record_signer(s, s->hub_id, s->key.pub,
+                                           s->province, "own");
+    if (r == 0 && s->has_peer)
+        r = hub_bulletins_db_record_signer(s, s->peer_id, s->peer_key,
+                                           s->peer_province, "peer");
+    if (r == 0 && s->has_peer && strcmp(s->peer_province, s->province) == 0) {
+        snprintf(err, errlen, "the peer hub keeps the same province %s",
+                 s->province);
+        hub_bulletins_free(s);
+        return -EINVAL;
+    }
+    if (r < 0) {
+        snprintf(err, errlen, "cannot set up the bulletin store: %s",
+                 sqlite3_errmsg(db));
+        hub_bulletins_free(s);
+        return r;
+    }
+    *out = s;
+    return 0;
+}
+
+int hub_bulletins_open_readonly(sqlite3 *db, struct hub_bulletins **out,
+                                char *err, size_t errlen)
+{
+    struct hub_bulletins *s = lu_xcalloc(1, sizeof(*s));
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    *out = NULL;
+    s->db = db;
+    s->readonly = true;
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT count(*) FROM sqlite_master WHERE"
+                            " type = 'table' AND name IN ('bulletin',"
+                            " 'bulletin_signer')",
+                            -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        s->empty = sqlite3_column_int(st, 0) != 2;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        int r = hub_bulletins_db_fail(s, rc, err, errlen);
+
+        free(s);
+        return r;
+    }
+    *out = s;
+    return 0;
+}
+
+void hub_bulletins_free(struct hub_bulletins *s)
+{
+    if (s == NULL)
+        return;
+    lu_sign_key_wipe(&s->key);
+    free(s);
+}
+
+int hub_bulletins_own_province(struct hub_bulletins *s, char *buf, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    int r = -ENOENT;
+
+    if (s->province[0]) {
+        snprintf(buf, len, "%s", s->province);
+        return 0;
+    }
+    if (s->empty)
+        return -ENOENT;
+    if (lu_store_prepare(s->db,
+                         "SELECT province FROM bulletin_signer WHERE"
+                         " origin = 'own' ORDER BY first_seen DESC LIMIT 1",
+                         &st) < 0)
+        return -EIO;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+        r = 0;
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* The parameters of the next revision of (province, period), covering
+ * everything committed: see revised_after and the digest's chain in
+ * bulletin.h. chain_digest points into digest (32 bytes). */
+static int next_params(struct hub_bulletins *s, const char *province,
+                       uint32_t period, struct hub_bulletin_params *p,
+                       uint8_t *digest)
+{
+    uint32_t rev, prev_rev;
+    int64_t upto, prev_upto;
+    int r;
+
+    p->province = province;
+    p->period = period;
+    p->upto_entry = hub_bulletins_db_max_entry(s->db);
+    r = p->upto_entry < 0
+            ? -EIO
+            : hub_bulletins_db_latest(s, province, period, &rev, &upto);
+    if (r == 0 && rev == 0)
+        r = hub_bulletins_db_latest(s, province, hub_calendar_add(period, -1),
+                                    &prev_rev, &prev_upto);
+    if (r == 0)
+        r = hub_bulletins_db_chain(s, province, &p->chain_from, digest);
+    if (r < 0)
+        return r;
+    p->revision = rev + 1;
+    p->revised_after = rev > 0 ? upto : prev_upto;
+    p->chain_digest = digest;
+    /* A store whose hub lost entries (a restored backup) must not chain
+     * past the ledger's end; it starts a new chain instead. */
+    if (p->chain_from > p->upto_entry) {
+        p->chain_from = 0;
+        memset(digest, 0, 32);
+    }
+    return 0;
+}
+
+/* Refuses what issuing cannot do, before any work. */
+static int may_issue(struct hub_bulletins *s, uint32_t period, int64_t now,
+                     char *err, size_t errlen)
+{
+    char p[8];
+
+    if (s->readonly || !s->has_key) {
+        snprintf(err, errlen, "no signing key configured: cannot issue");
+        return -ENOKEY;
+    }
+    if (!sqlite3_get_autocommit(s->db)) {
+        snprintf(err, errlen, "a ledger transaction is open; issue after it");
+        return -EBUSY;
+    }
+    if (!lu_period_valid(period) || period >= hub_calendar_month_at(now)) {
+        snprintf(err, errlen, "month %s has not ended yet (China time)",
+                 lu_period_format(period, p, sizeof(p)));
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Builds, signs and stores; inside the caller's transaction. */
+static int issue_locked(struct hub_bulletins *s, const struct lu_plan *plan,
+                        struct hub_bulletin_params *p, int64_t now, char *err,
+                        size_t errlen)
+{
+    Luyu__Bulletin *b = NULL;
+    uint8_t *data = NULL, digest[32];
+    size_t len = 0;
+    char m[8];
+    int r;
+
+    r = next_params(s, s->province, p->period, p, digest);
+    if (r == 0 && p->revision > 1) {
+        r = hub_bulletins_db_changed_since(s, p->period, p->revised_after);
+        if (r == 0) {
+            snprintf(err, errlen, "nothing changed for %s %s since revision %u",
+                     s->province, lu_period_format(p->period, m, sizeof(m)),
+                     p->revision - 1);
+            r = -EALREADY;
+        }
+        r = r == 1 ? 0 : r;
+    }
+    if (r == 0)
+        r = hub_bulletin_build(s->db, plan, p, &b, err, errlen);
+    if (r == 0)
+        r = hub_bulletin_sign(b, &s->key, s->hub_id, &data, &len);
+    if (r == 0)
+        r = hub_bulletins_db_insert(s, b, data, len, "own", s->hub_id, now);
+    if (r == -EIO && err[0] == '\0')
+        snprintf(err, errlen, "bulletin store: %s", sqlite3_errmsg(s->db));
+    hub_bulletin_free(b);
+    free(data);
+    return r;
+}
+
+int hub_bulletins_issue(struct hub_bulletins *s, const struct lu_plan *plan,
+                        uint32_t period, int issue_day, int64_t now,
+                        uint32_t *revision, char *err, size_t errlen)
+{
+    struct hub_bulletin_params p = {
+        .period = period, .issue_day = issue_day, .issued_at = now};
+    int r;
+
+    *revision = 0;
+    if (errlen > 0)
+        err[0] = '\0';
+    r = may_issue(s, period, now, err, errlen);
+    if (r < 0)
+        return r;
+    /* One write transaction: the revision number, the entries covered and
+     * the stored row agree even if something else writes the file. */
+    r = lu_store_exec(s->db, "BEGIN IMMEDIATE");
+    if (r == 0)
+        r = issue_locked(s, plan, &p, now, err, errlen);
+    if (r == 0)
+        r = lu_store_exec(s->db, "COMMIT");
+    if (r < 0 && !sqlite3_get_autocommit(s->db))
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    if (r == 0)
+        *revision = p.revision;
+    else if (err[0] == '\0')
+        snprintf(err, errlen, "cannot issue: %s", strerror(-r));
+    return r;
+}
+
+int hub_bulletins_draft(struct hub_bulletins *s, const struct lu_plan *plan,
+                        const char *province, uint32_t period, int issue_day,
+                        int64_t now, Luyu__Bulletin **out, char *err,
+                        size_t errlen)
+{
+    struct hub_bulletin_params p = {
+        .issue_day = issue_day, .issued_at = now, .draft = true};
+    uint8_t digest[32];
+    int r;
+
+    *out = NULL;
+    r = next_params(s, province, period, &p, digest);
+    if (r < 0) {
+        snprintf(err, errlen, "reading the ledger: %s", sqlite3_errmsg(s->db));
+        return r;
+    }
+    return hub_bulletin_build(s->db, plan, &p, out, err, errlen);
+}
+
+int hub_bulletins_list(struct hub_bulletins *s, struct hub_bulletins_item **out,
+                       size_t *n)
+{
+    return hub_bulletins_db_items(s,
+                                  "SELECT " HUB_BULLETINS_DB_ITEM
+                                  " FROM bulletin"
+                                  " ORDER BY period, province, revision",
+                                  false, out, n);
+}
+
+int hub_bulletins_unsent(struct hub_bulletins *s,
+                         struct hub_bulletins_item **out, size_t *n)
+{
+    return hub_bulletins_db_items(s,
+                                  "SELECT " HUB_BULLETINS_DB_ITEM
+                                  ", payload FROM bulletin"
+                                  " WHERE origin = 'own' AND acked_at IS NULL"
+                                  " ORDER BY period, revision",
+                                  true, out, n);
+}
+
+int hub_bulletins_get(struct hub_bulletins *s, const char *province,
+                      uint32_t period, uint32_t revision,
+                      struct hub_bulletins_item *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (s->empty)
+        return -ENOENT;
+    if (lu_store_prepare(s->db,
+                         "SELECT " HUB_BULLETINS_DB_ITEM
+                         ", payload FROM bulletin"
+                         " WHERE province = ?1 AND period = ?2 AND"
+                         " (?3 = 0 OR revision = ?3)"
+                         " ORDER BY revision DESC LIMIT 1",
+                         &st) < 0)
+        return -EIO;
+    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, period);
+    sqlite3_bind_int64(st, 3, revision);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        hub_bulletins_db_read_item(st, true, out);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW    ? 0
+           : rc == SQLITE_DONE ? -ENOENT
+                               : hub_bulletins_db_fail(s, rc, NULL, 0);
+}
+
+int hub_bulletins_mark_sent(struct hub_bulletins *s, const char *province,
+                            uint32_t period, uint32_t revision, int64_t now)
+{
+    return hub_bulletins_db_mark(
+        s,
+        "UPDATE bulletin SET sent_at = ?1 WHERE province = ?2 AND"
+        " period = ?3 AND revision = ?4 AND origin = 'own'",
+        province, period, revision, now);
+}
+
+int hub_bulletins_mark_acked(struct hub_bulletins *s, const char *province,
+                             uint32_t period, uint32_t revision, int64_t now)
+{
+    return hub_bulletins_db_mark(
+        s,
+        "UPDATE bulletin SET acked_at = coalesce(acked_at, ?1)"
+        " WHERE province = ?2 AND period = ?3 AND revision = ?4"
+        " AND origin = 'own'",
+        province, period, revision, now);
+}
+
+int hub_bulletins_latest_issued_period(struct hub_bulletins *s,
+                                       uint32_t *period)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    *period = 0;
+    if (s->empty)
+        return 0;
+    if (lu_store_prepare(s->db,
+                         "SELECT coalesce(max(period), 0) FROM bulletin"
+                         " WHERE origin = 'own'",
+                         &st) < 0)
+        return -EIO;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *period = (uint32_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : hub_bulletins_db_fail(s, rc, NULL, 0);
+}
+
+void hub_bulletins_items_free(struct hub_bulletins_item *items, size_t n)
+{
+    for (size_t i = 0; items != NULL && i < n; i++)
+        free(items[i].payload);
+    free(items);
+}
+
+/* Whose and when: a verified peer bulletin must be of the peer's province
+ * and of a month that has begun (China time). */
+static int peer_header(struct hub_bulletins *s, const struct lu_plan *plan,
+                       const Luyu__Bulletin *b, int64_t now, char *err,
+                       size_t errlen)
+{
+    char m[8];
+
+    if (lu_plan_province(plan, b->province) == NULL) {
+        snprintf(err, errlen, "unknown province \"%s\"", b->province);
+        return -EINVAL;
+    }
+    if (strcmp(b->province, s->peer_province) != 0) {
+        snprintf(err, errlen,
+                 "bulletin of province %s from the peer, which keeps %s's "
+                 "ledger",
+                 b->province, s->peer_province);
+        return -EINVAL;
+    }
+    if (b->period > hub_calendar_month_at(now)) {
+        snprintf(err, errlen, "%s %s is in the future", b->province,
+                 lu_period_format(b->period, m, sizeof(m)));
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Against what is held: 0 to store it, 1 for an identical resend of a
+ * revision held, -EEXIST for a different one, -ESTALE for one older than
+ * the newest held. */
+static int peer_revision(struct hub_bulletins *s, const Luyu__Bulletin *b,
+                         const Luyu__SignedBulletin *sb, char *err,
+                         size_t errlen)
+{
+    struct hub_bulletins_item held;
+    Luyu__SignedBulletin *old = NULL;
+    char m[8];
+    int r = hub_bulletins_get(s, b->province, b->period, b->revision, &held);
+
+    lu_period_format(b->period, m, sizeof(m));
+    if (r == 0) {
+        old = luyu__signed_bulletin__unpack(NULL, held.len, held.payload);
+        r = old != NULL && old->payload.len == sb->payload.len &&
+                    memcmp(old->payload.data, sb->payload.data,
+                           sb->payload.len) == 0
+                ? 1
+                : -EEXIST;
+        if (r < 0)
+            snprintf(err, errlen, "a different %s %s revision %u is held",
+                     b->province, m, b->revision);
+    } else if (r == -ENOENT) {
+        r = hub_bulletins_get(s, b->province, b->period, 0, &held);
+        if (r == 0 && held.revision > b->revision) {
+            snprintf(err, errlen,
+                     "%s %s revision %u is older than revision %u held",
+                     b->province, m, b->revision, held.revision);
+            r = -ESTALE;
+        }
+        r = r == -ENOENT ? 0 : r;
+    }
+    if (old != NULL)
+        luyu__signed_bulletin__free_unpacked(old, NULL);
+    free(held.payload);
+    return r;
+}
+
+int hub_bulletins_store_peer(struct hub_bulletins *s,
+                             const struct lu_plan *plan, const void *data,
+                             size_t len, int64_t now, char *err, size_t errlen)
+{
+    Luyu__SignedBulletin *sb = NULL;
+    Luyu__Bulletin *b = NULL;
+    int r = -EBADMSG;
+
+    if (!s->has_peer || s->readonly) {
+        snprintf(err, errlen, "no peer hub configured");
+        r = -EPERM;
+        goto out;
+    }
+    sb = hub_bulletin_sign_parse(data, len, err, errlen);
+    if (sb == NULL)
+        goto out;
+    if (s->peer_id[0] && strcmp(sb->signer, s->peer_id) != 0) {
+        snprintf(err, errlen, "signed by %s; the peer hub is %s", sb->signer,
+                 s->peer_id);
+        r = -EPERM;
+        goto out;
+    }
+    r = hub_bulletin_sign_verify(sb, s->peer_key, &b, err, errlen);
+    if (r == 0)
+        r = peer_header(s, plan, b, now, err, errlen);
+    if (r == 0)
+        r = peer_revision(s, b, sb, err, errlen);
+    if (r == 0)
+        r = hub_bulletins_db_insert(s, b, data, len, "peer", sb->signer, now);
+out:
+    if (r < 0 && r != -EIO && r != -EBUSY && r != -ENOSPC)
+        lu_warn("refused a bulletin from the peer hub: %s", err);
+    hub_bulletin_free(b);
+    if (sb != NULL)
+        luyu__signed_bulletin__free_unpacked(sb, NULL);
+    return r;
+}
+
+/* Tries every key recorded for sb's signer. */
+static int verify_recorded(struct hub_bulletins *s,
+                           const Luyu__SignedBulletin *sb, Luyu__Bulletin **out,
+                           char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    int r = -ENOKEY, rc;
+
+    if (s->empty || lu_store_prepare(s->db,
+                                     "SELECT public_key FROM bulletin_signer"
+                                     " WHERE signer = ?",
+                                     &st) < 0) {
+        snprintf(err, errlen, "no signing key recorded for %s", sb->signer);
+        return -ENOKEY;
+    }
+    sqlite3_bind_text(st, 1, sb->signer, -1, SQLITE_STATIC);
+    while (r != 0 && r != -EBADMSG && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) == LU_SIGN_PUBLIC_BYTES)
+            r = hub_bulletin_sign_verify(sb, sqlite3_column_blob(st, 0), out,
+                                         err, errlen);
+    }
+    sqlite3_finalize(st);
+    if (r == -ENOKEY)
+        snprintf(err, errlen, "no signing key recorded for %s", sb->signer);
+    return r;
+}
+
+int hub_bulletins_verify(struct hub_bulletins *s,
+                         const struct hub_bulletins_item *it,
+                         Luyu__Bulletin **out, char *err, size_t errlen)
+{
+    Luyu__SignedBulletin *sb;
+    int r;
+
+    *out = NULL;
+    sb = hub_bulletin_sign_parse(it->payload, it->len, err, errlen);
+    if (sb == NULL)
+        return -EBADMSG;
+    r = verify_recorded(s, sb, out, err, errlen);
+    if (r == 0 &&
+        (strcmp((*out)->province, it->province) != 0 ||
+         (*out)->period != it->period || (*out)->revision != it->revision ||
+         strcmp(sb->signer, it->signer) != 0)) {
+        snprintf(err, errlen, "the stored row does not match its payload");
+        hub_bulletin_free(*out);
+        *out = NULL;
+        r = -EBADMSG;
+    }
+    luyu__signed_bulletin__free_unpacked(sb, NULL);
+    return r;
+}

@@ -1,0 +1,126 @@
+"""Reading a month's bulletin from a real hub's ledger: a hub and a node
+take a realistic month of figures (scripts/sample-month.py), then luyuctl
+computes the draft bulletin from the hub's ledger. The HTML page must parse
+as well-formed XML, be self-contained, say DRAFT, and show every
+indicator's figures as the JSON of the same draft has them, with a chart
+per task area; completeness names who reported. Bad months and unknown
+provinces are refused with exit 2."""
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from luyutest import BIN, PLAN, SRC, Cluster, check, run, say, wait_until
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+SVG = "{http://www.w3.org/2000/svg}"
+UNITS = "cq-wanzhou,cq-kaizhou"
+
+
+def ctl(*args, rc=0):
+    argv = [os.path.join(BIN, "luyuctl"), "--plan", PLAN] + list(args)
+    p = subprocess.run(argv, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    out, err = p.stdout.decode(), p.stderr.decode()
+    if rc is not None and p.returncode != rc:
+        raise AssertionError("luyuctl %s: exit %d, wanted %d\n%s%s"
+                             % (" ".join(args), p.returncode, rc, out, err))
+    return p.returncode, out, err
+
+
+def text(el):
+    return "".join(el.itertext()).strip()
+
+
+def feed_month(c):
+    month = c.path("month.csv")
+    with open(month, "w", encoding="utf-8") as f:
+        subprocess.run([sys.executable, os.path.join(SRC, "scripts", "sample-month.py"),
+                        "2019-07", UNITS], stdout=f, check=True)
+    c.ctl("import", month, node="cq-wanzhou", check_rc=0)
+    wait_until(lambda: c.drained("cq-wanzhou"), 30, "drain")
+
+
+def check_html(html, draft):
+    root = ET.fromstring(html)
+    check(root.tag == XHTML + "html", "the page parses as XHTML")
+    for el in root.iter():
+        for attr in ("src", "href"):
+            if el.get(attr):
+                raise AssertionError("external reference %s=%s" % (attr, el.get(attr)))
+    check(True, "no external references (self-contained)")
+    body = text(root)
+    check("DRAFT" in body and "草稿" in body, "the draft is marked DRAFT")
+    rows = {}
+    for tr in root.iter(XHTML + "tr"):
+        cells = [text(td) for td in tr.findall(XHTML + "td")]
+        if cells:
+            rows.setdefault(cells[0], cells)
+    inds = draft["bulletin"]["indicators"]
+    for ind in inds:
+        cells = rows.get(ind["name"])
+        if cells is None:
+            raise AssertionError("no table row for %s" % ind["name"])
+        want = [ind["month"], ind["ytd"], ind["since_start"]]
+        if cells[2:5] != want:
+            raise AssertionError("%s: html %s, json %s" % (ind["name"], cells[2:5], want))
+    check(True, "every one of the %d indicators has its month, ytd and since-start "
+          "figures in a table" % len(inds))
+    charts = list(root.iter(SVG + "svg"))
+    areas = [a for a in draft["bulletin"]["areas"] if a["indicators"] > 0]
+    check(len(charts) == len(areas), "one inline SVG chart per task area (%d)" % len(areas))
+    labels = [text(t) for s in charts for t in s.iter(SVG + "text")]
+    check(all(any(i["name"] == l for l in labels) for i in inds),
+          "every indicator is labelled in a chart")
+
+
+def main():
+    c = Cluster("bulletin")
+    c.start_hub()
+    c.start_node("cq-wanzhou", UNITS)
+    hub = c.path("hub")
+    say("a month of figures from two districts")
+    feed_month(c)
+
+    say("no bulletin is stored yet: show says so, list is empty")
+    rc, out, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, rc=1)
+    check("--draft" in err, "show without a stored bulletin points at --draft")
+    rc, out, err = ctl("bulletin", "list", "--state-dir", hub)
+    check("no bulletins held" in out, "list: no bulletins held")
+
+    say("the draft as JSON and as HTML")
+    rc, out, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
+                       "--format", "json")
+    draft = json.loads(out)
+    b = draft["bulletin"]
+    check(b["draft"] and b["province"] == "CQ", "JSON draft of CQ 2019-07")
+    agri = [i for i in b["indicators"] if i["code"] == "agri_sales_to_sd"][0]
+    check(agri["month"] != "0.00" and agri["month"] == agri["ytd"],
+          "the imported sales are the month's figure: " + agri["month"])
+    rc, html, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
+                        "--format", "html")
+    check_html(html, draft)
+    rc, joint, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
+                         "--joint", "--format", "html")
+    ET.fromstring(joint)
+    check("山东省" in joint and "尚无通报" in joint,
+          "joint page parses; Shandong's missing bulletin is said so")
+
+    say("completeness names who reported")
+    rc, out, err = ctl("completeness", "2019-07", "--state-dir", hub, "--json")
+    comp = json.loads(out)
+    reported = sorted(u["unit"] for u in comp["units"] if u["entries"] > 0)
+    check(reported == sorted(UNITS.split(",")), "reported: %s" % reported)
+    check(comp["missing"] == comp["expected"] - 2, "the other %d are missing"
+          % comp["missing"])
+
+    say("bad input is refused with exit 2")
+    for args, word in ((["2019-13"], "2019-13"), (["2019-07", "--province", "XX"], "XX"),
+                       (["2025-01", "--draft"], "outside the plan")):
+        rc, out, err = ctl("bulletin", "show", *args, "--state-dir", hub, rc=2)
+        check(word in err, "show %s -> exit 2: %s" % (" ".join(args), err.strip()))
+    rc, out, err = ctl("completeness", "2019-7", "--state-dir", hub, rc=2)
+    check("2019-7" in err, "completeness refuses a bad month")
+
+
+run(main)
