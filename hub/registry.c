@@ -19,7 +19,6 @@ struct reg_entry {
     char key[LU_KEY_Z85_LEN + 1];
     bool is_hub;
     char *province; /* hubs */
-    char *sign_key; /* hubs: Ed25519 public key, hex, for bulletins */
     char **units;   /* nodes */
     size_t n_units;
     int line;
@@ -133,15 +132,6 @@ static int on_ini(void *user, const char *section, const char *key,
     } else if (strcmp(key, "province") == 0 && c->cur->is_hub) {
         free(c->cur->province);
         c->cur->province = lu_xstrdup(value);
-    } else if (strcmp(key, "sign_key") == 0 && c->cur->is_hub) {
-        if (strlen(value) != 64 || strspn(value, "0123456789abcdef") != 64) {
-            snprintf(err, errlen,
-                     "sign_key is not 64 hex digits (an "
-                     "Ed25519 public key from luyuctl keygen --sign)");
-            return -EINVAL;
-        }
-        free(c->cur->sign_key);
-        c->cur->sign_key = lu_xstrdup(value);
     } else {
         snprintf(err, errlen, "unknown key \"%.64s\" in [%s %s]", key,
                  c->cur->is_hub ? "hub" : "node", c->cur->id);
@@ -206,7 +196,6 @@ void hub_registry_free(struct hub_registry *r)
             free(r->e[i].units[k]);
         free(r->e[i].units);
         free(r->e[i].province);
-        free(r->e[i].sign_key);
         free(r->e[i].id);
     }
     free(r->e);
@@ -252,29 +241,7 @@ bool hub_registry_may_report(const struct hub_registry *r, const char *node,
     return false;
 }
 
-const char *hub_registry_hub_key(const struct hub_registry *r, const char *hub)
-{
-    const struct reg_entry *e = find(r, hub, true);
-
-    return e ? e->key : NULL;
-}
-
 size_t hub_registry_count(const struct hub_registry *r)
 {
     return r->n;
-}
-
-const char *hub_registry_hub_by_province(const struct hub_registry *r,
-                                         const char *province,
-                                         const char **sign_key)
-{
-    for (size_t i = 0; i < r->n; i++) {
-        const struct reg_entry *e = &r->e[i];
-
-        if (e->is_hub && e->province && strcmp(e->province, province) == 0) {
-            *sign_key = e->sign_key;
-            return e->id;
-        }
-    }
-    return NULL;
 }

@@ -10,7 +10,6 @@
  *   [hub sd-hub]
  *   key = <Z85 public key>
  *   province = SD
- *   sign_key = <64 hex digits: its Ed25519 bulletin-signing public key>
  */
 #ifndef HUB_REGISTRY_H
 #define HUB_REGISTRY_H
@@ -34,13 +33,11 @@ const char *hub_registry_lookup(const struct hub_registry *r, const char *z85,
 bool hub_registry_has_node(const struct hub_registry *r, const char *node);
 bool hub_registry_may_report(const struct hub_registry *r, const char *node,
                              const char *unit);
-/* The public key of a peer hub, or NULL. */
-const char *hub_registry_hub_key(const struct hub_registry *r, const char *hub);
 size_t hub_registry_count(const struct hub_registry *r);
-/* The peer hub that speaks for province, or NULL; *sign_key is its
- * bulletin-signing public key (hex) or NULL when the registry has none. */
-const char *hub_registry_hub_by_province(const struct hub_registry *r,
-                                         const char *province,
-                                         const char **sign_key);
+*sign_key is its *bulletin - signing public key(hex) or
+    NULL when the registry has none.* / const
+        char *hub_registry_hub_by_province(const struct hub_registry *r,
+                                           const char *province,
+                                           const char **sign_key);
 
 #endif
