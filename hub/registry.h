@@ -34,10 +34,5 @@ bool hub_registry_has_node(const struct hub_registry *r, const char *node);
 bool hub_registry_may_report(const struct hub_registry *r, const char *node,
                              const char *unit);
 size_t hub_registry_count(const struct hub_registry *r);
-*sign_key is its *bulletin - signing public key(hex) or
-    NULL when the registry has none.* / const
-        char *hub_registry_hub_by_province(const struct hub_registry *r,
-                                           const char *province,
-                                           const char **sign_key);
 
 #endif
