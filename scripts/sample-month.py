@@ -23,6 +23,10 @@ def main():
     per_district_month = 14 * 12
     print("unit,indicator,period,amount,note")
     for u in units:
+        if u.startswith("sd-"):
+            shandong(u, period, rnd, per_district_month)
+            continue
+
         def money(total, note, ind, parts=3):
             # A district reports a month's sales as several entries (one per
             # deal or market), not one lump.
@@ -44,6 +48,17 @@ def main():
             print("%s,cadres_to_sd,%s,%d,赴鲁挂职" % (u, period, rnd.randrange(1, 4)))
         if rnd.random() < 0.2:
             print("%s,leader_visits,%s,1,主要负责同志赴结对市" % (u, period))
+
+
+def shandong(u, period, rnd, per):
+    """A Shandong city reports what it invests and gives."""
+    for ind, total, note in (("sd_investment", 287_000_000, "到位投资"),
+                             ("social_aid_funds", 60_000_000, "社会帮扶资金"),
+                             ("sd_fiscal_aid", 440_000_000, "财政帮扶资金")):
+        amount = total / per * rnd.uniform(0.6, 1.4)
+        print("%s,%s,%s,%.2f,%s" % (u, ind, period, amount, note))
+    if rnd.random() < 0.5:
+        print("%s,sd_firms,%s,%d,新落地企业" % (u, period, rnd.randrange(1, 3)))
 
 
 main()
