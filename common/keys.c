@@ -18,32 +18,6 @@ int lu_keys_z85_valid(const char *s)
     return strlen(s) == LU_KEY_Z85_LEN && zmq_z85_decode(raw, s) != NULL;
 }
 
-static int write_file(const char *path, const char *text, mode_t mode,
-                      char *err, size_t errlen)
-{
-    size_t len = strlen(text);
-    int fd, r = 0;
-
-    errno = 0;
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) {
-        r = -errno;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return r;
-    }
-    /* Make the mode exact whatever the umask, and treat a short write as
-     * the failure it is. */
-    if (fchmod(fd, mode) < 0 || write(fd, text, len) != (ssize_t)len ||
-        fsync(fd) < 0) {
-        r = errno ? -errno : -EIO;
-        snprintf(err, errlen, "%s: %s", path, strerror(-r));
-    }
-    close(fd);
-    if (r < 0)
-        unlink(path);
-    return r;
-}
-
 int lu_keys_generate(const char *base, char *err, size_t errlen)
 {
     char pub[LU_KEY_Z85_LEN + 1], sec[LU_KEY_Z85_LEN + 1];
@@ -59,12 +33,12 @@ int lu_keys_generate(const char *base, char *err, size_t errlen)
     }
     snprintf(path, sizeof(path), "%s.key", base);
     snprintf(line, sizeof(line), "%s\n", sec);
-    r = write_file(path, line, 0600, err, errlen);
+    r = lu_write_new_file(path, line, 0600, err, errlen);
     if (r < 0)
         goto out;
     snprintf(path, sizeof(path), "%s.pub", base);
     snprintf(line, sizeof(line), "%s\n", pub);
-    r = write_file(path, line, 0644, err, errlen);
+    r = lu_write_new_file(path, line, 0644, err, errlen);
     if (r < 0) {
         snprintf(path, sizeof(path), "%s.key", base);
         unlink(path);

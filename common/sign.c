@@ -26,32 +26,6 @@ void lu_sign_key_wipe(struct lu_sign_key *key)
     sodium_memzero(key, sizeof(*key));
 }
 
-/* Writes text to a new file with exactly mode (the same discipline as
- * common/keys.c: never overwrite, fsync, remove on a short write). */
-static int write_new(const char *path, const char *text, mode_t mode, char *err,
-                     size_t errlen)
-{
-    size_t len = strlen(text);
-    int fd, r = 0;
-
-    errno = 0;
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-    if (fd < 0) {
-        r = -errno;
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return r;
-    }
-    if (fchmod(fd, mode) < 0 || write(fd, text, len) != (ssize_t)len ||
-        fsync(fd) < 0) {
-        r = errno ? -errno : -EIO;
-        snprintf(err, errlen, "%s: %s", path, strerror(-r));
-    }
-    close(fd);
-    if (r < 0)
-        unlink(path);
-    return r;
-}
-
 int lu_sign_keygen(const char *base, char *err, size_t errlen)
 {
     struct lu_sign_key key;
@@ -66,13 +40,13 @@ int lu_sign_keygen(const char *base, char *err, size_t errlen)
     snprintf(path, sizeof(path), "%s.sign.key", base);
     sodium_bin2hex(line, sizeof(line) - 1, key.secret, sizeof(key.secret));
     strcat(line, "\n");
-    r = write_new(path, line, 0600, err, errlen);
+    r = lu_write_new_file(path, line, 0600, err, errlen);
     if (r < 0)
         goto out;
     snprintf(path, sizeof(path), "%s.sign.pub", base);
     sodium_bin2hex(line, sizeof(line) - 1, key.pub, sizeof(key.pub));
     strcat(line, "\n");
-    r = write_new(path, line, 0644, err, errlen);
+    r = lu_write_new_file(path, line, 0644, err, errlen);
     if (r < 0) {
         snprintf(path, sizeof(path), "%s.sign.key", base);
         unlink(path);

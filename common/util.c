@@ -79,6 +79,31 @@ out:
     return r;
 }
 
+int lu_write_new_file(const char *path, const char *text, unsigned mode,
+                      char *err, size_t errlen)
+{
+    size_t len = strlen(text);
+    int fd, r = 0;
+
+    errno = 0;
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0) {
+        r = -errno;
+        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+        return r;
+    }
+    /* Exact mode whatever the umask; a short write is the failure it is. */
+    if (fchmod(fd, (mode_t)mode) < 0 || write(fd, text, len) != (ssize_t)len ||
+        fsync(fd) < 0) {
+        r = errno ? -errno : -EIO;
+        snprintf(err, errlen, "%s: %s", path, strerror(-r));
+    }
+    close(fd);
+    if (r < 0)
+        unlink(path);
+    return r;
+}
+
 bool lu_utf8_valid(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;

@@ -16,6 +16,12 @@ uint64_t lu_mono_ms(void);
  * caller frees with free(). -EFBIG when larger. */
 int lu_read_file(const char *path, size_t max, char **out, size_t *len);
 
+/* Writes text to a new file (never overwriting one) with exactly mode,
+ * fsyncs it, and removes it again on any failure, so that a key file is
+ * either whole or absent. Writes "path: reason" into err on failure. */
+int lu_write_new_file(const char *path, const char *text, unsigned mode,
+                      char *err, size_t errlen);
+
 bool lu_utf8_valid(const char *s, size_t len);
 
 /* Codes of units, indicators, nodes and hubs: 1..64 bytes of [a-z0-9_.-],
