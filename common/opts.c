@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ini.h"
+#include "log.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -222,8 +223,8 @@ static int on_level(void *user, const char *section, const char *key,
     return 0;
 }
 
-const char *lu_opts_reload_log_level(const char *section, int argc,
-                                     char **argv, char *buf, size_t len)
+static const char *reload_level(const char *section, int argc, char **argv,
+                                char *buf, size_t len)
 {
     struct level_ctx c = {section, false, buf, len};
     const char *config = NULL;
@@ -245,4 +246,16 @@ const char *lu_opts_reload_log_level(const char *section, int argc,
         buf[0] == '\0')
         return NULL;
     return buf;
+}
+
+void lu_opts_reload_log_level(const char *section, int argc, char **argv)
+{
+    char buf[32];
+    const char *level = reload_level(section, argc, argv, buf, sizeof(buf));
+
+    if (level != NULL && lu_log_level_parse(level) > 0)
+        lu_log_level = lu_log_level_parse(level);
+    else if (level != NULL)
+        lu_err("SIGHUP: log_level \"%s\" is not a level; keeping the old one",
+               level);
 }

@@ -31,11 +31,10 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
 /* Sets one setting from a string. */
 int lu_opts_set(const struct lu_opt *opts, const char *name, const char *value,
                 char *err, size_t errlen);
-/* For a reload: the log level to use now. Returns the value of --log-level
- * if argv has one (flags win), else the config file's log_level as it is
- * now, else NULL. The result points into argv or into buf. */
-const char *lu_opts_reload_log_level(const char *section, int argc,
-                                     char **argv, char *buf, size_t len);
+/* For a reload (SIGHUP): sets lu_log_level from --log-level if argv has
+ * one (flags win), else from the config file's log_level as it is now; a
+ * value that is no level is logged and the old level kept. */
+void lu_opts_reload_log_level(const char *section, int argc, char **argv);
 void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts);
 void lu_opts_free(const struct lu_opt *opts);
 

@@ -175,20 +175,6 @@ static void on_stop(uv_signal_t *h, int signum)
 }
 
 /* SIGHUP: load the registry again; on any error keep the old one. */
-static void reload_log_level(struct hub *hub)
-{
-    char buf[32];
-    const char *level =
-        lu_opts_reload_log_level("hub", hub->argc, hub->argv, buf, sizeof(buf));
-
-    if (level != NULL && lu_log_level_parse(level) > 0)
-        lu_log_level = lu_log_level_parse(level);
-    else if (level != NULL)
-        lu_err("SIGHUP: log_level \"%s\" is not a level; keeping the old "
-               "one",
-               level);
-}
-
 static void reload_registry(struct hub *hub)
 {
     struct hub_registry *reg = NULL;
@@ -218,7 +204,7 @@ static void on_reload(uv_signal_t *h, int signum)
     struct hub *hub = h->data;
 
     lu_service_reloading(hub->svc);
-    reload_log_level(hub);
+    lu_opts_reload_log_level("hub", hub->argc, hub->argv);
     reload_registry(hub);
     lu_service_ready(hub->svc);
 }

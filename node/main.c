@@ -149,18 +149,8 @@ static void on_stop(uv_signal_t *h, int signum)
 static void on_reload(uv_signal_t *h, int signum)
 {
     struct node *n = h->data;
-    const char *level;
-    char buf[32];
-
     lu_service_reloading(n->svc);
-    level =
-        lu_opts_reload_log_level("node", n->argc, n->argv, buf, sizeof(buf));
-    if (level != NULL && lu_log_level_parse(level) > 0)
-        lu_log_level = lu_log_level_parse(level);
-    else if (level != NULL)
-        lu_err("SIGHUP: log_level \"%s\" is not a level; keeping the old "
-               "one",
-               level);
+    lu_opts_reload_log_level("node", n->argc, n->argv);
     lu_notice("SIGHUP: reloaded (log level %d); other settings need a "
               "restart",
               lu_log_level);
