@@ -4,17 +4,21 @@ of old batches and floods, while an outsider hammers the handshake. Honest
 nodes keep at least 90% of their normal throughput (best of three runs, to
 ride out a noisy machine) and the ledger stays exact.
 
-Each attacker floods at up to RATE messages a second: on this 2-core machine
-an unbounded Python sender would measure the scheduler, not the hub."""
+The attackers run in a separate process at the lowest CPU priority (nice
+19), each flooding at up to RATE messages a second: on this 2-core machine a
+Python sender at normal priority would measure the scheduler, not the hub.
+What is measured is what the hub does with the flood."""
 import os
 import random
+import subprocess
+import sys
 import threading
 import time
 
 import zmq
 
 from luyutest import (Cluster, check, compare_ids, import_rows, pb_batch, pb_entry, pb_hello,
-                      pb_ping, raw_socket, run, sample_rows, say, wait_until)
+                      pb_ping, run, sample_rows, say, wait_until)
 
 ROWS = 5000
 RATE = 2000
@@ -32,10 +36,21 @@ def drain_time(c, nodes, rnd, accepted):
     return time.time() - t0
 
 
-def attacker(c, ctx, name, stop, rnd, counts):
-    s, _ = raw_socket(c, ctx, name, units="cq-wuxi")
+def curve_socket(ctx, endpoint, server, pub, sec):
+    s = ctx.socket(zmq.DEALER)
+    s.setsockopt(zmq.LINGER, 0)
+    s.setsockopt(zmq.SNDTIMEO, 2000)
+    s.curve_serverkey, s.curve_publickey, s.curve_secretkey = server, pub, sec
+    s.connect(endpoint)
+    return s
+
+
+def attacker(s, name, stop, rnd, counts):
     replay = pb_batch([pb_entry(i, "cq-wuxi", "poor_trained", 201905, 1) for i in range(1, 50)])
-    s.send(pb_hello(name), zmq.NOBLOCK)
+    try:
+        s.send(pb_hello(name), zmq.NOBLOCK)
+    except zmq.Again:
+        pass
     t0 = time.time()
     sent = 0
     while not stop.is_set():
@@ -65,15 +80,51 @@ def attacker(c, ctx, name, stop, rnd, counts):
     s.close()
 
 
-def outsider(c, ctx, stop):
+def outsider(ctx, endpoint, server, stop):
     while not stop.is_set():
-        s, _ = raw_socket(c, ctx)
+        pub, sec = zmq.curve_keypair()
+        s = curve_socket(ctx, endpoint, server, pub, sec)
         try:
             s.send(b"hello?", zmq.NOBLOCK)
         except zmq.Again:
             pass
         time.sleep(0.05)
         s.close()
+
+
+def attack_process(endpoint, server, creds):
+    """Child process: argv carries the hub endpoint, its key and one
+    name,pub,sec per insider (Z85 has colons). Runs until killed."""
+    os.nice(19)
+    ctx = zmq.Context()
+    stop = threading.Event()
+    counts = [0]
+    threads = []
+    for i, cred in enumerate(creds):
+        name, pub, sec = cred.split(",", 2)
+        s = curve_socket(ctx, endpoint, server.encode(), pub.encode(), sec.encode())
+        threads.append(threading.Thread(target=attacker, args=(s, name, stop,
+                                                               random.Random(i), counts)))
+    threads.append(threading.Thread(target=outsider, args=(ctx, endpoint, server.encode(),
+                                                           stop)))
+    for t in threads:
+        t.daemon = True
+        t.start()
+    while True:
+        time.sleep(1)
+        print(counts[0], flush=True)
+
+
+def start_attack(c, attempt):
+    server = open(c.path("keys", c.hub_id + ".pub")).read().strip()
+    creds = []
+    for i in range(3):
+        pub, sec = zmq.curve_keypair()
+        name = "cq-rogue%d-%d" % (attempt, i)
+        c.register(name, "cq-wuxi", key=pub.decode())
+        creds.append("%s,%s,%s" % (name, pub.decode(), sec.decode()))
+    return subprocess.Popen([sys.executable, __file__, "--attack", c.endpoint, server] + creds,
+                            stdout=subprocess.PIPE, text=True)
 
 
 def main():
@@ -84,34 +135,26 @@ def main():
     for n in nodes:
         c.start_node(n, n)
     accepted = []
-    ctx = zmq.Context()
-    counts = [0]
     ratio = 0
+    sent = 0
     # Normal and attacked runs alternate, best of three each, so that a
     # burst of load from elsewhere on the machine hits both alike.
     for attempt in range(3):
         base = min(drain_time(c, nodes, rnd, accepted) for _ in range(3))
-        stop = threading.Event()
-        threads = [threading.Thread(target=attacker,
-                                    args=(c, ctx, "cq-rogue%d-%d" % (attempt, i), stop,
-                                          random.Random(i), counts))
-                   for i in range(3)]
-        threads.append(threading.Thread(target=outsider, args=(c, ctx, stop)))
-        for t in threads:
-            t.start()
-        time.sleep(0.5)
+        attack = start_attack(c, attempt)
+        time.sleep(1.0)
         try:
             under = min(drain_time(c, nodes, rnd, accepted) for _ in range(3))
         finally:
-            stop.set()
-            for t in threads:
-                t.join()
+            attack.kill()
+            out = attack.communicate()[0].split()
+            sent += int(out[-1]) if out else 0
         ratio = max(ratio, base / under)
         say("  normal %.2f s, under attack %.2f s for %d entries: %.0f%%"
             % (base, under, 2 * ROWS, 100 * base / under))
         if ratio >= 0.9:
             break
-    ctx.term()
+    counts = [sent]
     say("  broke: %d hostile messages from 3 insiders and an outsider" % counts[0])
     check(ratio >= 0.9, "honest nodes keep at least 90%% of their throughput (%.0f%%)"
           % (100 * ratio))
@@ -120,4 +163,7 @@ def main():
     compare_ids(accepted, honest)
 
 
-run(main)
+if len(sys.argv) > 1 and sys.argv[1] == "--attack":
+    attack_process(sys.argv[2], sys.argv[3], sys.argv[4:])
+else:
+    run(main)
