@@ -1,0 +1,187 @@
+/* luyu-loadgen: load for the benchmarks (tests/bench/run), speaking luyu's
+ * real protocols.
+ *
+ *   ingest    N simulated nodes, one CURVE DEALER each with its own key from
+ *             --keys DIR, talk to a real luyu-hub exactly as luyu-node does
+ *             (proto/luyu.proto): Hello -> Welcome{hwm} -> Batches of B
+ *             entries with W batches in flight -> cumulative Acks. The hub
+ *             acks only after its ledger commit (synchronous=FULL), so an
+ *             acked entry is durable. Timed from the moment every node has
+ *             its Welcome to the last Ack.
+ *   raw-zmq   the same nodes, batches and window, the same DEALER/ROUTER
+ *             sockets with CURVE, but to an echo ROUTER in a thread of this
+ *             process (its own ZeroMQ context and I/O thread, as the hub
+ *             has) that answers each batch with an Ack-sized frame at once:
+ *             no decoding, no database. The transport's limit.
+ *   latency   real luyu-node daemons at an offered load: submits one entry
+ *             at a time over each node's control socket (as luyuctl submit
+ *             does) at --rate entries/s in total, and times each entry from
+ *             "accepted" (the node's answer: committed to its outbox) to its
+ *             appearance on the hub's feed (published after the ledger
+ *             commit). Also samples one node's status every 2 ms to time
+ *             "accepted -> acknowledged at the node".
+ *
+ * Prints one JSON object on stdout. Exit 0 on success, 1 on failure. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "benchgen.h"
+#include "codec.h"
+#include "loadgen.h"
+#include "log.h"
+#include "plan.h"
+
+#define MAX_WINDOW 64
+
+static const char USAGE[] =
+    "usage: luyu-loadgen ingest --endpoint EP --hub-key HUB.pub --keys DIR\n"
+    "                    [--nodes N] [--entries M] [--batch B] [--window W]\n"
+    "       luyu-loadgen raw-zmq [--nodes N] [--entries M] [--batch B]\n"
+    "                    [--window W]\n"
+    "       luyu-loadgen latency --feed EP --control-dir DIR [--nodes N]\n"
+    "                    [--rate R] [--seconds S]\n"
+    "       luyu-loadgen units [--nodes N]\n"
+    "common: --plan FILE --province CQ --prefix bench --timeout S\n"
+    "Node i is PREFIX-NNN; its key is DIR/PREFIX-NNN.key, its control\n"
+    "socket DIR/PREFIX-NNN/control.sock; it reports for the province's\n"
+    "unit number i modulo their count (`units` prints that mapping, for\n"
+    "the hub's registry).\n";
+
+enum opt_type { OPT_STR, OPT_UINT, OPT_U64, OPT_DOUBLE };
+
+struct opt {
+    const char *name;
+    enum opt_type type;
+    void *ptr;
+};
+
+static int set_opt(const struct opt *o, const char *v)
+{
+    char *end = NULL;
+
+    switch (o->type) {
+    case OPT_STR:
+        *(const char **)o->ptr = v;
+        return 0;
+    case OPT_UINT:
+        *(unsigned *)o->ptr = (unsigned)strtoul(v, &end, 10);
+        break;
+    case OPT_U64:
+        *(uint64_t *)o->ptr = strtoull(v, &end, 10);
+        break;
+    case OPT_DOUBLE:
+        *(double *)o->ptr = strtod(v, &end);
+        break;
+    }
+    return end != v && *end == '\0' ? 0 : -1;
+}
+
+static int parse_opts(int argc, char **argv, struct args *a)
+{
+    const struct opt opts[] = {
+        {"--endpoint", OPT_STR, &a->endpoint},
+        {"--hub-key", OPT_STR, &a->hub_key},
+        {"--keys", OPT_STR, &a->keys},
+        {"--plan", OPT_STR, &a->plan},
+        {"--province", OPT_STR, &a->province},
+        {"--prefix", OPT_STR, &a->prefix},
+        {"--feed", OPT_STR, &a->feed},
+        {"--control-dir", OPT_STR, &a->control_dir},
+        {"--nodes", OPT_UINT, &a->nodes},
+        {"--batch", OPT_UINT, &a->batch},
+        {"--window", OPT_UINT, &a->window},
+        {"--entries", OPT_U64, &a->entries},
+        {"--rate", OPT_DOUBLE, &a->rate},
+        {"--seconds", OPT_DOUBLE, &a->seconds},
+        {"--timeout", OPT_DOUBLE, &a->timeout},
+    };
+    size_t n = sizeof(opts) / sizeof(opts[0]), k;
+
+    for (int i = 2; i < argc; i += 2) {
+        for (k = 0; k < n && strcmp(argv[i], opts[k].name) != 0; k++)
+            ;
+        if (k == n || i + 1 >= argc || set_opt(&opts[k], argv[i + 1]) < 0) {
+            fprintf(stderr, "luyu-loadgen: bad option %s\n", argv[i]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, struct args *a)
+{
+    *a = (struct args){.nodes = 100,
+                       .batch = 500,
+                       .window = 8,
+                       .entries = 100000,
+                       .rate = 1000,
+                       .seconds = 10,
+                       .timeout = 600,
+                       .province = "CQ",
+                       .prefix = "bench",
+                       .plan = lu_plan_default_path()};
+    if (argc < 2)
+        return -1;
+    if (strcmp(argv[1], "ingest") == 0)
+        a->mode = MODE_INGEST;
+    else if (strcmp(argv[1], "raw-zmq") == 0)
+        a->mode = MODE_RAW;
+    else if (strcmp(argv[1], "latency") == 0)
+        a->mode = MODE_LATENCY;
+    else if (strcmp(argv[1], "units") == 0)
+        a->mode = MODE_UNITS;
+    else
+        return -1;
+    if (parse_opts(argc, argv, a) < 0)
+        return -1;
+    if (a->nodes == 0 || a->batch == 0 || a->batch > LU_MAX_BATCH ||
+        a->window == 0 || a->window > MAX_WINDOW || a->rate <= 0 ||
+        a->seconds <= 0 || a->entries < a->nodes)
+        return -1;
+    if (a->mode == MODE_INGEST && (!a->endpoint || !a->hub_key || !a->keys))
+        return -1;
+    if (a->mode == MODE_LATENCY && (!a->feed || !a->control_dir))
+        return -1;
+    return 0;
+}
+
+/* Prints "NODE-ID UNIT" for every simulated node. */
+static int print_units(const struct args *a)
+{
+    struct bench_gen g;
+    char err[512], id[LU_MAX_NAME + 1];
+
+    if (bench_gen_init(&g, a->plan, a->province, err, sizeof(err)) < 0) {
+        fprintf(stderr, "luyu-loadgen: %s\n", err);
+        return -1;
+    }
+    for (unsigned i = 0; i < a->nodes; i++) {
+        bench_gen_node_id(a->prefix, i, id, sizeof(id));
+        printf("%s %s\n", id, bench_gen_unit(&g, i));
+    }
+    bench_gen_close(&g);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct args a;
+    int r;
+
+    lu_log_set_ident("luyu-loadgen");
+    lu_log_level = LU_LOG_WARNING;
+    if (parse_args(argc, argv, &a) < 0) {
+        fputs(USAGE, stderr);
+        return 2;
+    }
+    if (a.mode == MODE_UNITS)
+        r = print_units(&a);
+    else if (a.mode == MODE_LATENCY)
+        r = loadgen_latency(&a);
+    else
+        r = loadgen_stream(&a);
+    fflush(stdout);
+    return r < 0 ? 1 : 0;
+}

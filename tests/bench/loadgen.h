@@ -1,0 +1,26 @@
+/* luyu-loadgen's modes (see loadgen.c for what each measures): the
+ * simulated nodes of ingest and raw-zmq (loadgen_stream.c) and the real
+ * nodes of latency (loadgen_latency.c). */
+#ifndef BENCH_LOADGEN_H
+#define BENCH_LOADGEN_H
+
+#include <stdint.h>
+
+#define LOADGEN_NOTE_LEN 96
+
+enum loadgen_mode { MODE_INGEST, MODE_RAW, MODE_LATENCY, MODE_UNITS };
+
+struct args {
+    enum loadgen_mode mode;
+    const char *endpoint, *hub_key, *keys, *plan, *province, *prefix;
+    const char *feed, *control_dir;
+    unsigned nodes, batch, window;
+    uint64_t entries;
+    double rate, seconds, timeout;
+};
+
+/* Each prints one JSON object on stdout; 0 or -1 (reason on stderr). */
+int loadgen_stream(const struct args *a);
+int loadgen_latency(const struct args *a);
+
+#endif

@@ -1,0 +1,499 @@
+/* luyu-loadgen ingest and raw-zmq: simulated nodes, one DEALER each, in
+ * one thread polling them all. */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zmq.h>
+
+#include "benchgen.h"
+#include "codec.h"
+#include "keys.h"
+#include "loadgen.h"
+#include "xmalloc.h"
+
+#define MAX_WINDOW 64
+#define NOTE_LEN LOADGEN_NOTE_LEN
+
+enum sim_state { SIM_HELLO, SIM_UP, SIM_DONE };
+
+struct sim {
+    void *sock;
+    unsigned idx;
+    char id[LU_MAX_NAME + 1];
+    enum sim_state state;
+    uint64_t quota, last; /* this run sends seqs up to last */
+    uint64_t next_send, acked;
+    int n_inflight;
+    uint64_t inflight_last[MAX_WINDOW];
+    uint64_t inflight_ns[MAX_WINDOW];
+    uint64_t busy_until_ns;
+    bool blocked; /* the pipe was full at the last send */
+};
+
+struct run {
+    const struct args *a;
+    struct bench_gen gen;
+    void *zctx;
+    struct sim *sims;
+    zmq_pollitem_t *items;
+    unsigned n_welcomed, n_done;
+    uint64_t batches, resends, entries_acked;
+    struct bench_samples rtt; /* batch sent -> acked, ns */
+    Luyu__Entry *scratch;
+    Luyu__Entry **scratch_ptrs;
+    char *notes;
+};
+
+static void set_socket_options(void *s)
+{
+    int linger = 0, hwm = 10000;
+    int64_t maxmsg = LU_MAX_FRAME;
+
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
+    zmq_setsockopt(s, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
+    zmq_setsockopt(s, ZMQ_SNDHWM, &hwm, sizeof(hwm));
+    zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof(hwm));
+}
+
+/* Sends the next batch of s. Returns 1 when sent, 0 when the pipe is
+ * full, -1 on error. */
+static int send_batch(struct run *rn, struct sim *s)
+{
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    Luyu__Batch b = LUYU__BATCH__INIT;
+    uint64_t n = rn->a->batch;
+    int r;
+
+    if (s->last - s->next_send + 1 < n)
+        n = s->last - s->next_send + 1;
+    for (uint64_t i = 0; i < n; i++) {
+        bench_gen_entry(&rn->gen, s->idx, s->next_send + i, &rn->scratch[i],
+                        rn->notes + i * NOTE_LEN, NOTE_LEN);
+        rn->scratch_ptrs[i] = &rn->scratch[i];
+    }
+    b.entries = rn->scratch_ptrs;
+    b.n_entries = n;
+    f.body_case = LUYU__FRAME__BODY_BATCH;
+    f.batch = &b;
+    r = lu_codec_send(s->sock, NULL, 0, &f);
+    if (r == -EAGAIN)
+        return 0;
+    if (r < 0) {
+        fprintf(stderr, "loadgen: %s: send: %s\n", s->id, zmq_strerror(-r));
+        return -1;
+    }
+    s->inflight_last[s->n_inflight] = s->next_send + n - 1;
+    s->inflight_ns[s->n_inflight++] = bench_now_ns();
+    s->next_send += n;
+    rn->batches++;
+    return 1;
+}
+
+static int pump(struct run *rn, struct sim *s, uint64_t now)
+{
+    int r = 1;
+
+    s->blocked = false;
+    if (s->busy_until_ns != 0 && now >= s->busy_until_ns)
+        s->busy_until_ns = 0;
+    if (s->state != SIM_UP || s->busy_until_ns != 0)
+        return 0;
+    while (r == 1 && s->n_inflight < (int)rn->a->window &&
+           s->next_send <= s->last)
+        r = send_batch(rn, s);
+    if (r == 0)
+        s->blocked = true;
+    return r < 0 ? -1 : 0;
+}
+
+static void send_hello(struct sim *s)
+{
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    Luyu__Hello h = LUYU__HELLO__INIT;
+
+    h.version = LUYU__VERSION__VERSION_1;
+    h.node_id = s->id;
+    h.from_seq = s->acked + 1;
+    h.last_seq = s->last;
+    f.body_case = LUYU__FRAME__BODY_HELLO;
+    f.hello = &h;
+    s->state = SIM_HELLO;
+    s->n_inflight = 0;
+    if (lu_codec_send(s->sock, NULL, 0, &f) < 0)
+        fprintf(stderr, "loadgen: %s: hello not sent\n", s->id);
+}
+
+/* Everything up to upto is done: drop the batches it covers. */
+static void acked(struct run *rn, struct sim *s, uint64_t upto, uint64_t now)
+{
+    int keep = 0;
+
+    for (int i = 0; i < s->n_inflight; i++) {
+        if (s->inflight_last[i] <= upto)
+            bench_samples_add(&rn->rtt, now - s->inflight_ns[i]);
+        else {
+            s->inflight_last[keep] = s->inflight_last[i];
+            s->inflight_ns[keep++] = s->inflight_ns[i];
+        }
+    }
+    s->n_inflight = keep;
+    if (upto > s->acked) {
+        rn->entries_acked += upto - s->acked;
+        s->acked = upto;
+    }
+    if (s->acked >= s->last && s->state == SIM_UP) {
+        s->state = SIM_DONE;
+        rn->n_done++;
+    }
+}
+
+static int on_error(struct run *rn, struct sim *s, const Luyu__Error *e,
+                    uint64_t now)
+{
+    switch (e->code) {
+    case LUYU__ERROR__CODE__GAP:
+    case LUYU__ERROR__CODE__BUSY:
+        /* Resend from the hub's mark, as luyu-node does. */
+        rn->resends++;
+        s->next_send = e->hwm + 1;
+        s->n_inflight = 0;
+        if (e->code == LUYU__ERROR__CODE__BUSY)
+            s->busy_until_ns = now + 100000000u;
+        return 0;
+    case LUYU__ERROR__CODE__NEED_HELLO:
+        send_hello(s);
+        return 0;
+    default:
+        fprintf(stderr, "loadgen: %s: hub says error %d: %s\n", s->id, e->code,
+                e->message);
+        return -1;
+    }
+}
+
+static int on_reply(struct run *rn, struct sim *s, const Luyu__Frame *f,
+                    uint64_t now)
+{
+    switch (f->body_case) {
+    case LUYU__FRAME__BODY_WELCOME:
+        if (s->state != SIM_HELLO)
+            return 0;
+        s->acked = f->welcome->hwm;
+        s->next_send = s->acked + 1;
+        if (s->last == 0)
+            s->last = s->acked + s->quota;
+        s->state = SIM_UP;
+        rn->n_welcomed++;
+        acked(rn, s, s->acked, now);
+        return 0;
+    case LUYU__FRAME__BODY_ACK:
+        acked(rn, s, f->ack->upto, now);
+        return 0;
+    case LUYU__FRAME__BODY_ERROR:
+        return on_error(rn, s, f->error, now);
+    default:
+        return 0;
+    }
+}
+
+/* Reads every reply waiting on s. In raw mode each reply acknowledges the
+ * oldest batch in flight (one TCP connection keeps them in order). */
+static int drain(struct run *rn, struct sim *s)
+{
+    for (;;) {
+        uint64_t now;
+        zmq_msg_t msg;
+        Luyu__Frame *f;
+        char err[256];
+        int r = 0;
+
+        zmq_msg_init(&msg);
+        if (zmq_msg_recv(&msg, s->sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&msg);
+            return 0;
+        }
+        now = bench_now_ns();
+        if (rn->a->mode == MODE_RAW) {
+            if (s->n_inflight > 0)
+                acked(rn, s, s->inflight_last[0], now);
+            zmq_msg_close(&msg);
+            continue;
+        }
+        f = lu_codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err,
+                            sizeof(err));
+        zmq_msg_close(&msg);
+        if (f == NULL) {
+            fprintf(stderr, "loadgen: %s: bad frame from hub: %s\n", s->id,
+                    err);
+            return -1;
+        }
+        r = on_reply(rn, s, f, now);
+        luyu__frame__free_unpacked(f, NULL);
+        if (r < 0)
+            return r;
+    }
+}
+
+/* One pass: wait for replies (briefly when a pipe was full), read them,
+ * refill every window. */
+static int step(struct run *rn, bool sending)
+{
+    unsigned n = rn->a->nodes;
+    bool blocked = false;
+    uint64_t now;
+    int rc;
+
+    for (unsigned i = 0; i < n; i++)
+        blocked =
+            blocked || rn->sims[i].blocked || rn->sims[i].busy_until_ns > 0;
+    rc = zmq_poll(rn->items, (int)n, blocked ? 5 : 200);
+    if (rc < 0 && zmq_errno() != EINTR) {
+        fprintf(stderr, "loadgen: poll: %s\n", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if ((rn->items[i].revents & ZMQ_POLLIN) && drain(rn, &rn->sims[i]) < 0)
+            return -1;
+    }
+    now = bench_now_ns();
+    for (unsigned i = 0; sending && i < n; i++) {
+        if (pump(rn, &rn->sims[i], now) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int open_sims(struct run *rn, const char *endpoint,
+                     const char *server_key)
+{
+    const struct args *a = rn->a;
+    char secret[LU_KEY_Z85_LEN + 1], public[LU_KEY_Z85_LEN + 1], err[512];
+    char path[4096];
+
+    rn->sims = lu_xcalloc(a->nodes, sizeof(*rn->sims));
+    rn->items = lu_xcalloc(a->nodes, sizeof(*rn->items));
+    for (unsigned i = 0; i < a->nodes; i++) {
+        struct sim *s = &rn->sims[i];
+
+        s->idx = i;
+        bench_gen_node_id(a->prefix, i, s->id, sizeof(s->id));
+        s->quota = a->entries / a->nodes + (i < a->entries % a->nodes);
+        s->sock = zmq_socket(rn->zctx, ZMQ_DEALER);
+        set_socket_options(s->sock);
+        if (a->mode == MODE_INGEST) {
+            snprintf(path, sizeof(path), "%s/%s.key", a->keys, s->id);
+            if (lu_keys_load_secret(path, secret, public, err, sizeof(err)) <
+                0) {
+                fprintf(stderr, "loadgen: %s\n", err);
+                return -1;
+            }
+        } else if (zmq_curve_keypair(public, secret) < 0) {
+            return -1;
+        }
+        zmq_setsockopt(s->sock, ZMQ_CURVE_SERVERKEY, server_key, 40);
+        zmq_setsockopt(s->sock, ZMQ_CURVE_PUBLICKEY, public, 40);
+        zmq_setsockopt(s->sock, ZMQ_CURVE_SECRETKEY, secret, 40);
+        if (zmq_connect(s->sock, endpoint) < 0) {
+            fprintf(stderr, "loadgen: connect %s: %s\n", endpoint,
+                    zmq_strerror(zmq_errno()));
+            return -1;
+        }
+        rn->items[i].socket = s->sock;
+        rn->items[i].events = ZMQ_POLLIN;
+    }
+    return 0;
+}
+
+static void close_sims(struct run *rn)
+{
+    for (unsigned i = 0; rn->sims && i < rn->a->nodes; i++) {
+        if (rn->sims[i].sock)
+            zmq_close(rn->sims[i].sock);
+    }
+    free(rn->sims);
+    free(rn->items);
+}
+
+/* The echo ROUTER for raw-zmq: answers every message with an Ack-sized
+ * frame, at once. */
+struct echo {
+    void *ctx, *sock;
+    volatile int stop;
+    char endpoint[256];
+    char public[LU_KEY_Z85_LEN + 1];
+    unsigned char ack[32];
+    size_t ack_len;
+};
+
+static void *echo_main(void *arg)
+{
+    struct echo *e = arg;
+    zmq_pollitem_t it = {.socket = e->sock, .events = ZMQ_POLLIN};
+
+    while (!e->stop) {
+        if (zmq_poll(&it, 1, 50) <= 0)
+            continue;
+        for (;;) {
+            zmq_msg_t rid, body;
+            int more = 0;
+            size_t ml = sizeof(more);
+
+            zmq_msg_init(&rid);
+            if (zmq_msg_recv(&rid, e->sock, ZMQ_DONTWAIT) < 0) {
+                zmq_msg_close(&rid);
+                break;
+            }
+            zmq_msg_init(&body);
+            zmq_getsockopt(e->sock, ZMQ_RCVMORE, &more, &ml);
+            if (more)
+                zmq_msg_recv(&body, e->sock, 0);
+            zmq_msg_close(&body);
+            zmq_msg_send(&rid, e->sock, ZMQ_SNDMORE);
+            zmq_send(e->sock, e->ack, e->ack_len, 0);
+            zmq_msg_close(&rid);
+        }
+    }
+    return NULL;
+}
+
+static int echo_start(struct echo *e, pthread_t *th)
+{
+    char secret[LU_KEY_Z85_LEN + 1];
+    size_t len = sizeof(e->endpoint);
+    int one = 1, hwm = 100000, linger = 0;
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    Luyu__Ack a = LUYU__ACK__INIT;
+
+    a.upto = 1000000;
+    f.body_case = LUYU__FRAME__BODY_ACK;
+    f.ack = &a;
+    e->ack_len = luyu__frame__pack(&f, e->ack);
+    e->ctx = zmq_ctx_new();
+    e->sock = zmq_socket(e->ctx, ZMQ_ROUTER);
+    zmq_curve_keypair(e->public, secret);
+    zmq_setsockopt(e->sock, ZMQ_LINGER, &linger, sizeof(linger));
+    zmq_setsockopt(e->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
+    zmq_setsockopt(e->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
+    zmq_setsockopt(e->sock, ZMQ_CURVE_SERVER, &one, sizeof(one));
+    zmq_setsockopt(e->sock, ZMQ_CURVE_SECRETKEY, secret, 40);
+    if (zmq_bind(e->sock, "tcp://127.0.0.1:*") < 0 ||
+        zmq_getsockopt(e->sock, ZMQ_LAST_ENDPOINT, e->endpoint, &len) < 0) {
+        fprintf(stderr, "loadgen: echo bind: %s\n", zmq_strerror(zmq_errno()));
+        return -1;
+    }
+    /* The socket moves to the echo thread; pthread_create is the full
+     * memory barrier ZeroMQ asks for when a socket changes threads. */
+    return pthread_create(th, NULL, echo_main, e) == 0 ? 0 : -1;
+}
+
+static void echo_stop(struct echo *e, pthread_t th)
+{
+    e->stop = 1;
+    pthread_join(th, NULL);
+    zmq_close(e->sock);
+    zmq_ctx_term(e->ctx);
+}
+
+static void report_stream(const struct run *rn, double secs)
+{
+    const struct args *a = rn->a;
+
+    printf("{\"mode\":\"%s\",\"nodes\":%u,\"batch\":%u,\"window\":%u,"
+           "\"entries\":%" PRIu64 ",\"seconds\":%.3f,\"eps\":%.0f,"
+           "\"batches\":%" PRIu64 ",\"resends\":%" PRIu64
+           ",\"batch_rtt_p50_ms\":%.2f,\"batch_rtt_p99_ms\":%.2f}\n",
+           a->mode == MODE_RAW ? "raw-zmq" : "ingest", a->nodes, a->batch,
+           a->window, rn->entries_acked, secs,
+           secs > 0 ? (double)rn->entries_acked / secs : 0, rn->batches,
+           rn->resends, bench_pct_ms(rn->rtt.v, rn->rtt.n, 50),
+           bench_pct_ms(rn->rtt.v, rn->rtt.n, 99));
+}
+
+/* Waits for every Welcome (ingest), then streams until all is acked. */
+static int stream(struct run *rn)
+{
+    const struct args *a = rn->a;
+    uint64_t deadline = bench_now_ns() + (uint64_t)(a->timeout * 1e9), t0;
+
+    if (a->mode == MODE_INGEST) {
+        for (unsigned i = 0; i < a->nodes; i++)
+            send_hello(&rn->sims[i]);
+        while (rn->n_welcomed < a->nodes && bench_now_ns() < deadline) {
+            if (step(rn, false) < 0)
+                return -1;
+        }
+        if (rn->n_welcomed < a->nodes) {
+            fprintf(stderr, "loadgen: only %u of %u nodes welcomed\n",
+                    rn->n_welcomed, a->nodes);
+            return -1;
+        }
+    } else {
+        for (unsigned i = 0; i < a->nodes; i++) {
+            rn->sims[i].state = SIM_UP;
+            rn->sims[i].next_send = 1;
+            rn->sims[i].last = rn->sims[i].quota;
+        }
+    }
+    rn->entries_acked = 0;
+    rn->rtt.n = 0;
+    t0 = bench_now_ns();
+    while (rn->n_done < a->nodes && bench_now_ns() < deadline) {
+        if (step(rn, true) < 0)
+            return -1;
+    }
+    if (rn->n_done < a->nodes) {
+        fprintf(stderr,
+                "loadgen: timed out: %" PRIu64 " of %" PRIu64
+                " entries acknowledged\n",
+                rn->entries_acked, a->entries);
+        return -1;
+    }
+    bench_samples_sort(&rn->rtt);
+    report_stream(rn, (double)(bench_now_ns() - t0) / 1e9);
+    return 0;
+}
+
+int loadgen_stream(const struct args *a)
+{
+    struct run rn = {.a = a};
+    struct echo echo = {0};
+    pthread_t echo_th;
+    char hub_key[LU_KEY_Z85_LEN + 1], err[512];
+    const char *endpoint = a->endpoint, *server_key = hub_key;
+    int r = -1;
+
+    if (bench_gen_init(&rn.gen, a->plan, a->province, err, sizeof(err)) < 0) {
+        fprintf(stderr, "loadgen: %s\n", err);
+        return -1;
+    }
+    rn.scratch = lu_xcalloc(a->batch, sizeof(*rn.scratch));
+    rn.scratch_ptrs = lu_xcalloc(a->batch, sizeof(*rn.scratch_ptrs));
+    rn.notes = lu_xcalloc(a->batch, NOTE_LEN);
+    rn.zctx = zmq_ctx_new();
+    if (a->mode == MODE_RAW) {
+        if (echo_start(&echo, &echo_th) < 0)
+            goto out_ctx;
+        endpoint = echo.endpoint;
+        server_key = echo.public;
+    } else if (lu_keys_load_public(a->hub_key, hub_key, err, sizeof(err)) < 0) {
+        fprintf(stderr, "loadgen: %s\n", err);
+        goto out_ctx;
+    }
+    if (open_sims(&rn, endpoint, server_key) == 0)
+        r = stream(&rn);
+    close_sims(&rn);
+    if (a->mode == MODE_RAW)
+        echo_stop(&echo, echo_th);
+out_ctx:
+    zmq_ctx_term(rn.zctx);
+    free(rn.rtt.v);
+    free(rn.scratch);
+    free(rn.scratch_ptrs);
+    free(rn.notes);
+    bench_gen_close(&rn.gen);
+    return r;
+}
