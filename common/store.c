@@ -10,6 +10,11 @@
 
 #include "log.h"
 
+void lu_store_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int lu_store_errno(int rc)
 {
     switch (rc & 0xff) {

@@ -391,6 +391,7 @@ int main(int argc, char **argv)
 
     lu_log_set_ident("luyu-hub");
     signal(SIGPIPE, SIG_IGN);
+    lu_store_global_init();
     r = lu_opts_parse(OPTS, "hub", argc, argv, &help, err, sizeof(err));
     if (help) {
         lu_opts_usage(stdout, "luyu-hub", OPTS);

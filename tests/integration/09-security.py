@@ -63,8 +63,9 @@ def main():
     say("  ok: the stranger's node logs that its key is not registered")
 
     say("a registered insider writing another unit's figures")
-    ins, ins_pub = raw_socket(c, ctx)
-    c.register("cq-insider", "cq-kaizhou", key=ins_pub)
+    # Registered before it connects: a refused handshake is retried only
+    # after libzmq's reconnect interval.
+    ins, ins_pub = raw_socket(c, ctx, "cq-insider", units="cq-kaizhou")
     w = ask(ins, pb_hello("cq-wanzhou"))
     check(w is not None and 7 in w and pb_decode(w[7][0]).get(1) == [6],
           "hello claiming node cq-wanzhou with cq-insider's key is REFUSED")
