@@ -165,8 +165,8 @@ static int check_frame(const Luyu__Frame *f, char *err, size_t errlen)
     case LUYU__FRAME__BODY_PONG:
         return 0;
     case LUYU__FRAME__BODY_BULLETIN_PUSH:
-        if (check_str("province", f->bulletin_push->province, LU_MAX_NAME,
-                      err, errlen) < 0)
+        if (check_str("province", f->bulletin_push->province, LU_MAX_NAME, err,
+                      errlen) < 0)
             return -EINVAL;
         if (!lu_period_valid(f->bulletin_push->period) ||
             f->bulletin_push->revision == 0) {

@@ -24,8 +24,8 @@ typedef void (*lu_ctlserver_cb)(void *data, const char *who,
 /* Binds path, refusing when another process still answers on it (a stale
  * socket file left by a crash is replaced). */
 struct lu_ctlserver *lu_ctlserver_new(uv_loop_t *loop, const char *path,
-                                      lu_ctlserver_cb cb, void *data,
-                                      char *err, size_t errlen);
+                                      lu_ctlserver_cb cb, void *data, char *err,
+                                      size_t errlen);
 /* Stops listening, drops clients, removes the socket file. */
 void lu_ctlserver_free(struct lu_ctlserver *s);
 

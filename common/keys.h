@@ -15,8 +15,7 @@ int lu_keys_generate(const char *path_base, char *err, size_t errlen);
 
 /* Reads a public key file (or a line holding a Z85 key) into z85 (41
  * bytes). */
-int lu_keys_load_public(const char *path, char *z85, char *err,
-                        size_t errlen);
+int lu_keys_load_public(const char *path, char *z85, char *err, size_t errlen);
 
 /* Reads a secret key file, checking its permissions, and derives the public
  * key. Both outputs hold 41 bytes. */

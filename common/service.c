@@ -90,8 +90,7 @@ struct lu_service *lu_service_new(uv_loop_t *loop, lu_service_status_cb status,
     if (wd > 0) {
         /* From the loop itself: if the loop hangs, the pings stop and
          * systemd restarts us. Half the interval, as sd_notify(3) asks. */
-        uv_timer_start(&s->watchdog_timer, on_watchdog, 0,
-                       wd / 2 ? wd / 2 : 1);
+        uv_timer_start(&s->watchdog_timer, on_watchdog, 0, wd / 2 ? wd / 2 : 1);
         lu_info("watchdog: pinging systemd every %llu ms",
                 (unsigned long long)(wd / 2));
     }
