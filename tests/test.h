@@ -3,10 +3,12 @@
 #ifndef LU_TEST_H
 #define LU_TEST_H
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int test_failures;
 
@@ -47,6 +49,25 @@ static int test_failures;
             TEST_FAIL_AT("\"%s\" does not contain \"%s\"", h_ ? h_ : "(null)", \
                          n_);                                                  \
     } while (0)
+
+/* Removes a flat scratch directory made with mkdtemp() and its files. */
+static inline void test_rm_dir(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *de;
+
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        char p[4096];
+
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
+        unlink(p);
+    }
+    if (d != NULL)
+        closedir(d);
+    rmdir(path);
+}
 
 #define TEST_DONE()                                                            \
     do {                                                                       \

@@ -71,24 +71,6 @@ static struct lu_sign_key cq_key, sd_key;
 static struct row rows[64];
 static size_t n_rows;
 
-static void rm_dir(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *de;
-
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        char p[4096];
-
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-        unlink(p);
-    }
-    if (d != NULL)
-        closedir(d);
-    rmdir(path);
-}
-
 /* "YYYY-MM-DD HH:MM:SS" China time to unix s. */
 static int64_t china_time(const char *s)
 {
@@ -722,6 +704,6 @@ int main(void)
     if (getenv("LUYU_KEEP_TMP") != NULL)
         fprintf(stderr, "kept %s\n", dir);
     else
-        rm_dir(dir);
+        test_rm_dir(dir);
     TEST_DONE();
 }

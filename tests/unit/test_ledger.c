@@ -21,24 +21,6 @@
 static const struct lu_plan *plan;
 static char dir[] = "/tmp/luyu-test-ledger-XXXXXX";
 
-static void rm_dir(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *de;
-
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        char p[4096];
-
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-        unlink(p);
-    }
-    if (d != NULL)
-        closedir(d);
-    rmdir(path);
-}
-
 static void make_entry(Luyu__Entry *e, uint64_t seq, int64_t amount,
                        const char *corrects)
 {
@@ -402,7 +384,7 @@ int main(void)
         TEST_FAIL_AT("mkdtemp: %s", strerror(errno));
     } else {
         run();
-        rm_dir(dir);
+        test_rm_dir(dir);
     }
     lu_plan_free(p);
     TEST_DONE();

@@ -15,24 +15,6 @@
 
 static char dir[] = "/tmp/luyu-test-sign-XXXXXX";
 
-static void rm_dir(const char *path)
-{
-    DIR *d = opendir(path);
-    struct dirent *de;
-
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        char p[4096];
-
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-            continue;
-        snprintf(p, sizeof(p), "%s/%s", path, de->d_name);
-        unlink(p);
-    }
-    if (d != NULL)
-        closedir(d);
-    rmdir(path);
-}
-
 static void write_text(const char *path, const char *text, mode_t mode)
 {
     FILE *f = fopen(path, "w");
@@ -138,6 +120,6 @@ int main(void)
     test_bad_files();
     test_sign_verify(&key);
     lu_sign_key_wipe(&key);
-    rm_dir(dir);
+    test_rm_dir(dir);
     TEST_DONE();
 }
