@@ -16,21 +16,19 @@
  * up to it without reading the rest.
  *
  * Cost. A bulletin reads the balance table (units x indicators x months),
- * the month's entries through the entry_figure index, and the entries
- * since the previous bulletin of the province (a rowid range). Nothing reads
- * the whole ledger except the very first bulletin, whose digest has no
- * chain to start from. Measured on a ten-million-entry ledger: about 1 s
- * for a month of 280,000 entries (Release build), where one pass over
- * every entry took 11 s; issuing a row of missed months costs no more than
- * each month.
+ * the month's entries through the entry_figure index, the entries since
+ * the previous bulletin of the province (for revisions; a rowid range) and
+ * fewer than HUB_DIGEST_BLOCK entries for the digest: nothing reads the
+ * whole ledger. Issuing a row of missed months costs no more than each
+ * month. (tests/bench: about 1 s for a month of 280,000 entries in a
+ * ledger of ten million, see docs/BENCHMARKS.md.)
  *
- * Digest. SHA-256 over the chained bulletin's digest (32 zero bytes when
- * none) followed by the entries of the province's units with chain_from <
- * id <= upto_entry, in id order, encoded as proto/bulletin.proto says. So
- * each digest commits to every entry of the province up to upto_entry, and
- * a bulletin's digest can be checked from the previous one's and the
- * entries in between. The store chains each bulletin from the province's
- * latest own bulletin.
+ * Digest. The ledger's digest at upto_entry (hub/digest.h): SHA-256 over
+ * the ledger's digest at chain_from, the last block end at or below
+ * upto_entry (chain_digest), followed by the ledger's entries with
+ * chain_from < id <= upto_entry in id order, encoded as
+ * proto/bulletin.proto says. So each digest commits to every entry of the
+ * ledger up to upto_entry, and anyone holding the ledger can recompute it.
  *
  * Decisions the issue left open:
  *  - Units are the plan's units of the province, in plan order. Covered
@@ -97,8 +95,8 @@ struct hub_bulletin_params {
      * upto_entry of the previous month's latest bulletin (revision 1) or of
      * revision N-1. -1: no earlier bulletin, no revisions section. */
     int64_t revised_after;
-    /* The digest chains from an earlier bulletin of the province: its
-     * upto_entry and digest (32 bytes). 0 and NULL start a chain. */
+    /* The ledger's digest chain point at or below upto_entry (a block end,
+     * hub/digest.h) and its digest (32 bytes). 0 and NULL: the start. */
     int64_t chain_from;
     const uint8_t *chain_digest;
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "plan.h"
 #include "store.h"
 #include "util.h"
@@ -34,14 +35,12 @@ static const char MONTH[] =
     " WHERE b.period = ?2 AND e.unit = b.unit AND e.indicator = b.indicator"
     " AND e.period = b.period AND e.id <= ?1 GROUP BY e.unit";
 
-/* The entries since an earlier bulletin, in id order (a rowid range), with
- * their columns in the order the digest encodes them (proto/bulletin.proto)
- * and then the chain's figure before each. */
+/* The entries since the digest's chain point or the revised bulletin, in
+ * id order (a rowid range), with their columns in the order the digest
+ * encodes them (hub/digest.h) and then the chain's figure before each. */
 static const char NEWER[] =
-    "SELECT id, node, seq, unit, indicator, period, amount,"
-    " coalesce(corrects, 0), note, recorded_by, recorded_at, received_at,"
-    " coalesce(prev_amount, 0) FROM entry WHERE id > ?1 AND id <= ?2"
-    " ORDER BY id";
+    "SELECT " HUB_DIGEST_COLUMNS ", coalesce(prev_amount, 0) FROM entry"
+    " WHERE id > ?1 AND id <= ?2 ORDER BY id";
 
 enum {
     C_ID,
@@ -126,48 +125,9 @@ static void add(struct hub_bulletin_scan *s, int64_t *acc, int64_t v)
         s->overflow = 1;
 }
 
-static void put_int(struct lu_buf *b, uint64_t v, int bytes)
-{
-    uint8_t x[8];
-
-    for (int i = 0; i < bytes; i++)
-        x[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
-    lu_buf_add(b, x, (size_t)bytes);
-}
-
-static void put_str(struct lu_buf *b, sqlite3_stmt *st, int col)
-{
-    const unsigned char *t = sqlite3_column_text(st, col);
-    int n = sqlite3_column_bytes(st, col);
-
-    put_int(b, (uint64_t)n, 4);
-    if (t != NULL && n > 0)
-        lu_buf_add(b, t, (size_t)n);
-}
-
 static int64_t col(sqlite3_stmt *st, int c)
 {
     return sqlite3_column_int64(st, c);
-}
-
-/* Feeds one entry, encoded as proto/bulletin.proto says, to the digest. */
-static void hash_row(crypto_hash_sha256_state *h, struct lu_buf *b,
-                     sqlite3_stmt *st)
-{
-    b->len = 0;
-    put_int(b, (uint64_t)col(st, C_ID), 8);
-    put_str(b, st, C_NODE);
-    put_int(b, (uint64_t)col(st, C_SEQ), 8);
-    put_str(b, st, C_UNIT);
-    put_str(b, st, C_IND);
-    put_int(b, (uint64_t)col(st, C_PERIOD), 4);
-    put_int(b, (uint64_t)col(st, C_AMOUNT), 8);
-    put_int(b, (uint64_t)col(st, C_CORRECTS), 8);
-    put_str(b, st, C_NOTE);
-    put_str(b, st, C_BY);
-    put_int(b, (uint64_t)col(st, C_AT), 8);
-    put_int(b, (uint64_t)col(st, C_RECV), 8);
-    crypto_hash_sha256_update(h, (const uint8_t *)b->data, b->len);
 }
 
 static void add_figure(struct hub_bulletin_scan *s, size_t ind, size_t unit,
@@ -292,26 +252,27 @@ static void month_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
     s->reps[unit].late = (uint64_t)col(st, 3);
 }
 
-/* A NEWER row: into the digest when after the chained bulletin, into the
- * revisions when it is a late one. */
+/* A NEWER row: into the digest when after its chain point (every entry:
+ * the digest is the ledger's, hub/digest.h), into the revisions when it is
+ * a late one of a unit of the province. */
 static void newer_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
 {
     size_t unit = unit_of(s, st, C_UNIT), ind;
     int64_t id = col(st, C_ID);
 
-    if (unit == SIZE_MAX)
-        return;
     if (id > s->p->chain_from) {
-        hash_row(&s->hash, &s->row, st);
+        hub_digest_row(&s->hash, &s->row, st);
         s->hashed++;
     }
+    if (unit == SIZE_MAX)
+        return;
     ind = ind_of(s, st, C_IND);
     if (ind != SIZE_MAX && is_revision(s, id, (uint32_t)col(st, C_PERIOD)))
         add_revision(s, st, ind, unit, col(st, C_AMOUNT) - col(st, C_PREV));
 }
 
 /* The three reads: figures, the month's completeness, the entries since
- * the earlier of the chained bulletin and the revised one. */
+ * the earlier of the digest's chain point and the revised bulletin. */
 static int read_ledger(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
                        size_t errlen)
 {

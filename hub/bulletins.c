@@ -9,6 +9,7 @@
 #include "bulletin.h"
 #include "bulletin_sign.h"
 #include "bulletins_db.h"
+#include "digest.h"
 #include "log.h"
 #include "plan.h"
 #include "store.h"
@@ -129,8 +130,8 @@ int hub_bulletins_own_province(struct hub_bulletins *s, char *buf, size_t len)
 }
 
 /* The parameters of the next revision of (province, period), covering
- * everything committed: see revised_after and the digest's chain in
- * bulletin.h. chain_digest points into digest (32 bytes). */
+ * everything committed: see revised_after in bulletin.h and the chain
+ * point in hub/digest.h. chain_digest points into digest (32 bytes). */
 static int next_params(struct hub_bulletins *s, const char *province,
                        uint32_t period, struct hub_bulletin_params *p,
                        uint8_t *digest)
@@ -149,18 +150,13 @@ static int next_params(struct hub_bulletins *s, const char *province,
         r = hub_bulletins_db_latest(s, province, hub_calendar_add(period, -1),
                                     &prev_rev, &prev_upto);
     if (r == 0)
-        r = hub_bulletins_db_chain(s, province, &p->chain_from, digest);
+        r = hub_digest_point(s->db, p->upto_entry, !s->readonly, &p->chain_from,
+                             digest);
     if (r < 0)
         return r;
     p->revision = rev + 1;
     p->revised_after = rev > 0 ? upto : prev_upto;
     p->chain_digest = digest;
-    /* A store whose hub lost entries (a restored backup) must not chain
-     * past the ledger's end; it starts a new chain instead. */
-    if (p->chain_from > p->upto_entry) {
-        p->chain_from = 0;
-        memset(digest, 0, 32);
-    }
     return 0;
 }
 

@@ -18,8 +18,7 @@
  *   issued_at      the issuer's issue time (unix s), from the payload
  *   upto_entry     the issuer's ledger entry id it covers up to
  *   payload        the packed SignedBulletin exactly as signed and sent
- *   digest         the bulletin's digest (32 bytes), which the province's
- *                  next bulletin chains from
+ *   digest         the bulletin's digest (32 bytes)
  *   origin         'own' (issued here) or 'peer' (received, verified)
  *   signer         hub id that signed it
  *   stored_at      when this hub stored it
@@ -119,35 +118,6 @@ int64_t hub_bulletins_db_max_entry(sqlite3 *db)
         id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return id;
-}
-
-/* Where the province's next digest chains from: its own bulletin that
- * covers the most entries (see Digest in bulletin.h). chain[] stays zero
- * and *from 0 when there is none. */
-int hub_bulletins_db_chain(struct hub_bulletins *s, const char *province,
-                           int64_t *from, uint8_t *digest)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    *from = 0;
-    memset(digest, 0, 32);
-    if (s->empty)
-        return 0;
-    if (lu_store_prepare(s->db,
-                         "SELECT upto_entry, digest FROM bulletin WHERE"
-                         " province = ? AND origin = 'own' ORDER BY"
-                         " upto_entry DESC, stored_at DESC LIMIT 1",
-                         &st) < 0)
-        return -EIO;
-    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
-        *from = sqlite3_column_int64(st, 0);
-        memcpy(digest, sqlite3_column_blob(st, 1), 32);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -EIO;
 }
 
 /* Whether an entry of the province for period or earlier has arrived

@@ -49,11 +49,6 @@ int hub_bulletins_db_latest(struct hub_bulletins *s, const char *province,
 /* The ledger's last entry id (0 when empty), -1 when the read fails. */
 int64_t hub_bulletins_db_max_entry(sqlite3 *db);
 
-/* The province's own bulletin covering the most entries: its upto_entry
- * and 32-byte digest; 0 and zeros when none. */
-int hub_bulletins_db_chain(struct hub_bulletins *s, const char *province,
-                           int64_t *from, uint8_t *digest);
-
 /* 1 when an entry of s's province for period or earlier has id > after,
  * 0 when none, negative on error. */
 int hub_bulletins_db_changed_since(struct hub_bulletins *s, uint32_t period,

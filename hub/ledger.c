@@ -29,7 +29,9 @@
  * node     per sending node: hwm (every seq up to it merged or rejected),
  *          first and last seen, counts.
  * reject   entries refused for good, with the reason.
- * unit, indicator   copies of the plan for readers. */
+ * unit, indicator   copies of the plan for readers.
+ * digest_block  the ledger's digest at every HUB_DIGEST_BLOCK-th entry id
+ *          (hub/digest.h), with the number of entries in that block. */
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS entry("
     " id INTEGER PRIMARY KEY, node TEXT NOT NULL, seq INTEGER NOT NULL,"
@@ -58,7 +60,9 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS unit(code TEXT PRIMARY KEY,"
     " name TEXT NOT NULL, province TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS indicator(code TEXT PRIMARY KEY,"
-    " name TEXT NOT NULL, base_unit TEXT NOT NULL, scale INTEGER NOT NULL);";
+    " name TEXT NOT NULL, base_unit TEXT NOT NULL, scale INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS digest_block(upto INTEGER PRIMARY KEY,"
+    " digest BLOB NOT NULL, entries INTEGER NOT NULL);";
 
 enum {
     ST_INSERT,

@@ -11,6 +11,7 @@
 #include "control.h"
 #include "amount.h"
 #include "endpoint.h"
+#include "digest.h"
 #include "exchange.h"
 #include "feed.h"
 #include "intake.h"
@@ -100,6 +101,7 @@ struct hub {
     struct hub_control *control;
     struct hub_feed *feed;
     struct hub_exchange *exchange;
+    struct hub_digester *digester;
     char public_z85[LU_KEY_Z85_LEN + 1];
     char peer_z85[LU_KEY_Z85_LEN + 1];
     char secret[LU_KEY_Z85_LEN + 1];
@@ -341,7 +343,14 @@ static int run(struct hub *hub, char *err, size_t errlen)
         r = start_control(hub, err, errlen);
     if (r < 0)
         goto out;
+    hub->digester = hub_digester_new(&hub->loop, hub_ledger_db(hub->ledger));
+    if (hub->digester == NULL) {
+        snprintf(err, errlen, "cannot read the ledger's digests");
+        r = -EIO;
+        goto out;
+    }
     hub->obs.intake = hub->intake;
+    hub->obs.digester = hub->digester;
     hub->obs.zap = hub->zap;
     hub->obs.nodes_known =
         hub->registry ? hub_registry_count(hub->registry) : 0;
@@ -372,6 +381,7 @@ out:
     lu_service_free(hub->svc);
     hub_control_free(hub->control);
     hub_exchange_free(hub->exchange);
+    hub_digester_free(hub->digester);
     hub_intake_free(hub->intake);
     hub_feed_free(hub->feed);
     hub_zap_free(hub->zap);

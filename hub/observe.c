@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "digest.h"
 #include "intake.h"
 #include "metrics.h"
 #include "zap.h"
@@ -57,6 +58,13 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
     lu_histo_write(b, hub_intake_commit_latency(m->intake),
                    "luyu_hub_commit_latency_seconds",
                    "Time from BEGIN to COMMIT of a group commit.", NULL);
+    lu_metrics_gauge(b, "luyu_hub_digest_done_entry",
+                     "Entry id up to which the ledger's block digests are "
+                     "stored.",
+                     (double)hub_digester_done(m->digester));
+    lu_metrics_gauge(b, "luyu_hub_digest_backlog_entries",
+                     "Entries of final blocks not yet digested.",
+                     (double)hub_digester_backlog(m->digester));
     lu_metrics_header(b, "luyu_hub_bulletins_total", "counter",
                       "Bulletins issued by this hub, delivered to the peer, "
                       "acknowledged by the peer.");

@@ -429,25 +429,30 @@ static void test_issue(struct hub_ledger *l, struct hub_bulletins *s)
     hub_ledger_rollback(l);
 }
 
-/* The digests chain from one bulletin to the next, and each commits to
- * the entries: changing one note of an entry July's revision 1 hashed
- * changes its digest on a rebuild. */
+/* Each digest is the ledger's at its upto_entry (hub/digest.h): in a
+ * ledger smaller than a block every bulletin hashes every entry up to it.
+ * And it commits to the entries: changing one note of an entry July's
+ * revision 1 hashed changes its digest on a rebuild. (Blocks:
+ * test_digest.c.) */
 static void test_digest(sqlite3 *db, struct hub_bulletins *s)
 {
     struct hub_bulletins_item a, b, c;
     Luyu__Bulletin *june = stored(s, "CQ", 201906, 1, &a);
     Luyu__Bulletin *r1 = stored(s, "CQ", 201907, 1, &b);
     Luyu__Bulletin *r2 = stored(s, "CQ", 201907, 2, &c);
+    static const uint8_t zeros[32];
 
     if (june && r1 && r2) {
-        ASSERT_EQ(june->chain_from, 0);
-        ASSERT_EQ(june->entries_hashed, 22);
-        ASSERT_EQ(r1->chain_from, june->upto_entry);
-        ASSERT_TRUE(memcmp(r1->chain_digest.data, june->digest.data, 32) == 0);
-        ASSERT_EQ(r1->entries_hashed, 10);
-        ASSERT_EQ(r2->chain_from, r1->upto_entry);
-        ASSERT_TRUE(memcmp(r2->chain_digest.data, r1->digest.data, 32) == 0);
-        ASSERT_EQ(r2->entries_hashed, 3);
+        Luyu__Bulletin *all[] = {june, r1, r2};
+
+        for (size_t k = 0; k < 3; k++) {
+            ASSERT_EQ(all[k]->chain_from, 0);
+            ASSERT_TRUE(memcmp(all[k]->chain_digest.data, zeros, 32) == 0);
+            ASSERT_EQ(all[k]->entries_hashed, (uint64_t)all[k]->upto_entry);
+        }
+        ASSERT_EQ(june->upto_entry, 22);
+        ASSERT_EQ(r1->upto_entry, 32);
+        ASSERT_EQ(r2->upto_entry, 35);
     }
     ASSERT_EQ(sqlite3_exec(db,
                            "UPDATE entry SET note = note || '!' WHERE id = 25",
