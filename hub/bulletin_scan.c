@@ -27,8 +27,9 @@ static const char FIGURES[] =
     " GROUP BY unit, indicator, period";
 
 /* The month's entries per unit, for completeness: for each figure of the
- * month in balance (a small table), its entries through the entry_figure
- * index. CROSS JOIN keeps SQLite from scanning entry instead. */
+ * month in balance (a small table), its entries through the entry_month
+ * index, which covers the query. CROSS JOIN keeps SQLite from scanning
+ * entry instead. */
 static const char MONTH[] =
     "SELECT e.unit, count(*), min(e.received_at),"
     " sum(e.received_at >= ?3) FROM balance b CROSS JOIN entry e"
@@ -58,8 +59,8 @@ enum {
     C_PREV,
 };
 
-/* A unit's figure for a month just before an entry: uses the entry_figure
- * index (unit, indicator, period) and its rowid. */
+/* A unit's figure for a month just before an entry: uses the entry_month
+ * index (unit, indicator, period, ...) and its rowid. */
 static const char FIGURE_BEFORE[] =
     "SELECT coalesce(sum(amount - coalesce(prev_amount, 0)), 0) FROM entry"
     " WHERE unit = ?1 AND indicator = ?2 AND period = ?3 AND id < ?4";

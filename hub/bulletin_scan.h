@@ -1,7 +1,8 @@
 /* The reads behind a bulletin (hub/bulletin.h): the indicator figures
  * from the balance table corrected back to upto_entry, the month's
- * completeness through the entry_figure index, and one pass over the
- * entries since the previous bulletin for the digest and the revisions.
+ * completeness through the entry_month index, and one pass over the
+ * entries since the digest's chain point (hub/digest.h) or the previous
+ * bulletin, for the digest and the revisions.
  * Internal to the bulletin module; hub/bulletin.c turns the result into a
  * Luyu__Bulletin. */
 #ifndef HUB_BULLETIN_SCAN_H
