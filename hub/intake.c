@@ -333,6 +333,9 @@ static int merge_batch(struct hub_intake *in, struct session *s,
                        const Luyu__Batch *b, uint64_t *hwm)
 {
     uint64_t first = b->entries[0]->seq, merged = 0, rejected = 0;
+    /* Looked up once a batch (the registry changes only on SIGHUP). */
+    const struct hub_registry_node *who =
+        in->reg ? hub_registry_node(in->reg, s->node) : NULL;
     char reason[LU_MAX_REASON];
     int r;
 
@@ -346,8 +349,7 @@ static int merge_batch(struct hub_intake *in, struct session *s,
             in->st.entries_duplicate++;
             continue;
         }
-        if (in->reg != NULL &&
-            !hub_registry_may_report(in->reg, s->node, e->unit)) {
+        if (in->reg != NULL && !hub_registry_node_may_report(who, e->unit)) {
             snprintf(reason, sizeof(reason),
                      "node %s may not report for "
                      "unit %.64s",

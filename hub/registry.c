@@ -14,7 +14,7 @@
 #define MAX_ENTRIES 100000
 #define MAX_UNITS_PER_NODE 1000
 
-struct reg_entry {
+struct hub_registry_node {
     char *id;
     char key[LU_KEY_Z85_LEN + 1];
     bool is_hub;
@@ -25,14 +25,14 @@ struct reg_entry {
 };
 
 struct hub_registry {
-    struct reg_entry *e;
+    struct hub_registry_node *e;
     size_t n;
     const struct lu_plan *plan;
 };
 
 struct load_ctx {
     struct hub_registry *r;
-    struct reg_entry *cur;
+    struct hub_registry_node *cur;
 };
 
 static int add_units(struct load_ctx *c, const char *value, char *err,
@@ -145,7 +145,7 @@ static int check_all(const char *path, struct hub_registry *r, char *err,
                      size_t errlen)
 {
     for (size_t i = 0; i < r->n; i++) {
-        struct reg_entry *e = &r->e[i];
+        struct hub_registry_node *e = &r->e[i];
 
         if (e->key[0] == '\0') {
             snprintf(err, errlen, "%s:%d: %s has no key", path, e->line, e->id);
@@ -214,8 +214,8 @@ const char *hub_registry_lookup(const struct hub_registry *r, const char *z85,
     return NULL;
 }
 
-static const struct reg_entry *find(const struct hub_registry *r,
-                                    const char *id, bool is_hub)
+static const struct hub_registry_node *find(const struct hub_registry *r,
+                                            const char *id, bool is_hub)
 {
     for (size_t i = 0; i < r->n; i++) {
         if (r->e[i].is_hub == is_hub && strcmp(r->e[i].id, id) == 0)
@@ -229,11 +229,15 @@ bool hub_registry_has_node(const struct hub_registry *r, const char *node)
     return find(r, node, false) != NULL;
 }
 
-bool hub_registry_may_report(const struct hub_registry *r, const char *node,
-                             const char *unit)
+const struct hub_registry_node *hub_registry_node(const struct hub_registry *r,
+                                                  const char *node)
 {
-    const struct reg_entry *e = find(r, node, false);
+    return find(r, node, false);
+}
 
+bool hub_registry_node_may_report(const struct hub_registry_node *e,
+                                  const char *unit)
+{
     for (size_t i = 0; e && i < e->n_units; i++) {
         if (strcmp(e->units[i], unit) == 0)
             return true;

@@ -31,8 +31,14 @@ void hub_registry_free(struct hub_registry *r);
 const char *hub_registry_lookup(const struct hub_registry *r, const char *z85,
                                 bool *is_hub);
 bool hub_registry_has_node(const struct hub_registry *r, const char *node);
-bool hub_registry_may_report(const struct hub_registry *r, const char *node,
-                             const char *unit);
+/* Whether a node may report for a unit, in two steps for a batch of
+ * entries from one node: its entry (NULL when not registered; valid until
+ * the registry is freed or reloaded), then each unit. */
+struct hub_registry_node;
+const struct hub_registry_node *hub_registry_node(const struct hub_registry *r,
+                                                  const char *node);
+bool hub_registry_node_may_report(const struct hub_registry_node *n,
+                                  const char *unit);
 size_t hub_registry_count(const struct hub_registry *r);
 
 #endif
