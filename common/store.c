@@ -15,6 +15,12 @@ void lu_store_global_init(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+void lu_store_global_init_small(void)
+{
+    lu_store_global_init();
+    sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
 int lu_store_errno(int rc)
 {
     switch (rc & 0xff) {
@@ -126,10 +132,13 @@ static int check_db(sqlite3 *db, const char *path, const char *kind,
 
     /* The daemon checks the whole file when it starts; a reader (luyuctl)
      * only needs its schema to be readable, which the meta lookup below
-     * proves. On a ledger of years quick_check takes seconds. */
+     * proves. On a ledger of years quick_check takes seconds. "main."
+     * because a bare quick_check also checks the (empty) temp database,
+     * and opening that costs a page cache of its own for the connection's
+     * whole life. */
     r = sqlite3_prepare_v2(db,
                            readonly ? "SELECT 'ok' FROM sqlite_schema LIMIT 1"
-                                    : "PRAGMA quick_check",
+                                    : "PRAGMA main.quick_check",
                            -1, &st, NULL);
     if (r == SQLITE_OK)
         r = sqlite3_step(st);
@@ -235,6 +244,11 @@ int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
         r = lu_store_exec(db, "PRAGMA journal_mode=WAL");
         if (r == 0)
             r = lu_store_exec(db, "PRAGMA synchronous=FULL");
+        /* Before quick_check reads the whole file through the cache: with
+         * SQLite's default of 2 MB, a long outbox would stay cached for the
+         * rest of the node's life. */
+        if (r == 0 && (flags & LU_STORE_SMALL))
+            r = lu_store_exec(db, "PRAGMA cache_size=-256");
         if (r < 0) {
             snprintf(err, errlen,
                      "%s: damaged or not a database (%s); refusing "

@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 
     lu_log_set_ident("luyu-node");
     signal(SIGPIPE, SIG_IGN);
-    lu_store_global_init();
+    lu_store_global_init_small();
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
     r = lu_opts_parse(OPTS, "node", argc, argv, &help, err, sizeof(err));
     if (help) {
