@@ -47,30 +47,24 @@ static int load_stats(struct node_outbox *ob)
     sqlite3_stmt *st = NULL;
     int r;
 
+    /* One pass and no sort: GROUP BY state would sort the whole outbox in
+     * a temporary b-tree (on a long history a megabyte of memory, then
+     * temporary files) to produce three rows. */
     r = lu_store_prepare(ob->db,
-                         "SELECT state, count(*), max(done_at) FROM outbox "
-                         "GROUP BY state",
+                         /* states: NODE_PENDING, _ACKED, _REJECTED */
+                         "SELECT count(*) FILTER (WHERE state = 0),"
+                         " count(*) FILTER (WHERE state = 1),"
+                         " count(*) FILTER (WHERE state = 2),"
+                         " max(done_at) FROM outbox",
                          &st);
-    if (r < 0)
+    if (r < 0 || (r = sqlite3_step(st)) != SQLITE_ROW) {
+        r = r < 0 ? r : lu_store_errno(r);
         goto out;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        uint64_t n = (uint64_t)sqlite3_column_int64(st, 1);
-        int64_t at = sqlite3_column_int64(st, 2);
-
-        switch (sqlite3_column_int(st, 0)) {
-        case NODE_PENDING:
-            ob->st.pending = n;
-            break;
-        case NODE_ACKED:
-            ob->st.acknowledged = n;
-            break;
-        case NODE_REJECTED:
-            ob->st.rejected = n;
-            break;
-        }
-        if (at > ob->st.last_ack_s)
-            ob->st.last_ack_s = at;
     }
+    ob->st.pending = (uint64_t)sqlite3_column_int64(st, 0);
+    ob->st.acknowledged = (uint64_t)sqlite3_column_int64(st, 1);
+    ob->st.rejected = (uint64_t)sqlite3_column_int64(st, 2);
+    ob->st.last_ack_s = sqlite3_column_int64(st, 3);
     sqlite3_finalize(st);
     st = NULL;
     r = lu_store_prepare(ob->db,
@@ -101,7 +95,8 @@ int node_outbox_open(const char *state_dir, const char *node_id,
 
     *out = NULL;
     snprintf(path, sizeof(path), "%s/outbox.db", state_dir);
-    r = lu_store_open(path, "outbox", LU_STORE_CREATE, &ob->db, err, errlen);
+    r = lu_store_open(path, "outbox", LU_STORE_CREATE | LU_STORE_SMALL, &ob->db,
+                      err, errlen);
     if (r < 0)
         goto fail;
     r = lu_store_exec(ob->db, SCHEMA);
