@@ -4,6 +4,7 @@
  * in one pass. */
 #include <errno.h>
 #include <limits.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -40,8 +41,16 @@ static const char USAGE[] =
     "Every problem is reported as FILE:LINE: and then nothing is stored.\n"
     "\n"
     "  --dry-run   let the node check every row, store nothing\n"
+    "  --again     store the rows even if this node has stored the same\n"
+    "              rows from an import before\n"
     "\n"
-    "Prints \"imported N entries (FIRST .. LAST)\" with the new ids.\n";
+    "Prints \"imported N entries (FIRST .. LAST)\" with the new ids.\n"
+    "\n"
+    "The node stores the same rows (same units, indicators, months, amounts\n"
+    "and notes, in the same order) from an import only once: running an\n"
+    "import again, e.g. after its answer was lost, prints \"already imported\n"
+    "N entries (FIRST .. LAST) ...\" with the ids stored the first time and\n"
+    "stores nothing. --again imports them once more.\n";
 
 static const char *const COLUMNS[] = {"unit", "indicator", "period", "amount",
                                       "note"};
@@ -217,13 +226,24 @@ static int accepted(struct import *im, const Luyu__CtlResponse *resp,
     struct lu_buf b;
     int r;
 
-    if (!dry_run && resp->n_ids != im->n)
+    if (!dry_run && !resp->repeat && resp->n_ids != im->n)
         return ctl_output_error(CTL_EXIT_FAIL,
                                 "%s: the node answered OK but with %zu ids "
                                 "for %zu entries; check luyuctl status",
                                 im->path, resp->n_ids, im->n);
     lu_buf_init(&b);
-    if (dry_run)
+    if (resp->repeat) {
+        char when[32];
+
+        lu_buf_printf(&b,
+                      "already imported %zu entr%s (%s .. %s) at %s by %s; "
+                      "nothing stored again (--again stores them once more)",
+                      resp->n_ids, resp->n_ids == 1 ? "y" : "ies",
+                      resp->n_ids ? resp->ids[0] : "",
+                      resp->n_ids ? resp->ids[resp->n_ids - 1] : "",
+                      ctl_output_time(resp->repeat_at, when, sizeof(when)),
+                      resp->repeat_by);
+    } else if (dry_run)
         ctl_output_text(&b, resp->message[0] ? resp->message
                                              : "dry run: all entries fine");
     else
@@ -236,7 +256,26 @@ static int accepted(struct import *im, const Luyu__CtlResponse *resp,
     return r;
 }
 
-static int send_all(const struct ctl_global *g, struct import *im, bool dry_run)
+/* The import's key: SHA-256 of its entries packed as a CtlSubmit with
+ * nothing else set (proto/luyu.proto), so the same rows give the same key
+ * whatever the file's name, quoting or line endings. */
+static void import_key(Luyu__CtlSubmit *sub, uint8_t key[32])
+{
+    Luyu__CtlSubmit only = LUYU__CTL_SUBMIT__INIT;
+    size_t len;
+    uint8_t *buf;
+
+    only.entries = sub->entries;
+    only.n_entries = sub->n_entries;
+    len = luyu__ctl_submit__get_packed_size(&only);
+    buf = lu_xmalloc(len + 1);
+    luyu__ctl_submit__pack(&only, buf);
+    crypto_hash_sha256(key, buf, len);
+    free(buf);
+}
+
+static int send_all(const struct ctl_global *g, struct import *im, bool dry_run,
+                    bool again)
 {
     Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
     Luyu__CtlSubmit sub = LUYU__CTL_SUBMIT__INIT;
@@ -246,6 +285,7 @@ static int send_all(const struct ctl_global *g, struct import *im, bool dry_run)
      * millisecond more for each row. */
     size_t size, ms = 60000 + im->n;
     int timeout_ms = ms > INT_MAX ? INT_MAX : (int)ms;
+    uint8_t key[32];
     int r;
 
     for (size_t i = 0; i < im->n; i++)
@@ -253,6 +293,11 @@ static int send_all(const struct ctl_global *g, struct import *im, bool dry_run)
     sub.entries = ptrs;
     sub.n_entries = im->n;
     sub.dry_run = dry_run;
+    if (!again) {
+        import_key(&sub, key);
+        sub.import_key.data = key;
+        sub.import_key.len = sizeof(key);
+    }
     req.body_case = LUYU__CTL_REQUEST__BODY_SUBMIT;
     req.submit = &sub;
     size = luyu__ctl_request__get_packed_size(&req);
@@ -296,10 +341,11 @@ static int read_input(struct import *im, char **data, size_t *len)
 
 int ctl_import_cmd(const struct ctl_global *g, int argc, char **argv)
 {
-    const char *dry = NULL, *pos[1];
-    const struct ctl_opt opts[] = {{"--dry-run", CTL_OPT_FLAG, &dry}};
+    const char *dry = NULL, *again = NULL, *pos[1];
+    const struct ctl_opt opts[] = {{"--dry-run", CTL_OPT_FLAG, &dry},
+                                   {"--again", CTL_OPT_FLAG, &again}};
     struct ctl_args a = {
-        .cmd = "import", .opts = opts, .n_opts = 1, .max_pos = 1, .pos = pos};
+        .cmd = "import", .opts = opts, .n_opts = 2, .max_pos = 1, .pos = pos};
     struct import im = {0};
     char *data = NULL;
     size_t len = 0;
@@ -330,7 +376,7 @@ int ctl_import_cmd(const struct ctl_global *g, int argc, char **argv)
                              im.n_problems == 1 ? "" : "s");
         goto out;
     }
-    r = send_all(g, &im, dry != NULL);
+    r = send_all(g, &im, dry != NULL, again != NULL);
 out:
     free(data);
     import_free(&im);

@@ -1,6 +1,7 @@
 #include "intake.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,12 +146,34 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
     return r;
 }
 
-static void commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
+/* The answer to a repeated import: the ids stored the first time. */
+static void repeat(struct node_intake *in, const struct node_outbox_import *im,
                    Luyu__CtlResponse *resp)
 {
-    int r = node_outbox_append(in->ob, ptrs, n);
+    resp->repeat = true;
+    resp->repeat_at = im->at;
+    resp->repeat_by = lu_xstrdup(im->by);
+    resp->ids = lu_xcalloc(im->n + 1, sizeof(char *));
+    for (uint64_t i = 0; i < im->n; i++)
+        resp->ids[i] = lu_xasprintf("%s/%llu", in->node_id,
+                                    (unsigned long long)(im->first_seq + i));
+    resp->n_ids = (size_t)im->n;
+    lu_info("import already stored by %s (%s/%llu, %llu entries); not "
+            "stored again",
+            im->by, in->node_id, (unsigned long long)im->first_seq,
+            (unsigned long long)im->n);
+}
+
+static void commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
+                   struct node_outbox_import *im, Luyu__CtlResponse *resp)
+{
+    int r = node_outbox_append(in->ob, ptrs, n, im);
     char msg[256];
 
+    if (r == 1) {
+        repeat(in, im, resp);
+        return;
+    }
     if (r < 0) {
         snprintf(
             msg, sizeof(msg), "could not store the entries: %s%s", strerror(-r),
@@ -175,10 +198,17 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
 {
     Luyu__Entry *entries = NULL, **ptrs = NULL;
     size_t n = req->n_entries, refused = 0;
+    struct node_outbox_import im = {.key = req->import_key.data};
+    bool keyed = req->import_key.len > 0;
     char err[256], msg[256];
 
     if (n == 0) {
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, "no entries");
+        return;
+    }
+    if (keyed && req->import_key.len != NODE_IMPORT_KEY_LEN) {
+        set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                "an import key has 32 bytes");
         return;
     }
     entries = lu_xcalloc(n, sizeof(*entries));
@@ -197,6 +227,9 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                  "%zu of %zu entr%s refused; nothing was stored", refused, n,
                  n == 1 ? "y" : "ies");
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
+    } else if (req->dry_run && keyed &&
+               node_outbox_import_find(in->ob, &im) == 1) {
+        repeat(in, &im, resp);
     } else if (req->dry_run) {
         snprintf(msg, sizeof(msg),
                  "%zu entr%s would be accepted (dry run, "
@@ -204,7 +237,7 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                  n, n == 1 ? "y" : "ies");
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__OK, msg);
     } else {
-        commit(in, ptrs, n, resp);
+        commit(in, ptrs, n, keyed ? &im : NULL, resp);
     }
     free(ptrs);
     free(entries);
@@ -269,7 +302,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
                      e.unit, in->node_id);
         goto bad;
     }
-    commit(in, &ptr, 1, resp);
+    commit(in, &ptr, 1, NULL, resp);
     goto out;
 bad:
     add_problem(resp, 0, err);
@@ -294,5 +327,7 @@ void node_intake_response_clear(Luyu__CtlResponse *resp)
     free(resp->ids);
     if (resp->message != (char *)protobuf_c_empty_string)
         free(resp->message);
+    if (resp->repeat_by != (char *)protobuf_c_empty_string)
+        free(resp->repeat_by);
     luyu__ctl_response__init(resp);
 }

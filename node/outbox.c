@@ -30,7 +30,12 @@ static const char SCHEMA[] =
     "CREATE INDEX IF NOT EXISTS outbox_pending ON outbox(seq)"
     " WHERE state = 0;"
     "CREATE INDEX IF NOT EXISTS outbox_rejected ON outbox(seq)"
-    " WHERE state = 2;";
+    " WHERE state = 2;"
+    /* One row per keyed import (luyuctl import), committed with its
+     * entries: seqs first_seq .. first_seq + n - 1. */
+    "CREATE TABLE IF NOT EXISTS import(key BLOB PRIMARY KEY,"
+    " first_seq INTEGER NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL,"
+    " recorded_by TEXT NOT NULL) WITHOUT ROWID;";
 
 struct node_outbox {
     sqlite3 *db;
@@ -177,13 +182,66 @@ static int step_done(sqlite3 *db, sqlite3_stmt *st)
     return 0;
 }
 
-int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n)
+int node_outbox_import_find(struct node_outbox *ob,
+                            struct node_outbox_import *im)
+{
+    sqlite3_stmt *st = NULL;
+    int r = lu_store_prepare(ob->db,
+                             "SELECT first_seq, n, at, recorded_by FROM import"
+                             " WHERE key = ?",
+                             &st);
+
+    if (r < 0)
+        return r;
+    sqlite3_bind_blob(st, 1, im->key, NODE_IMPORT_KEY_LEN, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        im->first_seq = (uint64_t)sqlite3_column_int64(st, 0);
+        im->n = (uint64_t)sqlite3_column_int64(st, 1);
+        im->at = sqlite3_column_int64(st, 2);
+        snprintf(im->by, sizeof(im->by), "%s",
+                 (const char *)sqlite3_column_text(st, 3));
+        r = 1;
+    } else {
+        r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+static int import_add(struct node_outbox *ob,
+                      const struct node_outbox_import *im,
+                      Luyu__Entry **entries, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int r = lu_store_prepare(ob->db,
+                             "INSERT INTO import(key, first_seq, n, at,"
+                             " recorded_by) VALUES (?, ?, ?, ?, ?)",
+                             &st);
+
+    if (r < 0)
+        return r;
+    sqlite3_bind_blob(st, 1, im->key, NODE_IMPORT_KEY_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, (int64_t)entries[0]->seq);
+    sqlite3_bind_int64(st, 3, (int64_t)n);
+    sqlite3_bind_int64(st, 4, lu_now_s());
+    sqlite3_bind_text(st, 5, entries[0]->recorded_by, -1, SQLITE_STATIC);
+    r = step_done(ob->db, st);
+    sqlite3_finalize(st);
+    return r;
+}
+
+int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n,
+                       struct node_outbox_import *im)
 {
     int r;
 
     r = lu_store_exec(ob->db, "BEGIN IMMEDIATE");
     if (r < 0)
         return r;
+    /* Looked up inside the transaction that would store the key. */
+    if (im != NULL && (r = node_outbox_import_find(ob, im)) != 0)
+        goto fail;
     for (size_t i = 0; i < n; i++) {
         const Luyu__Entry *e = entries[i];
         sqlite3_stmt *st = ob->insert;
@@ -200,6 +258,11 @@ int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n)
         if (r < 0)
             goto fail;
         entries[i]->seq = (uint64_t)sqlite3_last_insert_rowid(ob->db);
+    }
+    if (im != NULL && n > 0) {
+        r = import_add(ob, im, entries, n);
+        if (r < 0)
+            goto fail;
     }
     r = lu_store_exec(ob->db, "COMMIT");
     if (r < 0)

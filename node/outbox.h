@@ -32,9 +32,29 @@ int node_outbox_open(const char *state_dir, const char *node_id,
                      struct node_outbox **out, char *err, size_t errlen);
 void node_outbox_free(struct node_outbox *ob);
 
+/* An import's key (CtlSubmit.import_key) and, when the outbox holds it
+ * already, what the first import with it stored. */
+struct node_outbox_import {
+    const uint8_t *key; /* NODE_IMPORT_KEY_LEN bytes */
+    /* out, for a repeat */
+    uint64_t first_seq, n;
+    int64_t at;  /* unix s */
+    char by[65]; /* recorded_by of the first import */
+};
+#define NODE_IMPORT_KEY_LEN 32
+
 /* Commits n entries in one transaction, assigning consecutive seqs (written
- * back into each entry's seq). All or nothing. -ENOSPC on a full disk. */
-int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n);
+ * back into each entry's seq). All or nothing. -ENOSPC on a full disk.
+ * With an import key (im not NULL), the key is committed in the same
+ * transaction, and when the outbox holds it already nothing is stored and
+ * 1 is returned with im's out fields set. */
+int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n,
+                       struct node_outbox_import *im);
+
+/* Whether the outbox holds an import key (1, out fields set) or not (0),
+ * without storing anything (a dry run). */
+int node_outbox_import_find(struct node_outbox *ob,
+                            struct node_outbox_import *im);
 
 /* Looks up one of our entries for a correction. -ENOENT when unknown. The
  * strings are copied into the caller's entry (free with free()). */

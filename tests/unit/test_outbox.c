@@ -102,7 +102,7 @@ static struct node_outbox *fill(const char *dir)
     make_entry(&e[0], 100, "");
     make_entry(&e[1], 200, "");
     make_entry(&e[2], 150, "n1/1");
-    ASSERT_EQ(node_outbox_append(ob, ep, 3), 0);
+    ASSERT_EQ(node_outbox_append(ob, ep, 3, NULL), 0);
     ASSERT_EQ(e[0].seq, 1);
     ASSERT_EQ(e[1].seq, 2);
     ASSERT_EQ(e[2].seq, 3);
@@ -234,7 +234,7 @@ static void test_outbox(void)
 
     /* Seqs go on from where they were; acking past the end clamps. */
     make_entry(&e, 5, "");
-    ASSERT_EQ(node_outbox_append(ob, ep, 1), 0);
+    ASSERT_EQ(node_outbox_append(ob, ep, 1, NULL), 0);
     ASSERT_EQ(e.seq, 4);
     EXPECT_STATS(ob, 2, 1, 1, 4, 3);
     ASSERT_EQ(node_outbox_ack(ob, 9, NULL, 0), 0);
@@ -254,6 +254,56 @@ static void test_outbox(void)
     ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
     if (ob != NULL)
         EXPECT_STATS(ob, 0, 3, 1, 4, 5);
+out:
+    node_outbox_free(ob);
+    rm_dir(dir);
+}
+
+/* A keyed import is stored once: the repeat stores nothing and names the
+ * first one; a dry-run lookup sees it; another key stores anew; and the
+ * key survives a reopen (it was committed with the entries). */
+static void test_import_key(void)
+{
+    char dir[] = "/tmp/luyu-test-outbox-XXXXXX";
+    struct node_outbox *ob = NULL;
+    Luyu__Entry e[2], *ep[2] = {&e[0], &e[1]};
+    uint8_t k1[NODE_IMPORT_KEY_LEN], k2[NODE_IMPORT_KEY_LEN];
+    struct node_outbox_import im = {.key = k1};
+    char err[512] = "";
+
+    memset(k1, 1, sizeof(k1));
+    memset(k2, 2, sizeof(k2));
+    ASSERT_TRUE(mkdtemp(dir) != NULL);
+    ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
+    if (ob == NULL)
+        goto out;
+    make_entry(&e[0], 100, "");
+    make_entry(&e[1], 200, "");
+    ASSERT_EQ(node_outbox_import_find(ob, &im), 0);
+    ASSERT_EQ(node_outbox_append(ob, ep, 2, &im), 0);
+    ASSERT_EQ(e[1].seq, 2);
+    e[0].seq = e[1].seq = 0;
+    ASSERT_EQ(node_outbox_append(ob, ep, 2, &im), 1);
+    ASSERT_EQ(im.first_seq, 1);
+    ASSERT_EQ(im.n, 2);
+    ASSERT_STREQ(im.by, "li");
+    ASSERT_TRUE(im.at >= lu_now_s() - 5);
+    ASSERT_EQ(e[0].seq, 0);
+    EXPECT_STATS(ob, 2, 0, 0, 2, 1);
+    im.key = k2;
+    ASSERT_EQ(node_outbox_append(ob, ep, 2, &im), 0);
+    ASSERT_EQ(e[0].seq, 3);
+    EXPECT_STATS(ob, 4, 0, 0, 4, 1);
+    node_outbox_free(ob);
+    ob = NULL;
+    ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
+    im = (struct node_outbox_import){.key = k2};
+    if (ob != NULL) {
+        ASSERT_EQ(node_outbox_import_find(ob, &im), 1);
+        ASSERT_EQ(im.first_seq, 3);
+        ASSERT_EQ(node_outbox_append(ob, ep, 2, &im), 1);
+        EXPECT_STATS(ob, 4, 0, 0, 4, 1);
+    }
 out:
     node_outbox_free(ob);
     rm_dir(dir);
@@ -299,6 +349,7 @@ out:
 int main(void)
 {
     test_outbox();
+    test_import_key();
     test_not_a_database();
     TEST_DONE();
 }
