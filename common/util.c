@@ -104,46 +104,67 @@ int lu_write_new_file(const char *path, const char *text, unsigned mode,
     return r;
 }
 
+/* The length of the valid UTF-8 sequence at s[i] (1..4), or 0 when the
+ * bytes there are not one: a stray continuation byte, a sequence cut off
+ * by len, an overlong form, a surrogate or a value past U+10FFFF. */
+static size_t utf8_seq(const unsigned char *s, size_t i, size_t len)
+{
+    unsigned c = s[i], cp;
+    size_t n;
+
+    if (c < 0x80)
+        return 1;
+    if ((c & 0xE0) == 0xC0) {
+        n = 1;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 2;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 3;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (i + n >= len)
+        return 0;
+    for (size_t k = 1; k <= n; k++) {
+        if ((s[i + k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+        (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return n + 1;
+}
+
 bool lu_utf8_valid(const char *str, size_t len)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
 
-    while (i < len) {
-        unsigned c = s[i];
-        size_t n;
-        unsigned cp;
-
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            n = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            n = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
+    for (size_t i = 0, n; i < len; i += n) {
+        n = utf8_seq(s, i, len);
+        if (n == 0)
             return false;
-        }
-        if (i + n >= len)
-            return false;
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        /* Refuse overlong forms, surrogates and values past U+10FFFF. */
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-            (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += n + 1;
     }
     return true;
+}
+
+char *lu_utf8_fix(char *str)
+{
+    unsigned char *s = (unsigned char *)str;
+    size_t len = strlen(str);
+
+    for (size_t i = 0, n; i < len; i += n) {
+        n = utf8_seq(s, i, len);
+        if (n == 0) {
+            s[i] = '?';
+            n = 1;
+        }
+    }
+    return str;
 }
 
 bool lu_code_valid(const char *s)

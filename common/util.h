@@ -24,6 +24,11 @@ int lu_write_new_file(const char *path, const char *text, unsigned mode,
 
 bool lu_utf8_valid(const char *s, size_t len);
 
+/* Makes s valid UTF-8 in place, each byte that does not belong to a valid
+ * sequence becoming '?': for messages that quote what a user typed (which
+ * may not be UTF-8, or be cut in the middle of a character by "%.64s"). */
+char *lu_utf8_fix(char *s);
+
 /* Codes of units, indicators, nodes and hubs: 1..64 bytes of [a-z0-9_.-],
  * starting with a letter or digit. */
 bool lu_code_valid(const char *s);

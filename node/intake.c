@@ -96,7 +96,7 @@ static void add_problem(Luyu__CtlResponse *resp, uint32_t index,
     p = lu_xmalloc(sizeof(*p));
     luyu__ctl_problem__init(p);
     p->index = index;
-    p->message = lu_xstrdup(msg);
+    p->message = lu_utf8_fix(lu_xstrdup(msg));
     resp->problems = lu_xrealloc(resp->problems, (resp->n_problems + 1) *
                                                      sizeof(*resp->problems));
     resp->problems[resp->n_problems++] = p;
@@ -107,7 +107,7 @@ static void set_msg(Luyu__CtlResponse *resp, int code, const char *msg)
     resp->code = code;
     free(resp->message != (char *)protobuf_c_empty_string ? resp->message
                                                           : NULL);
-    resp->message = lu_xstrdup(msg);
+    resp->message = lu_utf8_fix(lu_xstrdup(msg));
 }
 
 /* Turns a typed entry into a wire entry. Strings in e point into t. */
@@ -115,9 +115,19 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
                        const char *who, Luyu__Entry *e, char *err,
                        size_t errlen)
 {
+    const char *const fields[] = {t->unit, t->indicator, t->period, t->amount,
+                                  t->note};
+    static const char *const names[] = {"unit", "indicator", "period", "amount",
+                                        "note"};
     const struct lu_plan_indicator *ind;
     int r;
 
+    for (size_t i = 0; i < 5; i++) {
+        if (!lu_utf8_valid(fields[i], strlen(fields[i]))) {
+            snprintf(err, errlen, "%s is not valid UTF-8 text", names[i]);
+            return -EINVAL;
+        }
+    }
     luyu__entry__init(e);
     e->unit = t->unit;
     e->indicator = t->indicator;

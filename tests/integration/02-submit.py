@@ -27,6 +27,10 @@ def main():
         (["--amount", "12.345"], "decimals"),
         (["--amount", "abc"], "abc"),
         (["--amount", "99999999999999999999"], "large"),
+        # Bytes that are not UTF-8 (surrogateescape makes "\udcff" the
+        # byte 0xff on the command line): named, never echoed.
+        (["--note", "bad \udcff note"], "note is not valid UTF-8"),
+        (["--unit", "cq-\udce9\udcb2"], "unit is not valid UTF-8"),
     ]
     for override, word in cases:
         args = {"--unit": "cq-wanzhou", "--indicator": "agri_sales_to_sd",
@@ -34,7 +38,7 @@ def main():
         args[override[0]] = override[1]
         argv = ["submit"] + [x for kv in args.items() for x in kv]
         rc, out, err = c.ctl(*argv, node=n)
-        check(rc == 2 and word in err, "%s %s -> exit 2: %s" % (override[0], override[1],
+        check(rc == 2 and word in err, "%s %a -> exit 2: %s" % (override[0], override[1],
                                                                  err.strip()))
     rc, out, err = c.ctl("submit", "--unit", "cq-wanzhou", "--indicator", "poor_trained",
                          "--period", "2019-07", "--amount", "1.5", node=n)

@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "plan.h"
 #include "test.h"
+#include "util.h"
 
 #define UNIT "cq-wanzhou"
 #define IND "agri_sales_to_sd"
@@ -545,6 +546,36 @@ static void test_id_parse(void)
            "9");
 }
 
+/* lu_utf8_fix leaves valid text alone and turns every stray byte into '?',
+ * including a character cut off by "%.Ns". */
+static void test_utf8_fix(void)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"", ""},
+        {"cq-wanzhou 鲁渝", "cq-wanzhou 鲁渝"},
+        {"a\xff"
+         "b",
+         "a?b"},
+        {"\xe9\xb2", "??"}, /* 鲁 cut after two of its bytes */
+        {"x\xc0\xaf"
+         "y",
+         "x??y"},                                   /* overlong '/' */
+        {"\xed\xa0\x80", "???"},                    /* a surrogate */
+        {"\xf0\x9f\x98\x80!", "\xf0\x9f\x98\x80!"}, /* U+1F600 */
+        {"\x80\x80", "??"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char buf[32];
+
+        snprintf(buf, sizeof(buf), "%s", cases[i].in);
+        ASSERT_STREQ(lu_utf8_fix(buf), cases[i].out);
+        ASSERT_TRUE(lu_utf8_valid(buf, strlen(buf)));
+    }
+}
+
 int main(void)
 {
     const char *src = getenv("LUYU_SOURCE_DIR");
@@ -559,6 +590,7 @@ int main(void)
     test_batch_refused();
     test_bytes_refused();
     test_id_parse();
+    test_utf8_fix();
 
     snprintf(path, sizeof(path), "%s/etc/plan-2018-2020.ini", src ? src : ".");
     ASSERT_EQ(lu_plan_load(path, &plan, err, sizeof(err)), 0);
