@@ -17,9 +17,12 @@
 #include "bulletin_sign.h"
 #include "bulletin_src.h"
 #include "bulletins.h"
+#include "digest.h"
+#include "ledgerdb.h"
 #include "output.h"
 #include "plan.h"
 #include "render.h"
+#include "store.h"
 #include "table.h"
 #include "util.h"
 
@@ -71,10 +74,15 @@ static const char EXPORT_USAGE[] =
 
 static const char VERIFY_USAGE[] =
     "usage: luyuctl bulletin verify FILE --key FILE.sign.pub\n"
+    "           [--state-dir HUBDIR]\n"
     "\n"
     "Checks an exported bulletin offline against the issuing hub's public\n"
-    "signing key. Exit 0: valid; 1: invalid (the reason is printed); 2: FILE\n"
-    "or the key cannot be read or is not what it should be.\n";
+    "signing key. With --state-dir (the issuing hub's state directory, or a\n"
+    "copy of its ledger.db) it also recomputes the bulletin's digest from\n"
+    "that ledger: a match shows that no entry the bulletin covers has changed\n"
+    "since it was issued. Exit 0: valid (and matching); 1: invalid or not\n"
+    "matching (the reason is printed); 2: FILE, the key or the ledger cannot\n"
+    "be read or is not what it should be.\n";
 
 enum format { FMT_TEXT, FMT_MD, FMT_HTML, FMT_CSV, FMT_JSON };
 
@@ -427,7 +435,38 @@ static int verified(const Luyu__SignedBulletin *sb, const Luyu__Bulletin *b)
     return fflush(stdout) == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
-static int verify_run(const char *file, const char *key)
+/* Recomputes b's digest from the ledger in dir. */
+static int verify_ledger(const Luyu__Bulletin *b, const char *dir)
+{
+    uint8_t digest[32];
+    sqlite3 *db = NULL;
+    int r = ctl_ledgerdb_open(dir, &db);
+
+    if (r != CTL_EXIT_OK)
+        return r;
+    r = hub_digest_at(db, b->upto_entry, digest);
+    lu_store_close(db);
+    if (r == -ERANGE)
+        return ctl_output_error(CTL_EXIT_FAIL,
+                                "not matching: the ledger in %s ends before "
+                                "entry %lld, which the bulletin covers",
+                                dir, (long long)b->upto_entry);
+    if (r < 0)
+        return ctl_output_error(CTL_EXIT_FAIL, "reading the ledger in %s: %s",
+                                dir, strerror(-r));
+    if (b->digest.len != 32 || memcmp(digest, b->digest.data, 32) != 0)
+        return ctl_output_error(CTL_EXIT_FAIL,
+                                "not matching: the ledger in %s differs from "
+                                "what the bulletin was computed from (an "
+                                "entry up to %lld has changed, or it is "
+                                "another hub's ledger)",
+                                dir, (long long)b->upto_entry);
+    printf("ledger: %s matches: entries 1 .. %lld are as when issued\n", dir,
+           (long long)b->upto_entry);
+    return fflush(stdout) == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
+}
+
+static int verify_run(const char *file, const char *key, const char *dir)
 {
     uint8_t pub[LU_SIGN_PUBLIC_BYTES];
     Luyu__SignedBulletin *sb = NULL;
@@ -448,6 +487,8 @@ static int verify_run(const char *file, const char *key)
                              err, key);
     else
         r = verified(sb, b);
+    if (r == CTL_EXIT_OK && dir != NULL)
+        r = verify_ledger(b, dir);
     hub_bulletin_free(b);
     if (sb != NULL)
         luyu__signed_bulletin__free_unpacked(sb, NULL);
@@ -457,11 +498,12 @@ static int verify_run(const char *file, const char *key)
 
 static int verify(const struct ctl_global *g, int argc, char **argv)
 {
-    const char *key = NULL, *pos[1];
-    const struct ctl_opt opts[] = {{"--key", CTL_OPT_VALUE, &key}};
+    const char *key = NULL, *dir = NULL, *pos[1];
+    const struct ctl_opt opts[] = {{"--key", CTL_OPT_VALUE, &key},
+                                   {"--state-dir", CTL_OPT_VALUE, &dir}};
     struct ctl_args a = {.cmd = "bulletin verify",
                          .opts = opts,
-                         .n_opts = 1,
+                         .n_opts = 2,
                          .max_pos = 1,
                          .pos = pos};
     int r = ctl_args_parse(&a, argc, argv);
@@ -470,7 +512,7 @@ static int verify(const struct ctl_global *g, int argc, char **argv)
         return ctl_output_usage(VERIFY_USAGE);
     if (r == CTL_EXIT_OK && (a.n_pos == 0 || key == NULL))
         r = ctl_args_bad(&a, "give FILE and --key FILE.sign.pub");
-    return r == CTL_EXIT_OK ? verify_run(pos[0], key) : r;
+    return r == CTL_EXIT_OK ? verify_run(pos[0], key, dir) : r;
 }
 
 static int issue(const struct ctl_global *g, int argc, char **argv)

@@ -149,6 +149,40 @@ int hub_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
     return r;
 }
 
+int hub_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32])
+{
+    sqlite3_stmt *rows = NULL, *last = NULL;
+    crypto_hash_sha256_state h;
+    int64_t from, end = -1;
+    uint64_t n = 0;
+    struct lu_buf b;
+    int r = lu_store_prepare(db, LAST_ID, &last);
+
+    if (r == 0 && sqlite3_step(last) == SQLITE_ROW)
+        end = sqlite3_column_int64(last, 0);
+    sqlite3_finalize(last);
+    if (r == 0 && end < 0)
+        r = -EIO;
+    if (r == 0 && (upto < 0 || upto > end))
+        r = -ERANGE;
+    if (r == 0)
+        r = hub_digest_point(db, upto, false, &from, digest);
+    if (r == 0)
+        r = lu_store_prepare(db, RANGE, &rows);
+    if (r < 0) {
+        sqlite3_finalize(rows);
+        return r;
+    }
+    lu_buf_init(&b);
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, digest, 32);
+    r = hash_range(rows, &h, &b, from, upto, &n);
+    crypto_hash_sha256_final(&h, digest);
+    sqlite3_finalize(rows);
+    lu_buf_free(&b);
+    return r;
+}
+
 struct hub_digester {
     sqlite3 *db;
     uv_timer_t timer; /* looks for final blocks */

@@ -51,6 +51,11 @@ void hub_digest_row(crypto_hash_sha256_state *h, struct lu_buf *b,
 int hub_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
                      uint8_t digest[32]);
 
+/* The ledger's digest at upto (what a bulletin covering entries up to upto
+ * holds), read-only: from the chain point at or below it. -ERANGE when the
+ * ledger ends before upto. Returns 0 or a negative errno. */
+int hub_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32]);
+
 /* The hub's background digester: every 2 s it looks whether a block has
  * become final, and while one has, it hashes up to a slice of entries per
  * loop turn (a few milliseconds) between the intake's group commits, and

@@ -9,6 +9,7 @@ import calendar
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import time
 import xml.etree.ElementTree as ET
@@ -116,6 +117,24 @@ def main():
     rc, out, err = sd.ctl("bulletin", "verify", sd.path("sd-2019-07.bin"), "--key",
                           sd.path("keys", "sd-hub.sign.pub"))
     check(rc == 0, "the exported bulletin verifies offline")
+    rc, out, err = sd.ctl("bulletin", "verify", sd.path("sd-2019-07.bin"), "--key",
+                          sd.path("keys", "sd-hub.sign.pub"), "--state-dir", sd.path("hub"))
+    check(rc == 0 and "matches" in out, "its digest matches SD's ledger: " + out.strip())
+    rc, out, err = sd.ctl("bulletin", "verify", sd.path("sd-2019-07.bin"), "--key",
+                          sd.path("keys", "sd-hub.sign.pub"), "--state-dir", cq.path("hub"))
+    check(rc == 1 and "not matching" in err, "but not CQ's: " + err.strip())
+    # A copy of SD's ledger with one covered entry changed afterwards.
+    os.makedirs(sd.path("copy"))
+    src = sqlite3.connect(sd.path("hub", "ledger.db"))
+    dst = sqlite3.connect(sd.path("copy", "ledger.db"))
+    src.backup(dst)
+    src.close()
+    dst.execute("UPDATE entry SET amount = amount + 1 WHERE id = 1")
+    dst.commit()
+    dst.close()
+    rc, out, err = sd.ctl("bulletin", "verify", sd.path("sd-2019-07.bin"), "--key",
+                          sd.path("keys", "sd-hub.sign.pub"), "--state-dir", sd.path("copy"))
+    check(rc == 1 and "has changed" in err, "a changed entry is caught: " + err.strip())
     data = bytearray(open(sd.path("sd-2019-07.bin"), "rb").read())
     data[len(data) // 3] ^= 0x20
     open(sd.path("bad.bin"), "wb").write(data)
