@@ -54,11 +54,36 @@ static void str(crypto_hash_sha256_state *h, sqlite3_stmt *st, int c)
     crypto_hash_sha256_update(h, sqlite3_column_text(st, c), (size_t)n);
 }
 
-/* The digest at upto by the definition, block by block from 0. */
-static void reference(sqlite3 *db, int64_t upto, uint8_t out[32])
+/* One step of the definition: SHA-256 over out and the entries
+ * from < id <= to, into out. */
+static void step(sqlite3_stmt *st, uint8_t out[32], int64_t from, int64_t to)
 {
-    sqlite3_stmt *st = NULL;
+    static const int width[12] = {8, 0, 8, 0, 0, 4, 8, 8, 0, 0, 8, 8};
     crypto_hash_sha256_state h;
+
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, out, 32);
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int c = 0; c < 12; c++) {
+            if (width[c])
+                be(&h, (uint64_t)sqlite3_column_int64(st, c), width[c]);
+            else
+                str(&h, st, c);
+        }
+    }
+    sqlite3_reset(st);
+    crypto_hash_sha256_final(&h, out);
+}
+
+/* The digest by the definition: the block chain from 0 (zeros) to the last
+ * block end at or below upto; with tail (a bulletin's digest), one more
+ * step over the entries after that end up to upto, maybe none. */
+static void reference(sqlite3 *db, int64_t upto, bool tail, uint8_t out[32])
+{
+    int64_t last = upto / HUB_DIGEST_BLOCK * HUB_DIGEST_BLOCK;
+    sqlite3_stmt *st = NULL;
 
     memset(out, 0, 32);
     ASSERT_EQ(sqlite3_prepare_v2(db,
@@ -69,28 +94,10 @@ static void reference(sqlite3 *db, int64_t upto, uint8_t out[32])
                                  " ORDER BY id",
                                  -1, &st, NULL),
               SQLITE_OK);
-    for (int64_t at = 0; at < upto; at += HUB_DIGEST_BLOCK) {
-        int64_t end =
-            at + HUB_DIGEST_BLOCK < upto ? at + HUB_DIGEST_BLOCK : upto;
-
-        crypto_hash_sha256_init(&h);
-        crypto_hash_sha256_update(&h, out, 32);
-        sqlite3_bind_int64(st, 1, at);
-        sqlite3_bind_int64(st, 2, end);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            for (int c = 0; c < 12; c++) {
-                static const int width[12] = {8, 0, 8, 0, 0, 4,
-                                              8, 8, 0, 0, 8, 8};
-
-                if (width[c])
-                    be(&h, (uint64_t)sqlite3_column_int64(st, c), width[c]);
-                else
-                    str(&h, st, c);
-            }
-        }
-        sqlite3_reset(st);
-        crypto_hash_sha256_final(&h, out);
-    }
+    for (int64_t at = 0; at < last; at += HUB_DIGEST_BLOCK)
+        step(st, out, at, at + HUB_DIGEST_BLOCK);
+    if (tail)
+        step(st, out, last, upto);
     sqlite3_finalize(st);
 }
 
@@ -112,7 +119,7 @@ static void check_stored(sqlite3 *db, int64_t upto)
     sqlite3_stmt *st = NULL;
     uint8_t want[32];
 
-    reference(db, upto, want);
+    reference(db, upto, false, want);
     ASSERT_EQ(sqlite3_prepare_v2(db,
                                  "SELECT digest, entries FROM digest_block"
                                  " WHERE upto = ?",
@@ -134,7 +141,7 @@ static void check_point(sqlite3 *db, int64_t upto, bool store, int64_t want)
 
     ASSERT_EQ(hub_digest_point(db, upto, store, &from, d), 0);
     ASSERT_EQ(from, want);
-    reference(db, want, ref);
+    reference(db, want, false, ref);
     ASSERT_TRUE(memcmp(d, ref, 32) == 0);
 }
 
@@ -240,6 +247,20 @@ int main(void)
     /* At a block end exactly, and from stored blocks only. */
     check_point(db, 2 * HUB_DIGEST_BLOCK, false, 2 * HUB_DIGEST_BLOCK);
     check_point(db, 4 * HUB_DIGEST_BLOCK + 999, false, 4 * HUB_DIGEST_BLOCK);
+    /* The digest at any entry, as a bulletin holds it (at a block end too:
+     * one more step, over no entries); not past the end. */
+    {
+        int64_t at[] = {0, 1, HUB_DIGEST_BLOCK, 2 * HUB_DIGEST_BLOCK + 77,
+                        4 * HUB_DIGEST_BLOCK + 1000};
+        uint8_t d[32], ref[32];
+
+        for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
+            ASSERT_EQ(hub_digest_at(db, at[k], d), 0);
+            reference(db, at[k], true, ref);
+            ASSERT_TRUE(memcmp(d, ref, 32) == 0);
+        }
+        ASSERT_EQ(hub_digest_at(db, 4 * HUB_DIGEST_BLOCK + 1001, d), -ERANGE);
+    }
     /* A stored digest is what a point uses: a damaged one shows. */
     ASSERT_EQ(sqlite3_exec(db,
                            "UPDATE digest_block SET digest = zeroblob(32)"
@@ -251,7 +272,7 @@ int main(void)
         uint8_t d[32], ref[32];
 
         ASSERT_EQ(hub_digest_point(db, HUB_DIGEST_BLOCK, false, &from, d), 0);
-        reference(db, HUB_DIGEST_BLOCK, ref);
+        reference(db, HUB_DIGEST_BLOCK, false, ref);
         ASSERT_TRUE(memcmp(d, ref, 32) != 0);
     }
     hub_ledger_free(l);
