@@ -17,7 +17,7 @@ struct hub_observe {
     struct hub_intake *intake;
     struct hub_zap *zap; /* NULL on plain transport */
     struct hub_digester *digester;
-    size_t nodes_known;  /* refreshed by the owner */
+    size_t nodes_known; /* refreshed by the owner */
     /* Bulletin counters, kept by whoever issues and exchanges them. */
     uint64_t bulletins_issued, bulletins_delivered, bulletins_acked;
     char last_bulletin[64]; /* "2019-07 rev 1, acknowledged" or "" */
