@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "args.h"
 #include "bulletin_cmd.h"
 #include "ctl.h"
@@ -92,6 +93,7 @@ int main(int argc, char **argv)
 
     /* luyuctl reports every failure itself, saying what the user asked
      * for; the shared modules' daemon log lines would only repeat it. */
+    lu_i18n_init();
     lu_log_set_ident("luyuctl");
     lu_log_level = 0;
     tzset();

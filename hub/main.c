@@ -8,6 +8,7 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "i18n.h"
 #include "control.h"
 #include "amount.h"
 #include "endpoint.h"
@@ -399,6 +400,7 @@ int main(int argc, char **argv)
     bool help;
     int r, lock;
 
+    lu_i18n_init();
     lu_log_set_ident("luyu-hub");
     signal(SIGPIPE, SIG_IGN);
     lu_store_global_init();

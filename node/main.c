@@ -10,6 +10,7 @@
 #include <uv.h>
 #include <zmq.h>
 
+#include "i18n.h"
 #include "control.h"
 #include "endpoint.h"
 #include "intake.h"
@@ -295,6 +296,7 @@ int main(int argc, char **argv)
     bool help;
     int r, lock;
 
+    lu_i18n_init();
     lu_log_set_ident("luyu-node");
     signal(SIGPIPE, SIG_IGN);
     lu_store_global_init_small();

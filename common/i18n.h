@@ -1,0 +1,21 @@
+/* Messages for people, through gettext: every human-facing string is
+ * written in English in the source as _("...") and translated by the
+ * catalogue po/zh_CN.po, installed as luyu.mo. Machine formats (JSON, CSV
+ * codes, metrics) are never translated. */
+#ifndef LU_I18N_H
+#define LU_I18N_H
+
+#include <libintl.h>
+
+#define _(s) gettext(s)
+/* Marks a string for the catalogue where it is translated later, e.g. in
+ * a static table whose entries are passed through _() when printed. */
+#define N_(s) (s)
+
+/* Sets the locale from the environment and binds the "luyu" catalogue.
+ * The catalogue directory is $LUYU_LOCALEDIR when set, else the installed
+ * one when it holds a catalogue, else the build tree's. Call once, first
+ * thing in main(). Never fails: without a catalogue, messages stay English. */
+void lu_i18n_init(void);
+
+#endif
