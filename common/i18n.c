@@ -4,6 +4,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* The catalogue's directory: installed first, so that an installed binary
@@ -32,4 +33,14 @@ void lu_i18n_init(void)
     bindtextdomain("luyu", locale_dir());
     bind_textdomain_codeset("luyu", "UTF-8");
     textdomain("luyu");
+}
+
+int lu_i18n_translated(void)
+{
+    /* The catalogue decides, not the locale's name: a zh_CN locale without
+     * the catalogue shows English throughout. Any message of the catalogue
+     * tells; this one is always there (common/money.c uses it). */
+    static const char probe[] = "%s yuan";
+
+    return strcmp(gettext(probe), probe) != 0;
 }

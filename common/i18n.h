@@ -18,4 +18,9 @@
  * thing in main(). Never fails: without a catalogue, messages stay English. */
 void lu_i18n_init(void);
 
+/* Whether messages are translated (the catalogue is in use for the
+ * locale): then names from the plan, which are Chinese, are shown instead
+ * of codes, and money in 万元/亿元 (common/money.h). */
+int lu_i18n_translated(void);
+
 #endif

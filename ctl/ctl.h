@@ -26,6 +26,7 @@ ctl_cmd_cb ctl_submit_cmd;
 ctl_cmd_cb ctl_import_cmd;
 ctl_cmd_cb ctl_correct_cmd;
 ctl_cmd_cb ctl_status_cmd;
+ctl_cmd_cb ctl_entries_cmd;
 ctl_cmd_cb ctl_ledger_cmd;
 ctl_cmd_cb ctl_history_cmd;
 ctl_cmd_cb ctl_keygen_cmd;

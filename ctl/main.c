@@ -24,6 +24,8 @@ static const struct command COMMANDS[] = {
     {"submit", ctl_submit_cmd, "record one figure at the node"},
     {"import", ctl_import_cmd, "record a CSV file of figures, all or none"},
     {"correct", ctl_correct_cmd, "record a correction of an entry"},
+    {"entries", ctl_entries_cmd,
+     "what this node recorded, and what became of it"},
     {"status", ctl_status_cmd, "is the node working, how far behind is it"},
     {"ledger", ctl_ledger_cmd, "balances in a hub's ledger"},
     {"history", ctl_history_cmd, "every entry of a figure, who and when"},

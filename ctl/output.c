@@ -59,6 +59,11 @@ int ctl_output_flush(struct lu_buf *b)
     return b->len >= FLUSH_AT ? ctl_output_write(b) : CTL_EXIT_OK;
 }
 
+void ctl_output_bom(struct lu_buf *b)
+{
+    lu_buf_adds(b, "\xef\xbb\xbf");
+}
+
 char *ctl_output_time(int64_t t, char *buf, size_t len)
 {
     time_t tt = (time_t)t;

@@ -31,6 +31,11 @@ int ctl_output_write(struct lu_buf *b);
  * streamed row by row. */
 int ctl_output_flush(struct lu_buf *b);
 
+/* Appends the UTF-8 byte order mark: CSV meant for Excel (--excel) starts
+ * with it, or Excel on Windows reads the file as the local code page and
+ * shows Chinese garbled. Never added to CSV for scripts. */
+void ctl_output_bom(struct lu_buf *b);
+
 /* Formats unix seconds as local time "2019-07-01T10:00:00+08:00". */
 char *ctl_output_time(int64_t t, char *buf, size_t len);
 

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 
 #include "ctlserver.h"
+#include "entries.h"
+#include "i18n.h"
 #include "intake.h"
 #include "outbox.h"
 #include "uplink.h"
@@ -67,12 +69,15 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
         node_intake_correct(c->ctx.intake, req->correct, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &resp, &s, ids, reasons, rj, rjp);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_ENTRIES) {
+        node_entries_answer(c->ctx.outbox, c->ctx.node_id, req->entries, &resp);
     } else {
         resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
         resp.message = lu_xstrdup("not a request a node answers");
     }
     lu_ctlserver_pack(&resp, out);
     resp.status = NULL;
+    node_entries_clear(&resp);
     node_intake_response_clear(&resp);
     for (size_t i = 0; i < MAX_STATUS_REJECTS; i++) {
         free(ids[i]);

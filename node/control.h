@@ -1,6 +1,6 @@
-/* The node's control requests (luyuctl submit, import, correct, status),
- * served on a unix socket by common/ctlserver. Entries record the user on
- * the other end of the socket as recorded_by. */
+/* The node's control requests (luyuctl submit, import, correct, status,
+ * entries), served on a unix socket by common/ctlserver. Entries record the
+ * user on the other end of the socket as recorded_by. */
 #ifndef NODE_CONTROL_H
 #define NODE_CONTROL_H
 

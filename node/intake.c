@@ -8,6 +8,7 @@
 
 #include "amount.h"
 #include "codec.h"
+#include "i18n.h"
 #include "log.h"
 #include "outbox.h"
 #include "plan.h"
@@ -253,38 +254,131 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     free(entries);
 }
 
+/* Candidates listed in a refusal of an ambiguous figure key. */
+#define MAX_CANDIDATES 10
+
+static void list_candidates(const struct node_intake *in,
+                            const struct node_outbox_list *l, int scale,
+                            char *err, size_t errlen)
+{
+    size_t used = strlen(err), shown = 0;
+    char amount[32];
+
+    for (size_t i = 0; i < l->n && used < errlen; i++) {
+        if (!l->rows[i].current)
+            continue;
+        if (shown++ == MAX_CANDIDATES) {
+            snprintf(err + used, errlen - used, " ...");
+            break;
+        }
+        snprintf(err + used, errlen - used, "%s %s/%llu (%s)",
+                 shown == 1 ? ":" : ",", in->node_id,
+                 (unsigned long long)l->rows[i].e.seq,
+                 lu_amount_format(l->rows[i].e.amount, scale, amount,
+                                  sizeof(amount)));
+        used += strlen(err + used);
+    }
+}
+
+/* A figure's key "unit/indicator/period" stands for the one current entry
+ * of that figure at this node (the newest of its chain not rejected).
+ * Writes its id into id (LU_MAX_NAME + 24 bytes), or a reason into err:
+ * none, or several, listed so that the clerk can pick one by its id. */
+static int resolve_key(const struct node_intake *in, const char *key, char *id,
+                       size_t idlen, char *err, size_t errlen)
+{
+    const char *s1 = strchr(key, '/'), *s2 = strrchr(key, '/');
+    char unit[LU_MAX_NAME + 1], ind[LU_MAX_NAME + 1], perr[128];
+    const struct lu_plan_indicator *pi;
+    struct node_outbox_filter f = {.unit = unit, .indicator = ind};
+    struct node_outbox_list l = {0};
+    size_t n = 0, last = 0;
+    int r = -EINVAL;
+
+    if (s1 == s2 || s1 - key > LU_MAX_NAME || s2 - s1 - 1 > LU_MAX_NAME ||
+        lu_period_parse(s2 + 1, &f.period, perr, sizeof(perr)) < 0) {
+        snprintf(err, errlen,
+                 _("\"%.80s\" is neither an entry id (node/seq) nor a "
+                   "figure (unit/indicator/YYYY-MM)"),
+                 key);
+        return -EINVAL;
+    }
+    snprintf(unit, sizeof(unit), "%.*s", (int)(s1 - key), key);
+    snprintf(ind, sizeof(ind), "%.*s", (int)(s2 - s1 - 1), s1 + 1);
+    pi = lu_plan_indicator(in->plan, ind);
+    r = node_outbox_list(in->ob, &f, &l);
+    if (r < 0) {
+        snprintf(err, errlen, _("could not read the outbox: %s"), strerror(-r));
+        goto out;
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        if (l.rows[i].current) {
+            n++;
+            last = i;
+        }
+    }
+    if (n == 1) {
+        snprintf(id, idlen, "%s/%llu", in->node_id,
+                 (unsigned long long)l.rows[last].e.seq);
+        r = 0;
+    } else if (n == 0) {
+        snprintf(err, errlen,
+                 _("no current entry of %.200s at this node (see luyuctl "
+                   "entries)"),
+                 key);
+        r = -ENOENT;
+    } else {
+        snprintf(err, errlen,
+                 _("%.200s has %zu current entries at this node; correct "
+                   "one of them by its id"),
+                 key, n);
+        list_candidates(in, &l, pi ? pi->scale : 1, err, errlen);
+        r = -EEXIST;
+    }
+out:
+    node_outbox_list_free(&l);
+    return r;
+}
+
 void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
                          const char *who, Luyu__CtlResponse *resp)
 {
     Luyu__Entry old, e, *ptr = &e;
-    char node[LU_MAX_NAME + 1], err[256];
+    char node[LU_MAX_NAME + 1], err[1024], id[LU_MAX_NAME + 24];
     const struct lu_plan_indicator *ind;
+    const char *target = req->id;
     uint64_t seq;
     int state, r;
 
     memset(&old, 0, sizeof(old));
-    if (lu_entry_id_parse(req->id, node, &seq) < 0) {
+    /* Two slashes: a figure's key rather than an entry id. */
+    if (strchr(req->id, '/') != strrchr(req->id, '/')) {
+        if (resolve_key(in, req->id, id, sizeof(id), err, sizeof(err)) < 0)
+            goto bad;
+        target = id;
+    }
+    if (lu_entry_id_parse(target, node, &seq) < 0) {
         snprintf(err, sizeof(err), "\"%.80s\" is not an entry id (node/seq)",
-                 req->id);
+                 target);
         goto bad;
     }
     if (strcmp(node, in->node_id) != 0) {
         snprintf(err, sizeof(err),
                  "entry %.80s was not recorded at this "
                  "node (%s); correct it where it was recorded",
-                 req->id, in->node_id);
+                 target, in->node_id);
         goto bad;
     }
     r = node_outbox_get(in->ob, seq, &old, &state);
     if (r < 0) {
-        snprintf(err, sizeof(err), "no entry %.80s at this node", req->id);
+        snprintf(err, sizeof(err), "no entry %.80s at this node", target);
         goto bad;
     }
     if (state == NODE_REJECTED) {
         snprintf(err, sizeof(err),
                  "entry %.80s was rejected by the hub; "
                  "submit a new entry instead",
-                 req->id);
+                 target);
         goto bad;
     }
     ind = lu_plan_indicator(in->plan, old.indicator);
@@ -293,7 +387,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     e.note = req->note;
     e.recorded_by = (char *)who;
     e.recorded_at = lu_now_s();
-    e.corrects = req->id;
+    e.corrects = (char *)target;
     if (ind == NULL) {
         snprintf(err, sizeof(err),
                  "indicator \"%s\" is no longer in the "

@@ -1,10 +1,12 @@
 #include "outbox.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "log.h"
 #include "store.h"
 #include "util.h"
@@ -451,4 +453,219 @@ size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
     }
     sqlite3_finalize(st);
     return n;
+}
+
+/* The listing's query: the newest matching entries first, so that LIMIT
+ * keeps the newest. ?4 < 0 means no limit. */
+static const char LIST_QUERY[] =
+    "SELECT seq, unit, indicator, period, amount, note, recorded_by,"
+    " recorded_at, corrects, state, ifnull(reason, ''), ifnull(done_at, 0)"
+    " FROM outbox WHERE (?1 IS NULL OR period = ?1)"
+    " AND (?2 IS NULL OR unit = ?2) AND (?3 IS NULL OR indicator = ?3)"
+    " ORDER BY seq DESC LIMIT ?4";
+
+static void bind_filter(sqlite3_stmt *st, const struct node_outbox_filter *f)
+{
+    if (f->period != 0)
+        sqlite3_bind_int64(st, 1, f->period);
+    if (f->unit != NULL && f->unit[0] != '\0')
+        sqlite3_bind_text(st, 2, f->unit, -1, SQLITE_STATIC);
+    if (f->indicator != NULL && f->indicator[0] != '\0')
+        sqlite3_bind_text(st, 3, f->indicator, -1, SQLITE_STATIC);
+}
+
+static int read_rows(struct node_outbox *ob, const struct node_outbox_filter *f,
+                     struct node_outbox_list *l)
+{
+    sqlite3_stmt *st = NULL;
+    size_t cap = 0;
+    int r;
+
+    r = lu_store_prepare(ob->db, LIST_QUERY, &st);
+    if (r < 0)
+        return r;
+    bind_filter(st, f);
+    sqlite3_bind_int64(st, 4, f->limit ? (int64_t)f->limit : -1);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct node_outbox_row *w;
+        char node[LU_MAX_NAME + 1];
+
+        if (l->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            l->rows = lu_xrealloc(l->rows, cap * sizeof(*l->rows));
+        }
+        w = &l->rows[l->n++];
+        memset(w, 0, sizeof(*w));
+        fill_entry(st, &w->e);
+        w->state = sqlite3_column_int(st, 9);
+        w->reason = col_dup(st, 10);
+        w->done_at = sqlite3_column_int64(st, 11);
+        if (w->e.corrects[0] != '\0' &&
+            lu_entry_id_parse(w->e.corrects, node, &w->corrects_seq) < 0)
+            w->corrects_seq = 0;
+    }
+    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* How many matching entries are older than the oldest listed. */
+static int count_omitted(struct node_outbox *ob,
+                         const struct node_outbox_filter *f,
+                         struct node_outbox_list *l)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    if (f->limit == 0 || l->n < f->limit)
+        return 0;
+    r = lu_store_prepare(ob->db,
+                         "SELECT count(*) FROM outbox"
+                         " WHERE (?1 IS NULL OR period = ?1)"
+                         " AND (?2 IS NULL OR unit = ?2)"
+                         " AND (?3 IS NULL OR indicator = ?3) AND seq < ?4",
+                         &st);
+    if (r < 0)
+        return r;
+    bind_filter(st, f);
+    sqlite3_bind_int64(st, 4, (int64_t)l->rows[0].e.seq);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        l->omitted = (uint64_t)sqlite3_column_int64(st, 0);
+        r = 0;
+    } else {
+        r = lu_store_errno(r);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+static const struct node_outbox_row *row_find(const struct node_outbox_list *l,
+                                              uint64_t seq)
+{
+    size_t lo = 0, hi = l->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (l->rows[mid].e.seq == seq)
+            return &l->rows[mid];
+        if (l->rows[mid].e.seq < seq)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* The original of the chain seq belongs to, for an entry older than the
+ * listing: followed through the outbox. Corrections always name an older
+ * entry, so the walk ends; the bound only guards a damaged database. */
+static uint64_t root_of(struct node_outbox *ob, uint64_t seq)
+{
+    char node[LU_MAX_NAME + 1];
+    Luyu__Entry e;
+    uint64_t next;
+    int state;
+
+    for (int depth = 0; depth < 100000; depth++) {
+        if (node_outbox_get(ob, seq, &e, &state) < 0)
+            return seq;
+        next = 0;
+        if (e.corrects[0] != '\0' &&
+            lu_entry_id_parse(e.corrects, node, &next) < 0)
+            next = 0;
+        free(e.unit);
+        free(e.indicator);
+        free(e.note);
+        free(e.recorded_by);
+        free(e.corrects);
+        if (next == 0 || next >= seq)
+            return seq;
+        seq = next;
+    }
+    return seq;
+}
+
+static int by_root_seq(const void *a, const void *b)
+{
+    const struct node_outbox_row *x = *(const struct node_outbox_row *const *)a;
+    const struct node_outbox_row *y = *(const struct node_outbox_row *const *)b;
+
+    if (x->root != y->root)
+        return x->root < y->root ? -1 : 1;
+    return x->e.seq < y->e.seq ? -1 : x->e.seq > y->e.seq;
+}
+
+/* Sets each row's root and marks each chain's newest entry that the hub
+ * did not reject as current. Rows are ascending, so a correction's target
+ * in the listing already has its root. */
+static void link_chains(struct node_outbox *ob, struct node_outbox_list *l)
+{
+    struct node_outbox_row **by = lu_xcalloc(l->n + 1, sizeof(*by));
+    uint64_t root = 0;
+    bool taken = false;
+
+    for (size_t i = 0; i < l->n; i++) {
+        struct node_outbox_row *w = &l->rows[i];
+        const struct node_outbox_row *t;
+
+        if (w->corrects_seq == 0)
+            w->root = w->e.seq;
+        else if ((t = row_find(l, w->corrects_seq)) != NULL)
+            w->root = t->root;
+        else
+            w->root = root_of(ob, w->corrects_seq);
+        by[i] = w;
+    }
+    qsort(by, l->n, sizeof(*by), by_root_seq);
+    /* Newest first within each chain; seqs start at 1, so root 0 is none. */
+    for (size_t i = l->n; i-- > 0;) {
+        if (by[i]->root != root) {
+            root = by[i]->root;
+            taken = false;
+        }
+        by[i]->current = by[i]->state != NODE_REJECTED && !taken;
+        taken = taken || by[i]->current;
+    }
+    free(by);
+}
+
+int node_outbox_list(struct node_outbox *ob, const struct node_outbox_filter *f,
+                     struct node_outbox_list *l)
+{
+    int r;
+
+    memset(l, 0, sizeof(*l));
+    r = read_rows(ob, f, l);
+    if (r < 0)
+        return r;
+    /* Newest first from the query; ascending for people and chains. */
+    for (size_t i = 0; i < l->n / 2; i++) {
+        struct node_outbox_row tmp = l->rows[i];
+
+        l->rows[i] = l->rows[l->n - 1 - i];
+        l->rows[l->n - 1 - i] = tmp;
+    }
+    r = count_omitted(ob, f, l);
+    if (r < 0)
+        return r;
+    link_chains(ob, l);
+    return 0;
+}
+
+void node_outbox_list_free(struct node_outbox_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        Luyu__Entry *e = &l->rows[i].e;
+
+        free(e->unit);
+        free(e->indicator);
+        free(e->note);
+        free(e->recorded_by);
+        free(e->corrects);
+        free(l->rows[i].reason);
+    }
+    free(l->rows);
+    memset(l, 0, sizeof(*l));
 }

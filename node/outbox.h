@@ -82,6 +82,38 @@ void node_outbox_stats(const struct node_outbox *ob,
 size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
                            char **reasons);
 
+/* One entry of a listing (luyuctl entries), with the hub's answer and its
+ * place in its chain: an original and the corrections of it and of them. */
+struct node_outbox_row {
+    Luyu__Entry e;         /* strings on the heap; see node_outbox_list */
+    int state;             /* NODE_PENDING, NODE_ACKED or NODE_REJECTED */
+    char *reason;          /* the hub's reason, "" unless rejected */
+    int64_t done_at;       /* unix s of the ack or reject, 0 when pending */
+    uint64_t corrects_seq; /* seq of the entry corrected, 0 for an original */
+    uint64_t root;         /* seq of the chain's original */
+    int current;           /* the chain's newest entry not rejected */
+};
+
+/* Which entries to list: NULL or 0 for any. Corrections inherit unit,
+ * indicator and period, so these filters never split a chain. */
+struct node_outbox_filter {
+    uint32_t period;
+    const char *unit, *indicator;
+    size_t limit; /* the newest `limit` matching entries; 0: all */
+};
+
+struct node_outbox_list {
+    struct node_outbox_row *rows; /* ascending seq */
+    size_t n;
+    uint64_t omitted; /* older matching entries beyond the limit */
+};
+
+/* Lists the matching entries into l (free with node_outbox_list_free, also
+ * after a failure). Returns 0 or a negative errno. */
+int node_outbox_list(struct node_outbox *ob, const struct node_outbox_filter *f,
+                     struct node_outbox_list *l);
+void node_outbox_list_free(struct node_outbox_list *l);
+
 /* Entry state values stored in the outbox. */
 enum { NODE_PENDING = 0, NODE_ACKED = 1, NODE_REJECTED = 2 };
 

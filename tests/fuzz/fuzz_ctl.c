@@ -1,7 +1,8 @@
 /* Fuzzes the node's control requests. Any local user of the luyu group can
  * write bytes to a node's control socket; the node unpacks them as a
  * CtlRequest and, for submit (luyuctl submit and import) and correct, parses
- * and checks every field against the plan before it stores anything. Here
+ * and checks every field against the plan before it stores anything;
+ * entries (luyuctl entries) lists what is stored. Here
  * the same code runs against a real outbox in a scratch directory (on
  * /dev/shm when there is one, so commits are cheap): whatever the bytes, the
  * answer must pack and read back, say OK only with one id per entry (or a
@@ -13,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "entries.h"
 #include "intake.h"
 #include "log.h"
 #include "outbox.h"
@@ -91,6 +93,11 @@ static void check(const Luyu__CtlResponse *resp, size_t n_entries,
         check_text(resp->problems[i]->message);
     for (size_t i = 0; i < resp->n_ids; i++)
         check_text(resp->ids[i]);
+    for (size_t i = 0; i < resp->n_entries; i++) {
+        check_text(resp->entries[i]->id);
+        check_text(resp->entries[i]->note);
+        check_text(resp->entries[i]->reason);
+    }
     node_outbox_stats(ob, &after);
     if (resp->code != LUYU__CTL_RESPONSE__CODE__OK) {
         if (resp->message[0] == '\0' || after.last_seq != before->last_seq)
@@ -121,7 +128,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_CORRECT) {
         node_intake_correct(in, req->correct, "fuzz", &resp);
         check(&resp, 1, &before, false);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_ENTRIES) {
+        /* A listing stores nothing, whatever it is asked. */
+        node_entries_answer(ob, "fz", req->entries, &resp);
+        check(&resp, 0, &before, true);
     }
+    node_entries_clear(&resp);
     node_intake_response_clear(&resp);
     luyu__ctl_request__free_unpacked(req, NULL);
     return 0;

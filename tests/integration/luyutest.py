@@ -101,6 +101,23 @@ class Daemon:
             return f.read().decode("utf-8", "replace")
 
 
+def locale_env(lang=None):
+    """The environment for a program whose messages a test reads: English
+    (C.UTF-8) unless lang is given."""
+    env = dict(os.environ)
+    for k in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        env.pop(k, None)
+    env["LANG"] = lang or "C.UTF-8"
+    return env
+
+
+def have_locale(lang):
+    """Whether the system has lang (scripts/deps generates zh_CN.UTF-8)."""
+    out = subprocess.run(["locale", "-a"], capture_output=True).stdout.decode()
+    want = lang.lower().replace("-", "")
+    return any(l.lower().replace("-", "") == want for l in out.split())
+
+
 CLUSTERS = []
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
@@ -228,13 +245,16 @@ class Cluster:
     def sock(self, node_id):
         return self.path(node_id, "control.sock")
 
-    def ctl(self, *args, node=None, check_rc=None, timeout=120):
+    def ctl(self, *args, node=None, check_rc=None, timeout=120, lang=None):
+        """Runs luyuctl in the C.UTF-8 locale (English messages, whatever
+        the caller's shell says), or in lang, e.g. "zh_CN.UTF-8"."""
         argv = [os.path.join(BIN, "luyuctl")]
         if node:
             argv += ["--node", self.sock(node)]
         argv += ["--plan", PLAN] if args and args[0] == "plan" else []
         argv += list(args)
-        p = subprocess.run(argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        p = subprocess.run(argv, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                           env=locale_env(lang))
         out, err = p.stdout.decode(), p.stderr.decode()
         if check_rc is not None and p.returncode != check_rc:
             raise Failure("luyuctl %s: exit %d, wanted %d\nstdout: %s\nstderr: %s"
