@@ -9,6 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -60,6 +61,14 @@ static int io_all(int fd, void *buf, size_t len, int writing, uint64_t deadline)
 int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
                 Luyu__CtlResponse **resp, char *err, size_t errlen)
 {
+    return lu_ctl_call_to("luyu-node", path, req, timeout_ms, resp, err,
+                          errlen);
+}
+
+int lu_ctl_call_to(const char *daemon, const char *path,
+                   const Luyu__CtlRequest *req, int timeout_ms,
+                   Luyu__CtlResponse **resp, char *err, size_t errlen)
+{
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
     uint64_t deadline = lu_mono_ms() + (uint64_t)timeout_ms;
     unsigned char hdr[4];
@@ -70,7 +79,7 @@ int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
 
     *resp = NULL;
     if (strlen(path) >= sizeof(sa.sun_path)) {
-        snprintf(err, errlen, "control socket path too long: %s", path);
+        snprintf(err, errlen, _("control socket path too long: %s"), path);
         r = -ENAMETOOLONG;
         goto out;
     }
@@ -78,17 +87,14 @@ int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         r = -errno;
-        snprintf(err, errlen,
-                 "cannot reach luyu-node at %s: %s (is it "
-                 "running?)",
-                 path, strerror(errno));
+        snprintf(err, errlen, _("cannot reach %s at %s: %s (is it running?)"),
+                 daemon, path, strerror(errno));
         goto out;
     }
     len = luyu__ctl_request__get_packed_size(req);
     if (len > LU_CTL_MAX_MSG) {
         snprintf(err, errlen,
-                 "request of %zu bytes is over the %u-byte "
-                 "limit; split it",
+                 _("request of %zu bytes is over the %u-byte limit; split it"),
                  len, LU_CTL_MAX_MSG);
         r = -EMSGSIZE;
         goto out;
@@ -100,13 +106,13 @@ int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
     if (r == 0)
         r = io_all(fd, hdr, 4, 0, deadline);
     if (r < 0) {
-        snprintf(err, errlen, "talking to luyu-node at %s: %s", path,
+        snprintf(err, errlen, _("talking to %s at %s: %s"), daemon, path,
                  strerror(-r));
         goto out;
     }
     rlen = lu_ctl_len(hdr);
     if (rlen > LU_CTL_MAX_MSG) {
-        snprintf(err, errlen, "luyu-node sent an oversized answer");
+        snprintf(err, errlen, _("%s sent an oversized answer"), daemon);
         r = -EMSGSIZE;
         goto out;
     }
@@ -114,12 +120,13 @@ int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
     buf = lu_xmalloc(rlen ? rlen : 1);
     r = io_all(fd, buf, rlen, 0, deadline);
     if (r < 0) {
-        snprintf(err, errlen, "reading luyu-node's answer: %s", strerror(-r));
+        snprintf(err, errlen, _("reading the answer of %s: %s"), daemon,
+                 strerror(-r));
         goto out;
     }
     *resp = luyu__ctl_response__unpack(NULL, rlen, buf);
     if (*resp == NULL) {
-        snprintf(err, errlen, "luyu-node sent an undecodable answer");
+        snprintf(err, errlen, _("%s sent an undecodable answer"), daemon);
         r = -EBADMSG;
     }
 out:

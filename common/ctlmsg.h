@@ -18,6 +18,12 @@
 int lu_ctl_call(const char *path, const Luyu__CtlRequest *req, int timeout_ms,
                 Luyu__CtlResponse **resp, char *err, size_t errlen);
 
+/* The same, naming daemon ("luyu-hub") in the reasons rather than
+ * luyu-node: the hub's control socket speaks the same framing. */
+int lu_ctl_call_to(const char *daemon, const char *path,
+                   const Luyu__CtlRequest *req, int timeout_ms,
+                   Luyu__CtlResponse **resp, char *err, size_t errlen);
+
 /* Reads the big-endian length prefix. */
 uint32_t lu_ctl_len(const unsigned char *p);
 void lu_ctl_put_len(unsigned char *p, uint32_t len);

@@ -1,6 +1,7 @@
 /* See i18n.h. */
 #include "i18n.h"
 
+#include <ctype.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,4 +44,45 @@ int lu_i18n_translated(void)
     static const char probe[] = "%s yuan";
 
     return strcmp(gettext(probe), probe) != 0;
+}
+
+const char *lu_i18n_lang(void)
+{
+    const char *m = setlocale(LC_MESSAGES, NULL);
+
+    return lu_i18n_translated() && m != NULL ? m : "C";
+}
+
+/* A locale name, not a path or anything else newlocale() might read. */
+static int lang_valid(const char *lang)
+{
+    size_t n = strlen(lang);
+
+    if (n == 0 || n > 64)
+        return 0;
+    for (const char *p = lang; *p; p++) {
+        if (!isalnum((unsigned char)*p) && strchr("_.@-", *p) == NULL)
+            return 0;
+    }
+    return 1;
+}
+
+void lu_i18n_enter(const char *lang, struct lu_i18n_scope *s)
+{
+    s->loc = (locale_t)0;
+    s->old = (locale_t)0;
+    if (lang == NULL || !lang_valid(lang))
+        return;
+    s->loc = newlocale(LC_MESSAGES_MASK, lang, (locale_t)0);
+    if (s->loc != (locale_t)0)
+        s->old = uselocale(s->loc);
+}
+
+void lu_i18n_leave(struct lu_i18n_scope *s)
+{
+    if (s->loc == (locale_t)0)
+        return;
+    uselocale(s->old);
+    freelocale(s->loc);
+    s->loc = (locale_t)0;
 }

@@ -6,6 +6,7 @@
 #define LU_I18N_H
 
 #include <libintl.h>
+#include <locale.h>
 
 #define _(s) gettext(s)
 /* Marks a string for the catalogue where it is translated later, e.g. in
@@ -22,5 +23,20 @@ void lu_i18n_init(void);
  * locale): then names from the plan, which are Chinese, are shown instead
  * of codes, and money in 万元/亿元 (common/money.h). */
 int lu_i18n_translated(void);
+
+/* The language of this process's messages as a daemon is told it
+ * (CtlRequest.lang): the LC_MESSAGES locale when the catalogue is in use,
+ * else "C". */
+const char *lu_i18n_lang(void);
+
+/* A daemon answers a request in the asker's language: lu_i18n_enter()
+ * switches this thread's messages to lang (a locale name such as
+ * "zh_CN.UTF-8"; "" or one the system lacks leaves the daemon's own), and
+ * lu_i18n_leave() switches back. */
+struct lu_i18n_scope {
+    locale_t loc, old;
+};
+void lu_i18n_enter(const char *lang, struct lu_i18n_scope *s);
+void lu_i18n_leave(struct lu_i18n_scope *s);
 
 #endif

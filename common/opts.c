@@ -182,6 +182,7 @@ void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts)
             "keys in the config file):\n",
             prog);
     fprintf(out, "  %-22s %s\n", "--config FILE", "read settings from FILE");
+    fprintf(out, "  %-22s %s\n", "--version", "print the version and exit");
     for (; opts->name; opts++) {
         char flag[64];
         size_t i;
@@ -191,6 +192,22 @@ void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts)
         flag[i] = '\0';
         fprintf(out, "  --%-20s %s\n", flag, opts->help);
     }
+}
+
+const char *lu_version(void)
+{
+    return LUYU_VERSION;
+}
+
+bool lu_opts_version(int argc, char **argv, const char *prog)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("%s %s\n", prog, lu_version());
+            return true;
+        }
+    }
+    return false;
 }
 
 void lu_opts_free(const struct lu_opt *opts)

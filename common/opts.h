@@ -36,6 +36,13 @@ int lu_opts_set(const struct lu_opt *opts, const char *name, const char *value,
  * value that is no level is logged and the old level kept. */
 void lu_opts_reload_log_level(const char *section, int argc, char **argv);
 void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts);
+
+/* luyu's version, "0.1.0". */
+const char *lu_version(void);
+
+/* For --version anywhere on the line: prints "PROG VERSION" on stdout and
+ * returns true; false when argv has no --version. */
+bool lu_opts_version(int argc, char **argv, const char *prog);
 void lu_opts_free(const struct lu_opt *opts);
 
 #endif

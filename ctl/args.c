@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "i18n.h"
 
 int ctl_args_bad(const struct ctl_args *a, const char *fmt, ...)
 {
@@ -14,7 +15,7 @@ int ctl_args_bad(const struct ctl_args *a, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, " (see luyuctl%s%s --help)\n", a->cmd ? " " : "",
+    fprintf(stderr, _(" (see luyuctl%s%s --help)\n"), a->cmd ? " " : "",
             a->cmd ? a->cmd : "");
     return CTL_EXIT_BAD;
 }
@@ -51,12 +52,12 @@ static int take_option(struct ctl_args *a, int argc, char **argv, int *i)
     const char *value;
 
     if (o == NULL)
-        return ctl_args_bad(a, "unknown option \"%.*s\"", (int)len, arg);
+        return ctl_args_bad(a, _("unknown option \"%.*s\""), (int)len, arg);
     if (*o->value != NULL)
-        return ctl_args_bad(a, "%s given twice", o->name);
+        return ctl_args_bad(a, _("%s given twice"), o->name);
     if (o->kind == CTL_OPT_FLAG) {
         if (eq != NULL)
-            return ctl_args_bad(a, "%s takes no value", o->name);
+            return ctl_args_bad(a, _("%s takes no value"), o->name);
         *o->value = "";
         return 0;
     }
@@ -65,7 +66,7 @@ static int take_option(struct ctl_args *a, int argc, char **argv, int *i)
     } else if (*i + 1 < argc) {
         value = argv[++*i];
     } else {
-        return ctl_args_bad(a, "%s needs a value", o->name);
+        return ctl_args_bad(a, _("%s needs a value"), o->name);
     }
     *o->value = value;
     return 0;
@@ -74,7 +75,7 @@ static int take_option(struct ctl_args *a, int argc, char **argv, int *i)
 static int take_pos(struct ctl_args *a, const char *arg)
 {
     if (a->n_pos >= a->max_pos)
-        return ctl_args_bad(a, "unexpected argument \"%s\"", arg);
+        return ctl_args_bad(a, _("unexpected argument \"%s\""), arg);
     a->pos[a->n_pos++] = arg;
     return 0;
 }

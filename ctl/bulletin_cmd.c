@@ -18,6 +18,7 @@
 #include "bulletin_src.h"
 #include "bulletins.h"
 #include "digest.h"
+#include "i18n.h"
 #include "ledgerdb.h"
 #include "output.h"
 #include "plan.h"
@@ -27,14 +28,16 @@
 #include "util.h"
 
 static const char USAGE[] =
-    "usage: luyuctl bulletin list   --state-dir HUBDIR [--json]\n"
-    "       luyuctl bulletin show   YYYY-MM --state-dir HUBDIR [OPTIONS]\n"
-    "       luyuctl bulletin export YYYY-MM --state-dir HUBDIR --out FILE\n"
-    "       luyuctl bulletin verify FILE --key FILE.sign.pub\n"
-    "\n"
-    "The monthly bulletins (月信息相互通报) a hub keeps in HUBDIR/ledger.db:\n"
-    "its own, signed when issued, and the peer hub's, verified when they\n"
-    "arrived. See luyuctl bulletin SUBCOMMAND --help.\n";
+    N_("usage: luyuctl bulletin issue  YYYY-MM --hub SOCK\n"
+       "       luyuctl bulletin list   --state-dir HUBDIR [--json]\n"
+       "       luyuctl bulletin show   YYYY-MM --state-dir HUBDIR [OPTIONS]\n"
+       "       luyuctl bulletin export YYYY-MM --state-dir HUBDIR --out FILE\n"
+       "       luyuctl bulletin verify FILE --key FILE.sign.pub\n"
+       "\n"
+       "The monthly bulletins a hub keeps in HUBDIR/ledger.db: its own,\n"
+       "signed when issued (issue asks the running hub to issue one now),\n"
+       "and the peer hub's, verified when they arrived. See luyuctl bulletin\n"
+       "SUBCOMMAND --help.\n");
 
 static const char SHOW_USAGE[] =
     "usage: luyuctl bulletin show YYYY-MM --state-dir HUBDIR [--province P]\n"

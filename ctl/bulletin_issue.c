@@ -32,7 +32,7 @@ int ctl_bulletin_issue(int argc, char **argv)
                          .n_opts = 1,
                          .max_pos = 1,
                          .pos = pos};
-    struct ctl_global g = {0};
+    struct ctl_global g = {.daemon = "luyu-hub"};
     uint32_t period;
     char err[256];
     int r;

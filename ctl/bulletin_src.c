@@ -10,6 +10,7 @@
 #include "bulletin_sign.h"
 #include "bulletins.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "ledgerdb.h"
 #include "output.h"
 #include "plan.h"
@@ -111,8 +112,8 @@ static int draft(struct ctl_bulletin_src *src, const char *province,
         return ctl_output_error(r == -EINVAL ? CTL_EXIT_BAD : CTL_EXIT_FAIL,
                                 "%s", err);
     snprintf(v->trust, sizeof(v->trust),
-             "草稿 DRAFT: computed from the ledger at %s; not issued, not "
-             "signed",
+             _("DRAFT: computed from the ledger at %s; not issued, not "
+               "signed"),
              hub_calendar_format(now, t, sizeof(t)));
     return CTL_EXIT_OK;
 }
@@ -175,9 +176,9 @@ static int verify(struct ctl_bulletin_src *src,
     hub_bulletin_free(byfile);
     snprintf(v->signer, sizeof(v->signer), "%s", it->signer);
     snprintf(v->trust, sizeof(v->trust),
-             "签名有效 signature valid: signed by %s%s%s%s", it->signer,
-             rec == -ENOKEY ? "" : ", checked with the key its hub recorded",
-             key ? ", checked with " : "", key ? key : "");
+             _("signature valid: signed by %s%s%s%s"), it->signer,
+             rec == -ENOKEY ? "" : _(", checked with the key its hub recorded"),
+             key ? _(", checked with ") : "", key ? key : "");
     return r;
 }
 

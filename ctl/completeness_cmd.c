@@ -10,22 +10,23 @@
 #include "bulletin.h"
 #include "bulletin_cmd.h"
 #include "bulletin_src.h"
+#include "i18n.h"
 #include "output.h"
 #include "render.h"
 #include "table.h"
 #include "util.h"
 
 static const char USAGE[] =
-    "usage: luyuctl completeness YYYY-MM --state-dir HUBDIR [--province P]\n"
-    "                            [--json] [--issue-day D]\n"
-    "\n"
-    "Lists every reporting unit of the province for the month: whether it\n"
-    "is expected to report (districts, cities, departments), whether it\n"
-    "reported on time, late or not at all, how many entries it sent, how\n"
-    "many after the month closed (00:00 China time on day D of the next\n"
-    "month, default 5), and when the first arrived. Computed from the\n"
-    "ledger now for the hub's own province; for the other province taken\n"
-    "from the latest bulletin held.\n";
+    N_("usage: luyuctl completeness YYYY-MM --state-dir HUBDIR [--province P]\n"
+       "                            [--json] [--issue-day D]\n"
+       "\n"
+       "Lists every reporting unit of the province for the month: whether it\n"
+       "is expected to report (districts, cities, departments), whether it\n"
+       "reported on time, late or not at all, how many entries it sent, how\n"
+       "many after the month closed (00:00 China time on day D of the next\n"
+       "month, default 5), and when the first arrived. Computed from the\n"
+       "ledger now for the hub's own province; for the other province taken\n"
+       "from the latest bulletin held.\n");
 
 static void text(const struct ctl_render_view *v, struct lu_buf *b)
 {
@@ -37,16 +38,17 @@ static void text(const struct ctl_render_view *v, struct lu_buf *b)
     lu_buf_printf(b, "%s (%s) %s: ", bl->province_name, bl->province,
                   lu_period_format(bl->period, p, sizeof(p)));
     ctl_output_text(b, v->trust);
-    lu_buf_printf(b, "\nmonth closed %s\n",
+    lu_buf_printf(b, _("\nmonth closed %s\n"),
                   hub_calendar_format(bl->closed_at, at, sizeof(at)));
     lu_buf_printf(b,
-                  "expected %u, reported %u (on time %u, late %u), "
-                  "missing %u\n",
+                  _("expected %u, reported %u (on time %u, late %u), "
+                    "missing %u\n"),
                   c->expected, c->reported, c->on_time, c->late, c->missing);
     ctl_table_right(t, 4);
     ctl_table_right(t, 5);
-    ctl_table_add(t, (const char *[]){"unit", "name", "kind", "state",
-                                      "entries", "late", "first received"});
+    ctl_table_add(t, (const char *[]){_("unit"), _("name"), _("kind"),
+                                      _("state"), _("entries"), _("late entries"),
+                                      _("first received")});
     for (size_t i = 0; i < bl->n_units; i++) {
         const Luyu__UnitReport *u = bl->units[i];
 
@@ -54,9 +56,8 @@ static void text(const struct ctl_render_view *v, struct lu_buf *b)
         snprintf(l, sizeof(l), "%llu", (unsigned long long)u->entries_late);
         ctl_table_add(
             t, (const char *[]){
-                   u->code, u->name, u->kind,
-                   u->expected ? hub_bulletin_state_name(u->state)
-                               : "not expected",
+                   u->code, u->name, ctl_render_kind(u->kind),
+                   u->expected ? ctl_render_state(u->state) : _("not expected"),
                    e, l,
                    u->first_received_at
                        ? hub_calendar_format(u->first_received_at, at, 40)
@@ -122,7 +123,7 @@ static int run(const struct ctl_global *g, const char *dir, const char *month,
 
     if (r == CTL_EXIT_OK && day != NULL &&
         (lu_parse_u64(day, &d) < 0 || d < 1 || d > 28))
-        r = ctl_output_error(CTL_EXIT_BAD, "--issue-day \"%s\": 1..28", day);
+        r = ctl_output_error(CTL_EXIT_BAD, _("--issue-day \"%s\": 1..28"), day);
     if (r != CTL_EXIT_OK)
         return r;
     w.issue_day = (int)d;
@@ -168,10 +169,10 @@ int ctl_completeness_cmd(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK && a.help)
         return ctl_output_usage(USAGE);
     if (r == CTL_EXIT_OK && a.n_pos == 0)
-        r = ctl_args_bad(&a, "which month? (YYYY-MM)");
+        r = ctl_args_bad(&a, _("which month? (YYYY-MM)"));
     if (r == CTL_EXIT_OK && dir == NULL)
-        r = ctl_args_bad(&a, "--state-dir is required (the hub's state "
-                             "directory, which holds ledger.db)");
+        r = ctl_args_bad(&a, _("--state-dir is required (the hub's state "
+                               "directory, which holds ledger.db)"));
     if (r != CTL_EXIT_OK)
         return r;
     return run(g, dir, pos[0], province, day, as_json != NULL);

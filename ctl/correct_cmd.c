@@ -5,20 +5,26 @@
 
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "node.h"
 #include "output.h"
 
 #define CORRECT_TIMEOUT_MS 60000
 
 static const char USAGE[] =
-    "usage: luyuctl --node SOCK correct ID --amount N [--note TEXT]\n"
-    "\n"
-    "Records a correction of entry ID (node/seq, as submit printed it) at\n"
-    "the node that recorded it: the figure becomes N. Prints the new\n"
-    "entry's id. The old entry stays in the history (luyuctl history).\n"
-    "\n"
-    "  --amount N    the right figure, typed as for submit\n"
-    "  --note TEXT   why, optional\n";
+    N_("usage: luyuctl --node SOCK correct ID|UNIT/INDICATOR/YYYY-MM\n"
+       "                --amount N [--note TEXT]\n"
+       "\n"
+       "Records a correction of entry ID (node/seq, as submit printed it and\n"
+       "luyuctl entries lists it) at the node that recorded it: the figure\n"
+       "becomes N. Instead of an id, a figure's key (e.g.\n"
+       "cq-wanzhou/agri_sales_to_sd/2019-07) corrects the figure's current\n"
+       "entry at this node, when it has exactly one; otherwise the node lists\n"
+       "the candidates. Prints the new entry's id. The old entry stays in the\n"
+       "history (luyuctl entries, luyuctl history).\n"
+       "\n"
+       "  --amount N    the right figure, typed as for submit\n"
+       "  --note TEXT   why, optional\n");
 
 int ctl_correct_cmd(const struct ctl_global *g, int argc, char **argv)
 {
@@ -39,10 +45,11 @@ int ctl_correct_cmd(const struct ctl_global *g, int argc, char **argv)
     if (a.help)
         return ctl_output_usage(USAGE);
     if (a.n_pos == 0)
-        return ctl_args_bad(&a, "which entry? give its id, e.g. "
-                                "cq-wanzhou/41");
+        return ctl_args_bad(&a, _("which entry? give its id, e.g. "
+                                  "cq-wanzhou/41, or the figure, e.g. "
+                                  "cq-wanzhou/agri_sales_to_sd/2019-07"));
     if (amount == NULL)
-        return ctl_args_bad(&a, "--amount is required");
+        return ctl_args_bad(&a, _("--amount is required"));
     r = ctl_node_need(g, "correct");
     if (r != CTL_EXIT_OK)
         return r;

@@ -15,6 +15,9 @@ enum {
 struct ctl_global {
     const char *node; /* control socket of luyu-node, or NULL when unset */
     const char *plan; /* plan file */
+    /* Who listens on `node`, for messages: NULL is luyu-node; status --hub
+     * and bulletin issue talk to "luyu-hub" the same way. */
+    const char *daemon;
 };
 
 /* Every command takes the arguments after its name and returns an exit

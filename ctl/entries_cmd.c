@@ -341,7 +341,7 @@ int ctl_entries_cmd(const struct ctl_global *g, int argc, char **argv)
     if (r != CTL_EXIT_OK)
         return r;
     if (a.help)
-        return ctl_output_usage(_(USAGE));
+        return ctl_output_usage(USAGE);
     r = parse_format(&a, format, &fmt);
     if (r == CTL_EXIT_OK && excel != NULL && fmt != FMT_CSV)
         r = ctl_args_bad(&a, _("--excel goes with --format csv"));

@@ -5,6 +5,7 @@
 
 #include "amount.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "node.h"
 #include "output.h"
 #include "table.h"
@@ -64,8 +65,9 @@ static void render_nodes(const Luyu__CtlHubStatus *s, struct lu_buf *b)
     struct ctl_table *t = ctl_table_new(6);
     int64_t now = lu_now_s();
 
-    ctl_table_add(t, (const char *[]){"node", "link", "last seen", "entries",
-                                      "rejects", "backlog"});
+    ctl_table_add(t,
+                  (const char *[]){_("node"), _("link"), _("last seen"),
+                                   _("entries"), _("rejects"), _("backlog")});
     for (size_t i = 0; i < s->n_nodes; i++) {
         const Luyu__CtlNodeState *n = s->nodes[i];
         char seen[64], e[32], r[32], bl[32];
@@ -75,9 +77,9 @@ static void render_nodes(const Luyu__CtlHubStatus *s, struct lu_buf *b)
         snprintf(e, sizeof(e), "%llu", (unsigned long long)n->entries);
         snprintf(r, sizeof(r), "%llu", (unsigned long long)n->rejects);
         snprintf(bl, sizeof(bl), "%llu", (unsigned long long)n->backlog);
-        ctl_table_add(t,
-                      (const char *[]){n->node_id, n->connected ? "up" : "down",
-                                       seen, e, r, bl});
+        ctl_table_add(t, (const char *[]){n->node_id,
+                                          n->connected ? _("up") : _("down"),
+                                          seen, e, r, bl});
     }
     ctl_table_render(t, b, "  ");
     ctl_table_free(t);
@@ -85,17 +87,17 @@ static void render_nodes(const Luyu__CtlHubStatus *s, struct lu_buf *b)
 
 static void render_text(const Luyu__CtlHubStatus *s, struct lu_buf *b)
 {
-    lu_buf_printf(b, "hub %s (%s) listening on %s\n", s->hub_id,
-                  s->province[0] ? s->province : "any province", s->listen);
+    lu_buf_printf(b, _("hub %s (%s) listening on %s\n"), s->hub_id,
+                  s->province[0] ? s->province : _("any province"), s->listen);
     lu_buf_printf(b,
-                  "entries committed %llu, duplicates ignored %llu, "
-                  "rejected %llu, malformed frames %llu (since start)\n\n",
+                  _("entries committed %llu, duplicates ignored %llu, "
+                    "rejected %llu, malformed frames %llu (since start)\n\n"),
                   (unsigned long long)s->entries_committed,
                   (unsigned long long)s->entries_duplicate,
                   (unsigned long long)s->entries_rejected,
                   (unsigned long long)s->frames_malformed);
     if (s->n_nodes == 0)
-        lu_buf_adds(b, "no node has reported yet\n");
+        lu_buf_adds(b, _("no node has reported yet\n"));
     else
         render_nodes(s, b);
     for (size_t i = 0; i < s->n_bulletins; i++) {
@@ -103,14 +105,14 @@ static void render_text(const Luyu__CtlHubStatus *s, struct lu_buf *b)
         char p[8];
 
         if (i == 0)
-            lu_buf_adds(b, "\nbulletins:\n");
-        lu_buf_printf(b, "  %s %s rev %u (%s)%s\n", t->province,
+            lu_buf_adds(b, _("\nbulletins:\n"));
+        lu_buf_printf(b, _("  %s %s rev %u (%s)%s\n"), t->province,
                       lu_period_format(t->period, p, sizeof(p)), t->revision,
-                      t->origin,
-                      t->acked_at ? ", acknowledged by the peer"
-                      : strcmp(t->origin, "own") == 0 ? ", not yet "
-                                                        "acknowledged"
-                                                      : "");
+                      strcmp(t->origin, "own") == 0 ? _("own") : _("peer"),
+                      t->acked_at ? _(", acknowledged by the peer")
+                      : strcmp(t->origin, "own") == 0
+                          ? _(", not yet acknowledged")
+                          : "");
     }
 }
 
@@ -118,7 +120,7 @@ int ctl_hub_status(const char *sock, bool json)
 {
     Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
     Luyu__CtlHubStatusRequest sreq = LUYU__CTL_HUB_STATUS_REQUEST__INIT;
-    struct ctl_global g = {.node = sock};
+    struct ctl_global g = {.node = sock, .daemon = "luyu-hub"};
     Luyu__CtlResponse *resp = NULL;
     struct lu_buf b;
     int r;
@@ -134,9 +136,7 @@ int ctl_hub_status(const char *sock, bool json)
         r = resp->code != LUYU__CTL_RESPONSE__CODE__OK
                 ? ctl_node_refused(resp)
                 : ctl_output_error(CTL_EXIT_FAIL,
-                                   "%s is not a hub's control "
-                                   "socket",
-                                   sock);
+                                   _("%s is not a hub's control socket"), sock);
         goto out;
     }
     if (json)

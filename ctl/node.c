@@ -5,6 +5,7 @@
 
 #include "ctl.h"
 #include "ctlmsg.h"
+#include "i18n.h"
 #include "output.h"
 #include "util.h"
 
@@ -17,9 +18,8 @@ int ctl_node_need(const struct ctl_global *g, const char *cmd)
     if (g->node != NULL && g->node[0] != '\0')
         return CTL_EXIT_OK;
     return ctl_output_error(CTL_EXIT_BAD,
-                            "%s needs the node's control socket: give "
-                            "--node SOCK before the command, or set "
-                            "LUYU_NODE",
+                            _("%s needs the node's control socket: give "
+                              "--node SOCK, or set LUYU_NODE"),
                             cmd);
 }
 
@@ -27,16 +27,20 @@ int ctl_node_call(const struct ctl_global *g, const Luyu__CtlRequest *req,
                   int timeout_ms, Luyu__CtlResponse **resp)
 {
     const struct timespec pause = {0, RETRY_MS * 1000000L};
+    Luyu__CtlRequest ask = *req;
     char err[512];
     int r;
 
+    /* The daemon answers in luyuctl's language. */
+    ask.lang = (char *)lu_i18n_lang();
     /* A socket file nobody listens on is what a node leaves behind while
      * it restarts after a crash (systemd's Restart=on-failure): wait a
      * moment for it rather than fail a script. The refused request never
      * reached a node, so asking again cannot record anything twice. A
      * missing socket fails at once. */
     for (int waited = 0;; waited += RETRY_MS) {
-        r = lu_ctl_call(g->node, req, timeout_ms, resp, err, sizeof(err));
+        r = lu_ctl_call_to(g->daemon ? g->daemon : "luyu-node", g->node, &ask,
+                           timeout_ms, resp, err, sizeof(err));
         if (r != -ECONNREFUSED || waited >= REFUSED_WAIT_MS)
             break;
         nanosleep(&pause, NULL);
@@ -65,8 +69,9 @@ int ctl_node_refused(const Luyu__CtlResponse *resp)
         b.len = 0;
         lu_buf_adds(&b, "");
         ctl_output_text(&b, resp->message[0] ? resp->message
-                                             : "the node refused the "
-                                               "request without saying why");
+                                             : _("the node refused the "
+                                                 "request without saying "
+                                                 "why"));
         ctl_output_error(code, "%s", b.data);
     }
     lu_buf_free(&b);
@@ -87,8 +92,8 @@ int ctl_node_record(const struct ctl_global *g, const Luyu__CtlRequest *req,
         r = ctl_node_refused(resp);
     } else if (resp->n_ids != 1) {
         r = ctl_output_error(CTL_EXIT_FAIL,
-                             "the node answered OK but with %zu ids instead "
-                             "of one; check luyuctl status",
+                             _("the node answered OK but with %zu ids "
+                               "instead of one; check luyuctl status"),
                              resp->n_ids);
     } else {
         lu_buf_init(&b);

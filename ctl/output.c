@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "i18n.h"
 #include "util.h"
 
 /* Streamed output is written in pieces of about this size. */
@@ -26,7 +27,8 @@ int ctl_output_error(int code, const char *fmt, ...)
 
 int ctl_output_usage(const char *usage)
 {
-    fputs(usage, stdout);
+    /* Usage texts are marked N_() where they are defined. */
+    fputs(_(usage), stdout);
     return CTL_EXIT_OK;
 }
 
@@ -50,7 +52,7 @@ int ctl_output_write(struct lu_buf *b)
     return CTL_EXIT_OK;
 fail:
     b->len = 0;
-    return ctl_output_error(CTL_EXIT_FAIL, "writing the output: %s",
+    return ctl_output_error(CTL_EXIT_FAIL, _("writing the output: %s"),
                             strerror(errno));
 }
 
@@ -87,17 +89,17 @@ char *ctl_output_time(int64_t t, char *buf, size_t len)
 char *ctl_output_age(int64_t s, char *buf, size_t len)
 {
     if (s < 0)
-        snprintf(buf, len, "never");
+        snprintf(buf, len, "%s", _("never"));
     else if (s < 60)
-        snprintf(buf, len, "%lld s ago", (long long)s);
+        snprintf(buf, len, _("%lld s ago"), (long long)s);
     else if (s < 3600)
-        snprintf(buf, len, "%lld s ago (%lld min)", (long long)s,
+        snprintf(buf, len, _("%lld s ago (%lld min)"), (long long)s,
                  (long long)(s / 60));
     else if (s < 86400)
-        snprintf(buf, len, "%lld s ago (%lld h %lld min)", (long long)s,
+        snprintf(buf, len, _("%lld s ago (%lld h %lld min)"), (long long)s,
                  (long long)(s / 3600), (long long)(s % 3600 / 60));
     else
-        snprintf(buf, len, "%lld s ago (%lld d %lld h)", (long long)s,
+        snprintf(buf, len, _("%lld s ago (%lld d %lld h)"), (long long)s,
                  (long long)(s / 86400), (long long)(s % 86400 / 3600));
     return buf;
 }

@@ -15,7 +15,8 @@ struct lu_buf;
 int ctl_output_error(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Prints a command's usage text on stdout and returns CTL_EXIT_OK. */
+/* Prints a command's usage text on stdout, translated, and returns
+ * CTL_EXIT_OK. */
 int ctl_output_usage(const char *usage);
 
 /* The exit code for a failed file read or parse: a missing file, a

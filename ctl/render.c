@@ -7,8 +7,16 @@
 #include "amount.h"
 #include "bulletin.h"
 #include "bulletin_json.h"
+#include "i18n.h"
+#include "money.h"
 #include "util.h"
 #include "xmalloc.h"
+
+void ctl_render_tr(const char *const *in, const char **out, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = _(in[i]);
+}
 
 void ctl_render_view_clear(struct ctl_render_view *v)
 {
@@ -20,15 +28,15 @@ const char *ctl_render_status(Luyu__Status s)
 {
     switch (s) {
     case LUYU__STATUS__STATUS_MET:
-        return "达标";
+        return _("met");
     case LUYU__STATUS__STATUS_ON_TRACK:
-        return "进度正常";
+        return _("on track");
     case LUYU__STATUS__STATUS_BEHIND:
-        return "滞后";
+        return _("behind");
     case LUYU__STATUS__STATUS_NO_TARGET:
-        return "无目标";
+        return _("no target");
     case LUYU__STATUS__STATUS_NO_BASELINE:
-        return "无基数";
+        return _("no baseline");
     default:
         return "?";
     }
@@ -38,11 +46,11 @@ const char *ctl_render_state(Luyu__ReportState s)
 {
     switch (s) {
     case LUYU__REPORT_STATE__REPORT_ON_TIME:
-        return "按时";
+        return _("on time");
     case LUYU__REPORT_STATE__REPORT_LATE:
-        return "迟报";
+        return _("late");
     case LUYU__REPORT_STATE__REPORT_MISSING:
-        return "未报";
+        return _("missing");
     default:
         return "-";
     }
@@ -51,61 +59,63 @@ const char *ctl_render_state(Luyu__ReportState s)
 const char *ctl_render_kind(const char *kind)
 {
     if (strcmp(kind, "district") == 0)
-        return "区县";
+        return _("district");
     if (strcmp(kind, "city") == 0)
-        return "市";
+        return _("city");
     if (strcmp(kind, "department") == 0)
-        return "部门";
+        return _("department");
     return kind;
 }
 
 void ctl_render_area_summary(const Luyu__AreaTotals *a, struct lu_buf *out)
 {
-    lu_buf_printf(out, "%s: 达标%u, 进度正常%u, 滞后%u", a->name, a->met,
+    lu_buf_printf(out, _("%s: met %u, on track %u, behind %u"), a->name, a->met,
                   a->on_track, a->behind);
     if (a->no_target)
-        lu_buf_printf(out, ", 无目标%u", a->no_target);
+        lu_buf_printf(out, _(", no target %u"), a->no_target);
     if (a->no_baseline)
-        lu_buf_printf(out, ", 无基数%u", a->no_baseline);
+        lu_buf_printf(out, _(", no baseline %u"), a->no_baseline);
 }
 
 const char *ctl_render_unit(const char *base_unit)
 {
     if (strcmp(base_unit, "yuan") == 0)
-        return "元";
+        return _("yuan");
     if (strcmp(base_unit, "persons") == 0)
-        return "人";
+        return _("persons");
     if (strcmp(base_unit, "count") == 0)
-        return "个";
+        return _("count");
     return base_unit;
 }
 
 char *ctl_render_amount(const Luyu__IndicatorFigures *f, int64_t v, char *buf,
                         size_t len)
 {
-    return lu_amount_format(v, (int)f->scale, buf, len);
+    /* For people: 万元/亿元 with Chinese messages (common/money.h). CSV and
+     * JSON bulletins carry exact amounts and never come here. */
+    return lu_money_amount(v, f->base_unit, (int)f->scale, buf, len);
 }
 
 char *ctl_render_target(const Luyu__IndicatorFigures *f, char *buf, size_t len)
 {
-    char a[40];
+    char a[LU_MONEY_LEN];
 
     ctl_render_amount(f, f->target, a, sizeof(a));
     switch (f->target_kind) {
     case LUYU__TARGET_KIND__TARGET_YEARLY_MIN:
-        snprintf(buf, len, "每年≥%s", a);
+        snprintf(buf, len, _("≥ %s every year"), a);
         break;
     case LUYU__TARGET_KIND__TARGET_PERIOD_MIN:
-        snprintf(buf, len, "计划期累计≥%s", a);
+        snprintf(buf, len, _("≥ %s over the plan period"), a);
         break;
     case LUYU__TARGET_KIND__TARGET_LEVEL:
-        snprintf(buf, len, "期末达到%s", a);
+        snprintf(buf, len, _("%s by the end of the plan"), a);
         break;
     case LUYU__TARGET_KIND__TARGET_GROWTH:
-        snprintf(buf, len, "同比增长");
+        snprintf(buf, len, "%s", _("more than the year before"));
         break;
     case LUYU__TARGET_KIND__TARGET_COVERAGE:
-        snprintf(buf, len, "每个%s每年≥%s",
+        snprintf(buf, len, _("≥ %2$s a year for every %1$s"),
                  ctl_render_kind(f->judged_per[0] ? f->judged_per : f->scope),
                  a);
         break;
@@ -137,23 +147,24 @@ char *ctl_render_progress(const Luyu__IndicatorFigures *f, char *buf,
 
 char *ctl_render_pace(const Luyu__IndicatorFigures *f, char *buf, size_t len)
 {
-    char a[40];
+    char a[LU_MONEY_LEN];
 
     switch (f->target_kind) {
     case LUYU__TARGET_KIND__TARGET_YEARLY_MIN:
     case LUYU__TARGET_KIND__TARGET_PERIOD_MIN:
     case LUYU__TARGET_KIND__TARGET_LEVEL:
-        snprintf(buf, len, "应达%s", ctl_render_amount(f, f->expected, a, 40));
+        snprintf(buf, len, _("due %s"),
+                 ctl_render_amount(f, f->expected, a, 40));
         break;
     case LUYU__TARGET_KIND__TARGET_COVERAGE:
-        snprintf(buf, len, "应达%lld个", (long long)f->expected);
+        snprintf(buf, len, _("due %lld"), (long long)f->expected);
         break;
     case LUYU__TARGET_KIND__TARGET_GROWTH:
-        snprintf(buf, len, "上年同期%s",
+        snprintf(buf, len, _("last year to date %s"),
                  ctl_render_amount(f, f->previous_ytd, a, sizeof(a)));
         break;
     case LUYU__TARGET_KIND__TARGET_RATIO:
-        snprintf(buf, len, "应达%s", ctl_render_amount(f, f->goal, a, 40));
+        snprintf(buf, len, _("due %s"), ctl_render_amount(f, f->goal, a, 40));
         break;
     default:
         snprintf(buf, len, "-");
@@ -222,7 +233,8 @@ void ctl_render_title(const struct ctl_render_view *v, size_t n,
         if (v[i].b != NULL)
             lu_period_format(v[i].b->period, p, sizeof(p));
     }
-    lu_buf_printf(out, "鲁渝扶贫协作月度通报 %s", p);
+    lu_buf_printf(out, _("Shandong-Chongqing cooperation: monthly bulletin %s"),
+                  p);
 }
 
 void ctl_render_edition(const struct ctl_render_view *v, struct lu_buf *out)
@@ -230,13 +242,13 @@ void ctl_render_edition(const struct ctl_render_view *v, struct lu_buf *out)
     const Luyu__Bulletin *b = v->b;
 
     if (b == NULL)
-        lu_buf_printf(out, "%s 尚无通报 (no bulletin held)",
+        lu_buf_printf(out, _("%s: no bulletin held"),
                       v->province_name[0] ? v->province_name : v->province);
     else if (b->draft)
-        lu_buf_printf(out, "%s 草稿 DRAFT (将为第%u版)", b->province_name,
-                      b->revision);
+        lu_buf_printf(out, _("%s DRAFT (would be revision %u)"),
+                      b->province_name, b->revision);
     else
-        lu_buf_printf(out, "%s 第%u版", b->province_name, b->revision);
+        lu_buf_printf(out, _("%s revision %u"), b->province_name, b->revision);
 }
 
 void ctl_render_json(const struct ctl_render_view *v, size_t n, bool joint,

@@ -77,4 +77,8 @@ void ctl_render_title(const struct ctl_render_view *v, size_t n,
                       struct lu_buf *out);
 void ctl_render_edition(const struct ctl_render_view *v, struct lu_buf *out);
 
+/* Translates n messages marked N_() in a static table into out, for table
+ * headers. */
+void ctl_render_tr(const char *const *in, const char **out, size_t n);
+
 #endif

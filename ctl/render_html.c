@@ -10,6 +10,8 @@
 
 #include "amount.h"
 #include "bulletin.h"
+#include "i18n.h"
+#include "money.h"
 #include "render.h"
 #include "util.h"
 
@@ -89,9 +91,11 @@ static void head(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
 
     lu_buf_init(&t);
     ctl_render_title(v, n, &t);
-    lu_buf_adds(o, "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/"
-                   "xhtml\" lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\""
-                   "/>\n");
+    lu_buf_printf(o,
+                  "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/"
+                  "xhtml\" lang=\"%s\">\n<head>\n<meta charset=\"utf-8\""
+                  "/>\n",
+                  lu_i18n_translated() ? "zh-CN" : "en");
     el(o, "title", NULL, t.data);
     lu_buf_printf(o, "\n<style>%s</style>\n</head>\n<body>\n", STYLE);
     el(o, "h1", NULL, t.data);
@@ -99,8 +103,8 @@ static void head(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (v[i].b != NULL && v[i].b->draft) {
             el(o, "p", "draft",
-               "草稿 DRAFT: 按当前台账计算，尚未签发，未经签名。"
-               "Computed from the ledger now; not issued, not signed.");
+               _("DRAFT: computed from the ledger now; not issued, not "
+                 "signed."));
             lu_buf_adds(o, "\n");
             break;
         }
@@ -130,18 +134,18 @@ static void about(struct lu_buf *o, const struct ctl_render_view *v)
         t.len = 0;
         lu_buf_printf(&t, "%s %s", hub_calendar_format(b->issued_at, a, 40),
                       v->signer);
-        dl_item(o, b->draft ? "计算" : "签发", t.data);
-        dl_item(o, "截止", hub_calendar_format(b->closed_at, a, 40));
+        dl_item(o, b->draft ? _("computed") : _("issued"), t.data);
+        dl_item(o, _("closed"), hub_calendar_format(b->closed_at, a, 40));
         t.len = 0;
-        lu_buf_printf(&t, "%llu 条台账记录 (≤ #%lld)",
+        lu_buf_printf(&t, _("%llu ledger entries (≤ #%lld)"),
                       (unsigned long long)b->entries_covered,
                       (long long)b->upto_entry);
-        dl_item(o, "覆盖", t.data);
+        dl_item(o, _("covers"), t.data);
         for (size_t i = 0; i < b->digest.len && i < 32; i++)
             snprintf(hex + 2 * i, 3, "%02x", b->digest.data[i]);
-        dl_item(o, "摘要 SHA-256", hex);
+        dl_item(o, _("SHA-256 digest"), hex);
     }
-    dl_item(o, "核验", v->trust);
+    dl_item(o, _("check"), v->trust);
     lu_buf_adds(o, "</dl></div>\n");
     lu_buf_free(&t);
 }
@@ -149,13 +153,19 @@ static void about(struct lu_buf *o, const struct ctl_render_view *v)
 static void table_head(struct lu_buf *o, const struct ctl_render_view *v,
                        size_t n)
 {
-    static const char *const one[] = {"本月", "本年累计", "计划以来", "目标",
-                                      "应达", "进度",     "状态"};
-    static const char *const many[] = {"本月", "本年累计", "进度", "状态"};
+    static const char *const one[] = {
+        N_("month"),  N_("year to date"), N_("since the plan began"),
+        N_("target"), N_("due by now"),   N_("progress"),
+        N_("status")};
+    static const char *const many[] = {N_("month"), N_("year to date"),
+                                       N_("progress"), N_("status")};
     size_t k = n == 1 ? 7 : 4;
 
-    lu_buf_adds(o, "<thead><tr><th rowspan=\"2\">指标</th>"
-                   "<th rowspan=\"2\">单位</th>");
+    lu_buf_adds(o, "<thead><tr><th rowspan=\"2\">");
+    esc(o, _("indicator"));
+    lu_buf_adds(o, "</th><th rowspan=\"2\">");
+    esc(o, _("unit of measure"));
+    lu_buf_adds(o, "</th>");
     for (size_t i = 0; i < n; i++) {
         lu_buf_printf(o, "<th colspan=\"%zu\">", k);
         esc(o, v[i].b                  ? v[i].b->province_name
@@ -166,7 +176,7 @@ static void table_head(struct lu_buf *o, const struct ctl_render_view *v,
     lu_buf_adds(o, "</tr>\n<tr>");
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < k; j++)
-            el(o, "th", NULL, n == 1 ? one[j] : many[j]);
+            el(o, "th", NULL, _(n == 1 ? one[j] : many[j]));
     }
     lu_buf_adds(o, "</tr></thead>\n");
 }
@@ -303,15 +313,17 @@ static void chart(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
     lu_buf_printf(o,
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
                   "height=\"%d\" viewBox=\"0 0 %d %d\" font-size=\"11\" "
-                  "role=\"img\"><title>进度对照目标 progress against "
-                  "target</title>\n",
+                  "role=\"img\"><title>",
                   SVG_W, h, SVG_W, h);
+    esc(o, _("progress against target"));
+    lu_buf_adds(o, "</title>\n");
     lu_buf_printf(o,
                   "<line x1=\"%d\" y1=\"14\" x2=\"%d\" y2=\"%d\" "
                   "stroke=\"#555\" stroke-dasharray=\"4 3\"/>\n",
                   x_of(1000), x_of(1000), h);
     svg_text(o, SVG_LABEL, 11, "start", "0");
-    svg_text(o, x_of(1000), 11, "middle", "100% 目标");
+    /* xgettext:no-c-format */
+    svg_text(o, x_of(1000), 11, "middle", _("100% target"));
     svg_text(o, x_of(SVG_MAX_PM), 11, "end", "150%");
     for (size_t c = 0; c < m; c++) {
         y = top + (int)c * row;
@@ -361,14 +373,17 @@ static void row_cells(struct lu_buf *o, const char *const *cells, size_t n,
 
 static void completeness(struct lu_buf *o, const struct ctl_render_view *v)
 {
-    static const char *const head[] = {"单位", "名称",     "类型",    "状态",
-                                       "条数", "迟报条数", "首次报送"};
+    static const char *const head_n[] = {
+        N_("unit"),    N_("name"),         N_("kind"),          N_("state"),
+        N_("entries"), N_("late entries"), N_("first received")};
     const Luyu__Completeness *c = v->b->completeness;
+    const char *head[7];
     char t[256], e[24], l[24], f[40];
 
+    ctl_render_tr(head_n, head, 7);
     snprintf(t, sizeof(t),
-             "报送情况 %s: 应报%u, 已报%u (按时%u, 迟报%u), "
-             "未报%u",
+             _("Reporting %s: expected %u, reported %u (on time %u, late "
+               "%u), missing %u"),
              v->b->province_name, c->expected, c->reported, c->on_time, c->late,
              c->missing);
     lu_buf_adds(o, "<section>\n");
@@ -380,16 +395,28 @@ static void completeness(struct lu_buf *o, const struct ctl_render_view *v)
 
         snprintf(e, sizeof(e), "%llu", (unsigned long long)u->entries);
         snprintf(l, sizeof(l), "%llu", (unsigned long long)u->entries_late);
-        row_cells(o,
-                  (const char *[]){
-                      u->code, u->name, ctl_render_kind(u->kind),
-                      u->expected ? ctl_render_state(u->state) : "不要求", e, l,
-                      u->first_received_at
-                          ? hub_calendar_format(u->first_received_at, f, 40)
-                          : "-"},
-                  7, "td");
+        row_cells(
+            o,
+            (const char *[]){
+                u->code, u->name, ctl_render_kind(u->kind),
+                u->expected ? ctl_render_state(u->state) : _("not expected"), e,
+                l,
+                u->first_received_at
+                    ? hub_calendar_format(u->first_received_at, f, 40)
+                    : "-"},
+            7, "td");
     }
     lu_buf_adds(o, "</table>\n</section>\n");
+}
+
+/* A revision's amount for people, in its indicator's unit when the
+ * bulletin still has the indicator. buf holds LU_MONEY_LEN bytes. */
+static const char *amount(const Luyu__IndicatorFigures *f, int64_t v, int scale,
+                          char *buf)
+{
+    if (f != NULL)
+        return ctl_render_amount(f, v, buf, LU_MONEY_LEN);
+    return lu_amount_format(v, scale, buf, LU_MONEY_LEN);
 }
 
 static void revision_row(struct lu_buf *o, const Luyu__Bulletin *b,
@@ -397,15 +424,15 @@ static void revision_row(struct lu_buf *o, const Luyu__Bulletin *b,
 {
     const Luyu__IndicatorFigures *f = hub_bulletin_indicator(b, r->indicator);
     int scale = f ? (int)f->scale : 1;
-    char p[16], a[40], from[40], to[40], ch[96], t[40];
+    char p[16], a[LU_MONEY_LEN], from[LU_MONEY_LEN], to[LU_MONEY_LEN];
+    char ch[2 * LU_MONEY_LEN + 8], t[40];
 
-    snprintf(ch, sizeof(ch), "%s → %s",
-             lu_amount_format(r->previous, scale, from, sizeof(from)),
-             lu_amount_format(r->figure, scale, to, sizeof(to)));
+    snprintf(ch, sizeof(ch), "%s → %s", amount(f, r->previous, scale, from),
+             amount(f, r->figure, scale, to));
     row_cells(o,
               (const char *[]){r->entry_id, r->unit, f ? f->name : r->indicator,
                                lu_period_format(r->period, p, sizeof(p)),
-                               lu_amount_format(r->amount, scale, a, 40), ch,
+                               amount(f, r->amount, scale, a), ch,
                                r->corrects[0] ? r->corrects : "-",
                                hub_calendar_format(r->received_at, t, 40)},
               8, "td");
@@ -413,18 +440,25 @@ static void revision_row(struct lu_buf *o, const Luyu__Bulletin *b,
 
 static void revisions(struct lu_buf *o, const struct ctl_render_view *v)
 {
-    static const char *const head[] = {"条目", "单位",    "指标",
-                                       "月份", "数额",    "原数 → 新数",
-                                       "更正", "收到时间"};
+    static const char *const head_n[] = {
+        N_("entry"),    N_("unit"),    N_("indicator"),
+        N_("month"),    N_("amount"),  N_("figure before → after"),
+        N_("corrects"), N_("received")};
     const Luyu__Bulletin *b = v->b;
+    const char *head[8];
     char t[256];
 
+    ctl_render_tr(head_n, head, 8);
     if (b->revised_after < 0)
-        snprintf(t, sizeof(t), "迟报与更正 %s: 无上期通报，不列",
+        snprintf(t, sizeof(t),
+                 _("Late entries and corrections %s: no earlier bulletin, "
+                   "none listed"),
                  b->province_name);
     else
-        snprintf(t, sizeof(t), "迟报与更正 %s: %llu 条", b->province_name,
-                 (unsigned long long)b->revisions_total);
+        snprintf(t, sizeof(t),
+                 _("Late entries and corrections %s: %llu (received after "
+                   "the previous bulletin)"),
+                 b->province_name, (unsigned long long)b->revisions_total);
     lu_buf_adds(o, "<section>\n");
     el(o, "h2", NULL, t);
     lu_buf_adds(o, "\n");
@@ -453,6 +487,8 @@ void ctl_render_html(const struct ctl_render_view *v, size_t n,
             revisions(o, &v[i]);
         }
     }
-    lu_buf_adds(o, "<p><small>luyu · 数额以台账基本单位记 (元精确到分) · "
-                   "进度 = 实际 / 目标</small></p>\n</body>\n</html>\n");
+    lu_buf_adds(o, "<p><small>");
+    esc(o, _("luyu · amounts from the ledger, exact to the fen · progress = "
+             "actual / target"));
+    lu_buf_adds(o, "</small></p>\n</body>\n</html>\n");
 }

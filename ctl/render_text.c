@@ -7,6 +7,8 @@
 
 #include "amount.h"
 #include "bulletin.h"
+#include "i18n.h"
+#include "money.h"
 #include "output.h"
 #include "render.h"
 #include "table.h"
@@ -121,25 +123,25 @@ static void header(struct sink *k, const struct ctl_render_view *v)
     heading(k, 2, t.data);
     lu_buf_free(&t);
     if (b == NULL) {
-        item(k, "说明 note", v->trust);
+        item(k, _("remark"), v->trust);
         return;
     }
     for (size_t i = 0; i < b->digest.len && i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", b->digest.data[i]);
     lu_buf_init(&t);
     lu_buf_printf(&t, "%s%s%s", hub_calendar_format(b->issued_at, a, 40),
-                  v->signer[0] ? " by " : "", v->signer);
-    item(k, b->draft ? "计算 computed" : "签发 issued", t.data);
-    item(k, "核验 check", v->trust);
+                  v->signer[0] ? _(" by ") : "", v->signer);
+    item(k, b->draft ? _("computed") : _("issued"), t.data);
+    item(k, _("check"), v->trust);
     t.len = 0;
-    lu_buf_printf(&t, "%s (次月%u日)", hub_calendar_format(b->closed_at, c, 40),
-                  b->issue_day);
-    item(k, "截止 closed", t.data);
+    lu_buf_printf(&t, _("%s (day %u of the next month)"),
+                  hub_calendar_format(b->closed_at, c, 40), b->issue_day);
+    item(k, _("closed"), t.data);
     t.len = 0;
-    lu_buf_printf(&t, "%llu entries up to ledger entry %lld; sha256 %s",
+    lu_buf_printf(&t, _("%llu entries up to ledger entry %lld; sha256 %s"),
                   (unsigned long long)b->entries_covered,
                   (long long)b->upto_entry, hex);
-    item(k, "覆盖 covers", t.data);
+    item(k, _("covers"), t.data);
     lu_buf_free(&t);
 }
 
@@ -191,22 +193,31 @@ static void indicator_row(struct sink *k, const struct ctl_render_view *v,
 static void area_table(struct sink *k, const struct ctl_render_view *v,
                        size_t n, const Luyu__AreaTotals *a)
 {
-    static const char *const one[] = {"指标",     "单位",     "本月",
-                                      "本年累计", "计划以来", "目标",
-                                      "应达",     "进度",     "状态"};
+    static const char *const one_n[] = {N_("indicator"),
+                                        N_("unit of measure"),
+                                        N_("month"),
+                                        N_("year to date"),
+                                        N_("since the plan began"),
+                                        N_("target"),
+                                        N_("due by now"),
+                                        N_("progress"),
+                                        N_("status")};
+    const char *one[9];
     static const size_t right1[] = {2, 3, 4, 7, SIZE_MAX};
     static const size_t right2[] = {2, 3, 4, 6, 7, 8, SIZE_MAX};
     const char *head[MAX_COLS], **codes = NULL;
     char h[MAX_COLS][48];
     size_t m = ctl_render_area_indicators(v, n, a->code, &codes), c = 2;
 
+    ctl_render_tr(one_n, one, 9);
     head[0] = one[0];
     head[1] = one[1];
     for (size_t i = 0; n > 1 && i < n; i++) {
-        static const char *const what[] = {"本月", "本年累计", "进度", "状态"};
+        static const char *const what[] = {N_("month"), N_("year to date"),
+                                           N_("progress"), N_("status")};
 
         for (size_t j = 0; j < 4; j++) {
-            snprintf(h[c], sizeof(h[c]), "%s %s", v[i].province, what[j]);
+            snprintf(h[c], sizeof(h[c]), "%s %s", v[i].province, _(what[j]));
             head[c] = h[c];
             c++;
         }
@@ -235,25 +246,32 @@ static void unit_row(struct sink *k, const Luyu__UnitReport *u)
 
     snprintf(e, sizeof(e), "%llu", (unsigned long long)u->entries);
     snprintf(l, sizeof(l), "%llu", (unsigned long long)u->entries_late);
-    sink_row(k, (const char *[]){
-                    u->code, u->name, ctl_render_kind(u->kind),
-                    u->expected ? ctl_render_state(u->state) : "不要求", e, l,
-                    u->first_received_at
-                        ? hub_calendar_format(u->first_received_at, t, 40)
-                        : "-"});
+    sink_row(k,
+             (const char *[]){
+                 u->code, u->name, ctl_render_kind(u->kind),
+                 u->expected ? ctl_render_state(u->state) : _("not expected"),
+                 e, l,
+                 u->first_received_at
+                     ? hub_calendar_format(u->first_received_at, t, 40)
+                     : "-"});
 }
 
 static void completeness(struct sink *k, const struct ctl_render_view *v)
 {
-    static const char *const head[] = {"单位", "名称",     "类型",    "状态",
-                                       "条数", "迟报条数", "首次报送"};
+    static const char *const head_n[] = {
+        N_("unit"),    N_("name"),         N_("kind"),          N_("state"),
+        N_("entries"), N_("late entries"), N_("first received")};
     static const size_t right[] = {4, 5, SIZE_MAX};
     const Luyu__Completeness *c = v->b->completeness;
+    const char *head[7];
     char t[256];
 
-    snprintf(
-        t, sizeof(t), "报送情况 %s: 应报%u, 已报%u (按时%u, 迟报%u), 未报%u",
-        v->province, c->expected, c->reported, c->on_time, c->late, c->missing);
+    ctl_render_tr(head_n, head, 7);
+    snprintf(t, sizeof(t),
+             _("Reporting %s: expected %u, reported %u (on "
+               "time %u, late %u), missing %u"),
+             v->province, c->expected, c->reported, c->on_time, c->late,
+             c->missing);
     heading(k, 2, t);
     sink_start(k, 7, head, right);
     for (size_t i = 0; i < v->b->n_units; i++)
@@ -261,59 +279,79 @@ static void completeness(struct sink *k, const struct ctl_render_view *v)
     sink_end(k);
 }
 
+/* A revision's amount for people, in its indicator's unit when the
+ * bulletin still has the indicator. buf holds LU_MONEY_LEN bytes. */
+static const char *amount(const Luyu__IndicatorFigures *f, int64_t v, int scale,
+                          char *buf)
+{
+    if (f != NULL)
+        return ctl_render_amount(f, v, buf, LU_MONEY_LEN);
+    return lu_amount_format(v, scale, buf, LU_MONEY_LEN);
+}
+
 static void revision_row(struct sink *k, const Luyu__Bulletin *b,
                          const Luyu__RevisionEntry *r)
 {
     const Luyu__IndicatorFigures *f = hub_bulletin_indicator(b, r->indicator);
     int scale = f ? (int)f->scale : 1;
-    char p[16], a[40], from[40], to[40], ch[96], t[40];
+    char p[16], a[LU_MONEY_LEN], from[LU_MONEY_LEN], to[LU_MONEY_LEN];
+    char ch[2 * LU_MONEY_LEN + 8], t[40];
 
-    snprintf(ch, sizeof(ch), "%s → %s",
-             lu_amount_format(r->previous, scale, from, sizeof(from)),
-             lu_amount_format(r->figure, scale, to, sizeof(to)));
+    snprintf(ch, sizeof(ch), "%s → %s", amount(f, r->previous, scale, from),
+             amount(f, r->figure, scale, to));
     sink_row(
         k, (const char *[]){r->entry_id, r->unit, f ? f->name : r->indicator,
                             lu_period_format(r->period, p, sizeof(p)),
-                            lu_amount_format(r->amount, scale, a, sizeof(a)),
-                            ch, r->corrects[0] ? r->corrects : "-",
+                            amount(f, r->amount, scale, a), ch,
+                            r->corrects[0] ? r->corrects : "-",
                             hub_calendar_format(r->received_at, t, sizeof(t))});
 }
 
 static void revision_sums(struct sink *k, const Luyu__Bulletin *b)
 {
-    static const char *const head[] = {"指标", "月份", "条数", "净变动"};
+    static const char *const head_n[] = {N_("indicator"), N_("month"),
+                                         N_("entries"), N_("net change")};
     static const size_t right[] = {2, 3, SIZE_MAX};
+    const char *head[4];
 
+    ctl_render_tr(head_n, head, 4);
     sink_start(k, 4, head, right);
     for (size_t i = 0; i < b->n_revision_sums; i++) {
         const Luyu__RevisionSum *r = b->revision_sums[i];
         const Luyu__IndicatorFigures *f =
             hub_bulletin_indicator(b, r->indicator);
-        char p[16], n[24], d[40];
+        char p[16], n[24], d[LU_MONEY_LEN];
 
         snprintf(n, sizeof(n), "%llu", (unsigned long long)r->entries);
-        sink_row(k, (const char *[]){
-                        f ? f->name : r->indicator,
-                        lu_period_format(r->period, p, sizeof(p)), n,
-                        lu_amount_format(r->delta, f ? (int)f->scale : 1, d,
-                                         sizeof(d))});
+        sink_row(
+            k, (const char *[]){f ? f->name : r->indicator,
+                                lu_period_format(r->period, p, sizeof(p)), n,
+                                amount(f, r->delta, f ? (int)f->scale : 1, d)});
     }
     sink_end(k);
 }
 
 static void revisions(struct sink *k, const struct ctl_render_view *v)
 {
-    static const char *const head[] = {"条目", "单位",    "指标",
-                                       "月份", "数额",    "原数 → 新数",
-                                       "更正", "收到时间"};
+    static const char *const head_n[] = {
+        N_("entry"),    N_("unit"),    N_("indicator"),
+        N_("month"),    N_("amount"),  N_("figure before → after"),
+        N_("corrects"), N_("received")};
     static const size_t right[] = {4, SIZE_MAX};
     const Luyu__Bulletin *b = v->b;
+    const char *head[8];
     char t[256];
 
+    ctl_render_tr(head_n, head, 8);
     if (b->revised_after < 0)
-        snprintf(t, sizeof(t), "迟报与更正 %s: 无上期通报，不列", v->province);
+        snprintf(t, sizeof(t),
+                 _("Late entries and corrections %s: no earlier bulletin, "
+                   "none listed"),
+                 v->province);
     else
-        snprintf(t, sizeof(t), "迟报与更正 %s: %llu 条 (上期通报之后收到)",
+        snprintf(t, sizeof(t),
+                 _("Late entries and corrections %s: %llu (received after "
+                   "the previous bulletin)"),
                  v->province, (unsigned long long)b->revisions_total);
     heading(k, 2, t);
     if (b->n_revisions == 0)
@@ -323,10 +361,12 @@ static void revisions(struct sink *k, const struct ctl_render_view *v)
         revision_row(k, b, b->revisions[i]);
     sink_end(k);
     if (b->revisions_total > b->n_revisions)
-        lu_buf_printf(k->out, "  (仅列出前 %zu 条; 合计见下表)\n",
+        lu_buf_printf(k->out,
+                      _("  (only the first %zu listed; the totals "
+                        "are below)\n"),
                       b->n_revisions);
-    lu_buf_adds(k->out, k->md ? "\n净影响 (每个指标、月份):\n"
-                              : "\n  净影响 (每个指标、月份):\n");
+    lu_buf_printf(k->out, "\n%s%s\n", k->md ? "" : "  ",
+                  _("Net effect (per indicator and month):"));
     revision_sums(k, b);
 }
 

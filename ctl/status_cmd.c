@@ -6,6 +6,7 @@
 #include "args.h"
 #include "ctl.h"
 #include "hub_status.h"
+#include "i18n.h"
 #include "node.h"
 #include "output.h"
 #include "table.h"
@@ -15,21 +16,21 @@
 #define STATUS_TIMEOUT_MS 10000
 
 static const char USAGE[] =
-    "usage: luyuctl --node SOCK status [--json]\n"
-    "       luyuctl status --hub SOCK [--json]\n"
-    "\n"
-    "With --hub (the hub's control socket, STATE_DIR/control.sock by\n"
-    "default): every node the hub knows, connected or not, last seen,\n"
-    "entries received, rejects, backlog (entries the node holds that the\n"
-    "hub lacks), and the bulletins. Otherwise, for the node:\n"
-    "Shows the node's id and hub, whether the link is up, how many entries\n"
-    "are pending, acknowledged and rejected, the last seq, the hub's\n"
-    "high-water mark, when the hub last acknowledged anything, and the\n"
-    "most recent entries the hub rejected, with the reasons.\n"
-    "\n"
-    "  --json   one JSON object: pending, acknowledged, rejected,\n"
-    "           last_ack_age_s (-1: never), last_seq, hub_hwm, link_up,\n"
-    "           node_id, hub, link_error, rejects [{id, reason}]\n";
+    N_("usage: luyuctl --node SOCK status [--json]\n"
+       "       luyuctl status --hub SOCK [--json]\n"
+       "\n"
+       "With --hub (the hub's control socket, STATE_DIR/control.sock by\n"
+       "default): every node the hub knows, connected or not, last seen,\n"
+       "entries received, rejects, backlog (entries the node holds that the\n"
+       "hub lacks), and the bulletins. Otherwise, for the node:\n"
+       "Shows the node's id and hub, whether the link is up, how many entries\n"
+       "are pending, acknowledged and rejected, the last seq, the hub's\n"
+       "high-water mark, when the hub last acknowledged anything, and the\n"
+       "most recent entries the hub rejected, with the reasons.\n"
+       "\n"
+       "  --json   one JSON object: pending, acknowledged, rejected,\n"
+       "           last_ack_age_s (-1: never), last_seq, hub_hwm, link_up,\n"
+       "           node_id, hub, link_error, rejects [{id, reason}]\n");
 
 static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
 {
@@ -71,19 +72,19 @@ static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
     struct ctl_table *t = ctl_table_new(2);
     char link[512], age[64];
 
-    snprintf(link, sizeof(link), "%s%s%s", s->link_up ? "up" : "down",
+    snprintf(link, sizeof(link), "%s%s%s", s->link_up ? _("up") : _("down"),
              s->link_error[0] ? ": " : "", s->link_error);
-    ctl_table_add(t, (const char *[]){"node", s->node_id});
-    ctl_table_add(t, (const char *[]){"hub", s->hub});
-    ctl_table_add(t, (const char *[]){"link", link});
-    add_count(t, "pending", s->pending);
-    add_count(t, "acknowledged", s->acknowledged);
-    add_count(t, "rejected", s->rejected);
-    add_count(t, "last seq", s->last_seq);
-    add_count(t, "hub hwm", s->hub_hwm);
+    ctl_table_add(t, (const char *[]){_("node"), s->node_id});
+    ctl_table_add(t, (const char *[]){_("hub"), s->hub});
+    ctl_table_add(t, (const char *[]){_("link"), link});
+    add_count(t, _("pending"), s->pending);
+    add_count(t, _("acknowledged"), s->acknowledged);
+    add_count(t, _("rejected"), s->rejected);
+    add_count(t, _("last seq"), s->last_seq);
+    add_count(t, _("hub hwm"), s->hub_hwm);
     ctl_table_add(
-        t, (const char *[]){"last ack", ctl_output_age(s->last_ack_age_s, age,
-                                                       sizeof(age))});
+        t, (const char *[]){_("last ack"), ctl_output_age(s->last_ack_age_s,
+                                                          age, sizeof(age))});
     ctl_table_render(t, b, "");
     ctl_table_free(t);
     if (s->n_rejects == 0)
@@ -93,8 +94,7 @@ static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
         ctl_table_add(
             t, (const char *[]){s->rejects[i]->id, s->rejects[i]->reason});
     lu_buf_printf(b,
-                  "\nrejected by the hub (most recent %zu, newest "
-                  "first):\n",
+                  _("\nrejected by the hub (most recent %zu, newest first):\n"),
                   s->n_rejects);
     ctl_table_render(t, b, "  ");
     ctl_table_free(t);
@@ -132,7 +132,7 @@ int ctl_status_cmd(const struct ctl_global *g, int argc, char **argv)
         r = resp->code != LUYU__CTL_RESPONSE__CODE__OK
                 ? ctl_node_refused(resp)
                 : ctl_output_error(CTL_EXIT_FAIL,
-                                   "the node's answer holds no status");
+                                   _("the node's answer holds no status"));
         goto out;
     }
     if (json != NULL)

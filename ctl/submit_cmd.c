@@ -5,6 +5,7 @@
 
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "node.h"
 #include "output.h"
 
@@ -12,21 +13,21 @@
 #define SUBMIT_TIMEOUT_MS 60000
 
 static const char USAGE[] =
-    "usage: luyuctl --node SOCK submit --unit U --indicator I\n"
-    "               --period YYYY-MM --amount N [--note TEXT]\n"
-    "\n"
-    "Records one figure at the node, which sends it on to the hub. Prints\n"
-    "the new entry's id (node/seq) once the node has stored it.\n"
-    "\n"
-    "  --unit U        reporting unit code, e.g. cq-wanzhou\n"
-    "  --indicator I   indicator code, e.g. agri_sales_to_sd\n"
-    "  --period P      month, YYYY-MM\n"
-    "  --amount N      in the indicator's unit: yuan with at most two\n"
-    "                  decimals (1234.56), whole persons or counts\n"
-    "  --note TEXT     optional, at most 512 bytes\n"
-    "\n"
-    "See luyuctl plan for the codes. Exit 2 when the node refuses the\n"
-    "entry (nothing is stored), 1 when the node cannot be reached.\n";
+    N_("usage: luyuctl --node SOCK submit --unit U --indicator I\n"
+       "               --period YYYY-MM --amount N [--note TEXT]\n"
+       "\n"
+       "Records one figure at the node, which sends it on to the hub. Prints\n"
+       "the new entry's id (node/seq) once the node has stored it.\n"
+       "\n"
+       "  --unit U        reporting unit code, e.g. cq-wanzhou\n"
+       "  --indicator I   indicator code, e.g. agri_sales_to_sd\n"
+       "  --period P      month, YYYY-MM\n"
+       "  --amount N      in the indicator's unit: yuan with at most two\n"
+       "                  decimals (1234.56), whole persons or counts\n"
+       "  --note TEXT     optional, at most 512 bytes\n"
+       "\n"
+       "See luyuctl plan for the codes. Exit 2 when the node refuses the\n"
+       "entry (nothing is stored), 1 when the node cannot be reached.\n");
 
 /* Checks the required options in the order the usage lists them. */
 static int check(const struct ctl_args *a, const Luyu__CtlEntry *e)
@@ -36,7 +37,7 @@ static int check(const struct ctl_args *a, const Luyu__CtlEntry *e)
 
     for (size_t i = 0; i < 4; i++) {
         if (values[i] == NULL)
-            return ctl_args_bad(a, "%s is required", names[i]);
+            return ctl_args_bad(a, _("%s is required"), names[i]);
     }
     return CTL_EXIT_OK;
 }

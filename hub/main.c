@@ -401,6 +401,8 @@ int main(int argc, char **argv)
     int r, lock;
 
     lu_i18n_init();
+    if (lu_opts_version(argc, argv, "luyu-hub"))
+        return 0;
     lu_log_set_ident("luyu-hub");
     signal(SIGPIPE, SIG_IGN);
     lu_store_global_init();

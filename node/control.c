@@ -59,10 +59,13 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     char *ids[MAX_STATUS_REJECTS] = {0}, *reasons[MAX_STATUS_REJECTS] = {0};
     Luyu__CtlRejected rj[MAX_STATUS_REJECTS];
     Luyu__CtlRejected *rjp[MAX_STATUS_REJECTS];
+    struct lu_i18n_scope lang;
 
+    /* Messages for the person asking, in their language. */
+    lu_i18n_enter(req ? req->lang : NULL, &lang);
     if (req == NULL) {
         resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
-        resp.message = lu_xstrdup("undecodable request");
+        resp.message = lu_xstrdup(_("undecodable request"));
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_SUBMIT) {
         node_intake_submit(c->ctx.intake, req->submit, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_CORRECT) {
@@ -73,8 +76,9 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
         node_entries_answer(c->ctx.outbox, c->ctx.node_id, req->entries, &resp);
     } else {
         resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
-        resp.message = lu_xstrdup("not a request a node answers");
+        resp.message = lu_xstrdup(_("not a request a node answers"));
     }
+    lu_i18n_leave(&lang);
     lu_ctlserver_pack(&resp, out);
     resp.status = NULL;
     node_entries_clear(&resp);

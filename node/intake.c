@@ -118,14 +118,14 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
 {
     const char *const fields[] = {t->unit, t->indicator, t->period, t->amount,
                                   t->note};
-    static const char *const names[] = {"unit", "indicator", "period", "amount",
-                                        "note"};
+    static const char *const names[] = {N_("unit"), N_("indicator"),
+                                        N_("period"), N_("amount"), N_("note")};
     const struct lu_plan_indicator *ind;
     int r;
 
     for (size_t i = 0; i < 5; i++) {
         if (!lu_utf8_valid(fields[i], strlen(fields[i]))) {
-            snprintf(err, errlen, "%s is not valid UTF-8 text", names[i]);
+            snprintf(err, errlen, _("%s is not valid UTF-8 text"), _(names[i]));
             return -EINVAL;
         }
     }
@@ -136,17 +136,17 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
     e->recorded_by = (char *)who;
     e->recorded_at = lu_now_s();
     if (lu_plan_unit(in->plan, t->unit) == NULL) {
-        snprintf(err, errlen, "unknown unit \"%.64s\"", t->unit);
+        snprintf(err, errlen, _("unknown unit \"%.64s\""), t->unit);
         return -ENOENT;
     }
     if (!allowed(in, t->unit)) {
-        snprintf(err, errlen, "unit \"%.64s\" is not reported by node %s",
+        snprintf(err, errlen, _("unit \"%.64s\" is not reported by node %s"),
                  t->unit, in->node_id);
         return -EPERM;
     }
     ind = lu_plan_indicator(in->plan, t->indicator);
     if (ind == NULL) {
-        snprintf(err, errlen, "unknown indicator \"%.64s\"", t->indicator);
+        snprintf(err, errlen, _("unknown indicator \"%.64s\""), t->indicator);
         return -ENOENT;
     }
     r = lu_period_parse(t->period, &e->period, err, errlen);
@@ -186,11 +186,11 @@ static void commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
         return;
     }
     if (r < 0) {
-        snprintf(
-            msg, sizeof(msg), "could not store the entries: %s%s", strerror(-r),
-            r == -ENOSPC ? " (disk full; nothing of "
-                           "this request was stored, earlier entries are safe)"
-                         : "");
+        snprintf(msg, sizeof(msg), _("could not store the entries: %s%s"),
+                 strerror(-r),
+                 r == -ENOSPC ? _(" (disk full; nothing of this request was "
+                                  "stored, earlier entries are safe)")
+                              : "");
         lu_err("%s", msg);
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__FAILED, msg);
         return;
@@ -214,12 +214,12 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     char err[256], msg[256];
 
     if (n == 0) {
-        set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, "no entries");
+        set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, _("no entries"));
         return;
     }
     if (keyed && req->import_key.len != NODE_IMPORT_KEY_LEN) {
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                "an import key has 32 bytes");
+                _("an import key has 32 bytes"));
         return;
     }
     entries = lu_xcalloc(n, sizeof(*entries));
@@ -235,17 +235,21 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     }
     if (refused > 0) {
         snprintf(msg, sizeof(msg),
-                 "%zu of %zu entr%s refused; nothing was stored", refused, n,
-                 n == 1 ? "y" : "ies");
+                 ngettext("%zu of %zu entry refused; nothing was stored",
+                          "%zu of %zu entries refused; nothing was stored", n),
+                 refused, n);
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
     } else if (req->dry_run && keyed &&
                node_outbox_import_find(in->ob, &im) == 1) {
         repeat(in, &im, resp);
     } else if (req->dry_run) {
         snprintf(msg, sizeof(msg),
-                 "%zu entr%s would be accepted (dry run, "
-                 "nothing stored)",
-                 n, n == 1 ? "y" : "ies");
+                 ngettext("%zu entry would be accepted (dry run, nothing "
+                          "stored)",
+                          "%zu entries would be accepted (dry run, nothing "
+                          "stored)",
+                          n),
+                 n);
         set_msg(resp, LUYU__CTL_RESPONSE__CODE__OK, msg);
     } else {
         commit(in, ptrs, n, keyed ? &im : NULL, resp);
@@ -358,26 +362,26 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
         target = id;
     }
     if (lu_entry_id_parse(target, node, &seq) < 0) {
-        snprintf(err, sizeof(err), "\"%.80s\" is not an entry id (node/seq)",
+        snprintf(err, sizeof(err), _("\"%.80s\" is not an entry id (node/seq)"),
                  target);
         goto bad;
     }
     if (strcmp(node, in->node_id) != 0) {
         snprintf(err, sizeof(err),
-                 "entry %.80s was not recorded at this "
-                 "node (%s); correct it where it was recorded",
+                 _("entry %.80s was not recorded at this node (%s); correct "
+                   "it where it was recorded"),
                  target, in->node_id);
         goto bad;
     }
     r = node_outbox_get(in->ob, seq, &old, &state);
     if (r < 0) {
-        snprintf(err, sizeof(err), "no entry %.80s at this node", target);
+        snprintf(err, sizeof(err), _("no entry %.80s at this node"), target);
         goto bad;
     }
     if (state == NODE_REJECTED) {
         snprintf(err, sizeof(err),
-                 "entry %.80s was rejected by the hub; "
-                 "submit a new entry instead",
+                 _("entry %.80s was rejected by the hub; submit a new entry "
+                   "instead"),
                  target);
         goto bad;
     }
@@ -390,9 +394,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     e.corrects = (char *)target;
     if (ind == NULL) {
         snprintf(err, sizeof(err),
-                 "indicator \"%s\" is no longer in the "
-                 "plan",
-                 old.indicator);
+                 _("indicator \"%s\" is no longer in the plan"), old.indicator);
         goto bad;
     }
     if (lu_amount_parse(req->amount, ind->scale, &e.amount, err, sizeof(err)) <
@@ -401,9 +403,8 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
         lu_entry_check(&e, in->plan, err, sizeof(err)) < 0) {
         if (!allowed(in, e.unit))
             snprintf(err, sizeof(err),
-                     "unit \"%s\" is not reported by "
-                     "node %s",
-                     e.unit, in->node_id);
+                     _("unit \"%s\" is not reported by node %s"), e.unit,
+                     in->node_id);
         goto bad;
     }
     commit(in, &ptr, 1, NULL, resp);

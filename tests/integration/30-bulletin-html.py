@@ -2,25 +2,31 @@
 take a realistic month of figures (scripts/sample-month.py), then luyuctl
 computes the draft bulletin from the hub's ledger. The HTML page must parse
 as well-formed XML, be self-contained, say DRAFT, and show every
-indicator's figures as the JSON of the same draft has them, with a chart
-per task area; completeness names who reported. Bad months and unknown
+indicator's figures as the JSON of the same draft has them (formatted for
+people as a reference written here, independently of the C code, says:
+万元/亿元 in Chinese, yuan with separators in English), with a chart per
+task area; completeness names who reported. The page is in one language:
+Chinese with LANG=zh_CN.UTF-8, English otherwise. Bad months and unknown
 provinces are refused with exit 2."""
+from decimal import ROUND_HALF_UP, Decimal
 import json
 import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from luyutest import BIN, PLAN, SRC, Cluster, check, run, say, wait_until
+from luyutest import (BIN, PLAN, SRC, Cluster, check, have_locale, locale_env, run, say,
+                      wait_until)
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
 UNITS = "cq-wanzhou,cq-kaizhou"
 
 
-def ctl(*args, rc=0):
+def ctl(*args, rc=0, lang=None):
     argv = [os.path.join(BIN, "luyuctl"), "--plan", PLAN] + list(args)
-    p = subprocess.run(argv, capture_output=True, timeout=120, stdin=subprocess.DEVNULL)
+    p = subprocess.run(argv, capture_output=True, timeout=120, stdin=subprocess.DEVNULL,
+                       env=locale_env(lang))
     out, err = p.stdout.decode(), p.stderr.decode()
     if rc is not None and p.returncode != rc:
         raise AssertionError("luyuctl %s: exit %d, wanted %d\n%s%s"
@@ -41,7 +47,29 @@ def feed_month(c):
     wait_until(lambda: c.drained("cq-wanzhou"), 30, "drain")
 
 
-def check_html(html, draft):
+def grouped(d, places):
+    """Decimal d with thousands separators and `places` decimals."""
+    q = Decimal(1).scaleb(-places)
+    return "{:,.{}f}".format(d.quantize(q, rounding=ROUND_HALF_UP), places)
+
+
+def for_people(typed, base_unit, zh):
+    """The reference: how a typed (exact) amount reads on the page."""
+    d = Decimal(typed)
+    if base_unit == "yuan":
+        if not zh:
+            return grouped(d, 2) + " yuan"
+        if abs(d) >= 10 ** 8 or abs(d / 10 ** 4).quantize(Decimal("0.01"),
+                                                           ROUND_HALF_UP) >= 10 ** 4:
+            return grouped(d / 10 ** 8, 2) + "亿元"
+        if abs(d) >= 10 ** 4:
+            return grouped(d / 10 ** 4, 2) + "万元"
+        return grouped(d, 2) + "元"
+    unit = {"persons": ("人", " persons"), "count": ("个", " items")}.get(base_unit, ("", ""))
+    return grouped(d, 0) + (unit[0] if zh else unit[1])
+
+
+def check_html(html, draft, zh=False):
     root = ET.fromstring(html)
     check(root.tag == XHTML + "html", "the page parses as XHTML")
     for el in root.iter():
@@ -50,7 +78,10 @@ def check_html(html, draft):
                 raise AssertionError("external reference %s=%s" % (attr, el.get(attr)))
     check(True, "no external references (self-contained)")
     body = text(root)
-    check("DRAFT" in body and "草稿" in body, "the draft is marked DRAFT")
+    if zh:
+        check("草稿" in body and "DRAFT" not in body, "the draft is marked 草稿, in Chinese only")
+    else:
+        check("DRAFT" in body and "草稿" not in body, "the draft is marked DRAFT, in English only")
     rows = {}
     for tr in root.iter(XHTML + "tr"):
         cells = [text(td) for td in tr.findall(XHTML + "td")]
@@ -61,7 +92,7 @@ def check_html(html, draft):
         cells = rows.get(ind["name"])
         if cells is None:
             raise AssertionError("no table row for %s" % ind["name"])
-        want = [ind["month"], ind["ytd"], ind["since_start"]]
+        want = [for_people(ind[k], ind["base_unit"], zh) for k in ("month", "ytd", "since_start")]
         if cells[2:5] != want:
             raise AssertionError("%s: html %s, json %s" % (ind["name"], cells[2:5], want))
     check(True, "every one of the %d indicators has its month, ytd and since-start "
@@ -103,8 +134,19 @@ def main():
     rc, joint, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
                          "--joint", "--format", "html")
     ET.fromstring(joint)
-    check("山东省" in joint and "尚无通报" in joint,
+    check("山东省" in joint and "no bulletin held" in joint,
           "joint page parses; Shandong's missing bulletin is said so")
+    if have_locale("zh_CN.UTF-8"):
+        say("the same pages in Chinese")
+        rc, html, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
+                            "--format", "html", lang="zh_CN.UTF-8")
+        check_html(html, draft, zh=True)
+        rc, joint, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
+                             "--joint", "--format", "html", lang="zh_CN.UTF-8")
+        check("尚无通报" in joint and 'lang="zh-CN"' in joint,
+              "joint page in Chinese says Shandong has no bulletin yet")
+    else:
+        say("no zh_CN.UTF-8 locale: the Chinese pages are checked by 16-chinese (skipped)")
 
     say("completeness names who reported")
     rc, out, err = ctl("completeness", "2019-07", "--state-dir", hub, "--json")
