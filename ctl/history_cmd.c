@@ -7,13 +7,16 @@
 #include "args.h"
 #include "ctl.h"
 #include "history.h"
+#include "i18n.h"
 #include "ledgerdb.h"
+#include "money.h"
 #include "output.h"
+#include "render.h"
 #include "store.h"
 #include "table.h"
 #include "util.h"
 
-static const char USAGE[] =
+static const char USAGE[] = N_(
     "usage: luyuctl history --state-dir HUBDIR ID|UNIT/INDICATOR/YYYY-MM\n"
     "                       [--format table|json]\n"
     "\n"
@@ -27,13 +30,21 @@ static const char USAGE[] =
     "  --state-dir HUBDIR  the hub's state directory\n"
     "  --format table      for people (the default)\n"
     "  --format json       {unit, indicator, period, base_unit, current,\n"
-    "                       entries: [...], rejects: [...]}\n";
+    "                       entries: [...], rejects: [...]}\n");
 
-/* A stored amount as typed, in the figure's unit. */
+/* A stored amount as typed, in the figure's unit: exact, for JSON. */
 static const char *amt(const struct ctl_history *h, int64_t v, char *buf,
                        size_t len)
 {
     return lu_amount_format(v, h->ind.scale, buf, len);
+}
+
+/* The same for people (万元/亿元 in Chinese), for the tables. buf holds
+ * LU_MONEY_LEN bytes. */
+static const char *hum(const struct ctl_history *h, int64_t v, char *buf)
+{
+    return lu_money_amount(v, h->ind.base_unit, h->ind.scale, buf,
+                           LU_MONEY_LEN);
 }
 
 static void title(const struct ctl_history *h, const char *query,
@@ -43,12 +54,12 @@ static void title(const struct ctl_history *h, const char *query,
 
     lu_period_format(h->period, period, sizeof(period));
     if (h->by_id)
-        lu_buf_printf(b, "chain of %s in ", query);
+        lu_buf_printf(b, _("chain of %s in "), query);
     lu_buf_printf(b, "%s/%s/%s", h->unit, h->indicator, period);
     if (h->ind.name[0]) {
         lu_buf_adds(b, " (");
         ctl_output_text(b, h->ind.name);
-        lu_buf_printf(b, ", %s)", h->ind.base_unit);
+        lu_buf_printf(b, ", %s)", ctl_render_unit(h->ind.base_unit));
     }
     lu_buf_adds(b, "\n");
 }
@@ -57,23 +68,23 @@ static void title(const struct ctl_history *h, const char *query,
 static struct ctl_table *chain_table(const struct ctl_history *h)
 {
     struct ctl_table *t = ctl_table_new(7);
-    char a[32], p[32], rec[40], recv[40];
+    char a[LU_MONEY_LEN], p[LU_MONEY_LEN], rec[40], recv[40];
 
     ctl_table_right(t, 1);
     ctl_table_right(t, 2);
-    ctl_table_add(t, (const char *[]){"id", "amount", "previous", "recorded_by",
-                                      "recorded_at", "received_at", "note"});
+    ctl_table_add(t, (const char *[]){_("id"), _("amount"), _("previous"),
+                                      _("recorded by"), _("recorded at"),
+                                      _("received"), _("note")});
     for (size_t i = 0; i < h->n_entries; i++) {
         const struct ctl_history_entry *e = &h->entries[i];
 
-        ctl_table_add(t,
-                      (const char *[]){
-                          e->id, amt(h, e->amount, a, sizeof(a)),
-                          e->has_prev ? amt(h, e->prev, p, sizeof(p)) : "-",
-                          e->recorded_by,
-                          ctl_output_time(e->recorded_at, rec, sizeof(rec)),
-                          ctl_output_time(e->received_at, recv, sizeof(recv)),
-                          e->note});
+        ctl_table_add(
+            t,
+            (const char *[]){
+                e->id, hum(h, e->amount, a),
+                e->has_prev ? hum(h, e->prev, p) : "-", e->recorded_by,
+                ctl_output_time(e->recorded_at, rec, sizeof(rec)),
+                ctl_output_time(e->received_at, recv, sizeof(recv)), e->note});
     }
     return t;
 }
@@ -82,26 +93,26 @@ static struct ctl_table *chain_table(const struct ctl_history *h)
 static struct ctl_table *figure_table(const struct ctl_history *h)
 {
     struct ctl_table *t = ctl_table_new(9);
-    char a[32], from[32], to[32], rec[40], recv[40];
+    char a[LU_MONEY_LEN], from[LU_MONEY_LEN], to[LU_MONEY_LEN];
+    char rec[40], recv[40];
 
     ctl_table_right(t, 2);
     ctl_table_right(t, 3);
     ctl_table_right(t, 4);
-    ctl_table_add(t, (const char *[]){"id", "corrects", "amount", "from", "to",
-                                      "recorded_by", "recorded_at",
-                                      "received_at", "note"});
+    ctl_table_add(t, (const char *[]){_("id"), _("corrects"), _("amount"),
+                                      _("balance before"), _("balance after"),
+                                      _("recorded by"), _("recorded at"),
+                                      _("received"), _("note")});
     for (size_t i = 0; i < h->n_entries; i++) {
         const struct ctl_history_entry *e = &h->entries[i];
 
-        ctl_table_add(t,
-                      (const char *[]){
-                          e->id, e->corrects[0] ? e->corrects : "-",
-                          amt(h, e->amount, a, sizeof(a)),
-                          amt(h, e->before, from, sizeof(from)),
-                          amt(h, e->after, to, sizeof(to)), e->recorded_by,
-                          ctl_output_time(e->recorded_at, rec, sizeof(rec)),
-                          ctl_output_time(e->received_at, recv, sizeof(recv)),
-                          e->note});
+        ctl_table_add(
+            t,
+            (const char *[]){
+                e->id, e->corrects[0] ? e->corrects : "-", hum(h, e->amount, a),
+                hum(h, e->before, from), hum(h, e->after, to), e->recorded_by,
+                ctl_output_time(e->recorded_at, rec, sizeof(rec)),
+                ctl_output_time(e->received_at, recv, sizeof(recv)), e->note});
     }
     return t;
 }
@@ -109,19 +120,20 @@ static struct ctl_table *figure_table(const struct ctl_history *h)
 static void rejects_table(const struct ctl_history *h, struct lu_buf *b)
 {
     struct ctl_table *t = ctl_table_new(4);
-    char a[32], at[40];
+    char a[LU_MONEY_LEN], at[40];
 
     ctl_table_right(t, 1);
-    ctl_table_add(t, (const char *[]){"id", "amount", "at", "reason"});
+    ctl_table_add(t, (const char *[]){_("id"), _("amount"), _("rejected at"),
+                                      _("reason")});
     for (size_t i = 0; i < h->n_rejects; i++) {
         const struct ctl_history_reject *j = &h->rejects[i];
 
         ctl_table_add(t,
-                      (const char *[]){j->id, amt(h, j->amount, a, sizeof(a)),
+                      (const char *[]){j->id, hum(h, j->amount, a),
                                        ctl_output_time(j->at, at, sizeof(at)),
                                        j->reason});
     }
-    lu_buf_printf(b, "\nrejected by the hub, not in the figure (%zu):\n",
+    lu_buf_printf(b, _("\nrejected by the hub, not in the figure (%zu):\n"),
                   h->n_rejects);
     ctl_table_render(t, b, "  ");
     ctl_table_free(t);
@@ -133,20 +145,22 @@ static void render_table(const struct ctl_history *h, const char *query,
     const struct ctl_history_entry *last =
         h->n_entries ? &h->entries[h->n_entries - 1] : NULL;
     struct ctl_table *t;
-    char a[32];
+    char a[LU_MONEY_LEN];
 
     title(h, query, b);
     if (last == NULL) {
-        lu_buf_adds(b, h->by_id ? "not in the ledger: the hub rejected it\n"
-                                : "no entries\n");
+        lu_buf_adds(b, h->by_id ? _("not in the ledger: the hub rejected it\n")
+                                : _("no entries\n"));
     } else {
         t = h->by_id ? chain_table(h) : figure_table(h);
         ctl_table_render(t, b, "");
         ctl_table_free(t);
-        lu_buf_printf(b, "%s: %s %s (%zu entr%s)\n",
-                      h->by_id ? "current figure" : "balance",
-                      amt(h, last->after, a, sizeof(a)), h->ind.base_unit,
-                      h->n_entries, h->n_entries == 1 ? "y" : "ies");
+        lu_buf_printf(b, "%s: %s (",
+                      h->by_id ? _("current figure") : _("balance"),
+                      hum(h, last->after, a));
+        lu_buf_printf(b, ngettext("%zu entry", "%zu entries", h->n_entries),
+                      h->n_entries);
+        lu_buf_adds(b, ")\n");
     }
     if (h->n_rejects > 0)
         rejects_table(h, b);
@@ -258,15 +272,16 @@ int ctl_history_cmd(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK && a.help)
         return ctl_output_usage(USAGE);
     if (r == CTL_EXIT_OK && a.n_pos == 0)
-        r = ctl_args_bad(&a, "give an entry id (cq-wanzhou/41) or a figure "
-                             "(cq-wanzhou/agri_sales_to_sd/2019-07)");
+        r = ctl_args_bad(&a, _("give an entry id (cq-wanzhou/41) or a figure "
+                               "(cq-wanzhou/agri_sales_to_sd/2019-07)"));
     if (r == CTL_EXIT_OK && dir == NULL)
-        r = ctl_args_bad(&a, "--state-dir is required (the hub's state "
-                             "directory, which holds ledger.db)");
+        r = ctl_args_bad(&a, _("--state-dir is required (the hub's state "
+                               "directory, which holds ledger.db)"));
     if (r == CTL_EXIT_OK && format != NULL) {
         json = strcmp(format, "json") == 0;
         if (!json && strcmp(format, "table") != 0)
-            r = ctl_args_bad(&a, "--format \"%s\": use table or json", format);
+            r = ctl_args_bad(&a, _("--format \"%s\": use table or json"),
+                             format);
     }
     if (r == CTL_EXIT_OK)
         r = ctl_ledgerdb_open(dir, &db);

@@ -8,15 +8,18 @@
 #include "amount.h"
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "ledgerdb.h"
+#include "money.h"
 #include "output.h"
 #include "store.h"
 #include "table.h"
 #include "util.h"
 
-static const char USAGE[] =
+static const char USAGE[] = N_(
     "usage: luyuctl ledger --state-dir HUBDIR [--period YYYY-MM] [--unit U]\n"
-    "                      [--indicator I] [--format table|csv|json]\n"
+    "                      [--indicator I] [--format table|csv|json] "
+    "[--excel]\n"
     "\n"
     "Lists the balances in the hub's ledger (HUBDIR/ledger.db): for each\n"
     "unit, indicator and month the current figure (corrections applied)\n"
@@ -27,7 +30,9 @@ static const char USAGE[] =
     "  --format table      aligned columns (the default)\n"
     "  --format csv        unit,indicator,period,amount\n"
     "  --format json       [{unit, indicator, period, amount (as typed),\n"
-    "                        amount_base (stored), base_unit, entries}]\n";
+    "                        amount_base (stored), base_unit, entries}]\n"
+    "  --excel             with --format csv: starts with a UTF-8 byte\n"
+    "                      order mark, so that Excel shows Chinese right\n");
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
@@ -49,7 +54,7 @@ struct filter {
 
 struct row {
     const char *unit, *indicator, *base_unit, *name;
-    char period[8], amount[32];
+    char period[8], amount[32], human[LU_MONEY_LEN];
     long long base, entries;
 };
 
@@ -64,6 +69,8 @@ static void read_row(sqlite3_stmt *st, struct row *w)
     lu_amount_format(w->base, sqlite3_column_int(st, 5), w->amount,
                      sizeof(w->amount));
     w->base_unit = ctl_ledgerdb_text(st, 6);
+    lu_money_amount(w->base, w->base_unit, sqlite3_column_int(st, 5), w->human,
+                    sizeof(w->human));
     w->name = ctl_ledgerdb_text(st, 7);
 }
 
@@ -96,19 +103,18 @@ static void emit_table(const struct row *w, struct ctl_table *t)
     char entries[24];
 
     snprintf(entries, sizeof(entries), "%lld", w->entries);
-    ctl_table_add(t,
-                  (const char *[]){w->unit, w->indicator, w->period, w->amount,
-                                   w->base_unit, entries, w->name});
+    ctl_table_add(t, (const char *[]){w->unit, w->indicator, w->period,
+                                      w->human, entries, w->name});
 }
 
 static struct ctl_table *table_new(void)
 {
-    struct ctl_table *t = ctl_table_new(7);
+    struct ctl_table *t = ctl_table_new(6);
 
     ctl_table_right(t, 3);
-    ctl_table_right(t, 5);
-    ctl_table_add(t, (const char *[]){"unit", "indicator", "period", "amount",
-                                      "base unit", "entries", "name"});
+    ctl_table_right(t, 4);
+    ctl_table_add(t, (const char *[]){_("unit"), _("indicator"), _("period"),
+                                      _("amount"), _("entries"), _("name")});
     return t;
 }
 
@@ -129,17 +135,18 @@ static void finish(enum format fmt, struct ctl_table *t, size_t n,
     if (fmt == FMT_JSON) {
         lu_buf_adds(b, n ? "\n]\n" : "]\n");
     } else if (fmt == FMT_TABLE && n == 0) {
-        lu_buf_adds(b, "no balances match\n");
+        lu_buf_adds(b, _("no balances match\n"));
     } else if (fmt == FMT_TABLE) {
         ctl_table_render(t, b, "");
-        lu_buf_printf(b, "%zu row%s\n", n, n == 1 ? "" : "s");
+        lu_buf_printf(b, ngettext("%zu row\n", "%zu rows\n", n), n);
     }
 }
 
 /* Streams CSV and JSON as the rows come, so that a ledger of years of
  * entries never has to fit in memory; a table needs every row first for
  * its column widths. */
-static int list(sqlite3 *db, const struct filter *f, enum format fmt)
+static int list(sqlite3 *db, const struct filter *f, enum format fmt,
+                bool excel)
 {
     sqlite3_stmt *st = NULL;
     struct ctl_table *t = NULL;
@@ -153,6 +160,8 @@ static int list(sqlite3 *db, const struct filter *f, enum format fmt)
     if (r != CTL_EXIT_OK)
         goto out;
     bind_filter(st, f);
+    if (fmt == FMT_CSV && excel)
+        ctl_output_bom(&b);
     if (fmt == FMT_CSV)
         lu_buf_adds(&b, "unit,indicator,period,amount\n");
     else if (fmt == FMT_JSON)
@@ -193,13 +202,13 @@ static int parse_format(const struct ctl_args *a, const char *s,
     else if (strcmp(s, "json") == 0)
         *fmt = FMT_JSON;
     else
-        return ctl_args_bad(a, "--format \"%s\": use table, csv or json", s);
+        return ctl_args_bad(a, _("--format \"%s\": use table, csv or json"), s);
     return CTL_EXIT_OK;
 }
 
 int ctl_ledger_cmd(const struct ctl_global *g, int argc, char **argv)
 {
-    const char *dir = NULL, *period = NULL, *format = NULL;
+    const char *dir = NULL, *period = NULL, *format = NULL, *excel = NULL;
     struct filter f = {0};
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &dir},
@@ -207,8 +216,9 @@ int ctl_ledger_cmd(const struct ctl_global *g, int argc, char **argv)
         {"--unit", CTL_OPT_VALUE, &f.unit},
         {"--indicator", CTL_OPT_VALUE, &f.indicator},
         {"--format", CTL_OPT_VALUE, &format},
+        {"--excel", CTL_OPT_FLAG, &excel},
     };
-    struct ctl_args a = {.cmd = "ledger", .opts = opts, .n_opts = 5};
+    struct ctl_args a = {.cmd = "ledger", .opts = opts, .n_opts = 6};
     enum format fmt = FMT_TABLE;
     sqlite3 *db = NULL;
     char err[256];
@@ -218,19 +228,21 @@ int ctl_ledger_cmd(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK && a.help)
         return ctl_output_usage(USAGE);
     if (r == CTL_EXIT_OK && dir == NULL)
-        r = ctl_args_bad(&a, "--state-dir is required (the hub's state "
-                             "directory, which holds ledger.db)");
+        r = ctl_args_bad(&a, _("--state-dir is required (the hub's state "
+                               "directory, which holds ledger.db)"));
     if (r == CTL_EXIT_OK)
         r = parse_format(&a, format, &fmt);
     if (r == CTL_EXIT_OK && period != NULL &&
         lu_period_parse(period, &f.period, err, sizeof(err)) < 0)
         r = ctl_output_error(CTL_EXIT_BAD, "--period: %s", err);
+    if (r == CTL_EXIT_OK && excel != NULL && fmt != FMT_CSV)
+        r = ctl_args_bad(&a, _("--excel goes with --format csv"));
     if (r == CTL_EXIT_OK)
         r = ctl_ledgerdb_open(dir, &db);
     if (r == CTL_EXIT_OK)
         r = ctl_ledgerdb_check(db, f.unit, f.indicator, NULL);
     if (r == CTL_EXIT_OK)
-        r = list(db, &f, fmt);
+        r = list(db, &f, fmt, excel != NULL);
     lu_store_close(db);
     return r;
 }

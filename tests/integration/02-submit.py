@@ -89,11 +89,12 @@ def main():
     rows = json.loads(out)
     check(len(rows) == 1 and rows[0]["amount"] == "2000.00", "balance is the corrected figure")
     rc, out, err = c.ctl("history", "--state-dir", c.path("hub"), "cq-wanzhou/1", check_rc=0)
-    check("1234.56" in out and "2000.00" in out and "typo" in out,
+    check("1,234.56 yuan" in out and "2,000.00 yuan" in out and "typo" in out,
           "history shows the old and the new figure")
     rc, out, err = c.ctl("history", "--state-dir", c.path("hub"),
                          "cq-wanzhou/agri_sales_to_sd/2019-07", check_rc=0)
-    check("1234.56" in out and "2000.00" in out, "history of a figure by unit/indicator/month")
+    check("1,234.56 yuan" in out and "2,000.00 yuan" in out,
+          "history of a figure by unit/indicator/month")
     rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--period", "2019-13")
     check(rc == 2, "ledger refuses a bad period")
 

@@ -54,6 +54,9 @@ def main():
                  ["ledger", "--format", "csv", "--state-dir", c.path("hub")]):
         rc, out, err = prog("luyuctl", *argv)
         check(rc == 0 and "cadres_to_sd" in out, "luyuctl " + " ".join(argv[:2]) + " ...")
+    rc, out, err = prog("luyuctl", "ledger", "--state-dir", c.path("hub"), "--format", "csv",
+                        "--excel")
+    check(out.startswith("\ufeffunit,indicator,"), "ledger --excel: CSV with a UTF-8 BOM")
     rc, out, err = prog("luyuctl", "--node", sock, "status", "--node", sock)
     check(rc == 2 and "given twice" in err, "--node twice is an error: " + err.strip())
 

@@ -88,6 +88,16 @@ def main():
     check("省级平台" in out and "入账" in out, "hub status in Chinese")
     no_english("hub status", out)
 
+    say("the hub's ledger and a figure's history")
+    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), lang=ZH, check_rc=0)
+    check("1.50亿元" in out and "共 1 行" in out, "ledger table: 亿元 and the row count")
+    no_english("the ledger table", out)
+    rc, out, err = c.ctl("history", "--state-dir", c.path("hub"), n + "/agri_sales_to_sd/2019-07",
+                         lang=ZH, check_rc=0)
+    check("125.00万元" in out and "1.50亿元" in out and "当月数额" in out,
+          "history: both figures in 万元/亿元")
+    no_english("the history", out)
+
     say("completeness and the bulletin")
     rc, out, err = c.ctl("completeness", "2019-07", "--state-dir", c.path("hub"), lang=ZH,
                          check_rc=0)
