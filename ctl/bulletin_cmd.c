@@ -39,7 +39,7 @@ static const char USAGE[] =
        "and the peer hub's, verified when they arrived. See luyuctl bulletin\n"
        "SUBCOMMAND --help.\n");
 
-static const char SHOW_USAGE[] =
+static const char SHOW_USAGE[] = N_(
     "usage: luyuctl bulletin show YYYY-MM --state-dir HUBDIR [--province P]\n"
     "           [--revision N] [--joint] [--draft] [--key FILE.sign.pub]\n"
     "           [--format text|md|html|csv|json] [--issue-day D]\n"
@@ -59,23 +59,23 @@ static const char SHOW_USAGE[] =
     "                 month, default 5)\n"
     "  --format text  for the terminal (default); md: Markdown; html: one\n"
     "                 printable page with charts; csv: the indicator table;\n"
-    "                 json: everything\n";
+    "                 json: everything\n");
 
 static const char LIST_USAGE[] =
-    "usage: luyuctl bulletin list --state-dir HUBDIR [--json]\n"
-    "\n"
-    "Lists every bulletin the hub holds: province, month, revision, whose\n"
-    "(own or peer), when issued, the ledger entry it covers up to, and for\n"
-    "own bulletins when they were sent to and acknowledged by the peer.\n";
+    N_("usage: luyuctl bulletin list --state-dir HUBDIR [--json]\n"
+       "\n"
+       "Lists every bulletin the hub holds: province, month, revision, whose\n"
+       "(own or peer), when issued, the ledger entry it covers up to, and for\n"
+       "own bulletins when they were sent to and acknowledged by the peer.\n");
 
-static const char EXPORT_USAGE[] =
+static const char EXPORT_USAGE[] = N_(
     "usage: luyuctl bulletin export YYYY-MM --state-dir HUBDIR [--province P]\n"
     "           [--revision N] --out FILE\n"
     "\n"
     "Writes the signed bulletin (a packed SignedBulletin, see\n"
-    "proto/bulletin.proto) to FILE, for luyuctl bulletin verify elsewhere.\n";
+    "proto/bulletin.proto) to FILE, for luyuctl bulletin verify elsewhere.\n");
 
-static const char VERIFY_USAGE[] =
+static const char VERIFY_USAGE[] = N_(
     "usage: luyuctl bulletin verify FILE --key FILE.sign.pub\n"
     "           [--state-dir HUBDIR]\n"
     "\n"
@@ -85,7 +85,7 @@ static const char VERIFY_USAGE[] =
     "that ledger: a match shows that no entry the bulletin covers has changed\n"
     "since it was issued. Exit 0: valid (and matching); 1: invalid or not\n"
     "matching (the reason is printed); 2: FILE, the key or the ledger cannot\n"
-    "be read or is not what it should be.\n";
+    "be read or is not what it should be.\n");
 
 enum format { FMT_TEXT, FMT_MD, FMT_HTML, FMT_CSV, FMT_JSON };
 
@@ -103,8 +103,8 @@ static int parse_format(const struct ctl_args *a, const char *s, enum format *f)
         *f = FMT_TEXT;
         return CTL_EXIT_OK;
     }
-    return ctl_args_bad(a, "--format \"%s\": use text, md, html, csv or json",
-                        s);
+    return ctl_args_bad(
+        a, _("--format \"%s\": use text, md, html, csv or json"), s);
 }
 
 /* Parses a whole number lo..hi for option name; 0 when s is NULL. */
@@ -115,8 +115,8 @@ static int parse_num(const struct ctl_args *a, const char *name, const char *s,
     if (s == NULL)
         return CTL_EXIT_OK;
     if (lu_parse_u64(s, out) < 0 || *out < lo || *out > hi)
-        return ctl_args_bad(a, "%s \"%s\": a whole number %llu..%llu", name, s,
-                            (unsigned long long)lo, (unsigned long long)hi);
+        return ctl_args_bad(a, _("%s \"%s\": a whole number %llu..%llu"), name,
+                            s, (unsigned long long)lo, (unsigned long long)hi);
     return CTL_EXIT_OK;
 }
 
@@ -155,8 +155,8 @@ static int load_joint(struct ctl_bulletin_src *src,
     }
     *n = k;
     if (r == CTL_EXIT_OK && found == 0)
-        r = ctl_output_error(CTL_EXIT_FAIL, "no bulletin of any province "
-                                            "held for that month");
+        r = ctl_output_error(CTL_EXIT_FAIL, _("no bulletin of any province "
+                                              "held for that month"));
     return r;
 }
 
@@ -231,15 +231,15 @@ static int show(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK && a.help)
         return ctl_output_usage(SHOW_USAGE);
     if (r == CTL_EXIT_OK && a.n_pos == 0)
-        r = ctl_args_bad(&a, "which month? (YYYY-MM)");
+        r = ctl_args_bad(&a, _("which month? (YYYY-MM)"));
     if (r == CTL_EXIT_OK && o.dir == NULL)
-        r = ctl_args_bad(&a, "--state-dir is required (the hub's state "
-                             "directory, which holds ledger.db)");
+        r = ctl_args_bad(&a, _("--state-dir is required (the hub's state "
+                               "directory, which holds ledger.db)"));
     if (r == CTL_EXIT_OK && o.joint && (o.province || o.revision))
-        r = ctl_args_bad(&a, "--joint shows every province's latest "
-                             "revision: no --province or --revision");
+        r = ctl_args_bad(&a, _("--joint shows every province's latest "
+                               "revision: no --province or --revision"));
     if (r == CTL_EXIT_OK && o.draft && o.revision)
-        r = ctl_args_bad(&a, "a --draft has no --revision yet");
+        r = ctl_args_bad(&a, _("a --draft has no --revision yet"));
     return r == CTL_EXIT_OK ? show_run(g, &a, &o, pos[0]) : r;
 }
 
@@ -277,9 +277,10 @@ static void list_table(const struct hub_bulletins_item *it, size_t n,
 
     ctl_table_right(t, 2);
     ctl_table_right(t, 5);
-    ctl_table_add(t, (const char *[]){"province", "month", "revision", "origin",
-                                      "issued", "upto entry", "signer", "sent",
-                                      "acknowledged"});
+    ctl_table_add(t,
+                  (const char *[]){_("province"), _("month"), _("revision"),
+                                   _("origin"), _("issued"), _("up to entry"),
+                                   _("signer"), _("sent"), _("acknowledged")});
     for (size_t i = 0; i < n; i++) {
         snprintf(r, sizeof(r), "%u", it[i].revision);
         snprintf(up, sizeof(up), "%lld", (long long)it[i].upto_entry);
@@ -287,17 +288,17 @@ static void list_table(const struct hub_bulletins_item *it, size_t n,
             t,
             (const char *[]){
                 it[i].province, lu_period_format(it[i].period, p, 8), r,
-                it[i].own ? "own" : "peer",
+                it[i].own ? _("own") : _("peer"),
                 hub_calendar_format(it[i].issued_at, at, 40), up, it[i].signer,
                 it[i].sent_at ? hub_calendar_format(it[i].sent_at, sent, 40)
-                : it[i].own   ? "not yet"
+                : it[i].own   ? _("not yet")
                               : "-",
                 it[i].acked_at ? hub_calendar_format(it[i].acked_at, acked, 40)
-                : it[i].own    ? "not yet"
+                : it[i].own    ? _("not yet")
                                : "-"});
     }
     if (n == 0)
-        lu_buf_adds(b, "no bulletins held\n");
+        lu_buf_adds(b, _("no bulletins held\n"));
     else
         ctl_table_render(t, b, "");
     ctl_table_free(t);
@@ -318,13 +319,13 @@ static int list(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK && a.help)
         return ctl_output_usage(LIST_USAGE);
     if (r == CTL_EXIT_OK && dir == NULL)
-        r = ctl_args_bad(&a, "--state-dir is required");
+        r = ctl_args_bad(&a, _("--state-dir is required"));
     if (r != CTL_EXIT_OK)
         return r;
     lu_buf_init(&b);
     r = ctl_bulletin_src_open(dir, g->plan, &src);
     if (r == CTL_EXIT_OK && hub_bulletins_list(src.store, &items, &n) < 0)
-        r = ctl_output_error(CTL_EXIT_FAIL, "reading the bulletin store: %s",
+        r = ctl_output_error(CTL_EXIT_FAIL, _("reading the bulletin store: %s"),
                              sqlite3_errmsg(src.db));
     if (r == CTL_EXIT_OK) {
         if (json)
@@ -349,10 +350,10 @@ static int write_file(const char *path, const uint8_t *data, size_t len)
             errno == ENOENT || errno == EISDIR ? CTL_EXIT_BAD : CTL_EXIT_FAIL,
             "%s: %s", path, strerror(errno));
     if (write(fd, data, len) != (ssize_t)len || fsync(fd) < 0)
-        r = ctl_output_error(CTL_EXIT_FAIL, "writing %s: %s", path,
+        r = ctl_output_error(CTL_EXIT_FAIL, _("writing %s: %s"), path,
                              strerror(errno ? errno : EIO));
     if (close(fd) < 0 && r == CTL_EXIT_OK)
-        r = ctl_output_error(CTL_EXIT_FAIL, "writing %s: %s", path,
+        r = ctl_output_error(CTL_EXIT_FAIL, _("writing %s: %s"), path,
                              strerror(errno));
     return r;
 }
@@ -377,14 +378,14 @@ static int export_run(const struct ctl_global *g, const char *dir,
         int e = hub_bulletins_get(src.store, province, period, rev, &it);
 
         if (e < 0)
-            r = ctl_output_error(CTL_EXIT_FAIL, "no bulletin %s %s%s held",
+            r = ctl_output_error(CTL_EXIT_FAIL, _("no bulletin %s %s%s held"),
                                  province, lu_period_format(period, p, 8),
-                                 rev ? " of that revision" : "");
+                                 rev ? _(" of that revision") : "");
     }
     if (r == CTL_EXIT_OK)
         r = write_file(out, it.payload, it.len);
     if (r == CTL_EXIT_OK)
-        printf("wrote %s: %s %s revision %u signed by %s (%zu bytes)\n", out,
+        printf(_("wrote %s: %s %s revision %u signed by %s (%zu bytes)\n"), out,
                it.province, lu_period_format(it.period, p, sizeof(p)),
                it.revision, it.signer, it.len);
     free(it.payload);
@@ -413,7 +414,7 @@ static int export(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK && a.help)
         return ctl_output_usage(EXPORT_USAGE);
     if (r == CTL_EXIT_OK && (a.n_pos == 0 || dir == NULL || out == NULL))
-        r = ctl_args_bad(&a, "give YYYY-MM, --state-dir and --out");
+        r = ctl_args_bad(&a, _("give YYYY-MM, --state-dir and --out"));
     if (r == CTL_EXIT_OK)
         r = parse_num(&a, "--revision", revision, 1, UINT32_MAX, &rev);
     if (r != CTL_EXIT_OK)
@@ -428,8 +429,8 @@ static int verified(const Luyu__SignedBulletin *sb, const Luyu__Bulletin *b)
 
     for (size_t i = 0; i < b->digest.len && i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", b->digest.data[i]);
-    printf("valid: %s (%s) %s revision %u, signed by %s, issued %s;\n"
-           "covers %llu entries up to ledger entry %lld; sha256 %s\n",
+    printf(_("valid: %s (%s) %s revision %u, signed by %s, issued %s;\n"
+             "covers %llu entries up to ledger entry %lld; sha256 %s\n"),
            b->province_name, b->province,
            lu_period_format(b->period, p, sizeof(p)), b->revision, sb->signer,
            hub_calendar_format(b->issued_at, t, sizeof(t)),
@@ -451,20 +452,21 @@ static int verify_ledger(const Luyu__Bulletin *b, const char *dir)
     lu_store_close(db);
     if (r == -ERANGE)
         return ctl_output_error(CTL_EXIT_FAIL,
-                                "not matching: the ledger in %s ends before "
-                                "entry %lld, which the bulletin covers",
+                                _("not matching: the ledger in %s ends before "
+                                  "entry %lld, which the bulletin covers"),
                                 dir, (long long)b->upto_entry);
     if (r < 0)
-        return ctl_output_error(CTL_EXIT_FAIL, "reading the ledger in %s: %s",
-                                dir, strerror(-r));
+        return ctl_output_error(CTL_EXIT_FAIL,
+                                _("reading the ledger in %s: %s"), dir,
+                                strerror(-r));
     if (b->digest.len != 32 || memcmp(digest, b->digest.data, 32) != 0)
         return ctl_output_error(CTL_EXIT_FAIL,
-                                "not matching: the ledger in %s differs from "
-                                "what the bulletin was computed from (an "
-                                "entry up to %lld has changed, or it is "
-                                "another hub's ledger)",
+                                _("not matching: the ledger in %s differs from "
+                                  "what the bulletin was computed from (an "
+                                  "entry up to %lld has changed, or it is "
+                                  "another hub's ledger)"),
                                 dir, (long long)b->upto_entry);
-    printf("ledger: %s matches: entries 1 .. %lld are as when issued\n", dir,
+    printf(_("ledger: %s matches: entries 1 .. %lld are as when issued\n"), dir,
            (long long)b->upto_entry);
     return fflush(stdout) == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
@@ -486,7 +488,7 @@ static int verify_run(const char *file, const char *key, const char *dir)
              NULL)
         r = ctl_output_error(CTL_EXIT_BAD, "%s: %s", file, err);
     else if (hub_bulletin_sign_verify(sb, pub, &b, err, sizeof(err)) < 0)
-        r = ctl_output_error(CTL_EXIT_FAIL, "invalid: %s: %s (key %s)", file,
+        r = ctl_output_error(CTL_EXIT_FAIL, _("invalid: %s: %s (key %s)"), file,
                              err, key);
     else
         r = verified(sb, b);
@@ -514,7 +516,7 @@ static int verify(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK && a.help)
         return ctl_output_usage(VERIFY_USAGE);
     if (r == CTL_EXIT_OK && (a.n_pos == 0 || key == NULL))
-        r = ctl_args_bad(&a, "give FILE and --key FILE.sign.pub");
+        r = ctl_args_bad(&a, _("give FILE and --key FILE.sign.pub"));
     return r == CTL_EXIT_OK ? verify_run(pos[0], key, dir) : r;
 }
 
@@ -535,8 +537,9 @@ static const struct {
 int ctl_bulletin_cmd(const struct ctl_global *g, int argc, char **argv)
 {
     if (argc == 0)
-        return ctl_output_error(CTL_EXIT_BAD, "bulletin: which subcommand? "
-                                              "(see luyuctl bulletin --help)");
+        return ctl_output_error(CTL_EXIT_BAD,
+                                _("bulletin: which subcommand? "
+                                  "(see luyuctl bulletin --help)"));
     if (strcmp(argv[0], "--help") == 0 || strcmp(argv[0], "-h") == 0)
         return ctl_output_usage(USAGE);
     for (size_t i = 0; i < sizeof(SUBS) / sizeof(SUBS[0]); i++) {
@@ -544,7 +547,7 @@ int ctl_bulletin_cmd(const struct ctl_global *g, int argc, char **argv)
             return SUBS[i].run(g, argc - 1, argv + 1);
     }
     return ctl_output_error(CTL_EXIT_BAD,
-                            "bulletin: unknown subcommand \"%s\" (see "
-                            "luyuctl bulletin --help)",
+                            _("bulletin: unknown subcommand \"%s\" (see "
+                              "luyuctl bulletin --help)"),
                             argv[0]);
 }

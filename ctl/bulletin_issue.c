@@ -6,19 +6,20 @@
 #include "amount.h"
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "node.h"
 #include "output.h"
 
 #define ISSUE_TIMEOUT_MS 120000
 
 static const char USAGE[] =
-    "usage: luyuctl bulletin issue YYYY-MM [--hub SOCK]\n"
-    "\n"
-    "Asks the hub to issue the month's bulletin now: it is computed from\n"
-    "the ledger, signed, stored and sent to the peer hub. The first issue\n"
-    "is revision 1; later issues make a new revision only when entries\n"
-    "for that month (or earlier) arrived since. SOCK is the hub's control\n"
-    "socket (default $LUYU_HUB).\n";
+    N_("usage: luyuctl bulletin issue YYYY-MM [--hub SOCK]\n"
+       "\n"
+       "Asks the hub to issue the month's bulletin now: it is computed from\n"
+       "the ledger, signed, stored and sent to the peer hub. The first issue\n"
+       "is revision 1; later issues make a new revision only when entries\n"
+       "for that month (or earlier) arrived since. SOCK is the hub's control\n"
+       "socket (default $LUYU_HUB).\n");
 
 int ctl_bulletin_issue(int argc, char **argv)
 {
@@ -41,12 +42,12 @@ int ctl_bulletin_issue(int argc, char **argv)
     if (r != CTL_EXIT_OK || a.help)
         return a.help ? ctl_output_usage(USAGE) : r;
     if (a.n_pos != 1)
-        return ctl_args_bad(&a, "which month? give YYYY-MM");
+        return ctl_args_bad(&a, _("which month? give YYYY-MM"));
     if (lu_period_parse(pos[0], &period, err, sizeof(err)) < 0)
         return ctl_args_bad(&a, "%s", err);
     g.node = hub ? hub : getenv("LUYU_HUB");
     if (g.node == NULL)
-        return ctl_args_bad(&a, "give the hub's control socket with --hub");
+        return ctl_args_bad(&a, _("give the hub's control socket with --hub"));
     bi.period = (char *)pos[0];
     req.body_case = LUYU__CTL_REQUEST__BODY_BULLETIN_ISSUE;
     req.bulletin_issue = &bi;

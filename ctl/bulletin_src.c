@@ -73,13 +73,13 @@ int ctl_bulletin_src_province(const struct ctl_bulletin_src *src,
 
     if (given == NULL && src->own[0] == '\0')
         return ctl_output_error(CTL_EXIT_BAD,
-                                "cannot tell which province this ledger "
-                                "keeps; give --province");
+                                _("cannot tell which province this ledger "
+                                  "keeps; give --province"));
     *out = given ? given : src->own;
     if (lu_plan_province(p, *out) != NULL)
         return CTL_EXIT_OK;
     return ctl_output_error(CTL_EXIT_BAD,
-                            "unknown province \"%s\" (the plan has %s%s%s)",
+                            _("unknown province \"%s\" (the plan has %s%s%s)"),
                             *out, p->n_provinces ? p->provinces[0].code : "",
                             p->n_provinces > 1 ? ", " : "",
                             p->n_provinces > 1 ? p->provinces[1].code : "");
@@ -103,8 +103,8 @@ static int draft(struct ctl_bulletin_src *src, const char *province,
 
     if (src->own[0] && strcmp(province, src->own) != 0)
         return ctl_output_error(CTL_EXIT_BAD,
-                                "this ledger keeps %s's entries: a draft "
-                                "can only be of %s",
+                                _("this ledger keeps %s's entries: a draft "
+                                  "can only be of %s"),
                                 src->own, src->own);
     r = hub_bulletins_draft(src->store, src->plan, province, w->period,
                             w->issue_day, now, &v->b, err, sizeof(err));
@@ -145,8 +145,8 @@ static int check_key(const struct hub_bulletins_item *it, const char *path,
         luyu__signed_bulletin__free_unpacked(sb, NULL);
     if (r < 0)
         return ctl_output_error(CTL_EXIT_FAIL,
-                                "%s does not verify with %s: %s; refusing to "
-                                "show it",
+                                _("%s does not verify with %s: %s; refusing to "
+                                  "show it"),
                                 label(it, what), path, err);
     return CTL_EXIT_OK;
 }
@@ -165,8 +165,8 @@ static int verify(struct ctl_bulletin_src *src,
 
     if (rec < 0 && (rec != -ENOKEY || key == NULL))
         return ctl_output_error(
-            CTL_EXIT_FAIL, "%s: %s; refusing to show it%s", label(it, what),
-            err, rec == -ENOKEY ? " (give --key FILE.sign.pub)" : "");
+            CTL_EXIT_FAIL, _("%s: %s; refusing to show it%s"), label(it, what),
+            err, rec == -ENOKEY ? _(" (give --key FILE.sign.pub)") : "");
     if (key != NULL)
         r = check_key(it, key, &byfile);
     if (r == CTL_EXIT_OK && v->b == NULL) {
@@ -207,20 +207,20 @@ int ctl_bulletin_src_load(struct ctl_bulletin_src *src, const char *province,
         return CTL_EXIT_OK;
     }
     if (r == -ENOENT && w->revision)
-        return ctl_output_error(CTL_EXIT_FAIL, "no %s %s revision %u held",
+        return ctl_output_error(CTL_EXIT_FAIL, _("no %s %s revision %u held"),
                                 province, lu_period_format(w->period, p, 8),
                                 w->revision);
     if (r == -ENOENT)
         return ctl_output_error(
-            CTL_EXIT_FAIL, "no bulletin of %s for %s held%s", province,
+            CTL_EXIT_FAIL, _("no bulletin of %s for %s held%s"), province,
             lu_period_format(w->period, p, sizeof(p)),
             strcmp(province, src->own) == 0
-                ? " (--draft computes one from the ledger now)"
+                ? _(" (--draft computes one from the ledger now)")
                 : "");
     if (r < 0)
         return ctl_output_error(CTL_EXIT_FAIL,
-                                "reading the bulletin store: "
-                                "%s",
+                                _("reading the bulletin store: "
+                                  "%s"),
                                 sqlite3_errmsg(src->db));
     r = verify(src, &it, w->key, v);
     free(it.payload);

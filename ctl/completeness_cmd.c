@@ -47,8 +47,8 @@ static void text(const struct ctl_render_view *v, struct lu_buf *b)
     ctl_table_right(t, 4);
     ctl_table_right(t, 5);
     ctl_table_add(t, (const char *[]){_("unit"), _("name"), _("kind"),
-                                      _("state"), _("entries"), _("late entries"),
-                                      _("first received")});
+                                      _("state"), _("entries"),
+                                      _("late entries"), _("first received")});
     for (size_t i = 0; i < bl->n_units; i++) {
         const Luyu__UnitReport *u = bl->units[i];
 

@@ -9,11 +9,12 @@
 
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "keys.h"
 #include "output.h"
 #include "util.h"
 
-static const char USAGE[] =
+static const char USAGE[] = N_(
     "usage: luyuctl feed [--hub ENDPOINT] [--unit U] [--indicator I] [--json]\n"
     "                    [--count N] [--timeout S]\n"
     "                    [--hub-key FILE.pub --secret-key FILE.key]\n"
@@ -27,7 +28,7 @@ static const char USAGE[] =
     "                           indicator\n"
     "  --json                   one JSON object per line, with a \"topic\"\n"
     "  --count N                exit 0 after N events\n"
-    "  --timeout S              exit 1 if nothing arrives for S seconds\n";
+    "  --timeout S              exit 1 if nothing arrives for S seconds\n");
 
 /* Copies the string value of "key" from one of the hub's own JSON objects
  * (flat, keys unique) into out, unescaping \" and \\. */
@@ -124,7 +125,7 @@ static int loop(void *sock, const char *unit, const char *ind, int as_json,
         size_t ml = sizeof(more);
 
         if (zmq_poll(&it, 1, timeout_s > 0 ? timeout_s * 1000 : -1) <= 0)
-            return ctl_output_error(CTL_EXIT_FAIL, "no event for %ld s",
+            return ctl_output_error(CTL_EXIT_FAIL, _("no event for %ld s"),
                                     timeout_s);
         tn = zmq_recv(sock, topic, sizeof(topic) - 1, 0);
         zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &ml);
@@ -165,9 +166,9 @@ int ctl_feed_cmd(const struct ctl_global *g, int argc, char **argv)
         return a.help ? ctl_output_usage(USAGE) : r;
     if ((count && lu_parse_u64(count, &n_count) < 0) ||
         (timeout && lu_parse_u64(timeout, &n_timeout) < 0))
-        return ctl_args_bad(&a, "--count and --timeout take whole numbers");
+        return ctl_args_bad(&a, _("--count and --timeout take whole numbers"));
     if ((hub_key == NULL) != (sec == NULL))
-        return ctl_args_bad(&a, "--hub-key and --secret-key go together");
+        return ctl_args_bad(&a, _("--hub-key and --secret-key go together"));
     if (hub == NULL)
         hub =
             getenv("LUYU_FEED") ? getenv("LUYU_FEED") : "tcp://127.0.0.1:7702";
@@ -176,8 +177,8 @@ int ctl_feed_cmd(const struct ctl_global *g, int argc, char **argv)
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));
     r = hub_key ? set_keys(sock, hub_key, sec) : CTL_EXIT_OK;
     if (r == CTL_EXIT_OK && zmq_connect(sock, hub) < 0)
-        r = ctl_output_error(CTL_EXIT_BAD, "cannot connect to feed %s: %s", hub,
-                             zmq_strerror(zmq_errno()));
+        r = ctl_output_error(CTL_EXIT_BAD, _("cannot connect to feed %s: %s"),
+                             hub, zmq_strerror(zmq_errno()));
     if (r == CTL_EXIT_OK) {
         zmq_setsockopt(sock, ZMQ_SUBSCRIBE, "", 0);
         r = loop(sock, unit, ind, json != NULL, (long)n_count, (long)n_timeout);

@@ -6,6 +6,7 @@
 
 #include "amount.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "output.h"
 #include "xmalloc.h"
 
@@ -64,8 +65,8 @@ static int find_id(sqlite3 *db, const char *id, struct ctl_history *h,
 
     if (lu_entry_id_parse(id, node, &seq) < 0)
         return ctl_output_error(CTL_EXIT_BAD,
-                                "\"%s\" is not an entry id (node/seq, e.g. "
-                                "cq-wanzhou/41)",
+                                _("\"%s\" is not an entry id (node/seq, e.g. "
+                                  "cq-wanzhou/41)"),
                                 id);
     r = ctl_ledgerdb_prepare(db, FIND_ID, &st);
     if (r != CTL_EXIT_OK)
@@ -80,7 +81,7 @@ static int find_id(sqlite3 *db, const char *id, struct ctl_history *h,
                  ctl_ledgerdb_text(st, 2));
         h->period = (uint32_t)sqlite3_column_int64(st, 3);
     } else if (rc == SQLITE_DONE) {
-        r = ctl_output_error(CTL_EXIT_BAD, "no entry %s in the ledger", id);
+        r = ctl_output_error(CTL_EXIT_BAD, _("no entry %s in the ledger"), id);
     } else {
         r = ctl_ledgerdb_fail(db, rc);
     }
@@ -100,8 +101,8 @@ static int find_figure(sqlite3 *db, const char *query, struct ctl_history *h)
 
     if (lu == 0 || lu > LU_MAX_NAME || li == 0 || li > LU_MAX_NAME)
         return ctl_output_error(CTL_EXIT_BAD,
-                                "\"%s\" is not a figure "
-                                "(unit/indicator/YYYY-MM)",
+                                _("\"%s\" is not a figure "
+                                  "(unit/indicator/YYYY-MM)"),
                                 query);
     memcpy(h->unit, query, lu);
     h->unit[lu] = '\0';
@@ -221,8 +222,8 @@ int ctl_history_load(sqlite3 *db, const char *query, struct ctl_history *h)
         r = find_figure(db, query, h);
     else
         r = ctl_output_error(CTL_EXIT_BAD,
-                             "\"%s\" is neither an entry id (node/seq) nor a "
-                             "figure (unit/indicator/YYYY-MM)",
+                             _("\"%s\" is neither an entry id (node/seq) nor a "
+                               "figure (unit/indicator/YYYY-MM)"),
                              query);
     /* A rejected id has no chain (root 0), only its reject. */
     if (r == CTL_EXIT_OK && (!h->by_id || root != 0))

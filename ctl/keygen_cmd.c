@@ -6,12 +6,13 @@
 
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "keys.h"
 #include "output.h"
 #include "sign.h"
 #include "util.h"
 
-static const char USAGE[] =
+static const char USAGE[] = N_(
     "usage: luyuctl keygen [--sign] --out BASE\n"
     "\n"
     "Makes a new CurveZMQ key pair: BASE.key (the secret key, mode 0600)\n"
@@ -23,7 +24,7 @@ static const char USAGE[] =
     "  --sign       a hub's bulletin signing key pair instead: BASE.sign.key\n"
     "               (Ed25519 secret, 0600) and BASE.sign.pub (0644, what the\n"
     "               peer hub and luyuctl bulletin verify are given); prints\n"
-    "               the public key in hex\n";
+    "               the public key in hex\n");
 
 /* The error's exit code: existing keys or a missing directory are for the
  * admin to sort out; anything else is the system's failure. */
@@ -64,7 +65,7 @@ int ctl_keygen_cmd(const struct ctl_global *g, int argc, char **argv)
     if (a.help)
         return ctl_output_usage(USAGE);
     if (out == NULL || out[0] == '\0')
-        return ctl_args_bad(&a, "--out is required");
+        return ctl_args_bad(&a, _("--out is required"));
     if (sign != NULL)
         return sign_keygen(out);
     r = lu_keys_generate(out, err, sizeof(err));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "i18n.h"
 #include "output.h"
 #include "store.h"
 
@@ -15,7 +16,7 @@ int ctl_ledgerdb_open(const char *state_dir, sqlite3 **db)
 
     if (snprintf(path, sizeof(path), "%s/ledger.db", state_dir) >=
         (int)sizeof(path))
-        return ctl_output_error(CTL_EXIT_BAD, "--state-dir too long");
+        return ctl_output_error(CTL_EXIT_BAD, _("--state-dir too long"));
     r = lu_store_open(path, "ledger", LU_STORE_READONLY, db, err, sizeof(err));
     if (r < 0)
         return ctl_output_error(CTL_EXIT_FAIL, "%s%s", err,
@@ -28,14 +29,14 @@ int ctl_ledgerdb_open(const char *state_dir, sqlite3 **db)
 int ctl_ledgerdb_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
     if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
-        return ctl_output_error(CTL_EXIT_FAIL, "reading the ledger: %s",
+        return ctl_output_error(CTL_EXIT_FAIL, _("reading the ledger: %s"),
                                 sqlite3_errmsg(db));
     return CTL_EXIT_OK;
 }
 
 int ctl_ledgerdb_fail(sqlite3 *db, int rc)
 {
-    return ctl_output_error(CTL_EXIT_FAIL, "reading the ledger: %s",
+    return ctl_output_error(CTL_EXIT_FAIL, _("reading the ledger: %s"),
                             sqlite3_errmsg(db));
 }
 
@@ -101,8 +102,8 @@ int ctl_ledgerdb_check(sqlite3 *db, const char *unit, const char *indicator,
         r = unit_known(db, unit);
         if (r == CTL_EXIT_BAD)
             return ctl_output_error(r,
-                                    "unknown unit \"%s\" (not in this "
-                                    "ledger's plan)",
+                                    _("unknown unit \"%s\" (not in this "
+                                      "ledger's plan)"),
                                     unit);
     }
     if (r != CTL_EXIT_OK || indicator == NULL)
@@ -110,8 +111,8 @@ int ctl_ledgerdb_check(sqlite3 *db, const char *unit, const char *indicator,
     r = ctl_ledgerdb_indicator(db, indicator, ind ? ind : &tmp);
     if (r == CTL_EXIT_BAD)
         return ctl_output_error(r,
-                                "unknown indicator \"%s\" (not in this "
-                                "ledger's plan)",
+                                _("unknown indicator \"%s\" (not in this "
+                                  "ledger's plan)"),
                                 indicator);
     return r;
 }

@@ -6,22 +6,24 @@
 #include "amount.h"
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "output.h"
 #include "plan.h"
+#include "render.h"
 #include "table.h"
 #include "util.h"
 
 static const char USAGE[] =
-    "usage: luyuctl [--plan FILE] plan [--format text|json]\n"
-    "\n"
-    "Shows the cooperation plan luyu works from: its reporting units and\n"
-    "its indicators with their base units and targets.\n"
-    "\n"
-    "  --format text   tables for people (the default)\n"
-    "  --format json   {\"units\":[{\"code\",\"name\",\"province\",...}],\n"
-    "                   \"indicators\":[{\"code\",\"name\",\"unit\",...}]}\n"
-    "\n"
-    "The plan file is --plan, else $LUYU_PLAN, else the installed one.\n";
+    N_("usage: luyuctl [--plan FILE] plan [--format text|json]\n"
+       "\n"
+       "Shows the cooperation plan luyu works from: its reporting units and\n"
+       "its indicators with their base units and targets.\n"
+       "\n"
+       "  --format text   tables for people (the default)\n"
+       "  --format json   {\"units\":[{\"code\",\"name\",\"province\",...}],\n"
+       "                   \"indicators\":[{\"code\",\"name\",\"unit\",...}]}\n"
+       "\n"
+       "The plan file is --plan, else $LUYU_PLAN, else the installed one.\n");
 
 /* A target as a person would type it, or "" when the kind has none. A
  * ratio's terms are plain numbers; every other target is in the base
@@ -104,15 +106,16 @@ static void render_units(const struct lu_plan *p, struct lu_buf *b)
 {
     struct ctl_table *t = ctl_table_new(5);
 
-    ctl_table_add(t,
-                  (const char *[]){"code", "province", "kind", "pair", "name"});
+    ctl_table_add(t, (const char *[]){_("code"), _("province"), _("kind"),
+                                      _("paired with"), _("name")});
     for (size_t i = 0; i < p->n_units; i++) {
         const struct lu_plan_unit *u = &p->units[i];
 
-        ctl_table_add(t, (const char *[]){u->code, u->province, u->kind,
+        ctl_table_add(t, (const char *[]){u->code, u->province,
+                                          ctl_render_kind(u->kind),
                                           u->pair ? u->pair : "-", u->name});
     }
-    lu_buf_printf(b, "units (%zu):\n", p->n_units);
+    lu_buf_printf(b, _("units (%zu):\n"), p->n_units);
     ctl_table_render(t, b, "  ");
     ctl_table_free(t);
 }
@@ -123,25 +126,28 @@ static void render_indicators(const struct lu_plan *p, struct lu_buf *b)
     char target[96], value[48];
 
     ctl_table_right(t, 4);
-    ctl_table_add(
-        t, (const char *[]){"code", "unit", "area", "target", "value", "name"});
+    ctl_table_add(t,
+                  (const char *[]){_("code"), _("unit of measure"), _("area"),
+                                   _("target"), _("value"), _("name")});
     for (size_t i = 0; i < p->n_indicators; i++) {
         const struct lu_plan_indicator *ind = &p->indicators[i];
 
         target_text(ind, value, sizeof(value));
         if (ind->target_kind == LU_TARGET_RATIO) {
-            snprintf(target, sizeof(target), "ratio to %s", ind->ratio_of);
+            snprintf(target, sizeof(target), _("ratio to %s"), ind->ratio_of);
             snprintf(value, sizeof(value), "%lld:%lld", (long long)ind->target,
                      (long long)ind->per);
         } else if (ind->target_kind == LU_TARGET_COVERAGE)
-            snprintf(target, sizeof(target), "coverage per %s", ind->scope);
+            snprintf(target, sizeof(target), _("coverage per %s"),
+                     ctl_render_kind(ind->scope));
         else
             snprintf(target, sizeof(target), "%s",
                      lu_target_kind_name(ind->target_kind));
-        ctl_table_add(t, (const char *[]){ind->code, ind->base_unit, ind->area,
-                                          target, value, ind->name});
+        ctl_table_add(t, (const char *[]){ind->code,
+                                          ctl_render_unit(ind->base_unit),
+                                          ind->area, target, value, ind->name});
     }
-    lu_buf_printf(b, "indicators (%zu):\n", p->n_indicators);
+    lu_buf_printf(b, _("indicators (%zu):\n"), p->n_indicators);
     ctl_table_render(t, b, "  ");
     ctl_table_free(t);
 }
@@ -175,7 +181,7 @@ int ctl_plan_cmd(const struct ctl_global *g, int argc, char **argv)
     if (a.help)
         return ctl_output_usage(USAGE);
     if (format && strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
-        return ctl_args_bad(&a, "--format \"%s\": use text or json", format);
+        return ctl_args_bad(&a, _("--format \"%s\": use text or json"), format);
     r = lu_plan_load(g->plan, &plan, err, sizeof(err));
     if (r < 0)
         return ctl_output_error(ctl_output_errno_exit(r), "%s", err);
