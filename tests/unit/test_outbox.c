@@ -1,7 +1,8 @@
 /* Tests for node/outbox.c: entries get consecutive seqs, acks and rejects
  * move them out of pending, and all of it survives closing and reopening;
  * an outbox of another node and a file that is not a database are refused
- * without touching them. */
+ * without touching them; listings link corrections into chains and mark
+ * each chain's current entry. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -309,6 +310,76 @@ out:
     rm_dir(dir);
 }
 
+/* Lists of chains: A(1) <- B(2) <- C(3); D(4) <- E(5), E rejected; F(6)
+ * another indicator. Current: C, D (E was rejected), F. */
+static void test_list(void)
+{
+    char dir[] = "/tmp/luyu-test-outbox-XXXXXX";
+    static const char *const corrects[] = {"", "n1/1", "n1/2", "", "n1/4", ""};
+    static const int current[] = {0, 0, 1, 1, 0, 1};
+    static const uint64_t roots[] = {1, 1, 1, 4, 4, 6};
+    struct node_outbox *ob = NULL;
+    struct node_outbox_list l = {0};
+    struct node_outbox_filter f = {0};
+    Luyu__Entry e[6], *ep[6];
+    Luyu__Reject rej = LUYU__REJECT__INIT, *rp = &rej;
+    char err[512] = "";
+
+    ASSERT_TRUE(mkdtemp(dir) != NULL);
+    ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
+    if (ob == NULL)
+        goto out;
+    for (size_t i = 0; i < 6; i++) {
+        make_entry(&e[i], 100 * (int64_t)(i + 1), corrects[i]);
+        ep[i] = &e[i];
+    }
+    e[5].indicator = "cadres_to_sd";
+    ASSERT_EQ(node_outbox_append(ob, ep, 6, NULL), 0);
+    rej.seq = 5;
+    rej.reason = "corrects n1/4, which is a different figure";
+    ASSERT_EQ(node_outbox_ack(ob, 6, &rp, 1), 0);
+
+    ASSERT_EQ(node_outbox_list(ob, &f, &l), 0);
+    ASSERT_EQ(l.n, 6);
+    ASSERT_EQ(l.omitted, 0);
+    for (size_t i = 0; i < l.n && i < 6; i++) {
+        ASSERT_EQ(l.rows[i].e.seq, i + 1);
+        ASSERT_EQ(l.rows[i].root, roots[i]);
+        ASSERT_EQ(l.rows[i].current, current[i]);
+        ASSERT_EQ(l.rows[i].state, i == 4 ? NODE_REJECTED : NODE_ACKED);
+    }
+    ASSERT_EQ(l.rows[2].corrects_seq, 2);
+    ASSERT_STREQ(l.rows[4].reason, rej.reason);
+    ASSERT_STREQ(l.rows[0].reason, "");
+    ASSERT_STREQ(l.rows[0].e.note, "第一批");
+    node_outbox_list_free(&l);
+
+    /* The newest two: E's chain reaches back beyond the listing. */
+    f.limit = 2;
+    ASSERT_EQ(node_outbox_list(ob, &f, &l), 0);
+    ASSERT_EQ(l.n, 2);
+    ASSERT_EQ(l.omitted, 4);
+    if (l.n == 2) {
+        ASSERT_EQ(l.rows[0].e.seq, 5);
+        ASSERT_EQ(l.rows[0].root, 4);
+        ASSERT_EQ(l.rows[0].current, 0);
+        ASSERT_EQ(l.rows[1].current, 1);
+    }
+    node_outbox_list_free(&l);
+
+    f = (struct node_outbox_filter){.indicator = "cadres_to_sd"};
+    ASSERT_EQ(node_outbox_list(ob, &f, &l), 0);
+    ASSERT_EQ(l.n, 1);
+    node_outbox_list_free(&l);
+    f = (struct node_outbox_filter){.period = 201906};
+    ASSERT_EQ(node_outbox_list(ob, &f, &l), 0);
+    ASSERT_EQ(l.n, 0);
+    node_outbox_list_free(&l);
+out:
+    node_outbox_free(ob);
+    rm_dir(dir);
+}
+
 static void test_not_a_database(void)
 {
     char dir[] = "/tmp/luyu-test-outbox-XXXXXX";
@@ -350,6 +421,7 @@ int main(void)
 {
     test_outbox();
     test_import_key();
+    test_list();
     test_not_a_database();
     TEST_DONE();
 }
