@@ -10,6 +10,7 @@
 #include "bulletin_sign.h"
 #include "bulletins_db.h"
 #include "digest.h"
+#include "i18n.h"
 #include "log.h"
 #include "plan.h"
 #include "store.h"
@@ -167,15 +168,17 @@ static int may_issue(struct hub_bulletins *s, uint32_t period, int64_t now,
     char p[8];
 
     if (s->readonly || !s->has_key) {
-        snprintf(err, errlen, "no signing key configured: cannot issue");
+        snprintf(err, errlen, "%s",
+                 _("no signing key configured: cannot issue"));
         return -ENOKEY;
     }
     if (!sqlite3_get_autocommit(s->db)) {
-        snprintf(err, errlen, "a ledger transaction is open; issue after it");
+        snprintf(err, errlen, "%s",
+                 _("a ledger transaction is open; issue after it"));
         return -EBUSY;
     }
     if (!lu_period_valid(period) || period >= hub_calendar_month_at(now)) {
-        snprintf(err, errlen, "month %s has not ended yet (China time)",
+        snprintf(err, errlen, _("month %s has not ended yet (China time)"),
                  lu_period_format(period, p, sizeof(p)));
         return -EINVAL;
     }
@@ -197,7 +200,8 @@ static int issue_locked(struct hub_bulletins *s, const struct lu_plan *plan,
     if (r == 0 && p->revision > 1) {
         r = hub_bulletins_db_changed_since(s, p->period, p->revised_after);
         if (r == 0) {
-            snprintf(err, errlen, "nothing changed for %s %s since revision %u",
+            snprintf(err, errlen,
+                     _("nothing changed for %s %s since revision %u"),
                      s->province, lu_period_format(p->period, m, sizeof(m)),
                      p->revision - 1);
             r = -EALREADY;
@@ -243,7 +247,7 @@ int hub_bulletins_issue(struct hub_bulletins *s, const struct lu_plan *plan,
     if (r == 0)
         *revision = p.revision;
     else if (err[0] == '\0')
-        snprintf(err, errlen, "cannot issue: %s", strerror(-r));
+        snprintf(err, errlen, _("cannot issue: %s"), strerror(-r));
     return r;
 }
 

@@ -8,6 +8,7 @@
 #include "amount.h"
 #include "bulletins.h"
 #include "ctlserver.h"
+#include "i18n.h"
 #include "intake.h"
 #include "ledger.h"
 #include "util.h"
@@ -109,9 +110,9 @@ static void issue(struct hub_control *c, const Luyu__CtlBulletinIssue *req,
 
     if (c->ctx.issue == NULL) {
         resp->code = LUYU__CTL_RESPONSE__CODE__FAILED;
-        snprintf(msg, len,
-                 "this hub issues no bulletins (no signing key "
-                 "configured)");
+        snprintf(msg, len, "%s",
+                 _("this hub issues no bulletins (no signing key "
+                   "configured)"));
         return;
     }
     if (lu_period_parse(req->period, &period, msg, len) < 0) {
@@ -132,10 +133,13 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     Luyu__CtlResponse resp = LUYU__CTL_RESPONSE__INIT;
     Luyu__CtlHubStatus s = LUYU__CTL_HUB_STATUS__INIT;
     char msg[512] = "";
+    struct lu_i18n_scope lang;
 
+    /* Messages for the person asking, in their language. */
+    lu_i18n_enter(req ? req->lang : NULL, &lang);
     if (req == NULL) {
         resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
-        snprintf(msg, sizeof(msg), "undecodable request");
+        snprintf(msg, sizeof(msg), "%s", _("undecodable request"));
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_HUB_STATUS ||
                req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &s);
@@ -145,10 +149,11 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
         issue(c, req->bulletin_issue, &resp, msg, sizeof(msg));
     } else {
         resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
-        snprintf(msg, sizeof(msg),
-                 "not a request a hub answers (submit "
-                 "entries at a node)");
+        snprintf(msg, sizeof(msg), "%s",
+                 _("not a request a hub answers (submit entries at a "
+                   "node)"));
     }
+    lu_i18n_leave(&lang);
     resp.message = msg;
     lu_ctlserver_pack(&resp, out);
     free_status(&s);

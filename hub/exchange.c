@@ -9,6 +9,7 @@
 #include "amount.h"
 #include "bulletins.h"
 #include "feed.h"
+#include "i18n.h"
 #include "intake.h"
 #include "ledger.h"
 #include "log.h"
@@ -179,9 +180,9 @@ int hub_exchange_issue(void *data, uint32_t period, char *msg, size_t len)
     struct hub_exchange *x = data;
 
     if (x->schedule == NULL) {
-        snprintf(msg, len,
-                 "this hub has no signing key (--sign-key): it "
-                 "issues no bulletins");
+        snprintf(msg, len, "%s",
+                 _("this hub has no signing key (--sign-key): it issues no "
+                   "bulletins"));
         return -ENOKEY;
     }
     return hub_schedule_issue(x->schedule, period, msg, len);

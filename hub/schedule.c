@@ -9,6 +9,7 @@
 #include "amount.h"
 #include "bulletins.h"
 #include "feed.h"
+#include "i18n.h"
 #include "log.h"
 #include "observe.h"
 #include "peer.h"
@@ -79,8 +80,9 @@ int hub_schedule_issue(void *data, uint32_t period, char *msg, size_t len)
         snprintf(msg, len, "%s", err);
         return r == -EALREADY || r == -EINVAL ? -EINVAL : r;
     }
-    snprintf(msg, len, "issued bulletin %s revision %u", ps, rev);
-    lu_notice("%s", msg);
+    /* The log is for the admin, in English; the answer for who asked. */
+    lu_notice("issued bulletin %s revision %u", ps, rev);
+    snprintf(msg, len, _("issued bulletin %s revision %u"), ps, rev);
     s->obs->bulletins_issued++;
     snprintf(s->obs->last_bulletin, sizeof(s->obs->last_bulletin),
              "%s rev %u, not yet acknowledged", ps, rev);

@@ -120,6 +120,9 @@ def main():
     check(rc == 2 and "本节点没有" in err, "a refusal from the node: " + err.strip())
     rc, out, err = c.ctl("entries", "--unit", "cq-nowhere", node=n, lang=ZH)
     check(rc == 2 and "未知单位" in err, "a bad filter: " + err.strip())
+    rc, out, err = c.ctl("bulletin", "issue", "2019-07", "--hub", c.path("hub", "control.sock"),
+                         lang=ZH)
+    check(rc != 0 and "签名密钥" in err, "the hub answers in the asker's language: " + err.strip())
     c.hub.stop()
     rc, out, err = c.ctl("status", "--hub", c.path("hub", "control.sock"), lang=ZH)
     check(rc == 1 and "无法连接 luyu-hub" in err, "the hub down: " + err.strip())
