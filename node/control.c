@@ -37,7 +37,10 @@ static void fill_status(struct node_control *c, Luyu__CtlResponse *resp,
     s->last_ack_age_s = st.last_ack_s ? lu_now_s() - st.last_ack_s : -1;
     s->last_seq = st.last_seq;
     s->hub_hwm = info.hub_hwm;
-    s->link_error = (char *)info.error;
+    /* The uplink keeps its reason in English, for the log; the fixed ones
+     * are in the catalogue (N_() in uplink.c), shown in the asker's
+     * language. _("") would be the catalogue's header. */
+    s->link_error = (char *)(info.error[0] ? _(info.error) : "");
     n = node_outbox_rejects(c->ctx.outbox, MAX_STATUS_REJECTS, ids, reasons);
     for (size_t i = 0; i < n; i++) {
         luyu__ctl_rejected__init(&rj[i]);

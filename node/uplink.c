@@ -7,6 +7,7 @@
 #include <zmq.h>
 
 #include "codec.h"
+#include "i18n.h"
 #include "log.h"
 #include "outbox.h"
 #include "util.h"
@@ -321,9 +322,9 @@ static int on_monitor(void *data, int budget)
             if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ||
                 event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
                 event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
-                set_error(up, "hub refused the handshake: this node's key "
-                              "is not registered there, or --hub-key is "
-                              "wrong");
+                set_error(up, N_("hub refused the handshake: this node's "
+                                 "key is not registered there, or --hub-key "
+                                 "is wrong"));
                 lu_err("%s", up->error);
             }
         }
@@ -398,7 +399,7 @@ static void on_timer(uv_timer_t *t)
     case LINK_HELLO:
     case LINK_UP:
         if (now - up->last_rx_ms > (uint64_t)up->cfg.timeout_ms) {
-            link_down(up, "hub silent past the timeout");
+            link_down(up, N_("hub silent past the timeout"));
             break;
         }
         if (now - up->last_tx_ms >= (uint64_t)up->cfg.heartbeat_ms) {

@@ -126,6 +126,11 @@ def main():
     c.hub.stop()
     rc, out, err = c.ctl("status", "--hub", c.path("hub", "control.sock"), lang=ZH)
     check(rc == 1 and "无法连接 luyu-hub" in err, "the hub down: " + err.strip())
+    wait_until(lambda: not c.status(n)["link_up"], 30, "the node to see the hub gone")
+    rc, out, err = c.ctl("status", node=n, lang=ZH, check_rc=0)
+    check("中断" in out, "the node's status says the link is down: " +
+          [l for l in out.splitlines() if "连接" in l][0])
+    no_english("the node's status with the hub down", re.sub(r"\n被省级平台退回[\s\S]*", "", out))
     no_english("that error", err.split("：")[0])
 
 
