@@ -7,6 +7,7 @@
 #include "args.h"
 #include "ctl.h"
 #include "i18n.h"
+#include "money.h"
 #include "output.h"
 #include "plan.h"
 #include "render.h"
@@ -37,6 +38,33 @@ static const char *target_text(const struct lu_plan_indicator *ind, char *buf,
     return lu_amount_format(
         ind->target, ind->target_kind == LU_TARGET_RATIO ? 1 : ind->scale, buf,
         len);
+}
+
+/* The plan's (Chinese) name of a task area when messages are translated,
+ * else its code. */
+static const char *area_name(const struct lu_plan *p, const char *code)
+{
+    const struct lu_plan_area *a = lu_plan_area(p, code);
+
+    return lu_i18n_translated() && a != NULL ? a->name : code;
+}
+
+/* A target kind for people; JSON keeps lu_target_kind_name()'s codes. */
+static const char *kind_text(enum lu_target_kind kind)
+{
+    static const char *const names[] = {
+        [LU_TARGET_NONE] = N_("none"),
+        [LU_TARGET_YEARLY_MIN] = N_("at least, every year"),
+        [LU_TARGET_PERIOD_MIN] = N_("at least, over the plan period"),
+        [LU_TARGET_GROWTH] = N_("more than the year before"),
+        [LU_TARGET_COVERAGE] = N_("coverage"),
+        [LU_TARGET_RATIO] = N_("ratio"),
+        [LU_TARGET_LEVEL] = N_("level by the end of the plan"),
+    };
+
+    if ((unsigned)kind >= sizeof(names) / sizeof(names[0]))
+        return lu_target_kind_name(kind);
+    return _(names[kind]);
 }
 
 /* Appends ,"key":"value" or ,"key":null. */
@@ -123,7 +151,7 @@ static void render_units(const struct lu_plan *p, struct lu_buf *b)
 static void render_indicators(const struct lu_plan *p, struct lu_buf *b)
 {
     struct ctl_table *t = ctl_table_new(6);
-    char target[96], value[48];
+    char target[96], value[LU_MONEY_LEN];
 
     ctl_table_right(t, 4);
     ctl_table_add(t,
@@ -133,6 +161,9 @@ static void render_indicators(const struct lu_plan *p, struct lu_buf *b)
         const struct lu_plan_indicator *ind = &p->indicators[i];
 
         target_text(ind, value, sizeof(value));
+        if (value[0] != '\0' && ind->target_kind != LU_TARGET_RATIO)
+            lu_money_amount(ind->target, ind->base_unit, ind->scale, value,
+                            sizeof(value));
         if (ind->target_kind == LU_TARGET_RATIO) {
             snprintf(target, sizeof(target), _("ratio to %s"), ind->ratio_of);
             snprintf(value, sizeof(value), "%lld:%lld", (long long)ind->target,
@@ -141,11 +172,11 @@ static void render_indicators(const struct lu_plan *p, struct lu_buf *b)
             snprintf(target, sizeof(target), _("coverage per %s"),
                      ctl_render_kind(ind->scope));
         else
-            snprintf(target, sizeof(target), "%s",
-                     lu_target_kind_name(ind->target_kind));
+            snprintf(target, sizeof(target), "%s", kind_text(ind->target_kind));
         ctl_table_add(t, (const char *[]){ind->code,
                                           ctl_render_unit(ind->base_unit),
-                                          ind->area, target, value, ind->name});
+                                          area_name(p, ind->area), target,
+                                          value, ind->name});
     }
     lu_buf_printf(b, _("indicators (%zu):\n"), p->n_indicators);
     ctl_table_render(t, b, "  ");
