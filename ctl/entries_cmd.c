@@ -152,13 +152,18 @@ static void state_text(const Luyu__CtlEntryView *v, struct lu_buf *b)
 
 static void correction_text(const Luyu__CtlEntryView *v, struct lu_buf *b)
 {
+    struct lu_buf ids;
+
     if (v->corrects[0] != '\0')
         lu_buf_printf(b, _("corrects %s"), v->corrects);
-    for (size_t i = 0; i < v->n_corrected_by; i++) {
-        if (i == 0)
-            lu_buf_printf(b, "%s%s", b->len ? "; " : "", _("corrected by"));
-        lu_buf_printf(b, " %s", v->corrected_by[i]);
-    }
+    if (v->n_corrected_by == 0)
+        return;
+    lu_buf_init(&ids);
+    for (size_t i = 0; i < v->n_corrected_by; i++)
+        lu_buf_printf(&ids, "%s%s", i ? ", " : "", v->corrected_by[i]);
+    lu_buf_adds(b, b->len ? "; " : "");
+    lu_buf_printf(b, _("corrected by %s"), ids.data);
+    lu_buf_free(&ids);
 }
 
 /* Codes for English readers; the plan's (Chinese) names when messages are
