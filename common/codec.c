@@ -6,6 +6,7 @@
 #include <zmq.h>
 
 #include "amount.h"
+#include "i18n.h"
 #include "plan.h"
 #include "util.h"
 
@@ -73,6 +74,10 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
     return 0;
 }
 
+/* The checks against the plan are what a clerk meets at the node, so they
+ * are translated; the hub judges received entries with the same words, in
+ * its own language. The checks of the wire format stay English: they are
+ * for the logs. */
 int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan, char *err,
                    size_t errlen)
 {
@@ -83,15 +88,15 @@ int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan, char *err,
     if (r < 0)
         return r;
     if (lu_plan_unit(plan, e->unit) == NULL) {
-        snprintf(err, errlen, "unknown unit \"%.64s\"", e->unit);
+        snprintf(err, errlen, _("unknown unit \"%.64s\""), e->unit);
         return -ENOENT;
     }
     if (lu_plan_indicator(plan, e->indicator) == NULL) {
-        snprintf(err, errlen, "unknown indicator \"%.64s\"", e->indicator);
+        snprintf(err, errlen, _("unknown indicator \"%.64s\""), e->indicator);
         return -ENOENT;
     }
     if (e->period < plan->start || e->period > plan->end) {
-        snprintf(err, errlen, "period %s is outside the plan (%s to %s)",
+        snprintf(err, errlen, _("period %s is outside the plan (%s to %s)"),
                  lu_period_format(e->period, a, sizeof(a)),
                  lu_period_format(plan->start, b, sizeof(b)),
                  lu_period_format(plan->end, c, sizeof(c)));

@@ -118,6 +118,9 @@ def main():
     rc, out, err = c.ctl("correct", n + "/agri_sales_to_sd/2019-09", "--amount", "1",
                          node=n, lang=ZH)
     check(rc == 2 and "本节点没有" in err, "a refusal from the node: " + err.strip())
+    rc, out, err = c.ctl("submit", "--unit", n, "--indicator", "cadres_to_sd", "--period",
+                         "2025-01", "--amount", "1", node=n, lang=ZH)
+    check(rc == 2 and "不在规划期内" in err, "a month outside the plan: " + err.strip())
     rc, out, err = c.ctl("entries", "--unit", "cq-nowhere", node=n, lang=ZH)
     check(rc == 2 and "未知单位" in err, "a bad filter: " + err.strip())
     rc, out, err = c.ctl("bulletin", "issue", "2019-07", "--hub", c.path("hub", "control.sock"),
