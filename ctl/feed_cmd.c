@@ -55,7 +55,7 @@ static const char *field(const char *json, const char *key, char *out,
 
 static void print_event(const char *topic, const char *json, int as_json)
 {
-    char a[128], b[128], c[128], d[128], e[128], f[256];
+    char a[128], b[128], c[128], d[128], e[128], f[256], g[128], h[256];
 
     if (as_json) {
         printf("{\"topic\":\"%s\",\"event\":%s}\n", topic, json);
@@ -63,19 +63,22 @@ static void print_event(const char *topic, const char *json, int as_json)
                strncmp(topic, "reject.", 7) == 0) {
         int rej = topic[0] == 'r';
 
-        printf("%s %-14s %-24s %s %s %s  (%s by %s)%s%s\n",
-               rej ? "REJECT" : "entry ", field(json, "unit", a, sizeof(a)),
+        /* Each field in its own buffer: printf reads them all at once. */
+        printf(_("%s %-14s %-24s %s %s %s  (%s by %s)%s%s\n"),
+               rej ? _("REJECT") : _("entry "),
+               field(json, "unit", a, sizeof(a)),
                field(json, "indicator", b, sizeof(b)),
                field(json, "period", c, sizeof(c)),
                field(json, "amount", d, sizeof(d)),
                field(json, "base_unit", e, sizeof(e)),
                field(json, "id", f, sizeof(f)),
-               field(json, "recorded_by", a, sizeof(a)), rej ? ": " : "",
-               rej ? field(json, "reason", f, sizeof(f)) : "");
+               field(json, "recorded_by", g, sizeof(g)), rej ? ": " : "",
+               rej ? field(json, "reason", h, sizeof(h)) : "");
     } else if (strncmp(topic, "node.", 5) == 0) {
-        printf("node   %s %s\n", field(json, "node", a, sizeof(a)), topic + 5);
+        printf(_("node   %s %s\n"), field(json, "node", a, sizeof(a)),
+               topic + 5);
     } else {
-        printf("%-6s %s\n", "event", topic);
+        printf("%-6s %s\n", _("event"), topic);
         printf("       %s\n", json);
     }
     fflush(stdout);
