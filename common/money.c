@@ -55,7 +55,8 @@ char *lu_money_yuan(int64_t fen, char *buf, size_t len)
     int64_t wan;
 
     if (!lu_money_chinese()) {
-        snprintf(buf, len, _("%s yuan"), lu_money_group(fen, 2, num, 64));
+        snprintf(buf, len, _("%s yuan"),
+                 lu_money_group(fen, 2, num, sizeof(num)));
         return buf;
     }
     /* The unit is chosen by the exact figure, except that 9,999.999万元
@@ -63,11 +64,13 @@ char *lu_money_yuan(int64_t fen, char *buf, size_t len)
     wan = hundredths(fen, WAN_FEN);
     if (mag >= (uint64_t)YI_FEN || wan >= 1000000 || wan <= -1000000)
         snprintf(buf, len, _("%s yi yuan"),
-                 lu_money_group(hundredths(fen, YI_FEN), 2, num, 64));
+                 lu_money_group(hundredths(fen, YI_FEN), 2, num, sizeof(num)));
     else if (mag >= (uint64_t)WAN_FEN)
-        snprintf(buf, len, _("%s wan yuan"), lu_money_group(wan, 2, num, 64));
+        snprintf(buf, len, _("%s wan yuan"),
+                 lu_money_group(wan, 2, num, sizeof(num)));
     else
-        snprintf(buf, len, _("%s yuan"), lu_money_group(fen, 2, num, 64));
+        snprintf(buf, len, _("%s yuan"),
+                 lu_money_group(fen, 2, num, sizeof(num)));
     return buf;
 }
 

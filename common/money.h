@@ -20,9 +20,10 @@
 /* Renders fen (may be negative: a change) as money. Returns buf. */
 char *lu_money_yuan(int64_t fen, char *buf, size_t len);
 
-/* Renders an amount in an indicator's base unit ("yuan" in fen, "persons"
- * or "count"; anything else as a bare number with separators, divided by
- * scale). Returns buf. */
+/* Renders an amount in an indicator's base unit: "yuan" with scale 100 (in
+ * fen) as money, "persons" and "count" with their unit; anything else as a
+ * bare number with separators (two decimals for scale 100). The plan has
+ * only scales 1 and 100. Returns buf. */
 char *lu_money_amount(int64_t amount, const char *base_unit, int scale,
                       char *buf, size_t len);
 
