@@ -72,8 +72,10 @@ static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
     struct ctl_table *t = ctl_table_new(2);
     char link[512], age[64];
 
+    /* _("") would be the catalogue's header. */
     snprintf(link, sizeof(link), "%s%s%s", s->link_up ? _("up") : _("down"),
-             s->link_error[0] ? ": " : "", s->link_error);
+             s->link_error[0] ? ": " : "",
+             s->link_error[0] ? _(s->link_error) : "");
     ctl_table_add(t, (const char *[]){_("node"), s->node_id});
     ctl_table_add(t, (const char *[]){_("hub"), s->hub});
     ctl_table_add(t, (const char *[]){_("link"), link});

@@ -37,10 +37,9 @@ static void fill_status(struct node_control *c, Luyu__CtlResponse *resp,
     s->last_ack_age_s = st.last_ack_s ? lu_now_s() - st.last_ack_s : -1;
     s->last_seq = st.last_seq;
     s->hub_hwm = info.hub_hwm;
-    /* The uplink keeps its reason in English, for the log; the fixed ones
-     * are in the catalogue (N_() in uplink.c), shown in the asker's
-     * language. _("") would be the catalogue's header. */
-    s->link_error = (char *)(info.error[0] ? _(info.error) : "");
+    /* In English, as the log has it: status --json is for scripts; the
+     * text status translates the fixed reasons (N_() in uplink.c). */
+    s->link_error = (char *)info.error;
     n = node_outbox_rejects(c->ctx.outbox, MAX_STATUS_REJECTS, ids, reasons);
     for (size_t i = 0; i < n; i++) {
         luyu__ctl_rejected__init(&rj[i]);
