@@ -42,7 +42,7 @@ static const char USAGE[] =
 static const char SHOW_USAGE[] = N_(
     "usage: luyuctl bulletin show YYYY-MM --state-dir HUBDIR [--province P]\n"
     "           [--revision N] [--joint] [--draft] [--key FILE.sign.pub]\n"
-    "           [--format text|md|html|csv|json] [--issue-day D]\n"
+    "           [--format text|md|html|csv|json] [--excel] [--issue-day D]\n"
     "\n"
     "Shows a month's bulletin: per task area each indicator's month, year\n"
     "to date and total since the plan began against its target, who\n"
@@ -59,7 +59,9 @@ static const char SHOW_USAGE[] = N_(
     "                 month, default 5)\n"
     "  --format text  for the terminal (default); md: Markdown; html: one\n"
     "                 printable page with charts; csv: the indicator table;\n"
-    "                 json: everything\n");
+    "                 json: everything\n"
+    "  --excel        with --format csv: starts with a UTF-8 byte order\n"
+    "                 mark, so that Excel shows Chinese right\n");
 
 static const char LIST_USAGE[] =
     N_("usage: luyuctl bulletin list --state-dir HUBDIR [--json]\n"
@@ -162,6 +164,7 @@ static int load_joint(struct ctl_bulletin_src *src,
 
 struct show_opts {
     const char *dir, *province, *revision, *joint, *draft, *key, *format, *day;
+    const char *excel;
 };
 
 static int show_run(const struct ctl_global *g, const struct ctl_args *a,
@@ -197,6 +200,8 @@ static int show_run(const struct ctl_global *g, const struct ctl_args *a,
     if (r == CTL_EXIT_OK && !o->joint)
         r = ctl_bulletin_src_load(&src, province, &w, false, &v[0]);
     if (r == CTL_EXIT_OK) {
+        if (o->excel != NULL && f == FMT_CSV)
+            ctl_output_bom(&b);
         render(f, v, n, o->joint != NULL, &b);
         r = ctl_output_write(&b);
     }
@@ -220,10 +225,11 @@ static int show(const struct ctl_global *g, int argc, char **argv)
         {"--key", CTL_OPT_VALUE, &o.key},
         {"--format", CTL_OPT_VALUE, &o.format},
         {"--issue-day", CTL_OPT_VALUE, &o.day},
+        {"--excel", CTL_OPT_FLAG, &o.excel},
     };
     struct ctl_args a = {.cmd = "bulletin show",
                          .opts = opts,
-                         .n_opts = 8,
+                         .n_opts = 9,
                          .max_pos = 1,
                          .pos = pos};
     int r = ctl_args_parse(&a, argc, argv);
@@ -240,6 +246,9 @@ static int show(const struct ctl_global *g, int argc, char **argv)
                                "revision: no --province or --revision"));
     if (r == CTL_EXIT_OK && o.draft && o.revision)
         r = ctl_args_bad(&a, _("a --draft has no --revision yet"));
+    if (r == CTL_EXIT_OK && o.excel &&
+        (o.format == NULL || strcmp(o.format, "csv") != 0))
+        r = ctl_args_bad(&a, _("--excel goes with --format csv"));
     return r == CTL_EXIT_OK ? show_run(g, &a, &o, pos[0]) : r;
 }
 

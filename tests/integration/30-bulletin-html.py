@@ -148,6 +148,14 @@ def main():
     else:
         say("no zh_CN.UTF-8 locale: the Chinese pages are checked by 16-chinese (skipped)")
 
+    say("CSV of the indicator table, for Excel with --excel")
+    rc, out, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
+                       "--format", "csv")
+    check(not out.startswith("\ufeff") and "agri_sales_to_sd" in out, "plain CSV has no BOM")
+    rc, out, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
+                       "--format", "csv", "--excel")
+    check(out.startswith("\ufeff") and "agri_sales_to_sd" in out, "--excel adds a UTF-8 BOM")
+
     say("completeness names who reported")
     rc, out, err = ctl("completeness", "2019-07", "--state-dir", hub, "--json")
     comp = json.loads(out)
