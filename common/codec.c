@@ -66,9 +66,9 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
     if (e->corrects[0] != '\0' &&
         lu_entry_id_parse(e->corrects, node, &seq) < 0) {
         snprintf(err, errlen,
-                 "corrects \"%.80s\" is not an entry id "
+                 "corrects \"%.*s\" is not an entry id "
                  "node/seq",
-                 e->corrects);
+                 lu_utf8_cut(e->corrects, 80), e->corrects);
         return -EINVAL;
     }
     return 0;
@@ -88,11 +88,13 @@ int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan, char *err,
     if (r < 0)
         return r;
     if (lu_plan_unit(plan, e->unit) == NULL) {
-        snprintf(err, errlen, _("unknown unit \"%.64s\""), e->unit);
+        snprintf(err, errlen, _("unknown unit \"%.*s\""),
+                 lu_utf8_cut(e->unit, 64), e->unit);
         return -ENOENT;
     }
     if (lu_plan_indicator(plan, e->indicator) == NULL) {
-        snprintf(err, errlen, _("unknown indicator \"%.64s\""), e->indicator);
+        snprintf(err, errlen, _("unknown indicator \"%.*s\""),
+                 lu_utf8_cut(e->indicator, 64), e->indicator);
         return -ENOENT;
     }
     if (e->period < plan->start || e->period > plan->end) {
@@ -154,8 +156,8 @@ static int check_frame(const Luyu__Frame *f, char *err, size_t errlen)
     switch (f->body_case) {
     case LUYU__FRAME__BODY_HELLO:
         if (!lu_code_valid(f->hello->node_id)) {
-            snprintf(err, errlen, "hello: node id \"%.64s\" is not a code",
-                     f->hello->node_id);
+            snprintf(err, errlen, "hello: node id \"%.*s\" is not a code",
+                     lu_utf8_cut(f->hello->node_id, 64), f->hello->node_id);
             return -EINVAL;
         }
         return 0;
@@ -195,6 +197,82 @@ static int check_frame(const Luyu__Frame *f, char *err, size_t errlen)
     }
 }
 
+static int read_varint(const uint8_t *p, size_t len, size_t *i, uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*i >= len)
+            return -EBADMSG;
+        uint8_t b = p[(*i)++];
+
+        *v |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80))
+            return 0;
+    }
+    return -EBADMSG;
+}
+
+static int scan_nul(const ProtobufCMessageDescriptor *d, const uint8_t *p,
+                    size_t len, int depth, char *err, size_t errlen)
+{
+    size_t i = 0;
+
+    if (depth > 16) {
+        snprintf(err, errlen, "messages nested too deep");
+        return -EBADMSG;
+    }
+    while (i < len) {
+        const ProtobufCFieldDescriptor *f;
+        uint64_t key, n;
+        int r = read_varint(p, len, &i, &key);
+
+        if (r < 0)
+            goto bad;
+        f = protobuf_c_message_descriptor_get_field(d, (unsigned)(key >> 3));
+        switch (key & 7) {
+        case 0:
+            r = read_varint(p, len, &i, &n);
+            break;
+        case 1:
+        case 5:
+            n = (key & 7) == 1 ? 8 : 4;
+            r = len - i < n ? -EBADMSG : 0;
+            i += r == 0 ? n : 0;
+            break;
+        case 2:
+            r = read_varint(p, len, &i, &n);
+            if (r < 0 || n > len - i)
+                goto bad;
+            if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING &&
+                memchr(p + i, 0, n) != NULL) {
+                snprintf(err, errlen, "%s: a NUL byte inside a text field",
+                         f->name);
+                return -EBADMSG;
+            }
+            if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE)
+                r = scan_nul(f->descriptor, p + i, n, depth + 1, err, errlen);
+            if (r < 0)
+                return r;
+            i += n;
+            break;
+        default:
+            r = -EBADMSG;
+        }
+        if (r < 0)
+            goto bad;
+    }
+    return 0;
+bad:
+    snprintf(err, errlen, "malformed protobuf");
+    return -EBADMSG;
+}
+
+int lu_pb_check_nul(const ProtobufCMessageDescriptor *d, const void *data,
+                    size_t len, char *err, size_t errlen)
+{
+    return scan_nul(d, data, len, 0, err, errlen);
+}
+
 Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
                              size_t errlen)
 {
@@ -209,7 +287,8 @@ Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
         snprintf(err, errlen, "undecodable frame of %zu bytes", len);
         return NULL;
     }
-    if (check_frame(f, err, errlen) < 0) {
+    if (check_frame(f, err, errlen) < 0 ||
+        lu_pb_check_nul(&luyu__frame__descriptor, data, len, err, errlen) < 0) {
         luyu__frame__free_unpacked(f, NULL);
         return NULL;
     }

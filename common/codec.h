@@ -27,6 +27,14 @@ struct lu_plan;
 Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
                              size_t errlen);
 
+/* protobuf-c unpacks a string field as a NUL-terminated C string, so a
+ * NUL byte inside one would silently shorten it ("abc\0hidden" read as
+ * "abc"). This walks the wire bytes of a message of type d (which must
+ * unpack) with its descriptor, nested messages included, and refuses
+ * (-EBADMSG, the field named in err) any string field holding a NUL. */
+int lu_pb_check_nul(const ProtobufCMessageDescriptor *d, const void *data,
+                    size_t len, char *err, size_t errlen);
+
 /* Packs f and sends it as one message on a ZeroMQ socket with ZMQ_DONTWAIT
  * (and ZMQ_SNDMORE-less). Returns 0 or a negative errno (-EAGAIN when the
  * pipe is full, -EHOSTUNREACH for a vanished ROUTER peer). When routing_id

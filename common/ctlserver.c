@@ -15,6 +15,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "ctlmsg.h"
 #include "log.h"
 #include "xmalloc.h"
@@ -91,9 +92,23 @@ static void handle(struct client *cl, const unsigned char *data, size_t len)
 {
     Luyu__CtlRequest *req = luyu__ctl_request__unpack(NULL, len, data);
     struct lu_buf out;
+    char err[128];
 
     lu_buf_init(&out);
-    cl->c->cb(cl->c->data, cl->who, req, &out);
+    /* A NUL inside a text field would be cut silently by protobuf-c: the
+     * request is refused here, before its owner sees a shortened copy. */
+    if (req != NULL && lu_pb_check_nul(&luyu__ctl_request__descriptor, data,
+                                       len, err, sizeof(err)) < 0) {
+        Luyu__CtlResponse resp = LUYU__CTL_RESPONSE__INIT;
+        char msg[160];
+
+        snprintf(msg, sizeof(msg), "malformed request: %s", err);
+        resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
+        resp.message = msg;
+        lu_ctlserver_pack(&resp, &out);
+    } else {
+        cl->c->cb(cl->c->data, cl->who, req, &out);
+    }
     if (req != NULL)
         luyu__ctl_request__free_unpacked(req, NULL);
     send_response(cl, &out);

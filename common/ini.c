@@ -50,7 +50,8 @@ static int parse_line(char *line, char *section, size_t seclen, int lineno,
     }
     eq = strchr(s, '=');
     if (eq == NULL) {
-        snprintf(err, errlen, "expected \"key = value\", got \"%.40s\"", s);
+        snprintf(err, errlen, "expected \"key = value\", got \"%.*s\"",
+                 lu_utf8_cut(s, 40), s);
         return -EINVAL;
     }
     *eq = '\0';

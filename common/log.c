@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util.h"
+
 int lu_log_level = LU_LOG_INFO;
 static const char *log_ident = "luyu";
 
@@ -42,4 +44,24 @@ void lu_log_write(int level, const char *fmt, ...)
     va_end(ap);
     /* One fprintf per line so that concurrent writers do not interleave. */
     fprintf(stderr, "<%d>%s: %s\n", level, log_ident, buf);
+}
+
+bool lu_ratelimit_ok(struct lu_ratelimit *rl, unsigned burst,
+                     unsigned interval_ms, uint64_t *suppressed)
+{
+    uint64_t now = lu_mono_ms();
+
+    if (rl->window_start_ms == 0 || now - rl->window_start_ms >= interval_ms) {
+        rl->window_start_ms = now ? now : 1;
+        rl->used = 0;
+    }
+    if (rl->used >= burst) {
+        rl->suppressed++;
+        return false;
+    }
+    rl->used++;
+    if (suppressed != NULL)
+        *suppressed = rl->suppressed;
+    rl->suppressed = 0;
+    return true;
 }

@@ -37,8 +37,8 @@ static int set_value(const struct lu_opt *o, const char *value, char *err,
                    !strcmp(value, "0") || !strcmp(value, "off")) {
             *(bool *)o->ptr = false;
         } else {
-            snprintf(err, errlen, "%s: expected true or false, got \"%.40s\"",
-                     o->name, value);
+            snprintf(err, errlen, "%s: expected true or false, got \"%.*s\"",
+                     o->name, lu_utf8_cut(value, 40), value);
             return -EINVAL;
         }
         return 0;
@@ -47,8 +47,8 @@ static int set_value(const struct lu_opt *o, const char *value, char *err,
             v > (uint64_t)o->max) {
             snprintf(err, errlen,
                      "%s: expected a whole number %d..%d, got "
-                     "\"%.40s\"",
-                     o->name, o->min, o->max, value);
+                     "\"%.*s\"",
+                     o->name, o->min, o->max, lu_utf8_cut(value, 40), value);
             return -EINVAL;
         }
         *(int *)o->ptr = (int)v;
@@ -63,7 +63,8 @@ int lu_opts_set(const struct lu_opt *opts, const char *name, const char *value,
     const struct lu_opt *o = find(opts, name);
 
     if (o == NULL) {
-        snprintf(err, errlen, "unknown setting \"%.64s\"", name);
+        snprintf(err, errlen, "unknown setting \"%.*s\"", lu_utf8_cut(name, 64),
+                 name);
         return -EINVAL;
     }
     return set_value(o, value, err, errlen);
@@ -135,7 +136,8 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
             continue;
         }
         if (strncmp(arg, "--", 2) != 0) {
-            snprintf(err, errlen, "unexpected argument \"%.64s\"", arg);
+            snprintf(err, errlen, "unexpected argument \"%.*s\"",
+                     lu_utf8_cut(arg, 64), arg);
             r = -EINVAL;
             goto out;
         }
@@ -152,7 +154,8 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
         }
         o = find(opts, key);
         if (o == NULL) {
-            snprintf(err, errlen, "unknown option \"%.64s\"", arg);
+            snprintf(err, errlen, "unknown option \"%.*s\"",
+                     lu_utf8_cut(arg, 64), arg);
             r = -EINVAL;
             goto out;
         }

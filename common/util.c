@@ -152,6 +152,25 @@ bool lu_utf8_valid(const char *str, size_t len)
     return true;
 }
 
+/* Whether s[i..len) is the start of a valid sequence that len cut off:
+ * what snprintf() or "%.64s" leaves at the end of a string. */
+static bool utf8_cut_off(const unsigned char *s, size_t i, size_t len)
+{
+    unsigned char pad[4];
+    size_t n = len - i;
+
+    if (n >= 4)
+        return false;
+    memcpy(pad, s + i, n);
+    /* Completed with the smallest continuation bytes that keep it valid
+     * (E0 and F0 need A0 and 90; the rest take 80 .. BF). */
+    for (size_t k = n; k < 4; k++)
+        pad[k] = k == 1 && pad[0] == 0xE0   ? 0xA0
+                 : k == 1 && pad[0] == 0xF0 ? 0x90
+                                            : 0x80;
+    return utf8_seq(pad, 0, 4) > n;
+}
+
 char *lu_utf8_fix(char *str)
 {
     unsigned char *s = (unsigned char *)str;
@@ -159,12 +178,33 @@ char *lu_utf8_fix(char *str)
 
     for (size_t i = 0, n; i < len; i += n) {
         n = utf8_seq(s, i, len);
+        if (n == 0 && utf8_cut_off(s, i, len)) {
+            s[i] = '\0';
+            break;
+        }
         if (n == 0) {
             s[i] = '?';
             n = 1;
         }
     }
     return str;
+}
+
+int lu_utf8_cut(const char *str, size_t max)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t len = strnlen(str, max + 4), i = 0;
+
+    while (i < len) {
+        size_t n = utf8_seq(s, i, len);
+
+        if (n == 0)
+            n = 1; /* not UTF-8 at all: bytes, cut anywhere */
+        if (i + n > max)
+            break;
+        i += n;
+    }
+    return (int)i;
 }
 
 bool lu_code_valid(const char *s)

@@ -24,10 +24,17 @@ int lu_write_new_file(const char *path, const char *text, unsigned mode,
 
 bool lu_utf8_valid(const char *s, size_t len);
 
-/* Makes s valid UTF-8 in place, each byte that does not belong to a valid
- * sequence becoming '?': for messages that quote what a user typed (which
- * may not be UTF-8, or be cut in the middle of a character by "%.64s"). */
+/* Makes s valid UTF-8 in place, for messages that quote what a user or a
+ * peer sent (which may not be UTF-8): a character cut off at the end (by
+ * snprintf() truncating) is dropped, and every other byte that does not
+ * belong to a valid sequence becomes '?'. Returns s. */
 char *lu_utf8_fix(char *s);
+
+/* The length in bytes of the longest prefix of s of at most max bytes that
+ * does not end inside a UTF-8 character: quote untrusted text with
+ * "%.*s", lu_utf8_cut(s, 64), s -- never "%.64s", which can cut a
+ * character in half and make the whole message invalid UTF-8. */
+int lu_utf8_cut(const char *s, size_t max);
 
 /* Codes of units, indicators, nodes and hubs: 1..64 bytes of [a-z0-9_.-],
  * starting with a letter or digit. */

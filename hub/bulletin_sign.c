@@ -7,6 +7,7 @@
 
 #include "amount.h"
 #include "bulletin.h"
+#include "codec.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -91,6 +92,10 @@ int hub_bulletin_sign_verify(const Luyu__SignedBulletin *sb,
         return -EBADMSG;
     }
     r = hub_bulletin_sign_check(b, err, errlen);
+    /* protobuf-c would shorten a text field at a NUL byte unnoticed. */
+    if (r == 0)
+        r = lu_pb_check_nul(&luyu__bulletin__descriptor, sb->payload.data,
+                            sb->payload.len, err, errlen);
     if (r < 0 || b->draft) {
         if (r == 0)
             snprintf(err, errlen, "a draft cannot be signed");

@@ -302,6 +302,7 @@ int hub_ledger_reject(struct hub_ledger *l, const char *node,
                       const Luyu__Entry *e, const char *reason)
 {
     sqlite3_stmt *st = l->st[ST_REJECT];
+    char text[LU_MAX_REASON];
 
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (int64_t)e->seq);
@@ -309,7 +310,9 @@ int hub_ledger_reject(struct hub_ledger *l, const char *node,
     sqlite3_bind_text(st, 4, e->indicator, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 5, e->period);
     sqlite3_bind_int64(st, 6, e->amount);
-    sqlite3_bind_text(st, 7, reason, -1, SQLITE_TRANSIENT);
+    /* Stored, then sent in Ack and Welcome: valid UTF-8 whatever quoted. */
+    snprintf(text, sizeof(text), "%s", reason);
+    sqlite3_bind_text(st, 7, lu_utf8_fix(text), -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 8, lu_now_s());
     return run(l, st);
 }
@@ -326,8 +329,8 @@ static int find_target(struct hub_ledger *l, const char *by_node,
     int rc, r = 0;
 
     if (lu_entry_id_parse(e->corrects, node, &seq) < 0) {
-        snprintf(reason, len, "corrects \"%.80s\" is not an entry id",
-                 e->corrects);
+        snprintf(reason, len, "corrects \"%.*s\" is not an entry id",
+                 lu_utf8_cut(e->corrects, 80), e->corrects);
         return 1;
     }
     /* A figure is corrected where it was recorded: a node may not rewrite

@@ -44,7 +44,8 @@ static int add_units(struct load_ctx *c, const char *value, char *err,
     for (tok = strtok_r(copy, ", ", &save); tok;
          tok = strtok_r(NULL, ", ", &save)) {
         if (lu_plan_unit(c->r->plan, tok) == NULL) {
-            snprintf(err, errlen, "unknown unit \"%.64s\"", tok);
+            snprintf(err, errlen, "unknown unit \"%.*s\"", lu_utf8_cut(tok, 64),
+                     tok);
             r = -EINVAL;
             break;
         }
@@ -76,13 +77,14 @@ static int on_section(struct load_ctx *c, const char *section, int line,
         id = section + 4;
     } else {
         snprintf(err, errlen,
-                 "unknown section [%.64s]: use [node ID] or "
+                 "unknown section [%.*s]: use [node ID] or "
                  "[hub ID]",
-                 section);
+                 lu_utf8_cut(section, 64), section);
         return -EINVAL;
     }
     if (!lu_code_valid(id)) {
-        snprintf(err, errlen, "\"%.64s\" is not a valid id", id);
+        snprintf(err, errlen, "\"%.*s\" is not a valid id", lu_utf8_cut(id, 64),
+                 id);
         return -EINVAL;
     }
     for (size_t i = 0; i < r->n; i++) {
@@ -133,8 +135,9 @@ static int on_ini(void *user, const char *section, const char *key,
         free(c->cur->province);
         c->cur->province = lu_xstrdup(value);
     } else {
-        snprintf(err, errlen, "unknown key \"%.64s\" in [%s %s]", key,
-                 c->cur->is_hub ? "hub" : "node", c->cur->id);
+        snprintf(err, errlen, "unknown key \"%.*s\" in [%s %s]",
+                 lu_utf8_cut(key, 64), key, c->cur->is_hub ? "hub" : "node",
+                 c->cur->id);
         return -EINVAL;
     }
     return 0;

@@ -49,9 +49,9 @@ struct node_intake *node_intake_new(const char *node_id, const char *units,
             tok++;
         if (lu_plan_unit(plan, tok) == NULL) {
             snprintf(err, errlen,
-                     "--units: unknown unit \"%.64s\" (see "
+                     "--units: unknown unit \"%.*s\" (see "
                      "luyuctl plan)",
-                     tok);
+                     lu_utf8_cut(tok, 64), tok);
             goto fail;
         }
         in->units = lu_xrealloc(in->units, (in->n_units + 1) * sizeof(char *));
@@ -136,17 +136,19 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
     e->recorded_by = (char *)who;
     e->recorded_at = lu_now_s();
     if (lu_plan_unit(in->plan, t->unit) == NULL) {
-        snprintf(err, errlen, _("unknown unit \"%.64s\""), t->unit);
+        snprintf(err, errlen, _("unknown unit \"%.*s\""),
+                 lu_utf8_cut(t->unit, 64), t->unit);
         return -ENOENT;
     }
     if (!allowed(in, t->unit)) {
-        snprintf(err, errlen, _("unit \"%.64s\" is not reported by node %s"),
-                 t->unit, in->node_id);
+        snprintf(err, errlen, _("unit \"%.*s\" is not reported by node %s"),
+                 lu_utf8_cut(t->unit, 64), t->unit, in->node_id);
         return -EPERM;
     }
     ind = lu_plan_indicator(in->plan, t->indicator);
     if (ind == NULL) {
-        snprintf(err, errlen, _("unknown indicator \"%.64s\""), t->indicator);
+        snprintf(err, errlen, _("unknown indicator \"%.*s\""),
+                 lu_utf8_cut(t->indicator, 64), t->indicator);
         return -ENOENT;
     }
     r = lu_period_parse(t->period, &e->period, err, errlen);
@@ -302,9 +304,9 @@ static int resolve_key(const struct node_intake *in, const char *key, char *id,
     if (s1 == s2 || s1 - key > LU_MAX_NAME || s2 - s1 - 1 > LU_MAX_NAME ||
         lu_period_parse(s2 + 1, &f.period, perr, sizeof(perr)) < 0) {
         snprintf(err, errlen,
-                 _("\"%.80s\" is neither an entry id (node/seq) nor a "
+                 _("\"%.*s\" is neither an entry id (node/seq) nor a "
                    "figure (unit/indicator/YYYY-MM)"),
-                 key);
+                 lu_utf8_cut(key, 80), key);
         return -EINVAL;
     }
     snprintf(unit, sizeof(unit), "%.*s", (int)(s1 - key), key);
@@ -327,15 +329,15 @@ static int resolve_key(const struct node_intake *in, const char *key, char *id,
         r = 0;
     } else if (n == 0) {
         snprintf(err, errlen,
-                 _("no current entry of %.200s at this node (see luyuctl "
+                 _("no current entry of %.*s at this node (see luyuctl "
                    "entries)"),
-                 key);
+                 lu_utf8_cut(key, 200), key);
         r = -ENOENT;
     } else {
         snprintf(err, errlen,
-                 _("%.200s has %zu current entries at this node; correct "
+                 _("%.*s has %zu current entries at this node; correct "
                    "one of them by its id"),
-                 key, n);
+                 lu_utf8_cut(key, 200), key, n);
         list_candidates(in, &l, pi ? pi->scale : 1, err, errlen);
         r = -EEXIST;
     }
@@ -362,27 +364,28 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
         target = id;
     }
     if (lu_entry_id_parse(target, node, &seq) < 0) {
-        snprintf(err, sizeof(err), _("\"%.80s\" is not an entry id (node/seq)"),
-                 target);
+        snprintf(err, sizeof(err), _("\"%.*s\" is not an entry id (node/seq)"),
+                 lu_utf8_cut(target, 80), target);
         goto bad;
     }
     if (strcmp(node, in->node_id) != 0) {
         snprintf(err, sizeof(err),
-                 _("entry %.80s was not recorded at this node (%s); correct "
+                 _("entry %.*s was not recorded at this node (%s); correct "
                    "it where it was recorded"),
-                 target, in->node_id);
+                 lu_utf8_cut(target, 80), target, in->node_id);
         goto bad;
     }
     r = node_outbox_get(in->ob, seq, &old, &state);
     if (r < 0) {
-        snprintf(err, sizeof(err), _("no entry %.80s at this node"), target);
+        snprintf(err, sizeof(err), _("no entry %.*s at this node"),
+                 lu_utf8_cut(target, 80), target);
         goto bad;
     }
     if (state == NODE_REJECTED) {
         snprintf(err, sizeof(err),
-                 _("entry %.80s was rejected by the hub; submit a new entry "
+                 _("entry %.*s was rejected by the hub; submit a new entry "
                    "instead"),
-                 target);
+                 lu_utf8_cut(target, 80), target);
         goto bad;
     }
     ind = lu_plan_indicator(in->plan, old.indicator);

@@ -546,8 +546,8 @@ static void test_id_parse(void)
            "9");
 }
 
-/* lu_utf8_fix leaves valid text alone and turns every stray byte into '?',
- * including a character cut off by "%.Ns". */
+/* lu_utf8_fix leaves valid text alone, drops a character cut off at the
+ * end (by "%.Ns" or snprintf) and turns every other stray byte into '?'. */
 static void test_utf8_fix(void)
 {
     static const struct {
@@ -558,7 +558,8 @@ static void test_utf8_fix(void)
         {"a\xff"
          "b",
          "a?b"},
-        {"\xe9\xb2", "??"}, /* 鲁 cut after two of its bytes */
+        {"ab\xe9\xb2", "ab"}, /* 鲁 cut after two of its bytes */
+        {"\xe9\xb2x", "??x"}, /* ... and in the middle */
         {"x\xc0\xaf"
          "y",
          "x??y"},                                   /* overlong '/' */
@@ -573,6 +574,84 @@ static void test_utf8_fix(void)
         snprintf(buf, sizeof(buf), "%s", cases[i].in);
         ASSERT_STREQ(lu_utf8_fix(buf), cases[i].out);
         ASSERT_TRUE(lu_utf8_valid(buf, strlen(buf)));
+    }
+}
+
+/* lu_utf8_cut never ends a quote inside a character. */
+static void test_utf8_cut(void)
+{
+    const char *s = "ab鲁渝"; /* 2 + 3 + 3 bytes */
+
+    ASSERT_EQ(lu_utf8_cut(s, 0), 0);
+    ASSERT_EQ(lu_utf8_cut(s, 2), 2);
+    ASSERT_EQ(lu_utf8_cut(s, 3), 2);
+    ASSERT_EQ(lu_utf8_cut(s, 4), 2);
+    ASSERT_EQ(lu_utf8_cut(s, 5), 5);
+    ASSERT_EQ(lu_utf8_cut(s, 7), 5);
+    ASSERT_EQ(lu_utf8_cut(s, 8), 8);
+    ASSERT_EQ(lu_utf8_cut(s, 100), 8);
+    ASSERT_EQ(lu_utf8_cut("a\xff"
+                          "b",
+                          2),
+              2); /* not UTF-8: plain bytes */
+}
+
+/* A NUL inside any string field, nested or not, is found on the wire;
+ * the same bytes unpack "fine" as a shorter string. */
+static void test_nul_in_string(void)
+{
+    Luyu__Entry e = LUYU__ENTRY__INIT;
+    Luyu__Entry *ep = &e;
+    Luyu__Batch b = LUYU__BATCH__INIT;
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    uint8_t buf[512];
+    char err[128] = "";
+    size_t len;
+    uint8_t *at;
+    Luyu__Frame *back;
+
+    e.seq = 1;
+    e.unit = "cq-wanzhou";
+    e.indicator = "cadres_to_sd";
+    e.period = 201903;
+    e.note = "abcXhidden";
+    e.recorded_by = "clerk";
+    b.entries = &ep;
+    b.n_entries = 1;
+    f.body_case = LUYU__FRAME__BODY_BATCH;
+    f.batch = &b;
+    len = luyu__frame__pack(&f, buf);
+    ASSERT_EQ(
+        lu_pb_check_nul(&luyu__frame__descriptor, buf, len, err, sizeof(err)),
+        0);
+    back = lu_codec_decode(buf, len, err, sizeof(err));
+    ASSERT_TRUE(back != NULL);
+    luyu__frame__free_unpacked(back, NULL);
+    at = memchr(buf, 'X', len);
+    ASSERT_TRUE(at != NULL);
+    *at = '\0';
+    ASSERT_EQ(
+        lu_pb_check_nul(&luyu__frame__descriptor, buf, len, err, sizeof(err)),
+        -EBADMSG);
+    ASSERT_TRUE(strstr(err, "note") != NULL);
+    ASSERT_TRUE(lu_codec_decode(buf, len, err, sizeof(err)) == NULL);
+    ASSERT_TRUE(strstr(err, "NUL") != NULL);
+    /* A NUL in a bytes field is data, not a cut string. */
+    {
+        Luyu__BulletinPush p = LUYU__BULLETIN_PUSH__INIT;
+        uint8_t sig[3] = {1, 0, 2};
+
+        p.province = "SD";
+        p.period = 201907;
+        p.revision = 1;
+        p.signed_.data = sig;
+        p.signed_.len = sizeof(sig);
+        f.body_case = LUYU__FRAME__BODY_BULLETIN_PUSH;
+        f.bulletin_push = &p;
+        len = luyu__frame__pack(&f, buf);
+        ASSERT_EQ(lu_pb_check_nul(&luyu__frame__descriptor, buf, len, err,
+                                  sizeof(err)),
+                  0);
     }
 }
 
@@ -591,6 +670,8 @@ int main(void)
     test_bytes_refused();
     test_id_parse();
     test_utf8_fix();
+    test_utf8_cut();
+    test_nul_in_string();
 
     snprintf(path, sizeof(path), "%s/etc/plan-2018-2020.ini", src ? src : ".");
     ASSERT_EQ(lu_plan_load(path, &plan, err, sizeof(err)), 0);
