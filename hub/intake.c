@@ -10,6 +10,7 @@
 #include "amount.h"
 #include "codec.h"
 #include "feed.h"
+#include "keys.h"
 #include "ledger.h"
 #include "log.h"
 #include "metrics.h"
@@ -17,6 +18,7 @@
 #include "registry.h"
 #include "util.h"
 #include "xmalloc.h"
+#include "zap.h"
 #include "zloop.h"
 
 /* A node that has said nothing for this long (nodes ping every few
@@ -36,15 +38,28 @@
 static const double LATENCY_BOUNDS[] = {0.0005, 0.001, 0.002, 0.005, 0.01,
                                         0.025,  0.05,  0.1,   0.25,  1.0};
 
+/* Refusals a peer can provoke are logged at most this often. */
+#define REFUSAL_LOG_BURST 10
+#define REFUSAL_LOG_MS 10000
+
+/* Keyed by routing id and CURVE key together: a peer chooses its routing
+ * id, so with the key alone one peer could get another's id cut off. */
 struct offender {
     unsigned char rid[256];
     size_t rid_len;
+    char key[LU_KEY_Z85_LEN + 1];
     unsigned count;
 };
 
+/* A node's session is owned by the CURVE key that said Hello (the node's
+ * key in the registry), never by a routing id: the peer chooses that. Every
+ * later message must come with the same key, whatever connection or
+ * routing id it arrives on. On plain transport (--insecure) there are no
+ * keys, nothing is authenticated, and the routing id is all there is. */
 struct session {
-    unsigned char rid[256];
+    unsigned char rid[256]; /* of the connection that said Hello */
     size_t rid_len;
+    char key[LU_KEY_Z85_LEN + 1]; /* "" on plain transport */
     char node[LU_MAX_NAME + 1];
     uint64_t last_seen_ms;
     uint64_t last_seq; /* the node's newest seq, from Hello and Ping */
@@ -62,6 +77,8 @@ struct reply {
 
 struct hub_intake {
     void *sock;
+    bool curve; /* CURVE server: every message carries its ZAP user id */
+    struct lu_ratelimit refusal_log;
     const struct hub_registry *reg; /* NULL: any node id, any unit */
     hub_intake_bulletin_cb on_bulletin;
     void *bulletin_data;
@@ -91,6 +108,16 @@ static struct session *find_session(struct hub_intake *in,
 {
     for (struct session *s = in->sessions; s; s = s->next) {
         if (s->rid_len == len && memcmp(s->rid, rid, len) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static struct session *find_session_of_key(struct hub_intake *in,
+                                           const char *key)
+{
+    for (struct session *s = in->sessions; s; s = s->next) {
+        if (strcmp(s->key, key) == 0)
             return s;
     }
     return NULL;
@@ -169,7 +196,7 @@ static Luyu__Frame *new_error(int code, const char *msg, uint64_t hwm)
     luyu__frame__init(f);
     luyu__error__init(e);
     e->code = code;
-    e->message = lu_xstrdup(msg);
+    e->message = lu_utf8_fix(lu_xstrdup(msg));
     e->hwm = hwm;
     f->body_case = LUYU__FRAME__BODY_ERROR;
     f->error = e;
@@ -190,14 +217,37 @@ static int ensure_txn(struct hub_intake *in)
     return r;
 }
 
+/* Refuses a message for who sent it (not for what it holds): counted by
+ * reason, logged at most REFUSAL_LOG_BURST times a REFUSAL_LOG_MS, and
+ * answered REFUSED. Nothing of it is merged. */
+static void refuse(struct hub_intake *in, const unsigned char *rid,
+                   size_t rid_len, const char *addr, bool key_gone,
+                   const char *why)
+{
+    uint64_t suppressed = 0;
+
+    if (key_gone)
+        in->st.refused_key++;
+    else
+        in->st.refused_owner++;
+    if (lu_ratelimit_ok(&in->refusal_log, REFUSAL_LOG_BURST, REFUSAL_LOG_MS,
+                        &suppressed))
+        lu_warn("refused a message from %s: %s (%llu more refusals not "
+                "logged)",
+                addr ? addr : "?", why, (unsigned long long)suppressed);
+    queue(in, rid, rid_len, new_error(LUYU__ERROR__CODE__REFUSED, why, 0),
+          false, NULL);
+}
+
 /* Decides whether a Hello may open a session. With CURVE the node is who
- * its key says (the ZAP user id), whatever the Hello claims. */
-static const char *refuse_hello(struct hub_intake *in, const char *user,
+ * its key says (the registry's owner of the ZAP-authenticated key),
+ * whatever the Hello claims. */
+static const char *refuse_hello(struct hub_intake *in, const char *owner,
                                 const Luyu__Hello *h, char *why, size_t len)
 {
-    if (user != NULL && strcmp(user, h->node_id) != 0) {
+    if (owner != NULL && strcmp(owner, h->node_id) != 0) {
         snprintf(why, len, "hello claims node %s but the key belongs to %s",
-                 h->node_id, user);
+                 h->node_id, owner);
         return why;
     }
     if (in->reg != NULL && !hub_registry_has_node(in->reg, h->node_id)) {
@@ -208,7 +258,8 @@ static const char *refuse_hello(struct hub_intake *in, const char *user,
 }
 
 static void on_hello(struct hub_intake *in, const unsigned char *rid,
-                     size_t rid_len, const char *user, const Luyu__Hello *h)
+                     size_t rid_len, const char *key, const char *owner,
+                     const char *addr, const Luyu__Hello *h)
 {
     Luyu__Frame *f;
     Luyu__Welcome *w;
@@ -217,10 +268,8 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     uint64_t hwm;
     int r;
 
-    if (refuse_hello(in, user, h, why, sizeof(why)) != NULL) {
-        lu_warn("refused hello: %s", why);
-        queue(in, rid, rid_len, new_error(LUYU__ERROR__CODE__REFUSED, why, 0),
-              false, NULL);
+    if (refuse_hello(in, owner, h, why, sizeof(why)) != NULL) {
+        refuse(in, rid, rid_len, addr, false, why);
         return;
     }
     if (h->version != LU_PROTOCOL_VERSION) {
@@ -242,6 +291,7 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     s = lu_xcalloc(1, sizeof(*s));
     memcpy(s->rid, rid, rid_len);
     s->rid_len = rid_len;
+    snprintf(s->key, sizeof(s->key), "%s", key ? key : "");
     snprintf(s->node, sizeof(s->node), "%s", h->node_id);
     s->last_seen_ms = lu_mono_ms();
     s->last_seq = h->last_seq;
@@ -352,8 +402,8 @@ static int merge_batch(struct hub_intake *in, struct session *s,
         if (in->reg != NULL && !hub_registry_node_may_report(who, e->unit)) {
             snprintf(reason, sizeof(reason),
                      "node %s may not report for "
-                     "unit %.64s",
-                     s->node, e->unit);
+                     "unit %.*s",
+                     s->node, lu_utf8_cut(e->unit, 64), e->unit);
             r = hub_ledger_reject(in->ledger, s->node, e, reason);
             r = r < 0 ? r : 1;
         } else {
@@ -465,25 +515,95 @@ void hub_intake_on_bulletin(struct hub_intake *in, hub_intake_bulletin_cb cb,
     in->bulletin_data = data;
 }
 
-static void on_frame(struct hub_intake *in, const unsigned char *rid,
-                     size_t rid_len, const char *user, const Luyu__Frame *f)
+/* Drops the session a key owns, if any: the key is no longer registered. */
+static void drop_session_of_key(struct hub_intake *in, const char *key)
 {
-    struct session *s = find_session(in, rid, rid_len);
+    struct session **pp = &in->sessions;
 
+    while (*pp) {
+        struct session *s = *pp;
+
+        if (strcmp(s->key, key) == 0) {
+            lu_notice("node %s: its key is no longer registered: cut off",
+                      s->node);
+            publish_node(in, s->node, "down");
+            *pp = s->next;
+            free(s);
+        } else {
+            pp = &s->next;
+        }
+    }
+}
+
+/* The session this message belongs to. With CURVE, only the session its
+ * key owns; a routing id held by another key's session is refused. */
+static struct session *session_for(struct hub_intake *in,
+                                   const unsigned char *rid, size_t rid_len,
+                                   const char *key, const char *addr)
+{
+    struct session *s;
+    char why[160];
+
+    if (!in->curve)
+        return find_session(in, rid, rid_len);
+    s = find_session_of_key(in, key);
+    if (s != NULL)
+        return s;
+    s = find_session(in, rid, rid_len);
+    if (s != NULL) {
+        snprintf(why, sizeof(why),
+                 "this routing id belongs to node %s's session; a key "
+                 "writes only in its own session (say hello)",
+                 s->node);
+        refuse(in, rid, rid_len, addr, false, why);
+        return NULL;
+    }
+    queue(in, rid, rid_len,
+          new_error(LUYU__ERROR__CODE__NEED_HELLO, "say hello first", 0), false,
+          NULL);
+    return NULL;
+}
+
+/* key: the Z85 public key ZAP authenticated for this very message (NULL
+ * on plain transport); addr: the peer's address, for logs. */
+static void on_frame(struct hub_intake *in, const unsigned char *rid,
+                     size_t rid_len, const char *key, const char *addr,
+                     const Luyu__Frame *f)
+{
+    const char *owner = NULL;
+    char from[LU_MAX_NAME + 8];
+    bool is_hub = false;
+    struct session *s;
+
+    if (in->curve) {
+        /* The registry as of now, not as of the handshake: a key removed
+         * or replaced by SIGHUP is refused on connections already open. */
+        owner = in->reg ? hub_registry_lookup(in->reg, key, &is_hub) : NULL;
+        if (owner == NULL) {
+            drop_session_of_key(in, key);
+            refuse(in, rid, rid_len, addr, true,
+                   "this key is not in the hub's key registry (any more)");
+            return;
+        }
+        snprintf(from, sizeof(from), "%s%s", is_hub ? HUB_ZAP_HUB_PREFIX : "",
+                 owner);
+    }
     if (f->body_case == LUYU__FRAME__BODY_HELLO) {
-        on_hello(in, rid, rid_len, user, f->hello);
+        if (is_hub)
+            refuse(in, rid, rid_len, addr, false,
+                   "a peer hub's key cannot open a node session");
+        else
+            on_hello(in, rid, rid_len, key, owner, addr, f->hello);
         return;
     }
     if (f->body_case == LUYU__FRAME__BODY_BULLETIN_PUSH) {
-        on_bulletin(in, rid, rid_len, user, f->bulletin_push);
+        on_bulletin(in, rid, rid_len, in->curve ? from : NULL,
+                    f->bulletin_push);
         return;
     }
-    if (s == NULL) {
-        queue(in, rid, rid_len,
-              new_error(LUYU__ERROR__CODE__NEED_HELLO, "say hello first", 0),
-              false, NULL);
+    s = session_for(in, rid, rid_len, key, addr);
+    if (s == NULL)
         return;
-    }
     s->last_seen_ms = lu_mono_ms();
     if (f->body_case == LUYU__FRAME__BODY_BATCH) {
         on_batch(in, rid, rid_len, s, f->batch);
@@ -507,12 +627,14 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
 }
 
 static struct offender *find_offender(struct hub_intake *in,
-                                      const unsigned char *rid, size_t len)
+                                      const unsigned char *rid, size_t len,
+                                      const char *key)
 {
     for (size_t i = 0; i < in->n_offenders; i++) {
         struct offender *o = &in->offenders[i];
 
-        if (o->rid_len == len && memcmp(o->rid, rid, len) == 0)
+        if (o->rid_len == len && memcmp(o->rid, rid, len) == 0 &&
+            strcmp(o->key, key) == 0)
             return o;
     }
     return NULL;
@@ -520,9 +642,10 @@ static struct offender *find_offender(struct hub_intake *in,
 
 /* Counts a malformed frame against its connection; true once the
  * connection is cut off. The table is bounded: the oldest entry makes way. */
-static bool offend(struct hub_intake *in, const unsigned char *rid, size_t len)
+static bool offend(struct hub_intake *in, const unsigned char *rid, size_t len,
+                   const char *key)
 {
-    struct offender *o = find_offender(in, rid, len);
+    struct offender *o = find_offender(in, rid, len, key);
 
     if (o == NULL) {
         if (in->n_offenders < MAX_OFFENDERS) {
@@ -533,6 +656,7 @@ static bool offend(struct hub_intake *in, const unsigned char *rid, size_t len)
         }
         memcpy(o->rid, rid, len);
         o->rid_len = len;
+        snprintf(o->key, sizeof(o->key), "%s", key);
         o->count = 0;
     }
     if (++o->count == MALFORMED_CUTOFF)
@@ -542,18 +666,20 @@ static bool offend(struct hub_intake *in, const unsigned char *rid, size_t len)
     return o->count >= MALFORMED_CUTOFF;
 }
 
-static bool cut_off(struct hub_intake *in, const unsigned char *rid, size_t len)
+static bool cut_off(struct hub_intake *in, const unsigned char *rid, size_t len,
+                    const char *key)
 {
-    struct offender *o = in->n_offenders ? find_offender(in, rid, len) : NULL;
+    struct offender *o =
+        in->n_offenders ? find_offender(in, rid, len, key) : NULL;
 
     return o != NULL && o->count >= MALFORMED_CUTOFF;
 }
 
 static void malformed(struct hub_intake *in, const unsigned char *rid,
-                      size_t rid_len, const char *why)
+                      size_t rid_len, const char *key, const char *why)
 {
     in->st.frames_malformed++;
-    if (rid_len > 0 && offend(in, rid, rid_len))
+    if (rid_len > 0 && offend(in, rid, rid_len, key))
         return;
     /* A flood of garbage must not flood the journal too. */
     if (in->st.frames_malformed <= 20 || in->st.frames_malformed % 1000 == 0)
@@ -588,6 +714,7 @@ static bool recv_one(struct hub_intake *in)
     size_t ml = sizeof(more);
     zmq_msg_t msg;
     char err[256];
+    const char *key = "", *addr;
     Luyu__Frame *f;
 
     rid_len = zmq_recv(in->sock, rid, sizeof(rid), ZMQ_DONTWAIT);
@@ -597,13 +724,22 @@ static bool recv_one(struct hub_intake *in)
         rid_len = 0; /* truncated: we cannot answer it */
     zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &ml);
     if (!more) {
-        malformed(in, rid, 0, "message without payload");
+        malformed(in, rid, 0, "", "message without payload");
         return true;
     }
     zmq_msg_init(&msg);
     zmq_msg_recv(&msg, in->sock, 0);
     zmq_getsockopt(in->sock, ZMQ_RCVMORE, &more, &ml);
-    if (cut_off(in, rid, (size_t)rid_len)) {
+    /* The key the ZAP handler authenticated for the connection this very
+     * message came on (its "User-Id", see zap.h). Read only with CURVE: on
+     * plain transport a peer could send a "User-Id" property itself. */
+    if (in->curve) {
+        key = zmq_msg_gets(&msg, "User-Id");
+        if (key == NULL || strlen(key) != LU_KEY_Z85_LEN)
+            key = "?"; /* cannot happen behind ZAP; refused below */
+    }
+    addr = zmq_msg_gets(&msg, "Peer-Address");
+    if (cut_off(in, rid, (size_t)rid_len, key)) {
         in->st.frames_malformed++;
         drain_rest(in->sock, more);
         zmq_msg_close(&msg);
@@ -613,19 +749,15 @@ static bool recv_one(struct hub_intake *in)
         /* Exactly one payload frame is allowed; drain and refuse the rest. */
         drain_rest(in->sock, more);
         zmq_msg_close(&msg);
-        malformed(in, rid, (size_t)rid_len, "more than one payload frame");
+        malformed(in, rid, (size_t)rid_len, key, "more than one payload frame");
         return true;
     }
     f = lu_codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err,
                         sizeof(err));
     if (f == NULL) {
-        malformed(in, rid, (size_t)rid_len, err);
+        malformed(in, rid, (size_t)rid_len, key, err);
     } else {
-        /* The ZAP handler's verdict on this connection's key; NULL on
-         * plain (--insecure) transport. */
-        const char *user = zmq_msg_gets(&msg, "User-Id");
-
-        on_frame(in, rid, (size_t)rid_len, user, f);
+        on_frame(in, rid, (size_t)rid_len, in->curve ? key : NULL, addr, f);
         luyu__frame__free_unpacked(f, NULL);
     }
     zmq_msg_close(&msg);
@@ -715,6 +847,7 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     int64_t maxmsg = LU_MAX_FRAME;
 
     in->ledger = ledger;
+    in->curve = secret_z85 != NULL;
     lu_histo_init(&in->commit_latency, LATENCY_BOUNDS,
                   sizeof(LATENCY_BOUNDS) / sizeof(LATENCY_BOUNDS[0]));
     in->sock = zmq_socket(zctx, ZMQ_ROUTER);
@@ -772,13 +905,22 @@ void hub_intake_set_registry(struct hub_intake *in,
     struct session **pp = &in->sessions;
 
     in->reg = reg;
-    /* Cut off sessions of nodes that are no longer registered: their next
-     * message gets NEED_HELLO, and the Hello is refused. */
+    /* Cut off sessions whose node is no longer registered, or no longer
+     * with the key that opened the session (a key replaced): every message
+     * is checked against the registry anyway (on_frame), this ends the
+     * sessions now rather than at their next message. */
     while (reg != NULL && *pp) {
         struct session *s = *pp;
+        bool is_hub = false;
+        const char *owner =
+            in->curve ? hub_registry_lookup(reg, s->key, &is_hub) : NULL;
 
-        if (!hub_registry_has_node(reg, s->node)) {
-            lu_notice("node %s removed from the registry: cut off", s->node);
+        if (in->curve ? owner == NULL || is_hub || strcmp(owner, s->node)
+                      : !hub_registry_has_node(reg, s->node)) {
+            lu_notice("node %s: removed from the registry or its key "
+                      "replaced: cut off",
+                      s->node);
+            publish_node(in, s->node, "down");
             *pp = s->next;
             free(s);
         } else {

@@ -22,6 +22,11 @@ struct hub_intake_stats {
     uint64_t entries_duplicate;
     uint64_t entries_rejected;
     uint64_t frames_malformed;
+    /* Messages refused for who sent them: a key writing in another key's
+     * session or claiming another node; a key not (or no longer) in the
+     * registry. */
+    uint64_t refused_owner;
+    uint64_t refused_key;
     uint64_t commits;
     size_t sessions;
 };

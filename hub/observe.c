@@ -47,6 +47,15 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
     lu_metrics_counter(b, "luyu_hub_frames_malformed_total",
                        "Frames that did not decode or check.",
                        st.frames_malformed);
+    lu_metrics_header(b, "luyu_hub_frames_refused_total", "counter",
+                      "Frames refused for who sent them: a key writing in "
+                      "another key's session or claiming another node "
+                      "(not_owner), a key no longer in the registry "
+                      "(key_not_registered).");
+    lu_metrics_u64(b, "luyu_hub_frames_refused_total", "reason=\"not_owner\"",
+                   st.refused_owner);
+    lu_metrics_u64(b, "luyu_hub_frames_refused_total",
+                   "reason=\"key_not_registered\"", st.refused_key);
     lu_metrics_counter(b, "luyu_hub_commits_total",
                        "Ledger transactions committed (group commits).",
                        st.commits);

@@ -10,6 +10,7 @@
 #include "keys.h"
 #include "log.h"
 #include "registry.h"
+#include "util.h"
 #include "xmalloc.h"
 #include "zloop.h"
 
@@ -20,6 +21,7 @@ struct hub_zap {
     struct lu_zwatch *watch;
     const struct hub_registry *reg;
     uint64_t refused;
+    struct lu_ratelimit log; /* a refused node retries every second */
 };
 
 struct zap_req {
@@ -48,18 +50,25 @@ static void reply(struct hub_zap *z, zmq_msg_t *request_id, const char *code,
  * routing id, mechanism, credentials (the client's 32-byte public key). */
 static void decide(struct hub_zap *z, struct zap_req *q)
 {
-    char z85[LU_KEY_Z85_LEN + 1], addr[64], user[80];
+    char z85[LU_KEY_Z85_LEN + 1], addr[64];
     const char *id;
     bool is_hub = false;
+    uint64_t suppressed = 0;
     size_t alen = zmq_msg_size(&q->f[3]);
 
+    /* libzmq's own text (an IP address), but cut and checked all the same:
+     * it goes into the journal. */
     snprintf(addr, sizeof(addr), "%.*s", (int)(alen < 63 ? alen : 63),
              (const char *)zmq_msg_data(&q->f[3]));
+    lu_utf8_fix(addr);
     if (q->n != ZAP_FRAMES || zmq_msg_size(&q->f[5]) != 5 ||
         memcmp(zmq_msg_data(&q->f[5]), "CURVE", 5) != 0 ||
         zmq_msg_size(&q->f[6]) != 32) {
         z->refused++;
-        lu_warn("refused connection from %s: not a CURVE handshake", addr);
+        if (lu_ratelimit_ok(&z->log, 10, 10000, &suppressed))
+            lu_warn("refused connection from %s: not a CURVE handshake "
+                    "(%llu more refusals not logged)",
+                    addr, (unsigned long long)suppressed);
         reply(z, &q->f[1], "400", "CURVE only", "");
         return;
     }
@@ -67,13 +76,20 @@ static void decide(struct hub_zap *z, struct zap_req *q)
     id = z->reg ? hub_registry_lookup(z->reg, z85, &is_hub) : NULL;
     if (id == NULL) {
         z->refused++;
-        lu_warn("refused connection from %s: unknown key %s", addr, z85);
+        if (lu_ratelimit_ok(&z->log, 10, 10000, &suppressed))
+            lu_warn("refused connection from %s: unknown key %s (%llu more "
+                    "refusals not logged)",
+                    addr, z85, (unsigned long long)suppressed);
         reply(z, &q->f[1], "400", "unknown key", "");
         return;
     }
-    snprintf(user, sizeof(user), "%s%s", is_hub ? HUB_ZAP_HUB_PREFIX : "", id);
-    lu_debug("admitted %s from %s", user, addr);
-    reply(z, &q->f[1], "200", "OK", user);
+    /* The user id is the key itself, not its owner: the intake looks the
+     * owner up in the registry of the moment at every message, so that a
+     * key removed or replaced later is refused on connections already
+     * open. */
+    lu_debug("admitted %s%s (key %s) from %s", is_hub ? HUB_ZAP_HUB_PREFIX : "",
+             id, z85, addr);
+    reply(z, &q->f[1], "200", "OK", z85);
 }
 
 static int on_readable(void *data, int budget)

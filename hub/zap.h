@@ -1,8 +1,10 @@
 /* The hub's ZAP handler (ZeroMQ RFC 27) on inproc://zeromq.zap.01. libzmq's
  * CURVE server asks it about every handshake; without it, any client that
  * knows the server key would get in. It admits exactly the public keys in
- * the registry and hands libzmq the owner's id as the ZAP user id, which
- * the intake then reads from every message ("User-Id"). It must be bound
+ * the registry and hands libzmq the client's Z85 public key as the ZAP user
+ * id, which the intake reads from every message ("User-Id") and looks up
+ * in the registry of the moment, so that a SIGHUP that removes or replaces
+ * a key cuts off connections already open. It must be bound
  * before any CURVE server socket. Borrows the registry; set a new one after
  * a reload with hub_zap_set_registry(). */
 #ifndef HUB_ZAP_H
@@ -23,7 +25,8 @@ void hub_zap_set_registry(struct hub_zap *z, const struct hub_registry *reg);
 /* Handshakes refused so far. */
 uint64_t hub_zap_refused(const struct hub_zap *z);
 
-/* The user id prefix for peer hubs: "hub:sd-hub". Nodes get their bare id. */
+/* The prefix the intake puts before a peer hub's id when it hands a
+ * bulletin on ("hub:sd-hub"); nodes are named by their bare id. */
 #define HUB_ZAP_HUB_PREFIX "hub:"
 
 #endif
