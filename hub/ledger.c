@@ -110,11 +110,21 @@ static const char *const SQL[ST_COUNT] = {
                    " AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?",
 };
 
+/* Every sum luyu reports (a balance, a month or a year of one unit or of
+ * all, an area's total in a bulletin) adds current figures of chains, all
+ * non-negative. So when the sum of all of them, the ledger's total, fits
+ * in int64, every sum does and is exact. SQLite would not say when it
+ * does not: "amount + excluded.amount" past INT64_MAX silently becomes a
+ * REAL. The hub keeps the total here (read from balance at open, moved by
+ * each merge, put back on rollback) and rejects, with a reason, the entry
+ * that would take it past INT64_MAX. */
 struct hub_ledger {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     const struct lu_plan *plan;
     char *province;
+    int64_t total;           /* of every chain's current figure, this txn */
+    int64_t total_committed; /* ... as of the last commit */
 };
 
 static int store_plan(struct hub_ledger *l)
@@ -155,6 +165,36 @@ static int store_plan(struct hub_ledger *l)
     return r;
 }
 
+/* The ledger's total from balance. A ledger whose balances overflowed
+ * under an older hub (a REAL, or a sum SQLite cannot take) is kept as it
+ * is, and takes no entry that would raise the total any more. */
+static int read_total(struct hub_ledger *l)
+{
+    sqlite3_stmt *st = NULL;
+    int r = lu_store_prepare(l->db,
+                             "SELECT coalesce(sum(amount), 0),"
+                             " count(*) FILTER (WHERE typeof(amount) !="
+                             " 'integer') FROM balance",
+                             &st);
+    int rc;
+
+    if (r < 0)
+        return r;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_int64(st, 1) == 0 &&
+        sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+        l->total = sqlite3_column_int64(st, 0);
+    } else {
+        lu_err("ledger: balances past %lld base units already (from an "
+               "older hub): entries that raise them are rejected",
+               (long long)INT64_MAX);
+        l->total = INT64_MAX;
+    }
+    l->total_committed = l->total;
+    sqlite3_finalize(st);
+    return 0;
+}
+
 int hub_ledger_open(const char *state_dir, const struct lu_plan *plan,
                     const char *province, struct hub_ledger **out, char *err,
                     size_t errlen)
@@ -180,6 +220,8 @@ int hub_ledger_open(const char *state_dir, const struct lu_plan *plan,
         r = lu_store_prepare(l->db, SQL[k], &l->st[k]);
     if (r == 0)
         r = store_plan(l);
+    if (r == 0)
+        r = read_total(l);
     if (r < 0) {
         snprintf(err, errlen, "%s: cannot set up the ledger: %s", path,
                  sqlite3_errmsg(l->db));
@@ -215,11 +257,16 @@ int hub_ledger_begin(struct hub_ledger *l)
 
 int hub_ledger_commit(struct hub_ledger *l)
 {
-    return lu_store_exec(l->db, "COMMIT");
+    int r = lu_store_exec(l->db, "COMMIT");
+
+    if (r == 0)
+        l->total_committed = l->total;
+    return r;
 }
 
 void hub_ledger_rollback(struct hub_ledger *l)
 {
+    l->total = l->total_committed;
     if (!sqlite3_get_autocommit(l->db))
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -413,6 +460,13 @@ int hub_ledger_merge(struct hub_ledger *l, const char *node,
         prev = r == 0 ? sqlite3_column_int64(g, 0) : 0;
         sqlite3_reset(g);
     }
+    if (r == 0 && e->amount - prev > INT64_MAX - l->total) {
+        snprintf(reason, len,
+                 "would take the ledger's total past %lld base units, "
+                 "beyond which sums are no longer exact",
+                 (long long)INT64_MAX);
+        r = 1;
+    }
     if (r == 1) {
         int w = hub_ledger_reject(l, node, e, reason);
 
@@ -460,6 +514,8 @@ int hub_ledger_merge(struct hub_ledger *l, const char *node,
     }
     if (r == 0)
         r = add_balance(l, e, e->amount - prev);
+    if (r == 0)
+        l->total += e->amount - prev;
     return r;
 }
 
