@@ -15,12 +15,17 @@
 struct lu_plan;
 
 #define LU_PROTOCOL_VERSION 1
-#define LU_MAX_FRAME (1024 * 1024) /* ZMQ_MAXMSGSIZE on every socket */
-#define LU_MAX_BATCH 1000          /* entries in one Batch */
-#define LU_MAX_REJECTS 1000        /* rejects in one Ack or Welcome */
-#define LU_MAX_NOTE 512            /* bytes of UTF-8 in a note */
-#define LU_MAX_NAME 64             /* bytes in codes and user names */
-#define LU_MAX_REASON 256          /* bytes in a reject reason */
+#define LU_MAX_FRAME (1024 * 1024) /* largest frame decoded */
+/* ZMQ_MAXMSGSIZE of the hub's node socket. Frames over LU_MAX_FRAME up to
+ * this size (on the wire: CURVE adds 33 bytes) are read, counted and
+ * answered MALFORMED; libzmq drops a connection that sends a longer one
+ * before it is read (hub/monitor.h counts and logs that). */
+#define LU_MAX_WIRE_FRAME (4 * LU_MAX_FRAME)
+#define LU_MAX_BATCH 1000   /* entries in one Batch */
+#define LU_MAX_REJECTS 1000 /* rejects in one Ack or Welcome */
+#define LU_MAX_NOTE 512     /* bytes of UTF-8 in a note */
+#define LU_MAX_NAME 64      /* bytes in codes and user names */
+#define LU_MAX_REASON 256   /* bytes in a reject reason */
 
 /* Decodes and structurally checks one frame. Returns NULL with a reason in
  * err. The caller frees the result with luyu__frame__free_unpacked(f, NULL). */

@@ -844,7 +844,7 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
 {
     struct hub_intake *in = lu_xcalloc(1, sizeof(*in));
     int one = 1, linger = 0, hwm = 100000;
-    int64_t maxmsg = LU_MAX_FRAME;
+    int64_t maxmsg = LU_MAX_WIRE_FRAME;
 
     in->ledger = ledger;
     in->curve = secret_z85 != NULL;
@@ -873,6 +873,11 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     in->sweep.data = in;
     uv_timer_start(&in->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
     return in;
+}
+
+void *hub_intake_zsock(struct hub_intake *in)
+{
+    return in->sock;
 }
 
 static void on_sweep_closed(uv_handle_t *h)

@@ -38,6 +38,8 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
                                   struct hub_ledger *ledger, char *err,
                                   size_t errlen);
 void hub_intake_free(struct hub_intake *in);
+/* The ROUTER socket, for the socket monitor (hub/monitor.h). */
+void *hub_intake_zsock(struct hub_intake *in);
 /* Uses reg (borrowed; NULL for none) from now on and cuts off sessions of
  * nodes it no longer lists. */
 struct hub_registry;

@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "control.h"
 #include "amount.h"
+#include "codec.h"
 #include "endpoint.h"
 #include "digest.h"
 #include "exchange.h"
@@ -18,6 +19,7 @@
 #include "intake.h"
 #include "keys.h"
 #include "ledger.h"
+#include "monitor.h"
 #include "registry.h"
 #include "zap.h"
 #include "log.h"
@@ -99,6 +101,7 @@ struct hub {
     struct hub_ledger *ledger;
     struct hub_zap *zap;
     struct hub_intake *intake;
+    struct hub_monitor *monitor;
     struct hub_control *control;
     struct hub_feed *feed;
     struct hub_exchange *exchange;
@@ -327,6 +330,14 @@ static int run(struct hub *hub, char *err, size_t errlen)
         goto out;
     }
     hub_intake_set_registry(hub->intake, hub->registry);
+    /* Before any node connects: what libzmq refuses or drops is counted. */
+    hub->monitor =
+        hub_monitor_new(&hub->loop, hub->zctx, hub_intake_zsock(hub->intake),
+                        LU_MAX_WIRE_FRAME, err, errlen);
+    if (hub->monitor == NULL) {
+        r = -EIO;
+        goto out;
+    }
     if (S.feed != NULL) {
         /* Off the host the feed is CURVE behind the same ZAP handler. */
         bool curve = !S.insecure && !lu_endpoint_is_local(S.feed);
@@ -352,7 +363,7 @@ static int run(struct hub *hub, char *err, size_t errlen)
     }
     hub->obs.intake = hub->intake;
     hub->obs.digester = hub->digester;
-    hub->obs.zap = hub->zap;
+    hub->obs.monitor = hub->monitor;
     hub->obs.nodes_known =
         hub->registry ? hub_registry_count(hub->registry) : 0;
     hub->svc =
@@ -383,6 +394,7 @@ out:
     hub_control_free(hub->control);
     hub_exchange_free(hub->exchange);
     hub_digester_free(hub->digester);
+    hub_monitor_free(hub->monitor);
     hub_intake_free(hub->intake);
     hub_feed_free(hub->feed);
     hub_zap_free(hub->zap);

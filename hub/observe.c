@@ -5,7 +5,7 @@
 #include "digest.h"
 #include "intake.h"
 #include "metrics.h"
-#include "zap.h"
+#include "monitor.h"
 
 void hub_observe_status(void *data, char *buf, size_t len)
 {
@@ -61,9 +61,7 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
                        st.commits);
     lu_metrics_gauge(b, "luyu_hub_nodes_connected",
                      "Nodes with a live session.", (double)st.sessions);
-    lu_metrics_counter(b, "luyu_hub_handshakes_refused_total",
-                       "CURVE handshakes refused by the ZAP handler.",
-                       m->zap ? hub_zap_refused(m->zap) : 0);
+    hub_monitor_metrics(m->monitor, b);
     lu_histo_write(b, hub_intake_commit_latency(m->intake),
                    "luyu_hub_commit_latency_seconds",
                    "Time from BEGIN to COMMIT of a group commit.", NULL);

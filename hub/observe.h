@@ -1,6 +1,6 @@
 /* What the hub tells its admins without being asked: the one-line systemd
  * STATUS= and the Prometheus /metrics page. Reads the intake's counters and
- * the ZAP handler's; owns nothing. */
+ * the socket monitor's; owns nothing. */
 #ifndef HUB_OBSERVE_H
 #define HUB_OBSERVE_H
 
@@ -11,11 +11,11 @@
 
 struct hub_digester;
 struct hub_intake;
-struct hub_zap;
+struct hub_monitor;
 
 struct hub_observe {
     struct hub_intake *intake;
-    struct hub_zap *zap; /* NULL on plain transport */
+    struct hub_monitor *monitor; /* NULL when it could not start */
     struct hub_digester *digester;
     size_t nodes_known; /* refreshed by the owner */
     /* Bulletin counters, kept by whoever issues and exchanges them. */

@@ -20,7 +20,6 @@ struct hub_zap {
     void *sock;
     struct lu_zwatch *watch;
     const struct hub_registry *reg;
-    uint64_t refused;
     struct lu_ratelimit log; /* a refused node retries every second */
 };
 
@@ -64,7 +63,6 @@ static void decide(struct hub_zap *z, struct zap_req *q)
     if (q->n != ZAP_FRAMES || zmq_msg_size(&q->f[5]) != 5 ||
         memcmp(zmq_msg_data(&q->f[5]), "CURVE", 5) != 0 ||
         zmq_msg_size(&q->f[6]) != 32) {
-        z->refused++;
         if (lu_ratelimit_ok(&z->log, 10, 10000, &suppressed))
             lu_warn("refused connection from %s: not a CURVE handshake "
                     "(%llu more refusals not logged)",
@@ -75,7 +73,6 @@ static void decide(struct hub_zap *z, struct zap_req *q)
     zmq_z85_encode(z85, zmq_msg_data(&q->f[6]), 32);
     id = z->reg ? hub_registry_lookup(z->reg, z85, &is_hub) : NULL;
     if (id == NULL) {
-        z->refused++;
         if (lu_ratelimit_ok(&z->log, 10, 10000, &suppressed))
             lu_warn("refused connection from %s: unknown key %s (%llu more "
                     "refusals not logged)",
@@ -160,9 +157,4 @@ void hub_zap_free(struct hub_zap *z)
 void hub_zap_set_registry(struct hub_zap *z, const struct hub_registry *reg)
 {
     z->reg = reg;
-}
-
-uint64_t hub_zap_refused(const struct hub_zap *z)
-{
-    return z->refused;
 }

@@ -22,8 +22,6 @@ struct hub_zap *hub_zap_new(uv_loop_t *loop, void *zctx,
                             size_t errlen);
 void hub_zap_free(struct hub_zap *z);
 void hub_zap_set_registry(struct hub_zap *z, const struct hub_registry *reg);
-/* Handshakes refused so far. */
-uint64_t hub_zap_refused(const struct hub_zap *z);
 
 /* The prefix the intake puts before a peer hub's id when it hands a
  * bulletin on ("hub:sd-hub"); nodes are named by their bare id. */
