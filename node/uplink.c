@@ -39,12 +39,21 @@ struct node_uplink {
     int n_inflight;
     uint64_t last_rx_ms, last_tx_ms, retry_at_ms, busy_until_ms;
     int backoff_ms;
+    /* Refused handshakes and REFUSED answers since the last Welcome: each
+     * backs off like any link failure, and only the 1st, 2nd, 4th, 8th ...
+     * (then every 64th) is logged, so a wrong --hub-key does not fill the
+     * journal. */
+    uint64_t refusals;
+    bool handshake_failed; /* seen by the monitor, handled by the timer */
     uv_timer_t timer;
     char error[256];
 };
 
 static void link_down(struct node_uplink *up, const char *why);
+static void refused(struct node_uplink *up, const char *prefix,
+                    const char *why);
 static void schedule(struct node_uplink *up);
+static void on_timer(uv_timer_t *t);
 
 static void set_error(struct node_uplink *up, const char *why)
 {
@@ -170,6 +179,7 @@ static void on_welcome(struct node_uplink *up, const Luyu__Welcome *w)
                   up->cfg.endpoint, (unsigned long long)w->hwm);
     up->state = LINK_UP;
     up->backoff_ms = up->cfg.backoff_min_ms;
+    up->refusals = 0;
     up->n_inflight = 0;
     up->hub_hwm = w->hwm;
     set_error(up, "");
@@ -200,8 +210,7 @@ static void on_error(struct node_uplink *up, const Luyu__Error *e)
         up->busy_until_ms = lu_mono_ms() + (uint64_t)up->cfg.backoff_max_ms;
         break;
     default:
-        lu_err("hub refused us: %s", e->message);
-        link_down(up, e->message);
+        refused(up, "hub refused us: ", e->message);
         break;
     }
 }
@@ -297,8 +306,26 @@ static void link_down(struct node_uplink *up, const char *why)
     schedule(up);
 }
 
+/* The hub would not have us: backs off like any link failure (libzmq's own
+ * reconnect would retry every 100 ms) and logs a thinning sample. */
+static void refused(struct node_uplink *up, const char *prefix, const char *why)
+{
+    char copy[sizeof(up->error)];
+    uint64_t n = ++up->refusals;
+
+    snprintf(copy, sizeof(copy), "%s", why); /* why may be up->error */
+    link_down(up, copy);
+    if ((n & (n - 1)) == 0 || n % 64 == 0)
+        lu_err("%s%s (attempt %llu; next in %llu ms; further "
+               "attempts are logged at the 2nd, 4th, 8th ... and every "
+               "64th)",
+               prefix, copy, (unsigned long long)n,
+               (unsigned long long)(up->retry_at_ms - lu_mono_ms()));
+}
+
 /* Reads socket monitor events: a failed CURVE handshake otherwise looks
- * like a silent hub, and an admin needs to know it is the key. */
+ * like a silent hub, and an admin needs to know it is the key. The timer
+ * then closes the socket (not here: this runs inside its watcher). */
 static int on_monitor(void *data, int budget)
 {
     struct node_uplink *up = data;
@@ -325,12 +352,14 @@ static int on_monitor(void *data, int budget)
                 set_error(up, N_("hub refused the handshake: this node's "
                                  "key is not registered there, or --hub-key "
                                  "is wrong"));
-                lu_err("%s", up->error);
+                up->handshake_failed = true;
             }
         }
         zmq_msg_close(&addr);
         zmq_msg_close(&ev);
     }
+    if (up->handshake_failed)
+        uv_timer_start(&up->timer, on_timer, 0, 0);
     return n;
 }
 
@@ -391,6 +420,13 @@ static void on_timer(uv_timer_t *t)
     struct node_uplink *up = t->data;
     uint64_t now = lu_mono_ms();
 
+    if (up->handshake_failed) {
+        up->handshake_failed = false;
+        if (up->state == LINK_HELLO || up->state == LINK_UP) {
+            refused(up, "", up->error);
+            return;
+        }
+    }
     switch (up->state) {
     case LINK_DOWN:
         if (now >= up->retry_at_ms)
