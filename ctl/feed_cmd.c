@@ -21,8 +21,9 @@ static const char USAGE[] = N_(
     "\n"
     "Prints what the hub merges as it happens: entries, rejects, nodes going\n"
     "up and down, bulletins. ENDPOINT is the hub's feed (its `feed` setting;\n"
-    "default $LUYU_FEED, else tcp://127.0.0.1:7702). A feed that leaves the\n"
-    "host is CurveZMQ: give the hub's public key and a registered key.\n"
+    "default $LUYU_FEED, else tcp://127.0.0.1:7702). A tcp:// feed, loopback\n"
+    "included, is CurveZMQ: give the hub's public key and a key in its\n"
+    "registry. An ipc:// feed is plain; its file mode decides who reads.\n"
     "\n"
     "  --unit U, --indicator I  only entries and rejects of that unit or\n"
     "                           indicator\n"
@@ -175,6 +176,12 @@ int ctl_feed_cmd(const struct ctl_global *g, int argc, char **argv)
     if (hub == NULL)
         hub =
             getenv("LUYU_FEED") ? getenv("LUYU_FEED") : "tcp://127.0.0.1:7702";
+    /* The hub serves a TCP feed only over CurveZMQ: without keys the
+     * handshake would fail and luyuctl would wait in silence. */
+    if (strncmp(hub, "tcp://", 6) == 0 && hub_key == NULL)
+        return ctl_args_bad(&a, "a tcp:// feed is CurveZMQ: give --hub-key "
+                                "and --secret-key (a key in the hub's "
+                                "registry), or read the hub's ipc:// feed");
     ctx = zmq_ctx_new();
     sock = zmq_socket(ctx, ZMQ_SUB);
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));

@@ -136,11 +136,15 @@ static int check_settings(char *err, size_t errlen)
                  "(or --insecure on loopback, for tests)");
         return -EINVAL;
     }
+    /* Any local user can connect to a loopback port: a TCP feed is always
+     * CurveZMQ with registered keys. A plain feed is an ipc:// socket,
+     * whose file mode and group decide who reads it. */
     if (S.feed && (!lu_endpoint_valid(S.feed) ||
-                   (S.insecure && !lu_endpoint_is_local(S.feed)))) {
+                   (S.insecure && strncmp(S.feed, "tcp://", 6) == 0))) {
         snprintf(err, errlen,
-                 "--feed \"%s\": a tcp:// or ipc:// endpoint, "
-                 "loopback only with --insecure",
+                 "--feed \"%s\": a tcp:// endpoint (CurveZMQ, registered "
+                 "keys only) or an ipc:// one (plain: its file mode "
+                 "decides who reads); with --insecure only ipc://",
                  S.feed);
         return -EINVAL;
     }
@@ -339,8 +343,8 @@ static int run(struct hub *hub, char *err, size_t errlen)
         goto out;
     }
     if (S.feed != NULL) {
-        /* Off the host the feed is CURVE behind the same ZAP handler. */
-        bool curve = !S.insecure && !lu_endpoint_is_local(S.feed);
+        /* TCP, loopback included, is CURVE behind the same ZAP handler. */
+        bool curve = strncmp(S.feed, "tcp://", 6) == 0;
 
         hub->feed = hub_feed_new(hub->zctx, S.feed, curve ? hub->secret : NULL,
                                  err, errlen);

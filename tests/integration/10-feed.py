@@ -25,10 +25,14 @@ class Feed:
 def main():
     c = Cluster("feed")
     feed_ep = "tcp://127.0.0.1:%d" % free_port()
+    # A TCP feed is CurveZMQ: the readers use a registered key (the node's).
+    c.register("cq-kaizhou", "cq-kaizhou,cq-wanzhou")
     c.start_hub(["--feed", feed_ep])
     ctl = os.path.join(BIN, "luyuctl")
-    everything = Feed([ctl, "feed", "--hub", feed_ep, "--json", "--timeout", "60"])
-    only = Feed([ctl, "feed", "--hub", feed_ep, "--unit", "cq-kaizhou", "--count", "1"])
+    keys = ["--hub-key", c.path("keys", "cq-hub.pub"),
+            "--secret-key", c.path("keys", "cq-kaizhou.key")]
+    everything = Feed([ctl, "feed", "--hub", feed_ep, "--json", "--timeout", "60"] + keys)
+    only = Feed([ctl, "feed", "--hub", feed_ep, "--unit", "cq-kaizhou", "--count", "1"] + keys)
     time.sleep(1.0)   # let the subscriptions reach the hub (PUB drops before)
     c.start_node("cq-kaizhou", "cq-kaizhou,cq-wanzhou")
     wait_until(lambda: any("node.up" in l for _, l in everything.lines), 10, "node.up event")
