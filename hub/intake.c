@@ -78,7 +78,7 @@ struct reply {
 struct hub_intake {
     void *sock;
     bool curve; /* CURVE server: every message carries its ZAP user id */
-    struct lu_ratelimit refusal_log;
+    struct lu_ratelimit refusal_log, reject_log, hello_log;
     const struct hub_registry *reg; /* NULL: any node id, any unit */
     hub_intake_bulletin_cb on_bulletin;
     void *bulletin_data;
@@ -265,7 +265,7 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     Luyu__Welcome *w;
     struct session *s;
     char why[256];
-    uint64_t hwm;
+    uint64_t hwm, suppressed = 0;
     int r;
 
     if (refuse_hello(in, owner, h, why, sizeof(why)) != NULL) {
@@ -308,7 +308,12 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     f->body_case = LUYU__FRAME__BODY_WELCOME;
     f->welcome = w;
     queue(in, rid, rid_len, f, false, NULL);
-    lu_info("node %s connected, hwm %llu", s->node, (unsigned long long)hwm);
+    /* A node may say Hello in a loop: that must not flood the journal. */
+    if (lu_ratelimit_ok(&in->hello_log, REFUSAL_LOG_BURST, REFUSAL_LOG_MS,
+                        &suppressed))
+        lu_info("node %s connected, hwm %llu (%llu more hellos not logged)",
+                s->node, (unsigned long long)hwm,
+                (unsigned long long)suppressed);
     publish_node(in, s->node, "up");
 }
 
@@ -387,6 +392,7 @@ static int merge_batch(struct hub_intake *in, struct session *s,
     const struct hub_registry_node *who =
         in->reg ? hub_registry_node(in->reg, s->node) : NULL;
     char reason[LU_MAX_REASON];
+    uint64_t suppressed = 0;
     int r;
 
     r = hub_ledger_hwm(in->ledger, s->node, hwm);
@@ -416,8 +422,12 @@ static int merge_batch(struct hub_intake *in, struct session *s,
             rejected++;
             note_entry(in, s->node, e, "reject", reason);
             in->st.entries_rejected++;
-            lu_warn("rejected entry %s/%llu: %s", s->node,
-                    (unsigned long long)e->seq, reason);
+            if (lu_ratelimit_ok(&in->reject_log, REFUSAL_LOG_BURST,
+                                REFUSAL_LOG_MS, &suppressed))
+                lu_warn("rejected entry %s/%llu: %s (%llu more rejects not "
+                        "logged)",
+                        s->node, (unsigned long long)e->seq, reason,
+                        (unsigned long long)suppressed);
         } else {
             merged++;
             note_entry(in, s->node, e, "entry", NULL);
@@ -475,10 +485,8 @@ static void on_bulletin(struct hub_intake *in, const unsigned char *rid,
     char reason[LU_MAX_REASON] = "";
     int ok;
 
-    /* The bulletin store writes in its own transaction: commit the group
-     * of batches read so far first. */
-    if (in->in_txn)
-        flush(in);
+    uint64_t suppressed = 0;
+
     if (user != NULL && strncmp(user, "hub:", 4) != 0) {
         snprintf(reason, sizeof(reason), "only peer hubs push bulletins");
         ok = 0;
@@ -486,14 +494,23 @@ static void on_bulletin(struct hub_intake *in, const unsigned char *rid,
         snprintf(reason, sizeof(reason), "this hub takes no bulletins");
         ok = 0;
     } else {
+        /* The bulletin store writes in its own transaction: commit the
+         * group of batches read so far first. Only for a peer hub, so
+         * that a node's pushes cannot break every group commit. */
+        if (in->in_txn)
+            flush(in);
         ok = in->on_bulletin(in->bulletin_data, user, push, reason,
                              sizeof(reason));
     }
     if (ok < 0)
         return; /* not stored: no answer, the peer resends */
-    if (ok == 0)
-        lu_warn("refused bulletin %s %u rev %u from %s: %s", push->province,
-                push->period, push->revision, user ? user : "(plain)", reason);
+    if (ok == 0 && lu_ratelimit_ok(&in->refusal_log, REFUSAL_LOG_BURST,
+                                   REFUSAL_LOG_MS, &suppressed))
+        lu_warn("refused bulletin %s %u rev %u from %s: %s (%llu more "
+                "refusals not logged)",
+                push->province, push->period, push->revision,
+                user ? user : "(plain)", reason,
+                (unsigned long long)suppressed);
     f = lu_xmalloc(sizeof(*f));
     a = lu_xmalloc(sizeof(*a));
     luyu__frame__init(f);
@@ -798,8 +815,12 @@ static void flush(struct hub_intake *in)
                           "hub cannot commit right now (disk full?)", hwm);
         }
         if (r->frame &&
-            lu_codec_send(in->sock, r->rid, r->rid_len, r->frame) < 0)
-            lu_debug("reply to a vanished peer dropped");
+            lu_codec_send(in->sock, r->rid, r->rid_len, r->frame) < 0) {
+            /* Gone, or not reading its replies (the send queue is full):
+             * counted; an honest node times out and says Hello again. */
+            in->st.replies_dropped++;
+            lu_debug("reply to a vanished or stalled peer dropped");
+        }
         free_reply_frame(r->frame);
     }
     in->n_replies = 0;

@@ -27,6 +27,7 @@ struct hub_intake_stats {
      * registry. */
     uint64_t refused_owner;
     uint64_t refused_key;
+    uint64_t replies_dropped; /* peer gone or its send queue full */
     uint64_t commits;
     size_t sessions;
 };

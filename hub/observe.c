@@ -56,6 +56,10 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
                    st.refused_owner);
     lu_metrics_u64(b, "luyu_hub_frames_refused_total",
                    "reason=\"key_not_registered\"", st.refused_key);
+    lu_metrics_counter(b, "luyu_hub_replies_dropped_total",
+                       "Replies not sent: the peer was gone or did not read "
+                       "(its send queue full).",
+                       st.replies_dropped);
     lu_metrics_counter(b, "luyu_hub_commits_total",
                        "Ledger transactions committed (group commits).",
                        st.commits);

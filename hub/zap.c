@@ -53,12 +53,12 @@ static void decide(struct hub_zap *z, struct zap_req *q)
     const char *id;
     bool is_hub = false;
     uint64_t suppressed = 0;
-    size_t alen = zmq_msg_size(&q->f[3]);
+    size_t alen = q->n > 3 ? zmq_msg_size(&q->f[3]) : 0;
 
     /* libzmq's own text (an IP address), but cut and checked all the same:
      * it goes into the journal. */
     snprintf(addr, sizeof(addr), "%.*s", (int)(alen < 63 ? alen : 63),
-             (const char *)zmq_msg_data(&q->f[3]));
+             alen ? (const char *)zmq_msg_data(&q->f[3]) : "");
     lu_utf8_fix(addr);
     if (q->n != ZAP_FRAMES || zmq_msg_size(&q->f[5]) != 5 ||
         memcmp(zmq_msg_data(&q->f[5]), "CURVE", 5) != 0 ||
