@@ -11,8 +11,8 @@ exactly before and after."""
 import zmq
 
 from luyutest import Cluster, check, free_port, pb_batch, pb_entry, pb_hello, pb_ping, run, say
-from rawpeer import acked, ask, balances, connect, error_of, keypair, ledger_rows, metric, \
-    welcome_hwm
+from rawpeer import acked, ask, balances, connect, connect_and_ask, error_of, keypair, \
+    ledger_rows, metric, welcome_hwm
 
 IND, PERIOD = "cadres_to_sd", 201903
 
@@ -37,8 +37,8 @@ def main():
     check(before == [("cq-wanzhou", 1, "cq-wanzhou", 111, "")], "ledger before: A/1 = 111")
 
     say("node B's key takes routing id x and sends A's seq 2 without hello")
-    b = connect(c, ctx, b_pub, b_sec, rid=b"x")
-    ans = ask(b, pb_batch([pb_entry(2, "cq-wanzhou", IND, PERIOD, 666)]))
+    b, ans = connect_and_ask(c, ctx, b_pub, b_sec, b"x",
+                             pb_batch([pb_entry(2, "cq-wanzhou", IND, PERIOD, 666)]))
     check(error_of(ans).startswith("REFUSED"), "B's batch in A's session: " + error_of(ans))
     ans = ask(b, pb_ping())
     check(error_of(ans).startswith("REFUSED"), "B's ping in A's session: " + error_of(ans))
@@ -54,8 +54,8 @@ def main():
     b.close()
 
     say("A comes back (same routing id) and sends its real seq 2")
-    a = connect(c, ctx, a_pub, a_sec, rid=b"x")
-    check(welcome_hwm(ask(a, pb_hello("cq-wanzhou"))) == 1, "A welcome, hwm still 1")
+    a, ans = connect_and_ask(c, ctx, a_pub, a_sec, b"x", pb_hello("cq-wanzhou"))
+    check(welcome_hwm(ans) == 1, "A welcome, hwm still 1")
     ack = acked(ask(a, pb_batch([pb_entry(2, "cq-wanzhou", IND, PERIOD, 222)])))
     check(ack == (2, {}), "A's seq 2 acked as new, not as a duplicate")
     a.close()

@@ -34,6 +34,21 @@ def connect(c, ctx, pub, sec, rid=None, server_key=None):
     return s
 
 
+def connect_and_ask(c, ctx, pub, sec, rid, payload, deadline=60.0):
+    """Connects with routing id rid and sends payload, again on a new
+    connection until it is answered: libzmq's ROUTER refuses a routing id
+    still held by a connection it has not yet seen close, and then the
+    message never reaches the hub. Returns (socket, answer)."""
+    import time
+    end = time.time() + deadline
+    while True:
+        s = connect(c, ctx, pub, sec, rid=rid)
+        ans = ask(s, payload, 2000)
+        if ans is not None or time.time() > end:
+            return s, ans
+        s.close()
+
+
 def ask(sock, payload, timeout=5000):
     """Sends one frame and returns the answer as (kind, fields), or None
     when nothing came back within timeout ms."""
