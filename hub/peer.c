@@ -29,6 +29,7 @@ struct hub_peer {
     uv_timer_t timer;
     uint64_t last_rx_ms;
     char last_refusal[256];
+    struct lu_ratelimit bad_log; /* the peer is another province's hub */
 };
 
 static void publish(struct hub_peer *p, const char *topic, const char *province,
@@ -91,7 +92,12 @@ static int on_readable(void *data, int budget)
                             sizeof(err));
         zmq_msg_close(&msg);
         if (f == NULL) {
-            lu_warn("bad frame from the peer hub: %s", err);
+            uint64_t suppressed = 0;
+
+            if (lu_ratelimit_ok(&p->bad_log, 10, 10000, &suppressed))
+                lu_warn("bad frame from the peer hub: %s (%llu more not "
+                        "logged)",
+                        err, (unsigned long long)suppressed);
             continue;
         }
         if (f->body_case == LUYU__FRAME__BODY_BULLETIN_ACK)
