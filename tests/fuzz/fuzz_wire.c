@@ -108,6 +108,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case LUYU__FRAME__BODY_ERROR:
         check_name(f->error->message, LU_MAX_REASON);
         break;
+    case LUYU__FRAME__BODY_BULLETIN_PUSH:
+        check_name(f->bulletin_push->province, LU_MAX_NAME);
+        break;
+    case LUYU__FRAME__BODY_BULLETIN_ACK:
+        check_name(f->bulletin_ack->province, LU_MAX_NAME);
+        check_name(f->bulletin_ack->reason, LU_MAX_REASON);
+        break;
     default:
         abort();
     }
