@@ -129,8 +129,8 @@ static void check_header(struct import *im, char **f, size_t n, int line)
     problem(im, line,
             "the first line must be the header "
             "\"unit,indicator,period,amount,note\" (note may be left out), "
-            "not \"%.100s%s\"",
-            got.data, got.len > 100 ? "..." : "");
+            "not \"%.*s%s\"",
+            lu_utf8_cut(got.data, 100), got.data, got.len > 100 ? "..." : "");
     lu_buf_free(&got);
 }
 
