@@ -8,7 +8,8 @@ the same node, entries for that figure: the one of 10^13 that would take
 the sum past INT64_MAX is rejected with a reason (SQLite would have turned
 the balance into a REAL, 79.6 billion yuan short, without a word), the
 ones that still fit are taken, up to exactly INT64_MAX. The balance stays
-an exact integer, and luyuctl ledger prints it to the fen."""
+an exact integer, and luyuctl ledger and a drafted bulletin (month, year to
+date, since the plan began) print it to the fen."""
 import json
 import sqlite3
 import time
@@ -89,6 +90,12 @@ def main():
                          check_rc=0)
     check("92233720368547758.07" in out, "luyuctl ledger prints 92233720368547758.07 yuan")
     json.loads(out)
+    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--state-dir", c.path("hub"), "--draft",
+                         "--format", "json", check_rc=0)
+    json.loads(out)
+    for key in ("month", "ytd", "since_start"):
+        check('"%s":"92233720368547758.07"' % key in out,
+              "the drafted bulletin's %s is exact: 92233720368547758.07 yuan" % key)
 
 
 run(main)
