@@ -17,10 +17,12 @@ struct lu_plan;
 #define LU_PROTOCOL_VERSION 1
 #define LU_MAX_FRAME (1024 * 1024) /* largest frame decoded */
 /* ZMQ_MAXMSGSIZE of the hub's node socket. Frames over LU_MAX_FRAME up to
- * this size (on the wire: CURVE adds 33 bytes) are read, counted and
- * answered MALFORMED; libzmq drops a connection that sends a longer one
- * before it is read (hub/monitor.h counts and logs that). */
-#define LU_MAX_WIRE_FRAME (4 * LU_MAX_FRAME)
+ * 2 MiB are read, counted and answered MALFORMED (the 4 KiB cover CURVE's
+ * 33 bytes a frame, which count against libzmq's limit); libzmq drops a
+ * connection that sends a longer one before it is read (hub/monitor.h
+ * counts and logs that). Not more: libzmq allocates a frame's full size
+ * as soon as it reads its header. */
+#define LU_MAX_WIRE_FRAME (2 * LU_MAX_FRAME + 4096)
 #define LU_MAX_BATCH 1000   /* entries in one Batch */
 #define LU_MAX_REJECTS 1000 /* rejects in one Ack or Welcome */
 #define LU_MAX_NOTE 512     /* bytes of UTF-8 in a note */
