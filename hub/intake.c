@@ -102,6 +102,8 @@ struct hub_intake {
 static void publish_node(struct hub_intake *in, const char *node,
                          const char *what);
 static void flush(struct hub_intake *in);
+static void malformed(struct hub_intake *in, const unsigned char *rid,
+                      size_t rid_len, const char *key, const char *why);
 
 static struct session *find_session(struct hub_intake *in,
                                     const unsigned char *rid, size_t len)
@@ -273,6 +275,14 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
         return;
     }
     if (h->version != LU_PROTOCOL_VERSION) {
+        /* Counted with the malformed frames: the hub cannot read it. */
+        in->st.frames_malformed++;
+        if (lu_ratelimit_ok(&in->refusal_log, REFUSAL_LOG_BURST, REFUSAL_LOG_MS,
+                            &suppressed))
+            lu_warn("hello from %s (node %s) in protocol version %d (%llu "
+                    "more refusals not logged)",
+                    addr ? addr : "?", h->node_id, (int)h->version,
+                    (unsigned long long)suppressed);
         queue(in, rid, rid_len,
               new_error(LUYU__ERROR__CODE__BAD_VERSION,
                         "this hub speaks protocol version 1", 0),
@@ -636,10 +646,8 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
         p->pong = pong;
         queue(in, rid, rid_len, p, false, NULL);
     } else {
-        queue(in, rid, rid_len,
-              new_error(LUYU__ERROR__CODE__MALFORMED,
-                        "unexpected frame type from a node", 0),
-              false, NULL);
+        malformed(in, rid, rid_len, key ? key : "",
+                  "unexpected frame type from a node");
     }
 }
 

@@ -4,7 +4,9 @@ the wrong hub key").
 
 A raw CURVE client registered as a node sends frames of 1 MiB + 1 and
 2 MiB: they are answered MALFORMED and counted in
-luyu_hub_frames_malformed_total (they used to vanish). A frame just under
+luyu_hub_frames_malformed_total (they used to vanish), like a frame type
+a node does not send and a Hello in another protocol version (answered,
+but not counted before). A frame just under
 1 MiB that decodes (a Ping with an unknown field) is answered: under CURVE
 libzmq's limit used to count the encryption's 33 bytes against it. A frame
 of 5 MiB, over libzmq's limit, makes libzmq drop the connection: the
@@ -39,8 +41,12 @@ def main():
         ans = ask(s, os.urandom(size), 20000)
         check(error_of(ans).startswith("MALFORMED") and "frame of %d bytes" % size
               in error_of(ans), "%d bytes: %s" % (size, error_of(ans)))
+    ans = ask(s, _field(6, 2, b""))
+    check(error_of(ans).startswith("MALFORMED"), "a Pong from a node: " + error_of(ans))
+    ans = ask(s, _field(1, 2, _field(1, 0, 2) + _field(2, 2, b"cq-kaizhou")))
+    check(error_of(ans).startswith("BAD_VERSION"), "a hello in version 2: " + error_of(ans))
     m = metric(mport, "luyu_hub_frames_malformed_total")
-    check(m == 2, "luyu_hub_frames_malformed_total = %g" % m)
+    check(m == 4, "luyu_hub_frames_malformed_total = %g: all four counted" % m)
     ping = _field(5, 2, b"")
     pad = MIB - 20 - len(ping)
     near = ping + _field(15, 2, b"x" * pad)
