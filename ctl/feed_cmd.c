@@ -179,9 +179,10 @@ int ctl_feed_cmd(const struct ctl_global *g, int argc, char **argv)
     /* The hub serves a TCP feed only over CurveZMQ: without keys the
      * handshake would fail and luyuctl would wait in silence. */
     if (strncmp(hub, "tcp://", 6) == 0 && hub_key == NULL)
-        return ctl_args_bad(&a, "a tcp:// feed is CurveZMQ: give --hub-key "
-                                "and --secret-key (a key in the hub's "
-                                "registry), or read the hub's ipc:// feed");
+        return ctl_args_bad(&a, _("a tcp:// feed is CurveZMQ: give --hub-key "
+                                  "and --secret-key (a key in the hub's "
+                                  "registry), or read the hub's ipc:// "
+                                  "feed"));
     ctx = zmq_ctx_new();
     sock = zmq_socket(ctx, ZMQ_SUB);
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));
