@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <uv.h>
 #include <zmq.h>
 
@@ -279,7 +280,10 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
     return hub->control ? 0 : -EINVAL;
 }
 
-static int run(struct hub *hub, char *err, size_t errlen)
+/* Everything the hub reads from /etc before it touches its state: the
+ * plan, the registry and the keys. A failure here is the admin's to fix,
+ * so main() exits with EX_CONFIG, which the unit does not restart. */
+static int load_config(struct hub *hub, char *err, size_t errlen)
 {
     int r;
 
@@ -310,6 +314,13 @@ static int run(struct hub *hub, char *err, size_t errlen)
         lu_info("hub public key %s", pub);
         memcpy(hub->public_z85, pub, sizeof(pub));
     }
+    return 0;
+}
+
+static int run(struct hub *hub, char *err, size_t errlen)
+{
+    int r;
+
     r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
                         errlen);
     if (r < 0)
@@ -430,10 +441,16 @@ int main(int argc, char **argv)
     }
     if (r == 0)
         r = check_settings(err, sizeof(err));
-    if (r < 0)
-        goto fail;
-    if (S.log_level)
-        lu_log_level = lu_log_level_parse(S.log_level);
+    if (r == 0) {
+        if (S.log_level)
+            lu_log_level = lu_log_level_parse(S.log_level);
+        r = load_config(&hub, err, sizeof(err));
+    }
+    if (r < 0) {
+        lu_err("%s", err);
+        r = EX_CONFIG;
+        goto out;
+    }
     lock = lu_state_dir_lock(S.state_dir, "luyu-hub", err, sizeof(err));
     if (lock < 0) {
         r = lock;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
@@ -205,6 +206,35 @@ static void close_walk(uv_handle_t *h, void *arg)
         uv_close(h, NULL);
 }
 
+/* Everything the node reads from /etc before it touches its state: the
+ * keys, the plan and its units in the plan. A failure here is the admin's
+ * to fix, so main() exits with EX_CONFIG, which the unit does not restart.
+ * The units are checked by an intake without an outbox, freed at once: run()
+ * makes the real one once the outbox is open. */
+static int load_config(struct node *n, char *err, size_t errlen)
+{
+    struct node_intake *units;
+    int r;
+
+    if (!S.insecure) {
+        r = lu_keys_load_public(S.hub_key, n->hub_key, err, errlen);
+        if (r == 0)
+            r = lu_keys_load_secret(S.secret_key, n->secret_key, n->public_key,
+                                    err, errlen);
+        if (r < 0)
+            return r;
+    }
+    r = lu_plan_load(S.plan ? S.plan : lu_plan_default_path(), &n->plan, err,
+                     errlen);
+    if (r < 0)
+        return r;
+    units = node_intake_new(S.id, S.units, n->plan, NULL, err, errlen);
+    if (units == NULL)
+        return -EINVAL;
+    node_intake_free(units);
+    return 0;
+}
+
 static int run(struct node *n, char *err, size_t errlen)
 {
     struct node_uplink_config ucfg = {
@@ -222,20 +252,10 @@ static int run(struct node *n, char *err, size_t errlen)
     int r;
 
     if (!S.insecure) {
-        r = lu_keys_load_public(S.hub_key, n->hub_key, err, errlen);
-        if (r == 0)
-            r = lu_keys_load_secret(S.secret_key, n->secret_key, n->public_key,
-                                    err, errlen);
-        if (r < 0)
-            return r;
         ucfg.hub_key = n->hub_key;
         ucfg.public_key = n->public_key;
         ucfg.secret_key = n->secret_key;
     }
-    r = lu_plan_load(S.plan ? S.plan : lu_plan_default_path(), &n->plan, err,
-                     errlen);
-    if (r < 0)
-        return r;
     r = node_outbox_open(S.state_dir, S.id, &n->outbox, err, errlen);
     if (r < 0)
         return r;
@@ -311,10 +331,16 @@ int main(int argc, char **argv)
     }
     if (r == 0)
         r = check_settings(err, sizeof(err));
-    if (r < 0)
-        goto fail;
-    if (S.log_level)
-        lu_log_level = lu_log_level_parse(S.log_level);
+    if (r == 0) {
+        if (S.log_level)
+            lu_log_level = lu_log_level_parse(S.log_level);
+        r = load_config(&n, err, sizeof(err));
+    }
+    if (r < 0) {
+        lu_err("%s", err);
+        r = EX_CONFIG;
+        goto out;
+    }
     lock = lu_state_dir_lock(S.state_dir, "luyu-node", err, sizeof(err));
     if (lock < 0) {
         r = lock;

@@ -1,7 +1,9 @@
 """Startup checks: the daemons refuse bad settings with a clear message,
 refuse plain transport without --insecure or off loopback, refuse a second
 daemon on the same state dir, and refuse a damaged database instead of
-starting empty over it. luyuctl plan prints the plan as JSON."""
+starting empty over it. A configuration error exits 78 (EX_CONFIG: the
+units do not restart it), any other refusal 2. luyuctl plan prints the plan
+as JSON."""
 import json
 import os
 import subprocess
@@ -34,30 +36,30 @@ def main():
 
     say("plain transport needs --insecure and loopback")
     rc, err = start_fail([hub, "--id", "h", "--listen", c.endpoint, "--state-dir", c.path("h")])
-    check(rc != 0 and "--insecure" in err, "hub without --insecure refuses: " + err.strip())
+    check(rc == 78 and "--insecure" in err, "hub without --insecure refuses: " + err.strip())
     rc, err = start_fail([hub, "--id", "h", "--listen", "tcp://0.0.0.0:%d" % c.port,
                           "--state-dir", c.path("h"), "--insecure"])
-    check(rc != 0 and "loopback" in err, "hub --insecure on 0.0.0.0 refuses: " + err.strip())
+    check(rc == 78 and "loopback" in err, "hub --insecure on 0.0.0.0 refuses: " + err.strip())
     rc, err = start_fail([node, "--id", "n", "--hub", "tcp://10.1.2.3:7701", "--units",
                           "cq-wanzhou", "--state-dir", c.path("n"), "--insecure"])
-    check(rc != 0 and "loopback" in err, "node --insecure to 10.1.2.3 refuses")
+    check(rc == 78 and "loopback" in err, "node --insecure to 10.1.2.3 refuses")
 
     say("bad settings name the problem")
     cfg = c.path("bad.ini")
     with open(cfg, "w") as f:
         f.write("[hub]\nid = cq-hub\nlisten = %s\nwindoww = 3\n" % c.endpoint)
     rc, err = start_fail([hub, "--config", cfg, "--state-dir", c.path("h"), "--insecure"])
-    check(rc != 0 and "bad.ini:4:" in err and "windoww" in err,
+    check(rc == 78 and "bad.ini:4:" in err and "windoww" in err,
           "unknown config key reported as file:line: " + err.strip())
     rc, err = start_fail([node, "--id", "n1", "--hub", c.endpoint, "--units", "cq-nowhere",
                           "--state-dir", c.path("n"), "--insecure", "--plan", PLAN])
-    check(rc != 0 and "cq-nowhere" in err, "unknown unit in --units refused")
+    check(rc == 78 and "cq-nowhere" in err, "unknown unit in --units refused")
     bad_plan = c.path("bad-plan.ini")
     with open(bad_plan, "w") as f:
         f.write("[plan]\nname = x\nstart = 2018-01\nend = 2017-12\n")
     rc, err = start_fail([hub, "--id", "h", "--listen", c.endpoint, "--state-dir",
                           c.path("h"), "--insecure", "--plan", bad_plan])
-    check(rc != 0 and "bad-plan.ini:" in err, "bad plan refused with file:line: " + err.strip())
+    check(rc == 78 and "bad-plan.ini:" in err, "bad plan refused with file:line: " + err.strip())
 
     say("config file works and flags override it")
     good = c.path("hub.ini")
@@ -74,7 +76,7 @@ def main():
 
     say("one daemon per state dir")
     rc, err = start_fail(c.hub_argv())
-    check(rc != 0 and "in use" in err, "second hub on the same state dir refused: " + err.strip())
+    check(rc == 2 and "in use" in err, "second hub on the same state dir refused: " + err.strip())
     d.stop()
 
     say("a damaged ledger is refused, never replaced")
@@ -82,14 +84,14 @@ def main():
         f.seek(0)
         f.write(b"this is not a database" * 10)
     rc, err = start_fail(c.hub_argv())
-    check(rc != 0 and "ledger.db" in err, "corrupt ledger refused: " + err.strip())
+    check(rc == 2 and "ledger.db" in err, "corrupt ledger refused: " + err.strip())
     size = os.path.getsize(c.path("hub", "ledger.db"))
     check(size > 0, "the damaged file is left in place for an admin")
     os.makedirs(c.path("h3"))
     open(c.path("h3", "ledger.db-wal"), "wb").write(b"x" * 100)
     rc, err = start_fail([hub, "--id", "h", "--listen", c.endpoint, "--state-dir",
                           c.path("h3"), "--insecure"])
-    check(rc != 0 and "write-ahead log" in err, "WAL without its database refused")
+    check(rc == 2 and "write-ahead log" in err, "WAL without its database refused")
 
 
 run(main)
