@@ -3,9 +3,11 @@ files, sysusers.d and tmpfiles.d files under the prefix; the units say
 Type=notify with a watchdog, restart on failure, reload with SIGHUP and run
 as luyu with their state and configuration directories; `systemd-analyze
 verify` finds nothing to say about them; `systemd-analyze security
---offline=yes` scores each at 2.0 or lower; and the sysusers/tmpfiles
-files create the user and /etc/luyu/keys. Skipped only where
-systemd-analyze is absent."""
+--offline=yes` scores each at 2.0 or lower; the sysusers/tmpfiles
+files create the user and /etc/luyu/keys; and the example configs are
+secure by default (no `insecure`, key and registry paths absolute under
+/etc/luyu). Skipped (exit 77) where systemd-analyze is absent. The units
+at work under a running systemd: tests/systemd/01-live.py."""
 import atexit
 import glob
 import os
@@ -40,8 +42,11 @@ def check_unit_text(name, text):
     config = "/etc/luyu/hub.ini" if "hub" in name else "/etc/luyu/node-%i.ini"
     state = "luyu-hub" if "hub" in name else "luyu-node/%i"
     want = ["Type=notify", "NotifyAccess=main", "Restart=on-failure", "WatchdogSec=30s",
-            "ExecReload=/bin/kill -HUP $MAINPID", "User=luyu", "StateDirectory=" + state,
-            "ConfigurationDirectory=luyu", "NoNewPrivileges=yes", "ProtectSystem=strict"]
+            "ExecReload=/bin/sh -c 'kill -HUP $MAINPID'", "User=luyu", "StateDirectory=" + state,
+            "ConfigurationDirectory=luyu", "NoNewPrivileges=yes", "ProtectSystem=strict",
+            "RestartPreventExitStatus=78", "WantedBy=multi-user.target",
+            "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
+            "SystemCallFilter=sched_setscheduler"]
     lines = set(l.strip() for l in text.splitlines())
     missing = [w for w in want if w not in lines]
     check(not missing, "%s sets %s" % (name, ", ".join(w.split("=")[0] for w in want))
@@ -53,11 +58,27 @@ def check_unit_text(name, text):
     return m.group(1)
 
 
+def check_examples(exdir):
+    """What an admin copies to /etc/luyu: CurveZMQ, and every file it names
+    an absolute path under /etc/luyu (the daemons run in /)."""
+    want = {"hub.ini": ("secret_key", "registry"), "node.ini": ("secret_key", "hub_key")}
+    for name, keys in want.items():
+        with open(os.path.join(exdir, name)) as f:
+            settings = dict(re.findall(r"^(\w+)\s*=\s*(.*?)\s*$", f.read(), re.M))
+        check("insecure" not in settings, "example %s does not set insecure" % name)
+        bad = [k for k in keys if not settings.get(k, "").startswith("/etc/luyu/")]
+        check(not bad, "example %s names %s under /etc/luyu" % (name, ", ".join(keys)) if not bad
+              else "example %s: %s not an absolute path under /etc/luyu" % (name, bad))
+    with open(os.path.join(exdir, "registry.ini")) as f:
+        check(all(l.startswith("#") or not l.strip() for l in f),
+              "example registry.ini is installed, all comments (no key is trusted by default)")
+
+
 def main():
     analyze = shutil.which("systemd-analyze")
     if analyze is None:
         say("SKIP: systemd-analyze is not installed")
-        sys.exit(0)
+        sys.exit(77)
     cmake = shutil.which("cmake")
     if cmake is None:
         raise Failure("cmake is not on PATH")
@@ -68,6 +89,7 @@ def main():
     rc, out, err = sh([cmake, "--install", BIN, "--prefix", prefix])
     check(rc == 0, "cmake --install %s --prefix %s (exit %d) %s" % (BIN, prefix, rc, err[-500:]))
 
+    check_examples(os.path.join(prefix, "share", "luyu", "examples"))
     unitdir = os.path.join(prefix, "lib", "systemd", "system")
     for f in [os.path.join(unitdir, u) for u in UNITS] + [
             os.path.join(prefix, "lib", "sysusers.d", "luyu.conf"),
