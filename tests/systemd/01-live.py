@@ -180,19 +180,73 @@ def build_release(block):
 
 # ---- the container ----------------------------------------------------------
 
+def own_cgroups(name):
+    """New child cgroups of this process's own, in the hierarchies systemd
+    uses (cgroup2, and name=systemd on hybrid hosts). With --keep-unit
+    nspawn puts the container under its own cgroup: without a cgroup of its
+    own, two test runs at once (two build trees) would share one and their
+    systemds would manage each other's units."""
+    mine = {}
+    with open("/proc/self/cgroup") as f:
+        for line in f:
+            _, key, path = line.rstrip("\n").split(":", 2)
+            mine[key] = path
+    dirs = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            parts = line.split()
+            sep = parts.index("-")
+            fstype, root, mnt = parts[sep + 1], parts[3], parts[4]
+            if fstype == "cgroup2":
+                key = ""
+            elif fstype == "cgroup" and "name=systemd" in parts[sep + 3].split(","):
+                key = "name=systemd"
+            else:
+                continue
+            if key in mine and root == "/" and mnt.startswith("/sys/fs/cgroup"):
+                dirs.append(os.path.join(mnt, mine.pop(key).lstrip("/"), name))
+    made = []
+    for d in dirs:
+        try:
+            os.makedirs(d, exist_ok=True)
+            made.append(d)
+        except OSError as e:
+            say("  (no cgroup of its own in %s: %s)" % (os.path.dirname(d), e))
+    return made
+
+
+def remove_cgroups(dirs):
+    for top in dirs:
+        for path, _, _ in os.walk(top, topdown=False):
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+
+
 class Container:
     def __init__(self, root, log):
         self.root, self.logpath = root, log
         self.proc = None
         self.leader = None
+        self.name = "luyu-test-%d" % os.getpid()
+        self.cgroups = own_cgroups(self.name)
+        self.pidfile = os.path.join(os.path.dirname(root), "nspawn.pid")
+
+    def enter_cgroups(self):
+        for d in self.cgroups:
+            with open(os.path.join(d, "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
 
     def boot(self):
         self.log = open(self.logpath, "ab")
         self.proc = subprocess.Popen(
             ["systemd-nspawn", "-D", self.root, "-b", "--register=no", "--keep-unit",
-             "--private-network", "-M", "luyutest", "--console=passive"],
+             "--private-network", "-M", self.name, "--console=passive"],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=self.enter_cgroups)
+        with open(self.pidfile, "w") as f:
+            f.write("%d\n" % self.proc.pid)
         self.leader = wait_for(self.find_leader, 60, "the container's init")
         state = wait_for(self.booted, 180, "the container's boot")
         say("  container booted (init is host pid %d, system %s)" % (self.leader, state))
@@ -263,6 +317,27 @@ class Container:
             except ProcessLookupError:
                 pass
             self.proc.wait(timeout=60)
+        remove_cgroups(self.cgroups)
+
+
+def kill_leftover(work):
+    """A container this test booted in an earlier run that was itself
+    killed (ctest's timeout): its nspawn is recorded in work/nspawn.pid."""
+    try:
+        with open(os.path.join(work, "nspawn.pid")) as f:
+            pid = int(f.read())
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            argv = f.read().split(b"\0")
+    except (OSError, ValueError):
+        return
+    if argv and argv[0].endswith(b"systemd-nspawn") and \
+            os.path.join(work, "root").encode() in argv:
+        say("  killing the container left by an earlier run (nspawn pid %d)" % pid)
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        time.sleep(1)
 
 
 def prop(c, unit, name):
@@ -528,6 +603,8 @@ def check_stop(c):
 
 
 def main():
+    # ctest's timeout: unwind, so that the container is killed too.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit("SIGTERM"))
     if os.geteuid() != 0:
         skip("not root (systemd-nspawn and debootstrap need root)")
     for tool in ("systemd-nspawn", "debootstrap", "nsenter", "cmake"):
@@ -546,6 +623,7 @@ def main():
     tree = cached_tree(mirror)
     rel = build_release(host_block)
     work = os.path.join(BIN, "systemd-run")
+    kill_leftover(work)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     root = os.path.join(work, "root")
