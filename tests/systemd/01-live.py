@@ -245,9 +245,9 @@ class Container:
              "--private-network", "-M", self.name, "--console=passive"],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True, preexec_fn=self.enter_cgroups)
-        with open(self.pidfile, "w") as f:
-            f.write("%d\n" % self.proc.pid)
         self.leader = wait_for(self.find_leader, 60, "the container's init")
+        with open(self.pidfile, "w") as f:
+            f.write("%d %d\n" % (self.proc.pid, self.leader))
         state = wait_for(self.booted, 180, "the container's boot")
         say("  container booted (init is host pid %d, system %s)" % (self.leader, state))
 
@@ -311,33 +311,53 @@ class Container:
             raise Failure("systemd-nspawn still running %ds after shutdown" % timeout)
 
     def kill(self):
+        """After a failure: SIGKILL to the container's init takes its whole
+        PID namespace along (killing nspawn alone would orphan it)."""
         if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            kill_container(self.proc.pid, self.leader, self.root)
             self.proc.wait(timeout=60)
-        remove_cgroups(self.cgroups)
+        deadline = time.time() + 30
+        while any(os.path.isdir(d) for d in self.cgroups) and time.time() < deadline:
+            remove_cgroups(self.cgroups)
+            time.sleep(0.2)
+
+
+def kill_container(nspawn, leader, root):
+    """Kills leader only if it is still the init of a container on root."""
+    try:
+        with open("/proc/%d/status" % leader) as f:
+            ns = [l.split()[1:] for l in f if l.startswith("NSpid:")]
+        with open("/proc/%d/mountinfo" % leader) as f:
+            ours = any(l.split()[4] == "/" and l.split()[3].startswith(root) for l in f)
+        if ns and ns[0][-1] == "1" and ours:
+            os.kill(leader, signal.SIGKILL)
+    except (OSError, IndexError):
+        pass
+    if nspawn is None:
+        return
+    try:
+        os.killpg(nspawn, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def kill_leftover(work):
     """A container this test booted in an earlier run that was itself
-    killed (ctest's timeout): its nspawn is recorded in work/nspawn.pid."""
+    killed (ctest's timeout), recorded in work/nspawn.pid."""
     try:
         with open(os.path.join(work, "nspawn.pid")) as f:
-            pid = int(f.read())
-        with open("/proc/%d/cmdline" % pid, "rb") as f:
-            argv = f.read().split(b"\0")
+            nspawn, leader = (int(w) for w in f.read().split())
     except (OSError, ValueError):
         return
-    if argv and argv[0].endswith(b"systemd-nspawn") and \
-            os.path.join(work, "root").encode() in argv:
-        say("  killing the container left by an earlier run (nspawn pid %d)" % pid)
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        time.sleep(1)
+    root = os.path.join(work, "root")
+    try:
+        with open("/proc/%d/cmdline" % nspawn, "rb") as f:
+            argv = f.read().split(b"\0")
+        if not (argv[0].endswith(b"systemd-nspawn") and root.encode() in argv):
+            nspawn = None
+    except OSError:
+        nspawn = None
+    kill_container(nspawn, leader, root)
 
 
 def prop(c, unit, name):
