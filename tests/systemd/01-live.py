@@ -467,6 +467,16 @@ def second_node(c):
              node_status(c, "cq-wuxi")["acknowledged"] >= 1, 60, "cq-wuxi's ack and reject")
     check("cq-wuxi,agri_sales_to_sd,2019-07,300.00" in ledger_rows(c),
           "the second node's entry is in the ledger, the unregistered unit's is not")
+    wait_for(lambda: 'Status: "2/2 nodes up' in c.out("systemctl status --no-pager luyu-hub",
+                                                     check_rc=False),
+             60, "the hub's STATUS line counting both nodes")
+    check(True, "systemctl status luyu-hub: STATUS says 2/2 nodes up")
+    node_pid = int(prop(c, "luyu-node@cq-wuxi", "MainPID"))
+    c.run("systemctl reload luyu-node@cq-wuxi")
+    check(int(prop(c, "luyu-node@cq-wuxi", "MainPID")) == node_pid and
+          any("SIGHUP: reloaded" in m for m in messages(journal(c, "luyu-node@cq-wuxi"))) and
+          prop(c, "luyu-node@cq-wuxi", "ActiveState") == "active",
+          "systemctl reload luyu-node@cq-wuxi: same process, reloaded, active")
 
 
 def check_observability(c):
@@ -494,6 +504,9 @@ def check_observability(c):
     text = c.out("journalctl -b -u luyu-hub -p warning --no-pager -o cat")
     check("unknown key" in text and "rejected entry cq-wuxi/" in text and "up: listening" not in text,
           "journalctl -u luyu-hub -p warning shows the warnings and not the notices")
+    text = c.out("journalctl -b -u luyu-node@cq-wuxi -p warning --no-pager -o cat")
+    check("hub rejected cq-wuxi/2" in text and " up: units " not in text,
+          "journalctl -u luyu-node@cq-wuxi -p warning shows the hub's reject")
 
 
 def check_kill9(c):
