@@ -1,7 +1,7 @@
 """The systemd units as an admin gets them: `cmake --install` puts the unit
 files, sysusers.d and tmpfiles.d files under the prefix; the units say
 Type=notify with a watchdog, restart on failure, reload with SIGHUP and run
-as luyu with their state and configuration directories; `systemd-analyze
+as luyu with their state directories, /etc/luyu left read-only; `systemd-analyze
 verify` finds nothing to say about them; `systemd-analyze security
 --offline=yes` scores each at 2.0 or lower; the sysusers/tmpfiles
 files create the user and /etc/luyu/keys; and the example configs are
@@ -43,7 +43,7 @@ def check_unit_text(name, text):
     state = "luyu-hub" if "hub" in name else "luyu-node/%i"
     want = ["Type=notify", "NotifyAccess=main", "Restart=on-failure", "WatchdogSec=30s",
             "ExecReload=/bin/sh -c 'kill -HUP $MAINPID'", "User=luyu", "StateDirectory=" + state,
-            "ConfigurationDirectory=luyu", "NoNewPrivileges=yes", "ProtectSystem=strict",
+            "NoNewPrivileges=yes", "ProtectSystem=strict",
             "RestartPreventExitStatus=78", "WantedBy=multi-user.target",
             "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_NETLINK",
             "SystemCallFilter=sched_setscheduler"]
@@ -51,6 +51,10 @@ def check_unit_text(name, text):
     missing = [w for w in want if w not in lines]
     check(not missing, "%s sets %s" % (name, ", ".join(w.split("=")[0] for w in want))
           if not missing else "%s lacks %s" % (name, missing))
+    # ConfigurationDirectory= would make /etc/luyu, with the daemon's own
+    # key files, writable inside the sandbox.
+    check(not re.search(r"^(ConfigurationDirectory|ReadWritePaths)=", text, re.M),
+          "%s leaves /etc/luyu read-only (no ConfigurationDirectory=, ReadWritePaths=)" % name)
     m = re.search(r"^ExecStart=(\S+) (.*)$", text, re.M)
     check(m is not None and os.path.isabs(m.group(1)) and
           os.path.basename(m.group(1)) == daemon and "--config " + config in m.group(2),

@@ -546,22 +546,31 @@ def check_watchdog(c):
 
 
 def check_sandbox(c):
-    """Writes from inside the hub's namespaces, as its user: only its state
-    directory (and its private /tmp) take them."""
-    pid = int(prop(c, "luyu-hub", "MainPID"))
+    """Writes from inside each daemon's mount namespace. As the daemon's
+    user, its state directory takes them. Everywhere else the file system
+    is read-only there (ProtectSystem=strict, ProtectHome=yes), so even
+    root, entering the namespace with every capability, is refused."""
     uid = c.out("id -u luyu").strip()
     gid = c.out("id -g luyu").strip()
-    enter = "nsenter -t %d -m -S %s -G %s " % (pid, uid, gid)
-    rc, out, err = c.run(enter + "sh -c 'echo x > /var/lib/luyu-hub/sandbox-probe'",
-                         check_rc=False)
-    check(rc == 0, "the hub's sandbox lets it write its state directory (%s)" % err.strip())
-    for path in ("/etc/luyu/probe", "/etc/luyu/keys/probe", "/usr/probe", "/var/lib/probe",
-                 "/var/lib/luyu-node/cq-wanzhou/probe", "/root/probe"):
-        rc, out, err = c.run(enter + "sh -c 'echo x > %s'" % path, check_rc=False)
-        check(rc != 0 and ("Read-only file system" in err or "Permission denied" in err or
-                           "No such file" in err or "Directory nonexistent" in err),
-              "the hub's sandbox refuses a write to %s: %s" % (path, err.strip()))
-    c.run("test ! -e /etc/luyu/probe && test ! -e /usr/probe && rm /var/lib/luyu-hub/sandbox-probe")
+    units = (("luyu-hub", "/var/lib/luyu-hub", "/var/lib/luyu-node/cq-wanzhou"),
+             ("luyu-node@cq-wanzhou", "/var/lib/luyu-node/cq-wanzhou", "/var/lib/luyu-hub"))
+    for unit, state, other in units:
+        pid = int(prop(c, unit, "MainPID"))
+        rc, out, err = c.run("nsenter -t %d -m -S %s -G %s sh -c 'echo x > %s/sandbox-probe'"
+                             % (pid, uid, gid, state), check_rc=False)
+        check(rc == 0, "%s's sandbox lets it write %s (%s)" % (unit, state, err.strip() or "ok"))
+        c.run("rm %s/sandbox-probe" % state)
+        refused = []
+        for path in ("/etc/luyu/probe", "/etc/luyu/keys/probe", "/usr/probe",
+                     "/var/lib/probe", other + "/probe", "/root/probe", "/home/probe"):
+            rc, out, err = c.run("nsenter -t %d -m sh -c 'echo x > %s'" % (pid, path),
+                                 check_rc=False)
+            if rc == 0 or "Read-only file system" not in err:
+                raise Failure("%s's sandbox let root write %s: exit %d %s"
+                              % (unit, path, rc, err.strip()))
+            refused.append(path)
+        check(True, "%s's sandbox: read-only for everyone at %s" % (unit, ", ".join(refused)))
+    c.run("test ! -e /etc/luyu/probe && test ! -e /usr/probe && test ! -e /var/lib/probe")
 
 
 def failed_once(c, unit, needle):
