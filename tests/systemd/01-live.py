@@ -437,6 +437,8 @@ def check_ready(c):
     wait_for(lambda: ledger_rows(c) >= {"cq-wanzhou,agri_sales_to_sd,2019-07,1250000.50"}, 60,
              "the README's figure in the hub's ledger")
     check(True, "the README's figure reached the hub's ledger over CurveZMQ")
+    check(all(prop(c, u, "NRestarts") == "0" for u in ("luyu-hub", "luyu-node@cq-wanzhou")),
+          "neither daemon died after READY (no restart so far)")
 
 
 def second_node(c):
