@@ -70,7 +70,7 @@ def main():
                        "--listen", "tcp://127.0.0.1:%d" % free_port(), "--state-dir",
                        c.path("hub2"), "--insecure", "--feed", feed_ep],
                        capture_output=True, text=True, timeout=30)
-    check(p.returncode == 2 and "only ipc://" in p.stderr,
+    check(p.returncode == 78 and "only ipc://" in p.stderr,
           "insecure hub with a tcp feed refuses to start: " + p.stderr.strip()[-120:])
     ipc = "ipc://" + c.path("feed.sock")
     plain_c = Cluster("feed-plain", secure=False)
