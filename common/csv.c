@@ -16,6 +16,7 @@ struct lu_csv {
     const char *data; /* the caller's buffer */
     size_t len;
     size_t pos;
+    char sep;          /* ',' or, for "Unicode text" exports, '\t' */
     int line;          /* the line data[pos] is on, 1-based */
     size_t line_start; /* where that line starts, for its UTF-8 check */
     /* The current record's fields, each NUL-terminated, one after another;
@@ -34,12 +35,18 @@ struct lu_csv {
 
 struct lu_csv *lu_csv_new(const char *data, size_t len)
 {
+    return lu_csv_new_sep(data, len, ',');
+}
+
+struct lu_csv *lu_csv_new_sep(const char *data, size_t len, char sep)
+{
     struct lu_csv *c = lu_xcalloc(1, sizeof(*c));
 
     /* An empty buffer may come as NULL; "" spares every later use a check. */
     c->data = data != NULL ? data : "";
     c->len = data != NULL ? len : 0;
     c->line = 1;
+    c->sep = sep;
     lu_buf_init(&c->buf);
     if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         c->pos = 3;
@@ -103,7 +110,7 @@ static int read_unquoted(struct lu_csv *c, size_t field)
     for (; c->pos < c->len; c->pos++) {
         char ch = c->data[c->pos];
 
-        if (ch == ',' || ch == '\n' || ch == '\r')
+        if (ch == c->sep || ch == '\n' || ch == '\r')
             break;
         if (ch == '"')
             return fail(c, c->line,
@@ -159,8 +166,8 @@ static int read_quoted(struct lu_csv *c, size_t field)
         c->pos++;
         break;
     }
-    if (c->pos < c->len && c->data[c->pos] != ',' && c->data[c->pos] != '\n' &&
-        c->data[c->pos] != '\r')
+    if (c->pos < c->len && c->data[c->pos] != c->sep &&
+        c->data[c->pos] != '\n' && c->data[c->pos] != '\r')
         return fail(c, c->line, "field %zu: text after the closing quote",
                     field);
     return 0;
@@ -189,7 +196,7 @@ static int read_record(struct lu_csv *c)
         lu_buf_add(&c->buf, "", 1);
         if (c->pos == c->len)
             return check_line(c);
-        if (c->data[c->pos] == ',') {
+        if (c->data[c->pos] == c->sep) {
             c->pos++;
             continue;
         }

@@ -11,6 +11,9 @@ struct lu_csv;
 
 /* Reads from a buffer the caller keeps alive until lu_csv_free(). */
 struct lu_csv *lu_csv_new(const char *data, size_t len);
+/* The same with another field separator (a tab for the "Unicode text" that
+ * spreadsheets export). */
+struct lu_csv *lu_csv_new_sep(const char *data, size_t len, char sep);
 void lu_csv_free(struct lu_csv *csv);
 
 /* Reads the next record. Returns 1 with *fields pointing at *n NUL-terminated

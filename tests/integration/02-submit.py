@@ -56,7 +56,7 @@ def main():
     check(c.status(n)["last_seq"] == 4, "import stored 3 entries: " + out.strip())
     bad = c.path("bad.csv")
     write_csv(bad, [("cq-wanzhou", "poor_trained", "2019-07", "25", ""),
-                    ("cq-wanzhou", "poor_trained", "2019-7", "25", ""),
+                    ("cq-wanzhou", "poor_trained", "2019-17", "25", ""),
                     ("cq-wanzhou", "nope", "2019-07", "25", ""),
                     ("cq-wanzhou", "poor_trained", "2019-07", "2.5", "")])
     rc, out, err = c.ctl("import", bad, node=n)
