@@ -22,6 +22,7 @@
 #include "metrics.h"
 #include "plan.h"
 #include "service.h"
+#include "spool.h"
 #include "store.h"
 #include "util.h"
 #include "uplink.h"
@@ -29,7 +30,7 @@
 
 struct settings {
     char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
-    char *hub_key, *secret_key, *metrics;
+    char *hub_key, *secret_key, *metrics, *spool;
     bool insecure;
     int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
         backoff_max_ms;
@@ -61,6 +62,8 @@ static const struct lu_opt OPTS[] = {
      "plain transport, loopback or ipc only (tests)"},
     {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
      "serve Prometheus /metrics here, e.g. 127.0.0.1:9102 (off when unset)"},
+    {"spool", LU_OPT_STR, &S.spool, 0, 0,
+     "import every file dropped into this directory (see README)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
      "err, warning, notice, info (default) or debug"},
     {"window", LU_OPT_INT, &S.window, 1, 64, "batches in flight (8)"},
@@ -91,6 +94,7 @@ struct node {
     struct node_intake *intake;
     struct node_uplink *uplink;
     struct node_control *control;
+    struct node_spool *spool;
 };
 
 static int check_settings(char *err, size_t errlen)
@@ -276,6 +280,14 @@ static int run(struct node *n, char *err, size_t errlen)
         r = -EINVAL;
         goto out;
     }
+    if (S.spool != NULL) {
+        n->spool = node_spool_new(&n->loop, S.spool, n->plan, n->intake,
+                                  n->uplink, err, errlen);
+        if (n->spool == NULL) {
+            r = -EINVAL;
+            goto out;
+        }
+    }
     n->svc = lu_service_new(&n->loop, status_line, metrics, n, S.metrics, err,
                             errlen);
     if (n->svc == NULL) {
@@ -300,6 +312,7 @@ static int run(struct node *n, char *err, size_t errlen)
     r = 0;
 out:
     lu_service_free(n->svc);
+    node_spool_free(n->spool);
     node_control_free(n->control);
     node_uplink_free(n->uplink);
     uv_walk(&n->loop, close_walk, NULL);

@@ -1,0 +1,346 @@
+#include "spool.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "import.h"
+#include "intake.h"
+#include "log.h"
+#include "uplink.h"
+#include "util.h"
+#include "xmalloc.h"
+
+/* Events come in bursts (create, write, rename); one scan a little after
+ * the first is enough. */
+#define SCAN_DELAY_MS 50
+/* A file the outbox could not take (disk full, database busy) stays in
+ * the spool and is tried again after this long. */
+#define RETRY_MS 10000
+
+struct node_spool {
+    uv_loop_t *loop;
+    char *dir, *done, *failed;
+    const struct lu_plan *plan;
+    struct node_intake *intake;
+    struct node_uplink *uplink;
+    uv_fs_event_t ev;
+    uv_timer_t timer;
+    int open_handles;
+};
+
+/* Files still being written, by the conventions of writers that rename a
+ * finished file into place, and office lock files (~$book.xlsx). */
+static bool in_progress(const char *name)
+{
+    size_t n = strlen(name);
+
+    return name[0] == '.' || name[0] == '~' ||
+           (n >= 4 && strcmp(name + n - 4, ".tmp") == 0) ||
+           (n >= 5 && strcmp(name + n - 5, ".part") == 0);
+}
+
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+/* A name in dir that is not taken: name itself, else stem-2.ext, ... so
+ * that this month's month.csv does not replace last month's. Caller frees. */
+static char *free_name(const char *dir, const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    int stem = dot && dot != name ? (int)(dot - name) : (int)strlen(name);
+    const char *ext = name + stem;
+    char *path = lu_xasprintf("%s/%s", dir, name), *out;
+    struct stat st;
+
+    for (int i = 2; lstat(path, &st) == 0 && i < 100000; i++) {
+        free(path);
+        path = lu_xasprintf("%s/%.*s-%d%s", dir, stem, name, i, ext);
+    }
+    out = lu_xstrdup(strrchr(path, '/') + 1);
+    free(path);
+    return out;
+}
+
+static int write_err(const char *dir, const char *final, const char *text)
+{
+    char *tmp = lu_xasprintf("%s/.%s.err.tmp", dir, final);
+    char *path = lu_xasprintf("%s/%s.err", dir, final);
+    size_t len = strlen(text);
+    int fd, r = 0;
+
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) < 0 ||
+        rename(tmp, path) < 0)
+        r = -errno;
+    if (fd >= 0)
+        close(fd);
+    if (r < 0) {
+        lu_err("spool: cannot write %s: %s", path, strerror(-r));
+        unlink(tmp);
+    }
+    free(tmp);
+    free(path);
+    return r;
+}
+
+/* Moves name from the spool into to (done/ or failed/); with text, writes
+ * it as FINAL.err first, so that a file in failed/ always has its reasons. */
+static void move(struct node_spool *sp, const char *name, const char *to,
+                 const char *text)
+{
+    char *final = free_name(to, name);
+    char *from = lu_xasprintf("%s/%s", sp->dir, name);
+    char *dest = lu_xasprintf("%s/%s", to, final);
+
+    if (text == NULL || write_err(to, final, text) == 0) {
+        if (rename(from, dest) < 0)
+            lu_err("spool: cannot move %s to %s: %s", from, dest,
+                   strerror(errno));
+        sync_dir(to);
+        sync_dir(sp->dir);
+    }
+    free(final);
+    free(from);
+    free(dest);
+}
+
+static void failed(struct node_spool *sp, const char *name,
+                   const struct lu_import *im)
+{
+    struct lu_buf b;
+
+    lu_buf_init(&b);
+    lu_import_write_problems(im, &b);
+    lu_buf_printf(&b,
+                  _("%s: %zu problems; nothing was stored. Fix the file and "
+                    "put it in the spool directory again.\n"),
+                  name, im->n_problems);
+    lu_warn("spool: %s refused (%zu problems), moved to %s/", name,
+            im->n_problems, sp->failed);
+    move(sp, name, sp->failed, b.data);
+    lu_buf_free(&b);
+}
+
+/* The user who owns the file stands as the one who recorded its entries,
+ * as SO_PEERCRED does for luyuctl. */
+static char *owner(uid_t uid)
+{
+    struct passwd pw, *res = NULL;
+    char buf[1024];
+
+    if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res != NULL)
+        return lu_xstrdup(res->pw_name);
+    return lu_xasprintf("uid %u", (unsigned)uid);
+}
+
+/* Stores the rows; returns false when the outbox could not take them now
+ * and the file should stay for a retry. */
+static bool store(struct node_spool *sp, const char *name, uid_t uid,
+                  struct lu_import *im)
+{
+    Luyu__CtlResponse resp = LUYU__CTL_RESPONSE__INIT;
+    Luyu__CtlSubmit sub;
+    Luyu__CtlEntry **ptrs = NULL;
+    char *who = owner(uid);
+    uint8_t key[32];
+    bool done = true;
+
+    lu_import_submit(im, false, false, key, &sub, &ptrs);
+    node_intake_submit(sp->intake, &sub, who, &resp);
+    if (resp.code == LUYU__CTL_RESPONSE__CODE__OK) {
+        lu_notice("spool: %s: %s %zu entries (%s .. %s), moved to %s/", name,
+                  resp.repeat ? "already imported, nothing stored again:"
+                              : "imported",
+                  resp.n_ids, resp.n_ids ? resp.ids[0] : "",
+                  resp.n_ids ? resp.ids[resp.n_ids - 1] : "", sp->done);
+        move(sp, name, sp->done, NULL);
+    } else if (resp.code == LUYU__CTL_RESPONSE__CODE__BAD_INPUT) {
+        lu_import_refused(im, &resp);
+        failed(sp, name, im);
+    } else {
+        lu_warn("spool: %s: %s; left in the spool, tried again in %d s", name,
+                resp.message, RETRY_MS / 1000);
+        done = false;
+    }
+    node_intake_response_clear(&resp);
+    free(ptrs);
+    free(who);
+    return done;
+}
+
+static bool take(struct node_spool *sp, const char *name)
+{
+    char *path = lu_xasprintf("%s/%s", sp->dir, name), *data = NULL;
+    struct lu_import im;
+    struct stat st;
+    size_t len = 0;
+    bool done = true;
+    int r;
+
+    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        goto out; /* gone, or a directory such as done/ */
+    lu_import_init(&im, name);
+    r = lu_read_file(path, LU_IMPORT_MAX_FILE, &data, &len);
+    if (r == -EFBIG)
+        lu_import_problem(&im, 0, 0, _("larger than %u MiB; split the file"),
+                          LU_IMPORT_MAX_FILE >> 20);
+    else if (r < 0)
+        lu_import_problem(&im, 0, 0, _("cannot read the file: %s"),
+                          strerror(-r));
+    if (r < 0 || lu_import_read(&im, sp->plan, data, len, NULL, NULL) < 0)
+        failed(sp, name, &im);
+    else
+        done = store(sp, name, st.st_uid, &im);
+    lu_import_close(&im);
+    free(data);
+out:
+    free(path);
+    return done;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Takes every finished file, oldest name first (names often hold dates). */
+static void scan(uv_timer_t *t)
+{
+    struct node_spool *sp = t->data;
+    DIR *d = opendir(sp->dir);
+    struct dirent *de;
+    char **names = NULL;
+    size_t n = 0;
+    bool retry = false;
+
+    if (d == NULL) {
+        lu_err("spool: cannot read %s: %s", sp->dir, strerror(errno));
+        return;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (in_progress(de->d_name) || strcmp(de->d_name, "done") == 0 ||
+            strcmp(de->d_name, "failed") == 0)
+            continue;
+        names = lu_xrealloc(names, (n + 1) * sizeof(*names));
+        names[n++] = lu_xstrdup(de->d_name);
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof(*names), by_name);
+    for (size_t i = 0; i < n; i++) {
+        retry = !take(sp, names[i]) || retry;
+        free(names[i]);
+    }
+    free(names);
+    if (n > 0)
+        node_uplink_pump(sp->uplink);
+    if (retry)
+        uv_timer_start(&sp->timer, scan, RETRY_MS, 0);
+}
+
+static void on_event(uv_fs_event_t *h, const char *name, int events, int status)
+{
+    struct node_spool *sp = h->data;
+
+    if (status < 0)
+        lu_warn("spool: watching %s: %s", sp->dir, uv_strerror(status));
+    if (!uv_is_active((uv_handle_t *)&sp->timer))
+        uv_timer_start(&sp->timer, scan, SCAN_DELAY_MS, 0);
+}
+
+static int make_dir(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+
+    if (mkdir(path, 0750) < 0 && errno != EEXIST) {
+        snprintf(err, errlen, "spool: cannot create %s: %s", path,
+                 strerror(errno));
+        return -errno;
+    }
+    if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "spool: %s is not a directory", path);
+        return -ENOTDIR;
+    }
+    return 0;
+}
+
+static void on_close(uv_handle_t *h)
+{
+    struct node_spool *sp = h->data;
+
+    if (--sp->open_handles > 0)
+        return;
+    free(sp->dir);
+    free(sp->done);
+    free(sp->failed);
+    free(sp);
+}
+
+struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
+                                  const struct lu_plan *plan,
+                                  struct node_intake *intake,
+                                  struct node_uplink *uplink, char *err,
+                                  size_t errlen)
+{
+    struct node_spool *sp = lu_xcalloc(1, sizeof(*sp));
+    int r;
+
+    sp->loop = loop;
+    sp->dir = lu_xstrdup(dir);
+    sp->done = lu_xasprintf("%s/done", dir);
+    sp->failed = lu_xasprintf("%s/failed", dir);
+    sp->plan = plan;
+    sp->intake = intake;
+    sp->uplink = uplink;
+    if (make_dir(dir, err, errlen) < 0 || make_dir(sp->done, err, errlen) < 0 ||
+        make_dir(sp->failed, err, errlen) < 0)
+        goto fail;
+    uv_fs_event_init(loop, &sp->ev);
+    uv_timer_init(loop, &sp->timer);
+    sp->ev.data = sp->timer.data = sp;
+    sp->open_handles = 2;
+    r = uv_fs_event_start(&sp->ev, on_event, dir, 0);
+    if (r < 0) {
+        snprintf(err, errlen, "spool: cannot watch %s: %s", dir,
+                 uv_strerror(r));
+        node_spool_free(sp);
+        return NULL;
+    }
+    /* Files that arrived while the node was down. */
+    uv_timer_start(&sp->timer, scan, 0, 0);
+    lu_notice("spool: watching %s (imported files go to done/, refused ones "
+              "to failed/)",
+              dir);
+    return sp;
+fail:
+    free(sp->dir);
+    free(sp->done);
+    free(sp->failed);
+    free(sp);
+    return NULL;
+}
+
+void node_spool_free(struct node_spool *sp)
+{
+    if (sp == NULL)
+        return;
+    uv_fs_event_stop(&sp->ev);
+    uv_timer_stop(&sp->timer);
+    uv_close((uv_handle_t *)&sp->ev, on_close);
+    uv_close((uv_handle_t *)&sp->timer, on_close);
+}
