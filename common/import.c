@@ -182,6 +182,13 @@ static int read_sheet(struct lu_import *im, const char *data, size_t len,
         }
         return r;
     }
+    if (len >= 8 && memcmp(data, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0) {
+        lu_import_problem(im, 0, 0,
+                          _("an old .xls workbook or a password-protected "
+                            "one; save it as .xlsx (without a password) or "
+                            "as CSV"));
+        return -EINVAL;
+    }
     if (sheet_name != NULL) {
         lu_import_problem(im, 0, 0,
                           _("--sheet is for .xlsx workbooks, and this file "
@@ -472,6 +479,9 @@ int lu_import_read(struct lu_import *im, const struct lu_plan *plan,
     for (size_t i = 0; r == 0 && i < sheet.n; i++) {
         const struct lu_sheet_row *row = &sheet.rows[i];
 
+        /* A workbook leaves empty rows out; the clerk saw them. */
+        if (!header && sheet.cell_names && row->line > sheet.rows[i - 1].line)
+            im->empty_rows += (size_t)(row->line - sheet.rows[i - 1].line - 1);
         if (row_empty(row)) {
             im->empty_rows += !header;
             continue;
