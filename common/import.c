@@ -43,7 +43,9 @@ static const char *const BASE_UNITS[][2] = {
 void lu_import_init(struct lu_import *im, const char *name)
 {
     memset(im, 0, sizeof(*im));
-    im->name = lu_xstrdup(name);
+    /* File names need not be UTF-8 (a share mounted from Windows); every
+     * message that names the file must be. */
+    im->name = lu_utf8_fix(lu_xstrdup(name));
     lu_buf_init(&im->problems);
     for (int i = 0; i < LU_IMPORT_NCOLS; i++)
         im->cols[i] = -1;

@@ -34,5 +34,6 @@ ctl_cmd_cb ctl_ledger_cmd;
 ctl_cmd_cb ctl_history_cmd;
 ctl_cmd_cb ctl_keygen_cmd;
 ctl_cmd_cb ctl_feed_cmd;
+ctl_cmd_cb ctl_template_cmd;
 
 #endif

@@ -25,7 +25,10 @@ struct command {
 static const struct command COMMANDS[] = {
     {"plan", ctl_plan_cmd, N_("show the plan's units and indicators")},
     {"submit", ctl_submit_cmd, N_("record one figure at the node")},
-    {"import", ctl_import_cmd, N_("record a CSV file of figures, all or none")},
+    {"import", ctl_import_cmd,
+     N_("record a file of figures (CSV or .xlsx), all or none")},
+    {"template", ctl_template_cmd,
+     N_("write a month's sheet for a unit to fill in")},
     {"correct", ctl_correct_cmd,
      N_("record a correction of an entry or of a figure")},
     {"entries", ctl_entries_cmd,

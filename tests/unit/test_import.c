@@ -11,6 +11,8 @@
 #include "plan.h"
 #include "test.h"
 #include "textenc.h"
+#include "util.h"
+#include "xlsx.h"
 
 static struct lu_plan *plan;
 
@@ -291,6 +293,69 @@ static void test_import_problems(void)
     lu_import_close(&im);
 }
 
+/* Reads a workbook of the office corpus into a sheet. */
+static int read_book(const char *name, const char *sheet, struct lu_sheet *s,
+                     char *err, size_t errlen)
+{
+    const char *src = getenv("LUYU_SOURCE_DIR");
+    char path[4096], *data = NULL;
+    size_t len = 0;
+    int r;
+
+    snprintf(path, sizeof(path), "%s/tests/data/office/%s", src ? src : "..",
+             name);
+    lu_sheet_init(s);
+    r = lu_read_file(path, 1 << 24, &data, &len);
+    if (r < 0) {
+        snprintf(err, errlen, "cannot read %.400s", path);
+        return r;
+    }
+    r = lu_xlsx_read(data, len, sheet, s, err, errlen);
+    free(data);
+    return r;
+}
+
+static void test_xlsx(void)
+{
+    struct lu_sheet s;
+    char err[512] = "";
+
+    /* openpyxl: shared strings, a date cell styled yyyy-mm, a number. */
+    ASSERT_EQ(read_book("openpyxl-dates.xlsx", NULL, &s, err, sizeof(err)), 0);
+    ASSERT_EQ(s.n, 4); /* the empty row 4 is not in the file */
+    ASSERT_EQ(s.rows[0].line, 1);
+    ASSERT_STREQ(lu_sheet_text(&s.rows[0], 3), "月份");
+    ASSERT_EQ(lu_sheet_kind(&s.rows[1], 3), LU_CELL_DATE);
+    ASSERT_STREQ(lu_sheet_text(&s.rows[1], 3), "2019-12-01");
+    ASSERT_EQ(lu_sheet_kind(&s.rows[1], 4), LU_CELL_NUMBER);
+    ASSERT_STREQ(lu_sheet_text(&s.rows[1], 4), "1250000.5");
+    ASSERT_EQ(s.rows[3].line, 5);
+    ASSERT_EQ(lu_sheet_kind(&s.rows[3], 3), LU_CELL_TEXT);
+    ASSERT_STREQ(lu_sheet_text(&s.rows[3], 3), "2019-12");
+    lu_sheet_close(&s);
+    /* A custom Chinese date format, on the second sheet. */
+    ASSERT_EQ(
+        read_book("openpyxl-second-sheet.xlsx", "台账", &s, err, sizeof(err)),
+        0);
+    ASSERT_EQ(s.n, 2);
+    ASSERT_STREQ(lu_sheet_text(&s.rows[1], 2), "2020-01-01");
+    lu_sheet_close(&s);
+    /* Inline strings, rows with gaps, a number with binary noise. */
+    ASSERT_EQ(read_book("wps-inline-strings.xlsx", NULL, &s, err, sizeof(err)),
+              0);
+    ASSERT_EQ(s.n, 3);
+    ASSERT_EQ(s.rows[1].line, 3);
+    ASSERT_STREQ(lu_sheet_text(&s.rows[1], 0), "黔江区");
+    ASSERT_STREQ(lu_sheet_text(&s.rows[1], 3), "1234.5600000000001");
+    lu_sheet_close(&s);
+    ASSERT_EQ(read_book("damaged.xlsx", NULL, &s, err, sizeof(err)), -EINVAL);
+    ASSERT_CONTAINS(err, "not a readable .xlsx workbook");
+    lu_sheet_close(&s);
+    ASSERT_EQ(read_book("zip-bomb.xlsx", NULL, &s, err, sizeof(err)), -EINVAL);
+    ASSERT_CONTAINS(err, "more than 64 MiB");
+    lu_sheet_close(&s);
+}
+
 int main(void)
 {
     const char *src = getenv("LUYU_SOURCE_DIR");
@@ -308,6 +373,7 @@ int main(void)
     test_import_ok();
     test_import_key();
     test_import_problems();
+    test_xlsx();
     lu_plan_free(plan);
     return test_failures ? 1 : 0;
 }
