@@ -244,10 +244,32 @@ static const char *const COL_NAMES[LU_IMPORT_NCOLS] = {
     N_("amount (金额)"), N_("note (备注)"),      N_("base unit (计量单位)"),
 };
 
+/* True when no cell of row names a column: a title line above the header,
+ * or a file without a header at all. */
+static bool no_column_names(const struct lu_sheet_row *row)
+{
+    char key[256];
+
+    for (size_t i = 0; i < row->n; i++) {
+        header_key(lu_sheet_text(row, i), key, sizeof(key));
+        if (key[0] != '\0' && header_col(key) >= 0)
+            return false;
+    }
+    return true;
+}
+
 static void read_header(struct lu_import *im, const struct lu_sheet_row *row)
 {
     char key[256];
 
+    if (no_column_names(row)) {
+        lu_import_problem(im, row->line, 0,
+                          _("this row names no column; the first non-empty "
+                            "row must be the header, e.g. "
+                            "单位,指标,月份,金额,备注 (delete title rows "
+                            "above it)"));
+        return;
+    }
     for (size_t i = 0; i < row->n; i++) {
         int c;
 

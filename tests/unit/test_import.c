@@ -279,6 +279,10 @@ static void test_import_problems(void)
     ASSERT_CONTAINS(p, "f.csv:2:5: 农副产品销售至山东交易额 is counted in 元");
     lu_import_close(&im);
 
+    p = import("万州区2019年7月台账,,,,\n单位,指标,月份,金额\n", &im);
+    ASSERT_CONTAINS(p, "f.csv:1: this row names no column");
+    lu_import_close(&im);
+
     p = import("", &im);
     ASSERT_CONTAINS(p, "f.csv: no entries: the file is empty");
     lu_import_close(&im);
