@@ -344,7 +344,11 @@ static const char *resolve(struct lu_import *im, const struct lu_plan *plan,
         names[k].name = c == LU_IMPORT_UNIT ? plan->units[k].name
                                             : plan->indicators[k].name;
     }
-    i = s[0] ? lu_norm_match(s, names, n, suggest, sizeof(suggest)) : -1;
+    suggest[0] = '\0';
+    i = s[0] ? lu_norm_match(
+                   s, names, n, suggest,
+                   im->n_problems < LU_IMPORT_MAX_SHOWN ? sizeof(suggest) : 0)
+             : -1;
     if (i >= 0)
         code = names[i].code;
     else if (s[0] == '\0')

@@ -390,12 +390,15 @@ int lu_norm_match(const char *s, const struct lu_norm_name *names, size_t n,
     uint32_t q[MATCH_MAX_CHARS];
     int nq, best = -1, best_d = 1000;
 
-    suggest[0] = '\0';
+    if (suggestlen > 0)
+        suggest[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         if (strcasecmp(s, names[i].code) == 0 ||
             (names[i].name != NULL && strcmp(s, names[i].name) == 0))
             return (int)i;
     }
+    if (suggestlen == 0)
+        return -1;
     nq = decode(s, q, MATCH_MAX_CHARS);
     if (nq <= 0)
         return -1;

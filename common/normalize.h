@@ -40,7 +40,8 @@ struct lu_norm_name {
 /* Finds s among names by code (ASCII case ignored) or by exact name.
  * Returns its index, or -1 and, when a candidate is close (a few
  * characters apart, or one contains the other), writes it as
- * "NAME (CODE)" into suggest; else suggest is "". */
+ * "NAME (CODE)" into suggest; else suggest is "". With suggestlen 0 only
+ * looks up, which is cheap (for files already past their shown problems). */
 int lu_norm_match(const char *s, const struct lu_norm_name *names, size_t n,
                   char *suggest, size_t suggestlen);
 

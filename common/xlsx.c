@@ -20,6 +20,9 @@
 #define MAX_STRINGS 1000000
 #define MAX_STYLES 100000
 #define MAX_FORMATS 10000
+#define MAX_MERGES 10000
+/* Cells filled from merged ranges, at most. */
+#define MAX_MERGED_CELLS 1000000
 
 struct strs {
     char **v;
@@ -56,7 +59,8 @@ struct xp {
     struct lu_sheet *out;
     struct lu_sheet_row *row;
     long row_no;
-    long col_no; /* 0-based column of the current cell */
+    long col_no;        /* 0-based column of the current cell */
+    struct strs merges; /* "A2:A10" */
     char cell_type[16];
     long cell_style;
     bool in_v, in_is;
@@ -376,6 +380,9 @@ static void sheet_start(void *data, const char *el, const char **atts)
         x->text.len = 0;
     } else if (strcmp(n, "rPh") == 0) {
         x->skip_depth++;
+    } else if (strcmp(n, "mergeCell") == 0 && (v = attr(atts, "ref")) &&
+               x->merges.n < MAX_MERGES) {
+        strs_add(&x->merges, v);
     }
 }
 
@@ -449,6 +456,66 @@ static void sheet_end(void *data, const char *el)
         x->skip_depth--;
     else if (strcmp(n, "c") == 0)
         end_cell(x);
+}
+
+/* A merged range shows its top-left value in every cell it covers; offices
+ * merge the unit or the month down a whole column. Only rows that hold
+ * other data get the value (empty rows stay empty), and only when the rows
+ * are in order, as every spreadsheet writes them. */
+static void fill_merge(struct xp *x, const char *ref, size_t *budget)
+{
+    char a[32], b[32];
+    long c1, r1, c2, r2;
+    const struct lu_sheet_row *top = NULL;
+    struct lu_sheet *s = x->out;
+    size_t lo = 0, hi = s->n;
+    const char *colon = strchr(ref, ':');
+
+    if (colon == NULL || colon - ref >= 31 || strlen(colon + 1) >= 31)
+        return;
+    snprintf(a, sizeof(a), "%.*s", (int)(colon - ref), ref);
+    snprintf(b, sizeof(b), "%s", colon + 1);
+    if (!cell_ref(a, &c1, &r1) || !cell_ref(b, &c2, &r2) || c2 < c1 ||
+        r2 < r1 || c1 >= LU_SHEET_MAX_COLS)
+        return;
+    if (c2 >= LU_SHEET_MAX_COLS)
+        c2 = LU_SHEET_MAX_COLS - 1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (s->rows[mid].line < r1)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < s->n && s->rows[lo].line == r1)
+        top = &s->rows[lo];
+    if (top == NULL || lu_sheet_kind(top, (size_t)c1) == LU_CELL_EMPTY)
+        return;
+    for (size_t i = lo; i < s->n && s->rows[i].line <= r2; i++) {
+        for (long c = c1; c <= c2; c++) {
+            if ((i == lo && c == c1) ||
+                lu_sheet_kind(&s->rows[i], (size_t)c) != LU_CELL_EMPTY)
+                continue;
+            if ((*budget)-- == 0)
+                return;
+            lu_sheet_set(&s->rows[i], (size_t)c, lu_sheet_kind(top, (size_t)c1),
+                         lu_sheet_text(top, (size_t)c1));
+            top = &s->rows[lo]; /* lu_sheet_set may move the cells */
+        }
+    }
+}
+
+static void fill_merges(struct xp *x)
+{
+    size_t budget = MAX_MERGED_CELLS;
+
+    for (size_t i = 1; i < x->out->n; i++) {
+        if (x->out->rows[i].line <= x->out->rows[i - 1].line)
+            return;
+    }
+    for (size_t i = 0; i < x->merges.n; i++)
+        fill_merge(x, x->merges.v[i], &budget);
 }
 
 /* ---- the container ---- */
@@ -566,6 +633,8 @@ static int read_book(zip_t *z, const char *sheet, struct xp *x)
         r = parse_part(z, path, false, sheet_start, sheet_end, x);
         free(path);
     }
+    if (r == 0)
+        fill_merges(x);
     return r;
 }
 
@@ -606,6 +675,7 @@ out:
     strs_free(&x.fmt_ids);
     strs_free(&x.fmt_codes);
     strs_free(&x.shared);
+    strs_free(&x.merges);
     free(x.xf_date);
     free(x.target);
     free(x.shared_target);

@@ -99,16 +99,19 @@ static int write_err(const char *dir, const char *final, const char *text)
 }
 
 /* Moves name from the spool into to (done/ or failed/); with text, writes
- * it as FINAL.err first, so that a file in failed/ always has its reasons. */
-static void move(struct node_spool *sp, const char *name, const char *to,
+ * it as FINAL.err first, so that a file in failed/ always has its reasons.
+ * Returns false when the file could not be moved (it is tried again). */
+static bool move(struct node_spool *sp, const char *name, const char *to,
                  const char *text)
 {
     char *final = free_name(to, name);
     char *from = lu_xasprintf("%s/%s", sp->dir, name);
     char *dest = lu_xasprintf("%s/%s", to, final);
+    bool moved = false;
 
     if (text == NULL || write_err(to, final, text) == 0) {
-        if (rename(from, dest) < 0)
+        moved = rename(from, dest) == 0;
+        if (!moved)
             lu_err("spool: cannot move %s to %s: %s", from, dest,
                    strerror(errno));
         sync_dir(to);
@@ -117,12 +120,14 @@ static void move(struct node_spool *sp, const char *name, const char *to,
     free(final);
     free(from);
     free(dest);
+    return moved;
 }
 
-static void failed(struct node_spool *sp, const char *name,
+static bool failed(struct node_spool *sp, const char *name,
                    const struct lu_import *im)
 {
     struct lu_buf b;
+    bool moved;
 
     lu_buf_init(&b);
     lu_import_write_problems(im, &b);
@@ -132,8 +137,9 @@ static void failed(struct node_spool *sp, const char *name,
                   name, im->n_problems);
     lu_warn("spool: %s refused (%zu problems), moved to %s/", name,
             im->n_problems, sp->failed);
-    move(sp, name, sp->failed, b.data);
+    moved = move(sp, name, sp->failed, b.data);
     lu_buf_free(&b);
+    return moved;
 }
 
 /* The user who owns the file stands as the one who recorded its entries,
@@ -148,8 +154,8 @@ static char *owner(uid_t uid)
     return lu_xasprintf("uid %u", (unsigned)uid);
 }
 
-/* Stores the rows; returns false when the outbox could not take them now
- * and the file should stay for a retry. */
+/* Stores the rows; returns false when the outbox could not take them now,
+ * or the file could not be moved, and it should be tried again. */
 static bool store(struct node_spool *sp, const char *name, uid_t uid,
                   struct lu_import *im)
 {
@@ -168,10 +174,10 @@ static bool store(struct node_spool *sp, const char *name, uid_t uid,
                               : "imported",
                   resp.n_ids, resp.n_ids ? resp.ids[0] : "",
                   resp.n_ids ? resp.ids[resp.n_ids - 1] : "", sp->done);
-        move(sp, name, sp->done, NULL);
+        done = move(sp, name, sp->done, NULL);
     } else if (resp.code == LUYU__CTL_RESPONSE__CODE__BAD_INPUT) {
         lu_import_refused(im, &resp);
-        failed(sp, name, im);
+        done = failed(sp, name, im);
     } else {
         lu_warn("spool: %s: %s; left in the spool, tried again in %d s", name,
                 resp.message, RETRY_MS / 1000);
@@ -203,7 +209,7 @@ static bool take(struct node_spool *sp, const char *name)
         lu_import_problem(&im, 0, 0, _("cannot read the file: %s"),
                           strerror(-r));
     if (r < 0 || lu_import_read(&im, sp->plan, data, len, NULL, NULL) < 0)
-        failed(sp, name, &im);
+        done = failed(sp, name, &im);
     else
         done = store(sp, name, st.st_uid, &im);
     lu_import_close(&im);

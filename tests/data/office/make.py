@@ -160,6 +160,23 @@ ok
 entry cq-wanzhou poor_lifted 202001 150 一月
 """)
     data = buf.getvalue()
+    # The unit and the month merged down their columns, as offices do.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["单位", "指标", "月份", "金额"])
+    ws.append(["武隆区", "建档立卡贫困人口培训", "2020-03", 30])
+    ws.append([None, "转移到山东就业的建档立卡贫困人口", None, 4])
+    ws.append([None, "赴山东挂职党政干部", None, 1])
+    ws.merge_cells("A2:A4")
+    ws.merge_cells("C2:C4")
+    mbuf = io.BytesIO()
+    wb.save(mbuf)
+    write("openpyxl-merged.xlsx", mbuf.getvalue(), """
+ok
+entry cq-wulong poor_trained 202003 30 
+entry cq-wulong poor_moved_to_sd 202003 4 
+entry cq-wulong cadres_to_sd 202003 1 
+""")
     write("damaged.xlsx", data[:len(data) // 2], """
 refused
 message damaged.xlsx: not a readable .xlsx workbook
