@@ -41,7 +41,7 @@ def main():
     say("a file that arrived while the node was down is taken at start")
     drop(spool, "early.csv", "unit,indicator,period,amount,note\n"
                              "cq-wanzhou,poor_trained,2019-07,12,early\n")
-    c.start_node(n, "cq-wanzhou,cq-kaizhou", extra=["--spool", spool])
+    c.start_node(n, "cq-wanzhou,cq-kaizhou,cq-wulong", extra=["--spool", spool])
     wait_until(lambda: not pending(spool), 30, "early.csv taken")
     check(os.listdir(c.path("spool", "done")) == ["early.csv"], "early.csv in done/")
 
@@ -60,10 +60,18 @@ def main():
     drop(spool, "other.csv", "unit,indicator,period,amount\n"
                              "cq-wanzhou,poor_trained,2019-08,1\n"
                              "cq-wuxi,poor_trained,2019-08,1\n")
+    # An .xlsx from the office corpus, the unit and month merged down.
+    src = os.path.join(os.environ.get("LUYU_SOURCE_DIR", "."), "tests", "data", "office",
+                       "openpyxl-merged.xlsx")
+    with open(src, "rb") as f:
+        book = f.read()
+    with open(os.path.join(spool, "~$merged.xlsx"), "wb") as f:
+        f.write(book)
+    os.rename(os.path.join(spool, "~$merged.xlsx"), os.path.join(spool, "merged.xlsx"))
     wait_until(lambda: pending(spool) == ["half.csv.tmp"], 30, "spool drained")
     done = sorted(os.listdir(c.path("spool", "done")))
     failed = sorted(os.listdir(c.path("spool", "failed")))
-    check(done == ["early.csv", "july.csv"], "done/: %s" % done)
+    check(done == ["early.csv", "july.csv", "merged.xlsx"], "done/: %s" % done)
     check(failed == ["bad.csv", "bad.csv.err", "other.csv", "other.csv.err"],
           "failed/: %s" % failed)
     with open(c.path("spool", "failed", "bad.csv.err"), encoding="utf-8") as f:
@@ -95,7 +103,8 @@ def main():
          "万州区,农副产品销售至山东交易额,2019-07,1250000.50,七月\n"
          "开州区,赴山东挂职党政干部,201907,3,\n")
     wait_until(lambda: pending(spool) == ["half.csv.tmp"], 30, "spool drained")
-    check(sorted(os.listdir(c.path("spool", "done"))) == ["early.csv", "july-2.csv", "july.csv"],
+    check(sorted(os.listdir(c.path("spool", "done")))
+          == ["early.csv", "july-2.csv", "july.csv", "merged.xlsx"],
           "the second july.csv is done/july-2.csv")
     check(c.status(n)["last_seq"] == last, "nothing stored again")
 
@@ -103,7 +112,10 @@ def main():
     wait_until(lambda: c.drained(n), 30, "drain")
     want = sorted([("cq-wanzhou", "poor_trained", 201907, 12, "early"),
                    ("cq-wanzhou", "agri_sales_to_sd", 201907, 125000050, "七月"),
-                   ("cq-kaizhou", "cadres_to_sd", 201907, 3, "")])
+                   ("cq-kaizhou", "cadres_to_sd", 201907, 3, ""),
+                   ("cq-wulong", "poor_trained", 202003, 30, ""),
+                   ("cq-wulong", "poor_moved_to_sd", 202003, 4, ""),
+                   ("cq-wulong", "cadres_to_sd", 202003, 1, "")])
     got = ledger_rows(c)
     check(got == want, "ledger %s" % got)
     check(os.path.exists(os.path.join(spool, "half.csv.tmp")), "the .tmp file left alone")

@@ -188,7 +188,7 @@ message the workbook has no sheet "二月"; its sheets are "封面", "台账"
 """)
 
 
-def handmade_xlsx(name, sheet_xml, expect, extra=()):
+def handmade_xlsx(name, sheet_xml, expect, extra=(), wbpr=""):
     """A minimal workbook as WPS writes one with inline strings."""
     ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxml'
           'formats.org/package/2006/content-types"><Default Extension="rels" ContentType='
@@ -200,12 +200,16 @@ def handmade_xlsx(name, sheet_xml, expect, extra=()):
             'Document" Target="xl/workbook.xml"/></Relationships>')
     wb = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxml'
           'formats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org'
-          '/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" '
-          'r:id="rId1"/></sheets></workbook>')
+          '/officeDocument/2006/relationships">' + wbpr + '<sheets><sheet name="Sheet1" '
+          'sheetId="1" r:id="rId1"/></sheets></workbook>')
     wbrels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
               'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type='
               '"http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-              'worksheet" Target="/xl/worksheets/sheet1.xml"/></Relationships>')
+              'worksheet" Target="/xl/worksheets/sheet1.xml"/>'
+              + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
+                 'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+                 if any(n == "xl/styles.xml" for n, _ in extra) else "")
+              + '</Relationships>')
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", ct)
@@ -248,6 +252,30 @@ ok
 entry cq-qianjiang sd_investment 202002 123456 
 entry cq-qianjiang aided_township_clinics 202002 1 
 """)
+    # The 1904 date system (old Mac Excel), a built-in date format (14) and
+    # a Chinese one (31), the date and time in one cell, an ISO date cell.
+    styles = ('<?xml version="1.0" encoding="UTF-8"?><styleSheet %s><cellXfs count="3">'
+              '<xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="31"/></cellXfs>'
+              '</styleSheet>' % ns)
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet %s><sheetData>' % ns
+             + row(1, [("A1", "unit"), ("B1", "indicator"), ("C1", "period"),
+                       ("D1", "amount")])
+             + '<row r="2"><c r="A2" t="inlineStr"><is><t>cq-wanzhou</t></is></c>'
+               '<c r="B2" t="inlineStr"><is><t>sd_firms</t></is></c>'
+               '<c r="C2" s="1"><v>42185</v></c><c r="D2"><v>5</v></c></row>'
+             + '<row r="3"><c r="A3" t="inlineStr"><is><t>cq-wanzhou</t></is></c>'
+               '<c r="B3" t="inlineStr"><is><t>leader_visits</t></is></c>'
+               '<c r="C3" s="2"><v>42216.5</v></c><c r="D3"><v>1</v></c></row>'
+             + '<row r="4"><c r="A4" t="inlineStr"><is><t>cq-wanzhou</t></is></c>'
+               '<c r="B4" t="inlineStr"><is><t>joint_meetings</t></is></c>'
+               '<c r="C4" t="d"><v>2020-04-01T00:00:00</v></c><c r="D4"><v>2</v></c></row>'
+             + "</sheetData></worksheet>")
+    handmade_xlsx("date1904.xlsx", sheet, """
+ok
+entry cq-wanzhou sd_firms 201907 5 
+entry cq-wanzhou leader_visits 201908 1 
+entry cq-wanzhou joint_meetings 202004 2 
+""", extra=[("xl/styles.xml", styles)], wbpr='<workbookPr date1904="1"/>')
     # A zip bomb: a sheet that unpacks to 80 MiB of blanks.
     bomb = ('<?xml version="1.0" encoding="UTF-8"?>' + " " * (80 << 20)
             + '<worksheet %s><sheetData/></worksheet>' % ns)
