@@ -39,7 +39,7 @@ def main():
     c = Cluster("office")
     c.start_hub()
     n = "cq-wanzhou"
-    c.start_node(n, "cq-wanzhou,cq-kaizhou,cq-qianjiang,cq-wulong")
+    c.start_node(n, "cq-wanzhou,cq-kaizhou,cq-qianjiang,cq-wulong,cq-wuxi")
     want = collections.Counter()
     expects = sorted(glob.glob(os.path.join(CORPUS, "*.expect")))
     check(len(expects) >= 15, "%d files in the corpus" % len(expects))

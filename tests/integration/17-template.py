@@ -43,6 +43,13 @@ def main():
     rc, out, err = c.ctl("--plan", PLAN, "template", "--unit", "万州区", "--period", "2019-07",
                          "--out", x, check_rc=0)
     check(out.startswith("wrote %s: %d indicators" % (x, len(inds))), out.strip())
+    say("imported untouched, it is refused only for the empty amounts (libxlsxwriter "
+        "writes shared strings: every name is read and resolved)")
+    rc, out, err = c.ctl("import", x, node=n)
+    lines = [l for l in err.splitlines() if l.startswith(x + ":")]
+    check(rc == 2 and len(lines) == len(inds)
+          and all(":5: (E" in l and "amount is empty" in l for l in lines),
+          "%d problems, each an empty amount in column E: %s" % (len(lines), lines[:2]))
     wb = openpyxl.load_workbook(x)
     ws = wb.active
     check([v.value for v in ws[1]] == ["单位", "指标", "计量单位", "月份", "金额", "备注"],

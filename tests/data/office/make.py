@@ -209,6 +209,10 @@ def handmade_xlsx(name, sheet_xml, expect, extra=(), wbpr=""):
               + ('<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/'
                  'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
                  if any(n == "xl/styles.xml" for n, _ in extra) else "")
+              + ('<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/'
+                 'officeDocument/2006/relationships/sharedStrings" '
+                 'Target="sharedStrings.xml"/>'
+                 if any(n == "xl/sharedStrings.xml" for n, _ in extra) else "")
               + '</Relationships>')
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -276,6 +280,26 @@ entry cq-wanzhou sd_firms 201907 5
 entry cq-wanzhou leader_visits 201908 1 
 entry cq-wanzhou joint_meetings 202004 2 
 """, extra=[("xl/styles.xml", styles)], wbpr='<workbookPr date1904="1"/>')
+    # Shared strings as Excel writes them: rich text runs, a phonetic guide
+    # (not cell text), a formula with its cached value.
+    sst = ('<?xml version="1.0" encoding="UTF-8"?><sst %s count="6" uniqueCount="6">'
+           '<si><t>单位</t></si><si><t>指标</t></si><si><t>月份</t></si>'
+           '<si><r><rPr><b/></rPr><t>金</t></r><r><t>额</t></r></si>'
+           '<si><t>巫溪</t><rPh sb="0" eb="2"><t>ウーシー</t></rPh><t>县</t></si>'
+           '<si><t xml:space="preserve"> 劳务协作 </t></si></sst>' % ns)
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet %s><sheetData>' % ns
+             + '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c>'
+               '<c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>'
+             + '<row r="2"><c r="A2" t="s"><v>4</v></c><c r="B2" t="str"><f>"赴山东"&amp;'
+               '"挂职党政干部"</f><v>赴山东挂职党政干部</v></c>'
+               '<c r="C2" t="inlineStr"><is><t>2020年5月</t></is></c>'
+               '<c r="D2"><f>1+1</f><v>2</v></c></row>'
+             + "</sheetData></worksheet>")
+    wbrels_extra = [("xl/sharedStrings.xml", sst)]
+    handmade_xlsx("excel-shared-strings.xlsx", sheet, """
+ok
+entry cq-wuxi cadres_to_sd 202005 2 
+""", extra=wbrels_extra)
     # A zip bomb: a sheet that unpacks to 80 MiB of blanks.
     bomb = ('<?xml version="1.0" encoding="UTF-8"?>' + " " * (80 << 20)
             + '<worksheet %s><sheetData/></worksheet>' % ns)
