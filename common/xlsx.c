@@ -407,6 +407,12 @@ static enum lu_cell_kind cell_value(struct xp *x, const char *v, char *date,
         return LU_CELL_TEXT;
     }
     if (strcmp(t, "d") == 0) {
+        /* An ISO 8601 date; anything else stays text, for the month
+         * reader to refuse with its reasons. */
+        if (strspn(v, "0123456789") != 4 || v[4] != '-' ||
+            strspn(v + 5, "0123456789") != 2 || v[7] != '-' ||
+            strspn(v + 8, "0123456789") != 2)
+            return LU_CELL_TEXT;
         snprintf(date, 16, "%.10s", v);
         *text = date;
         return LU_CELL_DATE;
