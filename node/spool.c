@@ -24,6 +24,9 @@
 /* A file the outbox could not take (disk full, database busy) stays in
  * the spool and is tried again after this long. */
 #define RETRY_MS 10000
+/* File events do not come for every file system (a share mounted over the
+ * network, written from another machine): scan this often anyway. */
+#define RESCAN_MS 30000
 
 struct node_spool {
     uv_loop_t *loop;
@@ -236,6 +239,7 @@ static void scan(uv_timer_t *t)
 
     if (d == NULL) {
         lu_err("spool: cannot read %s: %s", sp->dir, strerror(errno));
+        uv_timer_start(&sp->timer, scan, RETRY_MS, 0);
         return;
     }
     while ((de = readdir(d)) != NULL) {
@@ -255,8 +259,7 @@ static void scan(uv_timer_t *t)
     free(names);
     if (n > 0)
         node_uplink_pump(sp->uplink);
-    if (retry)
-        uv_timer_start(&sp->timer, scan, RETRY_MS, 0);
+    uv_timer_start(&sp->timer, scan, retry ? RETRY_MS : RESCAN_MS, 0);
 }
 
 static void on_event(uv_fs_event_t *h, const char *name, int events, int status)
@@ -265,7 +268,10 @@ static void on_event(uv_fs_event_t *h, const char *name, int events, int status)
 
     if (status < 0)
         lu_warn("spool: watching %s: %s", sp->dir, uv_strerror(status));
-    if (!uv_is_active((uv_handle_t *)&sp->timer))
+    /* Sooner than the next scan planned, never later: a burst of events
+     * must not keep pushing the scan away. */
+    if (!uv_is_active((uv_handle_t *)&sp->timer) ||
+        uv_timer_get_due_in(&sp->timer) > SCAN_DELAY_MS)
         uv_timer_start(&sp->timer, scan, SCAN_DELAY_MS, 0);
 }
 
