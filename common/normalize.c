@@ -163,6 +163,20 @@ int lu_norm_amount(const char *s, enum lu_cell_kind kind, char *out,
     }
     memcpy(buf, t, len);
     buf[len] = '\0';
+    /* Excel writes a currency-formatted cell to CSV as it shows it. */
+    if (strncmp(buf, "¥", 2) == 0 || strncmp(buf, "￥", 3) == 0) {
+        const char *rest = buf + (buf[0] == '\xC2' ? 2 : 3);
+
+        len = lu_norm_trim(rest, &t);
+        memmove(buf, t, len);
+        buf[len] = '\0';
+        if (len == 0) {
+            snprintf(err, errlen,
+                     _("amount is empty; write 0 when there is nothing to "
+                       "report"));
+            return -EINVAL;
+        }
+    }
     if (kind == LU_CELL_NUMBER)
         return amount_number(buf, out, outlen, err, errlen);
     r = amount_refuse(buf, len, err, errlen);

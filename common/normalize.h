@@ -17,7 +17,8 @@
 size_t lu_norm_trim(const char *s, const char **start);
 
 /* Writes the amount in cell text s as plain digits with at most one '.'
- * (thousands separators and surrounding space removed) into out, for
+ * (thousands separators, a leading ¥ or ￥ and surrounding space removed,
+ * as Excel writes currency cells to CSV) into out, for
  * lu_amount_parse(). A LU_CELL_NUMBER is a spreadsheet's number and is
  * rounded to 15 significant digits, which drops binary noise such as
  * 1234.5600000000001. -EINVAL with a reason and the fix in err. */

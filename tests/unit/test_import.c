@@ -45,6 +45,8 @@ static void test_amounts(void)
               "12\xE3\x80\x80",
               LU_CELL_TEXT, "12");
     amount_ok("999", LU_CELL_TEXT, "999");
+    amount_ok("¥1,250,000.50", LU_CELL_TEXT, "1250000.50");
+    amount_ok(" ￥ 12 ", LU_CELL_TEXT, "12");
     amount_ok("1,000", LU_CELL_TEXT, "1000");
     amount_ok("1234.5600000000001", LU_CELL_NUMBER, "1234.56");
     amount_ok("1250000", LU_CELL_NUMBER, "1250000");
