@@ -199,10 +199,9 @@ static int read_checked(const struct ctl_global *g, struct lu_import *im,
         /* Nothing goes to the node until the file as a whole is sound. */
         show_problems(im);
         r = ctl_output_error(CTL_EXIT_BAD,
-                             "%s: %zu problem%s; nothing was "
-                             "sent to the node",
-                             im->name, im->n_problems,
-                             im->n_problems == 1 ? "" : "s");
+                             _("%s: problems found: %zu; nothing was sent "
+                               "to the node"),
+                             im->name, im->n_problems);
     }
     free(data);
     lu_plan_free(plan);

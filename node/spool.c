@@ -135,8 +135,8 @@ static bool failed(struct node_spool *sp, const char *name,
     lu_buf_init(&b);
     lu_import_write_problems(im, &b);
     lu_buf_printf(&b,
-                  _("%s: %zu problems; nothing was stored. Fix the file and "
-                    "put it in the spool directory again.\n"),
+                  _("%s: problems found: %zu; nothing was stored. Fix the "
+                    "file and put it in the spool directory again.\n"),
                   name, im->n_problems);
     lu_warn("spool: %s refused (%zu problems), moved to %s/", name,
             im->n_problems, sp->failed);

@@ -80,7 +80,7 @@ def main():
     check("bad.csv:2:1: unknown unit" in err and "万州区 (cq-wanzhou)" in err,
           "bad.csv.err names line, column and the suggestion")
     check("bad.csv:3:4: amount \"1.25E+06\"" in err, "and the exponent, at 3:4")
-    check("2 problems; nothing was stored" in err, "and says nothing was stored")
+    check("problems found: 2; nothing was stored" in err, "and says nothing was stored")
     with open(c.path("spool", "failed", "other.csv.err"), encoding="utf-8") as f:
         err = f.read()
     say(err.strip())

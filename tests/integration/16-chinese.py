@@ -15,7 +15,8 @@ ZH = "zh_CN.UTF-8"
 ME = pwd.getpwuid(os.getuid()).pw_name
 # Words that are names, not English: commands (typed as they are), the
 # protocol's name and the user name.
-NAMES = {"luyuctl", "help", "plan", "submit", "import", "correct", "entries", "status",
+NAMES = {"luyuctl", "help", "plan", "submit", "import", "template", "correct", "entries",
+         "status",
          "ledger", "history", "keygen", "bulletin", "completeness", "feed", "issue",
          "CurveZMQ", ME}
 

@@ -10,7 +10,7 @@ import collections
 import glob
 import os
 
-from luyutest import Cluster, check, run, say, wait_until
+from luyutest import Cluster, check, have_locale, run, say, wait_until
 
 SRC = os.environ.get("LUYU_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
 CORPUS = os.path.join(SRC, "tests", "data", "office")
@@ -66,6 +66,12 @@ def main():
                 check(m in err, "  says: " + m)
             check(c.status(n)["last_seq"] == before, "  stored nothing")
     # luyuctl's output is decoded strictly: text that is not UTF-8 fails the test.
+    if have_locale("zh_CN.UTF-8"):
+        say("in Chinese, the same refusals read Chinese")
+        rc, out, err = c.ctl("import", "refused-values.csv", node=n, lang="zh_CN.UTF-8")
+        check(rc == 2 and "refused-values.csv:2:1: 未知的单位“万州”；是不是指 万州区 (cq-wanzhou)？"
+              in err and "refused-values.csv：共发现 7 处问题；什么都没有发送到节点" in err,
+              err.strip().splitlines()[-1])
     say("the hub ledger holds exactly the figures of the accepted files")
     wait_until(lambda: c.drained(n), 30, "drain")
     db = c.ledger_db()

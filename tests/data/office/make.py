@@ -95,7 +95,7 @@ message refused-values.csv:5:4: amount "1.25E+06" is in scientific notation
 message refused-values.csv:6:4: amount "1250000,50": commas may only separate thousands
 message refused-values.csv:7:3: month "7/1/2019": the order of day and month is ambiguous
 message refused-values.csv:8:4: amount is empty; write 0
-message 7 problems; nothing was sent to the node
+message problems found: 7; nothing was sent to the node
 """)
     text = "unit,indicator,period,amount\ncq-wanzhou,poor_trained,2019-07,1\n"
     write("utf16-no-bom.csv", text.encode("utf-16-le"), """
