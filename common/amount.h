@@ -10,7 +10,7 @@
 /* Largest amount one entry may carry, in stored units (10^13 fen is 10^11
  * yuan, 1000亿元). It does not by itself keep sums from overflowing
  * (922,338 such entries pass INT64_MAX): the hub's ledger also refuses an
- * entry that would take the ledger's total past INT64_MAX (hub/ledger.c). */
+ * entry that would take the ledger's total past INT64_MAX (ledger/ledger.c). */
 #define LU_AMOUNT_MAX INT64_C(10000000000000)
 
 /* Parses a typed amount such as "1234", "1234.5" or "1234.56" with `scale`

@@ -23,7 +23,6 @@
 #include "output.h"
 #include "plan.h"
 #include "render.h"
-#include "store.h"
 #include "table.h"
 #include "util.h"
 
@@ -191,7 +190,7 @@ static int show_run(const struct ctl_global *g, const struct ctl_args *a,
     if (r != CTL_EXIT_OK)
         return r;
     w.revision = (uint32_t)rev;
-    w.issue_day = day ? (int)day : HUB_BULLETIN_DEFAULT_ISSUE_DAY;
+    w.issue_day = day ? (int)day : LEDGER_BULLETIN_DEFAULT_ISSUE_DAY;
     r = ctl_bulletin_src_open(o->dir, g->plan, &src);
     if (r == CTL_EXIT_OK && o->joint)
         r = load_joint(&src, &w, v, &n);
@@ -252,7 +251,7 @@ static int show(const struct ctl_global *g, int argc, char **argv)
     return r == CTL_EXIT_OK ? show_run(g, &a, &o, pos[0]) : r;
 }
 
-static void list_json(const struct hub_bulletins_item *it, size_t n,
+static void list_json(const struct ledger_bulletins_item *it, size_t n,
                       struct lu_buf *b)
 {
     char p[8], t[40];
@@ -265,7 +264,7 @@ static void list_json(const struct hub_bulletins_item *it, size_t n,
                       lu_period_format(it[i].period, p, sizeof(p)),
                       it[i].revision, it[i].own ? "own" : "peer");
         lu_buf_printf(b, ",\"issued_at\":\"%s\",\"upto_entry\":%lld",
-                      hub_calendar_format(it[i].issued_at, t, sizeof(t)),
+                      ledger_calendar_format(it[i].issued_at, t, sizeof(t)),
                       (long long)it[i].upto_entry);
         lu_buf_adds(b, ",\"signer\":");
         lu_buf_json_str(b, it[i].signer);
@@ -278,7 +277,7 @@ static void list_json(const struct hub_bulletins_item *it, size_t n,
     lu_buf_adds(b, n ? "\n]\n" : "]\n");
 }
 
-static void list_table(const struct hub_bulletins_item *it, size_t n,
+static void list_table(const struct ledger_bulletins_item *it, size_t n,
                        struct lu_buf *b)
 {
     struct ctl_table *t = ctl_table_new(9);
@@ -298,13 +297,15 @@ static void list_table(const struct hub_bulletins_item *it, size_t n,
             (const char *[]){
                 it[i].province, lu_period_format(it[i].period, p, 8), r,
                 it[i].own ? _("own") : _("peer"),
-                hub_calendar_format(it[i].issued_at, at, 40), up, it[i].signer,
-                it[i].sent_at ? hub_calendar_format(it[i].sent_at, sent, 40)
+                ledger_calendar_format(it[i].issued_at, at, 40), up,
+                it[i].signer,
+                it[i].sent_at ? ledger_calendar_format(it[i].sent_at, sent, 40)
                 : it[i].own   ? _("not yet")
                               : "-",
-                it[i].acked_at ? hub_calendar_format(it[i].acked_at, acked, 40)
-                : it[i].own    ? _("not yet")
-                               : "-"});
+                it[i].acked_at
+                    ? ledger_calendar_format(it[i].acked_at, acked, 40)
+                : it[i].own ? _("not yet")
+                            : "-"});
     }
     if (n == 0)
         lu_buf_adds(b, _("no bulletins held\n"));
@@ -319,7 +320,7 @@ static int list(const struct ctl_global *g, int argc, char **argv)
     const struct ctl_opt opts[] = {{"--state-dir", CTL_OPT_VALUE, &dir},
                                    {"--json", CTL_OPT_FLAG, &json}};
     struct ctl_args a = {.cmd = "bulletin list", .opts = opts, .n_opts = 2};
-    struct hub_bulletins_item *items = NULL;
+    struct ledger_bulletins_item *items = NULL;
     struct ctl_bulletin_src src = {0};
     size_t n = 0;
     struct lu_buf b;
@@ -333,7 +334,7 @@ static int list(const struct ctl_global *g, int argc, char **argv)
         return r;
     lu_buf_init(&b);
     r = ctl_bulletin_src_open(dir, g->plan, &src);
-    if (r == CTL_EXIT_OK && hub_bulletins_list(src.store, &items, &n) < 0)
+    if (r == CTL_EXIT_OK && ledger_bulletins_list(src.store, &items, &n) < 0)
         r = ctl_output_error(CTL_EXIT_FAIL, _("reading the bulletin store: %s"),
                              sqlite3_errmsg(src.db));
     if (r == CTL_EXIT_OK) {
@@ -343,7 +344,7 @@ static int list(const struct ctl_global *g, int argc, char **argv)
             list_table(items, n, &b);
         r = ctl_output_write(&b);
     }
-    hub_bulletins_items_free(items, n);
+    ledger_bulletins_items_free(items, n);
     ctl_bulletin_src_close(&src);
     lu_buf_free(&b);
     return r;
@@ -372,7 +373,7 @@ static int export_run(const struct ctl_global *g, const char *dir,
                       const char *out)
 {
     struct ctl_bulletin_src src;
-    struct hub_bulletins_item it = {0};
+    struct ledger_bulletins_item it = {0};
     const char *province = NULL;
     uint32_t period = 0;
     char p[8];
@@ -384,7 +385,7 @@ static int export_run(const struct ctl_global *g, const char *dir,
     if (r == CTL_EXIT_OK)
         r = ctl_bulletin_src_province(&src, given, &province);
     if (r == CTL_EXIT_OK) {
-        int e = hub_bulletins_get(src.store, province, period, rev, &it);
+        int e = ledger_bulletins_get(src.store, province, period, rev, &it);
 
         if (e < 0)
             r = ctl_output_error(CTL_EXIT_FAIL, _("no bulletin %s %s%s held"),
@@ -442,7 +443,7 @@ static int verified(const Luyu__SignedBulletin *sb, const Luyu__Bulletin *b)
              "covers %llu entries up to ledger entry %lld; sha256 %s\n"),
            b->province_name, b->province,
            lu_period_format(b->period, p, sizeof(p)), b->revision, sb->signer,
-           hub_calendar_format(b->issued_at, t, sizeof(t)),
+           ledger_calendar_format(b->issued_at, t, sizeof(t)),
            (unsigned long long)b->entries_covered, (long long)b->upto_entry,
            hex);
     return fflush(stdout) == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
@@ -457,8 +458,8 @@ static int verify_ledger(const Luyu__Bulletin *b, const char *dir)
 
     if (r != CTL_EXIT_OK)
         return r;
-    r = hub_digest_at(db, b->upto_entry, digest);
-    lu_store_close(db);
+    r = ledger_digest_at(db, b->upto_entry, digest);
+    ledger_reader_close(db);
     if (r == -ERANGE)
         return ctl_output_error(CTL_EXIT_FAIL,
                                 _("not matching: the ledger in %s ends before "
@@ -487,23 +488,23 @@ static int verify_run(const char *file, const char *key, const char *dir)
     Luyu__Bulletin *b = NULL;
     char *data = NULL, err[512];
     size_t len = 0;
-    int r = lu_read_file(file, HUB_BULLETIN_MAX_BYTES, &data, &len);
+    int r = lu_read_file(file, LEDGER_BULLETIN_MAX_BYTES, &data, &len);
 
     if (r < 0)
         r = ctl_output_error(CTL_EXIT_BAD, "%s: %s", file, strerror(-r));
     else if (lu_sign_load_public(key, pub, err, sizeof(err)) < 0)
         r = ctl_output_error(CTL_EXIT_BAD, "%s", err);
-    else if ((sb = hub_bulletin_sign_parse(data, len, err, sizeof(err))) ==
+    else if ((sb = ledger_bulletin_sign_parse(data, len, err, sizeof(err))) ==
              NULL)
         r = ctl_output_error(CTL_EXIT_BAD, "%s: %s", file, err);
-    else if (hub_bulletin_sign_verify(sb, pub, &b, err, sizeof(err)) < 0)
+    else if (ledger_bulletin_sign_verify(sb, pub, &b, err, sizeof(err)) < 0)
         r = ctl_output_error(CTL_EXIT_FAIL, _("invalid: %s: %s (key %s)"), file,
                              err, key);
     else
         r = verified(sb, b);
     if (r == CTL_EXIT_OK && dir != NULL)
         r = verify_ledger(b, dir);
-    hub_bulletin_free(b);
+    ledger_bulletin_free(b);
     if (sb != NULL)
         luyu__signed_bulletin__free_unpacked(sb, NULL);
     free(data);

@@ -15,28 +15,8 @@
 #include "output.h"
 #include "plan.h"
 #include "sign.h"
-#include "store.h"
+#include "reader.h"
 #include "util.h"
-
-/* A ledger whose hub never opened the bulletin store still tells its
- * province through the units it has figures for. */
-static void infer_province(struct ctl_bulletin_src *src)
-{
-    sqlite3_stmt *st = NULL;
-    int n = 0;
-
-    if (sqlite3_prepare_v2(src->db,
-                           "SELECT DISTINCT u.province FROM balance b"
-                           " JOIN unit u ON u.code = b.unit LIMIT 2",
-                           -1, &st, NULL) != SQLITE_OK)
-        return;
-    while (sqlite3_step(st) == SQLITE_ROW && ++n == 1)
-        snprintf(src->own, sizeof(src->own), "%s",
-                 (const char *)sqlite3_column_text(st, 0));
-    if (n != 1)
-        src->own[0] = '\0';
-    sqlite3_finalize(st);
-}
 
 int ctl_bulletin_src_open(const char *state_dir, const char *plan_path,
                           struct ctl_bulletin_src *src)
@@ -51,17 +31,21 @@ int ctl_bulletin_src_open(const char *state_dir, const char *plan_path,
     r = ctl_ledgerdb_open(state_dir, &src->db);
     if (r != CTL_EXIT_OK)
         return r;
-    if (hub_bulletins_open_readonly(src->db, &src->store, err, sizeof(err)) < 0)
+    if (ledger_bulletins_open_readonly(src->db, &src->store, err, sizeof(err)) <
+        0)
         return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
-    if (hub_bulletins_own_province(src->store, src->own, sizeof(src->own)) < 0)
-        infer_province(src);
+    /* A ledger whose hub never opened the bulletin store still tells its
+     * province through the units it has figures for. */
+    if (ledger_bulletins_own_province(src->store, src->own, sizeof(src->own)) <
+        0)
+        ledger_reader_province(src->db, src->own, sizeof(src->own));
     return CTL_EXIT_OK;
 }
 
 void ctl_bulletin_src_close(struct ctl_bulletin_src *src)
 {
-    hub_bulletins_free(src->store);
-    lu_store_close(src->db);
+    ledger_bulletins_free(src->store);
+    ledger_reader_close(src->db);
     lu_plan_free(src->plan);
     memset(src, 0, sizeof(*src));
 }
@@ -106,20 +90,20 @@ static int draft(struct ctl_bulletin_src *src, const char *province,
                                 _("this ledger keeps %s's entries: a draft "
                                   "can only be of %s"),
                                 src->own, src->own);
-    r = hub_bulletins_draft(src->store, src->plan, province, w->period,
-                            w->issue_day, now, &v->b, err, sizeof(err));
+    r = ledger_bulletins_draft(src->store, src->plan, province, w->period,
+                               w->issue_day, now, &v->b, err, sizeof(err));
     if (r < 0)
         return ctl_output_error(r == -EINVAL ? CTL_EXIT_BAD : CTL_EXIT_FAIL,
                                 "%s", err);
     snprintf(v->trust, sizeof(v->trust),
              _("DRAFT: computed from the ledger at %s; not issued, not "
                "signed"),
-             hub_calendar_format(now, t, sizeof(t)));
+             ledger_calendar_format(now, t, sizeof(t)));
     return CTL_EXIT_OK;
 }
 
 /* "CQ 2019-07 revision 1" into buf (at least 48 bytes). */
-static const char *label(const struct hub_bulletins_item *it, char *buf)
+static const char *label(const struct ledger_bulletins_item *it, char *buf)
 {
     char p[8];
 
@@ -129,7 +113,7 @@ static const char *label(const struct hub_bulletins_item *it, char *buf)
 }
 
 /* Checks the stored bulletin with the key file too. */
-static int check_key(const struct hub_bulletins_item *it, const char *path,
+static int check_key(const struct ledger_bulletins_item *it, const char *path,
                      Luyu__Bulletin **b)
 {
     uint8_t pub[LU_SIGN_PUBLIC_BYTES];
@@ -139,8 +123,9 @@ static int check_key(const struct hub_bulletins_item *it, const char *path,
 
     if (lu_sign_load_public(path, pub, err, sizeof(err)) < 0)
         return ctl_output_error(CTL_EXIT_BAD, "%s", err);
-    sb = hub_bulletin_sign_parse(it->payload, it->len, err, sizeof(err));
-    r = sb ? hub_bulletin_sign_verify(sb, pub, b, err, sizeof(err)) : -EBADMSG;
+    sb = ledger_bulletin_sign_parse(it->payload, it->len, err, sizeof(err));
+    r = sb ? ledger_bulletin_sign_verify(sb, pub, b, err, sizeof(err))
+           : -EBADMSG;
     if (sb != NULL)
         luyu__signed_bulletin__free_unpacked(sb, NULL);
     if (r < 0)
@@ -155,12 +140,12 @@ static int check_key(const struct hub_bulletins_item *it, const char *path,
  * file when given; at least one of them must vouch for it, and neither
  * may refuse it. */
 static int verify(struct ctl_bulletin_src *src,
-                  const struct hub_bulletins_item *it, const char *key,
+                  const struct ledger_bulletins_item *it, const char *key,
                   struct ctl_render_view *v)
 {
     Luyu__Bulletin *byfile = NULL;
     char err[512], what[48];
-    int rec = hub_bulletins_verify(src->store, it, &v->b, err, sizeof(err));
+    int rec = ledger_bulletins_verify(src->store, it, &v->b, err, sizeof(err));
     int r = CTL_EXIT_OK;
 
     if (rec < 0 && (rec != -ENOKEY || key == NULL))
@@ -173,7 +158,7 @@ static int verify(struct ctl_bulletin_src *src,
         v->b = byfile;
         byfile = NULL;
     }
-    hub_bulletin_free(byfile);
+    ledger_bulletin_free(byfile);
     snprintf(v->signer, sizeof(v->signer), "%s", it->signer);
     snprintf(v->trust, sizeof(v->trust),
              _("signature valid: signed by %s%s%s%s"), it->signer,
@@ -187,7 +172,7 @@ int ctl_bulletin_src_load(struct ctl_bulletin_src *src, const char *province,
                           struct ctl_render_view *v)
 {
     const struct lu_plan_province *pp = lu_plan_province(src->plan, province);
-    struct hub_bulletins_item it;
+    struct ledger_bulletins_item it;
     char p[8];
     int r;
 
@@ -200,7 +185,7 @@ int ctl_bulletin_src_load(struct ctl_bulletin_src *src, const char *province,
     if (w->draft &&
         (!missing_ok || src->own[0] == '\0' || strcmp(province, src->own) == 0))
         return draft(src, province, w, v);
-    r = hub_bulletins_get(src->store, province, w->period, w->revision, &it);
+    r = ledger_bulletins_get(src->store, province, w->period, w->revision, &it);
     if (r == -ENOENT && missing_ok) {
         snprintf(v->trust, sizeof(v->trust), "no bulletin of %s for %s held",
                  province, lu_period_format(w->period, p, sizeof(p)));

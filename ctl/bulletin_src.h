@@ -15,7 +15,7 @@
 
 struct ctl_bulletin_src {
     sqlite3 *db;
-    struct hub_bulletins *store;
+    struct ledger_bulletins *store;
     struct lu_plan *plan;
     char own[17]; /* the ledger's province, "" when unknown */
 };

@@ -39,7 +39,7 @@ static void text(const struct ctl_render_view *v, struct lu_buf *b)
                   lu_period_format(bl->period, p, sizeof(p)));
     ctl_output_text(b, v->trust);
     lu_buf_printf(b, _("\nmonth closed %s\n"),
-                  hub_calendar_format(bl->closed_at, at, sizeof(at)));
+                  ledger_calendar_format(bl->closed_at, at, sizeof(at)));
     lu_buf_printf(b,
                   _("expected %u, reported %u (on time %u, late %u), "
                     "missing %u\n"),
@@ -60,7 +60,7 @@ static void text(const struct ctl_render_view *v, struct lu_buf *b)
                    u->expected ? ctl_render_state(u->state) : _("not expected"),
                    e, l,
                    u->first_received_at
-                       ? hub_calendar_format(u->first_received_at, at, 40)
+                       ? ledger_calendar_format(u->first_received_at, at, 40)
                        : "-"});
     }
     ctl_table_render(t, b, "  ");
@@ -85,7 +85,7 @@ static void json(const struct ctl_render_view *v, struct lu_buf *b)
     lu_buf_printf(b,
                   ",\"closed_at\":\"%s\",\"expected\":%u,\"reported\":%u,"
                   "\"on_time\":%u,\"late\":%u,\"missing\":%u,\"units\":[",
-                  hub_calendar_format(bl->closed_at, at, sizeof(at)),
+                  ledger_calendar_format(bl->closed_at, at, sizeof(at)),
                   c->expected, c->reported, c->on_time, c->late, c->missing);
     for (size_t i = 0; i < bl->n_units; i++) {
         const Luyu__UnitReport *u = bl->units[i];
@@ -98,12 +98,12 @@ static void json(const struct ctl_render_view *v, struct lu_buf *b)
                       ",\"expected\":%s,\"state\":\"%s\",\"entries\":%llu,"
                       "\"entries_late\":%llu,\"first_received_at\":",
                       u->expected ? "true" : "false",
-                      hub_bulletin_state_name(u->state),
+                      ledger_bulletin_state_name(u->state),
                       (unsigned long long)u->entries,
                       (unsigned long long)u->entries_late);
         if (u->first_received_at)
             lu_buf_printf(b, "\"%s\"}",
-                          hub_calendar_format(u->first_received_at, at, 40));
+                          ledger_calendar_format(u->first_received_at, at, 40));
         else
             lu_buf_adds(b, "null}");
     }
@@ -117,7 +117,7 @@ static int run(const struct ctl_global *g, const char *dir, const char *month,
     struct ctl_render_view v = {0};
     struct ctl_bulletin_src src;
     const char *province = NULL;
-    uint64_t d = HUB_BULLETIN_DEFAULT_ISSUE_DAY;
+    uint64_t d = LEDGER_BULLETIN_DEFAULT_ISSUE_DAY;
     struct lu_buf b;
     int r = ctl_bulletin_src_period(month, &w.period);
 

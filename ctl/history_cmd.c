@@ -1,5 +1,6 @@
 /* luyuctl history: who changed a figure, when, from what to what. Reads
  * the hub's ledger read-only, like luyuctl ledger. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,7 +13,6 @@
 #include "money.h"
 #include "output.h"
 #include "render.h"
-#include "store.h"
 #include "table.h"
 #include "util.h"
 
@@ -33,7 +33,7 @@ static const char USAGE[] = N_(
     "                       entries: [...], rejects: [...]}\n");
 
 /* A stored amount as typed, in the figure's unit: exact, for JSON. */
-static const char *amt(const struct ctl_history *h, int64_t v, char *buf,
+static const char *amt(const struct ledger_history *h, int64_t v, char *buf,
                        size_t len)
 {
     return lu_amount_format(v, h->ind.scale, buf, len);
@@ -41,13 +41,13 @@ static const char *amt(const struct ctl_history *h, int64_t v, char *buf,
 
 /* The same for people (万元/亿元 in Chinese), for the tables. buf holds
  * LU_MONEY_LEN bytes. */
-static const char *hum(const struct ctl_history *h, int64_t v, char *buf)
+static const char *hum(const struct ledger_history *h, int64_t v, char *buf)
 {
     return lu_money_amount(v, h->ind.base_unit, h->ind.scale, buf,
                            LU_MONEY_LEN);
 }
 
-static void title(const struct ctl_history *h, const char *query,
+static void title(const struct ledger_history *h, const char *query,
                   struct lu_buf *b)
 {
     char period[8];
@@ -65,7 +65,7 @@ static void title(const struct ctl_history *h, const char *query,
 }
 
 /* The chain of one entry: each row's amount replaced the one before. */
-static struct ctl_table *chain_table(const struct ctl_history *h)
+static struct ctl_table *chain_table(const struct ledger_history *h)
 {
     struct ctl_table *t = ctl_table_new(7);
     char a[LU_MONEY_LEN], p[LU_MONEY_LEN], rec[40], recv[40];
@@ -76,7 +76,7 @@ static struct ctl_table *chain_table(const struct ctl_history *h)
                                       _("recorded by"), _("recorded at"),
                                       _("received"), _("note")});
     for (size_t i = 0; i < h->n_entries; i++) {
-        const struct ctl_history_entry *e = &h->entries[i];
+        const struct ledger_history_entry *e = &h->entries[i];
 
         ctl_table_add(
             t,
@@ -90,7 +90,7 @@ static struct ctl_table *chain_table(const struct ctl_history *h)
 }
 
 /* Every entry of a month: how each moved the balance. */
-static struct ctl_table *figure_table(const struct ctl_history *h)
+static struct ctl_table *figure_table(const struct ledger_history *h)
 {
     struct ctl_table *t = ctl_table_new(9);
     char a[LU_MONEY_LEN], from[LU_MONEY_LEN], to[LU_MONEY_LEN];
@@ -104,7 +104,7 @@ static struct ctl_table *figure_table(const struct ctl_history *h)
                                       _("recorded by"), _("recorded at"),
                                       _("received"), _("note")});
     for (size_t i = 0; i < h->n_entries; i++) {
-        const struct ctl_history_entry *e = &h->entries[i];
+        const struct ledger_history_entry *e = &h->entries[i];
 
         ctl_table_add(
             t,
@@ -117,7 +117,7 @@ static struct ctl_table *figure_table(const struct ctl_history *h)
     return t;
 }
 
-static void rejects_table(const struct ctl_history *h, struct lu_buf *b)
+static void rejects_table(const struct ledger_history *h, struct lu_buf *b)
 {
     struct ctl_table *t = ctl_table_new(4);
     char a[LU_MONEY_LEN], at[40];
@@ -126,7 +126,7 @@ static void rejects_table(const struct ctl_history *h, struct lu_buf *b)
     ctl_table_add(t, (const char *[]){_("id"), _("amount"), _("rejected at"),
                                       _("reason")});
     for (size_t i = 0; i < h->n_rejects; i++) {
-        const struct ctl_history_reject *j = &h->rejects[i];
+        const struct ledger_history_reject *j = &h->rejects[i];
 
         ctl_table_add(t,
                       (const char *[]){j->id, hum(h, j->amount, a),
@@ -139,10 +139,10 @@ static void rejects_table(const struct ctl_history *h, struct lu_buf *b)
     ctl_table_free(t);
 }
 
-static void render_table(const struct ctl_history *h, const char *query,
+static void render_table(const struct ledger_history *h, const char *query,
                          struct lu_buf *b)
 {
-    const struct ctl_history_entry *last =
+    const struct ledger_history_entry *last =
         h->n_entries ? &h->entries[h->n_entries - 1] : NULL;
     struct ctl_table *t;
     char a[LU_MONEY_LEN];
@@ -167,7 +167,7 @@ static void render_table(const struct ctl_history *h, const char *query,
 }
 
 /* Appends ,"key":"amount" or ,"key":null. */
-static void json_amount(const struct ctl_history *h, struct lu_buf *b,
+static void json_amount(const struct ledger_history *h, struct lu_buf *b,
                         const char *key, bool have, int64_t v)
 {
     char a[32];
@@ -194,8 +194,8 @@ static void json_time(struct lu_buf *b, const char *key, int64_t t)
     json_str(b, key, ctl_output_time(t, buf, sizeof(buf)));
 }
 
-static void json_entry(const struct ctl_history *h,
-                       const struct ctl_history_entry *e, struct lu_buf *b)
+static void json_entry(const struct ledger_history *h,
+                       const struct ledger_history_entry *e, struct lu_buf *b)
 {
     lu_buf_adds(b, "{\"id\":");
     lu_buf_json_str(b, e->id);
@@ -214,8 +214,8 @@ static void json_entry(const struct ctl_history *h,
     lu_buf_adds(b, "}");
 }
 
-static void json_reject(const struct ctl_history *h,
-                        const struct ctl_history_reject *j, struct lu_buf *b)
+static void json_reject(const struct ledger_history *h,
+                        const struct ledger_history_reject *j, struct lu_buf *b)
 {
     lu_buf_adds(b, "{\"id\":");
     lu_buf_json_str(b, j->id);
@@ -225,7 +225,7 @@ static void json_reject(const struct ctl_history *h,
     lu_buf_adds(b, "}");
 }
 
-static void render_json(const struct ctl_history *h, const char *query,
+static void render_json(const struct ledger_history *h, const char *query,
                         struct lu_buf *b)
 {
     char period[8];
@@ -252,6 +252,19 @@ static void render_json(const struct ctl_history *h, const char *query,
     lu_buf_adds(b, "]}\n");
 }
 
+/* Loads the history, printing why it cannot. */
+static int load(sqlite3 *db, const char *query, struct ledger_history *h)
+{
+    char err[512];
+    int r = ledger_history_load(db, query, h, err, sizeof(err));
+
+    if (r == -EINVAL || r == -ENOENT)
+        return ctl_output_error(CTL_EXIT_BAD, "%s", err);
+    if (r < 0)
+        return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
+    return CTL_EXIT_OK;
+}
+
 int ctl_history_cmd(const struct ctl_global *g, int argc, char **argv)
 {
     const char *dir = NULL, *format = NULL, *pos[1];
@@ -261,7 +274,7 @@ int ctl_history_cmd(const struct ctl_global *g, int argc, char **argv)
     };
     struct ctl_args a = {
         .cmd = "history", .opts = opts, .n_opts = 2, .max_pos = 1, .pos = pos};
-    struct ctl_history h = {0};
+    struct ledger_history h = {0};
     sqlite3 *db = NULL;
     struct lu_buf b;
     bool json = false;
@@ -286,7 +299,7 @@ int ctl_history_cmd(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK)
         r = ctl_ledgerdb_open(dir, &db);
     if (r == CTL_EXIT_OK)
-        r = ctl_history_load(db, pos[0], &h);
+        r = load(db, pos[0], &h);
     if (r == CTL_EXIT_OK) {
         if (json)
             render_json(&h, pos[0], &b);
@@ -294,8 +307,8 @@ int ctl_history_cmd(const struct ctl_global *g, int argc, char **argv)
             render_table(&h, pos[0], &b);
         r = ctl_output_write(&b);
     }
-    ctl_history_close(&h);
-    lu_store_close(db);
+    ledger_history_close(&h);
+    ledger_reader_close(db);
     lu_buf_free(&b);
     return r;
 }

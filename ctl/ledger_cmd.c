@@ -12,7 +12,6 @@
 #include "ledgerdb.h"
 #include "money.h"
 #include "output.h"
-#include "store.h"
 #include "table.h"
 #include "util.h"
 
@@ -36,17 +35,6 @@ static const char USAGE[] = N_(
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
-/* The indicator columns come through a LEFT JOIN so that a balance whose
- * indicator has left the plan still shows, in stored units. */
-static const char QUERY[] =
-    "SELECT b.unit, b.indicator, b.period, b.amount, b.entries,"
-    " coalesce(i.scale, 1), coalesce(i.base_unit, ''),"
-    " coalesce(i.name, '')"
-    " FROM balance b LEFT JOIN indicator i ON i.code = b.indicator"
-    " WHERE (?1 IS NULL OR b.unit = ?1) AND (?2 IS NULL OR b.indicator = ?2)"
-    " AND (?3 IS NULL OR b.period = ?3)"
-    " ORDER BY b.period, b.unit, b.indicator";
-
 struct filter {
     const char *unit, *indicator;
     uint32_t period; /* 0: every period */
@@ -58,20 +46,18 @@ struct row {
     long long base, entries;
 };
 
-static void read_row(sqlite3_stmt *st, struct row *w)
+static void read_row(const struct ledger_balance *x, struct row *w)
 {
-    w->unit = ctl_ledgerdb_text(st, 0);
-    w->indicator = ctl_ledgerdb_text(st, 1);
-    lu_period_format((uint32_t)sqlite3_column_int64(st, 2), w->period,
-                     sizeof(w->period));
-    w->base = sqlite3_column_int64(st, 3);
-    w->entries = sqlite3_column_int64(st, 4);
-    lu_amount_format(w->base, sqlite3_column_int(st, 5), w->amount,
-                     sizeof(w->amount));
-    w->base_unit = ctl_ledgerdb_text(st, 6);
-    lu_money_amount(w->base, w->base_unit, sqlite3_column_int(st, 5), w->human,
+    w->unit = x->unit;
+    w->indicator = x->indicator;
+    lu_period_format(x->period, w->period, sizeof(w->period));
+    w->base = x->amount;
+    w->entries = x->entries;
+    lu_amount_format(w->base, x->scale, w->amount, sizeof(w->amount));
+    w->base_unit = x->base_unit;
+    lu_money_amount(w->base, w->base_unit, x->scale, w->human,
                     sizeof(w->human));
-    w->name = ctl_ledgerdb_text(st, 7);
+    w->name = x->name;
 }
 
 static void emit_csv(const struct row *w, struct lu_buf *b)
@@ -118,16 +104,6 @@ static struct ctl_table *table_new(void)
     return t;
 }
 
-static void bind_filter(sqlite3_stmt *st, const struct filter *f)
-{
-    if (f->unit != NULL)
-        sqlite3_bind_text(st, 1, f->unit, -1, SQLITE_STATIC);
-    if (f->indicator != NULL)
-        sqlite3_bind_text(st, 2, f->indicator, -1, SQLITE_STATIC);
-    if (f->period != 0)
-        sqlite3_bind_int64(st, 3, f->period);
-}
-
 /* Appends what comes after the rows. */
 static void finish(enum format fmt, struct ctl_table *t, size_t n,
                    struct lu_buf *b)
@@ -148,18 +124,19 @@ static void finish(enum format fmt, struct ctl_table *t, size_t n,
 static int list(sqlite3 *db, const struct filter *f, enum format fmt,
                 bool excel)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_balances *c = NULL;
+    struct ledger_balance x;
     struct ctl_table *t = NULL;
     struct lu_buf b;
     struct row w;
     size_t n = 0;
-    int rc = SQLITE_DONE, r;
+    int rc = 0, r = CTL_EXIT_OK;
 
     lu_buf_init(&b);
-    r = ctl_ledgerdb_prepare(db, QUERY, &st);
-    if (r != CTL_EXIT_OK)
+    if (ledger_balances_open(db, f->unit, f->indicator, f->period, &c) < 0) {
+        r = ctl_ledgerdb_fail(db);
         goto out;
-    bind_filter(st, f);
+    }
     if (fmt == FMT_CSV && excel)
         ctl_output_bom(&b);
     if (fmt == FMT_CSV)
@@ -168,8 +145,8 @@ static int list(sqlite3 *db, const struct filter *f, enum format fmt,
         lu_buf_adds(&b, "[");
     else
         t = table_new();
-    while (r == CTL_EXIT_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_row(st, &w);
+    while (r == CTL_EXIT_OK && (rc = ledger_balances_next(c, &x)) == 1) {
+        read_row(&x, &w);
         if (fmt == FMT_CSV)
             emit_csv(&w, &b);
         else if (fmt == FMT_JSON)
@@ -179,15 +156,15 @@ static int list(sqlite3 *db, const struct filter *f, enum format fmt,
         n++;
         r = ctl_output_flush(&b);
     }
-    if (r == CTL_EXIT_OK && rc != SQLITE_DONE)
-        r = ctl_ledgerdb_fail(db, rc);
+    if (r == CTL_EXIT_OK && rc < 0)
+        r = ctl_ledgerdb_fail(db);
     if (r != CTL_EXIT_OK)
         goto out;
     finish(fmt, t, n, &b);
     r = ctl_output_write(&b);
 out:
     ctl_table_free(t);
-    sqlite3_finalize(st);
+    ledger_balances_free(c);
     lu_buf_free(&b);
     return r;
 }
@@ -243,6 +220,6 @@ int ctl_ledger_cmd(const struct ctl_global *g, int argc, char **argv)
         r = ctl_ledgerdb_check(db, f.unit, f.indicator, NULL);
     if (r == CTL_EXIT_OK)
         r = list(db, &f, fmt, excel != NULL);
-    lu_store_close(db);
+    ledger_reader_close(db);
     return r;
 }

@@ -20,7 +20,7 @@ void ctl_render_tr(const char *const *in, const char **out, size_t n)
 
 void ctl_render_view_clear(struct ctl_render_view *v)
 {
-    hub_bulletin_free(v->b);
+    ledger_bulletin_free(v->b);
     memset(v, 0, sizeof(*v));
 }
 
@@ -268,8 +268,8 @@ void ctl_render_json(const struct ctl_render_view *v, size_t n, bool joint,
         lu_buf_adds(out, ",\"trust\":");
         lu_buf_json_str(out, v[i].trust);
         lu_buf_adds(out, ",\"bulletin\":\n");
-        hub_bulletin_json(v[i].b, out);
-        /* hub_bulletin_json ends with a newline; keep the object tidy. */
+        ledger_bulletin_json(v[i].b, out);
+        /* ledger_bulletin_json ends with a newline; keep the object tidy. */
         out->data[--out->len] = '\0';
         lu_buf_adds(out, "}");
     }

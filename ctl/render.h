@@ -3,7 +3,7 @@
  * bulletin plus what luyuctl checked about it; the formats are text and
  * Markdown (render_text.c), a self-contained printable HTML page with
  * inline SVG charts (render_html.c), CSV of the indicator table
- * (render_csv.c) and JSON (here, around hub/bulletin_json.h). This file
+ * (render_csv.c) and JSON (here, around ledger/bulletin_json.h). This file
  * also holds what the formats share: labels in Chinese, amounts with their
  * unit, target and progress wording. */
 #ifndef CTL_RENDER_H

@@ -54,7 +54,7 @@ static void row(struct lu_buf *o, const Luyu__Bulletin *b,
         lu_buf_printf(o, ",%lld", (long long)f->progress_permille);
     else
         lu_buf_adds(o, ",");
-    lu_buf_printf(o, ",%s\n", hub_bulletin_status_name(f->status));
+    lu_buf_printf(o, ",%s\n", ledger_bulletin_status_name(f->status));
 }
 
 void ctl_render_csv(const struct ctl_render_view *v, size_t n, struct lu_buf *o)

@@ -81,7 +81,7 @@ static void status_cell(struct lu_buf *o, Luyu__Status s)
 {
     char cls[32];
 
-    snprintf(cls, sizeof(cls), "st-%s", hub_bulletin_status_name(s));
+    snprintf(cls, sizeof(cls), "st-%s", ledger_bulletin_status_name(s));
     el(o, "td", cls, ctl_render_status(s));
 }
 
@@ -132,10 +132,10 @@ static void about(struct lu_buf *o, const struct ctl_render_view *v)
     lu_buf_adds(o, "<dl>\n");
     if (b != NULL) {
         t.len = 0;
-        lu_buf_printf(&t, "%s %s", hub_calendar_format(b->issued_at, a, 40),
+        lu_buf_printf(&t, "%s %s", ledger_calendar_format(b->issued_at, a, 40),
                       v->signer);
         dl_item(o, b->draft ? _("computed") : _("issued"), t.data);
-        dl_item(o, _("closed"), hub_calendar_format(b->closed_at, a, 40));
+        dl_item(o, _("closed"), ledger_calendar_format(b->closed_at, a, 40));
         t.len = 0;
         lu_buf_printf(&t, _("%llu ledger entries (≤ #%lld)"),
                       (unsigned long long)b->entries_covered,
@@ -205,7 +205,7 @@ static void figure_cells(struct lu_buf *o, const Luyu__IndicatorFigures *f,
 static const Luyu__IndicatorFigures *find(const struct ctl_render_view *v,
                                           const char *code)
 {
-    return v->b ? hub_bulletin_indicator(v->b, code) : NULL;
+    return v->b ? ledger_bulletin_indicator(v->b, code) : NULL;
 }
 
 static const Luyu__IndicatorFigures *any(const struct ctl_render_view *v,
@@ -402,7 +402,7 @@ static void completeness(struct lu_buf *o, const struct ctl_render_view *v)
                 u->expected ? ctl_render_state(u->state) : _("not expected"), e,
                 l,
                 u->first_received_at
-                    ? hub_calendar_format(u->first_received_at, f, 40)
+                    ? ledger_calendar_format(u->first_received_at, f, 40)
                     : "-"},
             7, "td");
     }
@@ -422,7 +422,8 @@ static const char *amount(const Luyu__IndicatorFigures *f, int64_t v, int scale,
 static void revision_row(struct lu_buf *o, const Luyu__Bulletin *b,
                          const Luyu__RevisionEntry *r)
 {
-    const Luyu__IndicatorFigures *f = hub_bulletin_indicator(b, r->indicator);
+    const Luyu__IndicatorFigures *f =
+        ledger_bulletin_indicator(b, r->indicator);
     int scale = f ? (int)f->scale : 1;
     char p[16], a[LU_MONEY_LEN], from[LU_MONEY_LEN], to[LU_MONEY_LEN];
     char ch[2 * LU_MONEY_LEN + 8], t[40];
@@ -434,7 +435,7 @@ static void revision_row(struct lu_buf *o, const Luyu__Bulletin *b,
                                lu_period_format(r->period, p, sizeof(p)),
                                amount(f, r->amount, scale, a), ch,
                                r->corrects[0] ? r->corrects : "-",
-                               hub_calendar_format(r->received_at, t, 40)},
+                               ledger_calendar_format(r->received_at, t, 40)},
               8, "td");
 }
 

@@ -129,13 +129,13 @@ static void header(struct sink *k, const struct ctl_render_view *v)
     for (size_t i = 0; i < b->digest.len && i < 32; i++)
         snprintf(hex + 2 * i, 3, "%02x", b->digest.data[i]);
     lu_buf_init(&t);
-    lu_buf_printf(&t, "%s%s%s", hub_calendar_format(b->issued_at, a, 40),
+    lu_buf_printf(&t, "%s%s%s", ledger_calendar_format(b->issued_at, a, 40),
                   v->signer[0] ? _(" by ") : "", v->signer);
     item(k, b->draft ? _("computed") : _("issued"), t.data);
     item(k, _("check"), v->trust);
     t.len = 0;
     lu_buf_printf(&t, _("%s (day %u of the next month)"),
-                  hub_calendar_format(b->closed_at, c, 40), b->issue_day);
+                  ledger_calendar_format(b->closed_at, c, 40), b->issue_day);
     item(k, _("closed"), t.data);
     t.len = 0;
     lu_buf_printf(&t, _("%llu entries up to ledger entry %lld; sha256 %s"),
@@ -148,7 +148,7 @@ static void header(struct sink *k, const struct ctl_render_view *v)
 static const Luyu__IndicatorFigures *find(const struct ctl_render_view *v,
                                           const char *code)
 {
-    return v->b ? hub_bulletin_indicator(v->b, code) : NULL;
+    return v->b ? ledger_bulletin_indicator(v->b, code) : NULL;
 }
 
 /* One view: every figure; several: month, ytd, progress, status each. */
@@ -252,7 +252,7 @@ static void unit_row(struct sink *k, const Luyu__UnitReport *u)
                  u->expected ? ctl_render_state(u->state) : _("not expected"),
                  e, l,
                  u->first_received_at
-                     ? hub_calendar_format(u->first_received_at, t, 40)
+                     ? ledger_calendar_format(u->first_received_at, t, 40)
                      : "-"});
 }
 
@@ -292,19 +292,20 @@ static const char *amount(const Luyu__IndicatorFigures *f, int64_t v, int scale,
 static void revision_row(struct sink *k, const Luyu__Bulletin *b,
                          const Luyu__RevisionEntry *r)
 {
-    const Luyu__IndicatorFigures *f = hub_bulletin_indicator(b, r->indicator);
+    const Luyu__IndicatorFigures *f =
+        ledger_bulletin_indicator(b, r->indicator);
     int scale = f ? (int)f->scale : 1;
     char p[16], a[LU_MONEY_LEN], from[LU_MONEY_LEN], to[LU_MONEY_LEN];
     char ch[2 * LU_MONEY_LEN + 8], t[40];
 
     snprintf(ch, sizeof(ch), "%s → %s", amount(f, r->previous, scale, from),
              amount(f, r->figure, scale, to));
-    sink_row(
-        k, (const char *[]){r->entry_id, r->unit, f ? f->name : r->indicator,
-                            lu_period_format(r->period, p, sizeof(p)),
-                            amount(f, r->amount, scale, a), ch,
-                            r->corrects[0] ? r->corrects : "-",
-                            hub_calendar_format(r->received_at, t, sizeof(t))});
+    sink_row(k, (const char *[]){
+                    r->entry_id, r->unit, f ? f->name : r->indicator,
+                    lu_period_format(r->period, p, sizeof(p)),
+                    amount(f, r->amount, scale, a), ch,
+                    r->corrects[0] ? r->corrects : "-",
+                    ledger_calendar_format(r->received_at, t, sizeof(t))});
 }
 
 static void revision_sums(struct sink *k, const Luyu__Bulletin *b)
@@ -319,7 +320,7 @@ static void revision_sums(struct sink *k, const Luyu__Bulletin *b)
     for (size_t i = 0; i < b->n_revision_sums; i++) {
         const Luyu__RevisionSum *r = b->revision_sums[i];
         const Luyu__IndicatorFigures *f =
-            hub_bulletin_indicator(b, r->indicator);
+            ledger_bulletin_indicator(b, r->indicator);
         char p[16], n[24], d[LU_MONEY_LEN];
 
         snprintf(n, sizeof(n), "%llu", (unsigned long long)r->entries);

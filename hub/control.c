@@ -26,7 +26,7 @@ struct hub_control {
 static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
 {
     struct hub_intake_stats st;
-    struct hub_ledger_node row;
+    struct ledger_node row;
     void *cursor = NULL;
 
     s->hub_id = (char *)c->ctx.hub_id;
@@ -39,7 +39,7 @@ static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
     s->entries_rejected = st.entries_rejected;
     s->frames_malformed = st.frames_malformed;
     while (s->n_nodes < MAX_NODES &&
-           hub_ledger_nodes(c->ctx.ledger, &cursor, &row) == 1) {
+           ledger_nodes(c->ctx.ledger, &cursor, &row) == 1) {
         Luyu__CtlNodeState *n = lu_xmalloc(sizeof(*n));
         uint64_t last_seq = 0;
 
@@ -55,9 +55,9 @@ static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
         s->nodes[s->n_nodes++] = n;
     }
     if (cursor != NULL) {
-        struct hub_ledger_node rest;
+        struct ledger_node rest;
 
-        while (hub_ledger_nodes(c->ctx.ledger, &cursor, &rest) == 1)
+        while (ledger_nodes(c->ctx.ledger, &cursor, &rest) == 1)
             ;
     }
 }
@@ -65,11 +65,11 @@ static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
 /* Adds every bulletin held, own and the peer's, with its ack state. */
 static void fill_bulletins(struct hub_control *c, Luyu__CtlHubStatus *s)
 {
-    struct hub_bulletins_item *items = NULL;
+    struct ledger_bulletins_item *items = NULL;
     size_t n = 0;
 
     if (c->ctx.bulletins == NULL ||
-        hub_bulletins_list(c->ctx.bulletins, &items, &n) < 0)
+        ledger_bulletins_list(c->ctx.bulletins, &items, &n) < 0)
         return;
     s->bulletins = lu_xcalloc(n ? n : 1, sizeof(*s->bulletins));
     for (size_t i = 0; i < n; i++) {
@@ -84,7 +84,7 @@ static void fill_bulletins(struct hub_control *c, Luyu__CtlHubStatus *s)
         b->origin = lu_xstrdup(items[i].own ? "own" : "peer");
         s->bulletins[s->n_bulletins++] = b;
     }
-    hub_bulletins_items_free(items, n);
+    ledger_bulletins_items_free(items, n);
 }
 
 static void free_status(Luyu__CtlHubStatus *s)

@@ -8,9 +8,9 @@
 #include <stdint.h>
 #include <uv.h>
 
-struct hub_bulletins;
+struct ledger_bulletins;
 struct hub_intake;
-struct hub_ledger;
+struct ledger;
 struct hub_control;
 
 struct hub_control_ctx {
@@ -18,9 +18,9 @@ struct hub_control_ctx {
     const char *listen;
     const char *province;
     int64_t started_at;
-    struct hub_ledger *ledger;
+    struct ledger *ledger;
     struct hub_intake *intake;
-    struct hub_bulletins *bulletins; /* NULL: no bulletins here */
+    struct ledger_bulletins *bulletins; /* NULL: no bulletins here */
     /* Issues the bulletin for period (YYYYMM); writes the outcome into msg.
      * Returns 0, -EINVAL for bad input, other negative errno on failure.
      * NULL when this hub issues no bulletins. */

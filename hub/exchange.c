@@ -17,7 +17,6 @@
 #include "peer.h"
 #include "schedule.h"
 #include "sign.h"
-#include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -27,7 +26,7 @@ struct hub_exchange {
     struct hub_feed *feed;
     struct lu_sign_key key;
     uint8_t peer_pub[LU_SIGN_PUBLIC_BYTES];
-    struct hub_bulletins *store;
+    struct ledger_bulletins *store;
     struct hub_peer *peer;
     struct hub_schedule *schedule;
     char peer_user[80]; /* "hub:ID": the ZAP user id the peer must have */
@@ -46,8 +45,8 @@ static int on_bulletin(void *data, const char *from,
                  x->peer_user);
         return 0;
     }
-    r = hub_bulletins_store_peer(x->store, x->plan, push->signed_.data,
-                                 push->signed_.len, lu_now_s(), reason, len);
+    r = ledger_bulletins_store_peer(x->store, x->plan, push->signed_.data,
+                                    push->signed_.len, lu_now_s(), reason, len);
     if (r < 0 && r != -EBADMSG && r != -EPERM && r != -EINVAL && r != -ESTALE &&
         r != -EEXIST)
         return -1; /* storage trouble: let the peer resend */
@@ -63,28 +62,6 @@ static int on_bulletin(void *data, const char *from,
         hub_feed_publish(x->feed, "bulletin.received", json);
     }
     return 1;
-}
-
-/* The month the ledger began, remembered in its meta table: automatic
- * issuing starts there, not at the plan's first month. */
-static uint32_t ledger_began(struct hub_ledger *ledger)
-{
-    struct sqlite3 *db = hub_ledger_db(ledger);
-    char buf[16];
-    uint64_t p = 0;
-
-    if (lu_store_meta_get(db, "began", buf, sizeof(buf)) == 0 &&
-        lu_parse_u64(buf, &p) == 0)
-        return (uint32_t)p;
-    int64_t now = lu_now_s();
-    struct tm tm;
-    time_t t = (time_t)now;
-
-    gmtime_r(&t, &tm);
-    p = (uint64_t)(tm.tm_year + 1900) * 100 + (uint64_t)tm.tm_mon + 1;
-    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)p);
-    lu_store_meta_set(db, "began", buf);
-    return (uint32_t)p;
 }
 
 static int load_keys(struct hub_exchange *x, char *err, size_t errlen)
@@ -106,10 +83,10 @@ static int load_keys(struct hub_exchange *x, char *err, size_t errlen)
     return r;
 }
 
-static int open_store(struct hub_exchange *x, struct hub_ledger *ledger,
-                      char *err, size_t errlen)
+static int open_store(struct hub_exchange *x, struct ledger *ledger, char *err,
+                      size_t errlen)
 {
-    struct hub_bulletins_conf bc = {
+    struct ledger_bulletins_conf bc = {
         .hub_id = x->cfg.hub_id,
         .province = x->cfg.province,
         .key = x->cfg.sign_key ? &x->key : NULL,
@@ -118,16 +95,16 @@ static int open_store(struct hub_exchange *x, struct hub_ledger *ledger,
         .peer_key = x->cfg.peer ? x->peer_pub : NULL,
     };
 
-    return hub_bulletins_open(hub_ledger_db(ledger), &bc, &x->store, err,
-                              errlen);
+    return ledger_bulletins_open(ledger_db(ledger), &bc, &x->store, err,
+                                 errlen);
 }
 
 struct hub_exchange *
 hub_exchange_new(uv_loop_t *loop, void *zctx,
-                 const struct hub_exchange_config *cfg,
-                 struct hub_ledger *ledger, const struct lu_plan *plan,
-                 struct hub_intake *intake, struct hub_feed *feed,
-                 struct hub_observe *obs, char *err, size_t errlen)
+                 const struct hub_exchange_config *cfg, struct ledger *ledger,
+                 const struct lu_plan *plan, struct hub_intake *intake,
+                 struct hub_feed *feed, struct hub_observe *obs, char *err,
+                 size_t errlen)
 {
     struct hub_exchange *x = lu_xcalloc(1, sizeof(*x));
     struct hub_schedule_config sc = {cfg->issue_day, cfg->issue_from,
@@ -170,7 +147,7 @@ void hub_exchange_free(struct hub_exchange *x)
         return;
     hub_schedule_free(x->schedule);
     hub_peer_free(x->peer);
-    hub_bulletins_free(x->store);
+    ledger_bulletins_free(x->store);
     lu_sign_key_wipe(&x->key);
     free(x);
 }
@@ -188,7 +165,7 @@ int hub_exchange_issue(void *data, uint32_t period, char *msg, size_t len)
     return hub_schedule_issue(x->schedule, period, msg, len);
 }
 
-struct hub_bulletins *hub_exchange_store(struct hub_exchange *x)
+struct ledger_bulletins *hub_exchange_store(struct hub_exchange *x)
 {
     return x ? x->store : NULL;
 }

@@ -11,7 +11,7 @@
 
 struct hub_feed;
 struct hub_intake;
-struct hub_ledger;
+struct ledger;
 struct hub_observe;
 struct lu_plan;
 struct hub_exchange;
@@ -34,15 +34,15 @@ struct hub_exchange_config {
 
 struct hub_exchange *
 hub_exchange_new(uv_loop_t *loop, void *zctx,
-                 const struct hub_exchange_config *cfg,
-                 struct hub_ledger *ledger, const struct lu_plan *plan,
-                 struct hub_intake *intake, struct hub_feed *feed,
-                 struct hub_observe *obs, char *err, size_t errlen);
+                 const struct hub_exchange_config *cfg, struct ledger *ledger,
+                 const struct lu_plan *plan, struct hub_intake *intake,
+                 struct hub_feed *feed, struct hub_observe *obs, char *err,
+                 size_t errlen);
 void hub_exchange_free(struct hub_exchange *x);
 
 /* The bulletin store (owned by the exchange), for status; NULL for none. */
-struct hub_bulletins;
-struct hub_bulletins *hub_exchange_store(struct hub_exchange *x);
+struct ledger_bulletins;
+struct ledger_bulletins *hub_exchange_store(struct hub_exchange *x);
 
 /* For the control socket: luyuctl bulletin issue. */
 int hub_exchange_issue(void *x, uint32_t period, char *msg, size_t len);

@@ -90,7 +90,7 @@ struct hub_intake {
     struct offender offenders[MAX_OFFENDERS];
     size_t n_offenders, next_offender;
     struct lu_zwatch *watch;
-    struct hub_ledger *ledger;
+    struct ledger *ledger;
     struct session *sessions;
     struct reply *replies;
     size_t n_replies, cap_replies;
@@ -147,11 +147,11 @@ static void free_reply_frame(Luyu__Frame *f)
         return;
     switch (f->body_case) {
     case LUYU__FRAME__BODY_WELCOME:
-        hub_ledger_rejects_free(f->welcome->rejects, f->welcome->n_rejects);
+        ledger_rejects_free(f->welcome->rejects, f->welcome->n_rejects);
         free(f->welcome);
         break;
     case LUYU__FRAME__BODY_ACK:
-        hub_ledger_rejects_free(f->ack->rejects, f->ack->n_rejects);
+        ledger_rejects_free(f->ack->rejects, f->ack->n_rejects);
         free(f->ack);
         break;
     case LUYU__FRAME__BODY_PONG:
@@ -211,7 +211,7 @@ static int ensure_txn(struct hub_intake *in)
 
     if (in->in_txn)
         return 0;
-    r = hub_ledger_begin(in->ledger);
+    r = ledger_begin(in->ledger);
     if (r == 0) {
         in->in_txn = true;
         in->txn_started_us = uv_hrtime() / 1000;
@@ -289,7 +289,7 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
               false, NULL);
         return;
     }
-    r = hub_ledger_hwm(in->ledger, h->node_id, &hwm);
+    r = ledger_hwm(in->ledger, h->node_id, &hwm);
     if (r < 0) {
         queue(in, rid, rid_len,
               new_error(LUYU__ERROR__CODE__BUSY, "ledger unavailable", 0),
@@ -313,8 +313,8 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     luyu__welcome__init(w);
     w->hwm = hwm;
     if (h->from_seq > 0 && h->from_seq <= hwm)
-        hub_ledger_rejects(in->ledger, h->node_id, h->from_seq, hwm,
-                           LU_MAX_REJECTS, &w->rejects, &w->n_rejects);
+        ledger_rejects(in->ledger, h->node_id, h->from_seq, hwm, LU_MAX_REJECTS,
+                       &w->rejects, &w->n_rejects);
     f->body_case = LUYU__FRAME__BODY_WELCOME;
     f->welcome = w;
     queue(in, rid, rid_len, f, false, NULL);
@@ -405,7 +405,7 @@ static int merge_batch(struct hub_intake *in, struct session *s,
     uint64_t suppressed = 0;
     int r;
 
-    r = hub_ledger_hwm(in->ledger, s->node, hwm);
+    r = ledger_hwm(in->ledger, s->node, hwm);
     if (r < 0 || first > *hwm + 1)
         return r;
     for (size_t i = 0; i < b->n_entries; i++) {
@@ -420,11 +420,10 @@ static int merge_batch(struct hub_intake *in, struct session *s,
                      "node %s may not report for "
                      "unit %.*s",
                      s->node, lu_utf8_cut(e->unit, 64), e->unit);
-            r = hub_ledger_reject(in->ledger, s->node, e, reason);
+            r = ledger_reject(in->ledger, s->node, e, reason);
             r = r < 0 ? r : 1;
         } else {
-            r = hub_ledger_merge(in->ledger, s->node, e, reason,
-                                 sizeof(reason));
+            r = ledger_merge(in->ledger, s->node, e, reason, sizeof(reason));
         }
         if (r < 0)
             return r;
@@ -445,7 +444,7 @@ static int merge_batch(struct hub_intake *in, struct session *s,
         }
         *hwm = e->seq;
     }
-    return hub_ledger_set_hwm(in->ledger, s->node, *hwm, merged, rejected);
+    return ledger_set_hwm(in->ledger, s->node, *hwm, merged, rejected);
 }
 
 static void on_batch(struct hub_intake *in, const unsigned char *rid,
@@ -477,8 +476,8 @@ static void on_batch(struct hub_intake *in, const unsigned char *rid,
     luyu__frame__init(f);
     luyu__ack__init(a);
     a->upto = hwm;
-    hub_ledger_rejects(in->ledger, s->node, first, last, LU_MAX_REJECTS,
-                       &a->rejects, &a->n_rejects);
+    ledger_rejects(in->ledger, s->node, first, last, LU_MAX_REJECTS,
+                   &a->rejects, &a->n_rejects);
     f->body_case = LUYU__FRAME__BODY_ACK;
     f->ack = a;
     queue(in, rid, rid_len, f, true, s->node);
@@ -641,7 +640,7 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
 
         luyu__frame__init(p);
         luyu__pong__init(pong);
-        hub_ledger_hwm(in->ledger, s->node, &pong->hwm);
+        ledger_hwm(in->ledger, s->node, &pong->hwm);
         p->body_case = LUYU__FRAME__BODY_PONG;
         p->pong = pong;
         queue(in, rid, rid_len, p, false, NULL);
@@ -799,14 +798,14 @@ static void flush(struct hub_intake *in)
         in->in_txn = false;
         for (size_t i = 0; i < in->n_replies && ok; i++)
             ok = !(in->replies[i].batch && in->replies[i].frame == NULL);
-        if (ok && hub_ledger_commit(in->ledger) == 0) {
+        if (ok && ledger_commit(in->ledger) == 0) {
             in->st.commits++;
             lu_histo_observe(&in->commit_latency,
                              (double)(uv_hrtime() / 1000 - in->txn_started_us) /
                                  1e6);
         } else {
             ok = false;
-            hub_ledger_rollback(in->ledger);
+            ledger_rollback(in->ledger);
         }
     }
     publish_events(in, ok);
@@ -817,7 +816,7 @@ static void flush(struct hub_intake *in)
             uint64_t hwm = 0;
 
             free_reply_frame(r->frame);
-            hub_ledger_hwm(in->ledger, r->node, &hwm);
+            ledger_hwm(in->ledger, r->node, &hwm);
             r->frame =
                 new_error(LUYU__ERROR__CODE__BUSY,
                           "hub cannot commit right now (disk full?)", hwm);
@@ -868,7 +867,7 @@ static void on_sweep(uv_timer_t *t)
 
 struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
                                   const char *endpoint, const char *secret_z85,
-                                  struct hub_ledger *ledger, char *err,
+                                  struct ledger *ledger, char *err,
                                   size_t errlen)
 {
     struct hub_intake *in = lu_xcalloc(1, sizeof(*in));

@@ -14,7 +14,7 @@
 
 #include "luyu.pb-c.h"
 
-struct hub_ledger;
+struct ledger;
 struct hub_intake;
 
 struct hub_intake_stats {
@@ -36,7 +36,7 @@ struct hub_intake_stats {
  * needs the ZAP handler bound first. Returns NULL with a reason in err. */
 struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
                                   const char *endpoint, const char *secret_z85,
-                                  struct hub_ledger *ledger, char *err,
+                                  struct ledger *ledger, char *err,
                                   size_t errlen);
 void hub_intake_free(struct hub_intake *in);
 /* The ROUTER socket, for the socket monitor (hub/monitor.h). */

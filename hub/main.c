@@ -99,14 +99,14 @@ struct hub {
     void *zctx;
     struct lu_plan *plan;
     struct hub_registry *registry;
-    struct hub_ledger *ledger;
+    struct ledger *ledger;
     struct hub_zap *zap;
     struct hub_intake *intake;
     struct hub_monitor *monitor;
     struct hub_control *control;
     struct hub_feed *feed;
     struct hub_exchange *exchange;
-    struct hub_digester *digester;
+    struct ledger_digester *digester;
     char public_z85[LU_KEY_Z85_LEN + 1];
     char peer_z85[LU_KEY_Z85_LEN + 1];
     char secret[LU_KEY_Z85_LEN + 1];
@@ -321,8 +321,8 @@ static int run(struct hub *hub, char *err, size_t errlen)
 {
     int r;
 
-    r = hub_ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
-                        errlen);
+    r = ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
+                    errlen);
     if (r < 0)
         return r;
     uv_loop_init(&hub->loop);
@@ -370,7 +370,7 @@ static int run(struct hub *hub, char *err, size_t errlen)
         r = start_control(hub, err, errlen);
     if (r < 0)
         goto out;
-    hub->digester = hub_digester_new(&hub->loop, hub_ledger_db(hub->ledger));
+    hub->digester = ledger_digester_new(&hub->loop, ledger_db(hub->ledger));
     if (hub->digester == NULL) {
         snprintf(err, errlen, "cannot read the ledger's digests");
         r = -EIO;
@@ -408,7 +408,7 @@ out:
     lu_service_free(hub->svc);
     hub_control_free(hub->control);
     hub_exchange_free(hub->exchange);
-    hub_digester_free(hub->digester);
+    ledger_digester_free(hub->digester);
     hub_monitor_free(hub->monitor);
     hub_intake_free(hub->intake);
     hub_feed_free(hub->feed);
@@ -465,7 +465,7 @@ fail:
     lu_err("%s", err);
     r = 2;
 out:
-    hub_ledger_free(hub.ledger);
+    ledger_free(hub.ledger);
     hub_registry_free(hub.registry);
     lu_plan_free(hub.plan);
     memset(hub.secret, 0, sizeof(hub.secret));

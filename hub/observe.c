@@ -72,10 +72,10 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
     lu_metrics_gauge(b, "luyu_hub_digest_done_entry",
                      "Entry id up to which the ledger's block digests are "
                      "stored.",
-                     (double)hub_digester_done(m->digester));
+                     (double)ledger_digester_done(m->digester));
     lu_metrics_gauge(b, "luyu_hub_digest_backlog_entries",
                      "Entries of final blocks not yet digested.",
-                     (double)hub_digester_backlog(m->digester));
+                     (double)ledger_digester_backlog(m->digester));
     lu_metrics_header(b, "luyu_hub_bulletins_total", "counter",
                       "Bulletins issued by this hub, delivered to the peer, "
                       "acknowledged by the peer.");

@@ -9,14 +9,14 @@
 
 #include "util.h"
 
-struct hub_digester;
+struct ledger_digester;
 struct hub_intake;
 struct hub_monitor;
 
 struct hub_observe {
     struct hub_intake *intake;
     struct hub_monitor *monitor; /* NULL when it could not start */
-    struct hub_digester *digester;
+    struct ledger_digester *digester;
     size_t nodes_known; /* refreshed by the owner */
     /* Bulletin counters, kept by whoever issues and exchanges them. */
     uint64_t bulletins_issued, bulletins_delivered, bulletins_acked;

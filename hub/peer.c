@@ -23,7 +23,7 @@ struct hub_peer {
     void *sock;
     struct lu_zwatch *watch;
     struct hub_peer_config cfg;
-    struct hub_bulletins *store;
+    struct ledger_bulletins *store;
     struct hub_feed *feed;
     struct hub_observe *obs;
     uv_timer_t timer;
@@ -59,8 +59,8 @@ static void on_ack(struct hub_peer *p, const Luyu__BulletinAck *a)
         }
         return;
     }
-    if (hub_bulletins_mark_acked(p->store, a->province, a->period, a->revision,
-                                 lu_now_s()) == 0) {
+    if (ledger_bulletins_mark_acked(p->store, a->province, a->period,
+                                    a->revision, lu_now_s()) == 0) {
         p->obs->bulletins_acked++;
         snprintf(p->obs->last_bulletin, sizeof(p->obs->last_bulletin),
                  "%s rev %u, acknowledged by the peer",
@@ -107,7 +107,7 @@ static int on_readable(void *data, int budget)
     return n;
 }
 
-static void push(struct hub_peer *p, const struct hub_bulletins_item *it)
+static void push(struct hub_peer *p, const struct ledger_bulletins_item *it)
 {
     Luyu__Frame f = LUYU__FRAME__INIT;
     Luyu__BulletinPush b = LUYU__BULLETIN_PUSH__INIT;
@@ -120,8 +120,8 @@ static void push(struct hub_peer *p, const struct hub_bulletins_item *it)
     f.body_case = LUYU__FRAME__BODY_BULLETIN_PUSH;
     f.bulletin_push = &b;
     if (lu_codec_send(p->sock, NULL, 0, &f) == 0 && it->sent_at == 0) {
-        hub_bulletins_mark_sent(p->store, it->province, it->period,
-                                it->revision, lu_now_s());
+        ledger_bulletins_mark_sent(p->store, it->province, it->period,
+                                   it->revision, lu_now_s());
         p->obs->bulletins_delivered++;
     }
 }
@@ -130,10 +130,10 @@ static void push(struct hub_peer *p, const struct hub_bulletins_item *it)
  * so that we know whether the peer is there. */
 static void tick(struct hub_peer *p)
 {
-    struct hub_bulletins_item *items = NULL;
+    struct ledger_bulletins_item *items = NULL;
     size_t n = 0;
 
-    if (hub_bulletins_unsent(p->store, &items, &n) < 0)
+    if (ledger_bulletins_unsent(p->store, &items, &n) < 0)
         n = 0;
     for (size_t i = 0; i < n && i < PUSH_PER_TICK; i++)
         push(p, &items[i]);
@@ -145,7 +145,7 @@ static void tick(struct hub_peer *p)
         f.ping = &ping;
         lu_codec_send(p->sock, NULL, 0, &f);
     }
-    hub_bulletins_items_free(items, n);
+    ledger_bulletins_items_free(items, n);
     lu_zwatch_kick(p->watch);
 }
 
@@ -156,7 +156,7 @@ static void on_timer(uv_timer_t *t)
 
 struct hub_peer *hub_peer_new(uv_loop_t *loop, void *zctx,
                               const struct hub_peer_config *cfg,
-                              struct hub_bulletins *store,
+                              struct ledger_bulletins *store,
                               struct hub_feed *feed, struct hub_observe *obs)
 {
     struct hub_peer *p = lu_xcalloc(1, sizeof(*p));

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <uv.h>
 
-struct hub_bulletins;
+struct ledger_bulletins;
 struct hub_feed;
 struct hub_observe;
 struct hub_peer;
@@ -25,7 +25,7 @@ struct hub_peer_config {
 
 struct hub_peer *hub_peer_new(uv_loop_t *loop, void *zctx,
                               const struct hub_peer_config *cfg,
-                              struct hub_bulletins *store,
+                              struct ledger_bulletins *store,
                               struct hub_feed *feed, struct hub_observe *obs);
 void hub_peer_free(struct hub_peer *p);
 /* A new bulletin was issued: push it now rather than at the next tick. */

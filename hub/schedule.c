@@ -23,7 +23,7 @@
 struct hub_schedule {
     struct hub_schedule_config cfg;
     const struct lu_plan *plan;
-    struct hub_bulletins *store;
+    struct ledger_bulletins *store;
     struct hub_peer *peer;
     struct hub_feed *feed;
     struct hub_observe *obs;
@@ -73,8 +73,8 @@ int hub_schedule_issue(void *data, uint32_t period, char *msg, size_t len)
     char err[256], ps[8], json[160];
     int r;
 
-    r = hub_bulletins_issue(s->store, s->plan, period, s->cfg.issue_day,
-                            hub_schedule_now(), &rev, err, sizeof(err));
+    r = ledger_bulletins_issue(s->store, s->plan, period, s->cfg.issue_day,
+                               hub_schedule_now(), &rev, err, sizeof(err));
     lu_period_format(period, ps, sizeof(ps));
     if (r < 0) {
         snprintf(msg, len, "%s", err);
@@ -121,7 +121,7 @@ static void on_timer(uv_timer_t *t)
 
 struct hub_schedule *
 hub_schedule_new(uv_loop_t *loop, const struct hub_schedule_config *cfg,
-                 const struct lu_plan *plan, struct hub_bulletins *store,
+                 const struct lu_plan *plan, struct ledger_bulletins *store,
                  struct hub_peer *peer, struct hub_feed *feed,
                  struct hub_observe *obs)
 {

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <uv.h>
 
-struct hub_bulletins;
+struct ledger_bulletins;
 struct hub_feed;
 struct hub_observe;
 struct hub_peer;
@@ -27,7 +27,7 @@ struct hub_schedule_config {
 
 struct hub_schedule *
 hub_schedule_new(uv_loop_t *loop, const struct hub_schedule_config *cfg,
-                 const struct lu_plan *plan, struct hub_bulletins *store,
+                 const struct lu_plan *plan, struct ledger_bulletins *store,
                  struct hub_peer *peer, struct hub_feed *feed,
                  struct hub_observe *obs);
 void hub_schedule_free(struct hub_schedule *s);

@@ -1,6 +1,6 @@
 /* luyu-rawsqlite: the physical limit of the hub's ledger on this disk. It
  * writes the same rows as luyu-loadgen (tests/bench/benchgen.h) into the
- * same schema (created by hub_ledger_open, so WAL and synchronous=FULL as
+ * same schema (created by ledger_open, so WAL and synchronous=FULL as
  * in the hub) with no network and no protobuf, in transactions of --txn
  * entries:
  *
@@ -8,9 +8,9 @@
  *           (INSERT entry, INSERT chain, balance upsert), per batch the
  *           node's high-water mark read and upsert; nothing else. This is
  *           raw_sqlite_eps.
- *   merge   the hub's own code path, hub_ledger_merge() per entry (plan
+ *   merge   the hub's own code path, ledger_merge() per entry (plan
  *           checks, province check, the same statements) and
- *           hub_ledger_set_hwm() per batch: tells the cost of the hub's
+ *           ledger_set_hwm() per batch: tells the cost of the hub's
  *           checks apart from the cost of SQLite.
  *
  * Tuning knobs, to measure what a change to the hub would buy (defaults are
@@ -35,7 +35,7 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* The hub's statements (hub/ledger.c), for the original-entry path. */
+/* The hub's statements (ledger/ledger.c), for the original-entry path. */
 static const char *const RAW_SQL[] = {
     "INSERT INTO entry(node, seq, unit, indicator, period, amount, note,"
     " recorded_by, recorded_at, corrects, root, prev_amount, received_at)"
@@ -129,7 +129,7 @@ static int raw_hwm(struct raw *w, const char *node, uint64_t hwm, uint64_t n)
 
 /* One node's batch of n entries from seq first, by either path. */
 static int write_batch(const struct opts *o, struct bench_gen *g,
-                       struct hub_ledger *l, struct raw *w, unsigned node,
+                       struct ledger *l, struct raw *w, unsigned node,
                        uint64_t first, uint64_t n)
 {
     char id[LU_MAX_NAME + 1], note[96], reason[LU_MAX_REASON];
@@ -139,12 +139,12 @@ static int write_batch(const struct opts *o, struct bench_gen *g,
 
     bench_gen_node_id("bench", node, id, sizeof(id));
     if (merge)
-        r = hub_ledger_hwm(l, id, &hwm);
+        r = ledger_hwm(l, id, &hwm);
     for (uint64_t i = 0; r == 0 && i < n; i++) {
         Luyu__Entry e;
 
         bench_gen_entry(g, node, first + i, &e, note, sizeof(note));
-        r = merge ? hub_ledger_merge(l, id, &e, reason, sizeof(reason))
+        r = merge ? ledger_merge(l, id, &e, reason, sizeof(reason))
                   : raw_entry(w, id, &e);
         if (r > 0) {
             fprintf(stderr, "rawsqlite: refused: %s\n", reason);
@@ -152,14 +152,14 @@ static int write_batch(const struct opts *o, struct bench_gen *g,
         }
     }
     if (r == 0)
-        r = merge ? hub_ledger_set_hwm(l, id, first + n - 1, n, 0)
+        r = merge ? ledger_set_hwm(l, id, first + n - 1, n, 0)
                   : raw_hwm(w, id, first + n - 1, n);
     return r < 0 ? -1 : 0;
 }
 
 /* Round robin over the nodes, a batch each, committing every txn entries:
  * the order in which the hub sees them. */
-static int fill(const struct opts *o, struct bench_gen *g, struct hub_ledger *l,
+static int fill(const struct opts *o, struct bench_gen *g, struct ledger *l,
                 struct raw *w, uint64_t *commits)
 {
     uint64_t per = o->entries / o->nodes, in_txn = 0;
@@ -170,19 +170,19 @@ static int fill(const struct opts *o, struct bench_gen *g, struct hub_ledger *l,
 
         for (unsigned k = 0; r == 0 && k < o->nodes; k++) {
             if (in_txn == 0)
-                r = hub_ledger_begin(l);
+                r = ledger_begin(l);
             if (r == 0)
                 r = write_batch(o, g, l, w, k, first, n);
             in_txn += n;
             if (r == 0 && in_txn >= o->txn) {
-                r = hub_ledger_commit(l);
+                r = ledger_commit(l);
                 in_txn = 0;
                 (*commits)++;
             }
         }
     }
     if (r == 0 && in_txn > 0) {
-        r = hub_ledger_commit(l);
+        r = ledger_commit(l);
         (*commits)++;
     }
     return r;
@@ -208,7 +208,7 @@ static int tune(const struct opts *o, sqlite3 *db)
 static int run(const struct opts *o)
 {
     struct bench_gen g;
-    struct hub_ledger *l = NULL;
+    struct ledger *l = NULL;
     struct raw w = {.now = 0};
     uint64_t t0, commits = 0;
     double secs;
@@ -217,12 +217,12 @@ static int run(const struct opts *o)
 
     r = bench_gen_init(&g, o->plan, o->province, err, sizeof(err));
     if (r == 0)
-        r = hub_ledger_open(o->dir, g.plan, o->province, &l, err, sizeof(err));
+        r = ledger_open(o->dir, g.plan, o->province, &l, err, sizeof(err));
     if (r < 0) {
         fprintf(stderr, "rawsqlite: %s\n", err);
         goto out;
     }
-    w.db = hub_ledger_db(l);
+    w.db = ledger_db(l);
     w.now = g.recorded_at;
     w.chain = o->chain;
     r = tune(o, w.db);
@@ -242,12 +242,12 @@ static int run(const struct opts *o)
                o->mode, o->txn, o->nodes, n, commits, secs, (double)n / secs,
                o->cache_kib, o->autocheckpoint, o->memstatus, o->chain);
     } else {
-        hub_ledger_rollback(l);
+        ledger_rollback(l);
     }
     for (int k = 0; k < S_COUNT; k++)
         sqlite3_finalize(w.st[k]);
 out:
-    hub_ledger_free(l);
+    ledger_free(l);
     bench_gen_close(&g);
     return r;
 }

@@ -1,4 +1,4 @@
-"""The hub's ledger digests (hub/digest.h) through SIGKILLs: a ledger of
+"""The hub's ledger digests (ledger/digest.h) through SIGKILLs: a ledger of
 eight blocks and a bit, filled around the hub; the hub digests it in the
 background and is SIGKILLed at random moments while it does, then restarted.
 Every stored block digest must equal the definition in proto/bulletin.proto,

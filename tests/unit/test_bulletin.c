@@ -1,6 +1,6 @@
-/* Tests for the bulletin (hub/bulletin*.c, hub/bulletins.c) with the
+/* Tests for the bulletin (ledger/bulletin*.c, ledger/bulletins.c) with the
  * shipped plan and the fixed data set tests/data/bulletin-fixture.csv,
- * merged into a real ledger with hub_ledger_merge() in three phases:
+ * merged into a real ledger with ledger_merge() in three phases:
  *
  *   A  2018-03 .. 2019-06 entries; then the 2019-06 bulletin is issued
  *   B  July's entries and two late ones for April and June; then 2019-07
@@ -135,14 +135,14 @@ static void load_fixture(void)
 }
 
 /* Merges a phase's rows and sets their hub times as the fixture says
- * (hub_ledger_merge() stamps the real clock). */
-static void merge_phase(struct hub_ledger *l, char phase)
+ * (ledger_merge() stamps the real clock). */
+static void merge_phase(struct ledger *l, char phase)
 {
-    sqlite3 *db = hub_ledger_db(l);
+    sqlite3 *db = ledger_db(l);
     sqlite3_stmt *st = NULL;
     char reason[512];
 
-    ASSERT_EQ(hub_ledger_begin(l), 0);
+    ASSERT_EQ(ledger_begin(l), 0);
     sqlite3_prepare_v2(db,
                        "UPDATE entry SET received_at = ?, recorded_at = ?"
                        " WHERE node = ? AND seq = ?",
@@ -163,7 +163,7 @@ static void merge_phase(struct hub_ledger *l, char phase)
         e.recorded_at = r->received - 600;
         e.corrects = r->corrects;
         reason[0] = '\0';
-        if (hub_ledger_merge(l, r->node, &e, reason, sizeof(reason)) != 0)
+        if (ledger_merge(l, r->node, &e, reason, sizeof(reason)) != 0)
             TEST_FAIL_AT("merge %s/%llu: %s", r->node,
                          (unsigned long long)r->seq, reason);
         sqlite3_bind_int64(st, 1, r->received);
@@ -174,7 +174,7 @@ static void merge_phase(struct hub_ledger *l, char phase)
         sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    ASSERT_EQ(hub_ledger_commit(l), 0);
+    ASSERT_EQ(ledger_commit(l), 0);
 }
 
 static void make_keys(void)
@@ -195,60 +195,61 @@ static void test_calendar(void)
 {
     char buf[40];
 
-    ASSERT_EQ(hub_calendar_close(201907, 5), T_JULY_CLOSE);
-    ASSERT_EQ(hub_calendar_close(201912, 1), 1577808000);
-    ASSERT_EQ(hub_calendar_month_at(T_JULY_CLOSE - 1), 201908);
+    ASSERT_EQ(ledger_calendar_close(201907, 5), T_JULY_CLOSE);
+    ASSERT_EQ(ledger_calendar_close(201912, 1), 1577808000);
+    ASSERT_EQ(ledger_calendar_month_at(T_JULY_CLOSE - 1), 201908);
     /* 2019-07-31 16:00 UTC is already August in China. */
-    ASSERT_EQ(hub_calendar_month_at(1564588800), 201908);
-    ASSERT_EQ(hub_calendar_month_at(1564588799), 201907);
-    ASSERT_EQ(hub_calendar_add(201901, -1), 201812);
-    ASSERT_EQ(hub_calendar_add(201912, 1), 202001);
-    ASSERT_EQ(hub_calendar_add(201907, -12), 201807);
-    ASSERT_EQ(hub_calendar_months(201801, 201907), 19);
-    ASSERT_EQ(hub_calendar_months(201801, 202012), 36);
-    ASSERT_STREQ(hub_calendar_format(T_JULY_ISSUE, buf, sizeof(buf)),
+    ASSERT_EQ(ledger_calendar_month_at(1564588800), 201908);
+    ASSERT_EQ(ledger_calendar_month_at(1564588799), 201907);
+    ASSERT_EQ(ledger_calendar_add(201901, -1), 201812);
+    ASSERT_EQ(ledger_calendar_add(201912, 1), 202001);
+    ASSERT_EQ(ledger_calendar_add(201907, -12), 201807);
+    ASSERT_EQ(ledger_calendar_months(201801, 201907), 19);
+    ASSERT_EQ(ledger_calendar_months(201801, 202012), 36);
+    ASSERT_STREQ(ledger_calendar_format(T_JULY_ISSUE, buf, sizeof(buf)),
                  "2019-08-05T01:00:00+08:00");
 }
 
 /* The stored bulletin, verified against the keys the store recorded. */
-static Luyu__Bulletin *stored(struct hub_bulletins *s, const char *province,
+static Luyu__Bulletin *stored(struct ledger_bulletins *s, const char *province,
                               uint32_t period, uint32_t revision,
-                              struct hub_bulletins_item *it)
+                              struct ledger_bulletins_item *it)
 {
     Luyu__Bulletin *b = NULL;
     char err[512] = "";
 
-    ASSERT_EQ(hub_bulletins_get(s, province, period, revision, it), 0);
-    if (hub_bulletins_verify(s, it, &b, err, sizeof(err)) != 0)
+    ASSERT_EQ(ledger_bulletins_get(s, province, period, revision, it), 0);
+    if (ledger_bulletins_verify(s, it, &b, err, sizeof(err)) != 0)
         TEST_FAIL_AT("verify %s %u r%u: %s", province, period, revision, err);
     return b;
 }
 
 /* Rebuilding from the stored header gives the signed bytes exactly (or,
  * with same 0, does not: the ledger was changed behind the hub's back). */
-static void check_rebuild(sqlite3 *db, struct hub_bulletins *s, uint32_t period,
-                          uint32_t revision, int same)
+static void check_rebuild(sqlite3 *db, struct ledger_bulletins *s,
+                          uint32_t period, uint32_t revision, int same)
 {
-    struct hub_bulletins_item it;
+    struct ledger_bulletins_item it;
     Luyu__Bulletin *b = stored(s, "CQ", period, revision, &it), *again = NULL;
     Luyu__SignedBulletin *sb =
         luyu__signed_bulletin__unpack(NULL, it.len, it.payload);
     char err[512] = "";
 
     if (b != NULL && sb != NULL) {
-        struct hub_bulletin_params p = {.province = "CQ",
-                                        .period = b->period,
-                                        .revision = b->revision,
-                                        .issued_at = b->issued_at,
-                                        .issue_day = (int)b->issue_day,
-                                        .upto_entry = b->upto_entry,
-                                        .revised_after = b->revised_after,
-                                        .chain_from = b->chain_from,
-                                        .chain_digest = b->chain_digest.data};
+        struct ledger_bulletin_params p = {.province = "CQ",
+                                           .period = b->period,
+                                           .revision = b->revision,
+                                           .issued_at = b->issued_at,
+                                           .issue_day = (int)b->issue_day,
+                                           .upto_entry = b->upto_entry,
+                                           .revised_after = b->revised_after,
+                                           .chain_from = b->chain_from,
+                                           .chain_digest =
+                                               b->chain_digest.data};
         size_t n;
         uint8_t *buf;
 
-        ASSERT_EQ(hub_bulletin_build(db, plan, &p, &again, err, sizeof(err)),
+        ASSERT_EQ(ledger_bulletin_build(db, plan, &p, &again, err, sizeof(err)),
                   0);
         n = again ? luyu__bulletin__get_packed_size(again) : 0;
         buf = malloc(n + 1);
@@ -258,8 +259,8 @@ static void check_rebuild(sqlite3 *db, struct hub_bulletins *s, uint32_t period,
                   same);
         free(buf);
     }
-    hub_bulletin_free(again);
-    hub_bulletin_free(b);
+    ledger_bulletin_free(again);
+    ledger_bulletin_free(b);
     if (sb)
         luyu__signed_bulletin__free_unpacked(sb, NULL);
     free(it.payload);
@@ -272,7 +273,7 @@ static void compare_golden(const Luyu__Bulletin *b)
     size_t len = 0;
 
     lu_buf_init(&got);
-    hub_bulletin_json(b, &got);
+    ledger_bulletin_json(b, &got);
     snprintf(path, sizeof(path), "%s/tests/data/bulletin-2019-07.golden", src);
     if (getenv("LUYU_UPDATE_GOLDEN") != NULL) {
         FILE *f = fopen(path, "w");
@@ -300,7 +301,7 @@ static const Luyu__UnitReport *unit_of(const Luyu__Bulletin *b,
     return b->units[0];
 }
 
-#define STATUS(b, code) hub_bulletin_indicator((b), (code))->status
+#define STATUS(b, code) ledger_bulletin_indicator((b), (code))->status
 
 /* Revision 1 of July: the golden file, plus the figures worked out by hand
  * above asserted one by one so that a regenerated golden file cannot hide
@@ -308,9 +309,9 @@ static const Luyu__UnitReport *unit_of(const Luyu__Bulletin *b,
 static void check_july_r1(const Luyu__Bulletin *b)
 {
     const Luyu__IndicatorFigures *agri =
-        hub_bulletin_indicator(b, "agri_sales_to_sd");
+        ledger_bulletin_indicator(b, "agri_sales_to_sd");
     const Luyu__IndicatorFigures *trained =
-        hub_bulletin_indicator(b, "poor_trained");
+        ledger_bulletin_indicator(b, "poor_trained");
 
     compare_golden(b);
     ASSERT_EQ(agri->month, 700000000);
@@ -327,7 +328,7 @@ static void check_july_r1(const Luyu__Bulletin *b)
     ASSERT_EQ(STATUS(b, "sd_firms"), LUYU__STATUS__STATUS_BEHIND);
     ASSERT_EQ(STATUS(b, "sd_fiscal_aid"), LUYU__STATUS__STATUS_MET);
     ASSERT_EQ(STATUS(b, "poor_lifted"), LUYU__STATUS__STATUS_ON_TRACK);
-    ASSERT_EQ(hub_bulletin_indicator(b, "leader_visits")->actual, 3);
+    ASSERT_EQ(ledger_bulletin_indicator(b, "leader_visits")->actual, 3);
     ASSERT_EQ(b->completeness->expected, 24);
     ASSERT_EQ(b->completeness->on_time, 3);
     ASSERT_EQ(b->completeness->late, 2);
@@ -363,21 +364,23 @@ static void check_july_r2(const Luyu__Bulletin *b)
         ASSERT_EQ(r->figure, 450000000);
         ASSERT_STREQ(b->revisions[2]->unit, "cq-qianjiang");
     }
-    ASSERT_EQ(hub_bulletin_indicator(b, "agri_sales_to_sd")->month, 750000000);
-    ASSERT_EQ(hub_bulletin_indicator(b, "agri_sales_to_sd")->ytd, 1950000050);
+    ASSERT_EQ(ledger_bulletin_indicator(b, "agri_sales_to_sd")->month,
+              750000000);
+    ASSERT_EQ(ledger_bulletin_indicator(b, "agri_sales_to_sd")->ytd,
+              1950000050);
     ASSERT_EQ(unit_of(b, "cq-qianjiang")->state,
               LUYU__REPORT_STATE__REPORT_LATE);
     ASSERT_EQ(b->completeness->late, 3);
 }
 
-static void expect_issue(struct hub_bulletins *s, uint32_t period, int64_t now,
-                         int want, uint32_t want_rev, const char *reason,
-                         int line)
+static void expect_issue(struct ledger_bulletins *s, uint32_t period,
+                         int64_t now, int want, uint32_t want_rev,
+                         const char *reason, int line)
 {
     char err[512] = "";
     uint32_t rev = 99;
     int r =
-        hub_bulletins_issue(s, plan, period, 5, now, &rev, err, sizeof(err));
+        ledger_bulletins_issue(s, plan, period, 5, now, &rev, err, sizeof(err));
 
     if (r != want || rev != want_rev) {
         fprintf(stderr, "%s:%d: issue %u: %d r%u, wanted %d r%u (%s)\n",
@@ -393,9 +396,9 @@ static void expect_issue(struct hub_bulletins *s, uint32_t period, int64_t now,
 #define ISSUE(s, p, now, want, rev, reason)                                    \
     expect_issue((s), (p), (now), (want), (rev), (reason), __LINE__)
 
-static void test_issue(struct hub_ledger *l, struct hub_bulletins *s)
+static void test_issue(struct ledger *l, struct ledger_bulletins *s)
 {
-    struct hub_bulletins_item it;
+    struct ledger_bulletins_item it;
     Luyu__Bulletin *b;
 
     merge_phase(l, 'A');
@@ -407,9 +410,9 @@ static void test_issue(struct hub_ledger *l, struct hub_bulletins *s)
     b = stored(s, "CQ", 201907, 1, &it);
     if (b != NULL)
         check_july_r1(b);
-    hub_bulletin_free(b);
+    ledger_bulletin_free(b);
     free(it.payload);
-    check_rebuild(hub_ledger_db(l), s, 201907, 1, 1);
+    check_rebuild(ledger_db(l), s, 201907, 1, 1);
     ISSUE(s, 201907, T_JULY_ISSUE + 60, -EALREADY, 0, "nothing changed");
 
     merge_phase(l, 'C');
@@ -417,26 +420,26 @@ static void test_issue(struct hub_ledger *l, struct hub_bulletins *s)
     b = stored(s, "CQ", 201907, 0, &it);
     if (b != NULL)
         check_july_r2(b);
-    hub_bulletin_free(b);
+    ledger_bulletin_free(b);
     free(it.payload);
     /* Revision 1 is what it was, whatever arrived since. */
-    check_rebuild(hub_ledger_db(l), s, 201907, 1, 1);
-    check_rebuild(hub_ledger_db(l), s, 201907, 2, 1);
+    check_rebuild(ledger_db(l), s, 201907, 1, 1);
+    check_rebuild(ledger_db(l), s, 201907, 2, 1);
     ISSUE(s, 201907, T_REV2_ISSUE + 60, -EALREADY, 0, "since revision 2");
     /* Inside an open ledger transaction its entries are not committed. */
-    ASSERT_EQ(hub_ledger_begin(l), 0);
+    ASSERT_EQ(ledger_begin(l), 0);
     ISSUE(s, 201907, T_REV2_ISSUE, -EBUSY, 0, "transaction");
-    hub_ledger_rollback(l);
+    ledger_rollback(l);
 }
 
-/* Each digest is the ledger's at its upto_entry (hub/digest.h): in a
+/* Each digest is the ledger's at its upto_entry (ledger/digest.h): in a
  * ledger smaller than a block every bulletin hashes every entry up to it.
  * And it commits to the entries: changing one note of an entry July's
  * revision 1 hashed changes its digest on a rebuild. (Blocks:
  * test_digest.c.) */
-static void test_digest(sqlite3 *db, struct hub_bulletins *s)
+static void test_digest(sqlite3 *db, struct ledger_bulletins *s)
 {
-    struct hub_bulletins_item a, b, c;
+    struct ledger_bulletins_item a, b, c;
     Luyu__Bulletin *june = stored(s, "CQ", 201906, 1, &a);
     Luyu__Bulletin *r1 = stored(s, "CQ", 201907, 1, &b);
     Luyu__Bulletin *r2 = stored(s, "CQ", 201907, 2, &c);
@@ -465,9 +468,9 @@ static void test_digest(sqlite3 *db, struct hub_bulletins *s)
                            NULL, NULL, NULL),
               SQLITE_OK);
     check_rebuild(db, s, 201907, 1, 1);
-    hub_bulletin_free(june);
-    hub_bulletin_free(r1);
-    hub_bulletin_free(r2);
+    ledger_bulletin_free(june);
+    ledger_bulletin_free(r1);
+    ledger_bulletin_free(r2);
     free(a.payload);
     free(b.payload);
     free(c.payload);
@@ -481,35 +484,35 @@ static uint8_t *peer_bulletin(sqlite3 *db, const char *province,
                               const struct lu_sign_key *key, const char *signer,
                               size_t *len)
 {
-    struct hub_bulletin_params p = {.province = province,
-                                    .period = period,
-                                    .revision = revision,
-                                    .issued_at = issued_at,
-                                    .issue_day = 5,
-                                    .upto_entry = 0,
-                                    .revised_after = -1};
+    struct ledger_bulletin_params p = {.province = province,
+                                       .period = period,
+                                       .revision = revision,
+                                       .issued_at = issued_at,
+                                       .issue_day = 5,
+                                       .upto_entry = 0,
+                                       .revised_after = -1};
     Luyu__Bulletin *b = NULL;
     uint8_t *out = NULL;
     char err[512] = "", *orig;
 
     *len = 0;
-    ASSERT_EQ(hub_bulletin_build(db, plan, &p, &b, err, sizeof(err)), 0);
+    ASSERT_EQ(ledger_bulletin_build(db, plan, &p, &b, err, sizeof(err)), 0);
     if (b == NULL)
         return NULL;
     orig = b->province;
     b->province = (char *)(claim ? claim : province);
-    ASSERT_EQ(hub_bulletin_sign(b, key, signer, &out, len), 0);
+    ASSERT_EQ(ledger_bulletin_sign(b, key, signer, &out, len), 0);
     b->province = orig;
-    hub_bulletin_free(b);
+    ledger_bulletin_free(b);
     return out;
 }
 
-static void expect_peer(struct hub_bulletins *s, const uint8_t *data,
+static void expect_peer(struct ledger_bulletins *s, const uint8_t *data,
                         size_t len, int want, const char *reason, int line)
 {
     char err[512] = "";
-    int r = hub_bulletins_store_peer(s, plan, data, len, T_REV2_ISSUE, err,
-                                     sizeof(err));
+    int r = ledger_bulletins_store_peer(s, plan, data, len, T_REV2_ISSUE, err,
+                                        sizeof(err));
 
     if (r != want || (reason != NULL && strstr(err, reason) == NULL)) {
         fprintf(stderr, "%s:%d: store_peer: %d (%s), wanted %d (%s)\n",
@@ -521,7 +524,7 @@ static void expect_peer(struct hub_bulletins *s, const uint8_t *data,
 #define PEER(s, data, len, want, reason)                                       \
     expect_peer((s), (data), (len), (want), (reason), __LINE__)
 
-static void test_peer(sqlite3 *db, struct hub_bulletins *s)
+static void test_peer(sqlite3 *db, struct ledger_bulletins *s)
 {
     uint8_t *b[10], tampered[1 << 16];
     size_t n[10];
@@ -568,43 +571,43 @@ static void test_peer(sqlite3 *db, struct hub_bulletins *s)
         free(b[k]);
 }
 
-static void test_lists(struct hub_bulletins *s)
+static void test_lists(struct ledger_bulletins *s)
 {
-    struct hub_bulletins_item *items = NULL;
+    struct ledger_bulletins_item *items = NULL;
     uint32_t period = 0;
     size_t n = 0;
 
-    ASSERT_EQ(hub_bulletins_list(s, &items, &n), 0);
+    ASSERT_EQ(ledger_bulletins_list(s, &items, &n), 0);
     ASSERT_EQ(n, 5); /* CQ 06 r1, CQ 07 r1 r2, SD 07 r2 r3 */
-    hub_bulletins_items_free(items, n);
-    ASSERT_EQ(hub_bulletins_unsent(s, &items, &n), 0);
+    ledger_bulletins_items_free(items, n);
+    ASSERT_EQ(ledger_bulletins_unsent(s, &items, &n), 0);
     ASSERT_EQ(n, 3);
     if (n == 3) {
         ASSERT_EQ(items[0].period, 201906);
         ASSERT_TRUE(items[0].payload != NULL && items[0].own);
     }
-    hub_bulletins_items_free(items, n);
-    ASSERT_EQ(hub_bulletins_mark_sent(s, "CQ", 201906, 1, T_JUNE_ISSUE), 0);
-    ASSERT_EQ(hub_bulletins_mark_acked(s, "CQ", 201906, 1, T_JUNE_ISSUE), 0);
-    ASSERT_EQ(hub_bulletins_mark_acked(s, "CQ", 201906, 1, T_JULY_ISSUE), 0);
-    ASSERT_EQ(hub_bulletins_mark_acked(s, "SD", 201907, 2, T_JULY_ISSUE),
+    ledger_bulletins_items_free(items, n);
+    ASSERT_EQ(ledger_bulletins_mark_sent(s, "CQ", 201906, 1, T_JUNE_ISSUE), 0);
+    ASSERT_EQ(ledger_bulletins_mark_acked(s, "CQ", 201906, 1, T_JUNE_ISSUE), 0);
+    ASSERT_EQ(ledger_bulletins_mark_acked(s, "CQ", 201906, 1, T_JULY_ISSUE), 0);
+    ASSERT_EQ(ledger_bulletins_mark_acked(s, "SD", 201907, 2, T_JULY_ISSUE),
               -ENOENT);
-    ASSERT_EQ(hub_bulletins_unsent(s, &items, &n), 0);
+    ASSERT_EQ(ledger_bulletins_unsent(s, &items, &n), 0);
     ASSERT_EQ(n, 2);
-    hub_bulletins_items_free(items, n);
-    ASSERT_EQ(hub_bulletins_list(s, &items, &n), 0);
+    ledger_bulletins_items_free(items, n);
+    ASSERT_EQ(ledger_bulletins_list(s, &items, &n), 0);
     /* The first acknowledgement's time is kept. */
     ASSERT_EQ(n > 0 ? items[0].acked_at : 0, T_JUNE_ISSUE);
-    hub_bulletins_items_free(items, n);
-    ASSERT_EQ(hub_bulletins_latest_issued_period(s, &period), 0);
+    ledger_bulletins_items_free(items, n);
+    ASSERT_EQ(ledger_bulletins_latest_issued_period(s, &period), 0);
     ASSERT_EQ(period, 201907);
 }
 
 /* luyuctl's view: a read-only handle on the same file. */
 static void test_reader(void)
 {
-    struct hub_bulletins *s = NULL;
-    struct hub_bulletins_item it;
+    struct ledger_bulletins *s = NULL;
+    struct ledger_bulletins_item it;
     Luyu__Bulletin *b = NULL;
     char path[4096], err[512] = "", prov[17] = "";
     sqlite3 *db = NULL;
@@ -613,53 +616,54 @@ static void test_reader(void)
     ASSERT_EQ(
         lu_store_open(path, "ledger", LU_STORE_READONLY, &db, err, sizeof(err)),
         0);
-    ASSERT_EQ(hub_bulletins_open_readonly(db, &s, err, sizeof(err)), 0);
+    ASSERT_EQ(ledger_bulletins_open_readonly(db, &s, err, sizeof(err)), 0);
     if (s == NULL)
         goto out;
-    ASSERT_EQ(hub_bulletins_own_province(s, prov, sizeof(prov)), 0);
+    ASSERT_EQ(ledger_bulletins_own_province(s, prov, sizeof(prov)), 0);
     ASSERT_STREQ(prov, "CQ");
     b = stored(s, "SD", 201907, 0, &it);
     ASSERT_EQ(b ? b->revision : 0, 3);
-    hub_bulletin_free(b);
+    ledger_bulletin_free(b);
     free(it.payload);
-    ASSERT_EQ(hub_bulletins_draft(s, plan, "CQ", 201907, 5, T_REV2_ISSUE, &b,
-                                  err, sizeof(err)),
+    ASSERT_EQ(ledger_bulletins_draft(s, plan, "CQ", 201907, 5, T_REV2_ISSUE, &b,
+                                     err, sizeof(err)),
               0);
     ASSERT_TRUE(b != NULL && b->draft && b->revision == 3);
     ASSERT_EQ(b ? b->revisions_total : 99, 0);
-    hub_bulletin_free(b);
-    ASSERT_EQ(hub_bulletins_draft(s, plan, "CQ", 201908, 5, T_REV2_ISSUE, &b,
-                                  err, sizeof(err)),
+    ledger_bulletin_free(b);
+    ASSERT_EQ(ledger_bulletins_draft(s, plan, "CQ", 201908, 5, T_REV2_ISSUE, &b,
+                                     err, sizeof(err)),
               0);
-    ASSERT_EQ(b ? hub_bulletin_indicator(b, "agri_sales_to_sd")->month : 0,
+    ASSERT_EQ(b ? ledger_bulletin_indicator(b, "agri_sales_to_sd")->month : 0,
               100000000);
-    hub_bulletin_free(b);
+    ledger_bulletin_free(b);
 out:
-    hub_bulletins_free(s);
+    ledger_bulletins_free(s);
     lu_store_close(db);
 }
 
-static void test_sign_roundtrip(struct hub_bulletins *s)
+static void test_sign_roundtrip(struct ledger_bulletins *s)
 {
-    struct hub_bulletins_item it;
+    struct ledger_bulletins_item it;
     Luyu__SignedBulletin *sb;
     Luyu__Bulletin *b = NULL;
     char err[512] = "";
 
-    ASSERT_EQ(hub_bulletins_get(s, "CQ", 201907, 1, &it), 0);
-    sb = hub_bulletin_sign_parse(it.payload, it.len, err, sizeof(err));
+    ASSERT_EQ(ledger_bulletins_get(s, "CQ", 201907, 1, &it), 0);
+    sb = ledger_bulletin_sign_parse(it.payload, it.len, err, sizeof(err));
     ASSERT_TRUE(sb != NULL);
     if (sb != NULL) {
         ASSERT_STREQ(sb->signer, "cq-hub");
         ASSERT_EQ(
-            hub_bulletin_sign_verify(sb, cq_key.pub, &b, err, sizeof(err)), 0);
-        hub_bulletin_free(b);
+            ledger_bulletin_sign_verify(sb, cq_key.pub, &b, err, sizeof(err)),
+            0);
+        ledger_bulletin_free(b);
         ASSERT_EQ(
-            hub_bulletin_sign_verify(sb, sd_key.pub, &b, err, sizeof(err)),
+            ledger_bulletin_sign_verify(sb, sd_key.pub, &b, err, sizeof(err)),
             -EPERM);
         sb->payload.data[sb->payload.len - 1] ^= 0x40;
         ASSERT_EQ(
-            hub_bulletin_sign_verify(sb, cq_key.pub, &b, err, sizeof(err)),
+            ledger_bulletin_sign_verify(sb, cq_key.pub, &b, err, sizeof(err)),
             -EPERM);
         luyu__signed_bulletin__free_unpacked(sb, NULL);
     }
@@ -668,14 +672,14 @@ static void test_sign_roundtrip(struct hub_bulletins *s)
 
 int main(void)
 {
-    struct hub_bulletins_conf conf = {.hub_id = "cq-hub",
-                                      .province = "CQ",
-                                      .key = &cq_key,
-                                      .peer_id = "sd-hub",
-                                      .peer_province = "SD",
-                                      .peer_key = sd_key.pub};
-    struct hub_ledger *l = NULL;
-    struct hub_bulletins *s = NULL;
+    struct ledger_bulletins_conf conf = {.hub_id = "cq-hub",
+                                         .province = "CQ",
+                                         .key = &cq_key,
+                                         .peer_id = "sd-hub",
+                                         .peer_province = "SD",
+                                         .peer_key = sd_key.pub};
+    struct ledger *l = NULL;
+    struct ledger_bulletins *s = NULL;
     char path[4096], err[512] = "";
 
     src = getenv("LUYU_SOURCE_DIR") ? getenv("LUYU_SOURCE_DIR") : ".";
@@ -687,22 +691,22 @@ int main(void)
     make_keys();
     load_fixture();
     ASSERT_EQ(n_rows, 35);
-    ASSERT_EQ(hub_ledger_open(dir, plan, "CQ", &l, err, sizeof(err)), 0);
+    ASSERT_EQ(ledger_open(dir, plan, "CQ", &l, err, sizeof(err)), 0);
     if (l != NULL)
         ASSERT_EQ(
-            hub_bulletins_open(hub_ledger_db(l), &conf, &s, err, sizeof(err)),
+            ledger_bulletins_open(ledger_db(l), &conf, &s, err, sizeof(err)),
             0);
     if (s != NULL) {
         test_calendar();
         test_issue(l, s);
-        test_digest(hub_ledger_db(l), s);
+        test_digest(ledger_db(l), s);
         test_sign_roundtrip(s);
-        test_peer(hub_ledger_db(l), s);
+        test_peer(ledger_db(l), s);
         test_lists(s);
         test_reader();
     }
-    hub_bulletins_free(s);
-    hub_ledger_free(l);
+    ledger_bulletins_free(s);
+    ledger_free(l);
     lu_sign_key_wipe(&cq_key);
     lu_sign_key_wipe(&sd_key);
     lu_plan_free(plan);

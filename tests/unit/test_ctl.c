@@ -2,15 +2,18 @@
  * spellings of an option, every mistake a user can make, --help winning),
  * terminal widths and sanitising of foreign text, times and ages, and
  * table alignment with Chinese names. The commands themselves are driven
- * against real daemons by tests/integration. The tests link the node and
- * hub libraries only, so the ctl modules under test are compiled in. */
+ * against real daemons by tests/integration. The test links luyu_ctl,
+ * the library luyuctl is made of. */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
-#include "../../ctl/args.c"
-#include "../../ctl/output.c"
-#include "../../ctl/table.c"
+#include "args.h"
+#include "ctl.h"
+#include "output.h"
+#include "table.h"
 #include "test.h"
+#include "util.h"
 
 static const char *unit, *amount, *dry;
 static const char *pos[2];

@@ -1,7 +1,7 @@
-/* Tests for the ledger's block digests (hub/digest.c): a ledger of three
+/* Tests for the ledger's block digests (ledger/digest.c): a ledger of three
  * blocks and a bit, its digests computed here from the definition in
  * proto/bulletin.proto with an encoder of this test's own, against
- * hub_digest_point() with and without stored blocks and against what the
+ * ledger_digest_point() with and without stored blocks and against what the
  * background digester stores while a real libuv loop runs. */
 #include <errno.h>
 #include <sodium.h>
@@ -82,7 +82,7 @@ static void step(sqlite3_stmt *st, uint8_t out[32], int64_t from, int64_t to)
  * step over the entries after that end up to upto, maybe none. */
 static void reference(sqlite3 *db, int64_t upto, bool tail, uint8_t out[32])
 {
-    int64_t last = upto / HUB_DIGEST_BLOCK * HUB_DIGEST_BLOCK;
+    int64_t last = upto / LEDGER_DIGEST_BLOCK * LEDGER_DIGEST_BLOCK;
     sqlite3_stmt *st = NULL;
 
     memset(out, 0, 32);
@@ -94,8 +94,8 @@ static void reference(sqlite3 *db, int64_t upto, bool tail, uint8_t out[32])
                                  " ORDER BY id",
                                  -1, &st, NULL),
               SQLITE_OK);
-    for (int64_t at = 0; at < last; at += HUB_DIGEST_BLOCK)
-        step(st, out, at, at + HUB_DIGEST_BLOCK);
+    for (int64_t at = 0; at < last; at += LEDGER_DIGEST_BLOCK)
+        step(st, out, at, at + LEDGER_DIGEST_BLOCK);
     if (tail)
         step(st, out, last, upto);
     sqlite3_finalize(st);
@@ -130,7 +130,7 @@ static void check_stored(sqlite3 *db, int64_t upto)
     ASSERT_EQ(sqlite3_column_bytes(st, 0), 32);
     if (sqlite3_column_bytes(st, 0) == 32)
         ASSERT_TRUE(memcmp(sqlite3_column_blob(st, 0), want, 32) == 0);
-    ASSERT_EQ(sqlite3_column_int64(st, 1), HUB_DIGEST_BLOCK);
+    ASSERT_EQ(sqlite3_column_int64(st, 1), LEDGER_DIGEST_BLOCK);
     sqlite3_finalize(st);
 }
 
@@ -139,14 +139,14 @@ static void check_point(sqlite3 *db, int64_t upto, bool store, int64_t want)
     int64_t from = -1;
     uint8_t d[32], ref[32];
 
-    ASSERT_EQ(hub_digest_point(db, upto, store, &from, d), 0);
+    ASSERT_EQ(ledger_digest_point(db, upto, store, &from, d), 0);
     ASSERT_EQ(from, want);
     reference(db, want, false, ref);
     ASSERT_TRUE(memcmp(d, ref, 32) == 0);
 }
 
 struct run {
-    struct hub_digester *d;
+    struct ledger_digester *d;
     int64_t want;
     uv_timer_t check, give_up;
 };
@@ -155,7 +155,7 @@ static void on_check(uv_timer_t *t)
 {
     struct run *r = t->data;
 
-    if (hub_digester_done(r->d) >= r->want) {
+    if (ledger_digester_done(r->d) >= r->want) {
         uv_timer_stop(&r->check);
         uv_timer_stop(&r->give_up);
     }
@@ -187,7 +187,7 @@ static void test_digester(sqlite3 *db)
     struct run r = {0};
 
     uv_loop_init(&loop);
-    r.d = hub_digester_new(&loop, db);
+    r.d = ledger_digester_new(&loop, db);
     ASSERT_TRUE(r.d != NULL);
     uv_timer_init(&loop, &r.check);
     uv_timer_init(&loop, &r.give_up);
@@ -195,20 +195,20 @@ static void test_digester(sqlite3 *db)
     if (r.d != NULL) {
         /* One block stored by check_point() before; the digester goes on
          * from there. */
-        run_until(&loop, &r, 3 * HUB_DIGEST_BLOCK);
-        ASSERT_EQ(hub_digester_done(r.d), 3 * HUB_DIGEST_BLOCK);
-        ASSERT_EQ(hub_digester_backlog(r.d), 0);
+        run_until(&loop, &r, 3 * LEDGER_DIGEST_BLOCK);
+        ASSERT_EQ(ledger_digester_done(r.d), 3 * LEDGER_DIGEST_BLOCK);
+        ASSERT_EQ(ledger_digester_backlog(r.d), 0);
         ASSERT_EQ(count(db, "SELECT count(*) FROM digest_block"), 3);
         for (int k = 1; k <= 3; k++)
-            check_stored(db, k * HUB_DIGEST_BLOCK);
+            check_stored(db, k * LEDGER_DIGEST_BLOCK);
         /* New entries complete a fourth block: picked up at the next
          * look. */
-        fill(db, 3 * HUB_DIGEST_BLOCK + 1001, HUB_DIGEST_BLOCK);
-        run_until(&loop, &r, 4 * HUB_DIGEST_BLOCK);
-        ASSERT_EQ(hub_digester_done(r.d), 4 * HUB_DIGEST_BLOCK);
-        check_stored(db, 4 * HUB_DIGEST_BLOCK);
+        fill(db, 3 * LEDGER_DIGEST_BLOCK + 1001, LEDGER_DIGEST_BLOCK);
+        run_until(&loop, &r, 4 * LEDGER_DIGEST_BLOCK);
+        ASSERT_EQ(ledger_digester_done(r.d), 4 * LEDGER_DIGEST_BLOCK);
+        check_stored(db, 4 * LEDGER_DIGEST_BLOCK);
     }
-    hub_digester_free(r.d);
+    ledger_digester_free(r.d);
     uv_close((uv_handle_t *)&r.check, NULL);
     uv_close((uv_handle_t *)&r.give_up, NULL);
     uv_run(&loop, UV_RUN_DEFAULT);
@@ -219,7 +219,7 @@ int main(void)
 {
     const char *src = getenv("LUYU_SOURCE_DIR");
     struct lu_plan *plan = NULL;
-    struct hub_ledger *l = NULL;
+    struct ledger *l = NULL;
     char path[4096], err[512] = "";
     sqlite3 *db;
 
@@ -227,39 +227,42 @@ int main(void)
     ASSERT_EQ(lu_plan_load(path, &plan, err, sizeof(err)), 0);
     ASSERT_TRUE(mkdtemp(dir) != NULL);
     if (plan != NULL)
-        ASSERT_EQ(hub_ledger_open(dir, plan, "CQ", &l, err, sizeof(err)), 0);
+        ASSERT_EQ(ledger_open(dir, plan, "CQ", &l, err, sizeof(err)), 0);
     if (l == NULL)
         TEST_DONE();
-    db = hub_ledger_db(l);
+    db = ledger_db(l);
     /* Empty, and short of one block: the chain point is 0, zeros. */
     check_point(db, 0, true, 0);
     fill(db, 1, 1000);
     check_point(db, 1000, true, 0);
     /* 3 blocks and 1000 entries. A point computes the blocks it lacks;
      * read-only it stores nothing. */
-    fill(db, 1001, 3 * HUB_DIGEST_BLOCK);
-    check_point(db, 3 * HUB_DIGEST_BLOCK + 1000, false, 3 * HUB_DIGEST_BLOCK);
+    fill(db, 1001, 3 * LEDGER_DIGEST_BLOCK);
+    check_point(db, 3 * LEDGER_DIGEST_BLOCK + 1000, false,
+                3 * LEDGER_DIGEST_BLOCK);
     ASSERT_EQ(count(db, "SELECT count(*) FROM digest_block"), 0);
-    check_point(db, HUB_DIGEST_BLOCK + 5, true, HUB_DIGEST_BLOCK);
+    check_point(db, LEDGER_DIGEST_BLOCK + 5, true, LEDGER_DIGEST_BLOCK);
     ASSERT_EQ(count(db, "SELECT count(*) FROM digest_block"), 1);
-    check_stored(db, HUB_DIGEST_BLOCK);
+    check_stored(db, LEDGER_DIGEST_BLOCK);
     test_digester(db);
     /* At a block end exactly, and from stored blocks only. */
-    check_point(db, 2 * HUB_DIGEST_BLOCK, false, 2 * HUB_DIGEST_BLOCK);
-    check_point(db, 4 * HUB_DIGEST_BLOCK + 999, false, 4 * HUB_DIGEST_BLOCK);
+    check_point(db, 2 * LEDGER_DIGEST_BLOCK, false, 2 * LEDGER_DIGEST_BLOCK);
+    check_point(db, 4 * LEDGER_DIGEST_BLOCK + 999, false,
+                4 * LEDGER_DIGEST_BLOCK);
     /* The digest at any entry, as a bulletin holds it (at a block end too:
      * one more step, over no entries); not past the end. */
     {
-        int64_t at[] = {0, 1, HUB_DIGEST_BLOCK, 2 * HUB_DIGEST_BLOCK + 77,
-                        4 * HUB_DIGEST_BLOCK + 1000};
+        int64_t at[] = {0, 1, LEDGER_DIGEST_BLOCK, 2 * LEDGER_DIGEST_BLOCK + 77,
+                        4 * LEDGER_DIGEST_BLOCK + 1000};
         uint8_t d[32], ref[32];
 
         for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
-            ASSERT_EQ(hub_digest_at(db, at[k], d), 0);
+            ASSERT_EQ(ledger_digest_at(db, at[k], d), 0);
             reference(db, at[k], true, ref);
             ASSERT_TRUE(memcmp(d, ref, 32) == 0);
         }
-        ASSERT_EQ(hub_digest_at(db, 4 * HUB_DIGEST_BLOCK + 1001, d), -ERANGE);
+        ASSERT_EQ(ledger_digest_at(db, 4 * LEDGER_DIGEST_BLOCK + 1001, d),
+                  -ERANGE);
     }
     /* A stored digest is what a point uses: a damaged one shows. */
     ASSERT_EQ(sqlite3_exec(db,
@@ -271,11 +274,12 @@ int main(void)
         int64_t from;
         uint8_t d[32], ref[32];
 
-        ASSERT_EQ(hub_digest_point(db, HUB_DIGEST_BLOCK, false, &from, d), 0);
-        reference(db, HUB_DIGEST_BLOCK, false, ref);
+        ASSERT_EQ(ledger_digest_point(db, LEDGER_DIGEST_BLOCK, false, &from, d),
+                  0);
+        reference(db, LEDGER_DIGEST_BLOCK, false, ref);
         ASSERT_TRUE(memcmp(d, ref, 32) != 0);
     }
-    hub_ledger_free(l);
+    ledger_free(l);
     lu_plan_free(plan);
     test_rm_dir(dir);
     TEST_DONE();

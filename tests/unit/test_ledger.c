@@ -1,4 +1,4 @@
-/* Tests for hub/ledger.c with the shipped plan: good entries and
+/* Tests for ledger/ledger.c with the shipped plan: good entries and
  * corrections move the balance, refused entries land in the reject table
  * with their reason, and all of it, with the high-water marks, is still
  * there after the ledger is closed and opened again. */
@@ -37,12 +37,12 @@ static void make_entry(Luyu__Entry *e, uint64_t seq, int64_t amount,
 }
 
 /* Merges e from node and checks the result and, for refusals, the reason. */
-static void expect_merge(struct hub_ledger *l, const char *node,
+static void expect_merge(struct ledger *l, const char *node,
                          const Luyu__Entry *e, int want, const char *reason,
                          int line)
 {
     char got[512] = "";
-    int r = hub_ledger_merge(l, node, e, got, sizeof(got));
+    int r = ledger_merge(l, node, e, got, sizeof(got));
 
     if (r != want) {
         fprintf(stderr, "%s:%d: merge %s/%" PRIu64 ": %d != %d (%s)\n",
@@ -113,26 +113,26 @@ static sqlite3 *open_db(void)
     "SELECT amount FROM balance WHERE unit = '" UNIT "' AND indicator = '" IND \
     "' AND period = 201903"
 
-static struct hub_ledger *open_ledger(void)
+static struct ledger *open_ledger(void)
 {
-    struct hub_ledger *l = NULL;
+    struct ledger *l = NULL;
     char err[512] = "";
 
-    ASSERT_EQ(hub_ledger_open(dir, plan, "CQ", &l, err, sizeof(err)), 0);
+    ASSERT_EQ(ledger_open(dir, plan, "CQ", &l, err, sizeof(err)), 0);
     if (l == NULL)
-        fprintf(stderr, "hub_ledger_open: %s\n", err);
+        fprintf(stderr, "ledger_open: %s\n", err);
     return l;
 }
 
 /* The first session: originals, refusals, corrections, hwm. */
-static void first_session(struct hub_ledger *l)
+static void first_session(struct ledger *l)
 {
     Luyu__Entry e;
     uint64_t hwm = 99;
 
-    ASSERT_EQ(hub_ledger_hwm(l, "n1", &hwm), 0);
+    ASSERT_EQ(ledger_hwm(l, "n1", &hwm), 0);
     ASSERT_EQ(hwm, 0);
-    ASSERT_EQ(hub_ledger_begin(l), 0);
+    ASSERT_EQ(ledger_begin(l), 0);
 
     make_entry(&e, 1, 1000, "");
     MERGE(l, "n1", &e, 0, NULL);
@@ -170,26 +170,26 @@ static void first_session(struct hub_ledger *l)
     make_entry(&e, 1, 300, "");
     MERGE(l, "n2", &e, 0, NULL);
 
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 8, 0, 0), 0);
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n2", 1, 0, 0), 0);
-    ASSERT_EQ(hub_ledger_hwm(l, "n1", &hwm), 0);
+    ASSERT_EQ(ledger_set_hwm(l, "n1", 8, 0, 0), 0);
+    ASSERT_EQ(ledger_set_hwm(l, "n2", 1, 0, 0), 0);
+    ASSERT_EQ(ledger_hwm(l, "n1", &hwm), 0);
     ASSERT_EQ(hwm, 8);
     /* The hwm never goes back. */
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 5, 0, 0), 0);
-    ASSERT_EQ(hub_ledger_hwm(l, "n1", &hwm), 0);
+    ASSERT_EQ(ledger_set_hwm(l, "n1", 5, 0, 0), 0);
+    ASSERT_EQ(ledger_hwm(l, "n1", &hwm), 0);
     ASSERT_EQ(hwm, 8);
-    ASSERT_EQ(hub_ledger_commit(l), 0);
+    ASSERT_EQ(ledger_commit(l), 0);
 
     /* A rolled-back merge leaves nothing behind. */
-    ASSERT_EQ(hub_ledger_begin(l), 0);
+    ASSERT_EQ(ledger_begin(l), 0);
     make_entry(&e, 9, 100000, "");
     MERGE(l, "n1", &e, 0, NULL);
     make_entry(&e, 10, 1, "");
     e.indicator = "nope";
     MERGE(l, "n1", &e, 1, "unknown indicator \"nope\"");
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 10, 0, 0), 0);
-    hub_ledger_rollback(l);
-    ASSERT_EQ(hub_ledger_hwm(l, "n1", &hwm), 0);
+    ASSERT_EQ(ledger_set_hwm(l, "n1", 10, 0, 0), 0);
+    ledger_rollback(l);
+    ASSERT_EQ(ledger_hwm(l, "n1", &hwm), 0);
     ASSERT_EQ(hwm, 8);
 }
 
@@ -253,74 +253,74 @@ static void check_db(int64_t balance, int64_t entries, int64_t rejects)
     sqlite3_close(db);
 }
 
-static void check_rejects(struct hub_ledger *l)
+static void check_rejects(struct ledger *l)
 {
     static const uint64_t want[] = {2, 3, 5, 6, 8};
     Luyu__Reject **rj = NULL;
     size_t n = 0;
 
-    ASSERT_EQ(hub_ledger_rejects(l, "n1", 1, 8, 100, &rj, &n), 0);
+    ASSERT_EQ(ledger_rejects(l, "n1", 1, 8, 100, &rj, &n), 0);
     ASSERT_EQ(n, 5);
     for (size_t i = 0; i < n && i < 5; i++)
         ASSERT_EQ(rj[i]->seq, want[i]);
     if (n >= 2)
         ASSERT_STREQ(rj[1]->reason, "unknown indicator \"agri_sale\"");
-    hub_ledger_rejects_free(rj, n);
+    ledger_rejects_free(rj, n);
 
-    ASSERT_EQ(hub_ledger_rejects(l, "n1", 3, 5, 100, &rj, &n), 0);
+    ASSERT_EQ(ledger_rejects(l, "n1", 3, 5, 100, &rj, &n), 0);
     ASSERT_EQ(n, 2);
     if (n == 2) {
         ASSERT_EQ(rj[0]->seq, 3);
         ASSERT_EQ(rj[1]->seq, 5);
     }
-    hub_ledger_rejects_free(rj, n);
+    ledger_rejects_free(rj, n);
 
-    ASSERT_EQ(hub_ledger_rejects(l, "n1", 1, 8, 1, &rj, &n), 0);
+    ASSERT_EQ(ledger_rejects(l, "n1", 1, 8, 1, &rj, &n), 0);
     ASSERT_EQ(n, 1);
     if (n == 1)
         ASSERT_EQ(rj[0]->seq, 2);
-    hub_ledger_rejects_free(rj, n);
+    ledger_rejects_free(rj, n);
 
-    ASSERT_EQ(hub_ledger_rejects(l, "n1", 9, 100, 100, &rj, &n), 0);
+    ASSERT_EQ(ledger_rejects(l, "n1", 9, 100, 100, &rj, &n), 0);
     ASSERT_EQ(n, 0);
-    hub_ledger_rejects_free(rj, n);
-    ASSERT_EQ(hub_ledger_rejects(l, "n2", 1, 100, 100, &rj, &n), 0);
+    ledger_rejects_free(rj, n);
+    ASSERT_EQ(ledger_rejects(l, "n2", 1, 100, 100, &rj, &n), 0);
     ASSERT_EQ(n, 0);
-    hub_ledger_rejects_free(rj, n);
+    ledger_rejects_free(rj, n);
 }
 
 /* After reopening: the hwm and rejects are there, and the chain goes on. */
-static void second_session(struct hub_ledger *l)
+static void second_session(struct ledger *l)
 {
     Luyu__Entry e;
     uint64_t hwm = 0;
 
-    ASSERT_EQ(hub_ledger_hwm(l, "n1", &hwm), 0);
+    ASSERT_EQ(ledger_hwm(l, "n1", &hwm), 0);
     ASSERT_EQ(hwm, 8);
-    ASSERT_EQ(hub_ledger_hwm(l, "n2", &hwm), 0);
+    ASSERT_EQ(ledger_hwm(l, "n2", &hwm), 0);
     ASSERT_EQ(hwm, 1);
     check_rejects(l);
 
-    ASSERT_EQ(hub_ledger_begin(l), 0);
+    ASSERT_EQ(ledger_begin(l), 0);
     make_entry(&e, 9, 1800, "n1/7");
     MERGE(l, "n1", &e, 0, NULL);
-    ASSERT_EQ(hub_ledger_set_hwm(l, "n1", 9, 0, 0), 0);
-    ASSERT_EQ(hub_ledger_commit(l), 0);
+    ASSERT_EQ(ledger_set_hwm(l, "n1", 9, 0, 0), 0);
+    ASSERT_EQ(ledger_commit(l), 0);
 }
 
 /* DECISIONS.md: "Only entries recorded at the same node can be corrected
  * there", and the hub never trusts a node to have checked its entries. So a
  * correction from n2 naming n1's entry must be refused, not overwrite n1's
  * figure. */
-static void cross_node_correction(struct hub_ledger *l)
+static void cross_node_correction(struct ledger *l)
 {
     Luyu__Entry e;
     sqlite3 *db;
 
-    ASSERT_EQ(hub_ledger_begin(l), 0);
+    ASSERT_EQ(ledger_begin(l), 0);
     make_entry(&e, 2, 1, "n1/1");
     MERGE(l, "n2", &e, 1, "n1/1");
-    ASSERT_EQ(hub_ledger_commit(l), 0);
+    ASSERT_EQ(ledger_commit(l), 0);
     db = open_db();
     if (db != NULL) {
         ASSERT_EQ(sql_int(db, BALANCE), 2100);
@@ -330,7 +330,7 @@ static void cross_node_correction(struct hub_ledger *l)
 
 static void run(void)
 {
-    struct hub_ledger *l;
+    struct ledger *l;
 
     l = open_ledger();
     if (l == NULL)
@@ -339,14 +339,14 @@ static void run(void)
     check_rejects(l);
     /* 1700 (n1's chain after two corrections) + 300 (n2). */
     check_db(2000, 4, 5);
-    hub_ledger_free(l);
+    ledger_free(l);
 
     l = open_ledger();
     if (l == NULL)
         return;
     check_db(2000, 4, 5);
     second_session(l);
-    hub_ledger_free(l);
+    ledger_free(l);
 
     l = open_ledger();
     if (l == NULL)
@@ -364,7 +364,7 @@ static void run(void)
         }
     }
     cross_node_correction(l);
-    hub_ledger_free(l);
+    ledger_free(l);
 }
 
 int main(void)

@@ -3,8 +3,8 @@
  * every entry of a unit/indicator/month in commit order, each with the
  * figure before and after it, and the entries the hub rejected for that
  * figure. */
-#ifndef CTL_HISTORY_H
-#define CTL_HISTORY_H
+#ifndef LEDGER_HISTORY_H
+#define LEDGER_HISTORY_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -12,14 +12,14 @@
 #include <stdint.h>
 
 #include "codec.h"
-#include "ledgerdb.h"
+#include "reader.h"
 
 /* "node/seq" with the longest node id and a 20-digit seq. */
-#define CTL_HISTORY_ID (LU_MAX_NAME + 22)
+#define LEDGER_HISTORY_ID (LU_MAX_NAME + 22)
 
-struct ctl_history_entry {
-    char id[CTL_HISTORY_ID];
-    char corrects[CTL_HISTORY_ID]; /* "" for an original */
+struct ledger_history_entry {
+    char id[LEDGER_HISTORY_ID];
+    char corrects[LEDGER_HISTORY_ID]; /* "" for an original */
     int64_t amount;
     bool has_prev;
     int64_t prev;          /* the chain's figure before this correction */
@@ -28,28 +28,30 @@ struct ctl_history_entry {
     int64_t recorded_at, received_at;
 };
 
-struct ctl_history_reject {
-    char id[CTL_HISTORY_ID];
+struct ledger_history_reject {
+    char id[LEDGER_HISTORY_ID];
     int64_t amount, at;
     char *reason;
 };
 
-struct ctl_history {
+struct ledger_history {
     bool by_id; /* the chain of one entry, else a whole figure */
     char unit[LU_MAX_NAME + 1], indicator[LU_MAX_NAME + 1];
     uint32_t period;
-    struct ctl_ledgerdb_indicator ind;
-    struct ctl_history_entry *entries;
+    struct ledger_indicator ind;
+    struct ledger_history_entry *entries;
     size_t n_entries;
-    struct ctl_history_reject *rejects;
+    struct ledger_history_reject *rejects;
     size_t n_rejects;
 };
 
 /* Loads the history of query, an entry id "node/seq" or a figure
- * "unit/indicator/YYYY-MM". Returns CTL_EXIT_OK, or prints the problem and
- * returns CTL_EXIT_BAD (malformed or unknown) or CTL_EXIT_FAIL. Release
- * with ctl_history_close() in every case. */
-int ctl_history_load(sqlite3 *db, const char *query, struct ctl_history *h);
-void ctl_history_close(struct ctl_history *h);
+ * "unit/indicator/YYYY-MM". Returns 0, or writes the problem into err and
+ * returns -EINVAL (malformed), -ENOENT (unknown id, unit or indicator) or
+ * -EIO (the ledger could not be read). Release with ledger_history_close()
+ * in every case. */
+int ledger_history_load(sqlite3 *db, const char *query,
+                        struct ledger_history *h, char *err, size_t errlen);
+void ledger_history_close(struct ledger_history *h);
 
 #endif

@@ -17,8 +17,8 @@
 #define MAX_STRING 1024
 #define MAX_LIST 10000
 
-int hub_bulletin_sign(const Luyu__Bulletin *b, const struct lu_sign_key *key,
-                      const char *signer, uint8_t **out, size_t *len)
+int ledger_bulletin_sign(const Luyu__Bulletin *b, const struct lu_sign_key *key,
+                         const char *signer, uint8_t **out, size_t *len)
 {
     Luyu__SignedBulletin sb = LUYU__SIGNED_BULLETIN__INIT;
     uint8_t sig[LU_SIGN_BYTES];
@@ -44,14 +44,14 @@ int hub_bulletin_sign(const Luyu__Bulletin *b, const struct lu_sign_key *key,
     return r;
 }
 
-Luyu__SignedBulletin *hub_bulletin_sign_parse(const void *data, size_t len,
-                                              char *err, size_t errlen)
+Luyu__SignedBulletin *ledger_bulletin_sign_parse(const void *data, size_t len,
+                                                 char *err, size_t errlen)
 {
     Luyu__SignedBulletin *sb = NULL;
 
-    if (len > HUB_BULLETIN_MAX_BYTES) {
+    if (len > LEDGER_BULLETIN_MAX_BYTES) {
         snprintf(err, errlen, "signed bulletin of %zu bytes (at most %d)", len,
-                 HUB_BULLETIN_MAX_BYTES);
+                 LEDGER_BULLETIN_MAX_BYTES);
         return NULL;
     }
     sb = luyu__signed_bulletin__unpack(NULL, len, data);
@@ -72,9 +72,9 @@ Luyu__SignedBulletin *hub_bulletin_sign_parse(const void *data, size_t len,
     return NULL;
 }
 
-int hub_bulletin_sign_verify(const Luyu__SignedBulletin *sb,
-                             const uint8_t pub[LU_SIGN_PUBLIC_BYTES],
-                             Luyu__Bulletin **out, char *err, size_t errlen)
+int ledger_bulletin_sign_verify(const Luyu__SignedBulletin *sb,
+                                const uint8_t pub[LU_SIGN_PUBLIC_BYTES],
+                                Luyu__Bulletin **out, char *err, size_t errlen)
 {
     Luyu__Bulletin *b = NULL;
     int r;
@@ -91,7 +91,7 @@ int hub_bulletin_sign_verify(const Luyu__SignedBulletin *sb,
         snprintf(err, errlen, "signed payload is not a bulletin");
         return -EBADMSG;
     }
-    r = hub_bulletin_sign_check(b, err, errlen);
+    r = ledger_bulletin_sign_check(b, err, errlen);
     /* protobuf-c would shorten a text field at a NUL byte unnoticed. */
     if (r == 0)
         r = lu_pb_check_nul(&luyu__bulletin__descriptor, sb->payload.data,
@@ -99,7 +99,7 @@ int hub_bulletin_sign_verify(const Luyu__SignedBulletin *sb,
     if (r < 0 || b->draft) {
         if (r == 0)
             snprintf(err, errlen, "a draft cannot be signed");
-        hub_bulletin_free(b);
+        ledger_bulletin_free(b);
         return -EBADMSG;
     }
     *out = b;
@@ -177,15 +177,16 @@ static int valid_province(const char *s)
     return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == n;
 }
 
-int hub_bulletin_sign_check(const Luyu__Bulletin *b, char *err, size_t errlen)
+int ledger_bulletin_sign_check(const Luyu__Bulletin *b, char *err,
+                               size_t errlen)
 {
     int r = check_msg(&b->base, err, errlen);
 
     if (r < 0)
         return r;
-    if (b->format != HUB_BULLETIN_FORMAT)
+    if (b->format != LEDGER_BULLETIN_FORMAT)
         snprintf(err, errlen, "bulletin format %u (this luyu reads %d)",
-                 b->format, HUB_BULLETIN_FORMAT);
+                 b->format, LEDGER_BULLETIN_FORMAT);
     else if (!valid_province(b->province))
         snprintf(err, errlen, "province is not a province code");
     else if (!lu_period_valid(b->period))
@@ -195,9 +196,9 @@ int hub_bulletin_sign_check(const Luyu__Bulletin *b, char *err, size_t errlen)
     else if (b->digest.len != 32 || b->chain_digest.len != 32)
         snprintf(err, errlen, "digest of %zu bytes, not 32",
                  b->digest.len != 32 ? b->digest.len : b->chain_digest.len);
-    else if (b->n_revisions > HUB_BULLETIN_MAX_REVISIONS)
+    else if (b->n_revisions > LEDGER_BULLETIN_MAX_REVISIONS)
         snprintf(err, errlen, "%zu revisions listed (at most %d)",
-                 b->n_revisions, HUB_BULLETIN_MAX_REVISIONS);
+                 b->n_revisions, LEDGER_BULLETIN_MAX_REVISIONS);
     else if (b->completeness == NULL)
         snprintf(err, errlen, "no completeness section");
     else

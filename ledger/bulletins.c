@@ -16,8 +16,8 @@
 #include "store.h"
 #include "xmalloc.h"
 
-static void configure(struct hub_bulletins *s,
-                      const struct hub_bulletins_conf *c)
+static void configure(struct ledger_bulletins *s,
+                      const struct ledger_bulletins_conf *c)
 {
     snprintf(s->hub_id, sizeof(s->hub_id), "%s", c->hub_id ? c->hub_id : "");
     snprintf(s->province, sizeof(s->province), "%s",
@@ -36,42 +36,43 @@ static void configure(struct hub_bulletins *s,
     }
 }
 
-int hub_bulletins_open(sqlite3 *db, const struct hub_bulletins_conf *conf,
-                       struct hub_bulletins **out, char *err, size_t errlen)
+int ledger_bulletins_open(sqlite3 *db, const struct ledger_bulletins_conf *conf,
+                          struct ledger_bulletins **out, char *err,
+                          size_t errlen)
 {
-    struct hub_bulletins *s = lu_xcalloc(1, sizeof(*s));
+    struct ledger_bulletins *s = lu_xcalloc(1, sizeof(*s));
     int r;
 
     *out = NULL;
     s->db = db;
     configure(s, conf);
-    r = hub_bulletins_db_schema(db);
+    r = ledger_bulletins_db_schema(db);
     if (r == 0 && s->has_key)
-        r = hub_bulletins_db_record_signer(s, s->hub_id, s->key.pub,
-                                           s->province, "own");
+        r = ledger_bulletins_db_record_signer(s, s->hub_id, s->key.pub,
+                                              s->province, "own");
     if (r == 0 && s->has_peer)
-        r = hub_bulletins_db_record_signer(s, s->peer_id, s->peer_key,
-                                           s->peer_province, "peer");
+        r = ledger_bulletins_db_record_signer(s, s->peer_id, s->peer_key,
+                                              s->peer_province, "peer");
     if (r == 0 && s->has_peer && strcmp(s->peer_province, s->province) == 0) {
         snprintf(err, errlen, "the peer hub keeps the same province %s",
                  s->province);
-        hub_bulletins_free(s);
+        ledger_bulletins_free(s);
         return -EINVAL;
     }
     if (r < 0) {
         snprintf(err, errlen, "cannot set up the bulletin store: %s",
                  sqlite3_errmsg(db));
-        hub_bulletins_free(s);
+        ledger_bulletins_free(s);
         return r;
     }
     *out = s;
     return 0;
 }
 
-int hub_bulletins_open_readonly(sqlite3 *db, struct hub_bulletins **out,
-                                char *err, size_t errlen)
+int ledger_bulletins_open_readonly(sqlite3 *db, struct ledger_bulletins **out,
+                                   char *err, size_t errlen)
 {
-    struct hub_bulletins *s = lu_xcalloc(1, sizeof(*s));
+    struct ledger_bulletins *s = lu_xcalloc(1, sizeof(*s));
     sqlite3_stmt *st = NULL;
     int rc;
 
@@ -89,7 +90,7 @@ int hub_bulletins_open_readonly(sqlite3 *db, struct hub_bulletins **out,
         s->empty = sqlite3_column_int(st, 0) != 2;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW) {
-        int r = hub_bulletins_db_fail(s, rc, err, errlen);
+        int r = ledger_bulletins_db_fail(s, rc, err, errlen);
 
         free(s);
         return r;
@@ -98,7 +99,7 @@ int hub_bulletins_open_readonly(sqlite3 *db, struct hub_bulletins **out,
     return 0;
 }
 
-void hub_bulletins_free(struct hub_bulletins *s)
+void ledger_bulletins_free(struct ledger_bulletins *s)
 {
     if (s == NULL)
         return;
@@ -106,7 +107,8 @@ void hub_bulletins_free(struct hub_bulletins *s)
     free(s);
 }
 
-int hub_bulletins_own_province(struct hub_bulletins *s, char *buf, size_t len)
+int ledger_bulletins_own_province(struct ledger_bulletins *s, char *buf,
+                                  size_t len)
 {
     sqlite3_stmt *st = NULL;
     int r = -ENOENT;
@@ -132,9 +134,9 @@ int hub_bulletins_own_province(struct hub_bulletins *s, char *buf, size_t len)
 
 /* The parameters of the next revision of (province, period), covering
  * everything committed: see revised_after in bulletin.h and the chain
- * point in hub/digest.h. chain_digest points into digest (32 bytes). */
-static int next_params(struct hub_bulletins *s, const char *province,
-                       uint32_t period, struct hub_bulletin_params *p,
+ * point in ledger/digest.h. chain_digest points into digest (32 bytes). */
+static int next_params(struct ledger_bulletins *s, const char *province,
+                       uint32_t period, struct ledger_bulletin_params *p,
                        uint8_t *digest)
 {
     uint32_t rev, prev_rev;
@@ -143,16 +145,17 @@ static int next_params(struct hub_bulletins *s, const char *province,
 
     p->province = province;
     p->period = period;
-    p->upto_entry = hub_bulletins_db_max_entry(s->db);
+    p->upto_entry = ledger_bulletins_db_max_entry(s->db);
     r = p->upto_entry < 0
             ? -EIO
-            : hub_bulletins_db_latest(s, province, period, &rev, &upto);
+            : ledger_bulletins_db_latest(s, province, period, &rev, &upto);
     if (r == 0 && rev == 0)
-        r = hub_bulletins_db_latest(s, province, hub_calendar_add(period, -1),
-                                    &prev_rev, &prev_upto);
+        r = ledger_bulletins_db_latest(s, province,
+                                       ledger_calendar_add(period, -1),
+                                       &prev_rev, &prev_upto);
     if (r == 0)
-        r = hub_digest_point(s->db, p->upto_entry, !s->readonly, &p->chain_from,
-                             digest);
+        r = ledger_digest_point(s->db, p->upto_entry, !s->readonly,
+                                &p->chain_from, digest);
     if (r < 0)
         return r;
     p->revision = rev + 1;
@@ -162,7 +165,7 @@ static int next_params(struct hub_bulletins *s, const char *province,
 }
 
 /* Refuses what issuing cannot do, before any work. */
-static int may_issue(struct hub_bulletins *s, uint32_t period, int64_t now,
+static int may_issue(struct ledger_bulletins *s, uint32_t period, int64_t now,
                      char *err, size_t errlen)
 {
     char p[8];
@@ -177,7 +180,7 @@ static int may_issue(struct hub_bulletins *s, uint32_t period, int64_t now,
                  _("a ledger transaction is open; issue after it"));
         return -EBUSY;
     }
-    if (!lu_period_valid(period) || period >= hub_calendar_month_at(now)) {
+    if (!lu_period_valid(period) || period >= ledger_calendar_month_at(now)) {
         snprintf(err, errlen, _("month %s has not ended yet (China time)"),
                  lu_period_format(period, p, sizeof(p)));
         return -EINVAL;
@@ -186,9 +189,9 @@ static int may_issue(struct hub_bulletins *s, uint32_t period, int64_t now,
 }
 
 /* Builds, signs and stores; inside the caller's transaction. */
-static int issue_locked(struct hub_bulletins *s, const struct lu_plan *plan,
-                        struct hub_bulletin_params *p, int64_t now, char *err,
-                        size_t errlen)
+static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
+                        struct ledger_bulletin_params *p, int64_t now,
+                        char *err, size_t errlen)
 {
     Luyu__Bulletin *b = NULL;
     uint8_t *data = NULL, digest[32];
@@ -198,7 +201,7 @@ static int issue_locked(struct hub_bulletins *s, const struct lu_plan *plan,
 
     r = next_params(s, s->province, p->period, p, digest);
     if (r == 0 && p->revision > 1) {
-        r = hub_bulletins_db_changed_since(s, p->period, p->revised_after);
+        r = ledger_bulletins_db_changed_since(s, p->period, p->revised_after);
         if (r == 0) {
             snprintf(err, errlen,
                      _("nothing changed for %s %s since revision %u"),
@@ -209,23 +212,24 @@ static int issue_locked(struct hub_bulletins *s, const struct lu_plan *plan,
         r = r == 1 ? 0 : r;
     }
     if (r == 0)
-        r = hub_bulletin_build(s->db, plan, p, &b, err, errlen);
+        r = ledger_bulletin_build(s->db, plan, p, &b, err, errlen);
     if (r == 0)
-        r = hub_bulletin_sign(b, &s->key, s->hub_id, &data, &len);
+        r = ledger_bulletin_sign(b, &s->key, s->hub_id, &data, &len);
     if (r == 0)
-        r = hub_bulletins_db_insert(s, b, data, len, "own", s->hub_id, now);
+        r = ledger_bulletins_db_insert(s, b, data, len, "own", s->hub_id, now);
     if (r == -EIO && err[0] == '\0')
         snprintf(err, errlen, "bulletin store: %s", sqlite3_errmsg(s->db));
-    hub_bulletin_free(b);
+    ledger_bulletin_free(b);
     free(data);
     return r;
 }
 
-int hub_bulletins_issue(struct hub_bulletins *s, const struct lu_plan *plan,
-                        uint32_t period, int issue_day, int64_t now,
-                        uint32_t *revision, char *err, size_t errlen)
+int ledger_bulletins_issue(struct ledger_bulletins *s,
+                           const struct lu_plan *plan, uint32_t period,
+                           int issue_day, int64_t now, uint32_t *revision,
+                           char *err, size_t errlen)
 {
-    struct hub_bulletin_params p = {
+    struct ledger_bulletin_params p = {
         .period = period, .issue_day = issue_day, .issued_at = now};
     int r;
 
@@ -251,12 +255,12 @@ int hub_bulletins_issue(struct hub_bulletins *s, const struct lu_plan *plan,
     return r;
 }
 
-int hub_bulletins_draft(struct hub_bulletins *s, const struct lu_plan *plan,
-                        const char *province, uint32_t period, int issue_day,
-                        int64_t now, Luyu__Bulletin **out, char *err,
-                        size_t errlen)
+int ledger_bulletins_draft(struct ledger_bulletins *s,
+                           const struct lu_plan *plan, const char *province,
+                           uint32_t period, int issue_day, int64_t now,
+                           Luyu__Bulletin **out, char *err, size_t errlen)
 {
-    struct hub_bulletin_params p = {
+    struct ledger_bulletin_params p = {
         .issue_day = issue_day, .issued_at = now, .draft = true};
     uint8_t digest[32];
     int r;
@@ -267,33 +271,33 @@ int hub_bulletins_draft(struct hub_bulletins *s, const struct lu_plan *plan,
         snprintf(err, errlen, "reading the ledger: %s", sqlite3_errmsg(s->db));
         return r;
     }
-    return hub_bulletin_build(s->db, plan, &p, out, err, errlen);
+    return ledger_bulletin_build(s->db, plan, &p, out, err, errlen);
 }
 
-int hub_bulletins_list(struct hub_bulletins *s, struct hub_bulletins_item **out,
-                       size_t *n)
+int ledger_bulletins_list(struct ledger_bulletins *s,
+                          struct ledger_bulletins_item **out, size_t *n)
 {
-    return hub_bulletins_db_items(s,
-                                  "SELECT " HUB_BULLETINS_DB_ITEM
-                                  " FROM bulletin"
-                                  " ORDER BY period, province, revision",
-                                  false, out, n);
+    return ledger_bulletins_db_items(s,
+                                     "SELECT " LEDGER_BULLETINS_DB_ITEM
+                                     " FROM bulletin"
+                                     " ORDER BY period, province, revision",
+                                     false, out, n);
 }
 
-int hub_bulletins_unsent(struct hub_bulletins *s,
-                         struct hub_bulletins_item **out, size_t *n)
+int ledger_bulletins_unsent(struct ledger_bulletins *s,
+                            struct ledger_bulletins_item **out, size_t *n)
 {
-    return hub_bulletins_db_items(s,
-                                  "SELECT " HUB_BULLETINS_DB_ITEM
-                                  ", payload FROM bulletin"
-                                  " WHERE origin = 'own' AND acked_at IS NULL"
-                                  " ORDER BY period, revision",
-                                  true, out, n);
+    return ledger_bulletins_db_items(
+        s,
+        "SELECT " LEDGER_BULLETINS_DB_ITEM ", payload FROM bulletin"
+        " WHERE origin = 'own' AND acked_at IS NULL"
+        " ORDER BY period, revision",
+        true, out, n);
 }
 
-int hub_bulletins_get(struct hub_bulletins *s, const char *province,
-                      uint32_t period, uint32_t revision,
-                      struct hub_bulletins_item *out)
+int ledger_bulletins_get(struct ledger_bulletins *s, const char *province,
+                         uint32_t period, uint32_t revision,
+                         struct ledger_bulletins_item *out)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -302,7 +306,7 @@ int hub_bulletins_get(struct hub_bulletins *s, const char *province,
     if (s->empty)
         return -ENOENT;
     if (lu_store_prepare(s->db,
-                         "SELECT " HUB_BULLETINS_DB_ITEM
+                         "SELECT " LEDGER_BULLETINS_DB_ITEM
                          ", payload FROM bulletin"
                          " WHERE province = ?1 AND period = ?2 AND"
                          " (?3 = 0 OR revision = ?3)"
@@ -314,27 +318,28 @@ int hub_bulletins_get(struct hub_bulletins *s, const char *province,
     sqlite3_bind_int64(st, 3, revision);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        hub_bulletins_db_read_item(st, true, out);
+        ledger_bulletins_db_read_item(st, true, out);
     sqlite3_finalize(st);
     return rc == SQLITE_ROW    ? 0
            : rc == SQLITE_DONE ? -ENOENT
-                               : hub_bulletins_db_fail(s, rc, NULL, 0);
+                               : ledger_bulletins_db_fail(s, rc, NULL, 0);
 }
 
-int hub_bulletins_mark_sent(struct hub_bulletins *s, const char *province,
-                            uint32_t period, uint32_t revision, int64_t now)
+int ledger_bulletins_mark_sent(struct ledger_bulletins *s, const char *province,
+                               uint32_t period, uint32_t revision, int64_t now)
 {
-    return hub_bulletins_db_mark(
+    return ledger_bulletins_db_mark(
         s,
         "UPDATE bulletin SET sent_at = ?1 WHERE province = ?2 AND"
         " period = ?3 AND revision = ?4 AND origin = 'own'",
         province, period, revision, now);
 }
 
-int hub_bulletins_mark_acked(struct hub_bulletins *s, const char *province,
-                             uint32_t period, uint32_t revision, int64_t now)
+int ledger_bulletins_mark_acked(struct ledger_bulletins *s,
+                                const char *province, uint32_t period,
+                                uint32_t revision, int64_t now)
 {
-    return hub_bulletins_db_mark(
+    return ledger_bulletins_db_mark(
         s,
         "UPDATE bulletin SET acked_at = coalesce(acked_at, ?1)"
         " WHERE province = ?2 AND period = ?3 AND revision = ?4"
@@ -342,8 +347,8 @@ int hub_bulletins_mark_acked(struct hub_bulletins *s, const char *province,
         province, period, revision, now);
 }
 
-int hub_bulletins_latest_issued_period(struct hub_bulletins *s,
-                                       uint32_t *period)
+int ledger_bulletins_latest_issued_period(struct ledger_bulletins *s,
+                                          uint32_t *period)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -360,10 +365,10 @@ int hub_bulletins_latest_issued_period(struct hub_bulletins *s,
     if (rc == SQLITE_ROW)
         *period = (uint32_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : hub_bulletins_db_fail(s, rc, NULL, 0);
+    return rc == SQLITE_ROW ? 0 : ledger_bulletins_db_fail(s, rc, NULL, 0);
 }
 
-void hub_bulletins_items_free(struct hub_bulletins_item *items, size_t n)
+void ledger_bulletins_items_free(struct ledger_bulletins_item *items, size_t n)
 {
     for (size_t i = 0; items != NULL && i < n; i++)
         free(items[i].payload);
@@ -372,7 +377,7 @@ void hub_bulletins_items_free(struct hub_bulletins_item *items, size_t n)
 
 /* Whose and when: a verified peer bulletin must be of the peer's province
  * and of a month that has begun (China time). */
-static int peer_header(struct hub_bulletins *s, const struct lu_plan *plan,
+static int peer_header(struct ledger_bulletins *s, const struct lu_plan *plan,
                        const Luyu__Bulletin *b, int64_t now, char *err,
                        size_t errlen)
 {
@@ -389,7 +394,7 @@ static int peer_header(struct hub_bulletins *s, const struct lu_plan *plan,
                  b->province, s->peer_province);
         return -EINVAL;
     }
-    if (b->period > hub_calendar_month_at(now)) {
+    if (b->period > ledger_calendar_month_at(now)) {
         snprintf(err, errlen, "%s %s is in the future", b->province,
                  lu_period_format(b->period, m, sizeof(m)));
         return -EINVAL;
@@ -400,14 +405,14 @@ static int peer_header(struct hub_bulletins *s, const struct lu_plan *plan,
 /* Against what is held: 0 to store it, 1 for an identical resend of a
  * revision held, -EEXIST for a different one, -ESTALE for one older than
  * the newest held. */
-static int peer_revision(struct hub_bulletins *s, const Luyu__Bulletin *b,
+static int peer_revision(struct ledger_bulletins *s, const Luyu__Bulletin *b,
                          const Luyu__SignedBulletin *sb, char *err,
                          size_t errlen)
 {
-    struct hub_bulletins_item held;
+    struct ledger_bulletins_item held;
     Luyu__SignedBulletin *old = NULL;
     char m[8];
-    int r = hub_bulletins_get(s, b->province, b->period, b->revision, &held);
+    int r = ledger_bulletins_get(s, b->province, b->period, b->revision, &held);
 
     lu_period_format(b->period, m, sizeof(m));
     if (r == 0) {
@@ -421,7 +426,7 @@ static int peer_revision(struct hub_bulletins *s, const Luyu__Bulletin *b,
             snprintf(err, errlen, "a different %s %s revision %u is held",
                      b->province, m, b->revision);
     } else if (r == -ENOENT) {
-        r = hub_bulletins_get(s, b->province, b->period, 0, &held);
+        r = ledger_bulletins_get(s, b->province, b->period, 0, &held);
         if (r == 0 && held.revision > b->revision) {
             snprintf(err, errlen,
                      "%s %s revision %u is older than revision %u held",
@@ -436,9 +441,10 @@ static int peer_revision(struct hub_bulletins *s, const Luyu__Bulletin *b,
     return r;
 }
 
-int hub_bulletins_store_peer(struct hub_bulletins *s,
-                             const struct lu_plan *plan, const void *data,
-                             size_t len, int64_t now, char *err, size_t errlen)
+int ledger_bulletins_store_peer(struct ledger_bulletins *s,
+                                const struct lu_plan *plan, const void *data,
+                                size_t len, int64_t now, char *err,
+                                size_t errlen)
 {
     Luyu__SignedBulletin *sb = NULL;
     Luyu__Bulletin *b = NULL;
@@ -449,7 +455,7 @@ int hub_bulletins_store_peer(struct hub_bulletins *s,
         r = -EPERM;
         goto out;
     }
-    sb = hub_bulletin_sign_parse(data, len, err, errlen);
+    sb = ledger_bulletin_sign_parse(data, len, err, errlen);
     if (sb == NULL)
         goto out;
     if (s->peer_id[0] && strcmp(sb->signer, s->peer_id) != 0) {
@@ -458,24 +464,25 @@ int hub_bulletins_store_peer(struct hub_bulletins *s,
         r = -EPERM;
         goto out;
     }
-    r = hub_bulletin_sign_verify(sb, s->peer_key, &b, err, errlen);
+    r = ledger_bulletin_sign_verify(sb, s->peer_key, &b, err, errlen);
     if (r == 0)
         r = peer_header(s, plan, b, now, err, errlen);
     if (r == 0)
         r = peer_revision(s, b, sb, err, errlen);
     if (r == 0)
-        r = hub_bulletins_db_insert(s, b, data, len, "peer", sb->signer, now);
+        r = ledger_bulletins_db_insert(s, b, data, len, "peer", sb->signer,
+                                       now);
 out:
     if (r < 0 && r != -EIO && r != -EBUSY && r != -ENOSPC)
         lu_warn("refused a bulletin from the peer hub: %s", err);
-    hub_bulletin_free(b);
+    ledger_bulletin_free(b);
     if (sb != NULL)
         luyu__signed_bulletin__free_unpacked(sb, NULL);
     return r;
 }
 
 /* Tries every key recorded for sb's signer. */
-static int verify_recorded(struct hub_bulletins *s,
+static int verify_recorded(struct ledger_bulletins *s,
                            const Luyu__SignedBulletin *sb, Luyu__Bulletin **out,
                            char *err, size_t errlen)
 {
@@ -492,8 +499,8 @@ static int verify_recorded(struct hub_bulletins *s,
     sqlite3_bind_text(st, 1, sb->signer, -1, SQLITE_STATIC);
     while (r != 0 && r != -EBADMSG && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (sqlite3_column_bytes(st, 0) == LU_SIGN_PUBLIC_BYTES)
-            r = hub_bulletin_sign_verify(sb, sqlite3_column_blob(st, 0), out,
-                                         err, errlen);
+            r = ledger_bulletin_sign_verify(sb, sqlite3_column_blob(st, 0), out,
+                                            err, errlen);
     }
     sqlite3_finalize(st);
     if (r == -ENOKEY)
@@ -501,15 +508,15 @@ static int verify_recorded(struct hub_bulletins *s,
     return r;
 }
 
-int hub_bulletins_verify(struct hub_bulletins *s,
-                         const struct hub_bulletins_item *it,
-                         Luyu__Bulletin **out, char *err, size_t errlen)
+int ledger_bulletins_verify(struct ledger_bulletins *s,
+                            const struct ledger_bulletins_item *it,
+                            Luyu__Bulletin **out, char *err, size_t errlen)
 {
     Luyu__SignedBulletin *sb;
     int r;
 
     *out = NULL;
-    sb = hub_bulletin_sign_parse(it->payload, it->len, err, errlen);
+    sb = ledger_bulletin_sign_parse(it->payload, it->len, err, errlen);
     if (sb == NULL)
         return -EBADMSG;
     r = verify_recorded(s, sb, out, err, errlen);
@@ -518,7 +525,7 @@ int hub_bulletins_verify(struct hub_bulletins *s,
          (*out)->period != it->period || (*out)->revision != it->revision ||
          strcmp(sb->signer, it->signer) != 0)) {
         snprintf(err, errlen, "the stored row does not match its payload");
-        hub_bulletin_free(*out);
+        ledger_bulletin_free(*out);
         *out = NULL;
         r = -EBADMSG;
     }

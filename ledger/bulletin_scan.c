@@ -38,9 +38,9 @@ static const char MONTH[] =
 
 /* The entries since the digest's chain point or the revised bulletin, in
  * id order (a rowid range), with their columns in the order the digest
- * encodes them (hub/digest.h) and then the chain's figure before each. */
+ * encodes them (ledger/digest.h) and then the chain's figure before each. */
 static const char NEWER[] =
-    "SELECT " HUB_DIGEST_COLUMNS ", coalesce(prev_amount, 0) FROM entry"
+    "SELECT " LEDGER_DIGEST_COLUMNS ", coalesce(prev_amount, 0) FROM entry"
     " WHERE id > ?1 AND id <= ?2 ORDER BY id";
 
 enum {
@@ -68,15 +68,15 @@ static const char ENTRY_ID[] = "SELECT node, seq FROM entry WHERE id = ?1";
 
 static int cmp_key(const void *a, const void *b)
 {
-    return strcmp(((const struct hub_bulletin_scan_key *)a)->code,
-                  ((const struct hub_bulletin_scan_key *)b)->code);
+    return strcmp(((const struct ledger_bulletin_scan_key *)a)->code,
+                  ((const struct ledger_bulletin_scan_key *)b)->code);
 }
 
-static size_t lookup(const struct hub_bulletin_scan_key *keys, size_t n,
+static size_t lookup(const struct ledger_bulletin_scan_key *keys, size_t n,
                      const char *code)
 {
-    struct hub_bulletin_scan_key k = {code, 0};
-    const struct hub_bulletin_scan_key *f;
+    struct ledger_bulletin_scan_key k = {code, 0};
+    const struct ledger_bulletin_scan_key *f;
 
     if (code == NULL)
         return SIZE_MAX;
@@ -85,7 +85,7 @@ static size_t lookup(const struct hub_bulletin_scan_key *keys, size_t n,
 }
 
 /* Sets up the lookup tables and the zeroed accumulators. */
-static void setup(struct hub_bulletin_scan *s)
+static void setup(struct ledger_bulletin_scan *s)
 {
     const struct lu_plan *pl = s->plan;
     size_t n_ind = pl->n_indicators;
@@ -93,13 +93,13 @@ static void setup(struct hub_bulletin_scan *s)
     s->unit_keys = lu_xcalloc(s->n_units + 1, sizeof(*s->unit_keys));
     for (size_t u = 0; u < s->n_units; u++)
         s->unit_keys[u] =
-            (struct hub_bulletin_scan_key){pl->units[s->units[u]].code, u};
+            (struct ledger_bulletin_scan_key){pl->units[s->units[u]].code, u};
     qsort(s->unit_keys, s->n_units, sizeof(*s->unit_keys), cmp_key);
     s->ind_keys = lu_xcalloc(n_ind + 1, sizeof(*s->ind_keys));
     s->cov_slot = lu_xcalloc(n_ind + 1, sizeof(*s->cov_slot));
     for (size_t i = 0; i < n_ind; i++) {
         s->ind_keys[i] =
-            (struct hub_bulletin_scan_key){pl->indicators[i].code, i};
+            (struct ledger_bulletin_scan_key){pl->indicators[i].code, i};
         s->cov_slot[i] = pl->indicators[i].target_kind == LU_TARGET_COVERAGE
                              ? s->n_cov++
                              : SIZE_MAX;
@@ -108,19 +108,19 @@ static void setup(struct hub_bulletin_scan *s)
     s->figs = lu_xcalloc(n_ind + 1, sizeof(*s->figs));
     s->unit_ytd = lu_xcalloc(s->n_cov * s->n_units + 1, sizeof(int64_t));
     s->reps = lu_xcalloc(s->n_units + 1, sizeof(*s->reps));
-    s->n_months = (size_t)hub_calendar_months(pl->start, s->p->period);
+    s->n_months = (size_t)ledger_calendar_months(pl->start, s->p->period);
     s->rev_delta = lu_xcalloc(n_ind * s->n_months + 1, sizeof(int64_t));
     s->rev_count = lu_xcalloc(n_ind * s->n_months + 1, sizeof(uint64_t));
-    s->revs = lu_xcalloc(HUB_BULLETIN_MAX_REVISIONS, sizeof(*s->revs));
+    s->revs = lu_xcalloc(LEDGER_BULLETIN_MAX_REVISIONS, sizeof(*s->revs));
     if (s->p->chain_digest != NULL)
         memcpy(s->chain, s->p->chain_digest, sizeof(s->chain));
     lu_buf_init(&s->row);
     s->y01 = s->p->period / 100 * 100 + 1;
-    s->prev_hi = hub_calendar_add(s->p->period, -12);
+    s->prev_hi = ledger_calendar_add(s->p->period, -12);
     s->prev_lo = s->prev_hi / 100 * 100 + 1;
 }
 
-static void add(struct hub_bulletin_scan *s, int64_t *acc, int64_t v)
+static void add(struct ledger_bulletin_scan *s, int64_t *acc, int64_t v)
 {
     if (__builtin_add_overflow(*acc, v, acc))
         s->overflow = 1;
@@ -131,10 +131,10 @@ static int64_t col(sqlite3_stmt *st, int c)
     return sqlite3_column_int64(st, c);
 }
 
-static void add_figure(struct hub_bulletin_scan *s, size_t ind, size_t unit,
+static void add_figure(struct ledger_bulletin_scan *s, size_t ind, size_t unit,
                        uint32_t period, int64_t delta)
 {
-    struct hub_bulletin_scan_fig *f = &s->figs[ind];
+    struct ledger_bulletin_scan_fig *f = &s->figs[ind];
 
     if (period == s->p->period)
         add(s, &f->month, delta);
@@ -151,27 +151,27 @@ static void add_figure(struct hub_bulletin_scan *s, size_t ind, size_t unit,
 
 /* Whether the entry is a late one this bulletin lists (see revised_after
  * in bulletin.h). */
-static int is_revision(const struct hub_bulletin_scan *s, int64_t id,
+static int is_revision(const struct ledger_bulletin_scan *s, int64_t id,
                        uint32_t period)
 {
-    const struct hub_bulletin_params *p = s->p;
+    const struct ledger_bulletin_params *p = s->p;
 
     if (p->revised_after < 0 || id <= p->revised_after)
         return 0;
     return period < p->period || (p->revision > 1 && period == p->period);
 }
 
-static void add_revision(struct hub_bulletin_scan *s, sqlite3_stmt *st,
+static void add_revision(struct ledger_bulletin_scan *s, sqlite3_stmt *st,
                          size_t ind, size_t unit, int64_t delta)
 {
     uint32_t period = (uint32_t)col(st, C_PERIOD);
-    size_t m = (size_t)(hub_calendar_months(s->plan->start, period) - 1);
-    struct hub_bulletin_scan_rev *r;
+    size_t m = (size_t)(ledger_calendar_months(s->plan->start, period) - 1);
+    struct ledger_bulletin_scan_rev *r;
 
     s->revs_total++;
     add(s, &s->rev_delta[ind * s->n_months + m], delta);
     s->rev_count[ind * s->n_months + m]++;
-    if (s->n_revs == HUB_BULLETIN_MAX_REVISIONS)
+    if (s->n_revs == LEDGER_BULLETIN_MAX_REVISIONS)
         return;
     r = &s->revs[s->n_revs++];
     r->id = col(st, C_ID);
@@ -186,14 +186,14 @@ static void add_revision(struct hub_bulletin_scan *s, sqlite3_stmt *st,
     r->received_at = col(st, C_RECV);
 }
 
-static size_t unit_of(const struct hub_bulletin_scan *s, sqlite3_stmt *st,
+static size_t unit_of(const struct ledger_bulletin_scan *s, sqlite3_stmt *st,
                       int col)
 {
     return lookup(s->unit_keys, s->n_units,
                   (const char *)sqlite3_column_text(st, col));
 }
 
-static size_t ind_of(const struct hub_bulletin_scan *s, sqlite3_stmt *st,
+static size_t ind_of(const struct ledger_bulletin_scan *s, sqlite3_stmt *st,
                      int col)
 {
     return lookup(s->ind_keys, s->plan->n_indicators,
@@ -208,9 +208,9 @@ static int fail(sqlite3 *db, int rc, char *err, size_t errlen)
 
 /* Runs sql with up to three integer parameters, calling row() for each
  * result row. */
-static int query(struct hub_bulletin_scan *s, sqlite3 *db, const char *sql,
+static int query(struct ledger_bulletin_scan *s, sqlite3 *db, const char *sql,
                  const int64_t *args, int n_args,
-                 void (*row)(struct hub_bulletin_scan *, sqlite3_stmt *),
+                 void (*row)(struct ledger_bulletin_scan *, sqlite3_stmt *),
                  char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
@@ -229,7 +229,7 @@ static int query(struct hub_bulletin_scan *s, sqlite3 *db, const char *sql,
 /* A FIGURES row: one unit, indicator and month as of upto_entry. An
  * indicator that has left the plan stays counted (its entries are in the
  * ledger) but has no line in the bulletin. */
-static void figure_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
+static void figure_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
 {
     size_t unit = unit_of(s, st, 0), ind;
     uint32_t period = (uint32_t)col(st, 2);
@@ -242,7 +242,7 @@ static void figure_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
         add_figure(s, ind, unit, period, col(st, 3));
 }
 
-static void month_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
+static void month_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
 {
     size_t unit = unit_of(s, st, 0);
 
@@ -254,15 +254,15 @@ static void month_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
 }
 
 /* A NEWER row: into the digest when after its chain point (every entry:
- * the digest is the ledger's, hub/digest.h), into the revisions when it is
+ * the digest is the ledger's, ledger/digest.h), into the revisions when it is
  * a late one of a unit of the province. */
-static void newer_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
+static void newer_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
 {
     size_t unit = unit_of(s, st, C_UNIT), ind;
     int64_t id = col(st, C_ID);
 
     if (id > s->p->chain_from) {
-        hub_digest_row(&s->hash, &s->row, st);
+        ledger_digest_row(&s->hash, &s->row, st);
         s->hashed++;
     }
     if (unit == SIZE_MAX)
@@ -274,10 +274,10 @@ static void newer_row(struct hub_bulletin_scan *s, sqlite3_stmt *st)
 
 /* The three reads: figures, the month's completeness, the entries since
  * the earlier of the digest's chain point and the revised bulletin. */
-static int read_ledger(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
+static int read_ledger(struct ledger_bulletin_scan *s, sqlite3 *db, char *err,
                        size_t errlen)
 {
-    const struct hub_bulletin_params *p = s->p;
+    const struct ledger_bulletin_params *p = s->p;
     int64_t from = p->chain_from;
     int64_t fig[] = {p->upto_entry, p->period};
     int64_t month[] = {p->upto_entry, p->period, s->closed_at};
@@ -302,8 +302,8 @@ static int read_ledger(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
 
 /* Looks up what the listed late entries need beyond their own row: the
  * unit's figure before each, and the "node/seq" of what it corrects. */
-static int revision_details(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
-                            size_t errlen)
+static int revision_details(struct ledger_bulletin_scan *s, sqlite3 *db,
+                            char *err, size_t errlen)
 {
     sqlite3_stmt *fig = NULL, *id = NULL;
     int rc = sqlite3_prepare_v2(db, FIGURE_BEFORE, -1, &fig, NULL);
@@ -311,7 +311,7 @@ static int revision_details(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(db, ENTRY_ID, -1, &id, NULL);
     for (size_t k = 0; rc == SQLITE_OK && k < s->n_revs; k++) {
-        struct hub_bulletin_scan_rev *r = &s->revs[k];
+        struct ledger_bulletin_scan_rev *r = &s->revs[k];
 
         sqlite3_bind_text(fig, 1, s->plan->units[s->units[r->unit]].code, -1,
                           SQLITE_STATIC);
@@ -339,8 +339,8 @@ static int revision_details(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
     return rc == SQLITE_OK ? 0 : fail(db, rc, err, errlen);
 }
 
-int hub_bulletin_scan_run(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
-                          size_t errlen)
+int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s, sqlite3 *db,
+                             char *err, size_t errlen)
 {
     int r;
 
@@ -355,7 +355,7 @@ int hub_bulletin_scan_run(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
     return r;
 }
 
-void hub_bulletin_scan_close(struct hub_bulletin_scan *s)
+void ledger_bulletin_scan_close(struct ledger_bulletin_scan *s)
 {
     for (size_t k = 0; k < s->n_revs; k++) {
         free(s->revs[k].node);

@@ -37,7 +37,7 @@ static int64_t floor_div(int64_t a, int64_t b)
     return a / b - (a % b != 0 && (a < 0) != (b < 0));
 }
 
-uint32_t hub_calendar_add(uint32_t period, int n)
+uint32_t ledger_calendar_add(uint32_t period, int n)
 {
     int64_t idx = (int64_t)(period / 100) * 12 + period % 100 - 1 + n;
 
@@ -45,34 +45,36 @@ uint32_t hub_calendar_add(uint32_t period, int n)
                       1);
 }
 
-int hub_calendar_months(uint32_t from, uint32_t to)
+int ledger_calendar_months(uint32_t from, uint32_t to)
 {
     return (int)((int64_t)(to / 100) * 12 + to % 100 -
                  ((int64_t)(from / 100) * 12 + from % 100)) +
            1;
 }
 
-int64_t hub_calendar_close(uint32_t period, int issue_day)
+int64_t ledger_calendar_close(uint32_t period, int issue_day)
 {
-    uint32_t next = hub_calendar_add(period, 1);
+    uint32_t next = ledger_calendar_add(period, 1);
 
     return days_from_civil(next / 100, next % 100, (unsigned)issue_day) *
                86400 -
-           HUB_CALENDAR_UTC_OFFSET;
+           LEDGER_CALENDAR_UTC_OFFSET;
 }
 
-uint32_t hub_calendar_month_at(int64_t t)
+uint32_t ledger_calendar_month_at(int64_t t)
 {
     int64_t y;
     unsigned m, d;
 
-    civil_from_days(floor_div(t + HUB_CALENDAR_UTC_OFFSET, 86400), &y, &m, &d);
+    civil_from_days(floor_div(t + LEDGER_CALENDAR_UTC_OFFSET, 86400), &y, &m,
+                    &d);
     return (uint32_t)(y * 100 + m);
 }
 
-char *hub_calendar_format(int64_t t, char *buf, size_t len)
+char *ledger_calendar_format(int64_t t, char *buf, size_t len)
 {
-    int64_t local = t + HUB_CALENDAR_UTC_OFFSET, day = floor_div(local, 86400);
+    int64_t local = t + LEDGER_CALENDAR_UTC_OFFSET,
+            day = floor_div(local, 86400);
     int64_t sec = local - day * 86400, y;
     unsigned m, d;
 

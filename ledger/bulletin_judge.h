@@ -1,7 +1,7 @@
 /* Judging one indicator's figures against the plan's target (internal to
- * the bulletin module, hub/bulletin.h says how). */
-#ifndef HUB_BULLETIN_JUDGE_H
-#define HUB_BULLETIN_JUDGE_H
+ * the bulletin module, ledger/bulletin.h says how). */
+#ifndef LEDGER_BULLETIN_JUDGE_H
+#define LEDGER_BULLETIN_JUDGE_H
 
 #include <stddef.h>
 
@@ -11,7 +11,7 @@
 /* Sets f's status, actual, goal, expected, progress and the kind-specific
  * fields from the scan's sums for plan indicator ind. f's figures (month,
  * ytd, since_start, previous_ytd, target) are already filled in. */
-void hub_bulletin_judge(const struct hub_bulletin_scan *s, size_t ind,
-                        Luyu__IndicatorFigures *f);
+void ledger_bulletin_judge(const struct ledger_bulletin_scan *s, size_t ind,
+                           Luyu__IndicatorFigures *f);
 
 #endif

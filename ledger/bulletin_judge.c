@@ -1,5 +1,5 @@
 /* How an indicator's status is judged against its target: see the
- * decisions in hub/bulletin.h and the fields actual, goal, expected in
+ * decisions in ledger/bulletin.h and the fields actual, goal, expected in
  * proto/bulletin.proto. Integers only: products are taken in 128 bits, so
  * that no figure the ledger can hold overflows. */
 #include "bulletin_judge.h"
@@ -24,10 +24,10 @@ static void make_pace(const struct lu_plan *pl, uint32_t period,
         first = pl->start;
     if (last > pl->end)
         last = pl->end;
-    pc->so_far_y = hub_calendar_months(first, period);
-    pc->len_y = hub_calendar_months(first, last);
-    pc->so_far_p = hub_calendar_months(pl->start, period);
-    pc->len_p = hub_calendar_months(pl->start, pl->end);
+    pc->so_far_y = ledger_calendar_months(first, period);
+    pc->len_y = ledger_calendar_months(first, last);
+    pc->so_far_p = ledger_calendar_months(pl->start, period);
+    pc->len_p = ledger_calendar_months(pl->start, pl->end);
     pc->year_end = period == last;
 }
 
@@ -62,7 +62,7 @@ static void judge_min(Luyu__IndicatorFigures *f, int64_t actual, int so_far,
 }
 
 static void judge_growth(Luyu__IndicatorFigures *f,
-                         const struct hub_bulletin_scan *s,
+                         const struct ledger_bulletin_scan *s,
                          const struct pace *pc)
 {
     f->actual = f->ytd;
@@ -89,7 +89,7 @@ static const char *coverage_kind(const struct lu_plan *pl, const char *scope)
 }
 
 static void judge_coverage(Luyu__IndicatorFigures *f, size_t ind,
-                           const struct hub_bulletin_scan *s,
+                           const struct ledger_bulletin_scan *s,
                            const struct pace *pc)
 {
     const char *kind = coverage_kind(s->plan, s->plan->indicators[ind].scope);
@@ -121,7 +121,7 @@ static void judge_coverage(Luyu__IndicatorFigures *f, size_t ind,
 
 static void judge_ratio(Luyu__IndicatorFigures *f,
                         const struct lu_plan_indicator *pi,
-                        const struct hub_bulletin_scan *s)
+                        const struct ledger_bulletin_scan *s)
 {
     const struct lu_plan_indicator *base =
         lu_plan_indicator(s->plan, pi->ratio_of);
@@ -141,8 +141,8 @@ static void judge_ratio(Luyu__IndicatorFigures *f,
     set_progress(f, (__int128)f->actual * pi->per, (__int128)b * pi->target);
 }
 
-void hub_bulletin_judge(const struct hub_bulletin_scan *s, size_t ind,
-                        Luyu__IndicatorFigures *f)
+void ledger_bulletin_judge(const struct ledger_bulletin_scan *s, size_t ind,
+                           Luyu__IndicatorFigures *f)
 {
     const struct lu_plan_indicator *pi = &s->plan->indicators[ind];
     struct pace pace;

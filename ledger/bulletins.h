@@ -1,5 +1,5 @@
 /* The hub's bulletin store: its own signed bulletins and the peer hub's,
- * kept in the ledger's SQLite file (hub_ledger_db()) next to the entries
+ * kept in the ledger's SQLite file (ledger_db()) next to the entries
  * they were computed from. Own bulletins are stored before they are sent
  * and carry sent/acknowledged times for the exchange; peer bulletins are
  * stored only after their signature, province, period and revision pass.
@@ -8,9 +8,9 @@
  * The store also records the public signing key of each hub it has been
  * configured with (its own, the peer's), so that a bulletin read back
  * later, by luyuctl too, is verified against the key its signer had. The
- * schema is documented next to its SQL in hub/bulletins_db.c. */
-#ifndef HUB_BULLETINS_H
-#define HUB_BULLETINS_H
+ * schema is documented next to its SQL in ledger/bulletins_db.c. */
+#ifndef LEDGER_BULLETINS_H
+#define LEDGER_BULLETINS_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -21,9 +21,9 @@
 #include "sign.h"
 
 struct lu_plan;
-struct hub_bulletins;
+struct ledger_bulletins;
 
-struct hub_bulletins_conf {
+struct ledger_bulletins_conf {
     const char *hub_id;            /* signer id of own bulletins */
     const char *province;          /* own province code */
     const struct lu_sign_key *key; /* own signing key; NULL: cannot issue */
@@ -34,21 +34,23 @@ struct hub_bulletins_conf {
 
 /* Opens the store on the ledger's handle (not owned), creating its tables
  * when missing and recording the configured hubs' public keys. The conf
- * strings and keys are copied. Call it again (after hub_bulletins_free) to
+ * strings and keys are copied. Call it again (after ledger_bulletins_free) to
  * reload keys. Returns 0, or a negative errno with a reason in err. */
-int hub_bulletins_open(sqlite3 *db, const struct hub_bulletins_conf *conf,
-                       struct hub_bulletins **out, char *err, size_t errlen);
+int ledger_bulletins_open(sqlite3 *db, const struct ledger_bulletins_conf *conf,
+                          struct ledger_bulletins **out, char *err,
+                          size_t errlen);
 
 /* The same for readers (luyuctl) on a read-only handle: creates nothing; a
  * ledger without bulletin tables is an empty store. Cannot issue or store,
  * can draft. */
-int hub_bulletins_open_readonly(sqlite3 *db, struct hub_bulletins **out,
-                                char *err, size_t errlen);
-void hub_bulletins_free(struct hub_bulletins *s);
+int ledger_bulletins_open_readonly(sqlite3 *db, struct ledger_bulletins **out,
+                                   char *err, size_t errlen);
+void ledger_bulletins_free(struct ledger_bulletins *s);
 
 /* The province of the hub that keeps this store: from conf, or for a
  * reader the one recorded by the hub; -ENOENT when unknown. */
-int hub_bulletins_own_province(struct hub_bulletins *s, char *buf, size_t len);
+int ledger_bulletins_own_province(struct ledger_bulletins *s, char *buf,
+                                  size_t len);
 
 /* Issues the next revision of own province's bulletin for period: 1 +
  * the latest held for that month, covering every entry committed so far,
@@ -59,17 +61,18 @@ int hub_bulletins_own_province(struct hub_bulletins *s, char *buf, size_t len);
  * open on db (its entries are not committed yet); -ENOKEY without a signing
  * key; storage errors. A reason is in err in every case. issue_day is the
  * configured day (1..28) the month closes on. */
-int hub_bulletins_issue(struct hub_bulletins *s, const struct lu_plan *plan,
-                        uint32_t period, int issue_day, int64_t now,
-                        uint32_t *revision, char *err, size_t errlen);
+int ledger_bulletins_issue(struct ledger_bulletins *s,
+                           const struct lu_plan *plan, uint32_t period,
+                           int issue_day, int64_t now, uint32_t *revision,
+                           char *err, size_t errlen);
 
-/* What hub_bulletins_issue() would issue now for province (own, normally),
+/* What ledger_bulletins_issue() would issue now for province (own, normally),
  * unsigned and marked draft; nothing is stored. Free *out with
- * hub_bulletin_free(). */
-int hub_bulletins_draft(struct hub_bulletins *s, const struct lu_plan *plan,
-                        const char *province, uint32_t period, int issue_day,
-                        int64_t now, Luyu__Bulletin **out, char *err,
-                        size_t errlen);
+ * ledger_bulletin_free(). */
+int ledger_bulletins_draft(struct ledger_bulletins *s,
+                           const struct lu_plan *plan, const char *province,
+                           uint32_t period, int issue_day, int64_t now,
+                           Luyu__Bulletin **out, char *err, size_t errlen);
 
 /* Stores a packed SignedBulletin pushed by the peer hub. Returns 0 when
  * stored, 1 when the same (province, period, revision) with the same
@@ -80,11 +83,12 @@ int hub_bulletins_draft(struct hub_bulletins *s, const struct lu_plan *plan,
  * in the future; -ESTALE older than a revision held; -EEXIST the same
  * revision with a different payload. Other negative errnos are storage
  * failures (retry later). */
-int hub_bulletins_store_peer(struct hub_bulletins *s,
-                             const struct lu_plan *plan, const void *data,
-                             size_t len, int64_t now, char *err, size_t errlen);
+int ledger_bulletins_store_peer(struct ledger_bulletins *s,
+                                const struct lu_plan *plan, const void *data,
+                                size_t len, int64_t now, char *err,
+                                size_t errlen);
 
-struct hub_bulletins_item {
+struct ledger_bulletins_item {
     char province[17];
     uint32_t period, revision;
     int64_t issued_at, upto_entry; /* upto_entry: the issuer's ledger id */
@@ -96,43 +100,44 @@ struct hub_bulletins_item {
 };
 
 /* Every bulletin held (without payloads), by period, province, revision.
- * Free with hub_bulletins_items_free(). */
-int hub_bulletins_list(struct hub_bulletins *s, struct hub_bulletins_item **out,
-                       size_t *n);
+ * Free with ledger_bulletins_items_free(). */
+int ledger_bulletins_list(struct ledger_bulletins *s,
+                          struct ledger_bulletins_item **out, size_t *n);
 
 /* One bulletin with its payload; revision 0 means the latest. -ENOENT when
- * none. Release with hub_bulletins_items_free(it, 1) on a heap item or
+ * none. Release with ledger_bulletins_items_free(it, 1) on a heap item or
  * free(it->payload) on a caller-owned one. */
-int hub_bulletins_get(struct hub_bulletins *s, const char *province,
-                      uint32_t period, uint32_t revision,
-                      struct hub_bulletins_item *out);
+int ledger_bulletins_get(struct ledger_bulletins *s, const char *province,
+                         uint32_t period, uint32_t revision,
+                         struct ledger_bulletins_item *out);
 
 /* Own bulletins the peer has not acknowledged, with payloads, oldest
  * first: what the exchange (re)sends. */
-int hub_bulletins_unsent(struct hub_bulletins *s,
-                         struct hub_bulletins_item **out, size_t *n);
+int ledger_bulletins_unsent(struct ledger_bulletins *s,
+                            struct ledger_bulletins_item **out, size_t *n);
 
 /* Records that an own bulletin was handed to the peer link, or that the
  * peer acknowledged it (the first acknowledgement's time is kept).
  * -ENOENT when there is no such own bulletin. */
-int hub_bulletins_mark_sent(struct hub_bulletins *s, const char *province,
-                            uint32_t period, uint32_t revision, int64_t now);
-int hub_bulletins_mark_acked(struct hub_bulletins *s, const char *province,
-                             uint32_t period, uint32_t revision, int64_t now);
+int ledger_bulletins_mark_sent(struct ledger_bulletins *s, const char *province,
+                               uint32_t period, uint32_t revision, int64_t now);
+int ledger_bulletins_mark_acked(struct ledger_bulletins *s,
+                                const char *province, uint32_t period,
+                                uint32_t revision, int64_t now);
 
 /* The latest month an own bulletin was issued for; 0 when none. */
-int hub_bulletins_latest_issued_period(struct hub_bulletins *s,
-                                       uint32_t *period);
+int ledger_bulletins_latest_issued_period(struct ledger_bulletins *s,
+                                          uint32_t *period);
 
 /* Verifies a stored bulletin against the keys recorded for its signer and
  * checks that it is what the row says. Returns 0 with *out set (free with
- * hub_bulletin_free()); -ENOKEY when no key is recorded for the signer;
+ * ledger_bulletin_free()); -ENOKEY when no key is recorded for the signer;
  * -EPERM when no recorded key verifies it; -EBADMSG when it is malformed
  * or another bulletin than the row names. */
-int hub_bulletins_verify(struct hub_bulletins *s,
-                         const struct hub_bulletins_item *it,
-                         Luyu__Bulletin **out, char *err, size_t errlen);
+int ledger_bulletins_verify(struct ledger_bulletins *s,
+                            const struct ledger_bulletins_item *it,
+                            Luyu__Bulletin **out, char *err, size_t errlen);
 
-void hub_bulletins_items_free(struct hub_bulletins_item *items, size_t n);
+void ledger_bulletins_items_free(struct ledger_bulletins_item *items, size_t n);
 
 #endif

@@ -3,8 +3,8 @@
  * since the plan began, judged against the plan's target; totals per task
  * area; who reported the month and when; the late entries that revise
  * months already shown; and a digest of every entry it covers. The format
- * is proto/bulletin.proto. Signing and storing are hub/bulletin_sign.h and
- * hub/bulletins.h.
+ * is proto/bulletin.proto. Signing and storing are ledger/bulletin_sign.h and
+ * ledger/bulletins.h.
  *
  * What the bulletin depends on. Only the ledger's entries with entry.id <=
  * upto_entry, the plan, and the parameters below: the same inputs give the
@@ -18,12 +18,12 @@
  * Cost. A bulletin reads the balance table (units x indicators x months),
  * the month's entries through the entry_month index, the entries since
  * the previous bulletin of the province (for revisions; a rowid range) and
- * fewer than HUB_DIGEST_BLOCK entries for the digest: nothing reads the
+ * fewer than LEDGER_DIGEST_BLOCK entries for the digest: nothing reads the
  * whole ledger. Issuing a row of missed months costs no more than each
  * month. (tests/bench: about 1 s for a month of 280,000 entries in a
  * ledger of ten million, see docs/BENCHMARKS.md.)
  *
- * Digest. The ledger's digest at upto_entry (hub/digest.h): SHA-256 over
+ * Digest. The ledger's digest at upto_entry (ledger/digest.h): SHA-256 over
  * the ledger's digest at chain_from, the last block end at or below
  * upto_entry (chain_digest), followed by the ledger's entries with
  * chain_from < id <= upto_entry in id order, encoded as
@@ -60,12 +60,12 @@
  *    target, else BEHIND (a proportion has no pace); NO_BASELINE while
  *    ratio_of's total is 0.
  *  - Revisions: see revised_after below and in proto/bulletin.proto. At
- *    most HUB_BULLETIN_MAX_REVISIONS late entries are listed one by one
+ *    most LEDGER_BULLETIN_MAX_REVISIONS late entries are listed one by one
  *    (the first by id); the count and the per-indicator-month sums cover
  *    all of them, so that a bulk back-fill cannot make a bulletin too big to
  *    send. */
-#ifndef HUB_BULLETIN_H
-#define HUB_BULLETIN_H
+#ifndef LEDGER_BULLETIN_H
+#define LEDGER_BULLETIN_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -77,11 +77,11 @@
 
 struct lu_plan;
 
-#define HUB_BULLETIN_FORMAT 1
-#define HUB_BULLETIN_MAX_REVISIONS 1000
-#define HUB_BULLETIN_DEFAULT_ISSUE_DAY 5
+#define LEDGER_BULLETIN_FORMAT 1
+#define LEDGER_BULLETIN_MAX_REVISIONS 1000
+#define LEDGER_BULLETIN_DEFAULT_ISSUE_DAY 5
 
-struct hub_bulletin_params {
+struct ledger_bulletin_params {
     const char *province; /* plan province code */
     uint32_t period;      /* YYYYMM, within the plan */
     uint32_t revision;    /* 1, 2, ...; for a draft the one it would be */
@@ -96,35 +96,35 @@ struct hub_bulletin_params {
      * revision N-1. -1: no earlier bulletin, no revisions section. */
     int64_t revised_after;
     /* The ledger's digest chain point at or below upto_entry (a block end,
-     * hub/digest.h) and its digest (32 bytes). 0 and NULL: the start. */
+     * ledger/digest.h) and its digest (32 bytes). 0 and NULL: the start. */
     int64_t chain_from;
     const uint8_t *chain_digest;
 };
 
 /* Builds the bulletin. Returns 0 with *out set (free with
- * hub_bulletin_free()), -EINVAL with a reason in err for bad parameters
+ * ledger_bulletin_free()), -EINVAL with a reason in err for bad parameters
  * (unknown province, period outside the plan, issue_day out of range), or
  * a negative errno with the SQLite error in err when reading fails (-ERANGE
  * when a sum overflows). Entries with id <= upto_entry never change, so
  * the build needs no transaction; but the caller must not pass an
  * upto_entry that includes entries of its own uncommitted transaction. */
-int hub_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
-                       const struct hub_bulletin_params *p,
-                       Luyu__Bulletin **out, char *err, size_t errlen);
+int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
+                          const struct ledger_bulletin_params *p,
+                          Luyu__Bulletin **out, char *err, size_t errlen);
 
-/* Frees a bulletin from hub_bulletin_build() or any unpacking function of
+/* Frees a bulletin from ledger_bulletin_build() or any unpacking function of
  * this module (they are all protobuf-c unpacked messages). NULL is a
  * no-op. */
-void hub_bulletin_free(Luyu__Bulletin *b);
+void ledger_bulletin_free(Luyu__Bulletin *b);
 
 /* Names for scripts: "met", "on_track", "behind", "no_target",
  * "no_baseline"; "on_time", "late", "missing", "none"; "unknown" for a
  * value this luyu does not know. */
-const char *hub_bulletin_status_name(Luyu__Status status);
-const char *hub_bulletin_state_name(Luyu__ReportState state);
+const char *ledger_bulletin_status_name(Luyu__Status status);
+const char *ledger_bulletin_state_name(Luyu__ReportState state);
 
 /* The bulletin's line for an indicator code; NULL when it has none. */
-const Luyu__IndicatorFigures *hub_bulletin_indicator(const Luyu__Bulletin *b,
-                                                     const char *code);
+const Luyu__IndicatorFigures *ledger_bulletin_indicator(const Luyu__Bulletin *b,
+                                                        const char *code);
 
 #endif

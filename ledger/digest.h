@@ -2,8 +2,8 @@
  * bulletin can commit to every entry up to its upto_entry while hashing
  * only a few of them.
  *
- * The entries, in id order, are cut into blocks of HUB_DIGEST_BLOCK ids:
- * the block ending at E holds E - HUB_DIGEST_BLOCK < id <= E. The digest at
+ * The entries, in id order, are cut into blocks of LEDGER_DIGEST_BLOCK ids:
+ * the block ending at E holds E - LEDGER_DIGEST_BLOCK < id <= E. The digest at
  * E is SHA-256 over the digest at the previous end (32 zero bytes at 0)
  * followed by the block's entries, each encoded as proto/bulletin.proto
  * says. So the digest at any block end commits to every entry before it
@@ -15,13 +15,13 @@
  * id, so a block is final once the ledger holds an entry at its end. The
  * hub stores the digest of every final block in the ledger's digest_block
  * table, computed in the background a slice per loop turn
- * (hub_digester); issuing a bulletin then hashes fewer than
- * HUB_DIGEST_BLOCK entries whatever the ledger's size. Where blocks are
+ * (ledger_digester); issuing a bulletin then hashes fewer than
+ * LEDGER_DIGEST_BLOCK entries whatever the ledger's size. Where blocks are
  * missing (a ledger the hub has not caught up on, or one written by other
- * means) hub_digest_point() computes them, which costs one pass over them
+ * means) ledger_digest_point() computes them, which costs one pass over them
  * once. */
-#ifndef HUB_DIGEST_H
-#define HUB_DIGEST_H
+#ifndef LEDGER_DIGEST_H
+#define LEDGER_DIGEST_H
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -31,43 +31,43 @@
 
 #include "util.h"
 
-#define HUB_DIGEST_BLOCK 65536
+#define LEDGER_DIGEST_BLOCK 65536
 
-/* The entry columns hub_digest_row() encodes, in the digest's order; a
- * statement passes them as its first HUB_DIGEST_NCOLS result columns. */
-#define HUB_DIGEST_COLUMNS                                                     \
+/* The entry columns ledger_digest_row() encodes, in the digest's order; a
+ * statement passes them as its first LEDGER_DIGEST_NCOLS result columns. */
+#define LEDGER_DIGEST_COLUMNS                                                  \
     "id, node, seq, unit, indicator, period, amount, coalesce(corrects, 0),"   \
     " note, recorded_by, recorded_at, received_at"
-#define HUB_DIGEST_NCOLS 12
+#define LEDGER_DIGEST_NCOLS 12
 
 /* Feeds the entry in st's current row to h; b is scratch space. */
-void hub_digest_row(crypto_hash_sha256_state *h, struct lu_buf *b,
-                    sqlite3_stmt *st);
+void ledger_digest_row(crypto_hash_sha256_state *h, struct lu_buf *b,
+                       sqlite3_stmt *st);
 
 /* The digest at a block end: the last one at or below upto (which must not
  * be above the ledger's last entry id) in *from, its digest in digest.
  * Computes blocks the table lacks, and stores them when store is set (the
  * hub; luyuctl reads only). Returns 0 or a negative errno. */
-int hub_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
-                     uint8_t digest[32]);
+int ledger_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
+                        uint8_t digest[32]);
 
 /* The ledger's digest at upto (what a bulletin covering entries up to upto
  * holds), read-only: from the chain point at or below it. -ERANGE when the
  * ledger ends before upto. Returns 0 or a negative errno. */
-int hub_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32]);
+int ledger_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32]);
 
 /* The hub's background digester: every 2 s it looks whether a block has
  * become final, and while one has, it hashes up to a slice of entries per
  * loop turn (a few milliseconds) between the intake's group commits, and
  * stores each block's digest when it is done. Borrows db. */
-struct hub_digester;
+struct ledger_digester;
 
-struct hub_digester *hub_digester_new(uv_loop_t *loop, sqlite3 *db);
-void hub_digester_free(struct hub_digester *d);
+struct ledger_digester *ledger_digester_new(uv_loop_t *loop, sqlite3 *db);
+void ledger_digester_free(struct ledger_digester *d);
 
 /* Entry id up to which block digests are stored, and how many entries of
  * final blocks still wait to be hashed (for status and metrics). */
-int64_t hub_digester_done(const struct hub_digester *d);
-int64_t hub_digester_backlog(const struct hub_digester *d);
+int64_t ledger_digester_done(const struct ledger_digester *d);
+int64_t ledger_digester_backlog(const struct ledger_digester *d);
 
 #endif

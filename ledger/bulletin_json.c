@@ -40,7 +40,7 @@ static void ktime(struct lu_buf *o, const char *k, int64_t t)
     if (t == 0)
         lu_buf_printf(o, ",\"%s\":null", k);
     else
-        kstr(o, k, hub_calendar_format(t, buf, sizeof(buf)));
+        kstr(o, k, ledger_calendar_format(t, buf, sizeof(buf)));
 }
 
 static void kperiod(struct lu_buf *o, const char *k, uint32_t p)
@@ -57,7 +57,7 @@ static void judged(struct lu_buf *o, const Luyu__IndicatorFigures *f)
                     ? 1
                     : (int)f->scale;
 
-    kstr(o, "status", hub_bulletin_status_name(f->status));
+    kstr(o, "status", ledger_bulletin_status_name(f->status));
     kamount(o, "actual", f->actual, scale);
     kamount(o, "goal", f->goal, scale);
     kamount(o, "expected", f->expected, scale);
@@ -127,7 +127,7 @@ static void unit(struct lu_buf *o, const Luyu__UnitReport *u)
     kstr(o, "name", u->name);
     kstr(o, "kind", u->kind);
     kbool(o, "expected", u->expected);
-    kstr(o, "state", hub_bulletin_state_name(u->state));
+    kstr(o, "state", ledger_bulletin_state_name(u->state));
     kint(o, "entries", (int64_t)u->entries);
     kint(o, "entries_late", (int64_t)u->entries_late);
     ktime(o, "first_received_at", u->first_received_at);
@@ -136,7 +136,7 @@ static void unit(struct lu_buf *o, const Luyu__UnitReport *u)
 
 static int scale_of(const Luyu__Bulletin *b, const char *code)
 {
-    const Luyu__IndicatorFigures *f = hub_bulletin_indicator(b, code);
+    const Luyu__IndicatorFigures *f = ledger_bulletin_indicator(b, code);
 
     return f ? (int)f->scale : 1;
 }
@@ -225,7 +225,7 @@ static void completeness(struct lu_buf *o, const Luyu__Completeness *c)
                   c->expected, c->reported, c->on_time, c->late, c->missing);
 }
 
-void hub_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *o)
+void ledger_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *o)
 {
     header(o, b);
     lu_buf_adds(o, ",\n\"indicators\":[");

@@ -1,13 +1,13 @@
 #include "history.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "amount.h"
-#include "ctl.h"
 #include "i18n.h"
-#include "output.h"
+#include "store.h"
 #include "xmalloc.h"
 
 /* Every entry column history shows, and the id of the entry it corrects
@@ -34,7 +34,7 @@ static const char REJECTS[] =
     " WHERE unit = ?1 AND indicator = ?2 AND period = ?3"
     " ORDER BY at, node, seq";
 
-void ctl_history_close(struct ctl_history *h)
+void ledger_history_close(struct ledger_history *h)
 {
     for (size_t i = 0; i < h->n_entries; i++) {
         free(h->entries[i].recorded_by);
@@ -47,83 +47,124 @@ void ctl_history_close(struct ctl_history *h)
     memset(h, 0, sizeof(*h));
 }
 
+static const char *text(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+
+    return s ? s : "";
+}
+
+/* Writes why the ledger could not be read into err. */
+static int fail(sqlite3 *db, char *err, size_t errlen)
+{
+    snprintf(err, errlen, _("reading the ledger: %s"), sqlite3_errmsg(db));
+    return -EIO;
+}
+
 static void format_id(char *buf, sqlite3_stmt *st, int col)
 {
-    snprintf(buf, CTL_HISTORY_ID, "%s/%lld", ctl_ledgerdb_text(st, col),
+    snprintf(buf, LEDGER_HISTORY_ID, "%s/%lld", text(st, col),
              (long long)sqlite3_column_int64(st, col + 1));
 }
 
 /* Finds the figure an entry id belongs to and the root of its chain (0
  * when the hub rejected it, so it has no chain). */
-static int find_id(sqlite3 *db, const char *id, struct ctl_history *h,
-                   int64_t *root)
+static int find_id(sqlite3 *db, const char *id, struct ledger_history *h,
+                   int64_t *root, char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
     char node[LU_MAX_NAME + 1];
     uint64_t seq;
-    int rc, r;
+    int rc, r = 0;
 
-    if (lu_entry_id_parse(id, node, &seq) < 0)
-        return ctl_output_error(CTL_EXIT_BAD,
-                                _("\"%s\" is not an entry id (node/seq, e.g. "
-                                  "cq-wanzhou/41)"),
-                                id);
-    r = ctl_ledgerdb_prepare(db, FIND_ID, &st);
-    if (r != CTL_EXIT_OK)
-        return r;
+    if (lu_entry_id_parse(id, node, &seq) < 0) {
+        snprintf(err, errlen,
+                 _("\"%s\" is not an entry id (node/seq, e.g. "
+                   "cq-wanzhou/41)"),
+                 id);
+        return -EINVAL;
+    }
+    if (lu_store_prepare(db, FIND_ID, &st) < 0)
+        return fail(db, err, errlen);
     sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (int64_t)seq);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *root = sqlite3_column_int64(st, 0);
-        snprintf(h->unit, sizeof(h->unit), "%s", ctl_ledgerdb_text(st, 1));
-        snprintf(h->indicator, sizeof(h->indicator), "%s",
-                 ctl_ledgerdb_text(st, 2));
+        snprintf(h->unit, sizeof(h->unit), "%s", text(st, 1));
+        snprintf(h->indicator, sizeof(h->indicator), "%s", text(st, 2));
         h->period = (uint32_t)sqlite3_column_int64(st, 3);
     } else if (rc == SQLITE_DONE) {
-        r = ctl_output_error(CTL_EXIT_BAD, _("no entry %s in the ledger"), id);
+        snprintf(err, errlen, _("no entry %s in the ledger"), id);
+        r = -ENOENT;
     } else {
-        r = ctl_ledgerdb_fail(db, rc);
+        r = fail(db, err, errlen);
     }
     sqlite3_finalize(st);
-    if (r == CTL_EXIT_OK &&
-        ctl_ledgerdb_indicator(db, h->indicator, &h->ind) == CTL_EXIT_FAIL)
-        r = CTL_EXIT_FAIL;
+    if (r == 0 && ledger_reader_indicator(db, h->indicator, &h->ind) == -EIO)
+        r = fail(db, err, errlen);
+    return r;
+}
+
+/* Checks that the ledger's plan copy knows the unit and the indicator. */
+static int check_codes(sqlite3 *db, struct ledger_history *h, char *err,
+                       size_t errlen)
+{
+    int r = ledger_reader_unit(db, h->unit);
+
+    if (r == -ENOENT) {
+        snprintf(err, errlen,
+                 _("unknown unit \"%s\" (not in this "
+                   "ledger's plan)"),
+                 h->unit);
+        return r;
+    }
+    if (r == 0)
+        r = ledger_reader_indicator(db, h->indicator, &h->ind);
+    if (r == -ENOENT)
+        snprintf(err, errlen,
+                 _("unknown indicator \"%s\" (not in this "
+                   "ledger's plan)"),
+                 h->indicator);
+    else if (r < 0)
+        r = fail(db, err, errlen);
     return r;
 }
 
 /* Splits "unit/indicator/YYYY-MM" and checks each part. */
-static int find_figure(sqlite3 *db, const char *query, struct ctl_history *h)
+static int find_figure(sqlite3 *db, const char *query, struct ledger_history *h,
+                       char *err, size_t errlen)
 {
     const char *a = strchr(query, '/'), *b = strchr(a + 1, '/');
     size_t lu = (size_t)(a - query), li = (size_t)(b - a - 1);
-    char err[256];
 
-    if (lu == 0 || lu > LU_MAX_NAME || li == 0 || li > LU_MAX_NAME)
-        return ctl_output_error(CTL_EXIT_BAD,
-                                _("\"%s\" is not a figure "
-                                  "(unit/indicator/YYYY-MM)"),
-                                query);
+    if (lu == 0 || lu > LU_MAX_NAME || li == 0 || li > LU_MAX_NAME) {
+        snprintf(err, errlen,
+                 _("\"%s\" is not a figure "
+                   "(unit/indicator/YYYY-MM)"),
+                 query);
+        return -EINVAL;
+    }
     memcpy(h->unit, query, lu);
     h->unit[lu] = '\0';
     memcpy(h->indicator, a + 1, li);
     h->indicator[li] = '\0';
-    if (lu_period_parse(b + 1, &h->period, err, sizeof(err)) < 0)
-        return ctl_output_error(CTL_EXIT_BAD, "%s", err);
-    return ctl_ledgerdb_check(db, h->unit, h->indicator, &h->ind);
+    if (lu_period_parse(b + 1, &h->period, err, errlen) < 0)
+        return -EINVAL;
+    return check_codes(db, h, err, errlen);
 }
 
-static void read_entry(sqlite3_stmt *st, struct ctl_history_entry *e)
+static void read_entry(sqlite3_stmt *st, struct ledger_history_entry *e)
 {
     memset(e, 0, sizeof(*e));
     format_id(e->id, st, 0);
     e->amount = sqlite3_column_int64(st, 2);
     e->has_prev = sqlite3_column_type(st, 3) != SQLITE_NULL;
     e->prev = sqlite3_column_int64(st, 3);
-    e->recorded_by = lu_xstrdup(ctl_ledgerdb_text(st, 4));
+    e->recorded_by = lu_xstrdup(text(st, 4));
     e->recorded_at = sqlite3_column_int64(st, 5);
     e->received_at = sqlite3_column_int64(st, 6);
-    e->note = lu_xstrdup(ctl_ledgerdb_text(st, 7));
+    e->note = lu_xstrdup(text(st, 7));
     if (sqlite3_column_type(st, 8) != SQLITE_NULL)
         format_id(e->corrects, st, 8);
 }
@@ -132,16 +173,16 @@ static void read_entry(sqlite3_stmt *st, struct ctl_history_entry *e)
  * after each: an original adds its amount, a correction replaces its
  * chain's previous figure. For a chain that is the chain's own figure;
  * for a month it is the month's balance. */
-static int load_entries(sqlite3 *db, struct ctl_history *h, int64_t root)
+static int load_entries(sqlite3 *db, struct ledger_history *h, int64_t root,
+                        char *err, size_t errlen)
 {
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
     int64_t running = 0;
-    int rc, r;
+    int rc, r = 0;
 
-    r = ctl_ledgerdb_prepare(db, h->by_id ? BY_CHAIN : BY_FIGURE, &st);
-    if (r != CTL_EXIT_OK)
-        return r;
+    if (lu_store_prepare(db, h->by_id ? BY_CHAIN : BY_FIGURE, &st) < 0)
+        return fail(db, err, errlen);
     if (h->by_id) {
         sqlite3_bind_int64(st, 1, root);
     } else {
@@ -150,7 +191,7 @@ static int load_entries(sqlite3 *db, struct ctl_history *h, int64_t root)
         sqlite3_bind_int64(st, 3, h->period);
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct ctl_history_entry *e;
+        struct ledger_history_entry *e;
 
         if (h->n_entries == cap) {
             cap = cap ? cap * 2 : 16;
@@ -163,25 +204,25 @@ static int load_entries(sqlite3 *db, struct ctl_history *h, int64_t root)
         e->after = running;
     }
     if (rc != SQLITE_DONE)
-        r = ctl_ledgerdb_fail(db, rc);
+        r = fail(db, err, errlen);
     sqlite3_finalize(st);
     return r;
 }
 
-static int load_rejects(sqlite3 *db, struct ctl_history *h)
+static int load_rejects(sqlite3 *db, struct ledger_history *h, char *err,
+                        size_t errlen)
 {
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
-    int rc, r;
+    int rc, r = 0;
 
-    r = ctl_ledgerdb_prepare(db, REJECTS, &st);
-    if (r != CTL_EXIT_OK)
-        return r;
+    if (lu_store_prepare(db, REJECTS, &st) < 0)
+        return fail(db, err, errlen);
     sqlite3_bind_text(st, 1, h->unit, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, h->indicator, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, h->period);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct ctl_history_reject *j;
+        struct ledger_history_reject *j;
 
         if (h->n_rejects == cap) {
             cap = cap ? cap * 2 : 8;
@@ -190,11 +231,11 @@ static int load_rejects(sqlite3 *db, struct ctl_history *h)
         j = &h->rejects[h->n_rejects++];
         format_id(j->id, st, 0);
         j->amount = sqlite3_column_int64(st, 2);
-        j->reason = lu_xstrdup(ctl_ledgerdb_text(st, 3));
+        j->reason = lu_xstrdup(text(st, 3));
         j->at = sqlite3_column_int64(st, 4);
     }
     if (rc != SQLITE_DONE)
-        r = ctl_ledgerdb_fail(db, rc);
+        r = fail(db, err, errlen);
     sqlite3_finalize(st);
     return r;
 }
@@ -209,26 +250,29 @@ static int slashes(const char *s)
     return n;
 }
 
-int ctl_history_load(sqlite3 *db, const char *query, struct ctl_history *h)
+int ledger_history_load(sqlite3 *db, const char *query,
+                        struct ledger_history *h, char *err, size_t errlen)
 {
     int64_t root = 0;
     int r;
 
     memset(h, 0, sizeof(*h));
     h->by_id = slashes(query) == 1;
-    if (h->by_id)
-        r = find_id(db, query, h, &root);
-    else if (slashes(query) == 2)
-        r = find_figure(db, query, h);
-    else
-        r = ctl_output_error(CTL_EXIT_BAD,
-                             _("\"%s\" is neither an entry id (node/seq) nor a "
-                               "figure (unit/indicator/YYYY-MM)"),
-                             query);
+    if (h->by_id) {
+        r = find_id(db, query, h, &root, err, errlen);
+    } else if (slashes(query) == 2) {
+        r = find_figure(db, query, h, err, errlen);
+    } else {
+        snprintf(err, errlen,
+                 _("\"%s\" is neither an entry id (node/seq) nor a "
+                   "figure (unit/indicator/YYYY-MM)"),
+                 query);
+        r = -EINVAL;
+    }
     /* A rejected id has no chain (root 0), only its reject. */
-    if (r == CTL_EXIT_OK && (!h->by_id || root != 0))
-        r = load_entries(db, h, root);
-    if (r == CTL_EXIT_OK)
-        r = load_rejects(db, h);
+    if (r == 0 && (!h->by_id || root != 0))
+        r = load_entries(db, h, root, err, errlen);
+    if (r == 0)
+        r = load_rejects(db, h, err, errlen);
     return r;
 }

@@ -1,5 +1,5 @@
-/* The bulletin store's SQL (hub/bulletins.h): its schema, and the reads
- * and writes hub/bulletins.c builds on. */
+/* The bulletin store's SQL (ledger/bulletins.h): its schema, and the reads
+ * and writes ledger/bulletins.c builds on. */
 #include "bulletins_db.h"
 
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include "store.h"
 #include "xmalloc.h"
 
-/* The store's schema, in the ledger file beside hub/ledger.c's tables.
+/* The store's schema, in the ledger file beside ledger/ledger.c's tables.
  *
  * bulletin         one row per bulletin held, own or the peer's.
  *   province, period, revision   its key ("CQ", YYYYMM, 1..)
@@ -42,13 +42,13 @@ static const char SCHEMA[] =
     " origin TEXT NOT NULL, first_seen INTEGER NOT NULL,"
     " PRIMARY KEY(signer, public_key));";
 
-int hub_bulletins_db_schema(sqlite3 *db)
+int ledger_bulletins_db_schema(sqlite3 *db)
 {
     return lu_store_exec(db, SCHEMA);
 }
 
-int hub_bulletins_db_fail(struct hub_bulletins *s, int rc, char *err,
-                          size_t errlen)
+int ledger_bulletins_db_fail(struct ledger_bulletins *s, int rc, char *err,
+                             size_t errlen)
 {
     if (err != NULL)
         snprintf(err, errlen, "bulletin store: %s", sqlite3_errmsg(s->db));
@@ -56,9 +56,9 @@ int hub_bulletins_db_fail(struct hub_bulletins *s, int rc, char *err,
     return lu_store_errno(rc) ? lu_store_errno(rc) : -EIO;
 }
 
-int hub_bulletins_db_record_signer(struct hub_bulletins *s, const char *id,
-                                   const uint8_t *key, const char *province,
-                                   const char *origin)
+int ledger_bulletins_db_record_signer(struct ledger_bulletins *s,
+                                      const char *id, const uint8_t *key,
+                                      const char *province, const char *origin)
 {
     sqlite3_stmt *st = NULL;
     int r;
@@ -80,8 +80,8 @@ int hub_bulletins_db_record_signer(struct hub_bulletins *s, const char *id,
 
 /* The latest revision held for (province, period) and its upto_entry;
  * *rev 0 when none. */
-int hub_bulletins_db_latest(struct hub_bulletins *s, const char *province,
-                            uint32_t period, uint32_t *rev, int64_t *upto)
+int ledger_bulletins_db_latest(struct ledger_bulletins *s, const char *province,
+                               uint32_t period, uint32_t *rev, int64_t *upto)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -107,7 +107,7 @@ int hub_bulletins_db_latest(struct hub_bulletins *s, const char *province,
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -EIO;
 }
 
-int64_t hub_bulletins_db_max_entry(sqlite3 *db)
+int64_t ledger_bulletins_db_max_entry(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
     int64_t id = -1;
@@ -122,8 +122,8 @@ int64_t hub_bulletins_db_max_entry(sqlite3 *db)
 
 /* Whether an entry of the province for period or earlier has arrived
  * since entry id `after`: a rowid range, usually short. */
-int hub_bulletins_db_changed_since(struct hub_bulletins *s, uint32_t period,
-                                   int64_t after)
+int ledger_bulletins_db_changed_since(struct ledger_bulletins *s,
+                                      uint32_t period, int64_t after)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -142,9 +142,10 @@ int hub_bulletins_db_changed_since(struct hub_bulletins *s, uint32_t period,
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -EIO;
 }
 
-int hub_bulletins_db_insert(struct hub_bulletins *s, const Luyu__Bulletin *b,
-                            const uint8_t *data, size_t len, const char *origin,
-                            const char *signer, int64_t now)
+int ledger_bulletins_db_insert(struct ledger_bulletins *s,
+                               const Luyu__Bulletin *b, const uint8_t *data,
+                               size_t len, const char *origin,
+                               const char *signer, int64_t now)
 {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db,
@@ -169,11 +170,11 @@ int hub_bulletins_db_insert(struct hub_bulletins *s, const Luyu__Bulletin *b,
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : hub_bulletins_db_fail(s, rc, NULL, 0);
+    return rc == SQLITE_DONE ? 0 : ledger_bulletins_db_fail(s, rc, NULL, 0);
 }
 
-void hub_bulletins_db_read_item(sqlite3_stmt *st, bool payload,
-                                struct hub_bulletins_item *it)
+void ledger_bulletins_db_read_item(sqlite3_stmt *st, bool payload,
+                                   struct ledger_bulletins_item *it)
 {
     memset(it, 0, sizeof(*it));
     snprintf(it->province, sizeof(it->province), "%s",
@@ -197,9 +198,9 @@ void hub_bulletins_db_read_item(sqlite3_stmt *st, bool payload,
 }
 
 /* See bulletins_db.h. */
-int hub_bulletins_db_items(struct hub_bulletins *s, const char *sql,
-                           bool payload, struct hub_bulletins_item **out,
-                           size_t *n)
+int ledger_bulletins_db_items(struct ledger_bulletins *s, const char *sql,
+                              bool payload, struct ledger_bulletins_item **out,
+                              size_t *n)
 {
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
@@ -216,15 +217,15 @@ int hub_bulletins_db_items(struct hub_bulletins *s, const char *sql,
             cap = cap ? 2 * cap : 16;
             *out = lu_xrealloc(*out, cap * sizeof(**out));
         }
-        hub_bulletins_db_read_item(st, payload, &(*out)[(*n)++]);
+        ledger_bulletins_db_read_item(st, payload, &(*out)[(*n)++]);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : hub_bulletins_db_fail(s, rc, NULL, 0);
+    return rc == SQLITE_DONE ? 0 : ledger_bulletins_db_fail(s, rc, NULL, 0);
 }
 
-int hub_bulletins_db_mark(struct hub_bulletins *s, const char *sql,
-                          const char *province, uint32_t period,
-                          uint32_t revision, int64_t now)
+int ledger_bulletins_db_mark(struct ledger_bulletins *s, const char *sql,
+                             const char *province, uint32_t period,
+                             uint32_t revision, int64_t now)
 {
     sqlite3_stmt *st = NULL;
     int rc;
@@ -240,6 +241,6 @@ int hub_bulletins_db_mark(struct hub_bulletins *s, const char *sql,
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return hub_bulletins_db_fail(s, rc, NULL, 0);
+        return ledger_bulletins_db_fail(s, rc, NULL, 0);
     return sqlite3_changes(s->db) > 0 ? 0 : -ENOENT;
 }

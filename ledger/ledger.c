@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "codec.h"
 #include "log.h"
@@ -35,8 +36,8 @@
  *          index (no received_at) gets the new one at its first open.
  * reject   entries refused for good, with the reason.
  * unit, indicator   copies of the plan for readers.
- * digest_block  the ledger's digest at every HUB_DIGEST_BLOCK-th entry id
- *          (hub/digest.h), with the number of entries in that block. */
+ * digest_block  the ledger's digest at every LEDGER_DIGEST_BLOCK-th entry id
+ *          (ledger/digest.h), with the number of entries in that block. */
 static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS entry("
     " id INTEGER PRIMARY KEY, node TEXT NOT NULL, seq INTEGER NOT NULL,"
@@ -118,7 +119,7 @@ static const char *const SQL[ST_COUNT] = {
  * REAL. The hub keeps the total here (read from balance at open, moved by
  * each merge, put back on rollback) and rejects, with a reason, the entry
  * that would take it past INT64_MAX. */
-struct hub_ledger {
+struct ledger {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
     const struct lu_plan *plan;
@@ -127,7 +128,7 @@ struct hub_ledger {
     int64_t total_committed; /* ... as of the last commit */
 };
 
-static int store_plan(struct hub_ledger *l)
+static int store_plan(struct ledger *l)
 {
     const struct lu_plan *p = l->plan;
     sqlite3_stmt *u = NULL, *i = NULL;
@@ -168,7 +169,7 @@ static int store_plan(struct hub_ledger *l)
 /* The ledger's total from balance. A ledger whose balances overflowed
  * under an older hub (a REAL, or a sum SQLite cannot take) is kept as it
  * is, and takes no entry that would raise the total any more. */
-static int read_total(struct hub_ledger *l)
+static int read_total(struct ledger *l)
 {
     sqlite3_stmt *st = NULL;
     int r = lu_store_prepare(l->db,
@@ -195,11 +196,11 @@ static int read_total(struct hub_ledger *l)
     return 0;
 }
 
-int hub_ledger_open(const char *state_dir, const struct lu_plan *plan,
-                    const char *province, struct hub_ledger **out, char *err,
-                    size_t errlen)
+int ledger_open(const char *state_dir, const struct lu_plan *plan,
+                const char *province, struct ledger **out, char *err,
+                size_t errlen)
 {
-    struct hub_ledger *l = lu_xcalloc(1, sizeof(*l));
+    struct ledger *l = lu_xcalloc(1, sizeof(*l));
     char path[4096];
     int r;
 
@@ -230,11 +231,11 @@ int hub_ledger_open(const char *state_dir, const struct lu_plan *plan,
     *out = l;
     return 0;
 fail:
-    hub_ledger_free(l);
+    ledger_free(l);
     return r;
 }
 
-void hub_ledger_free(struct hub_ledger *l)
+void ledger_free(struct ledger *l)
 {
     if (l == NULL)
         return;
@@ -245,17 +246,17 @@ void hub_ledger_free(struct hub_ledger *l)
     free(l);
 }
 
-struct sqlite3 *hub_ledger_db(struct hub_ledger *l)
+struct sqlite3 *ledger_db(struct ledger *l)
 {
     return l->db;
 }
 
-int hub_ledger_begin(struct hub_ledger *l)
+int ledger_begin(struct ledger *l)
 {
     return lu_store_exec(l->db, "BEGIN IMMEDIATE");
 }
 
-int hub_ledger_commit(struct hub_ledger *l)
+int ledger_commit(struct ledger *l)
 {
     int r = lu_store_exec(l->db, "COMMIT");
 
@@ -264,7 +265,7 @@ int hub_ledger_commit(struct hub_ledger *l)
     return r;
 }
 
-void hub_ledger_rollback(struct hub_ledger *l)
+void ledger_rollback(struct ledger *l)
 {
     l->total = l->total_committed;
     if (!sqlite3_get_autocommit(l->db))
@@ -275,7 +276,7 @@ void hub_ledger_rollback(struct hub_ledger *l)
 /* Steps and resets st. Its text parameters may be bound SQLITE_STATIC:
  * SQLite reads them only during the step, and every call binds them anew
  * (copying each string was 9 % of the merge path's instructions). */
-static int run(struct hub_ledger *l, sqlite3_stmt *st)
+static int run(struct ledger *l, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
 
@@ -287,7 +288,7 @@ static int run(struct hub_ledger *l, sqlite3_stmt *st)
     return 0;
 }
 
-int hub_ledger_hwm(struct hub_ledger *l, const char *node, uint64_t *hwm)
+int ledger_hwm(struct ledger *l, const char *node, uint64_t *hwm)
 {
     sqlite3_stmt *st = l->st[ST_HWM_GET];
     int rc;
@@ -303,8 +304,8 @@ int hub_ledger_hwm(struct hub_ledger *l, const char *node, uint64_t *hwm)
     return 0;
 }
 
-int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm,
-                       uint64_t merged, uint64_t rejected)
+int ledger_set_hwm(struct ledger *l, const char *node, uint64_t hwm,
+                   uint64_t merged, uint64_t rejected)
 {
     sqlite3_stmt *st = l->st[ST_HWM_SET];
 
@@ -316,8 +317,7 @@ int hub_ledger_set_hwm(struct hub_ledger *l, const char *node, uint64_t hwm,
     return run(l, st);
 }
 
-int hub_ledger_nodes(struct hub_ledger *l, void **cursor,
-                     struct hub_ledger_node *row)
+int ledger_nodes(struct ledger *l, void **cursor, struct ledger_node *row)
 {
     sqlite3_stmt *st = *cursor;
     int rc;
@@ -345,8 +345,8 @@ int hub_ledger_nodes(struct hub_ledger *l, void **cursor,
     return rc == SQLITE_DONE ? 0 : lu_store_errno(rc);
 }
 
-int hub_ledger_reject(struct hub_ledger *l, const char *node,
-                      const Luyu__Entry *e, const char *reason)
+int ledger_reject(struct ledger *l, const char *node, const Luyu__Entry *e,
+                  const char *reason)
 {
     sqlite3_stmt *st = l->st[ST_REJECT];
     char text[LU_MAX_REASON];
@@ -366,7 +366,7 @@ int hub_ledger_reject(struct hub_ledger *l, const char *node,
 
 /* Finds the entry a correction names and checks that it is the same
  * figure. Sets *target and *root (entry ids) or writes a reason. */
-static int find_target(struct hub_ledger *l, const char *by_node,
+static int find_target(struct ledger *l, const char *by_node,
                        const Luyu__Entry *e, int64_t *target, int64_t *root,
                        char *reason, size_t len)
 {
@@ -412,7 +412,7 @@ static int find_target(struct hub_ledger *l, const char *by_node,
 
 /* Checks that the hub takes this entry at all: the node is never trusted
  * to have checked it. Returns 1 with a reason when refused. */
-static int refuse(struct hub_ledger *l, const Luyu__Entry *e, char *reason,
+static int refuse(struct ledger *l, const Luyu__Entry *e, char *reason,
                   size_t len)
 {
     const struct lu_plan_unit *u;
@@ -430,8 +430,7 @@ static int refuse(struct hub_ledger *l, const Luyu__Entry *e, char *reason,
     return 0;
 }
 
-static int add_balance(struct hub_ledger *l, const Luyu__Entry *e,
-                       int64_t delta)
+static int add_balance(struct ledger *l, const Luyu__Entry *e, int64_t delta)
 {
     sqlite3_stmt *st = l->st[ST_BALANCE];
 
@@ -442,8 +441,8 @@ static int add_balance(struct hub_ledger *l, const Luyu__Entry *e,
     return run(l, st);
 }
 
-int hub_ledger_merge(struct hub_ledger *l, const char *node,
-                     const Luyu__Entry *e, char *reason, size_t len)
+int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
+                 char *reason, size_t len)
 {
     sqlite3_stmt *ins = l->st[ST_INSERT];
     int64_t target = 0, root = 0, prev = 0, id;
@@ -468,7 +467,7 @@ int hub_ledger_merge(struct hub_ledger *l, const char *node,
         r = 1;
     }
     if (r == 1) {
-        int w = hub_ledger_reject(l, node, e, reason);
+        int w = ledger_reject(l, node, e, reason);
 
         return w < 0 ? w : 1;
     }
@@ -519,8 +518,8 @@ int hub_ledger_merge(struct hub_ledger *l, const char *node,
     return r;
 }
 
-int hub_ledger_rejects(struct hub_ledger *l, const char *node, uint64_t from,
-                       uint64_t to, size_t max, Luyu__Reject ***out, size_t *n)
+int ledger_rejects(struct ledger *l, const char *node, uint64_t from,
+                   uint64_t to, size_t max, Luyu__Reject ***out, size_t *n)
 {
     sqlite3_stmt *st = l->st[ST_REJECTS];
     Luyu__Reject **rj = NULL;
@@ -550,11 +549,31 @@ int hub_ledger_rejects(struct hub_ledger *l, const char *node, uint64_t from,
     return 0;
 }
 
-void hub_ledger_rejects_free(Luyu__Reject **rejects, size_t n)
+void ledger_rejects_free(Luyu__Reject **rejects, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(rejects[i]->reason);
         free(rejects[i]);
     }
     free(rejects);
+}
+
+uint32_t ledger_began(struct ledger *l)
+{
+    sqlite3 *db = l->db;
+    char buf[16];
+    uint64_t p = 0;
+
+    if (lu_store_meta_get(db, "began", buf, sizeof(buf)) == 0 &&
+        lu_parse_u64(buf, &p) == 0)
+        return (uint32_t)p;
+    int64_t now = lu_now_s();
+    struct tm tm;
+    time_t t = (time_t)now;
+
+    gmtime_r(&t, &tm);
+    p = (uint64_t)(tm.tm_year + 1900) * 100 + (uint64_t)tm.tm_mon + 1;
+    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)p);
+    lu_store_meta_set(db, "began", buf);
+    return (uint32_t)p;
 }

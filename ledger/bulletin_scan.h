@@ -1,12 +1,12 @@
-/* The reads behind a bulletin (hub/bulletin.h): the indicator figures
+/* The reads behind a bulletin (ledger/bulletin.h): the indicator figures
  * from the balance table corrected back to upto_entry, the month's
  * completeness through the entry_month index, and one pass over the
- * entries since the digest's chain point (hub/digest.h) or the previous
+ * entries since the digest's chain point (ledger/digest.h) or the previous
  * bulletin, for the digest and the revisions.
- * Internal to the bulletin module; hub/bulletin.c turns the result into a
+ * Internal to the bulletin module; ledger/bulletin.c turns the result into a
  * Luyu__Bulletin. */
-#ifndef HUB_BULLETIN_SCAN_H
-#define HUB_BULLETIN_SCAN_H
+#ifndef LEDGER_BULLETIN_SCAN_H
+#define LEDGER_BULLETIN_SCAN_H
 
 #include <sodium.h>
 #include <sqlite3.h>
@@ -17,24 +17,24 @@
 #include "util.h"
 
 /* Sums of one indicator over the province's units. */
-struct hub_bulletin_scan_fig {
+struct ledger_bulletin_scan_fig {
     int64_t month, ytd, since, prev_ytd;
 };
 
 /* One unit's entries for the bulletin's month. */
-struct hub_bulletin_scan_rep {
+struct ledger_bulletin_scan_rep {
     uint64_t entries, late;
     int64_t first; /* received_at of the first, 0 when none */
 };
 
 /* A code and where it is, for binary search. */
-struct hub_bulletin_scan_key {
+struct ledger_bulletin_scan_key {
     const char *code;
     size_t idx;
 };
 
 /* A late entry listed in the bulletin. */
-struct hub_bulletin_scan_rev {
+struct ledger_bulletin_scan_rev {
     int64_t id, amount, delta, corrects, received_at;
     int64_t previous; /* the unit's figure for the month before it */
     char *node, *corrects_id;
@@ -43,27 +43,27 @@ struct hub_bulletin_scan_rev {
     uint32_t period;
 };
 
-struct hub_bulletin_scan {
-    /* in, set before hub_bulletin_scan_run() */
+struct ledger_bulletin_scan {
+    /* in, set before ledger_bulletin_scan_run() */
     const struct lu_plan *plan;
-    const struct hub_bulletin_params *p;
+    const struct ledger_bulletin_params *p;
     const size_t *units; /* plan indices of the province's units */
     size_t n_units;
     int64_t closed_at;
-    /* out: owned, released by hub_bulletin_scan_close() */
-    struct hub_bulletin_scan_fig *figs; /* per plan indicator */
+    /* out: owned, released by ledger_bulletin_scan_close() */
+    struct ledger_bulletin_scan_fig *figs; /* per plan indicator */
     /* ytd per coverage indicator and unit: [cov_slot[i] * n_units + u] */
     int64_t *unit_ytd;
-    struct hub_bulletin_scan_rep *reps; /* per unit slot */
+    struct ledger_bulletin_scan_rep *reps; /* per unit slot */
     int64_t *rev_delta; /* per indicator and month since plan start */
     uint64_t *rev_count;
     size_t n_months; /* plan start .. the bulletin's month */
-    struct hub_bulletin_scan_rev *revs;
+    struct ledger_bulletin_scan_rev *revs;
     size_t n_revs;
     uint64_t revs_total, covered, hashed;
     uint8_t digest[32];
     /* private */
-    struct hub_bulletin_scan_key *unit_keys, *ind_keys; /* sorted by code */
+    struct ledger_bulletin_scan_key *unit_keys, *ind_keys; /* sorted by code */
     size_t *cov_slot; /* per indicator: row in unit_ytd, SIZE_MAX if none */
     size_t n_cov;
     uint32_t y01, prev_lo, prev_hi; /* January; last year's same months */
@@ -74,9 +74,9 @@ struct hub_bulletin_scan {
 };
 
 /* Runs the pass. Returns 0, or a negative errno with the SQLite error in
- * err. Call hub_bulletin_scan_close() in every case. */
-int hub_bulletin_scan_run(struct hub_bulletin_scan *s, sqlite3 *db, char *err,
-                          size_t errlen);
-void hub_bulletin_scan_close(struct hub_bulletin_scan *s);
+ * err. Call ledger_bulletin_scan_close() in every case. */
+int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s, sqlite3 *db,
+                             char *err, size_t errlen);
+void ledger_bulletin_scan_close(struct ledger_bulletin_scan *s);
 
 #endif

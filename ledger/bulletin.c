@@ -53,7 +53,7 @@ static int64_t clamp(__int128 x)
     return x > INT64_MAX ? INT64_MAX : x < INT64_MIN ? INT64_MIN : (int64_t)x;
 }
 
-static Luyu__IndicatorFigures *indicator(const struct hub_bulletin_scan *s,
+static Luyu__IndicatorFigures *indicator(const struct ledger_bulletin_scan *s,
                                          size_t ind, struct arena *a)
 {
     const struct lu_plan_indicator *pi = &s->plan->indicators[ind];
@@ -75,7 +75,7 @@ static Luyu__IndicatorFigures *indicator(const struct hub_bulletin_scan *s,
     f->scope = astr(a, pi->scope);
     if (pi->target_kind == LU_TARGET_GROWTH)
         f->previous_ytd = s->figs[ind].prev_ytd;
-    hub_bulletin_judge(s, ind, f);
+    ledger_bulletin_judge(s, ind, f);
     return f;
 }
 
@@ -143,12 +143,12 @@ static int expected_kind(const char *kind)
     return 0;
 }
 
-static Luyu__UnitReport *unit_report(const struct hub_bulletin_scan *s,
+static Luyu__UnitReport *unit_report(const struct ledger_bulletin_scan *s,
                                      size_t u, Luyu__Completeness *c,
                                      struct arena *a)
 {
     const struct lu_plan_unit *pu = &s->plan->units[s->units[u]];
-    const struct hub_bulletin_scan_rep *rep = &s->reps[u];
+    const struct ledger_bulletin_scan_rep *rep = &s->reps[u];
     Luyu__UnitReport *r = anew(a, sizeof(*r));
 
     luyu__unit_report__init(r);
@@ -176,7 +176,7 @@ static Luyu__UnitReport *unit_report(const struct hub_bulletin_scan *s,
     return r;
 }
 
-static void units(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
+static void units(Luyu__Bulletin *b, const struct ledger_bulletin_scan *s,
                   struct arena *a)
 {
     b->completeness = anew(a, sizeof(*b->completeness));
@@ -186,8 +186,8 @@ static void units(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
         b->units[b->n_units++] = unit_report(s, u, b->completeness, a);
 }
 
-static Luyu__RevisionEntry *revision(const struct hub_bulletin_scan *s,
-                                     const struct hub_bulletin_scan_rev *v,
+static Luyu__RevisionEntry *revision(const struct ledger_bulletin_scan *s,
+                                     const struct ledger_bulletin_scan_rev *v,
                                      struct arena *a)
 {
     Luyu__RevisionEntry *r = anew(a, sizeof(*r));
@@ -208,7 +208,7 @@ static Luyu__RevisionEntry *revision(const struct hub_bulletin_scan *s,
     return r;
 }
 
-static void revisions(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
+static void revisions(Luyu__Bulletin *b, const struct ledger_bulletin_scan *s,
                       struct arena *a)
 {
     size_t n_ind = s->plan->n_indicators, n = 0;
@@ -229,19 +229,19 @@ static void revisions(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
         r = anew(a, sizeof(*r));
         luyu__revision_sum__init(r);
         r->indicator = astr(a, s->plan->indicators[k / s->n_months].code);
-        r->period = hub_calendar_add(s->plan->start, (int)(k % s->n_months));
+        r->period = ledger_calendar_add(s->plan->start, (int)(k % s->n_months));
         r->entries = s->rev_count[k];
         r->delta = s->rev_delta[k];
         b->revision_sums[b->n_revision_sums++] = r;
     }
 }
 
-static void header(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
+static void header(Luyu__Bulletin *b, const struct ledger_bulletin_scan *s,
                    struct arena *a)
 {
-    const struct hub_bulletin_params *p = s->p;
+    const struct ledger_bulletin_params *p = s->p;
 
-    b->format = HUB_BULLETIN_FORMAT;
+    b->format = LEDGER_BULLETIN_FORMAT;
     b->province = astr(a, p->province);
     b->province_name = astr(a, lu_plan_province(s->plan, p->province)->name);
     b->period = p->period;
@@ -265,7 +265,7 @@ static void header(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
     b->entries_hashed = s->hashed;
 }
 
-static void assemble(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
+static void assemble(Luyu__Bulletin *b, const struct ledger_bulletin_scan *s,
                      struct arena *a)
 {
     size_t n_ind = s->plan->n_indicators;
@@ -281,7 +281,7 @@ static void assemble(Luyu__Bulletin *b, const struct hub_bulletin_scan *s,
 }
 
 static int check_params(const struct lu_plan *pl,
-                        const struct hub_bulletin_params *p, char *err,
+                        const struct ledger_bulletin_params *p, char *err,
                         size_t errlen)
 {
     char a[8], b[8], c[8];
@@ -344,11 +344,11 @@ static int pack_unpack(const Luyu__Bulletin *b, Luyu__Bulletin **out, char *err,
     return r;
 }
 
-int hub_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
-                       const struct hub_bulletin_params *p,
-                       Luyu__Bulletin **out, char *err, size_t errlen)
+int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
+                          const struct ledger_bulletin_params *p,
+                          Luyu__Bulletin **out, char *err, size_t errlen)
 {
-    struct hub_bulletin_scan s = {0};
+    struct ledger_bulletin_scan s = {0};
     struct arena a = {0};
     size_t *units_idx = NULL;
     Luyu__Bulletin b;
@@ -362,26 +362,26 @@ int hub_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     s.plan = plan;
     s.p = p;
     s.units = units_idx;
-    s.closed_at = hub_calendar_close(p->period, p->issue_day);
-    r = hub_bulletin_scan_run(&s, db, err, errlen);
+    s.closed_at = ledger_calendar_close(p->period, p->issue_day);
+    r = ledger_bulletin_scan_run(&s, db, err, errlen);
     if (r == 0) {
         assemble(&b, &s, &a);
         r = pack_unpack(&b, out, err, errlen);
     }
-    hub_bulletin_scan_close(&s);
+    ledger_bulletin_scan_close(&s);
 out:
     free(units_idx);
     arena_free(&a);
     return r;
 }
 
-void hub_bulletin_free(Luyu__Bulletin *b)
+void ledger_bulletin_free(Luyu__Bulletin *b)
 {
     if (b != NULL)
         luyu__bulletin__free_unpacked(b, NULL);
 }
 
-const char *hub_bulletin_status_name(Luyu__Status status)
+const char *ledger_bulletin_status_name(Luyu__Status status)
 {
     static const char *const names[] = {"unknown", "met",       "on_track",
                                         "behind",  "no_target", "no_baseline"};
@@ -390,7 +390,7 @@ const char *hub_bulletin_status_name(Luyu__Status status)
                                                              : "unknown";
 }
 
-const char *hub_bulletin_state_name(Luyu__ReportState state)
+const char *ledger_bulletin_state_name(Luyu__ReportState state)
 {
     static const char *const names[] = {"unknown", "on_time", "late", "missing",
                                         "none"};
@@ -399,8 +399,8 @@ const char *hub_bulletin_state_name(Luyu__ReportState state)
                                                             : "unknown";
 }
 
-const Luyu__IndicatorFigures *hub_bulletin_indicator(const Luyu__Bulletin *b,
-                                                     const char *code)
+const Luyu__IndicatorFigures *ledger_bulletin_indicator(const Luyu__Bulletin *b,
+                                                        const char *code)
 {
     for (size_t i = 0; i < b->n_indicators; i++) {
         if (strcmp(b->indicators[i]->code, code) == 0)

@@ -10,7 +10,7 @@
 
 /* Entries of one id range, in the digest's order. */
 static const char RANGE[] =
-    "SELECT " HUB_DIGEST_COLUMNS " FROM entry WHERE id > ?1 AND id <= ?2"
+    "SELECT " LEDGER_DIGEST_COLUMNS " FROM entry WHERE id > ?1 AND id <= ?2"
     " ORDER BY id";
 /* The stored block end at or below ?1 nearest to it. */
 static const char LATEST[] = "SELECT upto, digest FROM digest_block"
@@ -45,8 +45,8 @@ static uint64_t col(sqlite3_stmt *st, int c)
     return (uint64_t)sqlite3_column_int64(st, c);
 }
 
-void hub_digest_row(crypto_hash_sha256_state *h, struct lu_buf *b,
-                    sqlite3_stmt *st)
+void ledger_digest_row(crypto_hash_sha256_state *h, struct lu_buf *b,
+                       sqlite3_stmt *st)
 {
     b->len = 0;
     put_int(b, col(st, 0), 8);  /* id */
@@ -74,7 +74,7 @@ static int hash_range(sqlite3_stmt *rows, crypto_hash_sha256_state *h,
     sqlite3_bind_int64(rows, 1, from);
     sqlite3_bind_int64(rows, 2, upto);
     while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
-        hub_digest_row(h, b, rows);
+        ledger_digest_row(h, b, rows);
         (*n)++;
     }
     sqlite3_reset(rows);
@@ -116,10 +116,10 @@ static int put(sqlite3_stmt *st, int64_t upto, const uint8_t digest[32],
     return rc == SQLITE_DONE ? 0 : lu_store_errno(rc);
 }
 
-int hub_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
-                     uint8_t digest[32])
+int ledger_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
+                        uint8_t digest[32])
 {
-    int64_t end = upto / HUB_DIGEST_BLOCK * HUB_DIGEST_BLOCK, at;
+    int64_t end = upto / LEDGER_DIGEST_BLOCK * LEDGER_DIGEST_BLOCK, at;
     sqlite3_stmt *rows = NULL, *st = NULL;
     struct lu_buf b;
     int r;
@@ -136,9 +136,9 @@ int hub_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
 
         crypto_hash_sha256_init(&h);
         crypto_hash_sha256_update(&h, digest, 32);
-        r = hash_range(rows, &h, &b, at, at + HUB_DIGEST_BLOCK, &n);
+        r = hash_range(rows, &h, &b, at, at + LEDGER_DIGEST_BLOCK, &n);
         crypto_hash_sha256_final(&h, digest);
-        at += HUB_DIGEST_BLOCK;
+        at += LEDGER_DIGEST_BLOCK;
         if (r == 0 && st != NULL)
             r = put(st, at, digest, n);
     }
@@ -149,7 +149,7 @@ int hub_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
     return r;
 }
 
-int hub_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32])
+int ledger_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32])
 {
     sqlite3_stmt *rows = NULL, *last = NULL;
     crypto_hash_sha256_state h;
@@ -166,7 +166,7 @@ int hub_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32])
     if (r == 0 && (upto < 0 || upto > end))
         r = -ERANGE;
     if (r == 0)
-        r = hub_digest_point(db, upto, false, &from, digest);
+        r = ledger_digest_point(db, upto, false, &from, digest);
     if (r == 0)
         r = lu_store_prepare(db, RANGE, &rows);
     if (r < 0) {
@@ -183,7 +183,7 @@ int hub_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32])
     return r;
 }
 
-struct hub_digester {
+struct ledger_digester {
     sqlite3 *db;
     uv_timer_t timer; /* looks for final blocks */
     uv_idle_t idle;   /* runs while there is one */
@@ -199,9 +199,9 @@ struct hub_digester {
     int handles;      /* open uv handles; freed when the last closes */
 };
 
-/* Starts the block after done, skipping what hub_digest_point() may have
+/* Starts the block after done, skipping what ledger_digest_point() may have
  * stored meanwhile. */
-static int start_block(struct hub_digester *d)
+static int start_block(struct ledger_digester *d)
 {
     int64_t at;
     uint8_t digest[32];
@@ -218,7 +218,7 @@ static int start_block(struct hub_digester *d)
     return r;
 }
 
-static void trouble(struct hub_digester *d, int r)
+static void trouble(struct ledger_digester *d, int r)
 {
     /* Not fatal: bulletins compute what is missing. Retried at the next
      * look, e.g. once a full disk has room again. */
@@ -231,8 +231,8 @@ static void trouble(struct hub_digester *d, int r)
 /* One slice: up to SLICE ids of the current block; at its end, store. */
 static void on_idle(uv_idle_t *h)
 {
-    struct hub_digester *d = h->data;
-    int64_t end = d->done + HUB_DIGEST_BLOCK, to = d->at + SLICE;
+    struct ledger_digester *d = h->data;
+    int64_t end = d->done + LEDGER_DIGEST_BLOCK, to = d->at + SLICE;
     uint8_t digest[32];
     int r;
 
@@ -262,7 +262,7 @@ static void on_idle(uv_idle_t *h)
 }
 
 /* The ledger's last entry id into d->last. */
-static int look(struct hub_digester *d)
+static int look(struct ledger_digester *d)
 {
     int rc = sqlite3_step(d->last_id);
 
@@ -274,7 +274,7 @@ static int look(struct hub_digester *d)
 
 static void on_timer(uv_timer_t *t)
 {
-    struct hub_digester *d = t->data;
+    struct ledger_digester *d = t->data;
     int r = look(d);
 
     if (r < 0) {
@@ -284,13 +284,13 @@ static void on_timer(uv_timer_t *t)
     /* A block after an error starts over: its partial hash is lost. */
     if (d->failing && start_block(d) < 0)
         return;
-    if (d->last >= d->done + HUB_DIGEST_BLOCK)
+    if (d->last >= d->done + LEDGER_DIGEST_BLOCK)
         uv_idle_start(&d->idle, on_idle);
 }
 
-struct hub_digester *hub_digester_new(uv_loop_t *loop, sqlite3 *db)
+struct ledger_digester *ledger_digester_new(uv_loop_t *loop, sqlite3 *db)
 {
-    struct hub_digester *d = lu_xcalloc(1, sizeof(*d));
+    struct ledger_digester *d = lu_xcalloc(1, sizeof(*d));
 
     d->db = db;
     lu_buf_init(&d->b);
@@ -316,7 +316,7 @@ struct hub_digester *hub_digester_new(uv_loop_t *loop, sqlite3 *db)
 
 static void on_closed(uv_handle_t *h)
 {
-    struct hub_digester *d = h->data;
+    struct ledger_digester *d = h->data;
 
     if (--d->handles > 0)
         return;
@@ -327,7 +327,7 @@ static void on_closed(uv_handle_t *h)
     free(d);
 }
 
-void hub_digester_free(struct hub_digester *d)
+void ledger_digester_free(struct ledger_digester *d)
 {
     if (d == NULL)
         return;
@@ -335,17 +335,17 @@ void hub_digester_free(struct hub_digester *d)
     uv_close((uv_handle_t *)&d->timer, on_closed);
 }
 
-int64_t hub_digester_done(const struct hub_digester *d)
+int64_t ledger_digester_done(const struct ledger_digester *d)
 {
     return d ? d->done : 0;
 }
 
-int64_t hub_digester_backlog(const struct hub_digester *d)
+int64_t ledger_digester_backlog(const struct ledger_digester *d)
 {
     int64_t final;
 
     if (d == NULL)
         return 0;
-    final = d->last / HUB_DIGEST_BLOCK * HUB_DIGEST_BLOCK;
+    final = d->last / LEDGER_DIGEST_BLOCK * LEDGER_DIGEST_BLOCK;
     return final > d->done ? final - d->done : 0;
 }

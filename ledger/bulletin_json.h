@@ -5,14 +5,14 @@
  * typed ("30000000.00" yuan, "12" persons), exact, never floating point;
  * counts are numbers; times are China time ("2019-08-05T00:00:00+08:00");
  * months are "YYYY-MM"; the digest is hex. */
-#ifndef HUB_BULLETIN_JSON_H
-#define HUB_BULLETIN_JSON_H
+#ifndef LEDGER_BULLETIN_JSON_H
+#define LEDGER_BULLETIN_JSON_H
 
 #include "bulletin.pb-c.h"
 
 struct lu_buf;
 
 /* Appends b as one JSON object and a newline. */
-void hub_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *out);
+void ledger_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *out);
 
 #endif
