@@ -19,13 +19,14 @@ def mount_small(path, size):
 
 
 def fill(path):
-    """Fills the filesystem at path, returns the filler's name."""
+    """Fills the filesystem at path, returns the filler's name. Unbuffered:
+    a buffered file keeps the part of the last write that did not fit and
+    fails again when closed, or not, depending on how full the disk was."""
     filler = os.path.join(path, "filler")
-    with open(filler, "wb") as f:
+    with open(filler, "wb", buffering=0) as f:
         try:
             while True:
                 f.write(b"\0" * 65536)
-                f.flush()
         except OSError:
             pass
     return filler

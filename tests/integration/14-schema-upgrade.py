@@ -1,0 +1,191 @@
+"""Files of older releases upgrade themselves: copies of the fixtures in
+tests/data/schema-v*/ (a hub's ledger.db with its bulletin store, and a
+node's outbox.db, written by the release of that schema) are migrated by
+today's daemons at start, with a backup copy and a log line, and then read
+exactly as that release read them: balances, histories, bulletins and their
+digests, and the outbox's pending, delivered and rejected entries, which
+the node then delivers. luyuctl reads an old file without changing it and
+refuses a newer one; so do the daemons."""
+import json
+import os
+import shutil
+import sqlite3
+
+from luyutest import SRC, Cluster, Failure, check, run, say, wait_until
+
+CURRENT = 1  # LEDGER_SCHEMA and the outbox's last migration
+UNITS = "cq-wanzhou,cq-wushan,sd-jinan"
+
+
+def user_version(path):
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    try:
+        return db.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        db.close()
+
+
+def indexes(path):
+    db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
+    try:
+        return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    finally:
+        db.close()
+
+
+def readings(c, exp):
+    """What luyuctl reads from the hub's state dir, in expected.json's shape."""
+    hub = c.path("hub")
+    got = {}
+    rc, out, err = c.ctl("ledger", "--state-dir", hub, "--format", "json", check_rc=0)
+    got["ledger"] = json.loads(out)
+    got["history"] = {}
+    for q in exp["history"]:
+        rc, out, err = c.ctl("history", "--state-dir", hub, q, "--format", "json", check_rc=0)
+        got["history"][q] = json.loads(out)
+    rc, out, err = c.ctl("bulletin", "list", "--state-dir", hub, "--json", check_rc=0)
+    got["bulletins"] = json.loads(out)
+    got["shown"] = {}
+    for key in exp["shown"]:
+        prov, period, rev = key.split("/")
+        rc, out, err = c.ctl("bulletin", "show", period, "--state-dir", hub, "--province", prov,
+                             "--revision", rev, "--format", "json", check_rc=0)
+        got["shown"][key] = json.loads(out)
+    return got
+
+
+def same(got, exp, what):
+    for k in ("ledger", "history", "bulletins", "shown"):
+        if got[k] != exp[k]:
+            raise Failure("%s: %s differs:\n got %s\nwant %s" % (what, k, json.dumps(got[k])[:800],
+                                                               json.dumps(exp[k])[:800]))
+    check(True, "%s: balances, %d histories, %d bulletins and their digests as recorded"
+          % (what, len(exp["history"]), len(exp["shown"])))
+
+
+def upgrade(version):
+    fixture = os.path.join(SRC, "tests", "data", "schema-v%d" % version)
+    with open(os.path.join(fixture, "expected.json"), encoding="utf-8") as f:
+        exp = json.load(f)
+    c = Cluster("upgrade-v%d" % version, secure=False)
+    os.makedirs(c.path("hub"))
+    os.makedirs(c.path("cq-wanzhou"))
+    ledger = c.path("hub", "ledger.db")
+    outbox = c.path("cq-wanzhou", "outbox.db")
+    shutil.copy(os.path.join(fixture, "ledger.db"), ledger)
+    shutil.copy(os.path.join(fixture, "outbox.db"), outbox)
+
+    say("schema %d: luyuctl reads the old ledger as it is, and leaves it so" % version)
+    with open(ledger, "rb") as f:
+        before = f.read()
+    same(readings(c, exp), exp, "before the upgrade")
+    with open(ledger, "rb") as f:
+        check(f.read() == before, "luyuctl changed nothing in the file")
+
+    say("schema %d: the hub migrates its ledger at start" % version)
+    c.start_hub(["--no-auto-issue"])
+    c.hub.stop()
+    log = c.hub.log()
+    line = "migrating ledger schema %d -> %d" % (version, CURRENT)
+    check(line in log, "the hub logged '%s'" % line)
+    bak = ledger + ".bak-v%d" % version
+    check(os.path.exists(bak) and user_version(bak) == version,
+          "a copy of the old file is kept as ledger.db.bak-v%d" % version)
+    check(user_version(ledger) == CURRENT, "ledger.db is schema %d now" % CURRENT)
+    check("entry_month" in indexes(ledger) and "entry_figure" not in indexes(ledger),
+          "the ledger has the entry_month index")
+    same(readings(c, exp), exp, "after the upgrade")
+    c.start_hub(["--no-auto-issue"])
+    c.hub.stop()
+    check("migrating" not in c.hub.new_log(), "a second start migrates nothing")
+
+    rc, out, err = c.ctl("bulletin", "export", "2019-07", "--state-dir", c.path("hub"),
+                         "--revision", "2", "--out", c.path("b.bin"), check_rc=0)
+    rc, out, err = c.ctl("bulletin", "verify", c.path("b.bin"), "--key",
+                         os.path.join(fixture, "cq-hub.sign.pub"), "--state-dir", c.path("hub"))
+    check(rc == 0, "the old bulletin's signature and digest verify against the migrated "
+          "ledger: " + (out + err).strip().splitlines()[-1])
+
+    say("schema %d: the node migrates its outbox at start and keeps every state" % version)
+    node = c.start_node("cq-wanzhou", UNITS)
+    st = c.status("cq-wanzhou")
+    want = exp["outbox"]
+    check((st["pending"], st["acknowledged"], st["rejected"])
+          == (want["0"], want["1"], want["2"]),
+          "pending %d, acknowledged %d, rejected %d as recorded"
+          % (st["pending"], st["acknowledged"], st["rejected"]))
+    check("migrating outbox schema %d -> %d" % (version, CURRENT) in node.log(),
+          "the node logged its migration")
+    check(os.path.exists(outbox + ".bak-v%d" % version), "and kept outbox.db.bak-v%d" % version)
+    c.start_hub(["--no-auto-issue"])
+    wait_until(lambda: c.drained("cq-wanzhou"), 60, "the pending entries to arrive")
+    node.stop()
+    c.hub.stop()
+    check(user_version(outbox) == CURRENT, "outbox.db is schema %d now" % CURRENT)
+    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--period", "2019-08",
+                         "--format", "json", check_rc=0)
+    rows = json.loads(out)
+    check([(r["unit"], r["indicator"], r["entries"]) for r in rows]
+          == [("cq-wanzhou", "cadres_to_sd", want["0"])],
+          "the old pending entries are in the migrated ledger now")
+
+
+def newer():
+    fixture = os.path.join(SRC, "tests", "data", "schema-v0")
+    c = Cluster("upgrade-newer", secure=False)
+    os.makedirs(c.path("hub"))
+    os.makedirs(c.path("cq-wanzhou"))
+    for name, d in (("ledger.db", "hub"), ("outbox.db", "cq-wanzhou")):
+        shutil.copy(os.path.join(fixture, name), c.path(d, name))
+        db = sqlite3.connect(c.path(d, name))
+        db.execute("PRAGMA user_version = %d" % (CURRENT + 4))
+        db.commit()
+        db.close()
+    say("a file newer than this release is refused, not touched")
+    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"))
+    want = "this ledger is schema %d; this luyuctl knows up to %d: upgrade luyuctl" % (
+        CURRENT + 4, CURRENT)
+    check(rc == 1 and want in err, "luyuctl: " + err.strip())
+    hub = c.start_hub(wait=False)
+    wait_until(lambda: not hub.alive(), 30, "the hub to give up")
+    want = "this ledger is schema %d; this luyu-hub knows up to %d" % (CURRENT + 4, CURRENT)
+    check(hub.proc.returncode != 0 and want in hub.log(), "the hub refuses to start: " + want)
+    node = c.start_node("cq-wanzhou", UNITS, wait=False)
+    wait_until(lambda: not node.alive(), 30, "the node to give up")
+    want = "this outbox is schema %d; this luyu-node knows up to %d" % (CURRENT + 4, CURRENT)
+    check(node.proc.returncode != 0 and want in node.log(), "the node refuses to start: " + want)
+    check(user_version(c.path("hub", "ledger.db")) == CURRENT + 4
+          and not os.path.exists(c.path("hub", "ledger.db.bak-v%d" % (CURRENT + 4))),
+          "the newer ledger is left as it was")
+
+
+def older_index():
+    """Ledgers from before the entry_month index had entry_figure; the
+    upgrade replaces it (what every open used to do)."""
+    fixture = os.path.join(SRC, "tests", "data", "schema-v0")
+    c = Cluster("upgrade-index", secure=False)
+    os.makedirs(c.path("hub"))
+    ledger = c.path("hub", "ledger.db")
+    shutil.copy(os.path.join(fixture, "ledger.db"), ledger)
+    db = sqlite3.connect(ledger)
+    db.executescript("DROP INDEX entry_month;"
+                     "CREATE INDEX entry_figure ON entry(unit, indicator, period);")
+    db.close()
+    say("a ledger with the older entry_figure index")
+    c.start_hub(["--no-auto-issue"])
+    c.hub.stop()
+    got = indexes(ledger)
+    check("entry_month" in got and "entry_figure" not in got, "entry_figure became entry_month")
+
+
+def main():
+    versions = sorted(int(d[len("schema-v"):]) for d in os.listdir(os.path.join(SRC, "tests", "data"))
+                      if d.startswith("schema-v"))
+    check(versions and versions[0] == 0, "fixtures of schemas %s" % versions)
+    for v in versions:
+        upgrade(v)
+    newer()
+    older_index()
+
+
+run(main)
