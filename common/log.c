@@ -34,6 +34,11 @@ void lu_log_set_ident(const char *ident)
     log_ident = ident;
 }
 
+const char *lu_log_ident(void)
+{
+    return log_ident;
+}
+
 void lu_log_write(int level, const char *fmt, ...)
 {
     char buf[2048];

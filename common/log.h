@@ -20,6 +20,9 @@ extern int lu_log_level;
 /* Parses "debug", "info", "notice", "warning", "err"; -EINVAL otherwise. */
 int lu_log_level_parse(const char *name);
 void lu_log_set_ident(const char *ident);
+/* The program's name as set above ("luyu" until set), for messages that
+ * name the program, such as "upgrade luyuctl". */
+const char *lu_log_ident(void);
 void lu_log_write(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

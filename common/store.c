@@ -115,6 +115,146 @@ out:
     return r;
 }
 
+int lu_store_version(sqlite3 *db, int *version)
+{
+    sqlite3_stmt *st = NULL;
+    int r = lu_store_prepare(db, "PRAGMA user_version", &st);
+
+    *version = 0;
+    if (r == 0) {
+        r = sqlite3_step(st);
+        *version = r == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+        r = r == SQLITE_ROW ? 0 : lu_store_errno(r);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+int lu_store_check_version(sqlite3 *db, const char *kind, int known, char *err,
+                           size_t errlen)
+{
+    int v, r = lu_store_version(db, &v);
+
+    if (r < 0) {
+        snprintf(err, errlen, "cannot read the %s's schema version: %s", kind,
+                 sqlite3_errmsg(db));
+        return r;
+    }
+    if (v > known) {
+        snprintf(err, errlen,
+                 "this %s is schema %d; this %s knows up to %d: upgrade %s",
+                 kind, v, lu_log_ident(), known, lu_log_ident());
+        return -EPROTO;
+    }
+    return 0;
+}
+
+/* 1 when the database holds no table but meta: a file just created. */
+static int is_new(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int r = lu_store_prepare(db,
+                             "SELECT count(*) FROM sqlite_master WHERE"
+                             " type = 'table' AND name <> 'meta'",
+                             &st);
+
+    if (r == 0) {
+        r = sqlite3_step(st);
+        r = r == SQLITE_ROW ? sqlite3_column_int(st, 0) == 0
+                            : lu_store_errno(r);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+/* Copies db into a new file dest with SQLite's backup API (a consistent
+ * copy, the WAL's committed pages included), replacing a copy left by an
+ * earlier attempt that failed. */
+static int backup(sqlite3 *db, const char *dest, char *err, size_t errlen)
+{
+    sqlite3 *out = NULL;
+    sqlite3_backup *b;
+    int rc;
+
+    unlink(dest);
+    rc = sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                         NULL);
+    if (rc == SQLITE_OK) {
+        b = sqlite3_backup_init(out, "main", db, "main");
+        if (b != NULL) {
+            rc = sqlite3_backup_step(b, -1);
+            rc = sqlite3_backup_finish(b);
+        } else {
+            rc = sqlite3_errcode(out);
+        }
+    }
+    if (rc != SQLITE_OK)
+        snprintf(err, errlen, "cannot back up to %s before migrating: %s", dest,
+                 out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+    sqlite3_close(out);
+    return rc == SQLITE_OK ? 0 : lu_store_errno(rc);
+}
+
+/* Applies m[k] for every step after version from, then the last version,
+ * inside the caller's transaction. */
+static int apply(sqlite3 *db, int from, const struct lu_store_migration *m,
+                 size_t n)
+{
+    char sql[64];
+    int r = 0;
+
+    for (size_t k = 0; r == 0 && k < n; k++) {
+        if (m[k].to <= from)
+            continue;
+        if (m[k].sql != NULL)
+            r = lu_store_exec(db, m[k].sql);
+        if (r == 0 && m[k].fn != NULL)
+            r = m[k].fn(db);
+    }
+    snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", m[n - 1].to);
+    return r == 0 ? lu_store_exec(db, sql) : r;
+}
+
+int lu_store_migrate(sqlite3 *db, const char *path, const char *kind,
+                     const struct lu_store_migration *m, size_t n, char *err,
+                     size_t errlen)
+{
+    int last = m[n - 1].to, v, fresh, r;
+    char bak[4200];
+
+    r = lu_store_check_version(db, kind, last, err, errlen);
+    if (r == 0)
+        r = lu_store_version(db, &v);
+    if (r < 0 || v == last)
+        return r;
+    fresh = v == 0 ? is_new(db) : 0;
+    if (fresh < 0) {
+        snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+        return fresh;
+    }
+    if (!fresh) {
+        snprintf(bak, sizeof(bak), "%s.bak-v%d", path, v);
+        r = backup(db, bak, err, errlen);
+        if (r < 0)
+            return r;
+        lu_notice("migrating %s schema %d -> %d (a copy of the old file is "
+                  "%s)",
+                  kind, v, last, bak);
+    }
+    r = lu_store_exec(db, "BEGIN IMMEDIATE");
+    if (r == 0)
+        r = apply(db, v, m, n);
+    if (r == 0)
+        r = lu_store_exec(db, "COMMIT");
+    if (r < 0) {
+        snprintf(err, errlen, "%s: migrating the %s schema %d -> %d failed: %s",
+                 path, kind, v, last, sqlite3_errmsg(db));
+        if (!sqlite3_get_autocommit(db))
+            sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return r;
+}
+
 static bool file_exists(const char *path)
 {
     struct stat st;

@@ -52,6 +52,40 @@ int lu_store_errno(int rc);
 int lu_store_meta_get(sqlite3 *db, const char *key, char *buf, size_t len);
 int lu_store_meta_set(sqlite3 *db, const char *key, const char *value);
 
+/* Schema versions. Every database carries its schema version in PRAGMA
+ * user_version; its owner lists the migrations that bring it from each
+ * version to the next, in order. A file at version 0 is either new (only
+ * the meta table) or one written by a release before versions (the
+ * migration to 1 creates what is missing with CREATE ... IF NOT EXISTS,
+ * so both end up the same). */
+struct lu_store_migration {
+    int to;          /* the version after this step: 1, 2, ... in order */
+    const char *sql; /* run in the migration's transaction; may be NULL */
+    int (*fn)(sqlite3 *db); /* then this, when not NULL; 0 or -errno */
+};
+
+/* The file's schema version into *version. */
+int lu_store_version(sqlite3 *db, int *version);
+
+/* Refuses a file whose schema is newer than `known`, for a reader that
+ * never migrates: -EPROTO with "this ledger is schema 5; this luyuctl knows
+ * up to 4: upgrade luyuctl" in err (kind "ledger", the program's name from
+ * lu_log_ident()). 0 otherwise. */
+int lu_store_check_version(sqlite3 *db, const char *kind, int known, char *err,
+                           size_t errlen);
+
+/* Brings the database at path (open in db, a writer holding the state
+ * directory's lock) to the last version of m[0..n): refuses a newer file
+ * as lu_store_check_version does; does nothing at the last version;
+ * otherwise copies the file to PATH.bak-vN first (N the version found;
+ * skipped for a new file that holds nothing yet), logs "migrating ledger
+ * schema N -> M", and applies every later step and the new user_version in
+ * one transaction, so that a failure leaves the file as it was. Returns 0
+ * or a negative errno with the reason in err. */
+int lu_store_migrate(sqlite3 *db, const char *path, const char *kind,
+                     const struct lu_store_migration *m, size_t n, char *err,
+                     size_t errlen);
+
 /* Makes sure dir exists (creating it 0750 if its parent does) and takes an
  * exclusive flock on dir/lock. The lock dies with the process, so a crash
  * leaves no stale lock. Returns the fd to keep open, or a negative errno

@@ -46,8 +46,9 @@ int ledger_bulletins_open(sqlite3 *db, const struct ledger_bulletins_conf *conf,
     *out = NULL;
     s->db = db;
     configure(s, conf);
-    r = ledger_bulletins_db_schema(db);
-    if (r == 0 && s->has_key)
+    /* The tables come with the ledger's schema (ledger/ledger.c). */
+    r = 0;
+    if (s->has_key)
         r = ledger_bulletins_db_record_signer(s, s->hub_id, s->key.pub,
                                               s->province, "own");
     if (r == 0 && s->has_peer)

@@ -28,7 +28,8 @@ struct ledger_bulletins {
     uint8_t peer_key[LU_SIGN_PUBLIC_BYTES];
 };
 
-/* Creates the tables when missing. */
+/* Creates the tables when missing: a step of the ledger's migration to
+ * schema 1 (ledger/ledger.c), the one owner of the file's schema. */
 int ledger_bulletins_db_schema(sqlite3 *db);
 
 /* Logs the SQLite error (and writes it into err when not NULL) and maps

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bulletins_db.h"
 #include "codec.h"
 #include "log.h"
 #include "plan.h"
@@ -37,8 +38,17 @@
  * reject   entries refused for good, with the reason.
  * unit, indicator   copies of the plan for readers.
  * digest_block  the ledger's digest at every LEDGER_DIGEST_BLOCK-th entry id
- *          (ledger/digest.h), with the number of entries in that block. */
-static const char SCHEMA[] =
+ *          (ledger/digest.h), with the number of entries in that block.
+ * The bulletin store's tables share the file (ledger/bulletins_db.c).
+ *
+ * Versions (PRAGMA user_version, see lu_store_migrate): 0 is a new file or
+ * one written before versions, whatever tables it has; 1 is SCHEMA_V1 and
+ * the bulletin store's tables, created where missing, with entry_figure
+ * (an index older ledgers had) replaced by entry_month once instead of at
+ * every open. A change to the schema is a new step at the end of
+ * MIGRATIONS, never an edit of an old one, and gets a fixture from the
+ * release before it under tests/data/. */
+static const char SCHEMA_V1[] =
     "CREATE TABLE IF NOT EXISTS entry("
     " id INTEGER PRIMARY KEY, node TEXT NOT NULL, seq INTEGER NOT NULL,"
     " unit TEXT NOT NULL, indicator TEXT NOT NULL, period INTEGER NOT NULL,"
@@ -70,6 +80,13 @@ static const char SCHEMA[] =
     " name TEXT NOT NULL, base_unit TEXT NOT NULL, scale INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS digest_block(upto INTEGER PRIMARY KEY,"
     " digest BLOB NOT NULL, entries INTEGER NOT NULL);";
+
+static const struct lu_store_migration MIGRATIONS[] = {
+    {1, SCHEMA_V1, ledger_bulletins_db_schema},
+};
+
+_Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_SCHEMA,
+               "LEDGER_SCHEMA is the last migration's version");
 
 enum {
     ST_INSERT,
@@ -205,6 +222,8 @@ int ledger_open(const char *state_dir, const struct lu_plan *plan,
     int r;
 
     *out = NULL;
+    if (errlen > 0)
+        err[0] = '\0';
     l->plan = plan;
     l->province = province ? lu_xstrdup(province) : NULL;
     snprintf(path, sizeof(path), "%s/ledger.db", state_dir);
@@ -216,7 +235,14 @@ int ledger_open(const char *state_dir, const struct lu_plan *plan,
      * read back (profiled: pread -78%, pwrite -51% per million entries). */
     r = lu_store_exec(l->db, "PRAGMA cache_size=-65536");
     if (r == 0)
-        r = lu_store_exec(l->db, SCHEMA);
+        r = lu_store_migrate(l->db, path, "ledger", MIGRATIONS,
+                             sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]), err,
+                             errlen);
+    if (r < 0) {
+        if (err[0] == '\0')
+            snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(l->db));
+        goto fail;
+    }
     for (int k = 0; r == 0 && k < ST_COUNT; k++)
         r = lu_store_prepare(l->db, SQL[k], &l->st[k]);
     if (r == 0)

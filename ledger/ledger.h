@@ -13,6 +13,11 @@
 
 #include "luyu.pb-c.h"
 
+/* The schema version this code writes and reads (ledger/ledger.c lists
+ * the migrations to it). The hub migrates an older ledger.db when it opens
+ * it; readers (ledger/reader.h) refuse a newer one. */
+#define LEDGER_SCHEMA 1
+
 struct lu_plan;
 struct ledger;
 

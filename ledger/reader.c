@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "ledger.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -13,6 +14,7 @@ int ledger_reader_open(const char *state_dir, sqlite3 **db, char *err,
                        size_t errlen)
 {
     char path[4096];
+    int r;
 
     *db = NULL;
     if (snprintf(path, sizeof(path), "%s/ledger.db", state_dir) >=
@@ -20,7 +22,16 @@ int ledger_reader_open(const char *state_dir, sqlite3 **db, char *err,
         snprintf(err, errlen, "%s", _("--state-dir too long"));
         return -ENAMETOOLONG;
     }
-    return lu_store_open(path, "ledger", LU_STORE_READONLY, db, err, errlen);
+    r = lu_store_open(path, "ledger", LU_STORE_READONLY, db, err, errlen);
+    /* A reader never migrates: an older ledger is read as it is (every
+     * version so far has the tables it reads), a newer one refused. */
+    if (r == 0)
+        r = lu_store_check_version(*db, "ledger", LEDGER_SCHEMA, err, errlen);
+    if (r < 0) {
+        lu_store_close(*db);
+        *db = NULL;
+    }
+    return r;
 }
 
 void ledger_reader_close(sqlite3 *db)

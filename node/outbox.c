@@ -20,8 +20,13 @@
  *   reason     the hub's reason for a reject
  *   done_at    unix seconds of the ack or reject
  * The partial index keeps "what is still pending" cheap to find when most
- * of a long history is acknowledged. */
-static const char SCHEMA[] =
+ * of a long history is acknowledged.
+ *
+ * Versions (PRAGMA user_version, see lu_store_migrate): 0 is a new file or
+ * one written before versions; 1 is SCHEMA_V1 below. A change to the
+ * schema is a new step at the end of MIGRATIONS, never an edit of an old
+ * one, and gets a fixture from the release before it under tests/data/. */
+static const char SCHEMA_V1[] =
     "CREATE TABLE IF NOT EXISTS outbox("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
     " unit TEXT NOT NULL, indicator TEXT NOT NULL,"
@@ -38,6 +43,10 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS import(key BLOB PRIMARY KEY,"
     " first_seq INTEGER NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL,"
     " recorded_by TEXT NOT NULL) WITHOUT ROWID;";
+
+static const struct lu_store_migration MIGRATIONS[] = {
+    {1, SCHEMA_V1, NULL},
+};
 
 struct node_outbox {
     sqlite3 *db;
@@ -106,12 +115,11 @@ int node_outbox_open(const char *state_dir, const char *node_id,
                       err, errlen);
     if (r < 0)
         goto fail;
-    r = lu_store_exec(ob->db, SCHEMA);
-    if (r < 0) {
-        snprintf(err, errlen, "%s: cannot create schema: %s", path,
-                 sqlite3_errmsg(ob->db));
+    r = lu_store_migrate(ob->db, path, "outbox", MIGRATIONS,
+                         sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]), err,
+                         errlen);
+    if (r < 0)
         goto fail;
-    }
     r = lu_store_meta_get(ob->db, "node_id", have, sizeof(have));
     if (r == -ENOENT) {
         r = lu_store_meta_set(ob->db, "node_id", node_id);
