@@ -9,7 +9,7 @@ import subprocess
 import time
 
 from luyutest import (Cluster, check, compare_ids, import_rows, run, sample_rows, say,
-                      wait_until)
+                      skip, wait_until)
 
 
 def mount_small(path, size):
@@ -36,8 +36,7 @@ def main():
     rnd = random.Random(703)
     c = Cluster("diskfull")
     if os.geteuid() != 0 or not mount_small(c.path("cq-wanzhou"), "4m"):
-        print("SKIP: cannot mount a tmpfs here (needs root)")
-        return
+        skip("cannot mount a tmpfs here (needs root)")
     mounts = [c.path("cq-wanzhou")]
     try:
         c.start_hub()

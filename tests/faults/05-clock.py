@@ -8,14 +8,13 @@ import random
 import time
 
 from luyutest import (Cluster, Daemon, check, compare_ids, import_rows, run, sample_rows, say,
-                      wait_until)
+                      skip, wait_until)
 
 
 def main():
     libs = glob.glob("/usr/lib/*/faketime/libfaketime.so.1")
     if not libs:
-        print("SKIP: libfaketime not installed")
-        return
+        skip("libfaketime not installed")
     rnd = random.Random(705)
     c = Cluster("clock")
     c.start_hub()
