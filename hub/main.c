@@ -1,18 +1,16 @@
-/* luyu-hub: parses settings, wires plan, ledger and intake together, and
- * runs the libuv loop until SIGTERM/SIGINT. */
+/* luyu-hub: its settings, and how plan, registry, keys, ledger, intake,
+ * feed, bulletin exchange, control socket and digester are wired together;
+ * common/daemon.c runs them (lock, loop, signals, sd_notify, teardown). */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <uv.h>
-#include <zmq.h>
 
-#include "i18n.h"
-#include "control.h"
 #include "amount.h"
 #include "codec.h"
+#include "control.h"
+#include "daemon.h"
 #include "endpoint.h"
 #include "digest.h"
 #include "exchange.h"
@@ -90,13 +88,9 @@ static const struct lu_opt OPTS[] = {
 };
 
 struct hub {
-    uv_loop_t loop;
-    uv_signal_t sigterm, sigint, sighup;
-    struct lu_service *svc;
-    struct hub_observe obs;
-    int argc;
-    char **argv;
+    uv_loop_t *loop; /* the daemon skeleton's (common/daemon.h) */
     void *zctx;
+    struct hub_observe obs;
     struct lu_plan *plan;
     struct hub_registry *registry;
     struct ledger *ledger;
@@ -175,16 +169,6 @@ static int check_settings(char *err, size_t errlen)
     return 0;
 }
 
-static void on_stop(uv_signal_t *h, int signum)
-{
-    struct hub *hub = h->data;
-
-    lu_notice("signal %d: stopping", signum);
-    /* Every ack went out after its commit: stopping loses nothing. */
-    lu_service_stopping(hub->svc);
-    uv_stop(&hub->loop);
-}
-
 /* SIGHUP: load the registry again; on any error keep the old one. */
 static void reload_registry(struct hub *hub)
 {
@@ -208,22 +192,11 @@ static void reload_registry(struct hub *hub)
               hub_registry_count(reg));
 }
 
-/* SIGHUP reloads the key registry and the log level without dropping any
- * connection; systemd hears RELOADING=1 ... READY=1 around it. */
-static void on_reload(uv_signal_t *h, int signum)
+/* SIGHUP (after the log level): the key registry, without dropping any
+ * connection. */
+static void reload(struct lu_daemon *d, void *data)
 {
-    struct hub *hub = h->data;
-
-    lu_service_reloading(hub->svc);
-    lu_opts_reload_log_level("hub", hub->argc, hub->argv);
-    reload_registry(hub);
-    lu_service_ready(hub->svc);
-}
-
-static void close_walk(uv_handle_t *h, void *arg)
-{
-    if (!uv_is_closing(h))
-        uv_close(h, NULL);
+    reload_registry(data);
 }
 
 static int start_exchange(struct hub *hub, char *err, size_t errlen)
@@ -252,7 +225,7 @@ static int start_exchange(struct hub *hub, char *err, size_t errlen)
     if (S.sign_key == NULL && S.peer == NULL)
         return 0;
     hub->exchange =
-        hub_exchange_new(&hub->loop, hub->zctx, &x, hub->ledger, hub->plan,
+        hub_exchange_new(hub->loop, hub->zctx, &x, hub->ledger, hub->plan,
                          hub->intake, hub->feed, &hub->obs, err, errlen);
     return hub->exchange ? 0 : -EINVAL;
 }
@@ -274,7 +247,7 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
 
     if (path == NULL)
         path = lu_xasprintf("%s/control.sock", S.state_dir);
-    hub->control = hub_control_new(&hub->loop, path, &ctx, err, errlen);
+    hub->control = hub_control_new(hub->loop, path, &ctx, err, errlen);
     if (path != S.control)
         free(path);
     return hub->control ? 0 : -EINVAL;
@@ -283,8 +256,10 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
 /* Everything the hub reads from /etc before it touches its state: the
  * plan, the registry and the keys. A failure here is the admin's to fix,
  * so main() exits with EX_CONFIG, which the unit does not restart. */
-static int load_config(struct hub *hub, char *err, size_t errlen)
+static int load_config(struct lu_daemon *d, void *data, char *err,
+                       size_t errlen)
 {
+    struct hub *hub = data;
     int r;
 
     r = lu_plan_load(S.plan ? S.plan : lu_plan_default_path(), &hub->plan, err,
@@ -317,95 +292,87 @@ static int load_config(struct hub *hub, char *err, size_t errlen)
     return 0;
 }
 
-static int run(struct hub *hub, char *err, size_t errlen)
+/* The ledger, migrated to the current schema here (ledger/ledger.h). */
+static int open_stores(struct lu_daemon *d, void *data, char *err,
+                       size_t errlen)
 {
+    struct hub *hub = data;
+
+    return ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
+                       errlen);
+}
+
+/* On the loop: ZAP, intake, its socket monitor, feed, bulletin exchange,
+ * control socket and the digester, and what status and /metrics observe. */
+static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
+{
+    struct hub *hub = data;
     int r;
 
-    r = ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
-                    errlen);
-    if (r < 0)
-        return r;
-    uv_loop_init(&hub->loop);
-    hub->zctx = zmq_ctx_new();
+    hub->loop = &d->loop;
+    hub->zctx = d->zctx;
     if (!S.insecure) {
         /* Before any CURVE socket: without a ZAP handler libzmq admits
          * every client that knows the server key. */
         hub->zap =
-            hub_zap_new(&hub->loop, hub->zctx, hub->registry, err, errlen);
-        if (hub->zap == NULL) {
-            r = -EIO;
-            goto out;
-        }
+            hub_zap_new(hub->loop, hub->zctx, hub->registry, err, errlen);
+        if (hub->zap == NULL)
+            return -EIO;
     }
-    hub->intake = hub_intake_new(&hub->loop, hub->zctx, S.listen,
+    hub->intake = hub_intake_new(hub->loop, hub->zctx, S.listen,
                                  S.insecure ? NULL : hub->secret, hub->ledger,
                                  err, errlen);
-    if (hub->intake == NULL) {
-        r = -EADDRINUSE;
-        goto out;
-    }
+    if (hub->intake == NULL)
+        return -EADDRINUSE;
     hub_intake_set_registry(hub->intake, hub->registry);
     /* Before any node connects: what libzmq refuses or drops is counted. */
     hub->monitor =
-        hub_monitor_new(&hub->loop, hub->zctx, hub_intake_zsock(hub->intake),
+        hub_monitor_new(hub->loop, hub->zctx, hub_intake_zsock(hub->intake),
                         LU_MAX_WIRE_FRAME, err, errlen);
-    if (hub->monitor == NULL) {
-        r = -EIO;
-        goto out;
-    }
+    if (hub->monitor == NULL)
+        return -EIO;
     if (S.feed != NULL) {
         /* TCP, loopback included, is CURVE behind the same ZAP handler. */
         bool curve = strncmp(S.feed, "tcp://", 6) == 0;
 
         hub->feed = hub_feed_new(hub->zctx, S.feed, curve ? hub->secret : NULL,
                                  err, errlen);
-        if (hub->feed == NULL) {
-            r = -EADDRINUSE;
-            goto out;
-        }
+        if (hub->feed == NULL)
+            return -EADDRINUSE;
         hub_intake_set_feed(hub->intake, hub->feed, hub->plan);
     }
     r = start_exchange(hub, err, errlen);
     if (r == 0)
         r = start_control(hub, err, errlen);
     if (r < 0)
-        goto out;
-    hub->digester = ledger_digester_new(&hub->loop, ledger_db(hub->ledger));
+        return r;
+    hub->digester = ledger_digester_new(hub->loop, ledger_db(hub->ledger));
     if (hub->digester == NULL) {
         snprintf(err, errlen, "cannot read the ledger's digests");
-        r = -EIO;
-        goto out;
+        return -EIO;
     }
     hub->obs.intake = hub->intake;
     hub->obs.digester = hub->digester;
     hub->obs.monitor = hub->monitor;
     hub->obs.nodes_known =
         hub->registry ? hub_registry_count(hub->registry) : 0;
-    hub->svc =
-        lu_service_new(&hub->loop, hub_observe_status, hub_observe_metrics,
-                       &hub->obs, S.metrics, err, errlen);
-    if (hub->svc == NULL) {
-        r = -EINVAL;
-        goto out;
-    }
-    uv_signal_init(&hub->loop, &hub->sigterm);
-    uv_signal_init(&hub->loop, &hub->sigint);
-    uv_signal_init(&hub->loop, &hub->sighup);
-    hub->sigterm.data = hub->sigint.data = hub->sighup.data = hub;
-    uv_signal_start(&hub->sigterm, on_stop, SIGTERM);
-    uv_signal_start(&hub->sigint, on_stop, SIGINT);
-    uv_signal_start(&hub->sighup, on_reload, SIGHUP);
+    return 0;
+}
+
+static void up(void *data)
+{
     if (S.insecure)
         lu_warn("plain transport (--insecure): %s is neither encrypted nor "
                 "authenticated; for loopback tests only",
                 S.listen);
     lu_notice("hub %s up: listening on %s, ledger %s/ledger.db", S.id, S.listen,
               S.state_dir);
-    lu_service_ready(hub->svc);
-    uv_run(&hub->loop, UV_RUN_DEFAULT);
-    r = 0;
-out:
-    lu_service_free(hub->svc);
+}
+
+static void stop(void *data)
+{
+    struct hub *hub = data;
+
     hub_control_free(hub->control);
     hub_exchange_free(hub->exchange);
     ledger_digester_free(hub->digester);
@@ -413,62 +380,53 @@ out:
     hub_intake_free(hub->intake);
     hub_feed_free(hub->feed);
     hub_zap_free(hub->zap);
-    uv_walk(&hub->loop, close_walk, NULL);
-    uv_run(&hub->loop, UV_RUN_DEFAULT);
-    uv_loop_close(&hub->loop);
-    zmq_ctx_term(hub->zctx);
-    return r;
+}
+
+static void close_stores(void *data)
+{
+    struct hub *hub = data;
+
+    ledger_free(hub->ledger);
+    hub_registry_free(hub->registry);
+    lu_plan_free(hub->plan);
+    memset(hub->secret, 0, sizeof(hub->secret));
+}
+
+static void status(void *data, char *buf, size_t len)
+{
+    struct hub *hub = data;
+
+    hub_observe_status(&hub->obs, buf, len);
+}
+
+static void metrics(void *data, struct lu_buf *b)
+{
+    struct hub *hub = data;
+
+    hub_observe_metrics(&hub->obs, b);
 }
 
 int main(int argc, char **argv)
 {
-    struct hub hub = {.argc = argc, .argv = argv};
-    char err[1024] = "";
-    bool help;
-    int r, lock;
+    static const struct lu_daemon_conf conf = {
+        .name = "luyu-hub",
+        .section = "hub",
+        .opts = OPTS,
+        .check = check_settings,
+        .state_dir = &S.state_dir,
+        .log_level = &S.log_level,
+        .metrics = &S.metrics,
+        .config = load_config,
+        .open = open_stores,
+        .start = start,
+        .status = status,
+        .metrics_cb = metrics,
+        .up = up,
+        .reload = reload,
+        .stop = stop,
+        .close = close_stores,
+    };
+    struct hub hub = {0};
 
-    lu_i18n_init();
-    if (lu_opts_version(argc, argv, "luyu-hub"))
-        return 0;
-    lu_log_set_ident("luyu-hub");
-    signal(SIGPIPE, SIG_IGN);
-    lu_store_global_init();
-    r = lu_opts_parse(OPTS, "hub", argc, argv, &help, err, sizeof(err));
-    if (help) {
-        lu_opts_usage(stdout, "luyu-hub", OPTS);
-        r = 0;
-        goto out;
-    }
-    if (r == 0)
-        r = check_settings(err, sizeof(err));
-    if (r == 0) {
-        if (S.log_level)
-            lu_log_level = lu_log_level_parse(S.log_level);
-        r = load_config(&hub, err, sizeof(err));
-    }
-    if (r < 0) {
-        lu_err("%s", err);
-        r = EX_CONFIG;
-        goto out;
-    }
-    lock = lu_state_dir_lock(S.state_dir, "luyu-hub", err, sizeof(err));
-    if (lock < 0) {
-        r = lock;
-        goto fail;
-    }
-    r = run(&hub, err, sizeof(err));
-    if (r < 0)
-        goto fail;
-    lu_notice("stopped");
-    goto out;
-fail:
-    lu_err("%s", err);
-    r = 2;
-out:
-    ledger_free(hub.ledger);
-    hub_registry_free(hub.registry);
-    lu_plan_free(hub.plan);
-    memset(hub.secret, 0, sizeof(hub.secret));
-    lu_opts_free(OPTS);
-    return r;
+    return lu_daemon_main(&conf, &hub, argc, argv);
 }

@@ -1,18 +1,16 @@
-/* luyu-node: parses settings, wires plan, outbox, intake, uplink and the
- * control socket together, and runs the libuv loop until SIGTERM/SIGINT. */
+/* luyu-node: its settings, and how plan, outbox, intake, uplink and the
+ * control socket are wired together; common/daemon.c runs them (lock,
+ * loop, signals, sd_notify, teardown). */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 #include <uv.h>
-#include <zmq.h>
 
-#include "i18n.h"
 #include "control.h"
+#include "daemon.h"
 #include "endpoint.h"
 #include "intake.h"
 #include "keys.h"
@@ -83,12 +81,6 @@ struct node {
     char hub_key[LU_KEY_Z85_LEN + 1];
     char public_key[LU_KEY_Z85_LEN + 1];
     char secret_key[LU_KEY_Z85_LEN + 1];
-    uv_loop_t loop;
-    uv_signal_t sigterm, sigint, sighup;
-    struct lu_service *svc;
-    int argc;
-    char **argv;
-    void *zctx;
     struct lu_plan *plan;
     struct node_outbox *outbox;
     struct node_intake *intake;
@@ -140,27 +132,14 @@ static int check_settings(char *err, size_t errlen)
     return 0;
 }
 
-static void on_stop(uv_signal_t *h, int signum)
-{
-    struct node *n = h->data;
-
-    lu_notice("signal %d: stopping", signum);
-    /* Everything accepted is already committed: stopping loses nothing. */
-    lu_service_stopping(n->svc);
-    uv_stop(&n->loop);
-}
-
 /* SIGHUP: what a node can change without dropping its link is its log
- * level; everything else needs a restart (and says so). */
-static void on_reload(uv_signal_t *h, int signum)
+ * level (the skeleton reloads it); everything else needs a restart, and
+ * says so. */
+static void reload(struct lu_daemon *d, void *data)
 {
-    struct node *n = h->data;
-    lu_service_reloading(n->svc);
-    lu_opts_reload_log_level("node", n->argc, n->argv);
     lu_notice("SIGHUP: reloaded (log level %d); other settings need a "
               "restart",
               lu_log_level);
-    lu_service_ready(n->svc);
 }
 
 static void status_line(void *data, char *buf, size_t len)
@@ -204,19 +183,15 @@ static void metrics(void *data, struct lu_buf *b)
                      (double)st.last_ack_s);
 }
 
-static void close_walk(uv_handle_t *h, void *arg)
-{
-    if (!uv_is_closing(h))
-        uv_close(h, NULL);
-}
-
 /* Everything the node reads from /etc before it touches its state: the
  * keys, the plan and its units in the plan. A failure here is the admin's
  * to fix, so main() exits with EX_CONFIG, which the unit does not restart.
  * The units are checked by an intake without an outbox, freed at once: run()
  * makes the real one once the outbox is open. */
-static int load_config(struct node *n, char *err, size_t errlen)
+static int load_config(struct lu_daemon *d, void *data, char *err,
+                       size_t errlen)
 {
+    struct node *n = data;
     struct node_intake *units;
     int r;
 
@@ -239,8 +214,26 @@ static int load_config(struct node *n, char *err, size_t errlen)
     return 0;
 }
 
-static int run(struct node *n, char *err, size_t errlen)
+/* After the lock: the outbox (migrated to the current schema here,
+ * node/outbox.c) and the intake that checks entries against the plan. */
+static int open_stores(struct lu_daemon *d, void *data, char *err,
+                       size_t errlen)
 {
+    struct node *n = data;
+    int r;
+
+    r = node_outbox_open(S.state_dir, S.id, &n->outbox, err, errlen);
+    if (r < 0)
+        return r;
+    n->intake = node_intake_new(S.id, S.units, n->plan, n->outbox, err, errlen);
+    return n->intake ? 0 : -EINVAL;
+}
+
+/* On the loop: the uplink to the hub, the control socket and the spool
+ * directory's watcher. */
+static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
+{
+    struct node *n = data;
     struct node_uplink_config ucfg = {
         .node_id = S.id,
         .endpoint = S.hub,
@@ -253,125 +246,84 @@ static int run(struct node *n, char *err, size_t errlen)
     };
     struct node_control_ctx cctx;
     char *control = S.control;
-    int r;
 
     if (!S.insecure) {
         ucfg.hub_key = n->hub_key;
         ucfg.public_key = n->public_key;
         ucfg.secret_key = n->secret_key;
     }
-    r = node_outbox_open(S.state_dir, S.id, &n->outbox, err, errlen);
-    if (r < 0)
-        return r;
-    n->intake = node_intake_new(S.id, S.units, n->plan, n->outbox, err, errlen);
-    if (n->intake == NULL)
-        return -EINVAL;
-    uv_loop_init(&n->loop);
-    n->zctx = zmq_ctx_new();
-    n->uplink = node_uplink_new(&n->loop, n->zctx, &ucfg, n->outbox);
+    n->uplink = node_uplink_new(&d->loop, d->zctx, &ucfg, n->outbox);
     cctx =
         (struct node_control_ctx){S.id, S.hub, n->intake, n->outbox, n->uplink};
     if (control == NULL)
         control = lu_xasprintf("%s/control.sock", S.state_dir);
-    n->control = node_control_new(&n->loop, control, &cctx, err, errlen);
+    n->control = node_control_new(&d->loop, control, &cctx, err, errlen);
     if (control != S.control)
         free(control);
-    if (n->control == NULL) {
-        r = -EINVAL;
-        goto out;
-    }
+    if (n->control == NULL)
+        return -EINVAL;
     if (S.spool != NULL) {
-        n->spool = node_spool_new(&n->loop, S.spool, n->plan, n->intake,
+        n->spool = node_spool_new(&d->loop, S.spool, n->plan, n->intake,
                                   n->uplink, err, errlen);
-        if (n->spool == NULL) {
-            r = -EINVAL;
-            goto out;
-        }
+        if (n->spool == NULL)
+            return -EINVAL;
     }
-    n->svc = lu_service_new(&n->loop, status_line, metrics, n, S.metrics, err,
-                            errlen);
-    if (n->svc == NULL) {
-        r = -EINVAL;
-        goto out;
-    }
-    uv_signal_init(&n->loop, &n->sigterm);
-    uv_signal_init(&n->loop, &n->sigint);
-    uv_signal_init(&n->loop, &n->sighup);
-    n->sigterm.data = n->sigint.data = n->sighup.data = n;
-    uv_signal_start(&n->sigterm, on_stop, SIGTERM);
-    uv_signal_start(&n->sigint, on_stop, SIGINT);
-    uv_signal_start(&n->sighup, on_reload, SIGHUP);
+    return 0;
+}
+
+static void up(void *data)
+{
     if (S.insecure)
         lu_warn("plain transport (--insecure): the link to %s is neither "
                 "encrypted nor authenticated; for loopback tests only",
                 S.hub);
     lu_notice("node %s up: units %s, hub %s, outbox %s/outbox.db", S.id,
               S.units, S.hub, S.state_dir);
-    lu_service_ready(n->svc);
-    uv_run(&n->loop, UV_RUN_DEFAULT);
-    r = 0;
-out:
-    lu_service_free(n->svc);
+}
+
+static void stop(void *data)
+{
+    struct node *n = data;
+
     node_spool_free(n->spool);
     node_control_free(n->control);
     node_uplink_free(n->uplink);
-    uv_walk(&n->loop, close_walk, NULL);
-    uv_run(&n->loop, UV_RUN_DEFAULT);
-    uv_loop_close(&n->loop);
-    zmq_ctx_term(n->zctx);
-    return r;
+}
+
+static void close_stores(void *data)
+{
+    struct node *n = data;
+
+    node_intake_free(n->intake);
+    node_outbox_free(n->outbox);
+    lu_plan_free(n->plan);
+    memset(n->secret_key, 0, sizeof(n->secret_key));
 }
 
 int main(int argc, char **argv)
 {
-    struct node n = {.argc = argc, .argv = argv};
-    char err[1024] = "";
-    bool help;
-    int r, lock;
+    static const struct lu_daemon_conf conf = {
+        .name = "luyu-node",
+        .section = "node",
+        .opts = OPTS,
+        .small = true,
+        .check = check_settings,
+        .state_dir = &S.state_dir,
+        .log_level = &S.log_level,
+        .metrics = &S.metrics,
+        .config = load_config,
+        .open = open_stores,
+        .start = start,
+        .status = status_line,
+        .metrics_cb = metrics,
+        .up = up,
+        .reload = reload,
+        .stop = stop,
+        .close = close_stores,
+    };
+    struct node n = {0};
 
-    lu_i18n_init();
-    if (lu_opts_version(argc, argv, "luyu-node"))
-        return 0;
-    lu_log_set_ident("luyu-node");
-    signal(SIGPIPE, SIG_IGN);
-    lu_store_global_init_small();
+    /* Jitter for the reconnect backoff, different on every node. */
     srand((unsigned)time(NULL) ^ (unsigned)getpid());
-    r = lu_opts_parse(OPTS, "node", argc, argv, &help, err, sizeof(err));
-    if (help) {
-        lu_opts_usage(stdout, "luyu-node", OPTS);
-        r = 0;
-        goto out;
-    }
-    if (r == 0)
-        r = check_settings(err, sizeof(err));
-    if (r == 0) {
-        if (S.log_level)
-            lu_log_level = lu_log_level_parse(S.log_level);
-        r = load_config(&n, err, sizeof(err));
-    }
-    if (r < 0) {
-        lu_err("%s", err);
-        r = EX_CONFIG;
-        goto out;
-    }
-    lock = lu_state_dir_lock(S.state_dir, "luyu-node", err, sizeof(err));
-    if (lock < 0) {
-        r = lock;
-        goto fail;
-    }
-    r = run(&n, err, sizeof(err));
-    if (r < 0)
-        goto fail;
-    lu_notice("stopped");
-    goto out;
-fail:
-    lu_err("%s", err);
-    r = 2;
-out:
-    node_intake_free(n.intake);
-    node_outbox_free(n.outbox);
-    lu_plan_free(n.plan);
-    lu_opts_free(OPTS);
-    memset(n.secret_key, 0, sizeof(n.secret_key));
-    return r < 0 ? 1 : r;
+    return lu_daemon_main(&conf, &n, argc, argv);
 }

@@ -1,0 +1,155 @@
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sysexits.h>
+#include <zmq.h>
+
+#include "i18n.h"
+#include "log.h"
+#include "store.h"
+
+/* The skeleton's own state, beside what the callbacks see. */
+struct daemon {
+    struct lu_daemon pub;
+    const struct lu_daemon_conf *conf;
+    void *data;
+    struct lu_service *svc;
+    uv_signal_t sigterm, sigint, sighup;
+    bool loop_ready;
+};
+
+static void on_stop(uv_signal_t *h, int signum)
+{
+    struct daemon *d = h->data;
+
+    lu_notice("signal %d: stopping", signum);
+    /* Every answer and ack went out after its commit: stopping loses
+     * nothing. */
+    lu_service_stopping(d->svc);
+    uv_stop(&d->pub.loop);
+}
+
+/* SIGHUP reloads the log level and whatever the daemon's reload callback
+ * reloads, without dropping any connection; systemd hears RELOADING=1 ...
+ * READY=1 around it. */
+static void on_reload(uv_signal_t *h, int signum)
+{
+    struct daemon *d = h->data;
+
+    lu_service_reloading(d->svc);
+    lu_opts_reload_log_level(d->conf->section, d->pub.argc, d->pub.argv);
+    if (d->conf->reload != NULL)
+        d->conf->reload(&d->pub, d->data);
+    lu_service_ready(d->svc);
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+    if (!uv_is_closing(h))
+        uv_close(h, NULL);
+}
+
+static void signals(struct daemon *d)
+{
+    uv_signal_init(&d->pub.loop, &d->sigterm);
+    uv_signal_init(&d->pub.loop, &d->sigint);
+    uv_signal_init(&d->pub.loop, &d->sighup);
+    d->sigterm.data = d->sigint.data = d->sighup.data = d;
+    uv_signal_start(&d->sigterm, on_stop, SIGTERM);
+    uv_signal_start(&d->sigint, on_stop, SIGINT);
+    uv_signal_start(&d->sighup, on_reload, SIGHUP);
+}
+
+/* Opens, starts and runs the loop until a stop signal. */
+static int run(struct daemon *d, char *err, size_t errlen)
+{
+    const struct lu_daemon_conf *c = d->conf;
+    int r;
+
+    r = c->open(&d->pub, d->data, err, errlen);
+    if (r < 0)
+        return r;
+    uv_loop_init(&d->pub.loop);
+    d->pub.zctx = zmq_ctx_new();
+    d->loop_ready = true;
+    r = c->start(&d->pub, d->data, err, errlen);
+    if (r < 0)
+        return r;
+    d->svc = lu_service_new(&d->pub.loop, c->status, c->metrics_cb, d->data,
+                            c->metrics ? *c->metrics : NULL, err, errlen);
+    if (d->svc == NULL)
+        return -EINVAL;
+    signals(d);
+    c->up(d->data);
+    lu_service_ready(d->svc);
+    uv_run(&d->pub.loop, UV_RUN_DEFAULT);
+    return 0;
+}
+
+/* Teardown in reverse: the service, the modules, the loop's handles, the
+ * loop and the ZeroMQ context, then the stores. */
+static void teardown(struct daemon *d)
+{
+    lu_service_free(d->svc);
+    if (d->loop_ready) {
+        d->conf->stop(d->data);
+        uv_walk(&d->pub.loop, close_walk, NULL);
+        uv_run(&d->pub.loop, UV_RUN_DEFAULT);
+        uv_loop_close(&d->pub.loop);
+        zmq_ctx_term(d->pub.zctx);
+    }
+    d->conf->close(d->data);
+}
+
+int lu_daemon_main(const struct lu_daemon_conf *conf, void *data, int argc,
+                   char **argv)
+{
+    struct daemon d = {
+        .pub = {.argc = argc, .argv = argv}, .conf = conf, .data = data};
+    char err[1024] = "";
+    bool help = false;
+    int r, lock, status = 0;
+
+    lu_i18n_init();
+    if (lu_opts_version(argc, argv, conf->name))
+        return 0;
+    lu_log_set_ident(conf->name);
+    signal(SIGPIPE, SIG_IGN);
+    if (conf->small)
+        lu_store_global_init_small();
+    else
+        lu_store_global_init();
+    r = lu_opts_parse(conf->opts, conf->section, argc, argv, &help, err,
+                      sizeof(err));
+    if (help) {
+        lu_opts_usage(stdout, conf->name, conf->opts);
+        lu_opts_free(conf->opts);
+        return 0;
+    }
+    if (r == 0)
+        r = conf->check(err, sizeof(err));
+    if (r == 0 && *conf->log_level)
+        lu_log_level = lu_log_level_parse(*conf->log_level);
+    if (r == 0)
+        r = conf->config(&d.pub, data, err, sizeof(err));
+    if (r < 0) {
+        status = EX_CONFIG;
+        goto out;
+    }
+    /* The lock dies with the process: it is never closed by hand. */
+    lock = lu_state_dir_lock(*conf->state_dir, conf->name, err, sizeof(err));
+    r = lock < 0 ? lock : run(&d, err, sizeof(err));
+    status = r < 0 ? 2 : 0;
+out:
+    teardown(&d);
+    lu_opts_free(conf->opts);
+    if (r < 0) {
+        lu_err("%s", err);
+        return status;
+    }
+    lu_notice("stopped");
+    return 0;
+}
