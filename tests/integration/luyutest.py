@@ -241,7 +241,14 @@ class Cluster:
     def node_argv(self, node_id, units, extra=()):
         argv = [os.path.join(BIN, "luyu-node"), "--id", node_id, "--hub", self.endpoint,
                 "--units", units, "--state-dir", self.path(node_id), "--plan", PLAN,
-                "--heartbeat-ms", "300", "--timeout-ms", "1500",
+                # Heartbeats often, so that tests see links come and go
+                # soon; a link times out only after 10 s of silence, since
+                # under load (ASan, busy cores) a hub answering ten nodes
+                # that all resend after a SIGKILL can take seconds, and a
+                # short timeout then makes every node reconnect and resend
+                # again: a storm that feeds itself (faults/01-crash-storm
+                # under a CPU hog, issue 14).
+                "--heartbeat-ms", "300", "--timeout-ms", "10000",
                 "--backoff-min-ms", "50", "--backoff-max-ms", "500"]
         if self.secure:
             if node_id not in self.registry:
