@@ -929,13 +929,35 @@ const char *lu_target_kind_name(enum lu_target_kind kind)
     return target_kinds[kind];
 }
 
+/* True when this program is one in the build directory it was built in
+ * (its /proc/self/exe lies in LUYU_BUILD_DIR or below): only then may it
+ * read the plan in the source tree. An installed binary whose source tree
+ * happens to still exist must not quietly run on whatever plan that
+ * checkout holds today. */
+static bool in_build_tree(void)
+{
+    char exe[4096], *build;
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    size_t len;
+    bool in;
+
+    if (n <= 0)
+        return false;
+    exe[n] = '\0';
+    build = realpath(LUYU_BUILD_DIR, NULL);
+    len = build ? strlen(build) : 0;
+    in = build != NULL && strncmp(build, exe, len) == 0 && exe[len] == '/';
+    free(build);
+    return in;
+}
+
 const char *lu_plan_default_path(void)
 {
     const char *env = getenv("LUYU_PLAN");
 
     if (env != NULL && *env != '\0')
         return env;
-    if (access(LUYU_PLAN_INSTALLED, R_OK) == 0)
+    if (access(LUYU_PLAN_INSTALLED, R_OK) == 0 || !in_build_tree())
         return LUYU_PLAN_INSTALLED;
     return LUYU_PLAN_SOURCE;
 }

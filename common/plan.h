@@ -88,8 +88,11 @@ const struct lu_plan_province *lu_plan_province(const struct lu_plan *plan,
 
 const char *lu_target_kind_name(enum lu_target_kind kind);
 
-/* The default plan file: $LUYU_PLAN if set, else the installed copy if it
- * exists, else the copy in the source tree. */
+/* The default plan file: $LUYU_PLAN if set, else the installed copy. Only
+ * a binary run from the build directory it was built in falls back to the
+ * copy in the source tree when nothing is installed (tests, the demo); an
+ * installed binary then gets the installed path, which fails to load with
+ * that path in the error. */
 const char *lu_plan_default_path(void);
 
 #endif

@@ -176,7 +176,8 @@ static void reload_registry(struct hub *hub)
     char err[1024];
 
     if (S.registry == NULL) {
-        lu_notice("SIGHUP: no registry configured, nothing to reload");
+        lu_notice("SIGHUP: no registry configured, nothing to reload (the "
+                  "plan is read at start only: restart to apply a new plan)");
         return;
     }
     if (hub_registry_load(S.registry, hub->plan, &reg, err, sizeof(err)) < 0) {
@@ -188,8 +189,13 @@ static void reload_registry(struct hub *hub)
     hub_intake_set_registry(hub->intake, reg);
     hub_registry_free(hub->registry);
     hub->registry = reg;
-    lu_notice("SIGHUP: registry %s reloaded, %zu keys", S.registry,
-              hub_registry_count(reg));
+    /* The plan is read once, at start: the ledger, intake, registry and
+     * bulletins all hold it, and a plan that changed under them could
+     * judge one batch by two plans. Say so, so that no one thinks a new
+     * plan file took effect. */
+    lu_notice("SIGHUP: registry %s reloaded, %zu keys (the plan is read at "
+              "start only: restart to apply a new plan)",
+              S.registry, hub_registry_count(reg));
 }
 
 /* SIGHUP (after the log level): the key registry, without dropping any

@@ -3,7 +3,7 @@
 an import CSV (header unit,indicator,period,amount,note).
 
 The figures are scaled from what Xinhua reported for the Shandong-Chongqing
-pairing in 2019 (DESIGN.md section 1): 195 million yuan of products bought
+pairing in 2019 (docs/DESIGN.md section 1): 195 million yuan of products bought
 or sold, 287 million yuan of investment, 558 poor people working in
 Shandong, 1,642 employed locally, spread over 14 districts and 12 months,
 with some noise. The same seed gives the same file.

@@ -276,7 +276,7 @@ struct want_indicator {
     int64_t target; /* stored units: fen for money */
 };
 
-/* DESIGN.md section 1, indicator by indicator. */
+/* docs/DESIGN.md section 1, indicator by indicator. */
 static const struct want_indicator want[] = {
     {"agri_sales_to_sd", "农副产品销售至山东交易额", "yuan", 100, "consumption",
      LU_TARGET_YEARLY_MIN, INT64_C(3000000000)},
