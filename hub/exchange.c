@@ -37,22 +37,21 @@ static int on_bulletin(void *data, const char *from,
                        const Luyu__BulletinPush *push, char *reason, size_t len)
 {
     struct hub_exchange *x = data;
+    enum ledger_bulletins_verdict v;
     char json[160], ps[8];
-    int r;
 
     if (from != NULL && strcmp(from, x->peer_user) != 0) {
         snprintf(reason, len, "%s is not this hub's peer (%s)", from,
                  x->peer_user);
         return 0;
     }
-    r = ledger_bulletins_store_peer(x->store, x->plan, push->signed_.data,
+    v = ledger_bulletins_store_peer(x->store, x->plan, push->signed_.data,
                                     push->signed_.len, lu_now_s(), reason, len);
-    if (r < 0 && r != -EBADMSG && r != -EPERM && r != -EINVAL && r != -ESTALE &&
-        r != -EEXIST)
+    if (v == LEDGER_BULLETINS_RETRY)
         return -1; /* storage trouble: let the peer resend */
-    if (r < 0)
+    if (v == LEDGER_BULLETINS_REFUSED)
         return 0;
-    if (r == 0) {
+    if (v == LEDGER_BULLETINS_STORED) {
         lu_notice("stored bulletin %s %s rev %u from the peer", push->province,
                   lu_period_format(push->period, ps, sizeof(ps)),
                   push->revision);

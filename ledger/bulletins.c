@@ -442,44 +442,66 @@ static int peer_revision(struct ledger_bulletins *s, const Luyu__Bulletin *b,
     return r;
 }
 
-int ledger_bulletins_store_peer(struct ledger_bulletins *s,
-                                const struct lu_plan *plan, const void *data,
-                                size_t len, int64_t now, char *err,
-                                size_t errlen)
+/* The checks a peer's bulletin must pass before anything is read from the
+ * store: it parses, its signer is the peer, its signature verifies, and its
+ * header names the peer's province and a month that has ended. 0, or a
+ * refusal with the reason in err. */
+static int peer_checks(struct ledger_bulletins *s, const struct lu_plan *plan,
+                       const void *data, size_t len, int64_t now,
+                       Luyu__SignedBulletin **sb, Luyu__Bulletin **b, char *err,
+                       size_t errlen)
 {
-    Luyu__SignedBulletin *sb = NULL;
-    Luyu__Bulletin *b = NULL;
-    int r = -EBADMSG;
-
     if (!s->has_peer || s->readonly) {
         snprintf(err, errlen, "no peer hub configured");
-        r = -EPERM;
-        goto out;
+        return -EPERM;
     }
-    sb = ledger_bulletin_sign_parse(data, len, err, errlen);
-    if (sb == NULL)
-        goto out;
-    if (s->peer_id[0] && strcmp(sb->signer, s->peer_id) != 0) {
-        snprintf(err, errlen, "signed by %s; the peer hub is %s", sb->signer,
+    *sb = ledger_bulletin_sign_parse(data, len, err, errlen);
+    if (*sb == NULL)
+        return -EBADMSG;
+    if (s->peer_id[0] && strcmp((*sb)->signer, s->peer_id) != 0) {
+        snprintf(err, errlen, "signed by %s; the peer hub is %s", (*sb)->signer,
                  s->peer_id);
-        r = -EPERM;
-        goto out;
+        return -EPERM;
     }
-    r = ledger_bulletin_sign_verify(sb, s->peer_key, &b, err, errlen);
-    if (r == 0)
-        r = peer_header(s, plan, b, now, err, errlen);
-    if (r == 0)
-        r = peer_revision(s, b, sb, err, errlen);
+    if (ledger_bulletin_sign_verify(*sb, s->peer_key, b, err, errlen) < 0)
+        return -EPERM;
+    return peer_header(s, plan, *b, now, err, errlen);
+}
+
+enum ledger_bulletins_verdict
+ledger_bulletins_store_peer(struct ledger_bulletins *s,
+                            const struct lu_plan *plan, const void *data,
+                            size_t len, int64_t now, char *err, size_t errlen)
+{
+    enum ledger_bulletins_verdict v = LEDGER_BULLETINS_REFUSED;
+    Luyu__SignedBulletin *sb = NULL;
+    Luyu__Bulletin *b = NULL;
+    int r;
+
+    if (peer_checks(s, plan, data, len, now, &sb, &b, err, errlen) < 0)
+        goto out;
+    /* From here on, only -ESTALE and -EEXIST are about the bulletin; any
+     * other failure is the store's, and the peer should send it again. */
+    r = peer_revision(s, b, sb, err, errlen);
     if (r == 0)
         r = ledger_bulletins_db_insert(s, b, data, len, "peer", sb->signer,
                                        now);
+    if (r == 1)
+        v = LEDGER_BULLETINS_HELD;
+    else if (r == 0)
+        v = LEDGER_BULLETINS_STORED;
+    else if (r != -ESTALE && r != -EEXIST)
+        v = LEDGER_BULLETINS_RETRY;
+    if (v == LEDGER_BULLETINS_RETRY)
+        snprintf(err, errlen, "the bulletin store cannot store it now (%s)",
+                 strerror(-r));
 out:
-    if (r < 0 && r != -EIO && r != -EBUSY && r != -ENOSPC)
+    if (v == LEDGER_BULLETINS_REFUSED)
         lu_warn("refused a bulletin from the peer hub: %s", err);
     ledger_bulletin_free(b);
     if (sb != NULL)
         luyu__signed_bulletin__free_unpacked(sb, NULL);
-    return r;
+    return v;
 }
 
 /* Tries every key recorded for sb's signer. */

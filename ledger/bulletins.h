@@ -74,19 +74,27 @@ int ledger_bulletins_draft(struct ledger_bulletins *s,
                            uint32_t period, int issue_day, int64_t now,
                            Luyu__Bulletin **out, char *err, size_t errlen);
 
-/* Stores a packed SignedBulletin pushed by the peer hub. Returns 0 when
- * stored, 1 when the same (province, period, revision) with the same
- * payload is already held (a resend: acknowledge it again). Refusals, for
- * good, with a reason in err, also logged as a warning: -EBADMSG
- * malformed; -EPERM signed by another hub or the signature does not
- * verify; -EINVAL unknown province, not the peer's province, or a period
- * in the future; -ESTALE older than a revision held; -EEXIST the same
- * revision with a different payload. Other negative errnos are storage
- * failures (retry later). */
-int ledger_bulletins_store_peer(struct ledger_bulletins *s,
-                                const struct lu_plan *plan, const void *data,
-                                size_t len, int64_t now, char *err,
-                                size_t errlen);
+/* What the store did with a bulletin it was given: a verdict the caller
+ * acts on, instead of an errno it would have to sort into "the bulletin is
+ * wrong" and "the disk is". */
+enum ledger_bulletins_verdict {
+    LEDGER_BULLETINS_STORED,  /* new, and stored: acknowledge it */
+    LEDGER_BULLETINS_HELD,    /* the same payload was held: a resend, ack */
+    LEDGER_BULLETINS_REFUSED, /* for good, the reason in err: malformed,
+                                 not the peer's, a bad signature, an unknown
+                                 or other province, a month not ended, older
+                                 than a revision held, or the same revision
+                                 with another payload */
+    LEDGER_BULLETINS_RETRY,   /* the store failed (disk full, busy, I/O):
+                                 nothing was stored; let the sender resend */
+};
+
+/* Stores a packed SignedBulletin pushed by the peer hub. Refusals are also
+ * logged as a warning. */
+enum ledger_bulletins_verdict
+ledger_bulletins_store_peer(struct ledger_bulletins *s,
+                            const struct lu_plan *plan, const void *data,
+                            size_t len, int64_t now, char *err, size_t errlen);
 
 struct ledger_bulletins_item {
     char province[17];

@@ -511,8 +511,8 @@ static void expect_peer(struct ledger_bulletins *s, const uint8_t *data,
                         size_t len, int want, const char *reason, int line)
 {
     char err[512] = "";
-    int r = ledger_bulletins_store_peer(s, plan, data, len, T_REV2_ISSUE, err,
-                                        sizeof(err));
+    int r = (int)ledger_bulletins_store_peer(s, plan, data, len, T_REV2_ISSUE,
+                                             err, sizeof(err));
 
     if (r != want || (reason != NULL && strstr(err, reason) == NULL)) {
         fprintf(stderr, "%s:%d: store_peer: %d (%s), wanted %d (%s)\n",
@@ -522,7 +522,8 @@ static void expect_peer(struct ledger_bulletins *s, const uint8_t *data,
 }
 
 #define PEER(s, data, len, want, reason)                                       \
-    expect_peer((s), (data), (len), (want), (reason), __LINE__)
+    expect_peer((s), (data), (len), (int)LEDGER_BULLETINS_##want, (reason),    \
+                __LINE__)
 
 static void test_peer(sqlite3 *db, struct ledger_bulletins *s)
 {
@@ -549,24 +550,28 @@ static void test_peer(sqlite3 *db, struct ledger_bulletins *s)
     b[8] =
         peer_bulletin(db, "SD", NULL, 201907, 3, t, &sd_key, "sd-hub", &n[8]);
     b[9] = NULL;
-    PEER(s, b[0], n[0], 0, NULL);
-    PEER(s, b[0], n[0], 1, NULL); /* the same again: a resend */
-    PEER(s, b[1], n[1], -ESTALE, "older than revision 2 held");
-    PEER(s, b[2], n[2], -EEXIST, "a different SD 2019-07 revision 2");
-    PEER(s, b[3], n[3], -EPERM, "does not verify");
-    PEER(s, b[4], n[4], -EPERM, "the peer hub is sd-hub");
-    PEER(s, b[5], n[5], -EINVAL, "keeps SD");
-    PEER(s, b[6], n[6], -EINVAL, "unknown province \"XX\"");
-    PEER(s, b[7], n[7], -EINVAL, "in the future");
-    PEER(s, (const uint8_t *)"hello", 5, -EBADMSG, "not a signed bulletin");
+    PEER(s, b[0], n[0], STORED, NULL);
+    PEER(s, b[0], n[0], HELD, NULL); /* the same again: a resend */
+    PEER(s, b[1], n[1], REFUSED, "older than revision 2 held");
+    PEER(s, b[2], n[2], REFUSED, "a different SD 2019-07 revision 2");
+    PEER(s, b[3], n[3], REFUSED, "does not verify");
+    PEER(s, b[4], n[4], REFUSED, "the peer hub is sd-hub");
+    PEER(s, b[5], n[5], REFUSED, "keeps SD");
+    PEER(s, b[6], n[6], REFUSED, "unknown province \"XX\"");
+    PEER(s, b[7], n[7], REFUSED, "in the future");
+    PEER(s, (const uint8_t *)"hello", 5, REFUSED, "not a signed bulletin");
     /* One flipped bit inside the payload keeps the protobuf well-formed
      * and breaks the signature. */
     ASSERT_TRUE(n[8] < sizeof(tampered));
     memcpy(tampered, b[8], n[8]);
     tampered[n[8] / 2] ^= 1;
-    PEER(s, tampered, n[8], -EPERM, "does not verify");
-    PEER(s, b[8], n[8], 0, NULL);
-    PEER(s, b[1], n[1], -ESTALE, "older than revision 3 held");
+    PEER(s, tampered, n[8], REFUSED, "does not verify");
+    /* A store that cannot write says "retry later", not "refused". */
+    sqlite3_exec(db, "PRAGMA query_only = 1", NULL, NULL, NULL);
+    PEER(s, b[8], n[8], RETRY, "cannot store it now");
+    sqlite3_exec(db, "PRAGMA query_only = 0", NULL, NULL, NULL);
+    PEER(s, b[8], n[8], STORED, NULL);
+    PEER(s, b[1], n[1], REFUSED, "older than revision 3 held");
     for (int k = 0; k < 10; k++)
         free(b[k]);
 }
