@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "xmalloc.h"
 
 int64_t lu_now_s(void)
@@ -294,22 +295,7 @@ void lu_buf_printf(struct lu_buf *b, const char *fmt, ...)
 
 void lu_buf_json_str(struct lu_buf *b, const char *s)
 {
-    lu_buf_add(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            lu_buf_add(b, esc, 2);
-        } else if (c == '\n') {
-            lu_buf_adds(b, "\\n");
-        } else if (c < 0x20) {
-            lu_buf_printf(b, "\\u%04x", c);
-        } else {
-            lu_buf_add(b, s, 1);
-        }
-    }
-    lu_buf_add(b, "\"", 1);
+    lu_json_quote(b, s, strlen(s));
 }
 
 void lu_buf_csv_str(struct lu_buf *b, const char *s)

@@ -56,7 +56,8 @@ void lu_buf_add(struct lu_buf *b, const void *data, size_t len);
 void lu_buf_adds(struct lu_buf *b, const char *s);
 void lu_buf_printf(struct lu_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Appends s as a JSON string literal, quotes included. */
+/* Appends s as a JSON string literal, quotes included, escaped and valid
+ * UTF-8 (lu_json_quote(), common/json.h). */
 void lu_buf_json_str(struct lu_buf *b, const char *s);
 /* Appends s as a CSV field, quoted when it needs to be. */
 void lu_buf_csv_str(struct lu_buf *b, const char *s);

@@ -9,6 +9,7 @@
 #include "args.h"
 #include "ctl.h"
 #include "i18n.h"
+#include "json.h"
 #include "ledgerdb.h"
 #include "money.h"
 #include "output.h"
@@ -68,20 +69,24 @@ static void emit_csv(const struct row *w, struct lu_buf *b)
     lu_buf_printf(b, ",%s,%s\n", w->period, w->amount);
 }
 
+/* One row as a JSON object on its own line; the array around the rows is
+ * written as they stream (list()). */
 static void emit_json(const struct row *w, struct lu_buf *b, bool first)
 {
-    lu_buf_adds(b, first ? "\n{\"unit\":" : ",\n{\"unit\":");
-    lu_buf_json_str(b, w->unit);
-    lu_buf_adds(b, ",\"indicator\":");
-    lu_buf_json_str(b, w->indicator);
-    lu_buf_printf(b,
-                  ",\"period\":\"%s\",\"amount\":\"%s\","
-                  "\"amount_base\":%lld,\"base_unit\":",
-                  w->period, w->amount, w->base);
-    lu_buf_json_str(b, w->base_unit);
-    lu_buf_printf(b, ",\"entries\":%lld,\"indicator_name\":", w->entries);
-    lu_buf_json_str(b, w->name);
-    lu_buf_adds(b, "}");
+    struct lu_json j;
+
+    lu_buf_adds(b, first ? "\n" : ",\n");
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "unit", w->unit);
+    lu_json_kstr(&j, "indicator", w->indicator);
+    lu_json_kstr(&j, "period", w->period);
+    lu_json_kstr(&j, "amount", w->amount);
+    lu_json_kint(&j, "amount_base", w->base);
+    lu_json_kstr(&j, "base_unit", w->base_unit);
+    lu_json_kint(&j, "entries", w->entries);
+    lu_json_kstr(&j, "indicator_name", w->name);
+    lu_json_end(&j);
 }
 
 static void emit_table(const struct row *w, struct ctl_table *t)

@@ -38,7 +38,7 @@ static int on_bulletin(void *data, const char *from,
 {
     struct hub_exchange *x = data;
     enum ledger_bulletins_verdict v;
-    char json[160], ps[8];
+    char ps[8];
 
     if (from != NULL && strcmp(from, x->peer_user) != 0) {
         snprintf(reason, len, "%s is not this hub's peer (%s)", from,
@@ -55,10 +55,8 @@ static int on_bulletin(void *data, const char *from,
         lu_notice("stored bulletin %s %s rev %u from the peer", push->province,
                   lu_period_format(push->period, ps, sizeof(ps)),
                   push->revision);
-        snprintf(json, sizeof(json),
-                 "{\"province\":\"%s\",\"period\":\"%s\",\"revision\":%u}",
-                 push->province, ps, push->revision);
-        hub_feed_publish(x->feed, "bulletin.received", json);
+        hub_feed_bulletin(x->feed, "bulletin.received", push->province,
+                          push->period, push->revision);
     }
     return 1;
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "amount.h"
+#include "json.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -53,4 +55,25 @@ void hub_feed_publish(struct hub_feed *f, const char *topic, const char *json)
             0 ||
         zmq_send(f->sock, json, strlen(json), ZMQ_DONTWAIT) < 0)
         lu_debug("feed: %s dropped: %s", topic, zmq_strerror(zmq_errno()));
+}
+
+void hub_feed_bulletin(struct hub_feed *f, const char *topic,
+                       const char *province, uint32_t period, uint32_t revision)
+{
+    struct lu_buf b;
+    struct lu_json j;
+    char ps[8];
+
+    if (f == NULL)
+        return;
+    lu_buf_init(&b);
+    lu_json_init(&j, &b);
+    lu_json_object(&j);
+    if (province != NULL)
+        lu_json_kstr(&j, "province", province);
+    lu_json_kstr(&j, "period", lu_period_format(period, ps, sizeof(ps)));
+    lu_json_kuint(&j, "revision", revision);
+    lu_json_end(&j);
+    hub_feed_publish(f, topic, b.data);
+    lu_buf_free(&b);
 }

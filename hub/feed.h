@@ -16,6 +16,7 @@
 #define HUB_FEED_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct hub_feed;
 
@@ -25,5 +26,12 @@ struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
 void hub_feed_free(struct hub_feed *f);
 /* f may be NULL (no feed configured): then nothing happens. */
 void hub_feed_publish(struct hub_feed *f, const char *topic, const char *json);
+
+/* Publishes a bulletin event (topic "bulletin.issued", "bulletin.received",
+ * ...): {"province", "period" YYYY-MM, "revision"}, province omitted when
+ * NULL, written by common/json.h. */
+void hub_feed_bulletin(struct hub_feed *f, const char *topic,
+                       const char *province, uint32_t period,
+                       uint32_t revision);
 
 #endif

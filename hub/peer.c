@@ -35,12 +35,7 @@ struct hub_peer {
 static void publish(struct hub_peer *p, const char *topic, const char *province,
                     uint32_t period, uint32_t rev)
 {
-    char json[160], ps[8];
-
-    snprintf(json, sizeof(json),
-             "{\"province\":\"%s\",\"period\":\"%s\",\"revision\":%u}",
-             province, lu_period_format(period, ps, sizeof(ps)), rev);
-    hub_feed_publish(p->feed, topic, json);
+    hub_feed_bulletin(p->feed, topic, province, period, rev);
 }
 
 static void on_ack(struct hub_peer *p, const Luyu__BulletinAck *a)

@@ -70,7 +70,7 @@ int hub_schedule_issue(void *data, uint32_t period, char *msg, size_t len)
 {
     struct hub_schedule *s = data;
     uint32_t rev = 0;
-    char err[256], ps[8], json[160];
+    char err[256], ps[8];
     int r;
 
     r = ledger_bulletins_issue(s->store, s->plan, period, s->cfg.issue_day,
@@ -86,9 +86,7 @@ int hub_schedule_issue(void *data, uint32_t period, char *msg, size_t len)
     s->obs->bulletins_issued++;
     snprintf(s->obs->last_bulletin, sizeof(s->obs->last_bulletin),
              "%s rev %u, not yet acknowledged", ps, rev);
-    snprintf(json, sizeof(json), "{\"period\":\"%s\",\"revision\":%u}", ps,
-             rev);
-    hub_feed_publish(s->feed, "bulletin.issued", json);
+    hub_feed_bulletin(s->feed, "bulletin.issued", NULL, period, rev);
     hub_peer_kick(s->peer);
     return 0;
 }
