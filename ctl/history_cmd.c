@@ -9,6 +9,7 @@
 #include "ctl.h"
 #include "history.h"
 #include "i18n.h"
+#include "json.h"
 #include "ledgerdb.h"
 #include "money.h"
 #include "output.h"
@@ -167,62 +168,51 @@ static void render_table(const struct ledger_history *h, const char *query,
 }
 
 /* Appends ,"key":"amount" or ,"key":null. */
-static void json_amount(const struct ledger_history *h, struct lu_buf *b,
+static void json_amount(const struct ledger_history *h, struct lu_json *j,
                         const char *key, bool have, int64_t v)
 {
     char a[32];
 
-    if (have)
-        lu_buf_printf(b, ",\"%s\":\"%s\"", key, amt(h, v, a, sizeof(a)));
-    else
-        lu_buf_printf(b, ",\"%s\":null", key);
+    lu_json_kstr(j, key, have ? amt(h, v, a, sizeof(a)) : NULL);
 }
 
-static void json_str(struct lu_buf *b, const char *key, const char *v)
-{
-    lu_buf_printf(b, ",\"%s\":", key);
-    if (v != NULL)
-        lu_buf_json_str(b, v);
-    else
-        lu_buf_adds(b, "null");
-}
-
-static void json_time(struct lu_buf *b, const char *key, int64_t t)
+static void json_time(struct lu_json *j, const char *key, int64_t t)
 {
     char buf[40];
 
-    json_str(b, key, ctl_output_time(t, buf, sizeof(buf)));
+    lu_json_kstr(j, key, ctl_output_time(t, buf, sizeof(buf)));
 }
 
 static void json_entry(const struct ledger_history *h,
-                       const struct ledger_history_entry *e, struct lu_buf *b)
+                       const struct ledger_history_entry *e, struct lu_json *j)
 {
-    lu_buf_adds(b, "{\"id\":");
-    lu_buf_json_str(b, e->id);
-    json_amount(h, b, "amount", true, e->amount);
-    lu_buf_printf(b, ",\"amount_base\":%lld", (long long)e->amount);
-    json_amount(h, b, "previous", e->has_prev, e->prev);
-    json_str(b, "corrects", e->corrects[0] ? e->corrects : NULL);
+    lu_json_object(j);
+    lu_json_kstr(j, "id", e->id);
+    json_amount(h, j, "amount", true, e->amount);
+    lu_json_kint(j, "amount_base", e->amount);
+    json_amount(h, j, "previous", e->has_prev, e->prev);
+    lu_json_kstr(j, "corrects", e->corrects[0] ? e->corrects : NULL);
     if (!h->by_id) {
-        json_amount(h, b, "balance_before", true, e->before);
-        json_amount(h, b, "balance_after", true, e->after);
+        json_amount(h, j, "balance_before", true, e->before);
+        json_amount(h, j, "balance_after", true, e->after);
     }
-    json_str(b, "recorded_by", e->recorded_by);
-    json_time(b, "recorded_at", e->recorded_at);
-    json_time(b, "received_at", e->received_at);
-    json_str(b, "note", e->note);
-    lu_buf_adds(b, "}");
+    lu_json_kstr(j, "recorded_by", e->recorded_by);
+    json_time(j, "recorded_at", e->recorded_at);
+    json_time(j, "received_at", e->received_at);
+    lu_json_kstr(j, "note", e->note);
+    lu_json_end(j);
 }
 
 static void json_reject(const struct ledger_history *h,
-                        const struct ledger_history_reject *j, struct lu_buf *b)
+                        const struct ledger_history_reject *r,
+                        struct lu_json *j)
 {
-    lu_buf_adds(b, "{\"id\":");
-    lu_buf_json_str(b, j->id);
-    json_amount(h, b, "amount", true, j->amount);
-    json_str(b, "reason", j->reason);
-    json_time(b, "at", j->at);
-    lu_buf_adds(b, "}");
+    lu_json_object(j);
+    lu_json_kstr(j, "id", r->id);
+    json_amount(h, j, "amount", true, r->amount);
+    lu_json_kstr(j, "reason", r->reason);
+    json_time(j, "at", r->at);
+    lu_json_end(j);
 }
 
 static void render_json(const struct ledger_history *h, const char *query,
@@ -230,26 +220,29 @@ static void render_json(const struct ledger_history *h, const char *query,
 {
     char period[8];
     size_t n = h->n_entries;
+    struct lu_json j;
 
-    lu_buf_adds(b, "{\"query\":");
-    lu_buf_json_str(b, query);
-    json_str(b, "unit", h->unit);
-    json_str(b, "indicator", h->indicator);
-    json_str(b, "indicator_name", h->ind.name);
-    json_str(b, "period", lu_period_format(h->period, period, 8));
-    json_str(b, "base_unit", h->ind.base_unit);
-    json_amount(h, b, "current", n > 0, n ? h->entries[n - 1].after : 0);
-    lu_buf_adds(b, ",\"entries\":[");
-    for (size_t i = 0; i < n; i++) {
-        lu_buf_adds(b, i ? ",\n" : "\n");
-        json_entry(h, &h->entries[i], b);
-    }
-    lu_buf_adds(b, "],\"rejects\":[");
-    for (size_t i = 0; i < h->n_rejects; i++) {
-        lu_buf_adds(b, i ? ",\n" : "\n");
-        json_reject(h, &h->rejects[i], b);
-    }
-    lu_buf_adds(b, "]}\n");
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "query", query);
+    lu_json_kstr(&j, "unit", h->unit);
+    lu_json_kstr(&j, "indicator", h->indicator);
+    lu_json_kstr(&j, "indicator_name", h->ind.name);
+    lu_json_kstr(&j, "period", lu_period_format(h->period, period, 8));
+    lu_json_kstr(&j, "base_unit", h->ind.base_unit);
+    json_amount(h, &j, "current", n > 0, n ? h->entries[n - 1].after : 0);
+    lu_json_key(&j, "entries");
+    lu_json_array(&j);
+    for (size_t i = 0; i < n; i++)
+        json_entry(h, &h->entries[i], &j);
+    lu_json_end(&j);
+    lu_json_key(&j, "rejects");
+    lu_json_array(&j);
+    for (size_t i = 0; i < h->n_rejects; i++)
+        json_reject(h, &h->rejects[i], &j);
+    lu_json_end(&j);
+    lu_json_end(&j);
+    lu_buf_adds(b, "\n");
 }
 
 /* Loads the history, printing why it cannot. */
