@@ -34,8 +34,9 @@ def main():
         rc, out, err = sh([os.path.join(tmp, "luyu-hub"), "--id", "h", "--listen",
                            "tcp://127.0.0.1:1", "--state-dir", os.path.join(tmp, "state"),
                            "--insecure"], env)
-        check(rc == 2 and "/share/luyu/plan-2018-2020.ini" in err,
-              "an installed luyu-hub refuses to start without its plan: "
+        check(rc == 78 and "/share/luyu/plan-2018-2020.ini" in err,
+              "an installed luyu-hub refuses to start without its plan (exit 78, "
+              "EX_CONFIG): "
               + err.strip().splitlines()[-1])
         rc, out, err = sh([os.path.join(tmp, "luyuctl"), "plan"], dict(env, LUYU_PLAN=PLAN))
         check(rc == 0 and "cq-wanzhou" in out, "$LUYU_PLAN still chooses a plan explicitly")
