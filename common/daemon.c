@@ -19,7 +19,35 @@ struct daemon {
     struct lu_service *svc;
     uv_signal_t sigterm, sigint, sighup;
     bool loop_ready;
+    struct lu_web_conf web_conf;
 };
+
+/* The web settings every daemon shares, checked before the state
+ * directory is locked. */
+static int check_web(struct daemon *d, char *err, size_t errlen)
+{
+    const struct lu_daemon_conf *c = d->conf;
+    const char *addr = *c->web ? *c->web : *c->metrics;
+
+    if (*c->web != NULL && *c->metrics != NULL &&
+        strcmp(*c->web, *c->metrics) != 0) {
+        snprintf(err, errlen,
+                 "--metrics %s and --web %s: /metrics is served on the web "
+                 "address now; set --web only",
+                 *c->metrics, *c->web);
+        return -EINVAL;
+    }
+    if (addr == NULL) {
+        if (*c->web_cert != NULL || *c->web_key != NULL) {
+            snprintf(err, errlen, "--web-cert and --web-key need --web");
+            return -EINVAL;
+        }
+        return 0;
+    }
+    d->web_conf = (struct lu_web_conf){
+        .addr = addr, .cert = *c->web_cert, .key = *c->web_key};
+    return lu_web_check(&d->web_conf, err, errlen);
+}
 
 static void on_stop(uv_signal_t *h, int signum)
 {
@@ -75,13 +103,16 @@ static int run(struct daemon *d, char *err, size_t errlen)
     uv_loop_init(&d->pub.loop);
     d->pub.zctx = zmq_ctx_new();
     d->loop_ready = true;
+    if (d->web_conf.addr != NULL) {
+        d->pub.web = lu_web_new(&d->pub.loop, &d->web_conf, err, errlen);
+        if (d->pub.web == NULL)
+            return -EINVAL;
+    }
     r = c->start(&d->pub, d->data, err, errlen);
     if (r < 0)
         return r;
     d->svc = lu_service_new(&d->pub.loop, c->status, c->metrics_cb, d->data,
-                            c->metrics ? *c->metrics : NULL, err, errlen);
-    if (d->svc == NULL)
-        return -EINVAL;
+                            d->pub.web);
     signals(d);
     c->up(d->data);
     lu_service_ready(d->svc);
@@ -93,6 +124,8 @@ static int run(struct daemon *d, char *err, size_t errlen)
  * loop and the ZeroMQ context, then the stores. */
 static void teardown(struct daemon *d)
 {
+    /* The web first: its routes point into the service and the modules. */
+    lu_web_free(d->pub.web);
     lu_service_free(d->svc);
     if (d->loop_ready) {
         d->conf->stop(d->data);
@@ -131,6 +164,8 @@ int lu_daemon_main(const struct lu_daemon_conf *conf, void *data, int argc,
     }
     if (r == 0)
         r = conf->check(err, sizeof(err));
+    if (r == 0)
+        r = check_web(&d, err, sizeof(err));
     if (r == 0 && *conf->log_level)
         lu_log_level = lu_log_level_parse(*conf->log_level);
     if (r == 0)

@@ -16,11 +16,13 @@
 
 #include "opts.h"
 #include "service.h"
+#include "web.h"
 
 /* What the skeleton gives the wiring callbacks. */
 struct lu_daemon {
     uv_loop_t loop;
-    void *zctx; /* the daemon's one ZeroMQ context */
+    void *zctx;         /* the daemon's one ZeroMQ context */
+    struct lu_web *web; /* its web server, NULL unless web = ADDRESS */
     int argc;
     char **argv;
 };
@@ -34,8 +36,13 @@ struct lu_daemon_conf {
      * another. 0 or -errno with the reason in err. */
     int (*check)(char *err, size_t errlen);
     /* Where the settings put the state directory and the log level, and
-     * the /metrics address (NULL: none). Read after check. */
-    char *const *state_dir, *const *log_level, *const *metrics;
+     * the web server's address, certificate and key (NULL: none). Read
+     * after check. */
+    char *const *state_dir, *const *log_level;
+    char *const *web, *const *web_cert, *const *web_key;
+    /* "metrics = ADDRESS", the older name of "web" that configs written
+     * before the web server still use. */
+    char *const *metrics;
     /* What the daemon reads from /etc: plan, keys, registry. A failure
      * here or in check is the admin's to fix: the daemon exits EX_CONFIG
      * (78), which its unit does not restart. 0 or -errno + err. */
@@ -43,7 +50,8 @@ struct lu_daemon_conf {
     /* After the lock, before the loop exists: the stores. 0 or -errno +
      * err. */
     int (*open)(struct lu_daemon *d, void *data, char *err, size_t errlen);
-    /* On the loop: sockets and timers. 0 or -errno + err. */
+    /* On the loop: sockets, timers, and routes on d->web when there is
+     * one (/metrics is the skeleton's). 0 or -errno + err. */
     int (*start)(struct lu_daemon *d, void *data, char *err, size_t errlen);
     /* The service's STATUS= line and /metrics (common/service.h). */
     lu_service_status_cb status;

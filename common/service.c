@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http.h"
 #include "log.h"
 #include "metrics.h"
 #include "notify.h"
+#include "web.h"
 #include "xmalloc.h"
 
 #define STATUS_EVERY_MS 2000
@@ -15,7 +15,6 @@
 struct lu_service {
     uv_timer_t status_timer;
     uv_timer_t watchdog_timer;
-    struct lu_http *http;
     lu_service_status_cb status;
     lu_service_metrics_cb metrics;
     void *data;
@@ -46,26 +45,31 @@ static void on_watchdog(uv_timer_t *t)
     lu_notify("WATCHDOG=1");
 }
 
-static int on_http(void *data, const char *path, struct lu_buf *body)
+/* /metrics: GET or HEAD (the library leaves out HEAD's body). */
+static void on_metrics(void *data, struct lu_web_req *req,
+                       struct lu_web_resp *resp)
 {
     struct lu_service *s = data;
+    const char *m = lu_web_method(req);
 
-    if (strcmp(path, "/metrics") != 0) {
-        lu_buf_adds(body, "not found; try /metrics\n");
-        return 404;
+    if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
+        resp->status = 405;
+        lu_web_resp_header(resp, "Allow", "GET, HEAD");
+        lu_buf_adds(&resp->body, "method not allowed\n");
+        return;
     }
-    s->metrics(s->data, body);
-    lu_metrics_header(body, "luyu_process_start_time_seconds", "gauge",
+    resp->status = 200;
+    resp->type = "text/plain; version=0.0.4; charset=utf-8";
+    s->metrics(s->data, &resp->body);
+    lu_metrics_header(&resp->body, "luyu_process_start_time_seconds", "gauge",
                       "Start time of the process since unix epoch.");
-    lu_metrics_i64(body, "luyu_process_start_time_seconds", NULL,
+    lu_metrics_i64(&resp->body, "luyu_process_start_time_seconds", NULL,
                    s->started_at);
-    return 200;
 }
 
 struct lu_service *lu_service_new(uv_loop_t *loop, lu_service_status_cb status,
                                   lu_service_metrics_cb metrics, void *data,
-                                  const char *metrics_addr, char *err,
-                                  size_t errlen)
+                                  struct lu_web *web)
 {
     struct lu_service *s = lu_xcalloc(1, sizeof(*s));
     uint64_t wd = lu_notify_watchdog_ms();
@@ -74,13 +78,8 @@ struct lu_service *lu_service_new(uv_loop_t *loop, lu_service_status_cb status,
     s->metrics = metrics;
     s->data = data;
     s->started_at = lu_now_s();
-    if (metrics_addr != NULL && metrics_addr[0] != '\0') {
-        s->http = lu_http_new(loop, metrics_addr, on_http, s, err, errlen);
-        if (s->http == NULL) {
-            free(s);
-            return NULL;
-        }
-    }
+    if (web != NULL)
+        lu_web_route(web, "/metrics", on_metrics, s);
     uv_timer_init(loop, &s->status_timer);
     uv_timer_init(loop, &s->watchdog_timer);
     s->status_timer.data = s->watchdog_timer.data = s;
@@ -126,7 +125,6 @@ void lu_service_free(struct lu_service *s)
 {
     if (s == NULL)
         return;
-    lu_http_free(s->http);
     uv_close((uv_handle_t *)&s->status_timer, on_closed);
     uv_close((uv_handle_t *)&s->watchdog_timer, on_closed);
 }

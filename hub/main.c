@@ -33,6 +33,7 @@
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
     char *secret_key, *registry, *control, *feed, *metrics;
+    char *web, *web_cert, *web_key;
     char *sign_key, *issue_from, *peer, *peer_id, *peer_province, *peer_key,
         *peer_sign_key;
     int issue_day, peer_resend_ms;
@@ -80,8 +81,14 @@ static const struct lu_opt OPTS[] = {
      "the peer hub's Ed25519 public key file (.sign.pub)"},
     {"peer_resend_ms", LU_OPT_INT, &S.peer_resend_ms, 50, 3600000,
      "resend unacknowledged bulletins this often (5000)"},
+    {"web", LU_OPT_STR, &S.web, 0, 0,
+     "serve /metrics here, e.g. 127.0.0.1:9101 (off when unset)"},
+    {"web_cert", LU_OPT_STR, &S.web_cert, 0, 0,
+     "TLS certificate (PEM) for --web; needed off loopback"},
+    {"web_key", LU_OPT_STR, &S.web_key, 0, 0,
+     "TLS private key (PEM, mode 0600) for --web"},
     {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
-     "serve Prometheus /metrics here, e.g. 127.0.0.1:9101 (off when unset)"},
+     "older name of --web, kept for existing configs"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
      "err, warning, notice, info (default) or debug"},
     {NULL, 0, NULL, 0, 0, NULL},
@@ -421,6 +428,9 @@ int main(int argc, char **argv)
         .check = check_settings,
         .state_dir = &S.state_dir,
         .log_level = &S.log_level,
+        .web = &S.web,
+        .web_cert = &S.web_cert,
+        .web_key = &S.web_key,
         .metrics = &S.metrics,
         .config = load_config,
         .open = open_stores,

@@ -29,6 +29,7 @@
 struct settings {
     char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
     char *hub_key, *secret_key, *metrics, *spool;
+    char *web, *web_cert, *web_key;
     bool insecure;
     int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
         backoff_max_ms;
@@ -58,8 +59,15 @@ static const struct lu_opt OPTS[] = {
      "this node's CurveZMQ secret key file (.key, mode 0600)"},
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
      "plain transport, loopback or ipc only (tests)"},
+    {"web", LU_OPT_STR, &S.web, 0, 0,
+     "serve the clerks' pages and /metrics here, e.g. 127.0.0.1:9102 (off when "
+     "unset)"},
+    {"web_cert", LU_OPT_STR, &S.web_cert, 0, 0,
+     "TLS certificate (PEM) for --web; needed off loopback"},
+    {"web_key", LU_OPT_STR, &S.web_key, 0, 0,
+     "TLS private key (PEM, mode 0600) for --web"},
     {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
-     "serve Prometheus /metrics here, e.g. 127.0.0.1:9102 (off when unset)"},
+     "older name of --web, kept for existing configs"},
     {"spool", LU_OPT_STR, &S.spool, 0, 0,
      "import every file dropped into this directory (see README)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
@@ -310,6 +318,9 @@ int main(int argc, char **argv)
         .check = check_settings,
         .state_dir = &S.state_dir,
         .log_level = &S.log_level,
+        .web = &S.web,
+        .web_cert = &S.web_cert,
+        .web_key = &S.web_key,
         .metrics = &S.metrics,
         .config = load_config,
         .open = open_stores,

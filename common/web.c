@@ -1,0 +1,494 @@
+#include "web.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "endpoint.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define MAX_CONNS 64
+#define MAX_CONNS_PER_IP 16
+#define TIMEOUT_S 10
+/* A connection's whole memory pool: request head, cookies and read
+ * buffer. A head that does not fit is answered 431 by the library. */
+#define CONN_MEMORY (32 * 1024)
+#define DEFAULT_MAX_BODY (64 * 1024)
+#define MAX_ROUTES 16
+/* PEM files are small; anything larger is not one. */
+#define MAX_PEM (64 * 1024)
+
+#define CSP "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
+
+struct route {
+    const char *path;
+    lu_web_cb cb;
+    void *data;
+};
+
+struct lu_web {
+    struct MHD_Daemon *mhd;
+    uv_poll_t poll;
+    uv_timer_t timer;
+    int open_handles;
+    bool tls;
+    size_t max_body;
+    char *cert, *key; /* PEM text; MHD keeps pointers, so they live here */
+    struct route routes[MAX_ROUTES];
+    int nroutes;
+};
+
+/* One request in flight, from its head to its completion. */
+struct lu_web_req {
+    struct lu_web *web;
+    struct MHD_Connection *conn;
+    const char *method, *path;
+    struct lu_buf body;
+    bool too_big;
+    char peer[INET6_ADDRSTRLEN];
+};
+
+/* "1.2.3.4:80" or "[::1]:80", numeric only. */
+static int parse_addr(const char *addr, struct sockaddr_storage *ss)
+{
+    const char *colon = strrchr(addr, ':');
+    char host[64];
+    size_t hlen;
+    uint64_t port;
+
+    memset(ss, 0, sizeof(*ss));
+    if (colon == NULL || lu_parse_u64(colon + 1, &port) < 0 || port > 65535)
+        return -EINVAL;
+    hlen = (size_t)(colon - addr);
+    if (addr[0] == '[') {
+        if (hlen < 3 || addr[hlen - 1] != ']' || hlen - 2 >= sizeof(host))
+            return -EINVAL;
+        memcpy(host, addr + 1, hlen - 2);
+        host[hlen - 2] = '\0';
+        return uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss);
+    }
+    if (hlen == 0 || hlen >= sizeof(host))
+        return -EINVAL;
+    memcpy(host, addr, hlen);
+    host[hlen] = '\0';
+    return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss);
+}
+
+int lu_web_check(const struct lu_web_conf *conf, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    char ep[128];
+
+    if (parse_addr(conf->addr, &ss) < 0) {
+        snprintf(err, errlen,
+                 "web address \"%s\": use a numeric HOST:PORT such as "
+                 "127.0.0.1:8080 or [::1]:8080",
+                 conf->addr);
+        return -EINVAL;
+    }
+    if ((conf->cert == NULL) != (conf->key == NULL)) {
+        snprintf(err, errlen, "--web-cert and --web-key go together");
+        return -EINVAL;
+    }
+    /* The rule of --insecure, through the same function: without TLS,
+     * passwords and session cookies would cross the office network in
+     * clear text. */
+    snprintf(ep, sizeof(ep), "tcp://%s", conf->addr);
+    if (conf->cert == NULL && !lu_endpoint_is_local(ep)) {
+        snprintf(err, errlen,
+                 "web %s is not loopback: plain HTTP is for loopback "
+                 "only; give --web-cert and --web-key for TLS",
+                 conf->addr);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int read_pem(const char *path, bool secret, char **out, char *err,
+                    size_t errlen)
+{
+    struct stat st;
+    size_t len;
+    int r;
+
+    if (secret && stat(path, &st) == 0 && (st.st_mode & 077) != 0) {
+        snprintf(err, errlen,
+                 "%s: a private key others can read is refused "
+                 "(chmod 600 it)",
+                 path);
+        return -EPERM;
+    }
+    r = lu_read_file(path, MAX_PEM, out, &len);
+    if (r < 0)
+        snprintf(err, errlen, "%s: %s", path, strerror(-r));
+    return r;
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char line[512];
+
+    if (LU_LOG_DEBUG > lu_log_level)
+        return;
+    vsnprintf(line, sizeof(line), fmt, ap);
+    line[strcspn(line, "\n")] = '\0';
+    lu_debug("web: %s", lu_utf8_fix(line));
+}
+
+/* ---- answering ---- */
+
+static bool header_ok(const char *s)
+{
+    return strpbrk(s, "\r\n") == NULL;
+}
+
+void lu_web_resp_header(struct lu_web_resp *resp, const char *name,
+                        const char *value)
+{
+    if (!header_ok(name) || !header_ok(value))
+        return;
+    lu_buf_add(&resp->headers, name, strlen(name) + 1);
+    lu_buf_add(&resp->headers, value, strlen(value) + 1);
+}
+
+static enum MHD_Result send_resp(struct MHD_Connection *conn,
+                                 struct lu_web_resp *resp)
+{
+    struct MHD_Response *m = MHD_create_response_from_buffer(
+        resp->body.len, resp->body.data ? resp->body.data : "",
+        MHD_RESPMEM_MUST_COPY);
+    const char *p = resp->headers.data, *end = p + resp->headers.len;
+    enum MHD_Result ok;
+    int status = resp->status;
+
+    if (m == NULL)
+        return MHD_NO;
+    if (status < 100 || status > 599)
+        status = 500;
+    MHD_add_response_header(m, "Content-Type",
+                            resp->type ? resp->type
+                                       : "text/plain; charset=utf-8");
+    MHD_add_response_header(m, "Content-Security-Policy", CSP);
+    MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(m, "Referrer-Policy", "no-referrer");
+    if (!resp->cacheable)
+        MHD_add_response_header(m, "Cache-Control", "no-store");
+    while (p != NULL && p < end) {
+        const char *v = p + strlen(p) + 1;
+
+        MHD_add_response_header(m, p, v);
+        p = v + strlen(v) + 1;
+    }
+    ok = MHD_queue_response(conn, (unsigned)status, m);
+    MHD_destroy_response(m);
+    return ok;
+}
+
+static enum MHD_Result send_simple(struct MHD_Connection *conn, int status,
+                                   const char *text)
+{
+    struct lu_web_resp resp = {.status = status};
+    enum MHD_Result ok;
+
+    lu_buf_init(&resp.body);
+    lu_buf_init(&resp.headers);
+    lu_buf_adds(&resp.body, text);
+    ok = send_resp(conn, &resp);
+    lu_buf_free(&resp.body);
+    lu_buf_free(&resp.headers);
+    return ok;
+}
+
+static const struct route *find_route(struct lu_web *w, const char *path)
+{
+    const struct route *best = NULL;
+    size_t best_len = 0;
+
+    for (int i = 0; i < w->nroutes; i++) {
+        const struct route *rt = &w->routes[i];
+        size_t n = strlen(rt->path);
+        bool prefix = n > 0 && rt->path[n - 1] == '/';
+        bool hit = prefix ? strncmp(path, rt->path, n) == 0
+                          : strcmp(path, rt->path) == 0;
+
+        if (hit && n > best_len) {
+            best = rt;
+            best_len = n;
+        }
+    }
+    return best;
+}
+
+static enum MHD_Result dispatch(struct lu_web_req *r)
+{
+    const struct route *rt = find_route(r->web, r->path);
+    struct lu_web_resp resp = {.status = 500};
+    enum MHD_Result ok;
+
+    if (r->too_big)
+        return send_simple(r->conn, 413, "request body too large\n");
+    if (rt == NULL)
+        return send_simple(r->conn, 404, "not found\n");
+    lu_buf_init(&resp.body);
+    lu_buf_init(&resp.headers);
+    rt->cb(rt->data, r, &resp);
+    ok = send_resp(r->conn, &resp);
+    lu_buf_free(&resp.body);
+    lu_buf_free(&resp.headers);
+    return ok;
+}
+
+static void peer_text(struct MHD_Connection *conn, char *out, size_t len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+    snprintf(out, len, "?");
+    if (sa != NULL && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out,
+                  (socklen_t)len);
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, out,
+                  (socklen_t)len);
+}
+
+/* Called by the library once for the head, once for each piece of body,
+ * and once more at the end (*upload_size 0): the request is answered only
+ * when all of it is here, so handlers see whole bodies. */
+static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
+                                 const char *url, const char *method,
+                                 const char *version, const char *upload,
+                                 size_t *upload_size, void **con_cls)
+{
+    struct lu_web *w = cls;
+    struct lu_web_req *r = *con_cls;
+    const char *cl;
+    uint64_t n;
+
+    if (r == NULL) {
+        r = lu_xcalloc(1, sizeof(*r));
+        r->web = w;
+        r->conn = conn;
+        r->method = method;
+        r->path = url;
+        lu_buf_init(&r->body);
+        peer_text(conn, r->peer, sizeof(r->peer));
+        *con_cls = r;
+        /* Refuse a declared oversized body before it is sent. */
+        cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                         "Content-Length");
+        if (cl != NULL && lu_parse_u64(cl, &n) == 0 && n > w->max_body) {
+            r->too_big = true;
+            return send_simple(conn, 413, "request body too large\n");
+        }
+        return MHD_YES;
+    }
+    if (*upload_size > 0) {
+        if (r->body.len + *upload_size > w->max_body)
+            r->too_big = true;
+        else
+            lu_buf_add(&r->body, upload, *upload_size);
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    return dispatch(r);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    struct lu_web_req *r = *con_cls;
+
+    if (r == NULL)
+        return;
+    lu_buf_free(&r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+/* ---- the loop: MHD_run whenever its epoll descriptor is readable or its
+ * timeout expires, then arm the timer for the next timeout. A timeout of 0
+ * (data already buffered, e.g. by TLS) runs it again on the next turn. */
+
+static void on_timer(uv_timer_t *t);
+
+static void drive(struct lu_web *w)
+{
+    MHD_UNSIGNED_LONG_LONG ms;
+
+    MHD_run(w->mhd);
+    if (MHD_get_timeout(w->mhd, &ms) == MHD_YES)
+        uv_timer_start(&w->timer, on_timer, ms, 0);
+    else
+        uv_timer_stop(&w->timer);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+    drive(t->data);
+}
+
+static void on_poll(uv_poll_t *p, int status, int events)
+{
+    drive(p->data);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    struct lu_web *w = h->data;
+
+    if (--w->open_handles > 0)
+        return;
+    free(w->cert);
+    free(w->key);
+    free(w);
+}
+
+static struct MHD_Daemon *start_mhd(struct lu_web *w,
+                                    const struct sockaddr_storage *ss)
+{
+    unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+
+    if (ss->ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    if (!w->tls)
+        return MHD_start_daemon(
+            flags, 0, NULL, NULL, on_access, w, MHD_OPTION_SOCK_ADDR, ss,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_CONNS_PER_IP,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+    return MHD_start_daemon(
+        flags | MHD_USE_TLS, 0, NULL, NULL, on_access, w, MHD_OPTION_SOCK_ADDR,
+        ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_CONNS_PER_IP,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_HTTPS_MEM_CERT,
+        w->cert, MHD_OPTION_HTTPS_MEM_KEY, w->key, MHD_OPTION_HTTPS_PRIORITIES,
+        "NORMAL:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1", MHD_OPTION_END);
+}
+
+struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
+                          char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    const union MHD_DaemonInfo *info;
+    struct lu_web *w;
+
+    if (lu_web_check(conf, err, errlen) < 0)
+        return NULL;
+    parse_addr(conf->addr, &ss);
+    w = lu_xcalloc(1, sizeof(*w));
+    w->max_body = conf->max_body ? conf->max_body : DEFAULT_MAX_BODY;
+    w->tls = conf->cert != NULL;
+    if (w->tls && (read_pem(conf->cert, false, &w->cert, err, errlen) < 0 ||
+                   read_pem(conf->key, true, &w->key, err, errlen) < 0))
+        goto fail;
+    w->mhd = start_mhd(w, &ss);
+    if (w->mhd == NULL) {
+        snprintf(err, errlen,
+                 "web %s: cannot listen (address in use, not local, or "
+                 "a certificate and key the TLS library refuses)",
+                 conf->addr);
+        goto fail;
+    }
+    info = MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+    uv_poll_init(loop, &w->poll, info->epoll_fd);
+    uv_timer_init(loop, &w->timer);
+    w->poll.data = w->timer.data = w;
+    w->open_handles = 2;
+    uv_poll_start(&w->poll, UV_READABLE, on_poll);
+    return w;
+fail:
+    free(w->cert);
+    free(w->key);
+    free(w);
+    return NULL;
+}
+
+void lu_web_route(struct lu_web *w, const char *path, lu_web_cb cb, void *data)
+{
+    if (w->nroutes == MAX_ROUTES) {
+        lu_err("web: more than %d routes; %s not served", MAX_ROUTES, path);
+        return;
+    }
+    w->routes[w->nroutes++] = (struct route){path, cb, data};
+}
+
+void lu_web_free(struct lu_web *w)
+{
+    if (w == NULL)
+        return;
+    /* The poll handle leaves libuv's epoll before MHD closes the
+     * descriptor under it. */
+    uv_close((uv_handle_t *)&w->poll, on_closed);
+    uv_close((uv_handle_t *)&w->timer, on_closed);
+    MHD_stop_daemon(w->mhd);
+}
+
+int lu_web_port(struct lu_web *w)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_BIND_PORT);
+
+    return info ? info->port : -EINVAL;
+}
+
+bool lu_web_tls(struct lu_web *w)
+{
+    return w->tls;
+}
+
+/* ---- the request ---- */
+
+const char *lu_web_method(struct lu_web_req *r)
+{
+    return r->method;
+}
+
+const char *lu_web_path(struct lu_web_req *r)
+{
+    return r->path;
+}
+
+const char *lu_web_header(struct lu_web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *lu_web_query(struct lu_web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *lu_web_cookie(struct lu_web_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *lu_web_body(struct lu_web_req *r, size_t *len)
+{
+    *len = r->body.len;
+    return r->body.data ? r->body.data : "";
+}
+
+bool lu_web_req_tls(struct lu_web_req *r)
+{
+    return r->web->tls;
+}
+
+const char *lu_web_peer(struct lu_web_req *r)
+{
+    return r->peer;
+}

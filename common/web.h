@@ -1,0 +1,86 @@
+/* The daemons' HTTP(S) server: libmicrohttpd driven from the daemon's own
+ * libuv loop (its epoll descriptor on a uv_poll, its next timeout on a
+ * uv_timer), so handlers run on the loop thread beside everything else and
+ * need no locks. Serves /metrics and, at the node, the clerks' pages.
+ * Plain HTTP is refused off loopback, by the same rule as --insecure;
+ * with a certificate and key it speaks TLS only. Every response carries a
+ * strict Content-Security-Policy, nosniff, and no-store unless the handler
+ * says the body is a cacheable asset. Request heads are bounded by the
+ * connection's memory, bodies by max_body (413), connections in number and
+ * time. */
+#ifndef LU_WEB_H
+#define LU_WEB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <uv.h>
+
+#include "util.h"
+
+struct lu_web;
+struct lu_web_req;
+
+struct lu_web_conf {
+    const char *addr; /* numeric "127.0.0.1:8080" or "[::1]:8080" */
+    const char *cert; /* PEM certificate file, or NULL */
+    const char *key;  /* PEM private key file (mode 0600), or NULL */
+    size_t max_body;  /* bytes of request body accepted; 0: 64 KiB */
+};
+
+/* What a handler answers. body starts empty; type defaults to
+ * "text/plain; charset=utf-8". Extra headers go through
+ * lu_web_resp_header(). */
+struct lu_web_resp {
+    int status;
+    const char *type;
+    struct lu_buf body;
+    bool cacheable;        /* an embedded asset: no Cache-Control: no-store */
+    struct lu_buf headers; /* "Name\0value\0" pairs */
+};
+
+/* Handles one complete request (head and whole body) on the loop thread;
+ * must not block. Fills resp; a status outside 100..599 becomes 500. */
+typedef void (*lu_web_cb)(void *data, struct lu_web_req *req,
+                          struct lu_web_resp *resp);
+
+/* Checks the settings without binding anything: a numeric address, a
+ * certificate and key given together, plain HTTP only on loopback.
+ * 0 or -EINVAL with the reason in err. */
+int lu_web_check(const struct lu_web_conf *conf, char *err, size_t errlen);
+
+/* Listens as conf says. Returns NULL with the reason in err. */
+struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
+                          char *err, size_t errlen);
+
+/* Routes requests whose path equals path, or starts with it when path ends
+ * in '/', to cb. The longest match wins; no match is 404. path is not
+ * copied and must outlive the server. */
+void lu_web_route(struct lu_web *w, const char *path, lu_web_cb cb, void *data);
+
+/* Stops at once, dropping open connections; the memory goes in the
+ * handles' close callbacks, so the loop must run afterwards (as it does at
+ * shutdown). lu_web_free(NULL) does nothing. */
+void lu_web_free(struct lu_web *w);
+
+/* The port actually bound (useful after port 0), or a negative errno. */
+int lu_web_port(struct lu_web *w);
+bool lu_web_tls(struct lu_web *w);
+
+/* The request, valid during the handler. Strings are NUL-terminated;
+ * lookups return NULL when absent. The body is NUL-terminated too, but may
+ * hold NULs. */
+const char *lu_web_method(struct lu_web_req *r);
+const char *lu_web_path(struct lu_web_req *r);
+const char *lu_web_header(struct lu_web_req *r, const char *name);
+const char *lu_web_query(struct lu_web_req *r, const char *name);
+const char *lu_web_cookie(struct lu_web_req *r, const char *name);
+const char *lu_web_body(struct lu_web_req *r, size_t *len);
+bool lu_web_req_tls(struct lu_web_req *r);
+/* The client's address as text ("127.0.0.1"), for rate limits and logs. */
+const char *lu_web_peer(struct lu_web_req *r);
+
+/* Adds a response header. Names and values must not hold CR or LF. */
+void lu_web_resp_header(struct lu_web_resp *resp, const char *name,
+                        const char *value);
+
+#endif
