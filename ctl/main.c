@@ -43,6 +43,7 @@ static const struct command COMMANDS[] = {
      N_("monthly bulletins: issue, list, show, export, verify")},
     {"completeness", ctl_completeness_cmd, N_("who has reported a month")},
     {"feed", ctl_feed_cmd, N_("watch what a hub merges, as it happens")},
+    {"user", ctl_user_cmd, N_("people who sign in to the node's web pages")},
 };
 
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))

@@ -1,6 +1,8 @@
 /* The node's control requests (luyuctl submit, import, correct, status,
- * entries), served on a unix socket by common/ctlserver. Entries record the
- * user on the other end of the socket as recorded_by. */
+ * entries, user), served on a unix socket by common/ctlserver. Entries
+ * record the user on the other end of the socket as recorded_by. Managing
+ * web users is for root and the node's own Unix user only: the socket's
+ * group may enter figures, not make people who can. */
 #ifndef NODE_CONTROL_H
 #define NODE_CONTROL_H
 
@@ -15,6 +17,7 @@ struct node_uplink;
 struct node_control_ctx {
     const char *node_id;
     const char *hub;
+    const char *units; /* the node's units, comma-separated */
     struct node_intake *intake;
     struct node_outbox *outbox;
     struct node_uplink *uplink;

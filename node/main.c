@@ -261,8 +261,8 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         ucfg.secret_key = n->secret_key;
     }
     n->uplink = node_uplink_new(&d->loop, d->zctx, &ucfg, n->outbox);
-    cctx =
-        (struct node_control_ctx){S.id, S.hub, n->intake, n->outbox, n->uplink};
+    cctx = (struct node_control_ctx){S.id,      S.hub,     S.units,
+                                     n->intake, n->outbox, n->uplink};
     if (control == NULL)
         control = lu_xasprintf("%s/control.sock", S.state_dir);
     n->control = node_control_new(&d->loop, control, &cctx, err, errlen);

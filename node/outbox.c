@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "log.h"
 #include "store.h"
+#include "users.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -23,7 +24,8 @@
  * of a long history is acknowledged.
  *
  * Versions (PRAGMA user_version, see lu_store_migrate): 0 is a new file or
- * one written before versions; 1 is SCHEMA_V1 below. A change to the
+ * one written before versions; 1 is SCHEMA_V1 below; 2 adds the web
+ * users (node/users.c, NODE_USERS_SCHEMA_V2). A change to the
  * schema is a new step at the end of MIGRATIONS, never an edit of an old
  * one, and gets a fixture from the release before it under tests/data/. */
 static const char SCHEMA_V1[] =
@@ -46,6 +48,7 @@ static const char SCHEMA_V1[] =
 
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, NULL},
+    {2, NODE_USERS_SCHEMA_V2, NULL},
 };
 
 struct node_outbox {
@@ -426,6 +429,11 @@ fail:
     sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
     lu_store_exec(ob->db, "PRAGMA synchronous=FULL");
     return r;
+}
+
+sqlite3 *node_outbox_db(struct node_outbox *ob)
+{
+    return ob->db;
 }
 
 uint64_t node_outbox_first_pending(const struct node_outbox *ob)

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sqlite3.h>
+
 #include "luyu.pb-c.h"
 
 struct node_outbox;
@@ -113,6 +115,11 @@ struct node_outbox_list {
 int node_outbox_list(struct node_outbox *ob, const struct node_outbox_filter *f,
                      struct node_outbox_list *l);
 void node_outbox_list_free(struct node_outbox_list *l);
+
+/* The outbox's connection, for the other modules of outbox.db's schema
+ * (node/users.c) and no one else: this module stays the one owner of the
+ * file, its migrations and its transactions. */
+sqlite3 *node_outbox_db(struct node_outbox *ob);
 
 /* Entry state values stored in the outbox. */
 enum { NODE_PENDING = 0, NODE_ACKED = 1, NODE_REJECTED = 2 };

@@ -10,8 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "outbox.h"
 #include "test.h"
+#include "users.h"
 #include "util.h"
 
 /* Removes dir and the files in it. */
@@ -417,8 +420,73 @@ out:
     rm_dir(dir);
 }
 
+/* node/users.c: web users in the outbox's file, on its connection. */
+static void test_users(void)
+{
+    char dir[] = "/tmp/luyu-test-outbox-XXXXXX";
+    struct node_outbox *ob = NULL;
+    struct node_user u = {0}, got, *all = NULL;
+    char hash[crypto_pwhash_STRBYTES], err[512] = "";
+    size_t n = 0;
+
+    ASSERT_TRUE(node_units_has("a, b,c", "b"));
+    ASSERT_TRUE(node_units_has("a, b,c", "c"));
+    ASSERT_TRUE(!node_units_has("a, b,c", "d"));
+    ASSERT_TRUE(!node_units_has("ab", "a"));
+    ASSERT_TRUE(node_units_subset("c,a", "a, b,c"));
+    ASSERT_TRUE(node_units_subset("", "a"));
+    ASSERT_TRUE(!node_units_subset("a,x", "a,b"));
+    ASSERT_TRUE(node_user_name_valid("wang.li-2"));
+    ASSERT_TRUE(!node_user_name_valid("Wang"));
+    ASSERT_TRUE(!node_user_name_valid("a234567890123456789012345678901234"));
+    ASSERT_TRUE(node_user_role_valid("clerk"));
+    ASSERT_TRUE(!node_user_role_valid("admin"));
+    ASSERT_EQ(crypto_pwhash_str(hash, "secret12", 8, crypto_pwhash_OPSLIMIT_MIN,
+                                crypto_pwhash_MEMLIMIT_MIN),
+              0);
+    ASSERT_TRUE(node_user_hash_valid(hash));
+    ASSERT_TRUE(!node_user_hash_valid("$argon2id$v=19$m=1,t=1,p=1$x"));
+    ASSERT_TRUE(!node_user_hash_valid("secret12"));
+    ASSERT_TRUE(mkdtemp(dir) != NULL);
+    ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
+    if (ob == NULL)
+        goto out;
+    snprintf(u.name, sizeof(u.name), "wangli");
+    snprintf(u.role, sizeof(u.role), "clerk");
+    snprintf(u.pwhash, sizeof(u.pwhash), "%s", hash);
+    snprintf(u.created_by, sizeof(u.created_by), "root");
+    ASSERT_EQ(node_users_add(ob, &u), 0);
+    ASSERT_EQ(node_users_add(ob, &u), -EEXIST);
+    ASSERT_EQ(node_users_disable(ob, "wangli"), 0);
+    ASSERT_EQ(node_users_disable(ob, "nobody"), -ENOENT);
+    ASSERT_EQ(node_users_get(ob, "wangli", &got), 0);
+    ASSERT_TRUE(got.disabled);
+    ASSERT_STREQ(node_user_units(&got, "a,b"), "a,b");
+    ASSERT_EQ(node_users_passwd(ob, "wangli", hash), 0);
+    ASSERT_EQ(node_users_passwd(ob, "nobody", hash), -ENOENT);
+    node_outbox_free(ob);
+    ob = NULL;
+    /* It survives a reopen. */
+    ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
+    if (ob == NULL)
+        goto out;
+    ASSERT_EQ(node_users_list(ob, &all, &n), 0);
+    ASSERT_EQ(n, 1);
+    if (n == 1) {
+        ASSERT_STREQ(all[0].name, "wangli");
+        ASSERT_TRUE(!all[0].disabled);
+        ASSERT_EQ(crypto_pwhash_str_verify(all[0].pwhash, "secret12", 8), 0);
+    }
+    ASSERT_EQ(node_users_get(ob, "nobody", &got), -ENOENT);
+out:
+    free(all);
+    node_outbox_free(ob);
+    rm_dir(dir);
+}
+
 int main(void)
 {
+    test_users();
     test_outbox();
     test_import_key();
     test_list();

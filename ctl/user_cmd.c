@@ -1,0 +1,214 @@
+/* luyuctl user: the people who sign in to the node's web pages. The
+ * password is read here (without echo on a terminal, or one line from a
+ * pipe), hashed here with Argon2id (crypto_pwhash_str), and only the hash
+ * goes to the node, which stores it; root or the node's own user only. */
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "ctl.h"
+#include "node.h"
+#include "output.h"
+#include "util.h"
+
+#define USER_TIMEOUT_MS 60000
+#define PW_MIN 8
+#define PW_MAX 256
+
+static const char USAGE[] =
+    "usage: luyuctl --node SOCK user add NAME --role clerk|reviewer "
+    "[--units U1,U2]\n"
+    "       luyuctl --node SOCK user passwd NAME\n"
+    "       luyuctl --node SOCK user disable NAME\n"
+    "       luyuctl --node SOCK user list [--json]\n"
+    "\n"
+    "Manages the people who sign in to the node's web pages (root or the\n"
+    "node's own user only). add and passwd read the password from the\n"
+    "terminal (twice, not shown) or one line from standard input; at least\n"
+    "8 characters. Only its Argon2id hash reaches the node. passwd also\n"
+    "enables a disabled user; disable keeps the user's name on what they\n"
+    "entered. Clerks enter, import and correct; reviewers approve. --units\n"
+    "restricts a user to some of the node's units (default: all of them).\n";
+
+/* One line without its line end into buf. -1 on end of input. */
+static int read_line(const char *prompt, bool tty, char *buf, size_t len)
+{
+    struct termios old, quiet;
+    int r = 0;
+
+    if (tty) {
+        fputs(prompt, stderr);
+        tcgetattr(STDIN_FILENO, &old);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    if (fgets(buf, (int)len, stdin) == NULL)
+        r = -1;
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputc('\n', stderr);
+    }
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return r;
+}
+
+static int read_hash(char *hash)
+{
+    char pw[PW_MAX + 2] = "", again[PW_MAX + 2] = "";
+    bool tty = isatty(STDIN_FILENO);
+    int r = CTL_EXIT_BAD;
+
+    if (read_line("password: ", tty, pw, sizeof(pw)) < 0) {
+        ctl_output_error(CTL_EXIT_BAD, "no password given");
+        goto out;
+    }
+    if (tty && (read_line("again: ", tty, again, sizeof(again)) < 0 ||
+                strcmp(pw, again) != 0)) {
+        ctl_output_error(CTL_EXIT_BAD, "the two passwords differ");
+        goto out;
+    }
+    if (strlen(pw) < PW_MIN || strlen(pw) > PW_MAX ||
+        !lu_utf8_valid(pw, strlen(pw))) {
+        ctl_output_error(CTL_EXIT_BAD,
+                         "a password is %d to %d characters of UTF-8", PW_MIN,
+                         PW_MAX);
+        goto out;
+    }
+    if (sodium_init() < 0 ||
+        crypto_pwhash_str(hash, pw, strlen(pw),
+                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+        ctl_output_error(CTL_EXIT_FAIL, "cannot hash the password: out of "
+                                        "memory");
+        r = CTL_EXIT_FAIL;
+        goto out;
+    }
+    r = CTL_EXIT_OK;
+out:
+    sodium_memzero(pw, sizeof(pw));
+    sodium_memzero(again, sizeof(again));
+    return r;
+}
+
+static void render(const Luyu__CtlResponse *resp, bool json, struct lu_buf *b)
+{
+    char t[64];
+
+    if (json)
+        lu_buf_adds(b, "[");
+    for (size_t i = 0; i < resp->n_users; i++) {
+        const Luyu__CtlUserInfo *u = resp->users[i];
+
+        if (!json) {
+            lu_buf_printf(b, "%-16s %-9s %-8s ", u->name, u->role,
+                          u->disabled ? "disabled" : "active");
+            ctl_output_text(b, u->units[0] ? u->units : "(all units)");
+            lu_buf_printf(b, "  since %s by ",
+                          ctl_output_time(u->created_at, t, sizeof(t)));
+            ctl_output_text(b, u->created_by);
+            lu_buf_adds(b, "\n");
+            continue;
+        }
+        lu_buf_adds(b, i ? ",\n {\"name\": " : "{\"name\": ");
+        lu_buf_json_str(b, u->name);
+        lu_buf_adds(b, ", \"role\": ");
+        lu_buf_json_str(b, u->role);
+        lu_buf_adds(b, ", \"units\": ");
+        lu_buf_json_str(b, u->units);
+        lu_buf_printf(b, ", \"disabled\": %s, \"created_at\": %lld",
+                      u->disabled ? "true" : "false", (long long)u->created_at);
+        lu_buf_adds(b, ", \"created_by\": ");
+        lu_buf_json_str(b, u->created_by);
+        lu_buf_printf(b, ", \"changed_at\": %lld}", (long long)u->changed_at);
+    }
+    if (json)
+        lu_buf_adds(b, "]\n");
+    else if (resp->n_users == 0)
+        lu_buf_adds(b, "no web users yet (luyuctl user add)\n");
+}
+
+static int call(const struct ctl_global *g, Luyu__CtlUser *u, bool json)
+{
+    Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
+    Luyu__CtlResponse *resp;
+    struct lu_buf b;
+    int r;
+
+    req.body_case = LUYU__CTL_REQUEST__BODY_USER;
+    req.user = u;
+    r = ctl_node_call(g, &req, USER_TIMEOUT_MS, &resp);
+    if (r != CTL_EXIT_OK)
+        return r;
+    lu_buf_init(&b);
+    if (resp->code != LUYU__CTL_RESPONSE__CODE__OK)
+        r = ctl_node_refused(resp);
+    else if (u->op == LUYU__CTL_USER__OP__LIST)
+        render(resp, json, &b);
+    else
+        lu_buf_printf(&b, "user %s: %s\n", u->name,
+                      u->op == LUYU__CTL_USER__OP__ADD      ? "added"
+                      : u->op == LUYU__CTL_USER__OP__PASSWD ? "password set"
+                                                            : "disabled");
+    if (r == CTL_EXIT_OK)
+        r = ctl_output_write(&b);
+    lu_buf_free(&b);
+    luyu__ctl_response__free_unpacked(resp, NULL);
+    return r;
+}
+
+int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
+{
+    Luyu__CtlUser u = LUYU__CTL_USER__INIT;
+    const char *role = NULL, *units = NULL, *json = NULL, *pos[2];
+    const struct ctl_opt opts[] = {
+        {"--role", CTL_OPT_VALUE, &role},
+        {"--units", CTL_OPT_VALUE, &units},
+        {"--json", CTL_OPT_FLAG, &json},
+    };
+    struct ctl_args a = {
+        .cmd = "user", .opts = opts, .n_opts = 3, .max_pos = 2, .pos = pos};
+    char hash[crypto_pwhash_STRBYTES];
+    int r;
+
+    r = ctl_args_parse(&a, argc, argv);
+    if (r != CTL_EXIT_OK)
+        return r;
+    if (a.help)
+        return ctl_output_usage(USAGE);
+    if (a.n_pos == 0)
+        return ctl_args_bad(&a, "add, passwd, disable or list?");
+    if (strcmp(pos[0], "list") == 0)
+        u.op = LUYU__CTL_USER__OP__LIST;
+    else if (strcmp(pos[0], "add") == 0)
+        u.op = LUYU__CTL_USER__OP__ADD;
+    else if (strcmp(pos[0], "passwd") == 0)
+        u.op = LUYU__CTL_USER__OP__PASSWD;
+    else if (strcmp(pos[0], "disable") == 0)
+        u.op = LUYU__CTL_USER__OP__DISABLE;
+    else
+        return ctl_args_bad(&a, "no action \"%s\"", pos[0]);
+    if (u.op != LUYU__CTL_USER__OP__LIST && a.n_pos < 2)
+        return ctl_args_bad(&a, "whose? give the user's name");
+    if (u.op == LUYU__CTL_USER__OP__ADD && role == NULL)
+        return ctl_args_bad(&a, "--role clerk or --role reviewer");
+    r = ctl_node_need(g, "user");
+    if (r != CTL_EXIT_OK)
+        return r;
+    if (a.n_pos > 1)
+        u.name = (char *)pos[1];
+    if (role != NULL)
+        u.role = (char *)role;
+    if (units != NULL)
+        u.units = (char *)units;
+    if (u.op == LUYU__CTL_USER__OP__ADD || u.op == LUYU__CTL_USER__OP__PASSWD) {
+        r = read_hash(hash);
+        if (r != CTL_EXIT_OK)
+            return r;
+        u.pwhash = hash;
+    }
+    return call(g, &u, json != NULL);
+}
