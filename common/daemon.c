@@ -44,8 +44,10 @@ static int check_web(struct daemon *d, char *err, size_t errlen)
         }
         return 0;
     }
-    d->web_conf = (struct lu_web_conf){
-        .addr = addr, .cert = *c->web_cert, .key = *c->web_key};
+    d->web_conf = (struct lu_web_conf){.addr = addr,
+                                       .cert = *c->web_cert,
+                                       .key = *c->web_key,
+                                       .max_body = c->web_max_body};
     return lu_web_check(&d->web_conf, err, errlen);
 }
 

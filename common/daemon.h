@@ -43,6 +43,7 @@ struct lu_daemon_conf {
     /* "metrics = ADDRESS", the older name of "web" that configs written
      * before the web server still use. */
     char *const *metrics;
+    size_t web_max_body; /* request bodies; 0: the web server's default */
     /* What the daemon reads from /etc: plan, keys, registry. A failure
      * here or in check is the admin's to fix: the daemon exits EX_CONFIG
      * (78), which its unit does not restart. 0 or -errno + err. */

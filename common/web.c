@@ -44,13 +44,27 @@ struct lu_web {
     int nroutes;
 };
 
-/* One request in flight, from its head to its completion. */
+#define MAX_FIELDS 4096
+
+/* One field of a form body, as the post processor hands it over. */
+struct field {
+    char *name, *filename;
+    struct lu_buf value;
+};
+
+/* One request in flight, from its head to its completion. A form body
+ * (urlencoded or multipart) goes through MHD's post processor into fields;
+ * any other body is kept whole in body. */
 struct lu_web_req {
     struct lu_web *web;
     struct MHD_Connection *conn;
     const char *method, *path;
     struct lu_buf body;
-    bool too_big;
+    size_t received;
+    bool too_big, bad_form;
+    struct MHD_PostProcessor *pp;
+    struct field *fields;
+    size_t n_fields, cap_fields;
     char peer[INET6_ADDRSTRLEN];
 };
 
@@ -233,6 +247,8 @@ static enum MHD_Result dispatch(struct lu_web_req *r)
 
     if (r->too_big)
         return send_simple(r->conn, 413, "request body too large\n");
+    if (r->bad_form)
+        return send_simple(r->conn, 400, "malformed form\n");
     if (rt == NULL)
         return send_simple(r->conn, 404, "not found\n");
     lu_buf_init(&resp.body);
@@ -259,6 +275,66 @@ static void peer_text(struct MHD_Connection *conn, char *out, size_t len)
                   (socklen_t)len);
 }
 
+static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind,
+                                const char *key, const char *filename,
+                                const char *type, const char *encoding,
+                                const char *data, uint64_t off, size_t size)
+{
+    struct lu_web_req *r = cls;
+    struct field *f = r->n_fields ? &r->fields[r->n_fields - 1] : NULL;
+
+    /* A field's value may come in several pieces: off > 0 continues the
+     * last one. */
+    if (f == NULL || off == 0 || strcmp(f->name, key) != 0) {
+        if (r->n_fields == MAX_FIELDS) {
+            r->bad_form = true;
+            return MHD_NO;
+        }
+        if (r->n_fields == r->cap_fields) {
+            r->cap_fields = r->cap_fields ? r->cap_fields * 2 : 16;
+            r->fields =
+                lu_xrealloc(r->fields, r->cap_fields * sizeof(*r->fields));
+        }
+        f = &r->fields[r->n_fields++];
+        f->name = lu_xstrdup(key);
+        f->filename = filename ? lu_xstrdup(filename) : NULL;
+        lu_buf_init(&f->value);
+        lu_buf_add(&f->value, "", 0);
+    }
+    lu_buf_add(&f->value, data, size);
+    return MHD_YES;
+}
+
+static void take_body(struct lu_web_req *r, const char *data, size_t len)
+{
+    r->received += len;
+    if (r->received > r->web->max_body)
+        r->too_big = true;
+    if (r->too_big || r->bad_form)
+        return;
+    if (r->pp == NULL)
+        lu_buf_add(&r->body, data, len);
+    else if (MHD_post_process(r->pp, data, len) != MHD_YES)
+        r->bad_form = true;
+}
+
+static struct lu_web_req *req_new(struct lu_web *w, struct MHD_Connection *conn,
+                                  const char *url, const char *method)
+{
+    struct lu_web_req *r = lu_xcalloc(1, sizeof(*r));
+
+    r->web = w;
+    r->conn = conn;
+    r->method = method;
+    r->path = url;
+    lu_buf_init(&r->body);
+    peer_text(conn, r->peer, sizeof(r->peer));
+    /* NULL unless the body is urlencoded or multipart form data. */
+    if (strcmp(method, "POST") == 0)
+        r->pp = MHD_create_post_processor(conn, 16 * 1024, on_field, r);
+    return r;
+}
+
 /* Called by the library once for the head, once for each piece of body,
  * and once more at the end (*upload_size 0): the request is answered only
  * when all of it is here, so handlers see whole bodies. */
@@ -273,13 +349,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
     uint64_t n;
 
     if (r == NULL) {
-        r = lu_xcalloc(1, sizeof(*r));
-        r->web = w;
-        r->conn = conn;
-        r->method = method;
-        r->path = url;
-        lu_buf_init(&r->body);
-        peer_text(conn, r->peer, sizeof(r->peer));
+        r = req_new(w, conn, url, method);
         *con_cls = r;
         /* Refuse a declared oversized body before it is sent. */
         cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -291,10 +361,7 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
         return MHD_YES;
     }
     if (*upload_size > 0) {
-        if (r->body.len + *upload_size > w->max_body)
-            r->too_big = true;
-        else
-            lu_buf_add(&r->body, upload, *upload_size);
+        take_body(r, upload, *upload_size);
         *upload_size = 0;
         return MHD_YES;
     }
@@ -308,6 +375,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 
     if (r == NULL)
         return;
+    if (r->pp != NULL)
+        MHD_destroy_post_processor(r->pp);
+    for (size_t i = 0; i < r->n_fields; i++) {
+        free(r->fields[i].name);
+        free(r->fields[i].filename);
+        lu_buf_free(&r->fields[i].value);
+    }
+    free(r->fields);
     lu_buf_free(&r->body);
     free(r);
     *con_cls = NULL;
@@ -491,4 +566,32 @@ bool lu_web_req_tls(struct lu_web_req *r)
 const char *lu_web_peer(struct lu_web_req *r)
 {
     return r->peer;
+}
+
+const char *lu_web_field(struct lu_web_req *r, const char *name, size_t *len,
+                         const char **filename)
+{
+    for (size_t i = 0; i < r->n_fields; i++) {
+        const struct field *f = &r->fields[i];
+
+        if (strcmp(f->name, name) == 0) {
+            if (len != NULL)
+                *len = f->value.len;
+            if (filename != NULL)
+                *filename = f->filename;
+            return f->value.data;
+        }
+    }
+    return NULL;
+}
+
+size_t lu_web_fields(struct lu_web_req *r)
+{
+    return r->n_fields;
+}
+
+const char *lu_web_field_at(struct lu_web_req *r, size_t i, const char **value)
+{
+    *value = r->fields[i].value.data;
+    return r->fields[i].name;
 }

@@ -79,6 +79,17 @@ bool lu_web_req_tls(struct lu_web_req *r);
 /* The client's address as text ("127.0.0.1"), for rate limits and logs. */
 const char *lu_web_peer(struct lu_web_req *r);
 
+/* A form field of a POST body (application/x-www-form-urlencoded or
+ * multipart/form-data, decoded by libmicrohttpd's post processor): the
+ * first field called name, NUL-terminated (it may hold NULs; len says how
+ * long), its filename for an uploaded file (else NULL). NULL when absent.
+ * A form that does not decode is answered 400 before any handler. */
+const char *lu_web_field(struct lu_web_req *r, const char *name, size_t *len,
+                         const char **filename);
+/* Every field in order, for forms with one field per indicator. */
+size_t lu_web_fields(struct lu_web_req *r);
+const char *lu_web_field_at(struct lu_web_req *r, size_t i, const char **value);
+
 /* Adds a response header. Names and values must not hold CR or LF. */
 void lu_web_resp_header(struct lu_web_resp *resp, const char *name,
                         const char *value);

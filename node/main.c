@@ -10,6 +10,7 @@
 #include <uv.h>
 
 #include "control.h"
+#include "pages.h"
 #include "daemon.h"
 #include "endpoint.h"
 #include "intake.h"
@@ -31,11 +32,13 @@ struct settings {
     char *hub_key, *secret_key, *metrics, *spool;
     char *web, *web_cert, *web_key;
     bool insecure;
+    int web_session_s;
     int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
         backoff_max_ms;
 };
 
 static struct settings S = {
+    .web_session_s = 1800,
     .window = 8,
     .batch_size = 500,
     .heartbeat_ms = 5000,
@@ -66,6 +69,8 @@ static const struct lu_opt OPTS[] = {
      "TLS certificate (PEM) for --web; needed off loopback"},
     {"web_key", LU_OPT_STR, &S.web_key, 0, 0,
      "TLS private key (PEM, mode 0600) for --web"},
+    {"web_session_s", LU_OPT_INT, &S.web_session_s, 2, 86400,
+     "a web session ends after this many seconds unused (1800)"},
     {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
      "older name of --web, kept for existing configs"},
     {"spool", LU_OPT_STR, &S.spool, 0, 0,
@@ -95,6 +100,7 @@ struct node {
     struct node_uplink *uplink;
     struct node_control *control;
     struct node_spool *spool;
+    struct node_pages *pages;
 };
 
 static int check_settings(char *err, size_t errlen)
@@ -276,6 +282,11 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         if (n->spool == NULL)
             return -EINVAL;
     }
+    if (d->web != NULL)
+        n->pages = node_pages_new(
+            d->web,
+            &(struct node_pages_ctx){S.id, S.units, n->plan, n->intake,
+                                     n->outbox, n->uplink, S.web_session_s});
     return 0;
 }
 
@@ -293,6 +304,7 @@ static void stop(void *data)
 {
     struct node *n = data;
 
+    node_pages_free(n->pages);
     node_spool_free(n->spool);
     node_control_free(n->control);
     node_uplink_free(n->uplink);
@@ -323,6 +335,7 @@ int main(int argc, char **argv)
         .web_key = &S.web_key,
         .metrics = &S.metrics,
         .config = load_config,
+        .web_max_body = 4 << 20,
         .open = open_stores,
         .start = start,
         .status = status_line,

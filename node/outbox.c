@@ -431,6 +431,44 @@ fail:
     return r;
 }
 
+int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
+                     node_outbox_rec_cb cb, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    struct node_outbox_rec row;
+    int r;
+
+    r = lu_store_prepare(ob->db,
+                         "SELECT seq, unit, indicator, period, amount, note,"
+                         " recorded_by, recorded_at, corrects, state,"
+                         " ifnull(reason, ''), ifnull(done_at, 0) FROM outbox"
+                         " WHERE ?1 = 0 OR period = ?1"
+                         " ORDER BY seq DESC LIMIT ?2",
+                         &st);
+    if (r < 0)
+        return r;
+    sqlite3_bind_int64(st, 1, period);
+    sqlite3_bind_int64(st, 2, (int64_t)max);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        row.seq = (uint64_t)sqlite3_column_int64(st, 0);
+        row.unit = (const char *)sqlite3_column_text(st, 1);
+        row.indicator = (const char *)sqlite3_column_text(st, 2);
+        row.period = (uint32_t)sqlite3_column_int64(st, 3);
+        row.amount = sqlite3_column_int64(st, 4);
+        row.note = (const char *)sqlite3_column_text(st, 5);
+        row.recorded_by = (const char *)sqlite3_column_text(st, 6);
+        row.recorded_at = sqlite3_column_int64(st, 7);
+        row.corrects = (const char *)sqlite3_column_text(st, 8);
+        row.state = sqlite3_column_int(st, 9);
+        row.reason = (const char *)sqlite3_column_text(st, 10);
+        row.done_at = sqlite3_column_int64(st, 11);
+        cb(arg, &row);
+    }
+    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
+    sqlite3_finalize(st);
+    return r;
+}
+
 sqlite3 *node_outbox_db(struct node_outbox *ob)
 {
     return ob->db;

@@ -116,6 +116,25 @@ int node_outbox_list(struct node_outbox *ob, const struct node_outbox_filter *f,
                      struct node_outbox_list *l);
 void node_outbox_list_free(struct node_outbox_list *l);
 
+/* One entry as the outbox holds it, for listings; strings live until the
+ * callback returns. */
+struct node_outbox_rec {
+    uint64_t seq;
+    const char *unit, *indicator;
+    uint32_t period; /* YYYYMM */
+    int64_t amount;  /* stored units */
+    const char *note, *recorded_by, *corrects, *reason;
+    int64_t recorded_at, done_at; /* unix s; done_at 0 while pending */
+    int state;                    /* NODE_PENDING, _ACKED, _REJECTED */
+};
+
+typedef void (*node_outbox_rec_cb)(void *arg, const struct node_outbox_rec *r);
+
+/* Calls cb for up to max entries, newest first: those of period (YYYYMM;
+ * 0 for every period). 0 or a negative errno. */
+int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
+                     node_outbox_rec_cb cb, void *arg);
+
 /* The outbox's connection, for the other modules of outbox.db's schema
  * (node/users.c) and no one else: this module stays the one owner of the
  * file, its migrations and its transactions. */

@@ -1,0 +1,58 @@
+#include "html.h"
+
+#include <string.h>
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] < 0x80                   ? 1
+                 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2
+                 : s[0] >= 0xe0 && s[0] < 0xf0 ? 3
+                 : s[0] >= 0xf0 && s[0] < 0xf5 ? 4
+                                               : 0;
+
+    if (len == 0 || len > n || !lu_utf8_valid((const char *)s, len))
+        return 0;
+    return len;
+}
+
+void lu_html_escn(struct lu_buf *b, const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+
+    while (i < n) {
+        size_t len = utf8_len(p + i, n - i);
+
+        switch (len ? p[i] : 0) {
+        case '&':
+            lu_buf_adds(b, "&amp;");
+            break;
+        case '<':
+            lu_buf_adds(b, "&lt;");
+            break;
+        case '>':
+            lu_buf_adds(b, "&gt;");
+            break;
+        case '"':
+            lu_buf_adds(b, "&quot;");
+            break;
+        case '\'':
+            lu_buf_adds(b, "&#39;");
+            break;
+        case 0:
+            /* Not UTF-8, or a NUL: the replacement character. */
+            lu_buf_adds(b, "\xef\xbf\xbd");
+            len = 1;
+            break;
+        default:
+            lu_buf_add(b, p + i, len);
+        }
+        i += len;
+    }
+}
+
+void lu_html_esc(struct lu_buf *b, const char *s)
+{
+    lu_html_escn(b, s, strlen(s));
+}

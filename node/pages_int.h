@@ -1,0 +1,57 @@
+/* What the node's page modules share (node/pages.c: routing, sign-in,
+ * layout; node/pages_entry.c: the entry form, the entries, corrections).
+ * Not for other modules. */
+#ifndef NODE_PAGES_INT_H
+#define NODE_PAGES_INT_H
+
+#include <locale.h>
+#include <sodium.h>
+#include <stdint.h>
+
+#include "pages.h"
+#include "util.h"
+
+struct lu_web_req;
+struct lu_web_resp;
+struct node_session;
+struct node_user;
+
+struct node_pages {
+    struct node_pages_ctx ctx;
+    struct node_sessions *sessions;
+    locale_t zh; /* the pages' language */
+    char dummy_hash[crypto_pwhash_STRBYTES];
+};
+
+void node_pages_redirect(struct lu_web_resp *resp, const char *location);
+/* A page with only msg on it, and status. */
+void node_pages_refuse(struct node_pages *np, struct lu_web_resp *resp,
+                       int status, const char *msg);
+/* The page's head and header (the link's state, the user, sign out);
+ * ss NULL before signing in. */
+void node_pages_page_start(struct node_pages *np, const struct node_session *ss,
+                           struct lu_web_resp *resp, const char *title);
+void node_pages_page_end(struct lu_web_resp *resp);
+/* The hidden CSRF field every form carries. */
+void node_pages_csrf_field(const struct node_session *ss, struct lu_buf *b);
+/* Local "YYYY-MM-DD HH:MM". Returns buf. */
+char *node_pages_time(int64_t t, char *buf, size_t len);
+
+void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
+                          struct lu_web_resp *resp,
+                          const struct node_session *ss,
+                          const struct node_user *u, char **errors);
+void node_pages_form_post(struct node_pages *np, struct lu_web_req *req,
+                          struct lu_web_resp *resp,
+                          const struct node_session *ss,
+                          const struct node_user *u);
+void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
+                             struct lu_web_resp *resp,
+                             const struct node_session *ss,
+                             const struct node_user *u, const char *problem);
+void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
+                             struct lu_web_resp *resp,
+                             const struct node_session *ss,
+                             const struct node_user *u);
+
+#endif

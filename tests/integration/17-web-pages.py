@@ -1,0 +1,175 @@
+"""The clerks' pages at the node, over HTTP as a browser without JavaScript
+would use them (tests/browser/ drives a real one): sign in, the month's
+form with Chinese names, a bad amount refused in Chinese with nothing
+stored, figures stored with the person's name, a note with <script> shown
+as text, delivery state in words, a correction that needs a reason, the
+hub's ledger equal to the figures sent; refusals without a session, with
+an expired one, without the CSRF token, for units not the user's, and
+after too many failed sign-ins."""
+import http.client
+import os
+import re
+import subprocess
+import time
+import urllib.parse
+
+from luyutest import BIN, Cluster, check, free_port, run, say, wait_until
+
+
+class Browser:
+    def __init__(self, port):
+        self.port = port
+        self.cookies = {}
+        self.last_headers = []
+
+    def request(self, method, path, fields=None, raw=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {}
+        body = None
+        if self.cookies:
+            headers["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if raw is not None:
+            body, headers["Content-Type"] = raw
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        text = r.read().decode("utf-8")
+        self.last_headers = r.getheaders()
+        for k, v in self.last_headers:
+            if k.lower() == "set-cookie":
+                name, val = v.split(";")[0].split("=", 1)
+                if "Max-Age=0" in v:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = val
+        conn.close()
+        return r.status, dict((k.lower(), v) for k, v in self.last_headers), text
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def post(self, path, fields):
+        return self.request("POST", path, fields)
+
+    def csrf(self, path):
+        st, h, text = self.get(path)
+        m = re.search(r'name="csrf" value="([0-9a-f]+)"', text)
+        return m.group(1) if m else None, text
+
+    def login(self, user, pw):
+        token, _ = self.csrf("/login")
+        return self.post("/login", {"csrf": token, "user": user, "password": pw})
+
+
+def add_user(c, node, name, pw, *extra):
+    p = subprocess.run([os.path.join(BIN, "luyuctl"), "--node", c.sock(node), "user", "add",
+                        name] + list(extra), input=(pw + "\n").encode(), capture_output=True,
+                       timeout=120)
+    check(p.returncode == 0, "user %s added: %s" % (name, p.stderr.decode().strip()))
+
+
+def main():
+    c = Cluster("webpages")
+    c.start_hub()
+    n = "cq-wanzhou"
+    port = free_port()
+    c.start_node(n, "cq-wanzhou,cq-wuxi", ["--web", "127.0.0.1:%d" % port,
+                                           "--web-session-s", "4"])
+    add_user(c, n, "wangli", "correct horse", "--role", "clerk", "--units", "cq-wanzhou")
+    b = Browser(port)
+
+    say("without a session: sent to sign in; a POST is refused")
+    st, h, text = b.get("/form")
+    check(st == 303 and h["location"] == "/login", "GET /form without a session: to /login")
+    st, h, text = b.post("/form", {"unit": "cq-wanzhou", "period": "2019-07",
+                                   "amt_cadres_to_sd": "3"})
+    check(st == 403 and "登录" in text, "POST /form without a session refused, in Chinese")
+
+    say("sign in")
+    st, h, text = b.login("wangli", "wrong password")
+    check(st == 403 and "用户名或密码错误" in text, "a wrong password is refused in Chinese")
+    st, h, text = b.post("/login", {"user": "wangli", "password": "correct horse"})
+    check(st == 403 and "luyu_session" not in b.cookies, "a sign-in without the form's token "
+          "is refused")
+    st, h, text = b.login("wangli", "correct horse")
+    cookie = [v for k, v in b.last_headers if k.lower() == "set-cookie" and
+              v.startswith("luyu_session=")]
+    check(st == 303 and h["location"] == "/form", "signed in, sent to the form")
+    check(cookie and "HttpOnly" in cookie[0] and "SameSite=Strict" in cookie[0]
+          and "Secure" not in cookie[0], "session cookie HttpOnly; SameSite=Strict (no Secure "
+          "on plain loopback HTTP): " + cookie[0].split(";", 1)[1])
+
+    say("the month's form")
+    st, h, text = b.get("/form?unit=cq-wanzhou&period=2019-07")
+    check(st == 200 and "农副产品销售至山东交易额" in text and "产业合作" in text,
+          "indicators in Chinese, grouped by task area")
+    check(h.get("cache-control") == "no-store" and "default-src 'self'" in
+          h.get("content-security-policy", ""), "no-store and the CSP on the page")
+    check("<script" not in text and "http://" not in text and "https://" not in text,
+          "no script and no external URL on the page")
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', text).group(1)
+    nonce = re.search(r'name="nonce" value="([0-9a-f]+)"', text).group(1)
+    form = {"csrf": token, "nonce": nonce, "unit": "cq-wanzhou", "period": "2019-07",
+            "amt_agri_sales_to_sd": "-5", "amt_cadres_to_sd": "3"}
+    st, h, text = b.post("/form", form)
+    check(st == 422 and "不是有效金额" in text and 'id="err_agri_sales_to_sd"' in text,
+          "a negative amount is refused on its field, in Chinese")
+    check(c.status(n)["last_seq"] == 0, "nothing was stored")
+    st, h, text = b.post("/form", dict(form, csrf=""))
+    check(st == 403 and "安全令牌" in text, "a POST without the CSRF token is refused")
+    st, h, text = b.post("/form", dict(form, unit="cq-wuxi", amt_agri_sales_to_sd="1"))
+    check(st == 403, "a unit that is not the user's is refused")
+    form.update(amt_agri_sales_to_sd="12345.60", note_agri_sales_to_sd="<script>alert(1)</script>")
+    st, h, text = b.post("/form", form)
+    check(st == 303 and h["location"].startswith("/form?added=2"), "two figures stored")
+    st, h, text = b.post("/form", form)
+    check(st == 303 and c.status(n)["last_seq"] == 2, "the same form sent twice stores once")
+
+    say("what we entered")
+    wait_until(lambda: c.drained(n), 60, "the entries to reach the hub")
+    st, h, text = b.get("/entries")
+    check("已入省级台账" in text and "web:wangli" in text, "delivery state in words; who entered")
+    check("&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>" not in text,
+          "the <script> note is shown as text")
+    m = re.search(r'name="csrf" value="([0-9a-f]+)"', text)
+    st, h, text = b.post("/correct", {"csrf": m.group(1), "id": n + "/2", "amount": "3",
+                                      "reason": " "})
+    check(st == 422 and "更正需要填写原因" in text, "a correction without a reason is refused")
+    st, h, text = b.post("/correct", {"csrf": m.group(1), "id": n + "/1",
+                                      "amount": "12000", "reason": "录入错误"})
+    check(st == 303, "a correction with a reason is stored")
+    wait_until(lambda: c.drained(n), 60, "the correction to reach the hub")
+    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--period", "2019-07",
+                         "--format", "json", check_rc=0)
+    import json
+    got = {(r["unit"], r["indicator"]): r["amount"] for r in json.loads(out)}
+    check(got == {("cq-wanzhou", "agri_sales_to_sd"): "12000.00",
+                  ("cq-wanzhou", "cadres_to_sd"): "3"},
+          "the hub's ledger holds exactly the figures sent and corrected: %s" % got)
+    rc, out, err = c.ctl("history", "--state-dir", c.path("hub"), n + "/1", "--format", "json")
+    steps = json.loads(out)["entries"]
+    check([(e["recorded_by"], e["amount"], e["note"]) for e in steps]
+          == [("web:wangli", "12345.60", "<script>alert(1)</script>"),
+              ("web:wangli", "12000.00", "录入错误")],
+          "history names the web user on the entry and on its correction, with the reason")
+
+    say("an expired session is refused")
+    time.sleep(5)
+    st, h, text = b.get("/entries")
+    check(st == 303 and "expired" in h["location"], "GET with an expired session: sign in again")
+    st, h, text = b.post("/correct", {"csrf": m.group(1), "id": n + "/1", "amount": "1",
+                                      "reason": "x"})
+    check(st == 403, "POST with an expired session refused")
+
+    say("too many failed sign-ins")
+    for i in range(5):
+        b.login("wangli", "nope %d" % i)
+    st, h, text = b.login("wangli", "correct horse")
+    check(st == 429 and "15" in text, "after 5 failures even the right password waits")
+    for d in list(c.daemons):
+        check(d.stop() == 0, "%s stopped cleanly" % d.name)
+
+
+run(main)
