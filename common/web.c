@@ -37,7 +37,7 @@ struct lu_web {
     uv_poll_t poll;
     uv_timer_t timer;
     int open_handles;
-    bool tls;
+    bool tls, no_listen;
     size_t max_body;
     char *cert, *key; /* PEM text; MHD keeps pointers, so they live here */
     struct route routes[MAX_ROUTES];
@@ -431,6 +431,13 @@ static struct MHD_Daemon *start_mhd(struct lu_web *w,
 {
     unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 
+    if (w->no_listen)
+        return MHD_start_daemon(
+            flags | MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_access, w,
+            MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
     if (ss->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (!w->tls)
@@ -457,14 +464,16 @@ static struct MHD_Daemon *start_mhd(struct lu_web *w,
 struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
                           char *err, size_t errlen)
 {
-    struct sockaddr_storage ss;
+    struct sockaddr_storage ss = {0};
     const union MHD_DaemonInfo *info;
     struct lu_web *w;
 
-    if (lu_web_check(conf, err, errlen) < 0)
+    if (!conf->no_listen && lu_web_check(conf, err, errlen) < 0)
         return NULL;
-    parse_addr(conf->addr, &ss);
+    if (!conf->no_listen)
+        parse_addr(conf->addr, &ss);
     w = lu_xcalloc(1, sizeof(*w));
+    w->no_listen = conf->no_listen;
     w->max_body = conf->max_body ? conf->max_body : DEFAULT_MAX_BODY;
     w->tls = conf->cert != NULL;
     if (w->tls && (read_pem(conf->cert, false, &w->cert, err, errlen) < 0 ||
@@ -510,6 +519,19 @@ void lu_web_free(struct lu_web *w)
     uv_close((uv_handle_t *)&w->poll, on_closed);
     uv_close((uv_handle_t *)&w->timer, on_closed);
     MHD_stop_daemon(w->mhd);
+}
+
+int lu_web_add_connection(struct lu_web *w, int fd)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET};
+
+    /* The library wants a peer address; a connected pair has none. */
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (MHD_add_connection(w->mhd, fd, (struct sockaddr *)&sa, sizeof(sa)) !=
+        MHD_YES)
+        return -EIO;
+    drive(w);
+    return 0;
 }
 
 int lu_web_port(struct lu_web *w)

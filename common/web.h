@@ -25,6 +25,7 @@ struct lu_web_conf {
     const char *cert; /* PEM certificate file, or NULL */
     const char *key;  /* PEM private key file (mode 0600), or NULL */
     size_t max_body;  /* bytes of request body accepted; 0: 64 KiB */
+    bool no_listen;   /* tests and fuzzing: no socket, see add_connection */
 };
 
 /* What a handler answers. body starts empty; type defaults to
@@ -61,6 +62,10 @@ void lu_web_route(struct lu_web *w, const char *path, lu_web_cb cb, void *data);
  * handles' close callbacks, so the loop must run afterwards (as it does at
  * shutdown). lu_web_free(NULL) does nothing. */
 void lu_web_free(struct lu_web *w);
+
+/* Serves a socket that is already connected (tests and fuzzing, with
+ * no_listen); the server owns fd from here on. 0 or -EIO. */
+int lu_web_add_connection(struct lu_web *w, int fd);
 
 /* The port actually bound (useful after port 0), or a negative errno. */
 int lu_web_port(struct lu_web *w);

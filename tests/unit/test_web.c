@@ -52,6 +52,24 @@ static void on_echo(void *data, struct lu_web_req *req,
                   c ? c : "-", lu_web_peer(req), len, body);
 }
 
+/* Lists the form fields the post processor decoded. */
+static void on_form(void *data, struct lu_web_req *req,
+                    struct lu_web_resp *resp)
+{
+    const char *v, *fn = NULL;
+    size_t len = 0;
+
+    resp->status = 200;
+    for (size_t i = 0; i < lu_web_fields(req); i++) {
+        const char *name = lu_web_field_at(req, i, &v);
+
+        lu_buf_printf(&resp->body, "[%s=%s]", name, v);
+    }
+    v = lu_web_field(req, "file", &len, &fn);
+    if (v != NULL)
+        lu_buf_printf(&resp->body, " file %s %zu", fn ? fn : "-", len);
+}
+
 static void on_asset(void *data, struct lu_web_req *req,
                      struct lu_web_resp *resp)
 {
@@ -207,6 +225,29 @@ static void test_bodies(void)
                  "chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n "
                  "world\r\n0\r\n\r\n");
     ASSERT_CONTAINS(r, "len=11 [hello world]");
+}
+
+static void test_forms(void)
+{
+    static const char body[] =
+        "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nab"
+        "\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+        "filename=\"m.csv\"\r\n\r\nu,i\r\n1,2\r\n--XyZ--\r\n";
+    char req[1024], *r;
+
+    r = EXCHANGE("POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                 "application/x-www-form-urlencoded\r\nContent-Length: 24\r\n"
+                 "Connection: close\r\n\r\na=1&b=%E4%B8%AD+x&a=2&c=");
+    /* The post processor drops a last field with an empty value. */
+    ASSERT_CONTAINS(r, "[a=1][b=\xe4\xb8\xad x][a=2]");
+    snprintf(req, sizeof(req),
+             "POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: "
+             "multipart/form-data; boundary=XyZ\r\nContent-Length: %zu\r\n"
+             "Connection: close\r\n\r\n%s",
+             strlen(body), body);
+    r = exchange(req, strlen(req));
+    ASSERT_CONTAINS(r, "[csrf=ab]");
+    ASSERT_CONTAINS(r, " file m.csv 8");
 }
 
 static void test_limits(void)
@@ -374,6 +415,7 @@ int main(void)
     }
     lu_web_route(server, "/metrics", on_metrics, NULL);
     lu_web_route(server, "/app/", on_echo, NULL);
+    lu_web_route(server, "/form", on_form, NULL);
     lu_web_route(server, "/app/static/", on_asset, NULL);
     port = lu_web_port(server);
     ASSERT_TRUE(port > 0);
@@ -385,6 +427,7 @@ int main(void)
     test_get();
     test_routes_and_request();
     test_bodies();
+    test_forms();
     test_limits();
     test_connection_limit();
 
