@@ -177,7 +177,8 @@ static enum MHD_Result send_resp(struct MHD_Connection *conn,
     struct MHD_Response *m = MHD_create_response_from_buffer(
         resp->body.len, resp->body.data ? resp->body.data : "",
         MHD_RESPMEM_MUST_COPY);
-    const char *p = resp->headers.data, *end = p + resp->headers.len;
+    const char *p = resp->headers.data;
+    const char *end = p ? p + resp->headers.len : NULL;
     enum MHD_Result ok;
     int status = resp->status;
 
@@ -283,6 +284,11 @@ static enum MHD_Result on_field(void *cls, enum MHD_ValueKind kind,
     struct lu_web_req *r = cls;
     struct field *f = r->n_fields ? &r->fields[r->n_fields - 1] : NULL;
 
+    /* A multipart part without a name (found by fuzz_web): malformed. */
+    if (key == NULL) {
+        r->bad_form = true;
+        return MHD_NO;
+    }
     /* A field's value may come in several pieces: off > 0 continues the
      * last one. */
     if (f == NULL || off == 0 || strcmp(f->name, key) != 0) {
