@@ -26,7 +26,8 @@ static const char CSS[] =
     "body{font-family:sans-serif;margin:0;color:#222;background:#fafafa}"
     "header{background:#8b1a1a;color:#fff;padding:.5em 1em;display:flex;"
     "flex-wrap:wrap;gap:1em;align-items:center}"
-    "header a{color:#fff}header form{margin:0}"
+    "header a{color:#fff}header form{margin:0}header .ok{color:#cfc}"
+    "header .down{color:#fdd;font-weight:bold}"
     "main{padding:1em;max-width:70em}"
     ".ok{color:#1a6b1a}.down{color:#b00}.err{color:#b00;font-size:.9em}"
     "table{border-collapse:collapse;width:100%}"
@@ -168,13 +169,22 @@ static void login_page(struct node_pages *np, struct lu_web_req *req,
     unsigned char raw[NODE_TOKEN_LEN / 2];
     struct lu_buf *b = &resp->body;
     const char *user = lu_web_field(req, "user", NULL, NULL);
+    const char *have;
 
     /* Before a session there is no session token to tie the form to: the
      * form carries a random token that must equal a cookie set with it
      * (double submit), so another site cannot sign a browser in. */
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(pre, sizeof(pre), raw, sizeof(raw));
-    cookie(req, resp, PRE_COOKIE, pre, -1);
+    have = lu_web_cookie(req, PRE_COOKIE);
+    /* One token per browser, not per page view: a second tab, or a
+     * favicon request, must not spoil the form already shown. */
+    if (have != NULL && strlen(have) == NODE_TOKEN_LEN &&
+        strspn(have, "0123456789abcdef") == NODE_TOKEN_LEN) {
+        snprintf(pre, sizeof(pre), "%s", have);
+    } else {
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2hex(pre, sizeof(pre), raw, sizeof(raw));
+        cookie(req, resp, PRE_COOKIE, pre, -1);
+    }
     node_pages_page_start(np, NULL, resp, _("Sign in"));
     if (lu_web_query(req, "expired") != NULL)
         lu_buf_printf(b, "<p class=\"problem\">%s</p>",
@@ -263,7 +273,6 @@ static void login(struct node_pages *np, struct lu_web_req *req,
     ss = node_sessions_create(np->sessions, user);
     lu_info("web: %s signed in from %s", user, addr);
     cookie(req, resp, SESSION_COOKIE, ss->token, -1);
-    cookie(req, resp, PRE_COOKIE, "", 0);
     node_pages_redirect(resp, "/form");
 }
 
@@ -292,6 +301,18 @@ static void logout(struct node_pages *np, struct lu_web_req *req,
     node_pages_redirect(resp, "/login");
 }
 
+static bool page_path(const char *path)
+{
+    static const char *const PAGES[] = {"/", "/form", "/entries", "/correct",
+                                        "/logout"};
+
+    for (size_t i = 0; i < sizeof(PAGES) / sizeof(PAGES[0]); i++) {
+        if (strcmp(path, PAGES[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* Every request but the login page and the stylesheet needs a live
  * session, and every POST the session's CSRF token. */
 static void route(struct node_pages *np, struct lu_web_req *req,
@@ -306,6 +327,8 @@ static void route(struct node_pages *np, struct lu_web_req *req,
         return css(np, req, resp);
     if (strcmp(path, "/login") == 0)
         return post ? login(np, req, resp) : login_page(np, req, resp, NULL);
+    if (!page_path(path))
+        return node_pages_refuse(np, resp, 404, _("No such page."));
     ss = session(np, req, &u);
     if (ss == NULL && !post)
         return node_pages_redirect(resp, lu_web_cookie(req, SESSION_COOKIE)

