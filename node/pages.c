@@ -124,9 +124,10 @@ void node_pages_page_start(struct node_pages *np, const struct node_session *ss,
     lu_html_esc(b, np->ctx.node_id);
     if (ss != NULL) {
         lu_buf_printf(b,
-                      " <a href=\"/form\">%s</a> <a href=\"/entries\">%s"
-                      "</a> <span>",
-                      _("Enter the month"), _("What we entered"));
+                      " <a href=\"/form\">%s</a> <a href=\"/upload\">%s</a> "
+                      "<a href=\"/entries\">%s</a> <span>",
+                      _("Enter the month"), _("Upload a file"),
+                      _("What we entered"));
         link_state(np, b);
         lu_buf_adds(b, "</span> <span>");
         lu_html_esc(b, ss->user);
@@ -303,8 +304,9 @@ static void logout(struct node_pages *np, struct lu_web_req *req,
 
 static bool page_path(const char *path)
 {
-    static const char *const PAGES[] = {"/", "/form", "/entries", "/correct",
-                                        "/logout"};
+    static const char *const PAGES[] = {
+        "/",       "/form",   "/entries",      "/correct",
+        "/logout", "/upload", "/upload/commit"};
 
     for (size_t i = 0; i < sizeof(PAGES) / sizeof(PAGES[0]); i++) {
         if (strcmp(path, PAGES[i]) == 0)
@@ -353,6 +355,11 @@ static void route(struct node_pages *np, struct lu_web_req *req,
                     : node_pages_form_page(np, req, resp, ss, &u, NULL);
     if (strcmp(path, "/entries") == 0 && !post)
         return node_pages_entries_page(np, req, resp, ss, &u, NULL);
+    if (strcmp(path, "/upload") == 0)
+        return post ? node_pages_upload_post(np, req, resp, ss, &u)
+                    : node_pages_upload_page(np, req, resp, ss, NULL);
+    if (strcmp(path, "/upload/commit") == 0 && post)
+        return node_pages_upload_commit(np, req, resp, ss, &u);
     if (strcmp(path, "/correct") == 0 && post)
         return node_pages_correct_post(np, req, resp, ss, &u);
     node_pages_refuse(np, resp, 404, _("No such page."));
@@ -391,6 +398,7 @@ void node_pages_free(struct node_pages *np)
 {
     if (np == NULL)
         return;
+    node_pages_uploads_free(np);
     node_sessions_free(np->sessions);
     if (np->zh != (locale_t)0)
         freelocale(np->zh);

@@ -482,6 +482,12 @@ void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
         lu_html_esc(b, problem);
         lu_buf_adds(b, "</p>");
     }
+    if (lu_web_query(req, "imported") != NULL)
+        lu_buf_printf(b, "<p class=\"banner\" id=\"banner\">%s</p>",
+                      lu_web_query(req, "repeat")
+                          ? _("This file was stored before; nothing was "
+                              "stored again.")
+                          : _("The file is stored, all of it."));
     if (lu_web_query(req, "corrected") != NULL)
         lu_buf_printf(b, "<p class=\"banner\" id=\"banner\">%s</p>",
                       _("The correction is stored."));

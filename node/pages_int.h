@@ -8,7 +8,9 @@
 #include <sodium.h>
 #include <stdint.h>
 
+#include "import.h"
 #include "pages.h"
+#include "session.h"
 #include "util.h"
 
 struct lu_web_req;
@@ -16,8 +18,19 @@ struct lu_web_resp;
 struct node_session;
 struct node_user;
 
+/* An upload checked and shown, waiting for its commit. */
+struct node_pages_upload {
+    char id[NODE_TOKEN_LEN + 1]; /* "" when the slot is free */
+    char user[33];
+    struct lu_import li;
+    uint64_t at_ms;
+};
+
+#define NODE_PAGES_UPLOADS 4
+
 struct node_pages {
     struct node_pages_ctx ctx;
+    struct node_pages_upload uploads[NODE_PAGES_UPLOADS];
     struct node_sessions *sessions;
     locale_t zh; /* the pages' language */
     char dummy_hash[crypto_pwhash_STRBYTES];
@@ -53,5 +66,18 @@ void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
                              const struct node_session *ss,
                              const struct node_user *u);
+
+void node_pages_upload_page(struct node_pages *np, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct node_session *ss, const char *problem);
+void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct node_session *ss,
+                            const struct node_user *u);
+void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
+                              struct lu_web_resp *resp,
+                              const struct node_session *ss,
+                              const struct node_user *u);
+void node_pages_uploads_free(struct node_pages *np);
 
 #endif

@@ -63,6 +63,16 @@ class Browser:
         return self.post("/login", {"csrf": token, "user": user, "password": pw})
 
 
+def upload(b, token, name, text):
+    boundary = "----luyu7MA4YWxkTrZu0gW"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+            "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+            "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n"
+            % (boundary, token, boundary, name, text, boundary)).encode()
+    return b.request("POST", "/upload",
+                     raw=(body, "multipart/form-data; boundary=" + boundary))
+
+
 def add_user(c, node, name, pw, *extra):
     p = subprocess.run([os.path.join(BIN, "luyuctl"), "--node", c.sock(node), "user", "add",
                         name] + list(extra), input=(pw + "\n").encode(), capture_output=True,
@@ -75,8 +85,7 @@ def main():
     c.start_hub()
     n = "cq-wanzhou"
     port = free_port()
-    c.start_node(n, "cq-wanzhou,cq-wuxi", ["--web", "127.0.0.1:%d" % port,
-                                           "--web-session-s", "4"])
+    c.start_node(n, "cq-wanzhou,cq-wuxi", ["--web", "127.0.0.1:%d" % port])
     add_user(c, n, "wangli", "correct horse", "--role", "clerk", "--units", "cq-wanzhou")
     b = Browser(port)
 
@@ -155,12 +164,55 @@ def main():
               ("web:wangli", "12000.00", "录入错误")],
           "history names the web user on the entry and on its correction, with the reason")
 
+    say("upload: a preview of every row and every problem, then one commit")
+    token, text = b.csrf("/upload")
+    base = c.status(n)["last_seq"]
+    bad = ("unit,indicator,period,amount,note\r\n"
+           "cq-wanzhou,poor_trained,2019-08,12,\r\n"
+           "cq-wanzhou,cadres_to_sd,2019-08,abc,<b>x</b>\r\n"
+           "cq-wuxi,cadres_to_sd,2019-08,2,\r\n")
+    st, h, text = upload(b, token, "8月.csv", bad)
+    rows = re.findall(r'<tr class="(good|bad)">', text)
+    check(st == 422 and rows == ["good", "bad", "bad"], "every row shown, the bad ones marked")
+    check("您无权填报此单位" in text and "&lt;b&gt;x&lt;/b&gt;" in text,
+          "another unit's row refused; the note shown as text")
+    check('id="commit"' not in text and c.status(n)["last_seq"] == base,
+          "no commit button and nothing stored")
+    good = bad.replace(",abc,", ",5,").replace("cq-wuxi,cadres_to_sd,2019-08,2,\r\n", "")
+    st, h, text = upload(b, token, "8月.csv", good)
+    upid = re.search(r'name="upload" value="([0-9a-f]+)"', text)
+    check(st == 200 and upid and "共 2 行，全部无误" in text, "the fixed file: 2 rows, all fine")
+    check(c.status(n)["last_seq"] == base, "still nothing stored before the commit")
+    st, h, text = b.post("/upload/commit", {"csrf": token, "upload": upid.group(1)})
+    check(st == 303 and "imported=2" in h["location"], "committed: 2 entries")
+    st, h, text = upload(b, token, "again.csv", good)
+    upid = re.search(r'name="upload" value="([0-9a-f]+)"', text).group(1)
+    st, h, text = b.post("/upload/commit", {"csrf": token, "upload": upid})
+    check(st == 303 and "repeat=1" in h["location"] and c.status(n)["last_seq"] == base + 2,
+          "the same rows again: stored once, like luyuctl import")
+    st, h, text = b.post("/upload/commit", {"csrf": token, "upload": upid})
+    check(st == 422, "a commit used up cannot be sent again")
+    path = c.path("same.csv")
+    with open(path, "w") as f:
+        f.write(good)
+    rc, out, err = c.ctl("import", path, node=n)
+    check(rc == 0 and "already imported 2" in out,
+          "luyuctl import of the same rows knows them: " + out.strip())
+
     say("an expired session is refused")
-    time.sleep(5)
-    st, h, text = b.get("/entries")
+    port2 = free_port()
+    c.start_node("cq-wushan", "cq-wushan", ["--web", "127.0.0.1:%d" % port2,
+                                            "--web-session-s", "2"])
+    add_user(c, "cq-wushan", "chen", "horse battery", "--role", "clerk")
+    b2 = Browser(port2)
+    st, h, text = b2.login("chen", "horse battery")
+    token, text = b2.csrf("/entries")
+    check(token is not None, "signed in at a node whose sessions last 2 s")
+    time.sleep(4)
+    st, h, text = b2.get("/entries")
     check(st == 303 and "expired" in h["location"], "GET with an expired session: sign in again")
-    st, h, text = b.post("/correct", {"csrf": m.group(1), "id": n + "/1", "amount": "1",
-                                      "reason": "x"})
+    st, h, text = b2.post("/correct", {"csrf": token, "id": "cq-wushan/1", "amount": "1",
+                                       "reason": "x"})
     check(st == 403, "POST with an expired session refused")
 
     say("too many failed sign-ins")

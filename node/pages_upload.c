@@ -1,0 +1,286 @@
+/* The upload page: a clerk sends the office's file, sees every row and
+ * every problem before anything is stored, then commits it with one click,
+ * all or nothing. The file is read by common/import.c, as luyuctl import
+ * reads it, and committed with the same key, so the same rows are stored
+ * once however often they are sent. Between preview and commit the rows
+ * wait in the node's memory, a few uploads at most. */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "html.h"
+#include "i18n.h"
+#include "import.h"
+#include "intake.h"
+#include "pages_int.h"
+#include "session.h"
+#include "uplink.h"
+#include "users.h"
+#include "web.h"
+#include "xmalloc.h"
+
+/* Rows and problems a preview shows: every one, up to the largest file the
+ * body limit lets through. */
+#define MAX_KEPT 200000
+
+static struct node_pages_upload *slot_for(struct node_pages *np)
+{
+    struct node_pages_upload *oldest = &np->uploads[0];
+
+    for (int i = 0; i < NODE_PAGES_UPLOADS; i++) {
+        if (np->uploads[i].id[0] == '\0')
+            return &np->uploads[i];
+        if (np->uploads[i].at_ms < oldest->at_ms)
+            oldest = &np->uploads[i];
+    }
+    lu_import_free(&oldest->li);
+    return oldest;
+}
+
+void node_pages_uploads_free(struct node_pages *np)
+{
+    for (int i = 0; i < NODE_PAGES_UPLOADS; i++)
+        lu_import_free(&np->uploads[i].li);
+}
+
+void node_pages_upload_page(struct node_pages *np, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct node_session *ss, const char *problem)
+{
+    struct lu_buf *b = &resp->body;
+
+    if (resp->status == 0 || resp->status == 500)
+        resp->status = problem ? 422 : 200;
+    node_pages_page_start(np, ss, resp, _("Upload a file"));
+    if (problem != NULL) {
+        lu_buf_adds(b, "<p class=\"problem\" id=\"problem\">");
+        lu_html_esc(b, problem);
+        lu_buf_adds(b, "</p>");
+    }
+    lu_buf_printf(b,
+                  "<p>%s</p><pre>unit,indicator,period,amount,note</pre>"
+                  "<form method=\"post\" action=\"/upload\" "
+                  "enctype=\"multipart/form-data\">",
+                  _("A CSV file (UTF-8) whose first line is:"));
+    node_pages_csrf_field(ss, b);
+    lu_buf_printf(b,
+                  "<p><input type=\"file\" name=\"file\" id=\"file\" "
+                  "accept=\".csv,text/csv\"></p><p><button id=\"preview\">%s"
+                  "</button></p></form>",
+                  _("Check the file"));
+    node_pages_page_end(resp);
+}
+
+/* The row's problems from the file, the user's units and the node. */
+struct row_problems {
+    char **msgs; /* per row: NULL or a heap string */
+    size_t n_rows, n_bad;
+};
+
+static void row_problem(struct row_problems *rp, size_t row, const char *msg)
+{
+    char *old = rp->msgs[row];
+
+    if (old == NULL)
+        rp->n_bad++;
+    rp->msgs[row] = old ? lu_xasprintf("%s; %s", old, msg) : lu_xstrdup(msg);
+    free(old);
+}
+
+static void check_rows(struct node_pages *np, const struct node_user *u,
+                       const char *who, struct lu_import *li,
+                       struct row_problems *rp)
+{
+    Luyu__CtlSubmit sub = LUYU__CTL_SUBMIT__INIT;
+    Luyu__CtlResponse r = LUYU__CTL_RESPONSE__INIT;
+    Luyu__CtlEntry **ptrs = lu_xcalloc(li->n + 1, sizeof(*ptrs));
+    const char *units = node_user_units(u, np->ctx.units);
+
+    for (size_t i = 0; i < li->n; i++) {
+        ptrs[i] = &li->entries[i];
+        if (!node_units_has(units, li->entries[i].unit))
+            row_problem(rp, i, _("You may not report for this unit."));
+    }
+    /* The node's own checks, storing nothing. */
+    sub.entries = ptrs;
+    sub.n_entries = li->n;
+    sub.dry_run = true;
+    node_intake_submit(np->ctx.intake, &sub, who, &r);
+    for (size_t i = 0; i < r.n_problems; i++) {
+        if (r.problems[i]->index < li->n)
+            row_problem(rp, r.problems[i]->index, r.problems[i]->message);
+    }
+    node_intake_response_clear(&r);
+    free(ptrs);
+}
+
+static void preview_table(const struct lu_import *li,
+                          const struct row_problems *rp, struct lu_buf *b)
+{
+    lu_buf_printf(b,
+                  "<table id=\"preview\"><tr><th>%s</th><th>unit</th>"
+                  "<th>indicator</th><th>period</th><th>amount</th>"
+                  "<th>note</th><th>%s</th></tr>",
+                  _("Line"), _("Check"));
+    for (size_t i = 0; i < li->n; i++) {
+        const Luyu__CtlEntry *e = &li->entries[i];
+
+        lu_buf_printf(b, "<tr class=\"%s\"><td>%d</td><td>",
+                      rp->msgs[i] ? "bad" : "good", li->lines[i]);
+        lu_html_esc(b, e->unit);
+        lu_buf_adds(b, "</td><td>");
+        lu_html_esc(b, e->indicator);
+        lu_buf_adds(b, "</td><td>");
+        lu_html_esc(b, e->period);
+        lu_buf_adds(b, "</td><td>");
+        lu_html_esc(b, e->amount);
+        lu_buf_adds(b, "</td><td>");
+        lu_html_esc(b, e->note);
+        lu_buf_adds(b, "</td><td>");
+        if (rp->msgs[i] != NULL) {
+            lu_buf_adds(b, "<span class=\"err\">");
+            lu_html_esc(b, rp->msgs[i]);
+            lu_buf_adds(b, "</span>");
+        } else {
+            lu_buf_adds(b, "<span class=\"ok\">OK</span>");
+        }
+        lu_buf_adds(b, "</td></tr>");
+    }
+    lu_buf_adds(b, "</table>");
+}
+
+/* The file's own problems (its shape), by line. */
+static void file_problems(const struct lu_import *li, struct lu_buf *b)
+{
+    lu_buf_adds(b, "<ul id=\"file-problems\">");
+    for (size_t i = 0; i < li->n_problems && i < MAX_KEPT; i++) {
+        lu_buf_adds(b, "<li class=\"err\">");
+        if (li->problems[i].line > 0)
+            lu_buf_printf(b, _("line %d: "), li->problems[i].line);
+        lu_html_esc(b, li->problems[i].msg);
+        lu_buf_adds(b, "</li>");
+    }
+    lu_buf_adds(b, "</ul>");
+}
+
+static void commit_form(const struct node_session *ss,
+                        const struct node_pages_upload *up, struct lu_buf *b)
+{
+    lu_buf_adds(b, "<form method=\"post\" action=\"/upload/commit\">");
+    node_pages_csrf_field(ss, b);
+    lu_buf_printf(b, "<input type=\"hidden\" name=\"upload\" value=\"%s\">",
+                  up->id);
+    lu_buf_adds(b, "<p><button id=\"commit\">");
+    lu_buf_printf(b, _("Store all %zu rows"), up->li.n);
+    lu_buf_adds(b, "</button></p></form>");
+}
+
+void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct node_session *ss,
+                            const struct node_user *u)
+{
+    const char *fn = NULL, *data;
+    size_t len = 0;
+    struct lu_import li = {.max_kept = MAX_KEPT};
+    struct row_problems rp = {0};
+    struct node_pages_upload *up;
+    const struct lu_import *shown = &li;
+    unsigned char raw[NODE_TOKEN_LEN / 2];
+    struct lu_buf *b = &resp->body;
+    char who[64];
+
+    data = lu_web_field(req, "file", &len, &fn);
+    if (data == NULL || len == 0)
+        return node_pages_upload_page(np, req, resp, ss,
+                                      _("Choose a file first."));
+    lu_import_parse(&li, data, len);
+    snprintf(who, sizeof(who), "web:%s", ss->user);
+    rp.n_rows = li.n;
+    rp.msgs = lu_xcalloc(li.n + 1, sizeof(*rp.msgs));
+    if (li.n_problems == 0)
+        check_rows(np, u, who, &li, &rp);
+    resp->status = li.n_problems || rp.n_bad ? 422 : 200;
+    node_pages_page_start(np, ss, resp, _("Check the file"));
+    lu_buf_adds(b, "<p id=\"summary\">");
+    lu_html_esc(b, fn ? fn : "");
+    lu_buf_adds(b, ": ");
+    if (li.n_problems || rp.n_bad)
+        lu_buf_printf(b,
+                      _("%zu problems; nothing was stored. Fix the file "
+                        "and send it again."),
+                      li.n_problems + rp.n_bad);
+    else
+        lu_buf_printf(b,
+                      _("%zu rows, all fine. Nothing is stored until you "
+                        "confirm."),
+                      li.n);
+    lu_buf_adds(b, "</p>");
+    file_problems(&li, b);
+    if (li.n_problems == 0 && rp.n_bad == 0) {
+        up = slot_for(np);
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2hex(up->id, sizeof(up->id), raw, sizeof(raw));
+        snprintf(up->user, sizeof(up->user), "%s", ss->user);
+        up->li = li;
+        up->at_ms = lu_mono_ms();
+        commit_form(ss, up, b);
+        li = (struct lu_import){0};
+        shown = &up->li;
+    }
+    preview_table(shown, &rp, b);
+    node_pages_page_end(resp);
+    for (size_t i = 0; i < rp.n_rows; i++)
+        free(rp.msgs[i]);
+    free(rp.msgs);
+    lu_import_free(&li);
+}
+
+void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
+                              struct lu_web_resp *resp,
+                              const struct node_session *ss,
+                              const struct node_user *u)
+{
+    const char *id = lu_web_field(req, "upload", NULL, NULL);
+    struct node_pages_upload *up = NULL;
+    Luyu__CtlSubmit sub = LUYU__CTL_SUBMIT__INIT;
+    Luyu__CtlResponse r = LUYU__CTL_RESPONSE__INIT;
+    Luyu__CtlEntry **ptrs;
+    uint8_t key[LU_IMPORT_KEY_LEN];
+    char who[64], loc[96];
+
+    for (int i = 0; i < NODE_PAGES_UPLOADS && id != NULL; i++) {
+        if (np->uploads[i].id[0] != '\0' &&
+            strcmp(np->uploads[i].id, id) == 0 &&
+            strcmp(np->uploads[i].user, ss->user) == 0)
+            up = &np->uploads[i];
+    }
+    if (up == NULL)
+        return node_pages_upload_page(
+            np, req, resp, ss,
+            _("This file is no longer waiting here; send it again."));
+    ptrs = lu_xcalloc(up->li.n + 1, sizeof(*ptrs));
+    for (size_t i = 0; i < up->li.n; i++)
+        ptrs[i] = &up->li.entries[i];
+    sub.entries = ptrs;
+    sub.n_entries = up->li.n;
+    lu_import_key(ptrs, up->li.n, key);
+    sub.import_key.data = key;
+    sub.import_key.len = sizeof(key);
+    snprintf(who, sizeof(who), "web:%s", ss->user);
+    node_intake_submit(np->ctx.intake, &sub, who, &r);
+    node_uplink_pump(np->ctx.uplink);
+    if (r.code == LUYU__CTL_RESPONSE__CODE__OK) {
+        snprintf(loc, sizeof(loc), "/entries?imported=%zu%s", r.n_ids,
+                 r.repeat ? "&repeat=1" : "");
+        node_pages_redirect(resp, loc);
+        lu_import_free(&up->li);
+        up->id[0] = '\0';
+    } else {
+        node_pages_upload_page(np, req, resp, ss,
+                               r.message[0] ? r.message : _("Refused."));
+    }
+    node_intake_response_clear(&r);
+    free(ptrs);
+}
