@@ -36,5 +36,6 @@ ctl_cmd_cb ctl_keygen_cmd;
 ctl_cmd_cb ctl_feed_cmd;
 ctl_cmd_cb ctl_template_cmd;
 ctl_cmd_cb ctl_user_cmd;
+ctl_cmd_cb ctl_token_cmd;
 
 #endif

@@ -44,6 +44,7 @@ static const struct command COMMANDS[] = {
     {"completeness", ctl_completeness_cmd, N_("who has reported a month")},
     {"feed", ctl_feed_cmd, N_("watch what a hub merges, as it happens")},
     {"user", ctl_user_cmd, N_("people who sign in to the node's web pages")},
+    {"token", ctl_token_cmd, N_("API tokens for the district's other systems")},
 };
 
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))

@@ -13,6 +13,7 @@
 #include "intake.h"
 #include "outbox.h"
 #include "uplink.h"
+#include "tokens.h"
 #include "users.h"
 #include "log.h"
 #include "util.h"
@@ -136,6 +137,101 @@ static void users_clear(Luyu__CtlResponse *resp)
     resp->n_users = 0;
 }
 
+static void tokens_clear(Luyu__CtlResponse *resp)
+{
+    for (size_t i = 0; i < resp->n_tokens; i++) {
+        free(resp->tokens[i]->name);
+        free(resp->tokens[i]->units);
+        free(resp->tokens[i]->created_by);
+        free(resp->tokens[i]);
+    }
+    free(resp->tokens);
+    resp->tokens = NULL;
+    resp->n_tokens = 0;
+    if (resp->token != (char *)protobuf_c_empty_string)
+        free(resp->token);
+    resp->token = (char *)protobuf_c_empty_string;
+}
+
+static void token_list(struct node_control *c, Luyu__CtlResponse *resp)
+{
+    struct node_token *t;
+    size_t n;
+
+    if (node_tokens_list(c->ctx.outbox, &t, &n) < 0)
+        return refuse(resp, LUYU__CTL_RESPONSE__CODE__FAILED,
+                      "cannot read tokens%s", "");
+    resp->tokens = lu_xcalloc(n ? n : 1, sizeof(*resp->tokens));
+    for (size_t i = 0; i < n; i++) {
+        Luyu__CtlTokenInfo *ti = lu_xmalloc(sizeof(*ti));
+
+        luyu__ctl_token_info__init(ti);
+        ti->name = lu_xstrdup(t[i].name);
+        ti->units = lu_xstrdup(t[i].units);
+        ti->revoked = t[i].revoked;
+        ti->created_at = t[i].created_at;
+        ti->created_by = lu_xstrdup(t[i].created_by);
+        resp->tokens[i] = ti;
+    }
+    resp->n_tokens = n;
+    free(t);
+}
+
+static void token_add(struct node_control *c, const Luyu__CtlToken *tk,
+                      const char *who, Luyu__CtlResponse *resp)
+{
+    struct node_token t = {0};
+    char token[NODE_API_TOKEN_LEN + 1];
+    int r;
+
+    if (strlen(tk->units) > NODE_USER_UNITS_MAX ||
+        !node_units_subset(tk->units, c->ctx.units))
+        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                      "units \"%s\": give units of this node only",
+                      lu_utf8_fix(tk->units));
+    snprintf(t.name, sizeof(t.name), "%s", tk->name);
+    snprintf(t.units, sizeof(t.units), "%s", tk->units);
+    snprintf(t.created_by, sizeof(t.created_by), "%s", who);
+    r = node_tokens_add(c->ctx.outbox, &t, token);
+    if (r == -EEXIST)
+        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                      "a token named %s exists already", tk->name);
+    if (r < 0)
+        return refuse(resp, LUYU__CTL_RESPONSE__CODE__FAILED,
+                      "cannot store token: %s", strerror(-r));
+    resp->token = lu_xstrdup(token);
+    lu_notice("API token %s made by %s", tk->name, who);
+}
+
+static void handle_token(struct node_control *c, const Luyu__CtlToken *tk,
+                         const char *who, Luyu__CtlResponse *resp)
+{
+    int r;
+
+    if (strcmp(who, "root") != 0 && strcmp(who, c->self) != 0)
+        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                      "only root or the node's own user may manage API "
+                      "tokens, not %s",
+                      who);
+    if (tk->op == LUYU__CTL_TOKEN__OP__LIST)
+        return token_list(c, resp);
+    if (!node_user_name_valid(tk->name))
+        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                      "token name \"%s\": use 1-32 of a-z 0-9 - _ .",
+                      lu_utf8_fix(tk->name));
+    if (tk->op == LUYU__CTL_TOKEN__OP__ADD)
+        return token_add(c, tk, who, resp);
+    r = node_tokens_revoke(c->ctx.outbox, tk->name);
+    if (r == -ENOENT)
+        refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, "no token %s",
+               tk->name);
+    else if (r < 0)
+        refuse(resp, LUYU__CTL_RESPONSE__CODE__FAILED,
+               "cannot revoke token: %s", strerror(-r));
+    else
+        lu_notice("API token %s revoked by %s", tk->name, who);
+}
+
 /* luyuctl user: root and the node's own user only. */
 static void handle_user(struct node_control *c, const Luyu__CtlUser *u,
                         const char *who, Luyu__CtlResponse *resp)
@@ -196,6 +292,8 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
         node_intake_submit(c->ctx.intake, req->submit, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_CORRECT) {
         node_intake_correct(c->ctx.intake, req->correct, who, &resp);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_TOKEN) {
+        handle_token(c, req->token, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_USER) {
         handle_user(c, req->user, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
@@ -211,6 +309,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     resp.status = NULL;
     node_entries_clear(&resp);
     users_clear(&resp);
+    tokens_clear(&resp);
     node_intake_response_clear(&resp);
     for (size_t i = 0; i < MAX_STATUS_REJECTS; i++) {
         free(ids[i]);

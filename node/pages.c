@@ -327,6 +327,8 @@ static void route(struct node_pages *np, struct lu_web_req *req,
 
     if (strcmp(path, "/static/luyu.css") == 0)
         return css(np, req, resp);
+    if (strncmp(path, "/api/", 5) == 0)
+        return node_pages_api(np, req, resp);
     if (strcmp(path, "/login") == 0)
         return post ? login(np, req, resp) : login_page(np, req, resp, NULL);
     if (!page_path(path))

@@ -79,5 +79,8 @@ void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
                               const struct node_session *ss,
                               const struct node_user *u);
 void node_pages_uploads_free(struct node_pages *np);
+/* /api/...: token-authenticated JSON (node/pages_api.c). */
+void node_pages_api(struct node_pages *np, struct lu_web_req *req,
+                    struct lu_web_resp *resp);
 
 #endif

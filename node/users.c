@@ -21,13 +21,23 @@
  *               password itself is never sent to or stored by the node
  *   disabled    1: cannot sign in; rows are never deleted, so the name
  *               in an entry's recorded_by always names someone known
- *   created_at, created_by, changed_at   unix s and the Unix user */
+ *   created_at, created_by, changed_at   unix s and the Unix user
+ * API tokens of the district's other systems (node/tokens.c).
+ *   name        the system; entries record "api:NAME"
+ *   hash        SHA-256 of the token: the token itself is shown once, by
+ *               luyuctl token add, and never stored
+ *   units       as for users
+ *   revoked     1: refused from then on; rows are never deleted */
 const char NODE_USERS_SCHEMA_V2[] =
     "CREATE TABLE IF NOT EXISTS web_user("
     " name TEXT PRIMARY KEY, role TEXT NOT NULL, units TEXT NOT NULL,"
     " pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
     " created_at INTEGER NOT NULL, created_by TEXT NOT NULL,"
-    " changed_at INTEGER NOT NULL) WITHOUT ROWID;";
+    " changed_at INTEGER NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS api_token("
+    " name TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE, units TEXT NOT NULL,"
+    " revoked INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL) WITHOUT ROWID;";
 
 bool node_user_name_valid(const char *name)
 {
