@@ -446,8 +446,11 @@ static void entry_row(void *arg, const struct node_outbox_rec *r)
         amount_text(b, ind, r->amount);
     lu_buf_adds(b, "</td><td class=\"note\">");
     if (r->corrects[0] != '\0') {
-        lu_buf_printf(b, _("corrects %s:"), r->corrects);
+        char *c = lu_xasprintf(_("corrects %s:"), r->corrects);
+
+        lu_html_esc(b, c);
         lu_buf_adds(b, " ");
+        free(c);
     }
     lu_html_esc(b, r->note);
     lu_buf_adds(b, "</td><td>");
