@@ -1,6 +1,7 @@
 #include "web.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -23,6 +24,115 @@
 #define MAX_ROUTES 16
 /* PEM files are small; anything larger is not one. */
 #define MAX_PEM (64 * 1024)
+
+/* libmicrohttpd, and GnuTLS with it, is loaded when the first server
+ * starts, not linked: a daemon without web = ... keeps its footprint
+ * (the two map about 2.5 MB of pages at load, docs/DECISIONS.md). The
+ * calls below go through these pointers under the library's own names. */
+static struct {
+    void *lib;
+    struct MHD_Daemon *(*start_daemon_va)(unsigned int, uint16_t,
+                                          MHD_AcceptPolicyCallback, void *,
+                                          MHD_AccessHandlerCallback, void *,
+                                          va_list);
+    void (*stop_daemon)(struct MHD_Daemon *);
+    enum MHD_Result (*run)(struct MHD_Daemon *);
+    enum MHD_Result (*get_timeout)(struct MHD_Daemon *,
+                                   MHD_UNSIGNED_LONG_LONG *);
+    const union MHD_DaemonInfo *(*get_daemon_info)(struct MHD_Daemon *,
+                                                   enum MHD_DaemonInfoType,
+                                                   ...);
+    enum MHD_Result (*add_connection)(struct MHD_Daemon *, MHD_socket,
+                                      const struct sockaddr *, socklen_t);
+    struct MHD_Response *(*create_response_from_buffer)(
+        size_t, void *, enum MHD_ResponseMemoryMode);
+    enum MHD_Result (*add_response_header)(struct MHD_Response *, const char *,
+                                           const char *);
+    enum MHD_Result (*queue_response)(struct MHD_Connection *, unsigned int,
+                                      struct MHD_Response *);
+    void (*destroy_response)(struct MHD_Response *);
+    const char *(*lookup_connection_value)(struct MHD_Connection *,
+                                           enum MHD_ValueKind, const char *);
+    const union MHD_ConnectionInfo *(*get_connection_info)(
+        struct MHD_Connection *, enum MHD_ConnectionInfoType, ...);
+    struct MHD_PostProcessor *(*create_post_processor)(struct MHD_Connection *,
+                                                       size_t,
+                                                       MHD_PostDataIterator,
+                                                       void *);
+    enum MHD_Result (*post_process)(struct MHD_PostProcessor *, const char *,
+                                    size_t);
+    enum MHD_Result (*destroy_post_processor)(struct MHD_PostProcessor *);
+} M;
+
+#define MHD_stop_daemon M.stop_daemon
+#define MHD_run M.run
+#define MHD_get_timeout M.get_timeout
+#define MHD_get_daemon_info M.get_daemon_info
+#define MHD_add_connection M.add_connection
+#define MHD_create_response_from_buffer M.create_response_from_buffer
+#define MHD_add_response_header M.add_response_header
+#define MHD_queue_response M.queue_response
+#define MHD_destroy_response M.destroy_response
+#define MHD_lookup_connection_value M.lookup_connection_value
+#define MHD_get_connection_info M.get_connection_info
+#define MHD_create_post_processor M.create_post_processor
+#define MHD_post_process M.post_process
+#define MHD_destroy_post_processor M.destroy_post_processor
+
+static struct MHD_Daemon *
+start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
+             void *apc_cls, MHD_AccessHandlerCallback dh, void *dh_cls, ...)
+{
+    struct MHD_Daemon *d;
+    va_list ap;
+
+    va_start(ap, dh_cls);
+    d = M.start_daemon_va(flags, port, apc, apc_cls, dh, dh_cls, ap);
+    va_end(ap);
+    return d;
+}
+
+#define SYM(field, name)                                                       \
+    do {                                                                       \
+        *(void **)&M.field = dlsym(M.lib, name);                               \
+        if (M.field == NULL)                                                   \
+            goto fail;                                                         \
+    } while (0)
+
+/* Loads the library once per process. 0 or -ENOENT with the reason. */
+static int load_mhd(char *err, size_t errlen)
+{
+    if (M.lib != NULL)
+        return 0;
+    M.lib = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
+    if (M.lib == NULL)
+        goto fail;
+    SYM(start_daemon_va, "MHD_start_daemon_va");
+    SYM(stop_daemon, "MHD_stop_daemon");
+    SYM(run, "MHD_run");
+    SYM(get_timeout, "MHD_get_timeout");
+    SYM(get_daemon_info, "MHD_get_daemon_info");
+    SYM(add_connection, "MHD_add_connection");
+    SYM(create_response_from_buffer, "MHD_create_response_from_buffer");
+    SYM(add_response_header, "MHD_add_response_header");
+    SYM(queue_response, "MHD_queue_response");
+    SYM(destroy_response, "MHD_destroy_response");
+    SYM(lookup_connection_value, "MHD_lookup_connection_value");
+    SYM(get_connection_info, "MHD_get_connection_info");
+    SYM(create_post_processor, "MHD_create_post_processor");
+    SYM(post_process, "MHD_post_process");
+    SYM(destroy_post_processor, "MHD_destroy_post_processor");
+    return 0;
+fail:
+    snprintf(err, errlen,
+             "web: cannot load libmicrohttpd.so.12 (Debian: "
+             "libmicrohttpd12): %s",
+             dlerror());
+    if (M.lib != NULL)
+        dlclose(M.lib);
+    memset(&M, 0, sizeof(M));
+    return -ENOENT;
+}
 
 #define CSP "default-src 'self'; frame-ancestors 'none'; form-action 'self'"
 
@@ -438,7 +548,7 @@ static struct MHD_Daemon *start_mhd(struct lu_web *w,
     unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 
     if (w->no_listen)
-        return MHD_start_daemon(
+        return start_daemon(
             flags | MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_access, w,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
@@ -447,7 +557,7 @@ static struct MHD_Daemon *start_mhd(struct lu_web *w,
     if (ss->ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (!w->tls)
-        return MHD_start_daemon(
+        return start_daemon(
             flags, 0, NULL, NULL, on_access, w, MHD_OPTION_SOCK_ADDR, ss,
             MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
             MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
@@ -455,7 +565,7 @@ static struct MHD_Daemon *start_mhd(struct lu_web *w,
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
-    return MHD_start_daemon(
+    return start_daemon(
         flags | MHD_USE_TLS, 0, NULL, NULL, on_access, w, MHD_OPTION_SOCK_ADDR,
         ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
@@ -475,6 +585,8 @@ struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
     struct lu_web *w;
 
     if (!conf->no_listen && lu_web_check(conf, err, errlen) < 0)
+        return NULL;
+    if (load_mhd(err, errlen) < 0)
         return NULL;
     if (!conf->no_listen)
         parse_addr(conf->addr, &ss);
