@@ -350,6 +350,11 @@ static void route(struct node_pages *np, struct lu_web_req *req,
                                    "again and resend."));
     if (post && strcmp(path, "/logout") == 0)
         return logout(np, req, resp, ss);
+    /* Clerks enter, import and correct; a reviewer reads (and approves,
+     * when the review issue lands). */
+    if (post && strcmp(u.role, "clerk") != 0)
+        return node_pages_refuse(np, resp, 403,
+                                 _("Only clerks enter or change figures."));
     if (strcmp(path, "/") == 0)
         return node_pages_redirect(resp, "/form");
     if (strcmp(path, "/form") == 0)

@@ -215,6 +215,15 @@ def main():
                                        "reason": "x"})
     check(st == 403, "POST with an expired session refused")
 
+    say("a reviewer reads but does not enter")
+    add_user(c, n, "zhao", "review horse", "--role", "reviewer")
+    r = Browser(port)
+    st, h, text = r.login("zhao", "review horse")
+    token, text = r.csrf("/form?unit=cq-wanzhou&period=2019-09")
+    st, h, text = r.post("/form", {"csrf": token, "unit": "cq-wanzhou", "period": "2019-09",
+                                   "amt_cadres_to_sd": "1"})
+    check(st == 403 and "只有填报员" in text, "a reviewer's figures are refused")
+
     say("too many failed sign-ins")
     for i in range(5):
         b.login("wangli", "nope %d" % i)
