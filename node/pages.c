@@ -91,9 +91,17 @@ static void link_state(struct node_pages *np, struct lu_buf *b)
     node_uplink_info(np->ctx.uplink, &info);
     node_outbox_stats(np->ctx.outbox, &st);
     if (info.up) {
-        lu_buf_printf(b, "<span class=\"ok\">%s</span>", _("Link up"));
+        lu_buf_printf(b, "<span class=\"ok\" id=\"link\">%s</span>",
+                      _("Link up"));
     } else {
-        lu_buf_printf(b, "<span class=\"down\">%s", _("Disconnected"));
+        lu_buf_printf(b, "<span class=\"down\" id=\"link\">%s",
+                      _("Disconnected"));
+        if (info.down_since_s) {
+            lu_buf_adds(b, " ");
+            lu_buf_printf(
+                b, _("since %s"),
+                node_pages_time(info.down_since_s, when, sizeof(when)));
+        }
         if (st.last_ack_s) {
             lu_buf_adds(b, " ");
             lu_buf_printf(b, _("(last answer from the province %s)"),

@@ -47,6 +47,7 @@ struct node_uplink {
     bool handshake_failed; /* seen by the monitor, handled by the timer */
     uv_timer_t timer;
     char error[256];
+    int64_t down_since_s; /* wall clock the link went down; 0 while up */
 };
 
 static void link_down(struct node_uplink *up, const char *why);
@@ -171,6 +172,8 @@ static void on_welcome(struct node_uplink *up, const Luyu__Welcome *w)
                  (unsigned long long)st.last_seq);
         lu_err("%s", why);
         set_error(up, why);
+        if (up->state == LINK_UP)
+            up->down_since_s = lu_now_s();
         up->state = LINK_DIVERGED;
         return;
     }
@@ -178,6 +181,7 @@ static void on_welcome(struct node_uplink *up, const Luyu__Welcome *w)
         lu_notice("link to hub %s up; hub has up to seq %llu, resuming",
                   up->cfg.endpoint, (unsigned long long)w->hwm);
     up->state = LINK_UP;
+    up->down_since_s = 0;
     up->backoff_ms = up->cfg.backoff_min_ms;
     up->refusals = 0;
     up->n_inflight = 0;
@@ -288,8 +292,10 @@ static void link_down(struct node_uplink *up, const char *why)
 {
     int jitter;
 
-    if (up->state == LINK_UP)
+    if (up->state == LINK_UP) {
         lu_warn("link to hub %s down: %s", up->cfg.endpoint, why);
+        up->down_since_s = lu_now_s();
+    }
     /* Keep a more precise reason (a refused handshake) if we have one. */
     if (up->error[0] == '\0' || up->state != LINK_HELLO)
         set_error(up, why);
@@ -507,6 +513,7 @@ struct node_uplink *node_uplink_new(uv_loop_t *loop, void *zctx,
         up->cfg.window = MAX_WINDOW;
     up->ob = ob;
     up->state = LINK_DOWN;
+    up->down_since_s = lu_now_s();
     up->backoff_ms = cfg->backoff_min_ms;
     up->retry_at_ms = 0;
     /* One timer drives reconnects, heartbeats and timeouts; schedule()
@@ -534,6 +541,7 @@ void node_uplink_info(const struct node_uplink *up,
                       struct node_uplink_info *info)
 {
     info->up = up->state == LINK_UP;
+    info->down_since_s = up->down_since_s;
     info->hub_hwm = up->hub_hwm;
     info->error = up->error;
 }

@@ -32,7 +32,9 @@ struct node_uplink_config {
 struct node_uplink_info {
     bool up;
     uint64_t hub_hwm;
-    const char *error; /* last link problem, "" when none */
+    const char *error;    /* last link problem, "" when none */
+    int64_t down_since_s; /* unix s the link went down (or the node
+                             started); 0 while up */
 };
 
 struct node_uplink *node_uplink_new(uv_loop_t *loop, void *zctx,

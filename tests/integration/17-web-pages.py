@@ -224,6 +224,15 @@ def main():
                                    "amt_cadres_to_sd": "1"})
     check(st == 403 and "只有填报员" in text, "a reviewer's figures are refused")
 
+    say("the link's state in words")
+    st, h, text = b.get("/entries")
+    check('id="link">连接正常<' in text, "连接正常 while the hub answers")
+    c.hub.stop()
+    wait_until(lambda: not c.status(n)["link_up"], 60, "the node to see the link down")
+    st, h, text = b.get("/entries")
+    check(re.search(r'id="link">已断开 自 \d{4}-\d\d-\d\d \d\d:\d\d 起', text) is not None,
+          "已断开 since when, once the hub is gone")
+
     say("too many failed sign-ins")
     for i in range(5):
         b.login("wangli", "nope %d" % i)
