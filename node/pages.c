@@ -313,8 +313,8 @@ static void logout(struct node_pages *np, struct lu_web_req *req,
 static bool page_path(const char *path)
 {
     static const char *const PAGES[] = {
-        "/",       "/form",   "/entries",      "/correct",
-        "/logout", "/upload", "/upload/commit"};
+        "/",       "/form",   "/entries",       "/correct",
+        "/logout", "/upload", "/upload/commit", "/history"};
 
     for (size_t i = 0; i < sizeof(PAGES) / sizeof(PAGES[0]); i++) {
         if (strcmp(path, PAGES[i]) == 0)
@@ -375,6 +375,8 @@ static void route(struct node_pages *np, struct lu_web_req *req,
                     : node_pages_upload_page(np, req, resp, ss, NULL);
     if (strcmp(path, "/upload/commit") == 0 && post)
         return node_pages_upload_commit(np, req, resp, ss, &u);
+    if (strcmp(path, "/history") == 0 && !post)
+        return node_pages_history_page(np, req, resp, ss, &u);
     if (strcmp(path, "/correct") == 0 && post)
         return node_pages_correct_post(np, req, resp, ss, &u);
     node_pages_refuse(np, resp, 404, _("No such page."));

@@ -458,7 +458,8 @@ static void entry_row(void *arg, const struct node_outbox_rec *r)
     lu_buf_printf(b, " %s</td><td>",
                   node_pages_time(r->recorded_at, when, sizeof(when)));
     state_text(r, b);
-    lu_buf_adds(b, "</td><td>");
+    lu_buf_printf(b, "</td><td><a href=\"/history?id=%s\">%s</a> ", id,
+                  _("History"));
     correct_form(l, id, b);
     lu_buf_adds(b, "</td></tr>");
 }
@@ -561,4 +562,99 @@ void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
                                              : r.message);
     }
     node_intake_response_clear(&r);
+}
+
+/* ---- the history of a figure: the entry and every correction of it ---- */
+
+struct chain {
+    struct listing l;
+    uint64_t *seqs; /* in the chain so far */
+    size_t n;
+    struct node_outbox_row *rows; /* the month's rows, oldest first */
+    char **texts;                 /* their strings, kept */
+    size_t n_rows;
+};
+
+static void keep_row(void *arg, const struct node_outbox_row *r)
+{
+    struct chain *c = arg;
+    struct node_outbox_row *k;
+
+    c->rows = lu_xrealloc(c->rows, (c->n_rows + 1) * sizeof(*c->rows));
+    c->texts = lu_xrealloc(c->texts, (c->n_rows + 1) * 6 * sizeof(char *));
+    k = &c->rows[c->n_rows];
+    *k = *r;
+    k->unit = c->texts[c->n_rows * 6] = lu_xstrdup(r->unit);
+    k->indicator = c->texts[c->n_rows * 6 + 1] = lu_xstrdup(r->indicator);
+    k->note = c->texts[c->n_rows * 6 + 2] = lu_xstrdup(r->note);
+    k->recorded_by = c->texts[c->n_rows * 6 + 3] = lu_xstrdup(r->recorded_by);
+    k->corrects = c->texts[c->n_rows * 6 + 4] = lu_xstrdup(r->corrects);
+    k->reason = c->texts[c->n_rows * 6 + 5] = lu_xstrdup(r->reason);
+    c->n_rows++;
+}
+
+static bool in_chain(const struct chain *c, const char *corrects)
+{
+    const char *slash = strrchr(corrects, '/');
+    uint64_t seq = slash ? strtoull(slash + 1, NULL, 10) : 0;
+
+    for (size_t i = 0; i < c->n && seq; i++) {
+        if (c->seqs[i] == seq)
+            return true;
+    }
+    return false;
+}
+
+void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
+                             struct lu_web_resp *resp,
+                             const struct node_session *ss,
+                             const struct node_user *u)
+{
+    const char *id = lu_web_query(req, "id");
+    const char *slash = id ? strrchr(id, '/') : NULL;
+    struct chain c = {
+        .l = {np, ss, node_user_units(u, np->ctx.units), &resp->body, 0}};
+    uint64_t root = slash ? strtoull(slash + 1, NULL, 10) : 0;
+    Luyu__Entry e;
+    int state;
+
+    if (root == 0 || node_outbox_get(np->ctx.outbox, root, &e, &state) < 0)
+        return node_pages_entries_page(np, req, resp, ss, u,
+                                       _("No such entry at this node."));
+    state = node_units_has(c.l.units, e.unit);
+    if (state)
+        node_outbox_list(np->ctx.outbox, e.period, MAX_MONTH, keep_row, &c);
+    free(e.unit);
+    free(e.indicator);
+    free(e.note);
+    free(e.recorded_by);
+    free(e.corrects);
+    if (!state)
+        return node_pages_refuse(np, resp, 403,
+                                 _("You may not report for this unit."));
+    resp->status = 200;
+    node_pages_page_start(np, ss, resp, _("History of a figure"));
+    lu_buf_printf(c.l.b,
+                  "<table id=\"history\"><tr><th>%s</th><th>%s</th><th>%s"
+                  "</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s"
+                  "</th><th></th></tr>",
+                  _("Entry"), _("Unit"), _("Indicator"), _("Month"),
+                  _("Amount"), _("Note"), _("Entered by"), _("Delivery"));
+    c.seqs = lu_xcalloc(c.n_rows + 1, sizeof(*c.seqs));
+    /* Oldest first: a correction comes after what it corrects. */
+    for (size_t i = c.n_rows; i-- > 0;) {
+        const struct node_outbox_row *r = &c.rows[i];
+
+        if (r->seq == root || in_chain(&c, r->corrects)) {
+            c.seqs[c.n++] = r->seq;
+            entry_row(&c.l, r);
+        }
+    }
+    lu_buf_adds(c.l.b, "</table>");
+    node_pages_page_end(resp);
+    for (size_t i = 0; i < c.n_rows * 6; i++)
+        free(c.texts[i]);
+    free(c.texts);
+    free(c.rows);
+    free(c.seqs);
 }

@@ -62,6 +62,10 @@ void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
                              const struct node_session *ss,
                              const struct node_user *u, const char *problem);
+void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
+                             struct lu_web_resp *resp,
+                             const struct node_session *ss,
+                             const struct node_user *u);
 void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
                              const struct node_session *ss,

@@ -157,6 +157,10 @@ def main():
     check(got == {("cq-wanzhou", "agri_sales_to_sd"): "12000.00",
                   ("cq-wanzhou", "cadres_to_sd"): "3"},
           "the hub's ledger holds exactly the figures sent and corrected: %s" % got)
+    st, h, text = b.get("/history?id=%s/1" % n)
+    ids = re.findall(r'<tr id="e(\d+)">', text)
+    check(st == 200 and ids == ["1", "3"] and "录入错误" in text,
+          "the figure's history page: the entry, then its correction with the reason")
     rc, out, err = c.ctl("history", "--state-dir", c.path("hub"), n + "/1", "--format", "json")
     steps = json.loads(out)["entries"]
     check([(e["recorded_by"], e["amount"], e["note"]) for e in steps]
