@@ -5,7 +5,7 @@
  * and check what comes back, headers included. At the end the server is
  * freed with a client still connected and the loop must close with no
  * handle left. TLS is tested against the real node in
- * tests/integration/15-web.py, with a certificate made by openssl. */
+ * tests/integration/50-web.py, with a certificate made by openssl. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
