@@ -194,6 +194,8 @@ static void login_page(struct node_pages *np, struct lu_web_req *req,
         sodium_bin2hex(pre, sizeof(pre), raw, sizeof(raw));
         cookie(req, resp, PRE_COOKIE, pre, -1);
     }
+    if (resp->status == 500) /* not set by the caller: no problem */
+        resp->status = 200;
     node_pages_page_start(np, NULL, resp, _("Sign in"));
     if (lu_web_query(req, "expired") != NULL)
         lu_buf_printf(b, "<p class=\"problem\">%s</p>",

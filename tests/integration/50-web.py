@@ -69,6 +69,11 @@ def main():
     st, hd, body = get("https://127.0.0.1:%d/metrics" % wport, ctx)
     check(st == 200 and "luyu_node_outbox_pending" in body, "node /metrics over TLS")
     check(hd.get("Cache-Control") == "no-store", "no-store on /metrics")
+    st, hd, body = get("https://127.0.0.1:%d/login" % wport, ctx)
+    cookie = hd.get("Set-Cookie", "")
+    check(st == 200 and "登录" in body and "; Secure" in cookie and "HttpOnly" in cookie
+          and "SameSite=Strict" in cookie, "the sign-in page over TLS; its cookie is Secure: "
+          + cookie.split(";", 1)[-1])
     # Plain HTTP to the TLS port gets no page.
     s = socket.create_connection(("127.0.0.1", wport), timeout=30)
     s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

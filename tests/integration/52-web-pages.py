@@ -97,6 +97,8 @@ def main():
     check(st == 403 and "登录" in text, "POST /form without a session refused, in Chinese")
 
     say("sign in")
+    st, h, text = b.get("/login")
+    check(st == 200 and 'name="password"' in text, "the sign-in page: 200")
     st, h, text = b.login("wangli", "wrong password")
     check(st == 403 and "用户名或密码错误" in text, "a wrong password is refused in Chinese")
     st, h, text = b.post("/login", {"user": "wangli", "password": "correct horse"})
