@@ -570,15 +570,15 @@ struct chain {
     struct listing l;
     uint64_t *seqs; /* in the chain so far */
     size_t n;
-    struct node_outbox_row *rows; /* the month's rows, oldest first */
+    struct node_outbox_rec *rows; /* the month's rows, oldest first */
     char **texts;                 /* their strings, kept */
     size_t n_rows;
 };
 
-static void keep_row(void *arg, const struct node_outbox_row *r)
+static void keep_row(void *arg, const struct node_outbox_rec *r)
 {
     struct chain *c = arg;
-    struct node_outbox_row *k;
+    struct node_outbox_rec *k;
 
     c->rows = lu_xrealloc(c->rows, (c->n_rows + 1) * sizeof(*c->rows));
     c->texts = lu_xrealloc(c->texts, (c->n_rows + 1) * 6 * sizeof(char *));
@@ -623,7 +623,7 @@ void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
                                        _("No such entry at this node."));
     state = node_units_has(c.l.units, e.unit);
     if (state)
-        node_outbox_list(np->ctx.outbox, e.period, MAX_MONTH, keep_row, &c);
+        node_outbox_each(np->ctx.outbox, e.period, MAX_MONTH, keep_row, &c);
     free(e.unit);
     free(e.indicator);
     free(e.note);
@@ -643,7 +643,7 @@ void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
     c.seqs = lu_xcalloc(c.n_rows + 1, sizeof(*c.seqs));
     /* Oldest first: a correction comes after what it corrects. */
     for (size_t i = c.n_rows; i-- > 0;) {
-        const struct node_outbox_row *r = &c.rows[i];
+        const struct node_outbox_rec *r = &c.rows[i];
 
         if (r->seq == root || in_chain(&c, r->corrects)) {
             c.seqs[c.n++] = r->seq;
