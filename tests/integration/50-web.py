@@ -44,14 +44,16 @@ def main():
         check(e.code == 404, "unknown path: 404")
 
     say("plain HTTP off loopback is refused, like --insecure")
+    # A web setting that cannot work is a configuration error: exit 78
+    # (EX_CONFIG, issue 11), which the unit does not restart.
     argv = c.node_argv("cq-wuxi", "cq-wuxi", ["--web", "0.0.0.0:%d" % free_port()])
     rc, err = start_fail(argv)
-    check(rc == 2 and "plain HTTP is for loopback only" in err,
+    check(rc == 78 and "plain HTTP is for loopback only" in err,
           "node with --web 0.0.0.0 and no certificate refused: " + err.strip()[-120:])
     argv = c.node_argv("cq-wuxi", "cq-wuxi", ["--web", "127.0.0.1:1", "--metrics",
                                               "127.0.0.1:2"])
     rc, err = start_fail(argv)
-    check(rc == 2 and "set --web only" in err, "--metrics and --web disagreeing refused")
+    check(rc == 78 and "set --web only" in err, "--metrics and --web disagreeing refused")
 
     say("TLS with a self-signed certificate")
     cert, key = c.path("web.crt"), c.path("web.key")
@@ -62,7 +64,7 @@ def main():
     wport = free_port()
     tls = ["--web", "127.0.0.1:%d" % wport, "--web-cert", cert, "--web-key", key]
     rc, err = start_fail(c.node_argv("cq-wanzhou", "cq-wanzhou", tls))
-    check(rc == 2 and "chmod 600" in err, "a private key others can read is refused")
+    check(rc == 78 and "chmod 600" in err, "a private key others can read is refused")
     os.chmod(key, 0o600)
     c.start_node("cq-wanzhou", "cq-wanzhou", tls)
     ctx = ssl.create_default_context(cafile=cert)
