@@ -1,5 +1,6 @@
 /* The JSON API for the district's other systems: POST /api/entries takes a
- * CSV body in luyuctl import's format (same parser, same checks, same
+ * file as luyuctl import takes it (CSV in UTF-8, GBK or UTF-16, or .xlsx;
+ * the same parser, common/import.c, the same checks, the same
  * idempotency key, so a retry after a lost answer stores nothing twice)
  * and GET /api/entries lists this node's entries with their delivery
  * state, both with "Authorization: Bearer TOKEN" (node/tokens.h) and
@@ -33,76 +34,75 @@ static void json_error(struct lu_web_resp *resp, int status, const char *msg)
     lu_buf_adds(&resp->body, "}\n");
 }
 
+/* The parser's problems (r NULL) or the node's, each with its line. */
 static void problems_json(struct lu_web_resp *resp, const char *msg,
-                          const int *lines, const struct lu_import *li,
+                          const struct lu_import *li,
                           const Luyu__CtlResponse *r)
 {
     struct lu_buf *b = &resp->body;
-    size_t n = li->n_problems ? li->n_problems : r->n_problems;
+    int *plines = NULL;
+    char **pmsgs = NULL;
+    size_t n =
+        r ? r->n_problems : node_pages_import_problems(li, &plines, &pmsgs);
 
     resp->status = 422;
     resp->type = "application/json; charset=utf-8";
     lu_buf_adds(b, "{\"error\": ");
     lu_buf_json_str(b, msg);
     lu_buf_adds(b, ", \"problems\": [");
-    for (size_t i = 0; i < n && i < 1000; i++) {
-        int line = li->n_problems ? li->problems[i].line
+    for (size_t i = 0; i < n; i++) {
+        int line = r == NULL ? plines[i]
                    : r->problems[i]->index < li->n
-                       ? lines[r->problems[i]->index]
+                       ? li->lines[r->problems[i]->index]
                        : 0;
 
         lu_buf_printf(b, "%s{\"line\": %d, \"message\": ", i ? ", " : "", line);
-        lu_buf_json_str(b, li->n_problems ? li->problems[i].msg
-                                          : r->problems[i]->message);
+        lu_buf_json_str(b, r ? r->problems[i]->message : pmsgs[i]);
         lu_buf_adds(b, "}");
     }
     lu_buf_adds(b, "]}\n");
+    for (size_t i = 0; r == NULL && i < n; i++)
+        free(pmsgs[i]);
+    free(pmsgs);
+    free(plines);
 }
 
 static void post_entries(struct node_pages *np, struct lu_web_req *req,
                          struct lu_web_resp *resp, const struct node_token *t)
 {
-    struct lu_import li = {.max_kept = 1000};
-    Luyu__CtlSubmit sub = LUYU__CTL_SUBMIT__INIT;
+    struct lu_import li;
+    Luyu__CtlSubmit sub;
     Luyu__CtlResponse r = LUYU__CTL_RESPONSE__INIT;
-    Luyu__CtlEntry **ptrs;
+    Luyu__CtlEntry **ptrs = NULL;
     const char *units = t->units[0] ? t->units : np->ctx.units, *data;
-    uint8_t key[LU_IMPORT_KEY_LEN];
+    uint8_t key[32];
     char who[64];
     size_t len;
     bool foreign = false;
 
     data = lu_web_body(req, &len);
-    lu_import_parse(&li, data, len);
-    if (li.n_problems > 0) {
-        problems_json(resp, "the file does not read; nothing was stored", NULL,
-                      &li, &r);
-        lu_import_free(&li);
+    lu_import_init(&li, "body");
+    if (lu_import_read(&li, np->ctx.plan, data, len, NULL, NULL) < 0) {
+        problems_json(resp, "the file does not read; nothing was stored", &li,
+                      NULL);
+        lu_import_close(&li);
         return;
     }
-    ptrs = lu_xcalloc(li.n, sizeof(*ptrs));
-    for (size_t i = 0; i < li.n; i++) {
-        ptrs[i] = &li.entries[i];
+    for (size_t i = 0; i < li.n; i++)
         foreign = foreign || !node_units_has(units, li.entries[i].unit);
-    }
     if (foreign) {
         json_error(resp, 403,
                    "a row is for a unit this token may not "
                    "report for; nothing was stored");
         goto out;
     }
-    sub.entries = ptrs;
-    sub.n_entries = li.n;
-    if (lu_web_query(req, "again") == NULL) {
-        lu_import_key(ptrs, li.n, key);
-        sub.import_key.data = key;
-        sub.import_key.len = sizeof(key);
-    }
+    lu_import_submit(&li, lu_web_query(req, "again") != NULL, false, key, &sub,
+                     &ptrs);
     snprintf(who, sizeof(who), "api:%s", t->name);
     node_intake_submit(np->ctx.intake, &sub, who, &r);
     node_uplink_pump(np->ctx.uplink);
     if (r.code != LUYU__CTL_RESPONSE__CODE__OK) {
-        problems_json(resp, r.message, li.lines, &li, &r);
+        problems_json(resp, r.message, &li, &r);
     } else {
         resp->status = r.repeat ? 200 : 201;
         resp->type = "application/json; charset=utf-8";
@@ -117,7 +117,7 @@ static void post_entries(struct node_pages *np, struct lu_web_req *req,
     node_intake_response_clear(&r);
 out:
     free(ptrs);
-    lu_import_free(&li);
+    lu_import_close(&li);
 }
 
 struct api_list {
@@ -127,7 +127,7 @@ struct api_list {
     size_t n;
 };
 
-static void api_row(void *arg, const struct node_outbox_row *r)
+static void api_row(void *arg, const struct node_outbox_rec *r)
 {
     static const char *const STATES[] = {"pending", "acknowledged", "rejected"};
     struct api_list *l = arg;
@@ -176,7 +176,7 @@ static void get_entries(struct node_pages *np, struct lu_web_req *req,
     resp->status = 200;
     resp->type = "application/json; charset=utf-8";
     lu_buf_adds(&resp->body, "{\"entries\": [");
-    node_outbox_list(np->ctx.outbox, period, MAX_API_LISTED, api_row, &l);
+    node_outbox_each(np->ctx.outbox, period, MAX_API_LISTED, api_row, &l);
     lu_buf_adds(&resp->body, "]}\n");
 }
 

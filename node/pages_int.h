@@ -83,6 +83,11 @@ void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
                               const struct node_session *ss,
                               const struct node_user *u);
 void node_pages_uploads_free(struct node_pages *np);
+/* Splits the problems common/import.c recorded ("NAME:LINE:COL: message",
+ * one a line) into lines (0: the file as a whole) and messages, both
+ * arrays the caller frees, messages and all. Returns how many. */
+size_t node_pages_import_problems(const struct lu_import *li, int **lines,
+                                  char ***msgs);
 /* /api/...: token-authenticated JSON (node/pages_api.c). */
 void node_pages_api(struct node_pages *np, struct lu_web_req *req,
                     struct lu_web_resp *resp);

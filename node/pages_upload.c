@@ -20,10 +20,6 @@
 #include "web.h"
 #include "xmalloc.h"
 
-/* Rows and problems a preview shows: every one, up to the largest file the
- * body limit lets through. */
-#define MAX_KEPT 200000
-
 static struct node_pages_upload *slot_for(struct node_pages *np)
 {
     struct node_pages_upload *oldest = &np->uploads[0];
@@ -34,14 +30,14 @@ static struct node_pages_upload *slot_for(struct node_pages *np)
         if (np->uploads[i].at_ms < oldest->at_ms)
             oldest = &np->uploads[i];
     }
-    lu_import_free(&oldest->li);
+    lu_import_close(&oldest->li);
     return oldest;
 }
 
 void node_pages_uploads_free(struct node_pages *np)
 {
     for (int i = 0; i < NODE_PAGES_UPLOADS; i++)
-        lu_import_free(&np->uploads[i].li);
+        lu_import_close(&np->uploads[i].li);
 }
 
 void node_pages_upload_page(struct node_pages *np, struct lu_web_req *req,
@@ -62,13 +58,16 @@ void node_pages_upload_page(struct node_pages *np, struct lu_web_req *req,
                   "<p>%s</p><pre>unit,indicator,period,amount,note</pre>"
                   "<form method=\"post\" action=\"/upload\" "
                   "enctype=\"multipart/form-data\">",
-                  _("A CSV file (UTF-8) whose first line is:"));
+                  _("A file as luyuctl import takes it: CSV (UTF-8, GBK or "
+                    "UTF-16) or an .xlsx workbook, whose header row names "
+                    "the columns in Chinese or English, for example:"));
     node_pages_csrf_field(ss, b);
-    lu_buf_printf(b,
-                  "<p><input type=\"file\" name=\"file\" id=\"file\" "
-                  "accept=\".csv,text/csv\"></p><p><button id=\"preview\">%s"
-                  "</button></p></form>",
-                  _("Check the file"));
+    lu_buf_printf(
+        b,
+        "<p><input type=\"file\" name=\"file\" id=\"file\" "
+        "accept=\".csv,.txt,.xlsx,text/csv\"></p><p><button id=\"preview\">%s"
+        "</button></p></form>",
+        _("Check the file"));
     node_pages_page_end(resp);
 }
 
@@ -115,17 +114,87 @@ static void check_rows(struct node_pages *np, const struct node_user *u,
     free(ptrs);
 }
 
-static void preview_table(const struct lu_import *li,
-                          const struct row_problems *rp, struct lu_buf *b)
+size_t node_pages_import_problems(const struct lu_import *li, int **lines,
+                                  char ***msgs)
 {
+    const char *p = li->problems.data, *end, *s;
+    size_t n = 0, nl = strlen(li->name ? li->name : "");
+    char *q;
+
+    *lines = NULL;
+    *msgs = NULL;
+    while (p != NULL && *p != '\0') {
+        int line = 0;
+
+        end = strchr(p, '\n');
+        if (end == NULL)
+            end = p + strlen(p);
+        s = p;
+        if (strncmp(s, li->name, nl) == 0 && s[nl] == ':') {
+            s += nl + 1;
+            if (*s >= '0' && *s <= '9') {
+                line = (int)strtol(s, &q, 10);
+                s = *q == ':' ? q + 1 : q;
+                if (*s >= '0' && *s <= '9') {
+                    strtol(s, &q, 10);
+                    s = *q == ':' ? q + 1 : q;
+                }
+            }
+            while (*s == ' ')
+                s++;
+        }
+        *lines = lu_xrealloc(*lines, (n + 1) * sizeof(**lines));
+        *msgs = lu_xrealloc(*msgs, (n + 1) * sizeof(**msgs));
+        (*lines)[n] = line;
+        (*msgs)[n++] = lu_xasprintf("%.*s", (int)(end - s), s);
+        p = *end ? end + 1 : end;
+    }
+    return n;
+}
+
+/* A row the parser could not read: its line and what is wrong with it. */
+static size_t unread_row(const int *plines, char **pmsgs, size_t np_, size_t j,
+                         struct lu_buf *b)
+{
+    int line = plines[j];
+    size_t k;
+
+    lu_buf_printf(b,
+                  "<tr class=\"bad\"><td>%d</td><td></td><td></td><td></td>"
+                  "<td></td><td></td><td><span class=\"err\">",
+                  line);
+    for (k = j; k < np_ && plines[k] == line; k++) {
+        if (k > j)
+            lu_buf_adds(b, "; ");
+        lu_html_esc(b, pmsgs[k]);
+    }
+    lu_buf_adds(b, "</span></td></tr>");
+    return k;
+}
+
+static void preview_table(const struct lu_import *li,
+                          const struct row_problems *rp, const int *plines,
+                          char **pmsgs, size_t np_, struct lu_buf *b)
+{
+    size_t j = 0;
+
     lu_buf_printf(b,
                   "<table id=\"preview\"><tr><th>%s</th><th>unit</th>"
                   "<th>indicator</th><th>period</th><th>amount</th>"
                   "<th>note</th><th>%s</th></tr>",
                   _("Line"), _("Check"));
-    for (size_t i = 0; i < li->n; i++) {
-        const Luyu__CtlEntry *e = &li->entries[i];
+    for (size_t i = 0; i < li->n || j < np_;) {
+        const Luyu__CtlEntry *e;
 
+        if (j < np_ && plines[j] <= 0) {
+            j++;
+            continue;
+        }
+        if (j < np_ && (i >= li->n || plines[j] < li->lines[i])) {
+            j = unread_row(plines, pmsgs, np_, j, b);
+            continue;
+        }
+        e = &li->entries[i];
         lu_buf_printf(b, "<tr class=\"%s\"><td>%d</td><td>",
                       rp->msgs[i] ? "bad" : "good", li->lines[i]);
         lu_html_esc(b, e->unit);
@@ -146,19 +215,28 @@ static void preview_table(const struct lu_import *li,
             lu_buf_adds(b, "<span class=\"ok\">OK</span>");
         }
         lu_buf_adds(b, "</td></tr>");
+        i++;
     }
     lu_buf_adds(b, "</table>");
 }
 
-/* The file's own problems (its shape), by line. */
-static void file_problems(const struct lu_import *li, struct lu_buf *b)
+/* The file's own problems (those of no one row), and how many the
+ * parser did not list. */
+static void file_problems(const struct lu_import *li, const int *plines,
+                          char **pmsgs, size_t np_, struct lu_buf *b)
 {
     lu_buf_adds(b, "<ul id=\"file-problems\">");
-    for (size_t i = 0; i < li->n_problems && i < MAX_KEPT; i++) {
+    for (size_t i = 0; i < np_; i++) {
+        if (plines[i] > 0)
+            continue;
         lu_buf_adds(b, "<li class=\"err\">");
-        if (li->problems[i].line > 0)
-            lu_buf_printf(b, _("line %d: "), li->problems[i].line);
-        lu_html_esc(b, li->problems[i].msg);
+        lu_html_esc(b, pmsgs[i]);
+        lu_buf_adds(b, "</li>");
+    }
+    if (li->n_problems > LU_IMPORT_MAX_SHOWN) {
+        lu_buf_adds(b, "<li class=\"err\">");
+        lu_buf_printf(b, _("... and %zu more\n"),
+                      li->n_problems - LU_IMPORT_MAX_SHOWN);
         lu_buf_adds(b, "</li>");
     }
     lu_buf_adds(b, "</ul>");
@@ -183,8 +261,11 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
 {
     const char *fn = NULL, *data;
     size_t len = 0;
-    struct lu_import li = {.max_kept = MAX_KEPT};
+    struct lu_import li;
     struct row_problems rp = {0};
+    int *plines = NULL;
+    char **pmsgs = NULL;
+    size_t np_ = 0;
     struct node_pages_upload *up;
     const struct lu_import *shown = &li;
     unsigned char raw[NODE_TOKEN_LEN / 2];
@@ -195,11 +276,14 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
     if (data == NULL || len == 0)
         return node_pages_upload_page(np, req, resp, ss,
                                       _("Choose a file first."));
-    lu_import_parse(&li, data, len);
+    /* The parser luyuctl import uses: what it takes, the page takes. */
+    lu_import_init(&li, fn && fn[0] ? fn : "upload");
+    lu_import_read(&li, np->ctx.plan, data, len, NULL, NULL);
+    np_ = node_pages_import_problems(&li, &plines, &pmsgs);
     snprintf(who, sizeof(who), "web:%s", ss->user);
     rp.n_rows = li.n;
     rp.msgs = lu_xcalloc(li.n + 1, sizeof(*rp.msgs));
-    if (li.n_problems == 0)
+    if (li.n > 0)
         check_rows(np, u, who, &li, &rp);
     resp->status = li.n_problems || rp.n_bad ? 422 : 200;
     node_pages_page_start(np, ss, resp, _("Check the file"));
@@ -217,7 +301,7 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
                         "confirm."),
                       li.n);
     lu_buf_adds(b, "</p>");
-    file_problems(&li, b);
+    file_problems(&li, plines, pmsgs, np_, b);
     if (li.n_problems == 0 && rp.n_bad == 0) {
         up = slot_for(np);
         randombytes_buf(raw, sizeof(raw));
@@ -229,12 +313,16 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
         li = (struct lu_import){0};
         shown = &up->li;
     }
-    preview_table(shown, &rp, b);
+    preview_table(shown, &rp, plines, pmsgs, np_, b);
     node_pages_page_end(resp);
     for (size_t i = 0; i < rp.n_rows; i++)
         free(rp.msgs[i]);
     free(rp.msgs);
-    lu_import_free(&li);
+    for (size_t i = 0; i < np_; i++)
+        free(pmsgs[i]);
+    free(pmsgs);
+    free(plines);
+    lu_import_close(&li);
 }
 
 void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
@@ -244,10 +332,10 @@ void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
 {
     const char *id = lu_web_field(req, "upload", NULL, NULL);
     struct node_pages_upload *up = NULL;
-    Luyu__CtlSubmit sub = LUYU__CTL_SUBMIT__INIT;
+    Luyu__CtlSubmit sub;
     Luyu__CtlResponse r = LUYU__CTL_RESPONSE__INIT;
     Luyu__CtlEntry **ptrs;
-    uint8_t key[LU_IMPORT_KEY_LEN];
+    uint8_t key[32];
     char who[64], loc[96];
 
     for (int i = 0; i < NODE_PAGES_UPLOADS && id != NULL; i++) {
@@ -260,14 +348,7 @@ void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
         return node_pages_upload_page(
             np, req, resp, ss,
             _("This file is no longer waiting here; send it again."));
-    ptrs = lu_xcalloc(up->li.n + 1, sizeof(*ptrs));
-    for (size_t i = 0; i < up->li.n; i++)
-        ptrs[i] = &up->li.entries[i];
-    sub.entries = ptrs;
-    sub.n_entries = up->li.n;
-    lu_import_key(ptrs, up->li.n, key);
-    sub.import_key.data = key;
-    sub.import_key.len = sizeof(key);
+    lu_import_submit(&up->li, false, false, key, &sub, &ptrs);
     snprintf(who, sizeof(who), "web:%s", ss->user);
     node_intake_submit(np->ctx.intake, &sub, who, &r);
     node_uplink_pump(np->ctx.uplink);
@@ -275,7 +356,7 @@ void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
         snprintf(loc, sizeof(loc), "/entries?imported=%zu%s", r.n_ids,
                  r.repeat ? "&repeat=1" : "");
         node_pages_redirect(resp, loc);
-        lu_import_free(&up->li);
+        lu_import_close(&up->li);
         up->id[0] = '\0';
     } else {
         node_pages_upload_page(np, req, resp, ss,

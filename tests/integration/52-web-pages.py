@@ -63,12 +63,13 @@ class Browser:
         return self.post("/login", {"csrf": token, "user": user, "password": pw})
 
 
-def upload(b, token, name, text):
+def upload(b, token, name, text, ctype="text/csv"):
     boundary = "----luyu7MA4YWxkTrZu0gW"
-    body = ("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
-            "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
-            "Content-Type: text/csv\r\n\r\n%s\r\n--%s--\r\n"
-            % (boundary, token, boundary, name, text, boundary)).encode()
+    data = text if isinstance(text, bytes) else text.encode()
+    body = (("--%s\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+             "--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
+             "Content-Type: %s\r\n\r\n" % (boundary, token, boundary, name, ctype)).encode()
+            + data + ("\r\n--%s--\r\n" % boundary).encode())
     return b.request("POST", "/upload",
                      raw=(body, "multipart/form-data; boundary=" + boundary))
 
@@ -175,8 +176,8 @@ def main():
     base = c.status(n)["last_seq"]
     bad = ("unit,indicator,period,amount,note\r\n"
            "cq-wanzhou,poor_trained,2019-08,12,\r\n"
-           "cq-wanzhou,cadres_to_sd,2019-08,abc,<b>x</b>\r\n"
-           "cq-wuxi,cadres_to_sd,2019-08,2,\r\n")
+           "cq-wanzhou,cadres_to_sd,2019-08,abc,\r\n"
+           "cq-wuxi,cadres_to_sd,2019-08,2,<b>x</b>\r\n")
     st, h, text = upload(b, token, "8月.csv", bad)
     rows = re.findall(r'<tr class="(good|bad)">', text)
     check(st == 422 and rows == ["good", "bad", "bad"], "every row shown, the bad ones marked")
@@ -184,7 +185,7 @@ def main():
           "another unit's row refused; the note shown as text")
     check('id="commit"' not in text and c.status(n)["last_seq"] == base,
           "no commit button and nothing stored")
-    good = bad.replace(",abc,", ",5,").replace("cq-wuxi,cadres_to_sd,2019-08,2,\r\n", "")
+    good = bad.replace(",abc,", ",5,").replace("cq-wuxi,cadres_to_sd,2019-08,2,<b>x</b>\r\n", "")
     st, h, text = upload(b, token, "8月.csv", good)
     upid = re.search(r'name="upload" value="([0-9a-f]+)"', text)
     check(st == 200 and upid and "共 2 行，全部无误" in text, "the fixed file: 2 rows, all fine")
@@ -204,6 +205,33 @@ def main():
     rc, out, err = c.ctl("import", path, node=n)
     check(rc == 0 and "already imported 2" in out,
           "luyuctl import of the same rows knows them: " + out.strip())
+
+    say("upload takes what luyuctl import takes: a GBK CSV with Chinese headers, an .xlsx")
+    base = c.status(n)["last_seq"]
+    gbk = ("单位,指标,月份,金额,备注\r\n"
+           "万州区,赴山东挂职党政干部,2019年11月,4,十一月\r\n").encode("gbk")
+    st, h, text = upload(b, token, "十一月.csv", gbk)
+    upid = re.search(r'name="upload" value="([0-9a-f]+)"', text)
+    check(st == 200 and upid and "共 1 行，全部无误" in text and "cadres_to_sd" in text,
+          "a GBK CSV with names for codes reads as luyuctl import reads it")
+    st, h, text = b.post("/upload/commit", {"csrf": token, "upload": upid.group(1)})
+    check(st == 303 and "imported=1" in h["location"], "the GBK file committed")
+    with open(os.path.join(os.environ["LUYU_SOURCE_DIR"], "tests", "data", "office",
+                           "date1904.xlsx"), "rb") as f:
+        xlsx = f.read()
+    st, h, text = upload(b, token, "1904.xlsx", xlsx,
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upid = re.search(r'name="upload" value="([0-9a-f]+)"', text)
+    check(st == 200 and upid and "共 3 行，全部无误" in text, "an .xlsx workbook: 3 rows, all fine")
+    st, h, text = b.post("/upload/commit", {"csrf": token, "upload": upid.group(1)})
+    check(st == 303 and "imported=3" in h["location"] and c.status(n)["last_seq"] == base + 4,
+          "the workbook committed: 4 entries from the two files")
+    path = c.path("1904.xlsx")
+    with open(path, "wb") as f:
+        f.write(xlsx)
+    rc, out, err = c.ctl("import", path, node=n)
+    check(rc == 0 and "already imported 3" in out,
+          "luyuctl import of the same workbook knows its rows: " + out.strip())
 
     say("an expired session is refused")
     port2 = free_port()
