@@ -16,7 +16,7 @@ ME = pwd.getpwuid(os.getuid()).pw_name
 # Words that are names, not English: commands (typed as they are), the
 # protocol's name and the user name.
 NAMES = {"luyuctl", "help", "plan", "submit", "import", "template", "correct", "entries",
-         "status",
+         "status", "user", "token",
          "ledger", "history", "keygen", "bulletin", "completeness", "feed", "issue",
          "CurveZMQ", ME}
 
