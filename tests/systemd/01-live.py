@@ -4,7 +4,8 @@ service" says, and checks what an admin sees.
 
 The tree. `debootstrap --variant=minbase bookworm` with systemd,
 systemd-sysv, dbus, luyu's run-time libraries (libzmq5, libprotobuf-c1,
-libuv1, libsqlite3-0, libsodium23, libzip4, libexpat1, libxlsxwriter4) and
+libuv1, libsqlite3-0, libsodium23, libzip4, libexpat1, libxlsxwriter4,
+libmicrohttpd12 for the web server and /metrics) and
 curl (the README reads /metrics with it), from the Debian mirror this
 machine's apt already uses (read from /etc/apt/sources.list and
 /etc/apt/sources.list.d/). It is cached under the
@@ -60,7 +61,8 @@ from luyutest import BIN, SRC, Failure, check, say  # noqa: E402
 SKIP = 77
 SUITE = "bookworm"
 PACKAGES = ["systemd", "systemd-sysv", "dbus", "libzmq5", "libprotobuf-c1", "libuv1",
-            "libsqlite3-0", "libsodium23", "libzip4", "libexpat1", "libxlsxwriter4", "curl"]
+            "libsqlite3-0", "libsodium23", "libzip4", "libexpat1", "libxlsxwriter4",
+            "libmicrohttpd12", "curl"]
 HUB_SOCK = "/var/lib/luyu-hub/control.sock"
 
 
