@@ -94,29 +94,33 @@ static int accepted(struct lu_import *im, const Luyu__CtlResponse *resp,
 
     if (!dry_run && !resp->repeat && resp->n_ids != im->n)
         return ctl_output_error(CTL_EXIT_FAIL,
-                                "%s: the node answered OK but with %zu ids "
-                                "for %zu entries; check luyuctl status",
+                                _("%s: the node answered OK but with %zu ids "
+                                  "for %zu entries; check luyuctl status"),
                                 im->name, resp->n_ids, im->n);
     lu_buf_init(&b);
     if (resp->repeat) {
         char when[32];
 
-        lu_buf_printf(&b,
-                      "already imported %zu entr%s (%s .. %s) at %s by %s; "
-                      "nothing stored again (--again stores them once more)",
-                      resp->n_ids, resp->n_ids == 1 ? "y" : "ies",
-                      resp->n_ids ? resp->ids[0] : "",
-                      resp->n_ids ? resp->ids[resp->n_ids - 1] : "",
-                      ctl_output_time(resp->repeat_at, when, sizeof(when)),
-                      resp->repeat_by);
+        lu_buf_printf(
+            &b,
+            ngettext("already imported %zu entry (%s .. %s) at %s by %s; "
+                     "nothing stored again (--again stores them once more)",
+                     "already imported %zu entries (%s .. %s) at %s by %s; "
+                     "nothing stored again (--again stores them once more)",
+                     resp->n_ids),
+            resp->n_ids, resp->n_ids ? resp->ids[0] : "",
+            resp->n_ids ? resp->ids[resp->n_ids - 1] : "",
+            ctl_output_time(resp->repeat_at, when, sizeof(when)),
+            resp->repeat_by);
     } else if (dry_run) {
         ctl_output_text(&b, resp->message[0] ? resp->message
-                                             : "dry run: all entries fine");
+                                             : _("dry run: all entries fine"));
         skipped(im, &b);
     } else {
-        lu_buf_printf(&b, "imported %zu entr%s (%s .. %s)", im->n,
-                      im->n == 1 ? "y" : "ies", resp->ids[0],
-                      resp->ids[im->n - 1]);
+        lu_buf_printf(&b,
+                      ngettext("imported %zu entry (%s .. %s)",
+                               "imported %zu entries (%s .. %s)", im->n),
+                      im->n, resp->ids[0], resp->ids[im->n - 1]);
         skipped(im, &b);
     }
     lu_buf_adds(&b, "\n");
@@ -145,8 +149,8 @@ static int send_all(const struct ctl_global *g, struct lu_import *im,
     size = luyu__ctl_request__get_packed_size(&req);
     if (size > LU_CTL_MAX_MSG) {
         r = ctl_output_error(CTL_EXIT_BAD,
-                             "%s: too large for one import (%zu MiB to send, "
-                             "at most %u MiB); split the file",
+                             _("%s: too large for one import (%zu MiB to "
+                               "send, at most %u MiB); split the file"),
                              im->name, size >> 20, LU_CTL_MAX_MSG >> 20);
         goto out;
     }
