@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "intake.h"
 #include "outbox.h"
+#include "projects.h"
 #include "uplink.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -72,6 +73,10 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
         node_intake_submit(c->ctx.intake, req->submit, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_CORRECT) {
         node_intake_correct(c->ctx.intake, req->correct, who, &resp);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECTS) {
+        node_projects_submit(c->ctx.intake, req->projects, who, &resp);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECT_LIST) {
+        node_projects_list(c->ctx.intake, req->project_list, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &resp, &s, ids, reasons, rj, rjp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_ENTRIES) {
@@ -84,6 +89,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     lu_ctlserver_pack(&resp, out);
     resp.status = NULL;
     node_entries_clear(&resp);
+    node_projects_response_clear(&resp);
     node_intake_response_clear(&resp);
     for (size_t i = 0; i < MAX_STATUS_REJECTS; i++) {
         free(ids[i]);

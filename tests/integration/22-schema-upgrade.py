@@ -13,7 +13,7 @@ import sqlite3
 
 from luyutest import SRC, Cluster, Failure, check, run, say, wait_until
 
-CURRENT = 1  # LEDGER_SCHEMA and the outbox's last migration
+CURRENT = 2  # LEDGER_SCHEMA and the outbox's last migration
 UNITS = "cq-wanzhou,cq-wushan,sd-jinan"
 
 
@@ -23,6 +23,15 @@ def user_version(path):
         return db.execute("PRAGMA user_version").fetchone()[0]
     finally:
         db.close()
+
+
+def count_rows(path, table):
+    """Rows of table, or None when the file has no such table."""
+    with sqlite3.connect("file:%s?mode=ro" % path, uri=True) as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                          " AND name = ?", (table,)).fetchone():
+            return None
+        return db.execute("SELECT count(*) FROM %s" % table).fetchone()[0]
 
 
 def indexes(path):
@@ -102,6 +111,8 @@ def upgrade(version):
     check(user_version(ledger) == CURRENT, "ledger.db is schema %d now" % CURRENT)
     check("entry_month" in indexes(ledger) and "entry_figure" not in indexes(ledger),
           "the ledger has the entry_month index")
+    check(count_rows(ledger, "project") == 0 and count_rows(ledger, "project_event") == 0,
+          "the project pool's tables exist and are empty")
     same(readings(c, exp), exp, "after the upgrade")
     c.start_hub(["--no-auto-issue"])
     c.hub.stop()
@@ -125,6 +136,7 @@ def upgrade(version):
     check("migrating outbox schema %d -> %d" % (version, CURRENT) in node.log(),
           "the node logged its migration")
     check(os.path.exists(outbox + ".bak-v%d" % version), "and kept outbox.db.bak-v%d" % version)
+    check(count_rows(outbox, "project") == 0, "the outbox's project table exists and is empty")
     c.start_hub(["--no-auto-issue"])
     wait_until(lambda: c.drained("cq-wanzhou"), 60, "the pending entries to arrive")
     node.stop()

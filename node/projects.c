@@ -1,0 +1,333 @@
+#include "projects.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "amount.h"
+#include "intake.h"
+#include "log.h"
+#include "outbox.h"
+#include "plan.h"
+#include "project.h"
+#include "util.h"
+#include "xmalloc.h"
+
+#define MAX_CHANGES 100000
+
+/* One change of a request. Strings of p point into the request, into an
+ * earlier item's project or into old, which all live until the commit. */
+struct item {
+    Luyu__Project p;
+    uint32_t dates[LU_PROJECT_STAGES];
+    Luyu__ProjectEvent ev;
+    Luyu__Entry e;
+    Luyu__Project *old_owned; /* from the outbox, freed at the end */
+};
+
+static uint32_t today(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+
+    localtime_r(&t, &tm);
+    return (uint32_t)(tm.tm_year + 1900) * 10000 +
+           (uint32_t)(tm.tm_mon + 1) * 100 + (uint32_t)tm.tm_mday;
+}
+
+static int money(const char *what, const char *typed, int64_t *v, char *err,
+                 size_t errlen)
+{
+    char why[200];
+
+    if (typed[0] == '\0')
+        return 0;
+    if (lu_amount_parse(typed, 100, v, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "%s: %s", what, why);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int count(const char *what, const char *typed, uint32_t *v, char *err,
+                 size_t errlen)
+{
+    uint64_t n;
+
+    if (typed[0] == '\0')
+        return 0;
+    if (lu_parse_u64(typed, &n) < 0 || n > UINT32_MAX) {
+        snprintf(err, errlen, "%s \"%.40s\" is not a whole number", what,
+                 typed);
+        return -EINVAL;
+    }
+    *v = (uint32_t)n;
+    return 0;
+}
+
+static void text(char **field, const char *typed)
+{
+    if (typed[0] != '\0')
+        *field = (char *)typed;
+}
+
+/* The fields every kind of change may set; empty means unchanged. */
+static int apply_fields(const Luyu__CtlProject *t, Luyu__Project *p, char *err,
+                        size_t errlen)
+{
+    int r;
+
+    text(&p->name, t->name);
+    text(&p->area, t->area);
+    text(&p->partner, t->partner);
+    text(&p->enterprise, t->enterprise);
+    r = money("planned", t->planned, &p->planned, err, errlen);
+    if (r == 0)
+        r = money("aid_planned", t->aid_planned, &p->aid_planned, err, errlen);
+    if (r == 0)
+        r = money("invested", t->invested, &p->invested, err, errlen);
+    if (r == 0)
+        r = money("aid_disbursed", t->aid_disbursed, &p->aid_disbursed, err,
+                  errlen);
+    if (r == 0)
+        r = count("poor_lifted", t->poor_lifted, &p->poor_lifted, err, errlen);
+    if (r == 0)
+        r = count("poor_jobs", t->poor_jobs, &p->poor_jobs, err, errlen);
+    if (t->over_plan)
+        p->over_plan = 1;
+    return r;
+}
+
+/* The unit of a new project: the one given, or the one of this node's
+ * units that the id starts with. */
+static const char *new_unit(struct node_intake *in, const Luyu__CtlProject *t)
+{
+    const struct lu_plan *plan = node_intake_plan(in);
+
+    if (t->unit[0] != '\0')
+        return t->unit;
+    for (size_t i = 0; i < plan->n_units; i++) {
+        if (lu_project_id_valid(t->id, plan->units[i].code) &&
+            node_intake_allowed(in, plan->units[i].code))
+            return plan->units[i].code;
+    }
+    return "";
+}
+
+/* A new project: at 储备 dated today, or at the stage given with the
+ * dates of every stage up to it (an existing pool being imported). */
+static int build_created(struct node_intake *in, const Luyu__CtlProject *t,
+                         struct item *it, char *err, size_t errlen)
+{
+    Luyu__Project *p = &it->p;
+    int stage = t->stage[0] ? lu_project_stage_parse(t->stage)
+                            : LUYU__STAGE__STAGE_RESERVE;
+
+    p->id = t->id;
+    p->unit = (char *)new_unit(in, t);
+    if (stage == 0) {
+        snprintf(err, errlen, "no such stage \"%.40s\"", t->stage);
+        return -EINVAL;
+    }
+    p->stage = stage;
+    if (t->n_stage_dates > LU_PROJECT_STAGES) {
+        snprintf(err, errlen, "more than %d stage dates", LU_PROJECT_STAGES);
+        return -EINVAL;
+    }
+    for (size_t s = 0; s < t->n_stage_dates; s++) {
+        if (t->stage_dates[s][0] != '\0' &&
+            lu_project_date_parse(t->stage_dates[s], &it->dates[s]) < 0) {
+            snprintf(err, errlen, "%s date \"%.20s\" is not YYYY-MM-DD",
+                     lu_project_stage_name((int)s + 1), t->stage_dates[s]);
+            return -EINVAL;
+        }
+    }
+    if (t->n_stage_dates == 0 && stage == LUYU__STAGE__STAGE_RESERVE) {
+        if (t->date[0] != '\0' &&
+            lu_project_date_parse(t->date, &it->dates[0]) < 0) {
+            snprintf(err, errlen, "date \"%.20s\" is not YYYY-MM-DD", t->date);
+            return -EINVAL;
+        }
+        if (it->dates[0] == 0)
+            it->dates[0] = today();
+    }
+    text(&p->drop_reason, t->reason);
+    return apply_fields(t, p, err, errlen);
+}
+
+static int build_staged(const Luyu__CtlProject *t, struct item *it, char *err,
+                        size_t errlen)
+{
+    Luyu__Project *p = &it->p;
+    int stage = lu_project_stage_parse(t->stage);
+    uint32_t d = 0;
+
+    if (stage == 0) {
+        snprintf(err, errlen, "no such stage \"%.40s\"", t->stage);
+        return -EINVAL;
+    }
+    if (t->date[0] != '\0' && lu_project_date_parse(t->date, &d) < 0) {
+        snprintf(err, errlen, "date \"%.20s\" is not YYYY-MM-DD", t->date);
+        return -EINVAL;
+    }
+    p->stage = stage;
+    it->dates[stage - 1] = d ? d : today();
+    if (stage == LUYU__STAGE__STAGE_DROPPED)
+        text(&p->drop_reason, t->reason);
+    return apply_fields(t, p, err, errlen);
+}
+
+/* The project an item changes: an earlier item of the request, or the
+ * outbox's state. NULL when there is none. */
+static const Luyu__Project *find_old(struct node_intake *in, struct item *items,
+                                     size_t i, const char *id)
+{
+    for (size_t j = i; j-- > 0;) {
+        if (strcmp(items[j].p.id, id) == 0)
+            return &items[j].p;
+    }
+    if (node_outbox_project_get(node_intake_outbox(in), id,
+                                &items[i].old_owned) < 0)
+        return NULL;
+    return items[i].old_owned;
+}
+
+static int no_project(const char *id, char *err, size_t errlen)
+{
+    snprintf(err, errlen, "no project %.80s at this node", id);
+    return -ENOENT;
+}
+
+static int build(struct node_intake *in, struct item *items, size_t i,
+                 const Luyu__CtlProject *t, const char *who, char *err,
+                 size_t errlen)
+{
+    struct item *it = &items[i];
+    const Luyu__Project *old;
+    int r;
+
+    if (!lu_utf8_valid(t->name, strlen(t->name)) ||
+        !lu_utf8_valid(t->enterprise, strlen(t->enterprise)) ||
+        !lu_utf8_valid(t->reason, strlen(t->reason)) ||
+        !lu_utf8_valid(t->id, strlen(t->id))) {
+        snprintf(err, errlen, "a field is not valid UTF-8 text");
+        return -EINVAL;
+    }
+    old = find_old(in, items, i, t->id);
+    luyu__project__init(&it->p);
+    if (old != NULL && t->kind != LUYU__PROJECT_EVENT__KIND__CREATED) {
+        it->p = *old;
+        memcpy(it->dates, old->stage_dates,
+               sizeof(uint32_t) * (old->n_stage_dates < LU_PROJECT_STAGES
+                                       ? old->n_stage_dates
+                                       : LU_PROJECT_STAGES));
+    }
+    it->p.stage_dates = it->dates;
+    it->p.n_stage_dates = LU_PROJECT_STAGES;
+    if (t->kind == LUYU__PROJECT_EVENT__KIND__CREATED)
+        r = build_created(in, t, it, err, errlen);
+    else if (old == NULL)
+        r = no_project(t->id, err, errlen);
+    else if (t->kind == LUYU__PROJECT_EVENT__KIND__STAGED)
+        r = build_staged(t, it, err, errlen);
+    else
+        r = apply_fields(t, &it->p, err, errlen);
+    if (r < 0)
+        return -EINVAL;
+    if (!node_intake_allowed(in, it->p.unit)) {
+        snprintf(err, errlen,
+                 "project %.80s: unit \"%.64s\" is not this node's", t->id,
+                 it->p.unit);
+        return -EPERM;
+    }
+    luyu__project_event__init(&it->ev);
+    it->ev.kind = t->kind;
+    it->ev.project = &it->p;
+    if (lu_project_check_move(old, &it->ev, node_intake_plan(in), err, errlen) <
+        0)
+        return -EINVAL;
+    luyu__entry__init(&it->e);
+    it->e.unit = it->p.unit;
+    it->e.recorded_by = (char *)who;
+    it->e.recorded_at = lu_now_s();
+    it->e.period = (t->kind == LUYU__PROJECT_EVENT__KIND__STAGED
+                        ? it->dates[it->p.stage - 1]
+                        : today()) /
+                   100;
+    it->e.project = &it->ev;
+    return 0;
+}
+
+void node_projects_submit(struct node_intake *in, const Luyu__CtlProjects *req,
+                          const char *who, Luyu__CtlResponse *resp)
+{
+    size_t n = req->n_projects, refused = 0;
+    struct item *items;
+    Luyu__Entry **ptrs;
+    struct node_outbox_import im = {.key = req->import_key.data};
+    bool keyed = req->import_key.len == NODE_IMPORT_KEY_LEN;
+    char err[300], msg[256];
+
+    if (n == 0 || n > MAX_CHANGES || (req->import_key.len > 0 && !keyed)) {
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                            n == 0 ? "no project changes"
+                                   : "too many changes, or a bad import key");
+        return;
+    }
+    items = lu_xcalloc(n, sizeof(*items));
+    ptrs = lu_xcalloc(n, sizeof(*ptrs));
+    for (size_t i = 0; i < n; i++) {
+        err[0] = '\0';
+        ptrs[i] = &items[i].e;
+        if (build(in, items, i, req->projects[i], who, err, sizeof(err)) < 0) {
+            node_intake_problem(resp, (uint32_t)i, err);
+            refused++;
+        }
+    }
+    if (refused > 0) {
+        snprintf(msg, sizeof(msg),
+                 "%zu of %zu project change%s refused; nothing was stored",
+                 refused, n, n == 1 ? "" : "s");
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
+    } else if (req->dry_run && keyed &&
+               node_outbox_import_find(node_intake_outbox(in), &im) == 1) {
+        node_intake_repeat(in, &im, resp);
+    } else if (req->dry_run) {
+        snprintf(msg, sizeof(msg),
+                 "%zu project change%s would be accepted (dry run, nothing "
+                 "stored)",
+                 n, n == 1 ? "" : "s");
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__OK, msg);
+    } else {
+        node_intake_commit(in, ptrs, n, keyed ? &im : NULL, resp);
+    }
+    for (size_t i = 0; i < n; i++)
+        luyu__project__free_unpacked(items[i].old_owned, NULL);
+    free(ptrs);
+    free(items);
+}
+
+void node_projects_list(struct node_intake *in, const Luyu__CtlProjectList *req,
+                        Luyu__CtlResponse *resp)
+{
+    int r = node_outbox_projects(node_intake_outbox(in), req->id,
+                                 &resp->projects, &resp->n_projects);
+
+    if (r < 0)
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__FAILED,
+                            "could not read the projects");
+    else if (req->id[0] != '\0' && resp->n_projects == 0)
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                            "no such project at this node");
+}
+
+void node_projects_response_clear(Luyu__CtlResponse *resp)
+{
+    for (size_t i = 0; i < resp->n_projects; i++)
+        luyu__project__free_unpacked(resp->projects[i], NULL);
+    free(resp->projects);
+    resp->projects = NULL;
+    resp->n_projects = 0;
+}
