@@ -298,6 +298,11 @@ int lu_project_check(const Luyu__Project *p, const struct lu_plan *plan,
 static int check_stage_move(const Luyu__Project *o, const Luyu__Project *p,
                             char *err, size_t errlen)
 {
+    if (p->stage < 1 || p->stage > LU_PROJECT_STAGES || o->stage < 1 ||
+        o->stage > LU_PROJECT_STAGES) {
+        snprintf(err, errlen, "project %s: no such stage %d", p->id, p->stage);
+        return -EINVAL;
+    }
     if (o->stage == LUYU__STAGE__STAGE_DROPPED ||
         (o->stage == LUYU__STAGE__STAGE_OPERATING && p->stage != o->stage)) {
         snprintf(err, errlen, "project %s is %s already: it moves no further",
@@ -327,20 +332,20 @@ int lu_project_check_move(const Luyu__Project *old,
     const Luyu__Project *p = ev->project;
     int r;
 
-    if (p == NULL || ev->kind < LUYU__PROJECT_EVENT__KIND__CREATED ||
+    if (p == NULL || p->n_stage_dates != LU_PROJECT_STAGES ||
+        (old != NULL && old->n_stage_dates != LU_PROJECT_STAGES) ||
+        ev->kind < LUYU__PROJECT_EVENT__KIND__CREATED ||
         ev->kind > LUYU__PROJECT_EVENT__KIND__MONEY) {
-        snprintf(err, errlen, "project event without a kind or a project");
+        snprintf(err, errlen,
+                 "malformed project event (kind, state or stage dates)");
         return -EINVAL;
     }
-    r = lu_project_check(p, plan, err, errlen);
-    if (r < 0)
-        return r;
     if (ev->kind == LUYU__PROJECT_EVENT__KIND__CREATED) {
         if (old != NULL) {
             snprintf(err, errlen, "project %s exists already", p->id);
             return -EINVAL;
         }
-        return 0;
+        return lu_project_check(p, plan, err, errlen);
     }
     if (old == NULL) {
         snprintf(err, errlen, "no project %s (create it first)", p->id);
@@ -357,5 +362,10 @@ int lu_project_check_move(const Luyu__Project *old,
                  p->id);
         return -EINVAL;
     }
-    return check_stage_move(old, p, err, errlen);
+    /* The move first: "cannot go back" says more than the dates it
+     * would leave out of order. */
+    r = check_stage_move(old, p, err, errlen);
+    if (r == 0)
+        r = lu_project_check(p, plan, err, errlen);
+    return r;
 }

@@ -14,6 +14,7 @@
 #include "opts.h"
 #include "output.h"
 #include "plan.h"
+#include "project_cmd.h"
 #include "xmalloc.h"
 
 struct command {
@@ -43,6 +44,8 @@ static const struct command COMMANDS[] = {
      N_("monthly bulletins: issue, list, show, export, verify")},
     {"completeness", ctl_completeness_cmd, N_("who has reported a month")},
     {"feed", ctl_feed_cmd, N_("watch what a hub merges, as it happens")},
+    {"project", ctl_project_cmd,
+     N_("the project pool: add, move, list, import")},
 };
 
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))

@@ -276,6 +276,13 @@ void node_projects_submit(struct node_intake *in, const Luyu__CtlProjects *req,
                                    : "too many changes, or a bad import key");
         return;
     }
+    /* A repeated import is answered before its rows are checked: they
+     * were checked and stored the first time, and checked again they
+     * would only say that the projects exist. */
+    if (keyed && node_outbox_import_find(node_intake_outbox(in), &im) == 1) {
+        node_intake_repeat(in, &im, resp);
+        return;
+    }
     items = lu_xcalloc(n, sizeof(*items));
     ptrs = lu_xcalloc(n, sizeof(*ptrs));
     for (size_t i = 0; i < n; i++) {
@@ -291,9 +298,6 @@ void node_projects_submit(struct node_intake *in, const Luyu__CtlProjects *req,
                  "%zu of %zu project change%s refused; nothing was stored",
                  refused, n, n == 1 ? "" : "s");
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
-    } else if (req->dry_run && keyed &&
-               node_outbox_import_find(node_intake_outbox(in), &im) == 1) {
-        node_intake_repeat(in, &im, resp);
     } else if (req->dry_run) {
         snprintf(msg, sizeof(msg),
                  "%zu project change%s would be accepted (dry run, nothing "

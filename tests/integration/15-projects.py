@@ -1,0 +1,133 @@
+"""The project pool end to end: a district imports its projects, edits,
+funds and moves them while the hub and the node are killed with SIGKILL,
+and the hub's pool ends exactly as a model of the accepted changes says.
+Impossible moves are refused at the node (exit 2, nothing stored); another
+node's change of a project is rejected by the hub with a reason."""
+import json
+import random
+
+from luyutest import Cluster, check, run, say, wait_until
+from poolref import make_pool, sums, write_pool_csv, yuan, fen
+
+UNIT = "cq-wanzhou"
+
+
+def hub_projects(c):
+    rc, out, err = c.ctl("project", "list", "--state-dir", c.path("hub"), "--format", "json",
+                         check_rc=0)
+    return {p["id"]: p for p in json.loads(out)}
+
+
+def refused(c, node, args, why):
+    before = c.status(node)["last_seq"]
+    rc, out, err = c.ctl("project", *args, node=node)
+    check(rc == 2 and why in err and c.status(node)["last_seq"] == before,
+          "refused with exit 2, nothing stored: %s (%s)" % (" ".join(args[:2]), why))
+
+
+def main():
+    rnd = random.Random(13)
+    c = Cluster("projects")
+    c.register(UNIT, UNIT)
+    c.register("wz-two", UNIT)
+    c.start_hub()
+    c.start_node(UNIT, UNIT)
+
+    say("a district imports its pool")
+    rows = make_pool([UNIT], 30, rnd)
+    path = c.path("pool.csv")
+    write_pool_csv(path, rows)
+    rc, out, err = c.ctl("project", "import", path, node=UNIT)
+    check(rc == 0 and "imported 30 projects" in out, "imported 30 projects: " + out + err)
+    rc, out, err = c.ctl("project", "import", path, node=UNIT)
+    check(rc == 0 and "already imported" in out, "the same file again stores nothing")
+    model = {r["id"]: dict(r) for r in rows}
+
+    say("impossible moves are refused at the node")
+    some = next(r for r in rows if r["stage"] == "started")
+    refused(c, UNIT, ["stage", some["id"], "signed"], "cannot go back")
+    refused(c, UNIT, ["money", some["id"], "--invested", "-5"], "invested")
+    over = yuan(fen(some["planned"]) + 100)
+    refused(c, UNIT, ["money", some["id"], "--invested", over], "above the plan")
+    first = some["stage_dates"].split(";")[2]
+    refused(c, UNIT, ["stage", some["id"], "completed", "--date", "2000-01-01"],
+            "goes backwards")
+    refused(c, UNIT, ["edit", "cq-wanzhou-2019-999", "--name", "x"], "no project")
+    check(first, "the started project has a start date")
+
+    say("changes through hub and node SIGKILLs")
+    ids = sorted(model)
+    for step in range(60):
+        pid = rnd.choice(ids)
+        p = model[pid]
+        if p["stage"] in ("dropped",):
+            continue
+        what = rnd.randrange(3)
+        if what == 0:
+            name = "%s（第%d次修订）" % (p["name"].split("（")[0], step)
+            rc, out, err = c.ctl("project", "edit", pid, "--name", name, node=UNIT)
+            if rc != 0:
+                check(False, "edit %s: %s" % (pid, err))
+            p["name"] = name
+        elif what == 1 and p["stage"] in ("reserve", "signed", "started", "completed"):
+            nxt = {"reserve": "signed", "signed": "started", "started": "completed",
+                   "completed": "operating"}[p["stage"]]
+            rc, out, err = c.ctl("project", "stage", pid, nxt, "--date", "2020-06-%02d"
+                                 % (1 + step % 28), node=UNIT)
+            if rc == 0:
+                p["stage"] = nxt
+            elif rc != 2:
+                check(False, "a stage move is done or refused: " + err)
+        else:
+            inv = min(fen(p["planned"]), fen(p["invested"]) + rnd.randrange(0, 10 ** 8))
+            rc, out, err = c.ctl("project", "money", pid, "--invested", yuan(inv), node=UNIT)
+            if rc != 0:
+                check(False, "money %s: %s" % (pid, err))
+            p["invested"] = yuan(inv)
+        if step % 15 == 7:
+            say("  SIGKILL the hub at step %d" % step)
+            c.hub.kill9()
+            c.start_hub()
+        if step % 20 == 13:
+            say("  SIGKILL the node at step %d" % step)
+            c.nodes[UNIT].kill9()
+            c.start_node(UNIT, UNIT)
+    wait_until(lambda: c.drained(UNIT), 90, "the node to drain")
+
+    say("the hub's pool is the model")
+    got = hub_projects(c)
+    check(sorted(got) == sorted(model), "the hub holds every project, no more")
+    for pid, p in model.items():
+        g = got[pid]
+        if (g["name"], g["stage"], g["invested"], g["planned"]) != \
+                (p["name"], p["stage"], fen(p["invested"]), fen(p["planned"])):
+            check(False, "project %s: hub %s, model %s" % (pid, g, p))
+    check(True, "names, stages and money of all %d projects as the model says" % len(model))
+
+    rc, out, err = c.ctl("project", "pool", "--state-dir", c.path("hub"), "--format", "json",
+                         check_rc=0)
+    pool = json.loads(out)
+    total, by_unit = sums(model)
+    check(all(pool["total"][k] == total[k] for k in total),
+          "pool totals equal the reference: planned %s, aid %s"
+          % (yuan(total["planned"]), yuan(total["aid_planned"])))
+    check(pool["target"] == 150000000000, "the target is the plan's 15亿元")
+    rc, out, err = c.ctl("project", "history", some["id"], "--state-dir", c.path("hub"),
+                         "--format", "json", check_rc=0)
+    check(json.loads(out)[0]["kind"] == "created", "a project's history starts with its creation")
+
+    say("another node may not change the project")
+    c.start_node("wz-two", UNIT)
+    rc, out, err = c.ctl("project", "add", some["id"], "--name", "抢注", "--area", "industry",
+                         "--planned", "1", node="wz-two")
+    check(rc == 0, "wz-two's node accepts it (it cannot know)")
+    wait_until(lambda: c.drained("wz-two"), 60, "wz-two to drain")
+    st = c.status("wz-two")
+    reasons = [r["reason"] for r in st.get("rejects", [])]
+    check(st["rejected"] == 1 and any("belongs to node cq-wanzhou" in r for r in reasons),
+          "the hub rejected it: %s" % reasons)
+    check(hub_projects(c)[some["id"]]["name"] == model[some["id"]]["name"],
+          "and the project is unchanged")
+
+
+run(main)
