@@ -56,8 +56,10 @@
  *                pool's sums group and add, stage_date (the date of the
  *                current stage, YYYYMMDD), updated_seq, and state (the
  *                packed Project of proto/luyu.proto, all fields).
- * project_event  every event merged, never updated or deleted, keyed by
- *                entry id (node, seq) like entry: period (YYYYMM of the
+ * project_event  every event merged, never updated or deleted: id is the
+ *                commit order at this hub (a bulletin covers the events
+ *                with id <= its pool's upto_event), (node, seq) the entry
+ *                id, unique like entry's: period (YYYYMM of the
  *                event), d_invested and d_disbursed (what the event added to
  *                the money invested and disbursed, for a month's
  *                movements) and the state after it. */
@@ -103,13 +105,14 @@ static const char SCHEMA_V2[] =
     " stage_date INTEGER NOT NULL, updated_seq INTEGER NOT NULL,"
     " state BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE INDEX project_unit ON project(unit);"
-    "CREATE TABLE project_event(node TEXT NOT NULL, seq INTEGER NOT NULL,"
+    "CREATE TABLE project_event(id INTEGER PRIMARY KEY,"
+    " node TEXT NOT NULL, seq INTEGER NOT NULL,"
     " project TEXT NOT NULL, kind INTEGER NOT NULL,"
     " period INTEGER NOT NULL, recorded_by TEXT NOT NULL,"
     " recorded_at INTEGER NOT NULL, received_at INTEGER NOT NULL,"
     " d_invested INTEGER NOT NULL, d_disbursed INTEGER NOT NULL,"
-    " state BLOB NOT NULL, PRIMARY KEY(node, seq)) WITHOUT ROWID;"
-    "CREATE INDEX project_event_of ON project_event(project, seq);"
+    " state BLOB NOT NULL, UNIQUE(node, seq));"
+    "CREATE INDEX project_event_of ON project_event(project, id);"
     "CREATE INDEX project_event_month ON project_event(period);";
 
 static const struct lu_store_migration MIGRATIONS[] = {

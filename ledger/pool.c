@@ -247,6 +247,20 @@ int ledger_pool_month(sqlite3 *db, uint32_t month,
     return r;
 }
 
+int64_t ledger_pool_max_event(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+
+    if (lu_store_prepare(db, "SELECT ifnull(max(id), 0) FROM project_event",
+                         &st) < 0)
+        return -1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 int64_t ledger_pool_days(uint32_t a, uint32_t b)
 {
     struct tm ta = {0}, tb = {0};
@@ -319,7 +333,7 @@ int ledger_pool_history(sqlite3 *db, const char *project,
     r = lu_store_prepare(db,
                          "SELECT node, seq, kind, recorded_by, recorded_at,"
                          " received_at, state FROM project_event"
-                         " WHERE project = ? ORDER BY seq",
+                         " WHERE project = ? ORDER BY id",
                          &st);
     if (r < 0)
         return r;

@@ -82,6 +82,9 @@ int ledger_pool_history(sqlite3 *db, const char *project,
                         struct ledger_pool_event **out, size_t *n);
 void ledger_pool_history_free(struct ledger_pool_event *v, size_t n);
 
+/* The newest project event's id (commit order), 0 when none, -1 on error. */
+int64_t ledger_pool_max_event(sqlite3 *db);
+
 /* Days between two dates YYYYMMDD (b - a). */
 int64_t ledger_pool_days(uint32_t a, uint32_t b);
 

@@ -161,6 +161,13 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
                  lu_utf8_cut(t->indicator, 64), t->indicator);
         return -ENOENT;
     }
+    if (ind->source != NULL) {
+        snprintf(err, errlen,
+                 "indicator %s is derived from the project pool, not typed; "
+                 "record projects with luyuctl project",
+                 ind->code);
+        return -EINVAL;
+    }
     r = lu_period_parse(t->period, &e->period, err, errlen);
     if (r == 0)
         r = lu_amount_parse(t->amount, ind->scale, &e->amount, err, errlen);

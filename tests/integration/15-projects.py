@@ -30,7 +30,10 @@ def main():
     c = Cluster("projects")
     c.register(UNIT, UNIT)
     c.register("wz-two", UNIT)
-    c.start_hub()
+    c.keygen(c.hub_id)
+    c.ctl("keygen", "--sign", "--out", c.path("keys", c.hub_id), check_rc=0)
+    hub_args = ["--sign-key", c.path("keys", c.hub_id + ".sign.key"), "--no-auto-issue"]
+    c.start_hub(hub_args)
     c.start_node(UNIT, UNIT)
 
     say("a district imports its pool")
@@ -87,7 +90,7 @@ def main():
         if step % 15 == 7:
             say("  SIGKILL the hub at step %d" % step)
             c.hub.kill9()
-            c.start_hub()
+            c.start_hub(hub_args)
         if step % 20 == 13:
             say("  SIGKILL the node at step %d" % step)
             c.nodes[UNIT].kill9()
@@ -115,6 +118,47 @@ def main():
     rc, out, err = c.ctl("project", "history", some["id"], "--state-dir", c.path("hub"),
                          "--format", "json", check_rc=0)
     check(json.loads(out)[0]["kind"] == "created", "a project's history starts with its creation")
+
+    say("the monthly bulletin's pool section equals the reference")
+    sock = c.path("hub", "control.sock")
+    rc, out, err = c.ctl("bulletin", "issue", "2020-06", "--hub", sock, check_rc=0)
+    rc, out, err = c.ctl("bulletin", "show", "2020-06", "--state-dir", c.path("hub"),
+                         "--format", "json", check_rc=0)
+    b = json.loads(out)["bulletin"]
+    bp = b["pool"]
+    check(fen(bp["planned"]) == total["planned"] and fen(bp["aid_planned"])
+          == total["aid_planned"] and bp["projects"] == total["projects"],
+          "bulletin pool: %d projects, planned %s, aid %s" % (bp["projects"], bp["planned"],
+                                                            bp["aid_planned"]))
+    want_ratio = total["planned"] * 1000 // total["aid_planned"]
+    check(bp["ratio_permille"] == want_ratio,
+          "1:3 rule: investment : aid = %d per mille (reference %d)"
+          % (bp["ratio_permille"], want_ratio))
+    units = {u["unit"]: u for u in bp["units"]}
+    check(all(fen(units[k]["planned"]) == v["planned"] for k, v in by_unit.items()),
+          "per-district planned investment as the reference")
+    ind = [i for i in b["indicators"] if i["code"] == "project_pool_total"][0]
+    check(fen(ind["since_start"]) == total["planned"],
+          "the plan's 滚动项目库投资总额 is the pool's total, not a typed figure")
+    rc, out, err = c.ctl("bulletin", "show", "2020-06", "--state-dir", c.path("hub"),
+                         check_rc=0)
+    check("滚动项目库" in out, "the text bulletin has the pool section")
+    rc, out, err = c.ctl("bulletin", "issue", "2020-06", "--hub", sock)
+    check(rc == 2, "no revision 2 without changes")
+    rc, out, err = c.ctl("project", "money", some["id"], "--invested",
+                         yuan(fen(model[some["id"]]["invested"]) + 1), node=UNIT)
+    check(rc == 0, "a late change of a project")
+    model[some["id"]]["invested"] = yuan(fen(model[some["id"]]["invested"]) + 1)
+    wait_until(lambda: c.drained(UNIT), 60, "the change to arrive")
+    rc, out, err = c.ctl("bulletin", "issue", "2020-06", "--hub", sock, check_rc=0)
+    check("revision 2" in out, "makes revision 2: " + out.strip())
+
+    say("typed figures for the pool's total are refused at the node")
+    before = c.status(UNIT)["last_seq"]
+    rc, out, err = c.ctl("submit", "--unit", UNIT, "--indicator", "project_pool_total",
+                         "--period", "2020-05", "--amount", "100", node=UNIT)
+    check(rc == 2 and "derived from the project pool" in err
+          and c.status(UNIT)["last_seq"] == before, "refused, exit 2: " + err.strip())
 
     say("another node may not change the project")
     c.start_node("wz-two", UNIT)
