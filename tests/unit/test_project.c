@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "codec.h"
 #include "project.h"
 #include "test.h"
 
@@ -129,8 +130,45 @@ static void test_stage_names(void)
     ASSERT_STREQ(lu_project_stage_name(6), "终止");
 }
 
+/* A batch carrying a project event decodes; one whose project holds
+ * broken UTF-8 is refused by the decoder with the place named. */
+static void test_wire(void)
+{
+    Luyu__Project p;
+    Luyu__ProjectEvent ev = LUYU__PROJECT_EVENT__INIT;
+    Luyu__Entry e = LUYU__ENTRY__INIT, *ep = &e;
+    Luyu__Batch b = LUYU__BATCH__INIT;
+    Luyu__Frame f = LUYU__FRAME__INIT, *got;
+    uint8_t buf[2048];
+    size_t n;
+    char err[256] = "";
+
+    base(&p);
+    ev.kind = LUYU__PROJECT_EVENT__KIND__CREATED;
+    ev.project = &p;
+    e.seq = 1;
+    e.unit = "cq-wanzhou";
+    e.period = 201903;
+    e.project = &ev;
+    b.entries = &ep;
+    b.n_entries = 1;
+    f.body_case = LUYU__FRAME__BODY_BATCH;
+    f.batch = &b;
+    n = luyu__frame__pack(&f, buf);
+    got = lu_codec_decode(buf, n, err, sizeof(err));
+    ASSERT_TRUE(got != NULL && got->batch->entries[0]->project != NULL);
+    if (got != NULL)
+        luyu__frame__free_unpacked(got, NULL);
+    p.name = "\xc3";
+    n = luyu__frame__pack(&f, buf);
+    got = lu_codec_decode(buf, n, err, sizeof(err));
+    ASSERT_TRUE(got == NULL);
+    ASSERT_CONTAINS(err, "name is not valid UTF-8");
+}
+
 int main(void)
 {
+    test_wire();
     test_ids();
     test_states();
     test_moves();
