@@ -179,15 +179,53 @@ static int build_staged(const Luyu__CtlProject *t, struct item *it, char *err,
     return apply_fields(t, p, err, errlen);
 }
 
+/* Index of the request's items by project id: the newest item of each id,
+ * so that a change finds the one before it in O(1) (an import of 100,000
+ * projects would otherwise compare ids 5 billion times). Open addressing,
+ * at most half full. */
+struct index {
+    size_t *slot; /* item number + 1; 0 is empty */
+    size_t mask;
+};
+
+static size_t hash(const char *s)
+{
+    size_t h = 14695981039346656037u;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static void index_init(struct index *ix, size_t n)
+{
+    size_t cap = 16;
+
+    while (cap < 2 * n)
+        cap *= 2;
+    ix->slot = lu_xcalloc(cap, sizeof(size_t));
+    ix->mask = cap - 1;
+}
+
+/* The slot of id: holding it, or the empty one where it goes. */
+static size_t *index_find(struct index *ix, struct item *items, const char *id)
+{
+    size_t i = hash(id) & ix->mask;
+
+    while (ix->slot[i] != 0 && strcmp(items[ix->slot[i] - 1].p.id, id) != 0)
+        i = (i + 1) & ix->mask;
+    return &ix->slot[i];
+}
+
 /* The project an item changes: an earlier item of the request, or the
  * outbox's state. NULL when there is none. */
 static const Luyu__Project *find_old(struct node_intake *in, struct item *items,
-                                     size_t i, const char *id)
+                                     size_t i, const char *id, struct index *ix)
 {
-    for (size_t j = i; j-- > 0;) {
-        if (strcmp(items[j].p.id, id) == 0)
-            return &items[j].p;
-    }
+    size_t *slot = index_find(ix, items, id);
+
+    if (*slot != 0)
+        return &items[*slot - 1].p;
     if (node_outbox_project_get(node_intake_outbox(in), id,
                                 &items[i].old_owned) < 0)
         return NULL;
@@ -201,8 +239,8 @@ static int no_project(const char *id, char *err, size_t errlen)
 }
 
 static int build(struct node_intake *in, struct item *items, size_t i,
-                 const Luyu__CtlProject *t, const char *who, char *err,
-                 size_t errlen)
+                 const Luyu__CtlProject *t, const char *who, struct index *ix,
+                 char *err, size_t errlen)
 {
     struct item *it = &items[i];
     const Luyu__Project *old;
@@ -215,7 +253,7 @@ static int build(struct node_intake *in, struct item *items, size_t i,
         snprintf(err, errlen, "a field is not valid UTF-8 text");
         return -EINVAL;
     }
-    old = find_old(in, items, i, t->id);
+    old = find_old(in, items, i, t->id, ix);
     luyu__project__init(&it->p);
     if (old != NULL && t->kind != LUYU__PROJECT_EVENT__KIND__CREATED) {
         it->p = *old;
@@ -265,6 +303,7 @@ void node_projects_submit(struct node_intake *in, const Luyu__CtlProjects *req,
 {
     size_t n = req->n_projects, refused = 0;
     struct item *items;
+    struct index ix;
     Luyu__Entry **ptrs;
     struct node_outbox_import im = {.key = req->import_key.data};
     bool keyed = req->import_key.len == NODE_IMPORT_KEY_LEN;
@@ -285,12 +324,17 @@ void node_projects_submit(struct node_intake *in, const Luyu__CtlProjects *req,
     }
     items = lu_xcalloc(n, sizeof(*items));
     ptrs = lu_xcalloc(n, sizeof(*ptrs));
+    index_init(&ix, n);
     for (size_t i = 0; i < n; i++) {
         err[0] = '\0';
         ptrs[i] = &items[i].e;
-        if (build(in, items, i, req->projects[i], who, err, sizeof(err)) < 0) {
+        if (build(in, items, i, req->projects[i], who, &ix, err, sizeof(err)) <
+            0) {
             node_intake_problem(resp, (uint32_t)i, err);
             refused++;
+        } else {
+            /* Later changes of this project build on this one. */
+            *index_find(&ix, items, items[i].p.id) = i + 1;
         }
     }
     if (refused > 0) {
@@ -309,6 +353,7 @@ void node_projects_submit(struct node_intake *in, const Luyu__CtlProjects *req,
     }
     for (size_t i = 0; i < n; i++)
         luyu__project__free_unpacked(items[i].old_owned, NULL);
+    free(ix.slot);
     free(ptrs);
     free(items);
 }
