@@ -178,6 +178,7 @@ struct ledger {
     char *province;
     int64_t total;           /* of every chain's current figure, this txn */
     int64_t total_committed; /* ... as of the last commit */
+    struct ledger_pool *pool;
 };
 
 static int store_plan(struct ledger *l)
@@ -280,6 +281,8 @@ int ledger_open(const char *state_dir, const struct lu_plan *plan,
     }
     for (int k = 0; r == 0 && k < ST_COUNT; k++)
         r = lu_store_prepare(l->db, SQL[k], &l->st[k]);
+    if (r == 0 && (l->pool = ledger_pool_new(l->db)) == NULL)
+        r = -EIO;
     if (r == 0)
         r = store_plan(l);
     if (r == 0)
@@ -302,6 +305,7 @@ void ledger_free(struct ledger *l)
         return;
     for (int k = 0; k < ST_COUNT; k++)
         sqlite3_finalize(l->st[k]);
+    ledger_pool_free(l->pool);
     lu_store_close(l->db);
     free(l->province);
     free(l);
@@ -521,7 +525,7 @@ static int merge_project(struct ledger *l, const char *node,
                  e->unit, u->province, l->province);
         r = 1;
     } else {
-        r = ledger_pool_merge(l->db, l->plan, node, e, reason, len);
+        r = ledger_pool_merge(l->pool, l->plan, node, e, reason, len);
     }
     if (r == 1) {
         int w = ledger_reject(l, node, e, reason);

@@ -13,6 +13,48 @@
 #include "util.h"
 #include "xmalloc.h"
 
+/* The writer's statements, prepared once: a catch-up merges tens of
+ * thousands of events a second. */
+struct ledger_pool {
+    sqlite3 *db;
+    sqlite3_stmt *load, *set, *event;
+};
+
+static const char SQL_LOAD[] = "SELECT node, state FROM project WHERE id = ?";
+static const char SQL_SET[] =
+    "INSERT OR REPLACE INTO project(id, node, unit, area, stage,"
+    " planned, aid_planned, invested, aid_disbursed, poor_lifted,"
+    " poor_jobs, stage_date, updated_seq, state)"
+    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char SQL_EVENT[] =
+    "INSERT INTO project_event(node, seq, project, kind, period,"
+    " recorded_by, recorded_at, received_at, d_invested,"
+    " d_disbursed, state) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+
+struct ledger_pool *ledger_pool_new(sqlite3 *db)
+{
+    struct ledger_pool *pp = lu_xcalloc(1, sizeof(*pp));
+
+    pp->db = db;
+    if (lu_store_prepare(db, SQL_LOAD, &pp->load) < 0 ||
+        lu_store_prepare(db, SQL_SET, &pp->set) < 0 ||
+        lu_store_prepare(db, SQL_EVENT, &pp->event) < 0) {
+        ledger_pool_free(pp);
+        return NULL;
+    }
+    return pp;
+}
+
+void ledger_pool_free(struct ledger_pool *pp)
+{
+    if (pp == NULL)
+        return;
+    sqlite3_finalize(pp->load);
+    sqlite3_finalize(pp->set);
+    sqlite3_finalize(pp->event);
+    free(pp);
+}
+
 static int step(sqlite3 *db, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -31,53 +73,34 @@ static Luyu__Project *unpack(sqlite3_stmt *st, int col)
 }
 
 /* The project's owner and state, or *old NULL when new. */
-static int load(sqlite3 *db, const char *id, char *owner, size_t len,
+static int load(struct ledger_pool *pp, const char *id, char *owner, size_t len,
                 Luyu__Project **old)
 {
-    sqlite3_stmt *st = NULL;
-    int r = lu_store_prepare(db, "SELECT node, state FROM project WHERE id = ?",
-                             &st);
+    sqlite3_stmt *st = pp->load;
+    int r;
 
     *old = NULL;
-    if (r < 0)
-        return r;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    r = step(db, st);
+    r = step(pp->db, st);
     if (r == 1) {
         snprintf(owner, len, "%s", (const char *)sqlite3_column_text(st, 0));
         *old = unpack(st, 1);
         r = *old ? 0 : -EBADMSG;
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return r;
 }
 
-static int store(sqlite3 *db, const char *node, const Luyu__Entry *e,
+static int store(struct ledger_pool *pp, const char *node, const Luyu__Entry *e,
                  const Luyu__Project *old)
 {
     const Luyu__Project *p = e->project->project;
     size_t n = luyu__project__get_packed_size(p);
     uint8_t *buf = lu_xmalloc(n ? n : 1);
-    sqlite3_stmt *a = NULL, *b = NULL;
+    sqlite3_stmt *a = pp->set, *b = pp->event;
     int r;
 
     luyu__project__pack(p, buf);
-    r = lu_store_prepare(
-        db,
-        "INSERT OR REPLACE INTO project(id, node, unit, area, stage,"
-        " planned, aid_planned, invested, aid_disbursed, poor_lifted,"
-        " poor_jobs, stage_date, updated_seq, state)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        &a);
-    if (r == 0)
-        r = lu_store_prepare(
-            db,
-            "INSERT INTO project_event(node, seq, project, kind, period,"
-            " recorded_by, recorded_at, received_at, d_invested,"
-            " d_disbursed, state) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            &b);
-    if (r < 0)
-        goto out;
     sqlite3_bind_text(a, 1, p->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(a, 2, node, -1, SQLITE_STATIC);
     sqlite3_bind_text(a, 3, p->unit, -1, SQLITE_STATIC);
@@ -92,7 +115,8 @@ static int store(sqlite3 *db, const char *node, const Luyu__Entry *e,
     sqlite3_bind_int64(a, 12, lu_project_stage_date(p, p->stage));
     sqlite3_bind_int64(a, 13, (int64_t)e->seq);
     sqlite3_bind_blob(a, 14, buf, (int)n, SQLITE_STATIC);
-    r = step(db, a);
+    r = step(pp->db, a);
+    sqlite3_reset(a);
     if (r < 0)
         goto out;
     sqlite3_bind_text(b, 1, node, -1, SQLITE_STATIC);
@@ -107,16 +131,16 @@ static int store(sqlite3 *db, const char *node, const Luyu__Entry *e,
     sqlite3_bind_int64(b, 10,
                        p->aid_disbursed - (old ? old->aid_disbursed : 0));
     sqlite3_bind_blob(b, 11, buf, (int)n, SQLITE_STATIC);
-    r = step(db, b);
+    r = step(pp->db, b);
+    sqlite3_reset(b);
 out:
-    sqlite3_finalize(a);
-    sqlite3_finalize(b);
     free(buf);
     return r < 0 ? r : 0;
 }
 
-int ledger_pool_merge(sqlite3 *db, const struct lu_plan *plan, const char *node,
-                      const Luyu__Entry *e, char *reason, size_t len)
+int ledger_pool_merge(struct ledger_pool *pp, const struct lu_plan *plan,
+                      const char *node, const Luyu__Entry *e, char *reason,
+                      size_t len)
 {
     const Luyu__Project *p = e->project->project;
     Luyu__Project *old = NULL;
@@ -127,7 +151,7 @@ int ledger_pool_merge(sqlite3 *db, const struct lu_plan *plan, const char *node,
         snprintf(reason, len, "project event of another unit than its entry");
         return 1;
     }
-    r = load(db, p->id, owner, sizeof(owner), &old);
+    r = load(pp, p->id, owner, sizeof(owner), &old);
     if (r < 0)
         return r;
     /* A project is changed only where it was created: another node may
@@ -139,7 +163,7 @@ int ledger_pool_merge(sqlite3 *db, const struct lu_plan *plan, const char *node,
     } else if (lu_project_check_move(old, e->project, plan, reason, len) < 0) {
         r = 1;
     } else {
-        r = store(db, node, e, old);
+        r = store(pp, node, e, old);
     }
     luyu__project__free_unpacked(old, NULL);
     return r;

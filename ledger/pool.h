@@ -24,13 +24,20 @@ struct lu_plan;
  * many days (docs/DECISIONS.md says why 180). */
 #define LEDGER_POOL_STUCK_DAYS 180
 
+/* The writer side's prepared statements on the ledger's handle (owned by
+ * the ledger). NULL when the schema lacks the pool's tables. */
+struct ledger_pool;
+struct ledger_pool *ledger_pool_new(sqlite3 *db);
+void ledger_pool_free(struct ledger_pool *pp);
+
 /* Writer side, inside a transaction: merges a project event e from node.
  * Returns 0 when merged, 1 when refused for good (reason written; the
  * caller records the reject), negative errno on storage failure. Only the
  * node that created a project may change it, and only with a possible
  * move (lu_project_check_move). */
-int ledger_pool_merge(sqlite3 *db, const struct lu_plan *plan, const char *node,
-                      const Luyu__Entry *e, char *reason, size_t len);
+int ledger_pool_merge(struct ledger_pool *pp, const struct lu_plan *plan,
+                      const char *node, const Luyu__Entry *e, char *reason,
+                      size_t len);
 
 /* One group of projects and its money (fen). */
 struct ledger_pool_sum {
