@@ -182,7 +182,7 @@ static int check_money(const Luyu__Project *p, char *err, size_t errlen)
     if (p->invested > p->planned && !p->over_plan) {
         snprintf(err, errlen,
                  "project %s: invested %s above the plan %s (allow it "
-                 "explicitly with over_plan)",
+                 "explicitly: luyuctl project ... --over-plan)",
                  p->id, lu_amount_format(p->invested, 100, a, sizeof(a)),
                  lu_amount_format(p->planned, 100, b, sizeof(b)));
         return -EINVAL;

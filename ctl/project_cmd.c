@@ -23,6 +23,7 @@ static const char USAGE[] =
     "  edit ID [--name N] [--planned YUAN] [...]\n"
     "  stage ID STAGE [--date YYYY-MM-DD] [--reason TEXT]\n"
     "  money ID [--invested YUAN] [--disbursed YUAN] [--over-plan]\n"
+    "           [--date YYYY-MM-DD]   (the month the money was invested)\n"
     "  import FILE.csv [--dry-run] [--again]\n"
     "  list | show ID          the node's own projects\n"
     "At a hub (--state-dir HUBDIR), the province's pool:\n"

@@ -171,6 +171,58 @@ static int print_projects(Luyu__Project **v, size_t n, enum format fmt)
     return r;
 }
 
+/* One project for a person: a label and a value a line. */
+static int print_show(const Luyu__Project *p, enum format fmt)
+{
+    struct lu_buf b;
+    char m[4][32], d[16], dates[128] = "", n[2][16];
+    int r;
+
+    if (fmt != FMT_TABLE)
+        return print_projects((Luyu__Project **)&p, 1, fmt);
+    for (int s = 1; s <= LU_PROJECT_STAGES; s++) {
+        uint32_t v = lu_project_stage_date(p, s);
+        size_t len = strlen(dates);
+
+        if (v != 0)
+            snprintf(dates + len, sizeof(dates) - len, "%s%s %s",
+                     len ? ", " : "", lu_project_stage_name(s),
+                     lu_project_date_format(v, d, sizeof(d)));
+    }
+    snprintf(n[0], sizeof(n[0]), "%u", p->poor_lifted);
+    snprintf(n[1], sizeof(n[1]), "%u", p->poor_jobs);
+    const char *const rows[][2] = {
+        {_("Project"), p->id},
+        {_("Name"), p->name},
+        {_("Unit"), p->unit},
+        {_("Area"), p->area},
+        {_("Partner"), p->partner},
+        {_("Enterprise"), p->enterprise},
+        {_("Stage"), lu_project_stage_name(p->stage)},
+        {_("Dates"), dates},
+        {_("Drop reason"), p->drop_reason},
+        {_("Planned yuan"), yuan(p->planned, m[0], 32)},
+        {_("Shandong aid yuan"), yuan(p->aid_planned, m[1], 32)},
+        {_("Invested yuan"), yuan(p->invested, m[2], 32)},
+        {_("Aid disbursed yuan"), yuan(p->aid_disbursed, m[3], 32)},
+        {_("Poor people lifted"), n[0]},
+        {_("Jobs for poor people"), n[1]},
+    };
+    lu_buf_init(&b);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        if (rows[i][1][0] == '\0')
+            continue;
+        lu_buf_printf(&b, "%s: ", rows[i][0]);
+        ctl_output_text(&b, rows[i][1]);
+        lu_buf_adds(&b, "\n");
+    }
+    if (p->over_plan)
+        lu_buf_printf(&b, "%s\n", _("Investment above the plan allowed"));
+    r = ctl_output_write(&b);
+    lu_buf_free(&b);
+    return r;
+}
+
 /* list / show at the node: its own projects. */
 static int node_read(const struct ctl_global *g, const char *id,
                      enum format fmt)
@@ -191,6 +243,8 @@ static int node_read(const struct ctl_global *g, const char *id,
         return r;
     if (resp->code != LUYU__CTL_RESPONSE__CODE__OK)
         r = ctl_node_refused(resp);
+    else if (id != NULL && resp->n_projects == 1)
+        r = print_show(resp->projects[0], fmt);
     else
         r = print_projects(resp->projects, resp->n_projects, fmt);
     luyu__ctl_response__free_unpacked(resp, NULL);
@@ -222,7 +276,7 @@ static int hub_list(sqlite3 *db, const struct opts *o, const char *id)
             return ctl_output_error(CTL_EXIT_BAD, "no project %s in the ledger",
                                     id);
         }
-        r = print_projects(v, 1, o->fmt == FMT_TABLE ? FMT_JSON : o->fmt);
+        r = print_show(v[0], o->fmt);
     } else {
         r = print_projects(v, n, o->fmt);
     }

@@ -232,6 +232,18 @@ static const Luyu__Project *find_old(struct node_intake *in, struct item *items,
     return items[i].old_owned;
 }
 
+/* A date typed with an edit or money update; 0 with a reason when bad. */
+static uint32_t event_date(const char *typed, char *err, size_t errlen)
+{
+    uint32_t d = 0;
+
+    if (lu_project_date_parse(typed, &d) < 0) {
+        snprintf(err, errlen, "date \"%.20s\" is not YYYY-MM-DD", typed);
+        return 0;
+    }
+    return d;
+}
+
 static int no_project(const char *id, char *err, size_t errlen)
 {
     snprintf(err, errlen, "no project %.80s at this node", id);
@@ -290,10 +302,18 @@ static int build(struct node_intake *in, struct item *items, size_t i,
     it->e.unit = it->p.unit;
     it->e.recorded_by = (char *)who;
     it->e.recorded_at = lu_now_s();
-    it->e.period = (t->kind == LUYU__PROJECT_EVENT__KIND__STAGED
-                        ? it->dates[it->p.stage - 1]
-                        : today()) /
-                   100;
+    /* The event's month: a stage move's date, the date given with an
+     * edit or a money update (money invested in July, reported in
+     * August), or today. */
+    if (t->kind == LUYU__PROJECT_EVENT__KIND__STAGED)
+        it->e.period = it->dates[it->p.stage - 1] / 100;
+    else if (t->kind != LUYU__PROJECT_EVENT__KIND__CREATED &&
+             t->date[0] != '\0')
+        it->e.period = event_date(t->date, err, errlen) / 100;
+    else
+        it->e.period = today() / 100;
+    if (it->e.period == 0)
+        return -EINVAL;
     it->e.project = &it->ev;
     return 0;
 }
