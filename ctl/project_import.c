@@ -32,6 +32,14 @@ static const char USAGE[] =
     "  id,unit,name,area,partner,enterprise,planned,aid_planned,invested,\n"
     "  aid_disbursed,stage,stage_dates,drop_reason,poor_lifted,poor_jobs\n"
     "\n"
+    "or the same in Chinese "
+    "(项目编号,单位,项目名称,任务领域,山东结对方,山东企业,\n"
+    "计划总投资,山东帮扶资金,已完成投资,已拨付帮扶资金,阶段,各阶段日期,"
+    "终止原因,\n"
+    "预计带动脱贫人数,预计吸纳贫困人口就业). Task areas by code or Chinese "
+    "name\n"
+    "(industry or 产业合作), stages by code or name (signed or 签约).\n"
+    "\n"
     "Money in yuan; stage as for project stage; stage_dates the dates\n"
     "YYYY-MM-DD of each stage reached, separated by ';' (a dropped project:\n"
     "its stages' dates, then empty ones up to 运营, then the date it was\n"
@@ -43,6 +51,24 @@ static const char *const COLUMNS[NCOLS] = {
     "id",         "unit",        "name",        "area",        "partner",
     "enterprise", "planned",     "aid_planned", "invested",    "aid_disbursed",
     "stage",      "stage_dates", "drop_reason", "poor_lifted", "poor_jobs"};
+
+/* The same columns as a Chinese spreadsheet heads them; either header is
+ * accepted, column by column. */
+static const char *const COLUMNS_ZH[NCOLS] = {"项目编号",
+                                              "单位",
+                                              "项目名称",
+                                              "任务领域",
+                                              "山东结对方",
+                                              "山东企业",
+                                              "计划总投资",
+                                              "山东帮扶资金",
+                                              "已完成投资",
+                                              "已拨付帮扶资金",
+                                              "阶段",
+                                              "各阶段日期",
+                                              "终止原因",
+                                              "预计带动脱贫人数",
+                                              "预计吸纳贫困人口就业"};
 
 struct pimport {
     const char *path;
@@ -140,7 +166,9 @@ static void parse(struct pimport *im, const char *data, size_t len)
         if (header) {
             size_t i;
 
-            for (i = 0; i < n && i < NCOLS && strcmp(f[i], COLUMNS[i]) == 0;
+            for (i = 0; i < n && i < NCOLS &&
+                        (strcmp(f[i], COLUMNS[i]) == 0 ||
+                         strcmp(f[i], COLUMNS_ZH[i]) == 0);
                  i++)
                 ;
             if (i != NCOLS || n != NCOLS)

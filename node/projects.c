@@ -74,13 +74,18 @@ static void text(char **field, const char *typed)
 }
 
 /* The fields every kind of change may set; empty means unchanged. */
-static int apply_fields(const Luyu__CtlProject *t, Luyu__Project *p, char *err,
-                        size_t errlen)
+static int apply_fields(const struct lu_plan *plan, const Luyu__CtlProject *t,
+                        Luyu__Project *p, char *err, size_t errlen)
 {
     int r;
 
     text(&p->name, t->name);
     text(&p->area, t->area);
+    /* A task area may be typed by its Chinese name (产业合作). */
+    for (size_t i = 0; plan != NULL && t->area[0] && i < plan->n_areas; i++) {
+        if (strcmp(plan->areas[i].name, t->area) == 0)
+            p->area = plan->areas[i].code;
+    }
     text(&p->partner, t->partner);
     text(&p->enterprise, t->enterprise);
     r = money("planned", t->planned, &p->planned, err, errlen);
@@ -154,11 +159,11 @@ static int build_created(struct node_intake *in, const Luyu__CtlProject *t,
             it->dates[0] = today();
     }
     text(&p->drop_reason, t->reason);
-    return apply_fields(t, p, err, errlen);
+    return apply_fields(node_intake_plan(in), t, p, err, errlen);
 }
 
-static int build_staged(const Luyu__CtlProject *t, struct item *it, char *err,
-                        size_t errlen)
+static int build_staged(struct node_intake *in, const Luyu__CtlProject *t,
+                        struct item *it, char *err, size_t errlen)
 {
     Luyu__Project *p = &it->p;
     int stage = lu_project_stage_parse(t->stage);
@@ -176,7 +181,7 @@ static int build_staged(const Luyu__CtlProject *t, struct item *it, char *err,
     it->dates[stage - 1] = d ? d : today();
     if (stage == LUYU__STAGE__STAGE_DROPPED)
         text(&p->drop_reason, t->reason);
-    return apply_fields(t, p, err, errlen);
+    return apply_fields(node_intake_plan(in), t, p, err, errlen);
 }
 
 /* Index of the request's items by project id: the newest item of each id,
@@ -281,9 +286,9 @@ static int build(struct node_intake *in, struct item *items, size_t i,
     else if (old == NULL)
         r = no_project(t->id, err, errlen);
     else if (t->kind == LUYU__PROJECT_EVENT__KIND__STAGED)
-        r = build_staged(t, it, err, errlen);
+        r = build_staged(in, t, it, err, errlen);
     else
-        r = apply_fields(t, &it->p, err, errlen);
+        r = apply_fields(node_intake_plan(in), t, &it->p, err, errlen);
     if (r < 0)
         return -EINVAL;
     if (!node_intake_allowed(in, it->p.unit)) {

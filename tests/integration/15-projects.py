@@ -45,6 +45,28 @@ def main():
     rc, out, err = c.ctl("project", "import", path, node=UNIT)
     check(rc == 0 and "already imported" in out, "the same file again stores nothing")
     model = {r["id"]: dict(r) for r in rows}
+    say("a spreadsheet with Chinese headers and names")
+    zh = c.path("pool-zh.csv")
+    with open(zh, "w", encoding="utf-8") as f:
+        f.write("项目编号,单位,项目名称,任务领域,山东结对方,山东企业,计划总投资,山东帮扶资金,"
+                "已完成投资,已拨付帮扶资金,阶段,各阶段日期,终止原因,预计带动脱贫人数,"
+                "预计吸纳贫困人口就业\n"
+                "cq-wanzhou-2019-100,,万州劳务协作站,劳务协作,sd-weifang,,300000,100000,"
+                "0,0,签约,2019-02-01;2019-05-01,,20,5\n"
+                "cq-wanzhou-2019-101,,万州茶叶基地,产业合作,,,-5,0,0,0,储备,2019-02-01,,0,0\n")
+    rc, out, err = c.ctl("project", "import", zh, node=UNIT)
+    check(rc == 2 and "pool-zh.csv:3:" in err and "planned" in err,
+          "a bad row is named by its line and nothing is stored: " + err.strip().splitlines()[0])
+    with open(zh, encoding="utf-8") as f:
+        good = f.read().splitlines()[:2]
+    with open(zh, "w", encoding="utf-8") as f:
+        f.write("\n".join(good) + "\n")
+    rc, out, err = c.ctl("project", "import", zh, node=UNIT)
+    check(rc == 0 and "imported 1 projects" in out, "the fixed file imports: " + out + err)
+    model["cq-wanzhou-2019-100"] = {"id": "cq-wanzhou-2019-100", "unit": UNIT,
+                                    "name": "万州劳务协作站", "stage": "signed",
+                                    "planned": "300000.00", "aid_planned": "100000.00",
+                                    "invested": "0.00", "aid_disbursed": "0.00"}
 
     say("impossible moves are refused at the node")
     some = next(r for r in rows if r["stage"] == "started")
