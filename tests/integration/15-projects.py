@@ -165,6 +165,9 @@ def main():
     rc, out, err = c.ctl("bulletin", "show", "2020-06", "--state-dir", c.path("hub"),
                          check_rc=0)
     check("滚动项目库" in out, "the text bulletin has the pool section")
+    rc, out, err = c.ctl("bulletin", "show", "2020-06", "--state-dir", c.path("hub"),
+                         "--format", "html", check_rc=0)
+    check("滚动项目库" in out and "万州" in out, "and the HTML one, with the district table")
     rc, out, err = c.ctl("bulletin", "issue", "2020-06", "--hub", sock)
     check(rc == 2, "no revision 2 without changes")
     rc, out, err = c.ctl("project", "money", some["id"], "--invested",
