@@ -65,6 +65,7 @@ def main():
     check(rc == 0 and "imported 1 projects" in out, "the fixed file imports: " + out + err)
     model["cq-wanzhou-2019-100"] = {"id": "cq-wanzhou-2019-100", "unit": UNIT,
                                     "name": "万州劳务协作站", "stage": "signed",
+                                    "stage_dates": "2019-02-01;2019-05-01",
                                     "planned": "300000.00", "aid_planned": "100000.00",
                                     "invested": "0.00", "aid_disbursed": "0.00"}
 
@@ -97,10 +98,11 @@ def main():
         elif what == 1 and p["stage"] in ("reserve", "signed", "started", "completed"):
             nxt = {"reserve": "signed", "signed": "started", "started": "completed",
                    "completed": "operating"}[p["stage"]]
-            rc, out, err = c.ctl("project", "stage", pid, nxt, "--date", "2020-06-%02d"
-                                 % (1 + step % 28), node=UNIT)
+            day = "2020-06-%02d" % (1 + step % 28)
+            rc, out, err = c.ctl("project", "stage", pid, nxt, "--date", day, node=UNIT)
             if rc == 0:
                 p["stage"] = nxt
+                p["stage_dates"] += ";" + day
             elif rc != 2:
                 check(False, "a stage move is done or refused: " + err)
         else:
@@ -162,6 +164,21 @@ def main():
     ind = [i for i in b["indicators"] if i["code"] == "project_pool_total"][0]
     check(fen(ind["since_start"]) == total["planned"],
           "the plan's 滚动项目库投资总额 is the pool's total, not a typed figure")
+    moved = {}
+    for p in model.values():
+        for st, d in zip(["reserve", "signed", "started", "completed", "operating", "dropped"],
+                         p.get("stage_dates", "").split(";")):
+            if d.startswith("2020-06"):
+                moved[st] = moved.get(st, 0) + 1
+    got_moved = {x["stage"]: x["reached_in_month"] for x in bp["stages"] if x["reached_in_month"]}
+    check(got_moved == moved, "June's movements by stage as the model says: %s" % moved)
+    rc, out, err = c.ctl("project", "list", "--stuck", "--state-dir", c.path("hub"),
+                         "--format", "json", check_rc=0)
+    stuck = sorted(x["id"] for x in json.loads(out))
+    # Every 签约/开工 project of the model dates from 2019 or 2020: today is
+    # far more than 180 days later.
+    want = sorted(k for k, p in model.items() if p["stage"] in ("signed", "started"))
+    check(stuck == want, "--stuck lists the %d projects in 签约 or 开工" % len(want))
     rc, out, err = c.ctl("bulletin", "show", "2020-06", "--state-dir", c.path("hub"),
                          check_rc=0)
     check("滚动项目库" in out, "the text bulletin has the pool section")
