@@ -25,7 +25,7 @@
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
 struct opts {
-    const char *state_dir, *unit, *month, *format, *stuck;
+    const char *state_dir, *unit, *month, *format, *stuck, *stage;
     enum format fmt;
 };
 
@@ -260,6 +260,27 @@ static int hub_list(sqlite3 *db, const struct opts *o, const char *id)
     r = ledger_pool_projects(db, o->unit, o->stuck ? today() : 0, &v, &n);
     if (r < 0)
         return ctl_ledgerdb_fail(db);
+    if (o->stage != NULL) {
+        int want = lu_project_stage_parse(o->stage);
+        size_t k = 0;
+
+        if (want == 0) {
+            ledger_pool_projects_free(v, n);
+            return ctl_output_error(CTL_EXIT_BAD,
+                                    "--stage: no stage \"%s\" (reserve, "
+                                    "signed, started, completed, operating, "
+                                    "dropped or 储备 ... 终止)",
+                                    o->stage);
+        }
+        /* Keep the stage's projects in order; free the others. */
+        for (size_t i = 0; i < n; i++) {
+            if ((int)v[i]->stage == want)
+                v[k++] = v[i];
+            else
+                luyu__project__free_unpacked(v[i], NULL);
+        }
+        n = k;
+    }
     if (id != NULL) {
         size_t k = 0;
 
@@ -507,11 +528,12 @@ int ctl_project_read_cmd(const struct ctl_global *g, int argc, char **argv)
         {"--month", CTL_OPT_VALUE, &o.month},
         {"--format", CTL_OPT_VALUE, &o.format},
         {"--stuck", CTL_OPT_FLAG, &o.stuck},
+        {"--stage", CTL_OPT_VALUE, &o.stage},
     };
     bool one = strcmp(sub, "show") == 0 || strcmp(sub, "history") == 0;
     struct ctl_args a = {.cmd = "project",
                          .opts = opts,
-                         .n_opts = 5,
+                         .n_opts = 6,
                          .max_pos = one ? 1 : 0,
                          .pos = pos};
     sqlite3 *db = NULL;
