@@ -220,8 +220,8 @@ static void test_bad_values(void)
                "t:25: ", "pair: invalid unit code \"SD-B\"");
     /* A derived indicator names where its figures come from; one source
      * exists so far. */
-    EXPECT_BAD(BASE IND "source = pool.invested\n", "t:24: ",
-               "unknown source \"pool.invested\"");
+    EXPECT_BAD(BASE IND "source = pool.invested\n",
+               "t:24: ", "unknown source \"pool.invested\"");
     expect_ok(BASE IND "source = pool.planned\n");
 }
 
