@@ -305,12 +305,54 @@ static int hub_list(sqlite3 *db, const struct opts *o, const char *id)
     return r;
 }
 
+/* What an event changed, as "field old -> new"; the whole state for the
+ * first event. */
+static void changes(struct lu_buf *b, const Luyu__Project *o,
+                    const Luyu__Project *p)
+{
+    char x[32], y[32];
+    const struct {
+        const char *name;
+        int64_t a, c;
+    } money[] = {
+        {_("planned"), o ? o->planned : -1, p->planned},
+        {_("aid"), o ? o->aid_planned : -1, p->aid_planned},
+        {_("invested"), o ? o->invested : -1, p->invested},
+        {_("disbursed"), o ? o->aid_disbursed : -1, p->aid_disbursed},
+    };
+
+    if (o == NULL || o->stage != p->stage)
+        lu_buf_printf(b, " %s", lu_project_stage_name(p->stage));
+    if (o != NULL && o->stage != p->stage)
+        lu_buf_printf(b, " (%s %s)", _("from"),
+                      lu_project_stage_name(o->stage));
+    if (o == NULL || strcmp(o->name, p->name) != 0) {
+        lu_buf_adds(b, " ");
+        ctl_output_text(b, p->name);
+    }
+    for (size_t k = 0; k < sizeof(money) / sizeof(money[0]); k++) {
+        if (money[k].a == money[k].c)
+            continue;
+        if (money[k].a < 0)
+            lu_buf_printf(b, " %s %s", money[k].name,
+                          yuan(money[k].c, y, sizeof(y)));
+        else
+            lu_buf_printf(b, " %s %s -> %s", money[k].name,
+                          yuan(money[k].a, x, sizeof(x)),
+                          yuan(money[k].c, y, sizeof(y)));
+    }
+    if (p->drop_reason[0] && (o == NULL || !o->drop_reason[0])) {
+        lu_buf_printf(b, " %s: ", _("reason"));
+        ctl_output_text(b, p->drop_reason);
+    }
+}
+
 static int hub_history(sqlite3 *db, const struct opts *o, const char *id)
 {
     struct ledger_pool_event *v = NULL;
     struct lu_buf b;
     size_t n = 0;
-    char when[40], m[2][32];
+    char when[40];
     int r;
 
     if (ledger_pool_history(db, id, &v, &n) < 0)
@@ -342,12 +384,8 @@ static int hub_history(sqlite3 *db, const struct opts *o, const char *id)
                       ctl_output_time(v[i].recorded_at, when, sizeof(when)),
                       v[i].recorded_by);
         if (p)
-            lu_buf_printf(&b, "%s  %s %s  %s %s\n",
-                          lu_project_stage_name(p->stage), _("planned"),
-                          yuan(p->planned, m[0], 32), _("invested"),
-                          yuan(p->invested, m[1], 32));
-        else
-            lu_buf_adds(&b, "?\n");
+            changes(&b, i > 0 ? v[i - 1].state : NULL, p);
+        lu_buf_adds(&b, "\n");
     }
     if (o->fmt == FMT_JSON)
         lu_buf_adds(&b, "\n]\n");
