@@ -603,6 +603,13 @@ int ctl_project_read_cmd(const struct ctl_global *g, int argc, char **argv)
     r = ctl_ledgerdb_open(o.state_dir, &db);
     if (r != CTL_EXIT_OK)
         return r;
+    if (ledger_pool_exists(db) == 0) {
+        ledger_reader_close(db);
+        return ctl_output_error(CTL_EXIT_FAIL,
+                                "%s/ledger.db has no project pool yet: start "
+                                "this release's luyu-hub once to upgrade it",
+                                o.state_dir);
+    }
     if (strcmp(sub, "history") == 0)
         r = hub_history(db, &o, pos[0]);
     else if (strcmp(sub, "pool") == 0)

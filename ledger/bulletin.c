@@ -10,6 +10,7 @@
 #include "bulletin_pool.h"
 #include "bulletin_scan.h"
 #include "plan.h"
+#include "pool.h"
 #include "xmalloc.h"
 
 /* Unit kinds expected to report every month (see bulletin.h). */
@@ -356,6 +357,10 @@ static int pool_section(sqlite3 *db, const struct lu_plan *plan,
     struct ledger_bulletin_pool_fig fig;
     int r;
 
+    /* An older ledger, read as it is (luyuctl bulletin show --draft
+     * beside a hub not yet upgraded), has no pool: no section. */
+    if (ledger_pool_exists(db) == 0)
+        return 0;
     r = ledger_bulletin_pool(db, plan, p->province, p->period, p->upto_event,
                              p->revised_after_event, pool, &fig);
     if (r < 0) {

@@ -271,11 +271,29 @@ int ledger_pool_month(sqlite3 *db, uint32_t month,
     return r;
 }
 
+int ledger_pool_exists(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    if (lu_store_prepare(db,
+                         "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                         " AND name = 'project_event'",
+                         &st) < 0)
+        return -EIO;
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -EIO;
+}
+
 int64_t ledger_pool_max_event(sqlite3 *db)
 {
     sqlite3_stmt *st = NULL;
     int64_t v = -1;
 
+    /* A ledger from before the pool, read as it is by luyuctl. */
+    if (ledger_pool_exists(db) == 0)
+        return 0;
     if (lu_store_prepare(db, "SELECT ifnull(max(id), 0) FROM project_event",
                          &st) < 0)
         return -1;

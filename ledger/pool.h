@@ -89,6 +89,11 @@ int ledger_pool_history(sqlite3 *db, const char *project,
                         struct ledger_pool_event **out, size_t *n);
 void ledger_pool_history_free(struct ledger_pool_event *v, size_t n);
 
+/* 1 when the ledger has the pool's tables (schema 2 and later), 0 for an
+ * older ledger that a reader opened as it is, -EIO on error. Readers of an
+ * older ledger say "start the new luyu-hub once to upgrade it". */
+int ledger_pool_exists(sqlite3 *db);
+
 /* The newest project event's id (commit order), 0 when none, -1 on error. */
 int64_t ledger_pool_max_event(sqlite3 *db);
 

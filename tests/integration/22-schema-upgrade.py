@@ -96,6 +96,13 @@ def upgrade(version):
     with open(ledger, "rb") as f:
         before = f.read()
     same(readings(c, exp), exp, "before the upgrade")
+    rc, out, err = c.ctl("project", "list", "--state-dir", c.path("hub"))
+    check(rc == 1 and "start this release's luyu-hub once" in err,
+          "luyuctl project on the old ledger says how to upgrade it")
+    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--draft", "--state-dir",
+                         c.path("hub"), "--format", "json")
+    check(rc == 0 and '"pool"' not in out,
+          "a draft bulletin of the old ledger has no pool section")
     with open(ledger, "rb") as f:
         check(f.read() == before, "luyuctl changed nothing in the file")
 
