@@ -274,9 +274,21 @@ static int check_plan(const Luyu__Project *p, const struct lu_plan *plan,
         snprintf(err, errlen, "unknown task area \"%.64s\"", p->area);
         return -EINVAL;
     }
-    if (p->partner[0] != '\0' && lu_plan_unit(plan, p->partner) == NULL) {
-        snprintf(err, errlen, "unknown partner unit \"%.64s\"", p->partner);
-        return -EINVAL;
+    if (p->partner[0] != '\0') {
+        const struct lu_plan_unit *pu = lu_plan_unit(plan, p->partner);
+
+        if (pu == NULL) {
+            snprintf(err, errlen, "unknown partner unit \"%.64s\"", p->partner);
+            return -EINVAL;
+        }
+        /* The partner is on the other side of the pairing. */
+        if (strcmp(pu->province, u->province) == 0) {
+            snprintf(err, errlen,
+                     "partner %s is of province %s, like the project's "
+                     "unit; name the paired unit of the other province",
+                     pu->code, pu->province);
+            return -EINVAL;
+        }
     }
     return 0;
 }

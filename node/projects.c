@@ -159,6 +159,11 @@ static int build_created(struct node_intake *in, const Luyu__CtlProject *t,
             it->dates[0] = today();
     }
     text(&p->drop_reason, t->reason);
+    /* Without a partner, the unit's pairing from the plan (济南-武隆 ...). */
+    const struct lu_plan_unit *u = lu_plan_unit(node_intake_plan(in), p->unit);
+
+    if (t->partner[0] == '\0' && u != NULL && u->pair != NULL)
+        p->partner = u->pair;
     return apply_fields(node_intake_plan(in), t, p, err, errlen);
 }
 
@@ -181,6 +186,11 @@ static int build_staged(struct node_intake *in, const Luyu__CtlProject *t,
     it->dates[stage - 1] = d ? d : today();
     if (stage == LUYU__STAGE__STAGE_DROPPED)
         text(&p->drop_reason, t->reason);
+    /* Without a partner, the unit's pairing from the plan (济南-武隆 ...). */
+    const struct lu_plan_unit *u = lu_plan_unit(node_intake_plan(in), p->unit);
+
+    if (t->partner[0] == '\0' && u != NULL && u->pair != NULL)
+        p->partner = u->pair;
     return apply_fields(node_intake_plan(in), t, p, err, errlen);
 }
 

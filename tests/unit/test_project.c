@@ -2,9 +2,12 @@
  * moves from one state to another are refused, with the reason a clerk
  * reads. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
+#include "plan.h"
 #include "project.h"
 #include "test.h"
 
@@ -166,9 +169,39 @@ static void test_wire(void)
     ASSERT_CONTAINS(err, "name is not valid UTF-8");
 }
 
+/* Against the shipped plan: known unit and task area, a partner from the
+ * other province. */
+static void test_plan_checks(void)
+{
+    const char *src = getenv("LUYU_SOURCE_DIR");
+    struct lu_plan *plan = NULL;
+    char path[4096], err[256] = "";
+    Luyu__Project p;
+
+    ASSERT_TRUE(src != NULL);
+    if (src == NULL)
+        return;
+    snprintf(path, sizeof(path), "%s/etc/plan-2018-2020.ini", src);
+    ASSERT_EQ(lu_plan_load(path, &plan, err, sizeof(err)), 0);
+    if (plan == NULL)
+        return;
+    base(&p);
+    p.partner = "sd-weifang";
+    ASSERT_EQ(lu_project_check(&p, plan, err, sizeof(err)), 0);
+    p.partner = "cq-wuxi";
+    ASSERT_EQ(lu_project_check(&p, plan, err, sizeof(err)), -EINVAL);
+    ASSERT_CONTAINS(err, "partner cq-wuxi is of province CQ");
+    p.partner = "";
+    p.area = "industries";
+    ASSERT_EQ(lu_project_check(&p, plan, err, sizeof(err)), -EINVAL);
+    ASSERT_CONTAINS(err, "unknown task area \"industries\"");
+    lu_plan_free(plan);
+}
+
 int main(void)
 {
     test_wire();
+    test_plan_checks();
     test_ids();
     test_states();
     test_moves();
