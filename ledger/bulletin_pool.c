@@ -93,8 +93,10 @@ static void count(Luyu__ProjectPool *pool, struct rows *rows,
     }
 }
 
-/* Each project's state after its newest event with id <= upto (SQLite
- * takes the bare column from the row of max(id)). */
+/* Each project as it stands at the cut: its state after its newest event
+ * with id <= upto (SQLite takes the bare column from the row of max(id)).
+ * The section shows the pool when the bulletin is issued; only events
+ * dated in or before the month make a new revision of it. */
 static int scan(sqlite3 *db, Luyu__ProjectPool *pool, struct rows *rows,
                 uint32_t month, struct ledger_bulletin_pool_fig *fig)
 {
@@ -142,8 +144,9 @@ static int scan(sqlite3 *db, Luyu__ProjectPool *pool, struct rows *rows,
     return r;
 }
 
-/* Late changes: events after the previous revision, whatever month. */
-static int revised(sqlite3 *db, Luyu__ProjectPool *pool)
+/* Late changes: events after the previous revision dated in or before
+ * the month. */
+static int revised(sqlite3 *db, Luyu__ProjectPool *pool, uint32_t month)
 {
     sqlite3_stmt *st = NULL;
     int r;
@@ -152,12 +155,13 @@ static int revised(sqlite3 *db, Luyu__ProjectPool *pool)
         return 0;
     r = lu_store_prepare(db,
                          "SELECT count(*) FROM project_event WHERE id > ?1"
-                         " AND id <= ?2",
+                         " AND id <= ?2 AND period <= ?3",
                          &st);
     if (r < 0)
         return r;
     sqlite3_bind_int64(st, 1, pool->revised_after_event);
     sqlite3_bind_int64(st, 2, pool->upto_event);
+    sqlite3_bind_int64(st, 3, month);
     r = sqlite3_step(st) == SQLITE_ROW ? 0 : -EIO;
     if (r == 0)
         pool->events_revised = (uint64_t)sqlite3_column_int64(st, 0);
@@ -206,7 +210,7 @@ int ledger_bulletin_pool(sqlite3 *db, const struct lu_plan *plan,
     rows.by_plan = lu_xcalloc(plan->n_units + 1, sizeof(*rows.by_plan));
     r = scan(db, pool, &rows, month, fig);
     if (r == 0)
-        r = revised(db, pool);
+        r = revised(db, pool, month);
     pool->units = lu_xcalloc(plan->n_units + 1, sizeof(*pool->units));
     for (size_t i = 0; i < plan->n_units; i++) {
         if (rows.by_plan[i] != NULL)

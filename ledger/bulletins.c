@@ -233,9 +233,11 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
     r = next_params(s, s->province, p->period, p, digest);
     if (r == 0 && p->revision > 1) {
         r = ledger_bulletins_db_changed_since(s, p->period, p->revised_after);
-        /* A late change of the pool makes a new revision too. */
-        if (r == 0 && p->upto_event > p->revised_after_event)
-            r = 1;
+        /* A late change of the pool, dated in or before the month, makes
+         * a new revision too. */
+        if (r == 0)
+            r = ledger_pool_changed_since(s->db, p->period,
+                                          p->revised_after_event);
         if (r == 0) {
             snprintf(err, errlen,
                      _("nothing changed for %s %s since revision %u"),

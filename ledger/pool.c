@@ -303,6 +303,25 @@ int64_t ledger_pool_max_event(sqlite3 *db)
     return v;
 }
 
+int ledger_pool_changed_since(sqlite3 *db, uint32_t month, int64_t after)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    if (ledger_pool_exists(db) != 1)
+        return 0;
+    if (lu_store_prepare(db,
+                         "SELECT 1 FROM project_event WHERE id > ?1"
+                         " AND period <= ?2 LIMIT 1",
+                         &st) < 0)
+        return -EIO;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, month);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -EIO;
+}
+
 int64_t ledger_pool_days(uint32_t a, uint32_t b)
 {
     struct tm ta = {0}, tb = {0};

@@ -97,6 +97,11 @@ int ledger_pool_exists(sqlite3 *db);
 /* The newest project event's id (commit order), 0 when none, -1 on error. */
 int64_t ledger_pool_max_event(sqlite3 *db);
 
+/* 1 when a project event with id > after is dated in or before month
+ * (YYYYMM): a change the bulletin of that month has not shown. 0 when
+ * none, -EIO on error. */
+int ledger_pool_changed_since(sqlite3 *db, uint32_t month, int64_t after);
+
 /* Days between two dates YYYYMMDD (b - a). */
 int64_t ledger_pool_days(uint32_t a, uint32_t b);
 

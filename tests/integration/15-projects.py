@@ -189,7 +189,15 @@ def main():
     check(rc == 2, "no revision 2 without changes")
     rc, out, err = c.ctl("project", "money", some["id"], "--invested",
                          yuan(fen(model[some["id"]]["invested"]) + 1), node=UNIT)
-    check(rc == 0, "a late change of a project")
+    check(rc == 0, "a change dated today")
+    model[some["id"]]["invested"] = yuan(fen(model[some["id"]]["invested"]) + 1)
+    wait_until(lambda: c.drained(UNIT), 60, "the change to arrive")
+    rc, out, err = c.ctl("bulletin", "issue", "2020-06", "--hub", sock)
+    check(rc == 2, "does not revise June 2020's bulletin")
+    rc, out, err = c.ctl("project", "money", some["id"], "--invested",
+                         yuan(fen(model[some["id"]]["invested"]) + 1), "--date", "2020-06-30",
+                         node=UNIT)
+    check(rc == 0, "a late change of a project, dated June 2020")
     model[some["id"]]["invested"] = yuan(fen(model[some["id"]]["invested"]) + 1)
     wait_until(lambda: c.drained(UNIT), 60, "the change to arrive")
     rc, out, err = c.ctl("bulletin", "issue", "2020-06", "--hub", sock, check_rc=0)
