@@ -234,12 +234,13 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     char err[256], msg[256];
 
     if (n == 0) {
-        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, _("no entries"));
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                            _("no entries"));
         return;
     }
     if (keyed && req->import_key.len != NODE_IMPORT_KEY_LEN) {
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                _("an import key has 32 bytes"));
+                            _("an import key has 32 bytes"));
         return;
     }
     entries = lu_xcalloc(n, sizeof(*entries));
