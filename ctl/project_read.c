@@ -13,6 +13,7 @@
 #include "ctl.h"
 #include "i18n.h"
 #include "ledgerdb.h"
+#include "money.h"
 #include "node.h"
 #include "output.h"
 #include "plan.h"
@@ -29,9 +30,16 @@ struct opts {
     enum format fmt;
 };
 
+/* Exact yuan for machines (CSV, JSON, what project import reads). */
 static const char *yuan(int64_t fen, char *buf, size_t len)
 {
     return lu_amount_format(fen, 100, buf, len);
+}
+
+/* Money for people: 万元/亿元 with Chinese messages (common/money.h). */
+static const char *money(int64_t fen, char *buf, size_t len)
+{
+    return lu_money_yuan(fen, buf, len);
 }
 
 static uint32_t today(void)
@@ -118,7 +126,7 @@ static void csv_project(struct lu_buf *b, const Luyu__Project *p)
 
 static void table_row(struct ctl_table *t, const Luyu__Project *p)
 {
-    char m[3][32], d[16];
+    char m[3][LU_MONEY_LEN], d[16];
     const char *cells[8];
 
     cells[0] = p->id;
@@ -126,9 +134,9 @@ static void table_row(struct ctl_table *t, const Luyu__Project *p)
     cells[2] = lu_project_stage_name(p->stage);
     cells[3] = lu_project_date_format(lu_project_stage_date(p, p->stage), d,
                                       sizeof(d));
-    cells[4] = yuan(p->planned, m[0], 32);
-    cells[5] = yuan(p->aid_planned, m[1], 32);
-    cells[6] = yuan(p->invested, m[2], 32);
+    cells[4] = money(p->planned, m[0], sizeof(m[0]));
+    cells[5] = money(p->aid_planned, m[1], sizeof(m[1]));
+    cells[6] = money(p->invested, m[2], sizeof(m[2]));
     cells[7] = p->area;
     ctl_table_add(t, cells);
 }
@@ -152,10 +160,9 @@ static int print_projects(Luyu__Project **v, size_t n, enum format fmt)
             csv_project(&b, v[i]);
     } else {
         struct ctl_table *t = ctl_table_new(8);
-        const char *head[] = {_("Project"),       _("Name"),
-                              _("Stage"),         _("Since"),
-                              _("Planned yuan"),  _("Shandong aid yuan"),
-                              _("Invested yuan"), _("Area")};
+        const char *head[] = {_("Project"),  _("Name"),    _("Stage"),
+                              _("Since"),    _("Planned"), _("Shandong aid"),
+                              _("Invested"), _("Area")};
 
         ctl_table_add(t, head);
         for (int c = 4; c <= 6; c++)
@@ -175,7 +182,7 @@ static int print_projects(Luyu__Project **v, size_t n, enum format fmt)
 static int print_show(const Luyu__Project *p, enum format fmt)
 {
     struct lu_buf b;
-    char m[4][32], d[16], dates[128] = "", n[2][16];
+    char m[4][LU_MONEY_LEN], d[16], dates[128] = "", n[2][16];
     int r;
 
     if (fmt != FMT_TABLE)
@@ -201,10 +208,10 @@ static int print_show(const Luyu__Project *p, enum format fmt)
         {_("Stage"), lu_project_stage_name(p->stage)},
         {_("Dates"), dates},
         {_("Drop reason"), p->drop_reason},
-        {_("Planned yuan"), yuan(p->planned, m[0], 32)},
-        {_("Shandong aid yuan"), yuan(p->aid_planned, m[1], 32)},
-        {_("Invested yuan"), yuan(p->invested, m[2], 32)},
-        {_("Aid disbursed yuan"), yuan(p->aid_disbursed, m[3], 32)},
+        {_("Planned"), money(p->planned, m[0], sizeof(m[0]))},
+        {_("Shandong aid"), money(p->aid_planned, m[1], sizeof(m[1]))},
+        {_("Invested"), money(p->invested, m[2], sizeof(m[2]))},
+        {_("Aid disbursed"), money(p->aid_disbursed, m[3], sizeof(m[3]))},
         {_("Poor people lifted"), n[0]},
         {_("Jobs for poor people"), n[1]},
     };
@@ -310,11 +317,11 @@ static int hub_list(sqlite3 *db, const struct opts *o, const char *id)
 static void changes(struct lu_buf *b, const Luyu__Project *o,
                     const Luyu__Project *p)
 {
-    char x[32], y[32];
+    char x[LU_MONEY_LEN], y[LU_MONEY_LEN];
     const struct {
         const char *name;
         int64_t a, c;
-    } money[] = {
+    } field[] = {
         {_("planned"), o ? o->planned : -1, p->planned},
         {_("aid"), o ? o->aid_planned : -1, p->aid_planned},
         {_("invested"), o ? o->invested : -1, p->invested},
@@ -330,16 +337,16 @@ static void changes(struct lu_buf *b, const Luyu__Project *o,
         lu_buf_adds(b, " ");
         ctl_output_text(b, p->name);
     }
-    for (size_t k = 0; k < sizeof(money) / sizeof(money[0]); k++) {
-        if (money[k].a == money[k].c)
+    for (size_t k = 0; k < sizeof(field) / sizeof(field[0]); k++) {
+        if (field[k].a == field[k].c)
             continue;
-        if (money[k].a < 0)
-            lu_buf_printf(b, " %s %s", money[k].name,
-                          yuan(money[k].c, y, sizeof(y)));
+        if (field[k].a < 0)
+            lu_buf_printf(b, " %s %s", field[k].name,
+                          money(field[k].c, y, sizeof(y)));
         else
-            lu_buf_printf(b, " %s %s -> %s", money[k].name,
-                          yuan(money[k].a, x, sizeof(x)),
-                          yuan(money[k].c, y, sizeof(y)));
+            lu_buf_printf(b, " %s %s -> %s", field[k].name,
+                          money(field[k].a, x, sizeof(x)),
+                          money(field[k].c, y, sizeof(y)));
     }
     if (p->drop_reason[0] && (o == NULL || !o->drop_reason[0])) {
         lu_buf_printf(b, " %s: ", _("reason"));
@@ -451,13 +458,10 @@ static void text_group(struct lu_buf *b, const char *title,
                        const struct ledger_pool_sum *v, size_t n, bool stage)
 {
     struct ctl_table *t = ctl_table_new(6);
-    const char *head[] = {title,
-                          _("Projects"),
-                          _("Planned yuan"),
-                          _("Shandong aid yuan"),
-                          _("Invested yuan"),
-                          _("Aid : pool")};
-    char c[5][40];
+    const char *head[] = {title,         _("Projects"),
+                          _("Planned"),  _("Shandong aid"),
+                          _("Invested"), _("Aid : pool")};
+    char c[5][LU_MONEY_LEN];
 
     ctl_table_add(t, head);
     for (size_t k = 1; k < 6; k++)
@@ -468,12 +472,12 @@ static void text_group(struct lu_buf *b, const char *title,
         cells[0] = stage
                        ? lu_project_stage_name(lu_project_stage_parse(v[i].key))
                        : v[i].key;
-        snprintf(c[0], 40, "%lld", (long long)v[i].projects);
+        snprintf(c[0], sizeof(c[0]), "%lld", (long long)v[i].projects);
         cells[1] = c[0];
-        cells[2] = yuan(v[i].planned, c[1], 40);
-        cells[3] = yuan(v[i].aid_planned, c[2], 40);
-        cells[4] = yuan(v[i].invested, c[3], 40);
-        ratio(&v[i], c[4], 40);
+        cells[2] = money(v[i].planned, c[1], sizeof(c[1]));
+        cells[3] = money(v[i].aid_planned, c[2], sizeof(c[2]));
+        cells[4] = money(v[i].invested, c[3], sizeof(c[3]));
+        ratio(&v[i], c[4], sizeof(c[4]));
         cells[5] = c[4];
         ctl_table_add(t, cells);
     }
@@ -490,7 +494,7 @@ static int hub_pool(const struct ctl_global *g, sqlite3 *db,
     struct ledger_pool_moves mv;
     uint32_t month = 0;
     int64_t target = pool_target(g);
-    char err[128], m[4][32];
+    char err[128], m[4][LU_MONEY_LEN];
     struct lu_buf b;
     int r = 0;
 
@@ -522,19 +526,19 @@ static int hub_pool(const struct ctl_global *g, sqlite3 *db,
         lu_buf_printf(&b, "},\"invested\":%lld,\"aid_disbursed\":%lld}}\n",
                       (long long)mv.invested, (long long)mv.aid_disbursed);
     } else {
+        lu_buf_printf(
+            &b,
+            _("Project pool: %lld projects, planned %s of the "
+              "target %s (%.1f%%)\n"),
+            (long long)g0[0].projects, money(g0[0].planned, m[0], sizeof(m[0])),
+            money(target, m[1], sizeof(m[1])),
+            target ? 100.0 * (double)g0[0].planned / (double)target : 0.0);
         lu_buf_printf(&b,
-                      _("Project pool: %lld projects, planned %s yuan of "
-                        "the target %s yuan (%.1f%%)\n"),
-                      (long long)g0[0].projects, yuan(g0[0].planned, m[0], 32),
-                      yuan(target, m[1], 32),
-                      target ? 100.0 * (double)g0[0].planned / (double)target
-                             : 0.0);
-        lu_buf_printf(&b,
-                      _("Shandong aid planned %s yuan, pool 3 x aid = %s "
-                        "yuan; invested %s yuan\n\n"),
-                      yuan(g0[0].aid_planned, m[0], 32),
-                      yuan(3 * g0[0].aid_planned, m[1], 32),
-                      yuan(g0[0].invested, m[2], 32));
+                      _("Shandong aid planned %s, pool 3 x aid = %s; "
+                        "invested %s\n\n"),
+                      money(g0[0].aid_planned, m[0], sizeof(m[0])),
+                      money(3 * g0[0].aid_planned, m[1], sizeof(m[1])),
+                      money(g0[0].invested, m[2], sizeof(m[2])));
         text_group(&b, _("Unit"), gu, nu, false);
         text_group(&b, _("Stage"), gs, ns, true);
         text_group(&b, _("Area"), ga, na, false);
@@ -542,9 +546,9 @@ static int hub_pool(const struct ctl_global *g, sqlite3 *db,
         for (int s = 1; s <= LU_PROJECT_STAGES; s++)
             lu_buf_printf(&b, " %s %lld", lu_project_stage_name(s),
                           (long long)mv.reached[s - 1]);
-        lu_buf_printf(&b, _("; invested %s yuan, aid disbursed %s yuan\n"),
-                      yuan(mv.invested, m[0], 32),
-                      yuan(mv.aid_disbursed, m[1], 32));
+        lu_buf_printf(&b, _("; invested %s, aid disbursed %s\n"),
+                      money(mv.invested, m[0], sizeof(m[0])),
+                      money(mv.aid_disbursed, m[1], sizeof(m[1])));
     }
     r = ctl_output_write(&b);
     lu_buf_free(&b);
