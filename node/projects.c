@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "amount.h"
+#include "i18n.h"
 #include "intake.h"
 #include "log.h"
 #include "outbox.h"
@@ -59,8 +60,8 @@ static int count(const char *what, const char *typed, uint32_t *v, char *err,
     if (typed[0] == '\0')
         return 0;
     if (lu_parse_u64(typed, &n) < 0 || n > UINT32_MAX) {
-        snprintf(err, errlen, "%s \"%.40s\" is not a whole number", what,
-                 typed);
+        snprintf(err, errlen, _("%s \"%.*s\" is not a whole number"), what,
+                 lu_utf8_cut(typed, 40), typed);
         return -EINVAL;
     }
     *v = (uint32_t)n;
@@ -133,26 +134,29 @@ static int build_created(struct node_intake *in, const Luyu__CtlProject *t,
     p->id = t->id;
     p->unit = (char *)new_unit(in, t);
     if (stage == 0) {
-        snprintf(err, errlen, "no such stage \"%.40s\"", t->stage);
+        snprintf(err, errlen, _("no such stage \"%.*s\""),
+                 lu_utf8_cut(t->stage, 40), t->stage);
         return -EINVAL;
     }
     p->stage = stage;
     if (t->n_stage_dates > LU_PROJECT_STAGES) {
-        snprintf(err, errlen, "more than %d stage dates", LU_PROJECT_STAGES);
+        snprintf(err, errlen, _("more than %d stage dates"), LU_PROJECT_STAGES);
         return -EINVAL;
     }
     for (size_t s = 0; s < t->n_stage_dates; s++) {
         if (t->stage_dates[s][0] != '\0' &&
             lu_project_date_parse(t->stage_dates[s], &it->dates[s]) < 0) {
-            snprintf(err, errlen, "%s date \"%.20s\" is not YYYY-MM-DD",
-                     lu_project_stage_name((int)s + 1), t->stage_dates[s]);
+            snprintf(err, errlen, _("%s date \"%.*s\" is not YYYY-MM-DD"),
+                     lu_project_stage_name((int)s + 1),
+                     lu_utf8_cut(t->stage_dates[s], 20), t->stage_dates[s]);
             return -EINVAL;
         }
     }
     if (t->n_stage_dates == 0 && stage == LUYU__STAGE__STAGE_RESERVE) {
         if (t->date[0] != '\0' &&
             lu_project_date_parse(t->date, &it->dates[0]) < 0) {
-            snprintf(err, errlen, "date \"%.20s\" is not YYYY-MM-DD", t->date);
+            snprintf(err, errlen, _("date \"%.*s\" is not YYYY-MM-DD"),
+                     lu_utf8_cut(t->date, 20), t->date);
             return -EINVAL;
         }
         if (it->dates[0] == 0)
@@ -175,11 +179,13 @@ static int build_staged(struct node_intake *in, const Luyu__CtlProject *t,
     uint32_t d = 0;
 
     if (stage == 0) {
-        snprintf(err, errlen, "no such stage \"%.40s\"", t->stage);
+        snprintf(err, errlen, _("no such stage \"%.*s\""),
+                 lu_utf8_cut(t->stage, 40), t->stage);
         return -EINVAL;
     }
     if (t->date[0] != '\0' && lu_project_date_parse(t->date, &d) < 0) {
-        snprintf(err, errlen, "date \"%.20s\" is not YYYY-MM-DD", t->date);
+        snprintf(err, errlen, _("date \"%.*s\" is not YYYY-MM-DD"),
+                 lu_utf8_cut(t->date, 20), t->date);
         return -EINVAL;
     }
     p->stage = stage;
@@ -253,7 +259,8 @@ static uint32_t event_date(const char *typed, char *err, size_t errlen)
     uint32_t d = 0;
 
     if (lu_project_date_parse(typed, &d) < 0) {
-        snprintf(err, errlen, "date \"%.20s\" is not YYYY-MM-DD", typed);
+        snprintf(err, errlen, _("date \"%.*s\" is not YYYY-MM-DD"),
+                 lu_utf8_cut(typed, 20), typed);
         return 0;
     }
     return d;
@@ -261,7 +268,8 @@ static uint32_t event_date(const char *typed, char *err, size_t errlen)
 
 static int no_project(const char *id, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "no project %.80s at this node", id);
+    snprintf(err, errlen, _("no project %.*s at this node"),
+             lu_utf8_cut(id, 80), id);
     return -ENOENT;
 }
 
@@ -277,7 +285,7 @@ static int build(struct node_intake *in, struct item *items, size_t i,
         !lu_utf8_valid(t->enterprise, strlen(t->enterprise)) ||
         !lu_utf8_valid(t->reason, strlen(t->reason)) ||
         !lu_utf8_valid(t->id, strlen(t->id))) {
-        snprintf(err, errlen, "a field is not valid UTF-8 text");
+        snprintf(err, errlen, "%s", _("a field is not valid UTF-8 text"));
         return -EINVAL;
     }
     old = find_old(in, items, i, t->id, ix);
@@ -303,7 +311,8 @@ static int build(struct node_intake *in, struct item *items, size_t i,
         return -EINVAL;
     if (!node_intake_allowed(in, it->p.unit)) {
         snprintf(err, errlen,
-                 "project %.80s: unit \"%.64s\" is not this node's", t->id,
+                 _("project %.*s: unit \"%.*s\" is not this node's"),
+                 lu_utf8_cut(t->id, 80), t->id, lu_utf8_cut(it->p.unit, 64),
                  it->p.unit);
         return -EPERM;
     }
@@ -346,8 +355,9 @@ void node_projects_submit(struct node_intake *in, const Luyu__CtlProjects *req,
 
     if (n == 0 || n > MAX_CHANGES || (req->import_key.len > 0 && !keyed)) {
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                            n == 0 ? "no project changes"
-                                   : "too many changes, or a bad import key");
+                            n == 0
+                                ? _("no project changes")
+                                : _("too many changes, or a bad import key"));
         return;
     }
     /* A repeated import is answered before its rows are checked: they
@@ -374,14 +384,21 @@ void node_projects_submit(struct node_intake *in, const Luyu__CtlProjects *req,
     }
     if (refused > 0) {
         snprintf(msg, sizeof(msg),
-                 "%zu of %zu project change%s refused; nothing was stored",
-                 refused, n, n == 1 ? "" : "s");
+                 ngettext("%zu of %zu project change refused; nothing was "
+                          "stored",
+                          "%zu of %zu project changes refused; nothing was "
+                          "stored",
+                          n),
+                 refused, n);
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
     } else if (req->dry_run) {
         snprintf(msg, sizeof(msg),
-                 "%zu project change%s would be accepted (dry run, nothing "
-                 "stored)",
-                 n, n == 1 ? "" : "s");
+                 ngettext("%zu project change would be accepted (dry run, "
+                          "nothing stored)",
+                          "%zu project changes would be accepted (dry run, "
+                          "nothing stored)",
+                          n),
+                 n);
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__OK, msg);
     } else {
         node_intake_commit(in, ptrs, n, keyed ? &im : NULL, resp);
@@ -401,10 +418,10 @@ void node_projects_list(struct node_intake *in, const Luyu__CtlProjectList *req,
 
     if (r < 0)
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__FAILED,
-                            "could not read the projects");
+                            _("could not read the projects"));
     else if (req->id[0] != '\0' && resp->n_projects == 0)
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                            "no such project at this node");
+                            _("no such project at this node"));
 }
 
 void node_projects_response_clear(Luyu__CtlResponse *resp)
