@@ -8,6 +8,7 @@
 #include "amount.h"
 #include "i18n.h"
 #include "plan.h"
+#include "project.h"
 #include "util.h"
 
 static int check_str(const char *what, const char *s, size_t max, char *err,
@@ -107,6 +108,28 @@ int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan, char *err,
     return 0;
 }
 
+/* A project event's bytes are checked at decode (kind, UTF-8, lengths);
+ * whether the change makes sense is the ledger's call, which rejects one
+ * entry with a reason instead of refusing the node's whole batch. */
+static int check_project(const Luyu__Entry *e, char *err, size_t errlen)
+{
+    const Luyu__ProjectEvent *ev = e->project;
+    char why[LU_MAX_REASON];
+
+    if (ev->kind < LUYU__PROJECT_EVENT__KIND__CREATED ||
+        ev->kind > LUYU__PROJECT_EVENT__KIND__MONEY || ev->project == NULL) {
+        snprintf(err, errlen, "entry %llu: project event without kind or state",
+                 (unsigned long long)e->seq);
+        return -EINVAL;
+    }
+    if (lu_project_check_wire(ev->project, why, sizeof(why)) < 0) {
+        snprintf(err, errlen, "entry %llu: %s", (unsigned long long)e->seq,
+                 why);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static int check_batch(const Luyu__Batch *b, char *err, size_t errlen)
 {
     if (b->n_entries == 0 || b->n_entries > LU_MAX_BATCH) {
@@ -129,6 +152,8 @@ static int check_batch(const Luyu__Batch *b, char *err, size_t errlen)
             check_str("note", e->note, LU_MAX_NOTE, err, errlen) < 0 ||
             check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err, errlen) <
                 0)
+            return -EINVAL;
+        if (e->project != NULL && check_project(e, err, errlen) < 0)
             return -EINVAL;
     }
     return 0;

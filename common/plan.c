@@ -48,6 +48,7 @@ enum {
     I_PER,
     I_SCOPE,
     I_NOTE,
+    I_SOURCE,
     MAX_KEYS,
 };
 
@@ -70,7 +71,7 @@ static const struct sect_def sect_defs[] = {
     [SECT_INDICATOR] = {"indicator",
                         "indicators",
                         {"name", "unit", "area", "target_kind", "target",
-                         "ratio_of", "per", "scope", "note"},
+                         "ratio_of", "per", "scope", "note", "source"},
                         1u << I_NAME | 1u << I_UNIT | 1u << I_AREA |
                             1u << I_TARGET_KIND,
                         1000},
@@ -471,6 +472,18 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
             return -EINVAL;
         }
         ind->scope = lu_xstrdup(value);
+        return 0;
+    case I_SOURCE:
+        /* The one source besides typed figures: a total of the project
+         * pool (ledger/pool.h), which then nobody types. */
+        if (strcmp(value, "pool.planned") != 0) {
+            snprintf(err, errlen,
+                     "source: unknown source \"%s\" (pool.planned, or leave "
+                     "it out for typed figures)",
+                     quote(value, q));
+            return -EINVAL;
+        }
+        ind->source = lu_xstrdup(value);
         return 0;
     default:
         if (*value != '\0')
@@ -887,6 +900,7 @@ void lu_plan_free(struct lu_plan *plan)
         free(ind->ratio_of);
         free(ind->scope);
         free(ind->note);
+        free(ind->source);
     }
     for (enum sect t = 0; t < N_LISTS; t++)
         free(impl->index[t]);

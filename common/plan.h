@@ -50,6 +50,10 @@ struct lu_plan_indicator {
     int64_t per;    /* LU_TARGET_RATIO: value `target` per `per` */
     char *scope;    /* LU_TARGET_COVERAGE: "district" etc. */
     char *note;     /* free text from the plan, or NULL */
+    /* NULL: typed figures. "pool.planned": derived from the project pool's
+     * total planned investment (ledger/pool.h); nodes refuse typed
+     * figures for it and bulletins show the pool's total. */
+    char *source;
 };
 
 struct lu_plan {

@@ -75,6 +75,14 @@ static void print_event(const char *topic, const char *json, int as_json)
                field(json, "id", f, sizeof(f)),
                field(json, "recorded_by", g, sizeof(g)), rej ? ": " : "",
                rej ? field(json, "reason", h, sizeof(h)) : "");
+    } else if (strncmp(topic, "project.", 8) == 0) {
+        char k[32], st[32], by[128];
+
+        printf(_("project %s %s %s by %s\n"),
+               field(json, "project", a, sizeof(a)),
+               field(json, "kind", k, sizeof(k)),
+               field(json, "stage", st, sizeof(st)),
+               field(json, "recorded_by", by, sizeof(by)));
     } else if (strncmp(topic, "node.", 5) == 0) {
         printf(_("node   %s %s\n"), field(json, "node", a, sizeof(a)),
                topic + 5);

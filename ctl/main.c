@@ -14,6 +14,7 @@
 #include "opts.h"
 #include "output.h"
 #include "plan.h"
+#include "project_cmd.h"
 #include "xmalloc.h"
 
 struct command {
@@ -45,6 +46,8 @@ static const struct command COMMANDS[] = {
     {"feed", ctl_feed_cmd, N_("watch what a hub merges, as it happens")},
     {"user", ctl_user_cmd, N_("people who sign in to the node's web pages")},
     {"token", ctl_token_cmd, N_("API tokens for the district's other systems")},
+    {"project", ctl_project_cmd,
+     N_("the project pool: add, move, list, import")},
 };
 
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))

@@ -473,6 +473,61 @@ static void revisions(struct lu_buf *o, const struct ctl_render_view *v)
     lu_buf_adds(o, "</section>\n");
 }
 
+/* The project pool: totals against the target and 1:3, the month's
+ * movements, a row per unit. */
+static void pool(struct lu_buf *o, const struct ctl_render_view *v)
+{
+    static const char *const head[] = {"单位",       "名称",     "项目数",
+                                       "计划总投资", "山东帮扶", "已完成投资",
+                                       "滞留项目"};
+    const Luyu__ProjectPool *p = v->b->pool;
+    char t[512], a[5][40];
+
+    snprintf(t, sizeof(t), "滚动项目库 %s: %llu 个项目", v->b->province_name,
+             (unsigned long long)p->projects);
+    lu_buf_adds(o, "<section>\n");
+    el(o, "h2", NULL, t);
+    snprintf(t, sizeof(t),
+             "计划总投资 %s 元, 目标 %s 元 (完成 %lld‰); 山东财政帮扶资金 %s "
+             "元, 投资∶帮扶 = %lld‰ (计划要求 3000‰ 即 1∶3); 已完成投资 %s 元",
+             lu_amount_format(p->planned, 100, a[0], 40),
+             lu_amount_format(p->target, 100, a[1], 40),
+             (long long)p->progress_permille,
+             lu_amount_format(p->aid_planned, 100, a[2], 40),
+             (long long)p->ratio_permille,
+             lu_amount_format(p->invested, 100, a[3], 40));
+    el(o, "p", NULL, t);
+    snprintf(t, sizeof(t),
+             "本月: 新入库 %llu, 签约 %llu, 开工 %llu, 完工 %llu, 运营 %llu, "
+             "终止 %llu; 完成投资 %s 元; 滞留项目 %llu (超过 %u 天)",
+             (unsigned long long)p->stages[0]->reached_in_month,
+             (unsigned long long)p->stages[1]->reached_in_month,
+             (unsigned long long)p->stages[2]->reached_in_month,
+             (unsigned long long)p->stages[3]->reached_in_month,
+             (unsigned long long)p->stages[4]->reached_in_month,
+             (unsigned long long)p->stages[5]->reached_in_month,
+             lu_amount_format(p->month_invested, 100, a[4], 40),
+             (unsigned long long)p->stuck, p->stuck_days);
+    el(o, "p", NULL, t);
+    lu_buf_adds(o, "<table>\n");
+    row_cells(o, head, 7, "th");
+    for (size_t i = 0; i < p->n_units; i++) {
+        const Luyu__PoolUnit *u = p->units[i];
+        char c[5][40];
+
+        snprintf(c[0], 40, "%llu", (unsigned long long)u->projects);
+        snprintf(c[4], 40, "%llu", (unsigned long long)u->stuck);
+        row_cells(o,
+                  (const char *[]){
+                      u->unit, u->name, c[0],
+                      lu_amount_format(u->planned, 100, c[1], 40),
+                      lu_amount_format(u->aid_planned, 100, c[2], 40),
+                      lu_amount_format(u->invested, 100, c[3], 40), c[4]},
+                  7, "td");
+    }
+    lu_buf_adds(o, "</table>\n</section>\n");
+}
+
 void ctl_render_html(const struct ctl_render_view *v, size_t n,
                      struct lu_buf *o)
 {
@@ -486,6 +541,8 @@ void ctl_render_html(const struct ctl_render_view *v, size_t n,
         if (v[i].b != NULL) {
             completeness(o, &v[i]);
             revisions(o, &v[i]);
+            if (v[i].b->pool != NULL && v[i].b->pool->n_stages == 6)
+                pool(o, &v[i]);
         }
     }
     lu_buf_adds(o, "<p><small>");

@@ -371,6 +371,88 @@ static void revisions(struct sink *k, const struct ctl_render_view *v)
     revision_sums(k, b);
 }
 
+/* "1:3.12" from planned : aid in per mille; "-" without aid. */
+static const char *ratio_text(int64_t pm, char *buf, size_t len)
+{
+    if (pm <= 0)
+        return "-";
+    snprintf(buf, len, "1:%lld.%02lld", (long long)(pm / 1000),
+             (long long)(pm % 1000 / 10));
+    return buf;
+}
+
+static void pool_unit_row(struct sink *k, const Luyu__PoolUnit *u)
+{
+    char c[6][40];
+    const char *cells[8] = {u->unit, u->name, c[0], c[1],
+                            c[2],    c[3],    c[4], c[5]};
+
+    snprintf(c[0], 40, "%llu", (unsigned long long)u->projects);
+    lu_amount_format(u->planned, 100, c[1], 40);
+    lu_amount_format(u->aid_planned, 100, c[2], 40);
+    lu_amount_format(u->invested, 100, c[3], 40);
+    ratio_text(u->aid_planned
+                   ? (int64_t)((__int128)u->planned * 1000 / u->aid_planned)
+                   : 0,
+               c[4], 40);
+    snprintf(c[5], 40, "%llu", (unsigned long long)u->stuck);
+    sink_row(k, cells);
+}
+
+/* The project pool: totals against the plan's target and the 1:3 rule,
+ * the month's movements, a row per unit. */
+static void pool(struct sink *k, const struct ctl_render_view *v)
+{
+    static const char *const head[] = {"单位",       "名称",     "项目数",
+                                       "计划总投资", "山东帮扶", "已完成投资",
+                                       "帮扶∶投资",  "滞留项目"};
+    static const size_t right[] = {2, 3, 4, 5, 7, SIZE_MAX};
+    const Luyu__ProjectPool *p = v->b->pool;
+    char t[256], a[4][40], r[40], line[512];
+
+    snprintf(t, sizeof(t), "滚动项目库 %s: %llu 个项目", v->province,
+             (unsigned long long)p->projects);
+    heading(k, 2, t);
+    snprintf(line, sizeof(line), "%s 元, 目标 %s 元, 完成 %lld.%lld%%",
+             lu_amount_format(p->planned, 100, a[0], 40),
+             lu_amount_format(p->target, 100, a[1], 40),
+             (long long)(p->progress_permille / 10),
+             (long long)(p->progress_permille % 10));
+    item(k, "计划总投资", line);
+    snprintf(line, sizeof(line), "%s 元, 帮扶∶投资 %s (计划要求 1:3)",
+             lu_amount_format(p->aid_planned, 100, a[0], 40),
+             ratio_text(p->ratio_permille, r, sizeof(r)));
+    item(k, "山东财政帮扶资金", line);
+    snprintf(line, sizeof(line), "%s 元, 已拨付帮扶资金 %s 元",
+             lu_amount_format(p->invested, 100, a[0], 40),
+             lu_amount_format(p->aid_disbursed, 100, a[1], 40));
+    item(k, "已完成投资", line);
+    snprintf(line, sizeof(line),
+             "新入库 %llu, 签约 %llu, 开工 %llu, 完工 %llu, 运营 %llu, 终止 "
+             "%llu; 完成投资 %s 元, 拨付 %s 元",
+             (unsigned long long)p->stages[0]->reached_in_month,
+             (unsigned long long)p->stages[1]->reached_in_month,
+             (unsigned long long)p->stages[2]->reached_in_month,
+             (unsigned long long)p->stages[3]->reached_in_month,
+             (unsigned long long)p->stages[4]->reached_in_month,
+             (unsigned long long)p->stages[5]->reached_in_month,
+             lu_amount_format(p->month_invested, 100, a[2], 40),
+             lu_amount_format(p->month_disbursed, 100, a[3], 40));
+    item(k, "本月变动", line);
+    snprintf(line, sizeof(line), "%llu 个 (签约或开工超过 %u 天)",
+             (unsigned long long)p->stuck, p->stuck_days);
+    item(k, "滞留项目", line);
+    if (p->revised_after_event >= 0) {
+        snprintf(line, sizeof(line), "上一版以来 %llu 项变动",
+                 (unsigned long long)p->events_revised);
+        item(k, "补报", line);
+    }
+    sink_start(k, 8, head, right);
+    for (size_t i = 0; i < p->n_units; i++)
+        pool_unit_row(k, p->units[i]);
+    sink_end(k);
+}
+
 void ctl_render_text(const struct ctl_render_view *v, size_t n, bool md,
                      struct lu_buf *out)
 {
@@ -394,6 +476,8 @@ void ctl_render_text(const struct ctl_render_view *v, size_t n, bool md,
         if (v[i].b != NULL) {
             completeness(&k, &v[i]);
             revisions(&k, &v[i]);
+            if (v[i].b->pool != NULL && v[i].b->pool->n_stages == 6)
+                pool(&k, &v[i]);
         }
     }
     free(areas);

@@ -1,5 +1,6 @@
 /* luyuctl template: writes the month's sheet for a unit, one row per
- * indicator of the plan with its Chinese name and base unit, for the clerk
+ * typed indicator of the plan (not those derived from the project pool,
+ * which nobody types) with its Chinese name and base unit, for the clerk
  * to fill in the amounts and import back unchanged (luyuctl import, or the
  * node's spool directory). .xlsx through libxlsxwriter, with the month
  * column formatted as text so that Excel does not turn 2019-07 into a
@@ -68,6 +69,8 @@ static int write_csv(const char *out, const struct lu_plan *plan,
     for (size_t i = 0; i < plan->n_indicators; i++) {
         const struct lu_plan_indicator *ind = &plan->indicators[i];
 
+        if (ind->source != NULL)
+            continue;
         lu_buf_csv_str(&b, unit->name);
         lu_buf_adds(&b, ",");
         lu_buf_csv_str(&b, ind->name);
@@ -86,6 +89,7 @@ static int write_xlsx(const char *out, const struct lu_plan *plan,
     lxw_workbook *wb = workbook_new(out);
     lxw_worksheet *ws;
     lxw_format *text, *bold;
+    lxw_row_t row = 0;
     char month[8], sheet[32];
     lxw_error e;
 
@@ -110,8 +114,10 @@ static int write_xlsx(const char *out, const struct lu_plan *plan,
     worksheet_freeze_panes(ws, 1, 0);
     for (size_t i = 0; i < plan->n_indicators; i++) {
         const struct lu_plan_indicator *ind = &plan->indicators[i];
-        lxw_row_t row = (lxw_row_t)(i + 1);
 
+        if (ind->source != NULL)
+            continue;
+        row++;
         worksheet_write_string(ws, row, 0, unit->name, NULL);
         worksheet_write_string(ws, row, 1, ind->name, NULL);
         worksheet_write_string(ws, row, 2, base_unit(ind), NULL);
@@ -177,10 +183,14 @@ static int run(const struct ctl_global *g, const struct ctl_args *a,
         r = xlsx ? write_xlsx(out, plan, unit, period)
                  : write_csv(out, plan, unit, period);
     }
-    if (r == CTL_EXIT_OK)
-        printf(_("wrote %s: %zu indicators of %s for %s\n"), out,
-               plan->n_indicators, unit->name,
-               lu_period_format(period, err, sizeof(err)));
+    if (r == CTL_EXIT_OK) {
+        size_t typed = 0;
+
+        for (size_t i = 0; i < plan->n_indicators; i++)
+            typed += plan->indicators[i].source == NULL;
+        printf(_("wrote %s: %zu indicators of %s for %s\n"), out, typed,
+               unit->name, lu_period_format(period, err, sizeof(err)));
+    }
     lu_plan_free(plan);
     return r;
 }

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "plan.h"
+#include "project.h"
 #include "registry.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -328,6 +329,39 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
 }
 
 /* Notes an entry for the feed; published only if the group commits. */
+/* A project event on the feed: topic "project.UNIT.ID" when merged,
+ * "reject.UNIT." (as for entries) when refused. */
+static void note_project(struct hub_intake *in, const char *node,
+                         const Luyu__Entry *e, const char *kind,
+                         const char *reason)
+{
+    const Luyu__Project *p = e->project->project;
+    struct lu_buf *b = &in->events;
+    bool merged = strcmp(kind, "entry") == 0;
+
+    if (merged)
+        lu_buf_printf(b, "project.%s.%s", e->unit, p->id);
+    else
+        lu_buf_printf(b, "reject.%s.", e->unit);
+    lu_buf_add(b, "", 1);
+    lu_buf_printf(b, "{\"id\":\"%s/%llu\",\"unit\":", node,
+                  (unsigned long long)e->seq);
+    lu_buf_json_str(b, e->unit);
+    lu_buf_adds(b, ",\"project\":");
+    lu_buf_json_str(b, p->id);
+    lu_buf_printf(
+        b, ",\"kind\":\"%s\",\"stage\":\"%s\",\"recorded_by\":",
+        lu_project_kind_code(e->project->kind),
+        lu_project_stage_code(p->stage) ? lu_project_stage_code(p->stage) : "");
+    lu_buf_json_str(b, e->recorded_by);
+    if (reason != NULL) {
+        lu_buf_adds(b, ",\"reason\":");
+        lu_buf_json_str(b, reason);
+    }
+    lu_buf_adds(b, "}");
+    lu_buf_add(b, "", 1);
+}
+
 static void note_entry(struct hub_intake *in, const char *node,
                        const Luyu__Entry *e, const char *kind,
                        const char *reason)
@@ -339,6 +373,10 @@ static void note_entry(struct hub_intake *in, const char *node,
 
     if (in->feed == NULL)
         return;
+    if (e->project != NULL && e->project->project != NULL) {
+        note_project(in, node, e, kind, reason);
+        return;
+    }
     lu_buf_printf(b, "%s.%s.%s", kind, e->unit, e->indicator);
     lu_buf_add(b, "", 1);
     lu_buf_printf(b, "{\"id\":\"%s/%llu\",\"unit\":", node,

@@ -7,8 +7,10 @@
 
 #include "amount.h"
 #include "bulletin_judge.h"
+#include "bulletin_pool.h"
 #include "bulletin_scan.h"
 #include "plan.h"
+#include "pool.h"
 #include "xmalloc.h"
 
 /* Unit kinds expected to report every month (see bulletin.h). */
@@ -344,6 +346,37 @@ static int pack_unpack(const Luyu__Bulletin *b, Luyu__Bulletin **out, char *err,
     return r;
 }
 
+/* The pool section, and the plan's pool indicator derived from it: its
+ * figures are the pool's, whatever was typed for it (the plan says
+ * source = pool.planned; nodes refuse typed figures for it). */
+static int pool_section(sqlite3 *db, const struct lu_plan *plan,
+                        const struct ledger_bulletin_params *p,
+                        struct ledger_bulletin_scan *s,
+                        Luyu__ProjectPool **pool, char *err, size_t errlen)
+{
+    struct ledger_bulletin_pool_fig fig;
+    int r;
+
+    /* An older ledger, read as it is (luyuctl bulletin show --draft
+     * beside a hub not yet upgraded), has no pool: no section. */
+    if (ledger_pool_exists(db) == 0)
+        return 0;
+    r = ledger_bulletin_pool(db, plan, p->province, p->period, p->upto_event,
+                             p->revised_after_event, pool, &fig);
+    if (r < 0) {
+        snprintf(err, errlen, "project pool: %s", sqlite3_errmsg(db));
+        return r;
+    }
+    for (size_t i = 0; i < plan->n_indicators; i++) {
+        if (plan->indicators[i].source == NULL)
+            continue;
+        s->figs[i].month = fig.month;
+        s->figs[i].ytd = fig.ytd;
+        s->figs[i].since = fig.since;
+    }
+    return 0;
+}
+
 int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
                           const struct ledger_bulletin_params *p,
                           Luyu__Bulletin **out, char *err, size_t errlen)
@@ -351,6 +384,7 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     struct ledger_bulletin_scan s = {0};
     struct arena a = {0};
     size_t *units_idx = NULL;
+    Luyu__ProjectPool *pool = NULL;
     Luyu__Bulletin b;
     int r;
 
@@ -364,10 +398,14 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     s.units = units_idx;
     s.closed_at = ledger_calendar_close(p->period, p->issue_day);
     r = ledger_bulletin_scan_run(&s, db, err, errlen);
+    if (r == 0)
+        r = pool_section(db, plan, p, &s, &pool, err, errlen);
     if (r == 0) {
         assemble(&b, &s, &a);
+        b.pool = pool;
         r = pack_unpack(&b, out, err, errlen);
     }
+    ledger_bulletin_pool_free(pool);
     ledger_bulletin_scan_close(&s);
 out:
     free(units_idx);

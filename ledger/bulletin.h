@@ -99,6 +99,11 @@ struct ledger_bulletin_params {
      * ledger/digest.h) and its digest (32 bytes). 0 and NULL: the start. */
     int64_t chain_from;
     const uint8_t *chain_digest;
+    /* The project pool section covers project events with id <= upto_event
+     * (ledger/pool.h); revised_after_event is the previous revision's, -1
+     * for revision 1. */
+    int64_t upto_event;
+    int64_t revised_after_event;
 };
 
 /* Builds the bulletin. Returns 0 with *out set (free with

@@ -225,6 +225,57 @@ static void completeness(struct lu_buf *o, const Luyu__Completeness *c)
                   c->expected, c->reported, c->on_time, c->late, c->missing);
 }
 
+static void pool_unit(struct lu_buf *o, const Luyu__PoolUnit *u)
+{
+    lu_buf_adds(o, "{\"unit\":");
+    lu_buf_json_str(o, u->unit);
+    kstr(o, "name", u->name);
+    kint(o, "projects", (int64_t)u->projects);
+    kamount(o, "planned", u->planned, 100);
+    kamount(o, "aid_planned", u->aid_planned, 100);
+    kamount(o, "invested", u->invested, 100);
+    kamount(o, "aid_disbursed", u->aid_disbursed, 100);
+    kint(o, "stuck", (int64_t)u->stuck);
+    lu_buf_adds(o, "}");
+}
+
+/* The project pool section; money as typed yuan like the figures. */
+static void pool(struct lu_buf *o, const Luyu__ProjectPool *p)
+{
+    lu_buf_printf(o, ",\n\"pool\":{\"upto_event\":%lld",
+                  (long long)p->upto_event);
+    kstr(o, "indicator", p->indicator);
+    kamount(o, "target", p->target, 100);
+    kint(o, "projects", (int64_t)p->projects);
+    kamount(o, "planned", p->planned, 100);
+    kamount(o, "aid_planned", p->aid_planned, 100);
+    kamount(o, "invested", p->invested, 100);
+    kamount(o, "aid_disbursed", p->aid_disbursed, 100);
+    kint(o, "progress_permille", p->progress_permille);
+    kint(o, "ratio_permille", p->ratio_permille);
+    kamount(o, "month_invested", p->month_invested, 100);
+    kamount(o, "month_disbursed", p->month_disbursed, 100);
+    kint(o, "stuck", (int64_t)p->stuck);
+    kint(o, "stuck_days", p->stuck_days);
+    kint(o, "revised_after_event", p->revised_after_event);
+    kint(o, "events_revised", (int64_t)p->events_revised);
+    lu_buf_adds(o, ",\"stages\":[");
+    for (size_t i = 0; i < p->n_stages; i++) {
+        lu_buf_adds(o, i ? ",{\"stage\":" : "{\"stage\":");
+        lu_buf_json_str(o, p->stages[i]->stage);
+        kint(o, "projects", (int64_t)p->stages[i]->projects);
+        kamount(o, "planned", p->stages[i]->planned, 100);
+        kint(o, "reached_in_month", (int64_t)p->stages[i]->reached_in_month);
+        lu_buf_adds(o, "}");
+    }
+    lu_buf_adds(o, "],\"units\":[");
+    for (size_t i = 0; i < p->n_units; i++) {
+        lu_buf_adds(o, i ? ",\n" : "\n");
+        pool_unit(o, p->units[i]);
+    }
+    lu_buf_adds(o, "]}");
+}
+
 void ledger_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *o)
 {
     header(o, b);
@@ -248,5 +299,7 @@ void ledger_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *o)
     }
     lu_buf_adds(o, "]");
     revisions(o, b);
+    if (b->pool != NULL)
+        pool(o, b->pool);
     lu_buf_adds(o, "}\n");
 }

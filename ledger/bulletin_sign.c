@@ -201,6 +201,9 @@ int ledger_bulletin_sign_check(const Luyu__Bulletin *b, char *err,
                  b->n_revisions, LEDGER_BULLETIN_MAX_REVISIONS);
     else if (b->completeness == NULL)
         snprintf(err, errlen, "no completeness section");
+    else if (b->pool != NULL && b->pool->n_stages != 6)
+        snprintf(err, errlen, "project pool section with %zu stages, not 6",
+                 b->pool->n_stages);
     else
         return 0;
     return -EBADMSG;

@@ -9,6 +9,7 @@
 #include "bulletin.h"
 #include "bulletin_sign.h"
 #include "bulletins_db.h"
+#include "pool.h"
 #include "digest.h"
 #include "i18n.h"
 #include "log.h"
@@ -133,6 +134,30 @@ int ledger_bulletins_own_province(struct ledger_bulletins *s, char *buf,
     return r;
 }
 
+/* The pool's upto_event of a stored bulletin: 0 when it has no pool
+ * section (issued before there was one), -1 when there is no bulletin. */
+static int64_t stored_upto_event(struct ledger_bulletins *s,
+                                 const char *province, uint32_t period,
+                                 uint32_t revision)
+{
+    struct ledger_bulletins_item it;
+    Luyu__SignedBulletin *sb = NULL;
+    Luyu__Bulletin *b = NULL;
+    int64_t v = -1;
+
+    if (ledger_bulletins_get(s, province, period, revision, &it) < 0)
+        return -1;
+    sb = luyu__signed_bulletin__unpack(NULL, it.len, it.payload);
+    if (sb != NULL)
+        b = luyu__bulletin__unpack(NULL, sb->payload.len, sb->payload.data);
+    if (b != NULL)
+        v = b->pool ? b->pool->upto_event : 0;
+    luyu__bulletin__free_unpacked(b, NULL);
+    luyu__signed_bulletin__free_unpacked(sb, NULL);
+    free(it.payload);
+    return v;
+}
+
 /* The parameters of the next revision of (province, period), covering
  * everything committed: see revised_after in bulletin.h and the chain
  * point in ledger/digest.h. chain_digest points into digest (32 bytes). */
@@ -161,6 +186,11 @@ static int next_params(struct ledger_bulletins *s, const char *province,
         return r;
     p->revision = rev + 1;
     p->revised_after = rev > 0 ? upto : prev_upto;
+    p->upto_event = ledger_pool_max_event(s->db);
+    p->revised_after_event =
+        rev > 0 ? stored_upto_event(s, province, period, rev) : -1;
+    if (p->upto_event < 0)
+        return -EIO;
     p->chain_digest = digest;
     return 0;
 }
@@ -203,6 +233,11 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
     r = next_params(s, s->province, p->period, p, digest);
     if (r == 0 && p->revision > 1) {
         r = ledger_bulletins_db_changed_since(s, p->period, p->revised_after);
+        /* A late change of the pool, dated in or before the month, makes
+         * a new revision too. */
+        if (r == 0)
+            r = ledger_pool_changed_since(s->db, p->period,
+                                          p->revised_after_event);
         if (r == 0) {
             snprintf(err, errlen,
                      _("nothing changed for %s %s since revision %u"),

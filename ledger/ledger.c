@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "log.h"
 #include "plan.h"
+#include "pool.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -47,7 +48,21 @@
  * (an index older ledgers had) replaced by entry_month once instead of at
  * every open. A change to the schema is a new step at the end of
  * MIGRATIONS, never an edit of an old one, and gets a fixture from the
- * release before it under tests/data/. */
+ * release before it under tests/data/.
+ *
+ * 2 adds the project pool (ledger/pool.h):
+ * project        one row per project as it stands after its newest event:
+ *                node (the only one that may change it), the columns the
+ *                pool's sums group and add, stage_date (the date of the
+ *                current stage, YYYYMMDD), updated_seq, and state (the
+ *                packed Project of proto/luyu.proto, all fields).
+ * project_event  every event merged, never updated or deleted: id is the
+ *                commit order at this hub (a bulletin covers the events
+ *                with id <= its pool's upto_event), (node, seq) the entry
+ *                id, unique like entry's: period (YYYYMM of the
+ *                event), d_invested and d_disbursed (what the event added to
+ *                the money invested and disbursed, for a month's
+ *                movements) and the state after it. */
 static const char SCHEMA_V1[] =
     "CREATE TABLE IF NOT EXISTS entry("
     " id INTEGER PRIMARY KEY, node TEXT NOT NULL, seq INTEGER NOT NULL,"
@@ -81,8 +96,28 @@ static const char SCHEMA_V1[] =
     "CREATE TABLE IF NOT EXISTS digest_block(upto INTEGER PRIMARY KEY,"
     " digest BLOB NOT NULL, entries INTEGER NOT NULL);";
 
+static const char SCHEMA_V2[] =
+    "CREATE TABLE project(id TEXT PRIMARY KEY, node TEXT NOT NULL,"
+    " unit TEXT NOT NULL, area TEXT NOT NULL, stage INTEGER NOT NULL,"
+    " planned INTEGER NOT NULL, aid_planned INTEGER NOT NULL,"
+    " invested INTEGER NOT NULL, aid_disbursed INTEGER NOT NULL,"
+    " poor_lifted INTEGER NOT NULL, poor_jobs INTEGER NOT NULL,"
+    " stage_date INTEGER NOT NULL, updated_seq INTEGER NOT NULL,"
+    " state BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX project_unit ON project(unit);"
+    "CREATE TABLE project_event(id INTEGER PRIMARY KEY,"
+    " node TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " project TEXT NOT NULL, kind INTEGER NOT NULL,"
+    " period INTEGER NOT NULL, recorded_by TEXT NOT NULL,"
+    " recorded_at INTEGER NOT NULL, received_at INTEGER NOT NULL,"
+    " d_invested INTEGER NOT NULL, d_disbursed INTEGER NOT NULL,"
+    " state BLOB NOT NULL, UNIQUE(node, seq));"
+    "CREATE INDEX project_event_of ON project_event(project, id);"
+    "CREATE INDEX project_event_month ON project_event(period);";
+
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, ledger_bulletins_db_schema},
+    {2, SCHEMA_V2, NULL},
 };
 
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_SCHEMA,
@@ -143,6 +178,7 @@ struct ledger {
     char *province;
     int64_t total;           /* of every chain's current figure, this txn */
     int64_t total_committed; /* ... as of the last commit */
+    struct ledger_pool *pool;
 };
 
 static int store_plan(struct ledger *l)
@@ -245,6 +281,8 @@ int ledger_open(const char *state_dir, const struct lu_plan *plan,
     }
     for (int k = 0; r == 0 && k < ST_COUNT; k++)
         r = lu_store_prepare(l->db, SQL[k], &l->st[k]);
+    if (r == 0 && (l->pool = ledger_pool_new(l->db)) == NULL)
+        r = -EIO;
     if (r == 0)
         r = store_plan(l);
     if (r == 0)
@@ -267,6 +305,7 @@ void ledger_free(struct ledger *l)
         return;
     for (int k = 0; k < ST_COUNT; k++)
         sqlite3_finalize(l->st[k]);
+    ledger_pool_free(l->pool);
     lu_store_close(l->db);
     free(l->province);
     free(l);
@@ -467,6 +506,35 @@ static int add_balance(struct ledger *l, const Luyu__Entry *e, int64_t delta)
     return run(l, st);
 }
 
+/* A project event: the unit must be this hub's, the move possible and the
+ * project the node's own (ledger/pool.c). Refused ones are rejects like
+ * any entry's. */
+static int merge_project(struct ledger *l, const char *node,
+                         const Luyu__Entry *e, char *reason, size_t len)
+{
+    const struct lu_plan_unit *u = lu_plan_unit(l->plan, e->unit);
+    int r;
+
+    if (u == NULL) {
+        snprintf(reason, len, "unknown unit \"%.64s\"", e->unit);
+        r = 1;
+    } else if (l->province && strcmp(u->province, l->province) != 0) {
+        snprintf(reason, len,
+                 "unit %s belongs to province %s; this hub keeps the %s "
+                 "ledger",
+                 e->unit, u->province, l->province);
+        r = 1;
+    } else {
+        r = ledger_pool_merge(l->pool, l->plan, node, e, reason, len);
+    }
+    if (r == 1) {
+        int w = ledger_reject(l, node, e, reason);
+
+        return w < 0 ? w : 1;
+    }
+    return r;
+}
+
 int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
                  char *reason, size_t len)
 {
@@ -474,6 +542,8 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
     int64_t target = 0, root = 0, prev = 0, id;
     int r;
 
+    if (e->project != NULL)
+        return merge_project(l, node, e, reason, len);
     r = refuse(l, e, reason, len);
     if (r == 0 && e->corrects[0] != '\0')
         r = find_target(l, node, e, &target, &root, reason, len);

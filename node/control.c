@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "intake.h"
 #include "outbox.h"
+#include "projects.h"
 #include "uplink.h"
 #include "tokens.h"
 #include "users.h"
@@ -296,6 +297,10 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
         handle_token(c, req->token, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_USER) {
         handle_user(c, req->user, who, &resp);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECTS) {
+        node_projects_submit(c->ctx.intake, req->projects, who, &resp);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECT_LIST) {
+        node_projects_list(c->ctx.intake, req->project_list, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &resp, &s, ids, reasons, rj, rjp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_ENTRIES) {
@@ -310,6 +315,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     node_entries_clear(&resp);
     users_clear(&resp);
     tokens_clear(&resp);
+    node_projects_response_clear(&resp);
     node_intake_response_clear(&resp);
     for (size_t i = 0; i < MAX_STATUS_REJECTS; i++) {
         free(ids[i]);

@@ -69,6 +69,16 @@ fail:
     return NULL;
 }
 
+const struct lu_plan *node_intake_plan(const struct node_intake *in)
+{
+    return in->plan;
+}
+
+struct node_outbox *node_intake_outbox(const struct node_intake *in)
+{
+    return in->ob;
+}
+
 void node_intake_free(struct node_intake *in)
 {
     if (in == NULL)
@@ -78,7 +88,7 @@ void node_intake_free(struct node_intake *in)
     free(in);
 }
 
-static int allowed(const struct node_intake *in, const char *unit)
+int node_intake_allowed(const struct node_intake *in, const char *unit)
 {
     for (size_t i = 0; i < in->n_units; i++) {
         if (strcmp(in->units[i], unit) == 0)
@@ -87,8 +97,8 @@ static int allowed(const struct node_intake *in, const char *unit)
     return 0;
 }
 
-static void add_problem(Luyu__CtlResponse *resp, uint32_t index,
-                        const char *msg)
+void node_intake_problem(Luyu__CtlResponse *resp, uint32_t index,
+                         const char *msg)
 {
     Luyu__CtlProblem *p;
 
@@ -103,7 +113,7 @@ static void add_problem(Luyu__CtlResponse *resp, uint32_t index,
     resp->problems[resp->n_problems++] = p;
 }
 
-static void set_msg(Luyu__CtlResponse *resp, int code, const char *msg)
+void node_intake_message(Luyu__CtlResponse *resp, int code, const char *msg)
 {
     resp->code = code;
     free(resp->message != (char *)protobuf_c_empty_string ? resp->message
@@ -140,7 +150,7 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
                  lu_utf8_cut(t->unit, 64), t->unit);
         return -ENOENT;
     }
-    if (!allowed(in, t->unit)) {
+    if (!node_intake_allowed(in, t->unit)) {
         snprintf(err, errlen, _("unit \"%.*s\" is not reported by node %s"),
                  lu_utf8_cut(t->unit, 64), t->unit, in->node_id);
         return -EPERM;
@@ -151,6 +161,13 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
                  lu_utf8_cut(t->indicator, 64), t->indicator);
         return -ENOENT;
     }
+    if (ind->source != NULL) {
+        snprintf(err, errlen,
+                 "indicator %s is derived from the project pool, not typed; "
+                 "record projects with luyuctl project",
+                 ind->code);
+        return -EINVAL;
+    }
     r = lu_period_parse(t->period, &e->period, err, errlen);
     if (r == 0)
         r = lu_amount_parse(t->amount, ind->scale, &e->amount, err, errlen);
@@ -160,8 +177,9 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
 }
 
 /* The answer to a repeated import: the ids stored the first time. */
-static void repeat(struct node_intake *in, const struct node_outbox_import *im,
-                   Luyu__CtlResponse *resp)
+void node_intake_repeat(struct node_intake *in,
+                        const struct node_outbox_import *im,
+                        Luyu__CtlResponse *resp)
 {
     resp->repeat = true;
     resp->repeat_at = im->at;
@@ -177,14 +195,14 @@ static void repeat(struct node_intake *in, const struct node_outbox_import *im,
             (unsigned long long)im->n);
 }
 
-static void commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
-                   struct node_outbox_import *im, Luyu__CtlResponse *resp)
+void node_intake_commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
+                        struct node_outbox_import *im, Luyu__CtlResponse *resp)
 {
     int r = node_outbox_append(in->ob, ptrs, n, im);
     char msg[256];
 
     if (r == 1) {
-        repeat(in, im, resp);
+        node_intake_repeat(in, im, resp);
         return;
     }
     if (r < 0) {
@@ -194,7 +212,7 @@ static void commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
                                   "stored, earlier entries are safe)")
                               : "");
         lu_err("%s", msg);
-        set_msg(resp, LUYU__CTL_RESPONSE__CODE__FAILED, msg);
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__FAILED, msg);
         return;
     }
     resp->ids = lu_xcalloc(n, sizeof(char *));
@@ -216,12 +234,13 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     char err[256], msg[256];
 
     if (n == 0) {
-        set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, _("no entries"));
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                            _("no entries"));
         return;
     }
     if (keyed && req->import_key.len != NODE_IMPORT_KEY_LEN) {
-        set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                _("an import key has 32 bytes"));
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
+                            _("an import key has 32 bytes"));
         return;
     }
     entries = lu_xcalloc(n, sizeof(*entries));
@@ -231,7 +250,7 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
         err[0] = '\0';
         if (parse_typed(in, req->entries[i], who, &entries[i], err,
                         sizeof(err)) < 0) {
-            add_problem(resp, (uint32_t)i, err);
+            node_intake_problem(resp, (uint32_t)i, err);
             refused++;
         }
     }
@@ -240,10 +259,10 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                  ngettext("%zu of %zu entry refused; nothing was stored",
                           "%zu of %zu entries refused; nothing was stored", n),
                  refused, n);
-        set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
     } else if (req->dry_run && keyed &&
                node_outbox_import_find(in->ob, &im) == 1) {
-        repeat(in, &im, resp);
+        node_intake_repeat(in, &im, resp);
     } else if (req->dry_run) {
         snprintf(msg, sizeof(msg),
                  ngettext("%zu entry would be accepted (dry run, nothing "
@@ -252,9 +271,9 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                           "stored)",
                           n),
                  n);
-        set_msg(resp, LUYU__CTL_RESPONSE__CODE__OK, msg);
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__OK, msg);
     } else {
-        commit(in, ptrs, n, keyed ? &im : NULL, resp);
+        node_intake_commit(in, ptrs, n, keyed ? &im : NULL, resp);
     }
     free(ptrs);
     free(entries);
@@ -381,6 +400,15 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
                  lu_utf8_cut(target, 80), target);
         goto bad;
     }
+    if (old.project != NULL) {
+        const char *pid = old.project->project ? old.project->project->id : "";
+
+        snprintf(err, sizeof(err),
+                 _("entry %.*s is a change of project %.*s; change the "
+                   "project with luyuctl project instead"),
+                 lu_utf8_cut(target, 80), target, lu_utf8_cut(pid, 80), pid);
+        goto bad;
+    }
     if (state == NODE_REJECTED) {
         snprintf(err, sizeof(err),
                  _("entry %.*s was rejected by the hub; submit a new entry "
@@ -402,25 +430,27 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     }
     if (lu_amount_parse(req->amount, ind->scale, &e.amount, err, sizeof(err)) <
             0 ||
-        !allowed(in, e.unit) ||
+        !node_intake_allowed(in, e.unit) ||
         lu_entry_check(&e, in->plan, err, sizeof(err)) < 0) {
-        if (!allowed(in, e.unit))
+        if (!node_intake_allowed(in, e.unit))
             snprintf(err, sizeof(err),
                      _("unit \"%s\" is not reported by node %s"), e.unit,
                      in->node_id);
         goto bad;
     }
-    commit(in, &ptr, 1, NULL, resp);
+    node_intake_commit(in, &ptr, 1, NULL, resp);
     goto out;
 bad:
-    add_problem(resp, 0, err);
-    set_msg(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, err);
+    node_intake_problem(resp, 0, err);
+    node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, err);
 out:
     free(old.unit);
     free(old.indicator);
     free(old.note);
     free(old.recorded_by);
     free(old.corrects);
+    if (old.project != NULL)
+        luyu__project_event__free_unpacked(old.project, NULL);
 }
 
 void node_intake_response_clear(Luyu__CtlResponse *resp)

@@ -6,6 +6,7 @@
 #define NODE_INTAKE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "luyu.pb-c.h"
 
@@ -30,5 +31,24 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
 void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
                          const char *who, Luyu__CtlResponse *resp);
 void node_intake_response_clear(Luyu__CtlResponse *resp);
+
+/* For the node's other request handlers (node/projects.c), which check
+ * their own records and store them the same way. */
+struct node_outbox_import;
+const struct lu_plan *node_intake_plan(const struct node_intake *in);
+struct node_outbox *node_intake_outbox(const struct node_intake *in);
+/* 1 when this node reports for unit. */
+int node_intake_allowed(const struct node_intake *in, const char *unit);
+/* Adds a problem with request item index / sets code and message. */
+void node_intake_problem(Luyu__CtlResponse *resp, uint32_t index,
+                         const char *msg);
+void node_intake_message(Luyu__CtlResponse *resp, int code, const char *msg);
+/* Commits n entries (all or none; im as node_outbox_append) and answers
+ * with their ids, or that the import was stored before. */
+void node_intake_commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
+                        struct node_outbox_import *im, Luyu__CtlResponse *resp);
+void node_intake_repeat(struct node_intake *in,
+                        const struct node_outbox_import *im,
+                        Luyu__CtlResponse *resp);
 
 #endif

@@ -27,7 +27,12 @@
  * one written before versions; 1 is SCHEMA_V1 below; 2 adds the web
  * users (node/users.c, NODE_USERS_SCHEMA_V2). A change to the
  * schema is a new step at the end of MIGRATIONS, never an edit of an old
- * one, and gets a fixture from the release before it under tests/data/. */
+ * one, and gets a fixture from the release before it under tests/data/.
+ * 3 adds the project pool: an entry that is a project event keeps the
+ * packed ProjectEvent (proto/luyu.proto) in outbox.project, NULL for a
+ * figure; project holds each of the node's projects as it stands after its
+ * newest event (a packed Project), written in the transaction that stores
+ * the event, so the node checks the next change against it. */
 static const char SCHEMA_V1[] =
     "CREATE TABLE IF NOT EXISTS outbox("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -46,9 +51,15 @@ static const char SCHEMA_V1[] =
     " first_seq INTEGER NOT NULL, n INTEGER NOT NULL, at INTEGER NOT NULL,"
     " recorded_by TEXT NOT NULL) WITHOUT ROWID;";
 
+static const char SCHEMA_V3[] =
+    "ALTER TABLE outbox ADD COLUMN project BLOB;"
+    "CREATE TABLE project(id TEXT PRIMARY KEY, state BLOB NOT NULL,"
+    " seq INTEGER NOT NULL) WITHOUT ROWID;";
+
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, NULL},
     {2, NODE_USERS_SCHEMA_V2, NULL},
+    {3, SCHEMA_V3, NULL},
 };
 
 struct node_outbox {
@@ -57,6 +68,7 @@ struct node_outbox {
     sqlite3_stmt *read;
     sqlite3_stmt *ack;
     sqlite3_stmt *reject;
+    sqlite3_stmt *project_set;
     struct node_outbox_stats st;
     uint64_t first_pending;
 };
@@ -138,14 +150,19 @@ int node_outbox_open(const char *state_dir, const char *node_id,
     }
     r = lu_store_prepare(ob->db,
                          "INSERT INTO outbox(unit, indicator, period, amount,"
-                         " note, recorded_by, recorded_at, corrects)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         " note, recorded_by, recorded_at, corrects, project)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &ob->insert);
     if (r == 0)
         r = lu_store_prepare(ob->db,
+                             "INSERT OR REPLACE INTO project(id, state, seq)"
+                             " VALUES (?, ?, ?)",
+                             &ob->project_set);
+    if (r == 0)
+        r = lu_store_prepare(ob->db,
                              "SELECT seq, unit, indicator, period, amount,"
-                             " note, recorded_by, recorded_at, corrects"
-                             " FROM outbox WHERE seq >= ? ORDER BY seq"
+                             " note, recorded_by, recorded_at, corrects,"
+                             " project FROM outbox WHERE seq >= ? ORDER BY seq"
                              " LIMIT ?",
                              &ob->read);
     if (r == 0)
@@ -179,6 +196,7 @@ void node_outbox_free(struct node_outbox *ob)
     sqlite3_finalize(ob->read);
     sqlite3_finalize(ob->ack);
     sqlite3_finalize(ob->reject);
+    sqlite3_finalize(ob->project_set);
     lu_store_close(ob->db);
     free(ob);
 }
@@ -244,6 +262,102 @@ static int import_add(struct node_outbox *ob,
     return r;
 }
 
+/* Binds the packed event (SQLite copies it) or NULL for a figure. */
+static int bind_project(sqlite3_stmt *st, int col, const Luyu__ProjectEvent *ev)
+{
+    size_t n;
+    uint8_t *buf;
+    int rc;
+
+    if (ev == NULL)
+        return sqlite3_bind_null(st, col) == SQLITE_OK ? 0 : -EIO;
+    n = luyu__project_event__get_packed_size(ev);
+    buf = lu_xmalloc(n ? n : 1);
+    luyu__project_event__pack(ev, buf);
+    rc = sqlite3_bind_blob(st, col, buf, (int)n, SQLITE_TRANSIENT);
+    free(buf);
+    return rc == SQLITE_OK ? 0 : -EIO;
+}
+
+/* The project as it stands after event e, in e's transaction. */
+static int project_set(struct node_outbox *ob, const Luyu__Entry *e)
+{
+    const Luyu__Project *p = e->project->project;
+    sqlite3_stmt *st = ob->project_set;
+    size_t n = luyu__project__get_packed_size(p);
+    uint8_t *buf = lu_xmalloc(n ? n : 1);
+    int r;
+
+    luyu__project__pack(p, buf);
+    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, buf, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (int64_t)e->seq);
+    r = step_done(ob->db, st);
+    free(buf);
+    return r;
+}
+
+static Luyu__Project *project_unpack(sqlite3_stmt *st, int col)
+{
+    const void *b = sqlite3_column_blob(st, col);
+    size_t n = (size_t)sqlite3_column_bytes(st, col);
+
+    /* Our own bytes, written by project_set; NULL only if the file was
+     * damaged, which the caller reports. */
+    return luyu__project__unpack(NULL, n, b);
+}
+
+int node_outbox_project_get(struct node_outbox *ob, const char *id,
+                            Luyu__Project **out)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    *out = NULL;
+    r = lu_store_prepare(ob->db, "SELECT state FROM project WHERE id = ?", &st);
+    if (r < 0)
+        return r;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *out = project_unpack(st, 0);
+        r = *out ? 0 : -EBADMSG;
+    } else {
+        r = r == SQLITE_DONE ? -ENOENT : lu_store_errno(r);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+int node_outbox_projects(struct node_outbox *ob, const char *id,
+                         Luyu__Project ***out, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    Luyu__Project **v = NULL;
+    size_t k = 0;
+    int r;
+
+    r = lu_store_prepare(ob->db,
+                         "SELECT state FROM project WHERE ?1 = '' OR id = ?1"
+                         " ORDER BY id",
+                         &st);
+    if (r < 0)
+        return r;
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        Luyu__Project *p = project_unpack(st, 0);
+
+        if (p == NULL)
+            continue;
+        v = lu_xrealloc(v, (k + 1) * sizeof(*v));
+        v[k++] = p;
+    }
+    sqlite3_finalize(st);
+    *out = v;
+    *n = k;
+    return r == SQLITE_DONE ? 0 : lu_store_errno(r);
+}
+
 int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n,
                        struct node_outbox_import *im)
 {
@@ -267,10 +381,14 @@ int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n,
         sqlite3_bind_text(st, 6, e->recorded_by, -1, SQLITE_STATIC);
         sqlite3_bind_int64(st, 7, e->recorded_at);
         sqlite3_bind_text(st, 8, e->corrects, -1, SQLITE_STATIC);
-        r = step_done(ob->db, st);
+        r = bind_project(st, 9, e->project);
+        if (r == 0)
+            r = step_done(ob->db, st);
         if (r < 0)
             goto fail;
         entries[i]->seq = (uint64_t)sqlite3_last_insert_rowid(ob->db);
+        if (e->project != NULL && (r = project_set(ob, e)) < 0)
+            goto fail;
     }
     if (im != NULL && n > 0) {
         r = import_add(ob, im, entries, n);
@@ -308,6 +426,10 @@ static void fill_entry(sqlite3_stmt *st, Luyu__Entry *e)
     e->recorded_by = col_dup(st, 6);
     e->recorded_at = sqlite3_column_int64(st, 7);
     e->corrects = col_dup(st, 8);
+    if (sqlite3_column_type(st, 9) == SQLITE_BLOB)
+        e->project = luyu__project_event__unpack(
+            NULL, (size_t)sqlite3_column_bytes(st, 9),
+            sqlite3_column_blob(st, 9));
 }
 
 int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
@@ -318,8 +440,8 @@ int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
 
     r = lu_store_prepare(ob->db,
                          "SELECT seq, unit, indicator, period, amount, note,"
-                         " recorded_by, recorded_at, corrects, state"
-                         " FROM outbox WHERE seq = ?",
+                         " recorded_by, recorded_at, corrects, project,"
+                         " state FROM outbox WHERE seq = ?",
                          &st);
     if (r < 0)
         goto out;
@@ -327,7 +449,7 @@ int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
         fill_entry(st, e);
-        *state = sqlite3_column_int(st, 9);
+        *state = sqlite3_column_int(st, 10);
         r = 0;
     } else {
         r = r == SQLITE_DONE ? -ENOENT : lu_store_errno(r);
@@ -372,6 +494,8 @@ void node_batch_clear(struct node_batch *b)
         free(e->note);
         free(e->recorded_by);
         free(e->corrects);
+        if (e->project != NULL)
+            luyu__project_event__free_unpacked(e->project, NULL);
         free(e);
     }
     free(b->entries);

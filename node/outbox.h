@@ -46,7 +46,8 @@ struct node_outbox_import {
 #define NODE_IMPORT_KEY_LEN 32
 
 /* Commits n entries in one transaction, assigning consecutive seqs (written
- * back into each entry's seq). All or nothing. -ENOSPC on a full disk.
+ * back into each entry's seq). An entry that is a project event also
+ * becomes its project's current state. All or nothing. -ENOSPC on a full disk.
  * With an import key (im not NULL), the key is committed in the same
  * transaction, and when the outbox holds it already nothing is stored and
  * 1 is returned with im's out fields set. */
@@ -62,6 +63,17 @@ int node_outbox_import_find(struct node_outbox *ob,
  * strings are copied into the caller's entry (free with free()). */
 int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
                     int *state);
+
+/* The node's project id as it stands after its newest event: 0 with *out
+ * (free with luyu__project__free_unpacked(p, NULL)), -ENOENT when the node
+ * has no such project. */
+int node_outbox_project_get(struct node_outbox *ob, const char *id,
+                            Luyu__Project **out);
+
+/* All of the node's projects (id "") or one, ordered by id. Free each with
+ * luyu__project__free_unpacked and the array with free(). */
+int node_outbox_projects(struct node_outbox *ob, const char *id,
+                         Luyu__Project ***out, size_t *n);
 
 /* Reads up to max entries with seq >= from, ascending. */
 int node_outbox_read(struct node_outbox *ob, uint64_t from, size_t max,

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "plan.h"
+#include "projects.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -132,6 +133,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* A listing stores nothing, whatever it is asked. */
         node_entries_answer(ob, "fz", req->entries, &resp);
         check(&resp, 0, &before, true);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECTS) {
+        /* Project changes: the same promises, one event per change. */
+        node_projects_submit(in, req->projects, "fuzz", &resp);
+        check(&resp, req->projects->n_projects, &before,
+              req->projects->dry_run);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECT_LIST) {
+        node_projects_list(in, req->project_list, &resp);
+        for (size_t i = 0; i < resp.n_projects; i++)
+            check_text(resp.projects[i]->name);
+        node_projects_response_clear(&resp);
     }
     node_entries_clear(&resp);
     node_intake_response_clear(&resp);

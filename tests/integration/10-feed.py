@@ -57,6 +57,16 @@ def main():
     text = [l for _, l in only.lines]
     check(len(text) == 1 and "cq-kaizhou" in text[0] and "cadres_to_sd" in text[0],
           "--unit cq-kaizhou shows only that unit's entry: " + (text[0] if text else ""))
+    rc, out, err = c.ctl("project", "add", "cq-wanzhou-2019-007", "--name", "万州茶叶基地",
+                         "--area", "industry", "--planned", "500000", node="cq-kaizhou",
+                         check_rc=0)
+    pid = out.strip()
+    got = wait_until(lambda: [l for _, l in everything.lines if pid in l], 5,
+                     "the project event on the feed")
+    ev = json.loads(got[0])
+    check(ev["topic"] == "project.cq-wanzhou.cq-wanzhou-2019-007"
+          and ev["event"]["kind"] == "created" and ev["event"]["stage"] == "reserve",
+          "a project event appears as project.UNIT.ID, with its kind and stage")
     c.nodes["cq-kaizhou"].stop()
     everything.proc.terminate()
     everything.proc.wait(timeout=10)

@@ -24,7 +24,8 @@ def plan_indicators():
     cp.read(PLAN, encoding="utf-8")
     out = []
     for s in cp.sections():
-        if s.startswith("indicator "):
+        # A derived figure (source = pool.planned) is not typed: no row.
+        if s.startswith("indicator ") and "source" not in cp[s]:
             out.append((s.split()[1], cp[s]["name"], cp[s]["unit"]))
     return out
 

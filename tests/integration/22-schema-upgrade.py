@@ -13,8 +13,8 @@ import sqlite3
 
 from luyutest import SRC, Cluster, Failure, check, run, say, wait_until
 
-CURRENT = 1  # LEDGER_SCHEMA
-OUTBOX_CURRENT = 2  # the outbox's last migration (node/outbox.c)
+CURRENT = 2  # LEDGER_SCHEMA
+OUTBOX_CURRENT = 3  # the outbox's last migration (node/outbox.c)
 UNITS = "cq-wanzhou,cq-wushan,sd-jinan"
 
 
@@ -24,6 +24,15 @@ def user_version(path):
         return db.execute("PRAGMA user_version").fetchone()[0]
     finally:
         db.close()
+
+
+def count_rows(path, table):
+    """Rows of table, or None when the file has no such table."""
+    with sqlite3.connect("file:%s?mode=ro" % path, uri=True) as db:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                          " AND name = ?", (table,)).fetchone():
+            return None
+        return db.execute("SELECT count(*) FROM %s" % table).fetchone()[0]
 
 
 def indexes(path):
@@ -88,6 +97,13 @@ def upgrade(version):
     with open(ledger, "rb") as f:
         before = f.read()
     same(readings(c, exp), exp, "before the upgrade")
+    rc, out, err = c.ctl("project", "list", "--state-dir", c.path("hub"))
+    check(rc == 1 and "start this release's luyu-hub once" in err,
+          "luyuctl project on the old ledger says how to upgrade it")
+    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--draft", "--state-dir",
+                         c.path("hub"), "--format", "json")
+    check(rc == 0 and '"pool"' not in out,
+          "a draft bulletin of the old ledger has no pool section")
     with open(ledger, "rb") as f:
         check(f.read() == before, "luyuctl changed nothing in the file")
 
@@ -107,6 +123,8 @@ def upgrade(version):
     check(user_version(ledger) == CURRENT, "ledger.db is schema %d now" % CURRENT)
     check("entry_month" in indexes(ledger) and "entry_figure" not in indexes(ledger),
           "the ledger has the entry_month index")
+    check(count_rows(ledger, "project") == 0 and count_rows(ledger, "project_event") == 0,
+          "the project pool's tables exist and are empty")
     same(readings(c, exp), exp, "after the upgrade")
     c.start_hub(["--no-auto-issue"])
     c.hub.stop()
@@ -130,6 +148,7 @@ def upgrade(version):
     check("migrating outbox schema %d -> %d" % (version, OUTBOX_CURRENT) in node.log(),
           "the node logged its migration")
     check(os.path.exists(outbox + ".bak-v%d" % version), "and kept outbox.db.bak-v%d" % version)
+    check(count_rows(outbox, "project") == 0, "the outbox's project table exists and is empty")
     c.start_hub(["--no-auto-issue"])
     wait_until(lambda: c.drained("cq-wanzhou"), 60, "the pending entries to arrive")
     node.stop()

@@ -236,16 +236,18 @@ static void check_rebuild(sqlite3 *db, struct ledger_bulletins *s,
     char err[512] = "";
 
     if (b != NULL && sb != NULL) {
-        struct ledger_bulletin_params p = {.province = "CQ",
-                                           .period = b->period,
-                                           .revision = b->revision,
-                                           .issued_at = b->issued_at,
-                                           .issue_day = (int)b->issue_day,
-                                           .upto_entry = b->upto_entry,
-                                           .revised_after = b->revised_after,
-                                           .chain_from = b->chain_from,
-                                           .chain_digest =
-                                               b->chain_digest.data};
+        struct ledger_bulletin_params p = {
+            .province = "CQ",
+            .period = b->period,
+            .revision = b->revision,
+            .issued_at = b->issued_at,
+            .issue_day = (int)b->issue_day,
+            .upto_entry = b->upto_entry,
+            .revised_after = b->revised_after,
+            .chain_from = b->chain_from,
+            .chain_digest = b->chain_digest.data,
+            .upto_event = b->pool ? b->pool->upto_event : 0,
+            .revised_after_event = b->pool ? b->pool->revised_after_event : -1};
         size_t n;
         uint8_t *buf;
 
@@ -326,7 +328,15 @@ static void check_july_r1(const Luyu__Bulletin *b)
     ASSERT_EQ(STATUS(b, "poor_moved_to_sd"), LUYU__STATUS__STATUS_MET);
     ASSERT_EQ(STATUS(b, "sd_investment"), LUYU__STATUS__STATUS_ON_TRACK);
     ASSERT_EQ(STATUS(b, "sd_firms"), LUYU__STATUS__STATUS_BEHIND);
-    ASSERT_EQ(STATUS(b, "sd_fiscal_aid"), LUYU__STATUS__STATUS_MET);
+    /* project_pool_total is derived from the project pool (source =
+     * pool.planned), which holds no projects in this fixture, so the 1:3
+     * of sd_fiscal_aid has no base yet; the figures typed for the pool
+     * total count for nothing. */
+    ASSERT_EQ(STATUS(b, "sd_fiscal_aid"), LUYU__STATUS__STATUS_NO_BASELINE);
+    ASSERT_EQ(ledger_bulletin_indicator(b, "project_pool_total")->since_start,
+              0);
+    ASSERT_TRUE(b->pool != NULL && b->pool->projects == 0 &&
+                b->pool->target == 150000000000);
     ASSERT_EQ(STATUS(b, "poor_lifted"), LUYU__STATUS__STATUS_ON_TRACK);
     ASSERT_EQ(ledger_bulletin_indicator(b, "leader_visits")->actual, 3);
     ASSERT_EQ(b->completeness->expected, 24);

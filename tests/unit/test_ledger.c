@@ -12,6 +12,7 @@
 
 #include "ledger.h"
 #include "plan.h"
+#include "pool.h"
 #include "test.h"
 
 #define UNIT "cq-wanzhou"
@@ -328,6 +329,86 @@ static void cross_node_correction(struct ledger *l)
     }
 }
 
+/* A project event from node at seq: project id of cq-wanzhou, planned and
+ * invested in yuan, at stage (its dates from 2019-03-01, a month apart). */
+static void project_entry(Luyu__Entry *e, Luyu__ProjectEvent *ev,
+                          Luyu__Project *p, uint32_t *dates, uint64_t seq,
+                          const char *id, int kind, int stage, int64_t planned,
+                          int64_t invested)
+{
+    luyu__project__init(p);
+    luyu__project_event__init(ev);
+    for (int s = 0; s < 6; s++)
+        dates[s] = s < stage ? 20190301 + (uint32_t)s * 100 : 0;
+    p->id = (char *)id;
+    p->unit = UNIT;
+    p->name = "万州柑橘深加工项目";
+    p->area = "industry";
+    p->planned = planned * 100;
+    p->aid_planned = planned * 100 / 4;
+    p->invested = invested * 100;
+    p->stage = stage;
+    p->stage_dates = dates;
+    p->n_stage_dates = 6;
+    ev->kind = kind;
+    ev->project = p;
+    luyu__entry__init(e);
+    e->seq = seq;
+    e->unit = UNIT;
+    e->period = 201905;
+    e->recorded_by = "li";
+    e->project = ev;
+}
+
+/* The pool through the ledger: created, moved, funded; refused when the
+ * move is impossible or another node changes the project; sums, the
+ * month's movements and the stuck list from ledger/pool.h. */
+static void project_pool(struct ledger *l)
+{
+    Luyu__Entry e;
+    Luyu__ProjectEvent ev;
+    Luyu__Project p;
+    uint32_t dates[6];
+    struct ledger_pool_sum *sum = NULL;
+    struct ledger_pool_moves mv;
+    Luyu__Project **v = NULL;
+    size_t n = 0;
+    uint64_t hwm = 0;
+
+    ASSERT_EQ(ledger_begin(l), 0);
+    ASSERT_EQ(ledger_hwm(l, "p1", &hwm), 0);
+    project_entry(&e, &ev, &p, dates, 1, "cq-wanzhou-2019-001", 1, 1, 1000, 0);
+    MERGE(l, "p1", &e, 0, NULL);
+    project_entry(&e, &ev, &p, dates, 2, "cq-wanzhou-2019-001", 3, 2, 1000, 0);
+    MERGE(l, "p1", &e, 0, NULL);
+    project_entry(&e, &ev, &p, dates, 3, "cq-wanzhou-2019-001", 3, 1, 1000, 0);
+    MERGE(l, "p1", &e, 1, "cannot go back from 签约 to 储备");
+    project_entry(&e, &ev, &p, dates, 4, "cq-wanzhou-2019-001", 4, 2, 1000,
+                  2000);
+    MERGE(l, "p1", &e, 1, "above the plan");
+    project_entry(&e, &ev, &p, dates, 5, "cq-wanzhou-2019-002", 1, 1, 600, 0);
+    MERGE(l, "p1", &e, 0, NULL);
+    project_entry(&e, &ev, &p, dates, 1, "cq-wanzhou-2019-001", 2, 2, 9, 0);
+    MERGE(l, "p2", &e, 1, "belongs to node p1, not p2");
+    ASSERT_EQ(ledger_commit(l), 0);
+
+    ASSERT_EQ(ledger_pool_sums(ledger_db(l), LEDGER_POOL_TOTAL, NULL, &sum, &n),
+              0);
+    ASSERT_TRUE(n == 1 && sum[0].projects == 2 && sum[0].planned == 160000 &&
+                sum[0].aid_planned == 40000);
+    free(sum);
+    ASSERT_EQ(ledger_pool_month(ledger_db(l), 201904, &mv), 0);
+    ASSERT_EQ(mv.reached[1], 1); /* 签约 2019-04-01 */
+    ASSERT_EQ(mv.reached[0], 0);
+    ASSERT_EQ(ledger_pool_projects(ledger_db(l), NULL, 20191001, &v, &n), 0);
+    ASSERT_EQ(n, 1); /* 签约 since 2019-04-01: 183 days on 2019-10-01 */
+    ledger_pool_projects_free(v, n);
+    ASSERT_EQ(ledger_pool_projects(ledger_db(l), NULL, 20190901, &v, &n), 0);
+    ASSERT_EQ(n, 0);
+    ledger_pool_projects_free(v, n);
+    ASSERT_EQ(ledger_pool_days(20190401, 20191001), 183);
+}
+
 static void run(void)
 {
     struct ledger *l;
@@ -364,6 +445,7 @@ static void run(void)
         }
     }
     cross_node_correction(l);
+    project_pool(l);
     ledger_free(l);
 }
 

@@ -218,6 +218,11 @@ static void test_bad_values(void)
                "t:25: ", "kind: \"District\" is not a code");
     EXPECT_BAD(BASE IND "[unit cq-c]\npair = SD-B\n",
                "t:25: ", "pair: invalid unit code \"SD-B\"");
+    /* A derived indicator names where its figures come from; one source
+     * exists so far. */
+    EXPECT_BAD(BASE IND "source = pool.invested\n",
+               "t:24: ", "unknown source \"pool.invested\"");
+    expect_ok(BASE IND "source = pool.planned\n");
 }
 
 /* The limits hold before the whole file is read, naming the first section
@@ -429,6 +434,10 @@ static void test_shipped_plan(void)
     }
     check_shipped_units(plan);
     check_shipped_indicators(plan);
+    /* The pool's total is derived from the project pool, nothing else. */
+    for (size_t i = 0; i < plan->n_indicators; i++)
+        ASSERT_EQ(plan->indicators[i].source != NULL,
+                  strcmp(plan->indicators[i].code, "project_pool_total") == 0);
     lu_plan_free(plan);
 }
 
