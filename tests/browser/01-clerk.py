@@ -66,9 +66,21 @@ def submit(d, el):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import WebDriverException
     old = d.find_element(By.TAG_NAME, "html")
     el.click()
-    WebDriverWait(d, 120).until(EC.staleness_of(old))
+
+    # chromedriver may answer a question about the old page's element, while
+    # the new page replaces it, with "Node ... does not belong to the
+    # document" instead of a stale-element error: that also means it is gone.
+    def gone(drv):
+        try:
+            return EC.staleness_of(old)(drv)
+        except WebDriverException as e:
+            if "does not belong to the document" in str(e):
+                return True
+            raise
+    WebDriverWait(d, 120).until(gone)
 
 
 def sign_in(d, base, user, pw):
