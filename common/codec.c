@@ -11,8 +11,8 @@
 #include "project.h"
 #include "util.h"
 
-static int check_str(const char *what, const char *s, size_t max, char *err,
-                     size_t errlen)
+int lu_check_text(const char *what, const char *s, size_t max, char *err,
+                  size_t errlen)
 {
     size_t n = strlen(s);
 
@@ -50,9 +50,10 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
     uint64_t seq;
     int r;
 
-    r = check_str("note", e->note, LU_MAX_NOTE, err, errlen);
+    r = lu_check_text("note", e->note, LU_MAX_NOTE, err, errlen);
     if (r == 0)
-        r = check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err, errlen);
+        r = lu_check_text("recorded_by", e->recorded_by, LU_MAX_NAME, err,
+                          errlen);
     if (r < 0)
         return r;
     if (!lu_period_valid(e->period)) {
@@ -144,14 +145,14 @@ static int check_batch(const Luyu__Batch *b, char *err, size_t errlen)
             snprintf(err, errlen, "batch seqs not consecutive at entry %zu", i);
             return -EINVAL;
         }
-        if (check_str("unit", e->unit, LU_MAX_NAME, err, errlen) < 0 ||
-            check_str("indicator", e->indicator, LU_MAX_NAME, err, errlen) <
+        if (lu_check_text("unit", e->unit, LU_MAX_NAME, err, errlen) < 0 ||
+            lu_check_text("indicator", e->indicator, LU_MAX_NAME, err, errlen) <
                 0 ||
-            check_str("corrects", e->corrects, 2 * LU_MAX_NAME, err, errlen) <
-                0 ||
-            check_str("note", e->note, LU_MAX_NOTE, err, errlen) < 0 ||
-            check_str("recorded_by", e->recorded_by, LU_MAX_NAME, err, errlen) <
-                0)
+            lu_check_text("corrects", e->corrects, 2 * LU_MAX_NAME, err,
+                          errlen) < 0 ||
+            lu_check_text("note", e->note, LU_MAX_NOTE, err, errlen) < 0 ||
+            lu_check_text("recorded_by", e->recorded_by, LU_MAX_NAME, err,
+                          errlen) < 0)
             return -EINVAL;
         if (e->project != NULL && check_project(e, err, errlen) < 0)
             return -EINVAL;
@@ -170,7 +171,8 @@ static int check_rejects(Luyu__Reject **rj, size_t n, char *err, size_t errlen)
             snprintf(err, errlen, "reject %zu has seq 0", i);
             return -EINVAL;
         }
-        if (check_str("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) < 0)
+        if (lu_check_text("reason", rj[i]->reason, LU_MAX_REASON, err, errlen) <
+            0)
             return -EINVAL;
     }
     return 0;
@@ -197,8 +199,8 @@ static int check_frame(const Luyu__Frame *f, char *err, size_t errlen)
     case LUYU__FRAME__BODY_PONG:
         return 0;
     case LUYU__FRAME__BODY_BULLETIN_PUSH:
-        if (check_str("province", f->bulletin_push->province, LU_MAX_NAME, err,
-                      errlen) < 0)
+        if (lu_check_text("province", f->bulletin_push->province, LU_MAX_NAME,
+                          err, errlen) < 0)
             return -EINVAL;
         if (!lu_period_valid(f->bulletin_push->period) ||
             f->bulletin_push->revision == 0) {
@@ -207,15 +209,15 @@ static int check_frame(const Luyu__Frame *f, char *err, size_t errlen)
         }
         return 0;
     case LUYU__FRAME__BODY_BULLETIN_ACK:
-        if (check_str("province", f->bulletin_ack->province, LU_MAX_NAME, err,
-                      errlen) < 0 ||
-            check_str("reason", f->bulletin_ack->reason, LU_MAX_REASON, err,
-                      errlen) < 0)
+        if (lu_check_text("province", f->bulletin_ack->province, LU_MAX_NAME,
+                          err, errlen) < 0 ||
+            lu_check_text("reason", f->bulletin_ack->reason, LU_MAX_REASON, err,
+                          errlen) < 0)
             return -EINVAL;
         return 0;
     case LUYU__FRAME__BODY_ERROR:
-        return check_str("error message", f->error->message, LU_MAX_REASON, err,
-                         errlen);
+        return lu_check_text("error message", f->error->message, LU_MAX_REASON,
+                             err, errlen);
     default:
         snprintf(err, errlen, "frame has no body");
         return -EINVAL;

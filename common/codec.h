@@ -49,6 +49,12 @@ int lu_pb_check_nul(const ProtobufCMessageDescriptor *d, const void *data,
 int lu_codec_send(void *zsock, const void *routing_id, size_t id_len,
                   const Luyu__Frame *f);
 
+/* Checks one text field from outside: at most max bytes and valid UTF-8.
+ * Returns 0, or -EINVAL with "WHAT longer than ..." or "WHAT is not valid
+ * UTF-8" in err. Shared by the wire and the project checks. */
+int lu_check_text(const char *what, const char *s, size_t max, char *err,
+                  size_t errlen);
+
 /* Checks an entry's fields that do not depend on the plan: note length and
  * UTF-8, recorded_by, corrects id syntax, amount range, period syntax. */
 int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen);

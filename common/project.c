@@ -102,22 +102,6 @@ int lu_project_id_valid(const char *id, const char *unit)
     return *p == '\0' && digits >= 3 && digits <= 6;
 }
 
-static int text(const char *what, const char *s, size_t max, char *err,
-                size_t errlen)
-{
-    size_t n = strlen(s);
-
-    if (n > max) {
-        snprintf(err, errlen, "%s longer than %zu bytes", what, max);
-        return -EINVAL;
-    }
-    if (!lu_utf8_valid(s, n)) {
-        snprintf(err, errlen, "%s is not valid UTF-8", what);
-        return -EINVAL;
-    }
-    return 0;
-}
-
 static int money(const char *what, int64_t v, char *err, size_t errlen)
 {
     if (v < 0 || v > LU_AMOUNT_MAX) {
@@ -130,15 +114,16 @@ static int money(const char *what, int64_t v, char *err, size_t errlen)
 
 int lu_project_check_wire(const Luyu__Project *p, char *err, size_t errlen)
 {
-    if (text("project id", p->id, LU_PROJECT_ID_MAX, err, errlen) < 0 ||
-        text("unit", p->unit, LU_MAX_NAME, err, errlen) < 0 ||
-        text("name", p->name, LU_PROJECT_NAME_MAX, err, errlen) < 0 ||
-        text("area", p->area, LU_MAX_NAME, err, errlen) < 0 ||
-        text("partner", p->partner, LU_MAX_NAME, err, errlen) < 0 ||
-        text("enterprise", p->enterprise, LU_PROJECT_NAME_MAX, err, errlen) <
+    if (lu_check_text("project id", p->id, LU_PROJECT_ID_MAX, err, errlen) <
             0 ||
-        text("drop reason", p->drop_reason, LU_PROJECT_REASON_MAX, err,
-             errlen) < 0)
+        lu_check_text("unit", p->unit, LU_MAX_NAME, err, errlen) < 0 ||
+        lu_check_text("name", p->name, LU_PROJECT_NAME_MAX, err, errlen) < 0 ||
+        lu_check_text("area", p->area, LU_MAX_NAME, err, errlen) < 0 ||
+        lu_check_text("partner", p->partner, LU_MAX_NAME, err, errlen) < 0 ||
+        lu_check_text("enterprise", p->enterprise, LU_PROJECT_NAME_MAX, err,
+                      errlen) < 0 ||
+        lu_check_text("drop reason", p->drop_reason, LU_PROJECT_REASON_MAX, err,
+                      errlen) < 0)
         return -EINVAL;
     if (p->n_stage_dates > LU_PROJECT_STAGES) {
         snprintf(err, errlen, "%zu stage dates", p->n_stage_dates);
