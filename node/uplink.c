@@ -352,12 +352,20 @@ static int on_monitor(void *data, int budget)
             zmq_msg_recv(&addr, up->mon, 0);
         if (zmq_msg_size(&ev) >= 6) {
             memcpy(&event, zmq_msg_data(&ev), sizeof(event));
-            if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ||
-                event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
-                event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+            /* Only FAILED_AUTH is the hub's ZAP saying no to this key.
+             * A hub that stops mid-handshake, or a server key that does
+             * not match (the hub cannot read our HELLO and drops it),
+             * shows as PROTOCOL or NO_DETAIL: say both possibilities
+             * rather than blame the registry. */
+            if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
                 set_error(up, N_("hub refused the handshake: this node's "
-                                 "key is not registered there, or --hub-key "
-                                 "is wrong"));
+                                 "key is not registered there"));
+                up->handshake_failed = true;
+            } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+                       event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+                set_error(up, N_("handshake with the hub failed: --hub-key "
+                                 "may be wrong, or the hub stopped during "
+                                 "the handshake"));
                 up->handshake_failed = true;
             }
         }
