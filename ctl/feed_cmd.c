@@ -10,6 +10,7 @@
 #include "args.h"
 #include "ctl.h"
 #include "i18n.h"
+#include "json.h"
 #include "keys.h"
 #include "output.h"
 #include "util.h"
@@ -59,7 +60,16 @@ static void print_event(const char *topic, const char *json, int as_json)
     char a[128], b[128], c[128], d[128], e[128], f[256], g[128], h[256];
 
     if (as_json) {
-        printf("{\"topic\":\"%s\",\"event\":%s}\n", topic, json);
+        /* The event is the hub's own JSON object, passed through; the
+         * topic is quoted by the writer. */
+        struct lu_buf line;
+
+        lu_buf_init(&line);
+        lu_buf_adds(&line, "{\"topic\":");
+        lu_json_quote(&line, topic, strlen(topic));
+        lu_buf_printf(&line, ",\"event\":%s}\n", json);
+        fputs(line.data, stdout);
+        lu_buf_free(&line);
     } else if (strncmp(topic, "entry.", 6) == 0 ||
                strncmp(topic, "reject.", 7) == 0) {
         int rej = topic[0] == 'r';

@@ -7,6 +7,7 @@
 #include "args.h"
 #include "ctl.h"
 #include "i18n.h"
+#include "json.h"
 #include "money.h"
 #include "output.h"
 #include "plan.h"
@@ -67,67 +68,66 @@ static const char *kind_text(enum lu_target_kind kind)
     return _(names[kind]);
 }
 
-/* Appends ,"key":"value" or ,"key":null. */
-static void json_opt(struct lu_buf *b, const char *key, const char *value)
+/* A key whose value is the text, or null when there is none. */
+static void json_opt(struct lu_json *j, const char *key, const char *value)
 {
-    lu_buf_printf(b, ",\"%s\":", key);
+    lu_json_key(j, key);
     if (value != NULL && value[0] != '\0')
-        lu_buf_json_str(b, value);
+        lu_json_str(j, value);
     else
-        lu_buf_adds(b, "null");
+        lu_json_null(j);
 }
 
-static void json_unit(struct lu_buf *b, const struct lu_plan_unit *u)
+static void json_unit(struct lu_json *j, const struct lu_plan_unit *u)
 {
-    lu_buf_adds(b, "{\"code\":");
-    lu_buf_json_str(b, u->code);
-    lu_buf_adds(b, ",\"name\":");
-    lu_buf_json_str(b, u->name);
-    lu_buf_adds(b, ",\"province\":");
-    lu_buf_json_str(b, u->province);
-    json_opt(b, "kind", u->kind);
-    json_opt(b, "pair", u->pair);
-    lu_buf_adds(b, "}");
+    lu_json_object(j);
+    lu_json_kstr(j, "code", u->code);
+    lu_json_kstr(j, "name", u->name);
+    lu_json_kstr(j, "province", u->province);
+    json_opt(j, "kind", u->kind);
+    json_opt(j, "pair", u->pair);
+    lu_json_end(j);
 }
 
-static void json_indicator(struct lu_buf *b,
+static void json_indicator(struct lu_json *j,
                            const struct lu_plan_indicator *ind)
 {
     char target[32];
 
-    lu_buf_adds(b, "{\"code\":");
-    lu_buf_json_str(b, ind->code);
-    lu_buf_adds(b, ",\"name\":");
-    lu_buf_json_str(b, ind->name);
-    lu_buf_adds(b, ",\"unit\":");
-    lu_buf_json_str(b, ind->base_unit);
-    lu_buf_printf(b, ",\"scale\":%d", ind->scale);
-    json_opt(b, "area", ind->area);
-    json_opt(b, "target_kind", lu_target_kind_name(ind->target_kind));
-    json_opt(b, "target", target_text(ind, target, sizeof(target)));
-    json_opt(b, "ratio_of", ind->ratio_of);
+    lu_json_object(j);
+    lu_json_kstr(j, "code", ind->code);
+    lu_json_kstr(j, "name", ind->name);
+    lu_json_kstr(j, "unit", ind->base_unit);
+    lu_json_kint(j, "scale", ind->scale);
+    json_opt(j, "area", ind->area);
+    json_opt(j, "target_kind", lu_target_kind_name(ind->target_kind));
+    json_opt(j, "target", target_text(ind, target, sizeof(target)));
+    json_opt(j, "ratio_of", ind->ratio_of);
     if (ind->target_kind == LU_TARGET_RATIO)
-        lu_buf_printf(b, ",\"per\":%lld", (long long)ind->per);
-    json_opt(b, "scope", ind->scope);
-    json_opt(b, "note", ind->note);
-    lu_buf_adds(b, "}");
+        lu_json_kint(j, "per", ind->per);
+    json_opt(j, "scope", ind->scope);
+    json_opt(j, "note", ind->note);
+    lu_json_end(j);
 }
 
 static void render_json(const struct lu_plan *p, struct lu_buf *b)
 {
-    lu_buf_adds(b, "{\"units\":[");
-    for (size_t i = 0; i < p->n_units; i++) {
-        if (i > 0)
-            lu_buf_adds(b, ",");
-        json_unit(b, &p->units[i]);
-    }
-    lu_buf_adds(b, "],\"indicators\":[");
-    for (size_t i = 0; i < p->n_indicators; i++) {
-        if (i > 0)
-            lu_buf_adds(b, ",");
-        json_indicator(b, &p->indicators[i]);
-    }
-    lu_buf_adds(b, "]}\n");
+    struct lu_json j;
+
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    lu_json_key(&j, "units");
+    lu_json_array(&j);
+    for (size_t i = 0; i < p->n_units; i++)
+        json_unit(&j, &p->units[i]);
+    lu_json_end(&j);
+    lu_json_key(&j, "indicators");
+    lu_json_array(&j);
+    for (size_t i = 0; i < p->n_indicators; i++)
+        json_indicator(&j, &p->indicators[i]);
+    lu_json_end(&j);
+    lu_json_end(&j);
+    lu_buf_adds(b, "\n");
 }
 
 static void render_units(const struct lu_plan *p, struct lu_buf *b)

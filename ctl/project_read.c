@@ -12,6 +12,7 @@
 #include "args.h"
 #include "ctl.h"
 #include "i18n.h"
+#include "json.h"
 #include "ledgerdb.h"
 #include "money.h"
 #include "node.h"
@@ -52,44 +53,39 @@ static uint32_t today(void)
            (uint32_t)(tm.tm_mon + 1) * 100 + (uint32_t)tm.tm_mday;
 }
 
-static void json_project(struct lu_buf *b, const Luyu__Project *p)
+static void json_project(struct lu_json *j, const Luyu__Project *p)
 {
+    const char *stage = lu_project_stage_code(p->stage);
     char d[16];
 
-    lu_buf_adds(b, "{\"id\":");
-    lu_buf_json_str(b, p->id);
-    lu_buf_adds(b, ",\"unit\":");
-    lu_buf_json_str(b, p->unit);
-    lu_buf_adds(b, ",\"name\":");
-    lu_buf_json_str(b, p->name);
-    lu_buf_adds(b, ",\"area\":");
-    lu_buf_json_str(b, p->area);
-    lu_buf_adds(b, ",\"partner\":");
-    lu_buf_json_str(b, p->partner);
-    lu_buf_adds(b, ",\"enterprise\":");
-    lu_buf_json_str(b, p->enterprise);
-    lu_buf_printf(
-        b,
-        ",\"planned\":%lld,\"aid_planned\":%lld,\"invested\":%lld,"
-        "\"aid_disbursed\":%lld,\"stage\":\"%s\",\"poor_lifted\":%u,"
-        "\"poor_jobs\":%u,\"over_plan\":%s,\"stage_dates\":{",
-        (long long)p->planned, (long long)p->aid_planned,
-        (long long)p->invested, (long long)p->aid_disbursed,
-        lu_project_stage_code(p->stage) ? lu_project_stage_code(p->stage) : "",
-        p->poor_lifted, p->poor_jobs, p->over_plan ? "true" : "false");
-    for (int s = 1, first = 1; s <= LU_PROJECT_STAGES; s++) {
+    lu_json_object(j);
+    lu_json_kstr(j, "id", p->id);
+    lu_json_kstr(j, "unit", p->unit);
+    lu_json_kstr(j, "name", p->name);
+    lu_json_kstr(j, "area", p->area);
+    lu_json_kstr(j, "partner", p->partner);
+    lu_json_kstr(j, "enterprise", p->enterprise);
+    lu_json_kint(j, "planned", p->planned);
+    lu_json_kint(j, "aid_planned", p->aid_planned);
+    lu_json_kint(j, "invested", p->invested);
+    lu_json_kint(j, "aid_disbursed", p->aid_disbursed);
+    lu_json_kstr(j, "stage", stage ? stage : "");
+    lu_json_kuint(j, "poor_lifted", p->poor_lifted);
+    lu_json_kuint(j, "poor_jobs", p->poor_jobs);
+    lu_json_key(j, "over_plan");
+    lu_json_bool(j, p->over_plan);
+    lu_json_key(j, "stage_dates");
+    lu_json_object(j);
+    for (int s = 1; s <= LU_PROJECT_STAGES; s++) {
         uint32_t v = lu_project_stage_date(p, s);
 
-        if (v == 0)
-            continue;
-        lu_buf_printf(b, "%s\"%s\":\"%s\"", first ? "" : ",",
-                      lu_project_stage_code(s),
-                      lu_project_date_format(v, d, sizeof(d)));
-        first = 0;
+        if (v != 0)
+            lu_json_kstr(j, lu_project_stage_code(s),
+                         lu_project_date_format(v, d, sizeof(d)));
     }
-    lu_buf_adds(b, "},\"drop_reason\":");
-    lu_buf_json_str(b, p->drop_reason);
-    lu_buf_adds(b, "}");
+    lu_json_end(j);
+    lu_json_kstr(j, "drop_reason", p->drop_reason);
+    lu_json_end(j);
 }
 
 static const char CSV_HEADER[] =
@@ -148,12 +144,14 @@ static int print_projects(Luyu__Project **v, size_t n, enum format fmt)
 
     lu_buf_init(&b);
     if (fmt == FMT_JSON) {
-        lu_buf_adds(&b, "[");
-        for (size_t i = 0; i < n; i++) {
-            lu_buf_adds(&b, i ? ",\n" : "\n");
-            json_project(&b, v[i]);
-        }
-        lu_buf_adds(&b, "\n]\n");
+        struct lu_json j;
+
+        lu_json_init(&j, &b);
+        lu_json_array(&j);
+        for (size_t i = 0; i < n; i++)
+            json_project(&j, v[i]);
+        lu_json_end(&j);
+        lu_buf_adds(&b, "\n");
     } else if (fmt == FMT_CSV) {
         lu_buf_adds(&b, CSV_HEADER);
         for (size_t i = 0; i < n; i++)
@@ -358,6 +356,7 @@ static int hub_history(sqlite3 *db, const struct opts *o, const char *id)
 {
     struct ledger_pool_event *v = NULL;
     struct lu_buf b;
+    struct lu_json j;
     size_t n = 0;
     char when[40];
     int r;
@@ -368,22 +367,24 @@ static int hub_history(sqlite3 *db, const struct opts *o, const char *id)
         return ctl_output_error(CTL_EXIT_BAD, "no project %s in the ledger",
                                 id);
     lu_buf_init(&b);
+    lu_json_init(&j, &b);
+    if (o->fmt == FMT_JSON)
+        lu_json_array(&j);
     for (size_t i = 0; i < n; i++) {
         const Luyu__Project *p = v[i].state;
 
         if (o->fmt == FMT_JSON) {
-            lu_buf_printf(&b, "%s{\"entry\":\"%s\",\"kind\":\"%s\",",
-                          i ? ",\n" : "[\n", v[i].id,
-                          lu_project_kind_code(v[i].kind));
-            lu_buf_adds(&b, "\"recorded_by\":");
-            lu_buf_json_str(&b, v[i].recorded_by);
-            lu_buf_printf(&b, ",\"recorded_at\":%lld,\"project\":",
-                          (long long)v[i].recorded_at);
+            lu_json_object(&j);
+            lu_json_kstr(&j, "entry", v[i].id);
+            lu_json_kstr(&j, "kind", lu_project_kind_code(v[i].kind));
+            lu_json_kstr(&j, "recorded_by", v[i].recorded_by);
+            lu_json_kint(&j, "recorded_at", v[i].recorded_at);
+            lu_json_key(&j, "project");
             if (p)
-                json_project(&b, p);
+                json_project(&j, p);
             else
-                lu_buf_adds(&b, "null");
-            lu_buf_adds(&b, "}");
+                lu_json_null(&j);
+            lu_json_end(&j);
             continue;
         }
         lu_buf_printf(&b, "%s  %-8s %s  %s  ", v[i].id,
@@ -394,8 +395,10 @@ static int hub_history(sqlite3 *db, const struct opts *o, const char *id)
             changes(&b, i > 0 ? v[i - 1].state : NULL, p);
         lu_buf_adds(&b, "\n");
     }
-    if (o->fmt == FMT_JSON)
-        lu_buf_adds(&b, "\n]\n");
+    if (o->fmt == FMT_JSON) {
+        lu_json_end(&j);
+        lu_buf_adds(&b, "\n");
+    }
     r = ctl_output_write(&b);
     lu_buf_free(&b);
     ledger_pool_history_free(v, n);
@@ -419,29 +422,28 @@ static int64_t pool_target(const struct ctl_global *g)
     return t;
 }
 
-static void json_sum(struct lu_buf *b, const struct ledger_pool_sum *s)
+static void json_sum(struct lu_json *j, const struct ledger_pool_sum *s)
 {
-    lu_buf_adds(b, "{\"key\":");
-    lu_buf_json_str(b, s->key);
-    lu_buf_printf(b,
-                  ",\"projects\":%lld,\"planned\":%lld,\"aid_planned\":%lld,"
-                  "\"invested\":%lld,\"aid_disbursed\":%lld,"
-                  "\"poor_lifted\":%lld,\"poor_jobs\":%lld}",
-                  (long long)s->projects, (long long)s->planned,
-                  (long long)s->aid_planned, (long long)s->invested,
-                  (long long)s->aid_disbursed, (long long)s->poor_lifted,
-                  (long long)s->poor_jobs);
+    lu_json_object(j);
+    lu_json_kstr(j, "key", s->key);
+    lu_json_kint(j, "projects", s->projects);
+    lu_json_kint(j, "planned", s->planned);
+    lu_json_kint(j, "aid_planned", s->aid_planned);
+    lu_json_kint(j, "invested", s->invested);
+    lu_json_kint(j, "aid_disbursed", s->aid_disbursed);
+    lu_json_kint(j, "poor_lifted", s->poor_lifted);
+    lu_json_kint(j, "poor_jobs", s->poor_jobs);
+    lu_json_end(j);
 }
 
-static void json_group(struct lu_buf *b, const char *name,
+static void json_group(struct lu_json *j, const char *name,
                        const struct ledger_pool_sum *v, size_t n)
 {
-    lu_buf_printf(b, ",\n\"%s\":[", name);
-    for (size_t i = 0; i < n; i++) {
-        lu_buf_adds(b, i ? "," : "");
-        json_sum(b, &v[i]);
-    }
-    lu_buf_adds(b, "]");
+    lu_json_key(j, name);
+    lu_json_array(j);
+    for (size_t i = 0; i < n; i++)
+        json_sum(j, &v[i]);
+    lu_json_end(j);
 }
 
 /* planned / (3 x aid) as "1:x.xx" */
@@ -512,19 +514,29 @@ static int hub_pool(const struct ctl_global *g, sqlite3 *db,
     }
     lu_buf_init(&b);
     if (o->fmt == FMT_JSON) {
-        lu_buf_printf(&b, "{\"target\":%lld,\"month\":%u,\"total\":",
-                      (long long)target, month);
-        json_sum(&b, &g0[0]);
-        json_group(&b, "by_unit", gu, nu);
-        json_group(&b, "by_stage", gs, ns);
-        json_group(&b, "by_area", ga, na);
-        lu_buf_adds(&b, ",\n\"moves\":{\"reached\":{");
+        struct lu_json j;
+
+        lu_json_init(&j, &b);
+        lu_json_object(&j);
+        lu_json_kint(&j, "target", target);
+        lu_json_kuint(&j, "month", month);
+        lu_json_key(&j, "total");
+        json_sum(&j, &g0[0]);
+        json_group(&j, "by_unit", gu, nu);
+        json_group(&j, "by_stage", gs, ns);
+        json_group(&j, "by_area", ga, na);
+        lu_json_key(&j, "moves");
+        lu_json_object(&j);
+        lu_json_key(&j, "reached");
+        lu_json_object(&j);
         for (int s = 1; s <= LU_PROJECT_STAGES; s++)
-            lu_buf_printf(&b, "%s\"%s\":%lld", s > 1 ? "," : "",
-                          lu_project_stage_code(s),
-                          (long long)mv.reached[s - 1]);
-        lu_buf_printf(&b, "},\"invested\":%lld,\"aid_disbursed\":%lld}}\n",
-                      (long long)mv.invested, (long long)mv.aid_disbursed);
+            lu_json_kint(&j, lu_project_stage_code(s), mv.reached[s - 1]);
+        lu_json_end(&j);
+        lu_json_kint(&j, "invested", mv.invested);
+        lu_json_kint(&j, "aid_disbursed", mv.aid_disbursed);
+        lu_json_end(&j);
+        lu_json_end(&j);
+        lu_buf_adds(&b, "\n");
     } else {
         lu_buf_printf(
             &b,

@@ -7,6 +7,7 @@
 #include "amount.h"
 #include "bulletin.h"
 #include "bulletin_json.h"
+#include "json.h"
 #include "i18n.h"
 #include "money.h"
 #include "util.h"
@@ -263,11 +264,16 @@ void ctl_render_json(const struct ctl_render_view *v, size_t n, bool joint,
             lu_buf_adds(out, "null");
             continue;
         }
-        lu_buf_adds(out, "{\"signer\":");
-        lu_buf_json_str(out, v[i].signer);
-        lu_buf_adds(out, ",\"trust\":");
-        lu_buf_json_str(out, v[i].trust);
-        lu_buf_adds(out, ",\"bulletin\":\n");
+        /* The bulletin object itself is ledger_bulletin_json's; only
+         * the wrapper's two keys are written here, through the writer. */
+        struct lu_json j;
+
+        lu_json_init(&j, out);
+        lu_json_object(&j);
+        lu_json_kstr(&j, "signer", v[i].signer);
+        lu_json_kstr(&j, "trust", v[i].trust);
+        lu_json_key(&j, "bulletin");
+        /* the writer put "{...,"bulletin":" so far; splice the object in */
         ledger_bulletin_json(v[i].b, out);
         /* ledger_bulletin_json ends with a newline; keep the object tidy. */
         out->data[--out->len] = '\0';
