@@ -13,6 +13,7 @@
 #include "ledgerdb.h"
 #include "money.h"
 #include "output.h"
+#include "reject.h"
 #include "render.h"
 #include "table.h"
 #include "util.h"
@@ -132,7 +133,7 @@ static void rejects_table(const struct ledger_history *h, struct lu_buf *b)
         ctl_table_add(t,
                       (const char *[]){j->id, hum(h, j->amount, a),
                                        ctl_output_time(j->at, at, sizeof(at)),
-                                       j->reason});
+                                       lu_reject_say(j->code, j->reason)});
     }
     lu_buf_printf(b, _("\nrejected by the hub, not in the figure (%zu):\n"),
                   h->n_rejects);
@@ -211,6 +212,7 @@ static void json_reject(const struct ledger_history *h,
     lu_json_kstr(j, "id", r->id);
     json_amount(h, j, "amount", true, r->amount);
     lu_json_kstr(j, "reason", r->reason);
+    lu_json_kstr(j, "reason_code", lu_reject_name(r->code));
     json_time(j, "at", r->at);
     lu_json_end(j);
 }

@@ -7,8 +7,10 @@
 #include "ctl.h"
 #include "hub_status.h"
 #include "i18n.h"
+#include "json.h"
 #include "node.h"
 #include "output.h"
+#include "reject.h"
 #include "table.h"
 #include "util.h"
 
@@ -30,33 +32,37 @@ static const char USAGE[] =
        "\n"
        "  --json   one JSON object: pending, acknowledged, rejected,\n"
        "           last_ack_age_s (-1: never), last_seq, hub_hwm, link_up,\n"
-       "           node_id, hub, link_error, rejects [{id, reason}]\n");
+       "           node_id, hub, link_error, rejects [{id, reason, reason_code}]\n");
 
 static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
 {
-    lu_buf_adds(b, "{\"node_id\":");
-    lu_buf_json_str(b, s->node_id);
-    lu_buf_adds(b, ",\"hub\":");
-    lu_buf_json_str(b, s->hub);
-    lu_buf_printf(
-        b, ",\"link_up\":%s,\"link_error\":", s->link_up ? "true" : "false");
-    lu_buf_json_str(b, s->link_error);
-    lu_buf_printf(
-        b,
-        ",\"pending\":%llu,\"acknowledged\":%llu,"
-        "\"rejected\":%llu,\"last_ack_age_s\":%lld,"
-        "\"last_seq\":%llu,\"hub_hwm\":%llu,\"rejects\":[",
-        (unsigned long long)s->pending, (unsigned long long)s->acknowledged,
-        (unsigned long long)s->rejected, (long long)s->last_ack_age_s,
-        (unsigned long long)s->last_seq, (unsigned long long)s->hub_hwm);
+    struct lu_json j;
+
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "node_id", s->node_id);
+    lu_json_kstr(&j, "hub", s->hub);
+    lu_json_key(&j, "link_up");
+    lu_json_bool(&j, s->link_up);
+    lu_json_kstr(&j, "link_error", s->link_error);
+    lu_json_kuint(&j, "pending", s->pending);
+    lu_json_kuint(&j, "acknowledged", s->acknowledged);
+    lu_json_kuint(&j, "rejected", s->rejected);
+    lu_json_kint(&j, "last_ack_age_s", s->last_ack_age_s);
+    lu_json_kuint(&j, "last_seq", s->last_seq);
+    lu_json_kuint(&j, "hub_hwm", s->hub_hwm);
+    lu_json_key(&j, "rejects");
+    lu_json_array(&j);
     for (size_t i = 0; i < s->n_rejects; i++) {
-        lu_buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        lu_buf_json_str(b, s->rejects[i]->id);
-        lu_buf_adds(b, ",\"reason\":");
-        lu_buf_json_str(b, s->rejects[i]->reason);
-        lu_buf_adds(b, "}");
+        lu_json_object(&j);
+        lu_json_kstr(&j, "id", s->rejects[i]->id);
+        lu_json_kstr(&j, "reason", s->rejects[i]->reason);
+        lu_json_kstr(&j, "reason_code", lu_reject_name(s->rejects[i]->code));
+        lu_json_end(&j);
     }
-    lu_buf_adds(b, "]}\n");
+    lu_json_end(&j);
+    lu_json_end(&j);
+    lu_buf_adds(b, "\n");
 }
 
 static void add_count(struct ctl_table *t, const char *what, uint64_t n)
@@ -94,7 +100,9 @@ static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
     t = ctl_table_new(2);
     for (size_t i = 0; i < s->n_rejects; i++)
         ctl_table_add(
-            t, (const char *[]){s->rejects[i]->id, s->rejects[i]->reason});
+            t, (const char *[]){s->rejects[i]->id,
+                                lu_reject_say(s->rejects[i]->code,
+                                              s->rejects[i]->reason)});
     lu_buf_printf(b,
                   _("\nrejected by the hub (most recent %zu, newest first):\n"),
                   s->n_rejects);

@@ -10,6 +10,7 @@
 #include "amount.h"
 #include "codec.h"
 #include "feed.h"
+#include "json.h"
 #include "keys.h"
 #include "ledger.h"
 #include "log.h"
@@ -17,6 +18,7 @@
 #include "plan.h"
 #include "project.h"
 #include "registry.h"
+#include "reject.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "zap.h"
@@ -328,6 +330,31 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     publish_node(in, s->node, "up");
 }
 
+/* The reason of a refused entry on the feed: the hub's words and, when it
+ * has one, the stable code (common/reject.h). */
+static void json_reason(struct lu_json *j, const char *reason)
+{
+    char text[LU_MAX_REASON];
+    int code;
+
+    if (reason == NULL)
+        return;
+    snprintf(text, sizeof(text), "%s", reason);
+    code = lu_reject_split(text);
+    lu_json_kstr(j, "reason", text);
+    if (code != 0)
+        lu_json_kstr(j, "reason_code", lu_reject_name(code));
+}
+
+/* An event's id, "node/seq". */
+static void json_id(struct lu_json *j, const char *node, uint64_t seq)
+{
+    char id[LU_MAX_NAME + 24];
+
+    snprintf(id, sizeof(id), "%s/%llu", node, (unsigned long long)seq);
+    lu_json_kstr(j, "id", id);
+}
+
 /* Notes an entry for the feed; published only if the group commits. */
 /* A project event on the feed: topic "project.UNIT.ID" when merged,
  * "reject.UNIT." (as for entries) when refused. */
@@ -336,29 +363,25 @@ static void note_project(struct hub_intake *in, const char *node,
                          const char *reason)
 {
     const Luyu__Project *p = e->project->project;
+    const char *stage = lu_project_stage_code(p->stage);
     struct lu_buf *b = &in->events;
-    bool merged = strcmp(kind, "entry") == 0;
+    struct lu_json j;
 
-    if (merged)
+    if (strcmp(kind, "entry") == 0)
         lu_buf_printf(b, "project.%s.%s", e->unit, p->id);
     else
         lu_buf_printf(b, "reject.%s.", e->unit);
     lu_buf_add(b, "", 1);
-    lu_buf_printf(b, "{\"id\":\"%s/%llu\",\"unit\":", node,
-                  (unsigned long long)e->seq);
-    lu_buf_json_str(b, e->unit);
-    lu_buf_adds(b, ",\"project\":");
-    lu_buf_json_str(b, p->id);
-    lu_buf_printf(
-        b, ",\"kind\":\"%s\",\"stage\":\"%s\",\"recorded_by\":",
-        lu_project_kind_code(e->project->kind),
-        lu_project_stage_code(p->stage) ? lu_project_stage_code(p->stage) : "");
-    lu_buf_json_str(b, e->recorded_by);
-    if (reason != NULL) {
-        lu_buf_adds(b, ",\"reason\":");
-        lu_buf_json_str(b, reason);
-    }
-    lu_buf_adds(b, "}");
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    json_id(&j, node, e->seq);
+    lu_json_kstr(&j, "unit", e->unit);
+    lu_json_kstr(&j, "project", p->id);
+    lu_json_kstr(&j, "kind", lu_project_kind_code(e->project->kind));
+    lu_json_kstr(&j, "stage", stage ? stage : "");
+    lu_json_kstr(&j, "recorded_by", e->recorded_by);
+    json_reason(&j, reason);
+    lu_json_end(&j);
     lu_buf_add(b, "", 1);
 }
 
@@ -370,6 +393,7 @@ static void note_entry(struct hub_intake *in, const char *node,
         in->plan ? lu_plan_indicator(in->plan, e->indicator) : NULL;
     char amount[32], period[8];
     struct lu_buf *b = &in->events;
+    struct lu_json j;
 
     if (in->feed == NULL)
         return;
@@ -379,25 +403,21 @@ static void note_entry(struct hub_intake *in, const char *node,
     }
     lu_buf_printf(b, "%s.%s.%s", kind, e->unit, e->indicator);
     lu_buf_add(b, "", 1);
-    lu_buf_printf(b, "{\"id\":\"%s/%llu\",\"unit\":", node,
-                  (unsigned long long)e->seq);
-    lu_buf_json_str(b, e->unit);
-    lu_buf_adds(b, ",\"indicator\":");
-    lu_buf_json_str(b, e->indicator);
-    lu_buf_printf(b, ",\"period\":\"%s\",\"amount\":\"%s\",\"base_unit\":",
-                  lu_period_format(e->period, period, sizeof(period)),
-                  lu_amount_format(e->amount, ind ? ind->scale : 1, amount,
-                                   sizeof(amount)));
-    lu_buf_json_str(b, ind ? ind->base_unit : "");
-    lu_buf_adds(b, ",\"corrects\":");
-    lu_buf_json_str(b, e->corrects);
-    lu_buf_adds(b, ",\"recorded_by\":");
-    lu_buf_json_str(b, e->recorded_by);
-    if (reason != NULL) {
-        lu_buf_adds(b, ",\"reason\":");
-        lu_buf_json_str(b, reason);
-    }
-    lu_buf_adds(b, "}");
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    json_id(&j, node, e->seq);
+    lu_json_kstr(&j, "unit", e->unit);
+    lu_json_kstr(&j, "indicator", e->indicator);
+    lu_json_kstr(&j, "period",
+                 lu_period_format(e->period, period, sizeof(period)));
+    lu_json_kstr(&j, "amount",
+                 lu_amount_format(e->amount, ind ? ind->scale : 1, amount,
+                                  sizeof(amount)));
+    lu_json_kstr(&j, "base_unit", ind ? ind->base_unit : "");
+    lu_json_kstr(&j, "corrects", e->corrects);
+    lu_json_kstr(&j, "recorded_by", e->recorded_by);
+    json_reason(&j, reason);
+    lu_json_end(&j);
     lu_buf_add(b, "", 1);
 }
 
@@ -417,12 +437,18 @@ static void publish_events(struct hub_intake *in, bool committed)
 static void publish_node(struct hub_intake *in, const char *node,
                          const char *what)
 {
-    char topic[16], json[160];
+    char topic[16];
+    struct lu_buf b = {0};
+    struct lu_json j;
 
     snprintf(topic, sizeof(topic), "node.%s", what);
-    snprintf(json, sizeof(json), "{\"node\":\"%s\",\"state\":\"%s\"}", node,
-             what);
-    hub_feed_publish(in->feed, topic, json);
+    lu_json_init(&j, &b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "node", node);
+    lu_json_kstr(&j, "state", what);
+    lu_json_end(&j);
+    hub_feed_publish(in->feed, topic, b.data);
+    lu_buf_free(&b);
 }
 
 void hub_intake_set_feed(struct hub_intake *in, struct hub_feed *feed,
@@ -454,10 +480,10 @@ static int merge_batch(struct hub_intake *in, struct session *s,
             continue;
         }
         if (in->reg != NULL && !hub_registry_node_may_report(who, e->unit)) {
-            snprintf(reason, sizeof(reason),
-                     "node %s may not report for "
-                     "unit %.*s",
-                     s->node, lu_utf8_cut(e->unit, 64), e->unit);
+            lu_reject_fmt(reason, sizeof(reason),
+                          LUYU__REJECT_CODE__REJECT_NOT_REGISTERED,
+                          "node %s may not report for unit %.*s", s->node,
+                          lu_utf8_cut(e->unit, 64), e->unit);
             r = ledger_reject(in->ledger, s->node, e, reason);
             r = r < 0 ? r : 1;
         } else {

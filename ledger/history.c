@@ -7,6 +7,7 @@
 
 #include "amount.h"
 #include "i18n.h"
+#include "reject.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -232,6 +233,7 @@ static int load_rejects(sqlite3 *db, struct ledger_history *h, char *err,
         format_id(j->id, st, 0);
         j->amount = sqlite3_column_int64(st, 2);
         j->reason = lu_xstrdup(text(st, 3));
+        j->code = lu_reject_split(j->reason);
         j->at = sqlite3_column_int64(st, 4);
     }
     if (rc != SQLITE_DONE)

@@ -31,7 +31,8 @@ struct ledger_history_entry {
 struct ledger_history_reject {
     char id[LEDGER_HISTORY_ID];
     int64_t amount, at;
-    char *reason;
+    char *reason; /* the hub's words, without the stored code */
+    int code;     /* RejectCode, 0 for a reason stored without one */
 };
 
 struct ledger_history {

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "plan.h"
 #include "pool.h"
+#include "reject.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -36,7 +37,8 @@
  *          index range per figure, not a table row each (ten times faster
  *          on a large ledger). A ledger made with the older entry_figure
  *          index (no received_at) gets the new one at its first open.
- * reject   entries refused for good, with the reason.
+ * reject   entries refused for good, with the reason ("[code] text" when
+ *          it has a RejectCode, common/reject.h: no column of its own).
  * unit, indicator   copies of the plan for readers.
  * digest_block  the ledger's digest at every LEDGER_DIGEST_BLOCK-th entry id
  *          (ledger/digest.h), with the number of entries in that block.
@@ -441,31 +443,33 @@ static int find_target(struct ledger *l, const char *by_node,
     int rc, r = 0;
 
     if (lu_entry_id_parse(e->corrects, node, &seq) < 0) {
-        snprintf(reason, len, "corrects \"%.*s\" is not an entry id",
-                 lu_utf8_cut(e->corrects, 80), e->corrects);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects \"%.*s\" is not an entry id",
+                      lu_utf8_cut(e->corrects, 80), e->corrects);
         return 1;
     }
     /* A figure is corrected where it was recorded: a node may not rewrite
      * another node's entries. */
     if (strcmp(node, by_node) != 0) {
-        snprintf(reason, len, "corrects %s, which node %s did not record",
-                 e->corrects, by_node);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects %s, which node %s did not record", e->corrects,
+                      by_node);
         return 1;
     }
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (int64_t)seq);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE) {
-        snprintf(reason, len, "corrects %s, which is not in the ledger",
-                 e->corrects);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects %s, which is not in the ledger", e->corrects);
         r = 1;
     } else if (rc != SQLITE_ROW) {
         r = lu_store_errno(rc);
     } else if (strcmp((const char *)sqlite3_column_text(st, 2), e->unit) ||
                strcmp((const char *)sqlite3_column_text(st, 3), e->indicator) ||
                (uint32_t)sqlite3_column_int64(st, 4) != e->period) {
-        snprintf(reason, len, "corrects %s, which is a different figure",
-                 e->corrects);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects %s, which is a different figure", e->corrects);
         r = 1;
     } else {
         *target = sqlite3_column_int64(st, 0);
@@ -481,15 +485,27 @@ static int refuse(struct ledger *l, const Luyu__Entry *e, char *reason,
                   size_t len)
 {
     const struct lu_plan_unit *u;
+    char text[LU_MAX_REASON];
+    int code = LUYU__REJECT_CODE__REJECT_OUTSIDE_PLAN;
 
-    if (lu_entry_check(e, l->plan, reason, len) < 0)
+    if (lu_entry_check_fields(e, text, sizeof(text)) < 0) {
+        lu_reject_fmt(reason, len, 0, "%s", text); /* no sentence for people */
         return 1;
+    }
+    if (lu_entry_check(e, l->plan, text, sizeof(text)) < 0) {
+        if (lu_plan_unit(l->plan, e->unit) == NULL)
+            code = LUYU__REJECT_CODE__REJECT_UNKNOWN_UNIT;
+        else if (lu_plan_indicator(l->plan, e->indicator) == NULL)
+            code = LUYU__REJECT_CODE__REJECT_UNKNOWN_INDICATOR;
+        lu_reject_fmt(reason, len, code, "%s", text);
+        return 1;
+    }
     u = lu_plan_unit(l->plan, e->unit);
     if (l->province && strcmp(u->province, l->province) != 0) {
-        snprintf(reason, len,
-                 "unit %s belongs to province %s; this hub "
-                 "keeps the %s ledger",
-                 e->unit, u->province, l->province);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_OTHER_PROVINCE,
+                      "unit %s belongs to province %s; this hub keeps the %s "
+                      "ledger",
+                      e->unit, u->province, l->province);
         return 1;
     }
     return 0;
@@ -516,13 +532,15 @@ static int merge_project(struct ledger *l, const char *node,
     int r;
 
     if (u == NULL) {
-        snprintf(reason, len, "unknown unit \"%.64s\"", e->unit);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_UNKNOWN_UNIT,
+                      "unknown unit \"%.*s\"", lu_utf8_cut(e->unit, 64),
+                      e->unit);
         r = 1;
     } else if (l->province && strcmp(u->province, l->province) != 0) {
-        snprintf(reason, len,
-                 "unit %s belongs to province %s; this hub keeps the %s "
-                 "ledger",
-                 e->unit, u->province, l->province);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_OTHER_PROVINCE,
+                      "unit %s belongs to province %s; this hub keeps the %s "
+                      "ledger",
+                      e->unit, u->province, l->province);
         r = 1;
     } else {
         r = ledger_pool_merge(l->pool, l->plan, node, e, reason, len);
@@ -556,10 +574,10 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
         sqlite3_reset(g);
     }
     if (r == 0 && e->amount - prev > INT64_MAX - l->total) {
-        snprintf(reason, len,
-                 "would take the ledger's total past %lld base units, "
-                 "beyond which sums are no longer exact",
-                 (long long)INT64_MAX);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_LEDGER_TOTAL,
+                      "would take the ledger's total past %lld base units, "
+                      "beyond which sums are no longer exact",
+                      (long long)INT64_MAX);
         r = 1;
     }
     if (r == 1) {
@@ -632,6 +650,7 @@ int ledger_rejects(struct ledger *l, const char *node, uint64_t from,
         luyu__reject__init(r);
         r->seq = (uint64_t)sqlite3_column_int64(st, 0);
         r->reason = lu_xstrdup((const char *)sqlite3_column_text(st, 1));
+        r->code = (Luyu__RejectCode)lu_reject_split(r->reason);
         rj = lu_xrealloc(rj, (k + 1) * sizeof(*rj));
         rj[k++] = r;
     }

@@ -9,6 +9,7 @@
 #include "codec.h"
 #include "log.h"
 #include "project.h"
+#include "reject.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -144,11 +145,12 @@ int ledger_pool_merge(struct ledger_pool *pp, const struct lu_plan *plan,
 {
     const Luyu__Project *p = e->project->project;
     Luyu__Project *old = NULL;
-    char owner[LU_MAX_NAME + 1] = "";
+    char owner[LU_MAX_NAME + 1] = "", why[LU_MAX_REASON];
     int r;
 
     if (p == NULL || strcmp(p->unit, e->unit) != 0 || e->indicator[0]) {
-        snprintf(reason, len, "project event of another unit than its entry");
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_PROJECT_MOVE,
+                      "project event of another unit than its entry");
         return 1;
     }
     r = load(pp, p->id, owner, sizeof(owner), &old);
@@ -157,10 +159,14 @@ int ledger_pool_merge(struct ledger_pool *pp, const struct lu_plan *plan,
     /* A project is changed only where it was created: another node may
      * report for the same unit, but not rewrite this node's projects. */
     if (old != NULL && strcmp(owner, node) != 0) {
-        snprintf(reason, len, "project %.80s belongs to node %s, not %s", p->id,
-                 owner, node);
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_PROJECT_OWNER,
+                      "project %.*s belongs to node %s, not %s",
+                      lu_utf8_cut(p->id, 80), p->id, owner, node);
         r = 1;
-    } else if (lu_project_check_move(old, e->project, plan, reason, len) < 0) {
+    } else if (lu_project_check_move(old, e->project, plan, why,
+                                     sizeof(why)) < 0) {
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_PROJECT_MOVE, "%s",
+                      why);
         r = 1;
     } else {
         r = store(pp, node, e, old);

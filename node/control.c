@@ -32,6 +32,7 @@ static void fill_status(struct node_control *c, Luyu__CtlResponse *resp,
                         Luyu__CtlStatus *s, char **ids, char **reasons,
                         Luyu__CtlRejected *rj, Luyu__CtlRejected **rjp)
 {
+    int codes[MAX_STATUS_REJECTS];
     struct node_outbox_stats st;
     struct node_uplink_info info;
     size_t n;
@@ -50,11 +51,13 @@ static void fill_status(struct node_control *c, Luyu__CtlResponse *resp,
     /* In English, as the log has it: status --json is for scripts; the
      * text status translates the fixed reasons (N_() in uplink.c). */
     s->link_error = (char *)info.error;
-    n = node_outbox_rejects(c->ctx.outbox, MAX_STATUS_REJECTS, ids, reasons);
+    n = node_outbox_rejects(c->ctx.outbox, MAX_STATUS_REJECTS, ids, reasons,
+                            codes);
     for (size_t i = 0; i < n; i++) {
         luyu__ctl_rejected__init(&rj[i]);
         rj[i].id = ids[i];
         rj[i].reason = reasons[i];
+        rj[i].code = (Luyu__RejectCode)codes[i];
         rjp[i] = &rj[i];
     }
     s->rejects = rjp;

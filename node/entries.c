@@ -38,6 +38,7 @@ static Luyu__CtlEntryView *view_new(const char *node_id,
     v->corrects = w->e.corrects;
     v->state = view_state(w->state);
     v->reason = w->reason;
+    v->reject_code = (Luyu__RejectCode)w->reject_code;
     v->done_at = w->done_at;
     v->current = w->current != 0;
     /* Moved, not copied: node_outbox_list_free() must not free them. The

@@ -8,6 +8,7 @@
 
 #include "codec.h"
 #include "log.h"
+#include "reject.h"
 #include "store.h"
 #include "users.h"
 #include "util.h"
@@ -18,7 +19,8 @@
  *              that a seq is never reused, even after the newest row is
  *              somehow removed
  *   state      0 pending, 1 acknowledged by the hub, 2 rejected for good
- *   reason     the hub's reason for a reject
+ *   reason     the hub's reason for a reject, "[code] text" when the hub
+ *              gave a RejectCode (common/reject.h: no column of its own)
  *   done_at    unix seconds of the ack or reject
  * The partial index keeps "what is still pending" cheap to find when most
  * of a long history is acknowledged.
@@ -524,7 +526,12 @@ int node_outbox_ack(struct node_outbox *ob, uint64_t upto,
     if (r < 0)
         goto fail;
     for (size_t i = 0; i < n_rejects; i++) {
-        sqlite3_bind_text(ob->reject, 1, rejects[i]->reason, -1, SQLITE_STATIC);
+        /* The code is kept in the reason column (common/reject.h). */
+        char reason[LU_MAX_REASON];
+
+        lu_reject_fmt(reason, sizeof(reason), rejects[i]->code, "%s",
+                      rejects[i]->reason);
+        sqlite3_bind_text(ob->reject, 1, reason, -1, SQLITE_TRANSIENT);
         sqlite3_bind_int64(ob->reject, 2, now);
         sqlite3_bind_int64(ob->reject, 3, (int64_t)rejects[i]->seq);
         r = step_done(ob->db, ob->reject);
@@ -560,6 +567,7 @@ int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
 {
     sqlite3_stmt *st = NULL;
     struct node_outbox_rec row;
+    char reason[LU_MAX_REASON];
     int r;
 
     r = lu_store_prepare(ob->db,
@@ -584,7 +592,10 @@ int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
         row.recorded_at = sqlite3_column_int64(st, 7);
         row.corrects = (const char *)sqlite3_column_text(st, 8);
         row.state = sqlite3_column_int(st, 9);
-        row.reason = (const char *)sqlite3_column_text(st, 10);
+        snprintf(reason, sizeof(reason), "%s",
+                 (const char *)sqlite3_column_text(st, 10));
+        row.reject_code = lu_reject_split(reason);
+        row.reason = reason;
         row.done_at = sqlite3_column_int64(st, 11);
         cb(arg, &row);
     }
@@ -610,7 +621,7 @@ void node_outbox_stats(const struct node_outbox *ob,
 }
 
 size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
-                           char **reasons)
+                           char **reasons, int *codes)
 {
     sqlite3_stmt *st = NULL;
     char node[128] = "";
@@ -627,6 +638,7 @@ size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
         ids[n] = lu_xasprintf("%s/%lld", node,
                               (long long)sqlite3_column_int64(st, 0));
         reasons[n] = col_dup(st, 1);
+        codes[n] = lu_reject_split(reasons[n]);
         n++;
     }
     sqlite3_finalize(st);
@@ -677,6 +689,7 @@ static int read_rows(struct node_outbox *ob, const struct node_outbox_filter *f,
         fill_entry(st, &w->e);
         w->state = sqlite3_column_int(st, 9);
         w->reason = col_dup(st, 10);
+        w->reject_code = lu_reject_split(w->reason);
         w->done_at = sqlite3_column_int64(st, 11);
         if (w->e.corrects[0] != '\0' &&
             lu_entry_id_parse(w->e.corrects, node, &w->corrects_seq) < 0)

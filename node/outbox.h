@@ -92,9 +92,10 @@ void node_outbox_stats(const struct node_outbox *ob,
                        struct node_outbox_stats *st);
 
 /* Most recent rejected entries, newest first, for status. Fills up to max
- * ids ("node/seq") and reasons, heap strings the caller frees. */
+ * ids ("node/seq") and reasons, heap strings the caller frees, and their
+ * RejectCodes (0: the reason has none; common/reject.h). */
 size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
-                           char **reasons);
+                           char **reasons, int *codes);
 
 /* One entry of a listing (luyuctl entries), with the hub's answer and its
  * place in its chain: an original and the corrections of it and of them. */
@@ -102,6 +103,7 @@ struct node_outbox_row {
     Luyu__Entry e;         /* strings on the heap; see node_outbox_list */
     int state;             /* NODE_PENDING, NODE_ACKED or NODE_REJECTED */
     char *reason;          /* the hub's reason, "" unless rejected */
+    int reject_code;       /* its RejectCode, 0 when it came without one */
     int64_t done_at;       /* unix s of the ack or reject, 0 when pending */
     uint64_t corrects_seq; /* seq of the entry corrected, 0 for an original */
     uint64_t root;         /* seq of the chain's original */
@@ -138,6 +140,7 @@ struct node_outbox_rec {
     const char *note, *recorded_by, *corrects, *reason;
     int64_t recorded_at, done_at; /* unix s; done_at 0 while pending */
     int state;                    /* NODE_PENDING, _ACKED, _REJECTED */
+    int reject_code;              /* RejectCode of reason, 0 when none */
 };
 
 typedef void (*node_outbox_rec_cb)(void *arg, const struct node_outbox_rec *r);

@@ -14,6 +14,7 @@
 #include "outbox.h"
 #include "pages_int.h"
 #include "plan.h"
+#include "reject.h"
 #include "session.h"
 #include "uplink.h"
 #include "users.h"
@@ -400,7 +401,7 @@ static void state_text(const struct node_outbox_rec *r, struct lu_buf *b)
     } else {
         lu_buf_printf(b, "<span class=\"state-rejected down\">%s ",
                       _("Returned:"));
-        lu_html_esc(b, r->reason);
+        lu_html_esc(b, lu_reject_say(r->reject_code, r->reason));
         lu_buf_adds(b, "</span>");
     }
 }

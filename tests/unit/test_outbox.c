@@ -192,11 +192,13 @@ static void check_get(struct node_outbox *ob)
 static void check_rejects(struct node_outbox *ob)
 {
     char *ids[4] = {NULL}, *reasons[4] = {NULL};
-    size_t n = node_outbox_rejects(ob, 4, ids, reasons);
+    int codes[4];
+    size_t n = node_outbox_rejects(ob, 4, ids, reasons, codes);
 
     ASSERT_EQ(n, 1);
     ASSERT_STREQ(ids[0], "n1/1");
     ASSERT_STREQ(reasons[0], "unknown indicator \"agri_sale\"");
+    ASSERT_EQ(codes[0], 0); /* an older hub's reject: no code */
     for (size_t i = 0; i < n; i++) {
         free(ids[i]);
         free(reasons[i]);
@@ -340,6 +342,7 @@ static void test_list(void)
     ASSERT_EQ(node_outbox_append(ob, ep, 6, NULL), 0);
     rej.seq = 5;
     rej.reason = "corrects n1/4, which is a different figure";
+    rej.code = LUYU__REJECT_CODE__REJECT_BAD_CORRECTION;
     ASSERT_EQ(node_outbox_ack(ob, 6, &rp, 1), 0);
 
     ASSERT_EQ(node_outbox_list(ob, &f, &l), 0);
@@ -352,7 +355,10 @@ static void test_list(void)
         ASSERT_EQ(l.rows[i].state, i == 4 ? NODE_REJECTED : NODE_ACKED);
     }
     ASSERT_EQ(l.rows[2].corrects_seq, 2);
+    /* The code is kept with the reason and comes back apart from it. */
     ASSERT_STREQ(l.rows[4].reason, rej.reason);
+    ASSERT_EQ(l.rows[4].reject_code, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION);
+    ASSERT_EQ(l.rows[0].reject_code, 0);
     ASSERT_STREQ(l.rows[0].reason, "");
     ASSERT_STREQ(l.rows[0].e.note, "第一批");
     node_outbox_list_free(&l);
