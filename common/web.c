@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "endpoint.h"
+#include "i18n.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -204,6 +206,27 @@ static int parse_addr(const char *addr, struct sockaddr_storage *ss)
     return uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss);
 }
 
+/* A PEM file the server will read: there, readable, and for a private key
+ * not readable by others. */
+static int check_pem_file(const char *path, bool secret, char *err,
+                          size_t errlen)
+{
+    struct stat st;
+
+    if (stat(path, &st) < 0 || access(path, R_OK) < 0) {
+        snprintf(err, errlen, _("%s: cannot read: %s"), path, strerror(errno));
+        return -errno;
+    }
+    if (secret && (st.st_mode & 077) != 0) {
+        snprintf(err, errlen,
+                 _("%s: a private key others can read is refused (chmod 600 "
+                   "it)"),
+                 path);
+        return -EPERM;
+    }
+    return 0;
+}
+
 int lu_web_check(const struct lu_web_conf *conf, char *err, size_t errlen)
 {
     struct sockaddr_storage ss;
@@ -211,13 +234,13 @@ int lu_web_check(const struct lu_web_conf *conf, char *err, size_t errlen)
 
     if (parse_addr(conf->addr, &ss) < 0) {
         snprintf(err, errlen,
-                 "web address \"%s\": use a numeric HOST:PORT such as "
-                 "127.0.0.1:8080 or [::1]:8080",
+                 _("web address \"%s\": use a numeric HOST:PORT such as "
+                   "127.0.0.1:8080 or [::1]:8080"),
                  conf->addr);
         return -EINVAL;
     }
     if ((conf->cert == NULL) != (conf->key == NULL)) {
-        snprintf(err, errlen, "--web-cert and --web-key go together");
+        snprintf(err, errlen, "%s", _("--web-cert and --web-key go together"));
         return -EINVAL;
     }
     /* The rule of --insecure, through the same function: without TLS,
@@ -226,28 +249,31 @@ int lu_web_check(const struct lu_web_conf *conf, char *err, size_t errlen)
     snprintf(ep, sizeof(ep), "tcp://%s", conf->addr);
     if (conf->cert == NULL && !lu_endpoint_is_local(ep)) {
         snprintf(err, errlen,
-                 "web %s is not loopback: plain HTTP is for loopback "
-                 "only; give --web-cert and --web-key for TLS",
+                 _("web %s is not loopback: plain HTTP is for loopback "
+                   "only; give --web-cert and --web-key for TLS"),
                  conf->addr);
         return -EINVAL;
     }
+    /* The files are the configuration too: a key others can read or a
+     * file missing is the admin's to fix (EX_CONFIG), found before the
+     * state directory is locked. lu_web_new() reads them. */
+    if (conf->cert != NULL)
+        return check_pem_file(conf->cert, false, err, errlen) < 0 ||
+                       check_pem_file(conf->key, true, err, errlen) < 0
+                   ? -EINVAL
+                   : 0;
     return 0;
 }
 
 static int read_pem(const char *path, bool secret, char **out, char *err,
                     size_t errlen)
 {
-    struct stat st;
     size_t len;
     int r;
 
-    if (secret && stat(path, &st) == 0 && (st.st_mode & 077) != 0) {
-        snprintf(err, errlen,
-                 "%s: a private key others can read is refused "
-                 "(chmod 600 it)",
-                 path);
-        return -EPERM;
-    }
+    r = check_pem_file(path, secret, err, errlen);
+    if (r < 0)
+        return r;
     r = lu_read_file(path, MAX_PEM, out, &len);
     if (r < 0)
         snprintf(err, errlen, "%s: %s", path, strerror(-r));

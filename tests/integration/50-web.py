@@ -64,9 +64,12 @@ def main():
     wport = free_port()
     tls = ["--web", "127.0.0.1:%d" % wport, "--web-cert", cert, "--web-key", key]
     rc, err = start_fail(c.node_argv("cq-wanzhou", "cq-wanzhou", tls))
-    # The key is read when the server starts, after the state directory
-    # is locked, so this one is still exit 2, not EX_CONFIG.
-    check(rc == 2 and "chmod 600" in err, "a private key others can read is refused")
+    # The key file is configuration: checked before the state directory is
+    # locked, and refused with EX_CONFIG like a readable CurveZMQ key.
+    check(rc == 78 and "chmod 600" in err, "a private key others can read is refused (78)")
+    rc, err = start_fail(c.node_argv("cq-wanzhou", "cq-wanzhou",
+                                     tls[:5] + [key + ".missing"]))
+    check(rc == 78 and ".missing" in err, "a missing key file is a config error (78)")
     os.chmod(key, 0o600)
     c.start_node("cq-wanzhou", "cq-wanzhou", tls)
     ctx = ssl.create_default_context(cafile=cert)
