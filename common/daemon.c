@@ -32,14 +32,14 @@ static int check_web(struct daemon *d, char *err, size_t errlen)
     if (*c->web != NULL && *c->metrics != NULL &&
         strcmp(*c->web, *c->metrics) != 0) {
         snprintf(err, errlen,
-                 "--metrics %s and --web %s: /metrics is served on the web "
-                 "address now; set --web only",
+                 _("--metrics %s and --web %s: /metrics is served on the web "
+                 "address now; set --web only"),
                  *c->metrics, *c->web);
         return -EINVAL;
     }
     if (addr == NULL) {
         if (*c->web_cert != NULL || *c->web_key != NULL) {
-            snprintf(err, errlen, "--web-cert and --web-key need --web");
+            snprintf(err, errlen, _("--web-cert and --web-key need --web"));
             return -EINVAL;
         }
         return 0;

@@ -7,6 +7,7 @@
 
 #include "util.h"
 #include "xmalloc.h"
+#include "i18n.h"
 
 #define INI_MAX_LINE 4096
 #define INI_MAX_FILE (4 * 1024 * 1024)
@@ -36,13 +37,13 @@ static int parse_line(char *line, char *section, size_t seclen, int lineno,
         char *close = strchr(s, ']');
 
         if (close == NULL || *trim(close + 1) != '\0') {
-            snprintf(err, errlen, "section header must be \"[name]\"");
+            snprintf(err, errlen, _("section header must be \"[name]\""));
             return -EINVAL;
         }
         *close = '\0';
         s = trim(s + 1);
         if (*s == '\0' || strlen(s) >= seclen) {
-            snprintf(err, errlen, "section name is empty or too long");
+            snprintf(err, errlen, _("section name is empty or too long"));
             return -EINVAL;
         }
         strcpy(section, s);
@@ -50,7 +51,7 @@ static int parse_line(char *line, char *section, size_t seclen, int lineno,
     }
     eq = strchr(s, '=');
     if (eq == NULL) {
-        snprintf(err, errlen, "expected \"key = value\", got \"%.*s\"",
+        snprintf(err, errlen, _("expected \"key = value\", got \"%.*s\""),
                  lu_utf8_cut(s, 40), s);
         return -EINVAL;
     }
@@ -58,14 +59,14 @@ static int parse_line(char *line, char *section, size_t seclen, int lineno,
     key = trim(s);
     value = trim(eq + 1);
     if (*key == '\0') {
-        snprintf(err, errlen, "missing key before '='");
+        snprintf(err, errlen, _("missing key before '='"));
         return -EINVAL;
     }
     if (*value == '"') {
         size_t n = strlen(value);
 
         if (n < 2 || value[n - 1] != '"') {
-            snprintf(err, errlen, "unterminated quoted value for \"%s\"", key);
+            snprintf(err, errlen, _("unterminated quoted value for \"%s\""), key);
             return -EINVAL;
         }
         value[n - 1] = '\0';
@@ -91,7 +92,7 @@ int lu_ini_parse_buf(const char *name, const char *data, size_t len,
 
         lineno++;
         if (n > INI_MAX_LINE) {
-            snprintf(reason, sizeof(reason), "line longer than %d bytes",
+            snprintf(reason, sizeof(reason), _("line longer than %d bytes"),
                      INI_MAX_LINE);
             r = -EINVAL;
             goto out;
@@ -99,12 +100,12 @@ int lu_ini_parse_buf(const char *name, const char *data, size_t len,
         memcpy(line, data + pos, n);
         line[n] = '\0';
         if (strlen(line) != n) {
-            snprintf(reason, sizeof(reason), "NUL byte in line");
+            snprintf(reason, sizeof(reason), _("NUL byte in line"));
             r = -EINVAL;
             goto out;
         }
         if (!lu_utf8_valid(line, n)) {
-            snprintf(reason, sizeof(reason), "line is not valid UTF-8");
+            snprintf(reason, sizeof(reason), _("line is not valid UTF-8"));
             r = -EINVAL;
             goto out;
         }
@@ -129,7 +130,7 @@ int lu_ini_parse_file(const char *path, lu_ini_cb cb, void *user, char *err,
 
     r = lu_read_file(path, INI_MAX_FILE, &data, &len);
     if (r < 0) {
-        snprintf(err, errlen, "%s: cannot read: %s", path, strerror(-r));
+        snprintf(err, errlen, _("%s: cannot read: %s"), path, strerror(-r));
         goto out;
     }
     r = lu_ini_parse_buf(path, data, len, cb, user, err, errlen);

@@ -10,6 +10,7 @@
 #include <zmq.h>
 
 #include "util.h"
+#include "i18n.h"
 
 int lu_keys_z85_valid(const char *s)
 {
@@ -26,8 +27,8 @@ int lu_keys_generate(const char *base, char *err, size_t errlen)
 
     if (zmq_curve_keypair(pub, sec) < 0) {
         snprintf(err, errlen,
-                 "cannot make a key pair: %s (libzmq without "
-                 "CURVE?)",
+                 _("cannot make a key pair: %s (libzmq without "
+                 "CURVE?)"),
                  zmq_strerror(zmq_errno()));
         return -ENOTSUP;
     }
@@ -58,7 +59,7 @@ static int read_key(const char *path, char *z85, char *err, size_t errlen)
 
     r = lu_read_file(path, 4096, &data, &len);
     if (r < 0) {
-        snprintf(err, errlen, "key file %s: %s", path, strerror(-r));
+        snprintf(err, errlen, _("key file %s: %s"), path, strerror(-r));
         goto out;
     }
     p = data;
@@ -67,8 +68,8 @@ static int read_key(const char *path, char *z85, char *err, size_t errlen)
     p[strcspn(p, " \t\r\n")] = '\0';
     if (!lu_keys_z85_valid(p)) {
         snprintf(err, errlen,
-                 "key file %s does not hold a 40-character Z85 "
-                 "key",
+                 _("key file %s does not hold a 40-character Z85 "
+                 "key"),
                  path);
         r = -EINVAL;
         goto out;
@@ -93,13 +94,13 @@ int lu_keys_load_secret(const char *path, char *secret_z85, char *public_z85,
     int r;
 
     if (stat(path, &st) < 0) {
-        snprintf(err, errlen, "secret key file %s: %s", path, strerror(errno));
+        snprintf(err, errlen, _("secret key file %s: %s"), path, strerror(errno));
         return -errno;
     }
     if (st.st_mode & 077) {
         snprintf(err, errlen,
-                 "secret key file %s is readable by others "
-                 "(mode %04o); run chmod 600 on it",
+                 _("secret key file %s is readable by others "
+                 "(mode %04o); run chmod 600 on it"),
                  path, (unsigned)(st.st_mode & 07777));
         return -EPERM;
     }
@@ -108,8 +109,8 @@ int lu_keys_load_secret(const char *path, char *secret_z85, char *public_z85,
         return r;
     if (zmq_curve_public(public_z85, secret_z85) < 0) {
         snprintf(err, errlen,
-                 "secret key file %s: cannot derive the public "
-                 "key",
+                 _("secret key file %s: cannot derive the public "
+                 "key"),
                  path);
         return -EINVAL;
     }

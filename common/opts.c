@@ -9,6 +9,7 @@
 #include "log.h"
 #include "util.h"
 #include "xmalloc.h"
+#include "i18n.h"
 
 static const struct lu_opt *find(const struct lu_opt *opts, const char *name)
 {
@@ -37,7 +38,7 @@ static int set_value(const struct lu_opt *o, const char *value, char *err,
                    !strcmp(value, "0") || !strcmp(value, "off")) {
             *(bool *)o->ptr = false;
         } else {
-            snprintf(err, errlen, "%s: expected true or false, got \"%.*s\"",
+            snprintf(err, errlen, _("%s: expected true or false, got \"%.*s\""),
                      o->name, lu_utf8_cut(value, 40), value);
             return -EINVAL;
         }
@@ -46,8 +47,8 @@ static int set_value(const struct lu_opt *o, const char *value, char *err,
         if (lu_parse_u64(value, &v) < 0 || v < (uint64_t)o->min ||
             v > (uint64_t)o->max) {
             snprintf(err, errlen,
-                     "%s: expected a whole number %d..%d, got "
-                     "\"%.*s\"",
+                     _("%s: expected a whole number %d..%d, got "
+                     "\"%.*s\""),
                      o->name, o->min, o->max, lu_utf8_cut(value, 40), value);
             return -EINVAL;
         }
@@ -63,7 +64,7 @@ int lu_opts_set(const struct lu_opt *opts, const char *name, const char *value,
     const struct lu_opt *o = find(opts, name);
 
     if (o == NULL) {
-        snprintf(err, errlen, "unknown setting \"%.*s\"", lu_utf8_cut(name, 64),
+        snprintf(err, errlen, _("unknown setting \"%.*s\""), lu_utf8_cut(name, 64),
                  name);
         return -EINVAL;
     }
@@ -90,7 +91,7 @@ static int on_ini(void *user, const char *section, const char *key,
     if (section[0] != '\0' && !c->in_section)
         return 0;
     if (strcmp(key, "config") == 0) {
-        snprintf(err, errlen, "\"config\" cannot be set in a config file");
+        snprintf(err, errlen, _("\"config\" cannot be set in a config file"));
         return -EINVAL;
     }
     return lu_opts_set(c->opts, key, value, err, errlen);
@@ -136,7 +137,7 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
             continue;
         }
         if (strncmp(arg, "--", 2) != 0) {
-            snprintf(err, errlen, "unexpected argument \"%.*s\"",
+            snprintf(err, errlen, _("unexpected argument \"%.*s\""),
                      lu_utf8_cut(arg, 64), arg);
             r = -EINVAL;
             goto out;
@@ -145,7 +146,7 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
         flag_key(arg + 2, key, sizeof(key));
         if (strcmp(key, "config") == 0) {
             if (!eq && i + 1 >= argc) {
-                snprintf(err, errlen, "--config needs a file");
+                snprintf(err, errlen, _("--config needs a file"));
                 r = -EINVAL;
                 goto out;
             }
@@ -154,7 +155,7 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
         }
         o = find(opts, key);
         if (o == NULL) {
-            snprintf(err, errlen, "unknown option \"%.*s\"",
+            snprintf(err, errlen, _("unknown option \"%.*s\""),
                      lu_utf8_cut(arg, 64), arg);
             r = -EINVAL;
             goto out;
@@ -166,7 +167,7 @@ int lu_opts_parse(const struct lu_opt *opts, const char *section, int argc,
         } else if (i + 1 < argc) {
             value = argv[++i];
         } else {
-            snprintf(err, errlen, "%s needs a value", arg);
+            snprintf(err, errlen, _("%s needs a value"), arg);
             r = -EINVAL;
             goto out;
         }
@@ -180,12 +181,13 @@ out:
 
 void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts)
 {
+    /* The help texts are N_() in each daemon's table. */
     fprintf(out,
-            "usage: %s [--config FILE] [options]\n\noptions (also as "
-            "keys in the config file):\n",
+            _("usage: %s [--config FILE] [options]\n\noptions (also as "
+              "keys in the config file):\n"),
             prog);
-    fprintf(out, "  %-22s %s\n", "--config FILE", "read settings from FILE");
-    fprintf(out, "  %-22s %s\n", "--version", "print the version and exit");
+    fprintf(out, "  %-22s %s\n", "--config FILE", _("read settings from FILE"));
+    fprintf(out, "  %-22s %s\n", "--version", _("print the version and exit"));
     for (; opts->name; opts++) {
         char flag[64];
         size_t i;
@@ -193,7 +195,7 @@ void lu_opts_usage(FILE *out, const char *prog, const struct lu_opt *opts)
         for (i = 0; opts->name[i] && i + 1 < sizeof(flag); i++)
             flag[i] = opts->name[i] == '_' ? '-' : opts->name[i];
         flag[i] = '\0';
-        fprintf(out, "  --%-20s %s\n", flag, opts->help);
+        fprintf(out, "  --%-20s %s\n", flag, _(opts->help));
     }
 }
 

@@ -13,6 +13,7 @@
 #include "ini.h"
 #include "util.h"
 #include "xmalloc.h"
+#include "i18n.h"
 
 /* Same bound as the INI reader: a plan is a few hundred lines, and a bigger
  * file is a mistake, not a plan. */
@@ -294,18 +295,18 @@ static int begin_section(struct loader *ld, const char *section, int line,
     }
     if (type == SECT_NONE) {
         snprintf(err, errlen,
-                 "unknown section [%s] (expected plan, province, unit, area "
-                 "or indicator)",
+                 _("unknown section [%s] (expected plan, province, unit, area "
+                 "or indicator)"),
                  quote(section, q));
         return -EINVAL;
     }
     if (type == SECT_PLAN) {
         if (*code != '\0') {
-            snprintf(err, errlen, "[plan] takes no code");
+            snprintf(err, errlen, _("[plan] takes no code"));
             return -EINVAL;
         }
         if (ld->plan_meta.line != 0) {
-            snprintf(err, errlen, "second [plan] section (first on line %d)",
+            snprintf(err, errlen, _("second [plan] section (first on line %d)"),
                      ld->plan_meta.line);
             return -EINVAL;
         }
@@ -315,12 +316,12 @@ static int begin_section(struct loader *ld, const char *section, int line,
         return 0;
     }
     if (*code == '\0') {
-        snprintf(err, errlen, "[%s] needs a code: [%s CODE]",
+        snprintf(err, errlen, _("[%s] needs a code: [%s CODE]"),
                  sect_defs[type].name, sect_defs[type].name);
         return -EINVAL;
     }
     if (!code_valid(type, code)) {
-        snprintf(err, errlen, "invalid %s code \"%s\" (%s)",
+        snprintf(err, errlen, _("invalid %s code \"%s\" (%s)"),
                  sect_defs[type].name, quote(code, q),
                  type == SECT_PROVINCE
                      ? "1-16 of A-Z 0-9, starting with a letter"
@@ -329,7 +330,7 @@ static int begin_section(struct loader *ld, const char *section, int line,
         return -EINVAL;
     }
     if (list_len(&ld->impl->pub, type) >= sect_defs[type].max) {
-        snprintf(err, errlen, "more than %zu %s", sect_defs[type].max,
+        snprintf(err, errlen, _("more than %zu %s"), sect_defs[type].max,
                  sect_defs[type].noun);
         return -E2BIG;
     }
@@ -342,11 +343,11 @@ static int begin_section(struct loader *ld, const char *section, int line,
 static int set_name(char **dst, const char *value, char *err, size_t errlen)
 {
     if (*value == '\0') {
-        snprintf(err, errlen, "name must not be empty");
+        snprintf(err, errlen, _("name must not be empty"));
         return -EINVAL;
     }
     if (strlen(value) > PLAN_MAX_NAME) {
-        snprintf(err, errlen, "name longer than %d bytes", PLAN_MAX_NAME);
+        snprintf(err, errlen, _("name longer than %d bytes"), PLAN_MAX_NAME);
         return -EINVAL;
     }
     *dst = lu_xstrdup(value);
@@ -361,7 +362,7 @@ static int set_ref(char **dst, enum sect type, const char *key,
     char q[4 * QUOTE_MAX + 8];
 
     if (!code_valid(type, value)) {
-        snprintf(err, errlen, "%s: invalid %s code \"%s\"", key,
+        snprintf(err, errlen, _("%s: invalid %s code \"%s\""), key,
                  sect_defs[type].name, quote(value, q));
         return -EINVAL;
     }
@@ -399,8 +400,8 @@ static int set_unit_key(struct lu_plan_unit *u, int k, const char *value,
     case U_KIND:
         if (!lu_code_valid(value)) {
             snprintf(err, errlen,
-                     "kind: \"%s\" is not a code (e.g. district, city, "
-                     "department)",
+                     _("kind: \"%s\" is not a code (e.g. district, city, "
+                     "department)"),
                      quote(value, q));
             return -EINVAL;
         }
@@ -433,7 +434,7 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
             }
         }
         snprintf(err, errlen,
-                 "unit: unknown base unit \"%s\" (yuan, persons or count)",
+                 _("unit: unknown base unit \"%s\" (yuan, persons or count)"),
                  quote(value, q));
         return -EINVAL;
     case I_AREA:
@@ -446,8 +447,8 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
             }
         }
         snprintf(err, errlen,
-                 "target_kind: unknown kind \"%s\" (none, yearly_min, "
-                 "period_min, growth, coverage, ratio or level)",
+                 _("target_kind: unknown kind \"%s\" (none, yearly_min, "
+                 "period_min, growth, coverage, ratio or level)"),
                  quote(value, q));
         return -EINVAL;
     case I_TARGET:
@@ -459,7 +460,7 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
                        errlen);
     case I_PER:
         if (lu_parse_u64(value, &per) < 0 || per == 0 || per > PLAN_MAX_PER) {
-            snprintf(err, errlen, "per: \"%s\" is not a whole number 1..%d",
+            snprintf(err, errlen, _("per: \"%s\" is not a whole number 1..%d"),
                      quote(value, q), PLAN_MAX_PER);
             return -EINVAL;
         }
@@ -467,7 +468,7 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
         return 0;
     case I_SCOPE:
         if (!lu_code_valid(value)) {
-            snprintf(err, errlen, "scope: \"%s\" is not a code (e.g. district)",
+            snprintf(err, errlen, _("scope: \"%s\" is not a code (e.g. district)"),
                      quote(value, q));
             return -EINVAL;
         }
@@ -478,8 +479,8 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
          * pool (ledger/pool.h), which then nobody types. */
         if (strcmp(value, "pool.planned") != 0) {
             snprintf(err, errlen,
-                     "source: unknown source \"%s\" (pool.planned, or leave "
-                     "it out for typed figures)",
+                     _("source: unknown source \"%s\" (pool.planned, or leave "
+                     "it out for typed figures)"),
                      quote(value, q));
             return -EINVAL;
         }
@@ -505,7 +506,7 @@ static int on_ini(void *user, const char *section, const char *key,
     if (key == NULL)
         return begin_section(ld, section, line, err, errlen);
     if (ld->cur == SECT_NONE) {
-        snprintf(err, errlen, "key \"%s\" before any section", quote(key, q));
+        snprintf(err, errlen, _("key \"%s\" before any section"), quote(key, q));
         return -EINVAL;
     }
     def = &sect_defs[ld->cur];
@@ -514,12 +515,12 @@ static int on_ini(void *user, const char *section, const char *key,
             break;
     }
     if (k == MAX_KEYS || def->keys[k] == NULL) {
-        snprintf(err, errlen, "unknown key \"%s\" in [%s]", quote(key, q),
+        snprintf(err, errlen, _("unknown key \"%s\" in [%s]"), quote(key, q),
                  def->name);
         return -EINVAL;
     }
     if (ld->cur_meta->key_line[k] != 0) {
-        snprintf(err, errlen, "duplicate key \"%s\" (first on line %d)", key,
+        snprintf(err, errlen, _("duplicate key \"%s\" (first on line %d)"), key,
                  ld->cur_meta->key_line[k]);
         return -EINVAL;
     }
@@ -851,12 +852,12 @@ int lu_plan_load(const char *path, struct lu_plan **out, char *err,
     *out = NULL;
     r = lu_read_file(path, PLAN_MAX_FILE, &data, &len);
     if (r == -EFBIG) {
-        snprintf(msg, sizeof(msg), "%s: larger than %d bytes", path,
+        snprintf(msg, sizeof(msg), _("%s: larger than %d bytes"), path,
                  PLAN_MAX_FILE);
         goto out;
     }
     if (r < 0) {
-        snprintf(msg, sizeof(msg), "%s: cannot read: %s", path, strerror(-r));
+        snprintf(msg, sizeof(msg), _("%s: cannot read: %s"), path, strerror(-r));
         goto out;
     }
     r = lu_plan_load_buf(path, data, len, out, msg, sizeof(msg));

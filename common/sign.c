@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "i18n.h"
 
 /* Key files are one line; anything bigger is not a key file. */
 #define KEY_FILE_MAX 4096
@@ -33,7 +34,7 @@ int lu_sign_keygen(const char *base, char *err, size_t errlen)
     int r = lu_sign_init();
 
     if (r < 0) {
-        snprintf(err, errlen, "libsodium cannot start");
+        snprintf(err, errlen, _("libsodium cannot start"));
         return r;
     }
     crypto_sign_keypair(key.pub, key.secret);
@@ -97,13 +98,13 @@ static int read_key(const char *path, const char *what, uint8_t *out,
 
     r = lu_read_file(path, KEY_FILE_MAX, &data, &n);
     if (r < 0) {
-        snprintf(err, errlen, "%s file %s: %s", what, path, strerror(-r));
+        snprintf(err, errlen, _("%s file %s: %s"), what, path, strerror(-r));
         goto out;
     }
     p = data + strspn(data, " \t");
     r = parse_hex(p, out, len);
     if (r < 0)
-        snprintf(err, errlen, "%s file %s does not hold %zu hex digits", what,
+        snprintf(err, errlen, _("%s file %s does not hold %zu hex digits"), what,
                  path, 2 * len);
 out:
     if (data)
@@ -128,11 +129,11 @@ int lu_sign_load_secret(const char *path, struct lu_sign_key *key, char *err,
 
     if (r == 0 && stat(path, &st) < 0) {
         r = -errno;
-        snprintf(err, errlen, "signing key file %s: %s", path, strerror(-r));
+        snprintf(err, errlen, _("signing key file %s: %s"), path, strerror(-r));
     } else if (r == 0 && (st.st_mode & 077)) {
         snprintf(err, errlen,
-                 "signing key file %s is readable by others (mode %04o); "
-                 "run chmod 600 on it",
+                 _("signing key file %s is readable by others (mode %04o); "
+                 "run chmod 600 on it"),
                  path, (unsigned)(st.st_mode & 07777));
         r = -EPERM;
     } else if (r == 0) {
@@ -143,7 +144,7 @@ int lu_sign_load_secret(const char *path, struct lu_sign_key *key, char *err,
      * (a copy-paste accident) would sign with a key nobody can verify. */
     if (r == 0 && (crypto_sign_seed_keypair(pk, sk, key->secret) != 0 ||
                    memcmp(pk, key->secret + 32, sizeof(pk)) != 0)) {
-        snprintf(err, errlen, "signing key file %s: not a valid Ed25519 key",
+        snprintf(err, errlen, _("signing key file %s: not a valid Ed25519 key"),
                  path);
         r = -EINVAL;
     }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "i18n.h"
 
 void lu_store_global_init(void)
 {
@@ -136,13 +137,13 @@ int lu_store_check_version(sqlite3 *db, const char *kind, int known, char *err,
     int v, r = lu_store_version(db, &v);
 
     if (r < 0) {
-        snprintf(err, errlen, "cannot read the %s's schema version: %s", kind,
+        snprintf(err, errlen, _("cannot read the %s's schema version: %s"), kind,
                  sqlite3_errmsg(db));
         return r;
     }
     if (v > known) {
         snprintf(err, errlen,
-                 "this %s is schema %d; this %s knows up to %d: upgrade %s",
+                 _("this %s is schema %d; this %s knows up to %d: upgrade %s"),
                  kind, v, lu_log_ident(), known, lu_log_ident());
         return -EPROTO;
     }
@@ -189,7 +190,7 @@ static int backup(sqlite3 *db, const char *dest, char *err, size_t errlen)
         }
     }
     if (rc != SQLITE_OK)
-        snprintf(err, errlen, "cannot back up to %s before migrating: %s", dest,
+        snprintf(err, errlen, _("cannot back up to %s before migrating: %s"), dest,
                  out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
     sqlite3_close(out);
     return rc == SQLITE_OK ? 0 : lu_store_errno(rc);
@@ -247,7 +248,7 @@ int lu_store_migrate(sqlite3 *db, const char *path, const char *kind,
     if (r == 0)
         r = lu_store_exec(db, "COMMIT");
     if (r < 0) {
-        snprintf(err, errlen, "%s: migrating the %s schema %d -> %d failed: %s",
+        snprintf(err, errlen, _("%s: migrating the %s schema %d -> %d failed: %s"),
                  path, kind, v, last, sqlite3_errmsg(db));
         if (!sqlite3_get_autocommit(db))
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -283,7 +284,7 @@ static int check_db(sqlite3 *db, const char *path, const char *kind,
     if (r == SQLITE_OK)
         r = sqlite3_step(st);
     if (readonly && r == SQLITE_DONE) {
-        snprintf(err, errlen, "%s is empty, not a luyu %s", path, kind);
+        snprintf(err, errlen, _("%s is empty, not a luyu %s"), path, kind);
         r = -EINVAL;
         goto out;
     }
@@ -299,8 +300,8 @@ static int check_db(sqlite3 *db, const char *path, const char *kind,
         for (char *p = why; *p; p++)
             *p = (*p == '\n' || *p == '\r') ? ' ' : *p;
         snprintf(err, errlen,
-                 "%s: damaged database (%s); refusing to start over it - "
-                 "restore it from a backup or move it away",
+                 _("%s: damaged database (%s); refusing to start over it - "
+                 "restore it from a backup or move it away"),
                  path, why);
         r = -EBADMSG;
         goto out;
@@ -312,7 +313,7 @@ static int check_db(sqlite3 *db, const char *path, const char *kind,
         r = lu_store_exec(db, "CREATE TABLE IF NOT EXISTS meta("
                               "key TEXT PRIMARY KEY, value TEXT NOT NULL)");
         if (r < 0) {
-            snprintf(err, errlen, "%s: cannot write: %s", path,
+            snprintf(err, errlen, _("%s: cannot write: %s"), path,
                      sqlite3_errmsg(db));
             goto out;
         }
@@ -321,10 +322,10 @@ static int check_db(sqlite3 *db, const char *path, const char *kind,
     if (r == -ENOENT && created) {
         r = lu_store_meta_set(db, "kind", kind);
     } else if (r == 0 && strcmp(have, kind) != 0) {
-        snprintf(err, errlen, "%s is a luyu %s, not a %s", path, have, kind);
+        snprintf(err, errlen, _("%s is a luyu %s, not a %s"), path, have, kind);
         r = -EINVAL;
     } else if (r < 0) {
-        snprintf(err, errlen, "%s is not a luyu %s database", path, kind);
+        snprintf(err, errlen, _("%s is not a luyu %s database"), path, kind);
         r = -EINVAL;
     }
 out:
@@ -345,14 +346,14 @@ int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
     snprintf(wal, sizeof(wal), "%s-wal", path);
     if (!exists && file_exists(wal)) {
         snprintf(err, errlen,
-                 "%s is missing but its write-ahead log %s is "
-                 "there; refusing to start empty over lost data",
+                 _("%s is missing but its write-ahead log %s is "
+                 "there; refusing to start empty over lost data"),
                  path, wal);
         r = -ENOENT;
         goto out;
     }
     if (!exists && !(flags & LU_STORE_CREATE)) {
-        snprintf(err, errlen, "%s does not exist", path);
+        snprintf(err, errlen, _("%s does not exist"), path);
         r = -ENOENT;
         goto out;
     }
@@ -371,7 +372,7 @@ int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
         r = sqlite3_open_v2(path, &db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
     }
     if (r != SQLITE_OK) {
-        snprintf(err, errlen, "%s: cannot open: %s", path,
+        snprintf(err, errlen, _("%s: cannot open: %s"), path,
                  db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
         r = lu_store_errno(r);
         goto out;
@@ -391,9 +392,9 @@ int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
             r = lu_store_exec(db, "PRAGMA cache_size=-256");
         if (r < 0) {
             snprintf(err, errlen,
-                     "%s: damaged or not a database (%s); refusing "
+                     _("%s: damaged or not a database (%s); refusing "
                      "to start over it - restore it from a backup or move it "
-                     "away",
+                     "away"),
                      path, sqlite3_errmsg(db));
             goto out;
         }
@@ -426,11 +427,11 @@ int lu_state_dir_lock(const char *dir, const char *daemon, char *err,
     if (stat(dir, &st) < 0) {
         if (errno != ENOENT || mkdir(dir, 0750) < 0) {
             r = -errno;
-            snprintf(err, errlen, "state dir %s: %s", dir, strerror(errno));
+            snprintf(err, errlen, _("state dir %s: %s"), dir, strerror(errno));
             goto out;
         }
     } else if (!S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "state dir %s is not a directory", dir);
+        snprintf(err, errlen, _("state dir %s is not a directory"), dir);
         r = -ENOTDIR;
         goto out;
     }
@@ -444,8 +445,8 @@ int lu_state_dir_lock(const char *dir, const char *daemon, char *err,
     if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
         r = errno == EWOULDBLOCK ? -EBUSY : -errno;
         snprintf(err, errlen,
-                 "state dir %s is in use by another %s "
-                 "(lock %s is held)",
+                 _("state dir %s is in use by another %s "
+                 "(lock %s is held)"),
                  dir, daemon, path);
         goto out;
     }

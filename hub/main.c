@@ -26,9 +26,11 @@
 #include "observe.h"
 #include "plan.h"
 #include "service.h"
+#include "sign.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
+#include "i18n.h"
 
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
@@ -44,53 +46,53 @@ struct settings {
 static struct settings S = {.issue_day = 5, .peer_resend_ms = 5000};
 
 static const struct lu_opt OPTS[] = {
-    {"id", LU_OPT_STR, &S.id, 0, 0, "hub id, e.g. cq-hub (required)"},
+    {"id", LU_OPT_STR, &S.id, 0, 0, N_("hub id, e.g. cq-hub (required)")},
     {"listen", LU_OPT_STR, &S.listen, 0, 0,
-     "endpoint for nodes, e.g. tcp://127.0.0.1:7701 (required)"},
+     N_("endpoint for nodes, e.g. tcp://127.0.0.1:7701 (required)")},
     {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0,
-     "directory for ledger.db (required)"},
-    {"plan", LU_OPT_STR, &S.plan, 0, 0, "plan file (default: shipped plan)"},
+     N_("directory for ledger.db (required)")},
+    {"plan", LU_OPT_STR, &S.plan, 0, 0, N_("plan file (default: shipped plan)")},
     {"feed", LU_OPT_STR, &S.feed, 0, 0,
-     "publish merged entries here for luyuctl feed (off when unset)"},
+     N_("publish merged entries here for luyuctl feed (off when unset)")},
     {"control", LU_OPT_STR, &S.control, 0, 0,
-     "control socket for luyuctl (default STATE_DIR/control.sock)"},
+     N_("control socket for luyuctl (default STATE_DIR/control.sock)")},
     {"province", LU_OPT_STR, &S.province, 0, 0,
-     "accept only units of this province (e.g. CQ)"},
+     N_("accept only units of this province (e.g. CQ)")},
     {"secret_key", LU_OPT_STR, &S.secret_key, 0, 0,
-     "this hub's CurveZMQ secret key file (from luyuctl keygen)"},
+     N_("this hub's CurveZMQ secret key file (from luyuctl keygen)")},
     {"registry", LU_OPT_STR, &S.registry, 0, 0,
-     "key registry: node keys and units, peer hub keys"},
+     N_("key registry: node keys and units, peer hub keys")},
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
-     "plain transport, loopback or ipc only (tests)"},
+     N_("plain transport, loopback or ipc only (tests)")},
     {"sign_key", LU_OPT_STR, &S.sign_key, 0, 0,
-     "Ed25519 key that signs this hub's bulletins (luyuctl keygen --sign)"},
+     N_("Ed25519 key that signs this hub's bulletins (luyuctl keygen --sign)")},
     {"issue_day", LU_OPT_INT, &S.issue_day, 1, 28,
-     "day of the next month a month's bulletin is issued, China time (5)"},
+     N_("day of the next month a month's bulletin is issued, China time (5)")},
     {"issue_from", LU_OPT_STR, &S.issue_from, 0, 0,
-     "first month issued automatically, YYYY-MM (default: ledger start)"},
+     N_("first month issued automatically, YYYY-MM (default: ledger start)")},
     {"no_auto_issue", LU_OPT_BOOL, &S.no_auto_issue, 0, 0,
-     "issue bulletins only on command"},
+     N_("issue bulletins only on command")},
     {"peer", LU_OPT_STR, &S.peer, 0, 0,
-     "the other province's hub endpoint, for exchanging bulletins"},
-    {"peer_id", LU_OPT_STR, &S.peer_id, 0, 0, "the peer hub's id"},
+     N_("the other province's hub endpoint, for exchanging bulletins")},
+    {"peer_id", LU_OPT_STR, &S.peer_id, 0, 0, N_("the peer hub's id")},
     {"peer_province", LU_OPT_STR, &S.peer_province, 0, 0,
-     "the peer hub's province (e.g. SD)"},
+     N_("the peer hub's province (e.g. SD)")},
     {"peer_key", LU_OPT_STR, &S.peer_key, 0, 0,
-     "the peer hub's CurveZMQ public key file"},
+     N_("the peer hub's CurveZMQ public key file")},
     {"peer_sign_key", LU_OPT_STR, &S.peer_sign_key, 0, 0,
-     "the peer hub's Ed25519 public key file (.sign.pub)"},
+     N_("the peer hub's Ed25519 public key file (.sign.pub)")},
     {"peer_resend_ms", LU_OPT_INT, &S.peer_resend_ms, 50, 3600000,
-     "resend unacknowledged bulletins this often (5000)"},
+     N_("resend unacknowledged bulletins this often (5000)")},
     {"web", LU_OPT_STR, &S.web, 0, 0,
-     "serve /metrics here, e.g. 127.0.0.1:9101 (off when unset)"},
+     N_("serve /metrics here, e.g. 127.0.0.1:9101 (off when unset)")},
     {"web_cert", LU_OPT_STR, &S.web_cert, 0, 0,
-     "TLS certificate (PEM) for --web; needed off loopback"},
+     N_("TLS certificate (PEM) for --web; needed off loopback")},
     {"web_key", LU_OPT_STR, &S.web_key, 0, 0,
-     "TLS private key (PEM, mode 0600) for --web"},
+     N_("TLS private key (PEM, mode 0600) for --web")},
     {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
-     "older name of --web, kept for existing configs"},
+     N_("older name of --web, kept for existing configs")},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
-     "err, warning, notice, info (default) or debug"},
+     N_("err, warning, notice, info (default) or debug")},
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -117,25 +119,25 @@ static int check_settings(char *err, size_t errlen)
 {
     if (S.id == NULL || S.listen == NULL || S.state_dir == NULL) {
         snprintf(err, errlen,
-                 "--id, --listen and --state-dir are required "
-                 "(see --help)");
+                 _("--id, --listen and --state-dir are required "
+                 "(see --help)"));
         return -EINVAL;
     }
     if (!lu_code_valid(S.id)) {
-        snprintf(err, errlen, "--id \"%s\": use 1-64 of a-z 0-9 - _ .", S.id);
+        snprintf(err, errlen, _("--id \"%s\": use 1-64 of a-z 0-9 - _ ."), S.id);
         return -EINVAL;
     }
     if (!lu_endpoint_valid(S.listen)) {
         snprintf(err, errlen,
-                 "--listen \"%s\" is not a tcp:// or ipc:// "
-                 "endpoint",
+                 _("--listen \"%s\" is not a tcp:// or ipc:// "
+                 "endpoint"),
                  S.listen);
         return -EINVAL;
     }
     if (!S.insecure && (S.secret_key == NULL || S.registry == NULL)) {
         snprintf(err, errlen,
-                 "CurveZMQ needs --secret-key and --registry "
-                 "(or --insecure on loopback, for tests)");
+                 _("CurveZMQ needs --secret-key and --registry "
+                 "(or --insecure on loopback, for tests)"));
         return -EINVAL;
     }
     /* Any local user can connect to a loopback port: a TCP feed is always
@@ -144,9 +146,9 @@ static int check_settings(char *err, size_t errlen)
     if (S.feed && (!lu_endpoint_valid(S.feed) ||
                    (S.insecure && strncmp(S.feed, "tcp://", 6) == 0))) {
         snprintf(err, errlen,
-                 "--feed \"%s\": a tcp:// endpoint (CurveZMQ, registered "
+                 _("--feed \"%s\": a tcp:// endpoint (CurveZMQ, registered "
                  "keys only) or an ipc:// one (plain: its file mode "
-                 "decides who reads); with --insecure only ipc://",
+                 "decides who reads); with --insecure only ipc://"),
                  S.feed);
         return -EINVAL;
     }
@@ -154,26 +156,61 @@ static int check_settings(char *err, size_t errlen)
                    (S.insecure && !lu_endpoint_is_local(S.peer)) ||
                    (!S.insecure && S.peer_key == NULL))) {
         snprintf(err, errlen,
-                 "--peer \"%s\": a tcp:// or ipc:// endpoint, "
-                 "with --peer-key (or loopback with --insecure)",
+                 _("--peer \"%s\": a tcp:// or ipc:// endpoint, "
+                 "with --peer-key (or loopback with --insecure)"),
                  S.peer);
         return -EINVAL;
     }
     if (S.insecure && !lu_endpoint_is_local(S.listen)) {
         snprintf(err, errlen,
-                 "--insecure refuses to listen on %s: plain "
-                 "transport is for loopback tests only",
+                 _("--insecure refuses to listen on %s: plain "
+                 "transport is for loopback tests only"),
                  S.listen);
         return -EINVAL;
     }
     if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
         snprintf(err, errlen,
-                 "--log-level \"%s\" is not one of err, "
-                 "warning, notice, info, debug",
+                 _("--log-level \"%s\" is not one of err, "
+                 "warning, notice, info, debug"),
                  S.log_level);
         return -EINVAL;
     }
     return 0;
+}
+
+/* The bulletin settings and key files, read with the rest of the
+ * configuration so that a mistake in them is EX_CONFIG like any other
+ * (hub/exchange.c reads the keys again when it starts). */
+static int check_bulletins(char *err, size_t errlen)
+{
+    struct lu_sign_key key;
+    uint8_t pub[LU_SIGN_PUBLIC_BYTES];
+    uint32_t from;
+    int r = 0;
+
+    if ((S.sign_key || S.peer) && S.province == NULL) {
+        snprintf(err, errlen, "%s",
+                 _("bulletins need --province (whose bulletins this hub "
+                   "issues)"));
+        return -EINVAL;
+    }
+    if (S.peer && (S.peer_id == NULL || S.peer_province == NULL ||
+                   S.peer_sign_key == NULL)) {
+        snprintf(err, errlen, "%s",
+                 _("--peer needs --peer-id, --peer-province and "
+                   "--peer-sign-key"));
+        return -EINVAL;
+    }
+    if (S.issue_from != NULL &&
+        lu_period_parse(S.issue_from, &from, err, errlen) < 0)
+        return -EINVAL;
+    if (S.sign_key != NULL) {
+        r = lu_sign_load_secret(S.sign_key, &key, err, errlen);
+        lu_sign_key_wipe(&key);
+    }
+    if (r == 0 && S.peer != NULL)
+        r = lu_sign_load_public(S.peer_sign_key, pub, err, errlen);
+    return r;
 }
 
 /* SIGHUP: load the registry again; on any error keep the old one. */
@@ -280,10 +317,13 @@ static int load_config(struct lu_daemon *d, void *data, char *err,
     if (r < 0)
         return r;
     if (S.province && lu_plan_province(hub->plan, S.province) == NULL) {
-        snprintf(err, errlen, "--province \"%s\" is not in the plan",
+        snprintf(err, errlen, _("--province \"%s\" is not in the plan"),
                  S.province);
         return -EINVAL;
     }
+    r = check_bulletins(err, errlen);
+    if (r < 0)
+        return r;
     if (S.registry != NULL) {
         r = hub_registry_load(S.registry, hub->plan, &hub->registry, err,
                               errlen);
@@ -361,7 +401,7 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         return r;
     hub->digester = ledger_digester_new(hub->loop, ledger_db(hub->ledger));
     if (hub->digester == NULL) {
-        snprintf(err, errlen, "cannot read the ledger's digests");
+        snprintf(err, errlen, _("cannot read the ledger's digests"));
         return -EIO;
     }
     hub->obs.intake = hub->intake;

@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "util.h"
 #include "xmalloc.h"
+#include "i18n.h"
 
 #define MAX_ENTRIES 100000
 #define MAX_UNITS_PER_NODE 1000
@@ -44,13 +45,13 @@ static int add_units(struct load_ctx *c, const char *value, char *err,
     for (tok = strtok_r(copy, ", ", &save); tok;
          tok = strtok_r(NULL, ", ", &save)) {
         if (lu_plan_unit(c->r->plan, tok) == NULL) {
-            snprintf(err, errlen, "unknown unit \"%.*s\"", lu_utf8_cut(tok, 64),
+            snprintf(err, errlen, _("unknown unit \"%.*s\""), lu_utf8_cut(tok, 64),
                      tok);
             r = -EINVAL;
             break;
         }
         if (c->cur->n_units >= MAX_UNITS_PER_NODE) {
-            snprintf(err, errlen, "too many units");
+            snprintf(err, errlen, _("too many units"));
             r = -E2BIG;
             break;
         }
@@ -77,25 +78,25 @@ static int on_section(struct load_ctx *c, const char *section, int line,
         id = section + 4;
     } else {
         snprintf(err, errlen,
-                 "unknown section [%.*s]: use [node ID] or "
-                 "[hub ID]",
+                 _("unknown section [%.*s]: use [node ID] or "
+                 "[hub ID]"),
                  lu_utf8_cut(section, 64), section);
         return -EINVAL;
     }
     if (!lu_code_valid(id)) {
-        snprintf(err, errlen, "\"%.*s\" is not a valid id", lu_utf8_cut(id, 64),
+        snprintf(err, errlen, _("\"%.*s\" is not a valid id"), lu_utf8_cut(id, 64),
                  id);
         return -EINVAL;
     }
     for (size_t i = 0; i < r->n; i++) {
         if (strcmp(r->e[i].id, id) == 0) {
-            snprintf(err, errlen, "%s is listed twice (first at line %d)", id,
+            snprintf(err, errlen, _("%s is listed twice (first at line %d)"), id,
                      r->e[i].line);
             return -EINVAL;
         }
     }
     if (r->n >= MAX_ENTRIES) {
-        snprintf(err, errlen, "more than %d entries", MAX_ENTRIES);
+        snprintf(err, errlen, _("more than %d entries"), MAX_ENTRIES);
         return -E2BIG;
     }
     r->e = lu_xrealloc(r->e, (r->n + 1) * sizeof(*r->e));
@@ -116,16 +117,16 @@ static int on_ini(void *user, const char *section, const char *key,
         return on_section(c, section, line, err, errlen);
     if (c->cur == NULL) {
         snprintf(err, errlen,
-                 "\"%s\" outside a [node ID] or [hub ID] "
-                 "section",
+                 _("\"%s\" outside a [node ID] or [hub ID] "
+                 "section"),
                  key);
         return -EINVAL;
     }
     if (strcmp(key, "key") == 0) {
         if (!lu_keys_z85_valid(value)) {
             snprintf(err, errlen,
-                     "key is not a 40-character Z85 public "
-                     "key");
+                     _("key is not a 40-character Z85 public "
+                     "key"));
             return -EINVAL;
         }
         memcpy(c->cur->key, value, LU_KEY_Z85_LEN + 1);
@@ -135,7 +136,7 @@ static int on_ini(void *user, const char *section, const char *key,
         free(c->cur->province);
         c->cur->province = lu_xstrdup(value);
     } else {
-        snprintf(err, errlen, "unknown key \"%.*s\" in [%s %s]",
+        snprintf(err, errlen, _("unknown key \"%.*s\" in [%s %s]"),
                  lu_utf8_cut(key, 64), key, c->cur->is_hub ? "hub" : "node",
                  c->cur->id);
         return -EINVAL;
@@ -151,17 +152,17 @@ static int check_all(const char *path, struct hub_registry *r, char *err,
         struct hub_registry_node *e = &r->e[i];
 
         if (e->key[0] == '\0') {
-            snprintf(err, errlen, "%s:%d: %s has no key", path, e->line, e->id);
+            snprintf(err, errlen, _("%s:%d: %s has no key"), path, e->line, e->id);
             return -EINVAL;
         }
         if (!e->is_hub && e->n_units == 0) {
-            snprintf(err, errlen, "%s:%d: node %s has no units", path, e->line,
+            snprintf(err, errlen, _("%s:%d: node %s has no units"), path, e->line,
                      e->id);
             return -EINVAL;
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(r->e[j].key, e->key) == 0) {
-                snprintf(err, errlen, "%s:%d: %s has the same key as %s", path,
+                snprintf(err, errlen, _("%s:%d: %s has the same key as %s"), path,
                          e->line, e->id, r->e[j].id);
                 return -EINVAL;
             }

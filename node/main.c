@@ -26,6 +26,7 @@
 #include "util.h"
 #include "uplink.h"
 #include "xmalloc.h"
+#include "i18n.h"
 
 struct settings {
     char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
@@ -48,45 +49,45 @@ static struct settings S = {
 };
 
 static const struct lu_opt OPTS[] = {
-    {"id", LU_OPT_STR, &S.id, 0, 0, "node id, e.g. cq-wanzhou (required)"},
+    {"id", LU_OPT_STR, &S.id, 0, 0, N_("node id, e.g. cq-wanzhou (required)")},
     {"hub", LU_OPT_STR, &S.hub, 0, 0,
-     "hub endpoint, e.g. tcp://127.0.0.1:7701"},
-    {"units", LU_OPT_STR, &S.units, 0, 0, "units this node reports for, U1,U2"},
-    {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0, "directory for outbox.db"},
+     N_("hub endpoint, e.g. tcp://127.0.0.1:7701")},
+    {"units", LU_OPT_STR, &S.units, 0, 0, N_("units this node reports for, U1,U2")},
+    {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0, N_("directory for outbox.db")},
     {"control", LU_OPT_STR, &S.control, 0, 0,
-     "control socket (default STATE_DIR/control.sock)"},
-    {"plan", LU_OPT_STR, &S.plan, 0, 0, "plan file (default: shipped plan)"},
+     N_("control socket (default STATE_DIR/control.sock)")},
+    {"plan", LU_OPT_STR, &S.plan, 0, 0, N_("plan file (default: shipped plan)")},
     {"hub_key", LU_OPT_STR, &S.hub_key, 0, 0,
-     "the hub's CurveZMQ public key file (.pub)"},
+     N_("the hub's CurveZMQ public key file (.pub)")},
     {"secret_key", LU_OPT_STR, &S.secret_key, 0, 0,
-     "this node's CurveZMQ secret key file (.key, mode 0600)"},
+     N_("this node's CurveZMQ secret key file (.key, mode 0600)")},
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
-     "plain transport, loopback or ipc only (tests)"},
+     N_("plain transport, loopback or ipc only (tests)")},
     {"web", LU_OPT_STR, &S.web, 0, 0,
-     "serve the clerks' pages and /metrics here, e.g. 127.0.0.1:9102 (off when "
-     "unset)"},
+     N_("serve the clerks' pages and /metrics here, e.g. 127.0.0.1:9102 (off when "
+     "unset)")},
     {"web_cert", LU_OPT_STR, &S.web_cert, 0, 0,
-     "TLS certificate (PEM) for --web; needed off loopback"},
+     N_("TLS certificate (PEM) for --web; needed off loopback")},
     {"web_key", LU_OPT_STR, &S.web_key, 0, 0,
-     "TLS private key (PEM, mode 0600) for --web"},
+     N_("TLS private key (PEM, mode 0600) for --web")},
     {"web_session_s", LU_OPT_INT, &S.web_session_s, 2, 86400,
-     "a web session ends after this many seconds unused (1800)"},
+     N_("a web session ends after this many seconds unused (1800)")},
     {"metrics", LU_OPT_STR, &S.metrics, 0, 0,
-     "older name of --web, kept for existing configs"},
+     N_("older name of --web, kept for existing configs")},
     {"spool", LU_OPT_STR, &S.spool, 0, 0,
-     "import every file dropped into this directory (see README)"},
+     N_("import every file dropped into this directory (see README)")},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
-     "err, warning, notice, info (default) or debug"},
-    {"window", LU_OPT_INT, &S.window, 1, 64, "batches in flight (8)"},
-    {"batch_size", LU_OPT_INT, &S.batch_size, 1, 1000, "entries a batch (500)"},
+     N_("err, warning, notice, info (default) or debug")},
+    {"window", LU_OPT_INT, &S.window, 1, 64, N_("batches in flight (8)")},
+    {"batch_size", LU_OPT_INT, &S.batch_size, 1, 1000, N_("entries a batch (500)")},
     {"heartbeat_ms", LU_OPT_INT, &S.heartbeat_ms, 50, 3600000,
-     "ping the hub after this much silence (5000)"},
+     N_("ping the hub after this much silence (5000)")},
     {"timeout_ms", LU_OPT_INT, &S.timeout_ms, 100, 3600000,
-     "link is down after this much silence (15000)"},
+     N_("link is down after this much silence (15000)")},
     {"backoff_min_ms", LU_OPT_INT, &S.backoff_min_ms, 10, 600000,
-     "first reconnect delay (200)"},
+     N_("first reconnect delay (200)")},
     {"backoff_max_ms", LU_OPT_INT, &S.backoff_max_ms, 10, 3600000,
-     "longest reconnect delay (10000)"},
+     N_("longest reconnect delay (10000)")},
     {NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -108,38 +109,38 @@ static int check_settings(char *err, size_t errlen)
     if (S.id == NULL || S.hub == NULL || S.units == NULL ||
         S.state_dir == NULL) {
         snprintf(err, errlen,
-                 "--id, --hub, --units and --state-dir are "
-                 "required (see --help)");
+                 _("--id, --hub, --units and --state-dir are "
+                 "required (see --help)"));
         return -EINVAL;
     }
     if (!lu_code_valid(S.id)) {
-        snprintf(err, errlen, "--id \"%s\": use 1-64 of a-z 0-9 - _ .", S.id);
+        snprintf(err, errlen, _("--id \"%s\": use 1-64 of a-z 0-9 - _ ."), S.id);
         return -EINVAL;
     }
     if (!lu_endpoint_valid(S.hub)) {
         snprintf(err, errlen,
-                 "--hub \"%s\" is not a tcp:// or ipc:// "
-                 "endpoint",
+                 _("--hub \"%s\" is not a tcp:// or ipc:// "
+                 "endpoint"),
                  S.hub);
         return -EINVAL;
     }
     if (!S.insecure && (S.hub_key == NULL || S.secret_key == NULL)) {
         snprintf(err, errlen,
-                 "CurveZMQ needs --hub-key and --secret-key "
-                 "(or --insecure on loopback, for tests)");
+                 _("CurveZMQ needs --hub-key and --secret-key "
+                 "(or --insecure on loopback, for tests)"));
         return -EINVAL;
     }
     if (S.insecure && !lu_endpoint_is_local(S.hub)) {
         snprintf(err, errlen,
-                 "--insecure refuses non-loopback hub %s: plain "
-                 "transport is for loopback tests only",
+                 _("--insecure refuses non-loopback hub %s: plain "
+                 "transport is for loopback tests only"),
                  S.hub);
         return -EINVAL;
     }
     if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
         snprintf(err, errlen,
-                 "--log-level \"%s\" is not one of err, "
-                 "warning, notice, info, debug",
+                 _("--log-level \"%s\" is not one of err, "
+                 "warning, notice, info, debug"),
                  S.log_level);
         return -EINVAL;
     }
@@ -225,7 +226,7 @@ static int load_config(struct lu_daemon *d, void *data, char *err,
     if (units == NULL)
         return -EINVAL;
     node_intake_free(units);
-    return 0;
+    return S.spool != NULL ? node_spool_check(S.spool, err, errlen) : 0;
 }
 
 /* After the lock: the outbox (migrated to the current schema here,

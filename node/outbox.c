@@ -13,6 +13,7 @@
 #include "users.h"
 #include "util.h"
 #include "xmalloc.h"
+#include "i18n.h"
 
 /* The outbox schema. One row per accepted entry; rows are never deleted.
  *   seq        the entry's seq (entry id is node_id/seq); AUTOINCREMENT so
@@ -141,13 +142,13 @@ int node_outbox_open(const char *state_dir, const char *node_id,
     if (r == -ENOENT) {
         r = lu_store_meta_set(ob->db, "node_id", node_id);
     } else if (r == 0 && strcmp(have, node_id) != 0) {
-        snprintf(err, errlen, "%s belongs to node \"%s\", not \"%s\"", path,
+        snprintf(err, errlen, _("%s belongs to node \"%s\", not \"%s\""), path,
                  have, node_id);
         r = -EINVAL;
     }
     if (r < 0) {
         if (err[0] == '\0')
-            snprintf(err, errlen, "%s: cannot read meta", path);
+            snprintf(err, errlen, _("%s: cannot read meta"), path);
         goto fail;
     }
     r = lu_store_prepare(ob->db,

@@ -280,12 +280,12 @@ static int make_dir(const char *path, char *err, size_t errlen)
     struct stat st;
 
     if (mkdir(path, 0750) < 0 && errno != EEXIST) {
-        snprintf(err, errlen, "spool: cannot create %s: %s", path,
+        snprintf(err, errlen, _("spool: cannot create %s: %s"), path,
                  strerror(errno));
         return -errno;
     }
     if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "spool: %s is not a directory", path);
+        snprintf(err, errlen, _("spool: %s is not a directory"), path);
         return -ENOTDIR;
     }
     return 0;
@@ -301,6 +301,21 @@ static void on_close(uv_handle_t *h)
     free(sp->done);
     free(sp->failed);
     free(sp);
+}
+
+int node_spool_check(const char *dir, char *err, size_t errlen)
+{
+    char *done = lu_xasprintf("%s/done", dir);
+    char *failed = lu_xasprintf("%s/failed", dir);
+    int r = make_dir(dir, err, errlen);
+
+    if (r == 0)
+        r = make_dir(done, err, errlen);
+    if (r == 0)
+        r = make_dir(failed, err, errlen);
+    free(done);
+    free(failed);
+    return r;
 }
 
 struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
@@ -328,7 +343,7 @@ struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
     sp->open_handles = 2;
     r = uv_fs_event_start(&sp->ev, on_event, dir, 0);
     if (r < 0) {
-        snprintf(err, errlen, "spool: cannot watch %s: %s", dir,
+        snprintf(err, errlen, _("spool: cannot watch %s: %s"), dir,
                  uv_strerror(r));
         node_spool_free(sp);
         return NULL;

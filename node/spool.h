@@ -26,6 +26,11 @@ struct node_intake;
 struct node_uplink;
 struct node_spool;
 
+/* Creates dir, DIR/done and DIR/failed if needed: the setting's check,
+ * run with the rest of the configuration (a failure is EX_CONFIG). 0 or a
+ * negative errno with the reason in err. */
+int node_spool_check(const char *dir, char *err, size_t errlen);
+
 /* Creates DIR/done and DIR/failed if needed, starts watching dir and
  * schedules a first scan. The plan, intake and uplink are borrowed.
  * Returns NULL with a reason in err when dir cannot be used. */

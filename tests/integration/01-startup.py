@@ -61,6 +61,24 @@ def main():
                           c.path("h"), "--insecure", "--plan", bad_plan])
     check(rc == 78 and "bad-plan.ini:" in err, "bad plan refused with file:line: " + err.strip())
 
+    say("bulletin settings and files are configuration too (78)")
+    base = [hub, "--id", "h", "--listen", c.endpoint, "--state-dir", c.path("h"),
+            "--insecure", "--province", "CQ"]
+    rc, err = start_fail(base + ["--issue-from", "2019-13"])
+    check(rc == 78 and "2019-13" in err, "a bad --issue-from: " + err.strip())
+    rc, err = start_fail(base + ["--peer", "tcp://127.0.0.1:1"])
+    check(rc == 78 and "--peer-id" in err, "--peer without its id and keys: " + err.strip())
+    sign = c.path("cq-hub.sign.key")
+    with open(sign, "w") as f:
+        f.write("not a key\n")
+    os.chmod(sign, 0o644)
+    rc, err = start_fail(base + ["--sign-key", sign])
+    check(rc == 78 and "cq-hub.sign.key" in err, "a signing key others can read: " + err.strip())
+    rc, err = start_fail([node, "--id", "n1", "--hub", c.endpoint, "--units", "cq-wanzhou",
+                          "--state-dir", c.path("n"), "--insecure", "--plan", PLAN,
+                          "--spool", "/proc/luyu-spool"])
+    check(rc == 78 and "/proc/luyu-spool" in err, "a spool that cannot be made: " + err.strip())
+
     say("config file works and flags override it")
     good = c.path("hub.ini")
     with open(good, "w") as f:

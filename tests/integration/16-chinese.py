@@ -7,9 +7,10 @@ import json
 import os
 import pwd
 import re
+import subprocess
 import sys
 
-from luyutest import Cluster, check, have_locale, run, say, wait_until
+from luyutest import BIN, Cluster, check, have_locale, locale_env, run, say, wait_until
 
 ZH = "zh_CN.UTF-8"
 ME = pwd.getpwuid(os.getuid()).pw_name
@@ -19,7 +20,9 @@ NAMES = {"luyuctl", "help", "plan", "submit", "import", "template", "correct", "
          "status", "user", "token",
          "ledger", "history", "keygen", "bulletin", "completeness", "feed", "issue",
          "project",
-         "CurveZMQ", ME}
+         "CurveZMQ", ME,
+         # values typed as they are: log levels, the ipc transport
+         "err", "warning", "notice", "info", "debug", "ipc"}
 
 
 def english_words(text):
@@ -57,6 +60,26 @@ def main():
     no_english("luyuctl --help", out)
     rc, out, err = c.ctl("entries", "--help", lang=ZH, check_rc=0)
     check("现行条目" in out, "entries --help is Chinese")
+
+    say("the daemons: --help and configuration errors")
+    for daemon in ("luyu-node", "luyu-hub"):
+        p = subprocess.run([os.path.join(BIN, daemon), "--help"], env=locale_env(ZH),
+                           capture_output=True, timeout=60)
+        out = p.stdout.decode()
+        check(p.returncode == 0 and "用法" in out and "选项" in out, daemon + " --help is Chinese")
+        no_english(daemon + " --help", out)
+    p = subprocess.run([os.path.join(BIN, "luyu-node"), "--id", "cq-wanzhou"],
+                       env=locale_env(ZH), capture_output=True, timeout=60)
+    err = p.stderr.decode()
+    check(p.returncode == 78 and "必须提供" in err, "a node's config error in Chinese: " + err.strip())
+    no_english("the node's config error", re.sub(r"^<\d>luyu-node: ", "", err))
+    p = subprocess.run([os.path.join(BIN, "luyu-hub"), "--id", "cq-hub", "--listen",
+                        "tcp://127.0.0.1:1", "--state-dir", c.path("nohub"), "--insecure",
+                        "--log-level", "loud"], env=locale_env(ZH), capture_output=True,
+                       timeout=60)
+    err = p.stderr.decode()
+    check(p.returncode == 78 and "不是" in err, "a hub's config error in Chinese: " + err.strip())
+    no_english("the hub's config error", re.sub(r"^<\d>luyu-hub: ", "", err).replace("loud", ""))
 
     say("entries: states, 万元, the plan's names")
     c.ctl("submit", "--unit", n, "--indicator", "agri_sales_to_sd", "--period", "2019-07",
