@@ -17,11 +17,11 @@ int lu_check_text(const char *what, const char *s, size_t max, char *err,
     size_t n = strlen(s);
 
     if (n > max) {
-        snprintf(err, errlen, "%s longer than %zu bytes", what, max);
+        snprintf(err, errlen, _("%s longer than %zu bytes"), what, max);
         return -EINVAL;
     }
     if (!lu_utf8_valid(s, n)) {
-        snprintf(err, errlen, "%s is not valid UTF-8", what);
+        snprintf(err, errlen, _("%s is not valid UTF-8"), what);
         return -EINVAL;
     }
     return 0;

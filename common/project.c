@@ -6,8 +6,10 @@
 
 #include "amount.h"
 #include "codec.h"
+#include "money.h"
 #include "plan.h"
 #include "util.h"
+#include "i18n.h"
 
 static const char *const CODES[] = {
     NULL, "reserve", "signed", "started", "completed", "operating", "dropped"};
@@ -35,6 +37,14 @@ int lu_project_stage_parse(const char *s)
     if (strcmp(s, "落地") == 0)
         return LUYU__STAGE__STAGE_STARTED;
     return 0;
+}
+
+const char *lu_project_kind_name(int kind)
+{
+    static const char *const K[] = {"?", N_("registered"), N_("edited"),
+                                    N_("stage moved"), N_("money updated")};
+
+    return kind >= 1 && kind <= 4 ? _(K[kind]) : "?";
 }
 
 const char *lu_project_kind_code(int kind)
@@ -102,11 +112,15 @@ int lu_project_id_valid(const char *id, const char *unit)
     return *p == '\0' && digits >= 3 && digits <= 6;
 }
 
+/* what is N_()-marked: the message is for people, in their money. */
 static int money(const char *what, int64_t v, char *err, size_t errlen)
 {
+    char a[LU_MONEY_LEN], b[LU_MONEY_LEN];
+
     if (v < 0 || v > LU_AMOUNT_MAX) {
-        snprintf(err, errlen, "%s %lld fen out of range 0..%lld", what,
-                 (long long)v, (long long)LU_AMOUNT_MAX);
+        snprintf(err, errlen, _("%s %s is out of range (0 to %s)"), _(what),
+                 lu_money_yuan(v, a, sizeof(a)),
+                 lu_money_yuan(LU_AMOUNT_MAX, b, sizeof(b)));
         return -EINVAL;
     }
     return 0;
@@ -114,19 +128,21 @@ static int money(const char *what, int64_t v, char *err, size_t errlen)
 
 int lu_project_check_wire(const Luyu__Project *p, char *err, size_t errlen)
 {
-    if (lu_check_text("project id", p->id, LU_PROJECT_ID_MAX, err, errlen) <
+    /* The field names are for people: a clerk meets them in luyuctl. */
+    if (lu_check_text(_("project id"), p->id, LU_PROJECT_ID_MAX, err, errlen) <
             0 ||
-        lu_check_text("unit", p->unit, LU_MAX_NAME, err, errlen) < 0 ||
-        lu_check_text("name", p->name, LU_PROJECT_NAME_MAX, err, errlen) < 0 ||
-        lu_check_text("area", p->area, LU_MAX_NAME, err, errlen) < 0 ||
-        lu_check_text("partner", p->partner, LU_MAX_NAME, err, errlen) < 0 ||
-        lu_check_text("enterprise", p->enterprise, LU_PROJECT_NAME_MAX, err,
+        lu_check_text(_("unit"), p->unit, LU_MAX_NAME, err, errlen) < 0 ||
+        lu_check_text(_("name"), p->name, LU_PROJECT_NAME_MAX, err, errlen) <
+            0 ||
+        lu_check_text(_("area"), p->area, LU_MAX_NAME, err, errlen) < 0 ||
+        lu_check_text(_("partner"), p->partner, LU_MAX_NAME, err, errlen) < 0 ||
+        lu_check_text(_("enterprise"), p->enterprise, LU_PROJECT_NAME_MAX, err,
                       errlen) < 0 ||
-        lu_check_text("drop reason", p->drop_reason, LU_PROJECT_REASON_MAX, err,
-                      errlen) < 0)
+        lu_check_text(_("drop reason"), p->drop_reason, LU_PROJECT_REASON_MAX,
+                      err, errlen) < 0)
         return -EINVAL;
     if (p->n_stage_dates > LU_PROJECT_STAGES) {
-        snprintf(err, errlen, "%zu stage dates", p->n_stage_dates);
+        snprintf(err, errlen, _("%zu stage dates"), p->n_stage_dates);
         return -EINVAL;
     }
     return 0;
@@ -138,12 +154,12 @@ static int check_texts(const Luyu__Project *p, char *err, size_t errlen)
         return -EINVAL;
     if (!lu_code_valid(p->unit) || !lu_project_id_valid(p->id, p->unit)) {
         snprintf(err, errlen,
-                 "project id \"%.80s\" is not UNIT-YYYY-NNN for unit %.64s",
+                 _("project id \"%.80s\" is not UNIT-YYYY-NNN for unit %.64s"),
                  p->id, p->unit);
         return -EINVAL;
     }
     if (p->name[0] == '\0') {
-        snprintf(err, errlen, "project %s has no name", p->id);
+        snprintf(err, errlen, _("project %s has no name"), p->id);
         return -EINVAL;
     }
     return 0;
@@ -151,32 +167,32 @@ static int check_texts(const Luyu__Project *p, char *err, size_t errlen)
 
 static int check_money(const Luyu__Project *p, char *err, size_t errlen)
 {
-    char a[32], b[32];
+    char a[LU_MONEY_LEN], b[LU_MONEY_LEN];
 
-    if (money("planned", p->planned, err, errlen) < 0 ||
-        money("aid_planned", p->aid_planned, err, errlen) < 0 ||
-        money("invested", p->invested, err, errlen) < 0 ||
-        money("aid_disbursed", p->aid_disbursed, err, errlen) < 0)
+    if (money(N_("planned investment"), p->planned, err, errlen) < 0 ||
+        money(N_("Shandong aid planned"), p->aid_planned, err, errlen) < 0 ||
+        money(N_("money invested"), p->invested, err, errlen) < 0 ||
+        money(N_("aid disbursed"), p->aid_disbursed, err, errlen) < 0)
         return -EINVAL;
     if (p->aid_planned > p->planned) {
-        snprintf(err, errlen, "project %s: Shandong aid %s above the plan %s",
-                 p->id, lu_amount_format(p->aid_planned, 100, a, sizeof(a)),
-                 lu_amount_format(p->planned, 100, b, sizeof(b)));
+        snprintf(err, errlen, _("project %s: Shandong aid %s above the plan %s"),
+                 p->id, lu_money_yuan(p->aid_planned, a, sizeof(a)),
+                 lu_money_yuan(p->planned, b, sizeof(b)));
         return -EINVAL;
     }
     if (p->invested > p->planned && !p->over_plan) {
         snprintf(err, errlen,
-                 "project %s: invested %s above the plan %s (allow it "
-                 "explicitly: luyuctl project ... --over-plan)",
-                 p->id, lu_amount_format(p->invested, 100, a, sizeof(a)),
-                 lu_amount_format(p->planned, 100, b, sizeof(b)));
+                 _("project %s: invested %s above the plan %s (allow it "
+                 "explicitly: luyuctl project ... --over-plan)"),
+                 p->id, lu_money_yuan(p->invested, a, sizeof(a)),
+                 lu_money_yuan(p->planned, b, sizeof(b)));
         return -EINVAL;
     }
     if (p->aid_disbursed > p->aid_planned && !p->over_plan) {
         snprintf(err, errlen,
-                 "project %s: aid disbursed %s above the aid planned %s", p->id,
-                 lu_amount_format(p->aid_disbursed, 100, a, sizeof(a)),
-                 lu_amount_format(p->aid_planned, 100, b, sizeof(b)));
+                 _("project %s: aid disbursed %s above the aid planned %s"), p->id,
+                 lu_money_yuan(p->aid_disbursed, a, sizeof(a)),
+                 lu_money_yuan(p->aid_planned, b, sizeof(b)));
         return -EINVAL;
     }
     return 0;
@@ -190,11 +206,11 @@ static int check_stages(const Luyu__Project *p, char *err, size_t errlen)
     int top;
 
     if (p->stage < 1 || p->stage > LU_PROJECT_STAGES) {
-        snprintf(err, errlen, "project %s: no such stage %d", p->id, p->stage);
+        snprintf(err, errlen, _("project %s: no such stage %d"), p->id, p->stage);
         return -EINVAL;
     }
     if (p->n_stage_dates != LU_PROJECT_STAGES) {
-        snprintf(err, errlen, "project %s: %zu stage dates, not %d", p->id,
+        snprintf(err, errlen, _("project %s: %zu stage dates, not %d"), p->id,
                  p->n_stage_dates, LU_PROJECT_STAGES);
         return -EINVAL;
     }
@@ -204,22 +220,22 @@ static int check_stages(const Luyu__Project *p, char *err, size_t errlen)
         uint32_t d = p->stage_dates[s - 1];
 
         if (p->stage != LUYU__STAGE__STAGE_DROPPED && s > top && d != 0) {
-            snprintf(err, errlen, "project %s: a date for %s, not reached",
+            snprintf(err, errlen, _("project %s: a date for %s, not reached"),
                      p->id, NAMES[s]);
             return -EINVAL;
         }
         if (s <= top && d == 0 && p->stage != LUYU__STAGE__STAGE_DROPPED) {
-            snprintf(err, errlen, "project %s: no date for %s", p->id,
+            snprintf(err, errlen, _("project %s: no date for %s"), p->id,
                      NAMES[s]);
             return -EINVAL;
         }
         if (d != 0 && !lu_project_date_valid(d)) {
-            snprintf(err, errlen, "project %s: %s date %u is not a date", p->id,
+            snprintf(err, errlen, _("project %s: %s date %u is not a date"), p->id,
                      NAMES[s], d);
             return -EINVAL;
         }
         if (d != 0 && d < last) {
-            snprintf(err, errlen, "project %s: %s date goes backwards", p->id,
+            snprintf(err, errlen, _("project %s: %s date goes backwards"), p->id,
                      NAMES[s]);
             return -EINVAL;
         }
@@ -231,16 +247,16 @@ static int check_stages(const Luyu__Project *p, char *err, size_t errlen)
 
         if (!lu_project_date_valid(d) || d < last) {
             snprintf(err, errlen,
-                     "project %s: 终止 needs a date on or after its last stage",
+                     _("project %s: 终止 needs a date on or after its last stage"),
                      p->id);
             return -EINVAL;
         }
         if (p->drop_reason[0] == '\0') {
-            snprintf(err, errlen, "project %s: 终止 needs a reason", p->id);
+            snprintf(err, errlen, _("project %s: 终止 needs a reason"), p->id);
             return -EINVAL;
         }
     } else if (p->stage_dates[LUYU__STAGE__STAGE_DROPPED - 1] != 0) {
-        snprintf(err, errlen, "project %s: a 终止 date but not dropped", p->id);
+        snprintf(err, errlen, _("project %s: a 终止 date but not dropped"), p->id);
         return -EINVAL;
     }
     return 0;
@@ -252,25 +268,25 @@ static int check_plan(const Luyu__Project *p, const struct lu_plan *plan,
     const struct lu_plan_unit *u = lu_plan_unit(plan, p->unit);
 
     if (u == NULL) {
-        snprintf(err, errlen, "unknown unit \"%.64s\"", p->unit);
+        snprintf(err, errlen, _("unknown unit \"%.64s\""), p->unit);
         return -EINVAL;
     }
     if (lu_plan_area(plan, p->area) == NULL) {
-        snprintf(err, errlen, "unknown task area \"%.64s\"", p->area);
+        snprintf(err, errlen, _("unknown task area \"%.64s\""), p->area);
         return -EINVAL;
     }
     if (p->partner[0] != '\0') {
         const struct lu_plan_unit *pu = lu_plan_unit(plan, p->partner);
 
         if (pu == NULL) {
-            snprintf(err, errlen, "unknown partner unit \"%.64s\"", p->partner);
+            snprintf(err, errlen, _("unknown partner unit \"%.64s\""), p->partner);
             return -EINVAL;
         }
         /* The partner is on the other side of the pairing. */
         if (strcmp(pu->province, u->province) == 0) {
             snprintf(err, errlen,
-                     "partner %s is of province %s, like the project's "
-                     "unit; name the paired unit of the other province",
+                     _("partner %s is of province %s, like the project's "
+                     "unit; name the paired unit of the other province"),
                      pu->code, pu->province);
             return -EINVAL;
         }
@@ -297,24 +313,24 @@ static int check_stage_move(const Luyu__Project *o, const Luyu__Project *p,
 {
     if (p->stage < 1 || p->stage > LU_PROJECT_STAGES || o->stage < 1 ||
         o->stage > LU_PROJECT_STAGES) {
-        snprintf(err, errlen, "project %s: no such stage %d", p->id, p->stage);
+        snprintf(err, errlen, _("project %s: no such stage %d"), p->id, p->stage);
         return -EINVAL;
     }
     if (o->stage == LUYU__STAGE__STAGE_DROPPED ||
         (o->stage == LUYU__STAGE__STAGE_OPERATING && p->stage != o->stage)) {
-        snprintf(err, errlen, "project %s is %s already: it moves no further",
+        snprintf(err, errlen, _("project %s is %s already: it moves no further"),
                  p->id, NAMES[o->stage]);
         return -EINVAL;
     }
     if (p->stage < o->stage) {
-        snprintf(err, errlen, "project %s cannot go back from %s to %s", p->id,
+        snprintf(err, errlen, _("project %s cannot go back from %s to %s"), p->id,
                  NAMES[o->stage], NAMES[p->stage]);
         return -EINVAL;
     }
     for (int s = 1; s <= (int)o->stage && s <= LUYU__STAGE__STAGE_OPERATING;
          s++) {
         if (o->stage_dates[s - 1] != p->stage_dates[s - 1]) {
-            snprintf(err, errlen, "project %s: the date of %s cannot change",
+            snprintf(err, errlen, _("project %s: the date of %s cannot change"),
                      p->id, NAMES[s]);
             return -EINVAL;
         }
@@ -334,28 +350,28 @@ int lu_project_check_move(const Luyu__Project *old,
         ev->kind < LUYU__PROJECT_EVENT__KIND__CREATED ||
         ev->kind > LUYU__PROJECT_EVENT__KIND__MONEY) {
         snprintf(err, errlen,
-                 "malformed project event (kind, state or stage dates)");
+                 _("malformed project event (kind, state or stage dates)"));
         return -EINVAL;
     }
     if (ev->kind == LUYU__PROJECT_EVENT__KIND__CREATED) {
         if (old != NULL) {
-            snprintf(err, errlen, "project %s exists already", p->id);
+            snprintf(err, errlen, _("project %s exists already"), p->id);
             return -EINVAL;
         }
         return lu_project_check(p, plan, err, errlen);
     }
     if (old == NULL) {
-        snprintf(err, errlen, "no project %s (create it first)", p->id);
+        snprintf(err, errlen, _("no project %s (create it first)"), p->id);
         return -EINVAL;
     }
     if (strcmp(old->unit, p->unit) != 0) {
-        snprintf(err, errlen, "project %s belongs to unit %s", p->id,
+        snprintf(err, errlen, _("project %s belongs to unit %s"), p->id,
                  old->unit);
         return -EINVAL;
     }
     if (ev->kind != LUYU__PROJECT_EVENT__KIND__STAGED &&
         p->stage != old->stage) {
-        snprintf(err, errlen, "project %s: only a stage move changes the stage",
+        snprintf(err, errlen, _("project %s: only a stage move changes the stage"),
                  p->id);
         return -EINVAL;
     }

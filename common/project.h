@@ -50,6 +50,8 @@ const char *lu_project_stage_name(int stage);
 int lu_project_stage_parse(const char *s);
 
 const char *lu_project_kind_code(int kind);
+/* The same for people, in their language ("registered", 登记). */
+const char *lu_project_kind_name(int kind);
 
 /* Parses "YYYY-MM-DD" into YYYYMMDD. -EINVAL when not a real date. */
 int lu_project_date_parse(const char *s, uint32_t *out);

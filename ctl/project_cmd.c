@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "node.h"
 #include "output.h"
 #include "project_cmd.h"
@@ -16,7 +17,7 @@
 #define PROJECT_TIMEOUT_MS 120000
 
 static const char USAGE[] =
-    "usage: luyuctl project SUBCOMMAND ...\n"
+    N_("usage: luyuctl project SUBCOMMAND ...\n"
     "\n"
     "The cooperation project pool (滚动项目库). At the node (--node SOCK):\n"
     "  add ID --name N --area A --planned YUAN [--aid YUAN] [...]\n"
@@ -44,14 +45,14 @@ static const char USAGE[] =
     "  add only: --stage S --dates D1,D2,... (the dates of each stage up to\n"
     "  S, for a project that is further along already)\n"
     "\n"
-    "Exit status 2: the node refused the change (nothing was stored).\n";
+    "Exit status 2: the node refused the change (nothing was stored).\n");
 
 int ctl_project_cmd(const struct ctl_global *g, int argc, char **argv)
 {
     const char *sub = argc > 0 ? argv[0] : "";
 
     if (argc == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
-        return argc == 0 ? (fputs(USAGE, stderr), CTL_EXIT_BAD)
+        return argc == 0 ? (fputs(_(USAGE), stderr), CTL_EXIT_BAD)
                          : ctl_output_usage(USAGE);
     if (strcmp(sub, "add") == 0 || strcmp(sub, "edit") == 0 ||
         strcmp(sub, "stage") == 0 || strcmp(sub, "money") == 0)
@@ -62,8 +63,8 @@ int ctl_project_cmd(const struct ctl_global *g, int argc, char **argv)
         strcmp(sub, "history") == 0 || strcmp(sub, "pool") == 0)
         return ctl_project_read_cmd(g, argc, argv);
     return ctl_output_error(CTL_EXIT_BAD,
-                            "project: no subcommand \"%s\" (see luyuctl "
-                            "project --help)",
+                            _("project: no subcommand \"%s\" (see luyuctl "
+                              "project --help)"),
                             sub);
 }
 
@@ -157,9 +158,10 @@ int ctl_project_change_cmd(const struct ctl_global *g, int argc, char **argv)
     if (a.help)
         return ctl_project_cmd(g, 1, (char *[]){"--help"});
     if (a.n_pos < (staging ? 2u : 1u))
-        return ctl_args_bad(&a, staging ? "give the project id and the stage"
-                                        : "which project? give its id, e.g. "
-                                          "cq-wanzhou-2019-003");
+        return ctl_args_bad(&a, "%s",
+                            staging ? _("give the project id and the stage")
+                                    : _("which project? give its id, e.g. "
+                                        "cq-wanzhou-2019-003"));
     p.kind = strcmp(sub, "add") == 0     ? LUYU__PROJECT_EVENT__KIND__CREATED
              : staging                   ? LUYU__PROJECT_EVENT__KIND__STAGED
              : strcmp(sub, "money") == 0 ? LUYU__PROJECT_EVENT__KIND__MONEY

@@ -12,6 +12,7 @@
 #include "args.h"
 #include "csv.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "ctlmsg.h"
 #include "node.h"
 #include "output.h"
@@ -23,7 +24,7 @@
 #define NCOLS 15
 
 static const char USAGE[] =
-    "usage: luyuctl --node SOCK project import FILE.csv [--dry-run] "
+    N_("usage: luyuctl --node SOCK project import FILE.csv [--dry-run] "
     "[--again]\n"
     "\n"
     "Adds every project of FILE.csv at the node, all or none. The first\n"
@@ -45,7 +46,7 @@ static const char USAGE[] =
     "its stages' dates, then empty ones up to 运营, then the date it was\n"
     "dropped). Every problem is reported as FILE:LINE: and nothing is\n"
     "stored. The same rows are stored only once; --again stores them anew\n"
-    "(which the node refuses: the projects exist).\n";
+    "(which the node refuses: the projects exist).\n");
 
 static const char *const COLUMNS[NCOLS] = {
     "id",         "unit",        "name",        "area",        "partner",
@@ -119,7 +120,7 @@ static void add_row(struct pimport *im, char **f, size_t n, int line)
     char *dates, *save = NULL;
 
     if (n != NCOLS) {
-        problem(im, line, "expected %d fields, got %zu", NCOLS, n);
+        problem(im, line, _("expected %d fields, got %zu"), NCOLS, n);
         return;
     }
     p = lu_xmalloc(sizeof(*p));
@@ -145,9 +146,9 @@ static void add_row(struct pimport *im, char **f, size_t n, int line)
     while ((save = strsep(&dates, ";")) != NULL && p->n_stage_dates < 6)
         p->stage_dates[p->n_stage_dates++] = lu_xstrdup(save);
     if (save != NULL)
-        problem(im, line, "more than 6 stage dates");
+        problem(im, line, "%s", _("more than 6 stage dates"));
     if (p->planned[0] == '\0')
-        problem(im, line, "planned is empty");
+        problem(im, line, "%s", _("planned is empty"));
     im->v = lu_xrealloc(im->v, (im->n + 1) * sizeof(*im->v));
     im->lines = lu_xrealloc(im->lines, (im->n + 1) * sizeof(int));
     im->v[im->n] = p;
@@ -173,9 +174,10 @@ static void parse(struct pimport *im, const char *data, size_t len)
                 ;
             if (i != NCOLS || n != NCOLS)
                 problem(im, line,
-                        "the first line must be the header \"id,unit,name,"
-                        "area,...,poor_jobs\" (see luyuctl project import "
-                        "--help)");
+                        "%s",
+                        _("the first line must be the header \"id,unit,name,"
+                          "area,...,poor_jobs\" (see luyuctl project import "
+                          "--help)"));
         } else {
             add_row(im, f, n, line);
         }
@@ -187,7 +189,7 @@ static void parse(struct pimport *im, const char *data, size_t len)
     if (r < 0)
         problem(im, line, "%s", err);
     else if (im->n == 0 && im->n_problems == 0)
-        problem(im, line, "no projects in the file");
+        problem(im, line, "%s", _("no projects in the file"));
     lu_csv_free(csv);
 }
 
@@ -229,15 +231,15 @@ static int answer(struct pimport *im, const Luyu__CtlResponse *resp,
     lu_buf_init(&b);
     if (resp->repeat)
         lu_buf_printf(&b,
-                      "already imported %zu projects (%s .. %s) by %s; "
-                      "nothing stored again\n",
+                      _("already imported %zu projects (%s .. %s) by %s; "
+                        "nothing stored again\n"),
                       resp->n_ids, resp->n_ids ? resp->ids[0] : "",
                       resp->n_ids ? resp->ids[resp->n_ids - 1] : "",
                       resp->repeat_by);
     else if (dry_run)
         lu_buf_printf(&b, "%s\n", resp->message);
     else
-        lu_buf_printf(&b, "imported %zu projects (%s .. %s)\n", resp->n_ids,
+        lu_buf_printf(&b, _("imported %zu projects (%s .. %s)\n"), resp->n_ids,
                       resp->n_ids ? resp->ids[0] : "",
                       resp->n_ids ? resp->ids[resp->n_ids - 1] : "");
     r = ctl_output_write(&b);
@@ -270,7 +272,7 @@ int ctl_project_import_cmd(const struct ctl_global *g, int argc, char **argv)
     if (a.help)
         return ctl_output_usage(USAGE);
     if (a.n_pos == 0)
-        return ctl_args_bad(&a, "which file?");
+        return ctl_args_bad(&a, "%s", _("which file?"));
     r = ctl_node_need(g, "project import");
     if (r != CTL_EXIT_OK)
         return r;
@@ -285,9 +287,11 @@ int ctl_project_import_cmd(const struct ctl_global *g, int argc, char **argv)
     parse(&im, data, len);
     if (im.n_problems > 0) {
         fputs(im.shown.data, stderr);
-        r = ctl_output_error(CTL_EXIT_BAD, "%s: %zu problem%s; nothing stored",
-                             im.path, im.n_problems,
-                             im.n_problems == 1 ? "" : "s");
+        r = ctl_output_error(CTL_EXIT_BAD,
+                             ngettext("%s: %zu problem; nothing stored",
+                                      "%s: %zu problems; nothing stored",
+                                      im.n_problems),
+                             im.path, im.n_problems);
         goto out;
     }
     req.projects = im.v;

@@ -43,6 +43,26 @@ static const char *money(int64_t fen, char *buf, size_t len)
     return lu_money_yuan(fen, buf, len);
 }
 
+/* The plan, for the names of units and areas shown to a Chinese reader
+ * (codes for English readers and machines); loaded once a command. */
+static struct lu_plan *names_plan;
+
+static const char *unit_name(const char *code)
+{
+    const struct lu_plan_unit *u =
+        names_plan ? lu_plan_unit(names_plan, code) : NULL;
+
+    return lu_i18n_translated() && u != NULL ? u->name : code;
+}
+
+static const char *area_name(const char *code)
+{
+    const struct lu_plan_area *a =
+        names_plan ? lu_plan_area(names_plan, code) : NULL;
+
+    return lu_i18n_translated() && a != NULL ? a->name : code;
+}
+
 static uint32_t today(void)
 {
     time_t t = time(NULL);
@@ -133,7 +153,7 @@ static void table_row(struct ctl_table *t, const Luyu__Project *p)
     cells[4] = money(p->planned, m[0], sizeof(m[0]));
     cells[5] = money(p->aid_planned, m[1], sizeof(m[1]));
     cells[6] = money(p->invested, m[2], sizeof(m[2]));
-    cells[7] = p->area;
+    cells[7] = area_name(p->area);
     ctl_table_add(t, cells);
 }
 
@@ -199,9 +219,9 @@ static int print_show(const Luyu__Project *p, enum format fmt)
     const char *const rows[][2] = {
         {_("Project"), p->id},
         {_("Name"), p->name},
-        {_("Unit"), p->unit},
-        {_("Area"), p->area},
-        {_("Partner"), p->partner},
+        {_("Unit"), unit_name(p->unit)},
+        {_("Area"), area_name(p->area)},
+        {_("Partner"), unit_name(p->partner)},
         {_("Enterprise"), p->enterprise},
         {_("Stage"), lu_project_stage_name(p->stage)},
         {_("Dates"), dates},
@@ -272,9 +292,9 @@ static int hub_list(sqlite3 *db, const struct opts *o, const char *id)
         if (want == 0) {
             ledger_pool_projects_free(v, n);
             return ctl_output_error(CTL_EXIT_BAD,
-                                    "--stage: no stage \"%s\" (reserve, "
-                                    "signed, started, completed, operating, "
-                                    "dropped or 储备 ... 终止)",
+                                    _("--stage: no stage \"%s\" (reserve, "
+                                      "signed, started, completed, operating, "
+                                      "dropped or 储备 ... 终止)"),
                                     o->stage);
         }
         /* Keep the stage's projects in order; free the others. */
@@ -299,8 +319,8 @@ static int hub_list(sqlite3 *db, const struct opts *o, const char *id)
         }
         if (k == 0) {
             ledger_pool_projects_free(v, n);
-            return ctl_output_error(CTL_EXIT_BAD, "no project %s in the ledger",
-                                    id);
+            return ctl_output_error(CTL_EXIT_BAD,
+                                    _("no project %s in the ledger"), id);
         }
         r = print_show(v[0], o->fmt);
     } else {
@@ -364,7 +384,7 @@ static int hub_history(sqlite3 *db, const struct opts *o, const char *id)
     if (ledger_pool_history(db, id, &v, &n) < 0)
         return ctl_ledgerdb_fail(db);
     if (n == 0)
-        return ctl_output_error(CTL_EXIT_BAD, "no project %s in the ledger",
+        return ctl_output_error(CTL_EXIT_BAD, _("no project %s in the ledger"),
                                 id);
     lu_buf_init(&b);
     lu_json_init(&j, &b);
@@ -387,8 +407,8 @@ static int hub_history(sqlite3 *db, const struct opts *o, const char *id)
             lu_json_end(&j);
             continue;
         }
-        lu_buf_printf(&b, "%s  %-8s %s  %s  ", v[i].id,
-                      lu_project_kind_code(v[i].kind),
+        lu_buf_printf(&b, "%s  %s  %s  %s  ", v[i].id,
+                      lu_project_kind_name(v[i].kind),
                       ctl_output_time(v[i].recorded_at, when, sizeof(when)),
                       v[i].recorded_by);
         if (p)
@@ -457,7 +477,8 @@ static void ratio(const struct ledger_pool_sum *s, char *buf, size_t len)
 }
 
 static void text_group(struct lu_buf *b, const char *title,
-                       const struct ledger_pool_sum *v, size_t n, bool stage)
+                       const struct ledger_pool_sum *v, size_t n, bool stage,
+                       char names)
 {
     struct ctl_table *t = ctl_table_new(6);
     const char *head[] = {title,         _("Projects"),
@@ -471,9 +492,10 @@ static void text_group(struct lu_buf *b, const char *title,
     for (size_t i = 0; i < n; i++) {
         const char *cells[6];
 
-        cells[0] = stage
-                       ? lu_project_stage_name(lu_project_stage_parse(v[i].key))
-                       : v[i].key;
+        cells[0] = stage ? lu_project_stage_name(
+                               lu_project_stage_parse(v[i].key))
+                   : names == 'u' ? unit_name(v[i].key)
+                                  : area_name(v[i].key);
         snprintf(c[0], sizeof(c[0]), "%lld", (long long)v[i].projects);
         cells[1] = c[0];
         cells[2] = money(v[i].planned, c[1], sizeof(c[1]));
@@ -501,7 +523,7 @@ static int hub_pool(const struct ctl_global *g, sqlite3 *db,
     int r = 0;
 
     if (o->month && lu_period_parse(o->month, &month, err, sizeof(err)) < 0)
-        return ctl_output_error(CTL_EXIT_BAD, "--month: %s", err);
+        return ctl_output_error(CTL_EXIT_BAD, _("--month: %s"), err);
     if (month == 0)
         month = today() / 100;
     if (ledger_pool_sums(db, LEDGER_POOL_TOTAL, o->unit, &g0, &n0) < 0 ||
@@ -551,9 +573,9 @@ static int hub_pool(const struct ctl_global *g, sqlite3 *db,
                       money(g0[0].aid_planned, m[0], sizeof(m[0])),
                       money(3 * g0[0].aid_planned, m[1], sizeof(m[1])),
                       money(g0[0].invested, m[2], sizeof(m[2])));
-        text_group(&b, _("Unit"), gu, nu, false);
-        text_group(&b, _("Stage"), gs, ns, true);
-        text_group(&b, _("Area"), ga, na, false);
+        text_group(&b, _("Unit"), gu, nu, false, 'u');
+        text_group(&b, _("Stage"), gs, ns, true, 's');
+        text_group(&b, _("Area"), ga, na, false, 'a');
         lu_buf_printf(&b, _("Moves in %04u-%02u:"), month / 100, month % 100);
         for (int s = 1; s <= LU_PROJECT_STAGES; s++)
             lu_buf_printf(&b, " %s %lld", lu_project_stage_name(s),
@@ -569,6 +591,54 @@ out:
     free(gu);
     free(gs);
     free(ga);
+    return r;
+}
+
+static int read_project(const struct ctl_global *g, const char *sub,
+                        const char *id, struct opts *o, struct ctl_args *a)
+{
+    bool one = strcmp(sub, "show") == 0 || strcmp(sub, "history") == 0;
+    char err[256];
+    sqlite3 *db = NULL;
+    int r;
+
+    if (lu_plan_load(g->plan, &names_plan, err, sizeof(err)) < 0)
+        names_plan = NULL; /* codes then; the commands need no plan */
+    if (one && a->n_pos == 0)
+        return ctl_args_bad(a, "%s", _("which project? give its id"));
+    if (o->format == NULL || strcmp(o->format, "table") == 0)
+        o->fmt = FMT_TABLE;
+    else if (strcmp(o->format, "csv") == 0)
+        o->fmt = FMT_CSV;
+    else if (strcmp(o->format, "json") == 0)
+        o->fmt = FMT_JSON;
+    else
+        return ctl_args_bad(a, "%s", _("--format is table, csv or json"));
+    if (o->state_dir == NULL) {
+        if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0)
+            return ctl_args_bad(a,
+                                _("%s reads a hub's ledger: give "
+                                  "--state-dir HUBDIR"),
+                                sub);
+        return node_read(g, id, o->fmt);
+    }
+    r = ctl_ledgerdb_open(o->state_dir, &db);
+    if (r != CTL_EXIT_OK)
+        return r;
+    if (ledger_pool_exists(db) == 0) {
+        ledger_reader_close(db);
+        return ctl_output_error(CTL_EXIT_FAIL,
+                                _("%s/ledger.db has no project pool yet: start "
+                                  "this release's luyu-hub once to upgrade it"),
+                                o->state_dir);
+    }
+    if (strcmp(sub, "history") == 0)
+        r = hub_history(db, o, id);
+    else if (strcmp(sub, "pool") == 0)
+        r = hub_pool(g, db, o);
+    else
+        r = hub_list(db, o, id);
+    ledger_reader_close(db);
     return r;
 }
 
@@ -590,7 +660,6 @@ int ctl_project_read_cmd(const struct ctl_global *g, int argc, char **argv)
                          .n_opts = 6,
                          .max_pos = one ? 1 : 0,
                          .pos = pos};
-    sqlite3 *db = NULL;
     int r;
 
     r = ctl_args_parse(&a, argc - 1, argv + 1);
@@ -598,40 +667,8 @@ int ctl_project_read_cmd(const struct ctl_global *g, int argc, char **argv)
         return r;
     if (a.help)
         return ctl_project_cmd(g, 1, (char *[]){"--help"});
-    if (one && a.n_pos == 0)
-        return ctl_args_bad(&a, "which project? give its id");
-    if (o.format == NULL || strcmp(o.format, "table") == 0)
-        o.fmt = FMT_TABLE;
-    else if (strcmp(o.format, "csv") == 0)
-        o.fmt = FMT_CSV;
-    else if (strcmp(o.format, "json") == 0)
-        o.fmt = FMT_JSON;
-    else
-        return ctl_args_bad(&a, "--format is table, csv or json");
-    if (o.state_dir == NULL) {
-        if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0)
-            return ctl_args_bad(&a,
-                                "%s reads a hub's ledger: give "
-                                "--state-dir HUBDIR",
-                                sub);
-        return node_read(g, pos[0], o.fmt);
-    }
-    r = ctl_ledgerdb_open(o.state_dir, &db);
-    if (r != CTL_EXIT_OK)
-        return r;
-    if (ledger_pool_exists(db) == 0) {
-        ledger_reader_close(db);
-        return ctl_output_error(CTL_EXIT_FAIL,
-                                "%s/ledger.db has no project pool yet: start "
-                                "this release's luyu-hub once to upgrade it",
-                                o.state_dir);
-    }
-    if (strcmp(sub, "history") == 0)
-        r = hub_history(db, &o, pos[0]);
-    else if (strcmp(sub, "pool") == 0)
-        r = hub_pool(g, db, &o);
-    else
-        r = hub_list(db, &o, pos[0]);
-    ledger_reader_close(db);
+    r = read_project(g, sub, pos[0], &o, &a);
+    lu_plan_free(names_plan);
+    names_plan = NULL;
     return r;
 }

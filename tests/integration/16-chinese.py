@@ -22,7 +22,11 @@ NAMES = {"luyuctl", "help", "plan", "submit", "import", "template", "correct", "
          "project",
          "CurveZMQ", ME,
          # values typed as they are: log levels, the ipc transport
-         "err", "warning", "notice", "info", "debug", "ipc"}
+         "err", "warning", "notice", "info", "debug", "ipc",
+         # project subcommands, stage and area codes and formats, typed as they are
+         "add", "edit", "stage", "money", "list", "show", "pool", "reserve", "signed",
+         "started", "completed", "operating", "dropped", "industry", "table", "csv",
+         "json"}
 
 
 def english_words(text):
@@ -142,6 +146,28 @@ def main():
                          "--draft", check_rc=0)
     check("DRAFT" in out and "草稿" not in out and "150,000,000.00 yuan" in out,
           "and English in the C locale, not mixed")
+
+    say("projects: commands, tables and refusals")
+    pid = n + "-2019-001"
+    rc, out, err = c.ctl("project", "--help", lang=ZH, check_rc=0)
+    no_english("project --help", out)
+    c.ctl("project", "add", pid, "--name", "万州柑橘深加工项目", "--area", "industry",
+          "--planned", "12000000", "--aid", "4000000", "--stage", "signed", "--dates",
+          "2019-06-01,2019-07-18", node=n, lang=ZH, check_rc=0)
+    rc, out, err = c.ctl("project", "money", pid, "--invested", "20000000", node=n, lang=ZH)
+    check(rc == 2 and "超过计划总投资" in err and "2,000.00万元" in err,
+          "a refused change in Chinese, money in 万元: " + err.strip())
+    no_english("the refusal", err)
+    for args in (("list",), ("show", pid)):
+        rc, out, err = c.ctl("project", *args, node=n, lang=ZH, check_rc=0)
+        check("产业合作" in out and "签约" in out, "project %s at the node" % args[0])
+        no_english("project %s at the node" % args[0], out)
+    wait_until(lambda: c.drained(n), 30, "the project to reach the hub")
+    for args in (("list",), ("show", pid), ("history", pid), ("pool", "--month", "2019-07")):
+        rc, out, err = c.ctl("project", *args, "--state-dir", c.path("hub"), lang=ZH,
+                             check_rc=0)
+        check("1,200.00万元" in out, "project %s at the hub in 万元" % args[0])
+        no_english("project %s at the hub" % args[0], out)
 
     say("errors")
     rc, out, err = c.ctl("correct", n + "/agri_sales_to_sd/2019-09", "--amount", "1",

@@ -220,6 +220,8 @@ def main():
     reasons = [r["reason"] for r in st.get("rejects", [])]
     check(st["rejected"] == 1 and any("belongs to node cq-wanzhou" in r for r in reasons),
           "the hub rejected it: %s" % reasons)
+    check([r["reason_code"] for r in st["rejects"]] == ["project_owner"],
+          "with the code the node translates: %s" % st["rejects"])
     check(hub_projects(c)[some["id"]]["name"] == model[some["id"]]["name"],
           "and the project is unchanged")
 
