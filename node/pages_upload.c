@@ -54,13 +54,15 @@ void node_pages_upload_page(struct node_pages *np, struct lu_web_req *req,
         lu_html_esc(b, problem);
         lu_buf_adds(b, "</p>");
     }
+    /* The example header in the reader's language: both are read. */
     lu_buf_printf(b,
-                  "<p>%s</p><pre>unit,indicator,period,amount,note</pre>"
+                  "<p>%s</p><pre>%s</pre>"
                   "<form method=\"post\" action=\"/upload\" "
                   "enctype=\"multipart/form-data\">",
                   _("A file as luyuctl import takes it: CSV (UTF-8, GBK or "
                     "UTF-16) or an .xlsx workbook, whose header row names "
-                    "the columns in Chinese or English, for example:"));
+                    "the columns in Chinese or English, for example:"),
+                  _("unit,indicator,period,amount,note"));
     node_pages_csrf_field(ss, b);
     lu_buf_printf(
         b,

@@ -10,42 +10,18 @@ import re
 import subprocess
 import sys
 
-from luyutest import BIN, Cluster, check, have_locale, locale_env, run, say, wait_until
+from luyutest import (BIN, Cluster, check, english_words, have_locale, locale_env, run, say,
+                      wait_until)
 
 ZH = "zh_CN.UTF-8"
 ME = pwd.getpwuid(os.getuid()).pw_name
-# Words that are names, not English: commands (typed as they are), the
-# protocol's name and the user name.
-NAMES = {"luyuctl", "help", "plan", "submit", "import", "template", "correct", "entries",
-         "status", "user", "token",
-         "ledger", "history", "keygen", "bulletin", "completeness", "feed", "issue",
-         "project",
-         "CurveZMQ", ME,
-         # values typed as they are: log levels, the ipc transport
-         "err", "warning", "notice", "info", "debug", "ipc",
-         # project subcommands, stage and area codes and formats, typed as they are
-         "add", "edit", "stage", "money", "list", "show", "pool", "reserve", "signed",
-         "started", "completed", "operating", "dropped", "industry", "table", "csv",
-         "json"}
-
-
-def english_words(text):
-    """Words of English in text: tokens of two or more letters with a
-    lowercase one, leaving out codes, ids, paths, options and endpoints
-    (anything with a digit, '-', '_', '/', '.', ':' or '$'), upper-case
-    placeholders and acronyms (SOCK, CSV, CQ) and names."""
-    found = []
-    for tok in re.split(r"[\s,;()\[\]{}|<>=\"'“”（）：，；、*]+", text):
-        if not tok or re.search(r"[0-9\-_/.:$@%`]", tok) or tok in NAMES:
-            continue
-        for w in re.findall(r"[A-Za-z]{2,}", tok):
-            if any(c.islower() for c in w):
-                found.append(w)
-    return found
+# Words that are names, not English: the shared list (luyutest.NAME_WORDS)
+# and the user name.
+NAMES = {ME}
 
 
 def no_english(what, text):
-    words = english_words(text)
+    words = english_words(text, NAMES)
     check(not words, "%s has no English word%s" % (what, (": %s" % words[:10]) if words else ""))
 
 
@@ -146,6 +122,20 @@ def main():
                          "--draft", check_rc=0)
     check("DRAFT" in out and "草稿" not in out and "150,000,000.00 yuan" in out,
           "and English in the C locale, not mixed")
+
+    say("import errors")
+    bad = c.path("bad.csv")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("单位,指标,月份,金额,备注\n万州,agri_sale,2019.7,1.25E+06,x\n"
+                "cq-wanzhou,agri_sales_to_sd,7/1/2019,-5,\n")
+    rc, out, err = c.ctl("import", bad, node=n, lang=ZH)
+    check(rc == 2 and "是不是指 万州区" in err and "有歧义" in err,
+          "every problem of a file, in Chinese: " + err)
+    no_english("import errors", err)
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write("unit,indicator,period,amount\ncq-wanzhou,agri_sales_to_sd,2019-07,5\n")
+    rc, out, err = c.ctl("import", bad, "--dry-run", node=n, lang=ZH, check_rc=0)
+    no_english("a dry run's answer", out + err)
 
     say("projects: commands, tables and refusals")
     pid = n + "-2019-001"

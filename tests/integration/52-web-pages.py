@@ -13,7 +13,8 @@ import subprocess
 import time
 import urllib.parse
 
-from luyutest import BIN, Cluster, check, free_port, run, say, wait_until
+from luyutest import (BIN, Cluster, check, english_words, free_port, page_text, run, say,
+                      wait_until)
 
 
 class Browser:
@@ -170,6 +171,13 @@ def main():
           == [("web:wangli", "12345.60", "<script>alert(1)</script>"),
               ("web:wangli", "12000.00", "录入错误")],
           "history names the web user on the entry and on its correction, with the reason")
+
+    say("every page in Chinese")
+    for path in ("/form?unit=cq-wanzhou&period=2019-07", "/entries", "/history?id=%s/1" % n,
+                 "/upload"):
+        st, h, text = b.get(path)
+        words = english_words(page_text(text), {"wangli", "script", "alert"})
+        check(st == 200 and not words, "%s has no English word%s" % (path, words[:10]))
 
     say("upload: a preview of every row and every problem, then one commit")
     token, text = b.csrf("/upload")

@@ -8,6 +8,7 @@ checked, and exits non-zero with the difference when something is wrong.
 import atexit
 import json
 import os
+import re
 import random
 import shutil
 import signal
@@ -512,3 +513,39 @@ def ledger_sums(c):
         return e, b
     finally:
         db.close()
+
+
+# Words that are names, not English, in what a Chinese reader sees:
+# commands and values typed as they are, protocols and products.
+NAME_WORDS = {"luyuctl", "help", "plan", "submit", "import", "template", "correct", "entries",
+              "status", "user", "token", "ledger", "history", "keygen", "bulletin",
+              "completeness", "feed", "issue", "project", "CurveZMQ", "Excel",
+              "err", "warning", "notice", "info", "debug", "ipc",
+              "add", "edit", "stage", "money", "list", "show", "pool", "reserve", "signed",
+              "started", "completed", "operating", "dropped", "industry", "table", "csv",
+              "json"}
+
+
+def english_words(text, names=()):
+    """Words of English in text: tokens of two or more letters with a
+    lowercase one, leaving out codes, ids, paths, options and endpoints
+    (anything with a digit, '-', '_', '/', '.', ':' or '$'), upper-case
+    placeholders and acronyms (SOCK, CSV, CQ) and names."""
+    found = []
+    for tok in re.split(r"[\s,;()\[\]{}|<>=\"'“”（）：，；、*]+", text):
+        if not tok or re.search(r"[0-9\-_/.:$@%`]", tok) or tok in NAME_WORDS or tok in names:
+            continue
+        for w in re.findall(r"[A-Za-z]{2,}", tok):
+            if any(ch.islower() for ch in w):
+                found.append(w)
+    return found
+
+
+def page_text(html):
+    """What a person reads on a page: the text between tags, and the
+    labels of buttons and fields, without the style sheet."""
+    html = re.sub(r"<style[\s\S]*?</style>", " ", html)
+    labels = " ".join(re.findall(r'(?:value|placeholder|title|alt)="([^"]*)"', html))
+    text = re.sub(r"<[^>]*>", " ", html)
+    import html as htmlmod
+    return htmlmod.unescape(text + " " + labels)
