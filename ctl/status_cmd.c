@@ -32,7 +32,23 @@ static const char USAGE[] =
        "\n"
        "  --json   one JSON object: pending, acknowledged, rejected,\n"
        "           last_ack_age_s (-1: never), last_seq, hub_hwm, link_up,\n"
-       "           node_id, hub, link_error, rejects [{id, reason, reason_code}]\n");
+       "           node_id, hub, link_error, rejects [{id, reason, reason_code}],\n"
+       "           spool {dir, waiting, importing, done, failed,\n"
+       "           last_error, last_error_at} (with a spool directory)\n");
+
+static void json_spool(struct lu_json *j, const Luyu__CtlSpoolState *sp)
+{
+    lu_json_key(j, "spool");
+    lu_json_object(j);
+    lu_json_kstr(j, "dir", sp->dir);
+    lu_json_kuint(j, "waiting", sp->waiting);
+    lu_json_kstr(j, "importing", sp->importing);
+    lu_json_kuint(j, "done", sp->done);
+    lu_json_kuint(j, "failed", sp->failed);
+    lu_json_kstr(j, "last_error", sp->last_error);
+    lu_json_kint(j, "last_error_at", sp->last_error_at);
+    lu_json_end(j);
+}
 
 static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
 {
@@ -61,6 +77,8 @@ static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
         lu_json_end(&j);
     }
     lu_json_end(&j);
+    if (s->spool != NULL)
+        json_spool(&j, s->spool);
     lu_json_end(&j);
     lu_buf_adds(b, "\n");
 }
@@ -71,6 +89,28 @@ static void add_count(struct ctl_table *t, const char *what, uint64_t n)
 
     snprintf(v, sizeof(v), "%llu", (unsigned long long)n);
     ctl_table_add(t, (const char *[]){what, v});
+}
+
+/* The spool's rows. Its last problem is the node's log line, in English:
+ * for people it says when, and points to failed/ and the log. */
+static void spool_rows(struct ctl_table *t, const Luyu__CtlSpoolState *sp)
+{
+    char at[40], last[128];
+
+    ctl_table_add(t, (const char *[]){_("spool"), sp->dir});
+    add_count(t, _("spool: waiting"), sp->waiting);
+    ctl_table_add(t, (const char *[]){_("spool: importing"),
+                                      sp->importing[0] ? sp->importing
+                                                       : _("nothing")});
+    add_count(t, _("spool: in done/"), sp->done);
+    add_count(t, _("spool: in failed/"), sp->failed);
+    if (sp->last_error_at == 0)
+        snprintf(last, sizeof(last), "%s", _("none"));
+    else
+        snprintf(last, sizeof(last),
+                 _("at %s (reasons in failed/ and the node's log)"),
+                 ctl_output_time(sp->last_error_at, at, sizeof(at)));
+    ctl_table_add(t, (const char *[]){_("spool: last problem"), last});
 }
 
 static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
@@ -93,6 +133,8 @@ static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
     ctl_table_add(
         t, (const char *[]){_("last ack"), ctl_output_age(s->last_ack_age_s,
                                                           age, sizeof(age))});
+    if (s->spool != NULL)
+        spool_rows(t, s->spool);
     ctl_table_render(t, b, "");
     ctl_table_free(t);
     if (s->n_rejects == 0)

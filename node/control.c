@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "intake.h"
 #include "outbox.h"
+#include "spool.h"
 #include "projects.h"
 #include "uplink.h"
 #include "tokens.h"
@@ -28,9 +29,27 @@ struct node_control {
     char self[64]; /* the node's own Unix user name */
 };
 
+/* The spool's strings are borrowed: the answer is packed on this turn. */
+static void fill_spool(const struct node_spool *spool, Luyu__CtlSpoolState *sp,
+                       Luyu__CtlStatus *s)
+{
+    struct node_spool_info info;
+
+    node_spool_info(spool, &info);
+    sp->dir = (char *)info.dir;
+    sp->waiting = info.waiting;
+    sp->done = info.done;
+    sp->failed = info.failed;
+    sp->importing = (char *)(info.importing ? info.importing : "");
+    sp->last_error = (char *)(info.last_error ? info.last_error : "");
+    sp->last_error_at = info.last_error_at;
+    s->spool = sp;
+}
+
 static void fill_status(struct node_control *c, Luyu__CtlResponse *resp,
-                        Luyu__CtlStatus *s, char **ids, char **reasons,
-                        Luyu__CtlRejected *rj, Luyu__CtlRejected **rjp)
+                        Luyu__CtlStatus *s, Luyu__CtlSpoolState *sp,
+                        char **ids, char **reasons, Luyu__CtlRejected *rj,
+                        Luyu__CtlRejected **rjp)
 {
     int codes[MAX_STATUS_REJECTS];
     struct node_outbox_stats st;
@@ -62,6 +81,8 @@ static void fill_status(struct node_control *c, Luyu__CtlResponse *resp,
     }
     s->rejects = rjp;
     s->n_rejects = n;
+    if (c->ctx.spool != NULL)
+        fill_spool(c->ctx.spool, sp, s);
     resp->status = s;
 }
 
@@ -282,6 +303,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     struct node_control *c = data;
     Luyu__CtlResponse resp = LUYU__CTL_RESPONSE__INIT;
     Luyu__CtlStatus s = LUYU__CTL_STATUS__INIT;
+    Luyu__CtlSpoolState sp = LUYU__CTL_SPOOL_STATE__INIT;
     char *ids[MAX_STATUS_REJECTS] = {0}, *reasons[MAX_STATUS_REJECTS] = {0};
     Luyu__CtlRejected rj[MAX_STATUS_REJECTS];
     Luyu__CtlRejected *rjp[MAX_STATUS_REJECTS];
@@ -305,7 +327,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECT_LIST) {
         node_projects_list(c->ctx.intake, req->project_list, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
-        fill_status(c, &resp, &s, ids, reasons, rj, rjp);
+        fill_status(c, &resp, &s, &sp, ids, reasons, rj, rjp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_ENTRIES) {
         node_entries_answer(c->ctx.outbox, c->ctx.node_id, req->entries, &resp);
     } else {

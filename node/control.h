@@ -12,6 +12,7 @@
 struct node_control;
 struct node_intake;
 struct node_outbox;
+struct node_spool;
 struct node_uplink;
 
 struct node_control_ctx {
@@ -21,6 +22,7 @@ struct node_control_ctx {
     struct node_intake *intake;
     struct node_outbox *outbox;
     struct node_uplink *uplink;
+    struct node_spool *spool; /* NULL when the node has no spool */
 };
 
 /* Binds path; ctx is borrowed. NULL with a reason in err. */

@@ -174,6 +174,28 @@ static void status_line(void *data, char *buf, size_t len)
              info.error[0] ? "; " : "", info.error);
 }
 
+static void spool_metrics(const struct node_spool *sp, struct lu_buf *b)
+{
+    struct node_spool_info info;
+
+    node_spool_info(sp, &info);
+    lu_metrics_gauge(b, "luyu_node_spool_files_waiting",
+                     "Files in the spool directory not yet taken.",
+                     (double)info.waiting);
+    lu_metrics_gauge(b, "luyu_node_spool_importing",
+                     "1 while a spool file is being read and stored.",
+                     info.importing ? 1 : 0);
+    lu_metrics_gauge(b, "luyu_node_spool_files_done",
+                     "Files in the spool's done/ directory.", (double)info.done);
+    lu_metrics_gauge(b, "luyu_node_spool_files_failed",
+                     "Files in the spool's failed/ directory.",
+                     (double)info.failed);
+    lu_metrics_gauge(b, "luyu_node_spool_last_error_timestamp_seconds",
+                     "When the spool last met a problem (0: never); "
+                     "luyuctl status says which.",
+                     (double)info.last_error_at);
+}
+
 static void metrics(void *data, struct lu_buf *b)
 {
     struct node *n = data;
@@ -196,6 +218,8 @@ static void metrics(void *data, struct lu_buf *b)
     lu_metrics_gauge(b, "luyu_node_last_ack_timestamp_seconds",
                      "When the hub last acknowledged anything (0: never).",
                      (double)st.last_ack_s);
+    if (n->spool != NULL)
+        spool_metrics(n->spool, b);
 }
 
 /* Everything the node reads from /etc before it touches its state: the
@@ -268,8 +292,15 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         ucfg.secret_key = n->secret_key;
     }
     n->uplink = node_uplink_new(&d->loop, d->zctx, &ucfg, n->outbox);
+    if (S.spool != NULL) {
+        n->spool = node_spool_new(&d->loop, S.spool, n->plan, n->intake,
+                                  n->uplink, err, errlen);
+        if (n->spool == NULL)
+            return -EINVAL;
+    }
     cctx = (struct node_control_ctx){S.id,      S.hub,     S.units,
-                                     n->intake, n->outbox, n->uplink};
+                                     n->intake, n->outbox, n->uplink,
+                                     n->spool};
     if (control == NULL)
         control = lu_xasprintf("%s/control.sock", S.state_dir);
     n->control = node_control_new(&d->loop, control, &cctx, err, errlen);
@@ -277,12 +308,6 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         free(control);
     if (n->control == NULL)
         return -EINVAL;
-    if (S.spool != NULL) {
-        n->spool = node_spool_new(&d->loop, S.spool, n->plan, n->intake,
-                                  n->uplink, err, errlen);
-        if (n->spool == NULL)
-            return -EINVAL;
-    }
     if (d->web != NULL)
         n->pages = node_pages_new(
             d->web,

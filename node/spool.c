@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,19 @@
  * network, written from another machine): scan this often anyway. */
 #define RESCAN_MS 30000
 
+/* One file on its way: read and parsed on libuv's thread pool (the slow
+ * part: decoding, unzipping, XML, normalising every row), stored and moved
+ * back on the loop. The job owns name and im; the thread touches only
+ * them, path and the plan, which nobody changes while the node runs. */
+struct job {
+    uv_work_t req;
+    struct node_spool *sp;
+    char *name, *path;
+    uid_t uid;
+    struct lu_import im;
+    int read_r; /* 0, or what reading the file failed with */
+};
+
 struct node_spool {
     uv_loop_t *loop;
     char *dir, *done, *failed;
@@ -37,6 +51,12 @@ struct node_spool {
     uv_fs_event_t ev;
     uv_timer_t timer;
     int open_handles;
+    struct job *job;    /* the file being imported, NULL when idle */
+    char **queue;       /* names found by the last scan, not yet taken */
+    size_t n_queue, next;
+    bool retry, closing;
+    struct node_spool_info info; /* strings below are owned here */
+    char *last_error;
 };
 
 /* Files still being written, by the conventions of writers that rename a
@@ -126,6 +146,24 @@ static bool move(struct node_spool *sp, const char *name, const char *to,
     return moved;
 }
 
+/* The last thing that went wrong, for status and /metrics; English, as
+ * the log has it (luyuctl status shows it as the node's words). */
+static void note_error(struct node_spool *sp, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void note_error(struct node_spool *sp, const char *fmt, ...)
+{
+    va_list ap;
+    char text[512];
+
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof(text), fmt, ap);
+    va_end(ap);
+    free(sp->last_error);
+    sp->last_error = lu_xstrdup(lu_utf8_fix(text));
+    sp->info.last_error = sp->last_error;
+    sp->info.last_error_at = lu_now_s();
+}
+
 static bool failed(struct node_spool *sp, const char *name,
                    const struct lu_import *im)
 {
@@ -140,7 +178,11 @@ static bool failed(struct node_spool *sp, const char *name,
                   name, im->n_problems);
     lu_warn("spool: %s refused (%zu problems), moved to %s/", name,
             im->n_problems, sp->failed);
+    note_error(sp, "%s: %zu problems, moved to failed/", name,
+               im->n_problems);
     moved = move(sp, name, sp->failed, b.data);
+    if (moved)
+        sp->info.failed++;
     lu_buf_free(&b);
     return moved;
 }
@@ -178,12 +220,16 @@ static bool store(struct node_spool *sp, const char *name, uid_t uid,
                   resp.n_ids, resp.n_ids ? resp.ids[0] : "",
                   resp.n_ids ? resp.ids[resp.n_ids - 1] : "", sp->done);
         done = move(sp, name, sp->done, NULL);
+        if (done)
+            sp->info.done++;
     } else if (resp.code == LUYU__CTL_RESPONSE__CODE__BAD_INPUT) {
         lu_import_refused(im, &resp);
         done = failed(sp, name, im);
     } else {
         lu_warn("spool: %s: %s; left in the spool, tried again in %d s", name,
                 resp.message, RETRY_MS / 1000);
+        note_error(sp, "%s: %s; tried again in %d s", name, resp.message,
+                   RETRY_MS / 1000);
         done = false;
     }
     node_intake_response_clear(&resp);
@@ -192,34 +238,96 @@ static bool store(struct node_spool *sp, const char *name, uid_t uid,
     return done;
 }
 
-static bool take(struct node_spool *sp, const char *name)
+/* On a thread of the pool: only the job's own memory and the plan. */
+static void work(uv_work_t *req)
 {
-    char *path = lu_xasprintf("%s/%s", sp->dir, name), *data = NULL;
-    struct lu_import im;
-    struct stat st;
+    struct job *j = req->data;
+    char *data = NULL;
     size_t len = 0;
-    bool done = true;
-    int r;
 
-    if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-        goto out; /* gone, or a directory such as done/ */
-    lu_import_init(&im, name);
-    r = lu_read_file(path, LU_IMPORT_MAX_FILE, &data, &len);
-    if (r == -EFBIG)
-        lu_import_problem(&im, 0, 0, _("larger than %u MiB; split the file"),
-                          LU_IMPORT_MAX_FILE >> 20);
-    else if (r < 0)
-        lu_import_problem(&im, 0, 0, _("cannot read the file: %s"),
-                          strerror(-r));
-    if (r < 0 || lu_import_read(&im, sp->plan, data, len, NULL, NULL) < 0)
-        done = failed(sp, name, &im);
-    else
-        done = store(sp, name, st.st_uid, &im);
-    lu_import_close(&im);
+    j->read_r = lu_read_file(j->path, LU_IMPORT_MAX_FILE, &data, &len);
+    if (j->read_r == 0)
+        lu_import_read(&j->im, j->sp->plan, data, len, NULL, NULL);
     free(data);
-out:
-    free(path);
-    return done;
+}
+
+static void job_free(struct job *j)
+{
+    lu_import_close(&j->im);
+    free(j->name);
+    free(j->path);
+    free(j);
+}
+
+static void next(struct node_spool *sp);
+static void scan(uv_timer_t *t);
+static void spool_release(struct node_spool *sp);
+
+/* Back on the loop: store or refuse, move, and take the next file. */
+static void worked(uv_work_t *req, int status)
+{
+    struct job *j = req->data;
+    struct node_spool *sp = j->sp;
+    bool done = true;
+
+    sp->job = NULL;
+    sp->info.importing = NULL;
+    if (sp->closing || status < 0) {
+        job_free(j);
+        spool_release(sp);
+        return;
+    }
+    if (j->read_r == -EFBIG)
+        lu_import_problem(&j->im, 0, 0, _("larger than %u MiB; split the file"),
+                          LU_IMPORT_MAX_FILE >> 20);
+    else if (j->read_r < 0)
+        lu_import_problem(&j->im, 0, 0, _("cannot read the file: %s"),
+                          strerror(-j->read_r));
+    if (j->im.n_problems > 0)
+        done = failed(sp, j->name, &j->im);
+    else
+        done = store(sp, j->name, j->uid, &j->im);
+    sp->retry = !done || sp->retry;
+    job_free(j);
+    next(sp);
+}
+
+/* Hands the next finished file of the queue to the thread pool; when the
+ * queue is empty, sends what was stored and plans the next scan. */
+static void next(struct node_spool *sp)
+{
+    struct stat st;
+
+    while (sp->next < sp->n_queue) {
+        char *name = sp->queue[sp->next++];
+        char *path = lu_xasprintf("%s/%s", sp->dir, name);
+        struct job *j;
+
+        sp->info.waiting = sp->n_queue - sp->next;
+        if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+            free(path); /* gone, or a directory such as done/ */
+            continue;
+        }
+        j = lu_xcalloc(1, sizeof(*j));
+        j->req.data = j;
+        j->sp = sp;
+        j->name = lu_xstrdup(name);
+        j->path = path;
+        j->uid = st.st_uid;
+        lu_import_init(&j->im, j->name);
+        sp->job = j;
+        sp->info.importing = j->name;
+        uv_queue_work(sp->loop, &j->req, work, worked);
+        return;
+    }
+    for (size_t i = 0; i < sp->n_queue; i++)
+        free(sp->queue[i]);
+    free(sp->queue);
+    sp->queue = NULL;
+    sp->n_queue = sp->next = 0;
+    sp->info.waiting = 0;
+    node_uplink_pump(sp->uplink);
+    uv_timer_start(&sp->timer, scan, sp->retry ? RETRY_MS : RESCAN_MS, 0);
 }
 
 static int by_name(const void *a, const void *b)
@@ -227,18 +335,21 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Takes every finished file, oldest name first (names often hold dates). */
+/* Lists every finished file, oldest name first (names often hold dates),
+ * and starts taking them one at a time. A scan while a file is being
+ * imported waits for it: the queue is taken again after it. */
 static void scan(uv_timer_t *t)
 {
     struct node_spool *sp = t->data;
-    DIR *d = opendir(sp->dir);
+    DIR *d;
     struct dirent *de;
-    char **names = NULL;
-    size_t n = 0;
-    bool retry = false;
 
+    if (sp->job != NULL || sp->n_queue > 0)
+        return; /* next() plans the scan after the queue */
+    d = opendir(sp->dir);
     if (d == NULL) {
         lu_err("spool: cannot read %s: %s", sp->dir, strerror(errno));
+        note_error(sp, "cannot read %s: %s", sp->dir, strerror(errno));
         uv_timer_start(&sp->timer, scan, RETRY_MS, 0);
         return;
     }
@@ -246,20 +357,14 @@ static void scan(uv_timer_t *t)
         if (in_progress(de->d_name) || strcmp(de->d_name, "done") == 0 ||
             strcmp(de->d_name, "failed") == 0)
             continue;
-        names = lu_xrealloc(names, (n + 1) * sizeof(*names));
-        names[n++] = lu_xstrdup(de->d_name);
+        sp->queue = lu_xrealloc(sp->queue, (sp->n_queue + 1) * sizeof(char *));
+        sp->queue[sp->n_queue++] = lu_xstrdup(de->d_name);
     }
     closedir(d);
-    if (n > 1)
-        qsort(names, n, sizeof(*names), by_name);
-    for (size_t i = 0; i < n; i++) {
-        retry = !take(sp, names[i]) || retry;
-        free(names[i]);
-    }
-    free(names);
-    if (n > 0)
-        node_uplink_pump(sp->uplink);
-    uv_timer_start(&sp->timer, scan, retry ? RETRY_MS : RESCAN_MS, 0);
+    if (sp->n_queue > 1)
+        qsort(sp->queue, sp->n_queue, sizeof(char *), by_name);
+    sp->retry = false;
+    next(sp);
 }
 
 static void on_event(uv_fs_event_t *h, const char *name, int events, int status)
@@ -291,16 +396,47 @@ static int make_dir(const char *path, char *err, size_t errlen)
     return 0;
 }
 
-static void on_close(uv_handle_t *h)
+/* Files in done/ or failed/ (not the .err beside them), counted once at
+ * start; the moves count from there. */
+static uint64_t count_files(const char *dir)
 {
-    struct node_spool *sp = h->data;
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    uint64_t n = 0;
 
-    if (--sp->open_handles > 0)
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+
+        if (de->d_name[0] != '.' &&
+            !(len > 4 && strcmp(de->d_name + len - 4, ".err") == 0))
+            n++;
+    }
+    if (d != NULL)
+        closedir(d);
+    return n;
+}
+
+/* The memory goes when both handles are closed and no job is out. */
+static void spool_release(struct node_spool *sp)
+{
+    if (sp->open_handles > 0 || sp->job != NULL)
         return;
+    for (size_t i = 0; i < sp->n_queue; i++)
+        free(sp->queue[i]);
+    free(sp->queue);
+    free(sp->last_error);
     free(sp->dir);
     free(sp->done);
     free(sp->failed);
     free(sp);
+}
+
+static void on_close(uv_handle_t *h)
+{
+    struct node_spool *sp = h->data;
+
+    sp->open_handles--;
+    spool_release(sp);
 }
 
 int node_spool_check(const char *dir, char *err, size_t errlen)
@@ -337,6 +473,9 @@ struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
     if (make_dir(dir, err, errlen) < 0 || make_dir(sp->done, err, errlen) < 0 ||
         make_dir(sp->failed, err, errlen) < 0)
         goto fail;
+    sp->info.dir = sp->dir;
+    sp->info.done = count_files(sp->done);
+    sp->info.failed = count_files(sp->failed);
     uv_fs_event_init(loop, &sp->ev);
     uv_timer_init(loop, &sp->timer);
     sp->ev.data = sp->timer.data = sp;
@@ -362,10 +501,21 @@ fail:
     return NULL;
 }
 
+void node_spool_info(const struct node_spool *sp, struct node_spool_info *info)
+{
+    *info = sp->info;
+}
+
 void node_spool_free(struct node_spool *sp)
 {
     if (sp == NULL)
         return;
+    /* A file being read finishes on its thread (it cannot be stopped);
+     * worked() then frees it without storing, and the spool with it. The
+     * file stays in the spool for the next start. */
+    sp->closing = true;
+    if (sp->job != NULL)
+        uv_cancel((uv_req_t *)&sp->job->req);
     uv_fs_event_stop(&sp->ev);
     uv_timer_stop(&sp->timer);
     uv_close((uv_handle_t *)&sp->ev, on_close);

@@ -14,12 +14,20 @@
  * transaction; the move to done/ comes after it. A node killed in between
  * finds the file again at start, imports it again, and the outbox answers
  * "already imported" (the key is there), so the file goes to done/ and
- * nothing is stored twice. Owns its libuv handles. */
+ * nothing is stored twice. Owns its libuv handles.
+ *
+ * One file at a time is read and parsed on libuv's thread pool, so that a
+ * large workbook does not stall the loop (the control socket, the link,
+ * the web pages); its rows are checked and stored in one outbox
+ * transaction back on the loop, where the outbox lives. */
 #ifndef NODE_SPOOL_H
 #define NODE_SPOOL_H
 
 #include <stddef.h>
 #include <uv.h>
+
+#include <stdbool.h>
+#include <stdint.h>
 
 struct lu_plan;
 struct node_intake;
@@ -39,7 +47,20 @@ struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
                                   struct node_intake *intake,
                                   struct node_uplink *uplink, char *err,
                                   size_t errlen);
-/* Stops watching; the memory goes once the loop has closed the handles. */
+/* What status and /metrics show of the spool. Strings are the spool's,
+ * valid until the next turn of the loop. */
+struct node_spool_info {
+    const char *dir;
+    uint64_t waiting;          /* found by the last scan, not yet taken */
+    uint64_t done, failed;     /* files in done/ and failed/ */
+    const char *importing;     /* the file being read now, or NULL */
+    const char *last_error;    /* the last problem, or NULL; English */
+    int64_t last_error_at;     /* unix s, 0 when none */
+};
+void node_spool_info(const struct node_spool *sp, struct node_spool_info *info);
+
+/* Stops watching; the memory goes once the loop has closed the handles
+ * and the file being read, if any, is back from the thread pool. */
 void node_spool_free(struct node_spool *sp);
 
 #endif
