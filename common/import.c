@@ -79,7 +79,14 @@ void lu_import_problem(struct lu_import *im, int line, int col, const char *fmt,
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     lu_utf8_fix(msg);
-    if (line <= 0)
+    /* JSON: the entry's place as the line, the member's name for the
+     * column ("entries:3: amount: ..."). */
+    if (im->json_keys && line > 0 && col > 0 && col <= LU_IMPORT_NCOLS)
+        lu_buf_printf(&im->problems, "%s:%d: %s: ", im->name, line,
+                      lu_import_json_key(col - 1));
+    else if (im->json_keys && line > 0)
+        lu_buf_printf(&im->problems, "%s:%d: ", im->name, line);
+    else if (line <= 0)
         lu_buf_printf(&im->problems, "%s: ", im->name);
     else if (col <= 0)
         lu_buf_printf(&im->problems, "%s:%d: ", im->name, line);
@@ -499,17 +506,29 @@ int lu_import_read(struct lu_import *im, const struct lu_plan *plan,
                    const char *sheet_name)
 {
     struct lu_sheet sheet;
-    bool header = true;
     int r;
 
     lu_sheet_init(&sheet);
     r = read_sheet(im, data, len, encoding, sheet_name, &sheet);
-    for (size_t i = 0; r == 0 && i < sheet.n; i++) {
-        const struct lu_sheet_row *row = &sheet.rows[i];
+    if (r == 0)
+        lu_import_read_sheet(im, plan, &sheet);
+    lu_sheet_close(&sheet);
+    return im->n_problems > 0 ? -EINVAL : 0;
+}
+
+int lu_import_read_sheet(struct lu_import *im, const struct lu_plan *plan,
+                         const struct lu_sheet *sheet)
+{
+    bool header = true;
+
+    for (size_t i = 0; i < sheet->n; i++) {
+        const struct lu_sheet_row *row = &sheet->rows[i];
 
         /* A workbook leaves empty rows out; the clerk saw them. */
-        if (!header && sheet.cell_names && row->line > sheet.rows[i - 1].line)
-            im->empty_rows += (size_t)(row->line - sheet.rows[i - 1].line - 1);
+        if (!header && sheet->cell_names &&
+            row->line > sheet->rows[i - 1].line)
+            im->empty_rows +=
+                (size_t)(row->line - sheet->rows[i - 1].line - 1);
         if (row_empty(row)) {
             im->empty_rows += !header;
             continue;
@@ -523,12 +542,11 @@ int lu_import_read(struct lu_import *im, const struct lu_plan *plan,
             read_row(im, plan, row);
         header = false;
     }
-    if (r == 0 && header)
+    if (header)
         lu_import_problem(im, 0, 0, _("no entries: the file is empty"));
-    else if (r == 0 && im->n == 0 && im->n_problems == 0)
+    else if (im->n == 0 && im->n_problems == 0)
         lu_import_problem(im, 0, 0,
                           _("no entries: the file holds only the header"));
-    lu_sheet_close(&sheet);
     return im->n_problems > 0 ? -EINVAL : 0;
 }
 

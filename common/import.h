@@ -47,6 +47,7 @@ struct lu_import {
     int cols[LU_IMPORT_NCOLS]; /* 0-based column of each, -1 absent */
     uint8_t ignored[256];      /* columns such as 序号, read past */
     bool cell_names;           /* .xlsx: name cells as B7 too */
+    bool json_keys;            /* JSON: "entry N, amount:" for places */
     char format[32];           /* "CSV, GB18030", "xlsx" ... */
     struct lu_buf problems;    /* the first LU_IMPORT_MAX_SHOWN, one a line */
     size_t n_problems;
@@ -62,6 +63,25 @@ void lu_import_close(struct lu_import *im);
 int lu_import_read(struct lu_import *im, const struct lu_plan *plan,
                    const char *data, size_t len, const char *encoding,
                    const char *sheet);
+
+/* Reads the rows of a sheet already split into cells: the first non-empty
+ * row is the header. What lu_import_read() does after reading the file.
+ * Returns 0 or -EINVAL with the problems recorded in im. */
+struct lu_sheet;
+int lu_import_read_sheet(struct lu_import *im, const struct lu_plan *plan,
+                         const struct lu_sheet *sheet);
+
+/* Reads a JSON array of entries (the node's POST /api/entries), each an
+ * object with the import's columns as members: "unit", "indicator",
+ * "period", "amount" (a string or a plain JSON number), "note" and
+ * "base_unit" optional; the same names, forms, checks and import key as a
+ * file's rows (common/import_json.c). Problems name the entry by its
+ * 1-based place in the array, as a file's line. 0 or -EINVAL. */
+int lu_import_read_json(struct lu_import *im, const struct lu_plan *plan,
+                        const char *data, size_t len);
+
+/* The JSON member name of a column (enum lu_import_col). */
+const char *lu_import_json_key(int col);
 
 /* Records a problem at line and 1-based column (0: none; line 0: the file
  * as a whole). */

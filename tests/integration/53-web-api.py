@@ -1,8 +1,10 @@
 """The node's JSON API for the district's other systems: luyuctl token
 add|list|revoke; POST /api/entries with a CSV body (luyuctl import's
 format and key: a retry stores nothing twice, and luyuctl import of the
-same rows knows them), GET /api/entries with delivery state; no token, a
-wrong or revoked one, and units not the token's are refused."""
+same rows knows them) or a JSON array of entries (the same checks and
+key: the same figures as JSON are the same import), GET /api/entries with
+delivery state; no token, a wrong or revoked one, units not the token's,
+and JSON that does not read are refused."""
 import json
 import os
 import subprocess
@@ -12,14 +14,14 @@ import urllib.request
 from luyutest import BIN, Cluster, check, free_port, run, say, wait_until
 
 
-def api(port, method, token, body=None, query=""):
+def api(port, method, token, body=None, query="", ctype="text/csv"):
     req = urllib.request.Request("http://127.0.0.1:%d/api/entries%s" % (port, query),
                                  data=body.encode() if body is not None else None,
                                  method=method)
     if token:
         req.add_header("Authorization", "Bearer " + token)
     if body is not None:
-        req.add_header("Content-Type", "text/csv")
+        req.add_header("Content-Type", ctype)
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.status, json.loads(r.read())
@@ -74,6 +76,39 @@ def main():
     check(got == [(n + "/2", "7", "api:finance", "acknowledged"),
                   (n + "/1", "2500.50", "api:finance", "acknowledged")],
           "GET lists them with delivery state: %s" % got)
+
+    say("JSON bodies")
+    JS = "application/json; charset=utf-8"
+    entries = [{"unit": "cq-wanzhou", "indicator": "agri_sales_to_sd", "period": "2019-07",
+                "amount": "2500.50", "note": "财务系统"},
+               {"unit": "cq-wanzhou", "indicator": "poor_trained", "period": "2019-07",
+                "amount": 7}]
+    st, body = api(port, "POST", token, json.dumps(entries, ensure_ascii=False), ctype=JS)
+    check(st == 200 and body["repeat"] and body["ids"] == [n + "/1", n + "/2"],
+          "the same figures as JSON are the CSV's import: %s" % body)
+    named = [{"unit": "万州区", "indicator": "建档立卡贫困人口培训", "period": "2019年8月",
+              "amount": 12, "note": "按名称"}]
+    st, body = api(port, "POST", token, json.dumps(named, ensure_ascii=False), ctype=JS)
+    check(st == 201 and body["ids"] == [n + "/3"], "names and office months as in files: %s"
+          % body)
+    bad = [{"unit": "cq-wanzhou", "indicator": "poor_trained", "period": "2019-07",
+            "amount": "-1"},
+           {"unit": "cq-wanzhou", "indicator": "poor_trained", "period": "2019-07",
+            "amount": 1, "colour": "red"},
+           "not an entry",
+           {"unit": "cq-wuxi", "indicator": "poor_trained", "period": "2019-07", "amount": 1}]
+    st, body = api(port, "POST", token, json.dumps(bad), ctype=JS)
+    lines = sorted(p["line"] for p in body.get("problems", []))
+    check(st == 422 and lines == [1, 2, 3] and c.status(n)["last_seq"] == 3
+          and "amount" in body["problems"][0]["message"],
+          "every bad entry named by its place, nothing stored: %s" % body)
+    st, body = api(port, "POST", token, json.dumps(bad[3:]), ctype=JS)
+    check(st == 403 and c.status(n)["last_seq"] == 3, "a unit not the token's: 403")
+    for text in ('[{"unit": "cq-wanzhou",', '{"unit": "cq-wanzhou"}', '[]',
+                 '[' * 40 + ']' * 40, r'["\ud800"]'):
+        st, body = api(port, "POST", token, text, ctype=JS)
+        check(st == 422 and body["problems"] and c.status(n)["last_seq"] == 3,
+              "refused: %r -> %s" % (text[:30], body["problems"][0]["message"][:80]))
 
     say("revoking")
     c.ctl("token", "revoke", "finance", node=n, check_rc=0)

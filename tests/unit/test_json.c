@@ -2,7 +2,11 @@
  * escape, and that output is valid UTF-8 whatever bytes it is given:
  * truncated, overlong and surrogate sequences and stray continuation bytes
  * each become U+FFFD, valid Chinese text passes unchanged. */
+#include <errno.h>
+#include <string.h>
+
 #include "json.h"
+#include "json_read.h"
 #include "test.h"
 
 static char *quote(const char *s, size_t len)
@@ -87,12 +91,42 @@ static void test_buf_json_str(void)
     lu_buf_free(&b);
 }
 
+/* The reader: values, escapes, places in errors, bounds. */
+static void test_read(void)
+{
+    struct lu_jv *v = NULL;
+    char err[256] = "";
+    const char *doc = "[{\"a\": \"\\u4e07\\ud83d\\ude00\", \"n\": -1.50e2},"
+                      " true, null, []]";
+
+    ASSERT_EQ(lu_json_read(doc, strlen(doc), &v, err, sizeof(err)), 0);
+    if (v != NULL) {
+        ASSERT_EQ(v->type, LU_JV_ARRAY);
+        ASSERT_EQ(v->n, 4);
+        ASSERT_STREQ(lu_json_read_get(&v->items[0], "a")->text,
+                     "\xE4\xB8\x87\xF0\x9F\x98\x80");
+        ASSERT_STREQ(lu_json_read_get(&v->items[0], "n")->text, "-1.50e2");
+        ASSERT_EQ(v->items[1].b, true);
+        ASSERT_EQ(v->items[2].type, LU_JV_NULL);
+    }
+    lu_json_read_free(v);
+    ASSERT_EQ(lu_json_read("[1,\n 2,]", 9, &v, err, sizeof(err)), -EINVAL);
+    ASSERT_STREQ(err, "line 2, column 4: not a JSON value");
+    ASSERT_EQ(lu_json_read("[\"\\ud800\"]", 10, &v, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(lu_json_read("[\"\xff\"]", 5, &v, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(lu_json_read("[\"\\u0000\"]", 10, &v, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(lu_json_read("01", 2, &v, err, sizeof(err)), -EINVAL);
+    ASSERT_EQ(lu_json_read("[] x", 4, &v, err, sizeof(err)), -EINVAL);
+    ASSERT_TRUE(v == NULL);
+}
+
 int main(void)
 {
     test_escapes();
     test_bad_utf8();
     test_structure();
     test_buf_json_str();
+    test_read();
     quote("", 0);
     return test_failures ? 1 : 0;
 }
