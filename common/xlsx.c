@@ -1,16 +1,15 @@
 #include "xlsx.h"
 
 #include <errno.h>
-#include <expat.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
 #include "i18n.h"
 #include "util.h"
+#include "xlsx_libs.h"
 #include "xlsx_parse.h"
 #include "xmalloc.h"
 
@@ -272,9 +271,11 @@ int lu_xlsx_read(const char *data, size_t len, const char *sheet,
     zip_t *z = NULL;
     int r = -EINVAL;
 
+    out->cell_names = true;
+    if (lu__xlsx_libs_load(err, errlen) < 0)
+        return -ENOENT;
     zip_error_init(&zerr);
     lu_buf_init(&x.text);
-    out->cell_names = true;
     src = zip_source_buffer_create(data, len, 0, &zerr);
     if (src != NULL)
         z = zip_open_from_source(src, ZIP_RDONLY, &zerr);
