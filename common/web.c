@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -145,11 +146,18 @@ struct route {
 };
 
 struct lu_web {
-    struct MHD_Daemon *mhd;
+    struct MHD_Daemon *mhd; /* NULL while parked */
+    uv_loop_t *loop;
     uv_poll_t poll;
     uv_timer_t timer;
     int open_handles;
     bool tls, no_listen;
+    /* Parked: plain HTTP listens on its own socket until the first
+     * connection, and only then loads libmicrohttpd (see park()). */
+    uv_poll_t park;
+    int park_fd;
+    bool parked;
+    struct sockaddr_storage ss;
     size_t max_body;
     char *cert, *key; /* PEM text; MHD keeps pointers, so they live here */
     struct route routes[MAX_ROUTES];
@@ -563,6 +571,8 @@ static void on_closed(uv_handle_t *h)
 
     if (--w->open_handles > 0)
         return;
+    if (w->park_fd >= 0)
+        close(w->park_fd);
     free(w->cert);
     free(w->key);
     free(w);
@@ -584,8 +594,9 @@ static struct MHD_Daemon *start_mhd(struct lu_web *w,
         flags |= MHD_USE_IPv6;
     if (!w->tls)
         return start_daemon(
-            flags, 0, NULL, NULL, on_access, w, MHD_OPTION_SOCK_ADDR, ss,
-            MHD_OPTION_NOTIFY_COMPLETED, on_completed, w,
+            flags, 0, NULL, NULL, on_access, w, MHD_OPTION_LISTEN_SOCKET,
+            (MHD_socket)w->park_fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+            w,
             MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_CONNS_PER_IP,
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
@@ -603,42 +614,105 @@ static struct MHD_Daemon *start_mhd(struct lu_web *w,
         "NORMAL:-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1", MHD_OPTION_END);
 }
 
+/* The server proper: MHD on the loop through its epoll descriptor. */
+static int start(struct lu_web *w, char *err, size_t errlen)
+{
+    const union MHD_DaemonInfo *info;
+
+    if (load_mhd(err, errlen) < 0)
+        return -ENOENT;
+    w->mhd = start_mhd(w, &w->ss);
+    if (w->mhd == NULL) {
+        snprintf(err, errlen, "%s",
+                 _("web: cannot listen (address in use, not local, or a "
+                   "certificate and key the TLS library refuses)"));
+        return -EADDRINUSE;
+    }
+    /* MHD owns the listening socket now and closes it. */
+    w->park_fd = -1;
+    info = MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD);
+    uv_poll_init(w->loop, &w->poll, info->epoll_fd);
+    uv_timer_init(w->loop, &w->timer);
+    w->poll.data = w->timer.data = w;
+    w->open_handles += 2;
+    uv_poll_start(&w->poll, UV_READABLE, on_poll);
+    return 0;
+}
+
+/* The first connection to a parked server: load the library and hand it
+ * the listening socket, whose backlog holds that connection. */
+static void on_park(uv_poll_t *p, int status, int events)
+{
+    struct lu_web *w = p->data;
+    char err[512];
+
+    uv_poll_stop(&w->park);
+    if (start(w, err, sizeof(err)) < 0) {
+        /* Still parked, stopped: lu_web_free() closes it. */
+        lu_err("%s; the web pages stay off", err);
+        return;
+    }
+    w->parked = false;
+    uv_close((uv_handle_t *)&w->park, on_closed);
+    drive(w);
+}
+
+/* Plain HTTP (loopback) waits on its own listening socket: the library
+ * and GnuTLS, which it pulls in, are mapped only once someone connects
+ * (docs/DECISIONS.md, issue 17). */
+static int park(struct lu_web *w, const char *addr, char *err, size_t errlen)
+{
+    int one = 1;
+    socklen_t len = w->ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                 : sizeof(struct sockaddr_in);
+
+    w->park_fd = socket(w->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+                                             SOCK_CLOEXEC, 0);
+    if (w->park_fd < 0 ||
+        setsockopt(w->park_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) <
+            0 ||
+        bind(w->park_fd, (struct sockaddr *)&w->ss, len) < 0 ||
+        listen(w->park_fd, 64) < 0) {
+        snprintf(err, errlen, _("web %s: cannot listen: %s"), addr,
+                 strerror(errno));
+        return -errno;
+    }
+    uv_poll_init(w->loop, &w->park, w->park_fd);
+    w->park.data = w;
+    w->parked = true;
+    w->open_handles = 1;
+    uv_poll_start(&w->park, UV_READABLE, on_park);
+    return 0;
+}
+
 struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
                           char *err, size_t errlen)
 {
-    struct sockaddr_storage ss = {0};
-    const union MHD_DaemonInfo *info;
     struct lu_web *w;
+    int r;
 
     if (!conf->no_listen && lu_web_check(conf, err, errlen) < 0)
         return NULL;
-    if (load_mhd(err, errlen) < 0)
-        return NULL;
-    if (!conf->no_listen)
-        parse_addr(conf->addr, &ss);
     w = lu_xcalloc(1, sizeof(*w));
+    w->loop = loop;
+    w->park_fd = -1;
     w->no_listen = conf->no_listen;
     w->max_body = conf->max_body ? conf->max_body : DEFAULT_MAX_BODY;
     w->tls = conf->cert != NULL;
+    if (!conf->no_listen)
+        parse_addr(conf->addr, &w->ss);
     if (w->tls && (read_pem(conf->cert, false, &w->cert, err, errlen) < 0 ||
                    read_pem(conf->key, true, &w->key, err, errlen) < 0))
         goto fail;
-    w->mhd = start_mhd(w, &ss);
-    if (w->mhd == NULL) {
-        snprintf(err, errlen,
-                 "web %s: cannot listen (address in use, not local, or "
-                 "a certificate and key the TLS library refuses)",
-                 conf->addr);
-        goto fail;
-    }
-    info = MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_EPOLL_FD);
-    uv_poll_init(loop, &w->poll, info->epoll_fd);
-    uv_timer_init(loop, &w->timer);
-    w->poll.data = w->timer.data = w;
-    w->open_handles = 2;
-    uv_poll_start(&w->poll, UV_READABLE, on_poll);
-    return w;
+    /* TLS starts at once, so that a certificate GnuTLS refuses is an error
+     * at start, not at the first clerk's visit. */
+    r = !conf->no_listen && !w->tls ? park(w, conf->addr, err, errlen)
+                                     : start(w, err, errlen);
+    if (r == 0)
+        return w;
 fail:
+    if (w->park_fd >= 0)
+        close(w->park_fd);
     free(w->cert);
     free(w->key);
     free(w);
@@ -657,6 +731,10 @@ void lu_web_route(struct lu_web *w, const char *path, lu_web_cb cb, void *data)
 void lu_web_free(struct lu_web *w)
 {
     if (w == NULL)
+        return;
+    if (w->parked)
+        uv_close((uv_handle_t *)&w->park, on_closed);
+    if (w->mhd == NULL)
         return;
     /* The poll handle leaves libuv's epoll before MHD closes the
      * descriptor under it. */
@@ -680,9 +758,18 @@ int lu_web_add_connection(struct lu_web *w, int fd)
 
 int lu_web_port(struct lu_web *w)
 {
-    const union MHD_DaemonInfo *info =
-        MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    const union MHD_DaemonInfo *info;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
 
+    if (w->mhd == NULL) {
+        if (getsockname(w->park_fd, (struct sockaddr *)&ss, &len) < 0)
+            return -errno;
+        return ntohs(ss.ss_family == AF_INET6
+                         ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                         : ((struct sockaddr_in *)&ss)->sin_port);
+    }
+    info = MHD_get_daemon_info(w->mhd, MHD_DAEMON_INFO_BIND_PORT);
     return info ? info->port : -EINVAL;
 }
 

@@ -100,9 +100,15 @@ def main():
 
     say("--metrics, the older name, still works on the node")
     mport = free_port()
-    c.start_node("cq-wuxi", "cq-wuxi", ["--metrics", "127.0.0.1:%d" % mport])
+    d = c.start_node("cq-wuxi", "cq-wuxi", ["--metrics", "127.0.0.1:%d" % mport])
+
+    def mapped():
+        with open("/proc/%d/maps" % d.proc.pid) as f:
+            return "libmicrohttpd" in f.read()
+    check(not mapped(), "plain HTTP: libmicrohttpd is not loaded before the first client")
     st, hd, body = get("http://127.0.0.1:%d/metrics" % mport)
     check(st == 200 and "luyu_node_link_up" in body, "node /metrics via --metrics")
+    check(mapped(), "and is loaded for it")
     for d in list(c.daemons):
         rc = d.stop()
         check(rc == 0, "%s stopped cleanly" % d.name)
