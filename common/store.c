@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "xmalloc.h"
 #include "i18n.h"
 
 void lu_store_global_init(void)
@@ -455,5 +456,39 @@ int lu_state_dir_lock(const char *dir, const char *daemon, char *err,
 out:
     if (fd >= 0)
         close(fd);
+    return r;
+}
+
+int lu_store_row(sqlite3_stmt *st, lu_store_fill_cb fill, void *elem)
+{
+    int r = sqlite3_step(st);
+
+    if (r == SQLITE_ROW) {
+        fill(st, elem);
+        r = 0;
+    } else {
+        r = r == SQLITE_DONE ? -ENOENT : lu_store_errno(r);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+int lu_store_rows(sqlite3_stmt *st, size_t size, lu_store_fill_cb fill,
+                  void **out, size_t *n)
+{
+    size_t cap = 0;
+    int r;
+
+    *out = NULL;
+    *n = 0;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = lu_xrealloc(*out, cap * size);
+        }
+        fill(st, (char *)*out + (*n)++ * size);
+    }
+    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
+    sqlite3_finalize(st);
     return r;
 }

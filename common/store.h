@@ -42,6 +42,18 @@ int lu_store_exec(sqlite3 *db, const char *sql);
 /* Prepares a statement; logs on failure. */
 int lu_store_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **out);
 
+/* Reading rows into structs: fill copies the current row of st into elem
+ * (one struct of the caller's type). */
+typedef void (*lu_store_fill_cb)(sqlite3_stmt *st, void *elem);
+/* The first row of st into elem: 0, -ENOENT when there is none, or the
+ * step's error. Finalizes st. */
+int lu_store_row(sqlite3_stmt *st, lu_store_fill_cb fill, void *elem);
+/* Every row of st into a new array of structs of size bytes, *out (the
+ * caller frees it with free()), *n of them. 0 or the step's error (*out
+ * holds the rows read before it). Finalizes st. */
+int lu_store_rows(sqlite3_stmt *st, size_t size, lu_store_fill_cb fill,
+                  void **out, size_t *n);
+
 /* Maps a SQLite result code to a negative errno: SQLITE_FULL -> -ENOSPC,
  * BUSY/LOCKED -> -EBUSY, CORRUPT/NOTADB -> -EBADMSG, CONSTRAINT -> -EEXIST,
  * IOERR -> -EIO, anything else -> -EIO. */

@@ -2,17 +2,24 @@
  * makes the token and answers it once; it keeps only its hash. Root or
  * the node's own user only. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "accounts.h"
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "node.h"
 #include "output.h"
 #include "util.h"
+#include "xmalloc.h"
 
 #define TOKEN_TIMEOUT_MS 60000
 
-static const char USAGE[] =
+/* In the order of CtlToken.Op. */
+static const char *const ACTIONS[] = {"list", "add", "revoke"};
+
+static const char USAGE[] = N_(
     "usage: luyuctl --node SOCK token add NAME [--units U1,U2]\n"
     "       luyuctl --node SOCK token revoke NAME\n"
     "       luyuctl --node SOCK token list [--json]\n"
@@ -22,41 +29,23 @@ static const char USAGE[] =
     "\"Authorization: Bearer TOKEN\"). add prints the new token once: keep\n"
     "it, the node stores only its hash. Entries posted with it record\n"
     "api:NAME. revoke refuses the token from then on. --units restricts it\n"
-    "to some of the node's units (default: all).\n";
+    "to some of the node's units (default: all).\n");
 
 static void render(const Luyu__CtlResponse *resp, bool json, struct lu_buf *b)
 {
-    char t[64];
+    struct ctl_account *v = lu_xcalloc(resp->n_tokens + 1, sizeof(*v));
 
-    if (json)
-        lu_buf_adds(b, "[");
     for (size_t i = 0; i < resp->n_tokens; i++) {
         const Luyu__CtlTokenInfo *k = resp->tokens[i];
 
-        if (!json) {
-            lu_buf_printf(b, "%-16s %-8s ", k->name,
-                          k->revoked ? "revoked" : "active");
-            ctl_output_text(b, k->units[0] ? k->units : "(all units)");
-            lu_buf_printf(b, "  since %s by ",
-                          ctl_output_time(k->created_at, t, sizeof(t)));
-            ctl_output_text(b, k->created_by);
-            lu_buf_adds(b, "\n");
-            continue;
-        }
-        lu_buf_adds(b, i ? ",\n {\"name\": " : "{\"name\": ");
-        lu_buf_json_str(b, k->name);
-        lu_buf_adds(b, ", \"units\": ");
-        lu_buf_json_str(b, k->units);
-        lu_buf_printf(b, ", \"revoked\": %s, \"created_at\": %lld",
-                      k->revoked ? "true" : "false", (long long)k->created_at);
-        lu_buf_adds(b, ", \"created_by\": ");
-        lu_buf_json_str(b, k->created_by);
-        lu_buf_adds(b, "}");
+        v[i] = (struct ctl_account){k->name,         NULL,
+                                    k->units,        k->revoked,
+                                    k->created_at,   -1,
+                                    k->created_by};
     }
-    if (json)
-        lu_buf_adds(b, "]\n");
-    else if (resp->n_tokens == 0)
-        lu_buf_adds(b, "no API tokens yet (luyuctl token add)\n");
+    ctl_accounts_render(v, resp->n_tokens, json, "revoked", _("revoked"),
+                        _("no API tokens yet (luyuctl token add)"), b);
+    free(v);
 }
 
 int ctl_token_cmd(const struct ctl_global *g, int argc, char **argv)
@@ -72,25 +61,12 @@ int ctl_token_cmd(const struct ctl_global *g, int argc, char **argv)
     struct ctl_args a = {
         .cmd = "token", .opts = opts, .n_opts = 2, .max_pos = 2, .pos = pos};
     struct lu_buf b;
-    int r;
+    int r, op;
 
-    r = ctl_args_parse(&a, argc, argv);
-    if (r != CTL_EXIT_OK)
+    if (!ctl_accounts_args(&a, argc, argv, USAGE, ACTIONS, 3,
+                           _("which? give the token's name"), &op, &r))
         return r;
-    if (a.help)
-        return ctl_output_usage(USAGE);
-    if (a.n_pos == 0)
-        return ctl_args_bad(&a, "add, revoke or list?");
-    if (strcmp(pos[0], "list") == 0)
-        tk.op = LUYU__CTL_TOKEN__OP__LIST;
-    else if (strcmp(pos[0], "add") == 0)
-        tk.op = LUYU__CTL_TOKEN__OP__ADD;
-    else if (strcmp(pos[0], "revoke") == 0)
-        tk.op = LUYU__CTL_TOKEN__OP__REVOKE;
-    else
-        return ctl_args_bad(&a, "no action \"%s\"", pos[0]);
-    if (tk.op != LUYU__CTL_TOKEN__OP__LIST && a.n_pos < 2)
-        return ctl_args_bad(&a, "which? give the token's name");
+    tk.op = (Luyu__CtlToken__Op)op;
     r = ctl_node_need(g, "token");
     if (r != CTL_EXIT_OK)
         return r;
@@ -111,7 +87,7 @@ int ctl_token_cmd(const struct ctl_global *g, int argc, char **argv)
     else if (tk.op == LUYU__CTL_TOKEN__OP__ADD)
         lu_buf_printf(&b, "%s\n", resp->token);
     else
-        lu_buf_printf(&b, "token %s: revoked\n", tk.name);
+        lu_buf_printf(&b, _("token %s: revoked\n"), tk.name);
     if (r == CTL_EXIT_OK)
         r = ctl_output_write(&b);
     lu_buf_free(&b);

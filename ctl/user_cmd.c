@@ -4,21 +4,28 @@
  * goes to the node, which stores it; root or the node's own user only. */
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "args.h"
 #include "ctl.h"
+#include "i18n.h"
 #include "node.h"
 #include "output.h"
 #include "util.h"
+#include "xmalloc.h"
 
 #define USER_TIMEOUT_MS 60000
 #define PW_MIN 8
 #define PW_MAX 256
 
-static const char USAGE[] =
+/* In the order of CtlUser.Op. */
+static const char *const ACTIONS[] = {"list", "add", "passwd", "disable"};
+
+static const char USAGE[] = N_(
     "usage: luyuctl --node SOCK user add NAME --role clerk|reviewer "
     "[--units U1,U2]\n"
     "       luyuctl --node SOCK user passwd NAME\n"
@@ -31,7 +38,7 @@ static const char USAGE[] =
     "8 characters. Only its Argon2id hash reaches the node. passwd also\n"
     "enables a disabled user; disable keeps the user's name on what they\n"
     "entered. Clerks enter, import and correct; reviewers approve. --units\n"
-    "restricts a user to some of the node's units (default: all of them).\n";
+    "restricts a user to some of the node's units (default: all of them).\n");
 
 /* One line without its line end into buf. -1 on end of input. */
 static int read_line(const char *prompt, bool tty, char *buf, size_t len)
@@ -62,28 +69,28 @@ static int read_hash(char *hash)
     bool tty = isatty(STDIN_FILENO);
     int r = CTL_EXIT_BAD;
 
-    if (read_line("password: ", tty, pw, sizeof(pw)) < 0) {
-        ctl_output_error(CTL_EXIT_BAD, "no password given");
+    if (read_line(_("password: "), tty, pw, sizeof(pw)) < 0) {
+        ctl_output_error(CTL_EXIT_BAD, "%s", _("no password given"));
         goto out;
     }
-    if (tty && (read_line("again: ", tty, again, sizeof(again)) < 0 ||
+    if (tty && (read_line(_("again: "), tty, again, sizeof(again)) < 0 ||
                 strcmp(pw, again) != 0)) {
-        ctl_output_error(CTL_EXIT_BAD, "the two passwords differ");
+        ctl_output_error(CTL_EXIT_BAD, "%s", _("the two passwords differ"));
         goto out;
     }
     if (strlen(pw) < PW_MIN || strlen(pw) > PW_MAX ||
         !lu_utf8_valid(pw, strlen(pw))) {
         ctl_output_error(CTL_EXIT_BAD,
-                         "a password is %d to %d characters of UTF-8", PW_MIN,
-                         PW_MAX);
+                         _("a password is %d to %d characters of UTF-8"),
+                         PW_MIN, PW_MAX);
         goto out;
     }
     if (sodium_init() < 0 ||
         crypto_pwhash_str(hash, pw, strlen(pw),
                           crypto_pwhash_OPSLIMIT_INTERACTIVE,
                           crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
-        ctl_output_error(CTL_EXIT_FAIL, "cannot hash the password: out of "
-                                        "memory");
+        ctl_output_error(CTL_EXIT_FAIL, "%s",
+                         _("cannot hash the password: out of memory"));
         r = CTL_EXIT_FAIL;
         goto out;
     }
@@ -96,39 +103,19 @@ out:
 
 static void render(const Luyu__CtlResponse *resp, bool json, struct lu_buf *b)
 {
-    char t[64];
+    struct ctl_account *v = lu_xcalloc(resp->n_users + 1, sizeof(*v));
 
-    if (json)
-        lu_buf_adds(b, "[");
     for (size_t i = 0; i < resp->n_users; i++) {
         const Luyu__CtlUserInfo *u = resp->users[i];
 
-        if (!json) {
-            lu_buf_printf(b, "%-16s %-9s %-8s ", u->name, u->role,
-                          u->disabled ? "disabled" : "active");
-            ctl_output_text(b, u->units[0] ? u->units : "(all units)");
-            lu_buf_printf(b, "  since %s by ",
-                          ctl_output_time(u->created_at, t, sizeof(t)));
-            ctl_output_text(b, u->created_by);
-            lu_buf_adds(b, "\n");
-            continue;
-        }
-        lu_buf_adds(b, i ? ",\n {\"name\": " : "{\"name\": ");
-        lu_buf_json_str(b, u->name);
-        lu_buf_adds(b, ", \"role\": ");
-        lu_buf_json_str(b, u->role);
-        lu_buf_adds(b, ", \"units\": ");
-        lu_buf_json_str(b, u->units);
-        lu_buf_printf(b, ", \"disabled\": %s, \"created_at\": %lld",
-                      u->disabled ? "true" : "false", (long long)u->created_at);
-        lu_buf_adds(b, ", \"created_by\": ");
-        lu_buf_json_str(b, u->created_by);
-        lu_buf_printf(b, ", \"changed_at\": %lld}", (long long)u->changed_at);
+        v[i] = (struct ctl_account){u->name,       u->role,
+                                    u->units,      u->disabled,
+                                    u->created_at, u->changed_at,
+                                    u->created_by};
     }
-    if (json)
-        lu_buf_adds(b, "]\n");
-    else if (resp->n_users == 0)
-        lu_buf_adds(b, "no web users yet (luyuctl user add)\n");
+    ctl_accounts_render(v, resp->n_users, json, "disabled", _("disabled"),
+                        _("no web users yet (luyuctl user add)"), b);
+    free(v);
 }
 
 static int call(const struct ctl_global *g, Luyu__CtlUser *u, bool json)
@@ -149,10 +136,10 @@ static int call(const struct ctl_global *g, Luyu__CtlUser *u, bool json)
     else if (u->op == LUYU__CTL_USER__OP__LIST)
         render(resp, json, &b);
     else
-        lu_buf_printf(&b, "user %s: %s\n", u->name,
-                      u->op == LUYU__CTL_USER__OP__ADD      ? "added"
-                      : u->op == LUYU__CTL_USER__OP__PASSWD ? "password set"
-                                                            : "disabled");
+        lu_buf_printf(&b, _("user %s: %s\n"), u->name,
+                      u->op == LUYU__CTL_USER__OP__ADD      ? _("added")
+                      : u->op == LUYU__CTL_USER__OP__PASSWD ? _("password set")
+                                                            : _("disabled"));
     if (r == CTL_EXIT_OK)
         r = ctl_output_write(&b);
     lu_buf_free(&b);
@@ -172,29 +159,14 @@ int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
     struct ctl_args a = {
         .cmd = "user", .opts = opts, .n_opts = 3, .max_pos = 2, .pos = pos};
     char hash[crypto_pwhash_STRBYTES];
-    int r;
+    int r, op;
 
-    r = ctl_args_parse(&a, argc, argv);
-    if (r != CTL_EXIT_OK)
+    if (!ctl_accounts_args(&a, argc, argv, USAGE, ACTIONS, 4,
+                           _("whose? give the user's name"), &op, &r))
         return r;
-    if (a.help)
-        return ctl_output_usage(USAGE);
-    if (a.n_pos == 0)
-        return ctl_args_bad(&a, "add, passwd, disable or list?");
-    if (strcmp(pos[0], "list") == 0)
-        u.op = LUYU__CTL_USER__OP__LIST;
-    else if (strcmp(pos[0], "add") == 0)
-        u.op = LUYU__CTL_USER__OP__ADD;
-    else if (strcmp(pos[0], "passwd") == 0)
-        u.op = LUYU__CTL_USER__OP__PASSWD;
-    else if (strcmp(pos[0], "disable") == 0)
-        u.op = LUYU__CTL_USER__OP__DISABLE;
-    else
-        return ctl_args_bad(&a, "no action \"%s\"", pos[0]);
-    if (u.op != LUYU__CTL_USER__OP__LIST && a.n_pos < 2)
-        return ctl_args_bad(&a, "whose? give the user's name");
+    u.op = (Luyu__CtlUser__Op)op;
     if (u.op == LUYU__CTL_USER__OP__ADD && role == NULL)
-        return ctl_args_bad(&a, "--role clerk or --role reviewer");
+        return ctl_args_bad(&a, "%s", _("--role clerk or --role reviewer"));
     r = ctl_node_need(g, "user");
     if (r != CTL_EXIT_OK)
         return r;

@@ -74,8 +74,10 @@ int node_tokens_revoke(struct node_outbox *ob, const char *name)
     return r;
 }
 
-static void fill(sqlite3_stmt *st, struct node_token *t)
+static void fill(sqlite3_stmt *st, void *elem)
 {
+    struct node_token *t = elem;
+
     memset(t, 0, sizeof(*t));
     snprintf(t->name, sizeof(t->name), "%s", sqlite3_column_text(st, 0));
     snprintf(t->units, sizeof(t->units), "%s", sqlite3_column_text(st, 1));
@@ -103,36 +105,15 @@ int node_tokens_find(struct node_outbox *ob, const char *token,
     if (r < 0)
         return r;
     sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        fill(st, t);
-        r = 0;
-    } else {
-        r = r == SQLITE_DONE ? -ENOENT : lu_store_errno(r);
-    }
-    sqlite3_finalize(st);
-    return r;
+    return lu_store_row(st, fill, t);
 }
 
 int node_tokens_list(struct node_outbox *ob, struct node_token **out, size_t *n)
 {
-    sqlite3 *db = node_outbox_db(ob);
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    int r = lu_store_prepare(db, COLUMNS " ORDER BY name", &st);
+    int r = lu_store_prepare(node_outbox_db(ob), COLUMNS " ORDER BY name", &st);
 
     *out = NULL;
     *n = 0;
-    if (r < 0)
-        return r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = lu_xrealloc(*out, cap * sizeof(**out));
-        }
-        fill(st, &(*out)[(*n)++]);
-    }
-    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
-    sqlite3_finalize(st);
-    return r;
+    return r < 0 ? r : lu_store_rows(st, sizeof(**out), fill, (void **)out, n);
 }

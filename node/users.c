@@ -193,8 +193,10 @@ static void copy_col(sqlite3_stmt *st, int i, char *out, size_t len)
     snprintf(out, len, "%s", s ? s : "");
 }
 
-static void fill(sqlite3_stmt *st, struct node_user *u)
+static void fill(sqlite3_stmt *st, void *elem)
 {
+    struct node_user *u = elem;
+
     memset(u, 0, sizeof(*u));
     copy_col(st, 0, u->name, sizeof(u->name));
     copy_col(st, 1, u->role, sizeof(u->role));
@@ -220,36 +222,15 @@ int node_users_get(struct node_outbox *ob, const char *name,
     if (r < 0)
         return r;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
-        fill(st, u);
-        r = 0;
-    } else {
-        r = r == SQLITE_DONE ? -ENOENT : lu_store_errno(r);
-    }
-    sqlite3_finalize(st);
-    return r;
+    return lu_store_row(st, fill, u);
 }
 
 int node_users_list(struct node_outbox *ob, struct node_user **out, size_t *n)
 {
-    sqlite3 *db = node_outbox_db(ob);
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    int r = lu_store_prepare(db, COLUMNS " ORDER BY name", &st);
+    int r = lu_store_prepare(node_outbox_db(ob), COLUMNS " ORDER BY name", &st);
 
     *out = NULL;
     *n = 0;
-    if (r < 0)
-        return r;
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            *out = lu_xrealloc(*out, cap * sizeof(**out));
-        }
-        fill(st, &(*out)[(*n)++]);
-    }
-    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
-    sqlite3_finalize(st);
-    return r;
+    return r < 0 ? r : lu_store_rows(st, sizeof(**out), fill, (void **)out, n);
 }

@@ -11,6 +11,7 @@
 
 #include "amount.h"
 #include "import.h"
+#include "import_check.h"
 #include "plan.h"
 #include "textenc.h"
 #include "util.h"
@@ -34,29 +35,11 @@ static void check_import(const struct lu_plan *plan, const char *data,
                          size_t len, const char *enc)
 {
     struct lu_import im;
-    char err[256];
+    int r;
 
     lu_import_init(&im, "f.csv");
-    if (lu_import_read(&im, plan, data, len, enc, NULL) < 0) {
-        if (im.n_problems == 0 || im.problems.len == 0 ||
-            !lu_utf8_valid(im.problems.data, im.problems.len))
-            abort();
-    } else {
-        for (size_t i = 0; i < im.n; i++) {
-            const Luyu__CtlEntry *e = &im.entries[i];
-            const struct lu_plan_indicator *ind =
-                lu_plan_indicator(plan, e->indicator);
-            uint32_t m;
-            int64_t a;
-
-            if (lu_plan_unit(plan, e->unit) == NULL || ind == NULL ||
-                lu_period_parse(e->period, &m, err, sizeof(err)) < 0 ||
-                lu_amount_parse(e->amount, ind->scale, &a, err, sizeof(err)) <
-                    0 ||
-                im.lines[i] < 2 || !lu_utf8_valid(e->note, strlen(e->note)))
-                abort();
-        }
-    }
+    r = lu_import_read(&im, plan, data, len, enc, NULL);
+    fuzz_check_import(plan, &im, r, 2);
     lu_import_close(&im);
 }
 
