@@ -33,7 +33,7 @@ static int check_web(struct daemon *d, char *err, size_t errlen)
         strcmp(*c->web, *c->metrics) != 0) {
         snprintf(err, errlen,
                  _("--metrics %s and --web %s: /metrics is served on the web "
-                 "address now; set --web only"),
+                   "address now; set --web only"),
                  *c->metrics, *c->web);
         return -EINVAL;
     }

@@ -525,10 +525,8 @@ int lu_import_read_sheet(struct lu_import *im, const struct lu_plan *plan,
         const struct lu_sheet_row *row = &sheet->rows[i];
 
         /* A workbook leaves empty rows out; the clerk saw them. */
-        if (!header && sheet->cell_names &&
-            row->line > sheet->rows[i - 1].line)
-            im->empty_rows +=
-                (size_t)(row->line - sheet->rows[i - 1].line - 1);
+        if (!header && sheet->cell_names && row->line > sheet->rows[i - 1].line)
+            im->empty_rows += (size_t)(row->line - sheet->rows[i - 1].line - 1);
         if (row_empty(row)) {
             im->empty_rows += !header;
             continue;

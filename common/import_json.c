@@ -103,8 +103,7 @@ int lu_import_read_json(struct lu_import *im, const struct lu_plan *plan,
         lu_import_problem(im, 0, 0, _("not JSON: %s"), err);
         return -EINVAL;
     }
-    if (doc->type != LU_JV_ARRAY || doc->n == 0 ||
-        doc->n > LU_SHEET_MAX_ROWS) {
+    if (doc->type != LU_JV_ARRAY || doc->n == 0 || doc->n > LU_SHEET_MAX_ROWS) {
         lu_import_problem(im, 0, 0,
                           _("the body must be a JSON array of 1 to %d "
                             "entries"),

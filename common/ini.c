@@ -66,7 +66,8 @@ static int parse_line(char *line, char *section, size_t seclen, int lineno,
         size_t n = strlen(value);
 
         if (n < 2 || value[n - 1] != '"') {
-            snprintf(err, errlen, _("unterminated quoted value for \"%s\""), key);
+            snprintf(err, errlen, _("unterminated quoted value for \"%s\""),
+                     key);
             return -EINVAL;
         }
         value[n - 1] = '\0';

@@ -270,7 +270,8 @@ static int members(struct reader *r, struct lu_jv *v, int depth, bool obj)
             r->p++;
             return 0;
         }
-        return fail(r, obj ? _("expected ',' or '}'") : _("expected ',' or ']'"));
+        return fail(r,
+                    obj ? _("expected ',' or '}'") : _("expected ',' or ']'"));
     }
 }
 

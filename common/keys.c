@@ -28,7 +28,7 @@ int lu_keys_generate(const char *base, char *err, size_t errlen)
     if (zmq_curve_keypair(pub, sec) < 0) {
         snprintf(err, errlen,
                  _("cannot make a key pair: %s (libzmq without "
-                 "CURVE?)"),
+                   "CURVE?)"),
                  zmq_strerror(zmq_errno()));
         return -ENOTSUP;
     }
@@ -69,7 +69,7 @@ static int read_key(const char *path, char *z85, char *err, size_t errlen)
     if (!lu_keys_z85_valid(p)) {
         snprintf(err, errlen,
                  _("key file %s does not hold a 40-character Z85 "
-                 "key"),
+                   "key"),
                  path);
         r = -EINVAL;
         goto out;
@@ -94,13 +94,14 @@ int lu_keys_load_secret(const char *path, char *secret_z85, char *public_z85,
     int r;
 
     if (stat(path, &st) < 0) {
-        snprintf(err, errlen, _("secret key file %s: %s"), path, strerror(errno));
+        snprintf(err, errlen, _("secret key file %s: %s"), path,
+                 strerror(errno));
         return -errno;
     }
     if (st.st_mode & 077) {
         snprintf(err, errlen,
                  _("secret key file %s is readable by others "
-                 "(mode %04o); run chmod 600 on it"),
+                   "(mode %04o); run chmod 600 on it"),
                  path, (unsigned)(st.st_mode & 07777));
         return -EPERM;
     }
@@ -110,7 +111,7 @@ int lu_keys_load_secret(const char *path, char *secret_z85, char *public_z85,
     if (zmq_curve_public(public_z85, secret_z85) < 0) {
         snprintf(err, errlen,
                  _("secret key file %s: cannot derive the public "
-                 "key"),
+                   "key"),
                  path);
         return -EINVAL;
     }

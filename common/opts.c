@@ -48,7 +48,7 @@ static int set_value(const struct lu_opt *o, const char *value, char *err,
             v > (uint64_t)o->max) {
             snprintf(err, errlen,
                      _("%s: expected a whole number %d..%d, got "
-                     "\"%.*s\""),
+                       "\"%.*s\""),
                      o->name, o->min, o->max, lu_utf8_cut(value, 40), value);
             return -EINVAL;
         }
@@ -64,8 +64,8 @@ int lu_opts_set(const struct lu_opt *opts, const char *name, const char *value,
     const struct lu_opt *o = find(opts, name);
 
     if (o == NULL) {
-        snprintf(err, errlen, _("unknown setting \"%.*s\""), lu_utf8_cut(name, 64),
-                 name);
+        snprintf(err, errlen, _("unknown setting \"%.*s\""),
+                 lu_utf8_cut(name, 64), name);
         return -EINVAL;
     }
     return set_value(o, value, err, errlen);

@@ -296,7 +296,7 @@ static int begin_section(struct loader *ld, const char *section, int line,
     if (type == SECT_NONE) {
         snprintf(err, errlen,
                  _("unknown section [%s] (expected plan, province, unit, area "
-                 "or indicator)"),
+                   "or indicator)"),
                  quote(section, q));
         return -EINVAL;
     }
@@ -401,7 +401,7 @@ static int set_unit_key(struct lu_plan_unit *u, int k, const char *value,
         if (!lu_code_valid(value)) {
             snprintf(err, errlen,
                      _("kind: \"%s\" is not a code (e.g. district, city, "
-                     "department)"),
+                       "department)"),
                      quote(value, q));
             return -EINVAL;
         }
@@ -448,7 +448,7 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
         }
         snprintf(err, errlen,
                  _("target_kind: unknown kind \"%s\" (none, yearly_min, "
-                 "period_min, growth, coverage, ratio or level)"),
+                   "period_min, growth, coverage, ratio or level)"),
                  quote(value, q));
         return -EINVAL;
     case I_TARGET:
@@ -468,7 +468,8 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
         return 0;
     case I_SCOPE:
         if (!lu_code_valid(value)) {
-            snprintf(err, errlen, _("scope: \"%s\" is not a code (e.g. district)"),
+            snprintf(err, errlen,
+                     _("scope: \"%s\" is not a code (e.g. district)"),
                      quote(value, q));
             return -EINVAL;
         }
@@ -480,7 +481,7 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
         if (strcmp(value, "pool.planned") != 0) {
             snprintf(err, errlen,
                      _("source: unknown source \"%s\" (pool.planned, or leave "
-                     "it out for typed figures)"),
+                       "it out for typed figures)"),
                      quote(value, q));
             return -EINVAL;
         }
@@ -506,7 +507,8 @@ static int on_ini(void *user, const char *section, const char *key,
     if (key == NULL)
         return begin_section(ld, section, line, err, errlen);
     if (ld->cur == SECT_NONE) {
-        snprintf(err, errlen, _("key \"%s\" before any section"), quote(key, q));
+        snprintf(err, errlen, _("key \"%s\" before any section"),
+                 quote(key, q));
         return -EINVAL;
     }
     def = &sect_defs[ld->cur];
@@ -857,7 +859,8 @@ int lu_plan_load(const char *path, struct lu_plan **out, char *err,
         goto out;
     }
     if (r < 0) {
-        snprintf(msg, sizeof(msg), _("%s: cannot read: %s"), path, strerror(-r));
+        snprintf(msg, sizeof(msg), _("%s: cannot read: %s"), path,
+                 strerror(-r));
         goto out;
     }
     r = lu_plan_load_buf(path, data, len, out, msg, sizeof(msg));

@@ -175,23 +175,24 @@ static int check_money(const Luyu__Project *p, char *err, size_t errlen)
         money(N_("aid disbursed"), p->aid_disbursed, err, errlen) < 0)
         return -EINVAL;
     if (p->aid_planned > p->planned) {
-        snprintf(err, errlen, _("project %s: Shandong aid %s above the plan %s"),
-                 p->id, lu_money_yuan(p->aid_planned, a, sizeof(a)),
+        snprintf(err, errlen,
+                 _("project %s: Shandong aid %s above the plan %s"), p->id,
+                 lu_money_yuan(p->aid_planned, a, sizeof(a)),
                  lu_money_yuan(p->planned, b, sizeof(b)));
         return -EINVAL;
     }
     if (p->invested > p->planned && !p->over_plan) {
         snprintf(err, errlen,
                  _("project %s: invested %s above the plan %s (allow it "
-                 "explicitly: luyuctl project ... --over-plan)"),
+                   "explicitly: luyuctl project ... --over-plan)"),
                  p->id, lu_money_yuan(p->invested, a, sizeof(a)),
                  lu_money_yuan(p->planned, b, sizeof(b)));
         return -EINVAL;
     }
     if (p->aid_disbursed > p->aid_planned && !p->over_plan) {
         snprintf(err, errlen,
-                 _("project %s: aid disbursed %s above the aid planned %s"), p->id,
-                 lu_money_yuan(p->aid_disbursed, a, sizeof(a)),
+                 _("project %s: aid disbursed %s above the aid planned %s"),
+                 p->id, lu_money_yuan(p->aid_disbursed, a, sizeof(a)),
                  lu_money_yuan(p->aid_planned, b, sizeof(b)));
         return -EINVAL;
     }
@@ -206,7 +207,8 @@ static int check_stages(const Luyu__Project *p, char *err, size_t errlen)
     int top;
 
     if (p->stage < 1 || p->stage > LU_PROJECT_STAGES) {
-        snprintf(err, errlen, _("project %s: no such stage %d"), p->id, p->stage);
+        snprintf(err, errlen, _("project %s: no such stage %d"), p->id,
+                 p->stage);
         return -EINVAL;
     }
     if (p->n_stage_dates != LU_PROJECT_STAGES) {
@@ -230,13 +232,13 @@ static int check_stages(const Luyu__Project *p, char *err, size_t errlen)
             return -EINVAL;
         }
         if (d != 0 && !lu_project_date_valid(d)) {
-            snprintf(err, errlen, _("project %s: %s date %u is not a date"), p->id,
-                     NAMES[s], d);
+            snprintf(err, errlen, _("project %s: %s date %u is not a date"),
+                     p->id, NAMES[s], d);
             return -EINVAL;
         }
         if (d != 0 && d < last) {
-            snprintf(err, errlen, _("project %s: %s date goes backwards"), p->id,
-                     NAMES[s]);
+            snprintf(err, errlen, _("project %s: %s date goes backwards"),
+                     p->id, NAMES[s]);
             return -EINVAL;
         }
         if (d != 0)
@@ -246,9 +248,10 @@ static int check_stages(const Luyu__Project *p, char *err, size_t errlen)
         uint32_t d = p->stage_dates[LUYU__STAGE__STAGE_DROPPED - 1];
 
         if (!lu_project_date_valid(d) || d < last) {
-            snprintf(err, errlen,
-                     _("project %s: 终止 needs a date on or after its last stage"),
-                     p->id);
+            snprintf(
+                err, errlen,
+                _("project %s: 终止 needs a date on or after its last stage"),
+                p->id);
             return -EINVAL;
         }
         if (p->drop_reason[0] == '\0') {
@@ -256,7 +259,8 @@ static int check_stages(const Luyu__Project *p, char *err, size_t errlen)
             return -EINVAL;
         }
     } else if (p->stage_dates[LUYU__STAGE__STAGE_DROPPED - 1] != 0) {
-        snprintf(err, errlen, _("project %s: a 终止 date but not dropped"), p->id);
+        snprintf(err, errlen, _("project %s: a 终止 date but not dropped"),
+                 p->id);
         return -EINVAL;
     }
     return 0;
@@ -279,14 +283,15 @@ static int check_plan(const Luyu__Project *p, const struct lu_plan *plan,
         const struct lu_plan_unit *pu = lu_plan_unit(plan, p->partner);
 
         if (pu == NULL) {
-            snprintf(err, errlen, _("unknown partner unit \"%.64s\""), p->partner);
+            snprintf(err, errlen, _("unknown partner unit \"%.64s\""),
+                     p->partner);
             return -EINVAL;
         }
         /* The partner is on the other side of the pairing. */
         if (strcmp(pu->province, u->province) == 0) {
             snprintf(err, errlen,
                      _("partner %s is of province %s, like the project's "
-                     "unit; name the paired unit of the other province"),
+                       "unit; name the paired unit of the other province"),
                      pu->code, pu->province);
             return -EINVAL;
         }
@@ -313,18 +318,20 @@ static int check_stage_move(const Luyu__Project *o, const Luyu__Project *p,
 {
     if (p->stage < 1 || p->stage > LU_PROJECT_STAGES || o->stage < 1 ||
         o->stage > LU_PROJECT_STAGES) {
-        snprintf(err, errlen, _("project %s: no such stage %d"), p->id, p->stage);
+        snprintf(err, errlen, _("project %s: no such stage %d"), p->id,
+                 p->stage);
         return -EINVAL;
     }
     if (o->stage == LUYU__STAGE__STAGE_DROPPED ||
         (o->stage == LUYU__STAGE__STAGE_OPERATING && p->stage != o->stage)) {
-        snprintf(err, errlen, _("project %s is %s already: it moves no further"),
-                 p->id, NAMES[o->stage]);
+        snprintf(err, errlen,
+                 _("project %s is %s already: it moves no further"), p->id,
+                 NAMES[o->stage]);
         return -EINVAL;
     }
     if (p->stage < o->stage) {
-        snprintf(err, errlen, _("project %s cannot go back from %s to %s"), p->id,
-                 NAMES[o->stage], NAMES[p->stage]);
+        snprintf(err, errlen, _("project %s cannot go back from %s to %s"),
+                 p->id, NAMES[o->stage], NAMES[p->stage]);
         return -EINVAL;
     }
     for (int s = 1; s <= (int)o->stage && s <= LUYU__STAGE__STAGE_OPERATING;
@@ -371,8 +378,8 @@ int lu_project_check_move(const Luyu__Project *old,
     }
     if (ev->kind != LUYU__PROJECT_EVENT__KIND__STAGED &&
         p->stage != old->stage) {
-        snprintf(err, errlen, _("project %s: only a stage move changes the stage"),
-                 p->id);
+        snprintf(err, errlen,
+                 _("project %s: only a stage move changes the stage"), p->id);
         return -EINVAL;
     }
     /* The move first: "cannot go back" says more than the dates it

@@ -104,8 +104,8 @@ static int read_key(const char *path, const char *what, uint8_t *out,
     p = data + strspn(data, " \t");
     r = parse_hex(p, out, len);
     if (r < 0)
-        snprintf(err, errlen, _("%s file %s does not hold %zu hex digits"), what,
-                 path, 2 * len);
+        snprintf(err, errlen, _("%s file %s does not hold %zu hex digits"),
+                 what, path, 2 * len);
 out:
     if (data)
         sodium_memzero(data, n);
@@ -133,7 +133,7 @@ int lu_sign_load_secret(const char *path, struct lu_sign_key *key, char *err,
     } else if (r == 0 && (st.st_mode & 077)) {
         snprintf(err, errlen,
                  _("signing key file %s is readable by others (mode %04o); "
-                 "run chmod 600 on it"),
+                   "run chmod 600 on it"),
                  path, (unsigned)(st.st_mode & 07777));
         r = -EPERM;
     } else if (r == 0) {

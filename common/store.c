@@ -138,8 +138,8 @@ int lu_store_check_version(sqlite3 *db, const char *kind, int known, char *err,
     int v, r = lu_store_version(db, &v);
 
     if (r < 0) {
-        snprintf(err, errlen, _("cannot read the %s's schema version: %s"), kind,
-                 sqlite3_errmsg(db));
+        snprintf(err, errlen, _("cannot read the %s's schema version: %s"),
+                 kind, sqlite3_errmsg(db));
         return r;
     }
     if (v > known) {
@@ -191,8 +191,8 @@ static int backup(sqlite3 *db, const char *dest, char *err, size_t errlen)
         }
     }
     if (rc != SQLITE_OK)
-        snprintf(err, errlen, _("cannot back up to %s before migrating: %s"), dest,
-                 out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+        snprintf(err, errlen, _("cannot back up to %s before migrating: %s"),
+                 dest, out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
     sqlite3_close(out);
     return rc == SQLITE_OK ? 0 : lu_store_errno(rc);
 }
@@ -249,8 +249,9 @@ int lu_store_migrate(sqlite3 *db, const char *path, const char *kind,
     if (r == 0)
         r = lu_store_exec(db, "COMMIT");
     if (r < 0) {
-        snprintf(err, errlen, _("%s: migrating the %s schema %d -> %d failed: %s"),
-                 path, kind, v, last, sqlite3_errmsg(db));
+        snprintf(err, errlen,
+                 _("%s: migrating the %s schema %d -> %d failed: %s"), path,
+                 kind, v, last, sqlite3_errmsg(db));
         if (!sqlite3_get_autocommit(db))
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
@@ -302,7 +303,7 @@ static int check_db(sqlite3 *db, const char *path, const char *kind,
             *p = (*p == '\n' || *p == '\r') ? ' ' : *p;
         snprintf(err, errlen,
                  _("%s: damaged database (%s); refusing to start over it - "
-                 "restore it from a backup or move it away"),
+                   "restore it from a backup or move it away"),
                  path, why);
         r = -EBADMSG;
         goto out;
@@ -348,7 +349,7 @@ int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
     if (!exists && file_exists(wal)) {
         snprintf(err, errlen,
                  _("%s is missing but its write-ahead log %s is "
-                 "there; refusing to start empty over lost data"),
+                   "there; refusing to start empty over lost data"),
                  path, wal);
         r = -ENOENT;
         goto out;
@@ -394,8 +395,8 @@ int lu_store_open(const char *path, const char *kind, int flags, sqlite3 **out,
         if (r < 0) {
             snprintf(err, errlen,
                      _("%s: damaged or not a database (%s); refusing "
-                     "to start over it - restore it from a backup or move it "
-                     "away"),
+                       "to start over it - restore it from a backup or move it "
+                       "away"),
                      path, sqlite3_errmsg(db));
             goto out;
         }
@@ -447,7 +448,7 @@ int lu_state_dir_lock(const char *dir, const char *daemon, char *err,
         r = errno == EWOULDBLOCK ? -EBUSY : -errno;
         snprintf(err, errlen,
                  _("state dir %s is in use by another %s "
-                 "(lock %s is held)"),
+                   "(lock %s is held)"),
                  dir, daemon, path);
         goto out;
     }

@@ -596,8 +596,7 @@ static struct MHD_Daemon *start_mhd(struct lu_web *w,
         return start_daemon(
             flags, 0, NULL, NULL, on_access, w, MHD_OPTION_LISTEN_SOCKET,
             (MHD_socket)w->park_fd, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-            w,
-            MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
+            w, MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNS,
             MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)MAX_CONNS_PER_IP,
             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)TIMEOUT_S,
             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
@@ -664,10 +663,10 @@ static int park(struct lu_web *w, const char *addr, char *err, size_t errlen)
 {
     int one = 1;
     socklen_t len = w->ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                 : sizeof(struct sockaddr_in);
+                                                : sizeof(struct sockaddr_in);
 
-    w->park_fd = socket(w->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
-                                             SOCK_CLOEXEC, 0);
+    w->park_fd =
+        socket(w->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (w->park_fd < 0 ||
         setsockopt(w->park_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) <
             0 ||
@@ -707,7 +706,7 @@ struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
     /* TLS starts at once, so that a certificate GnuTLS refuses is an error
      * at start, not at the first clerk's visit. */
     r = !conf->no_listen && !w->tls ? park(w, conf->addr, err, errlen)
-                                     : start(w, err, errlen);
+                                    : start(w, err, errlen);
     if (r == 0)
         return w;
 fail:

@@ -24,16 +24,16 @@ static int action(const struct ctl_args *a, const char *pos,
     lu_buf_init(&list);
     for (size_t i = 0; i < n; i++)
         lu_buf_printf(&list, "%s%s", i ? ", " : "", actions[i]);
-    r = pos == NULL ? ctl_args_bad(a, _("which action? %s"), list.data)
-                    : ctl_args_bad(a, _("no action \"%s\" (%s)"), pos,
-                                   list.data);
+    r = pos == NULL
+            ? ctl_args_bad(a, _("which action? %s"), list.data)
+            : ctl_args_bad(a, _("no action \"%s\" (%s)"), pos, list.data);
     lu_buf_free(&list);
     return r;
 }
 
 bool ctl_accounts_args(struct ctl_args *a, int argc, char **argv,
-                       const char *usage, const char *const *actions,
-                       size_t n, const char *no_name, int *op, int *exit)
+                       const char *usage, const char *const *actions, size_t n,
+                       const char *no_name, int *op, int *exit)
 {
     *exit = ctl_args_parse(a, argc, argv);
     if (*exit != CTL_EXIT_OK)

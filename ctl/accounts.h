@@ -15,9 +15,9 @@
 /* One account as a list shows it. */
 struct ctl_account {
     const char *name;
-    const char *role; /* NULL when the kind has none (tokens) */
-    const char *units; /* "" for all of the node's units */
-    bool off;          /* disabled, revoked */
+    const char *role;               /* NULL when the kind has none (tokens) */
+    const char *units;              /* "" for all of the node's units */
+    bool off;                       /* disabled, revoked */
     int64_t created_at, changed_at; /* changed_at < 0: the kind has none */
     const char *created_by;
 };
@@ -28,8 +28,8 @@ struct ctl_account {
  * (a->pos[1]; no_name says what to give). Returns true to go on with *op;
  * false when the command is over, with its exit status in *exit. */
 bool ctl_accounts_args(struct ctl_args *a, int argc, char **argv,
-                       const char *usage, const char *const *actions,
-                       size_t n, const char *no_name, int *op, int *exit);
+                       const char *usage, const char *const *actions, size_t n,
+                       const char *no_name, int *op, int *exit);
 
 /* Prints the accounts: a line each for people (off_word for off ones, in
  * the reader's language, none when there are none), or one JSON array of

@@ -16,8 +16,8 @@
 
 #define PROJECT_TIMEOUT_MS 120000
 
-static const char USAGE[] =
-    N_("usage: luyuctl project SUBCOMMAND ...\n"
+static const char USAGE[] = N_(
+    "usage: luyuctl project SUBCOMMAND ...\n"
     "\n"
     "The cooperation project pool (滚动项目库). At the node (--node SOCK):\n"
     "  add ID --name N --area A --planned YUAN [--aid YUAN] [...]\n"

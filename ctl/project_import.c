@@ -23,8 +23,8 @@
 #define MAX_SHOWN 100
 #define NCOLS 15
 
-static const char USAGE[] =
-    N_("usage: luyuctl --node SOCK project import FILE.csv [--dry-run] "
+static const char USAGE[] = N_(
+    "usage: luyuctl --node SOCK project import FILE.csv [--dry-run] "
     "[--again]\n"
     "\n"
     "Adds every project of FILE.csv at the node, all or none. The first\n"
@@ -173,8 +173,7 @@ static void parse(struct pimport *im, const char *data, size_t len)
                  i++)
                 ;
             if (i != NCOLS || n != NCOLS)
-                problem(im, line,
-                        "%s",
+                problem(im, line, "%s",
                         _("the first line must be the header \"id,unit,name,"
                           "area,...,poor_jobs\" (see luyuctl project import "
                           "--help)"));

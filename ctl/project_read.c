@@ -492,8 +492,8 @@ static void text_group(struct lu_buf *b, const char *title,
     for (size_t i = 0; i < n; i++) {
         const char *cells[6];
 
-        cells[0] = stage ? lu_project_stage_name(
-                               lu_project_stage_parse(v[i].key))
+        cells[0] = stage
+                       ? lu_project_stage_name(lu_project_stage_parse(v[i].key))
                    : names == 'u' ? unit_name(v[i].key)
                                   : area_name(v[i].key);
         snprintf(c[0], sizeof(c[0]), "%lld", (long long)v[i].projects);

@@ -32,7 +32,8 @@ static const char USAGE[] =
        "\n"
        "  --json   one JSON object: pending, acknowledged, rejected,\n"
        "           last_ack_age_s (-1: never), last_seq, hub_hwm, link_up,\n"
-       "           node_id, hub, link_error, rejects [{id, reason, reason_code}],\n"
+       "           node_id, hub, link_error, rejects [{id, reason, "
+       "reason_code}],\n"
        "           spool {dir, waiting, importing, done, failed,\n"
        "           last_error, last_error_at} (with a spool directory)\n");
 
@@ -99,9 +100,9 @@ static void spool_rows(struct ctl_table *t, const Luyu__CtlSpoolState *sp)
 
     ctl_table_add(t, (const char *[]){_("spool"), sp->dir});
     add_count(t, _("spool: waiting"), sp->waiting);
-    ctl_table_add(t, (const char *[]){_("spool: importing"),
-                                      sp->importing[0] ? sp->importing
-                                                       : _("nothing")});
+    ctl_table_add(
+        t, (const char *[]){_("spool: importing"),
+                            sp->importing[0] ? sp->importing : _("nothing")});
     add_count(t, _("spool: in done/"), sp->done);
     add_count(t, _("spool: in failed/"), sp->failed);
     if (sp->last_error_at == 0)
@@ -141,10 +142,10 @@ static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
         return;
     t = ctl_table_new(2);
     for (size_t i = 0; i < s->n_rejects; i++)
-        ctl_table_add(
-            t, (const char *[]){s->rejects[i]->id,
-                                lu_reject_say(s->rejects[i]->code,
-                                              s->rejects[i]->reason)});
+        ctl_table_add(t,
+                      (const char *[]){s->rejects[i]->id,
+                                       lu_reject_say(s->rejects[i]->code,
+                                                     s->rejects[i]->reason)});
     lu_buf_printf(b,
                   _("\nrejected by the hub (most recent %zu, newest first):\n"),
                   s->n_rejects);

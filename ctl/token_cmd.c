@@ -19,17 +19,17 @@
 /* In the order of CtlToken.Op. */
 static const char *const ACTIONS[] = {"list", "add", "revoke"};
 
-static const char USAGE[] = N_(
-    "usage: luyuctl --node SOCK token add NAME [--units U1,U2]\n"
-    "       luyuctl --node SOCK token revoke NAME\n"
-    "       luyuctl --node SOCK token list [--json]\n"
-    "\n"
-    "API tokens let another system of the district post and read this\n"
-    "node's entries (POST/GET /api/entries on the node's web server, with\n"
-    "\"Authorization: Bearer TOKEN\"). add prints the new token once: keep\n"
-    "it, the node stores only its hash. Entries posted with it record\n"
-    "api:NAME. revoke refuses the token from then on. --units restricts it\n"
-    "to some of the node's units (default: all).\n");
+static const char USAGE[] =
+    N_("usage: luyuctl --node SOCK token add NAME [--units U1,U2]\n"
+       "       luyuctl --node SOCK token revoke NAME\n"
+       "       luyuctl --node SOCK token list [--json]\n"
+       "\n"
+       "API tokens let another system of the district post and read this\n"
+       "node's entries (POST/GET /api/entries on the node's web server, with\n"
+       "\"Authorization: Bearer TOKEN\"). add prints the new token once: keep\n"
+       "it, the node stores only its hash. Entries posted with it record\n"
+       "api:NAME. revoke refuses the token from then on. --units restricts it\n"
+       "to some of the node's units (default: all).\n");
 
 static void render(const Luyu__CtlResponse *resp, bool json, struct lu_buf *b)
 {
@@ -38,10 +38,9 @@ static void render(const Luyu__CtlResponse *resp, bool json, struct lu_buf *b)
     for (size_t i = 0; i < resp->n_tokens; i++) {
         const Luyu__CtlTokenInfo *k = resp->tokens[i];
 
-        v[i] = (struct ctl_account){k->name,         NULL,
-                                    k->units,        k->revoked,
-                                    k->created_at,   -1,
-                                    k->created_by};
+        v[i] =
+            (struct ctl_account){k->name,       NULL, k->units,     k->revoked,
+                                 k->created_at, -1,   k->created_by};
     }
     ctl_accounts_render(v, resp->n_tokens, json, "revoked", _("revoked"),
                         _("no API tokens yet (luyuctl token add)"), b);

@@ -108,9 +108,8 @@ static void render(const Luyu__CtlResponse *resp, bool json, struct lu_buf *b)
     for (size_t i = 0; i < resp->n_users; i++) {
         const Luyu__CtlUserInfo *u = resp->users[i];
 
-        v[i] = (struct ctl_account){u->name,       u->role,
-                                    u->units,      u->disabled,
-                                    u->created_at, u->changed_at,
+        v[i] = (struct ctl_account){u->name,      u->role,       u->units,
+                                    u->disabled,  u->created_at, u->changed_at,
                                     u->created_by};
     }
     ctl_accounts_render(v, resp->n_users, json, "disabled", _("disabled"),

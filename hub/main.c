@@ -51,7 +51,8 @@ static const struct lu_opt OPTS[] = {
      N_("endpoint for nodes, e.g. tcp://127.0.0.1:7701 (required)")},
     {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0,
      N_("directory for ledger.db (required)")},
-    {"plan", LU_OPT_STR, &S.plan, 0, 0, N_("plan file (default: shipped plan)")},
+    {"plan", LU_OPT_STR, &S.plan, 0, 0,
+     N_("plan file (default: shipped plan)")},
     {"feed", LU_OPT_STR, &S.feed, 0, 0,
      N_("publish merged entries here for luyuctl feed (off when unset)")},
     {"control", LU_OPT_STR, &S.control, 0, 0,
@@ -120,24 +121,25 @@ static int check_settings(char *err, size_t errlen)
     if (S.id == NULL || S.listen == NULL || S.state_dir == NULL) {
         snprintf(err, errlen,
                  _("--id, --listen and --state-dir are required "
-                 "(see --help)"));
+                   "(see --help)"));
         return -EINVAL;
     }
     if (!lu_code_valid(S.id)) {
-        snprintf(err, errlen, _("--id \"%s\": use 1-64 of a-z 0-9 - _ ."), S.id);
+        snprintf(err, errlen, _("--id \"%s\": use 1-64 of a-z 0-9 - _ ."),
+                 S.id);
         return -EINVAL;
     }
     if (!lu_endpoint_valid(S.listen)) {
         snprintf(err, errlen,
                  _("--listen \"%s\" is not a tcp:// or ipc:// "
-                 "endpoint"),
+                   "endpoint"),
                  S.listen);
         return -EINVAL;
     }
     if (!S.insecure && (S.secret_key == NULL || S.registry == NULL)) {
         snprintf(err, errlen,
                  _("CurveZMQ needs --secret-key and --registry "
-                 "(or --insecure on loopback, for tests)"));
+                   "(or --insecure on loopback, for tests)"));
         return -EINVAL;
     }
     /* Any local user can connect to a loopback port: a TCP feed is always
@@ -147,8 +149,8 @@ static int check_settings(char *err, size_t errlen)
                    (S.insecure && strncmp(S.feed, "tcp://", 6) == 0))) {
         snprintf(err, errlen,
                  _("--feed \"%s\": a tcp:// endpoint (CurveZMQ, registered "
-                 "keys only) or an ipc:// one (plain: its file mode "
-                 "decides who reads); with --insecure only ipc://"),
+                   "keys only) or an ipc:// one (plain: its file mode "
+                   "decides who reads); with --insecure only ipc://"),
                  S.feed);
         return -EINVAL;
     }
@@ -157,21 +159,21 @@ static int check_settings(char *err, size_t errlen)
                    (!S.insecure && S.peer_key == NULL))) {
         snprintf(err, errlen,
                  _("--peer \"%s\": a tcp:// or ipc:// endpoint, "
-                 "with --peer-key (or loopback with --insecure)"),
+                   "with --peer-key (or loopback with --insecure)"),
                  S.peer);
         return -EINVAL;
     }
     if (S.insecure && !lu_endpoint_is_local(S.listen)) {
         snprintf(err, errlen,
                  _("--insecure refuses to listen on %s: plain "
-                 "transport is for loopback tests only"),
+                   "transport is for loopback tests only"),
                  S.listen);
         return -EINVAL;
     }
     if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
         snprintf(err, errlen,
                  _("--log-level \"%s\" is not one of err, "
-                 "warning, notice, info, debug"),
+                   "warning, notice, info, debug"),
                  S.log_level);
         return -EINVAL;
     }

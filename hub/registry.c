@@ -45,8 +45,8 @@ static int add_units(struct load_ctx *c, const char *value, char *err,
     for (tok = strtok_r(copy, ", ", &save); tok;
          tok = strtok_r(NULL, ", ", &save)) {
         if (lu_plan_unit(c->r->plan, tok) == NULL) {
-            snprintf(err, errlen, _("unknown unit \"%.*s\""), lu_utf8_cut(tok, 64),
-                     tok);
+            snprintf(err, errlen, _("unknown unit \"%.*s\""),
+                     lu_utf8_cut(tok, 64), tok);
             r = -EINVAL;
             break;
         }
@@ -79,19 +79,19 @@ static int on_section(struct load_ctx *c, const char *section, int line,
     } else {
         snprintf(err, errlen,
                  _("unknown section [%.*s]: use [node ID] or "
-                 "[hub ID]"),
+                   "[hub ID]"),
                  lu_utf8_cut(section, 64), section);
         return -EINVAL;
     }
     if (!lu_code_valid(id)) {
-        snprintf(err, errlen, _("\"%.*s\" is not a valid id"), lu_utf8_cut(id, 64),
-                 id);
+        snprintf(err, errlen, _("\"%.*s\" is not a valid id"),
+                 lu_utf8_cut(id, 64), id);
         return -EINVAL;
     }
     for (size_t i = 0; i < r->n; i++) {
         if (strcmp(r->e[i].id, id) == 0) {
-            snprintf(err, errlen, _("%s is listed twice (first at line %d)"), id,
-                     r->e[i].line);
+            snprintf(err, errlen, _("%s is listed twice (first at line %d)"),
+                     id, r->e[i].line);
             return -EINVAL;
         }
     }
@@ -118,7 +118,7 @@ static int on_ini(void *user, const char *section, const char *key,
     if (c->cur == NULL) {
         snprintf(err, errlen,
                  _("\"%s\" outside a [node ID] or [hub ID] "
-                 "section"),
+                   "section"),
                  key);
         return -EINVAL;
     }
@@ -126,7 +126,7 @@ static int on_ini(void *user, const char *section, const char *key,
         if (!lu_keys_z85_valid(value)) {
             snprintf(err, errlen,
                      _("key is not a 40-character Z85 public "
-                     "key"));
+                       "key"));
             return -EINVAL;
         }
         memcpy(c->cur->key, value, LU_KEY_Z85_LEN + 1);
@@ -152,18 +152,19 @@ static int check_all(const char *path, struct hub_registry *r, char *err,
         struct hub_registry_node *e = &r->e[i];
 
         if (e->key[0] == '\0') {
-            snprintf(err, errlen, _("%s:%d: %s has no key"), path, e->line, e->id);
+            snprintf(err, errlen, _("%s:%d: %s has no key"), path, e->line,
+                     e->id);
             return -EINVAL;
         }
         if (!e->is_hub && e->n_units == 0) {
-            snprintf(err, errlen, _("%s:%d: node %s has no units"), path, e->line,
-                     e->id);
+            snprintf(err, errlen, _("%s:%d: node %s has no units"), path,
+                     e->line, e->id);
             return -EINVAL;
         }
         for (size_t j = 0; j < i; j++) {
             if (strcmp(r->e[j].key, e->key) == 0) {
-                snprintf(err, errlen, _("%s:%d: %s has the same key as %s"), path,
-                         e->line, e->id, r->e[j].id);
+                snprintf(err, errlen, _("%s:%d: %s has the same key as %s"),
+                         path, e->line, e->id, r->e[j].id);
                 return -EINVAL;
             }
         }

@@ -163,8 +163,8 @@ int ledger_pool_merge(struct ledger_pool *pp, const struct lu_plan *plan,
                       "project %.*s belongs to node %s, not %s",
                       lu_utf8_cut(p->id, 80), p->id, owner, node);
         r = 1;
-    } else if (lu_project_check_move(old, e->project, plan, why,
-                                     sizeof(why)) < 0) {
+    } else if (lu_project_check_move(old, e->project, plan, why, sizeof(why)) <
+               0) {
         lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_PROJECT_MOVE, "%s",
                       why);
         r = 1;

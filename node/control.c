@@ -47,8 +47,8 @@ static void fill_spool(const struct node_spool *spool, Luyu__CtlSpoolState *sp,
 }
 
 static void fill_status(struct node_control *c, Luyu__CtlResponse *resp,
-                        Luyu__CtlStatus *s, Luyu__CtlSpoolState *sp,
-                        char **ids, char **reasons, Luyu__CtlRejected *rj,
+                        Luyu__CtlStatus *s, Luyu__CtlSpoolState *sp, char **ids,
+                        char **reasons, Luyu__CtlRejected *rj,
                         Luyu__CtlRejected **rjp)
 {
     int codes[MAX_STATUS_REJECTS];

@@ -52,11 +52,14 @@ static const struct lu_opt OPTS[] = {
     {"id", LU_OPT_STR, &S.id, 0, 0, N_("node id, e.g. cq-wanzhou (required)")},
     {"hub", LU_OPT_STR, &S.hub, 0, 0,
      N_("hub endpoint, e.g. tcp://127.0.0.1:7701")},
-    {"units", LU_OPT_STR, &S.units, 0, 0, N_("units this node reports for, U1,U2")},
-    {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0, N_("directory for outbox.db")},
+    {"units", LU_OPT_STR, &S.units, 0, 0,
+     N_("units this node reports for, U1,U2")},
+    {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0,
+     N_("directory for outbox.db")},
     {"control", LU_OPT_STR, &S.control, 0, 0,
      N_("control socket (default STATE_DIR/control.sock)")},
-    {"plan", LU_OPT_STR, &S.plan, 0, 0, N_("plan file (default: shipped plan)")},
+    {"plan", LU_OPT_STR, &S.plan, 0, 0,
+     N_("plan file (default: shipped plan)")},
     {"hub_key", LU_OPT_STR, &S.hub_key, 0, 0,
      N_("the hub's CurveZMQ public key file (.pub)")},
     {"secret_key", LU_OPT_STR, &S.secret_key, 0, 0,
@@ -64,8 +67,9 @@ static const struct lu_opt OPTS[] = {
     {"insecure", LU_OPT_BOOL, &S.insecure, 0, 0,
      N_("plain transport, loopback or ipc only (tests)")},
     {"web", LU_OPT_STR, &S.web, 0, 0,
-     N_("serve the clerks' pages and /metrics here, e.g. 127.0.0.1:9102 (off when "
-     "unset)")},
+     N_("serve the clerks' pages and /metrics here, e.g. 127.0.0.1:9102 (off "
+        "when "
+        "unset)")},
     {"web_cert", LU_OPT_STR, &S.web_cert, 0, 0,
      N_("TLS certificate (PEM) for --web; needed off loopback")},
     {"web_key", LU_OPT_STR, &S.web_key, 0, 0,
@@ -79,7 +83,8 @@ static const struct lu_opt OPTS[] = {
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
      N_("err, warning, notice, info (default) or debug")},
     {"window", LU_OPT_INT, &S.window, 1, 64, N_("batches in flight (8)")},
-    {"batch_size", LU_OPT_INT, &S.batch_size, 1, 1000, N_("entries a batch (500)")},
+    {"batch_size", LU_OPT_INT, &S.batch_size, 1, 1000,
+     N_("entries a batch (500)")},
     {"heartbeat_ms", LU_OPT_INT, &S.heartbeat_ms, 50, 3600000,
      N_("ping the hub after this much silence (5000)")},
     {"timeout_ms", LU_OPT_INT, &S.timeout_ms, 100, 3600000,
@@ -110,37 +115,38 @@ static int check_settings(char *err, size_t errlen)
         S.state_dir == NULL) {
         snprintf(err, errlen,
                  _("--id, --hub, --units and --state-dir are "
-                 "required (see --help)"));
+                   "required (see --help)"));
         return -EINVAL;
     }
     if (!lu_code_valid(S.id)) {
-        snprintf(err, errlen, _("--id \"%s\": use 1-64 of a-z 0-9 - _ ."), S.id);
+        snprintf(err, errlen, _("--id \"%s\": use 1-64 of a-z 0-9 - _ ."),
+                 S.id);
         return -EINVAL;
     }
     if (!lu_endpoint_valid(S.hub)) {
         snprintf(err, errlen,
                  _("--hub \"%s\" is not a tcp:// or ipc:// "
-                 "endpoint"),
+                   "endpoint"),
                  S.hub);
         return -EINVAL;
     }
     if (!S.insecure && (S.hub_key == NULL || S.secret_key == NULL)) {
         snprintf(err, errlen,
                  _("CurveZMQ needs --hub-key and --secret-key "
-                 "(or --insecure on loopback, for tests)"));
+                   "(or --insecure on loopback, for tests)"));
         return -EINVAL;
     }
     if (S.insecure && !lu_endpoint_is_local(S.hub)) {
         snprintf(err, errlen,
                  _("--insecure refuses non-loopback hub %s: plain "
-                 "transport is for loopback tests only"),
+                   "transport is for loopback tests only"),
                  S.hub);
         return -EINVAL;
     }
     if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
         snprintf(err, errlen,
                  _("--log-level \"%s\" is not one of err, "
-                 "warning, notice, info, debug"),
+                   "warning, notice, info, debug"),
                  S.log_level);
         return -EINVAL;
     }
@@ -186,7 +192,8 @@ static void spool_metrics(const struct node_spool *sp, struct lu_buf *b)
                      "1 while a spool file is being read and stored.",
                      info.importing ? 1 : 0);
     lu_metrics_gauge(b, "luyu_node_spool_files_done",
-                     "Files in the spool's done/ directory.", (double)info.done);
+                     "Files in the spool's done/ directory.",
+                     (double)info.done);
     lu_metrics_gauge(b, "luyu_node_spool_files_failed",
                      "Files in the spool's failed/ directory.",
                      (double)info.failed);
@@ -298,9 +305,8 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         if (n->spool == NULL)
             return -EINVAL;
     }
-    cctx = (struct node_control_ctx){S.id,      S.hub,     S.units,
-                                     n->intake, n->outbox, n->uplink,
-                                     n->spool};
+    cctx = (struct node_control_ctx){S.id,      S.hub,     S.units, n->intake,
+                                     n->outbox, n->uplink, n->spool};
     if (control == NULL)
         control = lu_xasprintf("%s/control.sock", S.state_dir);
     n->control = node_control_new(&d->loop, control, &cctx, err, errlen);

@@ -185,8 +185,9 @@ static void api_row(void *arg, const struct node_outbox_rec *r)
     lu_json_kstr(j, "unit", r->unit);
     lu_json_kstr(j, "indicator", r->indicator);
     lu_json_kstr(j, "period", lu_period_format(r->period, per, sizeof(per)));
-    lu_json_kstr(j, "amount", lu_amount_format(r->amount, ind ? ind->scale : 1,
-                                               a, sizeof(a)));
+    lu_json_kstr(
+        j, "amount",
+        lu_amount_format(r->amount, ind ? ind->scale : 1, a, sizeof(a)));
     lu_json_kstr(j, "note", r->note);
     lu_json_kstr(j, "recorded_by", r->recorded_by);
     lu_json_kint(j, "recorded_at", r->recorded_at);

@@ -51,8 +51,8 @@ struct node_spool {
     uv_fs_event_t ev;
     uv_timer_t timer;
     int open_handles;
-    struct job *job;    /* the file being imported, NULL when idle */
-    char **queue;       /* names found by the last scan, not yet taken */
+    struct job *job; /* the file being imported, NULL when idle */
+    char **queue;    /* names found by the last scan, not yet taken */
     size_t n_queue, next;
     bool retry, closing;
     struct node_spool_info info; /* strings below are owned here */
@@ -178,8 +178,7 @@ static bool failed(struct node_spool *sp, const char *name,
                   name, im->n_problems);
     lu_warn("spool: %s refused (%zu problems), moved to %s/", name,
             im->n_problems, sp->failed);
-    note_error(sp, "%s: %zu problems, moved to failed/", name,
-               im->n_problems);
+    note_error(sp, "%s: %zu problems, moved to failed/", name, im->n_problems);
     moved = move(sp, name, sp->failed, b.data);
     if (moved)
         sp->info.failed++;

@@ -51,11 +51,11 @@ struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
  * valid until the next turn of the loop. */
 struct node_spool_info {
     const char *dir;
-    uint64_t waiting;          /* found by the last scan, not yet taken */
-    uint64_t done, failed;     /* files in done/ and failed/ */
-    const char *importing;     /* the file being read now, or NULL */
-    const char *last_error;    /* the last problem, or NULL; English */
-    int64_t last_error_at;     /* unix s, 0 when none */
+    uint64_t waiting;       /* found by the last scan, not yet taken */
+    uint64_t done, failed;  /* files in done/ and failed/ */
+    const char *importing;  /* the file being read now, or NULL */
+    const char *last_error; /* the last problem, or NULL; English */
+    int64_t last_error_at;  /* unix s, 0 when none */
 };
 void node_spool_info(const struct node_spool *sp, struct node_spool_info *info);
 

@@ -125,8 +125,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     if (lu_json_read((const char *)data, size, &tree, err, sizeof(err)) < 0) {
-        if (tree != NULL || sscanf(err, "line %d, column %d: ", &line, &col) != 2 ||
-            line < 1 || col < 1)
+        if (tree != NULL ||
+            sscanf(err, "line %d, column %d: ", &line, &col) != 2 || line < 1 ||
+            col < 1)
             abort();
     } else {
         check_tree(tree, 1);
