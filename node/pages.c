@@ -388,13 +388,15 @@ static void on_request(void *data, struct lu_web_req *req,
                        struct lu_web_resp *resp)
 {
     struct node_pages *np = data;
+    locale_t lang = strncmp(lu_web_path(req), "/api/", 5) == 0 ? np->c : np->zh;
     locale_t old = (locale_t)0;
 
-    /* The pages are in Chinese whatever the daemon's own locale. */
-    if (np->zh != (locale_t)0)
-        old = uselocale(np->zh);
+    /* The pages are in Chinese whatever the daemon's own locale; the
+     * API's answers are English (node/pages_api.c). */
+    if (lang != (locale_t)0)
+        old = uselocale(lang);
     route(np, req, resp);
-    if (np->zh != (locale_t)0)
+    if (lang != (locale_t)0)
         uselocale(old);
 }
 
@@ -406,6 +408,7 @@ struct node_pages *node_pages_new(struct lu_web *w,
     np->ctx = *ctx;
     np->sessions = node_sessions_new(ctx->session_idle_s);
     np->zh = newlocale(LC_MESSAGES_MASK, "zh_CN.UTF-8", (locale_t)0);
+    np->c = newlocale(LC_MESSAGES_MASK, "C", (locale_t)0);
     if (np->zh == (locale_t)0)
         lu_warn("web: no zh_CN.UTF-8 locale on this system: the pages are "
                 "in English (install locales and generate zh_CN.UTF-8)");
@@ -421,5 +424,7 @@ void node_pages_free(struct node_pages *np)
     node_sessions_free(np->sessions);
     if (np->zh != (locale_t)0)
         freelocale(np->zh);
+    if (np->c != (locale_t)0)
+        freelocale(np->c);
     free(np);
 }

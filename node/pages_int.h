@@ -33,6 +33,7 @@ struct node_pages {
     struct node_pages_upload uploads[NODE_PAGES_UPLOADS];
     struct node_sessions *sessions;
     locale_t zh; /* the pages' language */
+    locale_t c;  /* the API's: English, for machines and their authors */
     char dummy_hash[crypto_pwhash_STRBYTES];
 };
 
