@@ -16,6 +16,7 @@
 struct item {
     zmq_msg_t msg;
     uint64_t start;
+    bool urgent;
     struct item *next;
 };
 
@@ -30,7 +31,7 @@ struct hub_fairq {
     struct flow **flows; /* connections with something queued */
     size_t n_flows, cap_flows;
     uint64_t vtime;
-    size_t messages, bytes;
+    size_t messages, bytes, urgent;
 };
 
 struct hub_fairq *hub_fairq_new(void)
@@ -100,11 +101,15 @@ void hub_fairq_push(struct hub_fairq *q, const unsigned char *rid,
     if (rid_len > sizeof(f->rid))
         rid_len = 0;
     f = find_flow(q, rid, rid_len);
-    if (f == NULL)
-        f = add_flow(q, rid, rid_len);
     zmq_msg_init(&it->msg);
     zmq_msg_move(&it->msg, msg);
     size = zmq_msg_size(&it->msg);
+    /* A small message on a connection with nothing waiting: someone is
+     * waiting for it, not working through a backlog. */
+    it->urgent = f == NULL && size <= HUB_FAIRQ_URGENT_BYTES;
+    q->urgent += it->urgent;
+    if (f == NULL)
+        f = add_flow(q, rid, rid_len);
     it->start = f->finish > q->vtime ? f->finish : q->vtime;
     /* At least 1: a flood of empty messages still pays its way. */
     f->finish = it->start + (size ? size : 1);
@@ -119,7 +124,7 @@ void hub_fairq_push(struct hub_fairq *q, const unsigned char *rid,
 }
 
 bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
-                   zmq_msg_t *msg)
+                   zmq_msg_t *msg, bool *urgent)
 {
     size_t best = 0;
     struct flow *f;
@@ -140,6 +145,8 @@ bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
     q->vtime = it->start;
     q->messages--;
     q->bytes -= zmq_msg_size(msg);
+    q->urgent -= it->urgent;
+    *urgent = it->urgent;
     f->head = it->next;
     if (f->head == NULL) {
         f->tail = NULL;
@@ -154,6 +161,11 @@ bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
 size_t hub_fairq_messages(const struct hub_fairq *q)
 {
     return q->messages;
+}
+
+size_t hub_fairq_urgent(const struct hub_fairq *q)
+{
+    return q->urgent;
 }
 
 size_t hub_fairq_bytes(const struct hub_fairq *q)

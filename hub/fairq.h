@@ -26,12 +26,21 @@ void hub_fairq_free(struct hub_fairq *q);
 void hub_fairq_push(struct hub_fairq *q, const unsigned char *rid,
                     size_t rid_len, zmq_msg_t *msg);
 /* The next message to handle, moved into msg (initialised by the caller,
- * closed by the caller), its routing id into rid (256 bytes). False when
- * nothing is queued. */
+ * closed by the caller), its routing id into rid (256 bytes), and whether
+ * it is urgent (below). False when nothing is queued. */
 bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
-                   zmq_msg_t *msg);
+                   zmq_msg_t *msg, bool *urgent);
+
+/* A message of at most this many bytes arriving on a connection with
+ * nothing queued is urgent: a clerk's entry or a node's heartbeat, not a
+ * backlog (a batch of a few entries is a few hundred bytes; the catch-up
+ * batches of 500 entries are tens of kilobytes). */
+#define HUB_FAIRQ_URGENT_BYTES 4096
 
 size_t hub_fairq_messages(const struct hub_fairq *q);
+/* How many urgent messages are queued: the hub closes its group commit
+ * early for them (hub/intake.c). */
+size_t hub_fairq_urgent(const struct hub_fairq *q);
 size_t hub_fairq_bytes(const struct hub_fairq *q);
 
 #endif

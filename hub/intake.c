@@ -45,15 +45,21 @@ static const double LATENCY_BOUNDS[] = {0.0005, 0.001, 0.002, 0.005, 0.01,
  * other handlers (web, control socket, digester, timers) get their turns:
  * a transaction closes once its merging took COMMIT_MAX_US or it holds
  * COMMIT_MAX_ENTRIES entries, whichever comes first, and then the loop
- * runs one turn before the next one opens. Measured and argued in
- * docs/BENCHMARKS.md (issue 19): an interactive entry waits for the commit
- * in progress and then for its own, so these two bound its latency at the
- * hub, at the price of more commits (fsyncs, index pages written again)
- * under a storm. MAX_TURN_MESSAGES bounds a turn of cheap messages (a
- * reconnect storm's Hellos) the same way. */
+ * runs one iteration before the next one opens. A transaction that merged
+ * an urgent batch (hub/fairq.h: a small one from a node with nothing else
+ * waiting, i.e. a clerk's entry) closes right after it: the clerk waits
+ * for the batch being merged when it arrived and for one commit, not for
+ * two whole groups. Measured and argued in docs/BENCHMARKS.md (issue 19):
+ * small groups cost throughput (more fsyncs, index pages written again),
+ * large ones cost every node's round trip. MAX_TURN_MESSAGES bounds a turn
+ * of cheap messages (a reconnect storm's Hellos) the same way. While a
+ * group is open the socket is read ahead (up to READ_IN_TURN messages)
+ * after every message, so that an urgent batch arriving meanwhile is
+ * seen. */
 #define COMMIT_MAX_US 15000
 #define COMMIT_MAX_ENTRIES 5000
 #define MAX_TURN_MESSAGES 512
+#define READ_IN_TURN 64
 
 /* What the hub reads ahead from its socket into the fair queue: enough to
  * see every connection's window at once (100 nodes x 8 batches of 500
@@ -102,6 +108,8 @@ struct hub_intake {
     struct lu_histo commit_latency; /* seconds from BEGIN to COMMIT */
     uint64_t txn_started_us;
     uint64_t txn_entries; /* entries in the open transaction */
+    bool handling_urgent; /* the message being handled is urgent */
+    bool txn_urgent;      /* the open transaction merged an urgent batch */
     struct offender offenders[MAX_OFFENDERS];
     size_t n_offenders, next_offender;
     struct lu_zwatch *watch;
@@ -173,6 +181,7 @@ static int ensure_txn(struct hub_intake *in)
         in->in_txn = true;
         in->txn_started_us = uv_hrtime() / 1000;
         in->txn_entries = 0;
+        in->txn_urgent = false;
     }
     return r;
 }
@@ -336,6 +345,7 @@ static int merge_batch(struct hub_intake *in, struct session *s,
         *hwm = e->seq;
     }
     in->txn_entries += b->n_entries;
+    in->txn_urgent = in->txn_urgent || in->handling_urgent;
     return ledger_set_hwm(in->ledger, s->node, *hwm, merged, rejected);
 }
 
@@ -674,7 +684,7 @@ static bool handle_one(struct hub_intake *in)
     Luyu__Frame *f;
 
     zmq_msg_init(&msg);
-    if (!hub_fairq_pop(in->fairq, rid, &rid_len, &msg)) {
+    if (!hub_fairq_pop(in->fairq, rid, &rid_len, &msg, &in->handling_urgent)) {
         zmq_msg_close(&msg);
         return false;
     }
@@ -737,6 +747,15 @@ static void flush(struct hub_intake *in)
 
 static void on_work(uv_idle_t *h);
 
+static void read_ahead(struct hub_intake *in, int budget)
+{
+    int n = 0;
+
+    while (n < budget && hub_fairq_messages(in->fairq) < READ_MAX_MESSAGES &&
+           hub_fairq_bytes(in->fairq) < READ_MAX_BYTES && recv_one(in))
+        n++;
+}
+
 /* One turn of work: handles queued messages in fair order until the
  * commit budget is spent (or the turn's message budget, or the queue),
  * then commits and answers. The loop runs once around before the next
@@ -748,9 +767,11 @@ static void turn(struct hub_intake *in)
 
     while (n < MAX_TURN_MESSAGES && handle_one(in)) {
         n++;
-        if (in->txn_entries >= COMMIT_MAX_ENTRIES ||
+        if (in->txn_urgent || in->txn_entries >= COMMIT_MAX_ENTRIES ||
             uv_hrtime() / 1000 - start >= COMMIT_MAX_US)
             break;
+        if (in->in_txn)
+            read_ahead(in, READ_IN_TURN);
     }
     flush(in);
     if (hub_fairq_messages(in->fairq) > 0)

@@ -17,6 +17,7 @@ struct args {
     unsigned nodes, batch, window;
     uint64_t entries;
     double rate, seconds, timeout;
+    double timeline; /* ingest: seconds between per-node ack snapshots */
 };
 
 /* Each prints one JSON object on stdout; 0 or -1 (reason on stderr). */
