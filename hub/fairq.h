@@ -33,9 +33,11 @@ bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
 
 /* A message of at most this many bytes arriving on a connection with
  * nothing queued is urgent: a clerk's entry or a node's heartbeat, not a
- * backlog (a batch of a few entries is a few hundred bytes; the catch-up
- * batches of 500 entries are tens of kilobytes). */
-#define HUB_FAIRQ_URGENT_BYTES 4096
+ * backlog. A batch of one entry is 150-300 bytes; a node catching up
+ * sends hundreds of entries a batch, tens of kilobytes. Kept small: when
+ * thousands of nodes each send a few dozen entries, none of them is
+ * urgent, or every one would commit alone. */
+#define HUB_FAIRQ_URGENT_BYTES 1024
 
 size_t hub_fairq_messages(const struct hub_fairq *q);
 /* How many urgent messages are queued: the hub closes its group commit

@@ -830,7 +830,11 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
                                   size_t errlen)
 {
     struct hub_intake *in = lu_xcalloc(1, sizeof(*in));
-    int one = 1, linger = 0, hwm = 100000;
+    /* A hub restart in a province of thousands of nodes is thousands of
+     * connects at once: with libzmq's listen backlog of 100 the rest are
+     * dropped and retried by TCP after 1, 3, 7, 15 ... s (issue 19). The
+     * kernel caps it at net.core.somaxconn (4096 on Debian 12). */
+    int one = 1, linger = 0, hwm = 100000, backlog = 4096;
     int64_t maxmsg = LU_MAX_WIRE_FRAME;
 
     in->ledger = ledger;
@@ -840,6 +844,7 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     in->sock = zmq_socket(zctx, ZMQ_ROUTER);
     zmq_setsockopt(in->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one));
     zmq_setsockopt(in->sock, ZMQ_LINGER, &linger, sizeof(linger));
+    zmq_setsockopt(in->sock, ZMQ_BACKLOG, &backlog, sizeof(backlog));
     zmq_setsockopt(in->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
     zmq_setsockopt(in->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
     zmq_setsockopt(in->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));

@@ -18,6 +18,7 @@ struct args {
     uint64_t entries;
     double rate, seconds, timeout;
     double timeline; /* ingest: seconds between per-node ack snapshots */
+    double hold;     /* ingest: seconds to wait, connected, before sending */
 };
 
 /* Each prints one JSON object on stdout; 0 or -1 (reason on stderr). */

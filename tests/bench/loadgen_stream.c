@@ -48,7 +48,9 @@ struct run {
     /* --timeline: every node's acked seq at each tick since streaming
      * began, for the storm's fairness (tests/bench/run). */
     uint64_t t0_ns, next_tick_ns;
-    uint64_t *ticks; /* n_ticks rows of a->nodes */
+    uint64_t open_ns;  /* before the first connect */
+    double welcomed_s; /* from open_ns until every node was welcomed */
+    uint64_t *ticks;   /* n_ticks rows of a->nodes */
     size_t n_ticks, cap_ticks;
     Luyu__Entry *scratch;
     Luyu__Entry **scratch_ptrs;
@@ -430,12 +432,13 @@ static void report_stream(const struct run *rn, double secs)
     printf("{\"mode\":\"%s\",\"nodes\":%u,\"batch\":%u,\"window\":%u,"
            "\"entries\":%" PRIu64 ",\"seconds\":%.3f,\"eps\":%.0f,"
            "\"batches\":%" PRIu64 ",\"resends\":%" PRIu64
-           ",\"batch_rtt_p50_ms\":%.2f,\"batch_rtt_p99_ms\":%.2f}\n",
+           ",\"batch_rtt_p50_ms\":%.2f,\"batch_rtt_p99_ms\":%.2f,"
+           "\"welcomed_s\":%.3f}\n",
            a->mode == MODE_RAW ? "raw-zmq" : "ingest", a->nodes, a->batch,
            a->window, rn->entries_acked, secs,
            secs > 0 ? (double)rn->entries_acked / secs : 0, rn->batches,
            rn->resends, bench_pct_ms(rn->rtt.v, rn->rtt.n, 50),
-           bench_pct_ms(rn->rtt.v, rn->rtt.n, 99));
+           bench_pct_ms(rn->rtt.v, rn->rtt.n, 99), rn->welcomed_s);
 }
 
 /* The timeline as its own JSON line: {"timeline_s", "acked": [[per node]
@@ -477,6 +480,14 @@ static int stream(struct run *rn)
             fprintf(stderr, "loadgen: only %u of %u nodes welcomed\n",
                     rn->n_welcomed, a->nodes);
             return -1;
+        }
+        rn->welcomed_s = (double)(bench_now_ns() - rn->open_ns) / 1e9;
+        /* Connected and idle for a while: the hub's memory per session
+         * is measured now (tests/bench/run connect). */
+        for (uint64_t until = bench_now_ns() + (uint64_t)(a->hold * 1e9);
+             bench_now_ns() < until;) {
+            if (step(rn, false) < 0)
+                return -1;
         }
     } else {
         for (unsigned i = 0; i < a->nodes; i++) {
@@ -539,6 +550,7 @@ int loadgen_stream(const struct args *a)
         fprintf(stderr, "loadgen: %s\n", err);
         goto out_ctx;
     }
+    rn.open_ns = bench_now_ns();
     if (open_sims(&rn, endpoint, server_key) == 0)
         r = stream(&rn);
     close_sims(&rn);
