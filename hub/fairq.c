@@ -92,7 +92,7 @@ static struct flow *add_flow(struct hub_fairq *q, const unsigned char *rid,
 }
 
 void hub_fairq_push(struct hub_fairq *q, const unsigned char *rid,
-                    size_t rid_len, zmq_msg_t *msg)
+                    size_t rid_len, zmq_msg_t *msg, bool batch)
 {
     struct flow *f;
     struct item *it = lu_xmalloc(sizeof(*it));
@@ -106,7 +106,7 @@ void hub_fairq_push(struct hub_fairq *q, const unsigned char *rid,
     size = zmq_msg_size(&it->msg);
     /* A small message on a connection with nothing waiting: someone is
      * waiting for it, not working through a backlog. */
-    it->urgent = f == NULL && size <= HUB_FAIRQ_URGENT_BYTES;
+    it->urgent = batch && f == NULL && size <= HUB_FAIRQ_URGENT_BYTES;
     q->urgent += it->urgent;
     if (f == NULL)
         f = add_flow(q, rid, rid_len);

@@ -45,19 +45,21 @@ static const double LATENCY_BOUNDS[] = {0.0005, 0.001, 0.002, 0.005, 0.01,
  * other handlers (web, control socket, digester, timers) get their turns:
  * a transaction closes once its merging took COMMIT_MAX_US or it holds
  * COMMIT_MAX_ENTRIES entries, whichever comes first, and then the loop
- * runs one iteration before the next one opens. A transaction that merged
- * an urgent batch (hub/fairq.h: a small one from a node with nothing else
- * waiting, i.e. a clerk's entry) closes right after it: the clerk waits
- * for the batch being merged when it arrived and for one commit, not for
- * two whole groups. Measured and argued in docs/BENCHMARKS.md (issue 19):
- * small groups cost throughput (more fsyncs, index pages written again),
- * large ones cost every node's round trip. MAX_TURN_MESSAGES bounds a turn
+ * runs one iteration before the next one opens. When an urgent batch
+ * (hub/fairq.h: a small one from a node with nothing else waiting, i.e. a
+ * clerk's entry) arrives, the open transaction commits after the message
+ * being merged, and the urgent batch, first in the fair queue, gets a
+ * transaction of its own that commits right after it: the clerk does not
+ * wait for a whole group. So the budgets can be sized for throughput:
+ * small groups cost it (more fsyncs, index pages written again), large
+ * ones cost every catching-up node's round trip (docs/DECISIONS.md, issue
+ * 19, has the measurements). MAX_TURN_MESSAGES bounds a turn
  * of cheap messages (a reconnect storm's Hellos) the same way. While a
  * group is open the socket is read ahead (up to READ_IN_TURN messages)
  * after every message, so that an urgent batch arriving meanwhile is
  * seen. */
-#define COMMIT_MAX_US 15000
-#define COMMIT_MAX_ENTRIES 5000
+#define COMMIT_MAX_US 50000
+#define COMMIT_MAX_ENTRIES 20000
 #define MAX_TURN_MESSAGES 512
 #define READ_IN_TURN 64
 
@@ -625,6 +627,17 @@ static void drain_rest(void *sock, int more)
     }
 }
 
+/* Whether a payload starts like a Frame whose body is a Batch (its first
+ * key: field 3, length-delimited). Only a hint for the fair queue's
+ * urgency: decoding decides what the message is. */
+static bool looks_like_batch(zmq_msg_t *msg)
+{
+    const unsigned char *p = zmq_msg_data(msg);
+
+    return zmq_msg_size(msg) > 0 &&
+           p[0] == ((LUYU__FRAME__BODY_BATCH << 3) | 2);
+}
+
 /* Receives one [routing id][payload] message into the fair queue. A
  * message of a connection that is cut off, or that is not exactly one
  * payload frame, is dealt with here and never queued. Returns false when
@@ -666,7 +679,8 @@ static bool recv_one(struct hub_intake *in)
         drain_rest(in->sock, more);
         malformed(in, rid, (size_t)rid_len, key, "more than one payload frame");
     } else {
-        hub_fairq_push(in->fairq, rid, (size_t)rid_len, &msg);
+        hub_fairq_push(in->fairq, rid, (size_t)rid_len, &msg,
+                       looks_like_batch(&msg));
     }
     zmq_msg_close(&msg);
     return true;
@@ -772,6 +786,10 @@ static void turn(struct hub_intake *in)
             break;
         if (in->in_txn)
             read_ahead(in, READ_IN_TURN);
+        /* A clerk's batch came in meanwhile: commit what we have, and
+         * it goes first into the next group, which commits right after. */
+        if (in->in_txn && hub_fairq_urgent(in->fairq) > 0)
+            break;
     }
     flush(in);
     if (hub_fairq_messages(in->fairq) > 0)

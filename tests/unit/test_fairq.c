@@ -12,7 +12,7 @@ static void push(struct hub_fairq *q, const char *rid, size_t size, int tag)
     zmq_msg_init_size(&m, size);
     memset(zmq_msg_data(&m), 0, size);
     memcpy(zmq_msg_data(&m), &tag, sizeof(tag));
-    hub_fairq_push(q, (const unsigned char *)rid, strlen(rid), &m);
+    hub_fairq_push(q, (const unsigned char *)rid, strlen(rid), &m, tag != 5);
     ASSERT_EQ(zmq_msg_size(&m), 0); /* moved */
     zmq_msg_close(&m);
 }
@@ -117,9 +117,10 @@ static void test_urgent_only_small_on_quiet(void)
     push(q, "a-node", 100, 2);  /* behind another: not */
     push(q, "b-node", 5000, 3); /* a backlog's batch: not */
     push(q, "", 10, 4);         /* no routing id: a queue of its own */
+    push(q, "c-node", 10, 5);   /* small, quiet, not a batch: not */
     ASSERT_EQ(hub_fairq_urgent(q), 2);
-    ASSERT_EQ(hub_fairq_messages(q), 4);
-    for (int i = 0; i < 4; i++) {
+    ASSERT_EQ(hub_fairq_messages(q), 5);
+    for (int i = 0; i < 5; i++) {
         int tag = pop(q, &who, &size, &urgent);
 
         ASSERT_EQ(urgent, tag == 1 || tag == 4);
