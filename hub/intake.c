@@ -761,13 +761,16 @@ static void flush(struct hub_intake *in)
 
 static void on_work(uv_idle_t *h);
 
-static void read_ahead(struct hub_intake *in, int budget)
+/* Reads up to budget messages into the fair queue, within the read-ahead
+ * bounds (cheap: no decoding). Returns how many it read. */
+static int read_ahead(struct hub_intake *in, int budget)
 {
     int n = 0;
 
     while (n < budget && hub_fairq_messages(in->fairq) < READ_MAX_MESSAGES &&
            hub_fairq_bytes(in->fairq) < READ_MAX_BYTES && recv_one(in))
         n++;
+    return n;
 }
 
 /* One turn of work: handles queued messages in fair order until the
@@ -803,17 +806,13 @@ static void on_work(uv_idle_t *h)
     turn(h->data);
 }
 
-/* The socket has input: read it ahead into the fair queue (cheap: no
- * decoding), up to the read-ahead bounds. The work itself is done by
- * turn(), once per loop iteration. */
+/* The socket has input: read it ahead into the fair queue. The work
+ * itself is done by turn(), once per loop iteration. */
 static int on_readable(void *data, int budget)
 {
     struct hub_intake *in = data;
-    int n = 0;
+    int n = read_ahead(in, budget);
 
-    while (n < budget && hub_fairq_messages(in->fairq) < READ_MAX_MESSAGES &&
-           hub_fairq_bytes(in->fairq) < READ_MAX_BYTES && recv_one(in))
-        n++;
     if (hub_fairq_messages(in->fairq) > 0)
         uv_idle_start(&in->work, on_work);
     else
