@@ -6,12 +6,19 @@
 #include <zmq.h>
 
 #include "amount.h"
+#include "codec.h"
 #include "json.h"
 #include "log.h"
+#include "plan.h"
+#include "project.h"
+#include "reject.h"
 #include "xmalloc.h"
 
 struct hub_feed {
     void *sock;
+    /* Events noted in the open transaction: "topic\0json\0" pairs, owned
+     * here, published or dropped by hub_feed_flush_noted(). */
+    struct lu_buf noted;
 };
 
 struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
@@ -43,6 +50,7 @@ void hub_feed_free(struct hub_feed *f)
     if (f == NULL)
         return;
     zmq_close(f->sock);
+    lu_buf_free(&f->noted);
     free(f);
 }
 
@@ -75,5 +83,129 @@ void hub_feed_bulletin(struct hub_feed *f, const char *topic,
     lu_json_kuint(&j, "revision", revision);
     lu_json_end(&j);
     hub_feed_publish(f, topic, b.data);
+    lu_buf_free(&b);
+}
+
+/* The two fields every entry event starts with. */
+static void entry_head(struct lu_json *j, const char *node,
+                       const Luyu__Entry *e)
+{
+    char id[LU_MAX_NAME + 24];
+
+    snprintf(id, sizeof(id), "%s/%llu", node, (unsigned long long)e->seq);
+    lu_json_kstr(j, "id", id);
+    lu_json_kstr(j, "unit", e->unit);
+}
+
+static void project_event(struct lu_json *j, const char *node,
+                          const Luyu__Entry *e)
+{
+    const Luyu__Project *p = e->project->project;
+    const char *stage = lu_project_stage_code(p->stage);
+
+    entry_head(j, node, e);
+    lu_json_kstr(j, "project", p->id);
+    lu_json_kstr(j, "kind", lu_project_kind_code(e->project->kind));
+    lu_json_kstr(j, "stage", stage ? stage : "");
+    lu_json_kstr(j, "recorded_by", e->recorded_by);
+}
+
+static void figure_event(struct lu_json *j, const struct lu_plan *plan,
+                         const char *node, const Luyu__Entry *e)
+{
+    const struct lu_plan_indicator *ind =
+        plan ? lu_plan_indicator(plan, e->indicator) : NULL;
+    char amount[32], period[8];
+
+    entry_head(j, node, e);
+    lu_json_kstr(j, "indicator", e->indicator);
+    lu_json_kstr(j, "period",
+                 lu_period_format(e->period, period, sizeof(period)));
+    lu_json_kstr(j, "amount",
+                 lu_amount_format(e->amount, ind ? ind->scale : 1, amount,
+                                  sizeof(amount)));
+    lu_json_kstr(j, "base_unit", ind ? ind->base_unit : "");
+    lu_json_kstr(j, "corrects", e->corrects);
+    lu_json_kstr(j, "recorded_by", e->recorded_by);
+}
+
+/* The reason of a refused entry: the hub's words and, when it has one, the
+ * stable code (common/reject.h) as its own member. */
+static void json_reason(struct lu_json *j, const char *reason)
+{
+    char text[LU_MAX_REASON];
+    int code;
+
+    if (reason == NULL)
+        return;
+    snprintf(text, sizeof(text), "%s", reason);
+    code = lu_reject_split(text);
+    lu_json_kstr(j, "reason", text);
+    if (code != 0)
+        lu_json_kstr(j, "reason_code", lu_reject_name(code));
+}
+
+void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
+                         const char *node, const Luyu__Entry *e,
+                         const char *reason)
+{
+    bool project = e->project != NULL && e->project->project != NULL;
+    struct lu_json j;
+
+    if (f == NULL)
+        return;
+    /* Topics are prefixes for subscribers, not JSON: unit, indicator and
+     * project id are names the codec checked (printable, no NUL). */
+    if (project && reason == NULL)
+        lu_buf_printf(&f->noted, "project.%s.%s", e->unit,
+                      e->project->project->id);
+    else if (project)
+        lu_buf_printf(&f->noted, "reject.%s.", e->unit);
+    else
+        lu_buf_printf(&f->noted, "%s.%s.%s", reason ? "reject" : "entry",
+                      e->unit, e->indicator);
+    lu_buf_add(&f->noted, "", 1);
+    lu_json_init(&j, &f->noted);
+    lu_json_object(&j);
+    if (project)
+        project_event(&j, node, e);
+    else
+        figure_event(&j, plan, node, e);
+    json_reason(&j, reason);
+    lu_json_end(&j);
+    lu_buf_add(&f->noted, "", 1);
+}
+
+void hub_feed_flush_noted(struct hub_feed *f, bool committed)
+{
+    const char *p, *end;
+
+    if (f == NULL)
+        return;
+    p = f->noted.data;
+    end = p + f->noted.len;
+    while (committed && p != NULL && p < end) {
+        const char *json = p + strlen(p) + 1;
+
+        hub_feed_publish(f, p, json);
+        p = json + strlen(json) + 1;
+    }
+    f->noted.len = 0;
+}
+
+void hub_feed_node(struct hub_feed *f, const char *node, bool up)
+{
+    struct lu_buf b;
+    struct lu_json j;
+
+    if (f == NULL)
+        return;
+    lu_buf_init(&b);
+    lu_json_init(&j, &b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "node", node);
+    lu_json_kstr(&j, "state", up ? "up" : "down");
+    lu_json_end(&j);
+    hub_feed_publish(f, up ? "node.up" : "node.down", b.data);
     lu_buf_free(&b);
 }

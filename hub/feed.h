@@ -15,10 +15,14 @@
 #ifndef HUB_FEED_H
 #define HUB_FEED_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "luyu.pb-c.h"
+
 struct hub_feed;
+struct lu_plan;
 
 /* secret_z85 NULL: plain (local endpoints only). */
 struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
@@ -26,6 +30,27 @@ struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
 void hub_feed_free(struct hub_feed *f);
 /* f may be NULL (no feed configured): then nothing happens. */
 void hub_feed_publish(struct hub_feed *f, const char *topic, const char *json);
+
+/* Entry and reject events are noted while the intake's group transaction
+ * is open and published only when it commits: the feed never shows an entry
+ * the ledger does not hold. reason NULL: entry (or project change) merged,
+ * topic "entry.UNIT.INDICATOR" ("project.UNIT.ID"); otherwise refused for
+ * good, "reject.UNIT.INDICATOR" ("reject.UNIT." for a project change) with
+ * the reason. The event is
+ * {"id" NODE/SEQ, "unit", "indicator", "period", "amount", "base_unit",
+ *  "corrects", "recorded_by"[, "reason"]} or for a project change
+ * {"id", "unit", "project", "kind", "stage", "recorded_by"[, "reason"]};
+ * plan (borrowed, may be NULL) formats the amount. Nothing is copied from
+ * e after the call. */
+void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
+                         const char *node, const Luyu__Entry *e,
+                         const char *reason);
+/* Publishes what was noted since the last call (the transaction
+ * committed), or forgets it (it rolled back). */
+void hub_feed_flush_noted(struct hub_feed *f, bool committed);
+
+/* Publishes "node.up" or "node.down": {"node", "state" "up"|"down"}. */
+void hub_feed_node(struct hub_feed *f, const char *node, bool up);
 
 /* Publishes a bulletin event (topic "bulletin.issued", "bulletin.received",
  * ...): {"province", "period" YYYY-MM, "revision"}, province omitted when

@@ -9,8 +9,8 @@
 
 #include "amount.h"
 #include "codec.h"
+#include "fairq.h"
 #include "feed.h"
-#include "json.h"
 #include "keys.h"
 #include "ledger.h"
 #include "log.h"
@@ -19,6 +19,7 @@
 #include "project.h"
 #include "registry.h"
 #include "reject.h"
+#include "replies.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "zap.h"
@@ -40,6 +41,35 @@
  * take about an fsync, so the interesting range is 0.5 ms .. 1 s. */
 static const double LATENCY_BOUNDS[] = {0.0005, 0.001, 0.002, 0.005, 0.01,
                                         0.025,  0.05,  0.1,   0.25,  1.0};
+
+/* Group commits are bounded so that acks flow continuously and the loop's
+ * other handlers (web, control socket, digester, timers) get their turns:
+ * a transaction closes once its merging took COMMIT_MAX_US or it holds
+ * COMMIT_MAX_ENTRIES entries, whichever comes first, and then the loop
+ * runs one iteration before the next one opens. When an urgent batch
+ * (hub/fairq.h: a small one from a node with nothing else waiting, i.e. a
+ * clerk's entry) arrives, the open transaction commits after the message
+ * being merged, and the urgent batch, first in the fair queue, gets a
+ * transaction of its own that commits right after it: the clerk does not
+ * wait for a whole group. So the budgets can be sized for throughput:
+ * small groups cost it (more fsyncs, index pages written again), large
+ * ones cost every catching-up node's round trip (docs/DECISIONS.md, issue
+ * 19, has the measurements). MAX_TURN_MESSAGES bounds a turn
+ * of cheap messages (a reconnect storm's Hellos) the same way. While a
+ * group is open the socket is read ahead (up to READ_IN_TURN messages)
+ * after every message, so that an urgent batch arriving meanwhile is
+ * seen. */
+#define COMMIT_MAX_US 50000
+#define COMMIT_MAX_ENTRIES 20000
+#define MAX_TURN_MESSAGES 512
+#define READ_IN_TURN 64
+
+/* What the hub reads ahead from its socket into the fair queue: enough to
+ * see every connection's window at once (100 nodes x 8 batches of 500
+ * entries is about 32 MB), bounded so that memory is too. Past it the hub
+ * stops reading and libzmq's queues (and TCP) hold the rest. */
+#define READ_MAX_MESSAGES 8192
+#define READ_MAX_BYTES (64u << 20)
 
 /* Refusals a peer can provoke are logged at most this often. */
 #define REFUSAL_LOG_BURST 10
@@ -69,15 +99,6 @@ struct session {
     struct session *next;
 };
 
-/* A reply packed during a transaction, sent only after it commits. */
-struct reply {
-    unsigned char rid[256];
-    size_t rid_len;
-    Luyu__Frame *frame; /* heap; freed with free_reply_frame */
-    bool batch;         /* answers a batch: BUSY if the commit fails */
-    char node[LU_MAX_NAME + 1];
-};
-
 struct hub_intake {
     void *sock;
     bool curve; /* CURVE server: every message carries its ZAP user id */
@@ -87,23 +108,25 @@ struct hub_intake {
     void *bulletin_data;
     struct hub_feed *feed;          /* borrowed, may be NULL */
     const struct lu_plan *plan;     /* borrowed, for formatting the feed */
-    struct lu_buf events;           /* "topic\0json\0" pairs of this txn */
     struct lu_histo commit_latency; /* seconds from BEGIN to COMMIT */
     uint64_t txn_started_us;
+    uint64_t txn_entries; /* entries in the open transaction */
+    bool handling_urgent; /* the message being handled is urgent */
+    bool txn_urgent;      /* the open transaction merged an urgent batch */
     struct offender offenders[MAX_OFFENDERS];
     size_t n_offenders, next_offender;
     struct lu_zwatch *watch;
     struct ledger *ledger;
     struct session *sessions;
-    struct reply *replies;
-    size_t n_replies, cap_replies;
+    struct hub_fairq *fairq;     /* read, not handled yet */
+    struct hub_replies *replies; /* answers of the open transaction */
     bool in_txn;
     struct hub_intake_stats st;
     uv_timer_t sweep;
+    uv_idle_t work; /* active while the fair queue holds messages */
+    int open_handles;
 };
 
-static void publish_node(struct hub_intake *in, const char *node,
-                         const char *what);
 static void flush(struct hub_intake *in);
 static void malformed(struct hub_intake *in, const unsigned char *rid,
                       size_t rid_len, const char *key, const char *why);
@@ -144,68 +167,10 @@ static void drop_sessions_of(struct hub_intake *in, const char *node)
     }
 }
 
-static void free_reply_frame(Luyu__Frame *f)
+static void queue_error(struct hub_intake *in, const unsigned char *rid,
+                        size_t rid_len, int code, const char *msg, uint64_t hwm)
 {
-    if (f == NULL)
-        return;
-    switch (f->body_case) {
-    case LUYU__FRAME__BODY_WELCOME:
-        ledger_rejects_free(f->welcome->rejects, f->welcome->n_rejects);
-        free(f->welcome);
-        break;
-    case LUYU__FRAME__BODY_ACK:
-        ledger_rejects_free(f->ack->rejects, f->ack->n_rejects);
-        free(f->ack);
-        break;
-    case LUYU__FRAME__BODY_PONG:
-        free(f->pong);
-        break;
-    case LUYU__FRAME__BODY_ERROR:
-        free(f->error->message);
-        free(f->error);
-        break;
-    case LUYU__FRAME__BODY_BULLETIN_ACK:
-        free(f->bulletin_ack->province);
-        free(f->bulletin_ack->reason);
-        free(f->bulletin_ack);
-        break;
-    default:
-        break;
-    }
-    free(f);
-}
-
-static void queue(struct hub_intake *in, const unsigned char *rid,
-                  size_t rid_len, Luyu__Frame *f, bool batch, const char *node)
-{
-    struct reply *r;
-
-    if (in->n_replies == in->cap_replies) {
-        in->cap_replies = in->cap_replies ? in->cap_replies * 2 : 64;
-        in->replies =
-            lu_xrealloc(in->replies, in->cap_replies * sizeof(*in->replies));
-    }
-    r = &in->replies[in->n_replies++];
-    memcpy(r->rid, rid, rid_len);
-    r->rid_len = rid_len;
-    r->frame = f;
-    r->batch = batch;
-    snprintf(r->node, sizeof(r->node), "%s", node ? node : "");
-}
-
-static Luyu__Frame *new_error(int code, const char *msg, uint64_t hwm)
-{
-    Luyu__Frame *f = lu_xmalloc(sizeof(*f));
-    Luyu__Error *e = lu_xmalloc(sizeof(*e));
-
-    luyu__frame__init(f);
-    luyu__error__init(e);
-    e->code = code;
-    e->message = lu_utf8_fix(lu_xstrdup(msg));
-    e->hwm = hwm;
-    f->body_case = LUYU__FRAME__BODY_ERROR;
-    f->error = e;
-    return f;
+    hub_replies_error(in->replies, rid, rid_len, code, msg, hwm);
 }
 
 static int ensure_txn(struct hub_intake *in)
@@ -218,6 +183,8 @@ static int ensure_txn(struct hub_intake *in)
     if (r == 0) {
         in->in_txn = true;
         in->txn_started_us = uv_hrtime() / 1000;
+        in->txn_entries = 0;
+        in->txn_urgent = false;
     }
     return r;
 }
@@ -240,8 +207,7 @@ static void refuse(struct hub_intake *in, const unsigned char *rid,
         lu_warn("refused a message from %s: %s (%llu more refusals not "
                 "logged)",
                 addr ? addr : "?", why, (unsigned long long)suppressed);
-    queue(in, rid, rid_len, new_error(LUYU__ERROR__CODE__REFUSED, why, 0),
-          false, NULL);
+    queue_error(in, rid, rid_len, LUYU__ERROR__CODE__REFUSED, why, 0);
 }
 
 /* Decides whether a Hello may open a session. With CURVE the node is who
@@ -266,8 +232,8 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
                      size_t rid_len, const char *key, const char *owner,
                      const char *addr, const Luyu__Hello *h)
 {
-    Luyu__Frame *f;
-    Luyu__Welcome *w;
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    Luyu__Welcome w = LUYU__WELCOME__INIT;
     struct session *s;
     char why[256];
     uint64_t hwm, suppressed = 0;
@@ -286,17 +252,14 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
                     "more refusals not logged)",
                     addr ? addr : "?", h->node_id, (int)h->version,
                     (unsigned long long)suppressed);
-        queue(in, rid, rid_len,
-              new_error(LUYU__ERROR__CODE__BAD_VERSION,
-                        "this hub speaks protocol version 1", 0),
-              false, NULL);
+        queue_error(in, rid, rid_len, LUYU__ERROR__CODE__BAD_VERSION,
+                    "this hub speaks protocol version 1", 0);
         return;
     }
     r = ledger_hwm(in->ledger, h->node_id, &hwm);
     if (r < 0) {
-        queue(in, rid, rid_len,
-              new_error(LUYU__ERROR__CODE__BUSY, "ledger unavailable", 0),
-              false, NULL);
+        queue_error(in, rid, rid_len, LUYU__ERROR__CODE__BUSY,
+                    "ledger unavailable", 0);
         return;
     }
     /* One session per node: a reconnect replaces the old one. */
@@ -310,145 +273,21 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     s->last_seq = h->last_seq;
     s->next = in->sessions;
     in->sessions = s;
-    f = lu_xmalloc(sizeof(*f));
-    w = lu_xmalloc(sizeof(*w));
-    luyu__frame__init(f);
-    luyu__welcome__init(w);
-    w->hwm = hwm;
+    w.hwm = hwm;
     if (h->from_seq > 0 && h->from_seq <= hwm)
         ledger_rejects(in->ledger, h->node_id, h->from_seq, hwm, LU_MAX_REJECTS,
-                       &w->rejects, &w->n_rejects);
-    f->body_case = LUYU__FRAME__BODY_WELCOME;
-    f->welcome = w;
-    queue(in, rid, rid_len, f, false, NULL);
+                       &w.rejects, &w.n_rejects);
+    f.body_case = LUYU__FRAME__BODY_WELCOME;
+    f.welcome = &w;
+    hub_replies_add(in->replies, rid, rid_len, &f, NULL);
+    ledger_rejects_free(w.rejects, w.n_rejects);
     /* A node may say Hello in a loop: that must not flood the journal. */
     if (lu_ratelimit_ok(&in->hello_log, REFUSAL_LOG_BURST, REFUSAL_LOG_MS,
                         &suppressed))
         lu_info("node %s connected, hwm %llu (%llu more hellos not logged)",
                 s->node, (unsigned long long)hwm,
                 (unsigned long long)suppressed);
-    publish_node(in, s->node, "up");
-}
-
-/* The reason of a refused entry on the feed: the hub's words and, when it
- * has one, the stable code (common/reject.h). */
-static void json_reason(struct lu_json *j, const char *reason)
-{
-    char text[LU_MAX_REASON];
-    int code;
-
-    if (reason == NULL)
-        return;
-    snprintf(text, sizeof(text), "%s", reason);
-    code = lu_reject_split(text);
-    lu_json_kstr(j, "reason", text);
-    if (code != 0)
-        lu_json_kstr(j, "reason_code", lu_reject_name(code));
-}
-
-/* An event's id, "node/seq". */
-static void json_id(struct lu_json *j, const char *node, uint64_t seq)
-{
-    char id[LU_MAX_NAME + 24];
-
-    snprintf(id, sizeof(id), "%s/%llu", node, (unsigned long long)seq);
-    lu_json_kstr(j, "id", id);
-}
-
-/* Notes an entry for the feed; published only if the group commits. */
-/* A project event on the feed: topic "project.UNIT.ID" when merged,
- * "reject.UNIT." (as for entries) when refused. */
-static void note_project(struct hub_intake *in, const char *node,
-                         const Luyu__Entry *e, const char *kind,
-                         const char *reason)
-{
-    const Luyu__Project *p = e->project->project;
-    const char *stage = lu_project_stage_code(p->stage);
-    struct lu_buf *b = &in->events;
-    struct lu_json j;
-
-    if (strcmp(kind, "entry") == 0)
-        lu_buf_printf(b, "project.%s.%s", e->unit, p->id);
-    else
-        lu_buf_printf(b, "reject.%s.", e->unit);
-    lu_buf_add(b, "", 1);
-    lu_json_init(&j, b);
-    lu_json_object(&j);
-    json_id(&j, node, e->seq);
-    lu_json_kstr(&j, "unit", e->unit);
-    lu_json_kstr(&j, "project", p->id);
-    lu_json_kstr(&j, "kind", lu_project_kind_code(e->project->kind));
-    lu_json_kstr(&j, "stage", stage ? stage : "");
-    lu_json_kstr(&j, "recorded_by", e->recorded_by);
-    json_reason(&j, reason);
-    lu_json_end(&j);
-    lu_buf_add(b, "", 1);
-}
-
-static void note_entry(struct hub_intake *in, const char *node,
-                       const Luyu__Entry *e, const char *kind,
-                       const char *reason)
-{
-    const struct lu_plan_indicator *ind =
-        in->plan ? lu_plan_indicator(in->plan, e->indicator) : NULL;
-    char amount[32], period[8];
-    struct lu_buf *b = &in->events;
-    struct lu_json j;
-
-    if (in->feed == NULL)
-        return;
-    if (e->project != NULL && e->project->project != NULL) {
-        note_project(in, node, e, kind, reason);
-        return;
-    }
-    lu_buf_printf(b, "%s.%s.%s", kind, e->unit, e->indicator);
-    lu_buf_add(b, "", 1);
-    lu_json_init(&j, b);
-    lu_json_object(&j);
-    json_id(&j, node, e->seq);
-    lu_json_kstr(&j, "unit", e->unit);
-    lu_json_kstr(&j, "indicator", e->indicator);
-    lu_json_kstr(&j, "period",
-                 lu_period_format(e->period, period, sizeof(period)));
-    lu_json_kstr(&j, "amount",
-                 lu_amount_format(e->amount, ind ? ind->scale : 1, amount,
-                                  sizeof(amount)));
-    lu_json_kstr(&j, "base_unit", ind ? ind->base_unit : "");
-    lu_json_kstr(&j, "corrects", e->corrects);
-    lu_json_kstr(&j, "recorded_by", e->recorded_by);
-    json_reason(&j, reason);
-    lu_json_end(&j);
-    lu_buf_add(b, "", 1);
-}
-
-static void publish_events(struct hub_intake *in, bool committed)
-{
-    const char *p = in->events.data, *end = p + in->events.len;
-
-    while (committed && p != NULL && p < end) {
-        const char *json = p + strlen(p) + 1;
-
-        hub_feed_publish(in->feed, p, json);
-        p = json + strlen(json) + 1;
-    }
-    in->events.len = 0;
-}
-
-static void publish_node(struct hub_intake *in, const char *node,
-                         const char *what)
-{
-    char topic[16];
-    struct lu_buf b = {0};
-    struct lu_json j;
-
-    snprintf(topic, sizeof(topic), "node.%s", what);
-    lu_json_init(&j, &b);
-    lu_json_object(&j);
-    lu_json_kstr(&j, "node", node);
-    lu_json_kstr(&j, "state", what);
-    lu_json_end(&j);
-    hub_feed_publish(in->feed, topic, b.data);
-    lu_buf_free(&b);
+    hub_feed_node(in->feed, s->node, true);
 }
 
 void hub_intake_set_feed(struct hub_intake *in, struct hub_feed *feed,
@@ -493,7 +332,7 @@ static int merge_batch(struct hub_intake *in, struct session *s,
             return r;
         if (r == 1) {
             rejected++;
-            note_entry(in, s->node, e, "reject", reason);
+            hub_feed_note_entry(in->feed, in->plan, s->node, e, reason);
             in->st.entries_rejected++;
             if (lu_ratelimit_ok(&in->reject_log, REFUSAL_LOG_BURST,
                                 REFUSAL_LOG_MS, &suppressed))
@@ -503,11 +342,13 @@ static int merge_batch(struct hub_intake *in, struct session *s,
                         (unsigned long long)suppressed);
         } else {
             merged++;
-            note_entry(in, s->node, e, "entry", NULL);
+            hub_feed_note_entry(in->feed, in->plan, s->node, e, NULL);
             in->st.entries_committed++;
         }
         *hwm = e->seq;
     }
+    in->txn_entries += b->n_entries;
+    in->txn_urgent = in->txn_urgent || in->handling_urgent;
     return ledger_set_hwm(in->ledger, s->node, *hwm, merged, rejected);
 }
 
@@ -517,8 +358,8 @@ static void on_batch(struct hub_intake *in, const unsigned char *rid,
     uint64_t first = b->entries[0]->seq,
              last = b->entries[b->n_entries - 1]->seq;
     uint64_t hwm = 0;
-    Luyu__Frame *f;
-    Luyu__Ack *a;
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    Luyu__Ack a = LUYU__ACK__INIT;
     int r;
 
     r = ensure_txn(in);
@@ -526,25 +367,21 @@ static void on_batch(struct hub_intake *in, const unsigned char *rid,
         r = merge_batch(in, s, b, &hwm);
     if (r < 0) {
         /* Give up the whole group; the commit step answers BUSY. */
-        queue(in, rid, rid_len, NULL, true, s->node);
+        hub_replies_failed(in->replies, rid, rid_len, s->node);
         return;
     }
     if (first > hwm + 1) {
-        queue(in, rid, rid_len,
-              new_error(LUYU__ERROR__CODE__GAP, "batch leaves a gap", hwm),
-              false, NULL);
+        queue_error(in, rid, rid_len, LUYU__ERROR__CODE__GAP,
+                    "batch leaves a gap", hwm);
         return;
     }
-    f = lu_xmalloc(sizeof(*f));
-    a = lu_xmalloc(sizeof(*a));
-    luyu__frame__init(f);
-    luyu__ack__init(a);
-    a->upto = hwm;
-    ledger_rejects(in->ledger, s->node, first, last, LU_MAX_REJECTS,
-                   &a->rejects, &a->n_rejects);
-    f->body_case = LUYU__FRAME__BODY_ACK;
-    f->ack = a;
-    queue(in, rid, rid_len, f, true, s->node);
+    a.upto = hwm;
+    ledger_rejects(in->ledger, s->node, first, last, LU_MAX_REJECTS, &a.rejects,
+                   &a.n_rejects);
+    f.body_case = LUYU__FRAME__BODY_ACK;
+    f.ack = &a;
+    hub_replies_add(in->replies, rid, rid_len, &f, s->node);
+    ledger_rejects_free(a.rejects, a.n_rejects);
 }
 
 /* A peer hub's bulletin: only peers (ZAP user "hub:ID") may push them;
@@ -553,8 +390,8 @@ static void on_bulletin(struct hub_intake *in, const unsigned char *rid,
                         size_t rid_len, const char *user,
                         const Luyu__BulletinPush *push)
 {
-    Luyu__Frame *f;
-    Luyu__BulletinAck *a;
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    Luyu__BulletinAck a = LUYU__BULLETIN_ACK__INIT;
     char reason[LU_MAX_REASON] = "";
     int ok;
 
@@ -584,18 +421,14 @@ static void on_bulletin(struct hub_intake *in, const unsigned char *rid,
                 push->province, push->period, push->revision,
                 user ? user : "(plain)", reason,
                 (unsigned long long)suppressed);
-    f = lu_xmalloc(sizeof(*f));
-    a = lu_xmalloc(sizeof(*a));
-    luyu__frame__init(f);
-    luyu__bulletin_ack__init(a);
-    a->province = lu_xstrdup(push->province);
-    a->period = push->period;
-    a->revision = push->revision;
-    a->accepted = ok == 1;
-    a->reason = lu_xstrdup(reason);
-    f->body_case = LUYU__FRAME__BODY_BULLETIN_ACK;
-    f->bulletin_ack = a;
-    queue(in, rid, rid_len, f, false, NULL);
+    a.province = push->province;
+    a.period = push->period;
+    a.revision = push->revision;
+    a.accepted = ok == 1;
+    a.reason = reason;
+    f.body_case = LUYU__FRAME__BODY_BULLETIN_ACK;
+    f.bulletin_ack = &a;
+    hub_replies_add(in->replies, rid, rid_len, &f, NULL);
 }
 
 void hub_intake_on_bulletin(struct hub_intake *in, hub_intake_bulletin_cb cb,
@@ -616,7 +449,7 @@ static void drop_session_of_key(struct hub_intake *in, const char *key)
         if (strcmp(s->key, key) == 0) {
             lu_notice("node %s: its key is no longer registered: cut off",
                       s->node);
-            publish_node(in, s->node, "down");
+            hub_feed_node(in->feed, s->node, false);
             *pp = s->next;
             free(s);
         } else {
@@ -648,10 +481,22 @@ static struct session *session_for(struct hub_intake *in,
         refuse(in, rid, rid_len, addr, false, why);
         return NULL;
     }
-    queue(in, rid, rid_len,
-          new_error(LUYU__ERROR__CODE__NEED_HELLO, "say hello first", 0), false,
-          NULL);
+    queue_error(in, rid, rid_len, LUYU__ERROR__CODE__NEED_HELLO,
+                "say hello first", 0);
     return NULL;
+}
+
+static void on_ping(struct hub_intake *in, const unsigned char *rid,
+                    size_t rid_len, struct session *s, const Luyu__Ping *ping)
+{
+    Luyu__Frame f = LUYU__FRAME__INIT;
+    Luyu__Pong pong = LUYU__PONG__INIT;
+
+    s->last_seq = ping->last_seq;
+    ledger_hwm(in->ledger, s->node, &pong.hwm);
+    f.body_case = LUYU__FRAME__BODY_PONG;
+    f.pong = &pong;
+    hub_replies_add(in->replies, rid, rid_len, &f, NULL);
 }
 
 /* key: the Z85 public key ZAP authenticated for this very message (NULL
@@ -698,16 +543,7 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
     if (f->body_case == LUYU__FRAME__BODY_BATCH) {
         on_batch(in, rid, rid_len, s, f->batch);
     } else if (f->body_case == LUYU__FRAME__BODY_PING) {
-        s->last_seq = f->ping->last_seq;
-        Luyu__Frame *p = lu_xmalloc(sizeof(*p));
-        Luyu__Pong *pong = lu_xmalloc(sizeof(*pong));
-
-        luyu__frame__init(p);
-        luyu__pong__init(pong);
-        ledger_hwm(in->ledger, s->node, &pong->hwm);
-        p->body_case = LUYU__FRAME__BODY_PONG;
-        p->pong = pong;
-        queue(in, rid, rid_len, p, false, NULL);
+        on_ping(in, rid, rid_len, s, f->ping);
     } else {
         malformed(in, rid, rid_len, key ? key : "",
                   "unexpected frame type from a node");
@@ -774,8 +610,7 @@ static void malformed(struct hub_intake *in, const unsigned char *rid,
         lu_warn("malformed frame #%llu: %s",
                 (unsigned long long)in->st.frames_malformed, why);
     if (rid_len > 0)
-        queue(in, rid, rid_len, new_error(LUYU__ERROR__CODE__MALFORMED, why, 0),
-              false, NULL);
+        queue_error(in, rid, rid_len, LUYU__ERROR__CODE__MALFORMED, why, 0);
 }
 
 /* Reads and drops what is left of a multi-part message. */
@@ -793,17 +628,28 @@ static void drain_rest(void *sock, int more)
     }
 }
 
-/* Receives one [routing id][payload] message. Returns false when nothing
- * was there. */
+/* Whether a payload starts like a Frame whose body is a Batch (its first
+ * key: field 3, length-delimited). Only a hint for the fair queue's
+ * urgency: decoding decides what the message is. */
+static bool looks_like_batch(zmq_msg_t *msg)
+{
+    const unsigned char *p = zmq_msg_data(msg);
+
+    return zmq_msg_size(msg) > 0 &&
+           p[0] == ((LUYU__FRAME__BODY_BATCH << 3) | 2);
+}
+
+/* Receives one [routing id][payload] message into the fair queue. A
+ * message of a connection that is cut off, or that is not exactly one
+ * payload frame, is dealt with here and never queued. Returns false when
+ * nothing was there. */
 static bool recv_one(struct hub_intake *in)
 {
     unsigned char rid[256];
     int rid_len, more = 0;
     size_t ml = sizeof(more);
     zmq_msg_t msg;
-    char err[256];
-    const char *key = "", *addr;
-    Luyu__Frame *f;
+    const char *key = "";
 
     rid_len = zmq_recv(in->sock, rid, sizeof(rid), ZMQ_DONTWAIT);
     if (rid_len < 0)
@@ -826,30 +672,68 @@ static bool recv_one(struct hub_intake *in)
         if (key == NULL || strlen(key) != LU_KEY_Z85_LEN)
             key = "?"; /* cannot happen behind ZAP; refused below */
     }
-    addr = zmq_msg_gets(&msg, "Peer-Address");
     if (cut_off(in, rid, (size_t)rid_len, key)) {
         in->st.frames_malformed++;
         drain_rest(in->sock, more);
-        zmq_msg_close(&msg);
-        return true;
-    }
-    if (more) {
+    } else if (more) {
         /* Exactly one payload frame is allowed; drain and refuse the rest. */
         drain_rest(in->sock, more);
-        zmq_msg_close(&msg);
         malformed(in, rid, (size_t)rid_len, key, "more than one payload frame");
+    } else {
+        hub_fairq_push(in->fairq, rid, (size_t)rid_len, &msg,
+                       looks_like_batch(&msg));
+    }
+    zmq_msg_close(&msg);
+    return true;
+}
+
+/* Decodes and handles the next message of the fair queue. Returns false
+ * when the queue is empty. */
+static bool handle_one(struct hub_intake *in)
+{
+    unsigned char rid[256];
+    size_t rid_len;
+    zmq_msg_t msg;
+    char err[256];
+    const char *key = "", *addr;
+    Luyu__Frame *f;
+
+    zmq_msg_init(&msg);
+    if (!hub_fairq_pop(in->fairq, rid, &rid_len, &msg, &in->handling_urgent)) {
+        zmq_msg_close(&msg);
+        return false;
+    }
+    if (in->curve) {
+        key = zmq_msg_gets(&msg, "User-Id");
+        if (key == NULL || strlen(key) != LU_KEY_Z85_LEN)
+            key = "?";
+    }
+    addr = zmq_msg_gets(&msg, "Peer-Address");
+    /* Cut off while it waited in the queue: dropped unread too. */
+    if (cut_off(in, rid, rid_len, key)) {
+        in->st.frames_malformed++;
+        zmq_msg_close(&msg);
         return true;
     }
     f = lu_codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err,
                         sizeof(err));
     if (f == NULL) {
-        malformed(in, rid, (size_t)rid_len, key, err);
+        malformed(in, rid, rid_len, key, err);
     } else {
-        on_frame(in, rid, (size_t)rid_len, in->curve ? key : NULL, addr, f);
+        on_frame(in, rid, rid_len, in->curve ? key : NULL, addr, f);
         luyu__frame__free_unpacked(f, NULL);
     }
     zmq_msg_close(&msg);
     return true;
+}
+
+static uint64_t committed_hwm(void *data, const char *node)
+{
+    struct hub_intake *in = data;
+    uint64_t hwm = 0;
+
+    ledger_hwm(in->ledger, node, &hwm);
+    return hwm;
 }
 
 /* Commits the group and sends every queued reply; on failure, batches are
@@ -860,8 +744,7 @@ static void flush(struct hub_intake *in)
 
     if (in->in_txn) {
         in->in_txn = false;
-        for (size_t i = 0; i < in->n_replies && ok; i++)
-            ok = !(in->replies[i].batch && in->replies[i].frame == NULL);
+        ok = !hub_replies_group_failed(in->replies);
         if (ok && ledger_commit(in->ledger) == 0) {
             in->st.commits++;
             lu_histo_observe(&in->commit_latency,
@@ -872,39 +755,69 @@ static void flush(struct hub_intake *in)
             ledger_rollback(in->ledger);
         }
     }
-    publish_events(in, ok);
-    for (size_t i = 0; i < in->n_replies; i++) {
-        struct reply *r = &in->replies[i];
-
-        if (!ok && r->batch) {
-            uint64_t hwm = 0;
-
-            free_reply_frame(r->frame);
-            ledger_hwm(in->ledger, r->node, &hwm);
-            r->frame =
-                new_error(LUYU__ERROR__CODE__BUSY,
-                          "hub cannot commit right now (disk full?)", hwm);
-        }
-        if (r->frame &&
-            lu_codec_send(in->sock, r->rid, r->rid_len, r->frame) < 0) {
-            /* Gone, or not reading its replies (the send queue is full):
-             * counted; an honest node times out and says Hello again. */
-            in->st.replies_dropped++;
-            lu_debug("reply to a vanished or stalled peer dropped");
-        }
-        free_reply_frame(r->frame);
-    }
-    in->n_replies = 0;
+    hub_feed_flush_noted(in->feed, ok);
+    in->st.replies_dropped +=
+        hub_replies_send(in->replies, in->sock, ok, committed_hwm, in);
 }
 
+static void on_work(uv_idle_t *h);
+
+/* Reads up to budget messages into the fair queue, within the read-ahead
+ * bounds (cheap: no decoding). Returns how many it read. */
+static int read_ahead(struct hub_intake *in, int budget)
+{
+    int n = 0;
+
+    while (n < budget && hub_fairq_messages(in->fairq) < READ_MAX_MESSAGES &&
+           hub_fairq_bytes(in->fairq) < READ_MAX_BYTES && recv_one(in))
+        n++;
+    return n;
+}
+
+/* One turn of work: handles queued messages in fair order until the
+ * commit budget is spent (or the turn's message budget, or the queue),
+ * then commits and answers. The loop runs once around before the next
+ * turn: the work handle is an idle handle, called once per iteration. */
+static void turn(struct hub_intake *in)
+{
+    uint64_t start = uv_hrtime() / 1000;
+    int n = 0;
+
+    while (n < MAX_TURN_MESSAGES && handle_one(in)) {
+        n++;
+        if (in->txn_urgent || in->txn_entries >= COMMIT_MAX_ENTRIES ||
+            uv_hrtime() / 1000 - start >= COMMIT_MAX_US)
+            break;
+        if (in->in_txn)
+            read_ahead(in, READ_IN_TURN);
+        /* A clerk's batch came in meanwhile: commit what we have, and
+         * it goes first into the next group, which commits right after. */
+        if (in->in_txn && hub_fairq_urgent(in->fairq) > 0)
+            break;
+    }
+    flush(in);
+    if (hub_fairq_messages(in->fairq) > 0)
+        uv_idle_start(&in->work, on_work);
+    else
+        uv_idle_stop(&in->work);
+}
+
+static void on_work(uv_idle_t *h)
+{
+    turn(h->data);
+}
+
+/* The socket has input: read it ahead into the fair queue. The work
+ * itself is done by turn(), once per loop iteration. */
 static int on_readable(void *data, int budget)
 {
     struct hub_intake *in = data;
-    int n = 0;
+    int n = read_ahead(in, budget);
 
-    while (n < budget && recv_one(in))
-        n++;
-    flush(in);
+    if (hub_fairq_messages(in->fairq) > 0)
+        uv_idle_start(&in->work, on_work);
+    else
+        flush(in); /* answers to what was refused unread */
     return n;
 }
 
@@ -920,7 +833,7 @@ static void on_sweep(uv_timer_t *t)
         if (now - s->last_seen_ms > SESSION_IDLE_MS) {
             lu_notice("node %s silent for %d s: down", s->node,
                       SESSION_IDLE_MS / 1000);
-            publish_node(in, s->node, "down");
+            hub_feed_node(in->feed, s->node, false);
             *pp = s->next;
             free(s);
         } else {
@@ -935,7 +848,11 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
                                   size_t errlen)
 {
     struct hub_intake *in = lu_xcalloc(1, sizeof(*in));
-    int one = 1, linger = 0, hwm = 100000;
+    /* A hub restart in a province of thousands of nodes is thousands of
+     * connects at once: with libzmq's listen backlog of 100 the rest are
+     * dropped and retried by TCP after 1, 3, 7, 15 ... s (issue 19). The
+     * kernel caps it at net.core.somaxconn (4096 on Debian 12). */
+    int one = 1, linger = 0, hwm = 100000, backlog = 4096;
     int64_t maxmsg = LU_MAX_WIRE_FRAME;
 
     in->ledger = ledger;
@@ -945,6 +862,7 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     in->sock = zmq_socket(zctx, ZMQ_ROUTER);
     zmq_setsockopt(in->sock, ZMQ_ROUTER_MANDATORY, &one, sizeof(one));
     zmq_setsockopt(in->sock, ZMQ_LINGER, &linger, sizeof(linger));
+    zmq_setsockopt(in->sock, ZMQ_BACKLOG, &backlog, sizeof(backlog));
     zmq_setsockopt(in->sock, ZMQ_MAXMSGSIZE, &maxmsg, sizeof(maxmsg));
     zmq_setsockopt(in->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
     zmq_setsockopt(in->sock, ZMQ_RCVHWM, &hwm, sizeof(hwm));
@@ -960,9 +878,14 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
         free(in);
         return NULL;
     }
+    in->fairq = hub_fairq_new();
+    in->replies = hub_replies_new();
     in->watch = lu_zwatch_new(loop, in->sock, on_readable, in);
     uv_timer_init(loop, &in->sweep);
     in->sweep.data = in;
+    uv_idle_init(loop, &in->work);
+    in->work.data = in;
+    in->open_handles = 2;
     uv_timer_start(&in->sweep, on_sweep, SWEEP_MS, SWEEP_MS);
     return in;
 }
@@ -972,11 +895,12 @@ void *hub_intake_zsock(struct hub_intake *in)
     return in->sock;
 }
 
-static void on_sweep_closed(uv_handle_t *h)
+static void on_handle_closed(uv_handle_t *h)
 {
     struct hub_intake *in = h->data;
 
-    free(in);
+    if (--in->open_handles == 0)
+        free(in);
 }
 
 void hub_intake_free(struct hub_intake *in)
@@ -984,6 +908,7 @@ void hub_intake_free(struct hub_intake *in)
     if (in == NULL)
         return;
     lu_zwatch_free(in->watch);
+    hub_fairq_free(in->fairq);
     zmq_close(in->sock);
     while (in->sessions) {
         struct session *s = in->sessions;
@@ -991,9 +916,9 @@ void hub_intake_free(struct hub_intake *in)
         in->sessions = s->next;
         free(s);
     }
-    free(in->replies);
-    lu_buf_free(&in->events);
-    uv_close((uv_handle_t *)&in->sweep, on_sweep_closed);
+    hub_replies_free(in->replies);
+    uv_close((uv_handle_t *)&in->sweep, on_handle_closed);
+    uv_close((uv_handle_t *)&in->work, on_handle_closed);
 }
 
 void hub_intake_set_registry(struct hub_intake *in,
@@ -1017,7 +942,7 @@ void hub_intake_set_registry(struct hub_intake *in,
             lu_notice("node %s: removed from the registry or its key "
                       "replaced: cut off",
                       s->node);
-            publish_node(in, s->node, "down");
+            hub_feed_node(in->feed, s->node, false);
             *pp = s->next;
             free(s);
         } else {

@@ -1,9 +1,13 @@
 /* The hub's ROUTER socket: sessions per connected node (Hello -> Welcome
  * with the node's high-water mark), batches merged into the ledger with
- * group commit (everything read in one loop turn goes into one
- * transaction), and acks sent only after that transaction commits. Bad
- * frames are counted, logged, answered where possible, and never stop the
- * hub. The socket is owned here; the ledger is borrowed. */
+ * group commit, and acks sent only after that transaction commits. What
+ * the socket brings is read ahead into a fair queue (hub/fairq.h) and
+ * merged in its order; a group closes after a bounded amount of work, or
+ * right after a clerk's small batch, and the loop goes round once before
+ * the next (issue 19, docs/DECISIONS.md). Replies wait in hub/replies.h,
+ * feed events in hub/feed.h. Bad frames are counted, logged, answered
+ * where possible, and never stop the hub. The socket is owned here; the
+ * ledger is borrowed. */
 #ifndef HUB_INTAKE_H
 #define HUB_INTAKE_H
 

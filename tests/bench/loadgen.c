@@ -38,6 +38,7 @@
 static const char USAGE[] =
     "usage: luyu-loadgen ingest --endpoint EP --hub-key HUB.pub --keys DIR\n"
     "                    [--nodes N] [--entries M] [--batch B] [--window W]\n"
+    "                    [--timeline SECONDS] [--hold SECONDS]\n"
     "       luyu-loadgen raw-zmq [--nodes N] [--entries M] [--batch B]\n"
     "                    [--window W]\n"
     "       luyu-loadgen latency --feed EP --control-dir DIR [--nodes N]\n"
@@ -96,6 +97,8 @@ static int parse_opts(int argc, char **argv, struct args *a)
         {"--rate", OPT_DOUBLE, &a->rate},
         {"--seconds", OPT_DOUBLE, &a->seconds},
         {"--timeout", OPT_DOUBLE, &a->timeout},
+        {"--timeline", OPT_DOUBLE, &a->timeline},
+        {"--hold", OPT_DOUBLE, &a->hold},
     };
     size_t n = sizeof(opts) / sizeof(opts[0]), k;
 

@@ -17,6 +17,8 @@ struct args {
     unsigned nodes, batch, window;
     uint64_t entries;
     double rate, seconds, timeout;
+    double timeline; /* ingest: seconds between per-node ack snapshots */
+    double hold;     /* ingest: seconds to wait, connected, before sending */
 };
 
 /* Each prints one JSON object on stdout; 0 or -1 (reason on stderr). */

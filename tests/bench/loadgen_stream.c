@@ -32,7 +32,8 @@ struct sim {
     uint64_t inflight_last[MAX_WINDOW];
     uint64_t inflight_ns[MAX_WINDOW];
     uint64_t busy_until_ns;
-    bool blocked; /* the pipe was full at the last send */
+    bool blocked;     /* the pipe was full at the last send */
+    uint64_t done_ns; /* when its last entry was acked */
 };
 
 struct run {
@@ -44,6 +45,13 @@ struct run {
     unsigned n_welcomed, n_done;
     uint64_t batches, resends, entries_acked;
     struct bench_samples rtt; /* batch sent -> acked, ns */
+    /* --timeline: every node's acked seq at each tick since streaming
+     * began, for the storm's fairness (tests/bench/run). */
+    uint64_t t0_ns, next_tick_ns;
+    uint64_t open_ns;  /* before the first connect */
+    double welcomed_s; /* from open_ns until every node was welcomed */
+    uint64_t *ticks;   /* n_ticks rows of a->nodes */
+    size_t n_ticks, cap_ticks;
     Luyu__Entry *scratch;
     Luyu__Entry **scratch_ptrs;
     char *notes;
@@ -148,6 +156,7 @@ static void acked(struct run *rn, struct sim *s, uint64_t upto, uint64_t now)
     }
     if (s->acked >= s->last && s->state == SIM_UP) {
         s->state = SIM_DONE;
+        s->done_ns = now;
         rn->n_done++;
     }
 }
@@ -238,6 +247,22 @@ static int drain(struct run *rn, struct sim *s)
     }
 }
 
+static void tick(struct run *rn, uint64_t now)
+{
+    unsigned n = rn->a->nodes;
+
+    if (rn->n_ticks == rn->cap_ticks) {
+        rn->cap_ticks = rn->cap_ticks ? rn->cap_ticks * 2 : 64;
+        rn->ticks =
+            lu_xrealloc(rn->ticks, rn->cap_ticks * n * sizeof(uint64_t));
+    }
+    for (unsigned i = 0; i < n; i++)
+        rn->ticks[rn->n_ticks * n + i] = rn->sims[i].acked;
+    rn->n_ticks++;
+    rn->next_tick_ns += (uint64_t)(rn->a->timeline * 1e9);
+    (void)now;
+}
+
 /* One pass: wait for replies (briefly when a pipe was full), read them,
  * refill every window. */
 static int step(struct run *rn, bool sending)
@@ -260,6 +285,8 @@ static int step(struct run *rn, bool sending)
             return -1;
     }
     now = bench_now_ns();
+    if (sending && rn->a->timeline > 0 && now >= rn->next_tick_ns)
+        tick(rn, now);
     for (unsigned i = 0; sending && i < n; i++) {
         if (pump(rn, &rn->sims[i], now) < 0)
             return -1;
@@ -405,12 +432,35 @@ static void report_stream(const struct run *rn, double secs)
     printf("{\"mode\":\"%s\",\"nodes\":%u,\"batch\":%u,\"window\":%u,"
            "\"entries\":%" PRIu64 ",\"seconds\":%.3f,\"eps\":%.0f,"
            "\"batches\":%" PRIu64 ",\"resends\":%" PRIu64
-           ",\"batch_rtt_p50_ms\":%.2f,\"batch_rtt_p99_ms\":%.2f}\n",
+           ",\"batch_rtt_p50_ms\":%.2f,\"batch_rtt_p99_ms\":%.2f,"
+           "\"welcomed_s\":%.3f}\n",
            a->mode == MODE_RAW ? "raw-zmq" : "ingest", a->nodes, a->batch,
            a->window, rn->entries_acked, secs,
            secs > 0 ? (double)rn->entries_acked / secs : 0, rn->batches,
            rn->resends, bench_pct_ms(rn->rtt.v, rn->rtt.n, 50),
-           bench_pct_ms(rn->rtt.v, rn->rtt.n, 99));
+           bench_pct_ms(rn->rtt.v, rn->rtt.n, 99), rn->welcomed_s);
+}
+
+/* The timeline as its own JSON line: {"timeline_s", "acked": [[per node]
+ * per tick], "done_s": [per node]}. */
+static void report_timeline(const struct run *rn)
+{
+    unsigned n = rn->a->nodes;
+
+    printf("{\"timeline_s\":%.3f,\"acked\":[", rn->a->timeline);
+    for (size_t t = 0; t < rn->n_ticks; t++) {
+        printf("%s[", t ? "," : "");
+        for (unsigned i = 0; i < n; i++)
+            printf("%s%" PRIu64, i ? "," : "", rn->ticks[t * n + i]);
+        printf("]");
+    }
+    printf("],\"done_s\":[");
+    for (unsigned i = 0; i < n; i++)
+        printf("%s%.3f", i ? "," : "",
+               rn->sims[i].done_ns > rn->t0_ns
+                   ? (double)(rn->sims[i].done_ns - rn->t0_ns) / 1e9
+                   : 0.0);
+    printf("]}\n");
 }
 
 /* Waits for every Welcome (ingest), then streams until all is acked. */
@@ -431,6 +481,14 @@ static int stream(struct run *rn)
                     rn->n_welcomed, a->nodes);
             return -1;
         }
+        rn->welcomed_s = (double)(bench_now_ns() - rn->open_ns) / 1e9;
+        /* Connected and idle for a while: the hub's memory per session
+         * is measured now (tests/bench/run connect). */
+        for (uint64_t until = bench_now_ns() + (uint64_t)(a->hold * 1e9);
+             bench_now_ns() < until;) {
+            if (step(rn, false) < 0)
+                return -1;
+        }
     } else {
         for (unsigned i = 0; i < a->nodes; i++) {
             rn->sims[i].state = SIM_UP;
@@ -441,6 +499,7 @@ static int stream(struct run *rn)
     rn->entries_acked = 0;
     rn->rtt.n = 0;
     t0 = bench_now_ns();
+    rn->t0_ns = rn->next_tick_ns = t0;
     while (rn->n_done < a->nodes && bench_now_ns() < deadline) {
         if (step(rn, true) < 0)
             return -1;
@@ -453,6 +512,10 @@ static int stream(struct run *rn)
         return -1;
     }
     bench_samples_sort(&rn->rtt);
+    if (a->timeline > 0) {
+        tick(rn, bench_now_ns());
+        report_timeline(rn);
+    }
     report_stream(rn, (double)(bench_now_ns() - t0) / 1e9);
     return 0;
 }
@@ -474,6 +537,10 @@ int loadgen_stream(const struct args *a)
     rn.scratch_ptrs = lu_xcalloc(a->batch, sizeof(*rn.scratch_ptrs));
     rn.notes = lu_xcalloc(a->batch, NOTE_LEN);
     rn.zctx = zmq_ctx_new();
+    /* libzmq's default is 1,023 sockets a context: a generator of more
+     * nodes (issue 19's reconnect storm) needs one each. */
+    if (a->nodes + 16 > 1023)
+        zmq_ctx_set(rn.zctx, ZMQ_MAX_SOCKETS, (int)a->nodes + 16);
     if (a->mode == MODE_RAW) {
         if (echo_start(&echo, &echo_th) < 0)
             goto out_ctx;
@@ -483,6 +550,7 @@ int loadgen_stream(const struct args *a)
         fprintf(stderr, "loadgen: %s\n", err);
         goto out_ctx;
     }
+    rn.open_ns = bench_now_ns();
     if (open_sims(&rn, endpoint, server_key) == 0)
         r = stream(&rn);
     close_sims(&rn);
@@ -491,6 +559,7 @@ int loadgen_stream(const struct args *a)
 out_ctx:
     zmq_ctx_term(rn.zctx);
     free(rn.rtt.v);
+    free(rn.ticks);
     free(rn.scratch);
     free(rn.scratch_ptrs);
     free(rn.notes);
