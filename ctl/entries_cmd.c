@@ -10,6 +10,7 @@
 #include "args.h"
 #include "ctl.h"
 #include "i18n.h"
+#include "json.h"
 #include "money.h"
 #include "node.h"
 #include "output.h"
@@ -38,15 +39,17 @@ static const char USAGE[] = N_(
     "  --format table      for people (the default)\n"
     "  --format csv        id,unit,indicator,period,amount,state,reason,\n"
     "                      recorded_by,recorded_at,corrects,corrected_by,\n"
-    "                      current,note (amounts as typed, exact)\n"
+    "                      current,note,confirmed (amounts as typed, exact)\n"
     "  --format json       {entries: [{id, unit, indicator, period, amount,\n"
     "                      amount_base, base_unit, state, reason,\n"
     "                      recorded_by, recorded_at, corrects, corrected_by,\n"
-    "                      current, note}], omitted}\n"
+    "                      current, note, confirmed}], omitted}\n"
     "  --excel             CSV for Excel: starts with a UTF-8 byte order\n"
     "                      mark, so that Chinese text is not garbled\n"
     "\n"
-    "States in CSV and JSON are codes: pending, at_hub, rejected.\n");
+    "States in CSV and JSON are codes: pending, at_hub, rejected;\n"
+    "confirmed lists the warnings confirmed when the entry was recorded:\n"
+    "outlier, duplicate.\n");
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
@@ -98,44 +101,56 @@ static void emit_csv(const struct lu_plan *plan, const Luyu__CtlEntryView *v,
         lu_buf_printf(b, "%s%s", i ? " " : "", v->corrected_by[i]);
     lu_buf_printf(b, "\",%d,", v->current ? 1 : 0);
     lu_buf_csv_str(b, v->note);
+    lu_buf_adds(b, ",");
+    lu_buf_csv_str(b, v->confirmed);
     lu_buf_adds(b, "\n");
 }
 
+/* Confirmed warning codes ("outlier,duplicate") as a JSON array. */
+static void confirmed_json(struct lu_json *j, const char *codes)
+{
+    const char *p = codes, *comma;
+
+    lu_json_key(j, "confirmed");
+    lu_json_array(j);
+    while (*p != '\0') {
+        comma = strchr(p, ',');
+        lu_json_strn(j, p, comma ? (size_t)(comma - p) : strlen(p));
+        p = comma ? comma + 1 : p + strlen(p);
+    }
+    lu_json_end(j);
+}
+
 static void emit_json(const struct lu_plan *plan, const Luyu__CtlEntryView *v,
-                      struct lu_buf *b, bool first)
+                      struct lu_json *j)
 {
     const struct lu_plan_indicator *ind = lu_plan_indicator(plan, v->indicator);
     char period[8], amount[32];
 
-    lu_buf_adds(b, first ? "\n{\"id\":" : ",\n{\"id\":");
-    lu_buf_json_str(b, v->id);
-    lu_buf_adds(b, ",\"unit\":");
-    lu_buf_json_str(b, v->unit);
-    lu_buf_adds(b, ",\"indicator\":");
-    lu_buf_json_str(b, v->indicator);
-    lu_buf_printf(b,
-                  ",\"period\":\"%s\",\"amount\":\"%s\",\"amount_base\":%lld",
-                  lu_period_format(v->period, period, sizeof(period)),
-                  amount_of(plan, v, false, amount, sizeof(amount)),
-                  (long long)v->amount);
-    lu_buf_adds(b, ",\"base_unit\":");
-    lu_buf_json_str(b, ind ? ind->base_unit : "");
-    lu_buf_printf(b, ",\"state\":\"%s\",\"reason\":", state_code(v->state));
-    lu_buf_json_str(b, v->reason);
-    lu_buf_adds(b, ",\"recorded_by\":");
-    lu_buf_json_str(b, v->recorded_by);
-    lu_buf_printf(
-        b, ",\"recorded_at\":%lld,\"corrects\":", (long long)v->recorded_at);
-    lu_buf_json_str(b, v->corrects);
-    lu_buf_adds(b, ",\"corrected_by\":[");
-    for (size_t i = 0; i < v->n_corrected_by; i++) {
-        lu_buf_adds(b, i ? "," : "");
-        lu_buf_json_str(b, v->corrected_by[i]);
-    }
-    lu_buf_printf(b,
-                  "],\"current\":%s,\"note\":", v->current ? "true" : "false");
-    lu_buf_json_str(b, v->note);
-    lu_buf_adds(b, "}");
+    lu_json_object(j);
+    lu_json_kstr(j, "id", v->id);
+    lu_json_kstr(j, "unit", v->unit);
+    lu_json_kstr(j, "indicator", v->indicator);
+    lu_json_kstr(j, "period",
+                 lu_period_format(v->period, period, sizeof(period)));
+    lu_json_kstr(j, "amount", amount_of(plan, v, false, amount, sizeof(amount)));
+    lu_json_kint(j, "amount_base", v->amount);
+    lu_json_kstr(j, "base_unit", ind ? ind->base_unit : "");
+    lu_json_kstr(j, "state", state_code(v->state));
+    lu_json_kstr(j, "reason", v->reason);
+    lu_json_kstr(j, "recorded_by", v->recorded_by);
+    lu_json_kint(j, "recorded_at", v->recorded_at);
+    lu_json_kstr(j, "corrects", v->corrects);
+    lu_json_key(j, "corrected_by");
+    lu_json_array(j);
+    for (size_t i = 0; i < v->n_corrected_by; i++)
+        lu_json_str(j, v->corrected_by[i]);
+    lu_json_end(j);
+    lu_json_key(j, "current");
+    lu_json_bool(j, v->current);
+    lu_json_kstr(j, "note", v->note);
+    confirmed_json(j, v->confirmed);
+    lu_json_end(j);
 }
 
 /* The state as a person reads it; a refusal carries the hub's reason. */
@@ -148,6 +163,11 @@ static void state_text(const Luyu__CtlEntryView *v, struct lu_buf *b)
     } else {
         lu_buf_adds(b, _("pending"));
     }
+    /* Warnings the person confirmed when recording it (node/quality.h). */
+    if (strstr(v->confirmed, "outlier") != NULL)
+        lu_buf_printf(b, "; %s", _("outlier confirmed"));
+    if (strstr(v->confirmed, "duplicate") != NULL)
+        lu_buf_printf(b, "; %s", _("likely duplicate confirmed"));
 }
 
 static void correction_text(const Luyu__CtlEntryView *v, struct lu_buf *b)
@@ -229,17 +249,24 @@ static void render(const struct lu_plan *plan, const Luyu__CtlResponse *resp,
             ctl_output_bom(b);
         lu_buf_adds(b, "id,unit,indicator,period,amount,state,reason,"
                        "recorded_by,recorded_at,corrects,corrected_by,"
-                       "current,note\n");
+                       "current,note,confirmed\n");
         for (size_t i = 0; i < n; i++)
             emit_csv(plan, resp->entries[i], b);
         return;
     }
     if (fmt == FMT_JSON) {
-        lu_buf_adds(b, "{\"entries\":[");
+        struct lu_json j;
+
+        lu_json_init(&j, b);
+        lu_json_object(&j);
+        lu_json_key(&j, "entries");
+        lu_json_array(&j);
         for (size_t i = 0; i < n; i++)
-            emit_json(plan, resp->entries[i], b, i == 0);
-        lu_buf_printf(b, "%s],\"omitted\":%llu}\n", n ? "\n" : "",
-                      (unsigned long long)resp->entries_omitted);
+            emit_json(plan, resp->entries[i], &j);
+        lu_json_end(&j);
+        lu_json_kuint(&j, "omitted", resp->entries_omitted);
+        lu_json_end(&j);
+        lu_buf_adds(b, "\n");
         return;
     }
     if (n == 0) {

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "plan.h"
+#include "quality.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -224,10 +225,68 @@ void node_intake_commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
             resp->ids[0], resp->ids[n - 1]);
 }
 
+/* The data-quality judgement of entries about to be stored (node/quality.h):
+ * rule breaches and, without confirm, warnings become problems and 0 is
+ * returned (nothing may be stored); else the confirmed codes are set on
+ * the entries (pointing into v, which must outlive them) and 1 is
+ * returned. */
+static int judge(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
+                 bool confirm, struct node_quality_verdict *v,
+                 Luyu__CtlResponse *resp)
+{
+    size_t refused = 0, warned = 0;
+    char msg[512];
+    int r;
+
+    r = node_quality_judge(in->plan, in->ob, ptrs, n, lu_now_s(), v);
+    if (r < 0) {
+        snprintf(msg, sizeof(msg), _("could not read the outbox: %s"),
+                 strerror(-r));
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__FAILED, msg);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].refusal != NULL) {
+            node_intake_problem(resp, (uint32_t)i, v[i].refusal);
+            refused++;
+        } else if (v[i].warning != NULL) {
+            if (!confirm)
+                node_intake_problem(resp, (uint32_t)i, v[i].warning);
+            warned++;
+            ptrs[i]->confirmed = v[i].codes;
+        }
+    }
+    if (refused > 0) {
+        snprintf(msg, sizeof(msg),
+                 ngettext("%zu of %zu entry breaks a rule of the plan; "
+                          "nothing was stored",
+                          "%zu of %zu entries break a rule of the plan; "
+                          "nothing was stored",
+                          n),
+                 refused, n);
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
+        return 0;
+    }
+    if (warned > 0 && !confirm) {
+        snprintf(msg, sizeof(msg),
+                 ngettext("%zu of %zu entry has a warning; nothing was "
+                          "stored: check it and confirm (--confirm)",
+                          "%zu of %zu entries have warnings; nothing was "
+                          "stored: check them and confirm (--confirm)",
+                          n),
+                 warned, n);
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
+        resp->needs_confirm = true;
+        return 0;
+    }
+    return 1;
+}
+
 void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                         const char *who, Luyu__CtlResponse *resp)
 {
     Luyu__Entry *entries = NULL, **ptrs = NULL;
+    struct node_quality_verdict *v = NULL;
     size_t n = req->n_entries, refused = 0;
     struct node_outbox_import im = {.key = req->import_key.data};
     bool keyed = req->import_key.len > 0;
@@ -245,6 +304,7 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     }
     entries = lu_xcalloc(n, sizeof(*entries));
     ptrs = lu_xcalloc(n, sizeof(*ptrs));
+    v = lu_xcalloc(n, sizeof(*v));
     for (size_t i = 0; i < n; i++) {
         ptrs[i] = &entries[i];
         err[0] = '\0';
@@ -260,9 +320,11 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                           "%zu of %zu entries refused; nothing was stored", n),
                  refused, n);
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
-    } else if (req->dry_run && keyed &&
-               node_outbox_import_find(in->ob, &im) == 1) {
+    } else if (keyed && node_outbox_import_find(in->ob, &im) == 1) {
+        /* A repeat stores nothing, so there is nothing to judge. */
         node_intake_repeat(in, &im, resp);
+    } else if (!judge(in, ptrs, n, req->confirm, v, resp)) {
+        /* Refused or waiting for confirmation: problems say why. */
     } else if (req->dry_run) {
         snprintf(msg, sizeof(msg),
                  ngettext("%zu entry would be accepted (dry run, nothing "
@@ -275,6 +337,8 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     } else {
         node_intake_commit(in, ptrs, n, keyed ? &im : NULL, resp);
     }
+    node_quality_clear(v, n);
+    free(v);
     free(ptrs);
     free(entries);
 }
@@ -369,6 +433,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
                          const char *who, Luyu__CtlResponse *resp)
 {
     Luyu__Entry old, e, *ptr = &e;
+    struct node_quality_verdict verdict = {0};
     char node[LU_MAX_NAME + 1], err[1024], id[LU_MAX_NAME + 24];
     const struct lu_plan_indicator *ind;
     const char *target = req->id;
@@ -423,6 +488,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     e.recorded_by = (char *)who;
     e.recorded_at = lu_now_s();
     e.corrects = (char *)target;
+    e.confirmed = (char *)"";
     if (ind == NULL) {
         snprintf(err, sizeof(err),
                  _("indicator \"%s\" is no longer in the plan"), old.indicator);
@@ -438,7 +504,9 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
                      in->node_id);
         goto bad;
     }
-    node_intake_commit(in, &ptr, 1, NULL, resp);
+    if (judge(in, &ptr, 1, req->confirm, &verdict, resp))
+        node_intake_commit(in, &ptr, 1, NULL, resp);
+    node_quality_clear(&verdict, 1);
     goto out;
 bad:
     node_intake_problem(resp, 0, err);
@@ -449,6 +517,7 @@ out:
     free(old.note);
     free(old.recorded_by);
     free(old.corrects);
+    free(old.confirmed);
     if (old.project != NULL)
         luyu__project_event__free_unpacked(old.project, NULL);
 }

@@ -31,7 +31,7 @@ struct settings {
     char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
     char *hub_key, *secret_key, *metrics, *spool;
     char *web, *web_cert, *web_key;
-    bool insecure;
+    bool insecure, spool_confirm;
     int web_session_s;
     int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
         backoff_max_ms;
@@ -75,6 +75,9 @@ static const struct lu_opt OPTS[] = {
      "older name of --web, kept for existing configs"},
     {"spool", LU_OPT_STR, &S.spool, 0, 0,
      "import every file dropped into this directory (see README)"},
+    {"spool_confirm", LU_OPT_BOOL, &S.spool_confirm, 0, 0,
+     "store spool files despite data-quality warnings, as confirmed by the "
+     "file's owner (off: such a file goes to failed/)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
      "err, warning, notice, info (default) or debug"},
     {"window", LU_OPT_INT, &S.window, 1, 64, "batches in flight (8)"},
@@ -278,7 +281,7 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         return -EINVAL;
     if (S.spool != NULL) {
         n->spool = node_spool_new(&d->loop, S.spool, n->plan, n->intake,
-                                  n->uplink, err, errlen);
+                                  n->uplink, S.spool_confirm, err, errlen);
         if (n->spool == NULL)
             return -EINVAL;
     }

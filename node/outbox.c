@@ -32,7 +32,11 @@
  * packed ProjectEvent (proto/luyu.proto) in outbox.project, NULL for a
  * figure; project holds each of the node's projects as it stands after its
  * newest event (a packed Project), written in the transaction that stores
- * the event, so the node checks the next change against it. */
+ * the event, so the node checks the next change against it.
+ * 4 adds outbox.confirmed, the data-quality warnings the person confirmed
+ * when recording the entry (Entry.confirmed, node/quality.h), and the
+ * outbox_figure index over unit and indicator, which the quality checks
+ * read a figure's history through. */
 static const char SCHEMA_V1[] =
     "CREATE TABLE IF NOT EXISTS outbox("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -56,10 +60,15 @@ static const char SCHEMA_V3[] =
     "CREATE TABLE project(id TEXT PRIMARY KEY, state BLOB NOT NULL,"
     " seq INTEGER NOT NULL) WITHOUT ROWID;";
 
+static const char SCHEMA_V4[] =
+    "ALTER TABLE outbox ADD COLUMN confirmed TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX outbox_figure ON outbox(unit, indicator);";
+
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, NULL},
     {2, NODE_USERS_SCHEMA_V2, NULL},
     {3, SCHEMA_V3, NULL},
+    {4, SCHEMA_V4, NULL},
 };
 
 struct node_outbox {
@@ -150,8 +159,8 @@ int node_outbox_open(const char *state_dir, const char *node_id,
     }
     r = lu_store_prepare(ob->db,
                          "INSERT INTO outbox(unit, indicator, period, amount,"
-                         " note, recorded_by, recorded_at, corrects, project)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         " note, recorded_by, recorded_at, corrects, project,"
+                         " confirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &ob->insert);
     if (r == 0)
         r = lu_store_prepare(ob->db,
@@ -162,7 +171,8 @@ int node_outbox_open(const char *state_dir, const char *node_id,
         r = lu_store_prepare(ob->db,
                              "SELECT seq, unit, indicator, period, amount,"
                              " note, recorded_by, recorded_at, corrects,"
-                             " project FROM outbox WHERE seq >= ? ORDER BY seq"
+                             " project, confirmed FROM outbox WHERE seq >= ?"
+                             " ORDER BY seq"
                              " LIMIT ?",
                              &ob->read);
     if (r == 0)
@@ -382,6 +392,7 @@ int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n,
         sqlite3_bind_int64(st, 7, e->recorded_at);
         sqlite3_bind_text(st, 8, e->corrects, -1, SQLITE_STATIC);
         r = bind_project(st, 9, e->project);
+        sqlite3_bind_text(st, 10, e->confirmed, -1, SQLITE_STATIC);
         if (r == 0)
             r = step_done(ob->db, st);
         if (r < 0)
@@ -430,6 +441,7 @@ static void fill_entry(sqlite3_stmt *st, Luyu__Entry *e)
         e->project = luyu__project_event__unpack(
             NULL, (size_t)sqlite3_column_bytes(st, 9),
             sqlite3_column_blob(st, 9));
+    e->confirmed = col_dup(st, 10);
 }
 
 int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
@@ -441,7 +453,7 @@ int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
     r = lu_store_prepare(ob->db,
                          "SELECT seq, unit, indicator, period, amount, note,"
                          " recorded_by, recorded_at, corrects, project,"
-                         " state FROM outbox WHERE seq = ?",
+                         " confirmed, state FROM outbox WHERE seq = ?",
                          &st);
     if (r < 0)
         goto out;
@@ -449,7 +461,7 @@ int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
         fill_entry(st, e);
-        *state = sqlite3_column_int(st, 10);
+        *state = sqlite3_column_int(st, 11);
         r = 0;
     } else {
         r = r == SQLITE_DONE ? -ENOENT : lu_store_errno(r);
@@ -494,6 +506,7 @@ void node_batch_clear(struct node_batch *b)
         free(e->note);
         free(e->recorded_by);
         free(e->corrects);
+        free(e->confirmed);
         if (e->project != NULL)
             luyu__project_event__free_unpacked(e->project, NULL);
         free(e);
@@ -593,6 +606,40 @@ int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
     return r;
 }
 
+int node_outbox_each_figure(struct node_outbox *ob, const char *unit,
+                            const char *indicator, node_outbox_rec_cb cb,
+                            void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    struct node_outbox_rec row;
+    int r;
+
+    memset(&row, 0, sizeof(row));
+    r = lu_store_prepare(ob->db,
+                         "SELECT seq, period, amount, corrects, recorded_at,"
+                         " state FROM outbox WHERE unit = ?1 AND"
+                         " indicator = ?2 AND project IS NULL ORDER BY seq",
+                         &st);
+    if (r < 0)
+        return r;
+    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
+    row.unit = unit;
+    row.indicator = indicator;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        row.seq = (uint64_t)sqlite3_column_int64(st, 0);
+        row.period = (uint32_t)sqlite3_column_int64(st, 1);
+        row.amount = sqlite3_column_int64(st, 2);
+        row.corrects = (const char *)sqlite3_column_text(st, 3);
+        row.recorded_at = sqlite3_column_int64(st, 4);
+        row.state = sqlite3_column_int(st, 5);
+        cb(arg, &row);
+    }
+    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
+    sqlite3_finalize(st);
+    return r;
+}
+
 sqlite3 *node_outbox_db(struct node_outbox *ob)
 {
     return ob->db;
@@ -637,8 +684,8 @@ size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
  * keeps the newest. ?4 < 0 means no limit. */
 static const char LIST_QUERY[] =
     "SELECT seq, unit, indicator, period, amount, note, recorded_by,"
-    " recorded_at, corrects, state, ifnull(reason, ''), ifnull(done_at, 0)"
-    " FROM outbox WHERE (?1 IS NULL OR period = ?1)"
+    " recorded_at, corrects, NULL, confirmed, state, ifnull(reason, ''),"
+    " ifnull(done_at, 0) FROM outbox WHERE (?1 IS NULL OR period = ?1)"
     " AND (?2 IS NULL OR unit = ?2) AND (?3 IS NULL OR indicator = ?3)"
     " ORDER BY seq DESC LIMIT ?4";
 
@@ -675,9 +722,9 @@ static int read_rows(struct node_outbox *ob, const struct node_outbox_filter *f,
         w = &l->rows[l->n++];
         memset(w, 0, sizeof(*w));
         fill_entry(st, &w->e);
-        w->state = sqlite3_column_int(st, 9);
-        w->reason = col_dup(st, 10);
-        w->done_at = sqlite3_column_int64(st, 11);
+        w->state = sqlite3_column_int(st, 11);
+        w->reason = col_dup(st, 12);
+        w->done_at = sqlite3_column_int64(st, 13);
         if (w->e.corrects[0] != '\0' &&
             lu_entry_id_parse(w->e.corrects, node, &w->corrects_seq) < 0)
             w->corrects_seq = 0;
@@ -758,6 +805,7 @@ static uint64_t root_of(struct node_outbox *ob, uint64_t seq)
         free(e.note);
         free(e.recorded_by);
         free(e.corrects);
+        free(e.confirmed);
         if (next == 0 || next >= seq)
             return seq;
         seq = next;
@@ -842,6 +890,7 @@ void node_outbox_list_free(struct node_outbox_list *l)
         free(e->note);
         free(e->recorded_by);
         free(e->corrects);
+        free(e->confirmed);
         free(l->rows[i].reason);
     }
     free(l->rows);

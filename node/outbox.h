@@ -147,6 +147,15 @@ typedef void (*node_outbox_rec_cb)(void *arg, const struct node_outbox_rec *r);
 int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
                      node_outbox_rec_cb cb, void *arg);
 
+/* Calls cb for every figure entry (not project events) of one unit and
+ * indicator, ascending seq, with seq, period, amount, corrects,
+ * recorded_at and state set (other fields NULL or 0): a figure's history
+ * for the data-quality checks (node/quality.h), read through the
+ * outbox_figure index. 0 or a negative errno. */
+int node_outbox_each_figure(struct node_outbox *ob, const char *unit,
+                            const char *indicator, node_outbox_rec_cb cb,
+                            void *arg);
+
 /* The outbox's connection, for the other modules of outbox.db's schema
  * (node/users.c) and no one else: this module stays the one owner of the
  * file, its migrations and its transactions. */

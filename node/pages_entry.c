@@ -191,7 +191,8 @@ static void form_row(struct lu_web_req *req,
 void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
                           struct lu_web_resp *resp,
                           const struct node_session *ss,
-                          const struct node_user *u, char **errors)
+                          const struct node_user *u, char **errors,
+                          bool confirm)
 {
     const struct lu_plan *plan = np->ctx.plan;
     struct lu_buf *b = &resp->body;
@@ -213,7 +214,12 @@ void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
         lu_buf_printf(b, "<p class=\"banner\" id=\"banner\">%s</p>",
                       _("Stored. The figures are on their way to the "
                         "province."));
-    if (errors != NULL)
+    if (errors != NULL && confirm)
+        lu_buf_printf(b, "<p class=\"problem\" id=\"problem\">%s</p>",
+                      _("Nothing was stored: the marked figures look "
+                        "unusual. Check them; if they are right, tick the "
+                        "box below the form and store again."));
+    else if (errors != NULL)
         lu_buf_printf(b, "<p class=\"problem\" id=\"problem\">%s</p>",
                       _("Nothing was stored: correct the marked fields."));
     /* A nonce per rendered form: sending the same form twice (a reload, a
@@ -252,6 +258,14 @@ void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
         }
         lu_buf_adds(b, "</table></fieldset>");
     }
+    /* Data-quality warnings (node/quality.h) are confirmed by ticking, as
+     * luyuctl's --confirm; the box is there only after a warning. */
+    if (confirm)
+        lu_buf_printf(b,
+                      "<p><label><input type=\"checkbox\" name=\"confirm\" "
+                      "value=\"1\" id=\"confirm\"> %s</label></p>",
+                      _("I have checked the marked figures and they are "
+                        "right"));
     lu_buf_printf(b, "<p><button id=\"save\">%s</button></p></form>",
                   _("Store"));
     node_pages_page_end(resp);
@@ -297,6 +311,7 @@ static void submit(struct node_pages *np, struct lu_web_req *req,
         sub.import_key.len = sizeof(key);
     }
     snprintf(who, sizeof(who), "web:%s", ss->user);
+    sub.confirm = lu_web_field(req, "confirm", NULL, NULL) != NULL;
     node_intake_submit(np->ctx.intake, &sub, who, &r);
     node_uplink_pump(np->ctx.uplink);
     if (r.code == LUYU__CTL_RESPONSE__CODE__OK) {
@@ -318,7 +333,7 @@ static void submit(struct node_pages *np, struct lu_web_req *req,
     if (r.n_problems == 0)
         node_pages_refuse(np, resp, 422, r.message);
     else
-        node_pages_form_page(np, req, resp, ss, u, errors);
+        node_pages_form_page(np, req, resp, ss, u, errors, r.needs_confirm);
     free(errors);
     node_intake_response_clear(&r);
 }
@@ -368,7 +383,7 @@ void node_pages_form_post(struct node_pages *np, struct lu_web_req *req,
         if (n == 0)
             errors[0] = (char *)_("Nothing to store: type at least one "
                                   "figure.");
-        node_pages_form_page(np, req, resp, ss, u, errors);
+        node_pages_form_page(np, req, resp, ss, u, errors, false);
     } else {
         submit(np, req, resp, ss, u, ep, n, index);
     }
@@ -544,6 +559,7 @@ void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
     free(e.note);
     free(e.recorded_by);
     free(e.corrects);
+    free(e.confirmed);
     if (!state)
         return node_pages_refuse(np, resp, 403,
                                  _("You may not report for this unit."));
@@ -629,6 +645,7 @@ void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
     free(e.note);
     free(e.recorded_by);
     free(e.corrects);
+    free(e.confirmed);
     if (!state)
         return node_pages_refuse(np, resp, 403,
                                  _("You may not report for this unit."));

@@ -18,6 +18,7 @@
 #ifndef NODE_SPOOL_H
 #define NODE_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <uv.h>
 
@@ -32,8 +33,8 @@ struct node_spool;
 struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
                                   const struct lu_plan *plan,
                                   struct node_intake *intake,
-                                  struct node_uplink *uplink, char *err,
-                                  size_t errlen);
+                                  struct node_uplink *uplink, bool confirm,
+                                  char *err, size_t errlen);
 /* Stops watching; the memory goes once the loop has closed the handles. */
 void node_spool_free(struct node_spool *sp);
 

@@ -81,6 +81,7 @@ static void free_entry_strings(Luyu__Entry *e)
     free(e->note);
     free(e->recorded_by);
     free(e->corrects);
+    free(e->confirmed);
 }
 
 /* Appends, reads, acks; returns the outbox still open. */
