@@ -115,9 +115,17 @@ static const char SCHEMA_V2[] =
     "CREATE INDEX project_event_of ON project_event(project, id);"
     "CREATE INDEX project_event_month ON project_event(period);";
 
+/* Version 3 (issue 16): entry.confirmed, the data-quality warnings the
+ * person who recorded the entry confirmed at the node (Entry.confirmed:
+ * "outlier", "duplicate", comma-separated; "" for none and for every entry
+ * of an older release). ledger/review.h reads it. */
+static const char SCHEMA_V3[] =
+    "ALTER TABLE entry ADD COLUMN confirmed TEXT NOT NULL DEFAULT '';";
+
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, ledger_bulletins_db_schema},
     {2, SCHEMA_V2, NULL},
+    {3, SCHEMA_V3, NULL},
 };
 
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_SCHEMA,
@@ -140,8 +148,8 @@ enum {
 static const char *const SQL[ST_COUNT] = {
     [ST_INSERT] = "INSERT INTO entry(node, seq, unit, indicator, period,"
                   " amount, note, recorded_by, recorded_at, corrects, root,"
-                  " prev_amount, received_at)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  " prev_amount, received_at, confirmed)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_CHAIN_NEW] = "INSERT INTO chain(root, amount, latest) VALUES (?,?,?)",
     [ST_CHAIN_GET] = "SELECT amount FROM chain WHERE root = ?",
     [ST_CHAIN_SET] = "UPDATE chain SET amount = ?, latest = ? WHERE root = ?",
@@ -588,6 +596,7 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
         sqlite3_bind_null(ins, 12);
     }
     sqlite3_bind_int64(ins, 13, lu_now_s());
+    sqlite3_bind_text(ins, 14, e->confirmed, -1, SQLITE_STATIC);
     r = run(l, ins);
     if (r < 0)
         return r;

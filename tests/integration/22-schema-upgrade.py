@@ -13,7 +13,7 @@ import sqlite3
 
 from luyutest import SRC, Cluster, Failure, check, run, say, wait_until
 
-CURRENT = 2  # LEDGER_SCHEMA
+CURRENT = 3  # LEDGER_SCHEMA
 OUTBOX_CURRENT = 4  # the outbox's last migration (node/outbox.c)
 UNITS = "cq-wanzhou,cq-wushan,sd-jinan"
 
@@ -107,6 +107,9 @@ def upgrade(version):
                              c.path("hub"), "--format", "json")
         check(rc == 0 and '"pool"' not in out,
               "a draft bulletin of the old ledger has no pool section")
+    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"))
+    check(rc == 1 and "start this release's luyu-hub once" in err,
+          "luyuctl review queue on the old ledger says how to upgrade it")
     with open(ledger, "rb") as f:
         check(f.read() == before, "luyuctl changed nothing in the file")
 
@@ -129,6 +132,10 @@ def upgrade(version):
     check(count_rows(ledger, "project") == 0 and count_rows(ledger, "project_event") == 0,
           "the project pool's tables exist and are empty")
     same(readings(c, exp), exp, "after the upgrade")
+    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), "--format", "json",
+                         check_rc=0)
+    check(all(m["flagged"] == 0 for m in json.loads(out)["months"]),
+          "the review queue reads the migrated ledger: no entry of it was flagged")
     c.start_hub(["--no-auto-issue"])
     c.hub.stop()
     check("migrating" not in c.hub.new_log(), "a second start migrates nothing")

@@ -243,6 +243,22 @@ def main():
     rows = json.loads(out)
     check(len(rows) == 1 and rows[0]["entries"] == 2, "the hub holds the confirmed entry "
           "and its correction")
+
+    say("the province's review queue: the month with confirmed warnings first")
+    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), "--format", "json",
+                         check_rc=0)
+    months = json.loads(out)["months"]
+    first = months[0]
+    flags = {f["id"]: f["confirmed"] for f in first["flags"]}
+    check((first["unit"], first["period"], first["flagged"]) == (UNIT, "2019-07", 5)
+          and flags[big] == "outlier" and flags[dup] == "duplicate",
+          "2019-07 first, with its 5 flagged entries: %s" % sorted(flags.items()))
+    check([m["flagged"] for m in months[1:]] == [0] * (len(months) - 1)
+          and [m["period"] for m in months[1:]] == ["2019-06", "2019-08"],
+          "then the months without, in order")
+    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), check_rc=0)
+    check(out.splitlines()[1].split()[:4] == [UNIT, "2019-07", str(first["entries"]), "5"],
+          "the table: " + out.splitlines()[1][:60])
     spool(c)
 
 
