@@ -34,7 +34,7 @@ static int64_t abs_diff(int64_t a, int64_t b)
 }
 
 enum lu_outlier lu_outlier_judge(const int64_t *hist, size_t n, int64_t x,
-                                   struct lu_outlier_why *why)
+                                 struct lu_outlier_why *why)
 {
     struct lu_outlier_why w = {0};
     enum lu_outlier verdict = LU_OUTLIER_NONE;

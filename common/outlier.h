@@ -18,9 +18,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define LU_OUTLIER_JUMP 10      /* a jump is this factor against the median */
-#define LU_OUTLIER_Z_MAX 3.5    /* modified z-score beyond this: outlier */
-#define LU_OUTLIER_Z_MONTHS 4   /* earlier months the z-score needs */
+#define LU_OUTLIER_JUMP 10    /* a jump is this factor against the median */
+#define LU_OUTLIER_Z_MAX 3.5  /* modified z-score beyond this: outlier */
+#define LU_OUTLIER_Z_MONTHS 4 /* earlier months the z-score needs */
 
 enum lu_outlier {
     LU_OUTLIER_NONE = 0,
@@ -38,6 +38,6 @@ struct lu_outlier_why {
 /* Judges x against the n earlier months in hist (any order; not changed).
  * Fills why (may be NULL). A jump is reported before a z-score. */
 enum lu_outlier lu_outlier_judge(const int64_t *hist, size_t n, int64_t x,
-                                   struct lu_outlier_why *why);
+                                 struct lu_outlier_why *why);
 
 #endif

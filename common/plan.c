@@ -125,7 +125,7 @@ struct plan_impl {
 struct meta {
     int line;
     int key_line[MAX_KEYS];
-    char *target; /* indicator target as typed; parsed once unit is known */
+    char *target;    /* indicator target as typed; parsed once unit is known */
     char *min, *max; /* indicator min and max as typed, the same way */
 };
 
@@ -730,8 +730,7 @@ static int parse_bound(struct loader *ld, const struct lu_plan_indicator *ind,
     char why[256];
 
     if (lu_amount_parse(typed, ind->scale, out, why, sizeof(why)) < 0)
-        return fail(ld, m->key_line[k],
-                    "indicator \"%s\": %s: %s", ind->code,
+        return fail(ld, m->key_line[k], "indicator \"%s\": %s: %s", ind->code,
                     sect_defs[SECT_INDICATOR].keys[k], why);
     return 0;
 }
@@ -745,8 +744,8 @@ static int check_rules(struct loader *ld, struct lu_plan_indicator *ind,
     const struct lu_plan_indicator *other;
     int r = 0;
 
-    if (m->min != NULL && (r = parse_bound(ld, ind, m, m->min, I_MIN,
-                                           &ind->month_min)) == 0)
+    if (m->min != NULL &&
+        (r = parse_bound(ld, ind, m, m->min, I_MIN, &ind->month_min)) == 0)
         ind->has_min = 1;
     if (r == 0 && m->max != NULL &&
         (r = parse_bound(ld, ind, m, m->max, I_MAX, &ind->month_max)) == 0)

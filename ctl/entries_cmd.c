@@ -133,7 +133,8 @@ static void emit_json(const struct lu_plan *plan, const Luyu__CtlEntryView *v,
     lu_json_kstr(j, "indicator", v->indicator);
     lu_json_kstr(j, "period",
                  lu_period_format(v->period, period, sizeof(period)));
-    lu_json_kstr(j, "amount", amount_of(plan, v, false, amount, sizeof(amount)));
+    lu_json_kstr(j, "amount",
+                 amount_of(plan, v, false, amount, sizeof(amount)));
     lu_json_kint(j, "amount_base", v->amount);
     lu_json_kstr(j, "base_unit", ind ? ind->base_unit : "");
     lu_json_kstr(j, "state", state_code(v->state));

@@ -79,11 +79,10 @@ static int one(void *arg, const struct ledger_review_month *m)
     }
     snprintf(n, sizeof(n), "%llu", (unsigned long long)m->entries);
     snprintf(f, sizeof(f), "%llu", (unsigned long long)m->flagged);
-    ctl_table_add(o->t,
-                  (const char *[]){m->unit, per, n, f,
-                                   ctl_output_time(m->last_received, at,
-                                                   sizeof(at)),
-                                   m->flags});
+    ctl_table_add(o->t, (const char *[]){
+                            m->unit, per, n, f,
+                            ctl_output_time(m->last_received, at, sizeof(at)),
+                            m->flags});
     return 0;
 }
 
@@ -106,10 +105,10 @@ static int queue(sqlite3 *db, const char *dir, uint32_t period, bool json)
         o.t = ctl_table_new(6);
         ctl_table_right(o.t, 2);
         ctl_table_right(o.t, 3);
-        ctl_table_add(o.t, (const char *[]){_("unit"), _("period"),
-                                            _("entries"), _("flagged"),
-                                            _("last received"),
-                                            _("flagged entries")});
+        ctl_table_add(o.t,
+                      (const char *[]){_("unit"), _("period"), _("entries"),
+                                       _("flagged"), _("last received"),
+                                       _("flagged entries")});
     }
     r = ledger_review_queue(db, period, one, &o);
     if (r == -ENOTSUP) {

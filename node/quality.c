@@ -36,7 +36,7 @@ struct fig {
     struct month {
         uint32_t period;
         int64_t total;
-    } *months;
+    } * months;
     size_t n_months;
 };
 
@@ -186,6 +186,15 @@ static bool duplicate(const struct fig *f, size_t upto, const Luyu__Entry *e,
     return false;
 }
 
+/* The unit as a reader of the message knows it: its name in the plan when
+ * messages are translated (Chinese), else its code. */
+static const char *unit_label(const struct lu_plan *plan, const char *code)
+{
+    const struct lu_plan_unit *u = lu_plan_unit(plan, code);
+
+    return lu_i18n_translated() && u != NULL ? u->name : code;
+}
+
 static char *amount_str(const struct lu_plan_indicator *ind, int64_t amount,
                         char *buf, size_t len)
 {
@@ -203,12 +212,14 @@ static char *breach(struct judge *j, const struct lu_plan_indicator *ind,
     if (ind->has_min && total < ind->month_min)
         return lu_xasprintf(_("rule %s.min: %s of %s for %s would be %s, "
                               "below the plan's minimum of %s a month"),
-                            ind->code, ind->name, e->unit, per, a,
+                            ind->code, ind->name, unit_label(j->plan, e->unit),
+                            per, a,
                             amount_str(ind, ind->month_min, b, sizeof(b)));
     if (ind->has_max && total > ind->month_max)
         return lu_xasprintf(_("rule %s.max: %s of %s for %s would be %s, "
                               "above the plan's maximum of %s a month"),
-                            ind->code, ind->name, e->unit, per, a,
+                            ind->code, ind->name, unit_label(j->plan, e->unit),
+                            per, a,
                             amount_str(ind, ind->month_max, b, sizeof(b)));
     /* This indicator may not exceed another, and others may not exceed
      * this one: both sides of every at_most rule that names it. */
@@ -232,16 +243,17 @@ static char *breach(struct judge *j, const struct lu_plan_indicator *ind,
             return lu_xasprintf(
                 _("rule %s.at_most: %s (%s) may not exceed %s (%s) for %s "
                   "in %s; enter %s first, or both in one import"),
-                lo->code, lo->name, amount_str(lo, tlo, a, sizeof(a)),
-                hi->name, amount_str(hi, thi, b, sizeof(b)), e->unit, per,
-                hi->name);
+                lo->code, lo->name, amount_str(lo, tlo, a, sizeof(a)), hi->name,
+                amount_str(hi, thi, b, sizeof(b)), unit_label(j->plan, e->unit),
+                per, hi->name);
     }
     return NULL;
 }
 
 /* The outlier method on the figure's other months with entries. */
-static char *outlier(struct fig *f, const struct lu_plan_indicator *ind,
-                     const Luyu__Entry *e, int64_t total)
+static char *outlier(const struct lu_plan *plan, struct fig *f,
+                     const struct lu_plan_indicator *ind, const Luyu__Entry *e,
+                     int64_t total)
 {
     int64_t *hist = lu_xcalloc(f->n_months + 1, sizeof(*hist));
     char a[LU_MONEY_LEN], b[LU_MONEY_LEN], per[16];
@@ -263,17 +275,18 @@ static char *outlier(struct fig *f, const struct lu_plan_indicator *ind,
         msg = lu_xasprintf(_("outlier: %s of %s for %s would be %s, ten "
                              "times or more the median of its other "
                              "months (%s)"),
-                           ind->name, e->unit, per, a, b);
+                           ind->name, unit_label(plan, e->unit), per, a, b);
     else if (v == LU_OUTLIER_JUMP_DOWN)
         msg = lu_xasprintf(_("outlier: %s of %s for %s would be %s, a "
                              "tenth or less of the median of its other "
                              "months (%s)"),
-                           ind->name, e->unit, per, a, b);
+                           ind->name, unit_label(plan, e->unit), per, a, b);
     else if (v == LU_OUTLIER_Z)
         msg = lu_xasprintf(_("outlier: %s of %s for %s would be %s, far "
                              "from its other months (median %s, modified "
                              "z-score %.1f)"),
-                           ind->name, e->unit, per, a, b, why.z);
+                           ind->name, unit_label(plan, e->unit), per, a, b,
+                           why.z);
     return msg;
 }
 
@@ -317,8 +330,8 @@ int node_quality_judge(const struct lu_plan *plan, struct node_outbox *ob,
      * rule, and the rules judge the months it leaves. Duplicates look
      * only at what came before each entry. */
     for (size_t i = 0; i < n && err == 0; i++) {
-        struct fig *f = get_fig(&j, entries[i]->unit, entries[i]->indicator,
-                                &err);
+        struct fig *f =
+            get_fig(&j, entries[i]->unit, entries[i]->indicator, &err);
 
         before[i] = f->n_rows;
         apply(f, entries[i], now);
@@ -338,17 +351,17 @@ int node_quality_judge(const struct lu_plan *plan, struct node_outbox *ob,
             continue;
         /* The fig may have moved in memory when breach() loaded others. */
         f = get_fig(&j, e->unit, e->indicator, &err);
-        if ((msg = outlier(f, ind, e, total)) != NULL)
+        if ((msg = outlier(plan, f, ind, e, total)) != NULL)
             add_warning(&v[i], "outlier", msg);
         if (duplicate(f, before[i], e, now))
-            add_warning(&v[i], "duplicate",
-                        lu_xasprintf(_("likely duplicate: %s of %s for %s "
-                                       "has an entry of the same amount "
-                                       "recorded in the last %d days"),
-                                     ind->name, e->unit,
-                                     lu_period_format(e->period, per,
-                                                      sizeof(per)),
-                                     NODE_QUALITY_DUP_DAYS));
+            add_warning(
+                &v[i], "duplicate",
+                lu_xasprintf(_("likely duplicate: %s of %s for %s "
+                               "has an entry of the same amount "
+                               "recorded in the last %d days"),
+                             ind->name, unit_label(plan, e->unit),
+                             lu_period_format(e->period, per, sizeof(per)),
+                             NODE_QUALITY_DUP_DAYS));
     }
     free(before);
     free_judge(&j);

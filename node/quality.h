@@ -30,8 +30,8 @@ struct node_outbox;
 #define NODE_QUALITY_DUP_DAYS 31
 
 struct node_quality_verdict {
-    char *refusal; /* the rule breached, for people (heap), or NULL */
-    char *warning; /* outlier and/or duplicate, for people (heap), or NULL */
+    char *refusal;  /* the rule breached, for people (heap), or NULL */
+    char *warning;  /* outlier and/or duplicate, for people (heap), or NULL */
     char codes[24]; /* "outlier", "duplicate", "outlier,duplicate" or "" */
 };
 
