@@ -431,8 +431,11 @@ static void correct_form(struct listing *l, const char *id, struct lu_buf *b)
                   "<input type=\"hidden\" name=\"id\" value=\"%s\">"
                   "<label>%s <input type=\"text\" name=\"amount\"></label>"
                   "<label>%s <input type=\"text\" name=\"reason\"></label>"
+                  "<label><input type=\"checkbox\" name=\"confirm\" "
+                  "value=\"1\"> %s</label>"
                   "<button>%s</button></form></details>",
                   id, _("Right figure"), _("Reason (required)"),
+                  _("After a warning: checked, store it anyway"),
                   _("Store the correction"));
 }
 
@@ -566,6 +569,9 @@ void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
     c.id = (char *)id;
     c.amount = (char *)amount;
     c.note = (char *)reason;
+    /* A data-quality warning (node/quality.h) is confirmed by the form's
+     * tick box, as luyuctl correct --confirm. */
+    c.confirm = lu_web_field(req, "confirm", NULL, NULL) != NULL;
     snprintf(who, sizeof(who), "web:%s", ss->user);
     node_intake_correct(np->ctx.intake, &c, who, &r);
     node_uplink_pump(np->ctx.uplink);

@@ -178,6 +178,19 @@ def web(c, port):
     st, h, text = b.request("POST", "/form", dict(form, **fields, confirm="1"))
     check(st == 303 and c.status(UNIT)["last_seq"] == last + 1, "ticked: stored")
     last += 1
+    say("a correction on 已填报记录: a warning, then the tick box")
+    big = [e for e in entries(c) if e["indicator"] == "agri_sales_to_sd" and e["current"]
+           and e["period"] == "2019-07"][0]["id"]
+    fields, text = b.form("/entries")
+    check('name="confirm"' in text, "the correction form has the tick box")
+    fix = {"csrf": fields["csrf"], "id": big, "amount": "99000000", "reason": "复核"}
+    st, h, text = b.request("POST", "/correct", fix)
+    check(st != 303 and "异常值" in text and c.status(UNIT)["last_seq"] == last,
+          "a correction to an outlier, not ticked: the warning in Chinese, nothing stored")
+    st, h, text = b.request("POST", "/correct", dict(fix, confirm="1"))
+    check(st == 303 and c.status(UNIT)["last_seq"] == last + 1, "ticked: stored")
+    last += 1
+
     say("the upload page: warnings marked, the commit needs the tick")
     st, h, text = b.upload(fields["csrf"], "dup.csv",
                            "unit,indicator,period,amount\n%s,cadres_to_sd,2019-07,3\n" % UNIT)
@@ -231,9 +244,8 @@ def main():
     got = {e["id"]: e["confirmed"] for e in entries(c)}
     check(got[big] == ["outlier"] and got[dup] == ["duplicate"],
           "entries: %s outlier, %s duplicate" % (big, dup))
-    check(sum(1 for v in got.values() if v) == 5 and
-          sum(1 for v in got.values() if not v) == len(got) - 5,
-          "exactly the five confirmed entries carry their warnings")
+    check(sum(1 for v in got.values() if v) == 6,
+          "exactly the six confirmed entries carry their warnings")
     rc, out, err = c.ctl("entries", node=UNIT, check_rc=0)
     check("outlier confirmed" in out and "likely duplicate confirmed" in out,
           "the table says which warnings were confirmed")
@@ -241,8 +253,8 @@ def main():
     rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--period", "2019-07",
                          "--indicator", "agri_sales_to_sd", "--format", "json", check_rc=0)
     rows = json.loads(out)
-    check(len(rows) == 1 and rows[0]["entries"] == 2, "the hub holds the confirmed entry "
-          "and its correction")
+    check(len(rows) == 1 and rows[0]["entries"] == 3 and rows[0]["amount"] == "99000000.00",
+          "the hub holds the confirmed entry and its two corrections")
 
     say("the province's review queue: the month with confirmed warnings first")
     rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), "--format", "json",
@@ -250,14 +262,14 @@ def main():
     months = json.loads(out)["months"]
     first = months[0]
     flags = {f["id"]: f["confirmed"] for f in first["flags"]}
-    check((first["unit"], first["period"], first["flagged"]) == (UNIT, "2019-07", 5)
+    check((first["unit"], first["period"], first["flagged"]) == (UNIT, "2019-07", 6)
           and flags[big] == "outlier" and flags[dup] == "duplicate",
-          "2019-07 first, with its 5 flagged entries: %s" % sorted(flags.items()))
+          "2019-07 first, with its 6 flagged entries: %s" % sorted(flags.items()))
     check([m["flagged"] for m in months[1:]] == [0] * (len(months) - 1)
           and [m["period"] for m in months[1:]] == ["2019-06", "2019-08"],
           "then the months without, in order")
     rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), check_rc=0)
-    check(out.splitlines()[1].split()[:4] == [UNIT, "2019-07", str(first["entries"]), "5"],
+    check(out.splitlines()[1].split()[:4] == [UNIT, "2019-07", str(first["entries"]), "6"],
           "the table: " + out.splitlines()[1][:60])
     spool(c)
 
