@@ -14,6 +14,7 @@
 #include "amount.h"
 #include "import.h"
 #include "intake.h"
+#include "json.h"
 #include "outbox.h"
 #include "pages_int.h"
 #include "plan.h"
@@ -27,11 +28,15 @@
 
 static void json_error(struct lu_web_resp *resp, int status, const char *msg)
 {
+    struct lu_json j;
+
     resp->status = status;
     resp->type = "application/json; charset=utf-8";
-    lu_buf_adds(&resp->body, "{\"error\": ");
-    lu_buf_json_str(&resp->body, msg);
-    lu_buf_adds(&resp->body, "}\n");
+    lu_json_init(&j, &resp->body);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "error", msg);
+    lu_json_end(&j);
+    lu_buf_adds(&resp->body, "\n");
 }
 
 /* The parser's problems (r NULL) or the node's, each with its line. */
@@ -39,7 +44,7 @@ static void problems_json(struct lu_web_resp *resp, const char *msg,
                           const struct lu_import *li,
                           const Luyu__CtlResponse *r)
 {
-    struct lu_buf *b = &resp->body;
+    struct lu_json j;
     int *plines = NULL;
     char **pmsgs = NULL;
     size_t n =
@@ -47,20 +52,28 @@ static void problems_json(struct lu_web_resp *resp, const char *msg,
 
     resp->status = 422;
     resp->type = "application/json; charset=utf-8";
-    lu_buf_adds(b, "{\"error\": ");
-    lu_buf_json_str(b, msg);
-    lu_buf_adds(b, ", \"problems\": [");
+    lu_json_init(&j, &resp->body);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "error", msg);
+    /* Data-quality warnings: the same request with ?confirm=1 stores it. */
+    lu_json_key(&j, "needs_confirm");
+    lu_json_bool(&j, r != NULL && r->needs_confirm);
+    lu_json_key(&j, "problems");
+    lu_json_array(&j);
     for (size_t i = 0; i < n; i++) {
         int line = r == NULL ? plines[i]
                    : r->problems[i]->index < li->n
                        ? li->lines[r->problems[i]->index]
                        : 0;
 
-        lu_buf_printf(b, "%s{\"line\": %d, \"message\": ", i ? ", " : "", line);
-        lu_buf_json_str(b, r ? r->problems[i]->message : pmsgs[i]);
-        lu_buf_adds(b, "}");
+        lu_json_object(&j);
+        lu_json_kint(&j, "line", line);
+        lu_json_kstr(&j, "message", r ? r->problems[i]->message : pmsgs[i]);
+        lu_json_end(&j);
     }
-    lu_buf_adds(b, "]}\n");
+    lu_json_end(&j);
+    lu_json_end(&j);
+    lu_buf_adds(&resp->body, "\n");
     for (size_t i = 0; r == NULL && i < n; i++)
         free(pmsgs[i]);
     free(pmsgs);
@@ -99,20 +112,29 @@ static void post_entries(struct node_pages *np, struct lu_web_req *req,
     lu_import_submit(&li, lu_web_query(req, "again") != NULL, false, key, &sub,
                      &ptrs);
     snprintf(who, sizeof(who), "api:%s", t->name);
+    /* ?confirm=1: the calling system has checked the figures the node
+     * warned about (node/quality.h), as luyuctl import --confirm. */
+    sub.confirm = lu_web_query(req, "confirm") != NULL;
     node_intake_submit(np->ctx.intake, &sub, who, &r);
     node_uplink_pump(np->ctx.uplink);
     if (r.code != LUYU__CTL_RESPONSE__CODE__OK) {
         problems_json(resp, r.message, &li, &r);
     } else {
+        struct lu_json j;
+
         resp->status = r.repeat ? 200 : 201;
         resp->type = "application/json; charset=utf-8";
-        lu_buf_printf(&resp->body, "{\"repeat\": %s, \"ids\": [",
-                      r.repeat ? "true" : "false");
-        for (size_t i = 0; i < r.n_ids; i++) {
-            lu_buf_adds(&resp->body, i ? ", " : "");
-            lu_buf_json_str(&resp->body, r.ids[i]);
-        }
-        lu_buf_adds(&resp->body, "]}\n");
+        lu_json_init(&j, &resp->body);
+        lu_json_object(&j);
+        lu_json_key(&j, "repeat");
+        lu_json_bool(&j, r.repeat);
+        lu_json_key(&j, "ids");
+        lu_json_array(&j);
+        for (size_t i = 0; i < r.n_ids; i++)
+            lu_json_str(&j, r.ids[i]);
+        lu_json_end(&j);
+        lu_json_end(&j);
+        lu_buf_adds(&resp->body, "\n");
     }
     node_intake_response_clear(&r);
 out:
@@ -123,8 +145,7 @@ out:
 struct api_list {
     struct node_pages *np;
     const char *units;
-    struct lu_buf *b;
-    size_t n;
+    struct lu_json *j;
 };
 
 static void api_row(void *arg, const struct node_outbox_rec *r)
@@ -139,34 +160,29 @@ static void api_row(void *arg, const struct node_outbox_rec *r)
         return;
     snprintf(id, sizeof(id), "%s/%llu", l->np->ctx.node_id,
              (unsigned long long)r->seq);
-    lu_buf_adds(l->b, l->n++ ? ",\n {\"id\": " : "\n {\"id\": ");
-    lu_buf_json_str(l->b, id);
-    lu_buf_adds(l->b, ", \"unit\": ");
-    lu_buf_json_str(l->b, r->unit);
-    lu_buf_adds(l->b, ", \"indicator\": ");
-    lu_buf_json_str(l->b, r->indicator);
-    lu_buf_printf(
-        l->b, ", \"period\": \"%s\", \"amount\": \"%s\"",
-        lu_period_format(r->period, per, sizeof(per)),
+    lu_json_object(l->j);
+    lu_json_kstr(l->j, "id", id);
+    lu_json_kstr(l->j, "unit", r->unit);
+    lu_json_kstr(l->j, "indicator", r->indicator);
+    lu_json_kstr(l->j, "period", lu_period_format(r->period, per, sizeof(per)));
+    lu_json_kstr(
+        l->j, "amount",
         lu_amount_format(r->amount, ind ? ind->scale : 1, a, sizeof(a)));
-    lu_buf_adds(l->b, ", \"note\": ");
-    lu_buf_json_str(l->b, r->note);
-    lu_buf_adds(l->b, ", \"recorded_by\": ");
-    lu_buf_json_str(l->b, r->recorded_by);
-    lu_buf_printf(l->b, ", \"recorded_at\": %lld, \"corrects\": ",
-                  (long long)r->recorded_at);
-    lu_buf_json_str(l->b, r->corrects);
-    lu_buf_printf(l->b, ", \"state\": \"%s\", \"reason\": ",
-                  r->state >= 0 && r->state <= 2 ? STATES[r->state] : "?");
-    lu_buf_json_str(l->b, r->reason);
-    lu_buf_adds(l->b, "}");
+    lu_json_kstr(l->j, "note", r->note);
+    lu_json_kstr(l->j, "recorded_by", r->recorded_by);
+    lu_json_kint(l->j, "recorded_at", r->recorded_at);
+    lu_json_kstr(l->j, "corrects", r->corrects);
+    lu_json_kstr(l->j, "state",
+                 r->state >= 0 && r->state <= 2 ? STATES[r->state] : "?");
+    lu_json_kstr(l->j, "reason", r->reason);
+    lu_json_end(l->j);
 }
 
 static void get_entries(struct node_pages *np, struct lu_web_req *req,
                         struct lu_web_resp *resp, const struct node_token *t)
 {
-    struct api_list l = {np, t->units[0] ? t->units : np->ctx.units,
-                         &resp->body, 0};
+    struct lu_json j;
+    struct api_list l = {np, t->units[0] ? t->units : np->ctx.units, &j};
     const char *ps = lu_web_query(req, "period");
     uint32_t period = 0;
     char err[128];
@@ -175,9 +191,14 @@ static void get_entries(struct node_pages *np, struct lu_web_req *req,
         return json_error(resp, 400, err);
     resp->status = 200;
     resp->type = "application/json; charset=utf-8";
-    lu_buf_adds(&resp->body, "{\"entries\": [");
+    lu_json_init(&j, &resp->body);
+    lu_json_object(&j);
+    lu_json_key(&j, "entries");
+    lu_json_array(&j);
     node_outbox_each(np->ctx.outbox, period, MAX_API_LISTED, api_row, &l);
-    lu_buf_adds(&resp->body, "]}\n");
+    lu_json_end(&j);
+    lu_json_end(&j);
+    lu_buf_adds(&resp->body, "\n");
 }
 
 void node_pages_api(struct node_pages *np, struct lu_web_req *req,
