@@ -324,6 +324,34 @@ static int check_filters(const struct ctl_args *a, const struct lu_plan *plan,
     return CTL_EXIT_OK;
 }
 
+/* Months the province returned, with its message, above the table: the
+ * clerk who lists what was entered sees what to fix (the node's status
+ * holds the province's latest step on each month). */
+static void returned(const struct ctl_global *g, struct lu_buf *b)
+{
+    Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
+    Luyu__CtlStatusRequest sreq = LUYU__CTL_STATUS_REQUEST__INIT;
+    Luyu__CtlResponse *resp = NULL;
+    char per[8];
+
+    req.body_case = LUYU__CTL_REQUEST__BODY_STATUS;
+    req.status = &sreq;
+    if (ctl_node_call(g, &req, ENTRIES_TIMEOUT_MS, &resp) != CTL_EXIT_OK)
+        return;
+    for (size_t i = 0; resp->status != NULL && i < resp->status->n_reviews;
+         i++) {
+        const Luyu__ReviewNotice *v = resp->status->reviews[i];
+
+        if (v->kind != LUYU__REVIEW_KIND__REVIEW_RETURN)
+            continue;
+        lu_buf_printf(b, _("returned by the province (%s): %s %s: "), v->by,
+                      lu_period_format(v->period, per, sizeof(per)), v->unit);
+        ctl_output_text(b, v->reason);
+        lu_buf_adds(b, "\n");
+    }
+    luyu__ctl_response__free_unpacked(resp, NULL);
+}
+
 static int ask(const struct ctl_global *g, const struct lu_plan *plan,
                Luyu__CtlEntriesRequest *q, enum format fmt, bool excel)
 {
@@ -342,6 +370,9 @@ static int ask(const struct ctl_global *g, const struct lu_plan *plan,
         goto out;
     }
     lu_buf_init(&b);
+    lu_buf_adds(&b, "");
+    if (fmt == FMT_TABLE)
+        returned(g, &b);
     render(plan, resp, fmt, excel, &b);
     r = ctl_output_write(&b);
     lu_buf_free(&b);

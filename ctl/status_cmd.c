@@ -3,10 +3,12 @@
  * refused for good with its reasons. */
 #include <stdio.h>
 
+#include "amount.h"
 #include "args.h"
 #include "ctl.h"
 #include "hub_status.h"
 #include "i18n.h"
+#include "json.h"
 #include "node.h"
 #include "output.h"
 #include "table.h"
@@ -30,33 +32,92 @@ static const char USAGE[] =
        "\n"
        "  --json   one JSON object: pending, acknowledged, rejected,\n"
        "           last_ack_age_s (-1: never), last_seq, hub_hwm, link_up,\n"
-       "           node_id, hub, link_error, rejects [{id, reason}]\n");
+       "           node_id, hub, link_error, rejects [{id, reason}],\n"
+       "           reviews [{id, unit, period, state, by, at, reason}]: the\n"
+       "           province's latest step on each month (accepted,\n"
+       "           returned, unlocked)\n");
+
+static const char *review_code(Luyu__ReviewKind k)
+{
+    return k == LUYU__REVIEW_KIND__REVIEW_ACCEPT   ? "accepted"
+           : k == LUYU__REVIEW_KIND__REVIEW_RETURN ? "returned"
+           : k == LUYU__REVIEW_KIND__REVIEW_UNLOCK ? "unlocked"
+                                                   : "?";
+}
 
 static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
 {
-    lu_buf_adds(b, "{\"node_id\":");
-    lu_buf_json_str(b, s->node_id);
-    lu_buf_adds(b, ",\"hub\":");
-    lu_buf_json_str(b, s->hub);
-    lu_buf_printf(
-        b, ",\"link_up\":%s,\"link_error\":", s->link_up ? "true" : "false");
-    lu_buf_json_str(b, s->link_error);
-    lu_buf_printf(
-        b,
-        ",\"pending\":%llu,\"acknowledged\":%llu,"
-        "\"rejected\":%llu,\"last_ack_age_s\":%lld,"
-        "\"last_seq\":%llu,\"hub_hwm\":%llu,\"rejects\":[",
-        (unsigned long long)s->pending, (unsigned long long)s->acknowledged,
-        (unsigned long long)s->rejected, (long long)s->last_ack_age_s,
-        (unsigned long long)s->last_seq, (unsigned long long)s->hub_hwm);
+    struct lu_json j;
+    char per[8];
+
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "node_id", s->node_id);
+    lu_json_kstr(&j, "hub", s->hub);
+    lu_json_key(&j, "link_up");
+    lu_json_bool(&j, s->link_up);
+    lu_json_kstr(&j, "link_error", s->link_error);
+    lu_json_kuint(&j, "pending", s->pending);
+    lu_json_kuint(&j, "acknowledged", s->acknowledged);
+    lu_json_kuint(&j, "rejected", s->rejected);
+    lu_json_kint(&j, "last_ack_age_s", s->last_ack_age_s);
+    lu_json_kuint(&j, "last_seq", s->last_seq);
+    lu_json_kuint(&j, "hub_hwm", s->hub_hwm);
+    lu_json_key(&j, "rejects");
+    lu_json_array(&j);
     for (size_t i = 0; i < s->n_rejects; i++) {
-        lu_buf_adds(b, i ? ",{\"id\":" : "{\"id\":");
-        lu_buf_json_str(b, s->rejects[i]->id);
-        lu_buf_adds(b, ",\"reason\":");
-        lu_buf_json_str(b, s->rejects[i]->reason);
-        lu_buf_adds(b, "}");
+        lu_json_object(&j);
+        lu_json_kstr(&j, "id", s->rejects[i]->id);
+        lu_json_kstr(&j, "reason", s->rejects[i]->reason);
+        lu_json_end(&j);
     }
-    lu_buf_adds(b, "]}\n");
+    lu_json_end(&j);
+    lu_json_key(&j, "reviews");
+    lu_json_array(&j);
+    for (size_t i = 0; i < s->n_reviews; i++) {
+        const Luyu__ReviewNotice *v = s->reviews[i];
+
+        lu_json_object(&j);
+        lu_json_kuint(&j, "id", v->id);
+        lu_json_kstr(&j, "unit", v->unit);
+        lu_json_kstr(&j, "period", lu_period_format(v->period, per, 8));
+        lu_json_kstr(&j, "state", review_code(v->kind));
+        lu_json_kstr(&j, "by", v->by);
+        lu_json_kint(&j, "at", v->at);
+        lu_json_kstr(&j, "reason", v->reason);
+        lu_json_end(&j);
+    }
+    lu_json_end(&j);
+    lu_json_end(&j);
+    lu_buf_adds(b, "\n");
+}
+
+/* The province's latest step on each month it told this node of. */
+static void render_reviews(const Luyu__CtlStatus *s, struct lu_buf *b)
+{
+    struct ctl_table *t;
+    char per[8], at[40];
+
+    if (s->n_reviews == 0)
+        return;
+    t = ctl_table_new(5);
+    for (size_t i = 0; i < s->n_reviews; i++) {
+        const Luyu__ReviewNotice *v = s->reviews[i];
+        const char *what =
+            v->kind == LUYU__REVIEW_KIND__REVIEW_ACCEPT ? _("accepted (locked)")
+            : v->kind == LUYU__REVIEW_KIND__REVIEW_RETURN ? _("returned")
+                                                          : _("unlocked");
+
+        ctl_table_add(
+            t, (const char *[]){lu_period_format(v->period, per, sizeof(per)),
+                                v->unit, what, v->by,
+                                v->reason[0]
+                                    ? v->reason
+                                    : ctl_output_time(v->at, at, sizeof(at))});
+    }
+    lu_buf_printf(b, "\n%s\n", _("the province's review of your months:"));
+    ctl_table_render(t, b, "  ");
+    ctl_table_free(t);
 }
 
 static void add_count(struct ctl_table *t, const char *what, uint64_t n)
@@ -89,6 +150,7 @@ static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
                                                           age, sizeof(age))});
     ctl_table_render(t, b, "");
     ctl_table_free(t);
+    render_reviews(s, b);
     if (s->n_rejects == 0)
         return;
     t = ctl_table_new(2);

@@ -11,12 +11,14 @@
 #include "codec.h"
 #include "feed.h"
 #include "keys.h"
+#include "json.h"
 #include "ledger.h"
 #include "log.h"
 #include "metrics.h"
 #include "plan.h"
 #include "project.h"
 #include "registry.h"
+#include "review.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "zap.h"
@@ -75,6 +77,9 @@ struct reply {
     bool batch;         /* answers a batch: BUSY if the commit fails */
     char node[LU_MAX_NAME + 1];
 };
+
+/* Review notices a Welcome or Pong carries at most; more follow. */
+#define MAX_NOTICES 100
 
 struct hub_intake {
     void *sock;
@@ -149,6 +154,7 @@ static void free_reply_frame(Luyu__Frame *f)
     switch (f->body_case) {
     case LUYU__FRAME__BODY_WELCOME:
         ledger_rejects_free(f->welcome->rejects, f->welcome->n_rejects);
+        ledger_review_notices_free(f->welcome->notices, f->welcome->n_notices);
         free(f->welcome);
         break;
     case LUYU__FRAME__BODY_ACK:
@@ -156,6 +162,7 @@ static void free_reply_frame(Luyu__Frame *f)
         free(f->ack);
         break;
     case LUYU__FRAME__BODY_PONG:
+        ledger_review_notices_free(f->pong->notices, f->pong->n_notices);
         free(f->pong);
         break;
     case LUYU__FRAME__BODY_ERROR:
@@ -316,6 +323,10 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     if (h->from_seq > 0 && h->from_seq <= hwm)
         ledger_rejects(in->ledger, h->node_id, h->from_seq, hwm, LU_MAX_REJECTS,
                        &w->rejects, &w->n_rejects);
+    /* The province's review steps the node has not got yet; resent on
+     * every Hello and Ping until it says it holds them. */
+    ledger_review_notices(ledger_db(in->ledger), h->node_id, h->notice_after,
+                          MAX_NOTICES, &w->notices, &w->n_notices);
     f->body_case = LUYU__FRAME__BODY_WELCOME;
     f->welcome = w;
     queue(in, rid, rid_len, f, false, NULL);
@@ -328,7 +339,36 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     publish_node(in, s->node, "up");
 }
 
-/* Notes an entry for the feed; published only if the group commits. */
+/* Notes an entry for the feed; published only if the group commits.
+ * Each event is "topic\0json\0" in in->events. */
+static void note_start(struct hub_intake *in, const char *topic_fmt,
+                       const char *a, const char *b, struct lu_json *j)
+{
+    lu_buf_printf(&in->events, topic_fmt, a, b);
+    lu_buf_add(&in->events, "", 1);
+    lu_json_init(j, &in->events);
+    lu_json_object(j);
+}
+
+static void note_end(struct hub_intake *in, struct lu_json *j,
+                     const Luyu__Entry *e, const char *reason)
+{
+    lu_json_kstr(j, "recorded_by", e->recorded_by);
+    if (reason != NULL)
+        lu_json_kstr(j, "reason", reason);
+    lu_json_end(j);
+    lu_buf_add(&in->events, "", 1);
+}
+
+static void note_id(struct lu_json *j, const char *node, const Luyu__Entry *e)
+{
+    char id[LU_MAX_NAME + 24];
+
+    snprintf(id, sizeof(id), "%s/%llu", node, (unsigned long long)e->seq);
+    lu_json_kstr(j, "id", id);
+    lu_json_kstr(j, "unit", e->unit);
+}
+
 /* A project event on the feed: topic "project.UNIT.ID" when merged,
  * "reject.UNIT." (as for entries) when refused. */
 static void note_project(struct hub_intake *in, const char *node,
@@ -336,30 +376,37 @@ static void note_project(struct hub_intake *in, const char *node,
                          const char *reason)
 {
     const Luyu__Project *p = e->project->project;
-    struct lu_buf *b = &in->events;
     bool merged = strcmp(kind, "entry") == 0;
+    struct lu_json j;
 
-    if (merged)
-        lu_buf_printf(b, "project.%s.%s", e->unit, p->id);
-    else
-        lu_buf_printf(b, "reject.%s.", e->unit);
-    lu_buf_add(b, "", 1);
-    lu_buf_printf(b, "{\"id\":\"%s/%llu\",\"unit\":", node,
-                  (unsigned long long)e->seq);
-    lu_buf_json_str(b, e->unit);
-    lu_buf_adds(b, ",\"project\":");
-    lu_buf_json_str(b, p->id);
-    lu_buf_printf(
-        b, ",\"kind\":\"%s\",\"stage\":\"%s\",\"recorded_by\":",
-        lu_project_kind_code(e->project->kind),
+    note_start(in, merged ? "project.%s.%s" : "reject.%s.%.0s", e->unit, p->id,
+               &j);
+    note_id(&j, node, e);
+    lu_json_kstr(&j, "project", p->id);
+    lu_json_kstr(&j, "kind", lu_project_kind_code(e->project->kind));
+    lu_json_kstr(
+        &j, "stage",
         lu_project_stage_code(p->stage) ? lu_project_stage_code(p->stage) : "");
-    lu_buf_json_str(b, e->recorded_by);
-    if (reason != NULL) {
-        lu_buf_adds(b, ",\"reason\":");
-        lu_buf_json_str(b, reason);
-    }
-    lu_buf_adds(b, "}");
-    lu_buf_add(b, "", 1);
+    note_end(in, &j, e, reason);
+}
+
+/* A district's approval: "review.UNIT.YYYY-MM", or "reject.UNIT.". */
+static void note_review(struct hub_intake *in, const char *node,
+                        const Luyu__Entry *e, const char *kind,
+                        const char *reason)
+{
+    bool merged = strcmp(kind, "entry") == 0;
+    char period[8];
+    struct lu_json j;
+
+    lu_period_format(e->period, period, sizeof(period));
+    note_start(in, merged ? "review.%s.%s" : "reject.%s.%.0s", e->unit, period,
+               &j);
+    note_id(&j, node, e);
+    lu_json_kstr(&j, "period", period);
+    lu_json_kstr(&j, "step", "approve");
+    lu_json_kstr(&j, "note", e->review->reason);
+    note_end(in, &j, e, reason);
 }
 
 static void note_entry(struct hub_intake *in, const char *node,
@@ -369,7 +416,7 @@ static void note_entry(struct hub_intake *in, const char *node,
     const struct lu_plan_indicator *ind =
         in->plan ? lu_plan_indicator(in->plan, e->indicator) : NULL;
     char amount[32], period[8];
-    struct lu_buf *b = &in->events;
+    struct lu_json j;
 
     if (in->feed == NULL)
         return;
@@ -377,28 +424,22 @@ static void note_entry(struct hub_intake *in, const char *node,
         note_project(in, node, e, kind, reason);
         return;
     }
-    lu_buf_printf(b, "%s.%s.%s", kind, e->unit, e->indicator);
-    lu_buf_add(b, "", 1);
-    lu_buf_printf(b, "{\"id\":\"%s/%llu\",\"unit\":", node,
-                  (unsigned long long)e->seq);
-    lu_buf_json_str(b, e->unit);
-    lu_buf_adds(b, ",\"indicator\":");
-    lu_buf_json_str(b, e->indicator);
-    lu_buf_printf(b, ",\"period\":\"%s\",\"amount\":\"%s\",\"base_unit\":",
-                  lu_period_format(e->period, period, sizeof(period)),
-                  lu_amount_format(e->amount, ind ? ind->scale : 1, amount,
-                                   sizeof(amount)));
-    lu_buf_json_str(b, ind ? ind->base_unit : "");
-    lu_buf_adds(b, ",\"corrects\":");
-    lu_buf_json_str(b, e->corrects);
-    lu_buf_adds(b, ",\"recorded_by\":");
-    lu_buf_json_str(b, e->recorded_by);
-    if (reason != NULL) {
-        lu_buf_adds(b, ",\"reason\":");
-        lu_buf_json_str(b, reason);
+    if (e->review != NULL) {
+        note_review(in, node, e, kind, reason);
+        return;
     }
-    lu_buf_adds(b, "}");
-    lu_buf_add(b, "", 1);
+    lu_buf_printf(&in->events, "%s.", kind);
+    note_start(in, "%s.%s", e->unit, e->indicator, &j);
+    note_id(&j, node, e);
+    lu_json_kstr(&j, "indicator", e->indicator);
+    lu_json_kstr(&j, "period",
+                 lu_period_format(e->period, period, sizeof(period)));
+    lu_json_kstr(&j, "amount",
+                 lu_amount_format(e->amount, ind ? ind->scale : 1, amount,
+                                  sizeof(amount)));
+    lu_json_kstr(&j, "base_unit", ind ? ind->base_unit : "");
+    lu_json_kstr(&j, "corrects", e->corrects);
+    note_end(in, &j, e, reason);
 }
 
 static void publish_events(struct hub_intake *in, bool committed)
@@ -417,12 +458,19 @@ static void publish_events(struct hub_intake *in, bool committed)
 static void publish_node(struct hub_intake *in, const char *node,
                          const char *what)
 {
-    char topic[16], json[160];
+    char topic[16];
+    struct lu_buf b;
+    struct lu_json j;
 
     snprintf(topic, sizeof(topic), "node.%s", what);
-    snprintf(json, sizeof(json), "{\"node\":\"%s\",\"state\":\"%s\"}", node,
-             what);
-    hub_feed_publish(in->feed, topic, json);
+    lu_buf_init(&b);
+    lu_json_init(&j, &b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "node", node);
+    lu_json_kstr(&j, "state", what);
+    lu_json_end(&j);
+    hub_feed_publish(in->feed, topic, b.data);
+    lu_buf_free(&b);
 }
 
 void hub_intake_set_feed(struct hub_intake *in, struct hub_feed *feed,
@@ -679,6 +727,9 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
         luyu__frame__init(p);
         luyu__pong__init(pong);
         ledger_hwm(in->ledger, s->node, &pong->hwm);
+        ledger_review_notices(ledger_db(in->ledger), s->node,
+                              f->ping->notice_after, MAX_NOTICES,
+                              &pong->notices, &pong->n_notices);
         p->body_case = LUYU__FRAME__BODY_PONG;
         p->pong = pong;
         queue(in, rid, rid_len, p, false, NULL);

@@ -33,7 +33,7 @@
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
     char *secret_key, *registry, *control, *feed, *metrics;
-    char *web, *web_cert, *web_key;
+    char *web, *web_cert, *web_key, *review_group;
     char *sign_key, *issue_from, *peer, *peer_id, *peer_province, *peer_key,
         *peer_sign_key;
     int issue_day, peer_resend_ms;
@@ -70,6 +70,9 @@ static const struct lu_opt OPTS[] = {
      "first month issued automatically, YYYY-MM (default: ledger start)"},
     {"no_auto_issue", LU_OPT_BOOL, &S.no_auto_issue, 0, 0,
      "issue bulletins only on command"},
+    {"review_group", LU_OPT_STR, &S.review_group, 0, 0,
+     "Unix group of the province's reviewers, who accept, return and "
+     "unlock months (luyu-province)"},
     {"peer", LU_OPT_STR, &S.peer, 0, 0,
      "the other province's hub endpoint, for exchanging bulletins"},
     {"peer_id", LU_OPT_STR, &S.peer_id, 0, 0, "the peer hub's id"},
@@ -251,10 +254,12 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
         .province = S.province,
         .started_at = lu_now_s(),
         .ledger = hub->ledger,
+        .plan = hub->plan,
         .intake = hub->intake,
         .bulletins = hub_exchange_store(hub->exchange),
         .issue = hub->exchange ? hub_exchange_issue : NULL,
         .issue_data = hub->exchange,
+        .review_group = S.review_group ? S.review_group : "luyu-province",
     };
     char *path = S.control;
 

@@ -6,11 +6,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "amount.h"
 #include "bulletins_db.h"
 #include "codec.h"
 #include "log.h"
 #include "plan.h"
 #include "pool.h"
+#include "review.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -118,9 +120,19 @@ static const char SCHEMA_V2[] =
 /* Version 3 (issue 16): entry.confirmed, the data-quality warnings the
  * person who recorded the entry confirmed at the node (Entry.confirmed:
  * "outlier", "duplicate", comma-separated; "" for none and for every entry
- * of an older release). ledger/review.h reads it. */
+ * of an older release). review_event: every step of the review of a
+ * unit's month, append-only (ledger/review.h): kind a ReviewKind, by the
+ * person (recorded_by at the node, the Unix user at the hub), at unix s,
+ * the reason; node and seq are the approving entry's id ("" and NULL for
+ * the province's steps, whose id is what ReviewNotice carries down the
+ * link). The latest event of a unit's month is its state. */
 static const char SCHEMA_V3[] =
-    "ALTER TABLE entry ADD COLUMN confirmed TEXT NOT NULL DEFAULT '';";
+    "ALTER TABLE entry ADD COLUMN confirmed TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE review_event(id INTEGER PRIMARY KEY,"
+    " unit TEXT NOT NULL, period INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    " by TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL,"
+    " node TEXT NOT NULL, seq INTEGER);"
+    "CREATE INDEX review_event_month ON review_event(unit, period, id);";
 
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, ledger_bulletins_db_schema},
@@ -514,6 +526,42 @@ static int add_balance(struct ledger *l, const Luyu__Entry *e, int64_t delta)
     return run(l, st);
 }
 
+/* A district's approval of a unit's month (Entry.review): the unit must
+ * be this hub's and the month not accepted already; it becomes the month's
+ * newest review event. Refused ones are rejects like any entry. */
+static int merge_review(struct ledger *l, const char *node,
+                        const Luyu__Entry *e, char *reason, size_t len)
+{
+    const struct lu_plan_unit *u = lu_plan_unit(l->plan, e->unit);
+    int r = 0;
+
+    if (e->review->kind != LUYU__REVIEW_KIND__REVIEW_APPROVE) {
+        snprintf(reason, len, "a node may only approve a month");
+        r = 1;
+    } else if (u == NULL || !lu_period_valid(e->period) ||
+               e->period < l->plan->start || e->period > l->plan->end) {
+        snprintf(reason, len, "approval of an unknown unit or month");
+        r = 1;
+    } else if (l->province && strcmp(u->province, l->province) != 0) {
+        snprintf(reason, len, "unit %s belongs to province %s", e->unit,
+                 u->province);
+        r = 1;
+    } else {
+        r = ledger_review_check(l->db, e->unit, e->period,
+                                LUYU__REVIEW_KIND__REVIEW_APPROVE, reason, len);
+    }
+    if (r == 0)
+        r = ledger_review_add(l->db, e->unit, e->period,
+                              LUYU__REVIEW_KIND__REVIEW_APPROVE, e->recorded_by,
+                              e->review->reason, node, e->seq, e->recorded_at);
+    if (r == 1) {
+        int w = ledger_reject(l, node, e, reason);
+
+        return w < 0 ? w : 1;
+    }
+    return r;
+}
+
 /* A project event: the unit must be this hub's, the move possible and the
  * project the node's own (ledger/pool.c). Refused ones are rejects like
  * any entry's. */
@@ -552,7 +600,13 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
 
     if (e->project != NULL)
         return merge_project(l, node, e, reason, len);
+    if (e->review != NULL)
+        return merge_review(l, node, e, reason, len);
     r = refuse(l, e, reason, len);
+    /* An accepted month is locked: new entries and corrections for it are
+     * refused until the province unlocks it. */
+    if (r == 0)
+        r = ledger_review_locked(l->db, e->unit, e->period, reason, len);
     if (r == 0 && e->corrects[0] != '\0')
         r = find_target(l, node, e, &target, &root, reason, len);
     if (r == 0 && target) {

@@ -21,6 +21,8 @@ struct node_control_ctx {
     struct node_intake *intake;
     struct node_outbox *outbox;
     struct node_uplink *uplink;
+    /* Members of this Unix group approve months (luyuctl review approve). */
+    const char *review_group;
 };
 
 /* Binds path; ctx is borrowed. NULL with a reason in err. */

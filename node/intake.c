@@ -13,6 +13,7 @@
 #include "outbox.h"
 #include "plan.h"
 #include "quality.h"
+#include "review.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -174,6 +175,8 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
         r = lu_amount_parse(t->amount, ind->scale, &e->amount, err, errlen);
     if (r == 0)
         r = lu_entry_check(e, in->plan, err, errlen);
+    if (r == 0 && node_review_locked(in->ob, e->unit, e->period, err, errlen))
+        r = -EPERM;
     return r;
 }
 
@@ -497,7 +500,8 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     if (lu_amount_parse(req->amount, ind->scale, &e.amount, err, sizeof(err)) <
             0 ||
         !node_intake_allowed(in, e.unit) ||
-        lu_entry_check(&e, in->plan, err, sizeof(err)) < 0) {
+        lu_entry_check(&e, in->plan, err, sizeof(err)) < 0 ||
+        node_review_locked(in->ob, e.unit, e.period, err, sizeof(err))) {
         if (!node_intake_allowed(in, e.unit))
             snprintf(err, sizeof(err),
                      _("unit \"%s\" is not reported by node %s"), e.unit,
@@ -512,14 +516,7 @@ bad:
     node_intake_problem(resp, 0, err);
     node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, err);
 out:
-    free(old.unit);
-    free(old.indicator);
-    free(old.note);
-    free(old.recorded_by);
-    free(old.corrects);
-    free(old.confirmed);
-    if (old.project != NULL)
-        luyu__project_event__free_unpacked(old.project, NULL);
+    node_outbox_entry_clear(&old);
 }
 
 void node_intake_response_clear(Luyu__CtlResponse *resp)

@@ -30,7 +30,7 @@
 struct settings {
     char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
     char *hub_key, *secret_key, *metrics, *spool;
-    char *web, *web_cert, *web_key;
+    char *web, *web_cert, *web_key, *review_group;
     bool insecure, spool_confirm;
     int web_session_s;
     int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
@@ -78,6 +78,9 @@ static const struct lu_opt OPTS[] = {
     {"spool_confirm", LU_OPT_BOOL, &S.spool_confirm, 0, 0,
      "store spool files despite data-quality warnings, as confirmed by the "
      "file's owner (off: such a file goes to failed/)"},
+    {"review_group", LU_OPT_STR, &S.review_group, 0, 0,
+     "Unix group of the district's reviewers, who approve months "
+     "(luyu-review)"},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
      "err, warning, notice, info (default) or debug"},
     {"window", LU_OPT_INT, &S.window, 1, 64, "batches in flight (8)"},
@@ -270,8 +273,14 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         ucfg.secret_key = n->secret_key;
     }
     n->uplink = node_uplink_new(&d->loop, d->zctx, &ucfg, n->outbox);
-    cctx = (struct node_control_ctx){S.id,      S.hub,     S.units,
-                                     n->intake, n->outbox, n->uplink};
+    cctx = (struct node_control_ctx){S.id,
+                                     S.hub,
+                                     S.units,
+                                     n->intake,
+                                     n->outbox,
+                                     n->uplink,
+                                     S.review_group ? S.review_group
+                                                    : "luyu-review"};
     if (control == NULL)
         control = lu_xasprintf("%s/control.sock", S.state_dir);
     n->control = node_control_new(&d->loop, control, &cctx, err, errlen);

@@ -156,6 +156,25 @@ int node_outbox_each_figure(struct node_outbox *ob, const char *unit,
                             const char *indicator, node_outbox_rec_cb cb,
                             void *arg);
 
+/* Frees the strings and sub-messages of an entry the outbox filled
+ * (node_outbox_get); they become NULL. */
+void node_outbox_entry_clear(Luyu__Entry *e);
+
+/* Keeps the province's review notices (from the hub's Welcome or Pong),
+ * each id once, in one transaction. Returns how many were new, or a
+ * negative errno. */
+int node_outbox_notices_add(struct node_outbox *ob,
+                            Luyu__ReviewNotice *const *v, size_t n);
+/* The highest notice id held (0 when none): Hello.notice_after. */
+uint64_t node_outbox_notice_after(struct node_outbox *ob);
+/* The newest notice of each unit's month (of unit's period only when unit
+ * is not NULL), newest first, at most max. *out holds *n notices; free
+ * with node_outbox_notices_free (also after a failure). */
+int node_outbox_notices(struct node_outbox *ob, const char *unit,
+                        uint32_t period, size_t max, Luyu__ReviewNotice ***out,
+                        size_t *n);
+void node_outbox_notices_free(Luyu__ReviewNotice **v, size_t n);
+
 /* The outbox's connection, for the other modules of outbox.db's schema
  * (node/users.c) and no one else: this module stays the one owner of the
  * file, its migrations and its transactions. */

@@ -557,12 +557,7 @@ void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
         return node_pages_entries_page(np, req, resp, ss, u,
                                        _("No such entry at this node."));
     state = node_units_has(node_user_units(u, np->ctx.units), e.unit);
-    free(e.unit);
-    free(e.indicator);
-    free(e.note);
-    free(e.recorded_by);
-    free(e.corrects);
-    free(e.confirmed);
+    node_outbox_entry_clear(&e);
     if (!state)
         return node_pages_refuse(np, resp, 403,
                                  _("You may not report for this unit."));
@@ -646,12 +641,7 @@ void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
     state = node_units_has(c.l.units, e.unit);
     if (state)
         node_outbox_each(np->ctx.outbox, e.period, MAX_MONTH, keep_row, &c);
-    free(e.unit);
-    free(e.indicator);
-    free(e.note);
-    free(e.recorded_by);
-    free(e.corrects);
-    free(e.confirmed);
+    node_outbox_entry_clear(&e);
     if (!state)
         return node_pages_refuse(np, resp, 403,
                                  _("You may not report for this unit."));

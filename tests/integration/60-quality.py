@@ -294,7 +294,8 @@ def main():
           == [("2019-08", 1), ("2019-06", 0)],
           "then 2019-08 with one, then the month without")
     rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), check_rc=0)
-    check(out.splitlines()[1].split()[:4] == [UNIT, "2019-07", str(first["entries"]), "6"],
+    check(out.splitlines()[1].split()[:5]
+          == [UNIT, "2019-07", "open", str(first["entries"]), "6"],
           "the table: " + out.splitlines()[1][:60])
     spool(c)
 
