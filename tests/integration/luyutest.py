@@ -9,6 +9,7 @@ import atexit
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -343,6 +344,22 @@ def raw_socket(c, ctx, node_id=None, units="cq-wanzhou"):
             c.register(node_id, units, key=pub.decode())
     s.connect(c.endpoint)
     return s, (pub.decode() if pub else None)
+
+
+def plan_without_rules(c):
+    """The shipped plan without its data-quality rules (min, max, at_most):
+    for load tests whose synthetic volumes (thousands of trainees a month
+    at one unit) no district reports. Writes it into the cluster's
+    directory, makes it the plan of the daemons started after, returns its
+    path."""
+    global PLAN
+    with open(PLAN, encoding="utf-8") as f:
+        lines = [l for l in f if not re.match(r"(min|max|at_most)\s*=", l)]
+    path = c.path("plan-without-rules.ini")
+    with open(path, "w", encoding="utf-8") as f:
+        f.writelines(lines)
+    PLAN = path
+    return path
 
 
 def write_csv(path, rows):
