@@ -7,16 +7,48 @@ entry is rejected with the reason); the province unlocks it with a reason
 and entries are taken again. Every step is in the month's history once,
 with who, when and why; people outside the review groups are refused."""
 import grp
+import http.client
 import json
 import os
 import pwd
+import re
+import subprocess
+import urllib.parse
 
-from luyutest import Cluster, check, run, say, wait_until
+from luyutest import BIN, Cluster, check, free_port, run, say, wait_until
 
 UNIT, MONTH = "cq-wanzhou", "2019-07"
 KEY = "%s/%s" % (UNIT, MONTH)
 GROUP = grp.getgrgid(os.getgid()).gr_name      # the test's own group
 ME = pwd.getpwuid(os.getuid()).pw_name
+PORT = free_port()
+NODE_ARGS = ["--review-group", GROUP, "--web", "127.0.0.1:%d" % PORT]
+
+
+def web_page(c, path):
+    """The page as the clerk wangli sees it (signed in over plain HTTP)."""
+    cookies = {}
+
+    def req(method, path, fields=None):
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        headers = {"Cookie": "; ".join("%s=%s" % kv for kv in cookies.items())}
+        body = None
+        if fields is not None:
+            body = urllib.parse.urlencode(fields)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        r = conn.getresponse()
+        text = r.read().decode()
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, val = v.split(";")[0].split("=", 1)
+                cookies[name] = val
+        conn.close()
+        return text
+
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', req("GET", "/login")).group(1)
+    req("POST", "/login", {"csrf": token, "user": "wangli", "password": "correct horse"})
+    return req("GET", path)
 
 
 def reviews(c, node=UNIT):
@@ -40,7 +72,7 @@ def restart_hub(c, group=GROUP):
 
 def restart_node(c, name=UNIT):
     c.nodes[name].kill9()
-    c.start_node(name, UNIT, ["--review-group", GROUP])
+    c.start_node(name, UNIT, NODE_ARGS)
 
 
 def refusals(c):
@@ -62,7 +94,11 @@ def refusals(c):
 def main():
     c = Cluster("review", secure=False)
     c.start_hub(["--review-group", GROUP])
-    c.start_node(UNIT, UNIT, ["--review-group", GROUP])
+    c.start_node(UNIT, UNIT, NODE_ARGS)
+    p = subprocess.run([os.path.join(BIN, "luyuctl"), "--node", c.sock(UNIT), "user", "add",
+                        "wangli", "--role", "clerk"], input=b"correct horse\n",
+                       capture_output=True, timeout=120)
+    check(p.returncode == 0, "a clerk for the web pages")
     for ind, amount in (("agri_sales_to_sd", "1000000"), ("cadres_to_sd", "2")):
         c.ctl("submit", "--unit", UNIT, "--indicator", ind, "--period", MONTH,
               "--amount", amount, node=UNIT, check_rc=0)
@@ -91,6 +127,9 @@ def main():
     check(msg in out and MONTH in out, "luyuctl status shows the returned month and why")
     rc, out, err = c.ctl("entries", node=UNIT, check_rc=0)
     check(msg in out, "the clerk's entry list shows it too")
+    for path in ("/form", "/entries"):
+        page = web_page(c, path)
+        check(msg in page and "省级退回" in page, "the web page %s shows it" % path)
 
     say("the district fixes the figure and approves again; the province accepts")
     c.ctl("correct", "%s/agri_sales_to_sd/%s" % (UNIT, MONTH), "--amount", "1500000",
@@ -107,6 +146,7 @@ def main():
     rc, out, err = c.ctl("submit", "--unit", UNIT, "--indicator", "cadres_to_sd",
                          "--period", MONTH, "--amount", "1", node=UNIT)
     check(rc == 2 and "locked" in err, "the node refuses a new entry: " + err.strip())
+    check("已锁定" in web_page(c, "/form"), "the form says the month is locked")
     rc, out, err = c.ctl("correct", "%s/cadres_to_sd/%s" % (UNIT, MONTH), "--amount", "3",
                          node=UNIT)
     check(rc == 2 and "locked" in err, "and a correction")
