@@ -131,6 +131,7 @@ def upgrade(version):
           "the ledger has the entry_month index")
     check(count_rows(ledger, "project") == 0 and count_rows(ledger, "project_event") == 0,
           "the project pool's tables exist and are empty")
+    check(count_rows(ledger, "review_event") == 0, "the review's table exists and is empty")
     same(readings(c, exp), exp, "after the upgrade")
     rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), "--format", "json",
                          check_rc=0)
@@ -160,6 +161,7 @@ def upgrade(version):
     check(os.path.exists(outbox + ".bak-v%d" % old_outbox),
           "and kept outbox.db.bak-v%d" % old_outbox)
     check(count_rows(outbox, "project") == 0, "the outbox's project table exists and is empty")
+    check(count_rows(outbox, "notice") == 0, "the outbox's review notices exist, empty")
     c.start_hub(["--no-auto-issue"])
     wait_until(lambda: c.drained("cq-wanzhou"), 60, "the pending entries to arrive")
     node.stop()
