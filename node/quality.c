@@ -97,20 +97,40 @@ static int64_t *month_total(struct fig *f, uint32_t period)
     return &f->months[f->n_months++].total;
 }
 
+static int by_root_newest(const void *pa, const void *pb)
+{
+    const struct row *a = *(const struct row *const *)pa,
+                     *b = *(const struct row *const *)pb;
+
+    if (a->root != b->root)
+        return a->root < b->root ? -1 : 1;
+    return (a->seq < b->seq) - (a->seq > b->seq);
+}
+
 /* Keeps only the newest not rejected entry of each chain current, and
- * sums the current amounts by month. Rows are in seq order. */
+ * sums the current amounts by month: the rows sorted by chain, newest
+ * first, so that the first not rejected row of each chain is its current
+ * one (O(n log n) for a figure with a long history). */
 static void settle(struct fig *f)
 {
-    for (size_t i = f->n_rows; i-- > 0;) {
-        struct row *w = &f->rows[i];
+    struct row **v = lu_xcalloc(f->n_rows + 1, sizeof(*v));
+    uint64_t root = 0;
+    bool found = false;
 
-        if (!w->current)
-            continue;
-        for (size_t j = 0; j < i; j++) {
-            if (f->rows[j].root == w->root)
-                f->rows[j].current = false;
+    for (size_t i = 0; i < f->n_rows; i++)
+        v[i] = &f->rows[i];
+    qsort(v, f->n_rows, sizeof(*v), by_root_newest);
+    for (size_t i = 0; i < f->n_rows; i++) {
+        if (i == 0 || v[i]->root != root) {
+            root = v[i]->root;
+            found = false;
         }
+        if (!v[i]->current)
+            continue;
+        v[i]->current = !found;
+        found = true;
     }
+    free(v);
     for (size_t i = 0; i < f->n_rows; i++) {
         if (f->rows[i].current)
             *month_total(f, f->rows[i].period) += f->rows[i].amount;
