@@ -281,3 +281,19 @@ void ctl_render_json(const struct ctl_render_view *v, size_t n, bool joint,
     }
     lu_buf_adds(out, joint ? "]\n" : "\n");
 }
+
+const char *ctl_render_review(uint32_t kind)
+{
+    switch (kind) {
+    case 1:
+        return _("approved by the district");
+    case 2:
+        return _("accepted by the province");
+    case 3:
+        return _("returned");
+    case 4:
+        return _("unlocked");
+    default:
+        return _("not approved");
+    }
+}

@@ -81,4 +81,7 @@ void ctl_render_edition(const struct ctl_render_view *v, struct lu_buf *out);
  * headers. */
 void ctl_render_tr(const char *const *in, const char **out, size_t n);
 
+/* A unit's month's review (UnitReport.review, a ReviewKind) for people. */
+const char *ctl_render_review(uint32_t kind);
+
 #endif

@@ -44,6 +44,68 @@ static const char *const STATE_CODES[] = {
     [LUYU__REVIEW_KIND__REVIEW_UNLOCK] = "unlocked",
 };
 
+int64_t ledger_review_max(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t v = -1;
+
+    if (has_confirmed(db) == 0)
+        return 0;
+    if (lu_store_prepare(db, "SELECT ifnull(max(id), 0) FROM review_event",
+                         &st) == 0 &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int ledger_review_changed_since(sqlite3 *db, uint32_t period, int64_t after)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    if (has_confirmed(db) != 1)
+        return 0;
+    if (lu_store_prepare(db,
+                         "SELECT 1 FROM review_event WHERE id > ? AND"
+                         " period = ? LIMIT 1",
+                         &st) < 0)
+        return -EIO;
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_int64(st, 2, period);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -EIO;
+}
+
+int ledger_review_states(sqlite3 *db, uint32_t period, int64_t upto,
+                         const char *const *units, size_t n, int *kinds)
+{
+    sqlite3_stmt *st = NULL;
+    int r = 0;
+
+    memset(kinds, 0, n * sizeof(*kinds));
+    if (has_confirmed(db) != 1)
+        return 0;
+    if (lu_store_prepare(db,
+                         "SELECT kind FROM review_event WHERE unit = ? AND"
+                         " period = ? AND id <= ? ORDER BY id DESC LIMIT 1",
+                         &st) < 0)
+        return -EIO;
+    for (size_t i = 0; i < n && r == 0; i++) {
+        sqlite3_bind_text(st, 1, units[i], -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, period);
+        sqlite3_bind_int64(st, 3, upto);
+        r = sqlite3_step(st);
+        if (r == SQLITE_ROW)
+            kinds[i] = sqlite3_column_int(st, 0);
+        r = r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -EIO;
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
 const char *ledger_review_kind_code(int kind)
 {
     return kind >= 1 && kind <= 4 ? KIND_CODES[kind] : NULL;

@@ -72,6 +72,19 @@ typedef int (*ledger_review_step_cb)(void *arg,
 int ledger_review_history(sqlite3 *db, const char *unit, uint32_t period,
                           ledger_review_step_cb cb, void *arg);
 
+/* The highest review step id (0 when none, or before schema 3): a
+ * bulletin's upto_review. -1 on failure. */
+int64_t ledger_review_max(sqlite3 *db);
+
+/* 1 when the month has a review step with id > after, 0 when not (or
+ * before schema 3), -EIO. */
+int ledger_review_changed_since(sqlite3 *db, uint32_t period, int64_t after);
+
+/* Each of n units' latest step for period among the steps with id <=
+ * upto, into kinds[] (0 when none). 0 or -EIO; all 0 before schema 3. */
+int ledger_review_states(sqlite3 *db, uint32_t period, int64_t upto,
+                         const char *const *units, size_t n, int *kinds);
+
 /* The code of a kind for machines ("approve" ...), NULL when unknown. */
 const char *ledger_review_kind_code(int kind);
 /* The state a step leaves a month in ("approved" ...; "open" for 0). */
