@@ -297,3 +297,16 @@ const char *ctl_render_review(uint32_t kind)
         return _("not approved");
     }
 }
+
+const char *ctl_render_month(const Luyu__IndicatorFigures *f, char *buf,
+                             size_t len)
+{
+    char m[LU_MONEY_LEN], p[LU_MONEY_LEN];
+
+    if (f->month <= f->month_accepted)
+        return ctl_render_amount(f, f->month, buf, len);
+    ctl_render_amount(f, f->month, m, sizeof(m));
+    ctl_render_amount(f, f->month - f->month_accepted, p, sizeof(p));
+    snprintf(buf, len, _("%s (provisional %s)"), m, p);
+    return buf;
+}

@@ -152,21 +152,6 @@ static const Luyu__IndicatorFigures *find(const struct ctl_render_view *v,
 }
 
 /* One view: every figure; several: month, ytd, progress, status each. */
-/* The month's figure; the part not accepted by the province (issue 16:
- * units whose month it has not accepted) is marked provisional. */
-static const char *month_cell(const Luyu__IndicatorFigures *f, char *buf,
-                              size_t len)
-{
-    char m[LU_MONEY_LEN], p[LU_MONEY_LEN];
-
-    if (f->month <= f->month_accepted)
-        return ctl_render_amount(f, f->month, buf, len);
-    ctl_render_amount(f, f->month, m, sizeof(m));
-    ctl_render_amount(f, f->month - f->month_accepted, p, sizeof(p));
-    snprintf(buf, len, _("%s (provisional %s)"), m, p);
-    return buf;
-}
-
 static void indicator_row(struct sink *k, const struct ctl_render_view *v,
                           size_t n, const char *code)
 {
@@ -191,7 +176,7 @@ static void indicator_row(struct sink *k, const struct ctl_render_view *v,
                 PUT("");
             continue;
         }
-        PUT(month_cell(f, cell[c], 96));
+        PUT(ctl_render_month(f, cell[c], 96));
         PUT(ctl_render_amount(f, f->ytd, cell[c], 96));
         if (n == 1) {
             PUT(ctl_render_amount(f, f->since_start, cell[c], 96));
