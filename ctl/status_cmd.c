@@ -2,6 +2,7 @@
  * the link to the hub, what is still pending, and the entries the hub
  * refused for good with its reasons. */
 #include <stdio.h>
+#include <string.h>
 
 #include "amount.h"
 #include "args.h"
@@ -42,6 +43,7 @@ static const char *review_code(Luyu__ReviewKind k)
     return k == LUYU__REVIEW_KIND__REVIEW_ACCEPT   ? "accepted"
            : k == LUYU__REVIEW_KIND__REVIEW_RETURN ? "returned"
            : k == LUYU__REVIEW_KIND__REVIEW_UNLOCK ? "unlocked"
+           : k == LUYU__REVIEW_KIND__REVIEW_REMIND ? "reminder"
                                                    : "?";
 }
 
@@ -92,7 +94,22 @@ static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
     lu_buf_adds(b, "\n");
 }
 
-/* The province's latest step on each month it told this node of. */
+/* A reminder's reason code (hub/remind.h) for people. */
+static const char *remind_text(const char *reason)
+{
+    if (strcmp(reason, "not_reported_before_close") == 0)
+        return _("not reported yet, and the month closes soon");
+    if (strcmp(reason, "not_approved_before_close") == 0)
+        return _("not approved yet, and the month closes soon");
+    if (strcmp(reason, "not_reported_after_close") == 0)
+        return _("the month has closed and is not reported");
+    if (strcmp(reason, "not_approved_after_close") == 0)
+        return _("the month has closed and is not approved");
+    return reason;
+}
+
+/* The province's latest step on each month it told this node of, and
+ * its reminders. */
 static void render_reviews(const Luyu__CtlStatus *s, struct lu_buf *b)
 {
     struct ctl_table *t;
@@ -106,14 +123,20 @@ static void render_reviews(const Luyu__CtlStatus *s, struct lu_buf *b)
         const char *what =
             v->kind == LUYU__REVIEW_KIND__REVIEW_ACCEPT ? _("accepted (locked)")
             : v->kind == LUYU__REVIEW_KIND__REVIEW_RETURN ? _("returned")
-                                                          : _("unlocked");
+            : v->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ? _("unlocked")
+                                                          : _("reminder");
+        const char *why =
+            v->kind == LUYU__REVIEW_KIND__REVIEW_REMIND ? remind_text(v->reason)
+            : v->reason[0]                              ? v->reason
+                           : ctl_output_time(v->at, at, sizeof(at));
 
         ctl_table_add(
             t, (const char *[]){lu_period_format(v->period, per, sizeof(per)),
-                                v->unit, what, v->by,
-                                v->reason[0]
-                                    ? v->reason
-                                    : ctl_output_time(v->at, at, sizeof(at))});
+                                v->unit, what,
+                                v->kind == LUYU__REVIEW_KIND__REVIEW_REMIND
+                                    ? _("the province")
+                                    : v->by,
+                                why});
     }
     lu_buf_printf(b, "\n%s\n", _("the province's review of your months:"));
     ctl_table_render(t, b, "  ");

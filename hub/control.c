@@ -92,8 +92,31 @@ static void fill_bulletins(struct hub_control *c, Luyu__CtlHubStatus *s)
     ledger_bulletins_items_free(items, n);
 }
 
+/* The most recent reminders for status --hub. */
+#define MAX_STATUS_REMINDERS 20
+
+static int keep_reminder(void *arg, const char *unit, uint32_t period,
+                         const char *reason, int64_t at)
+{
+    Luyu__CtlHubStatus *s = arg;
+    Luyu__ReviewNotice *v = lu_xmalloc(sizeof(*v));
+
+    luyu__review_notice__init(v);
+    v->unit = lu_xstrdup(unit);
+    v->period = period;
+    v->kind = LUYU__REVIEW_KIND__REVIEW_REMIND;
+    v->by = lu_xstrdup("hub");
+    v->at = at;
+    v->reason = lu_xstrdup(reason);
+    s->reminders =
+        lu_xrealloc(s->reminders, (s->n_reminders + 1) * sizeof(*s->reminders));
+    s->reminders[s->n_reminders++] = v;
+    return 0;
+}
+
 static void free_status(Luyu__CtlHubStatus *s)
 {
+    ledger_review_notices_free(s->reminders, s->n_reminders);
     for (size_t i = 0; i < s->n_bulletins; i++) {
         free(s->bulletins[i]->province);
         free(s->bulletins[i]->origin);
@@ -223,6 +246,9 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
                req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &s);
         fill_bulletins(c, &s);
+        if (ledger_review_max(ledger_db(c->ctx.ledger)) > 0)
+            ledger_remind_each(ledger_db(c->ctx.ledger), 0,
+                               MAX_STATUS_REMINDERS, keep_reminder, &s);
         resp.hub_status = &s;
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_BULLETIN_ISSUE) {
         issue(c, req->bulletin_issue, &resp, msg, sizeof(msg));

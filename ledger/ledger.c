@@ -132,7 +132,14 @@ static const char SCHEMA_V3[] =
     " unit TEXT NOT NULL, period INTEGER NOT NULL, kind INTEGER NOT NULL,"
     " by TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL,"
     " node TEXT NOT NULL, seq INTEGER);"
-    "CREATE INDEX review_event_month ON review_event(unit, period, id);";
+    "CREATE INDEX review_event_month ON review_event(unit, period, id);"
+    /* The hub's reminders (hub/remind.h), one per unit, month and reason
+     * ever; hooked says the hook command was started for it. Each is
+     * also a review_event of kind REMIND, which carries it to the node. */
+    "CREATE TABLE reminder(unit TEXT NOT NULL, period INTEGER NOT NULL,"
+    " reason TEXT NOT NULL, at INTEGER NOT NULL,"
+    " hooked INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(unit, period, reason)) WITHOUT ROWID;";
 
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, ledger_bulletins_db_schema},

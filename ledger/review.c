@@ -34,6 +34,7 @@ static const char *const KIND_CODES[] = {
     [LUYU__REVIEW_KIND__REVIEW_ACCEPT] = "accept",
     [LUYU__REVIEW_KIND__REVIEW_RETURN] = "return",
     [LUYU__REVIEW_KIND__REVIEW_UNLOCK] = "unlock",
+    [LUYU__REVIEW_KIND__REVIEW_REMIND] = "remind",
 };
 
 static const char *const STATE_CODES[] = {
@@ -43,6 +44,92 @@ static const char *const STATE_CODES[] = {
     [LUYU__REVIEW_KIND__REVIEW_RETURN] = "returned",
     [LUYU__REVIEW_KIND__REVIEW_UNLOCK] = "unlocked",
 };
+
+int ledger_remind_add(sqlite3 *db, const char *unit, uint32_t period,
+                      const char *reason, int64_t at)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    if (lu_store_prepare(db,
+                         "INSERT OR IGNORE INTO reminder(unit, period, reason,"
+                         " at) VALUES (?,?,?,?)",
+                         &st) < 0)
+        return -EIO;
+    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, period);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, at);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (r != SQLITE_DONE)
+        return -EIO;
+    if (sqlite3_changes(db) == 0)
+        return 0;
+    r = ledger_review_add(db, unit, period, LUYU__REVIEW_KIND__REVIEW_REMIND,
+                          "hub", reason, "", 0, at);
+    return r < 0 ? r : 1;
+}
+
+int ledger_remind_hooked(sqlite3 *db, const char *unit, uint32_t period,
+                         const char *reason)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    if (lu_store_prepare(db,
+                         "UPDATE reminder SET hooked = 1 WHERE unit = ? AND"
+                         " period = ? AND reason = ?",
+                         &st) < 0)
+        return -EIO;
+    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, period);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return r == SQLITE_DONE ? 0 : -EIO;
+}
+
+int ledger_remind_each(sqlite3 *db, int unhooked_only, size_t max,
+                       ledger_remind_cb cb, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int r = 0, rc;
+
+    if (lu_store_prepare(db,
+                         "SELECT unit, period, reason, at FROM reminder"
+                         " WHERE ?1 = 0 OR hooked = 0"
+                         " ORDER BY at DESC, unit, period, reason LIMIT ?2",
+                         &st) < 0)
+        return -EIO;
+    sqlite3_bind_int(st, 1, unhooked_only);
+    sqlite3_bind_int64(st, 2, (int64_t)max);
+    while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        r = cb(arg, (const char *)sqlite3_column_text(st, 0),
+               (uint32_t)sqlite3_column_int64(st, 1),
+               (const char *)sqlite3_column_text(st, 2),
+               sqlite3_column_int64(st, 3));
+    sqlite3_finalize(st);
+    return r;
+}
+
+int64_t ledger_remind_entries(sqlite3 *db, const char *unit, uint32_t period)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t n = -1;
+
+    if (lu_store_prepare(db,
+                         "SELECT count(*) FROM entry WHERE unit = ? AND"
+                         " period = ?",
+                         &st) == 0) {
+        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, period);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            n = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return n;
+}
 
 int64_t ledger_review_max(sqlite3 *db)
 {
@@ -68,7 +155,7 @@ int ledger_review_changed_since(sqlite3 *db, uint32_t period, int64_t after)
         return 0;
     if (lu_store_prepare(db,
                          "SELECT 1 FROM review_event WHERE id > ? AND"
-                         " period = ? LIMIT 1",
+                         " period = ? AND kind <= 4 LIMIT 1",
                          &st) < 0)
         return -EIO;
     sqlite3_bind_int64(st, 1, after);
@@ -89,7 +176,8 @@ int ledger_review_states(sqlite3 *db, uint32_t period, int64_t upto,
         return 0;
     if (lu_store_prepare(db,
                          "SELECT kind FROM review_event WHERE unit = ? AND"
-                         " period = ? AND id <= ? ORDER BY id DESC LIMIT 1",
+                         " period = ? AND id <= ? AND kind <= 4"
+                         " ORDER BY id DESC LIMIT 1",
                          &st) < 0)
         return -EIO;
     for (size_t i = 0; i < n && r == 0; i++) {
@@ -108,7 +196,7 @@ int ledger_review_states(sqlite3 *db, uint32_t period, int64_t upto,
 
 const char *ledger_review_kind_code(int kind)
 {
-    return kind >= 1 && kind <= 4 ? KIND_CODES[kind] : NULL;
+    return kind >= 1 && kind <= 5 ? KIND_CODES[kind] : NULL;
 }
 
 const char *ledger_review_state_code(int kind)
@@ -142,7 +230,7 @@ int ledger_review_last(sqlite3 *db, const char *unit, uint32_t period,
     last->reason = reason;
     if (lu_store_prepare(db,
                          "SELECT " STEP_COLUMNS " FROM review_event"
-                         " WHERE unit = ? AND period = ?"
+                         " WHERE unit = ? AND period = ? AND kind <= 4"
                          " ORDER BY id DESC LIMIT 1",
                          &st) < 0)
         return -EIO;
@@ -262,9 +350,11 @@ int ledger_review_notices(sqlite3 *db, const char *node, uint64_t after,
     *n = 0;
     if (lu_store_prepare(db,
                          "SELECT " STEP_COLUMNS " FROM review_event"
-                         " WHERE id > ?1 AND kind IN (2, 3, 4) AND unit IN"
-                         " (SELECT unit FROM review_event WHERE node = ?2"
-                         "  AND kind = 1) ORDER BY id LIMIT ?3",
+                         " WHERE id > ?1 AND kind IN (2, 3, 4, 5) AND"
+                         " (unit IN (SELECT unit FROM review_event WHERE"
+                         "  node = ?2 AND kind = 1) OR unit IN (SELECT unit"
+                         "  FROM entry WHERE node = ?2))"
+                         " ORDER BY id LIMIT ?3",
                          &st) < 0)
         return -EIO;
     sqlite3_bind_int64(st, 1, (int64_t)after);
@@ -311,7 +401,8 @@ int ledger_review_history(sqlite3 *db, const char *unit, uint32_t period,
         return r == 0 ? -ENOTSUP : r;
     if (lu_store_prepare(db,
                          "SELECT " STEP_COLUMNS " FROM review_event"
-                         " WHERE unit = ? AND period = ? ORDER BY id",
+                         " WHERE unit = ? AND period = ? AND kind <= 4"
+                         " ORDER BY id",
                          &st) < 0)
         return -EIO;
     sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
@@ -334,7 +425,7 @@ static const char QUEUE[] =
     " ifnull(group_concat(CASE WHEN confirmed != '' THEN"
     "  node || '/' || seq || ':' || confirmed END, ' '), ''),"
     " ifnull((SELECT kind FROM review_event r WHERE r.unit = e.unit AND"
-    "  r.period = e.period ORDER BY id DESC LIMIT 1), 0)"
+    "  r.period = e.period AND r.kind <= 4 ORDER BY id DESC LIMIT 1), 0)"
     " FROM (SELECT * FROM entry WHERE ?1 = 0 OR period = ?1 ORDER BY id) e"
     " GROUP BY unit, period"
     " ORDER BY flagged > 0 DESC, flagged DESC, period, unit";

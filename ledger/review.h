@@ -85,6 +85,24 @@ int ledger_review_changed_since(sqlite3 *db, uint32_t period, int64_t after);
 int ledger_review_states(sqlite3 *db, uint32_t period, int64_t upto,
                          const char *const *units, size_t n, int *kinds);
 
+/* Reminders (hub/remind.h). ledger_remind_add records one for a unit's
+ * month and reason, with its review_event of kind REMIND (the node's
+ * notice), in the caller's transaction: 1 when new, 0 when it was sent
+ * before (never twice), -EIO. */
+int ledger_remind_add(sqlite3 *db, const char *unit, uint32_t period,
+                      const char *reason, int64_t at);
+/* Marks the reminder's hook as started. 0 or -EIO. */
+int ledger_remind_hooked(sqlite3 *db, const char *unit, uint32_t period,
+                         const char *reason);
+/* Calls cb for reminders, newest first, at most max; only those whose hook
+ * has not been started when unhooked_only. 0, cb's value, or -EIO. */
+typedef int (*ledger_remind_cb)(void *arg, const char *unit, uint32_t period,
+                                const char *reason, int64_t at);
+int ledger_remind_each(sqlite3 *db, int unhooked_only, size_t max,
+                       ledger_remind_cb cb, void *arg);
+/* Entries of a unit's month in the ledger, -1 on failure. */
+int64_t ledger_remind_entries(sqlite3 *db, const char *unit, uint32_t period);
+
 /* The code of a kind for machines ("approve" ...), NULL when unknown. */
 const char *ledger_review_kind_code(int kind);
 /* The state a step leaves a month in ("approved" ...; "open" for 0). */

@@ -765,9 +765,10 @@ int node_outbox_notices(struct node_outbox *ob, const char *unit,
     r = lu_store_prepare(
         ob->db,
         "SELECT id, unit, period, kind, by, at, reason FROM notice n"
-        " WHERE id = (SELECT max(id) FROM notice m WHERE m.unit = n.unit"
-        " AND m.period = n.period) AND (?1 IS NULL OR (unit = ?1 AND"
-        " period = ?2)) ORDER BY id DESC LIMIT ?3",
+        " WHERE (kind = 5 AND ?1 IS NULL) OR id = (SELECT max(id) FROM"
+        " notice m WHERE m.unit = n.unit AND m.period = n.period AND"
+        " m.kind <= 4) AND (?1 IS NULL OR (unit = ?1 AND period = ?2))"
+        " ORDER BY id DESC LIMIT ?3",
         &st);
     if (r < 0)
         return r;

@@ -167,8 +167,9 @@ int node_outbox_notices_add(struct node_outbox *ob,
                             Luyu__ReviewNotice *const *v, size_t n);
 /* The highest notice id held (0 when none): Hello.notice_after. */
 uint64_t node_outbox_notice_after(struct node_outbox *ob);
-/* The newest notice of each unit's month (of unit's period only when unit
- * is not NULL), newest first, at most max. *out holds *n notices; free
+/* The newest review step of each unit's month (of unit's period only when
+ * unit is not NULL), newest first, at most max; with unit NULL also every
+ * reminder (kind REMIND), which changes no state. *out holds *n notices; free
  * with node_outbox_notices_free (also after a failure). */
 int node_outbox_notices(struct node_outbox *ob, const char *unit,
                         uint32_t period, size_t max, Luyu__ReviewNotice ***out,

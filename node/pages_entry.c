@@ -501,7 +501,8 @@ static void review_notes(struct node_pages *np, const char *units,
         const struct lu_plan_unit *pu;
 
         if (!node_units_has(units, v[i]->unit) ||
-            v[i]->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK)
+            v[i]->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ||
+            v[i]->kind == LUYU__REVIEW_KIND__REVIEW_REMIND)
             continue;
         pu = lu_plan_unit(np->ctx.plan, v[i]->unit);
         lu_buf_adds(b, shown++ ? "<li>" : "<ul id=\"reviews\"><li>");

@@ -171,7 +171,7 @@ static void on_notices(struct node_uplink *up, Luyu__ReviewNotice *const *v,
 
     for (size_t i = 0; i < n; i++) {
         if (v[i]->kind < LUYU__REVIEW_KIND__REVIEW_ACCEPT ||
-            v[i]->kind > LUYU__REVIEW_KIND__REVIEW_UNLOCK ||
+            v[i]->kind > LUYU__REVIEW_KIND__REVIEW_REMIND ||
             !lu_period_valid(v[i]->period) ||
             lu_check_text("unit", v[i]->unit, LU_MAX_NAME, err, sizeof(err)) <
                 0 ||
@@ -194,7 +194,8 @@ static void on_notices(struct node_uplink *up, Luyu__ReviewNotice *const *v,
             lu_period_format(ok[i]->period, per, sizeof(per)), ok[i]->unit,
             ok[i]->kind == LUYU__REVIEW_KIND__REVIEW_ACCEPT   ? "accepted"
             : ok[i]->kind == LUYU__REVIEW_KIND__REVIEW_RETURN ? "returned"
-                                                              : "unlocked",
+            : ok[i]->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ? "unlocked"
+                                                              : "reminded",
             ok[i]->by, ok[i]->reason[0] ? ": " : "", ok[i]->reason);
     free(ok);
 }
