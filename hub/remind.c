@@ -84,67 +84,117 @@ static void publish(struct hub_remind *r, const char *unit, const char *per,
     lu_buf_free(&b);
 }
 
-/* The hook of a recorded reminder: marked started first (committed), so
- * that a restart never runs it twice; a crash in between loses it. */
-static int hook_one(void *arg, const char *unit, uint32_t period,
-                    const char *reason, int64_t at)
+/* Reminders whose hook is still to run, read before any is marked. */
+struct pending {
+    struct pending_one {
+        char unit[LU_MAX_NAME + 1];
+        uint32_t period;
+        char reason[64];
+    } * v;
+    size_t n;
+};
+
+static int keep_pending(void *arg, const char *unit, uint32_t period,
+                        const char *reason, int64_t at)
 {
-    struct hub_remind *r = arg;
-    char per[8];
+    struct pending *p = arg;
+    struct pending_one *o;
 
     (void)at;
-    if (ledger_begin(r->ledger) < 0)
-        return -EIO;
-    if (ledger_remind_hooked(ledger_db(r->ledger), unit, period, reason) < 0 ||
-        ledger_commit(r->ledger) < 0) {
-        ledger_rollback(r->ledger);
-        return -EIO;
-    }
-    lu_period_format(period, per, sizeof(per));
-    if (r->cfg.hook != NULL)
-        run_hook(r, unit, per, reason);
+    p->v = lu_xrealloc(p->v, (p->n + 1) * sizeof(*p->v));
+    o = &p->v[p->n++];
+    snprintf(o->unit, sizeof(o->unit), "%s", unit);
+    o->period = period;
+    snprintf(o->reason, sizeof(o->reason), "%s", reason);
     return 0;
 }
 
+/* The hooks of recorded reminders: all marked started first, in one
+ * committed transaction, so that a restart never runs one twice; a crash
+ * in between loses those runs. */
+static void run_hooks(struct hub_remind *r)
+{
+    sqlite3 *db = ledger_db(r->ledger);
+    struct pending p = {0};
+    char per[8];
+    int ok;
+
+    if (ledger_remind_each(db, 1, 1000, keep_pending, &p) < 0 || p.n == 0)
+        goto out;
+    ok = ledger_begin(r->ledger) == 0;
+    for (size_t i = 0; ok && i < p.n; i++)
+        ok = ledger_remind_hooked(db, p.v[i].unit, p.v[i].period,
+                                  p.v[i].reason) == 0;
+    if (!ok || ledger_commit(r->ledger) < 0) {
+        ledger_rollback(r->ledger);
+        lu_err("reminders: cannot mark their hooks: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    for (size_t i = 0; r->cfg.hook != NULL && i < p.n; i++)
+        run_hook(r, p.v[i].unit,
+                 lu_period_format(p.v[i].period, per, sizeof(per)),
+                 p.v[i].reason);
+out:
+    free(p.v);
+}
+
+/* The reason unit u is reminded about period for now, into reason (64
+ * bytes); 0 when it has what it should have: entries and its district's
+ * approval (or the province's acceptance). -EIO on failure. */
+static int reason_of(sqlite3 *db, const char *unit, uint32_t period,
+                     const char *when, char *reason)
+{
+    char by[LU_MAX_NAME + 1], note[LU_MAX_NOTE + 1];
+    struct ledger_review_step last;
+    int64_t n = ledger_remind_entries(db, unit, period);
+
+    if (n < 0 || ledger_review_last(db, unit, period, &last, by, note) < 0)
+        return -EIO;
+    if (n > 0 && (last.kind == LUYU__REVIEW_KIND__REVIEW_APPROVE ||
+                  last.kind == LUYU__REVIEW_KIND__REVIEW_ACCEPT))
+        return 0;
+    snprintf(reason, 64, "%s_%s", n == 0 ? "not_reported" : "not_approved",
+             when);
+    return 1;
+}
+
 /* Reminds every expected unit of month period that lacks what it should
- * have by now: its entries, or its district's approval. */
+ * have by now, all recorded in one transaction; the feed hears of the new
+ * ones once they are committed. */
 static void remind_month(struct hub_remind *r, uint32_t period,
                          const char *when, int64_t now)
 {
     sqlite3 *db = ledger_db(r->ledger);
-    char reason[64], per[8], by[LU_MAX_NAME + 1], note[LU_MAX_NOTE + 1];
-    struct ledger_review_step last;
+    char(*reasons)[64] = lu_xcalloc(r->plan->n_units + 1, sizeof(*reasons));
+    char per[8];
+    int ok = ledger_begin(r->ledger) == 0, added;
 
-    lu_period_format(period, per, sizeof(per));
-    for (size_t i = 0; i < r->plan->n_units; i++) {
+    for (size_t i = 0; ok && i < r->plan->n_units; i++) {
         const struct lu_plan_unit *u = &r->plan->units[i];
-        int64_t n;
-        int added;
 
         if (!expected(r, u))
             continue;
-        n = ledger_remind_entries(db, u->code, period);
-        if (n < 0 ||
-            ledger_review_last(db, u->code, period, &last, by, note) < 0)
-            return;
-        if (n > 0 && (last.kind == LUYU__REVIEW_KIND__REVIEW_APPROVE ||
-                      last.kind == LUYU__REVIEW_KIND__REVIEW_ACCEPT))
-            continue;
-        snprintf(reason, sizeof(reason), "%s_%s",
-                 n == 0 ? "not_reported" : "not_approved", when);
-        if (ledger_begin(r->ledger) < 0)
-            return;
-        added = ledger_remind_add(db, u->code, period, reason, now);
-        if (added < 0 || ledger_commit(r->ledger) < 0) {
-            ledger_rollback(r->ledger);
-            lu_err("reminders: cannot record one: %s", sqlite3_errmsg(db));
-            return;
-        }
-        if (added == 0)
-            continue;
-        lu_notice("reminder: %s %s %s", u->code, per, reason);
-        publish(r, u->code, per, reason);
+        added = reason_of(db, u->code, period, when, reasons[i]);
+        if (added == 1)
+            added = ledger_remind_add(db, u->code, period, reasons[i], now);
+        if (added != 1)
+            reasons[i][0] = '\0';
+        ok = added >= 0;
     }
+    if (ok && ledger_commit(r->ledger) == 0) {
+        lu_period_format(period, per, sizeof(per));
+        for (size_t i = 0; i < r->plan->n_units; i++) {
+            if (reasons[i][0] == '\0')
+                continue;
+            lu_notice("reminder: %s %s %s", r->plan->units[i].code, per,
+                      reasons[i]);
+            publish(r, r->plan->units[i].code, per, reasons[i]);
+        }
+    } else {
+        ledger_rollback(r->ledger);
+        lu_err("reminders: cannot record them: %s", sqlite3_errmsg(db));
+    }
+    free(reasons);
 }
 
 static void check(struct hub_remind *r)
@@ -169,7 +219,7 @@ static void check(struct hub_remind *r)
         remind_month(r, closed, "after_close", now);
     /* Every recorded reminder whose hook has not been started, also those
      * recorded before a crash. */
-    ledger_remind_each(ledger_db(r->ledger), 1, 1000, hook_one, r);
+    run_hooks(r);
 }
 
 static void on_timer(uv_timer_t *t)
