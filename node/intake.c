@@ -25,7 +25,32 @@ struct node_intake {
     size_t n_units;
     const struct lu_plan *plan;
     struct node_outbox *ob;
+    /* The last month's lock state looked up in this request: an import
+     * has hundreds of rows for a few months (node/review.h). */
+    struct {
+        char unit[LU_MAX_NAME + 1];
+        uint32_t period;
+        int locked;
+        char why[256];
+    } lock;
 };
+
+/* node_review_locked(), remembered for the request's last unit and month
+ * (forgotten at the start of each request). */
+static int locked(struct node_intake *in, const char *unit, uint32_t period,
+                  char *err, size_t errlen)
+{
+    if (in->lock.period != period || strcmp(in->lock.unit, unit) != 0) {
+        snprintf(in->lock.unit, sizeof(in->lock.unit), "%s", unit);
+        in->lock.period = period;
+        in->lock.why[0] = '\0';
+        in->lock.locked = node_review_locked(in->ob, unit, period, in->lock.why,
+                                             sizeof(in->lock.why));
+    }
+    if (in->lock.locked)
+        snprintf(err, errlen, "%s", in->lock.why);
+    return in->lock.locked;
+}
 
 static void free_units(char **units, size_t n)
 {
@@ -124,7 +149,7 @@ void node_intake_message(Luyu__CtlResponse *resp, int code, const char *msg)
 }
 
 /* Turns a typed entry into a wire entry. Strings in e point into t. */
-static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
+static int parse_typed(struct node_intake *in, const Luyu__CtlEntry *t,
                        const char *who, Luyu__Entry *e, char *err,
                        size_t errlen)
 {
@@ -175,7 +200,7 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
         r = lu_amount_parse(t->amount, ind->scale, &e->amount, err, errlen);
     if (r == 0)
         r = lu_entry_check(e, in->plan, err, errlen);
-    if (r == 0 && node_review_locked(in->ob, e->unit, e->period, err, errlen))
+    if (r == 0 && locked(in, e->unit, e->period, err, errlen))
         r = -EPERM;
     return r;
 }
@@ -308,6 +333,7 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     entries = lu_xcalloc(n, sizeof(*entries));
     ptrs = lu_xcalloc(n, sizeof(*ptrs));
     v = lu_xcalloc(n, sizeof(*v));
+    in->lock.period = 0; /* the province may have spoken since */
     for (size_t i = 0; i < n; i++) {
         ptrs[i] = &entries[i];
         err[0] = '\0';
@@ -444,6 +470,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     int state, r;
 
     memset(&old, 0, sizeof(old));
+    in->lock.period = 0;
     /* Two slashes: a figure's key rather than an entry id. */
     if (strchr(req->id, '/') != strrchr(req->id, '/')) {
         if (resolve_key(in, req->id, id, sizeof(id), err, sizeof(err)) < 0)
@@ -501,7 +528,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
             0 ||
         !node_intake_allowed(in, e.unit) ||
         lu_entry_check(&e, in->plan, err, sizeof(err)) < 0 ||
-        node_review_locked(in->ob, e.unit, e.period, err, sizeof(err))) {
+        locked(in, e.unit, e.period, err, sizeof(err))) {
         if (!node_intake_allowed(in, e.unit))
             snprintf(err, sizeof(err),
                      _("unit \"%s\" is not reported by node %s"), e.unit,

@@ -228,7 +228,9 @@ static char *breach(struct judge *j, const struct lu_plan_indicator *ind,
     char a[LU_MONEY_LEN], b[LU_MONEY_LEN], per[16];
 
     lu_period_format(e->period, per, sizeof(per));
-    amount_str(ind, total, a, sizeof(a));
+    if ((ind->has_min && total < ind->month_min) ||
+        (ind->has_max && total > ind->month_max))
+        amount_str(ind, total, a, sizeof(a));
     if (ind->has_min && total < ind->month_min)
         return lu_xasprintf(_("rule %s.min: %s of %s for %s would be %s, "
                               "below the plan's minimum of %s a month"),
@@ -288,6 +290,8 @@ static char *outlier(const struct lu_plan *plan, struct fig *f,
     }
     v = lu_outlier_judge(hist, n, total, &why);
     free(hist);
+    if (v == LU_OUTLIER_NONE)
+        return NULL; /* the common case: nothing to format */
     lu_period_format(e->period, per, sizeof(per));
     amount_str(ind, total, a, sizeof(a));
     amount_str(ind, why.median, b, sizeof(b));
