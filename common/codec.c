@@ -44,6 +44,32 @@ int lu_entry_id_parse(const char *id, char *node, uint64_t *seq)
     return 0;
 }
 
+/* Entry.confirmed: "" or the codes of node/quality.h, comma-separated,
+ * each at most once. */
+static bool confirmed_valid(const char *s)
+{
+    static const char *const codes[] = {"outlier", "duplicate"};
+    bool seen[2] = {false, false};
+
+    if (s == NULL || *s == '\0')
+        return true;
+    for (;;) {
+        size_t i, len = strcspn(s, ",");
+
+        for (i = 0; i < 2; i++) {
+            if (!seen[i] && len == strlen(codes[i]) &&
+                strncmp(s, codes[i], len) == 0)
+                break;
+        }
+        if (i == 2)
+            return false;
+        seen[i] = true;
+        if (s[len] == '\0')
+            return true;
+        s += len + 1;
+    }
+}
+
 int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
 {
     char node[LU_MAX_NAME + 1];
@@ -71,6 +97,12 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
                  "corrects \"%.*s\" is not an entry id "
                  "node/seq",
                  lu_utf8_cut(e->corrects, 80), e->corrects);
+        return -EINVAL;
+    }
+    if (!confirmed_valid(e->confirmed)) {
+        snprintf(err, errlen,
+                 "confirmed \"%.*s\" is not a list of outlier, duplicate",
+                 lu_utf8_cut(e->confirmed, 40), e->confirmed);
         return -EINVAL;
     }
     return 0;

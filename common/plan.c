@@ -50,6 +50,9 @@ enum {
     I_SCOPE,
     I_NOTE,
     I_SOURCE,
+    I_MIN,
+    I_MAX,
+    I_AT_MOST,
     MAX_KEYS,
 };
 
@@ -72,7 +75,8 @@ static const struct sect_def sect_defs[] = {
     [SECT_INDICATOR] = {"indicator",
                         "indicators",
                         {"name", "unit", "area", "target_kind", "target",
-                         "ratio_of", "per", "scope", "note", "source"},
+                         "ratio_of", "per", "scope", "note", "source", "min",
+                         "max", "at_most"},
                         1u << I_NAME | 1u << I_UNIT | 1u << I_AREA |
                             1u << I_TARGET_KIND,
                         1000},
@@ -122,7 +126,8 @@ struct plan_impl {
 struct meta {
     int line;
     int key_line[MAX_KEYS];
-    char *target; /* indicator target as typed; parsed once unit is known */
+    char *target;    /* indicator target as typed; parsed once unit is known */
+    char *min, *max; /* indicator min and max as typed, the same way */
 };
 
 struct loader {
@@ -487,6 +492,15 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
         }
         ind->source = lu_xstrdup(value);
         return 0;
+    case I_MIN:
+        m->min = lu_xstrdup(value);
+        return 0;
+    case I_MAX:
+        m->max = lu_xstrdup(value);
+        return 0;
+    case I_AT_MOST:
+        return set_ref(&ind->at_most, SECT_INDICATOR, "at_most", value, err,
+                       errlen);
     default:
         if (*value != '\0')
             ind->note = lu_xstrdup(value);
@@ -710,6 +724,56 @@ static unsigned kind_keys(enum lu_target_kind kind)
     }
 }
 
+/* One bound of a data-quality rule: an amount in the base unit, like a
+ * target, for one unit's figure of one month. */
+static int parse_bound(struct loader *ld, const struct lu_plan_indicator *ind,
+                       const struct meta *m, const char *typed, int k,
+                       int64_t *out)
+{
+    char why[256];
+
+    if (lu_amount_parse(typed, ind->scale, out, why, sizeof(why)) < 0)
+        return fail(ld, m->key_line[k], "indicator \"%s\": %s: %s", ind->code,
+                    sect_defs[SECT_INDICATOR].keys[k], why);
+    return 0;
+}
+
+/* The data-quality rules (issue 16): min and max of a unit's month, and
+ * at_most, another indicator of the same base unit that this one's month
+ * may not exceed. */
+static int check_rules(struct loader *ld, struct lu_plan_indicator *ind,
+                       const struct meta *m)
+{
+    const struct lu_plan_indicator *other;
+    int r = 0;
+
+    if (m->min != NULL &&
+        (r = parse_bound(ld, ind, m, m->min, I_MIN, &ind->month_min)) == 0)
+        ind->has_min = 1;
+    if (r == 0 && m->max != NULL &&
+        (r = parse_bound(ld, ind, m, m->max, I_MAX, &ind->month_max)) == 0)
+        ind->has_max = 1;
+    if (r < 0)
+        return r;
+    if (ind->has_min && ind->has_max && ind->month_min > ind->month_max)
+        return fail(ld, m->key_line[I_MAX],
+                    "indicator \"%s\": max is below min", ind->code);
+    if (ind->at_most == NULL)
+        return 0;
+    other = lu_plan_indicator(&ld->impl->pub, ind->at_most);
+    if (other == NULL)
+        return fail(ld, m->key_line[I_AT_MOST],
+                    "indicator \"%s\": unknown at_most \"%s\"", ind->code,
+                    ind->at_most);
+    if (other == ind || strcmp(other->base_unit, ind->base_unit) != 0 ||
+        other->source != NULL || ind->source != NULL)
+        return fail(ld, m->key_line[I_AT_MOST],
+                    "indicator \"%s\": at_most needs another typed "
+                    "indicator of the same base unit (%s)",
+                    ind->code, ind->base_unit);
+    return 0;
+}
+
 static int check_indicator(struct loader *ld, size_t i)
 {
     const struct lu_plan *p = &ld->impl->pub;
@@ -754,6 +818,9 @@ static int check_indicator(struct loader *ld, size_t i)
             return fail(ld, m->key_line[I_TARGET],
                         "indicator \"%s\": target must be above 0", ind->code);
     }
+    r = check_rules(ld, ind, m);
+    if (r < 0)
+        return r;
     if (ind->ratio_of != NULL) {
         const struct lu_plan_indicator *base =
             lu_plan_indicator(p, ind->ratio_of);
@@ -834,8 +901,11 @@ int lu_plan_load_buf(const char *name, const char *data, size_t len,
 out:
     if (ld.impl != NULL)
         lu_plan_free(&ld.impl->pub);
-    for (size_t i = 0; i < ld.n_metas[SECT_INDICATOR]; i++)
+    for (size_t i = 0; i < ld.n_metas[SECT_INDICATOR]; i++) {
         free(ld.metas[SECT_INDICATOR][i].target);
+        free(ld.metas[SECT_INDICATOR][i].min);
+        free(ld.metas[SECT_INDICATOR][i].max);
+    }
     for (enum sect t = 0; t < N_LISTS; t++)
         free(ld.metas[t]);
     if (r < 0 && err != NULL && errlen > 0)
@@ -905,6 +975,7 @@ void lu_plan_free(struct lu_plan *plan)
         free(ind->scope);
         free(ind->note);
         free(ind->source);
+        free(ind->at_most);
     }
     for (enum sect t = 0; t < N_LISTS; t++)
         free(impl->index[t]);

@@ -54,6 +54,14 @@ struct lu_plan_indicator {
      * total planned investment (ledger/pool.h); nodes refuse typed
      * figures for it and bulletins show the pool's total. */
     char *source;
+    /* Data-quality rules (issue 16, node/quality.h), for one unit's figure
+     * of one month: at least month_min and at most month_max (stored
+     * units; each only when has_min / has_max), and at most the same
+     * unit's figure of indicator at_most for that month (NULL: no such
+     * rule). A breach is refused at the node with the rule named. */
+    int has_min, has_max;
+    int64_t month_min, month_max;
+    char *at_most;
 };
 
 struct lu_plan {

@@ -11,6 +11,7 @@
 #include "bulletin_cmd.h"
 #include "bulletin_src.h"
 #include "i18n.h"
+#include "json.h"
 #include "output.h"
 #include "render.h"
 #include "table.h"
@@ -32,7 +33,7 @@ static void text(const struct ctl_render_view *v, struct lu_buf *b)
 {
     const Luyu__Bulletin *bl = v->b;
     const Luyu__Completeness *c = bl->completeness;
-    struct ctl_table *t = ctl_table_new(7);
+    struct ctl_table *t = ctl_table_new(8);
     char p[8], at[40], e[24], l[24];
 
     lu_buf_printf(b, "%s (%s) %s: ", bl->province_name, bl->province,
@@ -44,11 +45,19 @@ static void text(const struct ctl_render_view *v, struct lu_buf *b)
                   _("expected %u, reported %u (on time %u, late %u), "
                     "missing %u\n"),
                   c->expected, c->reported, c->on_time, c->late, c->missing);
+    lu_buf_printf(b,
+                  _("reporting rate %u.%u%%, on time %u.%u%%; accepted %u, "
+                    "approved %u, returned %u, not approved %u\n"),
+                  c->reporting_rate_permille / 10,
+                  c->reporting_rate_permille % 10,
+                  c->on_time_rate_permille / 10, c->on_time_rate_permille % 10,
+                  c->accepted, c->approved, c->returned, c->pending);
     ctl_table_right(t, 4);
     ctl_table_right(t, 5);
-    ctl_table_add(t, (const char *[]){_("unit"), _("name"), _("kind"),
-                                      _("state"), _("entries"),
-                                      _("late entries"), _("first received")});
+    ctl_table_add(t,
+                  (const char *[]){_("unit"), _("name"), _("kind"), _("state"),
+                                   _("entries"), _("late entries"),
+                                   _("first received"), _("review")});
     for (size_t i = 0; i < bl->n_units; i++) {
         const Luyu__UnitReport *u = bl->units[i];
 
@@ -61,10 +70,20 @@ static void text(const struct ctl_render_view *v, struct lu_buf *b)
                    e, l,
                    u->first_received_at
                        ? ledger_calendar_format(u->first_received_at, at, 40)
-                       : "-"});
+                       : "-",
+                   ctl_render_review(u->review)});
     }
     ctl_table_render(t, b, "  ");
     ctl_table_free(t);
+}
+
+/* The month's review state for machines, as in the bulletin's JSON. */
+static const char *review_code(uint32_t kind)
+{
+    static const char *const names[] = {"open", "approved", "accepted",
+                                        "returned", "unlocked"};
+
+    return kind < sizeof(names) / sizeof(*names) ? names[kind] : "open";
 }
 
 static void json(const struct ctl_render_view *v, struct lu_buf *b)
@@ -72,42 +91,57 @@ static void json(const struct ctl_render_view *v, struct lu_buf *b)
     const Luyu__Bulletin *bl = v->b;
     const Luyu__Completeness *c = bl->completeness;
     char p[8], at[40];
+    struct lu_json j;
 
-    lu_buf_adds(b, "{\"province\":");
-    lu_buf_json_str(b, bl->province);
-    lu_buf_printf(b, ",\"period\":\"%s\",\"source\":\"%s\"",
-                  lu_period_format(bl->period, p, sizeof(p)),
-                  bl->draft ? "ledger" : "bulletin");
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "province", bl->province);
+    lu_json_kstr(&j, "period", lu_period_format(bl->period, p, sizeof(p)));
+    lu_json_kstr(&j, "source", bl->draft ? "ledger" : "bulletin");
+    lu_json_key(&j, "revision");
     if (bl->draft)
-        lu_buf_adds(b, ",\"revision\":null");
+        lu_json_null(&j);
     else
-        lu_buf_printf(b, ",\"revision\":%u", bl->revision);
-    lu_buf_printf(b,
-                  ",\"closed_at\":\"%s\",\"expected\":%u,\"reported\":%u,"
-                  "\"on_time\":%u,\"late\":%u,\"missing\":%u,\"units\":[",
-                  ledger_calendar_format(bl->closed_at, at, sizeof(at)),
-                  c->expected, c->reported, c->on_time, c->late, c->missing);
+        lu_json_uint(&j, bl->revision);
+    lu_json_kstr(&j, "closed_at",
+                 ledger_calendar_format(bl->closed_at, at, sizeof(at)));
+    lu_json_kuint(&j, "expected", c->expected);
+    lu_json_kuint(&j, "reported", c->reported);
+    lu_json_kuint(&j, "on_time", c->on_time);
+    lu_json_kuint(&j, "late", c->late);
+    lu_json_kuint(&j, "missing", c->missing);
+    /* DHIS2's reporting rates (per mille of expected) and the review. */
+    lu_json_kuint(&j, "reporting_rate_permille", c->reporting_rate_permille);
+    lu_json_kuint(&j, "on_time_rate_permille", c->on_time_rate_permille);
+    lu_json_kuint(&j, "accepted", c->accepted);
+    lu_json_kuint(&j, "approved", c->approved);
+    lu_json_kuint(&j, "returned", c->returned);
+    lu_json_kuint(&j, "pending", c->pending);
+    lu_json_key(&j, "units");
+    lu_json_array(&j);
     for (size_t i = 0; i < bl->n_units; i++) {
         const Luyu__UnitReport *u = bl->units[i];
 
-        lu_buf_adds(b, i ? ",\n{\"unit\":" : "\n{\"unit\":");
-        lu_buf_json_str(b, u->code);
-        lu_buf_adds(b, ",\"name\":");
-        lu_buf_json_str(b, u->name);
-        lu_buf_printf(b,
-                      ",\"expected\":%s,\"state\":\"%s\",\"entries\":%llu,"
-                      "\"entries_late\":%llu,\"first_received_at\":",
-                      u->expected ? "true" : "false",
-                      ledger_bulletin_state_name(u->state),
-                      (unsigned long long)u->entries,
-                      (unsigned long long)u->entries_late);
+        lu_json_object(&j);
+        lu_json_kstr(&j, "unit", u->code);
+        lu_json_kstr(&j, "name", u->name);
+        lu_json_key(&j, "expected");
+        lu_json_bool(&j, u->expected);
+        lu_json_kstr(&j, "state", ledger_bulletin_state_name(u->state));
+        lu_json_kuint(&j, "entries", u->entries);
+        lu_json_kuint(&j, "entries_late", u->entries_late);
+        lu_json_key(&j, "first_received_at");
         if (u->first_received_at)
-            lu_buf_printf(b, "\"%s\"}",
-                          ledger_calendar_format(u->first_received_at, at, 40));
+            lu_json_str(&j, ledger_calendar_format(u->first_received_at, at,
+                                                   sizeof(at)));
         else
-            lu_buf_adds(b, "null}");
+            lu_json_null(&j);
+        lu_json_kstr(&j, "review", review_code(u->review));
+        lu_json_end(&j);
     }
-    lu_buf_adds(b, "]}\n");
+    lu_json_end(&j);
+    lu_json_end(&j);
+    lu_buf_adds(b, "\n");
 }
 
 static int run(const struct ctl_global *g, const char *dir, const char *month,

@@ -13,7 +13,7 @@
 
 static const char USAGE[] =
     N_("usage: luyuctl --node SOCK correct ID|UNIT/INDICATOR/YYYY-MM\n"
-       "                --amount N [--note TEXT]\n"
+       "                --amount N [--note TEXT] [--confirm]\n"
        "\n"
        "Records a correction of entry ID (node/seq, as submit printed it and\n"
        "luyuctl entries lists it) at the node that recorded it: the figure\n"
@@ -24,19 +24,22 @@ static const char USAGE[] =
        "history (luyuctl entries, luyuctl history).\n"
        "\n"
        "  --amount N    the right figure, typed as for submit\n"
-       "  --note TEXT   why, optional\n");
+       "  --note TEXT   why, optional\n"
+       "  --confirm     store it despite the node's warnings (an outlier),\n"
+       "                which were checked\n");
 
 int ctl_correct_cmd(const struct ctl_global *g, int argc, char **argv)
 {
     Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
     Luyu__CtlCorrect c = LUYU__CTL_CORRECT__INIT;
-    const char *amount = NULL, *note = NULL, *pos[1];
+    const char *amount = NULL, *note = NULL, *confirm = NULL, *pos[1];
     const struct ctl_opt opts[] = {
         {"--amount", CTL_OPT_VALUE, &amount},
         {"--note", CTL_OPT_VALUE, &note},
+        {"--confirm", CTL_OPT_FLAG, &confirm},
     };
     struct ctl_args a = {
-        .cmd = "correct", .opts = opts, .n_opts = 2, .max_pos = 1, .pos = pos};
+        .cmd = "correct", .opts = opts, .n_opts = 3, .max_pos = 1, .pos = pos};
     int r;
 
     r = ctl_args_parse(&a, argc, argv);
@@ -57,6 +60,7 @@ int ctl_correct_cmd(const struct ctl_global *g, int argc, char **argv)
     c.amount = (char *)amount;
     if (note != NULL)
         c.note = (char *)note;
+    c.confirm = confirm != NULL;
     req.body_case = LUYU__CTL_REQUEST__BODY_CORRECT;
     req.correct = &c;
     return ctl_node_record(g, &req, CORRECT_TIMEOUT_MS);

@@ -32,6 +32,7 @@ ctl_cmd_cb ctl_status_cmd;
 ctl_cmd_cb ctl_entries_cmd;
 ctl_cmd_cb ctl_ledger_cmd;
 ctl_cmd_cb ctl_history_cmd;
+ctl_cmd_cb ctl_review_cmd;
 ctl_cmd_cb ctl_keygen_cmd;
 ctl_cmd_cb ctl_feed_cmd;
 ctl_cmd_cb ctl_template_cmd;

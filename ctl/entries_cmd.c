@@ -40,13 +40,13 @@ static const char USAGE[] = N_(
     "  --format table      for people (the default)\n"
     "  --format csv        id,unit,indicator,period,amount,state,reason,\n"
     "                      recorded_by,recorded_at,corrects,corrected_by,\n"
-    "                      current,note,reason_code (amounts as typed,\n"
-    "                      exact)\n"
+    "                      current,note,reason_code,confirmed (amounts as\n"
+    "                      typed, exact)\n"
     "  --format json       {entries: [{id, unit, indicator, period, amount,\n"
     "                      amount_base, base_unit, state, reason,\n"
     "                      reason_code,\n"
     "                      recorded_by, recorded_at, corrects, corrected_by,\n"
-    "                      current, note}], omitted}\n"
+    "                      current, note, confirmed}], omitted}\n"
     "  --excel             CSV for Excel: starts with a UTF-8 byte order\n"
     "                      mark, so that Chinese text is not garbled\n"
     "\n"
@@ -54,7 +54,8 @@ static const char USAGE[] = N_(
     "the hub's reasons (reason_code: not_registered, other_province,\n"
     "unknown_unit, unknown_indicator, outside_plan, bad_correction,\n"
     "ledger_total, project_owner, project_move; empty when the hub gave\n"
-    "none, and reason holds its words).\n");
+    "none, and reason holds its words). confirmed lists the warnings\n"
+    "confirmed when the entry was recorded: outlier, duplicate.\n");
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON };
 
@@ -108,7 +109,24 @@ static void emit_csv(const struct lu_plan *plan, const Luyu__CtlEntryView *v,
     lu_buf_csv_str(b, v->note);
     lu_buf_adds(b, ",");
     lu_buf_csv_str(b, lu_reject_name(v->reject_code));
+    lu_buf_adds(b, ",");
+    lu_buf_csv_str(b, v->confirmed);
     lu_buf_adds(b, "\n");
+}
+
+/* Confirmed warning codes ("outlier,duplicate") as a JSON array. */
+static void confirmed_json(struct lu_json *j, const char *codes)
+{
+    const char *p = codes, *comma;
+
+    lu_json_key(j, "confirmed");
+    lu_json_array(j);
+    while (*p != '\0') {
+        comma = strchr(p, ',');
+        lu_json_strn(j, p, comma ? (size_t)(comma - p) : strlen(p));
+        p = comma ? comma + 1 : p + strlen(p);
+    }
+    lu_json_end(j);
 }
 
 static void emit_json(const struct lu_plan *plan, const Luyu__CtlEntryView *v,
@@ -141,6 +159,7 @@ static void emit_json(const struct lu_plan *plan, const Luyu__CtlEntryView *v,
     lu_json_key(j, "current");
     lu_json_bool(j, v->current);
     lu_json_kstr(j, "note", v->note);
+    confirmed_json(j, v->confirmed);
     lu_json_end(j);
 }
 
@@ -155,6 +174,11 @@ static void state_text(const Luyu__CtlEntryView *v, struct lu_buf *b)
     } else {
         lu_buf_adds(b, _("pending"));
     }
+    /* Warnings the person confirmed when recording it (node/quality.h). */
+    if (strstr(v->confirmed, "outlier") != NULL)
+        lu_buf_printf(b, "; %s", _("outlier confirmed"));
+    if (strstr(v->confirmed, "duplicate") != NULL)
+        lu_buf_printf(b, "; %s", _("likely duplicate confirmed"));
 }
 
 static void correction_text(const Luyu__CtlEntryView *v, struct lu_buf *b)
@@ -236,7 +260,7 @@ static void render(const struct lu_plan *plan, const Luyu__CtlResponse *resp,
             ctl_output_bom(b);
         lu_buf_adds(b, "id,unit,indicator,period,amount,state,reason,"
                        "recorded_by,recorded_at,corrects,corrected_by,"
-                       "current,note,reason_code\n");
+                       "current,note,reason_code,confirmed\n");
         for (size_t i = 0; i < n; i++)
             emit_csv(plan, resp->entries[i], b);
         return;
@@ -310,6 +334,34 @@ static int check_filters(const struct ctl_args *a, const struct lu_plan *plan,
     return CTL_EXIT_OK;
 }
 
+/* Months the province returned, with its message, above the table: the
+ * clerk who lists what was entered sees what to fix (the node's status
+ * holds the province's latest step on each month). */
+static void returned(const struct ctl_global *g, struct lu_buf *b)
+{
+    Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
+    Luyu__CtlStatusRequest sreq = LUYU__CTL_STATUS_REQUEST__INIT;
+    Luyu__CtlResponse *resp = NULL;
+    char per[8];
+
+    req.body_case = LUYU__CTL_REQUEST__BODY_STATUS;
+    req.status = &sreq;
+    if (ctl_node_call(g, &req, ENTRIES_TIMEOUT_MS, &resp) != CTL_EXIT_OK)
+        return;
+    for (size_t i = 0; resp->status != NULL && i < resp->status->n_reviews;
+         i++) {
+        const Luyu__ReviewNotice *v = resp->status->reviews[i];
+
+        if (v->kind != LUYU__REVIEW_KIND__REVIEW_RETURN)
+            continue;
+        lu_buf_printf(b, _("returned by the province (%s): %s %s: "), v->by,
+                      lu_period_format(v->period, per, sizeof(per)), v->unit);
+        ctl_output_text(b, v->reason);
+        lu_buf_adds(b, "\n");
+    }
+    luyu__ctl_response__free_unpacked(resp, NULL);
+}
+
 static int ask(const struct ctl_global *g, const struct lu_plan *plan,
                Luyu__CtlEntriesRequest *q, enum format fmt, bool excel)
 {
@@ -328,6 +380,9 @@ static int ask(const struct ctl_global *g, const struct lu_plan *plan,
         goto out;
     }
     lu_buf_init(&b);
+    lu_buf_adds(&b, "");
+    if (fmt == FMT_TABLE)
+        returned(g, &b);
     render(plan, resp, fmt, excel, &b);
     r = ctl_output_write(&b);
     lu_buf_free(&b);

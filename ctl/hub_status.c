@@ -6,6 +6,7 @@
 #include "amount.h"
 #include "ctl.h"
 #include "i18n.h"
+#include "json.h"
 #include "node.h"
 #include "output.h"
 #include "table.h"
@@ -15,49 +16,67 @@
 
 static void render_json(const Luyu__CtlHubStatus *s, struct lu_buf *b)
 {
-    lu_buf_adds(b, "{\"hub_id\":");
-    lu_buf_json_str(b, s->hub_id);
-    lu_buf_adds(b, ",\"listen\":");
-    lu_buf_json_str(b, s->listen);
-    lu_buf_adds(b, ",\"province\":");
-    lu_buf_json_str(b, s->province);
-    lu_buf_printf(b,
-                  ",\"started_at\":%lld,\"entries_committed\":%llu,"
-                  "\"entries_duplicate\":%llu,\"entries_rejected\":%llu,"
-                  "\"frames_malformed\":%llu,\"nodes\":[",
-                  (long long)s->started_at,
-                  (unsigned long long)s->entries_committed,
-                  (unsigned long long)s->entries_duplicate,
-                  (unsigned long long)s->entries_rejected,
-                  (unsigned long long)s->frames_malformed);
+    struct lu_json j;
+    char per[8];
+
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "hub_id", s->hub_id);
+    lu_json_kstr(&j, "listen", s->listen);
+    lu_json_kstr(&j, "province", s->province);
+    lu_json_kint(&j, "started_at", s->started_at);
+    lu_json_kuint(&j, "entries_committed", s->entries_committed);
+    lu_json_kuint(&j, "entries_duplicate", s->entries_duplicate);
+    lu_json_kuint(&j, "entries_rejected", s->entries_rejected);
+    lu_json_kuint(&j, "frames_malformed", s->frames_malformed);
+    lu_json_key(&j, "nodes");
+    lu_json_array(&j);
     for (size_t i = 0; i < s->n_nodes; i++) {
         const Luyu__CtlNodeState *n = s->nodes[i];
 
-        lu_buf_adds(b, i ? ",{\"node_id\":" : "{\"node_id\":");
-        lu_buf_json_str(b, n->node_id);
-        lu_buf_printf(
-            b,
-            ",\"connected\":%s,\"last_seen\":%lld,\"entries\":%llu,"
-            "\"rejects\":%llu,\"hwm\":%llu,\"backlog\":%llu}",
-            n->connected ? "true" : "false", (long long)n->last_seen,
-            (unsigned long long)n->entries, (unsigned long long)n->rejects,
-            (unsigned long long)n->hwm, (unsigned long long)n->backlog);
+        lu_json_object(&j);
+        lu_json_kstr(&j, "node_id", n->node_id);
+        lu_json_key(&j, "connected");
+        lu_json_bool(&j, n->connected);
+        lu_json_kint(&j, "last_seen", n->last_seen);
+        lu_json_kuint(&j, "entries", n->entries);
+        lu_json_kuint(&j, "rejects", n->rejects);
+        lu_json_kuint(&j, "hwm", n->hwm);
+        lu_json_kuint(&j, "backlog", n->backlog);
+        lu_json_end(&j);
     }
-    lu_buf_adds(b, "],\"bulletins\":[");
+    lu_json_end(&j);
+    lu_json_key(&j, "bulletins");
+    lu_json_array(&j);
     for (size_t i = 0; i < s->n_bulletins; i++) {
         const Luyu__CtlBulletinState *t = s->bulletins[i];
 
-        lu_buf_adds(b, i ? ",{\"province\":" : "{\"province\":");
-        lu_buf_json_str(b, t->province);
-        lu_buf_printf(b,
-                      ",\"period\":%u,\"revision\":%u,\"issued_at\":%lld,"
-                      "\"acked_at\":%lld,\"origin\":",
-                      t->period, t->revision, (long long)t->issued_at,
-                      (long long)t->acked_at);
-        lu_buf_json_str(b, t->origin);
-        lu_buf_adds(b, "}");
+        lu_json_object(&j);
+        lu_json_kstr(&j, "province", t->province);
+        lu_json_kuint(&j, "period", t->period);
+        lu_json_kuint(&j, "revision", t->revision);
+        lu_json_kint(&j, "issued_at", t->issued_at);
+        lu_json_kint(&j, "acked_at", t->acked_at);
+        lu_json_kstr(&j, "origin", t->origin);
+        lu_json_end(&j);
     }
-    lu_buf_adds(b, "]}\n");
+    lu_json_end(&j);
+    /* The most recent reminders (hub/remind.h), newest first. */
+    lu_json_key(&j, "reminders");
+    lu_json_array(&j);
+    for (size_t i = 0; i < s->n_reminders; i++) {
+        const Luyu__ReviewNotice *v = s->reminders[i];
+
+        lu_json_object(&j);
+        lu_json_kstr(&j, "unit", v->unit);
+        lu_json_kstr(&j, "period", lu_period_format(v->period, per, 8));
+        lu_json_kstr(&j, "reason", v->reason);
+        lu_json_kint(&j, "at", v->at);
+        lu_json_end(&j);
+    }
+    lu_json_end(&j);
+    lu_json_end(&j);
+    lu_buf_adds(b, "\n");
 }
 
 static void render_nodes(const Luyu__CtlHubStatus *s, struct lu_buf *b)
@@ -113,6 +132,16 @@ static void render_text(const Luyu__CtlHubStatus *s, struct lu_buf *b)
                       : strcmp(t->origin, "own") == 0
                           ? _(", not yet acknowledged")
                           : "");
+    }
+    for (size_t i = 0; i < s->n_reminders; i++) {
+        const Luyu__ReviewNotice *v = s->reminders[i];
+        char p[8], at[40];
+
+        if (i == 0)
+            lu_buf_adds(b, _("\nreminders sent (newest first):\n"));
+        lu_buf_printf(b, "  %s %s %s (%s)\n", v->unit,
+                      lu_period_format(v->period, p, sizeof(p)), v->reason,
+                      ctl_output_time(v->at, at, sizeof(at)));
     }
 }
 

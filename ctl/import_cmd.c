@@ -24,7 +24,7 @@
 #include "xmalloc.h"
 
 static const char USAGE[] = N_(
-    "usage: luyuctl --node SOCK import FILE [--dry-run] [--again]\n"
+    "usage: luyuctl --node SOCK import FILE [--dry-run] [--again] [--confirm]\n"
     "                                [--encoding ENC] [--sheet NAME]\n"
     "\n"
     "Records every row of FILE at the node, all or none. FILE is a CSV\n"
@@ -47,6 +47,8 @@ static const char USAGE[] = N_(
     "  --encoding ENC  the text's encoding when detection is wrong: utf-8,\n"
     "                  gbk, gb18030, utf-16le, utf-16be\n"
     "  --sheet NAME    the sheet of an .xlsx workbook to read\n"
+    "  --confirm       store the rows despite the node's warnings (outliers,\n"
+    "                  likely duplicates), which were checked\n"
     "\n"
     "Prints \"imported N entries (FIRST .. LAST)\" with the new ids.\n"
     "\n"
@@ -130,7 +132,7 @@ static int accepted(struct lu_import *im, const Luyu__CtlResponse *resp,
 }
 
 static int send_all(const struct ctl_global *g, struct lu_import *im,
-                    bool dry_run, bool again)
+                    bool dry_run, bool again, bool confirm)
 {
     Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
     Luyu__CtlSubmit sub;
@@ -144,6 +146,7 @@ static int send_all(const struct ctl_global *g, struct lu_import *im,
     int r;
 
     lu_import_submit(im, again, dry_run, key, &sub, &ptrs);
+    sub.confirm = confirm;
     req.body_case = LUYU__CTL_REQUEST__BODY_SUBMIT;
     req.submit = &sub;
     size = luyu__ctl_request__get_packed_size(&req);
@@ -214,13 +217,15 @@ static int read_checked(const struct ctl_global *g, struct lu_import *im,
 
 int ctl_import_cmd(const struct ctl_global *g, int argc, char **argv)
 {
-    const char *dry = NULL, *again = NULL, *enc = NULL, *sheet = NULL, *pos[1];
+    const char *dry = NULL, *again = NULL, *enc = NULL, *sheet = NULL,
+               *confirm = NULL, *pos[1];
     const struct ctl_opt opts[] = {{"--dry-run", CTL_OPT_FLAG, &dry},
                                    {"--again", CTL_OPT_FLAG, &again},
                                    {"--encoding", CTL_OPT_VALUE, &enc},
-                                   {"--sheet", CTL_OPT_VALUE, &sheet}};
+                                   {"--sheet", CTL_OPT_VALUE, &sheet},
+                                   {"--confirm", CTL_OPT_FLAG, &confirm}};
     struct ctl_args a = {
-        .cmd = "import", .opts = opts, .n_opts = 4, .max_pos = 1, .pos = pos};
+        .cmd = "import", .opts = opts, .n_opts = 5, .max_pos = 1, .pos = pos};
     struct lu_import im;
     int r;
 
@@ -242,7 +247,7 @@ int ctl_import_cmd(const struct ctl_global *g, int argc, char **argv)
     lu_import_init(&im, pos[0]);
     r = read_checked(g, &im, enc, sheet);
     if (r == CTL_EXIT_OK)
-        r = send_all(g, &im, dry != NULL, again != NULL);
+        r = send_all(g, &im, dry != NULL, again != NULL, confirm != NULL);
     lu_import_close(&im);
     return r;
 }

@@ -48,6 +48,8 @@ static const struct command COMMANDS[] = {
     {"token", ctl_token_cmd, N_("API tokens for the district's other systems")},
     {"project", ctl_project_cmd,
      N_("the project pool: add, move, list, import")},
+    {"review", ctl_review_cmd,
+     N_("the province's review queue: months with flagged entries first")},
 };
 
 #define N_COMMANDS (sizeof(COMMANDS) / sizeof(COMMANDS[0]))

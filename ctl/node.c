@@ -65,7 +65,7 @@ int ctl_node_refused(const Luyu__CtlResponse *resp)
         ctl_output_text(&b, resp->problems[i]->message);
         ctl_output_error(code, "%s", b.data);
     }
-    if (resp->n_problems == 0) {
+    if (resp->n_problems == 0 || resp->needs_confirm) {
         b.len = 0;
         lu_buf_adds(&b, "");
         ctl_output_text(&b, resp->message[0] ? resp->message

@@ -281,3 +281,32 @@ void ctl_render_json(const struct ctl_render_view *v, size_t n, bool joint,
     }
     lu_buf_adds(out, joint ? "]\n" : "\n");
 }
+
+const char *ctl_render_review(uint32_t kind)
+{
+    switch (kind) {
+    case 1:
+        return _("approved by the district");
+    case 2:
+        return _("accepted by the province");
+    case 3:
+        return _("returned");
+    case 4:
+        return _("unlocked");
+    default:
+        return _("not approved");
+    }
+}
+
+const char *ctl_render_month(const Luyu__IndicatorFigures *f, char *buf,
+                             size_t len)
+{
+    char m[LU_MONEY_LEN], p[LU_MONEY_LEN];
+
+    if (f->month <= f->month_accepted)
+        return ctl_render_amount(f, f->month, buf, len);
+    ctl_render_amount(f, f->month, m, sizeof(m));
+    ctl_render_amount(f, f->month - f->month_accepted, p, sizeof(p));
+    snprintf(buf, len, _("%s (provisional %s)"), m, p);
+    return buf;
+}

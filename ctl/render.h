@@ -81,4 +81,12 @@ void ctl_render_edition(const struct ctl_render_view *v, struct lu_buf *out);
  * headers. */
 void ctl_render_tr(const char *const *in, const char **out, size_t n);
 
+/* A unit's month's review (UnitReport.review, a ReviewKind) for people. */
+const char *ctl_render_review(uint32_t kind);
+
+/* The month's figure for people; the part not accepted by the province
+ * (issue 16: units whose month it had not accepted) marked provisional. */
+const char *ctl_render_month(const Luyu__IndicatorFigures *f, char *buf,
+                             size_t len);
+
 #endif

@@ -191,7 +191,7 @@ static void figure_cells(struct lu_buf *o, const Luyu__IndicatorFigures *f,
             lu_buf_adds(o, "<td></td>");
         return;
     }
-    el(o, "td", "n", ctl_render_amount(f, f->month, a, sizeof(a)));
+    el(o, "td", "n", ctl_render_month(f, a, sizeof(a)));
     el(o, "td", "n", ctl_render_amount(f, f->ytd, a, sizeof(a)));
     if (n == 1) {
         el(o, "td", "n", ctl_render_amount(f, f->since_start, a, sizeof(a)));

@@ -176,7 +176,7 @@ static void indicator_row(struct sink *k, const struct ctl_render_view *v,
                 PUT("");
             continue;
         }
-        PUT(ctl_render_amount(f, f->month, cell[c], 96));
+        PUT(ctl_render_month(f, cell[c], 96));
         PUT(ctl_render_amount(f, f->ytd, cell[c], 96));
         if (n == 1) {
             PUT(ctl_render_amount(f, f->since_start, cell[c], 96));
@@ -253,27 +253,38 @@ static void unit_row(struct sink *k, const Luyu__UnitReport *u)
                  e, l,
                  u->first_received_at
                      ? ledger_calendar_format(u->first_received_at, t, 40)
-                     : "-"});
+                     : "-",
+                 ctl_render_review(u->review)});
 }
 
 static void completeness(struct sink *k, const struct ctl_render_view *v)
 {
     static const char *const head_n[] = {
-        N_("unit"),    N_("name"),         N_("kind"),          N_("state"),
-        N_("entries"), N_("late entries"), N_("first received")};
+        N_("unit"),    N_("name"),         N_("kind"),           N_("state"),
+        N_("entries"), N_("late entries"), N_("first received"), N_("review")};
     static const size_t right[] = {4, 5, SIZE_MAX};
     const Luyu__Completeness *c = v->b->completeness;
-    const char *head[7];
+    const char *head[8];
     char t[256];
 
-    ctl_render_tr(head_n, head, 7);
+    ctl_render_tr(head_n, head, 8);
     snprintf(t, sizeof(t),
              _("Reporting %s: expected %u, reported %u (on "
                "time %u, late %u), missing %u"),
              v->province, c->expected, c->reported, c->on_time, c->late,
              c->missing);
     heading(k, 2, t);
-    sink_start(k, 7, head, right);
+    /* DHIS2's reporting rates, and how far the months are reviewed. */
+    snprintf(t, sizeof(t),
+             _("reporting rate %u.%u%%, on time %u.%u%%; months accepted "
+               "by the province %u, approved by the district %u, returned "
+               "%u, not approved %u; figures of months not accepted are "
+               "provisional"),
+             c->reporting_rate_permille / 10, c->reporting_rate_permille % 10,
+             c->on_time_rate_permille / 10, c->on_time_rate_permille % 10,
+             c->accepted, c->approved, c->returned, c->pending);
+    item(k, _("review"), t);
+    sink_start(k, 8, head, right);
     for (size_t i = 0; i < v->b->n_units; i++)
         unit_row(k, v->b->units[i]);
     sink_end(k);

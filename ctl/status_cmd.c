@@ -2,7 +2,9 @@
  * the link to the hub, what is still pending, and the entries the hub
  * refused for good with its reasons. */
 #include <stdio.h>
+#include <string.h>
 
+#include "amount.h"
 #include "args.h"
 #include "ctl.h"
 #include "hub_status.h"
@@ -35,7 +37,10 @@ static const char USAGE[] =
        "           node_id, hub, link_error, rejects [{id, reason, "
        "reason_code}],\n"
        "           spool {dir, waiting, importing, done, failed,\n"
-       "           last_error, last_error_at} (with a spool directory)\n");
+       "           last_error, last_error_at} (with a spool directory),\n"
+       "           reviews [{id, unit, period, state, by, at, reason}]: the\n"
+       "           province's latest step on each month (accepted,\n"
+       "           returned, unlocked)\n");
 
 static void json_spool(struct lu_json *j, const Luyu__CtlSpoolState *sp)
 {
@@ -51,9 +56,19 @@ static void json_spool(struct lu_json *j, const Luyu__CtlSpoolState *sp)
     lu_json_end(j);
 }
 
+static const char *review_code(Luyu__ReviewKind k)
+{
+    return k == LUYU__REVIEW_KIND__REVIEW_ACCEPT   ? "accepted"
+           : k == LUYU__REVIEW_KIND__REVIEW_RETURN ? "returned"
+           : k == LUYU__REVIEW_KIND__REVIEW_UNLOCK ? "unlocked"
+           : k == LUYU__REVIEW_KIND__REVIEW_REMIND ? "reminder"
+                                                   : "?";
+}
+
 static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
 {
     struct lu_json j;
+    char per[8];
 
     lu_json_init(&j, b);
     lu_json_object(&j);
@@ -78,10 +93,75 @@ static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
         lu_json_end(&j);
     }
     lu_json_end(&j);
+    lu_json_key(&j, "reviews");
+    lu_json_array(&j);
+    for (size_t i = 0; i < s->n_reviews; i++) {
+        const Luyu__ReviewNotice *v = s->reviews[i];
+
+        lu_json_object(&j);
+        lu_json_kuint(&j, "id", v->id);
+        lu_json_kstr(&j, "unit", v->unit);
+        lu_json_kstr(&j, "period", lu_period_format(v->period, per, 8));
+        lu_json_kstr(&j, "state", review_code(v->kind));
+        lu_json_kstr(&j, "by", v->by);
+        lu_json_kint(&j, "at", v->at);
+        lu_json_kstr(&j, "reason", v->reason);
+        lu_json_end(&j);
+    }
+    lu_json_end(&j);
     if (s->spool != NULL)
         json_spool(&j, s->spool);
     lu_json_end(&j);
     lu_buf_adds(b, "\n");
+}
+
+/* A reminder's reason code (hub/remind.h) for people. */
+static const char *remind_text(const char *reason)
+{
+    if (strcmp(reason, "not_reported_before_close") == 0)
+        return _("not reported yet, and the month closes soon");
+    if (strcmp(reason, "not_approved_before_close") == 0)
+        return _("not approved yet, and the month closes soon");
+    if (strcmp(reason, "not_reported_after_close") == 0)
+        return _("the month has closed and is not reported");
+    if (strcmp(reason, "not_approved_after_close") == 0)
+        return _("the month has closed and is not approved");
+    return reason;
+}
+
+/* The province's latest step on each month it told this node of, and
+ * its reminders. */
+static void render_reviews(const Luyu__CtlStatus *s, struct lu_buf *b)
+{
+    struct ctl_table *t;
+    char per[8], at[40];
+
+    if (s->n_reviews == 0)
+        return;
+    t = ctl_table_new(5);
+    for (size_t i = 0; i < s->n_reviews; i++) {
+        const Luyu__ReviewNotice *v = s->reviews[i];
+        const char *what =
+            v->kind == LUYU__REVIEW_KIND__REVIEW_ACCEPT ? _("accepted (locked)")
+            : v->kind == LUYU__REVIEW_KIND__REVIEW_RETURN ? _("returned")
+            : v->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ? _("unlocked")
+                                                          : _("reminder");
+        const char *why =
+            v->kind == LUYU__REVIEW_KIND__REVIEW_REMIND ? remind_text(v->reason)
+            : v->reason[0]                              ? v->reason
+                           : ctl_output_time(v->at, at, sizeof(at));
+
+        ctl_table_add(
+            t, (const char *[]){lu_period_format(v->period, per, sizeof(per)),
+                                v->unit, what,
+                                v->kind == LUYU__REVIEW_KIND__REVIEW_REMIND
+                                    ? _("the province")
+                                    : v->by,
+                                why});
+    }
+    lu_buf_printf(b, "\n%s\n", _("the province's review of your months:"));
+    ctl_table_render(t, b, "  ");
+    ctl_table_free(t);
 }
 
 static void add_count(struct ctl_table *t, const char *what, uint64_t n)
@@ -138,6 +218,7 @@ static void render_text(const Luyu__CtlStatus *s, struct lu_buf *b)
         spool_rows(t, s->spool);
     ctl_table_render(t, b, "");
     ctl_table_free(t);
+    render_reviews(s, b);
     if (s->n_rejects == 0)
         return;
     t = ctl_table_new(2);

@@ -1,6 +1,7 @@
 /* luyuctl submit: one figure, typed as a person would, sent to the node,
  * which checks it against its plan and commits it to its outbox before it
  * answers with the new entry's id. */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "args.h"
@@ -14,7 +15,7 @@
 
 static const char USAGE[] =
     N_("usage: luyuctl --node SOCK submit --unit U --indicator I\n"
-       "               --period YYYY-MM --amount N [--note TEXT]\n"
+       "               --period YYYY-MM --amount N [--note TEXT] [--confirm]\n"
        "\n"
        "Records one figure at the node, which sends it on to the hub. Prints\n"
        "the new entry's id (node/seq) once the node has stored it.\n"
@@ -25,6 +26,8 @@ static const char USAGE[] =
        "  --amount N      in the indicator's unit: yuan with at most two\n"
        "                  decimals (1234.56), whole persons or counts\n"
        "  --note TEXT     optional, at most 512 bytes\n"
+       "  --confirm       store it despite the node's warnings (an outlier,\n"
+       "                  a likely duplicate), which were checked\n"
        "\n"
        "See luyuctl plan for the codes. Exit 2 when the node refuses the\n"
        "entry (nothing is stored), 1 when the node cannot be reached.\n");
@@ -42,13 +45,15 @@ static int check(const struct ctl_args *a, const Luyu__CtlEntry *e)
     return CTL_EXIT_OK;
 }
 
-static int send_entry(const struct ctl_global *g, Luyu__CtlEntry *e)
+static int send_entry(const struct ctl_global *g, Luyu__CtlEntry *e,
+                      bool confirm)
 {
     Luyu__CtlRequest req = LUYU__CTL_REQUEST__INIT;
     Luyu__CtlSubmit sub = LUYU__CTL_SUBMIT__INIT;
 
     sub.entries = &e;
     sub.n_entries = 1;
+    sub.confirm = confirm;
     req.body_case = LUYU__CTL_REQUEST__BODY_SUBMIT;
     req.submit = &sub;
     return ctl_node_record(g, &req, SUBMIT_TIMEOUT_MS);
@@ -58,15 +63,16 @@ int ctl_submit_cmd(const struct ctl_global *g, int argc, char **argv)
 {
     Luyu__CtlEntry e = LUYU__CTL_ENTRY__INIT;
     const char *unit = NULL, *ind = NULL, *period = NULL, *amount = NULL,
-               *note = NULL;
+               *note = NULL, *confirm = NULL;
     const struct ctl_opt opts[] = {
         {"--unit", CTL_OPT_VALUE, &unit},
         {"--indicator", CTL_OPT_VALUE, &ind},
         {"--period", CTL_OPT_VALUE, &period},
         {"--amount", CTL_OPT_VALUE, &amount},
         {"--note", CTL_OPT_VALUE, &note},
+        {"--confirm", CTL_OPT_FLAG, &confirm},
     };
-    struct ctl_args a = {.cmd = "submit", .opts = opts, .n_opts = 5};
+    struct ctl_args a = {.cmd = "submit", .opts = opts, .n_opts = 6};
     int r;
 
     r = ctl_args_parse(&a, argc, argv);
@@ -85,6 +91,6 @@ int ctl_submit_cmd(const struct ctl_global *g, int argc, char **argv)
     if (r == CTL_EXIT_OK)
         r = ctl_node_need(g, "submit");
     if (r == CTL_EXIT_OK)
-        r = send_entry(g, &e);
+        r = send_entry(g, &e, confirm != NULL);
     return r;
 }

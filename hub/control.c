@@ -7,10 +7,15 @@
 
 #include "amount.h"
 #include "bulletins.h"
+#include "codec.h"
 #include "ctlserver.h"
+#include "groups.h"
 #include "i18n.h"
 #include "intake.h"
 #include "ledger.h"
+#include "log.h"
+#include "plan.h"
+#include "review.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -87,8 +92,31 @@ static void fill_bulletins(struct hub_control *c, Luyu__CtlHubStatus *s)
     ledger_bulletins_items_free(items, n);
 }
 
+/* The most recent reminders for status --hub. */
+#define MAX_STATUS_REMINDERS 20
+
+static int keep_reminder(void *arg, const char *unit, uint32_t period,
+                         const char *reason, int64_t at)
+{
+    Luyu__CtlHubStatus *s = arg;
+    Luyu__ReviewNotice *v = lu_xmalloc(sizeof(*v));
+
+    luyu__review_notice__init(v);
+    v->unit = lu_xstrdup(unit);
+    v->period = period;
+    v->kind = LUYU__REVIEW_KIND__REVIEW_REMIND;
+    v->by = lu_xstrdup("hub");
+    v->at = at;
+    v->reason = lu_xstrdup(reason);
+    s->reminders =
+        lu_xrealloc(s->reminders, (s->n_reminders + 1) * sizeof(*s->reminders));
+    s->reminders[s->n_reminders++] = v;
+    return 0;
+}
+
 static void free_status(Luyu__CtlHubStatus *s)
 {
+    ledger_review_notices_free(s->reminders, s->n_reminders);
     for (size_t i = 0; i < s->n_bulletins; i++) {
         free(s->bulletins[i]->province);
         free(s->bulletins[i]->origin);
@@ -126,6 +154,80 @@ static void issue(struct hub_control *c, const Luyu__CtlBulletinIssue *req,
         resp->code = LUYU__CTL_RESPONSE__CODE__FAILED;
 }
 
+/* luyuctl review accept | return | unlock: the province's step on a unit's
+ * month, by a member of the review group (ledger/review.h has the states).
+ * Committed at once, in its own transaction; the node hears of it on its
+ * next Ping or Hello. */
+static void review(struct hub_control *c, const char *who,
+                   const Luyu__CtlReview *req, Luyu__CtlResponse *resp,
+                   char *msg, size_t len)
+{
+    sqlite3 *db = ledger_db(c->ctx.ledger);
+    const struct lu_plan_unit *u;
+    uint32_t period;
+    int r;
+
+    resp->code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
+    r = lu_groups_member(who, c->ctx.review_group);
+    if (r <= 0) {
+        snprintf(msg, len,
+                 _("%s is not a province reviewer: only members of the Unix "
+                   "group %s accept, return and unlock months"),
+                 who, c->ctx.review_group);
+        return;
+    }
+    if (req->kind != LUYU__REVIEW_KIND__REVIEW_ACCEPT &&
+        req->kind != LUYU__REVIEW_KIND__REVIEW_RETURN &&
+        req->kind != LUYU__REVIEW_KIND__REVIEW_UNLOCK) {
+        snprintf(msg, len, "%s",
+                 _("a hub accepts, returns or unlocks; the district "
+                   "approves at its node"));
+        return;
+    }
+    u = lu_plan_unit(c->ctx.plan, req->unit);
+    if (u == NULL ||
+        (c->ctx.province && strcmp(u->province, c->ctx.province) != 0)) {
+        snprintf(msg, len, _("unit \"%.*s\" is not one of this hub's"),
+                 lu_utf8_cut(req->unit, 64), req->unit);
+        return;
+    }
+    if (lu_period_parse(req->period, &period, msg, len) < 0)
+        return;
+    if (req->kind != LUYU__REVIEW_KIND__REVIEW_ACCEPT &&
+        lu_check_text("reason", req->reason, LU_MAX_NOTE, msg, len) == 0 &&
+        req->reason[0] == '\0') {
+        snprintf(msg, len, "%s",
+                 _("give the reason (--reason): the district reads it"));
+        return;
+    }
+    if (lu_check_text("reason", req->reason, LU_MAX_NOTE, msg, len) < 0)
+        return;
+    r = ledger_begin(c->ctx.ledger);
+    if (r == 0) {
+        r = ledger_review_check(db, req->unit, period, req->kind, msg, len);
+        if (r == 0)
+            r = ledger_review_add(db, req->unit, period, req->kind, who,
+                                  req->reason, "", 0, lu_now_s());
+        if (r == 0)
+            r = ledger_commit(c->ctx.ledger);
+        else
+            ledger_rollback(c->ctx.ledger);
+    }
+    if (r == 1)
+        return;
+    if (r < 0) {
+        resp->code = LUYU__CTL_RESPONSE__CODE__FAILED;
+        snprintf(msg, len, _("could not record it: %s"), strerror(-r));
+        return;
+    }
+    resp->code = LUYU__CTL_RESPONSE__CODE__OK;
+    snprintf(msg, len, "%s %s %s", ledger_review_state_code(req->kind),
+             req->unit, req->period);
+    lu_notice("review: %s %s %s by %s%s%s", ledger_review_kind_code(req->kind),
+              req->unit, req->period, who, req->reason[0] ? ": " : "",
+              req->reason);
+}
+
 static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
                    struct lu_buf *out)
 {
@@ -144,9 +246,14 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
                req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &s);
         fill_bulletins(c, &s);
+        if (ledger_review_max(ledger_db(c->ctx.ledger)) > 0)
+            ledger_remind_each(ledger_db(c->ctx.ledger), 0,
+                               MAX_STATUS_REMINDERS, keep_reminder, &s);
         resp.hub_status = &s;
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_BULLETIN_ISSUE) {
         issue(c, req->bulletin_issue, &resp, msg, sizeof(msg));
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_REVIEW) {
+        review(c, who, req->review, &resp, msg, sizeof(msg));
     } else {
         resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
         snprintf(msg, sizeof(msg), "%s",

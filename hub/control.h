@@ -11,6 +11,7 @@
 struct ledger_bulletins;
 struct hub_intake;
 struct ledger;
+struct lu_plan;
 struct hub_control;
 
 struct hub_control_ctx {
@@ -19,6 +20,7 @@ struct hub_control_ctx {
     const char *province;
     int64_t started_at;
     struct ledger *ledger;
+    const struct lu_plan *plan;
     struct hub_intake *intake;
     struct ledger_bulletins *bulletins; /* NULL: no bulletins here */
     /* Issues the bulletin for period (YYYYMM); writes the outcome into msg.
@@ -26,6 +28,9 @@ struct hub_control_ctx {
      * NULL when this hub issues no bulletins. */
     int (*issue)(void *data, uint32_t period, char *msg, size_t len);
     void *issue_data;
+    /* Members of this Unix group may accept, return and unlock months
+     * (luyuctl review); checked on the control socket's peer user. */
+    const char *review_group;
 };
 
 struct hub_control *hub_control_new(uv_loop_t *loop, const char *path,

@@ -110,6 +110,19 @@ static void project_event(struct lu_json *j, const char *node,
     lu_json_kstr(j, "recorded_by", e->recorded_by);
 }
 
+/* A district's approval of a month (issue 16). */
+static void review_event(struct lu_json *j, const char *node,
+                         const Luyu__Entry *e)
+{
+    char period[8];
+
+    entry_head(j, node, e);
+    lu_json_kstr(j, "period", lu_period_format(e->period, period, sizeof(period)));
+    lu_json_kstr(j, "step", "approve");
+    lu_json_kstr(j, "note", e->review->reason);
+    lu_json_kstr(j, "recorded_by", e->recorded_by);
+}
+
 static void figure_event(struct lu_json *j, const struct lu_plan *plan,
                          const char *node, const Luyu__Entry *e)
 {
@@ -150,6 +163,8 @@ void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
                          const char *reason)
 {
     bool project = e->project != NULL && e->project->project != NULL;
+    bool review = !project && e->review != NULL;
+    char period[8];
     struct lu_json j;
 
     if (f == NULL)
@@ -159,7 +174,10 @@ void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
     if (project && reason == NULL)
         lu_buf_printf(&f->noted, "project.%s.%s", e->unit,
                       e->project->project->id);
-    else if (project)
+    else if (review && reason == NULL)
+        lu_buf_printf(&f->noted, "review.%s.%s", e->unit,
+                      lu_period_format(e->period, period, sizeof(period)));
+    else if (project || review)
         lu_buf_printf(&f->noted, "reject.%s.", e->unit);
     else
         lu_buf_printf(&f->noted, "%s.%s.%s", reason ? "reject" : "entry",
@@ -169,6 +187,8 @@ void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
     lu_json_object(&j);
     if (project)
         project_event(&j, node, e);
+    else if (review)
+        review_event(&j, node, e);
     else
         figure_event(&j, plan, node, e);
     json_reason(&j, reason);

@@ -12,6 +12,7 @@
 #include "fairq.h"
 #include "feed.h"
 #include "keys.h"
+#include "json.h"
 #include "ledger.h"
 #include "log.h"
 #include "metrics.h"
@@ -20,6 +21,7 @@
 #include "registry.h"
 #include "reject.h"
 #include "replies.h"
+#include "review.h"
 #include "util.h"
 #include "xmalloc.h"
 #include "zap.h"
@@ -98,6 +100,9 @@ struct session {
     uint64_t last_seq; /* the node's newest seq, from Hello and Ping */
     struct session *next;
 };
+
+/* Review notices a Welcome or Pong carries at most; more follow. */
+#define MAX_NOTICES 100
 
 struct hub_intake {
     void *sock;
@@ -277,10 +282,15 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
     if (h->from_seq > 0 && h->from_seq <= hwm)
         ledger_rejects(in->ledger, h->node_id, h->from_seq, hwm, LU_MAX_REJECTS,
                        &w.rejects, &w.n_rejects);
+    /* The province's review steps the node has not got yet; resent on
+     * every Hello and Ping until it says it holds them. */
+    ledger_review_notices(ledger_db(in->ledger), h->node_id, h->notice_after,
+                          MAX_NOTICES, &w.notices, &w.n_notices);
     f.body_case = LUYU__FRAME__BODY_WELCOME;
     f.welcome = &w;
     hub_replies_add(in->replies, rid, rid_len, &f, NULL);
     ledger_rejects_free(w.rejects, w.n_rejects);
+    ledger_review_notices_free(w.notices, w.n_notices);
     /* A node may say Hello in a loop: that must not flood the journal. */
     if (lu_ratelimit_ok(&in->hello_log, REFUSAL_LOG_BURST, REFUSAL_LOG_MS,
                         &suppressed))
@@ -494,9 +504,12 @@ static void on_ping(struct hub_intake *in, const unsigned char *rid,
 
     s->last_seq = ping->last_seq;
     ledger_hwm(in->ledger, s->node, &pong.hwm);
+    ledger_review_notices(ledger_db(in->ledger), s->node, ping->notice_after,
+                          MAX_NOTICES, &pong.notices, &pong.n_notices);
     f.body_case = LUYU__FRAME__BODY_PONG;
     f.pong = &pong;
     hub_replies_add(in->replies, rid, rid_len, &f, NULL);
+    ledger_review_notices_free(pong.notices, pong.n_notices);
 }
 
 /* key: the Z85 public key ZAP authenticated for this very message (NULL

@@ -20,6 +20,7 @@
 #include "ledger.h"
 #include "monitor.h"
 #include "registry.h"
+#include "remind.h"
 #include "zap.h"
 #include "log.h"
 #include "opts.h"
@@ -35,15 +36,16 @@
 struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
     char *secret_key, *registry, *control, *feed, *metrics;
-    char *web, *web_cert, *web_key;
+    char *web, *web_cert, *web_key, *review_group, *remind_hook;
     char *sign_key, *issue_from, *peer, *peer_id, *peer_province, *peer_key,
         *peer_sign_key;
-    int issue_day, peer_resend_ms;
+    int issue_day, peer_resend_ms, remind_days;
     bool no_auto_issue;
     bool insecure;
 };
 
-static struct settings S = {.issue_day = 5, .peer_resend_ms = 5000};
+static struct settings S = {
+    .issue_day = 5, .peer_resend_ms = 5000, .remind_days = 3};
 
 static const struct lu_opt OPTS[] = {
     {"id", LU_OPT_STR, &S.id, 0, 0, N_("hub id, e.g. cq-hub (required)")},
@@ -73,6 +75,14 @@ static const struct lu_opt OPTS[] = {
      N_("first month issued automatically, YYYY-MM (default: ledger start)")},
     {"no_auto_issue", LU_OPT_BOOL, &S.no_auto_issue, 0, 0,
      N_("issue bulletins only on command")},
+    {"remind_days", LU_OPT_INT, &S.remind_days, 0, 28,
+     N_("remind units this many days before a month closes; 0: only after "
+        "(3)")},
+    {"remind_hook", LU_OPT_STR, &S.remind_hook, 0, 0,
+     N_("command run once per reminder with the unit, month and reason")},
+    {"review_group", LU_OPT_STR, &S.review_group, 0, 0,
+     N_("Unix group of the province's reviewers, who accept, return and "
+        "unlock months (luyu-province)")},
     {"peer", LU_OPT_STR, &S.peer, 0, 0,
      N_("the other province's hub endpoint, for exchanging bulletins")},
     {"peer_id", LU_OPT_STR, &S.peer_id, 0, 0, N_("the peer hub's id")},
@@ -111,6 +121,7 @@ struct hub {
     struct hub_feed *feed;
     struct hub_exchange *exchange;
     struct ledger_digester *digester;
+    struct hub_remind *remind;
     char public_z85[LU_KEY_Z85_LEN + 1];
     char peer_z85[LU_KEY_Z85_LEN + 1];
     char secret[LU_KEY_Z85_LEN + 1];
@@ -290,10 +301,12 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
         .province = S.province,
         .started_at = lu_now_s(),
         .ledger = hub->ledger,
+        .plan = hub->plan,
         .intake = hub->intake,
         .bulletins = hub_exchange_store(hub->exchange),
         .issue = hub->exchange ? hub_exchange_issue : NULL,
         .issue_data = hub->exchange,
+        .review_group = S.review_group ? S.review_group : "luyu-province",
     };
     char *path = S.control;
 
@@ -406,6 +419,15 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         snprintf(err, errlen, _("cannot read the ledger's digests"));
         return -EIO;
     }
+    {
+        struct hub_remind_config rc = {.days = S.remind_days,
+                                       .hook = S.remind_hook,
+                                       .issue_day = S.issue_day,
+                                       .province = S.province};
+
+        hub->remind =
+            hub_remind_new(hub->loop, &rc, hub->plan, hub->ledger, hub->feed);
+    }
     hub->obs.intake = hub->intake;
     hub->obs.digester = hub->digester;
     hub->obs.monitor = hub->monitor;
@@ -429,6 +451,7 @@ static void stop(void *data)
     struct hub *hub = data;
 
     hub_control_free(hub->control);
+    hub_remind_free(hub->remind);
     hub_exchange_free(hub->exchange);
     ledger_digester_free(hub->digester);
     hub_monitor_free(hub->monitor);

@@ -10,6 +10,7 @@
 #include "bulletin_pool.h"
 #include "bulletin_scan.h"
 #include "plan.h"
+#include "review.h"
 #include "pool.h"
 #include "xmalloc.h"
 
@@ -68,6 +69,9 @@ static Luyu__IndicatorFigures *indicator(const struct ledger_bulletin_scan *s,
     f->scale = (uint32_t)pi->scale;
     f->area = astr(a, pi->area);
     f->month = s->figs[ind].month;
+    /* Derived from the project pool, not reported by units: never
+     * accepted by a review, so provisional. */
+    f->month_accepted = pi->source ? 0 : s->figs[ind].month_accepted;
     f->ytd = s->figs[ind].ytd;
     f->since_start = s->figs[ind].since;
     f->target_kind = (Luyu__TargetKind)pi->target_kind;
@@ -161,6 +165,7 @@ static Luyu__UnitReport *unit_report(const struct ledger_bulletin_scan *s,
     r->entries = rep->entries;
     r->entries_late = rep->late;
     r->first_received_at = rep->first;
+    r->review = s->review ? (uint32_t)s->review[u] : 0;
     if (rep->entries == 0)
         r->state = r->expected ? LUYU__REPORT_STATE__REPORT_MISSING
                                : LUYU__REPORT_STATE__REPORT_NONE;
@@ -174,6 +179,11 @@ static Luyu__UnitReport *unit_report(const struct ledger_bulletin_scan *s,
         c->on_time += r->state == LUYU__REPORT_STATE__REPORT_ON_TIME;
         c->late += r->state == LUYU__REPORT_STATE__REPORT_LATE;
         c->missing += r->state == LUYU__REPORT_STATE__REPORT_MISSING;
+        c->accepted += r->review == LUYU__REVIEW_KIND__REVIEW_ACCEPT;
+        c->approved += r->review == LUYU__REVIEW_KIND__REVIEW_APPROVE;
+        c->returned += r->review == LUYU__REVIEW_KIND__REVIEW_RETURN;
+        c->pending +=
+            r->review == 0 || r->review == LUYU__REVIEW_KIND__REVIEW_UNLOCK;
     }
     return r;
 }
@@ -186,6 +196,13 @@ static void units(Luyu__Bulletin *b, const struct ledger_bulletin_scan *s,
     b->units = anew(a, (s->n_units + 1) * sizeof(*b->units));
     for (size_t u = 0; u < s->n_units; u++)
         b->units[b->n_units++] = unit_report(s, u, b->completeness, a);
+    /* DHIS2's reporting rates: actual and on time over expected. */
+    if (b->completeness->expected > 0) {
+        b->completeness->reporting_rate_permille =
+            b->completeness->reported * 1000u / b->completeness->expected;
+        b->completeness->on_time_rate_permille =
+            b->completeness->on_time * 1000u / b->completeness->expected;
+    }
 }
 
 static Luyu__RevisionEntry *revision(const struct ledger_bulletin_scan *s,
@@ -251,6 +268,7 @@ static void header(Luyu__Bulletin *b, const struct ledger_bulletin_scan *s,
     b->draft = p->draft;
     b->issued_at = p->issued_at;
     b->upto_entry = p->upto_entry;
+    b->upto_review = p->upto_review;
     b->issue_day = (uint32_t)p->issue_day;
     b->closed_at = s->closed_at;
     b->plan = astr(a, s->plan->name);
@@ -386,7 +404,8 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     size_t *units_idx = NULL;
     Luyu__ProjectPool *pool = NULL;
     Luyu__Bulletin b;
-    int r;
+    const char **codes = NULL;
+    int *reviews = NULL, r;
 
     *out = NULL;
     r = check_params(plan, p, err, errlen);
@@ -397,7 +416,17 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     s.p = p;
     s.units = units_idx;
     s.closed_at = ledger_calendar_close(p->period, p->issue_day);
-    r = ledger_bulletin_scan_run(&s, db, err, errlen);
+    reviews = lu_xcalloc(s.n_units + 1, sizeof(*reviews));
+    codes = lu_xcalloc(s.n_units + 1, sizeof(*codes));
+    for (size_t u = 0; u < s.n_units; u++)
+        codes[u] = plan->units[units_idx[u]].code;
+    r = ledger_review_states(db, p->period, p->upto_review, codes, s.n_units,
+                             reviews);
+    if (r < 0)
+        snprintf(err, errlen, "review: %s", sqlite3_errmsg(db));
+    s.review = reviews;
+    if (r == 0)
+        r = ledger_bulletin_scan_run(&s, db, err, errlen);
     if (r == 0)
         r = pool_section(db, plan, p, &s, &pool, err, errlen);
     if (r == 0) {
@@ -409,6 +438,8 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     ledger_bulletin_scan_close(&s);
 out:
     free(units_idx);
+    free(reviews);
+    free(codes);
     arena_free(&a);
     return r;
 }

@@ -104,6 +104,11 @@ struct ledger_bulletin_params {
      * for revision 1. */
     int64_t upto_event;
     int64_t revised_after_event;
+    /* Review steps with id <= upto_review (ledger/review.h) give each
+     * unit's review state and the accepted figures; revised_after_review
+     * is the previous revision's, -1 for revision 1. */
+    int64_t upto_review;
+    int64_t revised_after_review;
 };
 
 /* Builds the bulletin. Returns 0 with *out set (free with

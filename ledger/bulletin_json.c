@@ -5,45 +5,52 @@
 
 #include "amount.h"
 #include "bulletin.h"
+#include "json.h"
 #include "plan.h"
 #include "util.h"
 
-/* Each helper appends ,"key":value; objects open with their first key
- * written out. */
-static void kstr(struct lu_buf *o, const char *k, const char *v)
+/* Key and value through the one JSON writer (common/json.h); o is the
+ * writer, not the buffer, in every helper below. */
+static void kstr(struct lu_json *o, const char *k, const char *v)
 {
-    lu_buf_printf(o, ",\"%s\":", k);
-    lu_buf_json_str(o, v ? v : "");
+    lu_json_kstr(o, k, v ? v : "");
 }
 
-static void kint(struct lu_buf *o, const char *k, int64_t v)
+static void kint(struct lu_json *o, const char *k, int64_t v)
 {
-    lu_buf_printf(o, ",\"%s\":%lld", k, (long long)v);
+    lu_json_kint(o, k, v);
 }
 
-static void kbool(struct lu_buf *o, const char *k, int v)
+static void kbool(struct lu_json *o, const char *k, int v)
 {
-    lu_buf_printf(o, ",\"%s\":%s", k, v ? "true" : "false");
+    lu_json_key(o, k);
+    lu_json_bool(o, v != 0);
 }
 
-static void kamount(struct lu_buf *o, const char *k, int64_t v, int scale)
+static void knull(struct lu_json *o, const char *k)
+{
+    lu_json_key(o, k);
+    lu_json_null(o);
+}
+
+static void kamount(struct lu_json *o, const char *k, int64_t v, int scale)
 {
     char a[40];
 
     kstr(o, k, lu_amount_format(v, scale, a, sizeof(a)));
 }
 
-static void ktime(struct lu_buf *o, const char *k, int64_t t)
+static void ktime(struct lu_json *o, const char *k, int64_t t)
 {
     char buf[40];
 
     if (t == 0)
-        lu_buf_printf(o, ",\"%s\":null", k);
+        knull(o, k);
     else
         kstr(o, k, ledger_calendar_format(t, buf, sizeof(buf)));
 }
 
-static void kperiod(struct lu_buf *o, const char *k, uint32_t p)
+static void kperiod(struct lu_json *o, const char *k, uint32_t p)
 {
     char buf[16];
 
@@ -51,7 +58,7 @@ static void kperiod(struct lu_buf *o, const char *k, uint32_t p)
 }
 
 /* actual/goal/expected are unit counts for coverage, amounts otherwise. */
-static void judged(struct lu_buf *o, const Luyu__IndicatorFigures *f)
+static void judged(struct lu_json *o, const Luyu__IndicatorFigures *f)
 {
     int scale = f->target_kind == LUYU__TARGET_KIND__TARGET_COVERAGE
                     ? 1
@@ -64,24 +71,28 @@ static void judged(struct lu_buf *o, const Luyu__IndicatorFigures *f)
     if (f->has_progress)
         kint(o, "progress_permille", f->progress_permille);
     else
-        lu_buf_adds(o, ",\"progress_permille\":null");
+        knull(o, "progress_permille");
     kamount(o, "previous_ytd", f->previous_ytd, (int)f->scale);
     kint(o, "units_judged", f->units_judged);
     kstr(o, "judged_per", f->judged_per);
     kamount(o, "ratio_base", f->ratio_base, (int)f->scale);
 }
 
-static void indicator(struct lu_buf *o, const Luyu__IndicatorFigures *f)
+static void indicator(struct lu_json *o, const Luyu__IndicatorFigures *f)
 {
     int scale = (int)f->scale;
 
-    lu_buf_adds(o, "{\"code\":");
-    lu_buf_json_str(o, f->code);
+    lu_json_object(o);
+    kstr(o, "code", f->code);
     kstr(o, "name", f->name);
     kstr(o, "area", f->area);
     kstr(o, "base_unit", f->base_unit);
     kint(o, "scale", scale);
     kamount(o, "month", f->month, scale);
+    /* The official part of the month (units whose month the province
+     * accepted) and the rest, provisional (issue 16). */
+    kamount(o, "month_accepted", f->month_accepted, scale);
+    kamount(o, "month_provisional", f->month - f->month_accepted, scale);
     kamount(o, "ytd", f->ytd, scale);
     kamount(o, "since_start", f->since_start, scale);
     kstr(o, "target_kind",
@@ -92,13 +103,13 @@ static void indicator(struct lu_buf *o, const Luyu__IndicatorFigures *f)
     kint(o, "per", f->per);
     kstr(o, "scope", f->scope);
     judged(o, f);
-    lu_buf_adds(o, "}");
+    lu_json_end(o);
 }
 
-static void area(struct lu_buf *o, const Luyu__AreaTotals *t)
+static void area(struct lu_json *o, const Luyu__AreaTotals *t)
 {
-    lu_buf_adds(o, "{\"code\":");
-    lu_buf_json_str(o, t->code);
+    lu_json_object(o);
+    kstr(o, "code", t->code);
     kstr(o, "name", t->name);
     kint(o, "indicators", t->indicators);
     kint(o, "met", t->met);
@@ -106,24 +117,36 @@ static void area(struct lu_buf *o, const Luyu__AreaTotals *t)
     kint(o, "behind", t->behind);
     kint(o, "no_target", t->no_target);
     kint(o, "no_baseline", t->no_baseline);
-    lu_buf_adds(o, ",\"sums\":[");
+    lu_json_key(o, "sums");
+    lu_json_array(o);
     for (size_t k = 0; k < t->n_sums; k++) {
         const Luyu__UnitSum *u = t->sums[k];
 
-        lu_buf_adds(o, k ? ",{\"base_unit\":" : "{\"base_unit\":");
-        lu_buf_json_str(o, u->base_unit);
+        lu_json_object(o);
+        kstr(o, "base_unit", u->base_unit);
         kamount(o, "month", u->month, (int)u->scale);
         kamount(o, "ytd", u->ytd, (int)u->scale);
         kamount(o, "since_start", u->since_start, (int)u->scale);
-        lu_buf_adds(o, "}");
+        lu_json_end(o);
     }
-    lu_buf_adds(o, "]}");
+    lu_json_end(o);
+    lu_json_end(o);
 }
 
-static void unit(struct lu_buf *o, const Luyu__UnitReport *u)
+/* The month's review for machines (ledger/review.h codes; "open" before
+ * the district approves). */
+static const char *review_state(uint32_t kind)
 {
-    lu_buf_adds(o, "{\"code\":");
-    lu_buf_json_str(o, u->code);
+    static const char *const names[] = {"open", "approved", "accepted",
+                                        "returned", "unlocked"};
+
+    return kind < sizeof(names) / sizeof(*names) ? names[kind] : "open";
+}
+
+static void unit(struct lu_json *o, const Luyu__UnitReport *u)
+{
+    lu_json_object(o);
+    kstr(o, "code", u->code);
     kstr(o, "name", u->name);
     kstr(o, "kind", u->kind);
     kbool(o, "expected", u->expected);
@@ -131,7 +154,8 @@ static void unit(struct lu_buf *o, const Luyu__UnitReport *u)
     kint(o, "entries", (int64_t)u->entries);
     kint(o, "entries_late", (int64_t)u->entries_late);
     ktime(o, "first_received_at", u->first_received_at);
-    lu_buf_adds(o, "}");
+    kstr(o, "review", review_state(u->review));
+    lu_json_end(o);
 }
 
 static int scale_of(const Luyu__Bulletin *b, const char *code)
@@ -141,12 +165,13 @@ static int scale_of(const Luyu__Bulletin *b, const char *code)
     return f ? (int)f->scale : 1;
 }
 
-static void revision(struct lu_buf *o, const Luyu__Bulletin *b,
+static void revision(struct lu_json *o, const Luyu__Bulletin *b,
                      const Luyu__RevisionEntry *r)
 {
     int scale = scale_of(b, r->indicator);
 
-    lu_buf_printf(o, "{\"entry\":%llu", (unsigned long long)r->entry);
+    lu_json_object(o);
+    lu_json_kuint(o, "entry", r->entry);
     kstr(o, "entry_id", r->entry_id);
     kstr(o, "unit", r->unit);
     kstr(o, "indicator", r->indicator);
@@ -156,37 +181,40 @@ static void revision(struct lu_buf *o, const Luyu__Bulletin *b,
     kamount(o, "previous", r->previous, scale);
     kamount(o, "figure", r->figure, scale);
     ktime(o, "received_at", r->received_at);
-    lu_buf_adds(o, "}");
+    lu_json_end(o);
 }
 
-static void revisions(struct lu_buf *o, const Luyu__Bulletin *b)
+static void revisions(struct lu_json *o, const Luyu__Bulletin *b)
 {
-    lu_buf_adds(o, ",\n\"revisions\":{\"after_entry\":");
+    lu_json_key(o, "revisions");
+    lu_json_object(o);
     if (b->revised_after < 0)
-        lu_buf_adds(o, "null");
+        knull(o, "after_entry");
     else
-        lu_buf_printf(o, "%lld", (long long)b->revised_after);
+        kint(o, "after_entry", b->revised_after);
     kint(o, "total", (int64_t)b->revisions_total);
-    lu_buf_adds(o, ",\"listed\":[");
-    for (size_t k = 0; k < b->n_revisions; k++) {
-        lu_buf_adds(o, k ? ",\n" : "\n");
+    lu_json_key(o, "listed");
+    lu_json_array(o);
+    for (size_t k = 0; k < b->n_revisions; k++)
         revision(o, b, b->revisions[k]);
-    }
-    lu_buf_adds(o, "],\"sums\":[");
+    lu_json_end(o);
+    lu_json_key(o, "sums");
+    lu_json_array(o);
     for (size_t k = 0; k < b->n_revision_sums; k++) {
         const Luyu__RevisionSum *r = b->revision_sums[k];
 
-        lu_buf_adds(o, k ? ",\n{\"indicator\":" : "\n{\"indicator\":");
-        lu_buf_json_str(o, r->indicator);
+        lu_json_object(o);
+        kstr(o, "indicator", r->indicator);
         kperiod(o, "period", r->period);
         kint(o, "entries", (int64_t)r->entries);
         kamount(o, "delta", r->delta, scale_of(b, r->indicator));
-        lu_buf_adds(o, "}");
+        lu_json_end(o);
     }
-    lu_buf_adds(o, "]}");
+    lu_json_end(o);
+    lu_json_end(o);
 }
 
-static void khex(struct lu_buf *o, const char *k, ProtobufCBinaryData d)
+static void khex(struct lu_json *o, const char *k, ProtobufCBinaryData d)
 {
     char hex[65] = "";
 
@@ -195,9 +223,9 @@ static void khex(struct lu_buf *o, const char *k, ProtobufCBinaryData d)
     kstr(o, k, hex);
 }
 
-static void header(struct lu_buf *o, const Luyu__Bulletin *b)
+static void header(struct lu_json *o, const Luyu__Bulletin *b)
 {
-    lu_buf_printf(o, "{\"format\":%u", b->format);
+    kint(o, "format", b->format);
     kstr(o, "province", b->province);
     kstr(o, "province_name", b->province_name);
     kperiod(o, "period", b->period);
@@ -215,20 +243,32 @@ static void header(struct lu_buf *o, const Luyu__Bulletin *b)
     kint(o, "chain_from", b->chain_from);
     khex(o, "chain_digest", b->chain_digest);
     kint(o, "entries_hashed", (int64_t)b->entries_hashed);
+    kint(o, "upto_review", b->upto_review);
 }
 
-static void completeness(struct lu_buf *o, const Luyu__Completeness *c)
+static void completeness(struct lu_json *o, const Luyu__Completeness *c)
 {
-    lu_buf_printf(o,
-                  ",\n\"completeness\":{\"expected\":%u,\"reported\":%u,"
-                  "\"on_time\":%u,\"late\":%u,\"missing\":%u}",
-                  c->expected, c->reported, c->on_time, c->late, c->missing);
+    lu_json_key(o, "completeness");
+    lu_json_object(o);
+    kint(o, "expected", c->expected);
+    kint(o, "reported", c->reported);
+    kint(o, "on_time", c->on_time);
+    kint(o, "late", c->late);
+    kint(o, "missing", c->missing);
+    /* DHIS2's reporting rates and the review of the months (issue 16). */
+    kint(o, "reporting_rate_permille", c->reporting_rate_permille);
+    kint(o, "on_time_rate_permille", c->on_time_rate_permille);
+    kint(o, "accepted", c->accepted);
+    kint(o, "approved", c->approved);
+    kint(o, "returned", c->returned);
+    kint(o, "pending", c->pending);
+    lu_json_end(o);
 }
 
-static void pool_unit(struct lu_buf *o, const Luyu__PoolUnit *u)
+static void pool_unit(struct lu_json *o, const Luyu__PoolUnit *u)
 {
-    lu_buf_adds(o, "{\"unit\":");
-    lu_buf_json_str(o, u->unit);
+    lu_json_object(o);
+    kstr(o, "unit", u->unit);
     kstr(o, "name", u->name);
     kint(o, "projects", (int64_t)u->projects);
     kamount(o, "planned", u->planned, 100);
@@ -236,14 +276,15 @@ static void pool_unit(struct lu_buf *o, const Luyu__PoolUnit *u)
     kamount(o, "invested", u->invested, 100);
     kamount(o, "aid_disbursed", u->aid_disbursed, 100);
     kint(o, "stuck", (int64_t)u->stuck);
-    lu_buf_adds(o, "}");
+    lu_json_end(o);
 }
 
 /* The project pool section; money as typed yuan like the figures. */
-static void pool(struct lu_buf *o, const Luyu__ProjectPool *p)
+static void pool(struct lu_json *o, const Luyu__ProjectPool *p)
 {
-    lu_buf_printf(o, ",\n\"pool\":{\"upto_event\":%lld",
-                  (long long)p->upto_event);
+    lu_json_key(o, "pool");
+    lu_json_object(o);
+    kint(o, "upto_event", p->upto_event);
     kstr(o, "indicator", p->indicator);
     kamount(o, "target", p->target, 100);
     kint(o, "projects", (int64_t)p->projects);
@@ -259,47 +300,52 @@ static void pool(struct lu_buf *o, const Luyu__ProjectPool *p)
     kint(o, "stuck_days", p->stuck_days);
     kint(o, "revised_after_event", p->revised_after_event);
     kint(o, "events_revised", (int64_t)p->events_revised);
-    lu_buf_adds(o, ",\"stages\":[");
+    lu_json_key(o, "stages");
+    lu_json_array(o);
     for (size_t i = 0; i < p->n_stages; i++) {
-        lu_buf_adds(o, i ? ",{\"stage\":" : "{\"stage\":");
-        lu_buf_json_str(o, p->stages[i]->stage);
+        lu_json_object(o);
+        kstr(o, "stage", p->stages[i]->stage);
         kint(o, "projects", (int64_t)p->stages[i]->projects);
         kamount(o, "planned", p->stages[i]->planned, 100);
         kint(o, "reached_in_month", (int64_t)p->stages[i]->reached_in_month);
-        lu_buf_adds(o, "}");
+        lu_json_end(o);
     }
-    lu_buf_adds(o, "],\"units\":[");
-    for (size_t i = 0; i < p->n_units; i++) {
-        lu_buf_adds(o, i ? ",\n" : "\n");
+    lu_json_end(o);
+    lu_json_key(o, "units");
+    lu_json_array(o);
+    for (size_t i = 0; i < p->n_units; i++)
         pool_unit(o, p->units[i]);
-    }
-    lu_buf_adds(o, "]}");
+    lu_json_end(o);
+    lu_json_end(o);
 }
 
-void ledger_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *o)
+void ledger_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *out)
 {
+    struct lu_json j, *o = &j;
+
+    lu_json_init(o, out);
+    lu_json_object(o);
     header(o, b);
-    lu_buf_adds(o, ",\n\"indicators\":[");
-    for (size_t k = 0; k < b->n_indicators; k++) {
-        lu_buf_adds(o, k ? ",\n" : "\n");
+    lu_json_key(o, "indicators");
+    lu_json_array(o);
+    for (size_t k = 0; k < b->n_indicators; k++)
         indicator(o, b->indicators[k]);
-    }
-    lu_buf_adds(o, "],\n\"areas\":[");
-    for (size_t k = 0; k < b->n_areas; k++) {
-        lu_buf_adds(o, k ? ",\n" : "\n");
+    lu_json_end(o);
+    lu_json_key(o, "areas");
+    lu_json_array(o);
+    for (size_t k = 0; k < b->n_areas; k++)
         area(o, b->areas[k]);
-    }
-    lu_buf_adds(o, "]");
+    lu_json_end(o);
     if (b->completeness != NULL)
         completeness(o, b->completeness);
-    lu_buf_adds(o, ",\n\"units\":[");
-    for (size_t k = 0; k < b->n_units; k++) {
-        lu_buf_adds(o, k ? ",\n" : "\n");
+    lu_json_key(o, "units");
+    lu_json_array(o);
+    for (size_t k = 0; k < b->n_units; k++)
         unit(o, b->units[k]);
-    }
-    lu_buf_adds(o, "]");
+    lu_json_end(o);
     revisions(o, b);
     if (b->pool != NULL)
         pool(o, b->pool);
-    lu_buf_adds(o, "}\n");
+    lu_json_end(o);
+    lu_buf_adds(out, "\n");
 }

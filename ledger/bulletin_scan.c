@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "digest.h"
+#include "luyu.pb-c.h"
 #include "plan.h"
 #include "store.h"
 #include "util.h"
@@ -138,6 +139,9 @@ static void add_figure(struct ledger_bulletin_scan *s, size_t ind, size_t unit,
 
     if (period == s->p->period)
         add(s, &f->month, delta);
+    if (period == s->p->period && s->review != NULL &&
+        s->review[unit] == LUYU__REVIEW_KIND__REVIEW_ACCEPT)
+        add(s, &f->month_accepted, delta);
     if (period >= s->y01) {
         add(s, &f->ytd, delta);
         if (s->cov_slot[ind] != SIZE_MAX)

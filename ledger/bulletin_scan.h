@@ -19,6 +19,7 @@
 /* Sums of one indicator over the province's units. */
 struct ledger_bulletin_scan_fig {
     int64_t month, ytd, since, prev_ytd;
+    int64_t month_accepted; /* of month, units whose month is accepted */
 };
 
 /* One unit's entries for the bulletin's month. */
@@ -50,6 +51,9 @@ struct ledger_bulletin_scan {
     const size_t *units; /* plan indices of the province's units */
     size_t n_units;
     int64_t closed_at;
+    /* per unit slot: the month's latest review step (ledger/review.h) as
+     * of upto_review, 0 when none; NULL: none at all */
+    const int *review;
     /* out: owned, released by ledger_bulletin_scan_close() */
     struct ledger_bulletin_scan_fig *figs; /* per plan indicator */
     /* ytd per coverage indicator and unit: [cov_slot[i] * n_units + u] */

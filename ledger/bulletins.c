@@ -10,6 +10,7 @@
 #include "bulletin_sign.h"
 #include "bulletins_db.h"
 #include "pool.h"
+#include "review.h"
 #include "digest.h"
 #include "i18n.h"
 #include "log.h"
@@ -134,11 +135,11 @@ int ledger_bulletins_own_province(struct ledger_bulletins *s, char *buf,
     return r;
 }
 
-/* The pool's upto_event of a stored bulletin: 0 when it has no pool
- * section (issued before there was one), -1 when there is no bulletin. */
-static int64_t stored_upto_event(struct ledger_bulletins *s,
-                                 const char *province, uint32_t period,
-                                 uint32_t revision)
+/* The pool's upto_event (review: upto_review) of a stored bulletin: 0
+ * when it has no pool section (issued before there was one), -1 when
+ * there is no bulletin. */
+static int64_t stored_upto(struct ledger_bulletins *s, const char *province,
+                           uint32_t period, uint32_t revision, bool review)
 {
     struct ledger_bulletins_item it;
     Luyu__SignedBulletin *sb = NULL;
@@ -151,7 +152,7 @@ static int64_t stored_upto_event(struct ledger_bulletins *s,
     if (sb != NULL)
         b = luyu__bulletin__unpack(NULL, sb->payload.len, sb->payload.data);
     if (b != NULL)
-        v = b->pool ? b->pool->upto_event : 0;
+        v = review ? b->upto_review : b->pool ? b->pool->upto_event : 0;
     luyu__bulletin__free_unpacked(b, NULL);
     luyu__signed_bulletin__free_unpacked(sb, NULL);
     free(it.payload);
@@ -188,8 +189,11 @@ static int next_params(struct ledger_bulletins *s, const char *province,
     p->revised_after = rev > 0 ? upto : prev_upto;
     p->upto_event = ledger_pool_max_event(s->db);
     p->revised_after_event =
-        rev > 0 ? stored_upto_event(s, province, period, rev) : -1;
-    if (p->upto_event < 0)
+        rev > 0 ? stored_upto(s, province, period, rev, false) : -1;
+    p->upto_review = ledger_review_max(s->db);
+    p->revised_after_review =
+        rev > 0 ? stored_upto(s, province, period, rev, true) : -1;
+    if (p->upto_event < 0 || p->upto_review < 0)
         return -EIO;
     p->chain_digest = digest;
     return 0;
@@ -238,6 +242,11 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
         if (r == 0)
             r = ledger_pool_changed_since(s->db, p->period,
                                           p->revised_after_event);
+        /* So does a review step on the month (accepted, returned,
+         * unlocked): the bulletin says which figures are accepted. */
+        if (r == 0)
+            r = ledger_review_changed_since(s->db, p->period,
+                                            p->revised_after_review);
         if (r == 0) {
             snprintf(err, errlen,
                      _("nothing changed for %s %s since revision %u"),

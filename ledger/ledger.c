@@ -6,12 +6,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "amount.h"
 #include "bulletins_db.h"
 #include "codec.h"
 #include "log.h"
 #include "plan.h"
 #include "pool.h"
 #include "reject.h"
+#include "review.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -117,9 +119,34 @@ static const char SCHEMA_V2[] =
     "CREATE INDEX project_event_of ON project_event(project, id);"
     "CREATE INDEX project_event_month ON project_event(period);";
 
+/* Version 3 (issue 16): entry.confirmed, the data-quality warnings the
+ * person who recorded the entry confirmed at the node (Entry.confirmed:
+ * "outlier", "duplicate", comma-separated; "" for none and for every entry
+ * of an older release). review_event: every step of the review of a
+ * unit's month, append-only (ledger/review.h): kind a ReviewKind, by the
+ * person (recorded_by at the node, the Unix user at the hub), at unix s,
+ * the reason; node and seq are the approving entry's id ("" and NULL for
+ * the province's steps, whose id is what ReviewNotice carries down the
+ * link). The latest event of a unit's month is its state. */
+static const char SCHEMA_V3[] =
+    "ALTER TABLE entry ADD COLUMN confirmed TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE review_event(id INTEGER PRIMARY KEY,"
+    " unit TEXT NOT NULL, period INTEGER NOT NULL, kind INTEGER NOT NULL,"
+    " by TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL,"
+    " node TEXT NOT NULL, seq INTEGER);"
+    "CREATE INDEX review_event_month ON review_event(unit, period, id);"
+    /* The hub's reminders (hub/remind.h), one per unit, month and reason
+     * ever; hooked says the hook command was started for it. Each is
+     * also a review_event of kind REMIND, which carries it to the node. */
+    "CREATE TABLE reminder(unit TEXT NOT NULL, period INTEGER NOT NULL,"
+    " reason TEXT NOT NULL, at INTEGER NOT NULL,"
+    " hooked INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(unit, period, reason)) WITHOUT ROWID;";
+
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, ledger_bulletins_db_schema},
     {2, SCHEMA_V2, NULL},
+    {3, SCHEMA_V3, NULL},
 };
 
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_SCHEMA,
@@ -142,8 +169,8 @@ enum {
 static const char *const SQL[ST_COUNT] = {
     [ST_INSERT] = "INSERT INTO entry(node, seq, unit, indicator, period,"
                   " amount, note, recorded_by, recorded_at, corrects, root,"
-                  " prev_amount, received_at)"
-                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                  " prev_amount, received_at, confirmed)"
+                  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
     [ST_CHAIN_NEW] = "INSERT INTO chain(root, amount, latest) VALUES (?,?,?)",
     [ST_CHAIN_GET] = "SELECT amount FROM chain WHERE root = ?",
     [ST_CHAIN_SET] = "UPDATE chain SET amount = ?, latest = ? WHERE root = ?",
@@ -522,6 +549,42 @@ static int add_balance(struct ledger *l, const Luyu__Entry *e, int64_t delta)
     return run(l, st);
 }
 
+/* A district's approval of a unit's month (Entry.review): the unit must
+ * be this hub's and the month not accepted already; it becomes the month's
+ * newest review event. Refused ones are rejects like any entry. */
+static int merge_review(struct ledger *l, const char *node,
+                        const Luyu__Entry *e, char *reason, size_t len)
+{
+    const struct lu_plan_unit *u = lu_plan_unit(l->plan, e->unit);
+    int r = 0;
+
+    if (e->review->kind != LUYU__REVIEW_KIND__REVIEW_APPROVE) {
+        snprintf(reason, len, "a node may only approve a month");
+        r = 1;
+    } else if (u == NULL || !lu_period_valid(e->period) ||
+               e->period < l->plan->start || e->period > l->plan->end) {
+        snprintf(reason, len, "approval of an unknown unit or month");
+        r = 1;
+    } else if (l->province && strcmp(u->province, l->province) != 0) {
+        snprintf(reason, len, "unit %s belongs to province %s", e->unit,
+                 u->province);
+        r = 1;
+    } else {
+        r = ledger_review_check(l->db, e->unit, e->period,
+                                LUYU__REVIEW_KIND__REVIEW_APPROVE, reason, len);
+    }
+    if (r == 0)
+        r = ledger_review_add(l->db, e->unit, e->period,
+                              LUYU__REVIEW_KIND__REVIEW_APPROVE, e->recorded_by,
+                              e->review->reason, node, e->seq, e->recorded_at);
+    if (r == 1) {
+        int w = ledger_reject(l, node, e, reason);
+
+        return w < 0 ? w : 1;
+    }
+    return r;
+}
+
 /* A project event: the unit must be this hub's, the move possible and the
  * project the node's own (ledger/pool.c). Refused ones are rejects like
  * any entry's. */
@@ -562,7 +625,13 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
 
     if (e->project != NULL)
         return merge_project(l, node, e, reason, len);
+    if (e->review != NULL)
+        return merge_review(l, node, e, reason, len);
     r = refuse(l, e, reason, len);
+    /* An accepted month is locked: new entries and corrections for it are
+     * refused until the province unlocks it. */
+    if (r == 0)
+        r = ledger_review_locked(l->db, e->unit, e->period, reason, len);
     if (r == 0 && e->corrects[0] != '\0')
         r = find_target(l, node, e, &target, &root, reason, len);
     if (r == 0 && target) {
@@ -606,6 +675,7 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
         sqlite3_bind_null(ins, 12);
     }
     sqlite3_bind_int64(ins, 13, lu_now_s());
+    sqlite3_bind_text(ins, 14, e->confirmed, -1, SQLITE_STATIC);
     r = run(l, ins);
     if (r < 0)
         return r;

@@ -13,6 +13,7 @@
 #include "intake.h"
 #include "outbox.h"
 #include "spool.h"
+#include "review.h"
 #include "projects.h"
 #include "uplink.h"
 #include "tokens.h"
@@ -83,6 +84,7 @@ static void fill_status(struct node_control *c, Luyu__CtlResponse *resp,
     s->n_rejects = n;
     if (c->ctx.spool != NULL)
         fill_spool(c->ctx.spool, sp, s);
+    node_review_status(c->ctx.outbox, s);
     resp->status = s;
 }
 
@@ -328,6 +330,9 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
         node_projects_list(c->ctx.intake, req->project_list, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &resp, &s, &sp, ids, reasons, rj, rjp);
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_REVIEW) {
+        node_review_submit(c->ctx.intake, c->ctx.review_group, req->review, who,
+                           &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_ENTRIES) {
         node_entries_answer(c->ctx.outbox, c->ctx.node_id, req->entries, &resp);
     } else {
@@ -336,6 +341,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     }
     lu_i18n_leave(&lang);
     lu_ctlserver_pack(&resp, out);
+    node_outbox_notices_free(s.reviews, s.n_reviews);
     resp.status = NULL;
     node_entries_clear(&resp);
     users_clear(&resp);

@@ -23,6 +23,8 @@ struct node_control_ctx {
     struct node_outbox *outbox;
     struct node_uplink *uplink;
     struct node_spool *spool; /* NULL when the node has no spool */
+    /* Members of this Unix group approve months (luyuctl review approve). */
+    const char *review_group;
 };
 
 /* Binds path; ctx is borrowed. NULL with a reason in err. */

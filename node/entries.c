@@ -41,10 +41,11 @@ static Luyu__CtlEntryView *view_new(const char *node_id,
     v->reject_code = (Luyu__RejectCode)w->reject_code;
     v->done_at = w->done_at;
     v->current = w->current != 0;
+    v->confirmed = w->e.confirmed;
     /* Moved, not copied: node_outbox_list_free() must not free them. The
      * seq stays, for link_views(). */
     w->e.unit = w->e.indicator = w->e.note = NULL;
-    w->e.recorded_by = w->e.corrects = NULL;
+    w->e.recorded_by = w->e.corrects = w->e.confirmed = NULL;
     w->reason = NULL;
     return v;
 }
@@ -131,6 +132,8 @@ void node_entries_clear(Luyu__CtlResponse *resp)
         free(v->recorded_by);
         free(v->corrects);
         free(v->reason);
+        if (v->confirmed != (char *)protobuf_c_empty_string)
+            free(v->confirmed);
         for (size_t j = 0; j < v->n_corrected_by; j++)
             free(v->corrected_by[j]);
         free(v->corrected_by);

@@ -12,6 +12,8 @@
 #include "log.h"
 #include "outbox.h"
 #include "plan.h"
+#include "quality.h"
+#include "review.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -23,7 +25,32 @@ struct node_intake {
     size_t n_units;
     const struct lu_plan *plan;
     struct node_outbox *ob;
+    /* The last month's lock state looked up in this request: an import
+     * has hundreds of rows for a few months (node/review.h). */
+    struct {
+        char unit[LU_MAX_NAME + 1];
+        uint32_t period;
+        int locked;
+        char why[256];
+    } lock;
 };
+
+/* node_review_locked(), remembered for the request's last unit and month
+ * (forgotten at the start of each request). */
+static int locked(struct node_intake *in, const char *unit, uint32_t period,
+                  char *err, size_t errlen)
+{
+    if (in->lock.period != period || strcmp(in->lock.unit, unit) != 0) {
+        snprintf(in->lock.unit, sizeof(in->lock.unit), "%s", unit);
+        in->lock.period = period;
+        in->lock.why[0] = '\0';
+        in->lock.locked = node_review_locked(in->ob, unit, period, in->lock.why,
+                                             sizeof(in->lock.why));
+    }
+    if (in->lock.locked)
+        snprintf(err, errlen, "%s", in->lock.why);
+    return in->lock.locked;
+}
 
 static void free_units(char **units, size_t n)
 {
@@ -122,7 +149,7 @@ void node_intake_message(Luyu__CtlResponse *resp, int code, const char *msg)
 }
 
 /* Turns a typed entry into a wire entry. Strings in e point into t. */
-static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
+static int parse_typed(struct node_intake *in, const Luyu__CtlEntry *t,
                        const char *who, Luyu__Entry *e, char *err,
                        size_t errlen)
 {
@@ -173,6 +200,8 @@ static int parse_typed(const struct node_intake *in, const Luyu__CtlEntry *t,
         r = lu_amount_parse(t->amount, ind->scale, &e->amount, err, errlen);
     if (r == 0)
         r = lu_entry_check(e, in->plan, err, errlen);
+    if (r == 0 && locked(in, e->unit, e->period, err, errlen))
+        r = -EPERM;
     return r;
 }
 
@@ -224,10 +253,68 @@ void node_intake_commit(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
             resp->ids[0], resp->ids[n - 1]);
 }
 
+/* The data-quality judgement of entries about to be stored (node/quality.h):
+ * rule breaches and, without confirm, warnings become problems and 0 is
+ * returned (nothing may be stored); else the confirmed codes are set on
+ * the entries (pointing into v, which must outlive them) and 1 is
+ * returned. */
+static int judge(struct node_intake *in, Luyu__Entry **ptrs, size_t n,
+                 bool confirm, struct node_quality_verdict *v,
+                 Luyu__CtlResponse *resp)
+{
+    size_t refused = 0, warned = 0;
+    char msg[512];
+    int r;
+
+    r = node_quality_judge(in->plan, in->ob, ptrs, n, lu_now_s(), v);
+    if (r < 0) {
+        snprintf(msg, sizeof(msg), _("could not read the outbox: %s"),
+                 strerror(-r));
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__FAILED, msg);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].refusal != NULL) {
+            node_intake_problem(resp, (uint32_t)i, v[i].refusal);
+            refused++;
+        } else if (v[i].warning != NULL) {
+            if (!confirm)
+                node_intake_problem(resp, (uint32_t)i, v[i].warning);
+            warned++;
+            ptrs[i]->confirmed = v[i].codes;
+        }
+    }
+    if (refused > 0) {
+        snprintf(msg, sizeof(msg),
+                 ngettext("%zu of %zu entry breaks a rule of the plan; "
+                          "nothing was stored",
+                          "%zu of %zu entries break a rule of the plan; "
+                          "nothing was stored",
+                          n),
+                 refused, n);
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
+        return 0;
+    }
+    if (warned > 0 && !confirm) {
+        snprintf(msg, sizeof(msg),
+                 ngettext("%zu of %zu entry has a warning; nothing was "
+                          "stored: check it and confirm (--confirm)",
+                          "%zu of %zu entries have warnings; nothing was "
+                          "stored: check them and confirm (--confirm)",
+                          n),
+                 warned, n);
+        node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
+        resp->needs_confirm = true;
+        return 0;
+    }
+    return 1;
+}
+
 void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                         const char *who, Luyu__CtlResponse *resp)
 {
     Luyu__Entry *entries = NULL, **ptrs = NULL;
+    struct node_quality_verdict *v = NULL;
     size_t n = req->n_entries, refused = 0;
     struct node_outbox_import im = {.key = req->import_key.data};
     bool keyed = req->import_key.len > 0;
@@ -245,6 +332,8 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     }
     entries = lu_xcalloc(n, sizeof(*entries));
     ptrs = lu_xcalloc(n, sizeof(*ptrs));
+    v = lu_xcalloc(n, sizeof(*v));
+    in->lock.period = 0; /* the province may have spoken since */
     for (size_t i = 0; i < n; i++) {
         ptrs[i] = &entries[i];
         err[0] = '\0';
@@ -260,9 +349,11 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
                           "%zu of %zu entries refused; nothing was stored", n),
                  refused, n);
         node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
-    } else if (req->dry_run && keyed &&
-               node_outbox_import_find(in->ob, &im) == 1) {
+    } else if (keyed && node_outbox_import_find(in->ob, &im) == 1) {
+        /* A repeat stores nothing, so there is nothing to judge. */
         node_intake_repeat(in, &im, resp);
+    } else if (!judge(in, ptrs, n, req->confirm, v, resp)) {
+        /* Refused or waiting for confirmation: problems say why. */
     } else if (req->dry_run) {
         snprintf(msg, sizeof(msg),
                  ngettext("%zu entry would be accepted (dry run, nothing "
@@ -275,6 +366,8 @@ void node_intake_submit(struct node_intake *in, const Luyu__CtlSubmit *req,
     } else {
         node_intake_commit(in, ptrs, n, keyed ? &im : NULL, resp);
     }
+    node_quality_clear(v, n);
+    free(v);
     free(ptrs);
     free(entries);
 }
@@ -369,6 +462,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
                          const char *who, Luyu__CtlResponse *resp)
 {
     Luyu__Entry old, e, *ptr = &e;
+    struct node_quality_verdict verdict = {0};
     char node[LU_MAX_NAME + 1], err[1024], id[LU_MAX_NAME + 24];
     const struct lu_plan_indicator *ind;
     const char *target = req->id;
@@ -376,6 +470,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     int state, r;
 
     memset(&old, 0, sizeof(old));
+    in->lock.period = 0;
     /* Two slashes: a figure's key rather than an entry id. */
     if (strchr(req->id, '/') != strrchr(req->id, '/')) {
         if (resolve_key(in, req->id, id, sizeof(id), err, sizeof(err)) < 0)
@@ -423,6 +518,7 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     e.recorded_by = (char *)who;
     e.recorded_at = lu_now_s();
     e.corrects = (char *)target;
+    e.confirmed = (char *)"";
     if (ind == NULL) {
         snprintf(err, sizeof(err),
                  _("indicator \"%s\" is no longer in the plan"), old.indicator);
@@ -431,26 +527,23 @@ void node_intake_correct(struct node_intake *in, const Luyu__CtlCorrect *req,
     if (lu_amount_parse(req->amount, ind->scale, &e.amount, err, sizeof(err)) <
             0 ||
         !node_intake_allowed(in, e.unit) ||
-        lu_entry_check(&e, in->plan, err, sizeof(err)) < 0) {
+        lu_entry_check(&e, in->plan, err, sizeof(err)) < 0 ||
+        locked(in, e.unit, e.period, err, sizeof(err))) {
         if (!node_intake_allowed(in, e.unit))
             snprintf(err, sizeof(err),
                      _("unit \"%s\" is not reported by node %s"), e.unit,
                      in->node_id);
         goto bad;
     }
-    node_intake_commit(in, &ptr, 1, NULL, resp);
+    if (judge(in, &ptr, 1, req->confirm, &verdict, resp))
+        node_intake_commit(in, &ptr, 1, NULL, resp);
+    node_quality_clear(&verdict, 1);
     goto out;
 bad:
     node_intake_problem(resp, 0, err);
     node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, err);
 out:
-    free(old.unit);
-    free(old.indicator);
-    free(old.note);
-    free(old.recorded_by);
-    free(old.corrects);
-    if (old.project != NULL)
-        luyu__project_event__free_unpacked(old.project, NULL);
+    node_outbox_entry_clear(&old);
 }
 
 void node_intake_response_clear(Luyu__CtlResponse *resp)

@@ -31,8 +31,8 @@
 struct settings {
     char *id, *hub, *units, *state_dir, *control, *plan, *log_level;
     char *hub_key, *secret_key, *metrics, *spool;
-    char *web, *web_cert, *web_key;
-    bool insecure;
+    char *web, *web_cert, *web_key, *review_group;
+    bool insecure, spool_confirm;
     int web_session_s;
     int window, batch_size, heartbeat_ms, timeout_ms, backoff_min_ms,
         backoff_max_ms;
@@ -80,6 +80,12 @@ static const struct lu_opt OPTS[] = {
      N_("older name of --web, kept for existing configs")},
     {"spool", LU_OPT_STR, &S.spool, 0, 0,
      N_("import every file dropped into this directory (see README)")},
+    {"spool_confirm", LU_OPT_BOOL, &S.spool_confirm, 0, 0,
+     N_("store spool files despite data-quality warnings, as confirmed by "
+        "the file's owner (off: such a file goes to failed/)")},
+    {"review_group", LU_OPT_STR, &S.review_group, 0, 0,
+     N_("Unix group of the district's reviewers, who approve months "
+        "(luyu-review)")},
     {"log_level", LU_OPT_STR, &S.log_level, 0, 0,
      N_("err, warning, notice, info (default) or debug")},
     {"window", LU_OPT_INT, &S.window, 1, 64, N_("batches in flight (8)")},
@@ -301,12 +307,14 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
     n->uplink = node_uplink_new(&d->loop, d->zctx, &ucfg, n->outbox);
     if (S.spool != NULL) {
         n->spool = node_spool_new(&d->loop, S.spool, n->plan, n->intake,
-                                  n->uplink, err, errlen);
+                                  n->uplink, S.spool_confirm, err, errlen);
         if (n->spool == NULL)
             return -EINVAL;
     }
-    cctx = (struct node_control_ctx){S.id,      S.hub,     S.units, n->intake,
-                                     n->outbox, n->uplink, n->spool};
+    cctx = (struct node_control_ctx){
+        S.id,      S.hub,     S.units,
+        n->intake, n->outbox, n->uplink,
+        n->spool,  S.review_group ? S.review_group : "luyu-review"};
     if (control == NULL)
         control = lu_xasprintf("%s/control.sock", S.state_dir);
     n->control = node_control_new(&d->loop, control, &cctx, err, errlen);

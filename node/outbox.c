@@ -35,7 +35,15 @@
  * packed ProjectEvent (proto/luyu.proto) in outbox.project, NULL for a
  * figure; project holds each of the node's projects as it stands after its
  * newest event (a packed Project), written in the transaction that stores
- * the event, so the node checks the next change against it. */
+ * the event, so the node checks the next change against it.
+ * 4 adds outbox.confirmed, the data-quality warnings the person confirmed
+ * when recording the entry (Entry.confirmed, node/quality.h), and the
+ * outbox_figure index over unit and indicator, which the quality checks
+ * read a figure's history through; outbox.review, the packed ReviewEvent of
+ * an entry that is a district's approval of a month (NULL otherwise); and
+ * notice, the province's review steps for this node's units as the hub
+ * sent them (ReviewNotice, kept once per id): the newest of a unit's month
+ * is what the node knows of its state (returned, accepted = locked). */
 static const char SCHEMA_V1[] =
     "CREATE TABLE IF NOT EXISTS outbox("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT,"
@@ -59,10 +67,21 @@ static const char SCHEMA_V3[] =
     "CREATE TABLE project(id TEXT PRIMARY KEY, state BLOB NOT NULL,"
     " seq INTEGER NOT NULL) WITHOUT ROWID;";
 
+static const char SCHEMA_V4[] =
+    "ALTER TABLE outbox ADD COLUMN confirmed TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX outbox_figure ON outbox(unit, indicator);"
+    "ALTER TABLE outbox ADD COLUMN review BLOB;"
+    "CREATE TABLE notice(id INTEGER PRIMARY KEY, unit TEXT NOT NULL,"
+    " period INTEGER NOT NULL, kind INTEGER NOT NULL, by TEXT NOT NULL,"
+    " at INTEGER NOT NULL, reason TEXT NOT NULL,"
+    " received_at INTEGER NOT NULL);"
+    "CREATE INDEX notice_month ON notice(unit, period, id);";
+
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, NULL},
     {2, NODE_USERS_SCHEMA_V2, NULL},
     {3, SCHEMA_V3, NULL},
+    {4, SCHEMA_V4, NULL},
 };
 
 struct node_outbox {
@@ -153,8 +172,9 @@ int node_outbox_open(const char *state_dir, const char *node_id,
     }
     r = lu_store_prepare(ob->db,
                          "INSERT INTO outbox(unit, indicator, period, amount,"
-                         " note, recorded_by, recorded_at, corrects, project)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         " note, recorded_by, recorded_at, corrects, project,"
+                         " confirmed, review)"
+                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          &ob->insert);
     if (r == 0)
         r = lu_store_prepare(ob->db,
@@ -165,7 +185,9 @@ int node_outbox_open(const char *state_dir, const char *node_id,
         r = lu_store_prepare(ob->db,
                              "SELECT seq, unit, indicator, period, amount,"
                              " note, recorded_by, recorded_at, corrects,"
-                             " project FROM outbox WHERE seq >= ? ORDER BY seq"
+                             " project, confirmed, review FROM outbox"
+                             " WHERE seq >= ?"
+                             " ORDER BY seq"
                              " LIMIT ?",
                              &ob->read);
     if (r == 0)
@@ -266,6 +288,23 @@ static int import_add(struct node_outbox *ob,
 }
 
 /* Binds the packed event (SQLite copies it) or NULL for a figure. */
+static int bind_review(sqlite3_stmt *st, int col, const Luyu__ReviewEvent *ev)
+{
+    uint8_t buf[LU_MAX_NOTE + 64];
+    size_t n;
+
+    if (ev == NULL)
+        return sqlite3_bind_null(st, col) == SQLITE_OK ? 0 : -EIO;
+    n = luyu__review_event__get_packed_size(ev);
+    if (n > sizeof(buf))
+        return -EMSGSIZE;
+    luyu__review_event__pack(ev, buf);
+    return sqlite3_bind_blob(st, col, buf, (int)n, SQLITE_TRANSIENT) ==
+                   SQLITE_OK
+               ? 0
+               : -EIO;
+}
+
 static int bind_project(sqlite3_stmt *st, int col, const Luyu__ProjectEvent *ev)
 {
     size_t n;
@@ -385,6 +424,9 @@ int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n,
         sqlite3_bind_int64(st, 7, e->recorded_at);
         sqlite3_bind_text(st, 8, e->corrects, -1, SQLITE_STATIC);
         r = bind_project(st, 9, e->project);
+        sqlite3_bind_text(st, 10, e->confirmed, -1, SQLITE_STATIC);
+        if (r == 0)
+            r = bind_review(st, 11, e->review);
         if (r == 0)
             r = step_done(ob->db, st);
         if (r < 0)
@@ -433,6 +475,29 @@ static void fill_entry(sqlite3_stmt *st, Luyu__Entry *e)
         e->project = luyu__project_event__unpack(
             NULL, (size_t)sqlite3_column_bytes(st, 9),
             sqlite3_column_blob(st, 9));
+    e->confirmed = col_dup(st, 10);
+    if (sqlite3_column_type(st, 11) == SQLITE_BLOB)
+        e->review = luyu__review_event__unpack(
+            NULL, (size_t)sqlite3_column_bytes(st, 11),
+            sqlite3_column_blob(st, 11));
+}
+
+void node_outbox_entry_clear(Luyu__Entry *e)
+{
+    free(e->unit);
+    free(e->indicator);
+    free(e->note);
+    free(e->recorded_by);
+    free(e->corrects);
+    free(e->confirmed);
+    if (e->project != NULL)
+        luyu__project_event__free_unpacked(e->project, NULL);
+    if (e->review != NULL)
+        luyu__review_event__free_unpacked(e->review, NULL);
+    e->unit = e->indicator = e->note = e->recorded_by = e->corrects =
+        e->confirmed = NULL;
+    e->project = NULL;
+    e->review = NULL;
 }
 
 int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
@@ -444,7 +509,7 @@ int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
     r = lu_store_prepare(ob->db,
                          "SELECT seq, unit, indicator, period, amount, note,"
                          " recorded_by, recorded_at, corrects, project,"
-                         " state FROM outbox WHERE seq = ?",
+                         " confirmed, review, state FROM outbox WHERE seq = ?",
                          &st);
     if (r < 0)
         goto out;
@@ -452,7 +517,7 @@ int node_outbox_get(struct node_outbox *ob, uint64_t seq, Luyu__Entry *e,
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
         fill_entry(st, e);
-        *state = sqlite3_column_int(st, 10);
+        *state = sqlite3_column_int(st, 12);
         r = 0;
     } else {
         r = r == SQLITE_DONE ? -ENOENT : lu_store_errno(r);
@@ -492,13 +557,7 @@ void node_batch_clear(struct node_batch *b)
     for (size_t i = 0; i < b->n; i++) {
         Luyu__Entry *e = b->entries[i];
 
-        free(e->unit);
-        free(e->indicator);
-        free(e->note);
-        free(e->recorded_by);
-        free(e->corrects);
-        if (e->project != NULL)
-            luyu__project_event__free_unpacked(e->project, NULL);
+        node_outbox_entry_clear(e);
         free(e);
     }
     free(b->entries);
@@ -575,7 +634,7 @@ int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
                          "SELECT seq, unit, indicator, period, amount, note,"
                          " recorded_by, recorded_at, corrects, state,"
                          " ifnull(reason, ''), ifnull(done_at, 0) FROM outbox"
-                         " WHERE ?1 = 0 OR period = ?1"
+                         " WHERE review IS NULL AND (?1 = 0 OR period = ?1)"
                          " ORDER BY seq DESC LIMIT ?2",
                          &st);
     if (r < 0)
@@ -603,6 +662,144 @@ int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
     r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
     sqlite3_finalize(st);
     return r;
+}
+
+int node_outbox_each_figure(struct node_outbox *ob, const char *unit,
+                            const char *indicator, node_outbox_rec_cb cb,
+                            void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    struct node_outbox_rec row;
+    int r;
+
+    memset(&row, 0, sizeof(row));
+    r = lu_store_prepare(ob->db,
+                         "SELECT seq, period, amount, corrects, recorded_at,"
+                         " state FROM outbox WHERE unit = ?1 AND"
+                         " indicator = ?2 AND project IS NULL ORDER BY seq",
+                         &st);
+    if (r < 0)
+        return r;
+    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
+    row.unit = unit;
+    row.indicator = indicator;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        row.seq = (uint64_t)sqlite3_column_int64(st, 0);
+        row.period = (uint32_t)sqlite3_column_int64(st, 1);
+        row.amount = sqlite3_column_int64(st, 2);
+        row.corrects = (const char *)sqlite3_column_text(st, 3);
+        row.recorded_at = sqlite3_column_int64(st, 4);
+        row.state = sqlite3_column_int(st, 5);
+        cb(arg, &row);
+    }
+    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
+    sqlite3_finalize(st);
+    return r;
+}
+
+int node_outbox_notices_add(struct node_outbox *ob,
+                            Luyu__ReviewNotice *const *v, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int r, added = 0;
+
+    if (n == 0)
+        return 0;
+    r = lu_store_exec(ob->db, "BEGIN IMMEDIATE");
+    if (r == 0)
+        r = lu_store_prepare(ob->db,
+                             "INSERT OR IGNORE INTO notice(id, unit, period,"
+                             " kind, by, at, reason, received_at)"
+                             " VALUES (?,?,?,?,?,?,?,?)",
+                             &st);
+    for (size_t i = 0; r == 0 && i < n; i++) {
+        sqlite3_bind_int64(st, 1, (int64_t)v[i]->id);
+        sqlite3_bind_text(st, 2, v[i]->unit, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, v[i]->period);
+        sqlite3_bind_int(st, 4, v[i]->kind);
+        sqlite3_bind_text(st, 5, v[i]->by, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 6, v[i]->at);
+        sqlite3_bind_text(st, 7, v[i]->reason, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 8, lu_now_s());
+        r = step_done(ob->db, st);
+        added += sqlite3_changes(ob->db);
+    }
+    sqlite3_finalize(st);
+    if (r == 0)
+        r = lu_store_exec(ob->db, "COMMIT");
+    if (r < 0) {
+        sqlite3_exec(ob->db, "ROLLBACK", NULL, NULL, NULL);
+        return r;
+    }
+    return added;
+}
+
+uint64_t node_outbox_notice_after(struct node_outbox *ob)
+{
+    sqlite3_stmt *st = NULL;
+    uint64_t id = 0;
+
+    if (lu_store_prepare(ob->db, "SELECT ifnull(max(id), 0) FROM notice",
+                         &st) == 0 &&
+        sqlite3_step(st) == SQLITE_ROW)
+        id = (uint64_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return id;
+}
+
+static Luyu__ReviewNotice *notice_row(sqlite3_stmt *st)
+{
+    Luyu__ReviewNotice *v = lu_xmalloc(sizeof(*v));
+
+    luyu__review_notice__init(v);
+    v->id = (uint64_t)sqlite3_column_int64(st, 0);
+    v->unit = col_dup(st, 1);
+    v->period = (uint32_t)sqlite3_column_int64(st, 2);
+    v->kind = (Luyu__ReviewKind)sqlite3_column_int(st, 3);
+    v->by = col_dup(st, 4);
+    v->at = sqlite3_column_int64(st, 5);
+    v->reason = col_dup(st, 6);
+    return v;
+}
+
+int node_outbox_notices(struct node_outbox *ob, const char *unit,
+                        uint32_t period, size_t max, Luyu__ReviewNotice ***out,
+                        size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    int r;
+
+    *out = lu_xcalloc(max ? max : 1, sizeof(**out));
+    *n = 0;
+    /* The newest notice of each month (of one month when unit is given),
+     * newest first. */
+    r = lu_store_prepare(
+        ob->db,
+        "SELECT id, unit, period, kind, by, at, reason FROM notice n"
+        " WHERE (kind = 5 AND ?1 IS NULL) OR id = (SELECT max(id) FROM"
+        " notice m WHERE m.unit = n.unit AND m.period = n.period AND"
+        " m.kind <= 4) AND (?1 IS NULL OR (unit = ?1 AND period = ?2))"
+        " ORDER BY id DESC LIMIT ?3",
+        &st);
+    if (r < 0)
+        return r;
+    if (unit != NULL)
+        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, period);
+    sqlite3_bind_int64(st, 3, (int64_t)max);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+        (*out)[(*n)++] = notice_row(st);
+    r = r == SQLITE_DONE || r == SQLITE_ROW ? 0 : lu_store_errno(r);
+    sqlite3_finalize(st);
+    return r;
+}
+
+void node_outbox_notices_free(Luyu__ReviewNotice **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        luyu__review_notice__free_unpacked(v[i], NULL);
+    free(v);
 }
 
 sqlite3 *node_outbox_db(struct node_outbox *ob)
@@ -650,8 +847,9 @@ size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
  * keeps the newest. ?4 < 0 means no limit. */
 static const char LIST_QUERY[] =
     "SELECT seq, unit, indicator, period, amount, note, recorded_by,"
-    " recorded_at, corrects, state, ifnull(reason, ''), ifnull(done_at, 0)"
-    " FROM outbox WHERE (?1 IS NULL OR period = ?1)"
+    " recorded_at, corrects, NULL, confirmed, NULL, state,"
+    " ifnull(reason, ''), ifnull(done_at, 0) FROM outbox WHERE review IS NULL"
+    " AND (?1 IS NULL OR period = ?1)"
     " AND (?2 IS NULL OR unit = ?2) AND (?3 IS NULL OR indicator = ?3)"
     " ORDER BY seq DESC LIMIT ?4";
 
@@ -688,10 +886,10 @@ static int read_rows(struct node_outbox *ob, const struct node_outbox_filter *f,
         w = &l->rows[l->n++];
         memset(w, 0, sizeof(*w));
         fill_entry(st, &w->e);
-        w->state = sqlite3_column_int(st, 9);
-        w->reason = col_dup(st, 10);
+        w->state = sqlite3_column_int(st, 12);
+        w->reason = col_dup(st, 13);
         w->reject_code = lu_reject_split(w->reason);
-        w->done_at = sqlite3_column_int64(st, 11);
+        w->done_at = sqlite3_column_int64(st, 14);
         if (w->e.corrects[0] != '\0' &&
             lu_entry_id_parse(w->e.corrects, node, &w->corrects_seq) < 0)
             w->corrects_seq = 0;
@@ -767,11 +965,7 @@ static uint64_t root_of(struct node_outbox *ob, uint64_t seq)
         if (e.corrects[0] != '\0' &&
             lu_entry_id_parse(e.corrects, node, &next) < 0)
             next = 0;
-        free(e.unit);
-        free(e.indicator);
-        free(e.note);
-        free(e.recorded_by);
-        free(e.corrects);
+        node_outbox_entry_clear(&e);
         if (next == 0 || next >= seq)
             return seq;
         seq = next;
@@ -851,11 +1045,7 @@ void node_outbox_list_free(struct node_outbox_list *l)
     for (size_t i = 0; i < l->n; i++) {
         Luyu__Entry *e = &l->rows[i].e;
 
-        free(e->unit);
-        free(e->indicator);
-        free(e->note);
-        free(e->recorded_by);
-        free(e->corrects);
+        node_outbox_entry_clear(e);
         free(l->rows[i].reason);
     }
     free(l->rows);

@@ -150,6 +150,35 @@ typedef void (*node_outbox_rec_cb)(void *arg, const struct node_outbox_rec *r);
 int node_outbox_each(struct node_outbox *ob, uint32_t period, size_t max,
                      node_outbox_rec_cb cb, void *arg);
 
+/* Calls cb for every figure entry (not project events) of one unit and
+ * indicator, ascending seq, with seq, period, amount, corrects,
+ * recorded_at and state set (other fields NULL or 0): a figure's history
+ * for the data-quality checks (node/quality.h), read through the
+ * outbox_figure index. 0 or a negative errno. */
+int node_outbox_each_figure(struct node_outbox *ob, const char *unit,
+                            const char *indicator, node_outbox_rec_cb cb,
+                            void *arg);
+
+/* Frees the strings and sub-messages of an entry the outbox filled
+ * (node_outbox_get); they become NULL. */
+void node_outbox_entry_clear(Luyu__Entry *e);
+
+/* Keeps the province's review notices (from the hub's Welcome or Pong),
+ * each id once, in one transaction. Returns how many were new, or a
+ * negative errno. */
+int node_outbox_notices_add(struct node_outbox *ob,
+                            Luyu__ReviewNotice *const *v, size_t n);
+/* The highest notice id held (0 when none): Hello.notice_after. */
+uint64_t node_outbox_notice_after(struct node_outbox *ob);
+/* The newest review step of each unit's month (of unit's period only when
+ * unit is not NULL), newest first, at most max; with unit NULL also every
+ * reminder (kind REMIND), which changes no state. *out holds *n notices; free
+ * with node_outbox_notices_free (also after a failure). */
+int node_outbox_notices(struct node_outbox *ob, const char *unit,
+                        uint32_t period, size_t max, Luyu__ReviewNotice ***out,
+                        size_t *n);
+void node_outbox_notices_free(Luyu__ReviewNotice **v, size_t n);
+
 /* The outbox's connection, for the other modules of outbox.db's schema
  * (node/users.c) and no one else: this module stays the one owner of the
  * file, its migrations and its transactions. */

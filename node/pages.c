@@ -30,6 +30,7 @@ static const char CSS[] =
     "header .down{color:#fdd;font-weight:bold}"
     "main{padding:1em;max-width:70em}"
     ".ok{color:#1a6b1a}.down{color:#b00}.err{color:#b00;font-size:.9em}"
+    ".warn{color:#8a5a00;font-size:.9em}"
     "table{border-collapse:collapse;width:100%}"
     "td,th{border-bottom:1px solid #ddd;padding:.3em;text-align:left;"
     "vertical-align:top}"
@@ -369,7 +370,7 @@ static void route(struct node_pages *np, struct lu_web_req *req,
         return node_pages_redirect(resp, "/form");
     if (strcmp(path, "/form") == 0)
         return post ? node_pages_form_post(np, req, resp, ss, &u)
-                    : node_pages_form_page(np, req, resp, ss, &u, NULL);
+                    : node_pages_form_page(np, req, resp, ss, &u, NULL, false);
     if (strcmp(path, "/entries") == 0 && !post)
         return node_pages_entries_page(np, req, resp, ss, &u, NULL);
     if (strcmp(path, "/upload") == 0)

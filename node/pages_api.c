@@ -67,6 +67,9 @@ static void problems_json(struct lu_web_resp *resp, const char *msg,
 
     json_start(resp, 422, &j);
     lu_json_kstr(&j, "error", msg);
+    /* Data-quality warnings: the same request with ?confirm=1 stores it. */
+    lu_json_key(&j, "needs_confirm");
+    lu_json_bool(&j, r != NULL && r->needs_confirm);
     lu_json_key(&j, "problems");
     lu_json_array(&j);
     for (size_t i = 0; i < n; i++) {
@@ -149,6 +152,9 @@ static void post_entries(struct node_pages *np, struct lu_web_req *req,
     lu_import_submit(&li, lu_web_query(req, "again") != NULL, false, key, &sub,
                      &ptrs);
     snprintf(who, sizeof(who), "api:%s", t->name);
+    /* ?confirm=1: the calling system has checked the figures the node
+     * warned about (node/quality.h), as luyuctl import --confirm. */
+    sub.confirm = lu_web_query(req, "confirm") != NULL;
     node_intake_submit(np->ctx.intake, &sub, who, &r);
     node_uplink_pump(np->ctx.uplink);
     if (r.code != LUYU__CTL_RESPONSE__CODE__OK)

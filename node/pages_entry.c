@@ -189,10 +189,14 @@ static void form_row(struct lu_web_req *req,
     lu_buf_adds(b, "\"></td></tr>");
 }
 
+static void review_notes(struct node_pages *np, const char *units,
+                         struct lu_buf *b);
+
 void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
                           struct lu_web_resp *resp,
                           const struct node_session *ss,
-                          const struct node_user *u, char **errors)
+                          const struct node_user *u, char **errors,
+                          bool confirm)
 {
     const struct lu_plan *plan = np->ctx.plan;
     struct lu_buf *b = &resp->body;
@@ -210,11 +214,17 @@ void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
     if (resp->status == 0 || resp->status == 500)
         resp->status = errors ? 422 : 200;
     node_pages_page_start(np, ss, resp, _("Enter the month's figures"));
+    review_notes(np, node_user_units(u, np->ctx.units), b);
     if (lu_web_query(req, "added") != NULL)
         lu_buf_printf(b, "<p class=\"banner\" id=\"banner\">%s</p>",
                       _("Stored. The figures are on their way to the "
                         "province."));
-    if (errors != NULL)
+    if (errors != NULL && confirm)
+        lu_buf_printf(b, "<p class=\"problem\" id=\"problem\">%s</p>",
+                      _("Nothing was stored: the marked figures look "
+                        "unusual. Check them; if they are right, tick the "
+                        "box below the form and store again."));
+    else if (errors != NULL)
         lu_buf_printf(b, "<p class=\"problem\" id=\"problem\">%s</p>",
                       _("Nothing was stored: correct the marked fields."));
     /* A nonce per rendered form: sending the same form twice (a reload, a
@@ -253,6 +263,14 @@ void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
         }
         lu_buf_adds(b, "</table></fieldset>");
     }
+    /* Data-quality warnings (node/quality.h) are confirmed by ticking, as
+     * luyuctl's --confirm; the box is there only after a warning. */
+    if (confirm)
+        lu_buf_printf(b,
+                      "<p><label><input type=\"checkbox\" name=\"confirm\" "
+                      "value=\"1\" id=\"confirm\"> %s</label></p>",
+                      _("I have checked the marked figures and they are "
+                        "right"));
     lu_buf_printf(b, "<p><button id=\"save\">%s</button></p></form>",
                   _("Store"));
     node_pages_page_end(resp);
@@ -298,6 +316,7 @@ static void submit(struct node_pages *np, struct lu_web_req *req,
         sub.import_key.len = sizeof(key);
     }
     snprintf(who, sizeof(who), "web:%s", ss->user);
+    sub.confirm = lu_web_field(req, "confirm", NULL, NULL) != NULL;
     node_intake_submit(np->ctx.intake, &sub, who, &r);
     node_uplink_pump(np->ctx.uplink);
     if (r.code == LUYU__CTL_RESPONSE__CODE__OK) {
@@ -319,7 +338,7 @@ static void submit(struct node_pages *np, struct lu_web_req *req,
     if (r.n_problems == 0)
         node_pages_refuse(np, resp, 422, r.message);
     else
-        node_pages_form_page(np, req, resp, ss, u, errors);
+        node_pages_form_page(np, req, resp, ss, u, errors, r.needs_confirm);
     free(errors);
     node_intake_response_clear(&r);
 }
@@ -369,7 +388,7 @@ void node_pages_form_post(struct node_pages *np, struct lu_web_req *req,
         if (n == 0)
             errors[0] = (char *)_("Nothing to store: type at least one "
                                   "figure.");
-        node_pages_form_page(np, req, resp, ss, u, errors);
+        node_pages_form_page(np, req, resp, ss, u, errors, false);
     } else {
         submit(np, req, resp, ss, u, ep, n, index);
     }
@@ -417,8 +436,11 @@ static void correct_form(struct listing *l, const char *id, struct lu_buf *b)
                   "<input type=\"hidden\" name=\"id\" value=\"%s\">"
                   "<label>%s <input type=\"text\" name=\"amount\"></label>"
                   "<label>%s <input type=\"text\" name=\"reason\"></label>"
+                  "<label><input type=\"checkbox\" name=\"confirm\" "
+                  "value=\"1\"> %s</label>"
                   "<button>%s</button></form></details>",
                   id, _("Right figure"), _("Reason (required)"),
+                  _("After a warning: checked, store it anyway"),
                   _("Store the correction"));
 }
 
@@ -465,6 +487,44 @@ static void entry_row(void *arg, const struct node_outbox_rec *r)
     lu_buf_adds(b, "</td></tr>");
 }
 
+/* The province's answers on the user's units' months (node/review.h):
+ * returned months with the message, accepted ones as locked. */
+static void review_notes(struct node_pages *np, const char *units,
+                         struct lu_buf *b)
+{
+    Luyu__ReviewNotice **v = NULL;
+    size_t n = 0, shown = 0;
+    char per[8];
+
+    if (node_outbox_notices(np->ctx.outbox, NULL, 0, 50, &v, &n) < 0)
+        n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct lu_plan_unit *pu;
+
+        if (!node_units_has(units, v[i]->unit) ||
+            v[i]->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ||
+            v[i]->kind == LUYU__REVIEW_KIND__REVIEW_REMIND)
+            continue;
+        pu = lu_plan_unit(np->ctx.plan, v[i]->unit);
+        lu_buf_adds(b, shown++ ? "<li>" : "<ul id=\"reviews\"><li>");
+        lu_buf_printf(b, "%s ", lu_period_format(v[i]->period, per, 8));
+        lu_html_esc(b, pu ? pu->name : v[i]->unit);
+        lu_buf_adds(b, "：");
+        if (v[i]->kind == LUYU__REVIEW_KIND__REVIEW_RETURN) {
+            lu_buf_printf(b, "<span class=\"down\">%s</span> ",
+                          _("returned by the province:"));
+            lu_html_esc(b, v[i]->reason);
+        } else {
+            lu_buf_printf(b, "<span class=\"ok\">%s</span>",
+                          _("accepted by the province; locked"));
+        }
+        lu_buf_adds(b, "</li>");
+    }
+    if (shown > 0)
+        lu_buf_adds(b, "</ul>");
+    node_outbox_notices_free(v, n);
+}
+
 void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
                              const struct node_session *ss,
@@ -482,6 +542,7 @@ void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
     if (resp->status == 0 || resp->status == 500)
         resp->status = problem ? 422 : 200;
     node_pages_page_start(np, ss, resp, _("What we entered"));
+    review_notes(np, l.units, b);
     if (problem != NULL) {
         lu_buf_adds(b, "<p class=\"problem\" id=\"problem\">");
         lu_html_esc(b, problem);
@@ -540,17 +601,16 @@ void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
         return node_pages_entries_page(np, req, resp, ss, u,
                                        _("No such entry at this node."));
     state = node_units_has(node_user_units(u, np->ctx.units), e.unit);
-    free(e.unit);
-    free(e.indicator);
-    free(e.note);
-    free(e.recorded_by);
-    free(e.corrects);
+    node_outbox_entry_clear(&e);
     if (!state)
         return node_pages_refuse(np, resp, 403,
                                  _("You may not report for this unit."));
     c.id = (char *)id;
     c.amount = (char *)amount;
     c.note = (char *)reason;
+    /* A data-quality warning (node/quality.h) is confirmed by the form's
+     * tick box, as luyuctl correct --confirm. */
+    c.confirm = lu_web_field(req, "confirm", NULL, NULL) != NULL;
     snprintf(who, sizeof(who), "web:%s", ss->user);
     node_intake_correct(np->ctx.intake, &c, who, &r);
     node_uplink_pump(np->ctx.uplink);
@@ -625,11 +685,7 @@ void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
     state = node_units_has(c.l.units, e.unit);
     if (state)
         node_outbox_each(np->ctx.outbox, e.period, MAX_MONTH, keep_row, &c);
-    free(e.unit);
-    free(e.indicator);
-    free(e.note);
-    free(e.recorded_by);
-    free(e.corrects);
+    node_outbox_entry_clear(&e);
     if (!state)
         return node_pages_refuse(np, resp, 403,
                                  _("You may not report for this unit."));

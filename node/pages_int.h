@@ -54,7 +54,8 @@ char *node_pages_time(int64_t t, char *buf, size_t len);
 void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
                           struct lu_web_resp *resp,
                           const struct node_session *ss,
-                          const struct node_user *u, char **errors);
+                          const struct node_user *u, char **errors,
+                          bool confirm);
 void node_pages_form_post(struct node_pages *np, struct lu_web_req *req,
                           struct lu_web_resp *resp,
                           const struct node_session *ss,

@@ -73,10 +73,13 @@ void node_pages_upload_page(struct node_pages *np, struct lu_web_req *req,
     node_pages_page_end(resp);
 }
 
-/* The row's problems from the file, the user's units and the node. */
+/* The row's problems from the file, the user's units and the node, and
+ * the node's data-quality warnings (node/quality.h), which do not stop
+ * the file but must be confirmed when it is stored. */
 struct row_problems {
     char **msgs; /* per row: NULL or a heap string */
-    size_t n_rows, n_bad;
+    char **warn; /* per row: NULL or a heap string */
+    size_t n_rows, n_bad, n_warn;
 };
 
 static void row_problem(struct row_problems *rp, size_t row, const char *msg)
@@ -89,27 +92,38 @@ static void row_problem(struct row_problems *rp, size_t row, const char *msg)
     free(old);
 }
 
+static void row_warning(struct row_problems *rp, size_t row, const char *msg)
+{
+    if (rp->warn[row] == NULL)
+        rp->n_warn++;
+    free(rp->warn[row]);
+    rp->warn[row] = lu_xstrdup(msg);
+}
+
 static void check_rows(struct node_pages *np, const struct node_user *u,
                        const char *who, struct lu_import *li,
                        struct row_problems *rp)
 {
-    Luyu__CtlSubmit sub = LUYU__CTL_SUBMIT__INIT;
+    Luyu__CtlSubmit sub;
     Luyu__CtlResponse r = LUYU__CTL_RESPONSE__INIT;
-    Luyu__CtlEntry **ptrs = lu_xcalloc(li->n + 1, sizeof(*ptrs));
+    Luyu__CtlEntry **ptrs = NULL;
     const char *units = node_user_units(u, np->ctx.units);
+    uint8_t key[32];
 
     for (size_t i = 0; i < li->n; i++) {
-        ptrs[i] = &li->entries[i];
         if (!node_units_has(units, li->entries[i].unit))
             row_problem(rp, i, _("You may not report for this unit."));
     }
-    /* The node's own checks, storing nothing. */
-    sub.entries = ptrs;
-    sub.n_entries = li->n;
-    sub.dry_run = true;
+    /* The node's own checks, storing nothing; with the import key, so
+     * that rows stored before preview as stored, not as duplicates. */
+    lu_import_submit(li, false, true, key, &sub, &ptrs);
     node_intake_submit(np->ctx.intake, &sub, who, &r);
     for (size_t i = 0; i < r.n_problems; i++) {
-        if (r.problems[i]->index < li->n)
+        if (r.problems[i]->index >= li->n)
+            continue;
+        if (r.needs_confirm)
+            row_warning(rp, r.problems[i]->index, r.problems[i]->message);
+        else
             row_problem(rp, r.problems[i]->index, r.problems[i]->message);
     }
     node_intake_response_clear(&r);
@@ -198,7 +212,10 @@ static void preview_table(const struct lu_import *li,
         }
         e = &li->entries[i];
         lu_buf_printf(b, "<tr class=\"%s\"><td>%d</td><td>",
-                      rp->msgs[i] ? "bad" : "good", li->lines[i]);
+                      rp->msgs[i]   ? "bad"
+                      : rp->warn[i] ? "warn"
+                                    : "good",
+                      li->lines[i]);
         lu_html_esc(b, e->unit);
         lu_buf_adds(b, "</td><td>");
         lu_html_esc(b, e->indicator);
@@ -212,6 +229,10 @@ static void preview_table(const struct lu_import *li,
         if (rp->msgs[i] != NULL) {
             lu_buf_adds(b, "<span class=\"err\">");
             lu_html_esc(b, rp->msgs[i]);
+            lu_buf_adds(b, "</span>");
+        } else if (rp->warn[i] != NULL) {
+            lu_buf_adds(b, "<span class=\"warn\">");
+            lu_html_esc(b, rp->warn[i]);
             lu_buf_adds(b, "</span>");
         } else {
             lu_buf_adds(b, "<span class=\"ok\">OK</span>");
@@ -245,12 +266,20 @@ static void file_problems(const struct lu_import *li, const int *plines,
 }
 
 static void commit_form(const struct node_session *ss,
-                        const struct node_pages_upload *up, struct lu_buf *b)
+                        const struct node_pages_upload *up, bool warned,
+                        struct lu_buf *b)
 {
     lu_buf_adds(b, "<form method=\"post\" action=\"/upload/commit\">");
     node_pages_csrf_field(ss, b);
     lu_buf_printf(b, "<input type=\"hidden\" name=\"upload\" value=\"%s\">",
                   up->id);
+    /* Warnings are confirmed by ticking, as luyuctl import --confirm. */
+    if (warned)
+        lu_buf_printf(b,
+                      "<p><label><input type=\"checkbox\" name=\"confirm\" "
+                      "value=\"1\" id=\"confirm\" required> %s</label></p>",
+                      _("I have checked the marked figures and they are "
+                        "right"));
     lu_buf_adds(b, "<p><button id=\"commit\">");
     lu_buf_printf(b, _("Store all %zu rows"), up->li.n);
     lu_buf_adds(b, "</button></p></form>");
@@ -285,6 +314,7 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
     snprintf(who, sizeof(who), "web:%s", ss->user);
     rp.n_rows = li.n;
     rp.msgs = lu_xcalloc(li.n + 1, sizeof(*rp.msgs));
+    rp.warn = lu_xcalloc(li.n + 1, sizeof(*rp.warn));
     if (li.n > 0)
         check_rows(np, u, who, &li, &rp);
     resp->status = li.n_problems || rp.n_bad ? 422 : 200;
@@ -297,6 +327,11 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
                       _("%zu problems; nothing was stored. Fix the file "
                         "and send it again."),
                       li.n_problems + rp.n_bad);
+    else if (rp.n_warn > 0)
+        lu_buf_printf(b,
+                      _("%zu rows; %zu look unusual (marked): check them. "
+                        "Nothing is stored until you confirm."),
+                      li.n, rp.n_warn);
     else
         lu_buf_printf(b,
                       _("%zu rows, all fine. Nothing is stored until you "
@@ -311,15 +346,18 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
         snprintf(up->user, sizeof(up->user), "%s", ss->user);
         up->li = li;
         up->at_ms = lu_mono_ms();
-        commit_form(ss, up, b);
+        commit_form(ss, up, rp.n_warn > 0, b);
         li = (struct lu_import){0};
         shown = &up->li;
     }
     preview_table(shown, &rp, plines, pmsgs, np_, b);
     node_pages_page_end(resp);
-    for (size_t i = 0; i < rp.n_rows; i++)
+    for (size_t i = 0; i < rp.n_rows; i++) {
         free(rp.msgs[i]);
+        free(rp.warn[i]);
+    }
     free(rp.msgs);
+    free(rp.warn);
     for (size_t i = 0; i < np_; i++)
         free(pmsgs[i]);
     free(pmsgs);
@@ -351,6 +389,7 @@ void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
             np, req, resp, ss,
             _("This file is no longer waiting here; send it again."));
     lu_import_submit(&up->li, false, false, key, &sub, &ptrs);
+    sub.confirm = lu_web_field(req, "confirm", NULL, NULL) != NULL;
     snprintf(who, sizeof(who), "web:%s", ss->user);
     node_intake_submit(np->ctx.intake, &sub, who, &r);
     node_uplink_pump(np->ctx.uplink);

@@ -48,6 +48,9 @@ struct node_spool {
     const struct lu_plan *plan;
     struct node_intake *intake;
     struct node_uplink *uplink;
+    /* spool_confirm: the files' data-quality warnings count as confirmed
+     * by their owner (node/quality.h); else such a file is refused. */
+    bool confirm;
     uv_fs_event_t ev;
     uv_timer_t timer;
     int open_handles;
@@ -211,6 +214,7 @@ static bool store(struct node_spool *sp, const char *name, uid_t uid,
     bool done = true;
 
     lu_import_submit(im, false, false, key, &sub, &ptrs);
+    sub.confirm = sp->confirm;
     node_intake_submit(sp->intake, &sub, who, &resp);
     if (resp.code == LUYU__CTL_RESPONSE__CODE__OK) {
         lu_notice("spool: %s: %s %zu entries (%s .. %s), moved to %s/", name,
@@ -456,8 +460,8 @@ int node_spool_check(const char *dir, char *err, size_t errlen)
 struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
                                   const struct lu_plan *plan,
                                   struct node_intake *intake,
-                                  struct node_uplink *uplink, char *err,
-                                  size_t errlen)
+                                  struct node_uplink *uplink, bool confirm,
+                                  char *err, size_t errlen)
 {
     struct node_spool *sp = lu_xcalloc(1, sizeof(*sp));
     int r;
@@ -469,6 +473,7 @@ struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
     sp->plan = plan;
     sp->intake = intake;
     sp->uplink = uplink;
+    sp->confirm = confirm;
     if (make_dir(dir, err, errlen) < 0 || make_dir(sp->done, err, errlen) < 0 ||
         make_dir(sp->failed, err, errlen) < 0)
         goto fail;

@@ -23,6 +23,7 @@
 #ifndef NODE_SPOOL_H
 #define NODE_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <uv.h>
 
@@ -45,8 +46,8 @@ int node_spool_check(const char *dir, char *err, size_t errlen);
 struct node_spool *node_spool_new(uv_loop_t *loop, const char *dir,
                                   const struct lu_plan *plan,
                                   struct node_intake *intake,
-                                  struct node_uplink *uplink, char *err,
-                                  size_t errlen);
+                                  struct node_uplink *uplink, bool confirm,
+                                  char *err, size_t errlen);
 /* What status and /metrics show of the spool. Strings are the spool's,
  * valid until the next turn of the loop. */
 struct node_spool_info {

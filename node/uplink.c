@@ -6,6 +6,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "amount.h"
 #include "codec.h"
 #include "i18n.h"
 #include "log.h"
@@ -89,6 +90,7 @@ static void send_hello(struct node_uplink *up)
     h.node_id = (char *)up->cfg.node_id;
     h.from_seq = node_outbox_first_pending(up->ob);
     h.last_seq = outbox_last_seq(up->ob);
+    h.notice_after = node_outbox_notice_after(up->ob);
     f.body_case = LUYU__FRAME__BODY_HELLO;
     f.hello = &h;
     up->state = LINK_HELLO;
@@ -156,6 +158,48 @@ static void on_acked(struct node_uplink *up, uint64_t upto,
     up->n_inflight = keep;
 }
 
+/* The province's review steps for our units (ReviewNotice), kept once
+ * per id; status and the clerk's pages show them. A notice that does not
+ * check is logged and left out: an honest hub sends none. */
+static void on_notices(struct node_uplink *up, Luyu__ReviewNotice *const *v,
+                       size_t n)
+{
+    Luyu__ReviewNotice **ok = lu_xcalloc(n ? n : 1, sizeof(*ok));
+    char err[160], per[8];
+    size_t k = 0;
+    int r;
+
+    for (size_t i = 0; i < n; i++) {
+        if (v[i]->kind < LUYU__REVIEW_KIND__REVIEW_ACCEPT ||
+            v[i]->kind > LUYU__REVIEW_KIND__REVIEW_REMIND ||
+            !lu_period_valid(v[i]->period) ||
+            lu_check_text("unit", v[i]->unit, LU_MAX_NAME, err, sizeof(err)) <
+                0 ||
+            lu_check_text("by", v[i]->by, LU_MAX_NAME, err, sizeof(err)) < 0 ||
+            lu_check_text("reason", v[i]->reason, LU_MAX_NOTE, err,
+                          sizeof(err)) < 0) {
+            lu_warn("hub sent review notice %llu that does not check; left "
+                    "out",
+                    (unsigned long long)v[i]->id);
+            continue;
+        }
+        ok[k++] = v[i];
+    }
+    r = node_outbox_notices_add(up->ob, ok, k);
+    if (r < 0)
+        lu_err("could not keep the hub's review notices: %s", strerror(-r));
+    for (size_t i = 0; r > 0 && i < k; i++)
+        lu_notice(
+            "province: %s of %s %s by %s%s%s",
+            lu_period_format(ok[i]->period, per, sizeof(per)), ok[i]->unit,
+            ok[i]->kind == LUYU__REVIEW_KIND__REVIEW_ACCEPT   ? "accepted"
+            : ok[i]->kind == LUYU__REVIEW_KIND__REVIEW_RETURN ? "returned"
+            : ok[i]->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ? "unlocked"
+                                                              : "reminded",
+            ok[i]->by, ok[i]->reason[0] ? ": " : "", ok[i]->reason);
+    free(ok);
+}
+
 static void on_welcome(struct node_uplink *up, const Luyu__Welcome *w)
 {
     struct node_outbox_stats st;
@@ -189,6 +233,7 @@ static void on_welcome(struct node_uplink *up, const Luyu__Welcome *w)
     set_error(up, "");
     on_acked(up, w->hwm, w->rejects, w->n_rejects);
     up->next_send = w->hwm + 1;
+    on_notices(up, w->notices, w->n_notices);
 }
 
 static void on_error(struct node_uplink *up, const Luyu__Error *e)
@@ -234,6 +279,8 @@ static void handle(struct node_uplink *up, const Luyu__Frame *f)
     case LUYU__FRAME__BODY_PONG:
         if (f->pong->hwm > up->hub_hwm && up->state == LINK_UP)
             up->hub_hwm = f->pong->hwm;
+        if (up->state == LINK_UP)
+            on_notices(up, f->pong->notices, f->pong->n_notices);
         break;
     case LUYU__FRAME__BODY_ERROR:
         on_error(up, f->error);
@@ -457,6 +504,7 @@ static void on_timer(uv_timer_t *t)
             Luyu__Ping p = LUYU__PING__INIT;
 
             p.last_seq = outbox_last_seq(up->ob);
+            p.notice_after = node_outbox_notice_after(up->ob);
             f.body_case = LUYU__FRAME__BODY_PING;
             f.ping = &p;
             if (up->state == LINK_HELLO)

@@ -171,12 +171,13 @@ def main():
         shots(d, "05-entries-corrected")
 
         say("uploading a file: a bad row, then the fixed file")
+        # Amounts in line with July's, so that no row is an outlier.
         bad = c.path("8月.csv")
         with open(bad, "w", encoding="utf-8") as f:
             f.write("unit,indicator,period,amount,note\n"
                     "cq-wanzhou,poor_trained,2019-08,12,\n"
                     "cq-wanzhou,cadres_to_sd,2019-08,十二,\n"
-                    "cq-wanzhou,agri_sales_to_sd,2019-08,800.5,八月\n")
+                    "cq-wanzhou,agri_sales_to_sd,2019-08,8000.5,八月\n")
         d.get(base + "/upload")
         shots(d, "07-upload")
         d.find_element(By.ID, "file").send_keys(bad)
@@ -203,8 +204,29 @@ def main():
                              "--format", "json", check_rc=0)
         got = {(r["unit"], r["indicator"]): r["amount"] for r in json.loads(out)}
         want = {("cq-wanzhou", "poor_trained"): "12", ("cq-wanzhou", "cadres_to_sd"): "12",
-                ("cq-wanzhou", "agri_sales_to_sd"): "800.50"}
+                ("cq-wanzhou", "agri_sales_to_sd"): "8000.50"}
         check(got == want, "the hub's ledger for 2019-08 equals the file exactly: %s" % got)
+
+        say("a likely duplicate: warned on its field, stored once ticked")
+        d.get(base + "/form?unit=cq-wanzhou&period=2019-08")
+        check(not d.find_elements(By.ID, "confirm"), "no tick box before a warning")
+        d.find_element(By.ID, "amt_cadres_to_sd").send_keys("12")
+        submit(d, d.find_element(By.ID, "save"))
+        check("疑似重复" in d.find_element(By.ID, "err_cadres_to_sd").text and
+              "看起来异常" in d.find_element(By.ID, "problem").text and
+              c.status(n)["last_seq"] == 7,
+              "12 cadres again: the warning on the field, nothing stored")
+        shots(d, "10-form-warning")
+        box = d.find_element(By.ID, "confirm")
+        check(d.find_element(By.ID, "amt_cadres_to_sd").get_attribute("value") == "12",
+              "the typed figure is kept")
+        box.click()
+        submit(d, d.find_element(By.ID, "save"))
+        check("已保存" in d.find_element(By.ID, "banner").text and c.status(n)["last_seq"] == 8,
+              "ticked: stored")
+        rc, out, err = c.ctl("entries", "--format", "json", node=n, check_rc=0)
+        check(json.loads(out)["entries"][-1]["confirmed"] == ["duplicate"],
+              "the entry records the confirmed warning")
 
         say("refusals")
         d.get(base + "/form?unit=cq-wanzhou&period=2019-08")
@@ -219,7 +241,7 @@ def main():
         d.find_element(By.ID, "amt_cadres_to_sd").send_keys("1")
         submit(d, d.find_element(By.ID, "save"))
         check("请重新登录" in d.page_source, "a form without a session is refused")
-        check(c.status(n)["last_seq"] == 7, "neither stored anything")
+        check(c.status(n)["last_seq"] == 8, "neither stored anything")
         for dd in list(c.daemons):
             check(dd.stop() == 0, "%s stopped cleanly" % dd.name)
         say("screenshots in", ART)

@@ -47,7 +47,7 @@ def main():
         wait_until(lambda: c.drained(n), 30, "drain")
         filler = fill(c.path(n))
         say("  broke: filled the node's state dir")
-        rc, out, err = c.ctl("import", _csv(c, n, rnd, 2000), node=n)
+        rc, out, err = c.ctl("import", _csv(c, n, rnd, 2000), "--confirm", node=n)
         check(rc == 1 and "disk full" in err, "import refused with a clear error: " +
               err.strip().splitlines()[-1])
         check(c.nodes[n].alive(), "the node stays up")

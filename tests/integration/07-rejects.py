@@ -13,9 +13,11 @@ def main():
     n = "mixed"
     c.start_node(n, "cq-wanzhou,sd-jinan")
     ids = []
-    for unit in ("cq-wanzhou", "sd-jinan", "cq-wanzhou"):
+    # Two amounts for cq-wanzhou: the same one twice is a likely duplicate,
+    # which the node wants confirmed (60-quality).
+    for unit, amount in (("cq-wanzhou", "4"), ("sd-jinan", "4"), ("cq-wanzhou", "5")):
         rc, out, err = c.ctl("submit", "--unit", unit, "--indicator", "cadres_to_sd",
-                             "--period", "2019-05", "--amount", "4", node=n, check_rc=0)
+                             "--period", "2019-05", "--amount", amount, node=n, check_rc=0)
         ids.append(out.strip())
     wait_until(lambda: c.drained(n), 20, "drain")
     st = c.status(n)

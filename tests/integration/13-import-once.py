@@ -51,8 +51,11 @@ def main():
     check(out.startswith("already imported"), out.strip())
     check(c.status(n)["last_seq"] == 50, "still 50")
 
-    say("--again stores them once more")
-    rc, out, err = c.ctl("import", other, "--again", node=n, check_rc=0)
+    say("--again stores them once more; being duplicates, they need --confirm")
+    rc, out, err = c.ctl("import", other, "--again", node=n)
+    check(rc == 2 and "likely duplicate" in err and "--confirm" in err,
+          "--again alone: the rows are likely duplicates, nothing stored")
+    rc, out, err = c.ctl("import", other, "--again", "--confirm", node=n, check_rc=0)
     check(out.startswith("imported 50 entries") and range_of(out) == "%s/51 .. %s/100" % (n, n),
           out.strip())
     accepted += ["%s/%d" % (n, s) for s in range(51, 101)]

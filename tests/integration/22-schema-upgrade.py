@@ -13,8 +13,8 @@ import sqlite3
 
 from luyutest import SRC, Cluster, Failure, check, run, say, wait_until
 
-CURRENT = 2  # LEDGER_SCHEMA
-OUTBOX_CURRENT = 3  # the outbox's last migration (node/outbox.c)
+CURRENT = 3  # LEDGER_SCHEMA
+OUTBOX_CURRENT = 4  # the outbox's last migration (node/outbox.c)
 UNITS = "cq-wanzhou,cq-wushan,sd-jinan"
 
 
@@ -105,18 +105,24 @@ def upgrade(version):
     outbox = c.path("cq-wanzhou", "outbox.db")
     shutil.copy(os.path.join(fixture, "ledger.db"), ledger)
     shutil.copy(os.path.join(fixture, "outbox.db"), outbox)
+    # The outbox's numbers run ahead of the ledger's: schema-v2 holds outbox 3.
+    old_outbox = user_version(outbox)
 
     say("schema %d: luyuctl reads the old ledger as it is, and leaves it so" % version)
     with open(ledger, "rb") as f:
         before = f.read()
     same(readings(c, exp), exp, "before the upgrade")
-    rc, out, err = c.ctl("project", "list", "--state-dir", c.path("hub"))
+    if version < 2:  # the project pool came with ledger schema 2
+        rc, out, err = c.ctl("project", "list", "--state-dir", c.path("hub"))
+        check(rc == 1 and "start this release's luyu-hub once" in err,
+              "luyuctl project on the old ledger says how to upgrade it")
+        rc, out, err = c.ctl("bulletin", "show", "2019-07", "--draft", "--state-dir",
+                             c.path("hub"), "--format", "json")
+        check(rc == 0 and '"pool"' not in out,
+              "a draft bulletin of the old ledger has no pool section")
+    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"))
     check(rc == 1 and "start this release's luyu-hub once" in err,
-          "luyuctl project on the old ledger says how to upgrade it")
-    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--draft", "--state-dir",
-                         c.path("hub"), "--format", "json")
-    check(rc == 0 and '"pool"' not in out,
-          "a draft bulletin of the old ledger has no pool section")
+          "luyuctl review queue on the old ledger says how to upgrade it")
     with open(ledger, "rb") as f:
         check(f.read() == before, "luyuctl changed nothing in the file")
 
@@ -138,7 +144,15 @@ def upgrade(version):
           "the ledger has the entry_month index")
     check(count_rows(ledger, "project") == 0 and count_rows(ledger, "project_event") == 0,
           "the project pool's tables exist and are empty")
+    with sqlite3.connect("file:%s?mode=ro" % ledger, uri=True) as db:
+        steps = db.execute("SELECT count(*) FROM review_event WHERE kind <= 4").fetchone()[0]
+    check(steps == 0, "the review's table exists, with no review step (the hub's "
+          "reminders for the months since may be there)")
     same(readings(c, exp), exp, "after the upgrade")
+    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), "--format", "json",
+                         check_rc=0)
+    check(all(m["flagged"] == 0 for m in json.loads(out)["months"]),
+          "the review queue reads the migrated ledger: no entry of it was flagged")
     c.start_hub(["--no-auto-issue"])
     c.hub.stop()
     check("migrating" not in c.hub.new_log(), "a second start migrates nothing")
@@ -158,10 +172,12 @@ def upgrade(version):
           == (want["0"], want["1"], want["2"]),
           "pending %d, acknowledged %d, rejected %d as recorded"
           % (st["pending"], st["acknowledged"], st["rejected"]))
-    check("migrating outbox schema %d -> %d" % (version, OUTBOX_CURRENT) in node.log(),
+    check("migrating outbox schema %d -> %d" % (old_outbox, OUTBOX_CURRENT) in node.log(),
           "the node logged its migration")
-    check(os.path.exists(outbox + ".bak-v%d" % version), "and kept outbox.db.bak-v%d" % version)
+    check(os.path.exists(outbox + ".bak-v%d" % old_outbox),
+          "and kept outbox.db.bak-v%d" % old_outbox)
     check(count_rows(outbox, "project") == 0, "the outbox's project table exists and is empty")
+    check(count_rows(outbox, "notice") == 0, "the outbox's review notices exist, empty")
     c.start_hub(["--no-auto-issue"])
     wait_until(lambda: c.drained("cq-wanzhou"), 60, "the pending entries to arrive")
     node.stop()

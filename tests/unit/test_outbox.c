@@ -76,11 +76,7 @@ static void expect_stats(const struct node_outbox *ob, uint64_t pending,
 
 static void free_entry_strings(Luyu__Entry *e)
 {
-    free(e->unit);
-    free(e->indicator);
-    free(e->note);
-    free(e->recorded_by);
-    free(e->corrects);
+    node_outbox_entry_clear(e);
 }
 
 /* Appends, reads, acks; returns the outbox still open. */
