@@ -72,14 +72,14 @@ static void refuse(Luyu__CtlResponse *resp, int code, const char *fmt,
 static void user_add(struct node_control *c, const Luyu__CtlUser *u,
                      const char *who, Luyu__CtlResponse *resp)
 {
-    struct node_user nu = {0};
+    struct lu_webuser nu = {0};
     int r;
 
     if (!node_user_role_valid(u->role))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "role \"%s\": use clerk or reviewer", u->role);
-    if (strlen(u->units) > NODE_USER_UNITS_MAX ||
-        !node_units_subset(u->units, c->ctx.units))
+    if (strlen(u->units) > LU_WEBUSER_UNITS_MAX ||
+        !lu_units_subset(u->units, c->ctx.units))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "units \"%s\": give units of this node only",
                       lu_utf8_fix(u->units));
@@ -100,7 +100,7 @@ static void user_add(struct node_control *c, const Luyu__CtlUser *u,
 
 static void user_list(struct node_control *c, Luyu__CtlResponse *resp)
 {
-    struct node_user *users;
+    struct lu_webuser *users;
     size_t n;
 
     if (node_users_list(c->ctx.outbox, &users, &n) < 0)
@@ -185,8 +185,8 @@ static void token_add(struct node_control *c, const Luyu__CtlToken *tk,
     char token[NODE_API_TOKEN_LEN + 1];
     int r;
 
-    if (strlen(tk->units) > NODE_USER_UNITS_MAX ||
-        !node_units_subset(tk->units, c->ctx.units))
+    if (strlen(tk->units) > LU_WEBUSER_UNITS_MAX ||
+        !lu_units_subset(tk->units, c->ctx.units))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "units \"%s\": give units of this node only",
                       lu_utf8_fix(tk->units));
@@ -216,7 +216,7 @@ static void handle_token(struct node_control *c, const Luyu__CtlToken *tk,
                       who);
     if (tk->op == LUYU__CTL_TOKEN__OP__LIST)
         return token_list(c, resp);
-    if (!node_user_name_valid(tk->name))
+    if (!lu_webuser_name_valid(tk->name))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "token name \"%s\": use 1-32 of a-z 0-9 - _ .",
                       lu_utf8_fix(tk->name));
@@ -246,12 +246,12 @@ static void handle_user(struct node_control *c, const Luyu__CtlUser *u,
                       who);
     if (u->op == LUYU__CTL_USER__OP__LIST)
         return user_list(c, resp);
-    if (!node_user_name_valid(u->name))
+    if (!lu_webuser_name_valid(u->name))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "user name \"%s\": use 1-32 of a-z 0-9 - _ .",
                       lu_utf8_fix(u->name));
     if (u->op != LUYU__CTL_USER__OP__DISABLE &&
-        !node_user_hash_valid(u->pwhash))
+        !lu_webuser_hash_valid(u->pwhash))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "not an Argon2id password hash%s", "");
     if (u->op == LUYU__CTL_USER__OP__ADD)
