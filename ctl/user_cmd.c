@@ -1,7 +1,8 @@
-/* luyuctl user: the people who sign in to the node's web pages. The
- * password is read here (without echo on a terminal, or one line from a
- * pipe), hashed here with Argon2id (crypto_pwhash_str), and only the hash
- * goes to the node, which stores it; root or the node's own user only. */
+/* luyuctl user: the people who sign in to the node's web pages, or with
+ * --hub to the hub's dashboard. The password is read here (without echo on
+ * a terminal, or one line from a pipe), hashed here with Argon2id
+ * (crypto_pwhash_str), and only the hash goes to the daemon, which stores
+ * it; root or the daemon's own user only. */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "args.h"
 #include "ctl.h"
+#include "json.h"
 #include "node.h"
 #include "output.h"
 #include "util.h"
@@ -24,6 +26,8 @@ static const char USAGE[] =
     "       luyuctl --node SOCK user passwd NAME\n"
     "       luyuctl --node SOCK user disable NAME\n"
     "       luyuctl --node SOCK user list [--json]\n"
+    "       luyuctl --hub SOCK user add NAME --role viewer|reviewer|admin\n"
+    "       luyuctl --hub SOCK user passwd|disable NAME; user list [--json]\n"
     "\n"
     "Manages the people who sign in to the node's web pages (root or the\n"
     "node's own user only). add and passwd read the password from the\n"
@@ -31,7 +35,9 @@ static const char USAGE[] =
     "8 characters. Only its Argon2id hash reaches the node. passwd also\n"
     "enables a disabled user; disable keeps the user's name on what they\n"
     "entered. Clerks enter, import and correct; reviewers approve. --units\n"
-    "restricts a user to some of the node's units (default: all of them).\n";
+    "restricts a user to some of the node's units (default: all of them).\n"
+    "With --hub the same for the hub's dashboard: viewers read every page,\n"
+    "reviewers also take the province's review steps, admins both.\n";
 
 /* One line without its line end into buf. -1 on end of input. */
 static int read_line(const char *prompt, bool tty, char *buf, size_t len)
@@ -94,40 +100,48 @@ out:
     return r;
 }
 
+static void render_json(const Luyu__CtlResponse *resp, struct lu_buf *b)
+{
+    struct lu_json j;
+
+    lu_json_init(&j, b);
+    lu_json_array(&j);
+    for (size_t i = 0; i < resp->n_users; i++) {
+        const Luyu__CtlUserInfo *u = resp->users[i];
+
+        lu_json_object(&j);
+        lu_json_kstr(&j, "name", u->name);
+        lu_json_kstr(&j, "role", u->role);
+        lu_json_kstr(&j, "units", u->units);
+        lu_json_key(&j, "disabled");
+        lu_json_bool(&j, u->disabled);
+        lu_json_kint(&j, "created_at", u->created_at);
+        lu_json_kstr(&j, "created_by", u->created_by);
+        lu_json_kint(&j, "changed_at", u->changed_at);
+        lu_json_end(&j);
+    }
+    lu_json_end(&j);
+    lu_buf_adds(b, "\n");
+}
+
 static void render(const Luyu__CtlResponse *resp, bool json, struct lu_buf *b)
 {
     char t[64];
 
     if (json)
-        lu_buf_adds(b, "[");
+        return render_json(resp, b);
     for (size_t i = 0; i < resp->n_users; i++) {
         const Luyu__CtlUserInfo *u = resp->users[i];
 
-        if (!json) {
-            lu_buf_printf(b, "%-16s %-9s %-8s ", u->name, u->role,
-                          u->disabled ? "disabled" : "active");
-            ctl_output_text(b, u->units[0] ? u->units : "(all units)");
-            lu_buf_printf(b, "  since %s by ",
-                          ctl_output_time(u->created_at, t, sizeof(t)));
-            ctl_output_text(b, u->created_by);
-            lu_buf_adds(b, "\n");
-            continue;
-        }
-        lu_buf_adds(b, i ? ",\n {\"name\": " : "{\"name\": ");
-        lu_buf_json_str(b, u->name);
-        lu_buf_adds(b, ", \"role\": ");
-        lu_buf_json_str(b, u->role);
-        lu_buf_adds(b, ", \"units\": ");
-        lu_buf_json_str(b, u->units);
-        lu_buf_printf(b, ", \"disabled\": %s, \"created_at\": %lld",
-                      u->disabled ? "true" : "false", (long long)u->created_at);
-        lu_buf_adds(b, ", \"created_by\": ");
-        lu_buf_json_str(b, u->created_by);
-        lu_buf_printf(b, ", \"changed_at\": %lld}", (long long)u->changed_at);
+        lu_buf_printf(b, "%-16s %-9s %-8s ", u->name, u->role,
+                      u->disabled ? "disabled" : "active");
+        ctl_output_text(b, u->units[0] ? u->units : "(all units)");
+        lu_buf_printf(b, "  since %s by ",
+                      ctl_output_time(u->created_at, t, sizeof(t)));
+        ctl_output_text(b, u->created_by);
+        lu_buf_adds(b, "\n");
     }
-    if (json)
-        lu_buf_adds(b, "]\n");
-    else if (resp->n_users == 0)
+    if (resp->n_users == 0)
         lu_buf_adds(b, "no web users yet (luyuctl user add)\n");
 }
 
@@ -163,14 +177,17 @@ static int call(const struct ctl_global *g, Luyu__CtlUser *u, bool json)
 int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
 {
     Luyu__CtlUser u = LUYU__CTL_USER__INIT;
-    const char *role = NULL, *units = NULL, *json = NULL, *pos[2];
+    const char *role = NULL, *units = NULL, *json = NULL, *hub = NULL,
+               *pos[2];
     const struct ctl_opt opts[] = {
         {"--role", CTL_OPT_VALUE, &role},
         {"--units", CTL_OPT_VALUE, &units},
         {"--json", CTL_OPT_FLAG, &json},
+        {"--hub", CTL_OPT_VALUE, &hub},
     };
     struct ctl_args a = {
-        .cmd = "user", .opts = opts, .n_opts = 3, .max_pos = 2, .pos = pos};
+        .cmd = "user", .opts = opts, .n_opts = 4, .max_pos = 2, .pos = pos};
+    struct ctl_global to = *g;
     char hash[crypto_pwhash_STRBYTES];
     int r;
 
@@ -194,8 +211,14 @@ int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
     if (u.op != LUYU__CTL_USER__OP__LIST && a.n_pos < 2)
         return ctl_args_bad(&a, "whose? give the user's name");
     if (u.op == LUYU__CTL_USER__OP__ADD && role == NULL)
-        return ctl_args_bad(&a, "--role clerk or --role reviewer");
-    r = ctl_node_need(g, "user");
+        return ctl_args_bad(&a, hub ? "--role viewer, reviewer or admin"
+                                    : "--role clerk or --role reviewer");
+    /* The hub's dashboard users: the same request to the hub's socket. */
+    if (hub != NULL) {
+        to.node = hub;
+        to.daemon = "luyu-hub";
+    }
+    r = ctl_node_need(&to, "user");
     if (r != CTL_EXIT_OK)
         return r;
     if (a.n_pos > 1)
@@ -210,5 +233,5 @@ int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
             return r;
         u.pwhash = hash;
     }
-    return call(g, &u, json != NULL);
+    return call(&to, &u, json != NULL);
 }

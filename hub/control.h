@@ -1,6 +1,7 @@
 /* The hub's control requests on a unix socket (common/ctlserver): live
  * status of every node and the bulletin state (luyuctl status --hub), and
- * issuing a month's bulletin on command. */
+ * issuing a month's bulletin on command, and the dashboard's users
+ * (luyuctl --hub SOCK user ..., common/webusers_ctl.h). */
 #ifndef HUB_CONTROL_H
 #define HUB_CONTROL_H
 
@@ -12,6 +13,7 @@ struct ledger_bulletins;
 struct hub_intake;
 struct ledger;
 struct hub_control;
+struct hub_users;
 
 struct hub_control_ctx {
     const char *hub_id;
@@ -26,6 +28,7 @@ struct hub_control_ctx {
      * NULL when this hub issues no bulletins. */
     int (*issue)(void *data, uint32_t period, char *msg, size_t len);
     void *issue_data;
+    struct hub_users *users; /* the dashboard's users (hub/users.h) */
 };
 
 struct hub_control *hub_control_new(uv_loop_t *loop, const char *path,
