@@ -168,10 +168,17 @@ static void since_bulletin(struct hub_dash *d, struct lu_buf *b,
     ledger_bulletins_items_free(items, n);
 }
 
+/* Whether the overview gives f a row: it has figures, or a target. */
+static bool shown(const Luyu__IndicatorFigures *f)
+{
+    return f->since_start != 0 || f->goal > 0;
+}
+
 void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
                        struct lu_web_resp *resp, const struct lu_session *ss)
 {
     uint32_t month = hub_dash_month(d, req);
+    size_t quiet = 0;
     const Luyu__Bulletin *bl = hub_dash_draft(d, month);
     struct lu_buf *b = &resp->body;
     char p[16];
@@ -197,9 +204,32 @@ void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
                   _("Indicator"), _("This month"), _("Year to date"),
                   _("Since the plan began"), _("Target"),
                   _("Due by now"), _("Progress"), _("Status"));
-    for (size_t i = 0; i < bl->n_indicators; i++)
-        figure_row(b, bl->indicators[i]);
-    lu_buf_adds(b, "</table></div></div>");
+    for (size_t i = 0; i < bl->n_indicators; i++) {
+        if (shown(bl->indicators[i]))
+            figure_row(b, bl->indicators[i]);
+        else
+            quiet++;
+    }
+    lu_buf_adds(b, "</table></div>");
+    /* A page of zeros hides what matters: indicators without figures and
+     * without a target are one line. */
+    if (quiet > 0) {
+        lu_buf_printf(b, "<p id=\"quiet\">");
+        lu_buf_printf(b, _("%zu more indicators have no figures and no "
+                           "target yet:"),
+                      quiet);
+        for (size_t i = 0; i < bl->n_indicators; i++) {
+            if (shown(bl->indicators[i]))
+                continue;
+            lu_buf_adds(b, " <a href=\"/indicator?code=");
+            lu_html_esc(b, bl->indicators[i]->code);
+            lu_buf_adds(b, "\">");
+            lu_html_esc(b, bl->indicators[i]->name);
+            lu_buf_adds(b, "</a>");
+        }
+        lu_buf_adds(b, "</p>");
+    }
+    lu_buf_adds(b, "</div>");
     hub_dash_end(resp);
 }
 
@@ -237,21 +267,23 @@ static void trend(struct hub_dash *d, struct lu_buf *b,
     for (size_t i = 0; i < n; i++)
         max = sums[i] > max ? sums[i] : max;
     lu_buf_printf(b, "<h2>%s</h2><div class=\"wrap\"><svg id=\"trend\" "
-                     "width=\"%zu\" height=\"190\" role=\"img\">",
+                     "width=\"%zu\" height=\"220\" role=\"img\">",
                   _("Month by month"), n * 44 + 10);
     for (size_t i = 0; i < n; i++) {
-        long long h = max > 0 ? (long long)(120.0 * sums[i] / max) : 0;
+        long long h = max > 0 && sums[i] > 0
+                          ? (long long)(110.0 * sums[i] / max)
+                          : 0;
         uint32_t pi = hub_dash_add_months(p0, (int)i);
 
         lu_buf_printf(b,
                       "<rect x=\"%zu\" y=\"%lld\" width=\"36\" "
                       "height=\"%lld\" fill=\"#8b1a1a\"/><text x=\"%zu\" "
                       "y=\"%lld\" transform=\"rotate(-30 %zu %lld)\">",
-                      i * 44 + 5, 150 - h, h, i * 44 + 5, 145 - h,
-                      i * 44 + 5, 145 - h);
+                      i * 44 + 5, 180 - h, h, i * 44 + 5, 175 - h,
+                      i * 44 + 5, 175 - h);
         if (sums[i] != 0)
             lu_html_esc(b, hub_dash_amount(f, sums[i], t, sizeof(t)));
-        lu_buf_printf(b, "</text><text x=\"%zu\" y=\"170\">%s</text>",
+        lu_buf_printf(b, "</text><text x=\"%zu\" y=\"200\">%s</text>",
                       i * 44 + 5, hub_dash_period(pi, p, sizeof(p)) + 2);
     }
     lu_buf_adds(b, "</svg></div>");
