@@ -1,7 +1,7 @@
 /* What the dashboard's modules share (hub/dash.c: routing, sign-in, page
  * frame; hub/dash_live.c: the month's figures and /events;
- * hub/dash_pages.c: overview, indicator, grid; hub/dash_more.c: bulletins,
- * nodes, review). Not for other modules. */
+ * hub/dash_pages.c: overview, indicator; hub/dash_more.c: grid, bulletins,
+ * nodes, review; hub/dash_pool.c: the project pool). Not for other modules. */
 #ifndef HUB_DASH_INT_H
 #define HUB_DASH_INT_H
 
@@ -61,6 +61,8 @@ void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
 void hub_dash_indicator(struct hub_dash *d, struct lu_web_req *req,
                         struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_grid(struct hub_dash *d, struct lu_web_req *req,
+                   struct lu_web_resp *resp, const struct lu_session *ss);
+void hub_dash_pool(struct hub_dash *d, struct lu_web_req *req,
                    struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,
                         struct lu_web_resp *resp, const struct lu_session *ss);

@@ -8,6 +8,7 @@ reviewer can. Screenshots of every page at desktop and phone width go to
 $LUYU_ARTIFACTS, and at 390 px no text overflows its table cell and the
 page does not scroll sideways."""
 import os
+import random
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from luyutest import (BIN, Cluster, check, free_port, import_rows, run, say,  # noqa: E402
                       wait_until)
+import poolref  # noqa: E402
 
 import browsertest as clerk  # noqa: E402
 
@@ -148,6 +150,9 @@ def main():
             c.start_node(n, n)
             rc, ids = import_rows(c, n, ROWS[n])
             check(rc == 0, "%s imported its file" % n)
+        pool = poolref.make_pool(["cq-wanzhou"], 12, random.Random(18))
+        poolref.write_pool_csv(c.path("pool.csv"), pool)
+        c.ctl("project", "import", c.path("pool.csv"), node="cq-wanzhou", check_rc=0)
         for n in ROWS:
             wait_until(lambda: c.drained(n), 60, "%s's entries to reach the hub" % n)
         add_hub_user(c, "zhanghua", "viewer horse", "viewer")
@@ -200,6 +205,20 @@ def main():
         check(all(cells[u] == ("迟报" if u in reported else "未报") for u in cells),
               "2019-07: late for who reported, missing for the rest: %s" % cells)
         shots(d, "04-grid")
+
+        say("the project pool")
+        d.get(base + "/pool?month=2019-07")
+        total, by_unit = poolref.sums({p["id"]: p for p in pool})
+        check(d.find_element(By.ID, "p-planned").text == money(total["planned"], "yuan"),
+              "the pool's planned investment: " + d.find_element(By.ID, "p-planned").text)
+        check(d.find_element(By.ID, "p-invested").text == money(total["invested"], "yuan"),
+              "invested so far")
+        cells = [td.text for td in d.find_elements(
+            By.CSS_SELECTOR, "#pool-units tr[data-unit='cq-wanzhou'] td")]
+        check(cells[1:3] == [str(by_unit["cq-wanzhou"]["projects"]),
+                             money(by_unit["cq-wanzhou"]["planned"], "yuan")],
+              "万州区's projects and money: %s" % cells)
+        shots(d, "05-pool")
 
         for page in ("bulletins", "nodes"):
             d.get(base + "/" + page)
