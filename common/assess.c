@@ -1,6 +1,9 @@
 #include "assess.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "i18n.h"
 
 static const char *const KINDS[] = {
     [LU_ASSESS_NONE] = "none",
@@ -21,6 +24,20 @@ int lu_assess_kind_parse(const char *s)
 const char *lu_assess_kind_name(enum lu_assess_kind k)
 {
     return k <= LU_ASSESS_EACH ? KINDS[k] : "?";
+}
+
+const char *lu_assess_kind_text(enum lu_assess_kind k)
+{
+    switch (k) {
+    case LU_ASSESS_SHARE:
+        return _("in proportion");
+    case LU_ASSESS_GROWTH:
+        return _("growth");
+    case LU_ASSESS_EACH:
+        return _("reach the goal");
+    default:
+        return "?";
+    }
 }
 
 int64_t lu_assess_pace(int64_t goal, int months, int of)
@@ -68,4 +85,12 @@ void lu_assess_score(const struct lu_assess_rule *rule,
     default:
         return;
     }
+}
+
+char *lu_assess_points(int64_t hundredths, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s%lld.%02lld", hundredths < 0 ? "-" : "",
+             (long long)(hundredths < 0 ? -hundredths : hundredths) / 100,
+             (long long)(hundredths < 0 ? -hundredths : hundredths) % 100);
+    return buf;
 }

@@ -22,6 +22,7 @@
 #ifndef LU_ASSESS_H
 #define LU_ASSESS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum lu_assess_kind {
@@ -54,10 +55,16 @@ struct lu_assess_line {
 /* Parses a rule name ("share", "growth", "each"); -1 when unknown. */
 int lu_assess_kind_parse(const char *s);
 const char *lu_assess_kind_name(enum lu_assess_kind k);
+/* The rule in the reader's words (按比例, 同比增长, 达标即得). */
+const char *lu_assess_kind_text(enum lu_assess_kind k);
 
 /* Scores line (actual, goal, prev set) by rule into line->points. */
 void lu_assess_score(const struct lu_assess_rule *rule,
                      struct lu_assess_line *line);
+
+/* Hundredths of a point as "85.50" (machine and people alike). Returns
+ * buf. */
+char *lu_assess_points(int64_t hundredths, char *buf, size_t len);
 
 /* goal paced by months gone out of months in the year, rounded up. */
 int64_t lu_assess_pace(int64_t goal, int months, int of);

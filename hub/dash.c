@@ -110,11 +110,11 @@ void hub_dash_start(struct hub_dash *d, const struct lu_session *ss,
         lu_buf_printf(b,
                       "<span class=\"nav\"><a href=\"/\">%s</a> "
                       "<a href=\"/indicator\">%s</a> <a href=\"/grid\">%s</a> "
-                      "<a href=\"/pool\">%s</a> "
+                      "<a href=\"/pool\">%s</a> <a href=\"/assess\">%s</a> "
                       "<a href=\"/review\">%s</a> <a href=\"/bulletins\">%s</a> "
                       "<a href=\"/nodes\">%s</a></span> <span>",
                       _("Overview"), _("Indicators"), _("Reporting"),
-                      _("Project pool"),
+                      _("Project pool"), _("Assessment"),
                       _("Review"), _("Bulletins"), _("Nodes"));
         lu_html_esc(b, ss->user);
         lu_buf_adds(b, "</span><form method=\"post\" action=\"/logout\">");
@@ -182,6 +182,7 @@ static const struct {
     {"/indicator", hub_dash_indicator, false},
     {"/grid", hub_dash_grid, false},
     {"/pool", hub_dash_pool, false},
+    {"/assess", hub_dash_assess, false},
     {"/bulletins", hub_dash_bulletins, false},
     {"/nodes", hub_dash_nodes, false},
     {"/review", hub_dash_review, true},

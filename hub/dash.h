@@ -2,7 +2,8 @@
  * (common/web.h): sign in (common/webauth.h, users of hub/users.h), then
  * 总览 (where the plan stands this month), 指标 (one indicator month by
  * month and per district), 报送 (districts x months: on time, late,
- * missing), 项目库 (the project pool), 通报 (every bulletin held), 节点 (the nodes' links) and 审核
+ * missing), 项目库 (the project pool), 考核 (the districts'
+ * assessment, ledger/scores.h), 通报 (every bulletin held), 节点 (the nodes' links) and 审核
  * (the review steps, reviewers and admins only), in Chinese, rendered on
  * the server; /events feeds the overview's live figures (server-sent
  * events). Figures come from the ledger library's draft bulletin on a

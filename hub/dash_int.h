@@ -1,7 +1,8 @@
 /* What the dashboard's modules share (hub/dash.c: routing, sign-in, page
  * frame; hub/dash_live.c: the month's figures and /events;
  * hub/dash_pages.c: overview, indicator; hub/dash_more.c: grid, bulletins,
- * nodes, review; hub/dash_pool.c: the project pool). Not for other modules. */
+ * nodes, review; hub/dash_pool.c: the project pool; hub/dash_assess.c: the
+ * assessment). Not for other modules. */
 #ifndef HUB_DASH_INT_H
 #define HUB_DASH_INT_H
 
@@ -62,6 +63,8 @@ void hub_dash_indicator(struct hub_dash *d, struct lu_web_req *req,
                         struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_grid(struct hub_dash *d, struct lu_web_req *req,
                    struct lu_web_resp *resp, const struct lu_session *ss);
+void hub_dash_assess(struct hub_dash *d, struct lu_web_req *req,
+                     struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_pool(struct hub_dash *d, struct lu_web_req *req,
                    struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,

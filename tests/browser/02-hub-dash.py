@@ -7,6 +7,7 @@ the live feed without a reload; a viewer cannot reach the review steps, a
 reviewer can. Screenshots of every page at desktop and phone width go to
 $LUYU_ARTIFACTS, and at 390 px no text overflows its table cell and the
 page does not scroll sideways."""
+import json
 import os
 import random
 import re
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
 from luyutest import (BIN, Cluster, check, free_port, import_rows, run, say,  # noqa: E402
                       wait_until)
+import assessref  # noqa: E402
 import poolref  # noqa: E402
 
 import browsertest as clerk  # noqa: E402
@@ -219,6 +221,23 @@ def main():
                              money(by_unit["cq-wanzhou"]["planned"], "yuan")],
               "万州区's projects and money: %s" % cells)
         shots(d, "05-pool")
+
+        say("the assessment: points and ranks equal the reference")
+        want = assessref.scores(PLAN, [r[:4] for r in rows], "CQ", 2019, "2019-07")
+        d.get(base + "/assess?year=2019")
+        got = {r.get_attribute("data-unit"): r.find_elements(By.TAG_NAME, "td")[2].text
+               for r in d.find_elements(By.CSS_SELECTOR, "#scores tr[data-unit]")}
+        check(got == {u: assessref.points(v) for u, v in want.items()},
+              "each district's points: %s" % {u: v for u, v in got.items() if v != "0.00"})
+        first = d.find_element(By.CSS_SELECTOR, "#scores tr[data-unit]")
+        check(first.get_attribute("data-unit") == max(want, key=lambda u: want[u]),
+              "the best district first")
+        rc, out, err = c.ctl("assess", "--state-dir", c.path("hub"), "--year", "2019",
+                             "--format", "json", check_rc=0)
+        js = {x["unit"]: x["points"] for x in json.loads(out)["units"]}
+        check(js == {u: assessref.points(v) for u, v in want.items()},
+              "luyuctl assess --format json agrees")
+        shots(d, "05-assess")
 
         for page in ("bulletins", "nodes"):
             d.get(base + "/" + page)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "assess.h"
+#include "scores.h"
 #include "ledger.h"
 #include "plan.h"
 #include "test.h"
@@ -134,11 +135,11 @@ static void merge(struct ledger *l, const char *node, uint64_t seq,
  * 60.00 + 40.00; 乙县 trains 50 (30.00) and stays at 2 firms (0). In July
  * the goal is paced: ceil(100 x 7 / 12) = 59, so 甲区's 70 by then is
  * capped at 60.00 and 乙县's 50 scores 60 x 50 / 59 = 50.84. */
-static void ledger_scores(void)
+static void scores_from_ledger(void)
 {
     struct lu_plan *p = NULL;
     struct ledger *l = NULL;
-    struct ledger_assess *a = NULL;
+    struct ledger_scores *a = NULL;
     char err[512] = "";
 
     ASSERT_EQ(lu_plan_load_buf("t.ini", PLAN, strlen(PLAN), &p, err,
@@ -159,7 +160,7 @@ static void ledger_scores(void)
     merge(l, "nb", 4, "cq-dept", "trained", 201902, 900);
     ASSERT_EQ(ledger_commit(l), 0);
 
-    ASSERT_EQ(ledger_assess(ledger_db(l), p, "CQ", 2019, 201912, &a, err,
+    ASSERT_EQ(ledger_scores(ledger_db(l), p, "CQ", 2019, 201912, &a, err,
                             sizeof(err)),
               0);
     if (a != NULL) {
@@ -171,8 +172,8 @@ static void ledger_scores(void)
         ASSERT_EQ(a->units[1].points, 3000);
         ASSERT_EQ(a->units[1].rank, 2);
     }
-    ledger_assess_free(a);
-    ASSERT_EQ(ledger_assess(ledger_db(l), p, "CQ", 2019, 201907, &a, err,
+    ledger_scores_free(a);
+    ASSERT_EQ(ledger_scores(ledger_db(l), p, "CQ", 2019, 201907, &a, err,
                             sizeof(err)),
               0);
     if (a != NULL) {
@@ -181,10 +182,10 @@ static void ledger_scores(void)
         ASSERT_STREQ(a->units[1].unit->code, "cq-b");
         ASSERT_EQ(a->units[1].lines[0].points, 5084);
     }
-    ledger_assess_free(a);
+    ledger_scores_free(a);
     /* To date: the mean of 2018 (甲区 and 乙县 both 0 trained, firms with
      * no year before: 40.00 each) and 2019. */
-    ASSERT_EQ(ledger_assess(ledger_db(l), p, "CQ", 0, 201912, &a, err,
+    ASSERT_EQ(ledger_scores(ledger_db(l), p, "CQ", 0, 201912, &a, err,
                             sizeof(err)),
               0);
     if (a != NULL) {
@@ -192,8 +193,8 @@ static void ledger_scores(void)
         ASSERT_EQ(a->units[0].points, (10000 + 4000) / 2);
         ASSERT_EQ(a->units[1].points, (3000 + 4000) / 2);
     }
-    ledger_assess_free(a);
-    ASSERT_EQ(ledger_assess(ledger_db(l), p, "CQ", 2021, 201912, &a, err,
+    ledger_scores_free(a);
+    ASSERT_EQ(ledger_scores(ledger_db(l), p, "CQ", 2021, 201912, &a, err,
                             sizeof(err)),
               -EINVAL);
     ASSERT_CONTAINS(err, "outside the plan");
@@ -207,7 +208,7 @@ int main(void)
 
     rules();
     plan_keys();
-    ledger_scores();
+    scores_from_ledger();
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     if (system(cmd) != 0)
         fprintf(stderr, "could not remove %s\n", dir);

@@ -1,4 +1,4 @@
-#include "assess.h"
+#include "scores.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +22,7 @@ static bool assessed_kind(const char *kind)
     return strcmp(kind, "district") == 0 || strcmp(kind, "city") == 0;
 }
 
-static int find_unit(const struct ledger_assess *a, const char *code)
+static int find_unit(const struct ledger_scores *a, const char *code)
 {
     for (size_t i = 0; i < a->n_units; i++) {
         if (strcmp(a->units[i].unit->code, code) == 0)
@@ -31,7 +31,7 @@ static int find_unit(const struct ledger_assess *a, const char *code)
     return -1;
 }
 
-static int find_rule(const struct ledger_assess *a, const char *code)
+static int find_rule(const struct ledger_scores *a, const char *code)
 {
     for (size_t i = 0; i < a->n_rules; i++) {
         if (strcmp(a->rules[i]->code, code) == 0)
@@ -41,7 +41,7 @@ static int find_rule(const struct ledger_assess *a, const char *code)
 }
 
 /* actual[u][r] and prev[u][r] for year y over months 1..m. */
-static int read_year(sqlite3 *db, const struct ledger_assess *a, uint32_t y,
+static int read_year(sqlite3 *db, const struct ledger_scores *a, uint32_t y,
                      int m, int64_t *actual, int64_t *prev)
 {
     sqlite3_stmt *st = NULL;
@@ -93,7 +93,7 @@ static int64_t year_goal(const struct lu_plan *plan,
 /* Scores year y (months up to upto) and adds each line to a's, weighted
  * 1: the caller divides by the years for the plan to date. */
 static int score_year(sqlite3 *db, const struct lu_plan *plan,
-                      struct ledger_assess *a, uint32_t y, uint32_t upto)
+                      struct ledger_scores *a, uint32_t y, uint32_t upto)
 {
     uint32_t first = y * 100 + 1 < plan->start ? plan->start : y * 100 + 1;
     uint32_t last = y * 100 + 12 > plan->end ? plan->end : y * 100 + 12;
@@ -131,13 +131,13 @@ static int score_year(sqlite3 *db, const struct lu_plan *plan,
 
 static int by_points(const void *x, const void *y)
 {
-    const struct ledger_assess_unit *a = x, *b = y;
+    const struct ledger_scores_unit *a = x, *b = y;
 
     return a->points < b->points ? 1 : a->points > b->points ? -1 : 0;
 }
 
 /* Totals, the mean over the years to date, ranks. */
-static void finish(struct ledger_assess *a)
+static void finish(struct ledger_scores *a)
 {
     for (size_t u = 0; u < a->n_units; u++) {
         for (size_t k = 0; k < a->n_rules; k++) {
@@ -151,7 +151,7 @@ static void finish(struct ledger_assess *a)
         for (size_t j = i; j > 0 && by_points(&a->units[j - 1],
                                               &a->units[j]) > 0;
              j--) {
-            struct ledger_assess_unit t = a->units[j];
+            struct ledger_scores_unit t = a->units[j];
 
             a->units[j] = a->units[j - 1];
             a->units[j - 1] = t;
@@ -163,10 +163,10 @@ static void finish(struct ledger_assess *a)
                                : (int)i + 1;
 }
 
-static struct ledger_assess *setup(const struct lu_plan *plan,
+static struct ledger_scores *setup(const struct lu_plan *plan,
                                    const char *province)
 {
-    struct ledger_assess *a = lu_xcalloc(1, sizeof(*a));
+    struct ledger_scores *a = lu_xcalloc(1, sizeof(*a));
 
     a->rules = lu_xcalloc(plan->n_indicators + 1, sizeof(*a->rules));
     for (size_t i = 0; i < plan->n_indicators; i++) {
@@ -186,11 +186,11 @@ static struct ledger_assess *setup(const struct lu_plan *plan,
     return a;
 }
 
-int ledger_assess(sqlite3 *db, const struct lu_plan *plan,
+int ledger_scores(sqlite3 *db, const struct lu_plan *plan,
                   const char *province, uint32_t year, uint32_t upto,
-                  struct ledger_assess **out, char *err, size_t errlen)
+                  struct ledger_scores **out, char *err, size_t errlen)
 {
-    struct ledger_assess *a;
+    struct ledger_scores *a;
     uint32_t y0 = plan->start / 100, y1;
     int r = 0;
 
@@ -209,7 +209,7 @@ int ledger_assess(sqlite3 *db, const struct lu_plan *plan,
                                           "(assess = in [indicator])"
                                         : "the province has no districts or "
                                           "cities to assess");
-        ledger_assess_free(a);
+        ledger_scores_free(a);
         return -EINVAL;
     }
     if (year != 0 && upto / 100 > year)
@@ -221,7 +221,7 @@ int ledger_assess(sqlite3 *db, const struct lu_plan *plan,
         r = score_year(db, plan, a, y, upto);
     if (r < 0) {
         snprintf(err, errlen, "cannot read the ledger: %s", sqlite3_errmsg(db));
-        ledger_assess_free(a);
+        ledger_scores_free(a);
         return r;
     }
     if (a->years == 0)
@@ -231,7 +231,7 @@ int ledger_assess(sqlite3 *db, const struct lu_plan *plan,
     return 0;
 }
 
-void ledger_assess_free(struct ledger_assess *a)
+void ledger_scores_free(struct ledger_scores *a)
 {
     if (a == NULL)
         return;
