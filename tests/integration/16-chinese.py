@@ -18,7 +18,7 @@ ME = pwd.getpwuid(os.getuid()).pw_name
 NAMES = {"luyuctl", "help", "plan", "submit", "import", "template", "correct", "entries",
          "status", "user", "token",
          "ledger", "history", "keygen", "bulletin", "completeness", "feed", "issue",
-         "project",
+         "project", "assess",
          "CurveZMQ", ME}
 
 
