@@ -26,10 +26,11 @@ struct hub_dash {
     sqlite3 *db;                      /* read-only, ledger/reader.h */
     struct ledger_bulletins *store;   /* read-only view of the bulletins */
     char province[17];
-    /* The latest draft of a month, kept for a second so that many viewers
-     * and the live feed cost one computation, not one each. */
+    /* The latest draft of a month, kept for draft_keep_ms (hub/dash_live.c)
+     * so that many viewers and the live feed cost one computation, not one
+     * each. */
     Luyu__Bulletin *draft;
-    uint64_t draft_ms;
+    uint64_t draft_ms, draft_keep_ms;
 };
 
 /* The draft bulletin of period (YYYYMM) as of now, owned by d and valid
