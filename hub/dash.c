@@ -184,6 +184,7 @@ static const struct {
     {"/pool", hub_dash_pool, false},
     {"/assess", hub_dash_assess, false},
     {"/bulletins", hub_dash_bulletins, false},
+    {"/bulletin.bin", hub_dash_bulletin_file, false},
     {"/nodes", hub_dash_nodes, false},
     {"/review", hub_dash_review, true},
 };

@@ -70,6 +70,9 @@ void hub_dash_pool(struct hub_dash *d, struct lu_web_req *req,
                    struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,
                         struct lu_web_resp *resp, const struct lu_session *ss);
+void hub_dash_bulletin_file(struct hub_dash *d, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct lu_session *ss);
 void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,
                     struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_review(struct hub_dash *d, struct lu_web_req *req,

@@ -2,12 +2,14 @@
  * missing, from the stored bulletins and this month's draft), 通报 (every
  * bulletin held, with how to verify it), 节点 (the nodes' links) and 审核
  * (the province's review steps, for reviewers and admins). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bulletin.h"
 #include "bulletin_words.h"
+#include "amount.h"
 #include "bulletins.h"
 #include "dash_int.h"
 #include "html.h"
@@ -126,7 +128,7 @@ void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,
     lu_buf_printf(b,
                   "<div class=\"wrap\"><table id=\"bulletins\"><tr><th>%s"
                   "</th><th>%s</th><th class=\"n\">%s</th><th>%s</th>"
-                  "<th>%s</th><th>%s</th></tr>",
+                  "<th>%s</th><th>%s</th><th></th></tr>",
                   _("Month"), _("Province"), _("Revision"), _("Issued"),
                   _("Signed by"), _("Acknowledged by the other province"));
     for (size_t i = n; i-- > 0;) {
@@ -137,10 +139,13 @@ void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,
                       items[i].revision,
                       hub_dash_time(items[i].issued_at, t1, sizeof(t1)));
         lu_html_esc(b, items[i].signer);
-        lu_buf_printf(b, "</td><td>%s</td></tr>",
+        lu_buf_printf(b, "</td><td>%s</td><td><a href=\"/bulletin.bin?province=",
                       items[i].own ? hub_dash_time(items[i].acked_at, t2,
                                                    sizeof(t2))
                                    : "-");
+        lu_html_esc(b, items[i].province);
+        lu_buf_printf(b, "&amp;month=%s&amp;revision=%u\">%s</a></td></tr>",
+                      p, items[i].revision, _("Signed file"));
     }
     lu_buf_printf(b, "</table></div><h2>%s</h2><p>%s</p>",
                   _("How to check a bulletin"),
@@ -150,6 +155,39 @@ void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,
                     "--state-dir its digest against the ledger."));
     ledger_bulletins_items_free(items, n);
     hub_dash_end(resp);
+}
+
+/* /bulletin.bin?province=P&month=YYYY-MM&revision=N: the signed file as
+ * the store holds it, the same bytes as luyuctl bulletin export, for
+ * luyuctl bulletin verify. */
+void hub_dash_bulletin_file(struct hub_dash *d, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct lu_session *ss)
+{
+    const char *prov = lu_web_query(req, "province");
+    const char *month = lu_web_query(req, "month");
+    const char *rev = lu_web_query(req, "revision");
+    struct ledger_bulletins_item it;
+    uint32_t period = 0;
+    uint64_t r = 0;
+    char err[128], name[128], p[16];
+
+    (void)ss;
+    if (prov == NULL || month == NULL || rev == NULL ||
+        lu_period_parse(month, &period, err, sizeof(err)) < 0 ||
+        lu_parse_u64(rev, &r) < 0 || r == 0 || r > UINT32_MAX ||
+        prov[0] == '\0' || strlen(prov) > 16 ||
+        strspn(prov, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(prov) ||
+        ledger_bulletins_get(d->store, prov, period, (uint32_t)r, &it) < 0)
+        return hub_dash_refuse(d, resp, 404, _("No such bulletin."));
+    resp->status = 200;
+    resp->type = "application/octet-stream";
+    lu_buf_add(&resp->body, it.payload, it.len);
+    snprintf(name, sizeof(name),
+             "attachment; filename=\"%s-%s-r%u.bin\"", prov,
+             hub_dash_period(period, p, sizeof(p)), it.revision);
+    lu_web_resp_header(resp, "Content-Disposition", name);
+    free(it.payload);
 }
 
 void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,

@@ -26,7 +26,11 @@ def user(c, *args, pw=None, rc=0):
 def main():
     c = Cluster("hubdash")
     port = free_port()
-    c.start_hub(["--web", "127.0.0.1:%d" % port])
+    c.keygen(c.hub_id)
+    c.ctl("keygen", "--sign", "--out", c.path("keys", c.hub_id), check_rc=0)
+    sign = ["--sign-key", c.path("keys", c.hub_id + ".sign.key"), "--no-auto-issue"]
+    c.start_hub(["--web", "127.0.0.1:%d" % port] + sign)
+    c.ctl("bulletin", "issue", "2019-07", "--hub", c.path("hub", "control.sock"), check_rc=0)
     b = Browser(port)
 
     say("users at the hub")
@@ -74,12 +78,31 @@ def main():
           text.startswith("retry: "), "the live feed: one event and a retry")
     st, h, text = b.get("/review")
     check(st == 403 and "只有审核人员" in text, "a viewer is refused the review steps")
+
+    say("the bulletins page: the signed file, which luyuctl verifies")
+    st, h, text = b.get("/bulletins")
+    check(st == 200 and "/bulletin.bin?province=CQ&amp;month=2019-07&amp;revision=1" in text,
+          "the bulletin is listed with its signed file")
+    st, h, data = b.get("/bulletin.bin?province=CQ&month=2019-07&revision=1")
+    check(st == 200 and isinstance(data, bytes) and "cq-2019-07-r1.bin" not in
+          h.get("content-disposition", "") and "CQ-2019-07-r1.bin" in
+          h.get("content-disposition", ""), "the signed file downloads as an attachment")
+    path = c.path("dl.bin")
+    with open(path, "wb") as f:
+        f.write(data)
+    rc, out, err = c.ctl("bulletin", "verify", path, "--key",
+                         c.path("keys", c.hub_id + ".sign.pub"))
+    check(rc == 0, "luyuctl bulletin verify accepts the downloaded file: %s" % (out + err))
+    for q in ("province=CQ&month=2019-07&revision=2", "province=cq&month=2019-07&revision=1",
+              "province=CQ&month=junk&revision=1", "month=2019-07&revision=1"):
+        st, h, text = b.get("/bulletin.bin?" + q)
+        check(st == 404, "no file for %s" % q)
     st, h, text = b.post("/logout", {"csrf": "0" * 64})
     check(st == 403, "sign-out without the session's CSRF token is refused")
 
     say("users survive a restart; a disabled user is out at once")
     c.hub.stop()
-    c.start_hub(["--web", "127.0.0.1:%d" % port])
+    c.start_hub(["--web", "127.0.0.1:%d" % port] + sign)
     out, err = user(c, "list", "--json")
     check('"zhanghua"' in out and '"viewer"' in out, "the users are still there: " + out)
     a = Browser(port)

@@ -24,7 +24,11 @@ class Browser:
             body, headers["Content-Type"] = raw
         conn.request(method, path, body=body, headers=headers)
         r = conn.getresponse()
-        text = r.read().decode("utf-8")
+        data = r.read()
+        # Pages must be UTF-8 (a strict decode checks it); a download stays
+        # bytes.
+        binary = (r.getheader("Content-Type") or "").startswith("application/octet-stream")
+        text = data if binary else data.decode("utf-8")
         self.last_headers = r.getheaders()
         for k, v in self.last_headers:
             if k.lower() == "set-cookie":
