@@ -240,6 +240,27 @@ static bool own_unit(struct hub_dash *d, const char *code)
     return u != NULL && strcmp(u->province, d->province) == 0;
 }
 
+/* What the target asks of each month, for the trend's target line: a
+ * yearly minimum over twelve months, a plan-period minimum or level over
+ * the plan's months; 0 for the other kinds. */
+static int64_t monthly_pace(struct hub_dash *d, const Luyu__IndicatorFigures *f)
+{
+    const struct lu_plan *plan = d->ctx.plan;
+    int64_t months = (int64_t)(plan->end / 100 - plan->start / 100) * 12 +
+                     (int64_t)(plan->end % 100) - (int64_t)(plan->start % 100) +
+                     1;
+
+    switch (f->target_kind) {
+    case LUYU__TARGET_KIND__TARGET_YEARLY_MIN:
+        return (f->target + 11) / 12;
+    case LUYU__TARGET_KIND__TARGET_PERIOD_MIN:
+    case LUYU__TARGET_KIND__TARGET_LEVEL:
+        return months > 0 ? (f->target + months - 1) / months : 0;
+    default:
+        return 0;
+    }
+}
+
 /* Month-by-month totals of the province for one indicator, plan start ..
  * month, as bars labelled with their amounts. */
 static void trend(struct hub_dash *d, struct lu_buf *b,
@@ -247,7 +268,7 @@ static void trend(struct hub_dash *d, struct lu_buf *b,
 {
     struct ledger_balances *c = NULL;
     struct ledger_balance row;
-    int64_t sums[120] = {0}, max = 0;
+    int64_t sums[120] = {0}, max = 0, pace;
     uint32_t p0 = d->ctx.plan->start;
     size_t n = 0;
     char t[LU_MONEY_LEN], p[16];
@@ -266,9 +287,23 @@ static void trend(struct hub_dash *d, struct lu_buf *b,
     ledger_balances_free(c);
     for (size_t i = 0; i < n; i++)
         max = sums[i] > max ? sums[i] : max;
+    pace = monthly_pace(d, f);
+    max = pace > max ? pace : max;
     lu_buf_printf(b, "<h2>%s</h2><div class=\"wrap\"><svg id=\"trend\" "
                      "width=\"%zu\" height=\"220\" role=\"img\">",
                   _("Month by month"), n * 44 + 10);
+    if (pace > 0) {
+        long long y = 180 - (long long)(110.0 * pace / max);
+
+        lu_buf_printf(b,
+                      "<line id=\"pace\" x1=\"0\" x2=\"%zu\" y1=\"%lld\" "
+                      "y2=\"%lld\" stroke=\"#000\" stroke-dasharray=\"5 3\"/>"
+                      "<text x=\"4\" y=\"%lld\">",
+                      n * 44 + 10, y, y, y - 4);
+        lu_buf_printf(b, _("needed each month: %s"),
+                      hub_dash_amount(f, pace, t, sizeof(t)));
+        lu_buf_adds(b, "</text>");
+    }
     for (size_t i = 0; i < n; i++) {
         long long h = max > 0 && sums[i] > 0
                           ? (long long)(110.0 * sums[i] / max)

@@ -196,6 +196,11 @@ def main():
               "per district: %s" % per_unit)
         check(len(d.find_elements(By.CSS_SELECTOR, "#trend rect")) == 19,
               "a bar for every month from 2018-01 to 2019-07")
+        pace = [t.text for t in d.find_elements(By.CSS_SELECTOR, "#trend text")
+                if t.text.startswith("每月应达")]
+        # 3,000万元 a year: 250万元 a month.
+        check(pace == ["每月应达 " + money(3_000_000_000 // 12, "yuan")] and
+              d.find_elements(By.ID, "pace"), "the target's monthly line, labelled: %s" % pace)
         shots(d, "03-indicator")
 
         say("the reporting grid")
