@@ -53,6 +53,10 @@ enum {
     I_MIN,
     I_MAX,
     I_AT_MOST,
+    I_ASSESS,
+    I_ASSESS_WEIGHT,
+    I_ASSESS_GOAL,
+    I_ASSESS_CAP,
     MAX_KEYS,
 };
 
@@ -76,7 +80,8 @@ static const struct sect_def sect_defs[] = {
                         "indicators",
                         {"name", "unit", "area", "target_kind", "target",
                          "ratio_of", "per", "scope", "note", "source", "min",
-                         "max", "at_most"},
+                         "max", "at_most", "assess", "assess_weight",
+                         "assess_goal", "assess_cap"},
                         1u << I_NAME | 1u << I_UNIT | 1u << I_AREA |
                             1u << I_TARGET_KIND,
                         1000},
@@ -128,6 +133,7 @@ struct meta {
     int key_line[MAX_KEYS];
     char *target;    /* indicator target as typed; parsed once unit is known */
     char *min, *max; /* indicator min and max as typed, the same way */
+    char *assess_goal; /* the same for assess_goal */
 };
 
 struct loader {
@@ -420,6 +426,52 @@ static int set_unit_key(struct lu_plan_unit *u, int k, const char *value,
     }
 }
 
+/* The assessment's keys (common/assess.h); checked against each other
+ * and the target in check_assess(). */
+static int set_assess_key(struct lu_assess_rule *a, struct meta *m, int k,
+                          const char *value, char *err, size_t errlen)
+{
+    char q[4 * QUOTE_MAX + 8];
+    uint64_t v;
+    int kind;
+
+    switch (k) {
+    case I_ASSESS:
+        kind = lu_assess_kind_parse(value);
+        if (kind < 0) {
+            snprintf(err, errlen,
+                     "assess: unknown rule \"%s\" (share, growth or each)",
+                     quote(value, q));
+            return -EINVAL;
+        }
+        a->kind = (enum lu_assess_kind)kind;
+        return 0;
+    case I_ASSESS_WEIGHT:
+        if (lu_parse_u64(value, &v) < 0 || v == 0 ||
+            v > LU_ASSESS_MAX_WEIGHT) {
+            snprintf(err, errlen,
+                     "assess_weight: \"%s\" is not a whole number 1..%d",
+                     quote(value, q), LU_ASSESS_MAX_WEIGHT);
+            return -EINVAL;
+        }
+        a->weight = (int)v;
+        return 0;
+    case I_ASSESS_CAP:
+        if (lu_parse_u64(value, &v) < 0 || v < 100 || v > LU_ASSESS_MAX_CAP) {
+            snprintf(err, errlen,
+                     "assess_cap: \"%s\" is not a percent 100..%d",
+                     quote(value, q), LU_ASSESS_MAX_CAP);
+            return -EINVAL;
+        }
+        a->cap = (int)v;
+        return 0;
+    default:
+        /* Its scale depends on the unit, which may follow. */
+        m->assess_goal = lu_xstrdup(value);
+        return 0;
+    }
+}
+
 static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
                              int k, const char *value, char *err, size_t errlen)
 {
@@ -480,6 +532,11 @@ static int set_indicator_key(struct lu_plan_indicator *ind, struct meta *m,
         }
         ind->scope = lu_xstrdup(value);
         return 0;
+    case I_ASSESS:
+    case I_ASSESS_WEIGHT:
+    case I_ASSESS_GOAL:
+    case I_ASSESS_CAP:
+        return set_assess_key(&ind->assess, m, k, value, err, errlen);
     case I_SOURCE:
         /* The one source besides typed figures: a total of the project
          * pool (ledger/pool.h), which then nobody types. */
@@ -837,6 +894,47 @@ static int check_indicator(struct loader *ld, size_t i)
     return 0;
 }
 
+/* An indicator's assessment: a rule with its weight, the other keys only
+ * with a rule, a goal in the base unit, and something to score against. */
+static int check_assess(struct loader *ld, struct lu_plan_indicator *ind,
+                        const struct meta *m)
+{
+    struct lu_assess_rule *a = &ind->assess;
+    char why[256] = "";
+
+    if (a->kind == LU_ASSESS_NONE) {
+        for (int k = I_ASSESS_WEIGHT; k <= I_ASSESS_CAP; k++) {
+            if (m->key_line[k] != 0)
+                return fail(ld, m->key_line[k],
+                            "indicator \"%s\": \"%s\" needs \"assess\"",
+                            ind->code, sect_defs[SECT_INDICATOR].keys[k]);
+        }
+        return 0;
+    }
+    if (a->weight == 0)
+        return fail(ld, m->key_line[I_ASSESS],
+                    "indicator \"%s\": assess needs \"assess_weight\"",
+                    ind->code);
+    if (a->cap == 0)
+        a->cap = 100;
+    if (m->assess_goal != NULL &&
+        (lu_amount_parse(m->assess_goal, ind->scale, &a->goal, why,
+                         sizeof(why)) < 0 ||
+         a->goal <= 0))
+        return fail(ld, m->key_line[I_ASSESS_GOAL],
+                    "indicator \"%s\": assess_goal: %s", ind->code,
+                    a->goal <= 0 && why[0] == '\0' ? "must be above 0" : why);
+    if (a->kind != LU_ASSESS_GROWTH && a->goal == 0 &&
+        (ind->target_kind == LU_TARGET_NONE ||
+         ind->target_kind == LU_TARGET_GROWTH ||
+         ind->target_kind == LU_TARGET_RATIO))
+        return fail(ld, m->key_line[I_ASSESS],
+                    "indicator \"%s\": assess %s needs \"assess_goal\" (no "
+                    "target to derive a district's goal from)",
+                    ind->code, lu_assess_kind_name(a->kind));
+    return 0;
+}
+
 /* Cross-checks everything that needs the whole file: required keys,
  * references between sections, and targets that depend on several keys. */
 static int check(struct loader *ld)
@@ -857,6 +955,9 @@ static int check(struct loader *ld)
                            p->areas[i].code);
     for (size_t i = 0; r == 0 && i < p->n_indicators; i++)
         r = check_indicator(ld, i);
+    for (size_t i = 0; r == 0 && i < p->n_indicators; i++)
+        r = check_assess(ld, &ld->impl->pub.indicators[i],
+                         &ld->metas[SECT_INDICATOR][i]);
     return r;
 }
 
@@ -905,6 +1006,7 @@ out:
         free(ld.metas[SECT_INDICATOR][i].target);
         free(ld.metas[SECT_INDICATOR][i].min);
         free(ld.metas[SECT_INDICATOR][i].max);
+        free(ld.metas[SECT_INDICATOR][i].assess_goal);
     }
     for (enum sect t = 0; t < N_LISTS; t++)
         free(ld.metas[t]);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "assess.h"
+
 enum lu_target_kind {
     LU_TARGET_NONE = 0,   /* tracked, no target */
     LU_TARGET_YEARLY_MIN, /* at least `value` in every calendar year */
@@ -62,6 +64,9 @@ struct lu_plan_indicator {
     int has_min, has_max;
     int64_t month_min, month_max;
     char *at_most;
+    /* 考核: the indicator's part in the districts' assessment
+     * (common/assess.h); kind LU_ASSESS_NONE when it has none. */
+    struct lu_assess_rule assess;
 };
 
 struct lu_plan {

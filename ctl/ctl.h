@@ -37,6 +37,7 @@ ctl_cmd_cb ctl_keygen_cmd;
 ctl_cmd_cb ctl_feed_cmd;
 ctl_cmd_cb ctl_template_cmd;
 ctl_cmd_cb ctl_user_cmd;
+ctl_cmd_cb ctl_assess_cmd;
 ctl_cmd_cb ctl_token_cmd;
 
 #endif

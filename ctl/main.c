@@ -43,6 +43,8 @@ static const struct command COMMANDS[] = {
     {"bulletin", ctl_bulletin_cmd,
      N_("monthly bulletins: issue, list, show, export, verify")},
     {"completeness", ctl_completeness_cmd, N_("who has reported a month")},
+    {"assess", ctl_assess_cmd,
+     N_("the districts' assessment: points and ranks by the plan's rules")},
     {"feed", ctl_feed_cmd, N_("watch what a hub merges, as it happens")},
     {"user", ctl_user_cmd, N_("people who sign in to the node's web pages")},
     {"token", ctl_token_cmd, N_("API tokens for the district's other systems")},

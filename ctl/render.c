@@ -7,6 +7,7 @@
 #include "amount.h"
 #include "bulletin.h"
 #include "bulletin_json.h"
+#include "bulletin_words.h"
 #include "json.h"
 #include "i18n.h"
 #include "money.h"
@@ -27,34 +28,12 @@ void ctl_render_view_clear(struct ctl_render_view *v)
 
 const char *ctl_render_status(Luyu__Status s)
 {
-    switch (s) {
-    case LUYU__STATUS__STATUS_MET:
-        return _("met");
-    case LUYU__STATUS__STATUS_ON_TRACK:
-        return _("on track");
-    case LUYU__STATUS__STATUS_BEHIND:
-        return _("behind");
-    case LUYU__STATUS__STATUS_NO_TARGET:
-        return _("no target");
-    case LUYU__STATUS__STATUS_NO_BASELINE:
-        return _("no baseline");
-    default:
-        return "?";
-    }
+    return ledger_bulletin_status_text(s);
 }
 
 const char *ctl_render_state(Luyu__ReportState s)
 {
-    switch (s) {
-    case LUYU__REPORT_STATE__REPORT_ON_TIME:
-        return _("on time");
-    case LUYU__REPORT_STATE__REPORT_LATE:
-        return _("late");
-    case LUYU__REPORT_STATE__REPORT_MISSING:
-        return _("missing");
-    default:
-        return "-";
-    }
+    return ledger_bulletin_state_text(s);
 }
 
 const char *ctl_render_kind(const char *kind)

@@ -4,6 +4,7 @@
  * several provinces, their columns and bars side by side. The markup is
  * XHTML-clean (every element closed, attributes quoted, only the five XML
  * entities), so that it also parses as XML; the test does exactly that. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +23,18 @@
 #define SVG_MAX_PM 1500
 #define SVG_BAR_H 12
 #define SVG_GAP 8
+/* Indicators the summary names as behind; the tables have every one. */
+#define SUMMARY_BEHIND 5
 
 static const char STYLE[] =
     "@page{size:A4 landscape;margin:12mm}"
     "body{font-family:\"Noto Sans CJK SC\",\"Source Han Sans SC\","
-    "\"Microsoft YaHei\",sans-serif;font-size:11pt;color:#111;margin:1em}"
+    "\"Microsoft YaHei\",\"PingFang SC\",\"Hiragino Sans GB\",sans-serif;"
+    "font-size:11pt;color:#111;margin:1em}"
+    ".wrap{overflow-x:auto;max-width:100%}th{white-space:nowrap}"
+    "td:first-child{min-width:8em}"
+    ".summary{border:2px solid #8b1a1a;padding:.3em 1em;margin:.5em 0}"
+    ".summary li{margin:.2em 0}footer{margin-top:2em;color:#444}"
     "h1{font-size:16pt}h2{font-size:13pt;margin:1em 0 .3em}"
     "table{border-collapse:collapse;margin:.3em 0}"
     "th,td{border:1px solid #888;padding:2px 6px;vertical-align:top}"
@@ -39,7 +47,8 @@ static const char STYLE[] =
     "dt{font-weight:bold}dd{margin:0}"
     "section{break-inside:avoid;page-break-inside:avoid}"
     "code{font-size:9pt;word-break:break-all}"
-    "@media print{body{margin:0}}";
+    "@media print{body{margin:0}.wrap{overflow:visible}}"
+    "@media(max-width:600px){body{margin:.3em;font-size:12pt}}";
 
 /* Text content and attribute values: the five XML escapes, and control
  * characters (illegal in XML 1.0) as spaces. */
@@ -94,7 +103,8 @@ static void head(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
     lu_buf_printf(o,
                   "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/"
                   "xhtml\" lang=\"%s\">\n<head>\n<meta charset=\"utf-8\""
-                  "/>\n",
+                  "/>\n<meta name=\"viewport\" content=\"width=device-width, "
+                  "initial-scale=1\"/>\n",
                   lu_i18n_translated() ? "zh-CN" : "en");
     el(o, "title", NULL, t.data);
     lu_buf_printf(o, "\n<style>%s</style>\n</head>\n<body>\n", STYLE);
@@ -221,7 +231,7 @@ static const Luyu__IndicatorFigures *any(const struct ctl_render_view *v,
 static void area_table(struct lu_buf *o, const struct ctl_render_view *v,
                        size_t n, const char **codes, size_t m)
 {
-    lu_buf_adds(o, "<table>\n");
+    lu_buf_adds(o, "<div class=\"wrap\"><table>\n");
     table_head(o, v, n);
     lu_buf_adds(o, "<tbody>\n");
     for (size_t c = 0; c < m; c++) {
@@ -234,7 +244,7 @@ static void area_table(struct lu_buf *o, const struct ctl_render_view *v,
             figure_cells(o, find(&v[i], codes[c]), n);
         lu_buf_adds(o, "</tr>\n");
     }
-    lu_buf_adds(o, "</tbody></table>\n");
+    lu_buf_adds(o, "</tbody></table></div>\n");
 }
 
 static int x_of(int64_t pm)
@@ -274,7 +284,7 @@ static void svg_text(struct lu_buf *o, int x, int y, const char *anchor,
 static void svg_bar(struct lu_buf *o, const Luyu__IndicatorFigures *f,
                     const char *province, int y)
 {
-    char a[96], p[48];
+    char a[160], p[48], v[LU_MONEY_LEN];
     int64_t pace;
     int x;
 
@@ -297,8 +307,14 @@ static void svg_bar(struct lu_buf *o, const Luyu__IndicatorFigures *f,
                       "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
                       "stroke=\"#000\" stroke-width=\"2\"/>\n",
                       x_of(pace), y - 2, x_of(pace), y + SVG_BAR_H + 2);
-    snprintf(a, sizeof(a), "%s %s", ctl_render_progress(f, p, sizeof(p)),
-             ctl_render_status(f->status));
+    if (f->target_kind == LUYU__TARGET_KIND__TARGET_COVERAGE)
+        snprintf(a, sizeof(a), "%s %s", ctl_render_progress(f, p, sizeof(p)),
+                 ctl_render_status(f->status));
+    else
+        snprintf(a, sizeof(a), "%s %s · %s",
+                 ctl_render_progress(f, p, sizeof(p)),
+                 ctl_render_status(f->status),
+                 ctl_render_amount(f, f->actual, v, sizeof(v)));
     svg_text(o, x + 4, y + SVG_BAR_H - 2, "start", a);
 }
 
@@ -312,7 +328,7 @@ static void chart(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
 
     lu_buf_printf(o,
                   "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-size=\"11\" "
+                  "height=\"%d\" viewBox=\"0 0 %d %d\" font-size=\"13\" "
                   "role=\"img\"><title>",
                   SVG_W, h, SVG_W, h);
     esc(o, _("progress against target"));
@@ -355,7 +371,9 @@ static void areas(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
         lu_buf_free(&t);
         lu_buf_adds(o, "\n");
         area_table(o, v, n, codes, m);
+        lu_buf_adds(o, "<div class=\"wrap\">");
         chart(o, v, n, codes, m);
+        lu_buf_adds(o, "</div>");
         lu_buf_adds(o, "</section>\n");
         free(codes);
     }
@@ -481,61 +499,120 @@ static void pool(struct lu_buf *o, const struct ctl_render_view *v)
                                        "计划总投资", "山东帮扶", "已完成投资",
                                        "滞留项目"};
     const Luyu__ProjectPool *p = v->b->pool;
-    char t[512], a[5][40];
+    char t[512], a[5][LU_MONEY_LEN];
 
     snprintf(t, sizeof(t), "滚动项目库 %s: %llu 个项目", v->b->province_name,
              (unsigned long long)p->projects);
     lu_buf_adds(o, "<section>\n");
     el(o, "h2", NULL, t);
     snprintf(t, sizeof(t),
-             "计划总投资 %s 元, 目标 %s 元 (完成 %lld‰); 山东财政帮扶资金 %s "
-             "元, 投资∶帮扶 = %lld‰ (计划要求 3000‰ 即 1∶3); 已完成投资 %s 元",
-             lu_amount_format(p->planned, 100, a[0], 40),
-             lu_amount_format(p->target, 100, a[1], 40),
+             "计划总投资 %s, 目标 %s (完成 %lld‰); 山东财政帮扶资金 %s, "
+             "投资∶帮扶 = %lld‰ (计划要求 3000‰ 即 1∶3); 已完成投资 %s",
+             lu_money_yuan(p->planned, a[0], 40),
+             lu_money_yuan(p->target, a[1], 40),
              (long long)p->progress_permille,
-             lu_amount_format(p->aid_planned, 100, a[2], 40),
-             (long long)p->ratio_permille,
-             lu_amount_format(p->invested, 100, a[3], 40));
+             lu_money_yuan(p->aid_planned, a[2], 40),
+             (long long)p->ratio_permille, lu_money_yuan(p->invested, a[3], 40));
     el(o, "p", NULL, t);
     snprintf(t, sizeof(t),
              "本月: 新入库 %llu, 签约 %llu, 开工 %llu, 完工 %llu, 运营 %llu, "
-             "终止 %llu; 完成投资 %s 元; 滞留项目 %llu (超过 %u 天)",
+             "终止 %llu; 完成投资 %s; 滞留项目 %llu (超过 %u 天)",
              (unsigned long long)p->stages[0]->reached_in_month,
              (unsigned long long)p->stages[1]->reached_in_month,
              (unsigned long long)p->stages[2]->reached_in_month,
              (unsigned long long)p->stages[3]->reached_in_month,
              (unsigned long long)p->stages[4]->reached_in_month,
              (unsigned long long)p->stages[5]->reached_in_month,
-             lu_amount_format(p->month_invested, 100, a[4], 40),
+             lu_money_yuan(p->month_invested, a[4], 40),
              (unsigned long long)p->stuck, p->stuck_days);
     el(o, "p", NULL, t);
     lu_buf_adds(o, "<table>\n");
     row_cells(o, head, 7, "th");
     for (size_t i = 0; i < p->n_units; i++) {
         const Luyu__PoolUnit *u = p->units[i];
-        char c[5][40];
+        char c[5][LU_MONEY_LEN];
 
         snprintf(c[0], 40, "%llu", (unsigned long long)u->projects);
         snprintf(c[4], 40, "%llu", (unsigned long long)u->stuck);
         row_cells(o,
                   (const char *[]){
                       u->unit, u->name, c[0],
-                      lu_amount_format(u->planned, 100, c[1], 40),
-                      lu_amount_format(u->aid_planned, 100, c[2], 40),
-                      lu_amount_format(u->invested, 100, c[3], 40), c[4]},
+                      lu_money_yuan(u->planned, c[1], 40),
+                      lu_money_yuan(u->aid_planned, c[2], 40),
+                      lu_money_yuan(u->invested, c[3], 40), c[4]},
                   7, "td");
     }
     lu_buf_adds(o, "</table>\n</section>\n");
+}
+
+/* The minute a leader has: who reported, how many indicators are met, on
+ * track and behind, and which are behind, per province, before any
+ * table. */
+static void summary(struct lu_buf *o, const struct ctl_render_view *v)
+{
+    const Luyu__Bulletin *b = v->b;
+    const Luyu__Completeness *c = b->completeness;
+    unsigned met = 0, on = 0, behind = 0;
+    int64_t last = INT64_MIN;
+    size_t last_i = 0, at = 0;
+    char t[512], a[LU_MONEY_LEN], p[48];
+
+    for (size_t i = 0; i < b->n_indicators; i++) {
+        met += b->indicators[i]->status == LUYU__STATUS__STATUS_MET;
+        on += b->indicators[i]->status == LUYU__STATUS__STATUS_ON_TRACK;
+        behind += b->indicators[i]->status == LUYU__STATUS__STATUS_BEHIND;
+    }
+    lu_buf_adds(o, "<section class=\"summary\">\n");
+    el(o, "h2", NULL, b->province_name);
+    lu_buf_adds(o, "<ul>\n");
+    snprintf(t, sizeof(t), _("Indicators: %u met, %u on track, %u behind"),
+             met, on, behind);
+    el(o, "li", NULL, t);
+    if (c != NULL) {
+        snprintf(t, sizeof(t),
+                 _("Reporting: %u of %u units (on time %u, late %u), %u "
+                   "missing"),
+                 c->reported, c->expected, c->on_time, c->late, c->missing);
+        el(o, "li", NULL, t);
+    }
+    /* The furthest behind first, a few of them: the tables have the rest. */
+    for (size_t shown = 0, i; shown < SUMMARY_BEHIND; shown++) {
+        const Luyu__IndicatorFigures *f = NULL;
+
+        for (i = 0; i < b->n_indicators; i++) {
+            const Luyu__IndicatorFigures *g = b->indicators[i];
+
+            if (g->status == LUYU__STATUS__STATUS_BEHIND &&
+                g->progress_permille >= last &&
+                (g->progress_permille > last || i > last_i) &&
+                (f == NULL || g->progress_permille < f->progress_permille))
+                f = g, at = i;
+        }
+        if (f == NULL)
+            break;
+        last = f->progress_permille;
+        last_i = at;
+        snprintf(t, sizeof(t), _("Behind: %s, %s (%s)"), f->name,
+                 ctl_render_amount(f, f->actual, a, sizeof(a)),
+                 ctl_render_progress(f, p, sizeof(p)));
+        el(o, "li", NULL, t);
+    }
+    if (behind > SUMMARY_BEHIND) {
+        snprintf(t, sizeof(t), _("and %u more behind, in the tables below"),
+                 behind - SUMMARY_BEHIND);
+        el(o, "li", NULL, t);
+    }
+    lu_buf_adds(o, "</ul>\n</section>\n");
 }
 
 void ctl_render_html(const struct ctl_render_view *v, size_t n,
                      struct lu_buf *o)
 {
     head(o, v, n);
-    lu_buf_adds(o, "<div class=\"cols\">\n");
-    for (size_t i = 0; i < n; i++)
-        about(o, &v[i]);
-    lu_buf_adds(o, "</div>\n");
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].b != NULL)
+            summary(o, &v[i]);
+    }
     areas(o, v, n);
     for (size_t i = 0; i < n; i++) {
         if (v[i].b != NULL) {
@@ -545,6 +622,14 @@ void ctl_render_html(const struct ctl_render_view *v, size_t n,
                 pool(o, &v[i]);
         }
     }
+    /* Signatures, digests and how they were checked: for whoever verifies,
+     * after what a reader needs. */
+    lu_buf_adds(o, "<footer>\n");
+    el(o, "h2", NULL, _("Signatures and verification"));
+    lu_buf_adds(o, "<div class=\"cols\">\n");
+    for (size_t i = 0; i < n; i++)
+        about(o, &v[i]);
+    lu_buf_adds(o, "</div>\n</footer>\n");
     lu_buf_adds(o, "<p><small>");
     esc(o, _("luyu · amounts from the ledger, exact to the fen · progress = "
              "actual / target"));

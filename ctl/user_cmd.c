@@ -1,7 +1,8 @@
-/* luyuctl user: the people who sign in to the node's web pages. The
- * password is read here (without echo on a terminal, or one line from a
- * pipe), hashed here with Argon2id (crypto_pwhash_str), and only the hash
- * goes to the node, which stores it; root or the node's own user only. */
+/* luyuctl user: the people who sign in to the node's web pages, or with
+ * --hub to the hub's dashboard. The password is read here (without echo on
+ * a terminal, or one line from a pipe), hashed here with Argon2id
+ * (crypto_pwhash_str), and only the hash goes to the daemon, which stores
+ * it; root or the daemon's own user only. */
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,8 @@ static const char USAGE[] = N_(
     "       luyuctl --node SOCK user passwd NAME\n"
     "       luyuctl --node SOCK user disable NAME\n"
     "       luyuctl --node SOCK user list [--json]\n"
+    "       luyuctl --hub SOCK user add NAME --role viewer|reviewer|admin\n"
+    "       luyuctl --hub SOCK user passwd|disable NAME; user list [--json]\n"
     "\n"
     "Manages the people who sign in to the node's web pages (root or the\n"
     "node's own user only). add and passwd read the password from the\n"
@@ -38,7 +41,9 @@ static const char USAGE[] = N_(
     "8 characters. Only its Argon2id hash reaches the node. passwd also\n"
     "enables a disabled user; disable keeps the user's name on what they\n"
     "entered. Clerks enter, import and correct; reviewers approve. --units\n"
-    "restricts a user to some of the node's units (default: all of them).\n");
+    "restricts a user to some of the node's units (default: all of them).\n"
+    "With --hub the same for the hub's dashboard: viewers read every page,\n"
+    "reviewers also take the province's review steps, admins both.\n");
 
 /* One line without its line end into buf. -1 on end of input. */
 static int read_line(const char *prompt, bool tty, char *buf, size_t len)
@@ -149,14 +154,17 @@ static int call(const struct ctl_global *g, Luyu__CtlUser *u, bool json)
 int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
 {
     Luyu__CtlUser u = LUYU__CTL_USER__INIT;
-    const char *role = NULL, *units = NULL, *json = NULL, *pos[2];
+    const char *role = NULL, *units = NULL, *json = NULL, *hub = NULL,
+               *pos[2];
     const struct ctl_opt opts[] = {
         {"--role", CTL_OPT_VALUE, &role},
         {"--units", CTL_OPT_VALUE, &units},
         {"--json", CTL_OPT_FLAG, &json},
+        {"--hub", CTL_OPT_VALUE, &hub},
     };
     struct ctl_args a = {
-        .cmd = "user", .opts = opts, .n_opts = 3, .max_pos = 2, .pos = pos};
+        .cmd = "user", .opts = opts, .n_opts = 4, .max_pos = 2, .pos = pos};
+    struct ctl_global to = *g;
     char hash[crypto_pwhash_STRBYTES];
     int r, op;
 
@@ -165,8 +173,15 @@ int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
         return r;
     u.op = (Luyu__CtlUser__Op)op;
     if (u.op == LUYU__CTL_USER__OP__ADD && role == NULL)
-        return ctl_args_bad(&a, "%s", _("--role clerk or --role reviewer"));
-    r = ctl_node_need(g, "user");
+        return ctl_args_bad(&a, "%s",
+                            hub ? _("--role viewer, reviewer or admin")
+                                : _("--role clerk or --role reviewer"));
+    /* The hub's dashboard users: the same request to the hub's socket. */
+    if (hub != NULL) {
+        to.node = hub;
+        to.daemon = "luyu-hub";
+    }
+    r = ctl_node_need(&to, "user");
     if (r != CTL_EXIT_OK)
         return r;
     if (a.n_pos > 1)
@@ -181,5 +196,5 @@ int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
             return r;
         u.pwhash = hash;
     }
-    return call(g, &u, json != NULL);
+    return call(&to, &u, json != NULL);
 }

@@ -16,7 +16,9 @@
 #include "log.h"
 #include "plan.h"
 #include "review.h"
+#include "users.h"
 #include "util.h"
+#include "webusers_ctl.h"
 #include "xmalloc.h"
 
 #define MAX_NODES 10000
@@ -24,6 +26,7 @@
 struct hub_control {
     struct lu_ctlserver *server;
     struct hub_control_ctx ctx;
+    struct lu_webusers_ctl users; /* luyuctl user --hub */
 };
 
 /* Fills s from the ledger's node table and the live sessions. The node
@@ -254,6 +257,14 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
         issue(c, req->bulletin_issue, &resp, msg, sizeof(msg));
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_REVIEW) {
         review(c, who, req->review, &resp, msg, sizeof(msg));
+    } else if (req->body_case == LUYU__CTL_REQUEST__BODY_USER) {
+        char *none = resp.message; /* protobuf-c's static "" */
+
+        lu_webusers_ctl(&c->users, req->user, who, &resp);
+        if (resp.message != none) {
+            snprintf(msg, sizeof(msg), "%s", resp.message);
+            free(resp.message);
+        }
     } else {
         resp.code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
         snprintf(msg, sizeof(msg), "%s",
@@ -264,6 +275,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     resp.message = msg;
     lu_ctlserver_pack(&resp, out);
     free_status(&s);
+    lu_webusers_ctl_clear(&resp);
 }
 
 struct hub_control *hub_control_new(uv_loop_t *loop, const char *path,
@@ -273,6 +285,13 @@ struct hub_control *hub_control_new(uv_loop_t *loop, const char *path,
     struct hub_control *c = lu_xcalloc(1, sizeof(*c));
 
     c->ctx = *ctx;
+    c->users = (struct lu_webusers_ctl){
+        .db = hub_users_db(ctx->users),
+        .daemon = "hub",
+        .roles = "viewer, reviewer or admin",
+        .role_valid = hub_user_role_valid,
+    };
+    lu_webusers_ctl_init(&c->users);
     c->server = lu_ctlserver_new(loop, path, handle, c, err, errlen);
     if (c->server == NULL) {
         free(c);

@@ -1,6 +1,7 @@
 /* The hub's control requests on a unix socket (common/ctlserver): live
  * status of every node and the bulletin state (luyuctl status --hub), and
- * issuing a month's bulletin on command. */
+ * issuing a month's bulletin on command, and the dashboard's users
+ * (luyuctl --hub SOCK user ..., common/webusers_ctl.h). */
 #ifndef HUB_CONTROL_H
 #define HUB_CONTROL_H
 
@@ -13,6 +14,7 @@ struct hub_intake;
 struct ledger;
 struct lu_plan;
 struct hub_control;
+struct hub_users;
 
 struct hub_control_ctx {
     const char *hub_id;
@@ -31,6 +33,7 @@ struct hub_control_ctx {
     /* Members of this Unix group may accept, return and unlock months
      * (luyuctl review); checked on the control socket's peer user. */
     const char *review_group;
+    struct hub_users *users; /* the dashboard's users (hub/users.h) */
 };
 
 struct hub_control *hub_control_new(uv_loop_t *loop, const char *path,

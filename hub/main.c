@@ -23,6 +23,8 @@
 #include "remind.h"
 #include "zap.h"
 #include "log.h"
+#include "dash.h"
+#include "users.h"
 #include "opts.h"
 #include "observe.h"
 #include "plan.h"
@@ -37,6 +39,7 @@ struct settings {
     char *id, *listen, *state_dir, *plan, *province, *log_level;
     char *secret_key, *registry, *control, *feed, *metrics;
     char *web, *web_cert, *web_key, *review_group, *remind_hook;
+    int web_session_s;
     char *sign_key, *issue_from, *peer, *peer_id, *peer_province, *peer_key,
         *peer_sign_key;
     int issue_day, peer_resend_ms, remind_days;
@@ -45,7 +48,8 @@ struct settings {
 };
 
 static struct settings S = {
-    .issue_day = 5, .peer_resend_ms = 5000, .remind_days = 3};
+    .issue_day = 5, .peer_resend_ms = 5000, .remind_days = 3,
+    .web_session_s = 1800};
 
 static const struct lu_opt OPTS[] = {
     {"id", LU_OPT_STR, &S.id, 0, 0, N_("hub id, e.g. cq-hub (required)")},
@@ -95,7 +99,10 @@ static const struct lu_opt OPTS[] = {
     {"peer_resend_ms", LU_OPT_INT, &S.peer_resend_ms, 50, 3600000,
      N_("resend unacknowledged bulletins this often (5000)")},
     {"web", LU_OPT_STR, &S.web, 0, 0,
-     N_("serve /metrics here, e.g. 127.0.0.1:9101 (off when unset)")},
+     N_("serve the dashboard and /metrics here, e.g. 127.0.0.1:9101 (off "
+        "when unset)")},
+    {"web_session_s", LU_OPT_INT, &S.web_session_s, 2, 86400,
+     N_("a dashboard session ends after this many seconds unused (1800)")},
     {"web_cert", LU_OPT_STR, &S.web_cert, 0, 0,
      N_("TLS certificate (PEM) for --web; needed off loopback")},
     {"web_key", LU_OPT_STR, &S.web_key, 0, 0,
@@ -122,6 +129,8 @@ struct hub {
     struct hub_exchange *exchange;
     struct ledger_digester *digester;
     struct hub_remind *remind;
+    struct hub_users *users; /* the dashboard's users, STATE_DIR/users.db */
+    struct hub_dash *dash;   /* the dashboard's pages, with web = */
     char public_z85[LU_KEY_Z85_LEN + 1];
     char peer_z85[LU_KEY_Z85_LEN + 1];
     char secret[LU_KEY_Z85_LEN + 1];
@@ -307,6 +316,7 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
         .issue = hub->exchange ? hub_exchange_issue : NULL,
         .issue_data = hub->exchange,
         .review_group = S.review_group ? S.review_group : "luyu-province",
+        .users = hub->users,
     };
     char *path = S.control;
 
@@ -360,14 +370,19 @@ static int load_config(struct lu_daemon *d, void *data, char *err,
     return 0;
 }
 
-/* The ledger, migrated to the current schema here (ledger/ledger.h). */
+/* The ledger, migrated to the current schema here (ledger/ledger.h), and
+ * the dashboard's users (hub/users.h). */
 static int open_stores(struct lu_daemon *d, void *data, char *err,
                        size_t errlen)
 {
     struct hub *hub = data;
+    int r;
 
-    return ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
-                       errlen);
+    r = ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
+                    errlen);
+    if (r == 0)
+        r = hub_users_open(S.state_dir, &hub->users, err, errlen);
+    return r;
 }
 
 /* On the loop: ZAP, intake, its socket monitor, feed, bulletin exchange,
@@ -433,6 +448,23 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
     hub->obs.monitor = hub->monitor;
     hub->obs.nodes_known =
         hub->registry ? hub_registry_count(hub->registry) : 0;
+    if (d->web != NULL) {
+        struct hub_dash_ctx dc = {
+            .hub_id = S.id,
+            .state_dir = S.state_dir,
+            .province = S.province,
+            .plan = hub->plan,
+            .users = hub->users,
+            .ledger = hub->ledger,
+            .intake = hub->intake,
+            .issue_day = S.issue_day,
+            .session_idle_s = S.web_session_s,
+        };
+
+        hub->dash = hub_dash_new(d->web, &dc, err, errlen);
+        if (hub->dash == NULL)
+            return -EIO;
+    }
     return 0;
 }
 
@@ -450,6 +482,7 @@ static void stop(void *data)
 {
     struct hub *hub = data;
 
+    hub_dash_free(hub->dash);
     hub_control_free(hub->control);
     hub_remind_free(hub->remind);
     hub_exchange_free(hub->exchange);
@@ -465,6 +498,7 @@ static void close_stores(void *data)
     struct hub *hub = data;
 
     ledger_free(hub->ledger);
+    hub_users_free(hub->users);
     hub_registry_free(hub->registry);
     lu_plan_free(hub->plan);
     memset(hub->secret, 0, sizeof(hub->secret));

@@ -109,6 +109,22 @@ int ledger_reader_province(sqlite3 *db, char *buf, size_t len)
     return n == 1 ? 0 : -ENOENT;
 }
 
+int ledger_reader_last_period(sqlite3 *db, uint32_t *period)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    *period = 0;
+    if (lu_store_prepare(db, "SELECT coalesce(max(period), 0) FROM balance",
+                         &st) < 0)
+        return -EIO;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *period = (uint32_t)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 0 : -EIO;
+}
+
 /* The indicator columns come through a LEFT JOIN so that a balance whose
  * indicator has left the plan still shows, in stored units. */
 static const char BALANCES[] =

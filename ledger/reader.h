@@ -40,6 +40,10 @@ int ledger_reader_unit(sqlite3 *db, const char *code);
  * never opened the bulletin store. -ENOENT when none or several. */
 int ledger_reader_province(sqlite3 *db, char *buf, size_t len);
 
+/* The latest month any balance is for into *period; 0 when the ledger has
+ * none. -EIO when the query fails. */
+int ledger_reader_last_period(sqlite3 *db, uint32_t *period);
+
 /* One balance row: the current figure of a unit, indicator and month and
  * how many entries made it, with the indicator's plan copy (scale 1 and ""
  * when the indicator has left the plan). The strings point into the

@@ -1,7 +1,6 @@
 #include "control.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "uplink.h"
 #include "tokens.h"
 #include "users.h"
+#include "webusers_ctl.h"
 #include "log.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -27,7 +27,7 @@
 struct node_control {
     struct lu_ctlserver *server;
     struct node_control_ctx ctx;
-    char self[64]; /* the node's own Unix user name */
+    struct lu_webusers_ctl users; /* luyuctl user (common/webusers_ctl.h) */
 };
 
 /* The spool's strings are borrowed: the answer is packed on this turn. */
@@ -95,74 +95,6 @@ static void refuse(Luyu__CtlResponse *resp, int code, const char *fmt,
     resp->message = lu_xasprintf(fmt, arg);
 }
 
-static void user_add(struct node_control *c, const Luyu__CtlUser *u,
-                     const char *who, Luyu__CtlResponse *resp)
-{
-    struct node_user nu = {0};
-    int r;
-
-    if (!node_user_role_valid(u->role))
-        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                      "role \"%s\": use clerk or reviewer", u->role);
-    if (strlen(u->units) > NODE_USER_UNITS_MAX ||
-        !node_units_subset(u->units, c->ctx.units))
-        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                      "units \"%s\": give units of this node only",
-                      lu_utf8_fix(u->units));
-    snprintf(nu.name, sizeof(nu.name), "%s", u->name);
-    snprintf(nu.role, sizeof(nu.role), "%s", u->role);
-    snprintf(nu.units, sizeof(nu.units), "%s", u->units);
-    snprintf(nu.pwhash, sizeof(nu.pwhash), "%s", u->pwhash);
-    snprintf(nu.created_by, sizeof(nu.created_by), "%s", who);
-    r = node_users_add(c->ctx.outbox, &nu);
-    if (r == -EEXIST)
-        refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-               "user %s exists already (luyuctl user passwd to reset)",
-               u->name);
-    else if (r < 0)
-        refuse(resp, LUYU__CTL_RESPONSE__CODE__FAILED, "cannot store user: %s",
-               strerror(-r));
-}
-
-static void user_list(struct node_control *c, Luyu__CtlResponse *resp)
-{
-    struct node_user *users;
-    size_t n;
-
-    if (node_users_list(c->ctx.outbox, &users, &n) < 0)
-        return refuse(resp, LUYU__CTL_RESPONSE__CODE__FAILED,
-                      "cannot read users%s", "");
-    resp->users = lu_xcalloc(n ? n : 1, sizeof(*resp->users));
-    for (size_t i = 0; i < n; i++) {
-        Luyu__CtlUserInfo *ui = lu_xmalloc(sizeof(*ui));
-
-        luyu__ctl_user_info__init(ui);
-        ui->name = lu_xstrdup(users[i].name);
-        ui->role = lu_xstrdup(users[i].role);
-        ui->units = lu_xstrdup(users[i].units);
-        ui->disabled = users[i].disabled;
-        ui->created_at = users[i].created_at;
-        ui->created_by = lu_xstrdup(users[i].created_by);
-        ui->changed_at = users[i].changed_at;
-        resp->users[i] = ui;
-    }
-    resp->n_users = n;
-    free(users);
-}
-
-static void users_clear(Luyu__CtlResponse *resp)
-{
-    for (size_t i = 0; i < resp->n_users; i++) {
-        free(resp->users[i]->name);
-        free(resp->users[i]->role);
-        free(resp->users[i]->units);
-        free(resp->users[i]->created_by);
-        free(resp->users[i]);
-    }
-    free(resp->users);
-    resp->users = NULL;
-    resp->n_users = 0;
-}
 
 static void tokens_clear(Luyu__CtlResponse *resp)
 {
@@ -211,8 +143,8 @@ static void token_add(struct node_control *c, const Luyu__CtlToken *tk,
     char token[NODE_API_TOKEN_LEN + 1];
     int r;
 
-    if (strlen(tk->units) > NODE_USER_UNITS_MAX ||
-        !node_units_subset(tk->units, c->ctx.units))
+    if (strlen(tk->units) > LU_WEBUSER_UNITS_MAX ||
+        !lu_units_subset(tk->units, c->ctx.units))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "units \"%s\": give units of this node only",
                       lu_utf8_fix(tk->units));
@@ -235,14 +167,14 @@ static void handle_token(struct node_control *c, const Luyu__CtlToken *tk,
 {
     int r;
 
-    if (strcmp(who, "root") != 0 && strcmp(who, c->self) != 0)
+    if (strcmp(who, "root") != 0 && strcmp(who, c->users.self) != 0)
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "only root or the node's own user may manage API "
                       "tokens, not %s",
                       who);
     if (tk->op == LUYU__CTL_TOKEN__OP__LIST)
         return token_list(c, resp);
-    if (!node_user_name_valid(tk->name))
+    if (!lu_webuser_name_valid(tk->name))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
                       "token name \"%s\": use 1-32 of a-z 0-9 - _ .",
                       lu_utf8_fix(tk->name));
@@ -257,46 +189,6 @@ static void handle_token(struct node_control *c, const Luyu__CtlToken *tk,
                "cannot revoke token: %s", strerror(-r));
     else
         lu_notice("API token %s revoked by %s", tk->name, who);
-}
-
-/* luyuctl user: root and the node's own user only. */
-static void handle_user(struct node_control *c, const Luyu__CtlUser *u,
-                        const char *who, Luyu__CtlResponse *resp)
-{
-    int r = 0;
-
-    if (strcmp(who, "root") != 0 && strcmp(who, c->self) != 0)
-        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                      "only root or the node's own user may manage web "
-                      "users, not %s",
-                      who);
-    if (u->op == LUYU__CTL_USER__OP__LIST)
-        return user_list(c, resp);
-    if (!node_user_name_valid(u->name))
-        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                      "user name \"%s\": use 1-32 of a-z 0-9 - _ .",
-                      lu_utf8_fix(u->name));
-    if (u->op != LUYU__CTL_USER__OP__DISABLE &&
-        !node_user_hash_valid(u->pwhash))
-        return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                      "not an Argon2id password hash%s", "");
-    if (u->op == LUYU__CTL_USER__OP__ADD)
-        return user_add(c, u, who, resp);
-    if (u->op == LUYU__CTL_USER__OP__PASSWD)
-        r = node_users_passwd(c->ctx.outbox, u->name, u->pwhash);
-    else if (u->op == LUYU__CTL_USER__OP__DISABLE)
-        r = node_users_disable(c->ctx.outbox, u->name);
-    if (r == -ENOENT)
-        refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, "no user %s",
-               u->name);
-    else if (r < 0)
-        refuse(resp, LUYU__CTL_RESPONSE__CODE__FAILED, "cannot store user: %s",
-               strerror(-r));
-    else
-        lu_notice("web user %s: %s by %s", u->name,
-                  u->op == LUYU__CTL_USER__OP__PASSWD ? "password set"
-                                                      : "disabled",
-                  who);
 }
 
 static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
@@ -323,7 +215,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_TOKEN) {
         handle_token(c, req->token, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_USER) {
-        handle_user(c, req->user, who, &resp);
+        lu_webusers_ctl(&c->users, req->user, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECTS) {
         node_projects_submit(c->ctx.intake, req->projects, who, &resp);
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_PROJECT_LIST) {
@@ -344,7 +236,7 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     node_outbox_notices_free(s.reviews, s.n_reviews);
     resp.status = NULL;
     node_entries_clear(&resp);
-    users_clear(&resp);
+    lu_webusers_ctl_clear(&resp);
     tokens_clear(&resp);
     node_projects_response_clear(&resp);
     node_intake_response_clear(&resp);
@@ -356,17 +248,6 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
     node_uplink_pump(c->ctx.uplink);
 }
 
-static void self_name(char *out, size_t len)
-{
-    struct passwd pw, *res = NULL;
-    char buf[1024];
-
-    if (getpwuid_r(geteuid(), &pw, buf, sizeof(buf), &res) == 0 && res)
-        snprintf(out, len, "%s", pw.pw_name);
-    else
-        snprintf(out, len, "uid%u", (unsigned)geteuid());
-}
-
 struct node_control *node_control_new(uv_loop_t *loop, const char *path,
                                       const struct node_control_ctx *ctx,
                                       char *err, size_t errlen)
@@ -374,7 +255,14 @@ struct node_control *node_control_new(uv_loop_t *loop, const char *path,
     struct node_control *c = lu_xcalloc(1, sizeof(*c));
 
     c->ctx = *ctx;
-    self_name(c->self, sizeof(c->self));
+    c->users = (struct lu_webusers_ctl){
+        .db = node_outbox_db(ctx->outbox),
+        .daemon = "node",
+        .roles = "clerk or reviewer",
+        .role_valid = node_user_role_valid,
+        .units = ctx->units,
+    };
+    lu_webusers_ctl_init(&c->users);
     c->server = lu_ctlserver_new(loop, path, handle, c, err, errlen);
     if (c->server == NULL) {
         free(c);

@@ -142,7 +142,7 @@ static void post_entries(struct node_pages *np, struct lu_web_req *req,
         return;
     }
     for (size_t i = 0; i < li.n; i++)
-        foreign = foreign || !node_units_has(units, li.entries[i].unit);
+        foreign = foreign || !lu_units_has(units, li.entries[i].unit);
     if (foreign) {
         json_error(resp, 403,
                    "an entry is for a unit this token may not report for; "
@@ -182,7 +182,7 @@ static void api_row(void *arg, const struct node_outbox_rec *r)
         lu_plan_indicator(l->np->ctx.plan, r->indicator);
     char id[100], per[16], a[32];
 
-    if (!node_units_has(l->units, r->unit))
+    if (!lu_units_has(l->units, r->unit))
         return;
     snprintf(id, sizeof(id), "%s/%llu", l->np->ctx.node_id,
              (unsigned long long)r->seq);

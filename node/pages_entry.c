@@ -19,6 +19,7 @@
 #include "uplink.h"
 #include "users.h"
 #include "web.h"
+#include "webauth.h"
 #include "xmalloc.h"
 
 #define MAX_LISTED 500
@@ -46,7 +47,7 @@ static void amount_text(struct lu_buf *b, const struct lu_plan_indicator *ind,
  * report for it; else the user's first unit. Into out; false when the
  * asked unit is not the user's. */
 static bool pick_unit(struct node_pages *np, struct lu_web_req *req,
-                      const struct node_user *u, char *out, size_t len)
+                      const struct lu_webuser *u, char *out, size_t len)
 {
     const char *units = node_user_units(u, np->ctx.units);
     const char *want = lu_web_query(req, "unit");
@@ -55,7 +56,7 @@ static bool pick_unit(struct node_pages *np, struct lu_web_req *req,
         want = lu_web_field(req, "unit", NULL, NULL);
     if (want != NULL) {
         snprintf(out, len, "%s", want);
-        return node_units_has(units, want);
+        return lu_units_has(units, want);
     }
     snprintf(out, len, "%.*s", (int)strcspn(units, ", "), units);
     return true;
@@ -134,7 +135,7 @@ static void target_text(struct lu_buf *b, const struct lu_plan_indicator *ind)
     }
 }
 
-static void unit_options(struct node_pages *np, const struct node_user *u,
+static void unit_options(struct node_pages *np, const struct lu_webuser *u,
                          const char *unit, struct lu_buf *b)
 {
     const char *units = node_user_units(u, np->ctx.units);
@@ -142,7 +143,7 @@ static void unit_options(struct node_pages *np, const struct node_user *u,
     for (size_t i = 0; i < np->ctx.plan->n_units; i++) {
         const struct lu_plan_unit *pu = &np->ctx.plan->units[i];
 
-        if (!node_units_has(units, pu->code))
+        if (!lu_units_has(units, pu->code))
             continue;
         lu_buf_printf(b, "<option value=\"%s\"%s>", pu->code,
                       strcmp(pu->code, unit) == 0 ? " selected" : "");
@@ -194,15 +195,15 @@ static void review_notes(struct node_pages *np, const char *units,
 
 void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
                           struct lu_web_resp *resp,
-                          const struct node_session *ss,
-                          const struct node_user *u, char **errors,
+                          const struct lu_session *ss,
+                          const struct lu_webuser *u, char **errors,
                           bool confirm)
 {
     const struct lu_plan *plan = np->ctx.plan;
     struct lu_buf *b = &resp->body;
     struct month m = {.np = np};
-    char unit[80], per[16], nonce[NODE_TOKEN_LEN + 1];
-    unsigned char raw[NODE_TOKEN_LEN / 2];
+    char unit[80], per[16], nonce[LU_TOKEN_LEN + 1];
+    unsigned char raw[LU_TOKEN_LEN / 2];
     uint32_t period = pick_period(np, req);
 
     if (!pick_unit(np, req, u, unit, sizeof(unit)))
@@ -242,7 +243,7 @@ void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
                   "</form><form method=\"post\" action=\"/form\">",
                   _("Month"), lu_period_format(period, per, sizeof(per)),
                   _("Show"));
-    node_pages_csrf_field(ss, b);
+    lu_webauth_csrf_field(ss, b);
     lu_buf_printf(b,
                   "<input type=\"hidden\" name=\"unit\" value=\"%s\">"
                   "<input type=\"hidden\" name=\"period\" value=\"%s\">"
@@ -297,8 +298,8 @@ static const char *check_amount(const struct lu_plan_indicator *ind,
 }
 
 static void submit(struct node_pages *np, struct lu_web_req *req,
-                   struct lu_web_resp *resp, const struct node_session *ss,
-                   const struct node_user *u, Luyu__CtlEntry **ep, size_t n,
+                   struct lu_web_resp *resp, const struct lu_session *ss,
+                   const struct lu_webuser *u, Luyu__CtlEntry **ep, size_t n,
                    size_t *index)
 {
     const struct lu_plan *plan = np->ctx.plan;
@@ -310,7 +311,7 @@ static void submit(struct node_pages *np, struct lu_web_req *req,
 
     sub.entries = ep;
     sub.n_entries = n;
-    if (nonce != NULL && strlen(nonce) == NODE_TOKEN_LEN) {
+    if (nonce != NULL && strlen(nonce) == LU_TOKEN_LEN) {
         crypto_hash_sha256(key, (const uint8_t *)nonce, strlen(nonce));
         sub.import_key.data = key;
         sub.import_key.len = sizeof(key);
@@ -324,7 +325,7 @@ static void submit(struct node_pages *np, struct lu_web_req *req,
 
         snprintf(loc, sizeof(loc), "/form?added=%zu&unit=%s&period=%s", n,
                  ep[0]->unit, ep[0]->period);
-        node_pages_redirect(resp, loc);
+        lu_webauth_redirect(resp, loc);
         node_intake_response_clear(&r);
         return;
     }
@@ -345,8 +346,8 @@ static void submit(struct node_pages *np, struct lu_web_req *req,
 
 void node_pages_form_post(struct node_pages *np, struct lu_web_req *req,
                           struct lu_web_resp *resp,
-                          const struct node_session *ss,
-                          const struct node_user *u)
+                          const struct lu_session *ss,
+                          const struct lu_webuser *u)
 {
     const struct lu_plan *plan = np->ctx.plan;
     size_t ni = plan->n_indicators, n = 0, *index;
@@ -403,7 +404,7 @@ out:
 
 struct listing {
     struct node_pages *np;
-    const struct node_session *ss;
+    const struct lu_session *ss;
     const char *units;
     struct lu_buf *b;
     size_t shown;
@@ -431,7 +432,7 @@ static void correct_form(struct listing *l, const char *id, struct lu_buf *b)
                   "<details><summary>%s</summary><form method=\"post\" "
                   "action=\"/correct\">",
                   _("Correct"));
-    node_pages_csrf_field(l->ss, b);
+    lu_webauth_csrf_field(l->ss, b);
     lu_buf_printf(b,
                   "<input type=\"hidden\" name=\"id\" value=\"%s\">"
                   "<label>%s <input type=\"text\" name=\"amount\"></label>"
@@ -453,7 +454,7 @@ static void entry_row(void *arg, const struct node_outbox_rec *r)
     struct lu_buf *b = l->b;
     char id[100], per[16], when[32];
 
-    if (!node_units_has(l->units, r->unit) || l->shown >= MAX_LISTED)
+    if (!lu_units_has(l->units, r->unit) || l->shown >= MAX_LISTED)
         return;
     l->shown++;
     snprintf(id, sizeof(id), "%s/%llu", l->np->ctx.node_id,
@@ -501,7 +502,7 @@ static void review_notes(struct node_pages *np, const char *units,
     for (size_t i = 0; i < n; i++) {
         const struct lu_plan_unit *pu;
 
-        if (!node_units_has(units, v[i]->unit) ||
+        if (!lu_units_has(units, v[i]->unit) ||
             v[i]->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ||
             v[i]->kind == LUYU__REVIEW_KIND__REVIEW_REMIND)
             continue;
@@ -527,8 +528,8 @@ static void review_notes(struct node_pages *np, const char *units,
 
 void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
-                             const struct node_session *ss,
-                             const struct node_user *u, const char *problem)
+                             const struct lu_session *ss,
+                             const struct lu_webuser *u, const char *problem)
 {
     struct lu_buf *b = &resp->body;
     struct listing l = {np, ss, node_user_units(u, np->ctx.units), b, 0};
@@ -575,8 +576,8 @@ void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
 
 void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
-                             const struct node_session *ss,
-                             const struct node_user *u)
+                             const struct lu_session *ss,
+                             const struct lu_webuser *u)
 {
     Luyu__CtlCorrect c = LUYU__CTL_CORRECT__INIT;
     Luyu__CtlResponse r = LUYU__CTL_RESPONSE__INIT;
@@ -600,7 +601,7 @@ void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
                         &state) < 0)
         return node_pages_entries_page(np, req, resp, ss, u,
                                        _("No such entry at this node."));
-    state = node_units_has(node_user_units(u, np->ctx.units), e.unit);
+    state = lu_units_has(node_user_units(u, np->ctx.units), e.unit);
     node_outbox_entry_clear(&e);
     if (!state)
         return node_pages_refuse(np, resp, 403,
@@ -616,7 +617,7 @@ void node_pages_correct_post(struct node_pages *np, struct lu_web_req *req,
     node_uplink_pump(np->ctx.uplink);
     if (r.code == LUYU__CTL_RESPONSE__CODE__OK) {
         snprintf(loc, sizeof(loc), "/entries?corrected=1");
-        node_pages_redirect(resp, loc);
+        lu_webauth_redirect(resp, loc);
     } else {
         node_pages_entries_page(np, req, resp, ss, u,
                                 r.n_problems ? r.problems[0]->message
@@ -668,8 +669,8 @@ static bool in_chain(const struct chain *c, const char *corrects)
 
 void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
-                             const struct node_session *ss,
-                             const struct node_user *u)
+                             const struct lu_session *ss,
+                             const struct lu_webuser *u)
 {
     const char *id = lu_web_query(req, "id");
     const char *slash = id ? strrchr(id, '/') : NULL;
@@ -682,7 +683,7 @@ void node_pages_history_page(struct node_pages *np, struct lu_web_req *req,
     if (root == 0 || node_outbox_get(np->ctx.outbox, root, &e, &state) < 0)
         return node_pages_entries_page(np, req, resp, ss, u,
                                        _("No such entry at this node."));
-    state = node_units_has(c.l.units, e.unit);
+    state = lu_units_has(c.l.units, e.unit);
     if (state)
         node_outbox_each(np->ctx.outbox, e.period, MAX_MONTH, keep_row, &c);
     node_outbox_entry_clear(&e);

@@ -18,6 +18,7 @@
 #include "uplink.h"
 #include "users.h"
 #include "web.h"
+#include "webauth.h"
 #include "xmalloc.h"
 
 static struct node_pages_upload *slot_for(struct node_pages *np)
@@ -42,7 +43,7 @@ void node_pages_uploads_free(struct node_pages *np)
 
 void node_pages_upload_page(struct node_pages *np, struct lu_web_req *req,
                             struct lu_web_resp *resp,
-                            const struct node_session *ss, const char *problem)
+                            const struct lu_session *ss, const char *problem)
 {
     struct lu_buf *b = &resp->body;
 
@@ -63,7 +64,7 @@ void node_pages_upload_page(struct node_pages *np, struct lu_web_req *req,
                     "UTF-16) or an .xlsx workbook, whose header row names "
                     "the columns in Chinese or English, for example:"),
                   _("unit,indicator,period,amount,note"));
-    node_pages_csrf_field(ss, b);
+    lu_webauth_csrf_field(ss, b);
     lu_buf_printf(
         b,
         "<p><input type=\"file\" name=\"file\" id=\"file\" "
@@ -100,7 +101,7 @@ static void row_warning(struct row_problems *rp, size_t row, const char *msg)
     rp->warn[row] = lu_xstrdup(msg);
 }
 
-static void check_rows(struct node_pages *np, const struct node_user *u,
+static void check_rows(struct node_pages *np, const struct lu_webuser *u,
                        const char *who, struct lu_import *li,
                        struct row_problems *rp)
 {
@@ -111,7 +112,7 @@ static void check_rows(struct node_pages *np, const struct node_user *u,
     uint8_t key[32];
 
     for (size_t i = 0; i < li->n; i++) {
-        if (!node_units_has(units, li->entries[i].unit))
+        if (!lu_units_has(units, li->entries[i].unit))
             row_problem(rp, i, _("You may not report for this unit."));
     }
     /* The node's own checks, storing nothing; with the import key, so
@@ -265,12 +266,12 @@ static void file_problems(const struct lu_import *li, const int *plines,
     lu_buf_adds(b, "</ul>");
 }
 
-static void commit_form(const struct node_session *ss,
+static void commit_form(const struct lu_session *ss,
                         const struct node_pages_upload *up, bool warned,
                         struct lu_buf *b)
 {
     lu_buf_adds(b, "<form method=\"post\" action=\"/upload/commit\">");
-    node_pages_csrf_field(ss, b);
+    lu_webauth_csrf_field(ss, b);
     lu_buf_printf(b, "<input type=\"hidden\" name=\"upload\" value=\"%s\">",
                   up->id);
     /* Warnings are confirmed by ticking, as luyuctl import --confirm. */
@@ -287,8 +288,8 @@ static void commit_form(const struct node_session *ss,
 
 void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
                             struct lu_web_resp *resp,
-                            const struct node_session *ss,
-                            const struct node_user *u)
+                            const struct lu_session *ss,
+                            const struct lu_webuser *u)
 {
     const char *fn = NULL, *data;
     size_t len = 0;
@@ -299,7 +300,7 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
     size_t np_ = 0;
     struct node_pages_upload *up;
     const struct lu_import *shown = &li;
-    unsigned char raw[NODE_TOKEN_LEN / 2];
+    unsigned char raw[LU_TOKEN_LEN / 2];
     struct lu_buf *b = &resp->body;
     char who[64];
 
@@ -367,8 +368,8 @@ void node_pages_upload_post(struct node_pages *np, struct lu_web_req *req,
 
 void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
                               struct lu_web_resp *resp,
-                              const struct node_session *ss,
-                              const struct node_user *u)
+                              const struct lu_session *ss,
+                              const struct lu_webuser *u)
 {
     const char *id = lu_web_field(req, "upload", NULL, NULL);
     struct node_pages_upload *up = NULL;
@@ -396,7 +397,7 @@ void node_pages_upload_commit(struct node_pages *np, struct lu_web_req *req,
     if (r.code == LUYU__CTL_RESPONSE__CODE__OK) {
         snprintf(loc, sizeof(loc), "/entries?imported=%zu%s", r.n_ids,
                  r.repeat ? "&repeat=1" : "");
-        node_pages_redirect(resp, loc);
+        lu_webauth_redirect(resp, loc);
         lu_import_close(&up->li);
         up->id[0] = '\0';
     } else {

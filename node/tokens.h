@@ -18,8 +18,8 @@ struct node_outbox;
 #define NODE_API_TOKEN_LEN 69 /* "luyu_" and 64 hex digits */
 
 struct node_token {
-    char name[NODE_USER_NAME_MAX + 1];
-    char units[NODE_USER_UNITS_MAX + 1];
+    char name[LU_WEBUSER_NAME_MAX + 1];
+    char units[LU_WEBUSER_UNITS_MAX + 1];
     bool revoked;
     int64_t created_at;
     char created_by[65];

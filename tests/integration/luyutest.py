@@ -543,7 +543,7 @@ NAME_WORDS = {"luyuctl", "help", "plan", "submit", "import", "template", "correc
               "err", "warning", "notice", "info", "debug", "ipc",
               "add", "edit", "stage", "money", "list", "show", "pool", "reserve", "signed",
               "started", "completed", "operating", "dropped", "industry", "table", "csv",
-              "json", "review", "queue", "approve", "accept", "return", "unlock", "Unix"}
+              "json", "review", "queue", "approve", "accept", "return", "unlock", "Unix", "assess"}
 
 
 def english_words(text, names=()):

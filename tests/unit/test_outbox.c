@@ -427,28 +427,28 @@ static void test_users(void)
 {
     char dir[] = "/tmp/luyu-test-outbox-XXXXXX";
     struct node_outbox *ob = NULL;
-    struct node_user u = {0}, got, *all = NULL;
+    struct lu_webuser u = {0}, got, *all = NULL;
     char hash[crypto_pwhash_STRBYTES], err[512] = "";
     size_t n = 0;
 
-    ASSERT_TRUE(node_units_has("a, b,c", "b"));
-    ASSERT_TRUE(node_units_has("a, b,c", "c"));
-    ASSERT_TRUE(!node_units_has("a, b,c", "d"));
-    ASSERT_TRUE(!node_units_has("ab", "a"));
-    ASSERT_TRUE(node_units_subset("c,a", "a, b,c"));
-    ASSERT_TRUE(node_units_subset("", "a"));
-    ASSERT_TRUE(!node_units_subset("a,x", "a,b"));
-    ASSERT_TRUE(node_user_name_valid("wang.li-2"));
-    ASSERT_TRUE(!node_user_name_valid("Wang"));
-    ASSERT_TRUE(!node_user_name_valid("a234567890123456789012345678901234"));
+    ASSERT_TRUE(lu_units_has("a, b,c", "b"));
+    ASSERT_TRUE(lu_units_has("a, b,c", "c"));
+    ASSERT_TRUE(!lu_units_has("a, b,c", "d"));
+    ASSERT_TRUE(!lu_units_has("ab", "a"));
+    ASSERT_TRUE(lu_units_subset("c,a", "a, b,c"));
+    ASSERT_TRUE(lu_units_subset("", "a"));
+    ASSERT_TRUE(!lu_units_subset("a,x", "a,b"));
+    ASSERT_TRUE(lu_webuser_name_valid("wang.li-2"));
+    ASSERT_TRUE(!lu_webuser_name_valid("Wang"));
+    ASSERT_TRUE(!lu_webuser_name_valid("a234567890123456789012345678901234"));
     ASSERT_TRUE(node_user_role_valid("clerk"));
     ASSERT_TRUE(!node_user_role_valid("admin"));
     ASSERT_EQ(crypto_pwhash_str(hash, "secret12", 8, crypto_pwhash_OPSLIMIT_MIN,
                                 crypto_pwhash_MEMLIMIT_MIN),
               0);
-    ASSERT_TRUE(node_user_hash_valid(hash));
-    ASSERT_TRUE(!node_user_hash_valid("$argon2id$v=19$m=1,t=1,p=1$x"));
-    ASSERT_TRUE(!node_user_hash_valid("secret12"));
+    ASSERT_TRUE(lu_webuser_hash_valid(hash));
+    ASSERT_TRUE(!lu_webuser_hash_valid("$argon2id$v=19$m=1,t=1,p=1$x"));
+    ASSERT_TRUE(!lu_webuser_hash_valid("secret12"));
     ASSERT_TRUE(mkdtemp(dir) != NULL);
     ASSERT_EQ(node_outbox_open(dir, "n1", &ob, err, sizeof(err)), 0);
     if (ob == NULL)

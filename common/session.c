@@ -23,22 +23,22 @@ struct counter {
     int fails;
 };
 
-struct node_sessions {
-    struct node_session sessions[MAX_SESSIONS];
+struct lu_sessions {
+    struct lu_session sessions[MAX_SESSIONS];
     int n;
     uint64_t idle_ms;
     struct counter counters[MAX_COUNTERS];
 };
 
-struct node_sessions *node_sessions_new(int idle_s)
+struct lu_sessions *lu_sessions_new(int idle_s)
 {
-    struct node_sessions *s = lu_xcalloc(1, sizeof(*s));
+    struct lu_sessions *s = lu_xcalloc(1, sizeof(*s));
 
     s->idle_ms = (uint64_t)idle_s * 1000;
     return s;
 }
 
-void node_sessions_free(struct node_sessions *s)
+void lu_sessions_free(struct lu_sessions *s)
 {
     if (s != NULL)
         sodium_memzero(s, sizeof(*s));
@@ -47,29 +47,29 @@ void node_sessions_free(struct node_sessions *s)
 
 static void random_hex(char *out)
 {
-    unsigned char raw[NODE_TOKEN_LEN / 2];
+    unsigned char raw[LU_TOKEN_LEN / 2];
 
     randombytes_buf(raw, sizeof(raw));
-    sodium_bin2hex(out, NODE_TOKEN_LEN + 1, raw, sizeof(raw));
+    sodium_bin2hex(out, LU_TOKEN_LEN + 1, raw, sizeof(raw));
 }
 
-static bool expired(const struct node_sessions *s,
-                    const struct node_session *ss, uint64_t now)
+static bool expired(const struct lu_sessions *s,
+                    const struct lu_session *ss, uint64_t now)
 {
     return now - ss->seen_ms > s->idle_ms || now - ss->created_ms > MAX_AGE_MS;
 }
 
-static void drop(struct node_sessions *s, int i)
+static void drop(struct lu_sessions *s, int i)
 {
     s->sessions[i] = s->sessions[--s->n];
     sodium_memzero(&s->sessions[s->n], sizeof(s->sessions[s->n]));
 }
 
-const struct node_session *node_sessions_create(struct node_sessions *s,
+const struct lu_session *lu_sessions_create(struct lu_sessions *s,
                                                 const char *user)
 {
     uint64_t now = lu_mono_ms();
-    struct node_session *ss;
+    struct lu_session *ss;
     int oldest = 0;
 
     for (int i = s->n - 1; i >= 0; i--) {
@@ -91,18 +91,18 @@ const struct node_session *node_sessions_create(struct node_sessions *s,
     return ss;
 }
 
-static int find(struct node_sessions *s, const char *token)
+static int find(struct lu_sessions *s, const char *token)
 {
-    if (token == NULL || strlen(token) != NODE_TOKEN_LEN)
+    if (token == NULL || strlen(token) != LU_TOKEN_LEN)
         return -1;
     for (int i = 0; i < s->n; i++) {
-        if (sodium_memcmp(s->sessions[i].token, token, NODE_TOKEN_LEN) == 0)
+        if (sodium_memcmp(s->sessions[i].token, token, LU_TOKEN_LEN) == 0)
             return i;
     }
     return -1;
 }
 
-const struct node_session *node_sessions_find(struct node_sessions *s,
+const struct lu_session *lu_sessions_find(struct lu_sessions *s,
                                               const char *token)
 {
     uint64_t now = lu_mono_ms();
@@ -118,7 +118,7 @@ const struct node_session *node_sessions_find(struct node_sessions *s,
     return &s->sessions[i];
 }
 
-void node_sessions_end(struct node_sessions *s, const char *token)
+void lu_sessions_end(struct lu_sessions *s, const char *token)
 {
     int i = find(s, token);
 
@@ -126,14 +126,14 @@ void node_sessions_end(struct node_sessions *s, const char *token)
         drop(s, i);
 }
 
-bool node_session_csrf_ok(const struct node_session *ss, const char *form)
+bool lu_session_csrf_ok(const struct lu_session *ss, const char *form)
 {
-    return form != NULL && strlen(form) == NODE_TOKEN_LEN &&
-           sodium_memcmp(ss->csrf, form, NODE_TOKEN_LEN) == 0;
+    return form != NULL && strlen(form) == LU_TOKEN_LEN &&
+           sodium_memcmp(ss->csrf, form, LU_TOKEN_LEN) == 0;
 }
 
 /* The counter for key, or a free or stale slot for it when create. */
-static struct counter *counter(struct node_sessions *s, const char *key,
+static struct counter *counter(struct lu_sessions *s, const char *key,
                                bool create)
 {
     uint64_t now = lu_mono_ms();
@@ -161,7 +161,7 @@ static struct counter *counter(struct node_sessions *s, const char *key,
     return free_slot;
 }
 
-bool node_sessions_login_allowed(struct node_sessions *s, const char *user,
+bool lu_sessions_login_allowed(struct lu_sessions *s, const char *user,
                                  const char *addr)
 {
     char ku[80], ka[80];
@@ -175,7 +175,7 @@ bool node_sessions_login_allowed(struct node_sessions *s, const char *user,
            (ca == NULL || ca->fails < ADDR_FAILS);
 }
 
-void node_sessions_login_failed(struct node_sessions *s, const char *user,
+void lu_sessions_login_failed(struct lu_sessions *s, const char *user,
                                 const char *addr)
 {
     char key[80];

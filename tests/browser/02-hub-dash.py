@@ -1,0 +1,283 @@
+"""The province's dashboard at the hub in a real browser (Debian chromium,
+headless, through selenium): a viewer signs in, and the overview's figures,
+the indicator page's per-district figures and the reporting grid equal a
+reference computed here, independently, from the CSV files the districts
+imported; a figure submitted at a node reaches the open overview through
+the live feed without a reload; a viewer cannot reach the review steps, a
+reviewer can. Screenshots of every page at desktop and phone width go to
+$LUYU_ARTIFACTS, and at 390 px no text overflows its table cell and the
+page does not scroll sideways."""
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
+from luyutest import (BIN, Cluster, check, free_port, import_rows, run, say,  # noqa: E402
+                      wait_until)
+import assessref  # noqa: E402
+import poolref  # noqa: E402
+
+import browsertest as clerk  # noqa: E402
+
+PLAN = os.path.join(os.environ.get("LUYU_SOURCE_DIR", os.path.join(
+    os.path.dirname(__file__), "..", "..")), "etc", "plan-2018-2020.ini")
+
+ROWS = {
+    "cq-wanzhou": [("cq-wanzhou", "agri_sales_to_sd", "2019-05", "1500000.50", ""),
+                   ("cq-wanzhou", "poor_trained", "2019-05", "12", ""),
+                   ("cq-wanzhou", "poor_trained", "2018-11", "30", ""),
+                   ("cq-wanzhou", "agri_sales_to_sd", "2019-07", "23456.78", ""),
+                   ("cq-wanzhou", "cadres_to_sd", "2019-07", "3", "")],
+    "cq-wuxi": [("cq-wuxi", "agri_sales_to_sd", "2019-07", "8000.00", ""),
+                ("cq-wuxi", "agri_sales_to_sd", "2018-07", "123456789.00", ""),
+                ("cq-wuxi", "poor_moved_to_sd", "2019-06", "5", "")],
+    "cq-kaizhou": [("cq-kaizhou", "poor_trained", "2019-06", "7", "")],
+}
+UNITS = {"yuan": True, "persons": False}
+
+
+def plan():
+    """Units and indicators of the shipped plan, read from the file."""
+    units, inds, cur = {}, {}, None
+    with open(PLAN, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            m = re.match(r"\[(unit|indicator) (\S+)\]", line)
+            if m:
+                cur = (units if m.group(1) == "unit" else inds).setdefault(m.group(2), {})
+            elif line.startswith("[") or not line or line.startswith("#"):
+                cur = None if line.startswith("[") else cur
+            elif cur is not None and "=" in line:
+                k, v = line.split("=", 1)
+                cur[k.strip()] = v.strip()
+    return units, inds
+
+
+def money(fen, unit):
+    """How a person reads an amount in Chinese: 元 below 1万, then 万元,
+    then 亿元, two decimals rounded half away from zero; people whole."""
+    def group(n, dec):
+        s = "%d" % abs(n)
+        s = s.rjust(dec + 1, "0")
+        whole, frac = (s[:-dec], s[-dec:]) if dec else (s, "")
+        whole = "{:,}".format(int(whole))
+        return ("-" if n < 0 else "") + whole + ("." + frac if dec else "")
+
+    def hundredths(v, step):
+        q, r = divmod(abs(v), step)
+        q += 1 if r * 2 >= step else 0
+        return q if v >= 0 else -q
+    if unit != "yuan":
+        return group(fen, 0) + "人"
+    if abs(fen) >= 10 ** 10 or abs(hundredths(fen, 10 ** 4)) >= 10 ** 6:
+        return group(hundredths(fen, 10 ** 8), 2) + "亿元"
+    if abs(fen) >= 10 ** 6:
+        return group(hundredths(fen, 10 ** 4), 2) + "万元"
+    return group(fen, 2) + "元"
+
+
+def stored(amount, unit):
+    if unit == "yuan":
+        y, _, f = amount.partition(".")
+        return int(y) * 100 + int((f + "00")[:2])
+    return int(amount)
+
+
+def reference(rows, inds, month):
+    """Per indicator: (month, year to date, since the plan began), formatted."""
+    out = {}
+    for code in set(r[1] for r in rows):
+        unit = inds[code]["unit"]
+        m = y = s = 0
+        for r in rows:
+            if r[1] != code:
+                continue
+            p, a = r[2], stored(r[3], unit)
+            if p == month:
+                m += a
+            if p[:4] == month[:4] and p <= month:
+                y += a
+            if p <= month:
+                s += a
+        out[code] = (money(m, unit), money(y, unit), money(s, unit))
+    return out
+
+
+def no_overflow(d, what):
+    """At phone width: no cell's text wider than its cell, no sideways
+    scrolling of the page."""
+    bad = d.execute_script(
+        "var out=[];document.querySelectorAll('td,th').forEach(function(c){"
+        "if(c.scrollWidth>c.clientWidth+1)out.push(c.textContent);});"
+        "if(document.documentElement.scrollWidth>window.innerWidth+1)"
+        "out.push('page '+document.documentElement.scrollWidth);return out;")
+    check(not bad, "%s at 390 px: nothing overflows (%s)" % (what, bad[:3]))
+
+
+def shots(d, name):
+    clerk.shots(d, "hub-" + name)
+    d.set_window_size(390, 900)
+    no_overflow(d, name)
+    d.set_window_size(1280, 900)
+
+
+def add_hub_user(c, name, pw, role):
+    p = subprocess.run([os.path.join(BIN, "luyuctl"), "--hub", c.path("hub", "control.sock"),
+                        "user", "add", name, "--role", role], input=(pw + "\n").encode(),
+                       capture_output=True, timeout=120)
+    check(p.returncode == 0, "hub user %s (%s) added: %s" % (name, role, p.stderr.decode()))
+
+
+def texts(d, css):
+    from selenium.webdriver.common.by import By
+    return [e.text for e in d.find_elements(By.CSS_SELECTOR, css)]
+
+
+def main():
+    profile = tempfile.mkdtemp(prefix="luyu-chromium-")
+    units, inds = plan()
+    c = Cluster("dash")
+    d = clerk.browser(profile)
+    from selenium.webdriver.common.by import By
+    try:
+        port = free_port()
+        c.start_hub(["--web", "127.0.0.1:%d" % port, "--no-auto-issue"])
+        for n in ROWS:
+            c.start_node(n, n)
+            rc, ids = import_rows(c, n, ROWS[n])
+            check(rc == 0, "%s imported its file" % n)
+        pool = poolref.make_pool(["cq-wanzhou"], 12, random.Random(18))
+        poolref.write_pool_csv(c.path("pool.csv"), pool)
+        c.ctl("project", "import", c.path("pool.csv"), node="cq-wanzhou", check_rc=0)
+        for n in ROWS:
+            wait_until(lambda: c.drained(n), 60, "%s's entries to reach the hub" % n)
+        add_hub_user(c, "zhanghua", "viewer horse", "viewer")
+        add_hub_user(c, "lishen", "review horse", "reviewer")
+        base = "http://127.0.0.1:%d" % port
+        rows = [r for n in ROWS for r in ROWS[n]]
+
+        say("a viewer signs in; the overview equals the reference")
+        d.get(base + "/")
+        check(d.current_url.endswith("/login"), "the first page is the sign-in page")
+        shots(d, "01-login")
+        clerk.sign_in(d, base, "zhanghua", "viewer horse")
+        d.get(base + "/?month=2019-07")
+        check("计划进展" in d.title, "the overview, in Chinese: " + d.title)
+        ref = reference(rows, inds, "2019-07")
+        for code, (m, y, s) in ref.items():
+            got = tuple(d.find_element(By.ID, k + code).text for k in ("m-", "y-", "s-"))
+            check(got == (m, y, s), "%s: page %s, reference %s" % (code, got, (m, y, s)))
+        expected = [u for u, v in units.items() if v.get("province") == "CQ" and
+                    v.get("kind") in ("district", "city", "department")]
+        reported = sorted(set(r[0] for r in rows if r[2] == "2019-07"))
+        check(d.find_element(By.ID, "c-reported").text ==
+              "%d / %d" % (len(reported), len(expected)),
+              "reported / expected: " + d.find_element(By.ID, "c-reported").text)
+        check(d.find_element(By.ID, "c-missing").text == str(len(expected) - len(reported)),
+              "missing units counted")
+        check("开州区" in d.page_source, "a district that has not reported is named")
+        shots(d, "02-overview")
+
+        say("one indicator, month by month and per district")
+        d.get(base + "/indicator?code=agri_sales_to_sd&month=2019-07")
+        per_unit = {r.get_attribute("data-unit"): r.find_elements(By.TAG_NAME, "td")[1].text
+                    for r in d.find_elements(By.CSS_SELECTOR, "#units tr[data-unit]")}
+        want = {}
+        for r in rows:
+            if r[1] == "agri_sales_to_sd" and r[2] == "2019-07":
+                want[r[0]] = want.get(r[0], 0) + stored(r[3], "yuan")
+        check(per_unit == {u: money(v, "yuan") for u, v in want.items()},
+              "per district: %s" % per_unit)
+        check(len(d.find_elements(By.CSS_SELECTOR, "#trend rect")) == 19,
+              "a bar for every month from 2018-01 to 2019-07")
+        pace = [t.text for t in d.find_elements(By.CSS_SELECTOR, "#trend text")
+                if t.text.startswith("每月应达")]
+        # 3,000万元 a year: 250万元 a month.
+        check(pace == ["每月应达 " + money(3_000_000_000 // 12, "yuan")] and
+              d.find_elements(By.ID, "pace"), "the target's monthly line, labelled: %s" % pace)
+        shots(d, "03-indicator")
+
+        say("the reporting grid")
+        d.get(base + "/grid?month=2019-07")
+        cells = {r.get_attribute("data-unit"): r.find_elements(By.TAG_NAME, "td")[-1].text
+                 for r in d.find_elements(By.CSS_SELECTOR, "#grid tr[data-unit]")}
+        check(sorted(cells) == sorted(expected), "a row per expected unit")
+        # Everything arrived after 2019-07 closed (on 2019-08-05): late.
+        check(all(cells[u] == ("迟报" if u in reported else "未报") for u in cells),
+              "2019-07: late for who reported, missing for the rest: %s" % cells)
+        shots(d, "04-grid")
+
+        say("the project pool")
+        d.get(base + "/pool?month=2019-07")
+        total, by_unit = poolref.sums({p["id"]: p for p in pool})
+        check(d.find_element(By.ID, "p-planned").text == money(total["planned"], "yuan"),
+              "the pool's planned investment: " + d.find_element(By.ID, "p-planned").text)
+        check(d.find_element(By.ID, "p-invested").text == money(total["invested"], "yuan"),
+              "invested so far")
+        cells = [td.text for td in d.find_elements(
+            By.CSS_SELECTOR, "#pool-units tr[data-unit='cq-wanzhou'] td")]
+        check(cells[1:3] == [str(by_unit["cq-wanzhou"]["projects"]),
+                             money(by_unit["cq-wanzhou"]["planned"], "yuan")],
+              "万州区's projects and money: %s" % cells)
+        shots(d, "05-pool")
+
+        say("the assessment: points and ranks equal the reference")
+        want = assessref.scores(PLAN, [r[:4] for r in rows], "CQ", 2019, "2019-07")
+        d.get(base + "/assess?year=2019")
+        got = {r.get_attribute("data-unit"): r.find_elements(By.TAG_NAME, "td")[2].text
+               for r in d.find_elements(By.CSS_SELECTOR, "#scores tr[data-unit]")}
+        check(got == {u: assessref.points(v) for u, v in want.items()},
+              "each district's points: %s" % {u: v for u, v in got.items() if v != "0.00"})
+        first = d.find_element(By.CSS_SELECTOR, "#scores tr[data-unit]")
+        check(first.get_attribute("data-unit") == max(want, key=lambda u: want[u]),
+              "the best district first")
+        rc, out, err = c.ctl("assess", "--state-dir", c.path("hub"), "--year", "2019",
+                             "--format", "json", check_rc=0)
+        js = {x["unit"]: x["points"] for x in json.loads(out)["units"]}
+        check(js == {u: assessref.points(v) for u, v in want.items()},
+              "luyuctl assess --format json agrees")
+        shots(d, "05-assess")
+
+        for page in ("bulletins", "nodes"):
+            d.get(base + "/" + page)
+            check(d.find_elements(By.TAG_NAME, "h1"), page + " shows")
+            shots(d, "05-" + page)
+        check(set(texts(d, "#nodes tr[data-node] td:first-child")) == set(ROWS),
+              "every node is listed")
+
+        say("a viewer cannot reach the review steps")
+        d.get(base + "/review")
+        check("只有审核人员" in d.page_source, "the viewer is refused the review page")
+        shots(d, "06-review-refused")
+
+        say("the live feed: a figure submitted at a node reaches the open overview")
+        d.get(base + "/?month=2019-07")
+        d.execute_script("window.luyuStayed = 1;")
+        before = d.find_element(By.ID, "m-cadres_to_sd").text
+        c.ctl("submit", "--unit", "cq-wuxi", "--indicator", "cadres_to_sd", "--period",
+              "2019-07", "--amount", "2", node="cq-wuxi", check_rc=0)
+        t0 = time.monotonic()
+        want = money(5, "persons")
+        wait_until(lambda: d.find_element(By.ID, "m-cadres_to_sd").text == want, 60,
+                   "the overview to show the new figure (%s -> %s)" % (before, want))
+        say("live update seen %.1f s after the submit" % (time.monotonic() - t0))
+        check(d.execute_script("return window.luyuStayed") == 1, "without a reload")
+
+        say("a reviewer reaches the review steps")
+        d.delete_all_cookies()
+        clerk.sign_in(d, base, "lishen", "review horse")
+        d.get(base + "/review")
+        check(d.find_elements(By.ID, "review"), "the reviewer sees the review page")
+        shots(d, "07-review")
+    finally:
+        d.quit()
+
+
+if __name__ == "__main__":
+    run(main)
