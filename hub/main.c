@@ -189,6 +189,8 @@ static int check_settings(char *err, size_t errlen)
                  "read-write; leave it unset for SQLite in --state-dir");
         return -EINVAL;
     }
+    if (S.ledger && ledger_pg_check(S.ledger, err, errlen) < 0)
+        return -EINVAL;
     if (S.require_sync_standby && S.ledger == NULL) {
         snprintf(err, errlen,
                  "--require-sync-standby needs --ledger postgresql://...: "

@@ -472,6 +472,30 @@ static int check_sync(struct ledger_pg *pg, const struct ledger_pg_conf *c,
     return 0;
 }
 
+/* libpq's notices ("relation ... already exists, skipping") are for a
+ * developer, not for the journal. */
+static void on_notice(void *arg, const char *message)
+{
+    (void)arg;
+    lu_debug("ledger: %s", message);
+}
+
+int ledger_pg_check(const char *conninfo, char *err, size_t errlen)
+{
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
+
+    if (opts == NULL) {
+        snprintf(err, errlen, "ledger: not a PostgreSQL connection string: %s",
+                 perr ? perr : "out of memory");
+        err[strcspn(err, "\n")] = '\0';
+        PQfreemem(perr);
+        return -EINVAL;
+    }
+    PQconninfoFree(opts);
+    return 0;
+}
+
 static int connect_db(struct ledger_pg *pg, const struct ledger_pg_conf *c,
                       char *err, size_t errlen)
 {
@@ -481,16 +505,10 @@ static int connect_db(struct ledger_pg *pg, const struct ledger_pg_conf *c,
                           "keepalives_interval", "keepalives_count",
                           "application_name", "dbname", NULL};
     const char *vals[] = {"10", "5", "2", "5", "luyu-hub", c->conninfo, NULL};
-    char *perr = NULL;
-    PQconninfoOption *opts = PQconninfoParse(c->conninfo, &perr);
+    int r = ledger_pg_check(c->conninfo, err, errlen);
 
-    if (opts == NULL) {
-        snprintf(err, errlen, "ledger: not a PostgreSQL connection string: %s",
-                 perr ? perr : "out of memory");
-        PQfreemem(perr);
-        return -EINVAL;
-    }
-    PQconninfoFree(opts);
+    if (r < 0)
+        return r;
     pg->conn = PQconnectdbParams(keys, vals, 1);
     if (PQstatus(pg->conn) != CONNECTION_OK) {
         char msg[512];
@@ -501,6 +519,7 @@ static int connect_db(struct ledger_pg *pg, const struct ledger_pg_conf *c,
                  msg);
         return -ECONNREFUSED;
     }
+    PQsetNoticeProcessor(pg->conn, on_notice, NULL);
     return 0;
 }
 
@@ -516,9 +535,9 @@ int ledger_pg_open(const struct ledger_pg_conf *c, struct ledger_pg **out,
         snprintf(err, errlen, "ledger: cannot set up the session: %s",
                  PQerrorMessage(pg->conn));
     if (r == 0)
-        r = become_active(pg, c, err, errlen);
-    if (r == 0)
         r = check_sync(pg, c, err, errlen);
+    if (r == 0)
+        r = become_active(pg, c, err, errlen);
     if (r == 0)
         r = migrate(pg, err, errlen);
     if (r == 0 && (r = load_hwms(pg)) < 0)

@@ -56,6 +56,9 @@ int ledger_pg_open(const struct ledger_pg_conf *conf, struct ledger_pg **out,
                    char *err, size_t errlen);
 void ledger_pg_free(struct ledger_pg *pg);
 
+/* -EINVAL, with libpq's reason in err, when libpq cannot parse conninfo. */
+int ledger_pg_check(const char *conninfo, char *err, size_t errlen);
+
 /* Stores the plan's units and indicators, for readers. */
 struct lu_plan;
 int ledger_pg_store_plan(struct ledger_pg *pg, const struct lu_plan *plan);
