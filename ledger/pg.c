@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "codec.h"
+#include "json.h"
 #include "ledger.h"
 #include "log.h"
 #include "plan.h"
@@ -73,7 +74,13 @@ _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_PG_SCHEMA,
  * that neither side's socket buffer fills while the other waits. */
 #define PIPELINE_MAX 512
 
+/* Original entries (not corrections) wait in a JSON array and go to the
+ * server as one statement this big, or smaller at commit: per-entry
+ * statements cost a parse and a plan each. */
+#define BATCH_MAX 5000
+
 enum {
+    Q_BATCH,
     Q_INSERT,
     Q_HWM_SET,
     Q_REJECT,
@@ -84,6 +91,24 @@ enum {
 };
 
 static const char *const SQL[Q_COUNT] = {
+    /* A batch of originals: the entries in their order, a chain each, and
+     * every balance they touch moved once. */
+    [Q_BATCH] =
+        "WITH x AS (SELECT * FROM ROWS FROM (json_to_recordset($1::json)"
+        " AS (n text, s bigint, u text, i text, p bigint, a bigint, t text,"
+        " b text, r bigint)) WITH ORDINALITY AS x(n, s, u, i, p, a, t, b, r,"
+        " o)),"
+        " e AS (INSERT INTO entry(node, seq, unit, indicator, period, amount,"
+        " note, recorded_by, recorded_at, received_at, term) SELECT n, s, u,"
+        " i, p, a, t, b, r, $2::bigint, $3::bigint FROM x ORDER BY o"
+        " RETURNING id, amount),"
+        " c AS (INSERT INTO chain(root, amount, latest) SELECT id, amount, id"
+        " FROM e)"
+        " INSERT INTO balance(unit, indicator, period, amount, entries)"
+        " SELECT u, i, p, sum(a), count(*) FROM x GROUP BY u, i, p"
+        " ON CONFLICT (unit, indicator, period) DO UPDATE SET"
+        " amount = balance.amount + excluded.amount,"
+        " entries = balance.entries + excluded.entries",
     /* One statement per entry: the entry, its chain (new, or the
      * correction becomes the chain's latest) and the balance. */
     [Q_INSERT] =
@@ -134,7 +159,40 @@ struct ledger_pg {
     bool failed; /* a queued statement failed: the txn can only roll back */
     struct hwm *hwms;
     size_t n_hwms;
+    struct lu_buf batch; /* originals not sent yet: a JSON array */
+    struct lu_json bj;
+    int n_batch;
 };
+
+static int enqueue(struct ledger_pg *pg, const char *sql, int n,
+                   const char *const *v);
+
+static void batch_reset(struct ledger_pg *pg)
+{
+    lu_buf_free(&pg->batch);
+    lu_buf_init(&pg->batch);
+    lu_json_init(&pg->bj, &pg->batch);
+    lu_json_array(&pg->bj);
+    pg->n_batch = 0;
+}
+
+/* Sends the waiting originals (in the pipeline, like any write). */
+static int batch_flush(struct ledger_pg *pg)
+{
+    char now[24], term[24];
+    const char *v[3] = {NULL, now, term};
+
+    if (pg->n_batch == 0)
+        return 0;
+    lu_json_end(&pg->bj);
+    v[0] = pg->batch.data;
+    snprintf(now, sizeof(now), "%lld", (long long)lu_now_s());
+    snprintf(term, sizeof(term), "%lld", (long long)pg->term);
+    int r = enqueue(pg, SQL[Q_BATCH], 3, v);
+
+    batch_reset(pg);
+    return r;
+}
 
 static int conn_errno(struct ledger_pg *pg)
 {
@@ -197,7 +255,8 @@ static PGresult *query(struct ledger_pg *pg, const char *sql, int n,
     PGresult *res = NULL;
 
     if (pg->in_pipeline) {
-        if (pg->failed)
+        /* What it reads may be among the waiting entries. */
+        if (batch_flush(pg) < 0 || pg->failed)
             return NULL;
         if (PQsendQueryParams(pg->conn, sql, n, NULL, v, NULL, NULL, 0) != 1) {
             lu_err("ledger: %s", PQerrorMessage(pg->conn));
@@ -547,6 +606,7 @@ int ledger_pg_open(const struct ledger_pg_conf *c, struct ledger_pg **out,
         ledger_pg_free(pg);
         return r;
     }
+    batch_reset(pg);
     *out = pg;
     return 0;
 }
@@ -556,6 +616,7 @@ void ledger_pg_free(struct ledger_pg *pg)
     if (pg == NULL)
         return;
     PQfinish(pg->conn);
+    lu_buf_free(&pg->batch);
     free(pg->hwms);
     free(pg);
 }
@@ -629,7 +690,10 @@ static void leave_pipeline(struct ledger_pg *pg)
 
 int ledger_pg_commit(struct ledger_pg *pg)
 {
-    int r = enqueue(pg, "COMMIT", 0, NULL);
+    int r = batch_flush(pg);
+
+    if (r == 0)
+        r = enqueue(pg, "COMMIT", 0, NULL);
 
     if (r == 0)
         r = drain(pg, NULL);
@@ -645,6 +709,7 @@ int ledger_pg_commit(struct ledger_pg *pg)
 
 void ledger_pg_rollback(struct ledger_pg *pg)
 {
+    batch_reset(pg);
     if (pg->in_pipeline)
         leave_pipeline(pg);
     if (PQstatus(pg->conn) == CONNECTION_OK &&
@@ -755,6 +820,27 @@ int ledger_pg_insert(struct ledger_pg *pg, const char *node,
                          now,
                          term};
 
+    int r;
+
+    if (target == 0 && pg->in_pipeline) {
+        struct lu_json *j = &pg->bj;
+
+        lu_json_object(j);
+        lu_json_kstr(j, "n", node);
+        lu_json_kuint(j, "s", e->seq);
+        lu_json_kstr(j, "u", e->unit);
+        lu_json_kstr(j, "i", e->indicator);
+        lu_json_kuint(j, "p", e->period);
+        lu_json_kint(j, "a", e->amount);
+        lu_json_kstr(j, "t", e->note);
+        lu_json_kstr(j, "b", e->recorded_by);
+        lu_json_kint(j, "r", e->recorded_at);
+        lu_json_end(j);
+        return ++pg->n_batch >= BATCH_MAX ? batch_flush(pg) : 0;
+    }
+    r = batch_flush(pg);
+    if (r < 0)
+        return r;
     snprintf(seq, sizeof(seq), "%" PRIu64, e->seq);
     snprintf(period, sizeof(period), "%u", (unsigned)e->period);
     snprintf(amount, sizeof(amount), "%lld", (long long)e->amount);
