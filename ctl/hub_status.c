@@ -6,12 +6,31 @@
 #include "amount.h"
 #include "ctl.h"
 #include "i18n.h"
+#include "json.h"
 #include "node.h"
 #include "output.h"
 #include "table.h"
 #include "util.h"
 
 #define HUB_STATUS_TIMEOUT_MS 10000
+
+/* {"backend":"postgresql","term":3,...}: where the ledger is (issue 20). */
+static void render_ledger_json(const Luyu__CtlHubStatus *s, struct lu_buf *b)
+{
+    struct lu_json j;
+    bool pg = strcmp(s->ledger, "postgresql") == 0;
+
+    lu_json_init(&j, b);
+    lu_json_object(&j);
+    lu_json_kstr(&j, "backend", pg ? "postgresql" : "sqlite");
+    if (pg) {
+        lu_json_kint(&j, "term", s->ledger_term);
+        lu_json_kuint(&j, "sync_standbys", s->sync_standbys);
+        lu_json_kuint(&j, "standbys", s->standbys);
+        lu_json_kstr(&j, "synchronous_commit", s->synchronous_commit);
+    }
+    lu_json_end(&j);
+}
 
 static void render_json(const Luyu__CtlHubStatus *s, struct lu_buf *b)
 {
@@ -57,7 +76,9 @@ static void render_json(const Luyu__CtlHubStatus *s, struct lu_buf *b)
         lu_buf_json_str(b, t->origin);
         lu_buf_adds(b, "}");
     }
-    lu_buf_adds(b, "]}\n");
+    lu_buf_adds(b, "],\"ledger\":");
+    render_ledger_json(s, b);
+    lu_buf_adds(b, "}\n");
 }
 
 static void render_nodes(const Luyu__CtlHubStatus *s, struct lu_buf *b)
@@ -96,6 +117,13 @@ static void render_text(const Luyu__CtlHubStatus *s, struct lu_buf *b)
                   (unsigned long long)s->entries_duplicate,
                   (unsigned long long)s->entries_rejected,
                   (unsigned long long)s->frames_malformed);
+    if (strcmp(s->ledger, "postgresql") == 0)
+        lu_buf_printf(b,
+                      _("ledger in PostgreSQL, this hub active (term %lld), "
+                        "%u of %u standbys synchronous, synchronous_commit "
+                        "%s\n\n"),
+                      (long long)s->ledger_term, s->sync_standbys,
+                      s->standbys, s->synchronous_commit);
     if (s->n_nodes == 0)
         lu_buf_adds(b, _("no node has reported yet\n"));
     else

@@ -8,6 +8,7 @@
 #include "amount.h"
 #include "bulletins.h"
 #include "ctlserver.h"
+#include "dbwatch.h"
 #include "i18n.h"
 #include "intake.h"
 #include "ledger.h"
@@ -38,6 +39,15 @@ static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
     s->entries_duplicate = st.entries_duplicate;
     s->entries_rejected = st.entries_rejected;
     s->frames_malformed = st.frames_malformed;
+    s->ledger = (char *)(c->ctx.dbwatch ? "postgresql" : "sqlite");
+    if (c->ctx.dbwatch != NULL) {
+        const struct ledger_pg_repl *rp = hub_dbwatch_repl(c->ctx.dbwatch);
+
+        s->ledger_term = rp->term;
+        s->sync_standbys = (uint32_t)rp->sync_standbys;
+        s->standbys = (uint32_t)rp->standbys;
+        s->synchronous_commit = (char *)rp->sync_commit;
+    }
     while (s->n_nodes < MAX_NODES &&
            ledger_nodes(c->ctx.ledger, &cursor, &row) == 1) {
         Luyu__CtlNodeState *n = lu_xmalloc(sizeof(*n));

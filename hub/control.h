@@ -12,6 +12,7 @@ struct ledger_bulletins;
 struct hub_intake;
 struct ledger;
 struct hub_control;
+struct hub_dbwatch;
 
 struct hub_control_ctx {
     const char *hub_id;
@@ -21,6 +22,7 @@ struct hub_control_ctx {
     struct ledger *ledger;
     struct hub_intake *intake;
     struct ledger_bulletins *bulletins; /* NULL: no bulletins here */
+    struct hub_dbwatch *dbwatch;        /* NULL: the ledger is SQLite */
     /* Issues the bulletin for period (YYYYMM); writes the outcome into msg.
      * Returns 0, -EINVAL for bad input, other negative errno on failure.
      * NULL when this hub issues no bulletins. */

@@ -60,6 +60,11 @@ void hub_dbwatch_free(struct hub_dbwatch *w)
     uv_close((uv_handle_t *)&w->timer, on_closed);
 }
 
+const struct ledger_pg_repl *hub_dbwatch_repl(const struct hub_dbwatch *w)
+{
+    return &w->repl;
+}
+
 void hub_dbwatch_status(const struct hub_dbwatch *w, char *buf, size_t len)
 {
     if (w == NULL) {

@@ -21,6 +21,8 @@ void hub_dbwatch_free(struct hub_dbwatch *w);
 /* "ledger PostgreSQL (term 3), 1 of 1 standbys synchronous" or "" (NULL
  * or SQLite). */
 void hub_dbwatch_status(const struct hub_dbwatch *w, char *buf, size_t len);
+/* The replication state as of the last round trip. */
+const struct ledger_pg_repl *hub_dbwatch_repl(const struct hub_dbwatch *w);
 void hub_dbwatch_metrics(const struct hub_dbwatch *w, struct lu_buf *b);
 
 #endif

@@ -286,6 +286,7 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
         .bulletins = hub_exchange_store(hub->exchange),
         .issue = hub->exchange ? hub_exchange_issue : NULL,
         .issue_data = hub->exchange,
+        .dbwatch = hub->dbwatch,
     };
     char *path = S.control;
 
@@ -394,11 +395,6 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
             return -EADDRINUSE;
         hub_intake_set_feed(hub->intake, hub->feed, hub->plan);
     }
-    r = ledger_is_pg(hub->ledger) ? 0 : start_exchange(hub, err, errlen);
-    if (r == 0)
-        r = start_control(hub, err, errlen);
-    if (r < 0)
-        return r;
     if (ledger_is_pg(hub->ledger)) {
         /* The bulletin store and the digests live in SQLite only so far
          * (ledger/ledger.h): said once, at start. */
@@ -408,8 +404,16 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         hub->dbwatch = hub_dbwatch_new(hub->loop, hub->ledger,
                                        S.ledger_idle_ms / 3);
         hub->obs.dbwatch = hub->dbwatch;
-    } else if ((hub->digester = ledger_digester_new(
-                    hub->loop, ledger_db(hub->ledger))) == NULL) {
+    }
+    r = ledger_is_pg(hub->ledger) ? 0 : start_exchange(hub, err, errlen);
+    if (r == 0)
+        r = start_control(hub, err, errlen);
+    if (r < 0)
+        return r;
+    /* No digester on PostgreSQL: the digests are in SQLite only. */
+    if (!ledger_is_pg(hub->ledger) &&
+        (hub->digester = ledger_digester_new(
+             hub->loop, ledger_db(hub->ledger))) == NULL) {
         snprintf(err, errlen, "cannot read the ledger's digests");
         return -EIO;
     }

@@ -3,6 +3,7 @@
 version, a second hub waiting as standby and taking over when the active
 one stops, and what /metrics says about it. Skipped (77) where PostgreSQL
 cannot be started."""
+import json
 import os
 import subprocess
 import urllib.request
@@ -76,6 +77,15 @@ def main():
         metrics(web)), 60, "metrics to show the synchronous standby")
     check("luyu_hub_synchronous_commit_on 1" in m,
           "/metrics: one synchronous standby, synchronous_commit on")
+    sock = c.path("hub", "control.sock")
+    rc, out, err = c.ctl("status", "--hub", sock, "--json", check_rc=0)
+    led = json.loads(out)["ledger"]
+    check(led["backend"] == "postgresql" and led["sync_standbys"] == 1 and
+          led["standbys"] == 1 and led["synchronous_commit"] == "on" and led["term"] >= 3,
+          "luyuctl status --hub --json: %s" % led)
+    rc, out, err = c.ctl("status", "--hub", sock, check_rc=0)
+    check("ledger in PostgreSQL, this hub active" in out and "1 of 1 standbys synchronous" in out,
+          "luyuctl status --hub says where the ledger is and how it replicates")
     a.stop()
 
     # A ledger from a newer luyu is refused, not touched.
