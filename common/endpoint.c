@@ -25,3 +25,18 @@ bool lu_endpoint_is_local(const char *ep)
            strncmp(host, "localhost:", 10) == 0 ||
            strncmp(host, "[::1]:", 6) == 0;
 }
+
+bool lu_endpoint_next(const char **list, char *out, size_t len)
+{
+    const char *p = *list + strspn(*list, ", \t");
+    size_t n = strcspn(p, ", \t");
+
+    *list = p + n;
+    if (len > 0)
+        out[0] = '\0';
+    if (n == 0 || n >= len)
+        return false;
+    memcpy(out, p, n);
+    out[n] = '\0';
+    return true;
+}

@@ -14,6 +14,24 @@
 
 #define HUB_STATUS_TIMEOUT_MS 10000
 
+/* {"backend":"postgresql","term":3,...}: where the ledger is (issue 20). */
+/* The ledger's backend (issue 20), and on PostgreSQL its replication. */
+static void json_ledger(struct lu_json *j, const Luyu__CtlHubStatus *s)
+{
+    bool pg = strcmp(s->ledger, "postgresql") == 0;
+
+    lu_json_key(j, "ledger");
+    lu_json_object(j);
+    lu_json_kstr(j, "backend", pg ? "postgresql" : "sqlite");
+    if (pg) {
+        lu_json_kint(j, "term", s->ledger_term);
+        lu_json_kuint(j, "sync_standbys", s->sync_standbys);
+        lu_json_kuint(j, "standbys", s->standbys);
+        lu_json_kstr(j, "synchronous_commit", s->synchronous_commit);
+    }
+    lu_json_end(j);
+}
+
 static void render_json(const Luyu__CtlHubStatus *s, struct lu_buf *b)
 {
     struct lu_json j;
@@ -75,6 +93,7 @@ static void render_json(const Luyu__CtlHubStatus *s, struct lu_buf *b)
         lu_json_end(&j);
     }
     lu_json_end(&j);
+    json_ledger(&j, s);
     lu_json_end(&j);
     lu_buf_adds(b, "\n");
 }
@@ -115,6 +134,13 @@ static void render_text(const Luyu__CtlHubStatus *s, struct lu_buf *b)
                   (unsigned long long)s->entries_duplicate,
                   (unsigned long long)s->entries_rejected,
                   (unsigned long long)s->frames_malformed);
+    if (strcmp(s->ledger, "postgresql") == 0)
+        lu_buf_printf(b,
+                      _("ledger in PostgreSQL, this hub active (term %lld), "
+                        "%u of %u standbys synchronous, synchronous_commit "
+                        "%s\n\n"),
+                      (long long)s->ledger_term, s->sync_standbys, s->standbys,
+                      s->synchronous_commit);
     if (s->n_nodes == 0)
         lu_buf_adds(b, _("no node has reported yet\n"));
     else

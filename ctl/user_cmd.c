@@ -154,8 +154,7 @@ static int call(const struct ctl_global *g, Luyu__CtlUser *u, bool json)
 int ctl_user_cmd(const struct ctl_global *g, int argc, char **argv)
 {
     Luyu__CtlUser u = LUYU__CTL_USER__INIT;
-    const char *role = NULL, *units = NULL, *json = NULL, *hub = NULL,
-               *pos[2];
+    const char *role = NULL, *units = NULL, *json = NULL, *hub = NULL, *pos[2];
     const struct ctl_opt opts[] = {
         {"--role", CTL_OPT_VALUE, &role},
         {"--units", CTL_OPT_VALUE, &units},

@@ -10,6 +10,7 @@
 #include "codec.h"
 #include "ctlserver.h"
 #include "groups.h"
+#include "dbwatch.h"
 #include "i18n.h"
 #include "intake.h"
 #include "ledger.h"
@@ -46,6 +47,15 @@ static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
     s->entries_duplicate = st.entries_duplicate;
     s->entries_rejected = st.entries_rejected;
     s->frames_malformed = st.frames_malformed;
+    s->ledger = (char *)(c->ctx.dbwatch ? "postgresql" : "sqlite");
+    if (c->ctx.dbwatch != NULL) {
+        const struct ledger_pg_repl *rp = hub_dbwatch_repl(c->ctx.dbwatch);
+
+        s->ledger_term = rp->term;
+        s->sync_standbys = (uint32_t)rp->sync_standbys;
+        s->standbys = (uint32_t)rp->standbys;
+        s->synchronous_commit = (char *)rp->sync_commit;
+    }
     while (s->n_nodes < MAX_NODES &&
            ledger_nodes(c->ctx.ledger, &cursor, &row) == 1) {
         Luyu__CtlNodeState *n = lu_xmalloc(sizeof(*n));
@@ -179,6 +189,12 @@ static void review(struct hub_control *c, const char *who,
                  who, c->ctx.review_group);
         return;
     }
+    if (db == NULL) {
+        snprintf(msg, len, "%s",
+                 _("this hub keeps its ledger in PostgreSQL, which does not "
+                   "keep the review of months yet"));
+        return;
+    }
     if (req->kind != LUYU__REVIEW_KIND__REVIEW_ACCEPT &&
         req->kind != LUYU__REVIEW_KIND__REVIEW_RETURN &&
         req->kind != LUYU__REVIEW_KIND__REVIEW_UNLOCK) {
@@ -249,7 +265,8 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
                req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &s);
         fill_bulletins(c, &s);
-        if (ledger_review_max(ledger_db(c->ctx.ledger)) > 0)
+        if (ledger_db(c->ctx.ledger) != NULL &&
+            ledger_review_max(ledger_db(c->ctx.ledger)) > 0)
             ledger_remind_each(ledger_db(c->ctx.ledger), 0,
                                MAX_STATUS_REMINDERS, keep_reminder, &s);
         resp.hub_status = &s;

@@ -15,6 +15,7 @@ struct ledger;
 struct lu_plan;
 struct hub_control;
 struct hub_users;
+struct hub_dbwatch;
 
 struct hub_control_ctx {
     const char *hub_id;
@@ -25,6 +26,7 @@ struct hub_control_ctx {
     const struct lu_plan *plan;
     struct hub_intake *intake;
     struct ledger_bulletins *bulletins; /* NULL: no bulletins here */
+    struct hub_dbwatch *dbwatch;        /* NULL: the ledger is SQLite */
     /* Issues the bulletin for period (YYYYMM); writes the outcome into msg.
      * Returns 0, -EINVAL for bad input, other negative errno on failure.
      * NULL when this hub issues no bulletins. */

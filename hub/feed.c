@@ -117,7 +117,8 @@ static void review_event(struct lu_json *j, const char *node,
     char period[8];
 
     entry_head(j, node, e);
-    lu_json_kstr(j, "period", lu_period_format(e->period, period, sizeof(period)));
+    lu_json_kstr(j, "period",
+                 lu_period_format(e->period, period, sizeof(period)));
     lu_json_kstr(j, "step", "approve");
     lu_json_kstr(j, "note", e->review->reason);
     lu_json_kstr(j, "recorded_by", e->recorded_by);

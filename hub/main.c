@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "control.h"
 #include "daemon.h"
+#include "dbwatch.h"
 #include "endpoint.h"
 #include "digest.h"
 #include "exchange.h"
@@ -40,6 +41,9 @@ struct settings {
     char *secret_key, *registry, *control, *feed, *metrics;
     char *web, *web_cert, *web_key, *review_group, *remind_hook;
     int web_session_s;
+    char *ledger; /* a PostgreSQL connection string; NULL: SQLite */
+    bool require_sync_standby;
+    int ledger_idle_ms;
     char *sign_key, *issue_from, *peer, *peer_id, *peer_province, *peer_key,
         *peer_sign_key;
     int issue_day, peer_resend_ms, remind_days;
@@ -47,9 +51,11 @@ struct settings {
     bool insecure;
 };
 
-static struct settings S = {
-    .issue_day = 5, .peer_resend_ms = 5000, .remind_days = 3,
-    .web_session_s = 1800};
+static struct settings S = {.issue_day = 5,
+                            .peer_resend_ms = 5000,
+                            .remind_days = 3,
+                            .web_session_s = 1800,
+                            .ledger_idle_ms = 3000};
 
 static const struct lu_opt OPTS[] = {
     {"id", LU_OPT_STR, &S.id, 0, 0, N_("hub id, e.g. cq-hub (required)")},
@@ -59,6 +65,15 @@ static const struct lu_opt OPTS[] = {
      N_("directory for ledger.db (required)")},
     {"plan", LU_OPT_STR, &S.plan, 0, 0,
      N_("plan file (default: shipped plan)")},
+    {"ledger", LU_OPT_STR, &S.ledger, 0, 0,
+     N_("the ledger in PostgreSQL: a libpq connection string, "
+        "postgresql://... (default: STATE_DIR/ledger.db, SQLite)")},
+    {"require_sync_standby", LU_OPT_BOOL, &S.require_sync_standby, 0, 0,
+     N_("refuse to start unless the PostgreSQL ledger has a synchronous "
+        "standby")},
+    {"ledger_idle_ms", LU_OPT_INT, &S.ledger_idle_ms, 500, 600000,
+     N_("the database ends a silent hub's session, and frees its active "
+        "lock, after this (3000)")},
     {"feed", LU_OPT_STR, &S.feed, 0, 0,
      N_("publish merged entries here for luyuctl feed (off when unset)")},
     {"control", LU_OPT_STR, &S.control, 0, 0,
@@ -131,6 +146,7 @@ struct hub {
     struct hub_remind *remind;
     struct hub_users *users; /* the dashboard's users, STATE_DIR/users.db */
     struct hub_dash *dash;   /* the dashboard's pages, with web = */
+    struct hub_dbwatch *dbwatch;
     char public_z85[LU_KEY_Z85_LEN + 1];
     char peer_z85[LU_KEY_Z85_LEN + 1];
     char secret[LU_KEY_Z85_LEN + 1];
@@ -188,6 +204,22 @@ static int check_settings(char *err, size_t errlen)
                  _("--insecure refuses to listen on %s: plain "
                    "transport is for loopback tests only"),
                  S.listen);
+        return -EINVAL;
+    }
+    if (S.ledger && strncmp(S.ledger, "postgresql://", 13) != 0 &&
+        strncmp(S.ledger, "postgres://", 11) != 0) {
+        snprintf(err, errlen,
+                 "--ledger: a PostgreSQL connection string, "
+                 "postgresql://host[,host...]/db?target_session_attrs="
+                 "read-write; leave it unset for SQLite in --state-dir");
+        return -EINVAL;
+    }
+    if (S.ledger && ledger_pg_check(S.ledger, err, errlen) < 0)
+        return -EINVAL;
+    if (S.require_sync_standby && S.ledger == NULL) {
+        snprintf(err, errlen,
+                 "--require-sync-standby needs --ledger postgresql://...: "
+                 "a SQLite ledger has no standby");
         return -EINVAL;
     }
     if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
@@ -317,6 +349,7 @@ static int start_control(struct hub *hub, char *err, size_t errlen)
         .issue_data = hub->exchange,
         .review_group = S.review_group ? S.review_group : "luyu-province",
         .users = hub->users,
+        .dbwatch = hub->dbwatch,
     };
     char *path = S.control;
 
@@ -376,10 +409,20 @@ static int open_stores(struct lu_daemon *d, void *data, char *err,
                        size_t errlen)
 {
     struct hub *hub = data;
+    struct ledger_pg_conf pc = {
+        .conninfo = S.ledger,
+        .hub_id = S.id,
+        .require_sync_standby = S.require_sync_standby,
+        .idle_timeout_ms = S.ledger_idle_ms,
+    };
     int r;
 
-    r = ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
-                    errlen);
+    if (S.ledger != NULL)
+        r = ledger_open_pg(&pc, hub->plan, S.province, &hub->ledger, err,
+                           errlen);
+    else
+        r = ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
+                        errlen);
     if (r == 0)
         r = hub_users_open(S.state_dir, &hub->users, err, errlen);
     return r;
@@ -424,17 +467,34 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
             return -EADDRINUSE;
         hub_intake_set_feed(hub->intake, hub->feed, hub->plan);
     }
-    r = start_exchange(hub, err, errlen);
+    if (ledger_is_pg(hub->ledger)) {
+        /* The bulletin store and the digests live in SQLite only so far
+         * (ledger/ledger.h): said once, at start. */
+        if (S.sign_key || S.peer)
+            lu_warn("ledger on PostgreSQL: bulletins and the peer exchange "
+                    "are not kept there yet; sign_key and peer are ignored");
+        /* The review of months, its reminders and the dashboard read
+         * tables kept in SQLite only so far (DECISIONS.md, issue 20). */
+        lu_warn("ledger on PostgreSQL: no review of months, no reminders "
+                "and no dashboard yet%s",
+                S.web ? "; web serves /metrics only" : "");
+        hub->dbwatch =
+            hub_dbwatch_new(hub->loop, hub->ledger, S.ledger_idle_ms / 3);
+        hub->obs.dbwatch = hub->dbwatch;
+    }
+    r = ledger_is_pg(hub->ledger) ? 0 : start_exchange(hub, err, errlen);
     if (r == 0)
         r = start_control(hub, err, errlen);
     if (r < 0)
         return r;
-    hub->digester = ledger_digester_new(hub->loop, ledger_db(hub->ledger));
-    if (hub->digester == NULL) {
+    /* No digester on PostgreSQL: the digests are in SQLite only. */
+    if (!ledger_is_pg(hub->ledger) &&
+        (hub->digester =
+             ledger_digester_new(hub->loop, ledger_db(hub->ledger))) == NULL) {
         snprintf(err, errlen, _("cannot read the ledger's digests"));
         return -EIO;
     }
-    {
+    if (!ledger_is_pg(hub->ledger)) {
         struct hub_remind_config rc = {.days = S.remind_days,
                                        .hook = S.remind_hook,
                                        .issue_day = S.issue_day,
@@ -448,7 +508,7 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
     hub->obs.monitor = hub->monitor;
     hub->obs.nodes_known =
         hub->registry ? hub_registry_count(hub->registry) : 0;
-    if (d->web != NULL) {
+    if (d->web != NULL && !ledger_is_pg(hub->ledger)) {
         struct hub_dash_ctx dc = {
             .hub_id = S.id,
             .state_dir = S.state_dir,
@@ -474,8 +534,12 @@ static void up(void *data)
         lu_warn("plain transport (--insecure): %s is neither encrypted nor "
                 "authenticated; for loopback tests only",
                 S.listen);
-    lu_notice("hub %s up: listening on %s, ledger %s/ledger.db", S.id, S.listen,
-              S.state_dir);
+    if (S.ledger)
+        lu_notice("hub %s up: listening on %s, ledger in PostgreSQL", S.id,
+                  S.listen);
+    else
+        lu_notice("hub %s up: listening on %s, ledger %s/ledger.db", S.id,
+                  S.listen, S.state_dir);
 }
 
 static void stop(void *data)
@@ -483,6 +547,7 @@ static void stop(void *data)
     struct hub *hub = data;
 
     hub_dash_free(hub->dash);
+    hub_dbwatch_free(hub->dbwatch);
     hub_control_free(hub->control);
     hub_remind_free(hub->remind);
     hub_exchange_free(hub->exchange);

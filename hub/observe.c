@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "dbwatch.h"
 #include "digest.h"
 #include "intake.h"
 #include "metrics.h"
@@ -13,17 +14,21 @@ void hub_observe_status(void *data, char *buf, size_t len)
     struct hub_intake_stats st;
     size_t n = sizeof(m->minute) / sizeof(m->minute[0]);
     uint64_t oldest;
+    char db[160];
 
     hub_intake_stats(m->intake, &st);
     /* Called every 2 s: the slot 30 refreshes ago is a minute old. */
     oldest = m->minute[m->slot];
     m->minute[m->slot] = st.entries_committed;
     m->slot = (m->slot + 1) % n;
-    snprintf(buf, len, "%zu/%zu nodes up, %llu entries/min, last bulletin: %s",
+    hub_dbwatch_status(m->dbwatch, db, sizeof(db));
+    snprintf(buf, len,
+             "%zu/%zu nodes up, %llu entries/min, last bulletin: %s%s%s",
              st.sessions,
              m->nodes_known > st.sessions ? m->nodes_known : st.sessions,
              (unsigned long long)(st.entries_committed - oldest),
-             m->last_bulletin[0] ? m->last_bulletin : "none yet");
+             m->last_bulletin[0] ? m->last_bulletin : "none yet",
+             db[0] ? "; " : "", db);
 }
 
 void hub_observe_metrics(void *data, struct lu_buf *b)
@@ -66,6 +71,7 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
     lu_metrics_gauge(b, "luyu_hub_nodes_connected",
                      "Nodes with a live session.", (double)st.sessions);
     hub_monitor_metrics(m->monitor, b);
+    hub_dbwatch_metrics(m->dbwatch, b);
     lu_histo_write(b, hub_intake_commit_latency(m->intake),
                    "luyu_hub_commit_latency_seconds",
                    "Time from BEGIN to COMMIT of a group commit.", NULL);

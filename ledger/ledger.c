@@ -208,6 +208,7 @@ struct ledger {
     int64_t total;           /* of every chain's current figure, this txn */
     int64_t total_committed; /* ... as of the last commit */
     struct ledger_pool *pool;
+    struct ledger_pg *pg; /* when not NULL, the ledger is there, not in db */
 };
 
 static int store_plan(struct ledger *l)
@@ -328,10 +329,51 @@ fail:
     return r;
 }
 
+int ledger_open_pg(const struct ledger_pg_conf *conf,
+                   const struct lu_plan *plan, const char *province,
+                   struct ledger **out, char *err, size_t errlen)
+{
+    struct ledger *l = lu_xcalloc(1, sizeof(*l));
+    int r;
+
+    *out = NULL;
+    if (errlen > 0)
+        err[0] = '\0';
+    l->plan = plan;
+    l->province = province ? lu_xstrdup(province) : NULL;
+    r = ledger_pg_open(conf, &l->pg, err, errlen);
+    if (r == 0 && (r = ledger_pg_store_plan(l->pg, plan)) == 0)
+        r = ledger_pg_total(l->pg, &l->total);
+    if (r < 0) {
+        if (err[0] == '\0')
+            snprintf(err, errlen, "ledger: cannot set up the ledger");
+        ledger_free(l);
+        return r;
+    }
+    if (l->total == INT64_MAX)
+        lu_err("ledger: balances past %lld base units already: entries "
+               "that raise them are rejected",
+               (long long)INT64_MAX);
+    l->total_committed = l->total;
+    *out = l;
+    return 0;
+}
+
+int ledger_keepalive(struct ledger *l, struct ledger_pg_repl *repl)
+{
+    return l->pg ? ledger_pg_keepalive(l->pg, repl) : 0;
+}
+
+bool ledger_is_pg(const struct ledger *l)
+{
+    return l->pg != NULL;
+}
+
 void ledger_free(struct ledger *l)
 {
     if (l == NULL)
         return;
+    ledger_pg_free(l->pg);
     for (int k = 0; k < ST_COUNT; k++)
         sqlite3_finalize(l->st[k]);
     ledger_pool_free(l->pool);
@@ -347,12 +389,14 @@ struct sqlite3 *ledger_db(struct ledger *l)
 
 int ledger_begin(struct ledger *l)
 {
+    if (l->pg)
+        return ledger_pg_begin(l->pg);
     return lu_store_exec(l->db, "BEGIN IMMEDIATE");
 }
 
 int ledger_commit(struct ledger *l)
 {
-    int r = lu_store_exec(l->db, "COMMIT");
+    int r = l->pg ? ledger_pg_commit(l->pg) : lu_store_exec(l->db, "COMMIT");
 
     if (r == 0)
         l->total_committed = l->total;
@@ -362,7 +406,9 @@ int ledger_commit(struct ledger *l)
 void ledger_rollback(struct ledger *l)
 {
     l->total = l->total_committed;
-    if (!sqlite3_get_autocommit(l->db))
+    if (l->pg)
+        ledger_pg_rollback(l->pg);
+    else if (!sqlite3_get_autocommit(l->db))
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
@@ -387,6 +433,8 @@ int ledger_hwm(struct ledger *l, const char *node, uint64_t *hwm)
     sqlite3_stmt *st = l->st[ST_HWM_GET];
     int rc;
 
+    if (l->pg)
+        return ledger_pg_hwm(l->pg, node, hwm);
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
     rc = sqlite3_step(st);
     *hwm = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
@@ -403,6 +451,8 @@ int ledger_set_hwm(struct ledger *l, const char *node, uint64_t hwm,
 {
     sqlite3_stmt *st = l->st[ST_HWM_SET];
 
+    if (l->pg)
+        return ledger_pg_set_hwm(l->pg, node, hwm, merged, rejected);
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (int64_t)hwm);
     sqlite3_bind_int64(st, 3, lu_now_s());
@@ -416,6 +466,8 @@ int ledger_nodes(struct ledger *l, void **cursor, struct ledger_node *row)
     sqlite3_stmt *st = *cursor;
     int rc;
 
+    if (l->pg)
+        return ledger_pg_nodes(l->pg, cursor, row);
     if (st == NULL &&
         lu_store_prepare(l->db,
                          "SELECT id, hwm, entries, rejects, first_seen,"
@@ -445,6 +497,8 @@ int ledger_reject(struct ledger *l, const char *node, const Luyu__Entry *e,
     sqlite3_stmt *st = l->st[ST_REJECT];
     char text[LU_MAX_REASON];
 
+    if (l->pg)
+        return ledger_pg_reject(l->pg, node, e, reason);
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (int64_t)e->seq);
     sqlite3_bind_text(st, 3, e->unit, -1, SQLITE_TRANSIENT);
@@ -616,9 +670,94 @@ static int merge_project(struct ledger *l, const char *node,
     return r;
 }
 
+/* The correction's target on PostgreSQL: the same checks as find_target,
+ * and the chain's current figure into *prev. */
+static int find_target_pg(struct ledger *l, const char *by_node,
+                          const Luyu__Entry *e, int64_t *target, int64_t *root,
+                          int64_t *prev, char *reason, size_t len)
+{
+    char node[LU_MAX_NAME + 1], unit[LU_MAX_NAME + 1],
+        indicator[LU_MAX_NAME + 1];
+    uint32_t period = 0;
+    uint64_t seq;
+    int r;
+
+    if (lu_entry_id_parse(e->corrects, node, &seq) < 0) {
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects \"%.*s\" is not an entry id",
+                      lu_utf8_cut(e->corrects, 80), e->corrects);
+        return 1;
+    }
+    if (strcmp(node, by_node) != 0) {
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects %s, which node %s did not record", e->corrects,
+                      by_node);
+        return 1;
+    }
+    r = ledger_pg_target(l->pg, node, seq, target, root, unit, indicator,
+                         &period);
+    if (r == 1)
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects %s, which is not in the ledger", e->corrects);
+    if (r != 0)
+        return r;
+    if (strcmp(unit, e->unit) || strcmp(indicator, e->indicator) ||
+        period != e->period) {
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects %s, which is a different figure", e->corrects);
+        return 1;
+    }
+    return ledger_pg_chain(l->pg, *root, prev);
+}
+
+/* ledger_merge on PostgreSQL. Project events are refused with a reason
+ * until the pool is kept there too: a reject is explicit and kept at the
+ * node, where a stalled stream would hold back every later entry. */
+static int merge_pg(struct ledger *l, const char *node, const Luyu__Entry *e,
+                    char *reason, size_t len)
+{
+    int64_t target = 0, root = 0, prev = 0;
+    int r;
+
+    if (e->project != NULL) {
+        snprintf(reason, len,
+                 "this hub keeps its ledger in PostgreSQL, "
+                 "which does not keep the project pool yet");
+        r = 1;
+    } else if (e->review != NULL) {
+        snprintf(reason, len,
+                 "this hub keeps its ledger in PostgreSQL, "
+                 "which does not keep the review of months yet");
+        r = 1;
+    } else {
+        r = refuse(l, e, reason, len);
+    }
+    if (r == 0 && e->corrects[0] != '\0')
+        r = find_target_pg(l, node, e, &target, &root, &prev, reason, len);
+    if (r == 0 && e->amount - prev > INT64_MAX - l->total) {
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_LEDGER_TOTAL,
+                      "would take the ledger's total past %lld base units, "
+                      "beyond which sums are no longer exact",
+                      (long long)INT64_MAX);
+        r = 1;
+    }
+    if (r == 1) {
+        int w = ledger_pg_reject(l->pg, node, e, reason);
+
+        return w < 0 ? w : 1;
+    }
+    if (r == 0)
+        r = ledger_pg_insert(l->pg, node, e, target, root, prev);
+    if (r == 0)
+        l->total += e->amount - prev;
+    return r;
+}
+
 int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
                  char *reason, size_t len)
 {
+    if (l->pg)
+        return merge_pg(l, node, e, reason, len);
     sqlite3_stmt *ins = l->st[ST_INSERT];
     int64_t target = 0, root = 0, prev = 0, id;
     int r;
@@ -710,6 +849,8 @@ int ledger_rejects(struct ledger *l, const char *node, uint64_t from,
     size_t k = 0;
     int rc;
 
+    if (l->pg)
+        return ledger_pg_rejects(l->pg, node, from, to, max, out, n);
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (int64_t)from);
     sqlite3_bind_int64(st, 3, (int64_t)to);
@@ -749,6 +890,8 @@ uint32_t ledger_began(struct ledger *l)
     char buf[16];
     uint64_t p = 0;
 
+    if (l->pg)
+        return ledger_pg_began(l->pg);
     if (lu_store_meta_get(db, "began", buf, sizeof(buf)) == 0 &&
         lu_parse_u64(buf, &p) == 0)
         return (uint32_t)p;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "luyu.pb-c.h"
+#include "pg.h"
 
 /* The schema version this code writes and reads (ledger/ledger.c lists
  * the migrations to it). The hub migrates an older ledger.db when it opens
@@ -30,8 +31,24 @@ int ledger_open(const char *state_dir, const struct lu_plan *plan,
                 size_t errlen);
 void ledger_free(struct ledger *l);
 
+/* The same ledger in a PostgreSQL cluster (ledger/pg.h): waits, as a
+ * standby, until this hub is the active one, then opens it like
+ * ledger_open. Everything below works the same on it, except
+ * ledger_db(), which is NULL: the bulletin store, the digests and the
+ * project pool are kept in SQLite only, so far (DECISIONS.md, issue 20). */
+int ledger_open_pg(const struct ledger_pg_conf *conf,
+                   const struct lu_plan *plan, const char *province,
+                   struct ledger **out, char *err, size_t errlen);
+
+/* On PostgreSQL: a round trip on the session that holds the active lock,
+ * with the replication state in *repl. 0 while it lives (and always on
+ * SQLite, where *repl is left alone); -ENOTCONN once the session is gone:
+ * another hub may be active now, and this one must stop at once. */
+int ledger_keepalive(struct ledger *l, struct ledger_pg_repl *repl);
+bool ledger_is_pg(const struct ledger *l);
+
 /* The ledger's database handle, for modules that keep their own tables in
- * the same file (bulletins). Owned by the ledger. */
+ * the same file (bulletins). Owned by the ledger; NULL on PostgreSQL. */
 struct sqlite3;
 struct sqlite3 *ledger_db(struct ledger *l);
 

@@ -51,7 +51,8 @@ static struct settings S = {
 static const struct lu_opt OPTS[] = {
     {"id", LU_OPT_STR, &S.id, 0, 0, N_("node id, e.g. cq-wanzhou (required)")},
     {"hub", LU_OPT_STR, &S.hub, 0, 0,
-     N_("hub endpoint, e.g. tcp://127.0.0.1:7701")},
+     N_("hub endpoint, e.g. tcp://127.0.0.1:7701; several, separated by "
+        "commas, for hubs in active/standby")},
     {"units", LU_OPT_STR, &S.units, 0, 0,
      N_("units this node reports for, U1,U2")},
     {"state_dir", LU_OPT_STR, &S.state_dir, 0, 0,
@@ -115,8 +116,44 @@ struct node {
     struct node_pages *pages;
 };
 
+/* --hub: one endpoint, or every hub of the province separated by commas
+ * (only the active one answers; node/uplink.c connects to all). */
+static int check_hubs(char *err, size_t errlen)
+{
+    const char *p = S.hub;
+    char ep[256];
+    int n = 0;
+
+    while (*p != '\0' && (p[strspn(p, ", \t")] != '\0')) {
+        if (!lu_endpoint_next(&p, ep, sizeof(ep)) || !lu_endpoint_valid(ep)) {
+            snprintf(err, errlen,
+                     _("--hub \"%s\" is not a tcp:// or ipc:// endpoint"),
+                     ep[0] ? ep : S.hub);
+            return -EINVAL;
+        }
+        if (S.insecure && !lu_endpoint_is_local(ep)) {
+            snprintf(err, errlen,
+                     _("--insecure refuses non-loopback hub %s: plain "
+                       "transport is for loopback tests only"),
+                     ep);
+            return -EINVAL;
+        }
+        n++;
+    }
+    if (n == 0) {
+        snprintf(err, errlen,
+                 _("--hub \"%s\" is not a tcp:// or ipc:// endpoint"), S.hub);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+static int check_log_level(char *err, size_t errlen);
+
 static int check_settings(char *err, size_t errlen)
 {
+    int r;
+
     if (S.id == NULL || S.hub == NULL || S.units == NULL ||
         S.state_dir == NULL) {
         snprintf(err, errlen,
@@ -129,26 +166,18 @@ static int check_settings(char *err, size_t errlen)
                  S.id);
         return -EINVAL;
     }
-    if (!lu_endpoint_valid(S.hub)) {
-        snprintf(err, errlen,
-                 _("--hub \"%s\" is not a tcp:// or ipc:// "
-                   "endpoint"),
-                 S.hub);
-        return -EINVAL;
-    }
-    if (!S.insecure && (S.hub_key == NULL || S.secret_key == NULL)) {
+    r = check_hubs(err, errlen);
+    if (r == 0 && !S.insecure && (S.hub_key == NULL || S.secret_key == NULL)) {
         snprintf(err, errlen,
                  _("CurveZMQ needs --hub-key and --secret-key "
                    "(or --insecure on loopback, for tests)"));
-        return -EINVAL;
+        r = -EINVAL;
     }
-    if (S.insecure && !lu_endpoint_is_local(S.hub)) {
-        snprintf(err, errlen,
-                 _("--insecure refuses non-loopback hub %s: plain "
-                   "transport is for loopback tests only"),
-                 S.hub);
-        return -EINVAL;
-    }
+    return r < 0 ? r : check_log_level(err, errlen);
+}
+
+static int check_log_level(char *err, size_t errlen)
+{
     if (S.log_level && lu_log_level_parse(S.log_level) < 0) {
         snprintf(err, errlen,
                  _("--log-level \"%s\" is not one of err, "
@@ -312,8 +341,9 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
             return -EINVAL;
     }
     cctx = (struct node_control_ctx){
-        S.id,      S.hub,     S.units,
-        n->intake, n->outbox, n->uplink,
+        S.id,      S.hub,
+        S.units,   n->intake,
+        n->outbox, n->uplink,
         n->spool,  S.review_group ? S.review_group : "luyu-review"};
     if (control == NULL)
         control = lu_xasprintf("%s/control.sock", S.state_dir);

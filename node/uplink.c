@@ -12,6 +12,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "util.h"
+#include "endpoint.h"
 #include "xmalloc.h"
 #include "zloop.h"
 
@@ -46,6 +47,8 @@ struct node_uplink {
      * journal. */
     uint64_t refusals;
     bool handshake_failed; /* seen by the monitor, handled by the timer */
+    bool several;          /* more than one hub endpoint (active/standby) */
+    bool disconnected;     /* seen by the monitor, handled by the timer */
     uv_timer_t timer;
     char error[256];
     int64_t down_since_s; /* wall clock the link went down; 0 while up */
@@ -403,23 +406,27 @@ static int on_monitor(void *data, int budget)
              * A hub that stops mid-handshake, or a server key that does
              * not match (the hub cannot read our HELLO and drops it),
              * shows as PROTOCOL or NO_DETAIL: say both possibilities
-             * rather than blame the registry. */
+             * rather than blame the registry. With several hubs, those
+             * are a paused or stopping standby's, not this link's. */
             if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
                 set_error(up, N_("hub refused the handshake: this node's "
                                  "key is not registered there"));
                 up->handshake_failed = true;
-            } else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
-                       event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+            } else if ((event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL ||
+                        event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) &&
+                       !up->several) {
                 set_error(up, N_("handshake with the hub failed: --hub-key "
                                  "may be wrong, or the hub stopped during "
                                  "the handshake"));
                 up->handshake_failed = true;
+            } else if (event == ZMQ_EVENT_DISCONNECTED && up->several) {
+                up->disconnected = true;
             }
         }
         zmq_msg_close(&addr);
         zmq_msg_close(&ev);
     }
-    if (up->handshake_failed)
+    if (up->handshake_failed || up->disconnected)
         uv_timer_start(&up->timer, on_timer, 0, 0);
     return n;
 }
@@ -432,7 +439,9 @@ static void watch_monitor(struct node_uplink *up)
     if (zmq_socket_monitor(up->sock, ep,
                            ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) < 0)
+                               ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                               (up->several ? ZMQ_EVENT_DISCONNECTED : 0)) <
+        0)
         return;
     up->mon = zmq_socket(up->zctx, ZMQ_PAIR);
     if (zmq_connect(up->mon, ep) < 0) {
@@ -441,6 +450,30 @@ static void watch_monitor(struct node_uplink *up)
         return;
     }
     up->mon_watch = lu_zwatch_new(up->loop, up->mon, on_monitor, up);
+}
+
+/* Connects to every hub endpoint. With several (hubs in active/standby,
+ * only the active one listens), messages go only to a connection whose
+ * handshake is done (ZMQ_IMMEDIATE), and losing it ends the link at once
+ * (the monitor's DISCONNECTED), so that the Hello that follows finds the
+ * hub that took over. */
+static int connect_all(struct node_uplink *up)
+{
+    const char *p = up->cfg.endpoint;
+    char ep[256], why[512];
+    int immediate = up->several;
+
+    zmq_setsockopt(up->sock, ZMQ_IMMEDIATE, &immediate, sizeof(immediate));
+    while (lu_endpoint_next(&p, ep, sizeof(ep))) {
+        if (zmq_connect(up->sock, ep) < 0) {
+            snprintf(why, sizeof(why), "cannot connect to %s: %s", ep,
+                     zmq_strerror(zmq_errno()));
+            lu_err("%s", why);
+            link_down(up, why);
+            return -EINVAL;
+        }
+    }
+    return 0;
 }
 
 static void connect_hub(struct node_uplink *up)
@@ -462,15 +495,8 @@ static void connect_hub(struct node_uplink *up)
         zmq_setsockopt(up->sock, ZMQ_CURVE_SECRETKEY, up->cfg.secret_key, 40);
         watch_monitor(up);
     }
-    if (zmq_connect(up->sock, up->cfg.endpoint) < 0) {
-        char why[256];
-
-        snprintf(why, sizeof(why), "cannot connect to %s: %s", up->cfg.endpoint,
-                 zmq_strerror(zmq_errno()));
-        lu_err("%s", why);
-        link_down(up, why);
+    if (connect_all(up) < 0)
         return;
-    }
     up->watch = lu_zwatch_new(up->loop, up->sock, on_readable, up);
     up->last_rx_ms = lu_mono_ms();
     send_hello(up);
@@ -485,6 +511,15 @@ static void on_timer(uv_timer_t *t)
         up->handshake_failed = false;
         if (up->state == LINK_HELLO || up->state == LINK_UP) {
             refused(up, "", up->error);
+            return;
+        }
+    }
+    if (up->disconnected) {
+        up->disconnected = false;
+        if (up->state == LINK_HELLO || up->state == LINK_UP) {
+            /* The hub went away: one of the others takes over soon. */
+            up->backoff_ms = up->cfg.backoff_min_ms;
+            link_down(up, N_("hub disconnected"));
             return;
         }
     }
@@ -568,6 +603,7 @@ struct node_uplink *node_uplink_new(uv_loop_t *loop, void *zctx,
     if (up->cfg.window > MAX_WINDOW)
         up->cfg.window = MAX_WINDOW;
     up->ob = ob;
+    up->several = strpbrk(cfg->endpoint, ", \t") != NULL;
     up->state = LINK_DOWN;
     up->down_since_s = lu_now_s();
     up->backoff_ms = cfg->backoff_min_ms;

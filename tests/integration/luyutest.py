@@ -180,6 +180,12 @@ class Cluster:
         self.daemons = []
         self.hub = None
         self.nodes = {}
+        # LUYU_TEST_LEDGER=postgresql runs the same test with the hub's
+        # ledger in a PostgreSQL started for it (tests/CMakeLists.txt).
+        self.pg = None
+        if os.environ.get("LUYU_TEST_LEDGER") == "postgresql":
+            import pgserver
+            self.pg = pgserver.PgCluster()
         CLUSTERS.append(self)
         atexit.register(self.cleanup)
 
@@ -228,6 +234,8 @@ class Cluster:
                      "--registry", self.path("registry.ini")]
         else:
             argv += ["--insecure"]
+        if self.pg is not None:
+            argv += ["--ledger", self.pg.url()]
         return argv + list(extra)
 
     def start_hub(self, extra=(), wait=True):
@@ -303,6 +311,9 @@ class Cluster:
             return False
 
     def ledger_db(self):
+        if self.pg is not None:
+            import pgserver
+            return pgserver.Rows(self.pg.writable())
         db = sqlite3.connect("file:%s?mode=ro" % self.path("hub", "ledger.db"), uri=True,
                              timeout=10)
         return db
@@ -543,7 +554,8 @@ NAME_WORDS = {"luyuctl", "help", "plan", "submit", "import", "template", "correc
               "err", "warning", "notice", "info", "debug", "ipc",
               "add", "edit", "stage", "money", "list", "show", "pool", "reserve", "signed",
               "started", "completed", "operating", "dropped", "industry", "table", "csv",
-              "json", "review", "queue", "approve", "accept", "return", "unlock", "Unix", "assess"}
+              "json", "review", "queue", "approve", "accept", "return", "unlock", "Unix", "assess",
+              "PostgreSQL", "libpq", "SQLite"}
 
 
 def english_words(text, names=()):

@@ -5,7 +5,8 @@ service" says, and checks what an admin sees.
 The tree. `debootstrap --variant=minbase bookworm` with systemd,
 systemd-sysv, dbus, luyu's run-time libraries (libzmq5, libprotobuf-c1,
 libuv1, libsqlite3-0, libsodium23, libzip4, libexpat1, libxlsxwriter4,
-libmicrohttpd12 for the web server and /metrics) and
+libmicrohttpd12 for the web server and /metrics, libpq5 for a ledger in
+PostgreSQL) and
 curl (the README reads /metrics with it), from the Debian mirror this
 machine's apt already uses (read from /etc/apt/sources.list and
 /etc/apt/sources.list.d/). It is cached under the
@@ -62,7 +63,7 @@ SKIP = 77
 SUITE = "bookworm"
 PACKAGES = ["systemd", "systemd-sysv", "dbus", "libzmq5", "libprotobuf-c1", "libuv1",
             "libsqlite3-0", "libsodium23", "libzip4", "libexpat1", "libxlsxwriter4",
-            "libmicrohttpd12", "curl"]
+            "libmicrohttpd12", "libpq5", "curl"]
 HUB_SOCK = "/var/lib/luyu-hub/control.sock"
 
 

@@ -1,0 +1,970 @@
+#include "pg.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "json.h"
+#include "ledger.h"
+#include "log.h"
+#include "plan.h"
+#include "util.h"
+#include "xmalloc.h"
+
+/* The PostgreSQL ledger schema: the SQLite ledger's tables with the same
+ * meaning (ledger/ledger.c), plus:
+ *
+ * meta      key/value; "schema" is the version (what PRAGMA user_version
+ *           is to SQLite), "began" the ledger's first month.
+ * hub_term  the lock's history: one row each time a hub became active,
+ *           in order (term), with the hub's id, its pid and the time.
+ * entry.term  the term of the hub that committed the entry. With one
+ *           writer at a time, entry ids are in commit order, so terms
+ *           never go down along ids unless two hubs wrote at once: the
+ *           fencing is checkable from the data (tests/faults/11-failover).
+ *
+ * A change is a new step at the end of MIGRATIONS, never an edit. */
+static const char PG_V1[] =
+    "CREATE TABLE IF NOT EXISTS hub_term(term bigserial PRIMARY KEY,"
+    " hub text NOT NULL,"
+    " pid integer NOT NULL, started_at timestamptz NOT NULL DEFAULT now());"
+    "CREATE TABLE entry(id bigserial PRIMARY KEY, node text NOT NULL,"
+    " seq bigint NOT NULL, unit text NOT NULL, indicator text NOT NULL,"
+    " period bigint NOT NULL, amount bigint NOT NULL, note text NOT NULL,"
+    " recorded_by text NOT NULL, recorded_at bigint NOT NULL,"
+    " corrects bigint, root bigint, prev_amount bigint,"
+    " received_at bigint NOT NULL, term bigint NOT NULL,"
+    " UNIQUE(node, seq));"
+    "CREATE INDEX entry_month ON entry(unit, indicator, period,"
+    " received_at);"
+    "CREATE TABLE chain(root bigint PRIMARY KEY, amount bigint NOT NULL,"
+    " latest bigint NOT NULL);"
+    "CREATE TABLE balance(unit text NOT NULL, indicator text NOT NULL,"
+    " period bigint NOT NULL, amount bigint NOT NULL,"
+    " entries bigint NOT NULL, PRIMARY KEY(unit, indicator, period));"
+    "CREATE TABLE node(id text PRIMARY KEY, hwm bigint NOT NULL,"
+    " first_seen bigint NOT NULL, last_seen bigint NOT NULL,"
+    " entries bigint NOT NULL DEFAULT 0, rejects bigint NOT NULL"
+    " DEFAULT 0);"
+    "CREATE TABLE reject(node text NOT NULL, seq bigint NOT NULL,"
+    " unit text NOT NULL, indicator text NOT NULL, period bigint NOT NULL,"
+    " amount bigint NOT NULL, reason text NOT NULL, at bigint NOT NULL,"
+    " PRIMARY KEY(node, seq));"
+    "CREATE TABLE unit(code text PRIMARY KEY, name text NOT NULL,"
+    " province text NOT NULL);"
+    "CREATE TABLE indicator(code text PRIMARY KEY, name text NOT NULL,"
+    " base_unit text NOT NULL, scale integer NOT NULL);";
+
+static const char *const MIGRATIONS[] = {PG_V1};
+
+_Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_PG_SCHEMA,
+               "LEDGER_PG_SCHEMA is the last migration's version");
+
+/* The advisory lock's key: "luyu" in ASCII. One cluster (database) keeps
+ * one province's ledger, so one key is enough. */
+#define ACTIVE_LOCK 0x6c757975
+
+/* Statements queued in pipeline mode before the results are read, so
+ * that neither side's socket buffer fills while the other waits. */
+#define PIPELINE_MAX 512
+
+/* Original entries (not corrections) wait in a JSON array and go to the
+ * server as one statement this big, or smaller at commit: per-entry
+ * statements cost a parse and a plan each. */
+#define BATCH_MAX 5000
+
+enum {
+    Q_BATCH,
+    Q_INSERT,
+    Q_HWM_SET,
+    Q_REJECT,
+    Q_TARGET,
+    Q_CHAIN,
+    Q_REJECTS,
+    Q_COUNT,
+};
+
+static const char *const SQL[Q_COUNT] = {
+    /* A batch of originals: the entries in their order, a chain each, and
+     * every balance they touch moved once. */
+    [Q_BATCH] =
+        "WITH x AS (SELECT * FROM ROWS FROM (json_to_recordset($1::json)"
+        " AS (n text, s bigint, u text, i text, p bigint, a bigint, t text,"
+        " b text, r bigint)) WITH ORDINALITY AS x(n, s, u, i, p, a, t, b, r,"
+        " o)),"
+        " e AS (INSERT INTO entry(node, seq, unit, indicator, period, amount,"
+        " note, recorded_by, recorded_at, received_at, term) SELECT n, s, u,"
+        " i, p, a, t, b, r, $2::bigint, $3::bigint FROM x ORDER BY o"
+        " RETURNING id, amount),"
+        " c AS (INSERT INTO chain(root, amount, latest) SELECT id, amount, id"
+        " FROM e)"
+        " INSERT INTO balance(unit, indicator, period, amount, entries)"
+        " SELECT u, i, p, sum(a), count(*) FROM x GROUP BY u, i, p"
+        " ON CONFLICT (unit, indicator, period) DO UPDATE SET"
+        " amount = balance.amount + excluded.amount,"
+        " entries = balance.entries + excluded.entries",
+    /* One statement per entry: the entry, its chain (new, or the
+     * correction becomes the chain's latest) and the balance. */
+    [Q_INSERT] =
+        "WITH e AS (INSERT INTO entry(node, seq, unit, indicator, period,"
+        " amount, note, recorded_by, recorded_at, corrects, root,"
+        " prev_amount, received_at, term) VALUES ($1, $2::bigint, $3, $4,"
+        " $5::bigint, $6::bigint, $7, $8, $9::bigint, $10::bigint,"
+        " $11::bigint, $12::bigint, $13::bigint, $14::bigint) RETURNING id),"
+        " c AS (INSERT INTO chain(root, amount, latest) SELECT id,"
+        " $6::bigint, id FROM e WHERE $11::bigint IS NULL),"
+        " u AS (UPDATE chain SET amount = $6::bigint, latest = (SELECT id"
+        " FROM e) WHERE root = $11::bigint)"
+        " INSERT INTO balance(unit, indicator, period, amount, entries)"
+        " VALUES ($3, $4, $5::bigint, $6::bigint - coalesce($12::bigint, 0),"
+        " 1) ON CONFLICT (unit, indicator, period) DO UPDATE SET"
+        " amount = balance.amount + excluded.amount,"
+        " entries = balance.entries + 1",
+    [Q_HWM_SET] =
+        "INSERT INTO node(id, hwm, first_seen, last_seen, entries, rejects)"
+        " VALUES ($1, $2::bigint, $3::bigint, $3::bigint, $4::bigint,"
+        " $5::bigint) ON CONFLICT (id) DO UPDATE SET"
+        " hwm = greatest(node.hwm, excluded.hwm),"
+        " last_seen = excluded.last_seen,"
+        " entries = node.entries + excluded.entries,"
+        " rejects = node.rejects + excluded.rejects",
+    [Q_REJECT] = "INSERT INTO reject(node, seq, unit, indicator, period,"
+                 " amount, reason, at) VALUES ($1, $2::bigint, $3, $4,"
+                 " $5::bigint, $6::bigint, $7, $8::bigint)"
+                 " ON CONFLICT DO NOTHING",
+    [Q_TARGET] = "SELECT id, coalesce(root, id), unit, indicator, period"
+                 " FROM entry WHERE node = $1 AND seq = $2::bigint",
+    [Q_CHAIN] = "SELECT amount FROM chain WHERE root = $1::bigint",
+    [Q_REJECTS] = "SELECT seq, reason FROM reject WHERE node = $1"
+                  " AND seq >= $2::bigint AND seq <= $3::bigint"
+                  " ORDER BY seq LIMIT $4::bigint",
+};
+
+struct hwm {
+    char node[LU_MAX_NAME + 1];
+    uint64_t committed, current;
+};
+
+struct ledger_pg {
+    PGconn *conn;
+    int64_t term;
+    bool in_pipeline;
+    int queued; /* statements sent and not yet read */
+    bool failed; /* a queued statement failed: the txn can only roll back */
+    struct hwm *hwms;
+    size_t n_hwms;
+    struct lu_buf batch; /* originals not sent yet: a JSON array */
+    struct lu_json bj;
+    int n_batch;
+};
+
+static int enqueue(struct ledger_pg *pg, const char *sql, int n,
+                   const char *const *v);
+
+static void batch_reset(struct ledger_pg *pg)
+{
+    lu_buf_free(&pg->batch);
+    lu_buf_init(&pg->batch);
+    lu_json_init(&pg->bj, &pg->batch);
+    lu_json_array(&pg->bj);
+    pg->n_batch = 0;
+}
+
+/* Sends the waiting originals (in the pipeline, like any write). */
+static int batch_flush(struct ledger_pg *pg)
+{
+    char now[24], term[24];
+    const char *v[3] = {NULL, now, term};
+
+    if (pg->n_batch == 0)
+        return 0;
+    lu_json_end(&pg->bj);
+    v[0] = pg->batch.data;
+    snprintf(now, sizeof(now), "%lld", (long long)lu_now_s());
+    snprintf(term, sizeof(term), "%lld", (long long)pg->term);
+    int r = enqueue(pg, SQL[Q_BATCH], 3, v);
+
+    batch_reset(pg);
+    return r;
+}
+
+static int conn_errno(struct ledger_pg *pg)
+{
+    return PQstatus(pg->conn) == CONNECTION_OK ? -EIO : -ENOTCONN;
+}
+
+/* Reads what the pipeline owes up to and including its sync. Keeps the
+ * last tuples result in *last when last is not NULL (the caller clears
+ * it). Returns 0, or negative when any statement failed. */
+static int drain(struct ledger_pg *pg, PGresult **last)
+{
+    int r = 0;
+
+    if (PQpipelineSync(pg->conn) != 1) {
+        lu_err("ledger: %s", PQerrorMessage(pg->conn));
+        pg->failed = true;
+        return conn_errno(pg);
+    }
+    for (;;) {
+        PGresult *res = PQgetResult(pg->conn);
+        ExecStatusType st;
+
+        if (res == NULL) {
+            if (PQstatus(pg->conn) != CONNECTION_OK) {
+                r = -ENOTCONN;
+                break;
+            }
+            continue;
+        }
+        st = PQresultStatus(res);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+            break;
+        }
+        if (st == PGRES_FATAL_ERROR && r == 0) {
+            lu_err("ledger: %s", PQresultErrorMessage(res));
+            r = conn_errno(pg);
+        } else if (st == PGRES_PIPELINE_ABORTED && r == 0) {
+            r = -EIO;
+        }
+        if (st == PGRES_TUPLES_OK && last != NULL) {
+            PQclear(*last);
+            *last = res;
+        } else {
+            PQclear(res);
+        }
+    }
+    pg->queued = 0;
+    if (r < 0)
+        pg->failed = true;
+    return r;
+}
+
+/* Runs a statement and returns its result (the caller PQclear()s it), or
+ * NULL on failure, logged. Inside a transaction the statement joins the
+ * pipeline, which is read up to it first. */
+static PGresult *query(struct ledger_pg *pg, const char *sql, int n,
+                       const char *const *v)
+{
+    PGresult *res = NULL;
+
+    if (pg->in_pipeline) {
+        /* What it reads may be among the waiting entries. */
+        if (batch_flush(pg) < 0 || pg->failed)
+            return NULL;
+        if (PQsendQueryParams(pg->conn, sql, n, NULL, v, NULL, NULL, 0) != 1) {
+            lu_err("ledger: %s", PQerrorMessage(pg->conn));
+            pg->failed = true;
+            return NULL;
+        }
+        if (drain(pg, &res) < 0) {
+            PQclear(res);
+            return NULL;
+        }
+        return res;
+    }
+    res = PQexecParams(pg->conn, sql, n, NULL, v, NULL, NULL, 0);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK &&
+        PQresultStatus(res) != PGRES_COMMAND_OK) {
+        lu_err("ledger: %s", PQresultErrorMessage(res));
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+/* Runs a statement whose result nobody reads: queued in the pipeline
+ * inside a transaction (its error, if any, fails the commit). */
+static int enqueue(struct ledger_pg *pg, const char *sql, int n,
+                const char *const *v)
+{
+    PGresult *res;
+
+    if (!pg->in_pipeline) {
+        res = query(pg, sql, n, v);
+        if (res == NULL)
+            return conn_errno(pg);
+        PQclear(res);
+        return 0;
+    }
+    if (pg->failed)
+        return -EIO;
+    if (PQsendQueryParams(pg->conn, sql, n, NULL, v, NULL, NULL, 0) != 1) {
+        lu_err("ledger: %s", PQerrorMessage(pg->conn));
+        pg->failed = true;
+        return conn_errno(pg);
+    }
+    if (++pg->queued >= PIPELINE_MAX)
+        return drain(pg, NULL);
+    return 0;
+}
+
+static int exec_sql(struct ledger_pg *pg, const char *sql)
+{
+    PGresult *res = PQexec(pg->conn, sql);
+    int r = 0;
+
+    if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+        PQresultStatus(res) != PGRES_TUPLES_OK) {
+        lu_err("ledger: %s", PQresultErrorMessage(res));
+        r = conn_errno(pg);
+    }
+    PQclear(res);
+    return r;
+}
+
+/* The first column of the first row as text, copied into out. */
+static int scalar(struct ledger_pg *pg, const char *sql, int n,
+                  const char *const *v, char *out, size_t len)
+{
+    PGresult *res = query(pg, sql, n, v);
+    int r = 1;
+
+    if (res == NULL)
+        return conn_errno(pg);
+    if (PQntuples(res) > 0 && !PQgetisnull(res, 0, 0)) {
+        snprintf(out, len, "%s", PQgetvalue(res, 0, 0));
+        r = 0;
+    }
+    PQclear(res);
+    return r;
+}
+
+static struct hwm *hwm_find(struct ledger_pg *pg, const char *node,
+                            bool create)
+{
+    for (size_t i = 0; i < pg->n_hwms; i++)
+        if (strcmp(pg->hwms[i].node, node) == 0)
+            return &pg->hwms[i];
+    if (!create)
+        return NULL;
+    pg->hwms = lu_xrealloc(pg->hwms, (pg->n_hwms + 1) * sizeof(*pg->hwms));
+    memset(&pg->hwms[pg->n_hwms], 0, sizeof(*pg->hwms));
+    snprintf(pg->hwms[pg->n_hwms].node, sizeof(pg->hwms->node), "%s", node);
+    return &pg->hwms[pg->n_hwms++];
+}
+
+/* The high-water marks, read once the lock is ours: from then on this
+ * hub is the only writer, so its copy stays exact (and a batch needs no
+ * round trip to learn where its node stands). */
+static int load_hwms(struct ledger_pg *pg)
+{
+    PGresult *res = query(pg, "SELECT id, hwm FROM node", 0, NULL);
+
+    if (res == NULL)
+        return conn_errno(pg);
+    for (int i = 0; i < PQntuples(res); i++) {
+        struct hwm *h = hwm_find(pg, PQgetvalue(res, i, 0), true);
+
+        h->committed = h->current = strtoull(PQgetvalue(res, i, 1), NULL, 10);
+    }
+    PQclear(res);
+    return 0;
+}
+
+static int schema_version(struct ledger_pg *pg, int *version)
+{
+    char buf[32];
+    int r = exec_sql(pg, "CREATE TABLE IF NOT EXISTS meta(key text PRIMARY KEY,"
+                     " value text NOT NULL)");
+
+    if (r == 0)
+        r = scalar(pg, "SELECT value FROM meta WHERE key = 'schema'", 0, NULL,
+                   buf, sizeof(buf));
+    *version = r == 0 ? atoi(buf) : 0;
+    return r < 0 ? r : 0;
+}
+
+/* Applies the steps after the database's version in one transaction, so
+ * that a crash leaves the old schema or the new one, never a mix. */
+static int migrate(struct ledger_pg *pg, char *err, size_t errlen)
+{
+    int version, r = schema_version(pg, &version);
+    char v[16];
+    const char *p[1] = {v};
+
+    if (r < 0) {
+        snprintf(err, errlen, "cannot read the ledger's schema: %s",
+                 PQerrorMessage(pg->conn));
+        return r;
+    }
+    if (version > LEDGER_PG_SCHEMA) {
+        snprintf(err, errlen,
+                 "the PostgreSQL ledger is schema %d; this luyu-hub knows "
+                 "up to %d: upgrade luyu-hub",
+                 version, LEDGER_PG_SCHEMA);
+        return -EPROTO;
+    }
+    if (version == LEDGER_PG_SCHEMA)
+        return 0;
+    r = exec_sql(pg, "BEGIN");
+    for (int k = version; r == 0 && k < LEDGER_PG_SCHEMA; k++)
+        r = exec_sql(pg, MIGRATIONS[k]);
+    snprintf(v, sizeof(v), "%d", LEDGER_PG_SCHEMA);
+    if (r == 0)
+        r = enqueue(pg,
+                 "INSERT INTO meta VALUES ('schema', $1) ON CONFLICT (key)"
+                 " DO UPDATE SET value = excluded.value",
+                 1, p);
+    if (r == 0)
+        r = exec_sql(pg, "COMMIT");
+    if (r < 0) {
+        snprintf(err, errlen, "cannot migrate the ledger to schema %d: %s",
+                 LEDGER_PG_SCHEMA, PQerrorMessage(pg->conn));
+        PQclear(PQexec(pg->conn, "ROLLBACK"));
+        return r;
+    }
+    lu_notice("ledger: PostgreSQL schema %d -> %d", version, LEDGER_PG_SCHEMA);
+    return 0;
+}
+
+/* Session settings: acks mean replicated (synchronous_commit at least
+ * "on"; remote_apply is kept), and the server ends this session when it
+ * falls silent, which frees the lock of a paused or cut-off hub. */
+static int session(struct ledger_pg *pg, const struct ledger_pg_conf *c)
+{
+    char sql[256], cur[32];
+    int r;
+
+    snprintf(sql, sizeof(sql),
+             "SET idle_session_timeout = %d;"
+             " SET idle_in_transaction_session_timeout = %d",
+             c->idle_timeout_ms, c->idle_timeout_ms);
+    r = exec_sql(pg, sql);
+    if (r == 0)
+        r = scalar(pg, "SHOW synchronous_commit", 0, NULL, cur, sizeof(cur));
+    if (r == 0 && strcmp(cur, "on") != 0 && strcmp(cur, "remote_apply") != 0)
+        r = exec_sql(pg, "SET synchronous_commit = on");
+    return r < 0 ? r : 0;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+    nanosleep(&ts, NULL);
+}
+
+/* Waits until this session holds the active lock, then writes the
+ * lock's history. */
+static int become_active(struct ledger_pg *pg, const struct ledger_pg_conf *c,
+                         char *err, size_t errlen)
+{
+    char got[8], term[32], pid[16], sql[64];
+    const char *p[2] = {c->hub_id, pid};
+    bool said = false;
+    int r;
+
+    snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%d)",
+             ACTIVE_LOCK);
+    for (;;) {
+        r = scalar(pg, sql, 0, NULL, got, sizeof(got));
+        if (r != 0) {
+            snprintf(err, errlen, "cannot take the active hub's lock: %s",
+                     PQerrorMessage(pg->conn));
+            return r < 0 ? r : -EIO;
+        }
+        if (strcmp(got, "t") == 0)
+            break;
+        if (!said)
+            lu_notice("standby: another hub holds the ledger; waiting to "
+                      "take over");
+        said = true;
+        if (c->waiting_cb != NULL && !c->waiting_cb(c->data)) {
+            snprintf(err, errlen, "stopped while on standby");
+            return -ECANCELED;
+        }
+        sleep_ms(500);
+    }
+    r = exec_sql(pg, "CREATE TABLE IF NOT EXISTS hub_term(term bigserial"
+                 " PRIMARY KEY, hub text NOT NULL, pid integer NOT NULL,"
+                 " started_at timestamptz NOT NULL DEFAULT now())");
+    snprintf(pid, sizeof(pid), "%d", (int)getpid());
+    if (r == 0)
+        r = scalar(pg,
+                   "INSERT INTO hub_term(hub, pid) VALUES ($1,"
+                   " $2::integer) RETURNING term",
+                   2, p, term, sizeof(term));
+    if (r != 0) {
+        snprintf(err, errlen, "cannot record the active hub: %s",
+                 PQerrorMessage(pg->conn));
+        return r < 0 ? r : -EIO;
+    }
+    pg->term = strtoll(term, NULL, 10);
+    lu_notice("active: this hub holds the ledger (term %lld)",
+              (long long)pg->term);
+    return 0;
+}
+
+static int check_sync(struct ledger_pg *pg, const struct ledger_pg_conf *c,
+                      char *err, size_t errlen)
+{
+    struct ledger_pg_repl rp;
+    int r = ledger_pg_keepalive(pg, &rp);
+
+    if (r < 0) {
+        snprintf(err, errlen, "cannot read the replication state: %s",
+                 PQerrorMessage(pg->conn));
+        return r;
+    }
+    if (!c->require_sync_standby)
+        return 0;
+    if (rp.standby_names[0] == '\0') {
+        snprintf(err, errlen,
+                 "require_sync_standby = true, but the cluster has no "
+                 "synchronous standby (synchronous_standby_names is empty)");
+        return -EPROTO;
+    }
+    if (rp.sync_standbys == 0) {
+        snprintf(err, errlen,
+                 "require_sync_standby = true, but no synchronous standby "
+                 "of \"%s\" is connected (pg_stat_replication)",
+                 rp.standby_names);
+        return -EPROTO;
+    }
+    return 0;
+}
+
+/* libpq's notices ("relation ... already exists, skipping") are for a
+ * developer, not for the journal. */
+static void on_notice(void *arg, const char *message)
+{
+    (void)arg;
+    lu_debug("ledger: %s", message);
+}
+
+int ledger_pg_check(const char *conninfo, char *err, size_t errlen)
+{
+    char *perr = NULL;
+    PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
+
+    if (opts == NULL) {
+        snprintf(err, errlen, "ledger: not a PostgreSQL connection string: %s",
+                 perr ? perr : "out of memory");
+        err[strcspn(err, "\n")] = '\0';
+        PQfreemem(perr);
+        return -EINVAL;
+    }
+    PQconninfoFree(opts);
+    return 0;
+}
+
+static int connect_db(struct ledger_pg *pg, const struct ledger_pg_conf *c,
+                      char *err, size_t errlen)
+{
+    /* Ours first, so that the connection string can override them:
+     * keepalives notice a dead server within about 15 s. */
+    const char *keys[] = {"connect_timeout", "keepalives_idle",
+                          "keepalives_interval", "keepalives_count",
+                          "application_name", "dbname", NULL};
+    const char *vals[] = {"10", "5", "2", "5", "luyu-hub", c->conninfo, NULL};
+    int r = ledger_pg_check(c->conninfo, err, errlen);
+
+    if (r < 0)
+        return r;
+    pg->conn = PQconnectdbParams(keys, vals, 1);
+    if (PQstatus(pg->conn) != CONNECTION_OK) {
+        char msg[512];
+
+        snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg->conn));
+        msg[strcspn(msg, "\n")] = '\0';
+        snprintf(err, errlen, "ledger: cannot reach the PostgreSQL ledger: %s",
+                 msg);
+        return -ECONNREFUSED;
+    }
+    PQsetNoticeProcessor(pg->conn, on_notice, NULL);
+    return 0;
+}
+
+int ledger_pg_open(const struct ledger_pg_conf *c, struct ledger_pg **out,
+                   char *err, size_t errlen)
+{
+    struct ledger_pg *pg = lu_xcalloc(1, sizeof(*pg));
+    int r;
+
+    *out = NULL;
+    r = connect_db(pg, c, err, errlen);
+    if (r == 0 && (r = session(pg, c)) < 0)
+        snprintf(err, errlen, "ledger: cannot set up the session: %s",
+                 PQerrorMessage(pg->conn));
+    if (r == 0)
+        r = check_sync(pg, c, err, errlen);
+    if (r == 0)
+        r = become_active(pg, c, err, errlen);
+    if (r == 0)
+        r = migrate(pg, err, errlen);
+    if (r == 0 && (r = load_hwms(pg)) < 0)
+        snprintf(err, errlen, "ledger: cannot read the nodes: %s",
+                 PQerrorMessage(pg->conn));
+    if (r < 0) {
+        ledger_pg_free(pg);
+        return r;
+    }
+    batch_reset(pg);
+    *out = pg;
+    return 0;
+}
+
+void ledger_pg_free(struct ledger_pg *pg)
+{
+    if (pg == NULL)
+        return;
+    PQfinish(pg->conn);
+    lu_buf_free(&pg->batch);
+    free(pg->hwms);
+    free(pg);
+}
+
+int ledger_pg_store_plan(struct ledger_pg *pg, const struct lu_plan *p)
+{
+    int r = exec_sql(pg, "BEGIN; DELETE FROM unit; DELETE FROM indicator");
+
+    for (size_t k = 0; r == 0 && k < p->n_units; k++) {
+        const char *v[3] = {p->units[k].code, p->units[k].name,
+                            p->units[k].province};
+
+        r = enqueue(pg, "INSERT INTO unit VALUES ($1, $2, $3)", 3, v);
+    }
+    for (size_t k = 0; r == 0 && k < p->n_indicators; k++) {
+        const struct lu_plan_indicator *ind = &p->indicators[k];
+        char scale[16];
+        const char *v[4] = {ind->code, ind->name, ind->base_unit, scale};
+
+        snprintf(scale, sizeof(scale), "%d", ind->scale);
+        r = enqueue(pg, "INSERT INTO indicator VALUES ($1, $2, $3,"
+                     " $4::integer)",
+                 4, v);
+    }
+    if (r == 0)
+        return exec_sql(pg, "COMMIT");
+    PQclear(PQexec(pg->conn, "ROLLBACK"));
+    return r;
+}
+
+/* The sum of the balances; INT64_MAX when it is past it already (the
+ * SQLite ledger's read_total explains why sums must stay exact). */
+int ledger_pg_total(struct ledger_pg *pg, int64_t *total)
+{
+    char buf[64];
+    int r = scalar(pg,
+                   "SELECT CASE WHEN s > 9223372036854775807 THEN -1 ELSE s"
+                   " END FROM (SELECT coalesce(sum(amount), 0) AS s FROM"
+                   " balance) b",
+                   0, NULL, buf, sizeof(buf));
+
+    if (r != 0)
+        return r < 0 ? r : -EIO;
+    *total = strtoll(buf, NULL, 10);
+    if (*total < 0)
+        *total = INT64_MAX;
+    return 0;
+}
+
+int ledger_pg_begin(struct ledger_pg *pg)
+{
+    if (PQstatus(pg->conn) != CONNECTION_OK)
+        return -ENOTCONN;
+    if (PQenterPipelineMode(pg->conn) != 1) {
+        lu_err("ledger: %s", PQerrorMessage(pg->conn));
+        return -EIO;
+    }
+    pg->in_pipeline = true;
+    pg->failed = false;
+    pg->queued = 0;
+    return enqueue(pg, "BEGIN", 0, NULL);
+}
+
+static void leave_pipeline(struct ledger_pg *pg)
+{
+    if (pg->queued > 0)
+        drain(pg, NULL);
+    PQexitPipelineMode(pg->conn);
+    pg->in_pipeline = false;
+}
+
+int ledger_pg_commit(struct ledger_pg *pg)
+{
+    int r = batch_flush(pg);
+
+    if (r == 0)
+        r = enqueue(pg, "COMMIT", 0, NULL);
+
+    if (r == 0)
+        r = drain(pg, NULL);
+    if (r == 0 && PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+        r = -EIO; /* COMMIT of a failed transaction rolls it back */
+    if (r < 0)
+        return r; /* the caller rolls back, which leaves the pipeline */
+    leave_pipeline(pg);
+    for (size_t i = 0; i < pg->n_hwms; i++)
+        pg->hwms[i].committed = pg->hwms[i].current;
+    return 0;
+}
+
+void ledger_pg_rollback(struct ledger_pg *pg)
+{
+    batch_reset(pg);
+    if (pg->in_pipeline)
+        leave_pipeline(pg);
+    if (PQstatus(pg->conn) == CONNECTION_OK &&
+        PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+        PQclear(PQexec(pg->conn, "ROLLBACK"));
+    for (size_t i = 0; i < pg->n_hwms; i++)
+        pg->hwms[i].current = pg->hwms[i].committed;
+}
+
+int ledger_pg_hwm(struct ledger_pg *pg, const char *node, uint64_t *hwm)
+{
+    struct hwm *h = hwm_find(pg, node, false);
+
+    *hwm = h ? h->current : 0;
+    return 0;
+}
+
+int ledger_pg_set_hwm(struct ledger_pg *pg, const char *node, uint64_t hwm,
+                      uint64_t merged, uint64_t rejected)
+{
+    char h[24], now[24], m[24], j[24];
+    const char *v[5] = {node, h, now, m, j};
+    struct hwm *c = hwm_find(pg, node, true);
+
+    snprintf(h, sizeof(h), "%" PRIu64, hwm);
+    snprintf(now, sizeof(now), "%lld", (long long)lu_now_s());
+    snprintf(m, sizeof(m), "%" PRIu64, merged);
+    snprintf(j, sizeof(j), "%" PRIu64, rejected);
+    if (hwm > c->current)
+        c->current = hwm;
+    return enqueue(pg, SQL[Q_HWM_SET], 5, v);
+}
+
+int ledger_pg_reject(struct ledger_pg *pg, const char *node,
+                     const Luyu__Entry *e, const char *reason)
+{
+    char seq[24], period[16], amount[24], at[24], text[LU_MAX_REASON];
+    const char *v[8] = {node, seq, e->unit, e->indicator, period, amount,
+                        text, at};
+
+    snprintf(seq, sizeof(seq), "%" PRIu64, e->seq);
+    snprintf(period, sizeof(period), "%u", (unsigned)e->period);
+    snprintf(amount, sizeof(amount), "%lld", (long long)e->amount);
+    snprintf(at, sizeof(at), "%lld", (long long)lu_now_s());
+    /* Stored, then sent in Ack and Welcome: valid UTF-8 whatever quoted. */
+    snprintf(text, sizeof(text), "%s", reason);
+    lu_utf8_fix(text);
+    return enqueue(pg, SQL[Q_REJECT], 8, v);
+}
+
+int ledger_pg_target(struct ledger_pg *pg, const char *node, uint64_t seq,
+                     int64_t *id, int64_t *root, char *unit, char *indicator,
+                     uint32_t *period)
+{
+    char s[24];
+    const char *v[2] = {node, s};
+    PGresult *res;
+    int r = 1;
+
+    snprintf(s, sizeof(s), "%" PRIu64, seq);
+    res = query(pg, SQL[Q_TARGET], 2, v);
+    if (res == NULL)
+        return conn_errno(pg);
+    if (PQntuples(res) > 0) {
+        *id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+        *root = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+        snprintf(unit, LU_MAX_NAME + 1, "%s", PQgetvalue(res, 0, 2));
+        snprintf(indicator, LU_MAX_NAME + 1, "%s", PQgetvalue(res, 0, 3));
+        *period = (uint32_t)strtoul(PQgetvalue(res, 0, 4), NULL, 10);
+        r = 0;
+    }
+    PQclear(res);
+    return r;
+}
+
+int ledger_pg_chain(struct ledger_pg *pg, int64_t root, int64_t *amount)
+{
+    char s[24], buf[32];
+    const char *v[1] = {s};
+    int r;
+
+    snprintf(s, sizeof(s), "%lld", (long long)root);
+    r = scalar(pg, SQL[Q_CHAIN], 1, v, buf, sizeof(buf));
+    if (r != 0)
+        return r < 0 ? r : -EIO;
+    *amount = strtoll(buf, NULL, 10);
+    return 0;
+}
+
+int ledger_pg_insert(struct ledger_pg *pg, const char *node,
+                     const Luyu__Entry *e, int64_t target, int64_t root,
+                     int64_t prev)
+{
+    char seq[24], period[16], amount[24], rec_at[24], tg[24], rt[24], pv[24],
+        now[24], term[24];
+    const char *v[14] = {node,
+                         seq,
+                         e->unit,
+                         e->indicator,
+                         period,
+                         amount,
+                         e->note,
+                         e->recorded_by,
+                         rec_at,
+                         target ? tg : NULL,
+                         target ? rt : NULL,
+                         target ? pv : NULL,
+                         now,
+                         term};
+
+    int r;
+
+    if (target == 0 && pg->in_pipeline) {
+        struct lu_json *j = &pg->bj;
+
+        lu_json_object(j);
+        lu_json_kstr(j, "n", node);
+        lu_json_kuint(j, "s", e->seq);
+        lu_json_kstr(j, "u", e->unit);
+        lu_json_kstr(j, "i", e->indicator);
+        lu_json_kuint(j, "p", e->period);
+        lu_json_kint(j, "a", e->amount);
+        lu_json_kstr(j, "t", e->note);
+        lu_json_kstr(j, "b", e->recorded_by);
+        lu_json_kint(j, "r", e->recorded_at);
+        lu_json_end(j);
+        return ++pg->n_batch >= BATCH_MAX ? batch_flush(pg) : 0;
+    }
+    r = batch_flush(pg);
+    if (r < 0)
+        return r;
+    snprintf(seq, sizeof(seq), "%" PRIu64, e->seq);
+    snprintf(period, sizeof(period), "%u", (unsigned)e->period);
+    snprintf(amount, sizeof(amount), "%lld", (long long)e->amount);
+    snprintf(rec_at, sizeof(rec_at), "%lld", (long long)e->recorded_at);
+    snprintf(tg, sizeof(tg), "%lld", (long long)target);
+    snprintf(rt, sizeof(rt), "%lld", (long long)root);
+    snprintf(pv, sizeof(pv), "%lld", (long long)prev);
+    snprintf(now, sizeof(now), "%lld", (long long)lu_now_s());
+    snprintf(term, sizeof(term), "%lld", (long long)pg->term);
+    return enqueue(pg, SQL[Q_INSERT], 14, v);
+}
+
+struct nodes_cursor {
+    PGresult *res;
+    int row;
+};
+
+int ledger_pg_nodes(struct ledger_pg *pg, void **cursor,
+                    struct ledger_node *row)
+{
+    struct nodes_cursor *c = *cursor;
+
+    if (c == NULL) {
+        PGresult *res = query(pg,
+                              "SELECT id, hwm, entries, rejects, first_seen,"
+                              " last_seen FROM node ORDER BY id",
+                              0, NULL);
+
+        if (res == NULL)
+            return conn_errno(pg);
+        c = lu_xcalloc(1, sizeof(*c));
+        c->res = res;
+        *cursor = c;
+    }
+    if (c->row < PQntuples(c->res)) {
+        int i = c->row++;
+
+        snprintf(row->node, sizeof(row->node), "%s", PQgetvalue(c->res, i, 0));
+        row->hwm = strtoull(PQgetvalue(c->res, i, 1), NULL, 10);
+        row->entries = strtoull(PQgetvalue(c->res, i, 2), NULL, 10);
+        row->rejects = strtoull(PQgetvalue(c->res, i, 3), NULL, 10);
+        row->first_seen = strtoll(PQgetvalue(c->res, i, 4), NULL, 10);
+        row->last_seen = strtoll(PQgetvalue(c->res, i, 5), NULL, 10);
+        return 1;
+    }
+    PQclear(c->res);
+    free(c);
+    *cursor = NULL;
+    return 0;
+}
+
+int ledger_pg_rejects(struct ledger_pg *pg, const char *node, uint64_t from,
+                      uint64_t to, size_t max, Luyu__Reject ***out, size_t *n)
+{
+    char f[24], t[24], m[24];
+    const char *v[4] = {node, f, t, m};
+    Luyu__Reject **rj = NULL;
+    PGresult *res;
+    int k;
+
+    *out = NULL;
+    *n = 0;
+    snprintf(f, sizeof(f), "%" PRIu64, from);
+    snprintf(t, sizeof(t), "%" PRIu64, to);
+    snprintf(m, sizeof(m), "%zu", max);
+    res = query(pg, SQL[Q_REJECTS], 4, v);
+    if (res == NULL)
+        return conn_errno(pg);
+    for (k = 0; k < PQntuples(res); k++) {
+        Luyu__Reject *r = lu_xmalloc(sizeof(*r));
+
+        luyu__reject__init(r);
+        r->seq = strtoull(PQgetvalue(res, k, 0), NULL, 10);
+        r->reason = lu_xstrdup(PQgetvalue(res, k, 1));
+        rj = lu_xrealloc(rj, (size_t)(k + 1) * sizeof(*rj));
+        rj[k] = r;
+    }
+    PQclear(res);
+    *out = rj;
+    *n = (size_t)k;
+    return 0;
+}
+
+uint32_t ledger_pg_began(struct ledger_pg *pg)
+{
+    char buf[16];
+    const char *v[1] = {buf};
+    time_t t = (time_t)lu_now_s();
+    struct tm tm;
+
+    if (scalar(pg, "SELECT value FROM meta WHERE key = 'began'", 0, NULL, buf,
+               sizeof(buf)) == 0)
+        return (uint32_t)strtoul(buf, NULL, 10);
+    gmtime_r(&t, &tm);
+    snprintf(buf, sizeof(buf), "%d", (tm.tm_year + 1900) * 100 + tm.tm_mon + 1);
+    enqueue(pg, "INSERT INTO meta VALUES ('began', $1) ON CONFLICT DO NOTHING",
+         1, v);
+    return (uint32_t)strtoul(buf, NULL, 10);
+}
+
+int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *rp)
+{
+    PGresult *res;
+
+    if (pg->in_pipeline)
+        return 0; /* a transaction is under way: the session is busy */
+    res = query(pg,
+                "SELECT current_setting('synchronous_commit'),"
+                " current_setting('synchronous_standby_names'),"
+                " (SELECT count(*) FROM pg_stat_replication WHERE"
+                " sync_state IN ('sync', 'quorum')),"
+                " (SELECT count(*) FROM pg_stat_replication)",
+                0, NULL);
+    if (res == NULL)
+        return -ENOTCONN;
+    if (rp != NULL && PQntuples(res) == 1) {
+        snprintf(rp->sync_commit, sizeof(rp->sync_commit), "%s",
+                 PQgetvalue(res, 0, 0));
+        snprintf(rp->standby_names, sizeof(rp->standby_names), "%s",
+                 PQgetvalue(res, 0, 1));
+        rp->sync_standbys = atoi(PQgetvalue(res, 0, 2));
+        rp->standbys = atoi(PQgetvalue(res, 0, 3));
+        rp->term = pg->term;
+    }
+    PQclear(res);
+    return 0;
+}

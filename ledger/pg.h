@@ -1,0 +1,102 @@
+/* The ledger's PostgreSQL backend: the same entries, corrections, chains,
+ * balances, per-node high-water marks and rejects as the SQLite ledger
+ * (ledger/ledger.c), in a PostgreSQL cluster that a province's hubs share.
+ * Only ledger/ledger.c calls it; everyone else goes through ledger.h.
+ *
+ * One hub at a time is active: its session holds an advisory lock for as
+ * long as it lives, and every write goes through that same session, so a
+ * hub that lost its session (paused, partitioned, killed) can never commit
+ * again: fencing by the database, not by the hubs' good behaviour. The
+ * session asks the server to end it after idle_timeout_ms of silence, so
+ * a paused hub's lock is freed without anyone's help (DECISIONS.md, issue
+ * 20). */
+#ifndef LEDGER_PG_H
+#define LEDGER_PG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "luyu.pb-c.h"
+
+/* The schema version of the PostgreSQL ledger (ledger/pg.c lists its
+ * migrations, kept in its meta table with the same semantics as SQLite's
+ * user_version). */
+#define LEDGER_PG_SCHEMA 1
+
+struct ledger_pg;
+struct ledger_node;
+
+struct ledger_pg_conf {
+    const char *conninfo; /* libpq connection string (postgresql://...) */
+    const char *hub_id;   /* written into the lock history */
+    bool require_sync_standby;
+    int idle_timeout_ms; /* the server ends our session after this */
+    /* Called about every 500 ms while another hub is active; returns
+     * false to stop waiting (the daemon is shutting down). */
+    bool (*waiting_cb)(void *data);
+    void *data;
+};
+
+/* What the cluster says about replication, for status and /metrics. */
+struct ledger_pg_repl {
+    char sync_commit[32];   /* synchronous_commit of our session */
+    char standby_names[128];/* synchronous_standby_names */
+    int sync_standbys;      /* connected with sync_state sync or quorum */
+    int standbys;           /* connected at all */
+    int64_t term;           /* our row in the lock history */
+};
+
+/* Connects, waits for the active lock (calling waiting_cb), checks
+ * replication, migrates the schema and loads the high-water marks.
+ * -EINVAL: bad connection string; -ECONNREFUSED: unreachable; -EPROTO:
+ * schema newer than this hub, or no synchronous standby where one is
+ * required; -ECANCELED: waiting_cb said stop. err says which. */
+int ledger_pg_open(const struct ledger_pg_conf *conf, struct ledger_pg **out,
+                   char *err, size_t errlen);
+void ledger_pg_free(struct ledger_pg *pg);
+
+/* -EINVAL, with libpq's reason in err, when libpq cannot parse conninfo. */
+int ledger_pg_check(const char *conninfo, char *err, size_t errlen);
+
+/* Stores the plan's units and indicators, for readers. */
+struct lu_plan;
+int ledger_pg_store_plan(struct ledger_pg *pg, const struct lu_plan *plan);
+int ledger_pg_total(struct ledger_pg *pg, int64_t *total);
+
+int ledger_pg_begin(struct ledger_pg *pg);
+int ledger_pg_commit(struct ledger_pg *pg);
+void ledger_pg_rollback(struct ledger_pg *pg);
+
+int ledger_pg_hwm(struct ledger_pg *pg, const char *node, uint64_t *hwm);
+int ledger_pg_set_hwm(struct ledger_pg *pg, const char *node, uint64_t hwm,
+                      uint64_t merged, uint64_t rejected);
+int ledger_pg_reject(struct ledger_pg *pg, const char *node,
+                     const Luyu__Entry *e, const char *reason);
+
+/* The entry node/seq: its id, its chain's root and its figure. Returns 0
+ * when found, 1 when not, negative on error. unit and indicator hold
+ * LU_MAX_NAME + 1 bytes. */
+int ledger_pg_target(struct ledger_pg *pg, const char *node, uint64_t seq,
+                     int64_t *id, int64_t *root, char *unit, char *indicator,
+                     uint32_t *period);
+int ledger_pg_chain(struct ledger_pg *pg, int64_t root, int64_t *amount);
+
+/* Inserts e with its chain and balance; target 0 for an original. */
+int ledger_pg_insert(struct ledger_pg *pg, const char *node,
+                     const Luyu__Entry *e, int64_t target, int64_t root,
+                     int64_t prev);
+
+int ledger_pg_nodes(struct ledger_pg *pg, void **cursor,
+                    struct ledger_node *row);
+int ledger_pg_rejects(struct ledger_pg *pg, const char *node, uint64_t from,
+                      uint64_t to, size_t max, Luyu__Reject ***out,
+                      size_t *n);
+uint32_t ledger_pg_began(struct ledger_pg *pg);
+
+/* A round trip on the session that holds the lock: 0 while it is alive
+ * and ours, -ENOTCONN once it is gone (the hub must stop: another may be
+ * active now). Also refreshes *repl when not NULL. */
+int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *repl);
+
+#endif

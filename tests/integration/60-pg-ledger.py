@@ -1,0 +1,112 @@
+"""The hub's ledger in PostgreSQL: what a careless or hostile config gets
+(a clear refusal naming the problem), require_sync_standby, the schema's
+version, a second hub waiting as standby and taking over when the active
+one stops, and what /metrics says about it. Skipped (77) where PostgreSQL
+cannot be started."""
+import json
+import os
+import subprocess
+import urllib.error
+import urllib.request
+
+import pgserver
+from luyutest import (BIN, Cluster, Daemon, check, free_port, run, say, wait_until)
+
+
+def refused(c, extra, what):
+    """Starts a hub that must refuse; returns its exit status and log."""
+    p = subprocess.run(c.hub_argv(extra), capture_output=True, timeout=120,
+                       stdin=subprocess.DEVNULL)
+    out = p.stderr.decode() + p.stdout.decode()
+    say("  %s: exit %d: %s" % (what, p.returncode, out.strip().splitlines()[-1:]))
+    return p.returncode, out
+
+
+def metrics(port):
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=30) as r:
+        return r.read().decode()
+
+
+def main():
+    pg = pgserver.PgCluster()
+    c = Cluster("pg-ledger", secure=False)
+
+    rc, out = refused(c, ["--ledger", "mysql://127.0.0.1/luyu"], "not postgresql://")
+    check(rc != 0 and "--ledger: a PostgreSQL connection string" in out,
+          "a ledger that is not postgresql://... is refused, naming --ledger")
+    rc, out = refused(c, ["--ledger", pg.primary.url() + "?no_such_option=1"], "bad option")
+    check(rc != 0 and "not a PostgreSQL connection string" in out and "no_such_option" in out,
+          "a connection string libpq cannot parse is refused, naming the option")
+    rc, out = refused(c, ["--ledger", "postgresql://luyu@127.0.0.1:%d/luyu" % free_port()],
+                      "unreachable")
+    check(rc != 0 and "cannot reach the PostgreSQL ledger" in out,
+          "an unreachable database is refused with libpq's reason")
+    rc, out = refused(c, ["--ledger", pg.url(), "--require-sync-standby"], "no standby")
+    check(rc != 0 and "no synchronous standby" in out,
+          "require_sync_standby refuses a cluster without a synchronous standby")
+
+    # A hub, and a second one that waits for it.
+    web = free_port()
+    a = c.start_hub(["--ledger", pg.url(), "--web", "127.0.0.1:%d" % web])
+    check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "1",
+          "the PostgreSQL ledger carries its schema version (1)")
+    m = metrics(web)
+    check("luyu_hub_active 1" in m and "luyu_hub_ledger_term 1" in m,
+          "/metrics: this hub is active, term 1")
+    check("luyu_hub_sync_standbys 0" in m, "/metrics: no synchronous standby yet")
+    # What the PostgreSQL ledger does not keep yet is said at start, and the
+    # web serves /metrics only (no dashboard reading a SQLite ledger).
+    check("no review of months, no reminders and no dashboard yet" in a.log(),
+          "the hub says at start what it does not do on PostgreSQL yet")
+    try:
+        urllib.request.urlopen("http://127.0.0.1:%d/" % web, timeout=30)
+        code = 200
+    except urllib.error.HTTPError as e:
+        code = e.code
+    check(code == 404 and a.alive(), "no dashboard on PostgreSQL: / is a 404 (%d)" % code)
+    port_b = free_port()
+    argv = c.hub_argv(["--ledger", pg.url()])
+    argv[argv.index("--listen") + 1] = "tcp://127.0.0.1:%d" % port_b
+    argv[argv.index("--state-dir") + 1] = c.path("hub-b")
+    b = Daemon("hub-b", argv, c.path("hub-b.log")).start()
+    c.daemons.append(b)
+    wait_until(lambda: "standby: another hub holds the ledger" in b.log(), 60,
+               "the second hub to wait")
+    check(b.alive() and "up: listening" not in b.log(),
+          "the second hub waits as standby and does not listen")
+    a.stop()
+    wait_until(lambda: "up: listening" in b.log(), 60, "the standby to take over")
+    check("active: this hub holds the ledger (term 2)" in b.log(),
+          "the standby took over when the active hub stopped (term 2)")
+    b.stop()
+
+    # With a synchronous standby: require_sync_standby starts, metrics say so.
+    pg.add_standby()
+    a = c.start_hub(["--ledger", pg.url(), "--require-sync-standby",
+                     "--web", "127.0.0.1:%d" % web])
+    m = wait_until(lambda: (lambda t: t if "luyu_hub_sync_standbys 1" in t else None)(
+        metrics(web)), 60, "metrics to show the synchronous standby")
+    check("luyu_hub_synchronous_commit_on 1" in m,
+          "/metrics: one synchronous standby, synchronous_commit on")
+    sock = c.path("hub", "control.sock")
+    rc, out, err = c.ctl("status", "--hub", sock, "--json", check_rc=0)
+    led = json.loads(out)["ledger"]
+    check(led["backend"] == "postgresql" and led["sync_standbys"] == 1 and
+          led["standbys"] == 1 and led["synchronous_commit"] == "on" and led["term"] >= 3,
+          "luyuctl status --hub --json: %s" % led)
+    rc, out, err = c.ctl("status", "--hub", sock, check_rc=0)
+    check("ledger in PostgreSQL, this hub active" in out and "1 of 1 standbys synchronous" in out,
+          "luyuctl status --hub says where the ledger is and how it replicates")
+    a.stop()
+
+    # A ledger from a newer luyu is refused, not touched.
+    pg.primary.sql("UPDATE meta SET value = '99' WHERE key = 'schema'")
+    rc, out = refused(c, ["--ledger", pg.url()], "newer schema")
+    check(rc != 0 and "schema 99" in out and "knows up to 1" in out,
+          "a newer PostgreSQL ledger schema is refused with both versions named")
+    check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "99",
+          "... and left as it was")
+
+
+if __name__ == "__main__":
+    run(main)
