@@ -1,8 +1,10 @@
 #include "json.h"
 
-#include <assert.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "log.h"
 
 void lu_json_init(struct lu_json *j, struct lu_buf *out)
 {
@@ -89,7 +91,13 @@ static void sep(struct lu_json *j)
 static void open(struct lu_json *j, char o, char c)
 {
     sep(j);
-    assert(j->depth < LU_JSON_MAX_DEPTH);
+    /* The nesting is the program's, never the input's: deeper than the
+     * arrays is a bug, stopped here in release builds too rather than
+     * written past them. */
+    if (j->depth >= LU_JSON_MAX_DEPTH) {
+        lu_err("JSON writer: nesting deeper than %d", LU_JSON_MAX_DEPTH);
+        abort();
+    }
     lu_buf_add(j->out, &o, 1);
     j->close[j->depth] = c;
     j->first[j->depth] = true;
@@ -108,7 +116,10 @@ void lu_json_array(struct lu_json *j)
 
 void lu_json_end(struct lu_json *j)
 {
-    assert(j->depth > 0);
+    if (j->depth <= 0) {
+        lu_err("JSON writer: end without an open object or array");
+        abort();
+    }
     j->depth--;
     lu_buf_add(j->out, &j->close[j->depth], 1);
 }

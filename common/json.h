@@ -29,7 +29,8 @@ void lu_json_init(struct lu_json *j, struct lu_buf *out);
 
 /* Opens an object or array (as a value: after a key, in an array, or at
  * the top), and closes the innermost one. Nesting deeper than
- * LU_JSON_MAX_DEPTH is a programmer error (assert). */
+ * LU_JSON_MAX_DEPTH, or an end with nothing open, is a programmer error:
+ * logged, then abort(), in release builds too. */
 void lu_json_object(struct lu_json *j);
 void lu_json_array(struct lu_json *j);
 void lu_json_end(struct lu_json *j);
