@@ -184,7 +184,12 @@ static int check_batch(const Luyu__Batch *b, char *err, size_t errlen)
                           errlen) < 0 ||
             lu_check_text("note", e->note, LU_MAX_NOTE, err, errlen) < 0 ||
             lu_check_text("recorded_by", e->recorded_by, LU_MAX_NAME, err,
-                          errlen) < 0)
+                          errlen) < 0 ||
+            lu_check_text("confirmed", e->confirmed, LU_MAX_NAME, err, errlen) <
+                0 ||
+            (e->review != NULL &&
+             lu_check_text("review reason", e->review->reason, LU_MAX_NOTE, err,
+                           errlen) < 0))
             return -EINVAL;
         if (e->project != NULL && check_project(e, err, errlen) < 0)
             return -EINVAL;

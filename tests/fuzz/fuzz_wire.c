@@ -50,6 +50,9 @@ static void check_batch(const Luyu__Batch *b)
         check_name(e->unit, LU_MAX_NAME);
         check_name(e->indicator, LU_MAX_NAME);
         check_name(e->corrects, 2 * LU_MAX_NAME);
+        check_name(e->confirmed, LU_MAX_NAME);
+        if (e->review != NULL)
+            check_name(e->review->reason, LU_MAX_NOTE);
         if (lu_entry_check(e, plan, reason, sizeof(reason)) < 0) {
             if (reason[0] == '\0')
                 abort();

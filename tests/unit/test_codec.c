@@ -328,6 +328,22 @@ static void test_batch_refused(void)
     e[2].note = note;
     EXPECT_REFUSED(&f, "note longer than 512 bytes");
     e[2].note = "";
+
+    /* Issue 16's fields are text that reaches the ledger too. */
+    e[0].confirmed = "outlier\xFF";
+    EXPECT_REFUSED(&f, "confirmed is not valid UTF-8");
+    e[0].confirmed = name;
+    EXPECT_REFUSED(&f, "confirmed longer than 64 bytes");
+    e[0].confirmed = "";
+    {
+        Luyu__ReviewEvent rv = LUYU__REVIEW_EVENT__INIT;
+
+        rv.kind = LUYU__REVIEW_KIND__REVIEW_APPROVE;
+        rv.reason = note;
+        e[1].review = &rv;
+        EXPECT_REFUSED(&f, "review reason longer than 512 bytes");
+        e[1].review = NULL;
+    }
 }
 
 static void test_bytes_refused(void)
