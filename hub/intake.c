@@ -233,6 +233,27 @@ static const char *refuse_hello(struct hub_intake *in, const char *owner,
     return NULL;
 }
 
+/* The province's review steps node has not got yet (ids > after), for
+ * the units it reported and those the registry gives it; none on
+ * PostgreSQL, which does not keep the review yet (ledger/ledger.h). */
+static void notices(struct hub_intake *in, const char *node, uint64_t after,
+                    Luyu__ReviewNotice ***out, size_t *n)
+{
+    const struct hub_registry_node *who =
+        in->reg ? hub_registry_node(in->reg, node) : NULL;
+    const char *const *units;
+    size_t n_units;
+
+    *out = NULL;
+    *n = 0;
+    if (ledger_db(in->ledger) == NULL)
+        return;
+    units = hub_registry_node_units(who, &n_units);
+    if (ledger_review_notices(ledger_db(in->ledger), node, units, n_units,
+                              after, MAX_NOTICES, out, n) < 0)
+        lu_warn("cannot read the review notices for node %s", node);
+}
+
 static void on_hello(struct hub_intake *in, const unsigned char *rid,
                      size_t rid_len, const char *key, const char *owner,
                      const char *addr, const Luyu__Hello *h)
@@ -284,10 +305,7 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
                        &w.rejects, &w.n_rejects);
     /* The province's review steps the node has not got yet; resent on
      * every Hello and Ping until it says it holds them. */
-    if (ledger_db(in->ledger) != NULL) /* NULL: PostgreSQL, no review yet */
-        ledger_review_notices(ledger_db(in->ledger), h->node_id,
-                              h->notice_after, MAX_NOTICES, &w.notices,
-                              &w.n_notices);
+    notices(in, h->node_id, h->notice_after, &w.notices, &w.n_notices);
     f.body_case = LUYU__FRAME__BODY_WELCOME;
     f.welcome = &w;
     hub_replies_add(in->replies, rid, rid_len, &f, NULL);
@@ -506,10 +524,7 @@ static void on_ping(struct hub_intake *in, const unsigned char *rid,
 
     s->last_seq = ping->last_seq;
     ledger_hwm(in->ledger, s->node, &pong.hwm);
-    if (ledger_db(in->ledger) != NULL)
-        ledger_review_notices(ledger_db(in->ledger), s->node,
-                              ping->notice_after, MAX_NOTICES, &pong.notices,
-                              &pong.n_notices);
+    notices(in, s->node, ping->notice_after, &pong.notices, &pong.n_notices);
     f.body_case = LUYU__FRAME__BODY_PONG;
     f.pong = &pong;
     hub_replies_add(in->replies, rid, rid_len, &f, NULL);

@@ -250,6 +250,13 @@ bool hub_registry_node_may_report(const struct hub_registry_node *e,
     return false;
 }
 
+const char *const *hub_registry_node_units(const struct hub_registry_node *e,
+                                           size_t *count)
+{
+    *count = e ? e->n_units : 0;
+    return e ? (const char *const *)e->units : NULL;
+}
+
 size_t hub_registry_count(const struct hub_registry *r)
 {
     return r->n;

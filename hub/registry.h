@@ -39,6 +39,10 @@ const struct hub_registry_node *hub_registry_node(const struct hub_registry *r,
                                                   const char *node);
 bool hub_registry_node_may_report(const struct hub_registry_node *n,
                                   const char *unit);
+/* The units a node may report for (its "units ="), *n of them; valid as
+ * the entry is. NULL and 0 for NULL. */
+const char *const *hub_registry_node_units(const struct hub_registry_node *n,
+                                           size_t *count);
 size_t hub_registry_count(const struct hub_registry *r);
 
 #endif

@@ -339,27 +339,40 @@ int ledger_review_locked(sqlite3 *db, const char *unit, uint32_t period,
     return 1;
 }
 
-int ledger_review_notices(sqlite3 *db, const char *node, uint64_t after,
-                          size_t max, Luyu__ReviewNotice ***out, size_t *n)
+int ledger_review_notices(sqlite3 *db, const char *node,
+                          const char *const *units, size_t n_units,
+                          uint64_t after, size_t max, Luyu__ReviewNotice ***out,
+                          size_t *n)
 {
     sqlite3_stmt *st = NULL;
     struct ledger_review_step s;
+    struct lu_buf list;
     int r;
 
     *out = NULL;
     *n = 0;
+    /* The registry's units as ",a,b,": unit codes hold no comma. */
+    lu_buf_init(&list);
+    lu_buf_adds(&list, ",");
+    for (size_t i = 0; i < n_units; i++)
+        lu_buf_printf(&list, "%s,", units[i]);
     if (lu_store_prepare(db,
                          "SELECT " STEP_COLUMNS " FROM review_event"
                          " WHERE id > ?1 AND kind IN (2, 3, 4, 5) AND"
                          " (unit IN (SELECT unit FROM review_event WHERE"
                          "  node = ?2 AND kind = 1) OR unit IN (SELECT unit"
-                         "  FROM entry WHERE node = ?2))"
+                         "  FROM entry WHERE node = ?2)"
+                         "  OR instr(?4, ',' || unit || ',') > 0)"
                          " ORDER BY id LIMIT ?3",
-                         &st) < 0)
+                         &st) < 0) {
+        lu_buf_free(&list);
         return -EIO;
+    }
     sqlite3_bind_int64(st, 1, (int64_t)after);
     sqlite3_bind_text(st, 2, node, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, (int64_t)max);
+    sqlite3_bind_text(st, 4, list.data, (int)list.len, SQLITE_TRANSIENT);
+    lu_buf_free(&list);
     *out = lu_xcalloc(max ? max : 1, sizeof(**out));
     while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
         Luyu__ReviewNotice *v = lu_xmalloc(sizeof(*v));

@@ -57,12 +57,17 @@ int ledger_review_add(sqlite3 *db, const char *unit, uint32_t period, int kind,
 int ledger_review_locked(sqlite3 *db, const char *unit, uint32_t period,
                          char *why, size_t len);
 
-/* The province's steps (accept, return, unlock) with id > after for the
- * units node has approved months of, oldest first, at most max: what goes
- * down the link to the node. *out is an array of heap ReviewNotices; free
- * it with ledger_review_notices_free. 0 or -EIO. */
-int ledger_review_notices(sqlite3 *db, const char *node, uint64_t after,
-                          size_t max, Luyu__ReviewNotice ***out, size_t *n);
+/* The province's steps (accept, return, unlock, remind) with id > after
+ * for the units of node, oldest first, at most max: what goes down the
+ * link to the node. A node's units are those it sent figures or approvals
+ * of, and those the key registry gives it (units[0..n_units), may be
+ * empty), so that a unit that never reported still hears its reminders.
+ * *out is an array of heap ReviewNotices; free it with
+ * ledger_review_notices_free. 0 or -EIO. */
+int ledger_review_notices(sqlite3 *db, const char *node,
+                          const char *const *units, size_t n_units,
+                          uint64_t after, size_t max, Luyu__ReviewNotice ***out,
+                          size_t *n);
 void ledger_review_notices_free(Luyu__ReviewNotice **v, size_t n);
 
 /* Every step of a unit's month, oldest first. Returns 0, cb's non-zero

@@ -3,7 +3,8 @@ and SIGKILLed between checks: after a month closes and in the days before
 it closes, every expected unit whose month is not reported, or not
 approved by its district, is reminded exactly once per reason, through
 restarts: the hook command writes one line per reminder to a file the
-test reads; the reminders reach the node of the unit (its status) and
+test reads; the reminders reach the node of the unit (its status), also a
+node that never reported (through the key registry's units), and
 luyuctl status --hub lists them."""
 import calendar
 import grp
@@ -41,7 +42,7 @@ def settle(path, n, what):
 
 
 def main():
-    c = Cluster("reminders", secure=False)
+    c = Cluster("reminders")
     out = c.path("hook.out")
     hook = c.path("hook.sh")
     with open(hook, "w") as f:
@@ -57,7 +58,10 @@ def main():
     got = settle(out, len(want), "June's reminders")
     check(got == want, "one hook run per unit for June (%d)" % len(want))
 
-    say("wanzhou reports and approves July, kaizhou only reports")
+    say("wanzhou reports and approves July, kaizhou only reports, wulong never")
+    # wulong's node is in the key registry for its unit but sends nothing:
+    # its reminders reach it because the registry gives it the unit.
+    c.start_node("cq-wulong", "cq-wulong", ["--review-group", GROUP])
     for unit in ("cq-wanzhou", "cq-kaizhou"):
         c.start_node(unit, unit, ["--review-group", GROUP])
         c.ctl("submit", "--unit", unit, "--indicator", "cadres_to_sd", "--period", "2019-07",
@@ -100,6 +104,15 @@ def main():
           "kaizhou's status: its three reminders, once each")
     rc, text, err = c.ctl("status", node="cq-kaizhou", check_rc=0)
     check("closes soon" in text, "luyuctl status words the reminder")
+    def reminded_wulong():
+        r = [x for x in c.status("cq-wulong")["reviews"] if x["state"] == "reminder"]
+        return sorted("%s %s" % (x["period"], x["reason"]) for x in r)
+    wait_until(lambda: len(reminded_wulong()) == 3, 60,
+               "the reminders to reach wulong's node, which never reported")
+    check(reminded_wulong() == ["2019-06 not_reported_after_close",
+                                "2019-07 not_reported_after_close",
+                                "2019-07 not_reported_before_close"],
+          "wulong's status: its three reminders, through the registry's units")
     rc, text, err = c.ctl("status", "--hub", c.path("hub", "control.sock"), "--json",
                           check_rc=0)
     rem = json.loads(text)["reminders"]
