@@ -57,6 +57,36 @@ struct out {
     struct lu_json *j;
 };
 
+/* What queue and history share once the ledger was read (r its answer):
+ * an old ledger named, the table or the JSON (array in an object)
+ * closed and written, o's and b's memory freed. */
+static int finish(int r, sqlite3 *db, const char *dir, struct out *o,
+                  struct lu_buf *b)
+{
+    if (r == -ENOTSUP) {
+        r = ctl_output_error(CTL_EXIT_FAIL,
+                             _("%s/ledger.db records no confirmed warnings "
+                               "yet: start this release's luyu-hub once to "
+                               "upgrade it"),
+                             dir);
+    } else if (r < 0) {
+        r = ctl_ledgerdb_fail(db);
+    } else {
+        if (o->j != NULL) {
+            lu_json_end(o->j);
+            lu_json_end(o->j);
+            lu_buf_adds(b, "\n");
+        } else {
+            ctl_table_render(o->t, b, "");
+        }
+        r = ctl_output_write(b);
+    }
+    if (o->t != NULL)
+        ctl_table_free(o->t);
+    lu_buf_free(b);
+    return r;
+}
+
 /* "node/seq:codes node/seq:codes" as a JSON array of {id, confirmed}. */
 static void flags_json(struct lu_json *j, const char *flags)
 {
@@ -149,28 +179,7 @@ static int queue(sqlite3 *db, const char *dir, uint32_t period, bool json)
                                             _("flagged entries")});
     }
     r = ledger_review_queue(db, period, one, &o);
-    if (r == -ENOTSUP) {
-        r = ctl_output_error(CTL_EXIT_FAIL,
-                             _("%s/ledger.db records no confirmed warnings "
-                               "yet: start this release's luyu-hub once to "
-                               "upgrade it"),
-                             dir);
-    } else if (r < 0) {
-        r = ctl_ledgerdb_fail(db);
-    } else {
-        if (json) {
-            lu_json_end(&j);
-            lu_json_end(&j);
-            lu_buf_adds(&b, "\n");
-        } else {
-            ctl_table_render(o.t, &b, "");
-        }
-        r = ctl_output_write(&b);
-    }
-    if (o.t != NULL)
-        ctl_table_free(o.t);
-    lu_buf_free(&b);
-    return r;
+    return finish(r, db, dir, &o, &b);
 }
 
 /* "UNIT/YYYY-MM" into unit (LU_MAX_NAME + 1) and period (8 bytes). */
@@ -276,28 +285,7 @@ static int history(sqlite3 *db, const struct ctl_args *a, const char *dir,
             o.t, (const char *[]){_("step"), _("by"), _("at"), _("reason")});
     }
     r = ledger_review_history(db, unit, per, history_row, &o);
-    if (r == -ENOTSUP) {
-        r = ctl_output_error(CTL_EXIT_FAIL,
-                             _("%s/ledger.db records no confirmed warnings "
-                               "yet: start this release's luyu-hub once to "
-                               "upgrade it"),
-                             dir);
-    } else if (r < 0) {
-        r = ctl_ledgerdb_fail(db);
-    } else {
-        if (json) {
-            lu_json_end(&j);
-            lu_json_end(&j);
-            lu_buf_adds(&b, "\n");
-        } else {
-            ctl_table_render(o.t, &b, "");
-        }
-        r = ctl_output_write(&b);
-    }
-    if (o.t != NULL)
-        ctl_table_free(o.t);
-    lu_buf_free(&b);
-    return r;
+    return finish(r, db, dir, &o, &b);
 }
 
 static const struct {
