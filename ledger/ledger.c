@@ -512,6 +512,28 @@ int ledger_reject(struct ledger *l, const char *node, const Luyu__Entry *e,
     return run(l, st);
 }
 
+/* The entry a correction names, as node (LU_MAX_NAME + 1 bytes) and seq;
+ * 1 with a reason when it is no entry id or not by_node's own entry: a
+ * figure is corrected where it was recorded, a node may not rewrite
+ * another node's entries. On SQLite and PostgreSQL alike. */
+static int correction_of(const Luyu__Entry *e, const char *by_node, char *node,
+                         uint64_t *seq, char *reason, size_t len)
+{
+    if (lu_entry_id_parse(e->corrects, node, seq) < 0) {
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects \"%.*s\" is not an entry id",
+                      lu_utf8_cut(e->corrects, 80), e->corrects);
+        return 1;
+    }
+    if (strcmp(node, by_node) != 0) {
+        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
+                      "corrects %s, which node %s did not record", e->corrects,
+                      by_node);
+        return 1;
+    }
+    return 0;
+}
+
 /* Finds the entry a correction names and checks that it is the same
  * figure. Sets *target and *root (entry ids) or writes a reason. */
 static int find_target(struct ledger *l, const char *by_node,
@@ -523,20 +545,8 @@ static int find_target(struct ledger *l, const char *by_node,
     uint64_t seq;
     int rc, r = 0;
 
-    if (lu_entry_id_parse(e->corrects, node, &seq) < 0) {
-        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
-                      "corrects \"%.*s\" is not an entry id",
-                      lu_utf8_cut(e->corrects, 80), e->corrects);
+    if (correction_of(e, by_node, node, &seq, reason, len))
         return 1;
-    }
-    /* A figure is corrected where it was recorded: a node may not rewrite
-     * another node's entries. */
-    if (strcmp(node, by_node) != 0) {
-        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
-                      "corrects %s, which node %s did not record", e->corrects,
-                      by_node);
-        return 1;
-    }
     sqlite3_bind_text(st, 1, node, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, (int64_t)seq);
     rc = sqlite3_step(st);
@@ -682,18 +692,8 @@ static int find_target_pg(struct ledger *l, const char *by_node,
     uint64_t seq;
     int r;
 
-    if (lu_entry_id_parse(e->corrects, node, &seq) < 0) {
-        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
-                      "corrects \"%.*s\" is not an entry id",
-                      lu_utf8_cut(e->corrects, 80), e->corrects);
+    if (correction_of(e, by_node, node, &seq, reason, len))
         return 1;
-    }
-    if (strcmp(node, by_node) != 0) {
-        lu_reject_fmt(reason, len, LUYU__REJECT_CODE__REJECT_BAD_CORRECTION,
-                      "corrects %s, which node %s did not record", e->corrects,
-                      by_node);
-        return 1;
-    }
     r = ledger_pg_target(l->pg, node, seq, target, root, unit, indicator,
                          &period);
     if (r == 1)
