@@ -394,19 +394,19 @@ static const char *ratio_text(int64_t pm, char *buf, size_t len)
 
 static void pool_unit_row(struct sink *k, const Luyu__PoolUnit *u)
 {
-    char c[6][40];
+    char c[6][LU_MONEY_LEN];
     const char *cells[8] = {u->unit, u->name, c[0], c[1],
                             c[2],    c[3],    c[4], c[5]};
 
-    snprintf(c[0], 40, "%llu", (unsigned long long)u->projects);
-    lu_amount_format(u->planned, 100, c[1], 40);
-    lu_amount_format(u->aid_planned, 100, c[2], 40);
-    lu_amount_format(u->invested, 100, c[3], 40);
+    snprintf(c[0], LU_MONEY_LEN, "%llu", (unsigned long long)u->projects);
+    lu_money_yuan(u->planned, c[1], LU_MONEY_LEN);
+    lu_money_yuan(u->aid_planned, c[2], LU_MONEY_LEN);
+    lu_money_yuan(u->invested, c[3], LU_MONEY_LEN);
     ratio_text(u->aid_planned
                    ? (int64_t)((__int128)u->planned * 1000 / u->aid_planned)
                    : 0,
-               c[4], 40);
-    snprintf(c[5], 40, "%llu", (unsigned long long)u->stuck);
+               c[4], LU_MONEY_LEN);
+    snprintf(c[5], LU_MONEY_LEN, "%llu", (unsigned long long)u->stuck);
     sink_row(k, cells);
 }
 
@@ -419,36 +419,36 @@ static void pool(struct sink *k, const struct ctl_render_view *v)
                                        "帮扶∶投资",  "滞留项目"};
     static const size_t right[] = {2, 3, 4, 5, 7, SIZE_MAX};
     const Luyu__ProjectPool *p = v->b->pool;
-    char t[256], a[4][40], r[40], line[512];
+    char t[256], a[4][LU_MONEY_LEN], r[40], line[512];
 
     snprintf(t, sizeof(t), "滚动项目库 %s: %llu 个项目", v->province,
              (unsigned long long)p->projects);
     heading(k, 2, t);
-    snprintf(line, sizeof(line), "%s 元, 目标 %s 元, 完成 %lld.%lld%%",
-             lu_amount_format(p->planned, 100, a[0], 40),
-             lu_amount_format(p->target, 100, a[1], 40),
+    snprintf(line, sizeof(line), "%s, 目标 %s, 完成 %lld.%lld%%",
+             lu_money_yuan(p->planned, a[0], LU_MONEY_LEN),
+             lu_money_yuan(p->target, a[1], LU_MONEY_LEN),
              (long long)(p->progress_permille / 10),
              (long long)(p->progress_permille % 10));
     item(k, "计划总投资", line);
-    snprintf(line, sizeof(line), "%s 元, 帮扶∶投资 %s (计划要求 1:3)",
-             lu_amount_format(p->aid_planned, 100, a[0], 40),
+    snprintf(line, sizeof(line), "%s, 帮扶∶投资 %s (计划要求 1:3)",
+             lu_money_yuan(p->aid_planned, a[0], LU_MONEY_LEN),
              ratio_text(p->ratio_permille, r, sizeof(r)));
     item(k, "山东财政帮扶资金", line);
-    snprintf(line, sizeof(line), "%s 元, 已拨付帮扶资金 %s 元",
-             lu_amount_format(p->invested, 100, a[0], 40),
-             lu_amount_format(p->aid_disbursed, 100, a[1], 40));
+    snprintf(line, sizeof(line), "%s, 已拨付帮扶资金 %s",
+             lu_money_yuan(p->invested, a[0], LU_MONEY_LEN),
+             lu_money_yuan(p->aid_disbursed, a[1], LU_MONEY_LEN));
     item(k, "已完成投资", line);
     snprintf(line, sizeof(line),
              "新入库 %llu, 签约 %llu, 开工 %llu, 完工 %llu, 运营 %llu, 终止 "
-             "%llu; 完成投资 %s 元, 拨付 %s 元",
+             "%llu; 完成投资 %s, 拨付 %s",
              (unsigned long long)p->stages[0]->reached_in_month,
              (unsigned long long)p->stages[1]->reached_in_month,
              (unsigned long long)p->stages[2]->reached_in_month,
              (unsigned long long)p->stages[3]->reached_in_month,
              (unsigned long long)p->stages[4]->reached_in_month,
              (unsigned long long)p->stages[5]->reached_in_month,
-             lu_amount_format(p->month_invested, 100, a[2], 40),
-             lu_amount_format(p->month_disbursed, 100, a[3], 40));
+             lu_money_yuan(p->month_invested, a[2], LU_MONEY_LEN),
+             lu_money_yuan(p->month_disbursed, a[3], LU_MONEY_LEN));
     item(k, "本月变动", line);
     snprintf(line, sizeof(line), "%llu 个 (签约或开工超过 %u 天)",
              (unsigned long long)p->stuck, p->stuck_days);
