@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "ledger.h"
 #include "log.h"
 #include "plan.h"
+#include "pq_lib.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -155,7 +155,7 @@ struct ledger_pg {
     PGconn *conn;
     int64_t term;
     bool in_pipeline;
-    int queued; /* statements sent and not yet read */
+    int queued;  /* statements sent and not yet read */
     bool failed; /* a queued statement failed: the txn can only roll back */
     struct hwm *hwms;
     size_t n_hwms;
@@ -282,7 +282,7 @@ static PGresult *query(struct ledger_pg *pg, const char *sql, int n,
 /* Runs a statement whose result nobody reads: queued in the pipeline
  * inside a transaction (its error, if any, fails the commit). */
 static int enqueue(struct ledger_pg *pg, const char *sql, int n,
-                const char *const *v)
+                   const char *const *v)
 {
     PGresult *res;
 
@@ -336,8 +336,7 @@ static int scalar(struct ledger_pg *pg, const char *sql, int n,
     return r;
 }
 
-static struct hwm *hwm_find(struct ledger_pg *pg, const char *node,
-                            bool create)
+static struct hwm *hwm_find(struct ledger_pg *pg, const char *node, bool create)
 {
     for (size_t i = 0; i < pg->n_hwms; i++)
         if (strcmp(pg->hwms[i].node, node) == 0)
@@ -372,7 +371,7 @@ static int schema_version(struct ledger_pg *pg, int *version)
 {
     char buf[32];
     int r = exec_sql(pg, "CREATE TABLE IF NOT EXISTS meta(key text PRIMARY KEY,"
-                     " value text NOT NULL)");
+                         " value text NOT NULL)");
 
     if (r == 0)
         r = scalar(pg, "SELECT value FROM meta WHERE key = 'schema'", 0, NULL,
@@ -409,9 +408,9 @@ static int migrate(struct ledger_pg *pg, char *err, size_t errlen)
     snprintf(v, sizeof(v), "%d", LEDGER_PG_SCHEMA);
     if (r == 0)
         r = enqueue(pg,
-                 "INSERT INTO meta VALUES ('schema', $1) ON CONFLICT (key)"
-                 " DO UPDATE SET value = excluded.value",
-                 1, p);
+                    "INSERT INTO meta VALUES ('schema', $1) ON CONFLICT (key)"
+                    " DO UPDATE SET value = excluded.value",
+                    1, p);
     if (r == 0)
         r = exec_sql(pg, "COMMIT");
     if (r < 0) {
@@ -461,8 +460,7 @@ static int become_active(struct ledger_pg *pg, const struct ledger_pg_conf *c,
     bool said = false;
     int r;
 
-    snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%d)",
-             ACTIVE_LOCK);
+    snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%d)", ACTIVE_LOCK);
     for (;;) {
         r = scalar(pg, sql, 0, NULL, got, sizeof(got));
         if (r != 0) {
@@ -483,8 +481,8 @@ static int become_active(struct ledger_pg *pg, const struct ledger_pg_conf *c,
         sleep_ms(500);
     }
     r = exec_sql(pg, "CREATE TABLE IF NOT EXISTS hub_term(term bigserial"
-                 " PRIMARY KEY, hub text NOT NULL, pid integer NOT NULL,"
-                 " started_at timestamptz NOT NULL DEFAULT now())");
+                     " PRIMARY KEY, hub text NOT NULL, pid integer NOT NULL,"
+                     " started_at timestamptz NOT NULL DEFAULT now())");
     snprintf(pid, sizeof(pid), "%d", (int)getpid());
     if (r == 0)
         r = scalar(pg,
@@ -542,8 +540,11 @@ static void on_notice(void *arg, const char *message)
 int ledger_pg_check(const char *conninfo, char *err, size_t errlen)
 {
     char *perr = NULL;
-    PQconninfoOption *opts = PQconninfoParse(conninfo, &perr);
+    PQconninfoOption *opts;
 
+    if (ledger__pq_load(err, errlen) < 0)
+        return -ENOENT;
+    opts = PQconninfoParse(conninfo, &perr);
     if (opts == NULL) {
         snprintf(err, errlen, "ledger: not a PostgreSQL connection string: %s",
                  perr ? perr : "out of memory");
@@ -560,9 +561,13 @@ static int connect_db(struct ledger_pg *pg, const struct ledger_pg_conf *c,
 {
     /* Ours first, so that the connection string can override them:
      * keepalives notice a dead server within about 15 s. */
-    const char *keys[] = {"connect_timeout", "keepalives_idle",
-                          "keepalives_interval", "keepalives_count",
-                          "application_name", "dbname", NULL};
+    const char *keys[] = {"connect_timeout",
+                          "keepalives_idle",
+                          "keepalives_interval",
+                          "keepalives_count",
+                          "application_name",
+                          "dbname",
+                          NULL};
     const char *vals[] = {"10", "5", "2", "5", "luyu-hub", c->conninfo, NULL};
     int r = ledger_pg_check(c->conninfo, err, errlen);
 
@@ -615,7 +620,8 @@ void ledger_pg_free(struct ledger_pg *pg)
 {
     if (pg == NULL)
         return;
-    PQfinish(pg->conn);
+    if (pg->conn != NULL) /* NULL also when libpq could not be loaded */
+        PQfinish(pg->conn);
     lu_buf_free(&pg->batch);
     free(pg->hwms);
     free(pg);
@@ -637,9 +643,10 @@ int ledger_pg_store_plan(struct ledger_pg *pg, const struct lu_plan *p)
         const char *v[4] = {ind->code, ind->name, ind->base_unit, scale};
 
         snprintf(scale, sizeof(scale), "%d", ind->scale);
-        r = enqueue(pg, "INSERT INTO indicator VALUES ($1, $2, $3,"
-                     " $4::integer)",
-                 4, v);
+        r = enqueue(pg,
+                    "INSERT INTO indicator VALUES ($1, $2, $3,"
+                    " $4::integer)",
+                    4, v);
     }
     if (r == 0)
         return exec_sql(pg, "COMMIT");
@@ -747,8 +754,8 @@ int ledger_pg_reject(struct ledger_pg *pg, const char *node,
                      const Luyu__Entry *e, const char *reason)
 {
     char seq[24], period[16], amount[24], at[24], text[LU_MAX_REASON];
-    const char *v[8] = {node, seq, e->unit, e->indicator, period, amount,
-                        text, at};
+    const char *v[8] = {node,   seq,    e->unit, e->indicator,
+                        period, amount, text,    at};
 
     snprintf(seq, sizeof(seq), "%" PRIu64, e->seq);
     snprintf(period, sizeof(period), "%u", (unsigned)e->period);
@@ -937,7 +944,7 @@ uint32_t ledger_pg_began(struct ledger_pg *pg)
     gmtime_r(&t, &tm);
     snprintf(buf, sizeof(buf), "%d", (tm.tm_year + 1900) * 100 + tm.tm_mon + 1);
     enqueue(pg, "INSERT INTO meta VALUES ('began', $1) ON CONFLICT DO NOTHING",
-         1, v);
+            1, v);
     return (uint32_t)strtoul(buf, NULL, 10);
 }
 

@@ -50,6 +50,13 @@ def main():
     a = c.start_hub(["--ledger", pg.url(), "--web", "127.0.0.1:%d" % web])
     check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "1",
           "the PostgreSQL ledger carries its schema version (1)")
+    # libpq is loaded when a PostgreSQL ledger is configured, not linked.
+    ldd = subprocess.run(["ldd", os.path.join(BIN, "luyu-hub")], capture_output=True,
+                         text=True).stdout
+    with open("/proc/%d/maps" % a.proc.pid) as f:
+        maps = f.read()
+    check("libpq" not in ldd and "libpq.so.5" in maps,
+          "luyu-hub does not link libpq; with --ledger postgresql:// it loads it")
     m = metrics(web)
     check("luyu_hub_active 1" in m and "luyu_hub_ledger_term 1" in m,
           "/metrics: this hub is active, term 1")
