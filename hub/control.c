@@ -17,6 +17,7 @@
 #include "log.h"
 #include "plan.h"
 #include "review.h"
+#include "reviewstep.h"
 #include "users.h"
 #include "util.h"
 #include "webusers_ctl.h"
@@ -168,16 +169,20 @@ static void issue(struct hub_control *c, const Luyu__CtlBulletinIssue *req,
 }
 
 /* luyuctl review accept | return | unlock: the province's step on a unit's
- * month, by a member of the review group (ledger/review.h has the states).
- * Committed at once, in its own transaction; the node hears of it on its
- * next Ping or Hello. */
+ * month, by a member of the review group; hub/reviewstep.c takes it, as
+ * for the dashboard. */
 static void review(struct hub_control *c, const char *who,
                    const Luyu__CtlReview *req, Luyu__CtlResponse *resp,
                    char *msg, size_t len)
 {
-    sqlite3 *db = ledger_db(c->ctx.ledger);
-    const struct lu_plan_unit *u;
-    uint32_t period;
+    struct hub_reviewstep s = {
+        .kind = req->kind,
+        .unit = req->unit,
+        .period = req->period,
+        .reason = req->reason,
+        .who = who,
+        .province = c->ctx.province,
+    };
     int r;
 
     resp->code = LUYU__CTL_RESPONSE__CODE__BAD_INPUT;
@@ -189,62 +194,11 @@ static void review(struct hub_control *c, const char *who,
                  who, c->ctx.review_group);
         return;
     }
-    if (db == NULL) {
-        snprintf(msg, len, "%s",
-                 _("this hub keeps its ledger in PostgreSQL, which does not "
-                   "keep the review of months yet"));
-        return;
-    }
-    if (req->kind != LUYU__REVIEW_KIND__REVIEW_ACCEPT &&
-        req->kind != LUYU__REVIEW_KIND__REVIEW_RETURN &&
-        req->kind != LUYU__REVIEW_KIND__REVIEW_UNLOCK) {
-        snprintf(msg, len, "%s",
-                 _("a hub accepts, returns or unlocks; the district "
-                   "approves at its node"));
-        return;
-    }
-    u = lu_plan_unit(c->ctx.plan, req->unit);
-    if (u == NULL ||
-        (c->ctx.province && strcmp(u->province, c->ctx.province) != 0)) {
-        snprintf(msg, len, _("unit \"%.*s\" is not one of this hub's"),
-                 lu_utf8_cut(req->unit, 64), req->unit);
-        return;
-    }
-    if (lu_period_parse(req->period, &period, msg, len) < 0)
-        return;
-    if (req->kind != LUYU__REVIEW_KIND__REVIEW_ACCEPT &&
-        lu_check_text("reason", req->reason, LU_MAX_NOTE, msg, len) == 0 &&
-        req->reason[0] == '\0') {
-        snprintf(msg, len, "%s",
-                 _("give the reason (--reason): the district reads it"));
-        return;
-    }
-    if (lu_check_text("reason", req->reason, LU_MAX_NOTE, msg, len) < 0)
-        return;
-    r = ledger_begin(c->ctx.ledger);
-    if (r == 0) {
-        r = ledger_review_check(db, req->unit, period, req->kind, msg, len);
-        if (r == 0)
-            r = ledger_review_add(db, req->unit, period, req->kind, who,
-                                  req->reason, "", 0, lu_now_s());
-        if (r == 0)
-            r = ledger_commit(c->ctx.ledger);
-        else
-            ledger_rollback(c->ctx.ledger);
-    }
-    if (r == 1)
-        return;
-    if (r < 0) {
+    r = hub_reviewstep_take(c->ctx.ledger, c->ctx.plan, &s, msg, len);
+    if (r == 0)
+        resp->code = LUYU__CTL_RESPONSE__CODE__OK;
+    else if (r != -EINVAL && r != -ENOTSUP)
         resp->code = LUYU__CTL_RESPONSE__CODE__FAILED;
-        snprintf(msg, len, _("could not record it: %s"), strerror(-r));
-        return;
-    }
-    resp->code = LUYU__CTL_RESPONSE__CODE__OK;
-    snprintf(msg, len, "%s %s %s", ledger_review_state_code(req->kind),
-             req->unit, req->period);
-    lu_notice("review: %s %s %s by %s%s%s", ledger_review_kind_code(req->kind),
-              req->unit, req->period, who, req->reason[0] ? ": " : "",
-              req->reason);
 }
 
 static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
