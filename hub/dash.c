@@ -29,7 +29,8 @@ static const char CSS[] =
     "header a{color:#fff}header form{margin:0}"
     "main{padding:1em;max-width:72em}"
     ".ok{color:#1a6b1a}.behind{color:#b00;font-weight:bold}.late{color:#a60}"
-    ".missing{color:#b00}"
+    ".missing{color:#b00}tr.flag td{background:#fff4e5}"
+    "#steps form{margin:.5em 0}#steps input{max-width:100%}"
     ".wrap{overflow-x:auto;max-width:100%}"
     "table{border-collapse:collapse}"
     "td,th{border-bottom:1px solid #ddd;padding:.3em .5em;text-align:left;"
@@ -107,15 +108,15 @@ void hub_dash_start(struct hub_dash *d, const struct lu_session *ss,
     lu_buf_adds(b, "</strong> ");
     lu_html_esc(b, d->ctx.hub_id);
     if (ss != NULL) {
-        lu_buf_printf(b,
-                      "<span class=\"nav\"><a href=\"/\">%s</a> "
-                      "<a href=\"/indicator\">%s</a> <a href=\"/grid\">%s</a> "
-                      "<a href=\"/pool\">%s</a> <a href=\"/assess\">%s</a> "
-                      "<a href=\"/review\">%s</a> <a href=\"/bulletins\">%s</a> "
-                      "<a href=\"/nodes\">%s</a></span> <span>",
-                      _("Overview"), _("Indicators"), _("Reporting"),
-                      _("Project pool"), _("Assessment"),
-                      _("Review"), _("Bulletins"), _("Nodes"));
+        lu_buf_printf(
+            b,
+            "<span class=\"nav\"><a href=\"/\">%s</a> "
+            "<a href=\"/indicator\">%s</a> <a href=\"/grid\">%s</a> "
+            "<a href=\"/pool\">%s</a> <a href=\"/assess\">%s</a> "
+            "<a href=\"/review\">%s</a> <a href=\"/bulletins\">%s</a> "
+            "<a href=\"/nodes\">%s</a></span> <span>",
+            _("Overview"), _("Indicators"), _("Reporting"), _("Project pool"),
+            _("Assessment"), _("Review"), _("Bulletins"), _("Nodes"));
         lu_html_esc(b, ss->user);
         lu_buf_adds(b, "</span><form method=\"post\" action=\"/logout\">");
         lu_webauth_csrf_field(ss, b);
@@ -128,9 +129,8 @@ void hub_dash_start(struct hub_dash *d, const struct lu_session *ss,
 
 void hub_dash_end(struct lu_web_resp *resp)
 {
-    lu_buf_adds(&resp->body,
-                "</main><script src=\"/static/dash.js\"></script>"
-                "</body></html>\n");
+    lu_buf_adds(&resp->body, "</main><script src=\"/static/dash.js\"></script>"
+                             "</body></html>\n");
 }
 
 void hub_dash_refuse(struct hub_dash *d, struct lu_web_resp *resp, int status,
@@ -163,8 +163,7 @@ static int user_hash(void *data, const char *name, char *hash, size_t len)
     struct lu_webuser u;
 
     if (!lu_webuser_name_valid(name) ||
-        lu_webusers_get(hub_users_db(d->ctx.users), name, &u) < 0 ||
-        u.disabled)
+        lu_webusers_get(hub_users_db(d->ctx.users), name, &u) < 0 || u.disabled)
         return -ENOENT;
     snprintf(hash, len, "%s", u.pwhash);
     return 0;
@@ -176,17 +175,17 @@ typedef void page_cb(struct hub_dash *d, struct lu_web_req *req,
 static const struct {
     const char *path;
     page_cb *cb;
-    bool reviewers; /* reviewers and admins only */
+    page_cb *post; /* the page's form: reviewers and admins only */
 } PAGES[] = {
-    {"/", hub_dash_overview, false},
-    {"/indicator", hub_dash_indicator, false},
-    {"/grid", hub_dash_grid, false},
-    {"/pool", hub_dash_pool, false},
-    {"/assess", hub_dash_assess, false},
-    {"/bulletins", hub_dash_bulletins, false},
-    {"/bulletin.bin", hub_dash_bulletin_file, false},
-    {"/nodes", hub_dash_nodes, false},
-    {"/review", hub_dash_review, true},
+    {"/", hub_dash_overview, NULL},
+    {"/indicator", hub_dash_indicator, NULL},
+    {"/grid", hub_dash_grid, NULL},
+    {"/pool", hub_dash_pool, NULL},
+    {"/assess", hub_dash_assess, NULL},
+    {"/bulletins", hub_dash_bulletins, NULL},
+    {"/bulletin.bin", hub_dash_bulletin_file, NULL},
+    {"/nodes", hub_dash_nodes, NULL},
+    {"/review", hub_dash_review, hub_dash_review_post},
 };
 
 static bool known_path(const char *path)
@@ -201,7 +200,8 @@ static bool known_path(const char *path)
 }
 
 /* Every page but sign-in and the assets needs a live session, every POST
- * its CSRF token, and the review steps a reviewer or admin. */
+ * its CSRF token, and the review steps (the one form, POST /review) a
+ * reviewer or admin: viewers read every page, the review queue too. */
 static void route(struct hub_dash *d, struct lu_web_req *req,
                   struct lu_web_resp *resp)
 {
@@ -225,8 +225,8 @@ static void route(struct hub_dash *d, struct lu_web_req *req,
     if (!known_path(path))
         return hub_dash_refuse(d, resp, 404, _("No such page."));
     ss = lu_webauth_session(d->auth, req);
-    if (ss == NULL || lu_webusers_get(hub_users_db(d->ctx.users), ss->user,
-                                      &u) < 0) {
+    if (ss == NULL ||
+        lu_webusers_get(hub_users_db(d->ctx.users), ss->user, &u) < 0) {
         if (post || strcmp(path, "/events") == 0)
             return hub_dash_refuse(d, resp, 403,
                                    _("You are not signed in, or your session "
@@ -245,13 +245,15 @@ static void route(struct hub_dash *d, struct lu_web_req *req,
     for (size_t i = 0; i < sizeof(PAGES) / sizeof(PAGES[0]); i++) {
         if (strcmp(path, PAGES[i].path) != 0)
             continue;
-        if (PAGES[i].reviewers && !hub_user_reviews(u.role))
+        if (!post)
+            return PAGES[i].cb(d, req, resp, ss);
+        if (PAGES[i].post == NULL)
+            break;
+        if (!hub_user_reviews(u.role))
             return hub_dash_refuse(d, resp, 403,
                                    _("Only reviewers and admins take the "
                                      "province's review steps."));
-        if (post)
-            break;
-        return PAGES[i].cb(d, req, resp, ss);
+        return PAGES[i].post(d, req, resp, ss);
     }
     hub_dash_refuse(d, resp, 404, _("No such page."));
 }

@@ -1,8 +1,8 @@
 /* What the dashboard's modules share (hub/dash.c: routing, sign-in, page
  * frame; hub/dash_live.c: the month's figures and /events;
  * hub/dash_pages.c: overview, indicator; hub/dash_more.c: grid, bulletins,
- * nodes, review; hub/dash_pool.c: the project pool; hub/dash_assess.c: the
- * assessment). Not for other modules. */
+ * nodes; hub/dash_review.c: the review queue and steps; hub/dash_pool.c: the
+ * project pool; hub/dash_assess.c: the assessment). Not for other modules. */
 #ifndef HUB_DASH_INT_H
 #define HUB_DASH_INT_H
 
@@ -23,8 +23,8 @@ struct lu_webauth;
 struct hub_dash {
     struct hub_dash_ctx ctx;
     struct lu_webauth *auth;
-    sqlite3 *db;                      /* read-only, ledger/reader.h */
-    struct ledger_bulletins *store;   /* read-only view of the bulletins */
+    sqlite3 *db;                    /* read-only, ledger/reader.h */
+    struct ledger_bulletins *store; /* read-only view of the bulletins */
     char province[17];
     /* The latest draft of a month, kept for draft_keep_ms (hub/dash_live.c)
      * so that many viewers and the live feed cost one computation, not one
@@ -77,6 +77,10 @@ void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,
                     struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_review(struct hub_dash *d, struct lu_web_req *req,
                      struct lu_web_resp *resp, const struct lu_session *ss);
+/* POST /review: a province's review step, for reviewers and admins. */
+void hub_dash_review_post(struct hub_dash *d, struct lu_web_req *req,
+                          struct lu_web_resp *resp,
+                          const struct lu_session *ss);
 /* /events: one server-sent event with the month's live figures. */
 void hub_dash_events(struct hub_dash *d, struct lu_web_req *req,
                      struct lu_web_resp *resp);

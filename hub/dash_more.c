@@ -1,7 +1,6 @@
 /* The dashboard's other pages: 报送 (districts x months: on time, late,
  * missing, from the stored bulletins and this month's draft), 通报 (every
- * bulletin held, with how to verify it), 节点 (the nodes' links) and 审核
- * (the province's review steps, for reviewers and admins). */
+ * bulletin held, with how to verify it) and 节点 (the nodes' links). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +25,8 @@
  * verified, or the draft for the month shown. NULL when neither. The
  * caller frees *owned (the stored one) with ledger_bulletin_free. */
 static const Luyu__Bulletin *month_states(struct hub_dash *d, uint32_t period,
-                                          uint32_t shown, Luyu__Bulletin **owned)
+                                          uint32_t shown,
+                                          Luyu__Bulletin **owned)
 {
     struct ledger_bulletins_item it;
     char err[256];
@@ -44,8 +44,8 @@ static const Luyu__Bulletin *month_states(struct hub_dash *d, uint32_t period,
 
 static const char *state_class(Luyu__ReportState s)
 {
-    return s == LUYU__REPORT_STATE__REPORT_ON_TIME  ? "ok"
-           : s == LUYU__REPORT_STATE__REPORT_LATE   ? "late"
+    return s == LUYU__REPORT_STATE__REPORT_ON_TIME   ? "ok"
+           : s == LUYU__REPORT_STATE__REPORT_LATE    ? "late"
            : s == LUYU__REPORT_STATE__REPORT_MISSING ? "missing"
                                                      : "";
 }
@@ -61,14 +61,14 @@ void hub_dash_grid(struct hub_dash *d, struct lu_web_req *req,
     int n = 0;
     char p[16];
 
-    while (n < GRID_MONTHS - 1 && hub_dash_add_months(month, -n - 1) >=
-                                      d->ctx.plan->start)
+    while (n < GRID_MONTHS - 1 &&
+           hub_dash_add_months(month, -n - 1) >= d->ctx.plan->start)
         n++;
     first = hub_dash_add_months(month, -n);
     n++;
     for (int i = 0; i < n; i++) {
-        cols[i] = month_states(d, hub_dash_add_months(first, i), month,
-                               &owned[i]);
+        cols[i] =
+            month_states(d, hub_dash_add_months(first, i), month, &owned[i]);
         any = cols[i] ? cols[i] : any;
     }
     resp->status = 200;
@@ -80,9 +80,9 @@ void hub_dash_grid(struct hub_dash *d, struct lu_web_req *req,
     lu_buf_printf(b, "<div class=\"wrap\"><table id=\"grid\"><tr><th>%s</th>",
                   _("Unit"));
     for (int i = 0; i < n; i++)
-        lu_buf_printf(b, "<th>%s</th>",
-                      hub_dash_period(hub_dash_add_months(first, i), p,
-                                      sizeof(p)));
+        lu_buf_printf(
+            b, "<th>%s</th>",
+            hub_dash_period(hub_dash_add_months(first, i), p, sizeof(p)));
     lu_buf_adds(b, "</tr>");
     for (size_t u = 0; u < any->n_units; u++) {
         if (!any->units[u]->expected)
@@ -139,13 +139,13 @@ void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,
                       items[i].revision,
                       hub_dash_time(items[i].issued_at, t1, sizeof(t1)));
         lu_html_esc(b, items[i].signer);
-        lu_buf_printf(b, "</td><td>%s</td><td><a href=\"/bulletin.bin?province=",
-                      items[i].own ? hub_dash_time(items[i].acked_at, t2,
-                                                   sizeof(t2))
-                                   : "-");
+        lu_buf_printf(
+            b, "</td><td>%s</td><td><a href=\"/bulletin.bin?province=",
+            items[i].own ? hub_dash_time(items[i].acked_at, t2, sizeof(t2))
+                         : "-");
         lu_html_esc(b, items[i].province);
-        lu_buf_printf(b, "&amp;month=%s&amp;revision=%u\">%s</a></td></tr>",
-                      p, items[i].revision, _("Signed file"));
+        lu_buf_printf(b, "&amp;month=%s&amp;revision=%u\">%s</a></td></tr>", p,
+                      items[i].revision, _("Signed file"));
     }
     lu_buf_printf(b, "</table></div><h2>%s</h2><p>%s</p>",
                   _("How to check a bulletin"),
@@ -183,8 +183,7 @@ void hub_dash_bulletin_file(struct hub_dash *d, struct lu_web_req *req,
     resp->status = 200;
     resp->type = "application/octet-stream";
     lu_buf_add(&resp->body, it.payload, it.len);
-    snprintf(name, sizeof(name),
-             "attachment; filename=\"%s-%s-r%u.bin\"", prov,
+    snprintf(name, sizeof(name), "attachment; filename=\"%s-%s-r%u.bin\"", prov,
              hub_dash_period(period, p, sizeof(p)), it.revision);
     lu_web_resp_header(resp, "Content-Disposition", name);
     free(it.payload);
@@ -225,16 +224,5 @@ void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,
                       hub_dash_time(row.last_seen, t, sizeof(t)));
     }
     lu_buf_adds(b, "</table></div>");
-    hub_dash_end(resp);
-}
-
-void hub_dash_review(struct hub_dash *d, struct lu_web_req *req,
-                     struct lu_web_resp *resp, const struct lu_session *ss)
-{
-    resp->status = 200;
-    hub_dash_start(d, ss, resp, _("Review"));
-    lu_buf_printf(&resp->body, "<p id=\"review\">%s</p>",
-                  _("The province's review queue comes with the review "
-                    "steps (approve, accept, return, lock)."));
     hub_dash_end(resp);
 }

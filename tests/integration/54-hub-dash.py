@@ -4,7 +4,8 @@ their own (schema 1), and stay across a restart; a role the hub does not
 know, or a Unix user other than root or the hub's, is refused; without a
 session every page sends to sign in and /events is refused; sign-out needs
 the CSRF token; pages carry the strict headers, no external URL, and
-escape what they show; a viewer is refused the review page, a disabled
+escape what they show; a viewer reads the review queue but is refused
+its steps (tests/integration/66-hub-review-web.py takes them), a disabled
 user is out at once."""
 import os
 import sqlite3
@@ -77,6 +78,11 @@ def main():
     check(st == 200 and h["content-type"].startswith("text/event-stream") and
           text.startswith("retry: "), "the live feed: one event and a retry")
     st, h, text = b.get("/review")
+    check(st == 200 and 'method="post" action="/review"' not in text,
+          "a viewer reads the review queue, without a step's form")
+    token, _ = b.csrf("/review")
+    st, h, text = b.post("/review", {"csrf": token, "unit": "cq-wanzhou", "month": "2019-07",
+                                     "step": "accept"})
     check(st == 403 and "只有审核人员" in text, "a viewer is refused the review steps")
 
     say("the bulletins page: the signed file, which luyuctl verifies")
