@@ -3,10 +3,11 @@ headless, through selenium): a viewer signs in, and the overview's figures,
 the indicator page's per-district figures and the reporting grid equal a
 reference computed here, independently, from the CSV files the districts
 imported; a figure submitted at a node reaches the open overview through
-the live feed without a reload; a viewer cannot reach the review steps, a
-reviewer can. Screenshots of every page at desktop and phone width go to
+the live feed without a reload; a viewer reads the review queue without
+its forms, a reviewer returns a month the district approved. Screenshots of every page at desktop and phone width go to
 $LUYU_ARTIFACTS, and at 390 px no text overflows its table cell and the
 page does not scroll sideways."""
+import grp
 import json
 import os
 import random
@@ -25,6 +26,7 @@ import poolref  # noqa: E402
 
 import browsertest as clerk  # noqa: E402
 
+GROUP = grp.getgrgid(os.getgid()).gr_name      # the test's own: a district reviewer
 PLAN = os.path.join(os.environ.get("LUYU_SOURCE_DIR", os.path.join(
     os.path.dirname(__file__), "..", "..")), "etc", "plan-2018-2020.ini")
 
@@ -251,10 +253,12 @@ def main():
         check(set(texts(d, "#nodes tr[data-node] td:first-child")) == set(ROWS),
               "every node is listed")
 
-        say("a viewer cannot reach the review steps")
+        say("a viewer reads the review queue, without the review steps")
         d.get(base + "/review")
-        check("只有审核人员" in d.page_source, "the viewer is refused the review page")
-        shots(d, "06-review-refused")
+        check(d.find_elements(By.CSS_SELECTOR, "#queue tr[data-unit]") and
+              not d.find_elements(By.CSS_SELECTOR, "form[method=post][action='/review']"),
+              "the viewer sees the queue and no step's form")
+        shots(d, "06-review-viewer")
 
         say("the live feed: a figure submitted at a node reaches the open overview")
         d.get(base + "/?month=2019-07")
@@ -269,12 +273,30 @@ def main():
         say("live update seen %.1f s after the submit" % (time.monotonic() - t0))
         check(d.execute_script("return window.luyuStayed") == 1, "without a reload")
 
-        say("a reviewer reaches the review steps")
+        say("the district approves a month; a reviewer returns it in the browser")
+        c.nodes["cq-wanzhou"].stop()
+        c.start_node("cq-wanzhou", "cq-wanzhou", ["--review-group", GROUP])
+        c.ctl("review", "approve", "cq-wanzhou/2019-07", node="cq-wanzhou", check_rc=0)
+        wait_until(lambda: c.drained("cq-wanzhou"), 60, "the approval to reach the hub")
         d.delete_all_cookies()
         clerk.sign_in(d, base, "lishen", "review horse")
-        d.get(base + "/review")
-        check(d.find_elements(By.ID, "review"), "the reviewer sees the review page")
+        d.get(base + "/review?state=approved")
+        got = [(e.get_attribute("data-unit"), e.get_attribute("data-month"))
+               for e in d.find_elements(By.CSS_SELECTOR, "#queue tr[data-unit]")]
+        check(got == [("cq-wanzhou", "2019-07")], "the approved month, filtered: %s" % got)
         shots(d, "07-review")
+        clerk.submit(d, d.find_element(By.CSS_SELECTOR, "#queue tr[data-unit] a"))
+        reason = "农产品销售额偏低，请核实后重报"
+        d.find_element(By.CSS_SELECTOR, "#return input[name=reason]").send_keys(reason)
+        clerk.submit(d, d.find_element(By.CSS_SELECTOR, "#return button"))
+        check(d.find_element(By.ID, "state").get_attribute("data-state") == "returned",
+              "the month's page shows it returned")
+        shots(d, "08-review-month")
+        rc, out, err = c.ctl("review", "history", "cq-wanzhou/2019-07", "--state-dir",
+                             c.path("hub"), "--format", "json", check_rc=0)
+        last = json.loads(out)["steps"][-1]
+        check((last["step"], last["by"], last["reason"]) == ("return", "web:lishen", reason),
+              "the ledger holds the return by web:lishen: %s" % last)
     finally:
         d.quit()
 
