@@ -13,6 +13,7 @@
 #include "node.h"
 #include "output.h"
 #include "reject.h"
+#include "remindtext.h"
 #include "table.h"
 #include "util.h"
 
@@ -115,20 +116,6 @@ static void render_json(const Luyu__CtlStatus *s, struct lu_buf *b)
     lu_buf_adds(b, "\n");
 }
 
-/* A reminder's reason code (hub/remind.h) for people. */
-static const char *remind_text(const char *reason)
-{
-    if (strcmp(reason, "not_reported_before_close") == 0)
-        return _("not reported yet, and the month closes soon");
-    if (strcmp(reason, "not_approved_before_close") == 0)
-        return _("not approved yet, and the month closes soon");
-    if (strcmp(reason, "not_reported_after_close") == 0)
-        return _("the month has closed and is not reported");
-    if (strcmp(reason, "not_approved_after_close") == 0)
-        return _("the month has closed and is not approved");
-    return reason;
-}
-
 /* The province's latest step on each month it told this node of, and
  * its reminders. */
 static void render_reviews(const Luyu__CtlStatus *s, struct lu_buf *b)
@@ -146,10 +133,11 @@ static void render_reviews(const Luyu__CtlStatus *s, struct lu_buf *b)
             : v->kind == LUYU__REVIEW_KIND__REVIEW_RETURN ? _("returned")
             : v->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ? _("unlocked")
                                                           : _("reminder");
-        const char *why =
-            v->kind == LUYU__REVIEW_KIND__REVIEW_REMIND ? remind_text(v->reason)
-            : v->reason[0]                              ? v->reason
-                           : ctl_output_time(v->at, at, sizeof(at));
+        const char *why = v->kind == LUYU__REVIEW_KIND__REVIEW_REMIND
+                              ? lu_remindtext_say(v->reason)
+                          : v->reason[0]
+                              ? v->reason
+                              : ctl_output_time(v->at, at, sizeof(at));
 
         ctl_table_add(
             t, (const char *[]){lu_period_format(v->period, per, sizeof(per)),
