@@ -44,8 +44,8 @@ static void refuse(Luyu__CtlResponse *resp, const char *msg)
     node_intake_message(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT, msg);
 }
 
-void node_review_submit(struct node_intake *in, const char *group,
-                        const Luyu__CtlReview *req, const char *who,
+int node_review_approve(struct node_intake *in, const char *unit,
+                        const char *month, const char *note, const char *who,
                         Luyu__CtlResponse *resp)
 {
     const struct lu_plan *plan = node_intake_plan(in);
@@ -53,6 +53,48 @@ void node_review_submit(struct node_intake *in, const char *group,
     Luyu__Entry e, *ptr = &e;
     char err[512];
     uint32_t period;
+
+    if (lu_plan_unit(plan, unit) == NULL || !node_intake_allowed(in, unit)) {
+        snprintf(err, sizeof(err),
+                 _("unit \"%.*s\" is not reported by this "
+                   "node"),
+                 lu_utf8_cut(unit, 64), unit);
+        goto refused;
+    }
+    if (lu_period_parse(month, &period, err, sizeof(err)) < 0 ||
+        lu_check_text("reason", note, LU_MAX_NOTE, err, sizeof(err)) < 0)
+        goto refused;
+    if (period < plan->start || period > plan->end) {
+        snprintf(err, sizeof(err), _("%s is outside the plan"), month);
+        goto refused;
+    }
+    if (node_review_locked(node_intake_outbox(in), unit, period, err,
+                           sizeof(err)))
+        goto refused;
+    ev.kind = LUYU__REVIEW_KIND__REVIEW_APPROVE;
+    ev.reason = (char *)note;
+    luyu__entry__init(&e);
+    e.unit = (char *)unit;
+    e.period = period;
+    e.note = (char *)note;
+    e.recorded_by = (char *)who;
+    e.recorded_at = lu_now_s();
+    e.review = &ev;
+    node_intake_commit(in, &ptr, 1, NULL, resp);
+    if (resp->code != LUYU__CTL_RESPONSE__CODE__OK)
+        return -EIO;
+    lu_notice("review: %s approved %s %s", who, unit, month);
+    return 0;
+refused:
+    refuse(resp, err);
+    return -EINVAL;
+}
+
+void node_review_submit(struct node_intake *in, const char *group,
+                        const Luyu__CtlReview *req, const char *who,
+                        Luyu__CtlResponse *resp)
+{
+    char err[512];
 
     if (lu_groups_member(who, group) <= 0) {
         snprintf(err, sizeof(err),
@@ -67,36 +109,7 @@ void node_review_submit(struct node_intake *in, const char *group,
                    "unlocks at its hub"));
         return refuse(resp, err);
     }
-    if (lu_plan_unit(plan, req->unit) == NULL ||
-        !node_intake_allowed(in, req->unit)) {
-        snprintf(err, sizeof(err),
-                 _("unit \"%.*s\" is not reported by this "
-                   "node"),
-                 lu_utf8_cut(req->unit, 64), req->unit);
-        return refuse(resp, err);
-    }
-    if (lu_period_parse(req->period, &period, err, sizeof(err)) < 0 ||
-        lu_check_text("reason", req->reason, LU_MAX_NOTE, err, sizeof(err)) < 0)
-        return refuse(resp, err);
-    if (period < plan->start || period > plan->end) {
-        snprintf(err, sizeof(err), _("%s is outside the plan"), req->period);
-        return refuse(resp, err);
-    }
-    if (node_review_locked(node_intake_outbox(in), req->unit, period, err,
-                           sizeof(err)))
-        return refuse(resp, err);
-    ev.kind = LUYU__REVIEW_KIND__REVIEW_APPROVE;
-    ev.reason = req->reason;
-    luyu__entry__init(&e);
-    e.unit = req->unit;
-    e.period = period;
-    e.note = req->reason;
-    e.recorded_by = (char *)who;
-    e.recorded_at = lu_now_s();
-    e.review = &ev;
-    node_intake_commit(in, &ptr, 1, NULL, resp);
-    if (resp->code == LUYU__CTL_RESPONSE__CODE__OK)
-        lu_notice("review: %s approved %s %s", who, req->unit, req->period);
+    node_review_approve(in, req->unit, req->period, req->reason, who, resp);
 }
 
 void node_review_status(struct node_outbox *ob, Luyu__CtlStatus *s)

@@ -16,6 +16,16 @@
 struct node_intake;
 struct node_outbox;
 
+/* Approves unit's month ("YYYY-MM") with note ("" for none) as who: the
+ * one path of luyuctl's approval (who a Unix user, after the group check
+ * in node_review_submit) and the web page's (who "web:NAME", whose role
+ * reviewer is the authorisation, node/pages_review.c). Checks the unit,
+ * the month and the lock, and fills resp like any submission: 0, -EINVAL
+ * when refused (the reason in resp), -EIO when the outbox failed. */
+int node_review_approve(struct node_intake *in, const char *unit,
+                        const char *month, const char *note, const char *who,
+                        Luyu__CtlResponse *resp);
+
 /* Handles CtlReview at the node: who must be in group; only APPROVE. */
 void node_review_submit(struct node_intake *in, const char *group,
                         const Luyu__CtlReview *req, const char *who,
