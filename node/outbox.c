@@ -843,6 +843,51 @@ size_t node_outbox_rejects(struct node_outbox *ob, size_t max, char **ids,
     return n;
 }
 
+/* Per unit's month (project events are not monthly): the figures, the
+ * newest approval (an outbox row with
+ * a review: the node only ever approves) and the newest step notice. */
+static const char MONTHS_QUERY[] =
+    "SELECT o.unit, o.period, sum(o.review IS NULL),"
+    " ifnull(a.recorded_by, ''), ifnull(a.recorded_at, 0),"
+    " ifnull(a.state, 0), ifnull(a.reason, ''), ifnull(a.note, ''),"
+    " ifnull((SELECT received_at FROM notice n WHERE n.unit = o.unit AND"
+    "  n.period = o.period AND n.kind <= 4 ORDER BY n.id DESC LIMIT 1), 0)"
+    " FROM outbox o LEFT JOIN outbox a ON a.seq = (SELECT max(seq) FROM"
+    "  outbox r WHERE r.review IS NOT NULL AND r.unit = o.unit AND"
+    "  r.period = o.period)"
+    " WHERE o.project IS NULL AND o.period != 0"
+    " GROUP BY o.unit, o.period ORDER BY o.period DESC, o.unit LIMIT ?1";
+
+int node_outbox_months(struct node_outbox *ob, size_t max,
+                       node_outbox_month_cb cb, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    struct node_outbox_month m;
+    int r = lu_store_prepare(ob->db, MONTHS_QUERY, &st);
+
+    if (r < 0)
+        return r;
+    sqlite3_bind_int64(st, 1, (int64_t)max);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        m.unit = (const char *)sqlite3_column_text(st, 0);
+        m.period = (uint32_t)sqlite3_column_int64(st, 1);
+        m.entries = (uint64_t)sqlite3_column_int64(st, 2);
+        m.approved_by = (const char *)sqlite3_column_text(st, 3);
+        m.approved_at = sqlite3_column_int64(st, 4);
+        m.approval_state = sqlite3_column_int(st, 5);
+        m.approval_reason = (const char *)sqlite3_column_text(st, 6);
+        if (m.approval_state != NODE_REJECTED)
+            m.approval_reason = (const char *)sqlite3_column_text(st, 7);
+        m.step_received_at = sqlite3_column_int64(st, 8);
+        cb(arg, &m);
+    }
+    if (r != SQLITE_DONE)
+        lu_err("outbox: months: %s", sqlite3_errmsg(ob->db));
+    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
+    sqlite3_finalize(st);
+    return r;
+}
+
 /* The listing's query: the newest matching entries first, so that LIMIT
  * keeps the newest. ?4 < 0 means no limit. */
 static const char LIST_QUERY[] =

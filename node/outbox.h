@@ -179,6 +179,30 @@ int node_outbox_notices(struct node_outbox *ob, const char *unit,
                         size_t *n);
 void node_outbox_notices_free(Luyu__ReviewNotice **v, size_t n);
 
+/* A unit's month as the node knows it, for the review page
+ * (node/pages_review.c): how many figure entries it holds, the node's
+ * latest approval of it (by "" when none) with that approval's delivery
+ * state, and when the province's latest step on it arrived (0: none), all
+ * on the node's clock so that an approval and a step compare. Strings live
+ * until the callback returns. */
+struct node_outbox_month {
+    const char *unit;
+    uint32_t period; /* YYYYMM */
+    uint64_t entries;
+    const char *approved_by, *approval_reason;
+    int64_t approved_at;
+    int approval_state; /* NODE_PENDING, _ACKED, _REJECTED */
+    int64_t step_received_at;
+};
+
+typedef void (*node_outbox_month_cb)(void *arg,
+                                     const struct node_outbox_month *m);
+
+/* Calls cb for up to max units' months that hold entries or approvals,
+ * newest month first, then by unit. 0 or a negative errno. */
+int node_outbox_months(struct node_outbox *ob, size_t max,
+                       node_outbox_month_cb cb, void *arg);
+
 /* The outbox's connection, for the other modules of outbox.db's schema
  * (node/users.c) and no one else: this module stays the one owner of the
  * file, its migrations and its transactions. */
