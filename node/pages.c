@@ -17,7 +17,6 @@
 #include "pages_int.h"
 #include "xmalloc.h"
 
-
 /* The one stylesheet, embedded: district networks are closed, and the CSP
  * allows nothing from elsewhere. */
 static const char CSS[] =
@@ -98,6 +97,7 @@ void node_pages_page_start(struct node_pages *np, const struct lu_session *ss,
                            struct lu_web_resp *resp, const char *title)
 {
     struct lu_buf *b = &resp->body;
+    struct lu_webuser u;
 
     resp->type = "text/html; charset=utf-8";
     lu_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
@@ -113,9 +113,10 @@ void node_pages_page_start(struct node_pages *np, const struct lu_session *ss,
     if (ss != NULL) {
         lu_buf_printf(b,
                       " <a href=\"/form\">%s</a> <a href=\"/upload\">%s</a> "
-                      "<a href=\"/entries\">%s</a> <span>",
+                      "<a href=\"/entries\">%s</a> <a href=\"/review\">%s"
+                      "</a> <span>",
                       _("Enter the month"), _("Upload a file"),
-                      _("What we entered"));
+                      _("What we entered"), _("Review"));
         link_state(np, b);
         lu_buf_adds(b, "</span> <span>");
         lu_html_esc(b, ss->user);
@@ -126,6 +127,10 @@ void node_pages_page_start(struct node_pages *np, const struct lu_session *ss,
     lu_buf_adds(b, "</header><main><h1>");
     lu_html_esc(b, title);
     lu_buf_adds(b, "</h1>");
+    /* The province's messages on every page, for the user's units: a
+     * clerk must not miss a returned month or a reminder. */
+    if (ss != NULL && node_users_get(np->ctx.outbox, ss->user, &u) == 0)
+        node_pages_notices(np, node_user_units(&u, np->ctx.units), b);
 }
 
 void node_pages_page_end(struct lu_web_resp *resp)
@@ -192,8 +197,8 @@ static int user_hash(void *data, const char *name, char *hash, size_t len)
 static bool page_path(const char *path)
 {
     static const char *const PAGES[] = {
-        "/",       "/form",   "/entries",       "/correct",
-        "/logout", "/upload", "/upload/commit", "/history"};
+        "/",       "/form",          "/entries", "/correct", "/logout",
+        "/upload", "/upload/commit", "/history", "/review"};
 
     for (size_t i = 0; i < sizeof(PAGES) / sizeof(PAGES[0]); i++) {
         if (strcmp(path, PAGES[i]) == 0)
@@ -234,8 +239,11 @@ static void route(struct node_pages *np, struct lu_web_req *req,
                                    "again and resend."));
     if (post && strcmp(path, "/logout") == 0)
         return lu_webauth_logout(np->auth, req, resp, ss);
-    /* Clerks enter, import and correct; a reviewer reads (and approves,
-     * when the review issue lands). */
+    /* A reviewer approves months (the role is checked there); clerks
+     * enter, import and correct. */
+    if (strcmp(path, "/review") == 0)
+        return post ? node_pages_review_post(np, req, resp, ss, &u)
+                    : node_pages_review_page(np, req, resp, ss, &u, NULL);
     if (post && strcmp(u.role, "clerk") != 0)
         return node_pages_refuse(np, resp, 403,
                                  _("Only clerks enter or change figures."));

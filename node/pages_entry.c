@@ -15,6 +15,7 @@
 #include "pages_int.h"
 #include "plan.h"
 #include "reject.h"
+#include "review.h"
 #include "session.h"
 #include "uplink.h"
 #include "users.h"
@@ -190,12 +191,23 @@ static void form_row(struct lu_web_req *req,
     lu_buf_adds(b, "\"></td></tr>");
 }
 
-static void review_notes(struct node_pages *np, const char *units,
-                         struct lu_buf *b);
+/* Says so above the form when the province accepted (locked) the month:
+ * the intake refuses its figures with the same reason. */
+static void lock_note(struct node_pages *np, const char *unit, uint32_t period,
+                      struct lu_buf *b)
+{
+    char why[256];
+
+    if (!node_review_locked(np->ctx.outbox, unit, period, why, sizeof(why)))
+        return;
+    lu_buf_printf(b, "<p class=\"problem\" id=\"locked\">%s ",
+                  _("This month is locked:"));
+    lu_html_esc(b, why);
+    lu_buf_adds(b, "</p>");
+}
 
 void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
-                          struct lu_web_resp *resp,
-                          const struct lu_session *ss,
+                          struct lu_web_resp *resp, const struct lu_session *ss,
                           const struct lu_webuser *u, char **errors,
                           bool confirm)
 {
@@ -215,7 +227,7 @@ void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
     if (resp->status == 0 || resp->status == 500)
         resp->status = errors ? 422 : 200;
     node_pages_page_start(np, ss, resp, _("Enter the month's figures"));
-    review_notes(np, node_user_units(u, np->ctx.units), b);
+    lock_note(np, unit, period, b);
     if (lu_web_query(req, "added") != NULL)
         lu_buf_printf(b, "<p class=\"banner\" id=\"banner\">%s</p>",
                       _("Stored. The figures are on their way to the "
@@ -345,8 +357,7 @@ static void submit(struct node_pages *np, struct lu_web_req *req,
 }
 
 void node_pages_form_post(struct node_pages *np, struct lu_web_req *req,
-                          struct lu_web_resp *resp,
-                          const struct lu_session *ss,
+                          struct lu_web_resp *resp, const struct lu_session *ss,
                           const struct lu_webuser *u)
 {
     const struct lu_plan *plan = np->ctx.plan;
@@ -488,44 +499,6 @@ static void entry_row(void *arg, const struct node_outbox_rec *r)
     lu_buf_adds(b, "</td></tr>");
 }
 
-/* The province's answers on the user's units' months (node/review.h):
- * returned months with the message, accepted ones as locked. */
-static void review_notes(struct node_pages *np, const char *units,
-                         struct lu_buf *b)
-{
-    Luyu__ReviewNotice **v = NULL;
-    size_t n = 0, shown = 0;
-    char per[8];
-
-    if (node_outbox_notices(np->ctx.outbox, NULL, 0, 50, &v, &n) < 0)
-        n = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct lu_plan_unit *pu;
-
-        if (!lu_units_has(units, v[i]->unit) ||
-            v[i]->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK ||
-            v[i]->kind == LUYU__REVIEW_KIND__REVIEW_REMIND)
-            continue;
-        pu = lu_plan_unit(np->ctx.plan, v[i]->unit);
-        lu_buf_adds(b, shown++ ? "<li>" : "<ul id=\"reviews\"><li>");
-        lu_buf_printf(b, "%s ", lu_period_format(v[i]->period, per, 8));
-        lu_html_esc(b, pu ? pu->name : v[i]->unit);
-        lu_buf_adds(b, "：");
-        if (v[i]->kind == LUYU__REVIEW_KIND__REVIEW_RETURN) {
-            lu_buf_printf(b, "<span class=\"down\">%s</span> ",
-                          _("returned by the province:"));
-            lu_html_esc(b, v[i]->reason);
-        } else {
-            lu_buf_printf(b, "<span class=\"ok\">%s</span>",
-                          _("accepted by the province; locked"));
-        }
-        lu_buf_adds(b, "</li>");
-    }
-    if (shown > 0)
-        lu_buf_adds(b, "</ul>");
-    node_outbox_notices_free(v, n);
-}
-
 void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
                              const struct lu_session *ss,
@@ -543,7 +516,6 @@ void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
     if (resp->status == 0 || resp->status == 500)
         resp->status = problem ? 422 : 200;
     node_pages_page_start(np, ss, resp, _("What we entered"));
-    review_notes(np, l.units, b);
     if (problem != NULL) {
         lu_buf_adds(b, "<p class=\"problem\" id=\"problem\">");
         lu_html_esc(b, problem);

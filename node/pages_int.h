@@ -1,5 +1,6 @@
 /* What the node's page modules share (node/pages.c: routing, sign-in,
- * layout; node/pages_entry.c: the entry form, the entries, corrections).
+ * layout; node/pages_entry.c: the entry form, the entries, corrections;
+ * node/pages_review.c: the review of months, the province's messages).
  * Not for other modules. */
 #ifndef NODE_PAGES_INT_H
 #define NODE_PAGES_INT_H
@@ -49,13 +50,11 @@ void node_pages_page_end(struct lu_web_resp *resp);
 char *node_pages_time(int64_t t, char *buf, size_t len);
 
 void node_pages_form_page(struct node_pages *np, struct lu_web_req *req,
-                          struct lu_web_resp *resp,
-                          const struct lu_session *ss,
+                          struct lu_web_resp *resp, const struct lu_session *ss,
                           const struct lu_webuser *u, char **errors,
                           bool confirm);
 void node_pages_form_post(struct node_pages *np, struct lu_web_req *req,
-                          struct lu_web_resp *resp,
-                          const struct lu_session *ss,
+                          struct lu_web_resp *resp, const struct lu_session *ss,
                           const struct lu_webuser *u);
 void node_pages_entries_page(struct node_pages *np, struct lu_web_req *req,
                              struct lu_web_resp *resp,
@@ -87,6 +86,18 @@ void node_pages_uploads_free(struct node_pages *np);
  * arrays the caller frees, messages and all. Returns how many. */
 size_t node_pages_import_problems(const struct lu_import *li, int **lines,
                                   char ***msgs);
+/* The review of months (node/pages_review.c): the page, a reviewer's
+ * approval, and the province's messages for every page's top. */
+void node_pages_review_page(struct node_pages *np, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct lu_session *ss,
+                            const struct lu_webuser *u, const char *problem);
+void node_pages_review_post(struct node_pages *np, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct lu_session *ss,
+                            const struct lu_webuser *u);
+void node_pages_notices(struct node_pages *np, const char *units,
+                        struct lu_buf *b);
 /* /api/...: token-authenticated JSON (node/pages_api.c). */
 void node_pages_api(struct node_pages *np, struct lu_web_req *req,
                     struct lu_web_resp *resp);
