@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "amount.h"
+#include "codec.h"
 #include "html.h"
 #include "i18n.h"
 #include "intake.h"
@@ -159,13 +160,15 @@ static void approve_form(struct months *ms, const struct node_outbox_month *m,
 {
     lu_buf_adds(b, "<form method=\"post\" action=\"/review\">");
     lu_webauth_csrf_field(ms->ss, b);
+    lu_buf_adds(b, "<input type=\"hidden\" name=\"unit\" value=\"");
+    lu_html_esc(b, m->unit);
     lu_buf_printf(b,
-                  "<input type=\"hidden\" name=\"unit\" value=\"%s\">"
-                  "<input type=\"hidden\" name=\"period\" value=\"%s\">"
+                  "\"><input type=\"hidden\" name=\"period\" value=\"%s\">"
                   "<label>%s <input type=\"text\" name=\"note\"></label> "
-                  "<button id=\"approve-%s-%s\">%s</button></form>",
-                  m->unit, per, _("Note (optional)"), m->unit, per,
-                  _("Approve this month"));
+                  "<button id=\"approve-",
+                  per, _("Note (optional)"));
+    lu_html_esc(b, m->unit);
+    lu_buf_printf(b, "-%s\">%s</button></form>", per, _("Approve this month"));
 }
 
 static void month_row(void *arg, const struct node_outbox_month *m)
@@ -182,7 +185,9 @@ static void month_row(void *arg, const struct node_outbox_month *m)
         return;
     ms->shown++;
     lu_period_format(m->period, per, sizeof(per));
-    lu_buf_printf(b, "<tr id=\"m-%s-%s\"><td>%s</td><td>", m->unit, per, per);
+    lu_buf_adds(b, "<tr id=\"m-");
+    lu_html_esc(b, m->unit);
+    lu_buf_printf(b, "-%s\"><td>%s</td><td>", per, per);
     unit_name(ms->np, m->unit, b);
     lu_buf_printf(b, "</td><td>%llu</td><td>", (unsigned long long)m->entries);
     locked = state_text(ms, m, b);
@@ -244,8 +249,10 @@ void node_pages_review_post(struct node_pages *np, struct lu_web_req *req,
     Luyu__CtlResponse r = LUYU__CTL_RESPONSE__INIT;
     const char *unit = lu_web_field(req, "unit", NULL, NULL);
     const char *period = lu_web_field(req, "period", NULL, NULL);
-    const char *note = lu_web_field(req, "note", NULL, NULL);
-    char who[64];
+    size_t len = 0;
+    const char *note = lu_web_field(req, "note", &len, NULL);
+    char who[64], err[128];
+    uint32_t month;
 
     /* The role is the authorisation: checked here, on the server, for
      * every POST, whatever the page showed. */
@@ -257,6 +264,16 @@ void node_pages_review_post(struct node_pages *np, struct lu_web_req *req,
         !lu_units_has(node_user_units(u, np->ctx.units), unit))
         return node_pages_refuse(np, resp, 403,
                                  _("You may not review this unit."));
+    /* Told in the page's words here; node_review_approve checks again. */
+    if (lu_period_parse(period, &month, err, sizeof(err)) < 0)
+        return node_pages_review_page(np, req, resp, ss, u,
+                                      _("Not a month: write it as YYYY-MM, "
+                                        "e.g. 2019-07."));
+    if (note != NULL &&
+        (len > LU_MAX_NOTE || strlen(note) != len || !lu_utf8_valid(note, len)))
+        return node_pages_review_page(np, req, resp, ss, u,
+                                      _("The note is too long (at most 512 "
+                                        "bytes) or not valid text."));
     snprintf(who, sizeof(who), "web:%s", ss->user);
     if (node_review_approve(np->ctx.intake, unit, period, note ? note : "", who,
                             &r) == 0) {

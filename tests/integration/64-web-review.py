@@ -100,6 +100,15 @@ def main():
     check(st == 403 and "安全令牌" in text, "without the CSRF token: refused")
     st, h, text = rev.post("/review", dict(form, unit="cq-wuxi"))
     check(st == 403, "a unit not the reviewer's is refused")
+    for bad, what in (({"period": "2019-13"}, "月份无效"), ({"period": "2031-01"}, "规划期"),
+                      ({"note": "长" * 200}, "备注过长")):
+        st, h, text = rev.post("/review", dict(form, **bad))
+        words = english_words(page_text(text), {"zhaomin", ME})
+        check(st == 422 and what in text and not words,
+              "hostile input %s refused in Chinese: %s %s" % (list(bad), st, words[:5]))
+    st, h, text = rev.post("/review", {"csrf": token, "period": "2019-07"})
+    check(st == 403, "a form without a unit is refused")
+    check(c.status(UNIT)["last_seq"] == 4, "nothing stored by them")
     st, h, text = rev.post("/review", form)
     check(st == 303 and h["location"] == "/review?approved=1", "approved: " + str(st))
     st, h, text = rev.get(h["location"])
