@@ -72,9 +72,9 @@ void node_pages_notices(struct node_pages *np, const char *units,
     Luyu__ReviewNotice **v = NULL;
     size_t n = 0, shown = 0;
 
-    /* Newest first; an unlock needs no action and is on the review page. */
-    if (node_outbox_notices(np->ctx.outbox, NULL, 0, MAX_NOTICES, &v, &n) < 0)
-        n = 0;
+    /* Newest first; an unlock needs no action and is on the review page.
+     * On a failure v holds what was read: shown, then freed. */
+    (void)node_outbox_notices(np->ctx.outbox, NULL, 0, MAX_NOTICES, &v, &n);
     for (size_t i = 0; i < n && shown < MAX_NOTES; i++) {
         if (!lu_units_has(units, v[i]->unit) ||
             v[i]->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK)
@@ -114,9 +114,8 @@ static bool state_text(struct months *ms, const struct node_outbox_month *m,
     bool locked = false, approved_since;
     char when[32];
 
-    if (node_outbox_notices(ms->np->ctx.outbox, m->unit, m->period, 1, &v, &n) <
-        0)
-        n = 0;
+    (void)node_outbox_notices(ms->np->ctx.outbox, m->unit, m->period, 1, &v,
+                              &n);
     approved_since = m->approved_by[0] != '\0' &&
                      (n == 0 || m->approved_at > m->step_received_at);
     if (n == 1 && v[0]->kind == LUYU__REVIEW_KIND__REVIEW_ACCEPT) {
