@@ -14,7 +14,9 @@
 #include "i18n.h"
 #include "money.h"
 #include "render.h"
+#include "render_html.h"
 #include "util.h"
+#include "xmalloc.h"
 
 /* The chart: label column, bar area for 0..150 %, one bar per province. */
 #define SVG_W 760
@@ -34,7 +36,8 @@ static const char STYLE[] =
     ".wrap{overflow-x:auto;max-width:100%}th{white-space:nowrap}"
     "td:first-child{min-width:8em}"
     ".summary{border:2px solid #8b1a1a;padding:.3em 1em;margin:.5em 0}"
-    ".summary li{margin:.2em 0}footer{margin-top:2em;color:#444}"
+    ".summary li{margin:.2em "
+    "0}.rest{color:#444}footer{margin-top:2em;color:#444}"
     "h1{font-size:16pt}h2{font-size:13pt;margin:1em 0 .3em}"
     "table{border-collapse:collapse;margin:.3em 0}"
     "th,td{border:1px solid #888;padding:2px 6px;vertical-align:top}"
@@ -74,6 +77,11 @@ static void esc(struct lu_buf *o, const char *s)
     }
 }
 
+void ctl_render_html_esc(struct lu_buf *o, const char *s)
+{
+    esc(o, s);
+}
+
 /* <tag class="cls">text</tag>; cls may be NULL. */
 static void el(struct lu_buf *o, const char *tag, const char *cls,
                const char *text)
@@ -84,6 +92,12 @@ static void el(struct lu_buf *o, const char *tag, const char *cls,
     lu_buf_adds(o, ">");
     esc(o, text);
     lu_buf_printf(o, "</%s>", tag);
+}
+
+void ctl_render_html_el(struct lu_buf *o, const char *tag, const char *cls,
+                        const char *text)
+{
+    el(o, tag, cls, text);
 }
 
 static void status_cell(struct lu_buf *o, Luyu__Status s)
@@ -351,33 +365,99 @@ static void chart(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
     lu_buf_adds(o, "</svg>\n");
 }
 
-static void areas(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
+bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
+                         const char *code)
+{
+    for (size_t i = 0; i < n; i++) {
+        const Luyu__IndicatorFigures *f = find(&v[i], code);
+
+        if (f != NULL && (f->month != 0 || f->ytd != 0 ||
+                          f->status == LUYU__STATUS__STATUS_BEHIND))
+            return true;
+    }
+    return false;
+}
+
+/* Keeps the expanded codes in place, appends the names of the others to
+ * rest ("、" between them) and counts them in *n_rest. Returns how many
+ * are kept. */
+static size_t split(const struct ctl_render_view *v, size_t n,
+                    const char **codes, size_t m, struct lu_buf *rest,
+                    size_t *n_rest)
+{
+    size_t k = 0;
+
+    for (size_t c = 0; c < m; c++) {
+        if (ctl_render_expanded(v, n, codes[c])) {
+            codes[k++] = codes[c];
+            continue;
+        }
+        if ((*n_rest)++ > 0)
+            lu_buf_adds(rest, "、");
+        lu_buf_adds(rest, any(v, n, codes[c])->name);
+    }
+    return k;
+}
+
+static void area(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
+                 const Luyu__AreaTotals *a, const char **codes, size_t m)
+{
+    struct lu_buf t;
+
+    lu_buf_init(&t);
+    if (n == 1)
+        ctl_render_area_summary(a, &t);
+    else
+        lu_buf_adds(&t, a->name);
+    lu_buf_adds(o, "<section>\n");
+    el(o, "h2", NULL, t.data);
+    lu_buf_free(&t);
+    lu_buf_adds(o, "\n");
+    area_table(o, v, n, codes, m);
+    lu_buf_adds(o, "<div class=\"wrap\">");
+    chart(o, v, n, codes, m);
+    lu_buf_adds(o, "</div>");
+    lu_buf_adds(o, "</section>\n");
+}
+
+/* A section per task area with expanded indicators, then one line naming
+ * the indicators without figures and without a target due. The expanded
+ * codes of all areas go to *all (free with free()). */
+static size_t areas(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
+                    const char ***all)
 {
     const Luyu__AreaTotals **a = NULL;
-    size_t na = ctl_render_areas(v, n, &a);
+    size_t na = ctl_render_areas(v, n, &a), n_rest = 0, n_all = 0;
+    struct lu_buf rest;
+    char t[128];
 
+    lu_buf_init(&rest);
+    *all = NULL;
     for (size_t i = 0; i < na; i++) {
         const char **codes = NULL;
         size_t m = ctl_render_area_indicators(v, n, a[i]->code, &codes);
-        struct lu_buf t;
 
-        lu_buf_init(&t);
-        if (n == 1)
-            ctl_render_area_summary(a[i], &t);
-        else
-            lu_buf_adds(&t, a[i]->name);
-        lu_buf_adds(o, "<section>\n");
-        el(o, "h2", NULL, t.data);
-        lu_buf_free(&t);
-        lu_buf_adds(o, "\n");
-        area_table(o, v, n, codes, m);
-        lu_buf_adds(o, "<div class=\"wrap\">");
-        chart(o, v, n, codes, m);
-        lu_buf_adds(o, "</div>");
-        lu_buf_adds(o, "</section>\n");
+        m = split(v, n, codes, m, &rest, &n_rest);
+        if (m > 0)
+            area(o, v, n, a[i], codes, m);
+        *all = lu_xrealloc(*all, (n_all + m + 1) * sizeof(**all));
+        memcpy(*all + n_all, codes, m * sizeof(*codes));
+        n_all += m;
         free(codes);
     }
+    if (n_rest > 0) {
+        snprintf(t, sizeof(t),
+                 _("The following %zu have no figures this "
+                   "period and no target due: "),
+                 n_rest);
+        lu_buf_adds(o, "<p class=\"rest\">");
+        esc(o, t);
+        esc(o, rest.data);
+        lu_buf_adds(o, "</p>\n");
+    }
+    lu_buf_free(&rest);
     free(a);
+    return n_all;
 }
 
 static void row_cells(struct lu_buf *o, const char *const *cells, size_t n,
@@ -505,14 +585,14 @@ static void pool(struct lu_buf *o, const struct ctl_render_view *v)
              (unsigned long long)p->projects);
     lu_buf_adds(o, "<section>\n");
     el(o, "h2", NULL, t);
-    snprintf(t, sizeof(t),
-             "计划总投资 %s, 目标 %s (完成 %lld‰); 山东财政帮扶资金 %s, "
-             "投资∶帮扶 = %lld‰ (计划要求 3000‰ 即 1∶3); 已完成投资 %s",
-             lu_money_yuan(p->planned, a[0], 40),
-             lu_money_yuan(p->target, a[1], 40),
-             (long long)p->progress_permille,
-             lu_money_yuan(p->aid_planned, a[2], 40),
-             (long long)p->ratio_permille, lu_money_yuan(p->invested, a[3], 40));
+    snprintf(
+        t, sizeof(t),
+        "计划总投资 %s, 目标 %s (完成 %lld‰); 山东财政帮扶资金 %s, "
+        "投资∶帮扶 = %lld‰ (计划要求 3000‰ 即 1∶3); 已完成投资 %s",
+        lu_money_yuan(p->planned, a[0], 40), lu_money_yuan(p->target, a[1], 40),
+        (long long)p->progress_permille,
+        lu_money_yuan(p->aid_planned, a[2], 40), (long long)p->ratio_permille,
+        lu_money_yuan(p->invested, a[3], 40));
     el(o, "p", NULL, t);
     snprintf(t, sizeof(t),
              "本月: 新入库 %llu, 签约 %llu, 开工 %llu, 完工 %llu, 运营 %llu, "
@@ -535,11 +615,10 @@ static void pool(struct lu_buf *o, const struct ctl_render_view *v)
         snprintf(c[0], 40, "%llu", (unsigned long long)u->projects);
         snprintf(c[4], 40, "%llu", (unsigned long long)u->stuck);
         row_cells(o,
-                  (const char *[]){
-                      u->unit, u->name, c[0],
-                      lu_money_yuan(u->planned, c[1], 40),
-                      lu_money_yuan(u->aid_planned, c[2], 40),
-                      lu_money_yuan(u->invested, c[3], 40), c[4]},
+                  (const char *[]){u->unit, u->name, c[0],
+                                   lu_money_yuan(u->planned, c[1], 40),
+                                   lu_money_yuan(u->aid_planned, c[2], 40),
+                                   lu_money_yuan(u->invested, c[3], 40), c[4]},
                   7, "td");
     }
     lu_buf_adds(o, "</table>\n</section>\n");
@@ -565,8 +644,8 @@ static void summary(struct lu_buf *o, const struct ctl_render_view *v)
     lu_buf_adds(o, "<section class=\"summary\">\n");
     el(o, "h2", NULL, b->province_name);
     lu_buf_adds(o, "<ul>\n");
-    snprintf(t, sizeof(t), _("Indicators: %u met, %u on track, %u behind"),
-             met, on, behind);
+    snprintf(t, sizeof(t), _("Indicators: %u met, %u on track, %u behind"), met,
+             on, behind);
     el(o, "li", NULL, t);
     if (c != NULL) {
         snprintf(t, sizeof(t),
@@ -608,12 +687,20 @@ static void summary(struct lu_buf *o, const struct ctl_render_view *v)
 void ctl_render_html(const struct ctl_render_view *v, size_t n,
                      struct lu_buf *o)
 {
+    const char **codes = NULL;
+    size_t m;
+
     head(o, v, n);
     for (size_t i = 0; i < n; i++) {
         if (v[i].b != NULL)
             summary(o, &v[i]);
     }
-    areas(o, v, n);
+    m = areas(o, v, n, &codes);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].b != NULL)
+            ctl_render_units(o, &v[i], codes, m);
+    }
+    free(codes);
     for (size_t i = 0; i < n; i++) {
         if (v[i].b != NULL) {
             completeness(o, &v[i]);

@@ -205,6 +205,51 @@ static void units(Luyu__Bulletin *b, const struct ledger_bulletin_scan *s,
     }
 }
 
+/* Whether unit slot u's figures of indicator i go into the bulletin: when
+ * it has one, unless the indicator is derived from the project pool (its
+ * figures are the pool's, whatever was typed for it, and the pool has its
+ * own table per unit). */
+static const struct ledger_bulletin_scan_fig *
+unit_fig(const struct ledger_bulletin_scan *s, size_t i, size_t u)
+{
+    const struct ledger_bulletin_scan_fig *f =
+        &s->unit_figs[i * s->n_units + u];
+
+    if (s->plan->indicators[i].source != NULL || (f->month == 0 && f->ytd == 0))
+        return NULL;
+    return f;
+}
+
+/* The units' own figures, for the per-district table: only pairs with a
+ * figure, so that a month with few reports stays small. */
+static void unit_figures(Luyu__Bulletin *b,
+                         const struct ledger_bulletin_scan *s, struct arena *a)
+{
+    size_t n_ind = s->plan->n_indicators, n = 0;
+
+    for (size_t u = 0; u < s->n_units; u++) {
+        for (size_t i = 0; i < n_ind; i++)
+            n += unit_fig(s, i, u) != NULL;
+    }
+    b->unit_figures = anew(a, (n + 1) * sizeof(*b->unit_figures));
+    for (size_t u = 0; u < s->n_units; u++) {
+        for (size_t i = 0; i < n_ind; i++) {
+            const struct ledger_bulletin_scan_fig *f = unit_fig(s, i, u);
+            Luyu__UnitFigure *x;
+
+            if (f == NULL)
+                continue;
+            x = anew(a, sizeof(*x));
+            luyu__unit_figure__init(x);
+            x->unit = astr(a, s->plan->units[s->units[u]].code);
+            x->indicator = astr(a, s->plan->indicators[i].code);
+            x->month = f->month;
+            x->ytd = f->ytd;
+            b->unit_figures[b->n_unit_figures++] = x;
+        }
+    }
+}
+
 static Luyu__RevisionEntry *revision(const struct ledger_bulletin_scan *s,
                                      const struct ledger_bulletin_scan_rev *v,
                                      struct arena *a)
@@ -297,6 +342,7 @@ static void assemble(Luyu__Bulletin *b, const struct ledger_bulletin_scan *s,
         b->indicators[b->n_indicators++] = indicator(s, i, a);
     areas(b, s->plan, a);
     units(b, s, a);
+    unit_figures(b, s, a);
     revisions(b, s, a);
 }
 

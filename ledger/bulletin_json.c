@@ -319,6 +319,27 @@ static void pool(struct lu_json *o, const Luyu__ProjectPool *p)
     lu_json_end(o);
 }
 
+/* Each unit's own figures, amounts as typed like the indicators'. */
+static void unit_figures(struct lu_json *o, const Luyu__Bulletin *b)
+{
+    lu_json_key(o, "unit_figures");
+    lu_json_array(o);
+    for (size_t k = 0; k < b->n_unit_figures; k++) {
+        const Luyu__UnitFigure *u = b->unit_figures[k];
+        const Luyu__IndicatorFigures *f =
+            ledger_bulletin_indicator(b, u->indicator);
+        int scale = f && f->scale ? (int)f->scale : 1;
+
+        lu_json_object(o);
+        kstr(o, "unit", u->unit);
+        kstr(o, "indicator", u->indicator);
+        kamount(o, "month", u->month, scale);
+        kamount(o, "ytd", u->ytd, scale);
+        lu_json_end(o);
+    }
+    lu_json_end(o);
+}
+
 void ledger_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *out)
 {
     struct lu_json j, *o = &j;
@@ -343,6 +364,7 @@ void ledger_bulletin_json(const Luyu__Bulletin *b, struct lu_buf *out)
     for (size_t k = 0; k < b->n_units; k++)
         unit(o, b->units[k]);
     lu_json_end(o);
+    unit_figures(o, b);
     revisions(o, b);
     if (b->pool != NULL)
         pool(o, b->pool);

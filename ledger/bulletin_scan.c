@@ -108,6 +108,7 @@ static void setup(struct ledger_bulletin_scan *s)
     qsort(s->ind_keys, n_ind, sizeof(*s->ind_keys), cmp_key);
     s->figs = lu_xcalloc(n_ind + 1, sizeof(*s->figs));
     s->unit_ytd = lu_xcalloc(s->n_cov * s->n_units + 1, sizeof(int64_t));
+    s->unit_figs = lu_xcalloc(n_ind * s->n_units + 1, sizeof(*s->unit_figs));
     s->reps = lu_xcalloc(s->n_units + 1, sizeof(*s->reps));
     s->n_months = (size_t)ledger_calendar_months(pl->start, s->p->period);
     s->rev_delta = lu_xcalloc(n_ind * s->n_months + 1, sizeof(int64_t));
@@ -136,14 +137,19 @@ static void add_figure(struct ledger_bulletin_scan *s, size_t ind, size_t unit,
                        uint32_t period, int64_t delta)
 {
     struct ledger_bulletin_scan_fig *f = &s->figs[ind];
+    struct ledger_bulletin_scan_fig *uf =
+        &s->unit_figs[ind * s->n_units + unit];
 
-    if (period == s->p->period)
+    if (period == s->p->period) {
         add(s, &f->month, delta);
+        add(s, &uf->month, delta);
+    }
     if (period == s->p->period && s->review != NULL &&
         s->review[unit] == LUYU__REVIEW_KIND__REVIEW_ACCEPT)
         add(s, &f->month_accepted, delta);
     if (period >= s->y01) {
         add(s, &f->ytd, delta);
+        add(s, &uf->ytd, delta);
         if (s->cov_slot[ind] != SIZE_MAX)
             add(s, &s->unit_ytd[s->cov_slot[ind] * s->n_units + unit], delta);
     }
@@ -368,6 +374,7 @@ void ledger_bulletin_scan_close(struct ledger_bulletin_scan *s)
     free(s->revs);
     free(s->figs);
     free(s->unit_ytd);
+    free(s->unit_figs);
     free(s->reps);
     free(s->rev_delta);
     free(s->rev_count);

@@ -58,6 +58,8 @@ struct ledger_bulletin_scan {
     struct ledger_bulletin_scan_fig *figs; /* per plan indicator */
     /* ytd per coverage indicator and unit: [cov_slot[i] * n_units + u] */
     int64_t *unit_ytd;
+    /* each unit's own month and ytd: [ind * n_units + unit slot] */
+    struct ledger_bulletin_scan_fig *unit_figs;
     struct ledger_bulletin_scan_rep *reps; /* per unit slot */
     int64_t *rev_delta; /* per indicator and month since plan start */
     uint64_t *rev_count;

@@ -9,6 +9,7 @@ task area; completeness names who reported. The page is in one language:
 Chinese with LANG=zh_CN.UTF-8, English otherwise. Bad months and unknown
 provinces are refused with exit 2."""
 from decimal import ROUND_HALF_UP, Decimal
+import csv
 import json
 import os
 import subprocess
@@ -69,7 +70,7 @@ def for_people(typed, base_unit, zh):
     return grouped(d, 0) + (unit[0] if zh else unit[1])
 
 
-def check_html(html, draft, zh=False):
+def check_html(html, draft, month_csv, zh=False):
     root = ET.fromstring(html)
     check(root.tag == XHTML + "html", "the page parses as XHTML")
     for el in root.iter():
@@ -88,7 +89,8 @@ def check_html(html, draft, zh=False):
         if cells:
             rows.setdefault(cells[0], cells)
     inds = draft["bulletin"]["indicators"]
-    for ind in inds:
+    shown = [i for i in inds if expanded(i)]
+    for ind in shown:
         cells = rows.get(ind["name"])
         if cells is None:
             raise AssertionError("no table row for %s" % ind["name"])
@@ -100,14 +102,64 @@ def check_html(html, draft, zh=False):
             want[0] = ("%s（其中暂定 %s）" if zh else "%s (provisional %s)") % (want[0], prov)
         if cells[2:5] != want:
             raise AssertionError("%s: html %s, json %s" % (ind["name"], cells[2:5], want))
-    check(True, "every one of the %d indicators has its month, ytd and since-start "
-          "figures in a table" % len(inds))
+    check(True, "every one of the %d indicators with figures or behind has its month, "
+          "ytd and since-start figures in a table" % len(shown))
+    rest = [i for i in inds if not expanded(i)]
+    check(rest, "the month leaves some indicators without figures (%d)" % len(rest))
+    line = [text(p) for p in root.iter(XHTML + "p") if p.get("class") == "rest"]
+    check(len(line) == 1, "one line for the indicators without figures")
+    want = ("以下 %d 项本期无数据、无到期目标：" if zh else
+            "The following %d have no figures this period and no target due: ") % len(rest)
+    check(line[0] == want + "、".join(i["name"] for i in rest),
+          "it lists them in plan order: " + line[0])
+    check(all(i["name"] not in rows for i in rest), "and they have no table rows")
     charts = list(root.iter(SVG + "svg"))
-    areas = [a for a in draft["bulletin"]["areas"] if a["indicators"] > 0]
-    check(len(charts) == len(areas), "one inline SVG chart per task area (%d)" % len(areas))
+    areas = {i["area"] for i in shown}
+    check(len(charts) == len(areas), "one inline SVG chart per task area with figures (%d)"
+          % len(areas))
     labels = [text(t) for s in charts for t in s.iter(SVG + "text")]
-    check(all(any(i["name"] == l for l in labels) for i in inds),
-          "every indicator is labelled in a chart")
+    check(all(any(i["name"] == l for l in labels) for i in shown),
+          "every expanded indicator is labelled in a chart")
+    check_units(root, draft["bulletin"], month_csv, zh)
+
+
+def expanded(ind):
+    """The reference of which indicators get rows: a figure this month or
+    this year, or behind the pace of their target."""
+    return (Decimal(ind["month"]) != 0 or Decimal(ind["ytd"]) != 0
+            or ind["status"] == "behind")
+
+
+def check_units(root, b, month_csv, zh):
+    """The per-district table against sums of the submitted CSV."""
+    sums = {}
+    with open(month_csv, encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["period"] == "2019-07":
+                k = (row["unit"], row["indicator"])
+                sums[k] = sums.get(k, Decimal(0)) + Decimal(row["amount"])
+    sec = [s for s in root.iter(XHTML + "section") if s.get("id") == "units"]
+    check(len(sec) == 1, "one per-district section")
+    trs = list(sec[0].iter(XHTML + "tr"))
+    head = [text(th) for th in trs[0].findall(XHTML + "th")][1:]
+    inds = {i["name"]: i for i in b["indicators"]}
+    codes = {k[1] for k in sums if sums[k] != 0}
+    check(sorted(head) == sorted(i["name"] for i in b["indicators"] if i["code"] in codes),
+          "a column per indicator with district figures: %s" % head)
+    names = {u["name"]: u["code"] for u in b["units"]}
+    seen = 0
+    for tr in trs[1:]:
+        cells = [text(td) for td in tr.findall(XHTML + "td")]
+        unit = names[cells[0]]
+        for name, cell in zip(head, cells[1:]):
+            ind = inds[name]
+            v = sums.get((unit, ind["code"]))
+            want = for_people(str(v), ind["base_unit"], zh) if v else "-"
+            if cell != want:
+                raise AssertionError("%s %s: html %s, submitted %s" % (unit, name, cell, want))
+        seen += unit in UNITS.split(",")
+    check(seen == 2 and len(trs) - 1 == len([u for u in b["units"] if u["expected"]]),
+          "a row per expected district, both reporting ones equal to the sums submitted")
 
 
 def main():
@@ -135,7 +187,7 @@ def main():
           "the imported sales are the month's figure: " + agri["month"])
     rc, html, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
                         "--format", "html")
-    check_html(html, draft)
+    check_html(html, draft, c.path("month.csv"))
     rc, joint, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
                          "--joint", "--format", "html")
     ET.fromstring(joint)
@@ -145,7 +197,7 @@ def main():
         say("the same pages in Chinese")
         rc, html, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
                             "--format", "html", lang="zh_CN.UTF-8")
-        check_html(html, draft, zh=True)
+        check_html(html, draft, c.path("month.csv"), zh=True)
         rc, joint, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
                              "--joint", "--format", "html", lang="zh_CN.UTF-8")
         check("尚无通报" in joint and 'lang="zh-CN"' in joint,

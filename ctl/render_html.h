@@ -1,0 +1,35 @@
+/* What the parts of the HTML bulletin (render_html.c and the sections in
+ * render_units.c) share: the XML-safe escaping, which indicators are
+ * expanded, and the per-district table. Internal to luyuctl's renderer. */
+#ifndef CTL_RENDER_HTML_H
+#define CTL_RENDER_HTML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "render.h"
+
+struct lu_buf;
+
+/* Text and attribute values with the five XML escapes, control characters
+ * as spaces. */
+void ctl_render_html_esc(struct lu_buf *o, const char *s);
+/* <tag class="cls">text</tag>; cls may be NULL. */
+void ctl_render_html_el(struct lu_buf *o, const char *tag, const char *cls,
+                        const char *text);
+
+/* Whether an indicator gets its rows and bars: it has a figure this month
+ * or this year, or it is behind the pace its target needs by now. The
+ * others are named in one line, so that a month's page is not mostly rows
+ * of zeros. With several views, expanded when it is in any of them. */
+bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
+                         const char *code);
+
+/* The per-district table of one view's month: a row per unit with a figure
+ * or expected to report, a column per expanded indicator any unit has a
+ * figure for (codes, m), the unit's own month figure in each cell. Says so
+ * in one line when the bulletin predates per-unit figures. */
+void ctl_render_units(struct lu_buf *o, const struct ctl_render_view *v,
+                      const char **codes, size_t m);
+
+#endif
