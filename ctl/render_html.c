@@ -42,12 +42,14 @@ static const char STYLE[] =
     "table{border-collapse:collapse;margin:.3em 0}"
     "th,td{border:1px solid #888;padding:2px 6px;vertical-align:top}"
     "th{background:#eee}td.n{text-align:right;white-space:nowrap}"
+    "td.spark{white-space:nowrap;padding:0 4px}"
     ".st-met{background:#d8f0d8}.st-on_track{background:#fff1c2}"
     ".st-behind{background:#f6d0d0}"
     ".draft{border:3px solid #b00;color:#b00;padding:.4em;font-weight:bold}"
     ".cols{display:flex;gap:2em;flex-wrap:wrap}"
-    "dl{display:grid;grid-template-columns:auto auto;gap:0 1em;margin:0}"
-    "dt{font-weight:bold}dd{margin:0}"
+    ".cols>div{min-width:0;max-width:100%}"
+    "dl{display:grid;grid-template-columns:auto minmax(0,1fr);gap:0 1em;"
+    "margin:0}dt{font-weight:bold}dd{margin:0;overflow-wrap:anywhere}"
     "section{break-inside:avoid;page-break-inside:avoid}"
     "code{font-size:9pt;word-break:break-all}"
     "@media print{body{margin:0}.wrap{overflow:visible}}"
@@ -178,12 +180,13 @@ static void table_head(struct lu_buf *o, const struct ctl_render_view *v,
                        size_t n)
 {
     static const char *const one[] = {
-        N_("month"),  N_("year to date"), N_("since the plan began"),
-        N_("target"), N_("due by now"),   N_("progress"),
-        N_("status")};
+        N_("month"),  N_("year to date"),      N_("since the plan began"),
+        N_("target"), N_("due by now"),        N_("progress"),
+        N_("status"), N_("this year by month")};
     static const char *const many[] = {N_("month"), N_("year to date"),
-                                       N_("progress"), N_("status")};
-    size_t k = n == 1 ? 7 : 4;
+                                       N_("progress"), N_("status"),
+                                       N_("this year by month")};
+    size_t k = n == 1 ? 8 : 5;
 
     lu_buf_adds(o, "<thead><tr><th rowspan=\"2\">");
     esc(o, _("indicator"));
@@ -211,7 +214,7 @@ static void figure_cells(struct lu_buf *o, const Luyu__IndicatorFigures *f,
     char a[96];
 
     if (f == NULL) {
-        for (size_t j = 0; j < (n == 1 ? 7 : 4); j++)
+        for (size_t j = 0; j < (n == 1 ? 8 : 5); j++)
             lu_buf_adds(o, "<td></td>");
         return;
     }
@@ -224,6 +227,7 @@ static void figure_cells(struct lu_buf *o, const Luyu__IndicatorFigures *f,
     }
     el(o, "td", "n", ctl_render_progress(f, a, sizeof(a)));
     status_cell(o, f->status);
+    ctl_render_spark(o, f);
 }
 
 static const Luyu__IndicatorFigures *find(const struct ctl_render_view *v,
@@ -486,7 +490,7 @@ static void completeness(struct lu_buf *o, const struct ctl_render_view *v)
              c->missing);
     lu_buf_adds(o, "<section>\n");
     el(o, "h2", NULL, t);
-    lu_buf_adds(o, "\n<table>\n");
+    lu_buf_adds(o, "\n<div class=\"wrap\"><table>\n");
     row_cells(o, head, 7, "th");
     for (size_t i = 0; i < v->b->n_units; i++) {
         const Luyu__UnitReport *u = v->b->units[i];
@@ -504,7 +508,7 @@ static void completeness(struct lu_buf *o, const struct ctl_render_view *v)
                     : "-"},
             7, "td");
     }
-    lu_buf_adds(o, "</table>\n</section>\n");
+    lu_buf_adds(o, "</table></div>\n</section>\n");
 }
 
 /* A revision's amount for people, in its indicator's unit when the
@@ -562,11 +566,11 @@ static void revisions(struct lu_buf *o, const struct ctl_render_view *v)
     el(o, "h2", NULL, t);
     lu_buf_adds(o, "\n");
     if (b->n_revisions > 0) {
-        lu_buf_adds(o, "<table>\n");
+        lu_buf_adds(o, "<div class=\"wrap\"><table>\n");
         row_cells(o, head, 8, "th");
         for (size_t i = 0; i < b->n_revisions; i++)
             revision_row(o, b, b->revisions[i]);
-        lu_buf_adds(o, "</table>\n");
+        lu_buf_adds(o, "</table></div>\n");
     }
     lu_buf_adds(o, "</section>\n");
 }
@@ -606,7 +610,7 @@ static void pool(struct lu_buf *o, const struct ctl_render_view *v)
              lu_money_yuan(p->month_invested, a[4], 40),
              (unsigned long long)p->stuck, p->stuck_days);
     el(o, "p", NULL, t);
-    lu_buf_adds(o, "<table>\n");
+    lu_buf_adds(o, "<div class=\"wrap\"><table>\n");
     row_cells(o, head, 7, "th");
     for (size_t i = 0; i < p->n_units; i++) {
         const Luyu__PoolUnit *u = p->units[i];
@@ -621,7 +625,7 @@ static void pool(struct lu_buf *o, const struct ctl_render_view *v)
                                    lu_money_yuan(u->invested, c[3], 40), c[4]},
                   7, "td");
     }
-    lu_buf_adds(o, "</table>\n</section>\n");
+    lu_buf_adds(o, "</table></div>\n</section>\n");
 }
 
 /* The minute a leader has: who reported, how many indicators are met, on

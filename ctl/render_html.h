@@ -1,6 +1,7 @@
 /* What the parts of the HTML bulletin (render_html.c and the sections in
- * render_units.c) share: the XML-safe escaping, which indicators are
- * expanded, and the per-district table. Internal to luyuctl's renderer. */
+ * render_units.c and render_spark.c) share: the XML-safe escaping, which
+ * indicators are expanded, and the per-district table. Internal to luyuctl's
+ * renderer. */
 #ifndef CTL_RENDER_HTML_H
 #define CTL_RENDER_HTML_H
 
@@ -31,5 +32,11 @@ bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
  * in one line when the bulletin predates per-unit figures. */
 void ctl_render_units(struct lu_buf *o, const struct ctl_render_view *v,
                       const char **codes, size_t m);
+
+/* A table cell with f's trend over the months of the year so far as a
+ * sparkline, the last month's figure labelled; "-" when the bulletin has
+ * no monthly figures for it (f NULL, derived from the pool, or issued
+ * before they were added). */
+void ctl_render_spark(struct lu_buf *o, const Luyu__IndicatorFigures *f);
 
 #endif

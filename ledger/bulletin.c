@@ -74,6 +74,12 @@ static Luyu__IndicatorFigures *indicator(const struct ledger_bulletin_scan *s,
     f->month_accepted = pi->source ? 0 : s->figs[ind].month_accepted;
     f->ytd = s->figs[ind].ytd;
     f->since_start = s->figs[ind].since;
+    if (pi->source == NULL) {
+        f->n_by_month = s->p->period % 100 - s->y0 % 100 + 1;
+        f->by_month =
+            memcpy(anew(a, f->n_by_month * sizeof(int64_t)),
+                   &s->by_month[ind * 12], f->n_by_month * sizeof(int64_t));
+    }
     f->target_kind = (Luyu__TargetKind)pi->target_kind;
     f->target = pi->target;
     f->ratio_of = astr(a, pi->ratio_of);

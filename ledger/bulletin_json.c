@@ -95,6 +95,14 @@ static void indicator(struct lu_json *o, const Luyu__IndicatorFigures *f)
     kamount(o, "month_provisional", f->month - f->month_accepted, scale);
     kamount(o, "ytd", f->ytd, scale);
     kamount(o, "since_start", f->since_start, scale);
+    lu_json_key(o, "by_month");
+    lu_json_array(o);
+    for (size_t k = 0; k < f->n_by_month; k++) {
+        char a[40];
+
+        lu_json_str(o, lu_amount_format(f->by_month[k], scale, a, sizeof(a)));
+    }
+    lu_json_end(o);
     kstr(o, "target_kind",
          lu_target_kind_name((enum lu_target_kind)f->target_kind));
     kamount(o, "target", f->target,

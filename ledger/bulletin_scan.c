@@ -118,6 +118,8 @@ static void setup(struct ledger_bulletin_scan *s)
         memcpy(s->chain, s->p->chain_digest, sizeof(s->chain));
     lu_buf_init(&s->row);
     s->y01 = s->p->period / 100 * 100 + 1;
+    s->y0 = s->y01 > pl->start ? s->y01 : pl->start;
+    s->by_month = lu_xcalloc(n_ind * 12 + 1, sizeof(int64_t));
     s->prev_hi = ledger_calendar_add(s->p->period, -12);
     s->prev_lo = s->prev_hi / 100 * 100 + 1;
 }
@@ -150,6 +152,8 @@ static void add_figure(struct ledger_bulletin_scan *s, size_t ind, size_t unit,
     if (period >= s->y01) {
         add(s, &f->ytd, delta);
         add(s, &uf->ytd, delta);
+        if (period >= s->y0 && period <= s->p->period)
+            add(s, &s->by_month[ind * 12 + period % 100 - s->y0 % 100], delta);
         if (s->cov_slot[ind] != SIZE_MAX)
             add(s, &s->unit_ytd[s->cov_slot[ind] * s->n_units + unit], delta);
     }
@@ -375,6 +379,7 @@ void ledger_bulletin_scan_close(struct ledger_bulletin_scan *s)
     free(s->figs);
     free(s->unit_ytd);
     free(s->unit_figs);
+    free(s->by_month);
     free(s->reps);
     free(s->rev_delta);
     free(s->rev_count);

@@ -60,6 +60,10 @@ struct ledger_bulletin_scan {
     int64_t *unit_ytd;
     /* each unit's own month and ytd: [ind * n_units + unit slot] */
     struct ledger_bulletin_scan_fig *unit_figs;
+    /* each indicator's month figures of the year so far, from y0:
+     * [ind * 12 + months since y0] */
+    int64_t *by_month;
+    uint32_t y0; /* January or the plan's first month, whichever is later */
     struct ledger_bulletin_scan_rep *reps; /* per unit slot */
     int64_t *rev_delta; /* per indicator and month since plan start */
     uint64_t *rev_count;

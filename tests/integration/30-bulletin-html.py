@@ -113,7 +113,8 @@ def check_html(html, draft, month_csv, zh=False):
     check(line[0] == want + "、".join(i["name"] for i in rest),
           "it lists them in plan order: " + line[0])
     check(all(i["name"] not in rows for i in rest), "and they have no table rows")
-    charts = list(root.iter(SVG + "svg"))
+    check_sparks(root, shown, zh)
+    charts = [s for s in root.iter(SVG + "svg") if s.get("class") != "spark"]
     areas = {i["area"] for i in shown}
     check(len(charts) == len(areas), "one inline SVG chart per task area with figures (%d)"
           % len(areas))
@@ -121,6 +122,34 @@ def check_html(html, draft, month_csv, zh=False):
     check(all(any(i["name"] == l for l in labels) for i in shown),
           "every expanded indicator is labelled in a chart")
     check_units(root, draft["bulletin"], month_csv, zh)
+
+
+def check_sparks(root, shown, zh):
+    """Each expanded indicator's row ends with its trend: a line through
+    January .. July (7 points) ending at the month's figure, labelled."""
+    n = 0
+    for tr in root.iter(XHTML + "tr"):
+        tds = tr.findall(XHTML + "td")
+        ind = next((i for i in shown if tds and text(tds[0]) == i["name"]), None)
+        if ind is None:
+            continue
+        svg = tds[-1].find(SVG + "svg")
+        if ind["code"] == "project_pool_total":
+            check(svg is None and text(tds[-1]) == "-", "no trend for the pool's total")
+            continue
+        pts = svg.find(SVG + "polyline").get("points").split()
+        label = text(svg.find(SVG + "text"))
+        want = for_people(ind["month"], ind["base_unit"], zh)
+        if len(pts) != 7 or label != want:
+            raise AssertionError("%s: sparkline of %d points labelled %s, want 7 and %s"
+                                 % (ind["name"], len(pts), label, want))
+        if Decimal(ind["month"]) > 0 and Decimal(ind["month"]) == Decimal(ind["ytd"]):
+            ys = [int(p.split(",")[1]) for p in pts]
+            if not (len(set(ys[:-1])) == 1 and ys[-1] < ys[0]):
+                raise AssertionError("%s: only July has figures, the line %s" % (ind["name"], pts))
+        n += 1
+    check(n == len([i for i in shown if i["code"] != "project_pool_total"]), "a sparkline of 7 months, last value labelled, in each of "
+          "the %d expanded rows (July alone rises where only July has figures)" % n)
 
 
 def expanded(ind):
