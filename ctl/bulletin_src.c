@@ -16,6 +16,7 @@
 #include "plan.h"
 #include "sign.h"
 #include "reader.h"
+#include "scores.h"
 #include "util.h"
 
 int ctl_bulletin_src_open(const char *state_dir, const char *plan_path,
@@ -210,4 +211,24 @@ int ctl_bulletin_src_load(struct ctl_bulletin_src *src, const char *province,
     r = verify(src, &it, w->key, v);
     free(it.payload);
     return r;
+}
+
+int ctl_bulletin_src_scores(struct ctl_bulletin_src *src,
+                            struct ctl_render_view *v)
+{
+    char err[512];
+    uint32_t period;
+    int r;
+
+    if (v->b == NULL || src->own[0] == '\0' ||
+        strcmp(v->province, src->own) != 0)
+        return CTL_EXIT_OK;
+    period = v->b->period;
+    if (period % 100 != 12 && period != src->plan->end)
+        return CTL_EXIT_OK;
+    r = ledger_scores(src->db, src->plan, v->province, period / 100, period,
+                      &v->scores, err, sizeof(err));
+    if (r == -EIO)
+        return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
+    return CTL_EXIT_OK;
 }

@@ -52,4 +52,13 @@ int ctl_bulletin_src_load(struct ctl_bulletin_src *src, const char *province,
                           const struct ctl_bulletin_want *w, bool missing_ok,
                           struct ctl_render_view *v);
 
+/* The year's assessment (ledger/scores.h) into v->scores when v is a
+ * bulletin of the ledger's own province for the last month of a year or of
+ * the plan: the scorecard of the year's last bulletin. A plan without
+ * assessment rules or a province without assessed units leaves it NULL.
+ * Returns CTL_EXIT_OK, or prints the problem and returns CTL_EXIT_FAIL
+ * when the ledger cannot be read. */
+int ctl_bulletin_src_scores(struct ctl_bulletin_src *src,
+                            struct ctl_render_view *v);
+
 #endif

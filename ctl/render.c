@@ -10,6 +10,7 @@
 #include "bulletin_words.h"
 #include "json.h"
 #include "i18n.h"
+#include "scores.h"
 #include "money.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -23,6 +24,7 @@ void ctl_render_tr(const char *const *in, const char **out, size_t n)
 void ctl_render_view_clear(struct ctl_render_view *v)
 {
     ledger_bulletin_free(v->b);
+    ledger_scores_free(v->scores);
     memset(v, 0, sizeof(*v));
 }
 

@@ -15,6 +15,7 @@
 #include "bulletin.pb-c.h"
 
 struct lu_buf;
+struct ledger_scores;
 
 struct ctl_render_view {
     Luyu__Bulletin *b;       /* owned; NULL when the province has none */
@@ -22,6 +23,10 @@ struct ctl_render_view {
     char province_name[257]; /* from the plan, also when b is NULL */
     char signer[65];         /* "" for a draft */
     char trust[512];         /* what was checked, for the reader */
+    /* owned; the districts' assessment of the bulletin's year, for the
+     * HTML of the year's last bulletin of the ledger's own province;
+     * NULL otherwise */
+    struct ledger_scores *scores;
 };
 
 void ctl_render_view_clear(struct ctl_render_view *v);

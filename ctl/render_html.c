@@ -698,6 +698,8 @@ void ctl_render_html(const struct ctl_render_view *v, size_t n,
     for (size_t i = 0; i < n; i++) {
         if (v[i].b != NULL)
             summary(o, &v[i]);
+        if (v[i].scores != NULL)
+            ctl_render_scorecard(o, &v[i]);
     }
     m = areas(o, v, n, &codes);
     for (size_t i = 0; i < n; i++) {
@@ -711,6 +713,8 @@ void ctl_render_html(const struct ctl_render_view *v, size_t n,
             revisions(o, &v[i]);
             if (v[i].b->pool != NULL && v[i].b->pool->n_stages == 6)
                 pool(o, &v[i]);
+            if (v[i].scores != NULL)
+                ctl_render_scorecard_detail(o, &v[i]);
         }
     }
     /* Signatures, digests and how they were checked: for whoever verifies,

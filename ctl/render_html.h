@@ -1,5 +1,6 @@
 /* What the parts of the HTML bulletin (render_html.c and the sections in
- * render_units.c and render_spark.c) share: the XML-safe escaping, which
+ * render_units.c, render_spark.c and
+ * render_score.c) share: the XML-safe escaping, which
  * indicators are expanded, and the per-district table. Internal to luyuctl's
  * renderer. */
 #ifndef CTL_RENDER_HTML_H
@@ -38,5 +39,12 @@ void ctl_render_units(struct lu_buf *o, const struct ctl_render_view *v,
  * no monthly figures for it (f NULL, derived from the pool, or issued
  * before they were added). */
 void ctl_render_spark(struct lu_buf *o, const Luyu__IndicatorFigures *f);
+
+/* The scorecard of v->scores (not NULL): the ranking with links to each
+ * district's arithmetic, and the arithmetic itself, for later on the
+ * page. */
+void ctl_render_scorecard(struct lu_buf *o, const struct ctl_render_view *v);
+void ctl_render_scorecard_detail(struct lu_buf *o,
+                                 const struct ctl_render_view *v);
 
 #endif

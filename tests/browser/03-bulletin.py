@@ -35,11 +35,25 @@ def no_overflow(d, what):
     check(not bad, "%s at 390 px: nothing overflows (%s)" % (what, bad[:8]))
 
 
+def render(c, month):
+    """The draft bulletin of month as luyuctl renders it in Chinese, in a
+    file; returns its path."""
+    p = subprocess.run([os.path.join(BIN, "luyuctl"), "--plan", PLAN, "bulletin", "show", month,
+                        "--state-dir", c.path("hub"), "--draft", "--format", "html"],
+                       capture_output=True, timeout=120, env=locale_env("zh_CN.UTF-8"))
+    check(p.returncode == 0, "luyuctl renders the draft bulletin of %s as HTML" % month)
+    page = c.path("bulletin-%s.html" % month)
+    with open(page, "wb") as f:
+        f.write(p.stdout)
+    return page
+
+
 def main():
     if not have_locale("zh_CN.UTF-8"):
         skip("no zh_CN.UTF-8 locale: the page a leader reads is Chinese")
     profile = tempfile.mkdtemp(prefix="luyu-chromium-")
     d = clerk.browser(profile)
+    from selenium.webdriver.common.by import By
     c = Cluster("bbulletin")
     try:
         c.start_hub()
@@ -51,15 +65,7 @@ def main():
                             "2019-07", UNITS], stdout=f, check=True)
         c.ctl("import", month, node="cq-wanzhou", check_rc=0)
         wait_until(lambda: c.drained("cq-wanzhou"), 30, "drain")
-        p = subprocess.run([os.path.join(BIN, "luyuctl"), "--plan", PLAN, "bulletin", "show",
-                            "2019-07", "--state-dir", c.path("hub"), "--draft", "--format",
-                            "html"], capture_output=True, timeout=120,
-                           env=locale_env("zh_CN.UTF-8"))
-        check(p.returncode == 0, "luyuctl renders the draft bulletin as HTML")
-        page = c.path("bulletin.html")
-        with open(page, "wb") as f:
-            f.write(p.stdout)
-        d.get("file://" + page)
+        d.get("file://" + render(c, "2019-07"))
         clerk.shots(d, "bulletin-2019-07")
         d.set_window_size(390, 900)
         no_overflow(d, "the bulletin")
@@ -70,6 +76,23 @@ def main():
         rows = d.execute_script("return document.querySelectorAll('#units tr').length")
         check(sparks > 0, "the sparklines are drawn (%d)" % sparks)
         check(rows > 2, "the per-district table is drawn (%d rows)" % rows)
+
+        say("December's bulletin: the scorecard, each district linked to its arithmetic")
+        d.set_window_size(1280, 900)
+        d.get("file://" + render(c, "2019-12"))
+        clerk.shots(d, "bulletin-2019-12")
+        d.set_window_size(390, 900)
+        no_overflow(d, "December's bulletin")
+        link = d.find_element(By.CSS_SELECTOR, "#scorecard tr[data-unit] a")
+        target = link.get_attribute("href").split("#")[1]
+        link.click()
+        wait_until(lambda: d.execute_script("return location.hash") == "#" + target, 30,
+                   "the link to be followed")
+        top = d.execute_script("return document.getElementById(arguments[0])"
+                               ".getBoundingClientRect().top", target)
+        check(-2 <= top < d.execute_script("return window.innerHeight"),
+              "the first district's link scrolls to its arithmetic (%s at %s px)"
+              % (target, top))
     finally:
         d.quit()
 

@@ -75,7 +75,7 @@ def check_html(html, draft, month_csv, zh=False):
     check(root.tag == XHTML + "html", "the page parses as XHTML")
     for el in root.iter():
         for attr in ("src", "href"):
-            if el.get(attr):
+            if el.get(attr) and not el.get(attr).startswith("#"):
                 raise AssertionError("external reference %s=%s" % (attr, el.get(attr)))
     check(True, "no external references (self-contained)")
     body = text(root)
@@ -150,6 +150,46 @@ def check_sparks(root, shown, zh):
         n += 1
     check(n == len([i for i in shown if i["code"] != "project_pool_total"]), "a sparkline of 7 months, last value labelled, in each of "
           "the %d expanded rows (July alone rises where only July has figures)" % n)
+
+
+def check_scorecard(hub, lang):
+    """The year's last bulletin (December) ranks the districts as luyuctl
+    assess does, each linked to its arithmetic; July's has no scorecard."""
+    say("the year's last bulletin has the assessment scorecard")
+    rc, html, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
+                        "--format", "html", lang=lang)
+    check('id="scorecard"' not in html, "July's bulletin has no scorecard")
+    rc, html, err = ctl("bulletin", "show", "2019-12", "--state-dir", hub, "--draft",
+                        "--format", "html", lang=lang)
+    root = ET.fromstring(html)
+    rc, out, err = ctl("assess", "--state-dir", hub, "--year", "2019", "--month", "2019-12",
+                       "--format", "json")
+    want = {u["unit"]: u for u in json.loads(out)["units"]}
+    ids = {el.get("id"): el for el in root.iter() if el.get("id")}
+    sec = ids.get("scorecard")
+    check(sec is not None, "December's bulletin has a scorecard")
+    got = {}
+    for tr in sec.iter(XHTML + "tr"):
+        if tr.get("data-unit") is None:
+            continue
+        tds = tr.findall(XHTML + "td")
+        a = tds[1].find(XHTML + "a")
+        u = tr.get("data-unit")
+        got[u] = (int(text(tds[0])), text(tds[2]))
+        if a is None or a.get("href") != "#score-" + u or "score-" + u not in ids:
+            raise AssertionError("%s: no link to its arithmetic" % u)
+        arith = ids["score-" + u]
+        pts = [text(r.findall(XHTML + "td")[-1]) for r in arith.iter(XHTML + "tr")
+               if r.findall(XHTML + "td")]
+        if pts != [x["points"] for x in want[u]["lines"]]:
+            raise AssertionError("%s: arithmetic %s, assess %s" % (u, pts, want[u]["lines"]))
+    check(True, "each district links to its arithmetic (#score-UNIT)")
+    check(got == {u: (x["rank"], x["points"]) for u, x in want.items()},
+          "every district's rank and points equal luyuctl assess --format json (%d)" % len(got))
+    check(any(x[1] != "0.00" for x in got.values()), "some districts score: %s"
+          % {u: x for u, x in got.items() if x[1] != "0.00"})
+    check(all(want[u]["lines"] for u in got),
+          "each one's points per indicator equal the assessment's lines")
 
 
 def expanded(ind):
@@ -233,6 +273,8 @@ def main():
               "joint page in Chinese says Shandong has no bulletin yet")
     else:
         say("no zh_CN.UTF-8 locale: the Chinese pages are checked by 16-chinese (skipped)")
+
+    check_scorecard(hub, have_locale("zh_CN.UTF-8") and "zh_CN.UTF-8" or None)
 
     say("CSV of the indicator table, for Excel with --excel")
     rc, out, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
