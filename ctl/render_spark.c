@@ -19,7 +19,7 @@ static int y_of(int64_t v, int64_t lo, int64_t hi)
     if (hi == lo)
         return SPARK_H / 2;
     return SPARK_H - 2 -
-           (int)((__int128)(v - lo) * (SPARK_H - 4) / ((__int128)hi - lo));
+           (int)(((__int128)v - lo) * (SPARK_H - 4) / ((__int128)hi - lo));
 }
 
 void ctl_render_spark(struct lu_buf *o, const Luyu__IndicatorFigures *f)
