@@ -552,20 +552,27 @@ static void attribute(struct problem *pr, const char *message)
     }
 }
 
-static void fill(struct lu_web_req *req, Luyu__CtlProject *t)
+/* The typed fields into t. NULL, or a problem when a field holds a NUL,
+ * which would cut the text short unseen. */
+static const char *fill(struct lu_web_req *req, Luyu__CtlProject *t)
 {
     char **slots[] = {&t->name,       &t->area,          &t->partner,
                       &t->enterprise, &t->planned,       &t->aid_planned,
                       &t->invested,   &t->aid_disbursed, &t->poor_lifted,
                       &t->poor_jobs};
+    const char *bad = NULL;
 
     for (size_t i = 0; i < N_FIELDS; i++) {
-        const char *v = lu_web_field(req, FIELDS[i].name, NULL, NULL);
+        size_t len = 0;
+        const char *v = lu_web_field(req, FIELDS[i].name, &len, NULL);
 
+        if (v != NULL && strlen(v) != len)
+            bad = _("A field holds a NUL character.");
         if (v != NULL)
             *slots[i] = (char *)v;
     }
     t->over_plan = lu_web_field(req, "over_plan", NULL, NULL) != NULL;
+    return bad;
 }
 
 /* Sends one change as luyuctl would. On success answers with a redirect
@@ -614,8 +621,10 @@ static void add_post(struct node_pages *np, struct lu_web_req *req,
     t.kind = LUYU__PROJECT_EVENT__KIND__CREATED;
     t.id = (char *)(id ? id : "");
     t.unit = (char *)unit;
-    fill(req, &t);
-    msg = submit(np, ss, &t, resp);
+    pr.msg = fill(req, &t);
+    msg = pr.msg ? NULL : submit(np, ss, &t, resp);
+    if (pr.msg != NULL)
+        change_form(np, req, resp, ss, u, NULL, &pr);
     if (msg != NULL) {
         attribute(&pr, msg);
         change_form(np, req, resp, ss, u, NULL, &pr);
@@ -636,8 +645,10 @@ static void edit_post(struct node_pages *np, struct lu_web_req *req,
         return;
     t.kind = LUYU__PROJECT_EVENT__KIND__EDITED;
     t.id = p->id;
-    fill(req, &t);
-    msg = submit(np, ss, &t, resp);
+    pr.msg = fill(req, &t);
+    msg = pr.msg ? NULL : submit(np, ss, &t, resp);
+    if (pr.msg != NULL)
+        change_form(np, req, resp, ss, u, p, &pr);
     if (msg != NULL) {
         attribute(&pr, msg);
         change_form(np, req, resp, ss, u, p, &pr);

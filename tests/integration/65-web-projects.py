@@ -96,6 +96,20 @@ def main():
     check(st == 403 and c.status(UNIT)["last_seq"] == base,
           "a project for a unit not the user's is refused 403")
 
+    say("hostile input: a clear answer in valid UTF-8, nothing stored")
+    for name, area in (("%FF%FE", "%E4%BA%A7"), ("a%00b", "industry"), ("x" * 3000, "industry")):
+        body = "csrf=%s&unit=%s&id=cq-wanzhou-2021-008&name=%s&area=%s&planned=1" % (
+            token, UNIT, name, area)
+        st, h, text = b.request("POST", "/projects/add",
+                                raw=(body.encode(), "application/x-www-form-urlencoded"))
+        check(st in (400, 422) and c.status(UNIT)["last_seq"] == base,
+              "a name %r... is refused (%d); nothing stored" % (name[:12], st))
+    st, h, text = b.get("/projects/show?id=%FF%3Cscript%3E")
+    check(st == 404 and "<script>" not in text, "an unknown id: 404")
+    st, h, text = b.request("POST", "/projects/stage", raw=(b"csrf=" + token.encode(),
+                                                            "application/x-www-form-urlencoded"))
+    check(st == 404, "a stage move without a project: 404")
+
     say("add, list, show")
     st, h, text = b.post("/projects/add", dict(form, planned="1200000.50"))
     check(st == 303 and h["location"] == "/projects/show?done=1&id=cq-wanzhou-2021-007",
