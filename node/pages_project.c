@@ -665,11 +665,17 @@ static void stage_post(struct node_pages *np, struct lu_web_req *req,
     Luyu__Project *p = NULL;
     const char *stage = lu_web_field(req, "stage", NULL, NULL);
     const char *date = lu_web_field(req, "date", NULL, NULL);
-    const char *reason = lu_web_field(req, "reason", NULL, NULL);
+    size_t len = 0;
+    const char *reason = lu_web_field(req, "reason", &len, NULL);
     char *msg;
 
     if (load(np, req, resp, u, &p) < 0)
         return;
+    if (reason != NULL && strlen(reason) != len) {
+        show_page(np, req, resp, ss, p, _("A field holds a NUL character."));
+        luyu__project__free_unpacked(p, NULL);
+        return;
+    }
     t.kind = LUYU__PROJECT_EVENT__KIND__STAGED;
     t.id = p->id;
     t.stage = (char *)(stage ? stage : "");

@@ -154,6 +154,11 @@ def main():
     st, h, text = b.post("/projects/stage", {"csrf": token, "id": "cq-wanzhou-2021-007",
                                              "stage": "dropped", "date": "", "reason": ""})
     check(st == 422 and "终止" in text, "终止 without a reason is refused")
+    st, h, text = b.request("POST", "/projects/stage", raw=(
+        ("csrf=%s&id=cq-wanzhou-2021-007&stage=dropped&reason=a%%00b" % token).encode(),
+        "application/x-www-form-urlencoded"))
+    check(st == 422 and c.status(UNIT)["last_seq"] == base + 2,
+          "a reason holding a NUL is refused, not cut short")
     st, h, text = b.post("/projects/stage", {"csrf": token, "id": "cq-wanzhou-2021-007",
                                              "stage": "signed", "date": today,
                                              "reason": ""})
