@@ -400,6 +400,59 @@ int node_outbox_projects(struct node_outbox *ob, const char *id,
     return r == SQLITE_DONE ? 0 : lu_store_errno(r);
 }
 
+/* The events are read from the outbox's own rows: a project's history
+ * needs no table of its own, and the unit narrows the scan through the
+ * outbox_figure index. */
+int node_outbox_each_project(struct node_outbox *ob, const char *id,
+                             const char *unit, node_outbox_prow_cb cb,
+                             void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    struct node_outbox_prow row;
+    char reason[LU_MAX_REASON];
+    int r;
+
+    r = lu_store_prepare(
+        ob->db,
+        id == NULL ? "SELECT o.seq, o.recorded_by, o.recorded_at, o.state,"
+                     " ifnull(o.reason, ''), o.project FROM project p"
+                     " JOIN outbox o ON o.seq = p.seq ORDER BY p.id"
+                   : "SELECT seq, recorded_by, recorded_at, state,"
+                     " ifnull(reason, ''), project FROM outbox"
+                     " WHERE unit = ?1 AND project IS NOT NULL ORDER BY seq",
+        &st);
+    if (r < 0)
+        return r;
+    if (id != NULL)
+        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        Luyu__ProjectEvent *ev = luyu__project_event__unpack(
+            NULL, (size_t)sqlite3_column_bytes(st, 5),
+            sqlite3_column_blob(st, 5));
+
+        /* Our own bytes; a damaged row is skipped rather than shown. */
+        if (ev == NULL || ev->project == NULL ||
+            (id != NULL && strcmp(ev->project->id, id) != 0)) {
+            luyu__project_event__free_unpacked(ev, NULL);
+            continue;
+        }
+        row.ev = ev;
+        row.seq = (uint64_t)sqlite3_column_int64(st, 0);
+        row.recorded_by = (const char *)sqlite3_column_text(st, 1);
+        row.recorded_at = sqlite3_column_int64(st, 2);
+        row.state = sqlite3_column_int(st, 3);
+        snprintf(reason, sizeof(reason), "%s",
+                 (const char *)sqlite3_column_text(st, 4));
+        row.reject_code = lu_reject_split(reason);
+        row.reason = reason;
+        cb(arg, &row);
+        luyu__project_event__free_unpacked(ev, NULL);
+    }
+    r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
+    sqlite3_finalize(st);
+    return r;
+}
+
 int node_outbox_append(struct node_outbox *ob, Luyu__Entry **entries, size_t n,
                        struct node_outbox_import *im)
 {

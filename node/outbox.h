@@ -75,6 +75,30 @@ int node_outbox_project_get(struct node_outbox *ob, const char *id,
 int node_outbox_projects(struct node_outbox *ob, const char *id,
                          Luyu__Project ***out, size_t *n);
 
+/* One project event as the outbox holds it, with its entry's delivery;
+ * everything lives until the callback returns. ev->project is the whole
+ * project as it stood after the event. */
+struct node_outbox_prow {
+    const Luyu__ProjectEvent *ev;
+    uint64_t seq;
+    const char *recorded_by,
+        *reason;         /* reason: the hub's, "" unless rejected */
+    int64_t recorded_at; /* unix s */
+    int state;           /* NODE_PENDING, _ACKED, _REJECTED */
+    int reject_code;     /* RejectCode of reason, 0 when none */
+};
+
+typedef void (*node_outbox_prow_cb)(void *arg,
+                                    const struct node_outbox_prow *r);
+
+/* With id NULL, calls cb with the newest event of each of the node's
+ * projects (its current state), ordered by id; else with every event of
+ * project id, whose unit is unit, oldest first (the web pages' history).
+ * 0 or a negative errno. */
+int node_outbox_each_project(struct node_outbox *ob, const char *id,
+                             const char *unit, node_outbox_prow_cb cb,
+                             void *arg);
+
 /* Reads up to max entries with seq >= from, ascending. */
 int node_outbox_read(struct node_outbox *ob, uint64_t from, size_t max,
                      struct node_batch *b);

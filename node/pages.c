@@ -114,9 +114,10 @@ void node_pages_page_start(struct node_pages *np, const struct lu_session *ss,
         lu_buf_printf(b,
                       " <a href=\"/form\">%s</a> <a href=\"/upload\">%s</a> "
                       "<a href=\"/entries\">%s</a> <a href=\"/review\">%s"
-                      "</a> <span>",
+                      "</a> <a href=\"/projects\" id=\"nav-projects\">%s</a> "
+                      "<span>",
                       _("Enter the month"), _("Upload a file"),
-                      _("What we entered"), _("Review"));
+                      _("What we entered"), _("Review"), _("Our projects"));
         link_state(np, b);
         lu_buf_adds(b, "</span> <span>");
         lu_html_esc(b, ss->user);
@@ -197,8 +198,11 @@ static int user_hash(void *data, const char *name, char *hash, size_t len)
 static bool page_path(const char *path)
 {
     static const char *const PAGES[] = {
-        "/",       "/form",          "/entries", "/correct", "/logout",
-        "/upload", "/upload/commit", "/history", "/review"};
+        "/", "/form", "/entries", "/correct", "/logout", "/upload",
+        "/upload/commit", "/history", "/review",
+        /* node/pages_project.c */
+        "/projects", "/projects/show", "/projects/add", "/projects/edit",
+        "/projects/stage"};
 
     for (size_t i = 0; i < sizeof(PAGES) / sizeof(PAGES[0]); i++) {
         if (strcmp(path, PAGES[i]) == 0)
@@ -244,6 +248,10 @@ static void route(struct node_pages *np, struct lu_web_req *req,
     if (strcmp(path, "/review") == 0)
         return post ? node_pages_review_post(np, req, resp, ss, &u)
                     : node_pages_review_page(np, req, resp, ss, &u, NULL);
+    /* Clerks and reviewers both keep their units' projects
+     * (docs/DECISIONS.md, "Projects on the node's pages"). */
+    if (strncmp(path, "/projects", 9) == 0)
+        return node_pages_projects(np, req, resp, ss, &u, post);
     if (post && strcmp(u.role, "clerk") != 0)
         return node_pages_refuse(np, resp, 403,
                                  _("Only clerks enter or change figures."));

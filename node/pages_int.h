@@ -98,6 +98,11 @@ void node_pages_review_post(struct node_pages *np, struct lu_web_req *req,
                             const struct lu_webuser *u);
 void node_pages_notices(struct node_pages *np, const char *units,
                         struct lu_buf *b);
+/* /projects and below (node/pages_project.c): GET and POST of a signed-in
+ * user whose CSRF token was checked. */
+void node_pages_projects(struct node_pages *np, struct lu_web_req *req,
+                         struct lu_web_resp *resp, const struct lu_session *ss,
+                         const struct lu_webuser *u, bool post);
 /* /api/...: token-authenticated JSON (node/pages_api.c). */
 void node_pages_api(struct node_pages *np, struct lu_web_req *req,
                     struct lu_web_resp *resp);

@@ -42,11 +42,24 @@ static int money(const char *what, const char *typed, int64_t *v, char *err,
                  size_t errlen)
 {
     char why[200];
+    int r;
 
     if (typed[0] == '\0')
         return 0;
-    if (lu_amount_parse(typed, 100, v, why, sizeof(why)) < 0) {
-        snprintf(err, errlen, "%s: %s", what, why);
+    r = lu_amount_parse(typed, 100, v, why, sizeof(why));
+
+    /* The parser's reason is for log readers; people read the checks of
+     * the entry form, in their language, after the field's code (which
+     * the web pages use to put the message on its field). */
+    if (r == -ERANGE) {
+        snprintf(err, errlen, "%s: %s", what,
+                 _("too large: at most 100 billion yuan"));
+        return -EINVAL;
+    }
+    if (r < 0) {
+        snprintf(err, errlen, "%s: %s", what,
+                 _("Not an amount: digits with at most two decimals, no sign "
+                   "or separators, e.g. 1234.50."));
         return -EINVAL;
     }
     return 0;

@@ -2,7 +2,7 @@
 selenium): signs in, enters a month's figures, sees a bad amount refused in
 Chinese with nothing stored, stores the figures with a note holding
 <script> (shown as text), corrects an entry with a reason, and the hub's
-ledger then equals the figures exactly; a clerk of another node cannot
+ledger then equals the figures exactly; adds a project and sees it listed; a clerk of another node cannot
 sign in here; a CSV with one bad row is previewed with its error and
 nothing stored, the fixed file committed; a form sent without the CSRF token, without a session or
 with an expired session is refused. Screenshots of every page at desktop
@@ -160,6 +160,26 @@ def main():
         check(json.loads(out)["entries"][-1]["confirmed"] == ["duplicate"],
               "the entry records the confirmed warning")
 
+        say("the district's projects: add one, see it listed")
+        submit(d, d.find_element(By.ID, "nav-projects"))
+        check("暂无项目" in d.page_source, "本地项目 from the navigation: none yet")
+        submit(d, d.find_element(By.ID, "add"))
+        d.find_element(By.ID, "f_id").send_keys("cq-wanzhou-2019-101")
+        d.find_element(By.ID, "f_name").send_keys("万州柑橘园<b>二期</b>")
+        d.find_element(By.ID, "f_planned").send_keys("1200000")
+        d.find_element(By.ID, "f_aid_planned").send_keys("300000")
+        submit(d, d.find_element(By.ID, "save"))
+        check("已保存" in d.find_element(By.ID, "banner").text and c.status(n)["last_seq"] == 9,
+              "the project is stored, and its page says so")
+        check("万州柑橘园<b>二期</b>" in d.find_element(By.TAG_NAME, "h1").text,
+              "the name's markup shows as text")
+        shots(d, "11-project")
+        d.get(base + "/projects")
+        rows = d.find_element(By.ID, "projects").text
+        check("cq-wanzhou-2019-101" in rows and "120.00" in rows and "储备" in rows,
+              "listed at 储备 with its plan in 万元")
+        shots(d, "12-projects")
+
         say("refusals")
         d.get(base + "/form?unit=cq-wanzhou&period=2019-08")
         d.execute_script("document.querySelector('form[action=\"/form\"][method=\"post\"] "
@@ -173,7 +193,7 @@ def main():
         d.find_element(By.ID, "amt_cadres_to_sd").send_keys("1")
         submit(d, d.find_element(By.ID, "save"))
         check("请重新登录" in d.page_source, "a form without a session is refused")
-        check(c.status(n)["last_seq"] == 8, "neither stored anything")
+        check(c.status(n)["last_seq"] == 9, "neither stored anything")
         for dd in list(c.daemons):
             check(dd.stop() == 0, "%s stopped cleanly" % dd.name)
         say("screenshots in", ART)
