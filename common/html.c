@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "i18n.h"
+
 /* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if none. */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
@@ -55,4 +57,27 @@ void lu_html_escn(struct lu_buf *b, const char *s, size_t n)
 void lu_html_esc(struct lu_buf *b, const char *s)
 {
     lu_html_escn(b, s, strlen(s));
+}
+
+void lu_html_page_head(struct lu_buf *b, const char *css, const char *title,
+                       const char *daemon_id)
+{
+    lu_buf_printf(b,
+                  "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
+                  "<meta charset=\"utf-8\"><meta name=\"viewport\" "
+                  "content=\"width=device-width, initial-scale=1\">"
+                  "<link rel=\"stylesheet\" href=\"%s\"><title>",
+                  css);
+    lu_html_esc(b, title);
+    lu_buf_adds(b, "</title></head><body><header><strong>");
+    lu_html_esc(b, _("Shandong-Chongqing cooperation ledger"));
+    lu_buf_adds(b, "</strong> ");
+    lu_html_esc(b, daemon_id);
+}
+
+void lu_html_page_main(struct lu_buf *b, const char *title)
+{
+    lu_buf_adds(b, "</header><main><h1>");
+    lu_html_esc(b, title);
+    lu_buf_adds(b, "</h1>");
 }

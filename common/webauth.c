@@ -219,3 +219,11 @@ void lu_webauth_csrf_field(const struct lu_session *ss, struct lu_buf *b)
     lu_buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
                   ss->csrf);
 }
+
+void lu_webauth_signout(const struct lu_session *ss, struct lu_buf *b)
+{
+    lu_html_esc(b, ss->user);
+    lu_buf_adds(b, "</span><form method=\"post\" action=\"/logout\">");
+    lu_webauth_csrf_field(ss, b);
+    lu_buf_printf(b, "<button>%s</button></form>", _("Sign out"));
+}

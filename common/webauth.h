@@ -56,5 +56,8 @@ void lu_webauth_logout(struct lu_webauth *a, struct lu_web_req *req,
 bool lu_webauth_csrf_ok(const struct lu_session *ss, struct lu_web_req *req);
 /* The hidden CSRF field every form carries. */
 void lu_webauth_csrf_field(const struct lu_session *ss, struct lu_buf *b);
+/* The header's end for a signed-in user: the name (in a span the caller
+ * opened) and the sign-out form. */
+void lu_webauth_signout(const struct lu_session *ss, struct lu_buf *b);
 
 #endif

@@ -110,23 +110,6 @@ static void flags_json(struct lu_json *j, const char *flags)
     lu_json_end(j);
 }
 
-/* A month's state for people. */
-static const char *state_text(int kind)
-{
-    switch (kind) {
-    case LUYU__REVIEW_KIND__REVIEW_APPROVE:
-        return _("approved");
-    case LUYU__REVIEW_KIND__REVIEW_ACCEPT:
-        return _("accepted (locked)");
-    case LUYU__REVIEW_KIND__REVIEW_RETURN:
-        return _("returned");
-    case LUYU__REVIEW_KIND__REVIEW_UNLOCK:
-        return _("unlocked");
-    default:
-        return _("open");
-    }
-}
-
 static int one(void *arg, const struct ledger_review_month *m)
 {
     struct out *o = arg;
@@ -147,10 +130,10 @@ static int one(void *arg, const struct ledger_review_month *m)
     }
     snprintf(n, sizeof(n), "%llu", (unsigned long long)m->entries);
     snprintf(f, sizeof(f), "%llu", (unsigned long long)m->flagged);
-    ctl_table_add(o->t, (const char *[]){
-                            m->unit, per, state_text(m->state), n, f,
-                            ctl_output_time(m->last_received, at, sizeof(at)),
-                            m->flags});
+    ctl_table_add(
+        o->t, (const char *[]){
+                  m->unit, per, ledger_review_state_text(m->state), n, f,
+                  ctl_output_time(m->last_received, at, sizeof(at)), m->flags});
     return 0;
 }
 
@@ -252,9 +235,9 @@ static int history_row(void *arg, const struct ledger_review_step *s)
         lu_json_end(o->j);
         return 0;
     }
-    ctl_table_add(o->t, (const char *[]){state_text(s->kind), s->by,
-                                         ctl_output_time(s->at, at, sizeof(at)),
-                                         s->reason});
+    ctl_table_add(o->t, (const char *[]){
+                            ledger_review_state_text(s->kind), s->by,
+                            ctl_output_time(s->at, at, sizeof(at)), s->reason});
     return 0;
 }
 

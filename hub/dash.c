@@ -97,16 +97,7 @@ void hub_dash_start(struct hub_dash *d, const struct lu_session *ss,
     struct lu_buf *b = &resp->body;
 
     resp->type = "text/html; charset=utf-8";
-    lu_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
-                   "<meta charset=\"utf-8\"><meta name=\"viewport\" "
-                   "content=\"width=device-width, initial-scale=1\">"
-                   "<link rel=\"stylesheet\" href=\"/static/dash.css\">"
-                   "<title>");
-    lu_html_esc(b, title);
-    lu_buf_adds(b, "</title></head><body><header><strong>");
-    lu_html_esc(b, _("Shandong-Chongqing cooperation ledger"));
-    lu_buf_adds(b, "</strong> ");
-    lu_html_esc(b, d->ctx.hub_id);
+    lu_html_page_head(b, "/static/dash.css", title, d->ctx.hub_id);
     if (ss != NULL) {
         lu_buf_printf(
             b,
@@ -117,14 +108,9 @@ void hub_dash_start(struct hub_dash *d, const struct lu_session *ss,
             "<a href=\"/nodes\">%s</a></span> <span>",
             _("Overview"), _("Indicators"), _("Reporting"), _("Project pool"),
             _("Assessment"), _("Review"), _("Bulletins"), _("Nodes"));
-        lu_html_esc(b, ss->user);
-        lu_buf_adds(b, "</span><form method=\"post\" action=\"/logout\">");
-        lu_webauth_csrf_field(ss, b);
-        lu_buf_printf(b, "<button>%s</button></form>", _("Sign out"));
+        lu_webauth_signout(ss, b);
     }
-    lu_buf_adds(b, "</header><main><h1>");
-    lu_html_esc(b, title);
-    lu_buf_adds(b, "</h1>");
+    lu_html_page_main(b, title);
 }
 
 void hub_dash_end(struct lu_web_resp *resp)

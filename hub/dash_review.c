@@ -139,7 +139,7 @@ static void filter_form(struct lu_buf *b, const char *month, const char *state)
     for (size_t i = 0; i < sizeof(STATES) / sizeof(STATES[0]); i++)
         lu_buf_printf(b, "<option value=\"%s\"%s>%s</option>", STATES[i],
                       state && strcmp(state, STATES[i]) == 0 ? " selected" : "",
-                      hub_reviewstep_state_text(STATE_KINDS[i]));
+                      ledger_review_state_text(STATE_KINDS[i]));
     lu_buf_printf(b, "</select></label> <button>%s</button></form>",
                   _("Filter"));
 }
@@ -200,7 +200,7 @@ static void queue_page(struct hub_dash *d, struct lu_web_req *req,
                       q.v[i].flagged ? " class=\"flag\"" : "");
         lu_html_esc(b, unit_name(d, q.v[i].unit));
         lu_buf_printf(b, "</td><td>%s</td><td>%s</td><td>", p,
-                      hub_reviewstep_state_text(q.v[i].state));
+                      ledger_review_state_text(q.v[i].state));
         lu_html_esc(b, a.by);
         lu_buf_printf(b,
                       "</td><td>%s</td><td class=\"n\">%llu</td>"
@@ -297,7 +297,7 @@ static void month_page(struct hub_dash *d, struct lu_web_resp *resp,
                   "<p>%s: <strong id=\"state\" data-state=\"%s\">%s"
                   "</strong></p>",
                   _("State"), ledger_review_state_code(last.kind),
-                  hub_reviewstep_state_text(last.kind));
+                  ledger_review_state_text(last.kind));
     if (reviews(d, ss)) {
         lu_buf_printf(b, "<div id=\"steps\">");
         if (last.kind == LUYU__REVIEW_KIND__REVIEW_APPROVE) {

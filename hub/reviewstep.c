@@ -13,22 +13,6 @@
 #include "review.h"
 #include "util.h"
 
-const char *hub_reviewstep_state_text(int kind)
-{
-    switch (kind) {
-    case LUYU__REVIEW_KIND__REVIEW_APPROVE:
-        return _("approved");
-    case LUYU__REVIEW_KIND__REVIEW_ACCEPT:
-        return _("accepted (locked)");
-    case LUYU__REVIEW_KIND__REVIEW_RETURN:
-        return _("returned");
-    case LUYU__REVIEW_KIND__REVIEW_UNLOCK:
-        return _("unlocked");
-    default:
-        return _("open");
-    }
-}
-
 /* The ledger words its refusal in English for rejects; the person asking
  * reads it in their language, from the month's state. */
 static void refusal(sqlite3 *db, const struct hub_reviewstep *s,
@@ -42,12 +26,12 @@ static void refusal(sqlite3 *db, const struct hub_reviewstep *s,
     if (s->kind == LUYU__REVIEW_KIND__REVIEW_UNLOCK)
         snprintf(msg, len,
                  _("%s of %s is %s: only an accepted month is unlocked"),
-                 s->period, s->unit, hub_reviewstep_state_text(last.kind));
+                 s->period, s->unit, ledger_review_state_text(last.kind));
     else
         snprintf(msg, len,
                  _("%s of %s is %s: only a month the district has approved "
                    "is accepted or returned"),
-                 s->period, s->unit, hub_reviewstep_state_text(last.kind));
+                 s->period, s->unit, ledger_review_state_text(last.kind));
 }
 
 static int check(const struct lu_plan *plan, const struct hub_reviewstep *s,

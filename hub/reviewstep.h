@@ -29,7 +29,4 @@ struct hub_reviewstep {
 int hub_reviewstep_take(struct ledger *l, const struct lu_plan *plan,
                         const struct hub_reviewstep *s, char *msg, size_t len);
 
-/* The month state of kind (0: none), for people. */
-const char *hub_reviewstep_state_text(int kind);
-
 #endif

@@ -8,6 +8,7 @@
 
 #include "amount.h"
 #include "codec.h"
+#include "i18n.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -470,4 +471,20 @@ int ledger_review_queue(sqlite3 *db, uint32_t period, ledger_review_cb cb,
         r = -EIO;
     sqlite3_finalize(st);
     return r;
+}
+
+const char *ledger_review_state_text(int kind)
+{
+    switch (kind) {
+    case LUYU__REVIEW_KIND__REVIEW_APPROVE:
+        return _("approved");
+    case LUYU__REVIEW_KIND__REVIEW_ACCEPT:
+        return _("accepted (locked)");
+    case LUYU__REVIEW_KIND__REVIEW_RETURN:
+        return _("returned");
+    case LUYU__REVIEW_KIND__REVIEW_UNLOCK:
+        return _("unlocked");
+    default:
+        return _("open");
+    }
 }

@@ -41,6 +41,11 @@ struct ledger_review_step {
 int ledger_review_last(sqlite3 *db, const char *unit, uint32_t period,
                        struct ledger_review_step *last, char *by, char *reason);
 
+/* A month's state (the kind of its newest step, 0 for none) in the
+ * reader's language: open, approved, accepted (locked), returned,
+ * unlocked. For luyuctl and the dashboard alike. */
+const char *ledger_review_state_text(int kind);
+
 /* Whether kind may follow the month's state: 0 yes, 1 no with the reason
  * in why (English: it goes into rejects and to the reviewer), -EIO. */
 int ledger_review_check(sqlite3 *db, const char *unit, uint32_t period,

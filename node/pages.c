@@ -10,6 +10,7 @@
 #include "log.h"
 #include "outbox.h"
 #include "plan.h"
+#include "reject.h"
 #include "session.h"
 #include "uplink.h"
 #include "users.h"
@@ -93,6 +94,23 @@ static void link_state(struct node_pages *np, struct lu_buf *b)
                   (unsigned long long)st.pending);
 }
 
+void node_pages_delivery(int state, int reject_code, const char *reason,
+                         struct lu_buf *b)
+{
+    if (state == NODE_PENDING) {
+        lu_buf_printf(b, "<span class=\"state-pending\">%s</span>",
+                      _("Waiting to be sent"));
+    } else if (state == NODE_ACKED) {
+        lu_buf_printf(b, "<span class=\"state-acked ok\">%s</span>",
+                      _("In the provincial ledger"));
+    } else {
+        lu_buf_printf(b, "<span class=\"state-rejected down\">%s ",
+                      _("Returned:"));
+        lu_html_esc(b, lu_reject_say(reject_code, reason));
+        lu_buf_adds(b, "</span>");
+    }
+}
+
 void node_pages_page_start(struct node_pages *np, const struct lu_session *ss,
                            struct lu_web_resp *resp, const char *title)
 {
@@ -100,16 +118,7 @@ void node_pages_page_start(struct node_pages *np, const struct lu_session *ss,
     struct lu_webuser u;
 
     resp->type = "text/html; charset=utf-8";
-    lu_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head>"
-                   "<meta charset=\"utf-8\"><meta name=\"viewport\" "
-                   "content=\"width=device-width, initial-scale=1\">"
-                   "<link rel=\"stylesheet\" href=\"/static/luyu.css\">"
-                   "<title>");
-    lu_html_esc(b, title);
-    lu_buf_adds(b, "</title></head><body><header><strong>");
-    lu_html_esc(b, _("Shandong-Chongqing cooperation ledger"));
-    lu_buf_adds(b, "</strong> ");
-    lu_html_esc(b, np->ctx.node_id);
+    lu_html_page_head(b, "/static/luyu.css", title, np->ctx.node_id);
     if (ss != NULL) {
         lu_buf_printf(b,
                       " <a href=\"/form\">%s</a> <a href=\"/upload\">%s</a> "
@@ -120,14 +129,9 @@ void node_pages_page_start(struct node_pages *np, const struct lu_session *ss,
                       _("What we entered"), _("Review"), _("Our projects"));
         link_state(np, b);
         lu_buf_adds(b, "</span> <span>");
-        lu_html_esc(b, ss->user);
-        lu_buf_adds(b, "</span><form method=\"post\" action=\"/logout\">");
-        lu_webauth_csrf_field(ss, b);
-        lu_buf_printf(b, "<button>%s</button></form>", _("Sign out"));
+        lu_webauth_signout(ss, b);
     }
-    lu_buf_adds(b, "</header><main><h1>");
-    lu_html_esc(b, title);
-    lu_buf_adds(b, "</h1>");
+    lu_html_page_main(b, title);
     /* The province's messages on every page, for the user's units: a
      * clerk must not miss a returned month or a reminder. */
     if (ss != NULL && node_users_get(np->ctx.outbox, ss->user, &u) == 0)

@@ -423,18 +423,7 @@ struct listing {
 
 static void state_text(const struct node_outbox_rec *r, struct lu_buf *b)
 {
-    if (r->state == NODE_PENDING) {
-        lu_buf_printf(b, "<span class=\"state-pending\">%s</span>",
-                      _("Waiting to be sent"));
-    } else if (r->state == NODE_ACKED) {
-        lu_buf_printf(b, "<span class=\"state-acked ok\">%s</span>",
-                      _("In the provincial ledger"));
-    } else {
-        lu_buf_printf(b, "<span class=\"state-rejected down\">%s ",
-                      _("Returned:"));
-        lu_html_esc(b, lu_reject_say(r->reject_code, r->reason));
-        lu_buf_adds(b, "</span>");
-    }
+    node_pages_delivery(r->state, r->reject_code, r->reason, b);
 }
 
 static void correct_form(struct listing *l, const char *id, struct lu_buf *b)

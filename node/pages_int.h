@@ -46,6 +46,10 @@ void node_pages_refuse(struct node_pages *np, struct lu_web_resp *resp,
 void node_pages_page_start(struct node_pages *np, const struct lu_session *ss,
                            struct lu_web_resp *resp, const char *title);
 void node_pages_page_end(struct lu_web_resp *resp);
+/* An entry's or a project event's delivery (NODE_PENDING, NODE_ACKED or
+ * rejected with the hub's code and reason) in words, as a span. */
+void node_pages_delivery(int state, int reject_code, const char *reason,
+                         struct lu_buf *b);
 /* Local "YYYY-MM-DD HH:MM". Returns buf. */
 char *node_pages_time(int64_t t, char *buf, size_t len);
 

@@ -88,18 +88,7 @@ static void wan(struct lu_buf *b, int64_t fen)
 
 static void delivery(const struct node_outbox_prow *r, struct lu_buf *b)
 {
-    if (r->state == NODE_PENDING) {
-        lu_buf_printf(b, "<span class=\"state-pending\">%s</span>",
-                      _("Waiting to be sent"));
-    } else if (r->state == NODE_ACKED) {
-        lu_buf_printf(b, "<span class=\"state-acked ok\">%s</span>",
-                      _("In the provincial ledger"));
-    } else {
-        lu_buf_printf(b, "<span class=\"state-rejected down\">%s ",
-                      _("Returned:"));
-        lu_html_esc(b, lu_reject_say(r->reject_code, r->reason));
-        lu_buf_adds(b, "</span>");
-    }
+    node_pages_delivery(r->state, r->reject_code, r->reason, b);
 }
 
 static void change_text(const struct node_outbox_prow *r, struct lu_buf *b)

@@ -37,9 +37,12 @@ def main():
     rc, out, err = c.ctl("submit", "--unit", N, "--indicator", "cadres_to_sd", "--period",
                          "2019-03", "--amount", "3", node=N, check_rc=0)
     accepted = [out.strip()]
+    # Both sides' outcomes, not one as a proxy for the other: the hub may
+    # count a refusal before the node has logged its attempt.
     wait_until(lambda: metric(mport, "luyu_hub_handshakes_refused_total",
-                              'reason="bad_crypto"') >= 9, 120,
-               "the hub to refuse 9 handshakes")
+                              'reason="bad_crypto"') >= 9
+               and re.search(r"attempt (8|1[0-9]|[2-9][0-9]|\d{3,})\b", d.log()),
+               120, "the hub to refuse 9 handshakes and the node to log attempt 8")
     d.stop()
     refused = metric(mport, "luyu_hub_handshakes_refused_total", 'reason="bad_crypto"')
     lines = [l for l in d.log().splitlines() if "(attempt " in l]
