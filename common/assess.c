@@ -70,9 +70,9 @@ void lu_assess_score(const struct lu_assess_rule *rule,
         if (line->goal <= 0 || line->actual <= 0)
             return;
         best = (int64_t)((__int128)line->goal * rule->cap / 100);
-        line->points = scaled(rule->weight,
-                              line->actual < best ? line->actual : best,
-                              line->goal);
+        line->points =
+            scaled(rule->weight, line->actual < best ? line->actual : best,
+                   line->goal);
         return;
     case LU_ASSESS_GROWTH:
         if (line->actual > (line->prev < 0 ? 0 : line->prev))

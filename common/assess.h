@@ -1,8 +1,9 @@
-/* The districts' assessment (考核, after 《重庆市东西扶贫协作工作绩效考核办法》):
- * which indicators count, with how many points, and how a district's
- * figure against its goal scores, as data in the plan file ([indicator]
- * keys assess, assess_weight, assess_goal, assess_cap), and the scoring
- * itself, in whole arithmetic anyone can redo by hand:
+/* The districts' assessment (考核, after
+ * 《重庆市东西扶贫协作工作绩效考核办法》): which indicators count, with how
+ * many points, and how a district's figure against its goal scores, as data in
+ * the plan file ([indicator] keys assess, assess_weight, assess_goal,
+ * assess_cap), and the scoring itself, in whole arithmetic anyone can redo by
+ * hand:
  *
  *  share   points = weight x min(actual, goal x cap / 100) / goal: a
  *          district earns its weight in proportion to its figure against

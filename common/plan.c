@@ -447,8 +447,7 @@ static int set_assess_key(struct lu_assess_rule *a, struct meta *m, int k,
         a->kind = (enum lu_assess_kind)kind;
         return 0;
     case I_ASSESS_WEIGHT:
-        if (lu_parse_u64(value, &v) < 0 || v == 0 ||
-            v > LU_ASSESS_MAX_WEIGHT) {
+        if (lu_parse_u64(value, &v) < 0 || v == 0 || v > LU_ASSESS_MAX_WEIGHT) {
             snprintf(err, errlen,
                      "assess_weight: \"%s\" is not a whole number 1..%d",
                      quote(value, q), LU_ASSESS_MAX_WEIGHT);
@@ -458,8 +457,7 @@ static int set_assess_key(struct lu_assess_rule *a, struct meta *m, int k,
         return 0;
     case I_ASSESS_CAP:
         if (lu_parse_u64(value, &v) < 0 || v < 100 || v > LU_ASSESS_MAX_CAP) {
-            snprintf(err, errlen,
-                     "assess_cap: \"%s\" is not a percent 100..%d",
+            snprintf(err, errlen, "assess_cap: \"%s\" is not a percent 100..%d",
                      quote(value, q), LU_ASSESS_MAX_CAP);
             return -EINVAL;
         }

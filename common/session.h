@@ -26,10 +26,10 @@ void lu_sessions_free(struct lu_sessions *s);
 
 /* A new session for user; the oldest is dropped when the table is full. */
 const struct lu_session *lu_sessions_create(struct lu_sessions *s,
-                                                const char *user);
+                                            const char *user);
 /* The live session with this token (touching it), or NULL. */
 const struct lu_session *lu_sessions_find(struct lu_sessions *s,
-                                              const char *token);
+                                          const char *token);
 void lu_sessions_end(struct lu_sessions *s, const char *token);
 /* Whether form's CSRF token is the session's (constant time). */
 bool lu_session_csrf_ok(const struct lu_session *ss, const char *form);
@@ -38,8 +38,8 @@ bool lu_session_csrf_ok(const struct lu_session *ss, const char *form);
  * false after 5 failures for the user or 20 from the address within 15
  * minutes, until the oldest of them is 15 minutes old. */
 bool lu_sessions_login_allowed(struct lu_sessions *s, const char *user,
-                                 const char *addr);
+                               const char *addr);
 void lu_sessions_login_failed(struct lu_sessions *s, const char *user,
-                                const char *addr);
+                              const char *addr);
 
 #endif

@@ -129,8 +129,7 @@ static int update(sqlite3 *db, const char *sql, const char *name,
     return r;
 }
 
-int lu_webusers_passwd(sqlite3 *db, const char *name,
-                      const char *pwhash)
+int lu_webusers_passwd(sqlite3 *db, const char *name, const char *pwhash)
 {
     return update(db,
                   "UPDATE web_user SET changed_at = ?, disabled = 0,"
@@ -170,8 +169,7 @@ static void fill(sqlite3_stmt *st, struct lu_webuser *u)
     "SELECT name, role, units, pwhash, disabled, created_at, created_by,"      \
     " changed_at FROM web_user"
 
-int lu_webusers_get(sqlite3 *db, const char *name,
-                   struct lu_webuser *u)
+int lu_webusers_get(sqlite3 *db, const char *name, struct lu_webuser *u)
 {
     sqlite3_stmt *st = NULL;
     int r = lu_store_prepare(db, COLUMNS " WHERE name = ?", &st);

@@ -26,7 +26,7 @@
 #define LU_WEBUSERS_TABLE                                                      \
     "CREATE TABLE IF NOT EXISTS web_user("                                     \
     " name TEXT PRIMARY KEY, role TEXT NOT NULL, units TEXT NOT NULL,"         \
-    " pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"             \
+    " pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"              \
     " created_at INTEGER NOT NULL, created_by TEXT NOT NULL,"                  \
     " changed_at INTEGER NOT NULL) WITHOUT ROWID;"
 

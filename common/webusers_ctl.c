@@ -37,8 +37,8 @@ static void add(const struct lu_webusers_ctl *c, const Luyu__CtlUser *u,
 
     if (!c->role_valid(u->role))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,
-                      lu_xasprintf("role \"%s\": use %s",
-                                   lu_utf8_fix(u->role), c->roles));
+                      lu_xasprintf("role \"%s\": use %s", lu_utf8_fix(u->role),
+                                   c->roles));
     if (strlen(u->units) > LU_WEBUSER_UNITS_MAX ||
         (c->units != NULL && !lu_units_subset(u->units, c->units)))
         return refuse(resp, LUYU__CTL_RESPONSE__CODE__BAD_INPUT,

@@ -12,12 +12,12 @@
 #include "luyu.pb-c.h"
 
 struct lu_webusers_ctl {
-    sqlite3 *db;         /* the owner's connection, borrowed */
-    const char *daemon;  /* "node" or "hub", for messages */
-    const char *roles;   /* the roles in words, "clerk or reviewer" */
+    sqlite3 *db;        /* the owner's connection, borrowed */
+    const char *daemon; /* "node" or "hub", for messages */
+    const char *roles;  /* the roles in words, "clerk or reviewer" */
     bool (*role_valid)(const char *role);
-    const char *units;   /* a user's units must be among these; NULL: any */
-    char self[64];       /* the daemon's own Unix user (filled by init) */
+    const char *units; /* a user's units must be among these; NULL: any */
+    char self[64];     /* the daemon's own Unix user (filled by init) */
 };
 
 /* Fills c->self from the process's effective user. */

@@ -46,16 +46,15 @@ static void line(const struct ledger_scores *a, size_t u, size_t k,
     lu_money_amount(l->actual, ind->base_unit, ind->scale, x[0], sizeof(x[0]));
     if (ind->assess.kind == LU_ASSESS_GROWTH)
         lu_buf_printf(b, _("%s against %s a year before"), x[0],
-                      l->prev < 0 ? "-"
-                                  : lu_money_amount(l->prev, ind->base_unit,
-                                                    ind->scale, x[1],
-                                                    sizeof(x[1])));
+                      l->prev < 0
+                          ? "-"
+                          : lu_money_amount(l->prev, ind->base_unit, ind->scale,
+                                            x[1], sizeof(x[1])));
     else
         lu_buf_printf(b, _("%s of the goal %s"), x[0],
-                      lu_money_amount(l->goal, ind->base_unit, ind->scale,
-                                      x[2], sizeof(x[2])));
-    lu_buf_printf(b, " -> %s\n",
-                  lu_assess_points(l->points, pts, sizeof(pts)));
+                      lu_money_amount(l->goal, ind->base_unit, ind->scale, x[2],
+                                      sizeof(x[2])));
+    lu_buf_printf(b, " -> %s\n", lu_assess_points(l->points, pts, sizeof(pts)));
 }
 
 static void text(const struct ledger_scores *a, bool detail, struct lu_buf *b)
@@ -112,8 +111,8 @@ static void csv(const struct ledger_scores *a, const char *province,
                 lu_buf_printf(b, ",%u", a->year);
             else
                 lu_buf_adds(b, ",");
-            lu_buf_printf(b, ",%s,%d,",
-                          lu_period_format(a->upto, p, sizeof(p)), u->rank);
+            lu_buf_printf(b, ",%s,%d,", lu_period_format(a->upto, p, sizeof(p)),
+                          u->rank);
             lu_buf_csv_str(b, u->unit->code);
             if (ind == NULL) {
                 lu_buf_printf(b, ",total,,,,,,,%s\n",
@@ -126,9 +125,9 @@ static void csv(const struct ledger_scores *a, const char *province,
                 ind->assess.cap,
                 lu_amount_format(l->actual, ind->scale, x[0], sizeof(x[0])),
                 lu_amount_format(l->goal, ind->scale, x[1], sizeof(x[1])),
-                l->prev < 0 ? ""
-                            : lu_amount_format(l->prev, ind->scale, x[2],
-                                               sizeof(x[2])),
+                l->prev < 0
+                    ? ""
+                    : lu_amount_format(l->prev, ind->scale, x[2], sizeof(x[2])),
                 lu_assess_points(l->points, pts, sizeof(pts)));
         }
     }
@@ -203,9 +202,8 @@ static int parse_when(const struct want *w, const struct lu_plan *plan,
     uint64_t y = 0;
 
     *year = 0;
-    if (w->year != NULL &&
-        (lu_parse_u64(w->year, &y) < 0 || y < plan->start / 100 ||
-         y > plan->end / 100))
+    if (w->year != NULL && (lu_parse_u64(w->year, &y) < 0 ||
+                            y < plan->start / 100 || y > plan->end / 100))
         return ctl_output_error(CTL_EXIT_BAD,
                                 _("--year \"%s\": a year of the plan (%u-%u)"),
                                 w->year, plan->start / 100, plan->end / 100);
@@ -235,9 +233,8 @@ static int run(const struct ctl_global *g, const struct want *w)
         r = ctl_bulletin_src_province(&src, w->province, &province);
     if (r == CTL_EXIT_OK)
         r = parse_when(w, src.plan, src.db, &year, &upto);
-    if (r == CTL_EXIT_OK &&
-        ledger_scores(src.db, src.plan, province, year, upto, &a, err,
-                      sizeof(err)) < 0)
+    if (r == CTL_EXIT_OK && ledger_scores(src.db, src.plan, province, year,
+                                          upto, &a, err, sizeof(err)) < 0)
         r = ctl_output_error(CTL_EXIT_BAD, "%s", err);
     if (r == CTL_EXIT_OK) {
         if (strcmp(w->format, "csv") == 0)
@@ -278,8 +275,7 @@ int ctl_assess_cmd(const struct ctl_global *g, int argc, char **argv)
         w.format = "text";
     if (r == CTL_EXIT_OK && strcmp(w.format, "text") != 0 &&
         strcmp(w.format, "csv") != 0 && strcmp(w.format, "json") != 0)
-        r = ctl_args_bad(&a, _("--format \"%s\": text, csv or json"),
-                         w.format);
+        r = ctl_args_bad(&a, _("--format \"%s\": text, csv or json"), w.format);
     if (r != CTL_EXIT_OK)
         return r;
     w.detail = detail != NULL;

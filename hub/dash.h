@@ -3,11 +3,11 @@
  * 总览 (where the plan stands this month), 指标 (one indicator month by
  * month and per district), 报送 (districts x months: on time, late,
  * missing), 项目库 (the project pool), 考核 (the districts'
- * assessment, ledger/scores.h), 通报 (every bulletin held), 节点 (the nodes' links) and 审核
- * (the review queue; its steps for reviewers and admins only), in Chinese, rendered on
- * the server; /events feeds the overview's live figures (server-sent
- * events). Figures come from the ledger library's draft bulletin on a
- * read-only connection of its own, never from SQL of the dashboard's. */
+ * assessment, ledger/scores.h), 通报 (every bulletin held), 节点 (the nodes'
+ * links) and 审核 (the review queue; its steps for reviewers and admins only),
+ * in Chinese, rendered on the server; /events feeds the overview's live figures
+ * (server-sent events). Figures come from the ledger library's draft bulletin
+ * on a read-only connection of its own, never from SQL of the dashboard's. */
 #ifndef HUB_DASH_H
 #define HUB_DASH_H
 

@@ -48,8 +48,9 @@ static void detail(struct lu_buf *b, const struct ledger_scores *a, size_t u)
 
         lu_buf_adds(b, "<tr><td>");
         lu_html_esc(b, ind->name);
-        lu_buf_printf(b, "</td><td>%s</td><td class=\"n\">%d</td><td "
-                         "class=\"n\">",
+        lu_buf_printf(b,
+                      "</td><td>%s</td><td class=\"n\">%d</td><td "
+                      "class=\"n\">",
                       lu_assess_kind_text(ind->assess.kind),
                       ind->assess.weight);
         lu_html_esc(b, lu_money_amount(l->actual, ind->base_unit, ind->scale,
@@ -63,7 +64,6 @@ static void detail(struct lu_buf *b, const struct ledger_scores *a, size_t u)
                       lu_assess_points(l->points, pts, sizeof(pts)));
     }
     lu_buf_adds(b, "</table></div></details>");
-
 }
 
 static void ranking(struct lu_buf *b, const struct ledger_scores *a)
@@ -120,10 +120,11 @@ void hub_dash_assess(struct hub_dash *d, struct lu_web_req *req,
         return hub_dash_end(resp);
     }
     lu_buf_adds(b, "<p>");
-    lu_buf_printf(b, _("Figures up to %s, scored by the plan's rules: share "
-                       "(weight x figure / goal, up to the cap), growth (the "
-                       "weight when above the year before), each (the weight "
-                       "when the goal is reached)."),
+    lu_buf_printf(b,
+                  _("Figures up to %s, scored by the plan's rules: share "
+                    "(weight x figure / goal, up to the cap), growth (the "
+                    "weight when above the year before), each (the weight "
+                    "when the goal is reached)."),
                   lu_period_format(a->upto, p, sizeof(p)));
     lu_buf_adds(b, "</p>");
     ranking(b, a);

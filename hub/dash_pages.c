@@ -33,9 +33,10 @@ static void month_form(struct lu_buf *b, const char *action, uint32_t month,
 {
     char p[16];
 
-    lu_buf_printf(b, "<form method=\"get\" action=\"%s\"><label>%s "
-                     "<input type=\"month\" name=\"month\" value=\"%s\">"
-                     "</label>",
+    lu_buf_printf(b,
+                  "<form method=\"get\" action=\"%s\"><label>%s "
+                  "<input type=\"month\" name=\"month\" value=\"%s\">"
+                  "</label>",
                   action, _("Month"), hub_dash_period(month, p, sizeof(p)));
     if (code != NULL) {
         lu_buf_adds(b, "<input type=\"hidden\" name=\"code\" value=\"");
@@ -111,20 +112,20 @@ static void completeness(struct lu_buf *b, const Luyu__Bulletin *bl)
 
     if (c == NULL)
         return;
-    lu_buf_printf(b,
-                  "<div class=\"cards\"><div class=\"card\">%s<div "
-                  "class=\"big\" id=\"c-reported\">%u / %u</div></div>"
-                  "<div class=\"card\">%s<div class=\"big\" "
-                  "id=\"c-on-time\">%u</div></div><div class=\"card\">%s"
-                  "<div class=\"big late\" id=\"c-late\">%u</div></div>"
-                  "<div class=\"card\">%s<div class=\"big missing\" "
-                  "id=\"c-missing\">%u</div></div><div class=\"card\">%s"
-                  "<div class=\"big\" id=\"entries\">%s</div></div></div>",
-                  _("Reported"), c->reported, c->expected, _("on time"),
-                  c->on_time, _("late"), c->late, _("missing"), c->missing,
-                  _("Entries in the ledger"),
-                  lu_money_group((int64_t)bl->entries_covered, 0, t,
-                                 sizeof(t)));
+    lu_buf_printf(
+        b,
+        "<div class=\"cards\"><div class=\"card\">%s<div "
+        "class=\"big\" id=\"c-reported\">%u / %u</div></div>"
+        "<div class=\"card\">%s<div class=\"big\" "
+        "id=\"c-on-time\">%u</div></div><div class=\"card\">%s"
+        "<div class=\"big late\" id=\"c-late\">%u</div></div>"
+        "<div class=\"card\">%s<div class=\"big missing\" "
+        "id=\"c-missing\">%u</div></div><div class=\"card\">%s"
+        "<div class=\"big\" id=\"entries\">%s</div></div></div>",
+        _("Reported"), c->reported, c->expected, _("on time"), c->on_time,
+        _("late"), c->late, _("missing"), c->missing,
+        _("Entries in the ledger"),
+        lu_money_group((int64_t)bl->entries_covered, 0, t, sizeof(t)));
     if (c->missing == 0)
         return;
     lu_buf_printf(b, "<p>%s ", _("Not reported yet:"));
@@ -159,8 +160,9 @@ static void since_bulletin(struct hub_dash *d, struct lu_buf *b,
         lu_buf_printf(b, "<p>%s</p>", _("No bulletin issued yet."));
     else
         lu_buf_printf(
-            b, _("<p>Since the last bulletin (%s, revision %u): %lld new "
-                 "entries.</p>"),
+            b,
+            _("<p>Since the last bulletin (%s, revision %u): %lld new "
+              "entries.</p>"),
             hub_dash_period(last->period, p, sizeof(p)), last->revision,
             (long long)(bl->upto_entry > last->upto_entry
                             ? bl->upto_entry - last->upto_entry
@@ -202,8 +204,8 @@ void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
                   "<th class=\"n\">%s</th><th class=\"n\">%s</th>"
                   "<th class=\"n\">%s</th><th>%s</th><th>%s</th></tr>",
                   _("Indicator"), _("This month"), _("Year to date"),
-                  _("Since the plan began"), _("Target"),
-                  _("Due by now"), _("Progress"), _("Status"));
+                  _("Since the plan began"), _("Target"), _("Due by now"),
+                  _("Progress"), _("Status"));
     for (size_t i = 0; i < bl->n_indicators; i++) {
         if (shown(bl->indicators[i]))
             figure_row(b, bl->indicators[i]);
@@ -215,8 +217,9 @@ void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
      * without a target are one line. */
     if (quiet > 0) {
         lu_buf_printf(b, "<p id=\"quiet\">");
-        lu_buf_printf(b, _("%zu more indicators have no figures and no "
-                           "target yet:"),
+        lu_buf_printf(b,
+                      _("%zu more indicators have no figures and no "
+                        "target yet:"),
                       quiet);
         for (size_t i = 0; i < bl->n_indicators; i++) {
             if (shown(bl->indicators[i]))
@@ -278,8 +281,8 @@ static void trend(struct hub_dash *d, struct lu_buf *b,
     if (ledger_balances_open(d->db, NULL, f->code, 0, &c) < 0)
         return;
     while (ledger_balances_next(c, &row) == 1) {
-        size_t i = (row.period / 100 - p0 / 100) * 12 + row.period % 100 -
-                   p0 % 100;
+        size_t i =
+            (row.period / 100 - p0 / 100) * 12 + row.period % 100 - p0 % 100;
 
         if (row.period >= p0 && i < n && own_unit(d, row.unit))
             sums[i] += row.amount;
@@ -289,8 +292,9 @@ static void trend(struct hub_dash *d, struct lu_buf *b,
         max = sums[i] > max ? sums[i] : max;
     pace = monthly_pace(d, f);
     max = pace > max ? pace : max;
-    lu_buf_printf(b, "<h2>%s</h2><div class=\"wrap\"><svg id=\"trend\" "
-                     "width=\"%zu\" height=\"220\" role=\"img\">",
+    lu_buf_printf(b,
+                  "<h2>%s</h2><div class=\"wrap\"><svg id=\"trend\" "
+                  "width=\"%zu\" height=\"220\" role=\"img\">",
                   _("Month by month"), n * 44 + 10);
     if (pace > 0) {
         long long y = 180 - (long long)(110.0 * pace / max);
@@ -305,17 +309,16 @@ static void trend(struct hub_dash *d, struct lu_buf *b,
         lu_buf_adds(b, "</text>");
     }
     for (size_t i = 0; i < n; i++) {
-        long long h = max > 0 && sums[i] > 0
-                          ? (long long)(110.0 * sums[i] / max)
-                          : 0;
+        long long h =
+            max > 0 && sums[i] > 0 ? (long long)(110.0 * sums[i] / max) : 0;
         uint32_t pi = hub_dash_add_months(p0, (int)i);
 
         lu_buf_printf(b,
                       "<rect x=\"%zu\" y=\"%lld\" width=\"36\" "
                       "height=\"%lld\" fill=\"#8b1a1a\"/><text x=\"%zu\" "
                       "y=\"%lld\" transform=\"rotate(-30 %zu %lld)\">",
-                      i * 44 + 5, 180 - h, h, i * 44 + 5, 175 - h,
-                      i * 44 + 5, 175 - h);
+                      i * 44 + 5, 180 - h, h, i * 44 + 5, 175 - h, i * 44 + 5,
+                      175 - h);
         if (sums[i] != 0)
             lu_html_esc(b, hub_dash_amount(f, sums[i], t, sizeof(t)));
         lu_buf_printf(b, "</text><text x=\"%zu\" y=\"200\">%s</text>",
@@ -367,8 +370,9 @@ void hub_dash_indicator(struct hub_dash *d, struct lu_web_req *req,
     struct lu_buf *b = &resp->body;
 
     if (bl != NULL)
-        f = code ? ledger_bulletin_indicator(bl, code)
-                 : bl->n_indicators ? bl->indicators[0] : NULL;
+        f = code               ? ledger_bulletin_indicator(bl, code)
+            : bl->n_indicators ? bl->indicators[0]
+                               : NULL;
     if (bl != NULL && f == NULL)
         return hub_dash_refuse(d, resp, 404, _("No such indicator."));
     resp->status = 200;

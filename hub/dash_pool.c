@@ -18,8 +18,7 @@
 
 static void cards(struct lu_buf *b, const Luyu__ProjectPool *pp)
 {
-    char t1[LU_MONEY_LEN], t2[LU_MONEY_LEN], t3[LU_MONEY_LEN],
-        t4[LU_MONEY_LEN];
+    char t1[LU_MONEY_LEN], t2[LU_MONEY_LEN], t3[LU_MONEY_LEN], t4[LU_MONEY_LEN];
 
     lu_buf_printf(
         b,
@@ -33,7 +32,8 @@ static void cards(struct lu_buf *b, const Luyu__ProjectPool *pp)
         lu_money_yuan(pp->planned, t1, sizeof(t1)), _("Target"),
         lu_money_yuan(pp->target, t2, sizeof(t2)),
         (long long)(pp->progress_permille / 10),
-        (long long)(pp->progress_permille % 10), _("Shandong aid to pool (the plan asks 1:3)"),
+        (long long)(pp->progress_permille % 10),
+        _("Shandong aid to pool (the plan asks 1:3)"),
         (long long)(pp->ratio_permille / 1000),
         (long long)(pp->ratio_permille % 1000 / 10), _("Shandong aid planned"),
         lu_money_yuan(pp->aid_planned, t3, sizeof(t3)), _("Invested so far"),
@@ -117,7 +117,8 @@ static void stuck(struct hub_dash *d, struct lu_buf *b, uint32_t month)
     const struct lu_plan_unit *u;
     size_t n = 0;
 
-    if (ledger_pool_projects(d->db, NULL, month_end(month), &v, &n) < 0 || n == 0)
+    if (ledger_pool_projects(d->db, NULL, month_end(month), &v, &n) < 0 ||
+        n == 0)
         return;
     lu_buf_printf(b,
                   "<h2>%s</h2><div class=\"wrap\"><table id=\"stuck\"><tr>"

@@ -74,8 +74,7 @@ void hub_dbwatch_status(const struct hub_dbwatch *w, char *buf, size_t len)
     snprintf(buf, len,
              "ledger on PostgreSQL, active (term %lld), %d of %d standbys "
              "synchronous",
-             (long long)w->repl.term, w->repl.sync_standbys,
-             w->repl.standbys);
+             (long long)w->repl.term, w->repl.sync_standbys, w->repl.standbys);
 }
 
 void hub_dbwatch_metrics(const struct hub_dbwatch *w, struct lu_buf *b)

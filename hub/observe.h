@@ -19,7 +19,7 @@ struct hub_observe {
     struct hub_monitor *monitor; /* NULL when it could not start */
     struct ledger_digester *digester;
     struct hub_dbwatch *dbwatch; /* NULL on SQLite */
-    size_t nodes_known; /* refreshed by the owner */
+    size_t nodes_known;          /* refreshed by the owner */
     /* Bulletin counters, kept by whoever issues and exchanges them. */
     uint64_t bulletins_issued, bulletins_delivered, bulletins_acked;
     char last_bulletin[64]; /* "2019-07 rev 1, acknowledged" or "" */

@@ -40,11 +40,11 @@ struct ledger_pg_conf {
 
 /* What the cluster says about replication, for status and /metrics. */
 struct ledger_pg_repl {
-    char sync_commit[32];   /* synchronous_commit of our session */
-    char standby_names[128];/* synchronous_standby_names */
-    int sync_standbys;      /* connected with sync_state sync or quorum */
-    int standbys;           /* connected at all */
-    int64_t term;           /* our row in the lock history */
+    char sync_commit[32];    /* synchronous_commit of our session */
+    char standby_names[128]; /* synchronous_standby_names */
+    int sync_standbys;       /* connected with sync_state sync or quorum */
+    int standbys;            /* connected at all */
+    int64_t term;            /* our row in the lock history */
 };
 
 /* Connects, waits for the active lock (calling waiting_cb), checks
@@ -90,8 +90,7 @@ int ledger_pg_insert(struct ledger_pg *pg, const char *node,
 int ledger_pg_nodes(struct ledger_pg *pg, void **cursor,
                     struct ledger_node *row);
 int ledger_pg_rejects(struct ledger_pg *pg, const char *node, uint64_t from,
-                      uint64_t to, size_t max, Luyu__Reject ***out,
-                      size_t *n);
+                      uint64_t to, size_t max, Luyu__Reject ***out, size_t *n);
 uint32_t ledger_pg_began(struct ledger_pg *pg);
 
 /* A round trip on the session that holds the lock: 0 while it is alive

@@ -110,10 +110,10 @@ static int score_year(sqlite3 *db, const struct lu_plan *plan,
             const struct lu_plan_indicator *ind = a->rules[k];
             struct lu_assess_line l = {
                 .actual = actual[u * a->n_rules + k],
-                .goal = lu_assess_pace(year_goal(plan, ind, a->n_units), gone,
-                                       of),
-                .prev = y * 100 + 1 > plan->start ? prev[u * a->n_rules + k]
-                                                  : -1,
+                .goal =
+                    lu_assess_pace(year_goal(plan, ind, a->n_units), gone, of),
+                .prev =
+                    y * 100 + 1 > plan->start ? prev[u * a->n_rules + k] : -1,
             };
             struct lu_assess_line *sum = &a->units[u].lines[k];
 
@@ -148,9 +148,8 @@ static void finish(struct ledger_scores *a)
     /* An insertion sort, stable: the units start in plan order, and
      * districts with equal points stay in it (a few dozen units). */
     for (size_t i = 1; i < a->n_units; i++) {
-        for (size_t j = i; j > 0 && by_points(&a->units[j - 1],
-                                              &a->units[j]) > 0;
-             j--) {
+        for (size_t j = i;
+             j > 0 && by_points(&a->units[j - 1], &a->units[j]) > 0; j--) {
             struct ledger_scores_unit t = a->units[j];
 
             a->units[j] = a->units[j - 1];
@@ -186,16 +185,18 @@ static struct ledger_scores *setup(const struct lu_plan *plan,
     return a;
 }
 
-int ledger_scores(sqlite3 *db, const struct lu_plan *plan,
-                  const char *province, uint32_t year, uint32_t upto,
-                  struct ledger_scores **out, char *err, size_t errlen)
+int ledger_scores(sqlite3 *db, const struct lu_plan *plan, const char *province,
+                  uint32_t year, uint32_t upto, struct ledger_scores **out,
+                  char *err, size_t errlen)
 {
     struct ledger_scores *a;
     uint32_t y0 = plan->start / 100, y1;
     int r = 0;
 
     *out = NULL;
-    upto = upto < plan->start ? plan->start : upto > plan->end ? plan->end : upto;
+    upto = upto < plan->start ? plan->start
+           : upto > plan->end ? plan->end
+                              : upto;
     if (year != 0 && (year < y0 || year > plan->end / 100)) {
         snprintf(err, errlen, "year %u is outside the plan (%u-%u)", year, y0,
                  plan->end / 100);
@@ -204,11 +205,11 @@ int ledger_scores(sqlite3 *db, const struct lu_plan *plan,
     a = setup(plan, province);
     a->year = year;
     if (a->n_units == 0 || a->n_rules == 0) {
-        snprintf(err, errlen, "%s", a->n_rules == 0
-                                        ? "the plan assesses no indicator "
-                                          "(assess = in [indicator])"
-                                        : "the province has no districts or "
-                                          "cities to assess");
+        snprintf(err, errlen, "%s",
+                 a->n_rules == 0 ? "the plan assesses no indicator "
+                                   "(assess = in [indicator])"
+                                 : "the province has no districts or "
+                                   "cities to assess");
         ledger_scores_free(a);
         return -EINVAL;
     }
@@ -217,7 +218,8 @@ int ledger_scores(sqlite3 *db, const struct lu_plan *plan,
     a->upto = upto;
     y0 = year ? year : y0;
     y1 = year ? year : upto / 100;
-    for (uint32_t y = y0; r == 0 && y <= y1 && y * 100 + 1 <= upto; y++, a->years++)
+    for (uint32_t y = y0; r == 0 && y <= y1 && y * 100 + 1 <= upto;
+         y++, a->years++)
         r = score_year(db, plan, a, y, upto);
     if (r < 0) {
         snprintf(err, errlen, "cannot read the ledger: %s", sqlite3_errmsg(db));

@@ -95,7 +95,6 @@ static void refuse(Luyu__CtlResponse *resp, int code, const char *fmt,
     resp->message = lu_xasprintf(fmt, arg);
 }
 
-
 static void tokens_clear(Luyu__CtlResponse *resp)
 {
     for (size_t i = 0; i < resp->n_tokens; i++) {

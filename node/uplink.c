@@ -440,8 +440,7 @@ static void watch_monitor(struct node_uplink *up)
                            ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                                ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                               (up->several ? ZMQ_EVENT_DISCONNECTED : 0)) <
-        0)
+                               (up->several ? ZMQ_EVENT_DISCONNECTED : 0)) < 0)
         return;
     up->mon = zmq_socket(up->zctx, ZMQ_PAIR);
     if (zmq_connect(up->mon, ep) < 0) {

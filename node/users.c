@@ -12,8 +12,7 @@
  *               luyuctl token add, and never stored
  *   units       as for users
  *   revoked     1: refused from then on; rows are never deleted */
-const char NODE_USERS_SCHEMA_V2[] =
-    LU_WEBUSERS_TABLE
+const char NODE_USERS_SCHEMA_V2[] = LU_WEBUSERS_TABLE
     "CREATE TABLE IF NOT EXISTS api_token("
     " name TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE, units TEXT NOT NULL,"
     " revoked INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL,"
@@ -51,8 +50,7 @@ int node_users_get(struct node_outbox *ob, const char *name,
     return lu_webusers_get(node_outbox_db(ob), name, u);
 }
 
-int node_users_list(struct node_outbox *ob, struct lu_webuser **out,
-                    size_t *n)
+int node_users_list(struct node_outbox *ob, struct lu_webuser **out, size_t *n)
 {
     return lu_webusers_list(node_outbox_db(ob), out, n);
 }

@@ -18,8 +18,7 @@ extern const char NODE_USERS_SCHEMA_V2[];
 /* Whether role is one the node knows: "clerk" or "reviewer". */
 bool node_user_role_valid(const char *role);
 /* The units u may report for: theirs, or node_units when theirs is "". */
-const char *node_user_units(const struct lu_webuser *u,
-                            const char *node_units);
+const char *node_user_units(const struct lu_webuser *u, const char *node_units);
 
 /* As common/webusers.h, on the outbox's connection. */
 int node_users_add(struct node_outbox *ob, const struct lu_webuser *u);
@@ -28,7 +27,6 @@ int node_users_passwd(struct node_outbox *ob, const char *name,
 int node_users_disable(struct node_outbox *ob, const char *name);
 int node_users_get(struct node_outbox *ob, const char *name,
                    struct lu_webuser *u);
-int node_users_list(struct node_outbox *ob, struct lu_webuser **out,
-                    size_t *n);
+int node_users_list(struct node_outbox *ob, struct lu_webuser **out, size_t *n);
 
 #endif

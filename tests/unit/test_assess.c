@@ -38,8 +38,7 @@ static void rules(void)
     ASSERT_EQ(score(LU_ASSESS_SHARE, 10, 100, -50, 1000, -1), 0);
     ASSERT_EQ(score(LU_ASSESS_SHARE, 10, 100, 50, 0, -1), 0);
     /* 3,000万元 in fen against 1.5亿元: no overflow */
-    ASSERT_EQ(score(LU_ASSESS_SHARE, 100, 200, 3000000000LL, 15000000000LL,
-                    -1),
+    ASSERT_EQ(score(LU_ASSESS_SHARE, 100, 200, 3000000000LL, 15000000000LL, -1),
               2000);
     /* growth: all or nothing against the same months a year before */
     ASSERT_EQ(score(LU_ASSESS_GROWTH, 10, 100, 11, 0, 10), 1000);
@@ -59,14 +58,13 @@ static void rules(void)
 
 #define PLAN_HEAD                                                              \
     "[plan]\nname = t\nstart = 2018-01\nend = 2019-12\n"                       \
-    "[province CQ]\nname = 重庆市\n"                                           \
-    "[unit cq-a]\nname = 甲区\nprovince = CQ\nkind = district\n"              \
-    "[unit cq-b]\nname = 乙县\nprovince = CQ\nkind = district\n"              \
-    "[unit cq-dept]\nname = 市某委\nprovince = CQ\nkind = department\n"       \
+    "[province CQ]\nname = 重庆市\n"                                        \
+    "[unit cq-a]\nname = 甲区\nprovince = CQ\nkind = district\n"             \
+    "[unit cq-b]\nname = 乙县\nprovince = CQ\nkind = district\n"             \
+    "[unit cq-dept]\nname = 市某委\nprovince = CQ\nkind = department\n"     \
     "[area labour]\nname = 劳务协作\n"
 
-static const char PLAN[] =
-    PLAN_HEAD
+static const char PLAN[] = PLAN_HEAD
     "[indicator trained]\nname = 培训\nunit = persons\narea = labour\n"
     "target_kind = yearly_min\ntarget = 200\nassess = share\n"
     "assess_weight = 60\n"
@@ -86,15 +84,13 @@ static void plan_keys(void)
         {"assess = share\nassess_weight = 101\n", "1..100"},
         {"assess = share\nassess_weight = 5\nassess_cap = 90\n", "100..200"},
         {"assess = share\nassess_weight = 5\n", "needs \"assess_goal\""},
-        {"assess = each\nassess_weight = 5\nassess_goal = -1\n",
-         "assess_goal"},
+        {"assess = each\nassess_weight = 5\nassess_goal = -1\n", "assess_goal"},
     };
     struct lu_plan *p = NULL;
     char err[512], buf[2048];
 
-    ASSERT_EQ(lu_plan_load_buf("t.ini", PLAN, strlen(PLAN), &p, err,
-                               sizeof(err)),
-              0);
+    ASSERT_EQ(
+        lu_plan_load_buf("t.ini", PLAN, strlen(PLAN), &p, err, sizeof(err)), 0);
     if (p != NULL) {
         ASSERT_EQ(p->indicators[0].assess.kind, LU_ASSESS_SHARE);
         ASSERT_EQ(p->indicators[0].assess.cap, 100);
@@ -107,9 +103,9 @@ static void plan_keys(void)
                            "area = labour\ntarget_kind = none\n%s",
                  bad[i].tail);
         err[0] = '\0';
-        ASSERT_EQ(lu_plan_load_buf("t.ini", buf, strlen(buf), &p, err,
-                                   sizeof(err)),
-                  -EINVAL);
+        ASSERT_EQ(
+            lu_plan_load_buf("t.ini", buf, strlen(buf), &p, err, sizeof(err)),
+            -EINVAL);
         ASSERT_CONTAINS(err, bad[i].want);
     }
 }
@@ -142,9 +138,8 @@ static void scores_from_ledger(void)
     struct ledger_scores *a = NULL;
     char err[512] = "";
 
-    ASSERT_EQ(lu_plan_load_buf("t.ini", PLAN, strlen(PLAN), &p, err,
-                               sizeof(err)),
-              0);
+    ASSERT_EQ(
+        lu_plan_load_buf("t.ini", PLAN, strlen(PLAN), &p, err, sizeof(err)), 0);
     ASSERT_TRUE(mkdtemp(dir) != NULL);
     ASSERT_EQ(ledger_open(dir, p, "CQ", &l, err, sizeof(err)), 0);
     if (p == NULL || l == NULL)
@@ -185,9 +180,9 @@ static void scores_from_ledger(void)
     ledger_scores_free(a);
     /* To date: the mean of 2018 (甲区 and 乙县 both 0 trained, firms with
      * no year before: 40.00 each) and 2019. */
-    ASSERT_EQ(ledger_scores(ledger_db(l), p, "CQ", 0, 201912, &a, err,
-                            sizeof(err)),
-              0);
+    ASSERT_EQ(
+        ledger_scores(ledger_db(l), p, "CQ", 0, 201912, &a, err, sizeof(err)),
+        0);
     if (a != NULL) {
         ASSERT_EQ(a->years, 2);
         ASSERT_EQ(a->units[0].points, (10000 + 4000) / 2);
