@@ -53,8 +53,8 @@ static void random_hex(char *out)
     sodium_bin2hex(out, LU_TOKEN_LEN + 1, raw, sizeof(raw));
 }
 
-static bool expired(const struct lu_sessions *s,
-                    const struct lu_session *ss, uint64_t now)
+static bool expired(const struct lu_sessions *s, const struct lu_session *ss,
+                    uint64_t now)
 {
     return now - ss->seen_ms > s->idle_ms || now - ss->created_ms > MAX_AGE_MS;
 }
@@ -66,7 +66,7 @@ static void drop(struct lu_sessions *s, int i)
 }
 
 const struct lu_session *lu_sessions_create(struct lu_sessions *s,
-                                                const char *user)
+                                            const char *user)
 {
     uint64_t now = lu_mono_ms();
     struct lu_session *ss;
@@ -103,7 +103,7 @@ static int find(struct lu_sessions *s, const char *token)
 }
 
 const struct lu_session *lu_sessions_find(struct lu_sessions *s,
-                                              const char *token)
+                                          const char *token)
 {
     uint64_t now = lu_mono_ms();
     int i = find(s, token);
@@ -162,7 +162,7 @@ static struct counter *counter(struct lu_sessions *s, const char *key,
 }
 
 bool lu_sessions_login_allowed(struct lu_sessions *s, const char *user,
-                                 const char *addr)
+                               const char *addr)
 {
     char ku[80], ka[80];
     struct counter *cu, *ca;
@@ -176,7 +176,7 @@ bool lu_sessions_login_allowed(struct lu_sessions *s, const char *user,
 }
 
 void lu_sessions_login_failed(struct lu_sessions *s, const char *user,
-                                const char *addr)
+                              const char *addr)
 {
     char key[80];
 
