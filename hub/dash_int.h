@@ -58,6 +58,12 @@ char *hub_dash_amount(const Luyu__IndicatorFigures *f, int64_t v, char *buf,
 /* Local "YYYY-MM-DD HH:MM" China time; "-" for 0. */
 char *hub_dash_time(int64_t t, char *buf, size_t len);
 
+/* The indicator page's month-by-month chart and table of f: both
+ * provinces against the target's pace (hub/dash_trend.c). */
+void hub_dash_trend(struct hub_dash *d, struct lu_buf *b,
+                    const Luyu__Bulletin *bl, const Luyu__IndicatorFigures *f,
+                    uint32_t month);
+
 void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
                        struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_indicator(struct hub_dash *d, struct lu_web_req *req,

@@ -243,90 +243,6 @@ static bool own_unit(struct hub_dash *d, const char *code)
     return u != NULL && strcmp(u->province, d->province) == 0;
 }
 
-/* What the target asks of each month, for the trend's target line: a
- * yearly minimum over twelve months, a plan-period minimum or level over
- * the plan's months; 0 for the other kinds. */
-static int64_t monthly_pace(struct hub_dash *d, const Luyu__IndicatorFigures *f)
-{
-    const struct lu_plan *plan = d->ctx.plan;
-    int64_t months = (int64_t)(plan->end / 100 - plan->start / 100) * 12 +
-                     (int64_t)(plan->end % 100) - (int64_t)(plan->start % 100) +
-                     1;
-
-    switch (f->target_kind) {
-    case LUYU__TARGET_KIND__TARGET_YEARLY_MIN:
-        return (f->target + 11) / 12;
-    case LUYU__TARGET_KIND__TARGET_PERIOD_MIN:
-    case LUYU__TARGET_KIND__TARGET_LEVEL:
-        return months > 0 ? (f->target + months - 1) / months : 0;
-    default:
-        return 0;
-    }
-}
-
-/* Month-by-month totals of the province for one indicator, plan start ..
- * month, as bars labelled with their amounts. */
-static void trend(struct hub_dash *d, struct lu_buf *b,
-                  const Luyu__IndicatorFigures *f, uint32_t month)
-{
-    struct ledger_balances *c = NULL;
-    struct ledger_balance row;
-    int64_t sums[120] = {0}, max = 0, pace;
-    uint32_t p0 = d->ctx.plan->start;
-    size_t n = 0;
-    char t[LU_MONEY_LEN], p[16];
-
-    while (n < 120 && hub_dash_add_months(p0, (int)n) <= month)
-        n++;
-    if (ledger_balances_open(d->db, NULL, f->code, 0, &c) < 0)
-        return;
-    while (ledger_balances_next(c, &row) == 1) {
-        size_t i =
-            (row.period / 100 - p0 / 100) * 12 + row.period % 100 - p0 % 100;
-
-        if (row.period >= p0 && i < n && own_unit(d, row.unit))
-            sums[i] += row.amount;
-    }
-    ledger_balances_free(c);
-    for (size_t i = 0; i < n; i++)
-        max = sums[i] > max ? sums[i] : max;
-    pace = monthly_pace(d, f);
-    max = pace > max ? pace : max;
-    lu_buf_printf(b,
-                  "<h2>%s</h2><div class=\"wrap\"><svg id=\"trend\" "
-                  "width=\"%zu\" height=\"220\" role=\"img\">",
-                  _("Month by month"), n * 44 + 10);
-    if (pace > 0) {
-        long long y = 180 - (long long)(110.0 * pace / max);
-
-        lu_buf_printf(b,
-                      "<line id=\"pace\" x1=\"0\" x2=\"%zu\" y1=\"%lld\" "
-                      "y2=\"%lld\" stroke=\"#000\" stroke-dasharray=\"5 3\"/>"
-                      "<text x=\"4\" y=\"%lld\">",
-                      n * 44 + 10, y, y, y - 4);
-        lu_buf_printf(b, _("needed each month: %s"),
-                      hub_dash_amount(f, pace, t, sizeof(t)));
-        lu_buf_adds(b, "</text>");
-    }
-    for (size_t i = 0; i < n; i++) {
-        long long h =
-            max > 0 && sums[i] > 0 ? (long long)(110.0 * sums[i] / max) : 0;
-        uint32_t pi = hub_dash_add_months(p0, (int)i);
-
-        lu_buf_printf(b,
-                      "<rect x=\"%zu\" y=\"%lld\" width=\"36\" "
-                      "height=\"%lld\" fill=\"#8b1a1a\"/><text x=\"%zu\" "
-                      "y=\"%lld\" transform=\"rotate(-30 %zu %lld)\">",
-                      i * 44 + 5, 180 - h, h, i * 44 + 5, 175 - h, i * 44 + 5,
-                      175 - h);
-        if (sums[i] != 0)
-            lu_html_esc(b, hub_dash_amount(f, sums[i], t, sizeof(t)));
-        lu_buf_printf(b, "</text><text x=\"%zu\" y=\"200\">%s</text>",
-                      i * 44 + 5, hub_dash_period(pi, p, sizeof(p)) + 2);
-    }
-    lu_buf_adds(b, "</svg></div>");
-}
-
 /* The districts' figures for the month, largest first. */
 static void by_unit(struct hub_dash *d, struct lu_buf *b,
                     const Luyu__IndicatorFigures *f, uint32_t month)
@@ -392,7 +308,7 @@ void hub_dash_indicator(struct hub_dash *d, struct lu_web_req *req,
                   _("Progress"), _("Status"));
     figure_row(b, f);
     lu_buf_adds(b, "</table></div>");
-    trend(d, b, f, month);
+    hub_dash_trend(d, b, bl, f, month);
     by_unit(d, b, f, month);
     lu_buf_printf(b, "<h2>%s</h2><p>", _("Other indicators"));
     for (size_t i = 0; i < bl->n_indicators; i++) {
