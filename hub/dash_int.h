@@ -63,6 +63,10 @@ char *hub_dash_time(int64_t t, char *buf, size_t len);
 void hub_dash_trend(struct hub_dash *d, struct lu_buf *b,
                     const Luyu__Bulletin *bl, const Luyu__IndicatorFigures *f,
                     uint32_t month);
+/* The overview's "what changed since the month's last bulletin"
+ * (hub/dash_changes.c): every line when all, else the newest ones. */
+void hub_dash_changes(struct hub_dash *d, struct lu_buf *b,
+                      const Luyu__Bulletin *draft, bool all);
 
 void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
                        struct lu_web_resp *resp, const struct lu_session *ss);

@@ -140,36 +140,6 @@ static void completeness(struct lu_buf *b, const Luyu__Bulletin *bl)
     lu_buf_adds(b, "</p>");
 }
 
-/* What is new since the province's last bulletin. */
-static void since_bulletin(struct hub_dash *d, struct lu_buf *b,
-                           const Luyu__Bulletin *bl)
-{
-    struct ledger_bulletins_item *items = NULL, *last = NULL;
-    size_t n = 0;
-    char p[16];
-
-    if (ledger_bulletins_list(d->store, &items, &n) < 0)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        if (items[i].own && (last == NULL || items[i].period > last->period ||
-                             (items[i].period == last->period &&
-                              items[i].revision > last->revision)))
-            last = &items[i];
-    }
-    if (last == NULL)
-        lu_buf_printf(b, "<p>%s</p>", _("No bulletin issued yet."));
-    else
-        lu_buf_printf(
-            b,
-            _("<p>Since the last bulletin (%s, revision %u): %lld new "
-              "entries.</p>"),
-            hub_dash_period(last->period, p, sizeof(p)), last->revision,
-            (long long)(bl->upto_entry > last->upto_entry
-                            ? bl->upto_entry - last->upto_entry
-                            : 0));
-    ledger_bulletins_items_free(items, n);
-}
-
 /* Whether the overview gives f a row: it has figures, or a target. */
 static bool shown(const Luyu__IndicatorFigures *f)
 {
@@ -183,6 +153,7 @@ void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
     size_t quiet = 0;
     const Luyu__Bulletin *bl = hub_dash_draft(d, month);
     struct lu_buf *b = &resp->body;
+    const char *changes = NULL;
     char p[16];
 
     resp->status = 200;
@@ -197,7 +168,6 @@ void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
     lu_html_esc(b, bl->province_name);
     lu_buf_printf(b, " %s</h2>", p);
     completeness(b, bl);
-    since_bulletin(d, b, bl);
     lu_buf_printf(b,
                   "<div class=\"wrap\"><table id=\"figures\"><tr><th>%s</th>"
                   "<th class=\"n\">%s</th><th class=\"n\">%s</th>"
@@ -233,6 +203,8 @@ void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
         lu_buf_adds(b, "</p>");
     }
     lu_buf_adds(b, "</div>");
+    changes = lu_web_query(req, "changes");
+    hub_dash_changes(d, b, bl, changes != NULL && strcmp(changes, "all") == 0);
     hub_dash_end(resp);
 }
 
