@@ -11,6 +11,7 @@
 
 #include "amount.h"
 #include "bulletin.h"
+#include "bulletin_expand.h"
 #include "i18n.h"
 #include "money.h"
 #include "render.h"
@@ -375,8 +376,7 @@ bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
     for (size_t i = 0; i < n; i++) {
         const Luyu__IndicatorFigures *f = find(&v[i], code);
 
-        if (f != NULL && (f->month != 0 || f->ytd != 0 ||
-                          f->status == LUYU__STATUS__STATUS_BEHIND))
+        if (f != NULL && ledger_bulletin_expanded(v[i].b, f))
             return true;
     }
     return false;

@@ -20,8 +20,9 @@ void ctl_render_html_esc(struct lu_buf *o, const char *s);
 void ctl_render_html_el(struct lu_buf *o, const char *tag, const char *cls,
                         const char *text);
 
-/* Whether an indicator gets its rows and bars: it has a figure this month
- * or this year, or it is behind the pace its target needs by now. The
+/* Whether an indicator gets its rows and bars
+ * (ledger_bulletin_expanded): it has a figure this month or this year, or
+ * it is behind with a target due now or figures that fall short. The
  * others are named in one line, so that a month's page is not mostly rows
  * of zeros. With several views, expanded when it is in any of them. */
 bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,

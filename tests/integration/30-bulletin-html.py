@@ -22,6 +22,7 @@ from luyutest import (BIN, PLAN, SRC, Cluster, check, have_locale, locale_env, r
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SVG = "{http://www.w3.org/2000/svg}"
 UNITS = "cq-wanzhou,cq-kaizhou"
+BULLETIN = [None]   # the draft the reference judges, set in main
 
 
 def ctl(*args, rc=0, lang=None):
@@ -104,7 +105,10 @@ def check_html(html, draft, month_csv, zh=False):
             raise AssertionError("%s: html %s, json %s" % (ind["name"], cells[2:5], want))
     check(True, "every one of the %d indicators with figures or behind has its month, "
           "ytd and since-start figures in a table" % len(shown))
-    rest = [i for i in inds if not expanded(i)]
+    # Named after the task areas, in the bulletin's order of areas, each
+    # area's in plan order.
+    order = [a["code"] for a in draft["bulletin"]["areas"]]
+    rest = sorted((i for i in inds if not expanded(i)), key=lambda i: order.index(i["area"]))
     check(rest, "the month leaves some indicators without figures (%d)" % len(rest))
     line = [text(p) for p in root.iter(XHTML + "p") if p.get("class") == "rest"]
     check(len(line) == 1, "one line for the indicators without figures")
@@ -192,11 +196,24 @@ def check_scorecard(hub, lang):
           "each one's points per indicator equal the assessment's lines")
 
 
-def expanded(ind):
+def due(b, ind):
+    """Whether ind's target falls due in b's month: December or the plan's
+    last month for a yearly target, the plan's last month for a
+    plan-period one."""
+    last = b["period"] == b["plan_end"]
+    if ind["target_kind"] in ("yearly_min", "growth", "coverage"):
+        return b["period"].endswith("-12") or last
+    return ind["target_kind"] in ("period_min", "level", "ratio") and last
+
+
+def expanded(ind, b=None):
     """The reference of which indicators get rows: a figure this month or
-    this year, or behind the pace of their target."""
+    this year, or behind with something counting toward the target or the
+    target due this month (behind at zero, nothing due: collapsed)."""
+    b = b or BULLETIN[0]
     return (Decimal(ind["month"]) != 0 or Decimal(ind["ytd"]) != 0
-            or ind["status"] == "behind")
+            or (ind["status"] == "behind" and (Decimal(str(ind["actual"])) != 0
+                                                or due(b, ind))))
 
 
 def check_units(root, b, month_csv, zh):
@@ -250,6 +267,7 @@ def main():
                        "--format", "json")
     draft = json.loads(out)
     b = draft["bulletin"]
+    BULLETIN[0] = b
     check(b["draft"] and b["province"] == "CQ", "JSON draft of CQ 2019-07")
     agri = [i for i in b["indicators"] if i["code"] == "agri_sales_to_sd"][0]
     check(agri["month"] != "0.00" and agri["month"] == agri["ytd"],
@@ -257,6 +275,22 @@ def main():
     rc, html, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
                         "--format", "html")
     check_html(html, draft, c.path("month.csv"))
+    say("behind at zero: collapsed until the target falls due")
+    rc, out, err = ctl("bulletin", "show", "2019-12", "--state-dir", hub, "--draft",
+                       "--format", "json")
+    dec = json.loads(out)["bulletin"]
+    zero = [i for i in dec["indicators"] if i["status"] == "behind" and
+            Decimal(i["month"]) == 0 and Decimal(i["ytd"]) == 0]
+    july = {i["code"]: i for i in b["indicators"]}
+    due_now = [i for i in zero if due(dec, i) and not expanded(july[i["code"]], b)]
+    check(due_now, "some yearly targets are behind at zero, collapsed in July, due in "
+          "December: %s" % [i["code"] for i in due_now])
+    rc, html12, err = ctl("bulletin", "show", "2019-12", "--state-dir", hub, "--draft",
+                          "--format", "html")
+    rows12 = {text(tr.findall(XHTML + "td")[0]) for tr in ET.fromstring(html12).iter(
+        XHTML + "tr") if tr.findall(XHTML + "td")}
+    check(all(i["name"] in rows12 for i in due_now),
+          "in December each of them has its row")
     rc, joint, err = ctl("bulletin", "show", "2019-07", "--state-dir", hub, "--draft",
                          "--joint", "--format", "html")
     ET.fromstring(joint)
