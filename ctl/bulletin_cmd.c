@@ -198,9 +198,9 @@ static int show_run(const struct ctl_global *g, const struct ctl_args *a,
         r = ctl_bulletin_src_province(&src, o->province, &province);
     if (r == CTL_EXIT_OK && !o->joint)
         r = ctl_bulletin_src_load(&src, province, &w, false, &v[0]);
-    /* The year's last bulletin has the assessment (issue 18), on the page
-     * a leader reads. */
-    for (size_t i = 0; f == FMT_HTML && r == CTL_EXIT_OK && i < n; i++)
+    /* The year's last bulletin has the assessment (issue 18) in every
+     * format but JSON, which is the signed bulletin's content only. */
+    for (size_t i = 0; f != FMT_JSON && r == CTL_EXIT_OK && i < n; i++)
         r = ctl_bulletin_src_scores(&src, &v[i]);
     if (r == CTL_EXIT_OK) {
         if (o->excel != NULL && f == FMT_CSV)

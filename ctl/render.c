@@ -6,6 +6,7 @@
 
 #include "amount.h"
 #include "bulletin.h"
+#include "bulletin_expand.h"
 #include "bulletin_json.h"
 #include "bulletin_words.h"
 #include "json.h"
@@ -290,4 +291,44 @@ const char *ctl_render_month(const Luyu__IndicatorFigures *f, char *buf,
     ctl_render_amount(f, f->month - f->month_accepted, p, sizeof(p));
     snprintf(buf, len, _("%s (provisional %s)"), m, p);
     return buf;
+}
+
+static const Luyu__IndicatorFigures *find(const struct ctl_render_view *v,
+                                          const char *code)
+{
+    return v->b ? ledger_bulletin_indicator(v->b, code) : NULL;
+}
+
+bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
+                         const char *code)
+{
+    for (size_t i = 0; i < n; i++) {
+        const Luyu__IndicatorFigures *f = find(&v[i], code);
+
+        if (f != NULL && ledger_bulletin_expanded(v[i].b, f))
+            return true;
+    }
+    return false;
+}
+
+size_t ctl_render_split(const struct ctl_render_view *v, size_t n,
+                        const char **codes, size_t m, struct lu_buf *rest,
+                        size_t *n_rest)
+{
+    size_t k = 0;
+
+    for (size_t c = 0; c < m; c++) {
+        const Luyu__IndicatorFigures *f = NULL;
+
+        if (ctl_render_expanded(v, n, codes[c])) {
+            codes[k++] = codes[c];
+            continue;
+        }
+        for (size_t i = 0; i < n && f == NULL; i++)
+            f = find(&v[i], codes[c]);
+        if ((*n_rest)++ > 0)
+            lu_buf_adds(rest, "、");
+        lu_buf_adds(rest, f != NULL ? f->name : codes[c]);
+    }
+    return k;
 }

@@ -73,6 +73,32 @@ size_t ctl_render_areas(const struct ctl_render_view *v, size_t n,
 size_t ctl_render_area_indicators(const struct ctl_render_view *v, size_t n,
                                   const char *area, const char ***codes);
 
+/* Whether an indicator gets its rows (ledger_bulletin_expanded): it has a
+ * figure this month or this year, or it is behind with a target due now or
+ * figures that fall short. The others are named in one line, so that a
+ * month's bulletin is not mostly rows of zeros. With several views,
+ * expanded when it is in any of them. */
+bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
+                         const char *code);
+/* Keeps the expanded of codes[0..m) in place and returns how many; appends
+ * the names of the others to rest ("、" between them) and counts them in
+ * *n_rest. */
+size_t ctl_render_split(const struct ctl_render_view *v, size_t n,
+                        const char **codes, size_t m, struct lu_buf *rest,
+                        size_t *n_rest);
+
+/* The per-district table of a bulletin (render_units.c), the same in
+ * every format: its columns are those of codes[0..m) that b has and some
+ * unit has a month figure for, written to cols (room for m) and counted;
+ * its rows the units expected to report and any other with a figure. */
+size_t ctl_render_unit_cols(const Luyu__Bulletin *b, const char **codes,
+                            size_t m, const char **cols);
+bool ctl_render_unit_shown(const Luyu__Bulletin *b, const Luyu__UnitReport *u);
+/* unit's figures of code in b; NULL when it has none. */
+const Luyu__UnitFigure *ctl_render_unit_figure(const Luyu__Bulletin *b,
+                                               const char *unit,
+                                               const char *code);
+
 /* "主要目标: 达标0, 进度正常1, 滞后1" (with the other counts when not 0). */
 void ctl_render_area_summary(const Luyu__AreaTotals *a, struct lu_buf *out);
 

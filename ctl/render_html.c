@@ -11,7 +11,6 @@
 
 #include "amount.h"
 #include "bulletin.h"
-#include "bulletin_expand.h"
 #include "i18n.h"
 #include "money.h"
 #include "render.h"
@@ -370,39 +369,6 @@ static void chart(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
     lu_buf_adds(o, "</svg>\n");
 }
 
-bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
-                         const char *code)
-{
-    for (size_t i = 0; i < n; i++) {
-        const Luyu__IndicatorFigures *f = find(&v[i], code);
-
-        if (f != NULL && ledger_bulletin_expanded(v[i].b, f))
-            return true;
-    }
-    return false;
-}
-
-/* Keeps the expanded codes in place, appends the names of the others to
- * rest ("、" between them) and counts them in *n_rest. Returns how many
- * are kept. */
-static size_t split(const struct ctl_render_view *v, size_t n,
-                    const char **codes, size_t m, struct lu_buf *rest,
-                    size_t *n_rest)
-{
-    size_t k = 0;
-
-    for (size_t c = 0; c < m; c++) {
-        if (ctl_render_expanded(v, n, codes[c])) {
-            codes[k++] = codes[c];
-            continue;
-        }
-        if ((*n_rest)++ > 0)
-            lu_buf_adds(rest, "、");
-        lu_buf_adds(rest, any(v, n, codes[c])->name);
-    }
-    return k;
-}
-
 static void area(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
                  const Luyu__AreaTotals *a, const char **codes, size_t m)
 {
@@ -441,7 +407,7 @@ static size_t areas(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
         const char **codes = NULL;
         size_t m = ctl_render_area_indicators(v, n, a[i]->code, &codes);
 
-        m = split(v, n, codes, m, &rest, &n_rest);
+        m = ctl_render_split(v, n, codes, m, &rest, &n_rest);
         if (m > 0)
             area(o, v, n, a[i], codes, m);
         *all = lu_xrealloc(*all, (n_all + m + 1) * sizeof(**all));

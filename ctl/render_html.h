@@ -20,18 +20,10 @@ void ctl_render_html_esc(struct lu_buf *o, const char *s);
 void ctl_render_html_el(struct lu_buf *o, const char *tag, const char *cls,
                         const char *text);
 
-/* Whether an indicator gets its rows and bars
- * (ledger_bulletin_expanded): it has a figure this month or this year, or
- * it is behind with a target due now or figures that fall short. The
- * others are named in one line, so that a month's page is not mostly rows
- * of zeros. With several views, expanded when it is in any of them. */
-bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
-                         const char *code);
-
-/* The per-district table of one view's month: a row per unit with a figure
- * or expected to report, a column per expanded indicator any unit has a
- * figure for (codes, m), the unit's own month figure in each cell. Says so
- * in one line when the bulletin predates per-unit figures. */
+/* The per-district table of one view's month (rows and columns as
+ * ctl_render_unit_cols and ctl_render_unit_shown choose them), the unit's
+ * own month figure in each cell. Says so in one line when the bulletin
+ * predates per-unit figures. */
 void ctl_render_units(struct lu_buf *o, const struct ctl_render_view *v,
                       const char **codes, size_t m);
 

@@ -11,19 +11,14 @@
 #include "money.h"
 #include "output.h"
 #include "render.h"
+#include "render_sink.h"
 #include "table.h"
 #include "util.h"
+#include "xmalloc.h"
 
 /* Two columns per indicator, then four per province side by side. */
 #define MAX_VIEWS 4
 #define MAX_COLS (2 + 4 * MAX_VIEWS + 1)
-
-struct sink {
-    bool md;
-    struct lu_buf *out;
-    struct ctl_table *t; /* text only */
-    size_t ncols;
-};
 
 /* Markdown cells: no control characters, no column breaks. */
 static void md_cell(struct lu_buf *out, const char *s)
@@ -38,7 +33,7 @@ static void md_cell(struct lu_buf *out, const char *s)
     }
 }
 
-static void sink_row(struct sink *k, const char *const *cells)
+void ctl_sink_row(struct ctl_sink *k, const char *const *cells)
 {
     if (!k->md) {
         ctl_table_add(k->t, cells);
@@ -55,19 +50,19 @@ static void sink_row(struct sink *k, const char *const *cells)
 
 /* Starts a table with its header row; columns listed in `right` (ending
  * with SIZE_MAX) are numbers, right-aligned. */
-static void sink_start(struct sink *k, size_t ncols, const char *const *head,
-                       const size_t *right)
+void ctl_sink_start(struct ctl_sink *k, size_t ncols, const char *const *head,
+                    const size_t *right)
 {
     k->ncols = ncols;
     if (!k->md) {
         k->t = ctl_table_new(ncols);
         for (; *right != SIZE_MAX; right++)
             ctl_table_right(k->t, *right);
-        sink_row(k, head);
+        ctl_sink_row(k, head);
         return;
     }
     lu_buf_adds(k->out, "\n");
-    sink_row(k, head);
+    ctl_sink_row(k, head);
     lu_buf_adds(k->out, "|");
     for (size_t c = 0; c < ncols; c++) {
         bool r = false;
@@ -79,7 +74,7 @@ static void sink_start(struct sink *k, size_t ncols, const char *const *head,
     lu_buf_adds(k->out, "\n");
 }
 
-static void sink_end(struct sink *k)
+void ctl_sink_end(struct ctl_sink *k)
 {
     if (!k->md) {
         ctl_table_render(k->t, k->out, "  ");
@@ -88,7 +83,7 @@ static void sink_end(struct sink *k)
     }
 }
 
-static void heading(struct sink *k, int level, const char *text)
+void ctl_sink_heading(struct ctl_sink *k, int level, const char *text)
 {
     if (k->md) {
         lu_buf_printf(k->out, "\n%s ", level == 1 ? "#" : "##");
@@ -101,7 +96,7 @@ static void heading(struct sink *k, int level, const char *text)
     }
 }
 
-static void item(struct sink *k, const char *label, const char *text)
+void ctl_sink_item(struct ctl_sink *k, const char *label, const char *text)
 {
     lu_buf_adds(k->out, k->md ? "- " : "  ");
     lu_buf_printf(k->out, "%s: ", label);
@@ -112,7 +107,17 @@ static void item(struct sink *k, const char *label, const char *text)
     lu_buf_adds(k->out, "\n");
 }
 
-static void header(struct sink *k, const struct ctl_render_view *v)
+void ctl_sink_para(struct ctl_sink *k, const char *text)
+{
+    lu_buf_adds(k->out, k->md ? "\n" : "  ");
+    if (k->md)
+        md_cell(k->out, text);
+    else
+        ctl_output_text(k->out, text);
+    lu_buf_adds(k->out, "\n");
+}
+
+static void header(struct ctl_sink *k, const struct ctl_render_view *v)
 {
     const Luyu__Bulletin *b = v->b;
     struct lu_buf t;
@@ -120,10 +125,10 @@ static void header(struct sink *k, const struct ctl_render_view *v)
 
     lu_buf_init(&t);
     ctl_render_edition(v, &t);
-    heading(k, 2, t.data);
+    ctl_sink_heading(k, 2, t.data);
     lu_buf_free(&t);
     if (b == NULL) {
-        item(k, _("remark"), v->trust);
+        ctl_sink_item(k, _("remark"), v->trust);
         return;
     }
     for (size_t i = 0; i < b->digest.len && i < 32; i++)
@@ -131,17 +136,17 @@ static void header(struct sink *k, const struct ctl_render_view *v)
     lu_buf_init(&t);
     lu_buf_printf(&t, "%s%s%s", ledger_calendar_format(b->issued_at, a, 40),
                   v->signer[0] ? _(" by ") : "", v->signer);
-    item(k, b->draft ? _("computed") : _("issued"), t.data);
-    item(k, _("check"), v->trust);
+    ctl_sink_item(k, b->draft ? _("computed") : _("issued"), t.data);
+    ctl_sink_item(k, _("check"), v->trust);
     t.len = 0;
     lu_buf_printf(&t, _("%s (day %u of the next month)"),
                   ledger_calendar_format(b->closed_at, c, 40), b->issue_day);
-    item(k, _("closed"), t.data);
+    ctl_sink_item(k, _("closed"), t.data);
     t.len = 0;
     lu_buf_printf(&t, _("%llu entries up to ledger entry %lld; sha256 %s"),
                   (unsigned long long)b->entries_covered,
                   (long long)b->upto_entry, hex);
-    item(k, _("covers"), t.data);
+    ctl_sink_item(k, _("covers"), t.data);
     lu_buf_free(&t);
 }
 
@@ -152,7 +157,7 @@ static const Luyu__IndicatorFigures *find(const struct ctl_render_view *v,
 }
 
 /* One view: every figure; several: month, ytd, progress, status each. */
-static void indicator_row(struct sink *k, const struct ctl_render_view *v,
+static void indicator_row(struct ctl_sink *k, const struct ctl_render_view *v,
                           size_t n, const char *code)
 {
     char cell[MAX_COLS][96];
@@ -187,11 +192,12 @@ static void indicator_row(struct sink *k, const struct ctl_render_view *v,
         PUT(ctl_render_status(f->status));
     }
 #undef PUT
-    sink_row(k, cells);
+    ctl_sink_row(k, cells);
 }
 
-static void area_table(struct sink *k, const struct ctl_render_view *v,
-                       size_t n, const Luyu__AreaTotals *a)
+static void area_table(struct ctl_sink *k, const struct ctl_render_view *v,
+                       size_t n, const Luyu__AreaTotals *a, const char **codes,
+                       size_t m)
 {
     static const char *const one_n[] = {N_("indicator"),
                                         N_("unit of measure"),
@@ -205,9 +211,9 @@ static void area_table(struct sink *k, const struct ctl_render_view *v,
     const char *one[9];
     static const size_t right1[] = {2, 3, 4, 7, SIZE_MAX};
     static const size_t right2[] = {2, 3, 4, 6, 7, 8, SIZE_MAX};
-    const char *head[MAX_COLS], **codes = NULL;
+    const char *head[MAX_COLS];
     char h[MAX_COLS][48];
-    size_t m = ctl_render_area_indicators(v, n, a->code, &codes), c = 2;
+    size_t c = 2;
 
     ctl_render_tr(one_n, one, 9);
     head[0] = one[0];
@@ -227,37 +233,77 @@ static void area_table(struct sink *k, const struct ctl_render_view *v,
 
         lu_buf_init(&t);
         ctl_render_area_summary(a, &t);
-        heading(k, 2, t.data);
+        ctl_sink_heading(k, 2, t.data);
         lu_buf_free(&t);
     } else {
-        heading(k, 2, a->name);
+        ctl_sink_heading(k, 2, a->name);
     }
-    sink_start(k, n == 1 ? 9 : c, n == 1 ? one : head,
-               n == 1 ? right1 : right2);
+    ctl_sink_start(k, n == 1 ? 9 : c, n == 1 ? one : head,
+                   n == 1 ? right1 : right2);
     for (size_t i = 0; i < m; i++)
         indicator_row(k, v, n, codes[i]);
-    sink_end(k);
-    free(codes);
+    ctl_sink_end(k);
 }
 
-static void unit_row(struct sink *k, const Luyu__UnitReport *u)
+/* The areas' tables with the indicators that get rows, then the others
+ * named in one line. Returns the codes with rows, in area order, for the
+ * per-district table; free *all with free(). */
+static size_t areas(struct ctl_sink *k, const struct ctl_render_view *v,
+                    size_t n, const char ***all)
+{
+    const Luyu__AreaTotals **a = NULL;
+    size_t na = ctl_render_areas(v, n, &a), n_rest = 0, n_all = 0;
+    struct lu_buf rest, t;
+
+    lu_buf_init(&rest);
+    *all = NULL;
+    for (size_t i = 0; i < na; i++) {
+        const char **codes = NULL;
+        size_t m = ctl_render_area_indicators(v, n, a[i]->code, &codes);
+
+        m = ctl_render_split(v, n, codes, m, &rest, &n_rest);
+        if (m > 0)
+            area_table(k, v, n, a[i], codes, m);
+        *all = lu_xrealloc(*all, (n_all + m + 1) * sizeof(**all));
+        memcpy(*all + n_all, codes, m * sizeof(*codes));
+        n_all += m;
+        free(codes);
+    }
+    if (n_rest > 0) {
+        lu_buf_init(&t);
+        lu_buf_printf(&t,
+                      _("The following %zu have no figures this "
+                        "period and no target due: "),
+                      n_rest);
+        lu_buf_adds(&t, rest.data);
+        if (!k->md)
+            lu_buf_adds(k->out, "\n");
+        ctl_sink_para(k, t.data);
+        lu_buf_free(&t);
+    }
+    lu_buf_free(&rest);
+    free(a);
+    return n_all;
+}
+
+static void unit_row(struct ctl_sink *k, const Luyu__UnitReport *u)
 {
     char e[24], l[24], t[40];
 
     snprintf(e, sizeof(e), "%llu", (unsigned long long)u->entries);
     snprintf(l, sizeof(l), "%llu", (unsigned long long)u->entries_late);
-    sink_row(k,
-             (const char *[]){
-                 u->code, u->name, ctl_render_kind(u->kind),
-                 u->expected ? ctl_render_state(u->state) : _("not expected"),
-                 e, l,
-                 u->first_received_at
-                     ? ledger_calendar_format(u->first_received_at, t, 40)
-                     : "-",
-                 ctl_render_review(u->review)});
+    ctl_sink_row(
+        k,
+        (const char *[]){
+            u->code, u->name, ctl_render_kind(u->kind),
+            u->expected ? ctl_render_state(u->state) : _("not expected"), e, l,
+            u->first_received_at
+                ? ledger_calendar_format(u->first_received_at, t, 40)
+                : "-",
+            ctl_render_review(u->review)});
 }
 
-static void completeness(struct sink *k, const struct ctl_render_view *v)
+static void completeness(struct ctl_sink *k, const struct ctl_render_view *v)
 {
     static const char *const head_n[] = {
         N_("unit"),    N_("name"),         N_("kind"),           N_("state"),
@@ -273,7 +319,7 @@ static void completeness(struct sink *k, const struct ctl_render_view *v)
                "time %u, late %u), missing %u"),
              v->province, c->expected, c->reported, c->on_time, c->late,
              c->missing);
-    heading(k, 2, t);
+    ctl_sink_heading(k, 2, t);
     /* DHIS2's reporting rates, and how far the months are reviewed. */
     snprintf(t, sizeof(t),
              _("reporting rate %u.%u%%, on time %u.%u%%; months accepted "
@@ -283,11 +329,11 @@ static void completeness(struct sink *k, const struct ctl_render_view *v)
              c->reporting_rate_permille / 10, c->reporting_rate_permille % 10,
              c->on_time_rate_permille / 10, c->on_time_rate_permille % 10,
              c->accepted, c->approved, c->returned, c->pending);
-    item(k, _("review"), t);
-    sink_start(k, 8, head, right);
+    ctl_sink_item(k, _("review"), t);
+    ctl_sink_start(k, 8, head, right);
     for (size_t i = 0; i < v->b->n_units; i++)
         unit_row(k, v->b->units[i]);
-    sink_end(k);
+    ctl_sink_end(k);
 }
 
 /* A revision's amount for people, in its indicator's unit when the
@@ -300,7 +346,7 @@ static const char *amount(const Luyu__IndicatorFigures *f, int64_t v, int scale,
     return lu_amount_format(v, scale, buf, LU_MONEY_LEN);
 }
 
-static void revision_row(struct sink *k, const Luyu__Bulletin *b,
+static void revision_row(struct ctl_sink *k, const Luyu__Bulletin *b,
                          const Luyu__RevisionEntry *r)
 {
     const Luyu__IndicatorFigures *f =
@@ -311,15 +357,15 @@ static void revision_row(struct sink *k, const Luyu__Bulletin *b,
 
     snprintf(ch, sizeof(ch), "%s → %s", amount(f, r->previous, scale, from),
              amount(f, r->figure, scale, to));
-    sink_row(k, (const char *[]){
-                    r->entry_id, r->unit, f ? f->name : r->indicator,
-                    lu_period_format(r->period, p, sizeof(p)),
-                    amount(f, r->amount, scale, a), ch,
-                    r->corrects[0] ? r->corrects : "-",
-                    ledger_calendar_format(r->received_at, t, sizeof(t))});
+    ctl_sink_row(k, (const char *[]){
+                        r->entry_id, r->unit, f ? f->name : r->indicator,
+                        lu_period_format(r->period, p, sizeof(p)),
+                        amount(f, r->amount, scale, a), ch,
+                        r->corrects[0] ? r->corrects : "-",
+                        ledger_calendar_format(r->received_at, t, sizeof(t))});
 }
 
-static void revision_sums(struct sink *k, const Luyu__Bulletin *b)
+static void revision_sums(struct ctl_sink *k, const Luyu__Bulletin *b)
 {
     static const char *const head_n[] = {N_("indicator"), N_("month"),
                                          N_("entries"), N_("net change")};
@@ -327,7 +373,7 @@ static void revision_sums(struct sink *k, const Luyu__Bulletin *b)
     const char *head[4];
 
     ctl_render_tr(head_n, head, 4);
-    sink_start(k, 4, head, right);
+    ctl_sink_start(k, 4, head, right);
     for (size_t i = 0; i < b->n_revision_sums; i++) {
         const Luyu__RevisionSum *r = b->revision_sums[i];
         const Luyu__IndicatorFigures *f =
@@ -335,15 +381,15 @@ static void revision_sums(struct sink *k, const Luyu__Bulletin *b)
         char p[16], n[24], d[LU_MONEY_LEN];
 
         snprintf(n, sizeof(n), "%llu", (unsigned long long)r->entries);
-        sink_row(
+        ctl_sink_row(
             k, (const char *[]){f ? f->name : r->indicator,
                                 lu_period_format(r->period, p, sizeof(p)), n,
                                 amount(f, r->delta, f ? (int)f->scale : 1, d)});
     }
-    sink_end(k);
+    ctl_sink_end(k);
 }
 
-static void revisions(struct sink *k, const struct ctl_render_view *v)
+static void revisions(struct ctl_sink *k, const struct ctl_render_view *v)
 {
     static const char *const head_n[] = {
         N_("entry"),    N_("unit"),    N_("indicator"),
@@ -365,13 +411,13 @@ static void revisions(struct sink *k, const struct ctl_render_view *v)
                  _("Late entries and corrections %s: %llu (received after "
                    "the previous bulletin)"),
                  v->province, (unsigned long long)b->revisions_total);
-    heading(k, 2, t);
+    ctl_sink_heading(k, 2, t);
     if (b->n_revisions == 0)
         return;
-    sink_start(k, 8, head, right);
+    ctl_sink_start(k, 8, head, right);
     for (size_t i = 0; i < b->n_revisions; i++)
         revision_row(k, b, b->revisions[i]);
-    sink_end(k);
+    ctl_sink_end(k);
     if (b->revisions_total > b->n_revisions)
         lu_buf_printf(k->out,
                       _("  (only the first %zu listed; the totals "
@@ -392,7 +438,7 @@ static const char *ratio_text(int64_t pm, char *buf, size_t len)
     return buf;
 }
 
-static void pool_unit_row(struct sink *k, const Luyu__PoolUnit *u)
+static void pool_unit_row(struct ctl_sink *k, const Luyu__PoolUnit *u)
 {
     char c[6][LU_MONEY_LEN];
     const char *cells[8] = {u->unit, u->name, c[0], c[1],
@@ -407,12 +453,12 @@ static void pool_unit_row(struct sink *k, const Luyu__PoolUnit *u)
                    : 0,
                c[4], LU_MONEY_LEN);
     snprintf(c[5], LU_MONEY_LEN, "%llu", (unsigned long long)u->stuck);
-    sink_row(k, cells);
+    ctl_sink_row(k, cells);
 }
 
 /* The project pool: totals against the plan's target and the 1:3 rule,
  * the month's movements, a row per unit. */
-static void pool(struct sink *k, const struct ctl_render_view *v)
+static void pool(struct ctl_sink *k, const struct ctl_render_view *v)
 {
     static const char *const head[] = {"单位",       "名称",     "项目数",
                                        "计划总投资", "山东帮扶", "已完成投资",
@@ -423,21 +469,21 @@ static void pool(struct sink *k, const struct ctl_render_view *v)
 
     snprintf(t, sizeof(t), "滚动项目库 %s: %llu 个项目", v->province,
              (unsigned long long)p->projects);
-    heading(k, 2, t);
+    ctl_sink_heading(k, 2, t);
     snprintf(line, sizeof(line), "%s, 目标 %s, 完成 %lld.%lld%%",
              lu_money_yuan(p->planned, a[0], LU_MONEY_LEN),
              lu_money_yuan(p->target, a[1], LU_MONEY_LEN),
              (long long)(p->progress_permille / 10),
              (long long)(p->progress_permille % 10));
-    item(k, "计划总投资", line);
+    ctl_sink_item(k, "计划总投资", line);
     snprintf(line, sizeof(line), "%s, 帮扶∶投资 %s (计划要求 1:3)",
              lu_money_yuan(p->aid_planned, a[0], LU_MONEY_LEN),
              ratio_text(p->ratio_permille, r, sizeof(r)));
-    item(k, "山东财政帮扶资金", line);
+    ctl_sink_item(k, "山东财政帮扶资金", line);
     snprintf(line, sizeof(line), "%s, 已拨付帮扶资金 %s",
              lu_money_yuan(p->invested, a[0], LU_MONEY_LEN),
              lu_money_yuan(p->aid_disbursed, a[1], LU_MONEY_LEN));
-    item(k, "已完成投资", line);
+    ctl_sink_item(k, "已完成投资", line);
     snprintf(line, sizeof(line),
              "新入库 %llu, 签约 %llu, 开工 %llu, 完工 %llu, 运营 %llu, 终止 "
              "%llu; 完成投资 %s, 拨付 %s",
@@ -449,47 +495,55 @@ static void pool(struct sink *k, const struct ctl_render_view *v)
              (unsigned long long)p->stages[5]->reached_in_month,
              lu_money_yuan(p->month_invested, a[2], LU_MONEY_LEN),
              lu_money_yuan(p->month_disbursed, a[3], LU_MONEY_LEN));
-    item(k, "本月变动", line);
+    ctl_sink_item(k, "本月变动", line);
     snprintf(line, sizeof(line), "%llu 个 (签约或开工超过 %u 天)",
              (unsigned long long)p->stuck, p->stuck_days);
-    item(k, "滞留项目", line);
+    ctl_sink_item(k, "滞留项目", line);
     if (p->revised_after_event >= 0) {
         snprintf(line, sizeof(line), "上一版以来 %llu 项变动",
                  (unsigned long long)p->events_revised);
-        item(k, "补报", line);
+        ctl_sink_item(k, "补报", line);
     }
-    sink_start(k, 8, head, right);
+    ctl_sink_start(k, 8, head, right);
     for (size_t i = 0; i < p->n_units; i++)
         pool_unit_row(k, p->units[i]);
-    sink_end(k);
+    ctl_sink_end(k);
 }
 
 void ctl_render_text(const struct ctl_render_view *v, size_t n, bool md,
                      struct lu_buf *out)
 {
-    struct sink k = {.md = md, .out = out};
-    const Luyu__AreaTotals **areas = NULL;
+    struct ctl_sink k = {.md = md, .out = out};
+    const char **codes = NULL;
     struct lu_buf t;
     size_t m;
 
     /* Side by side has room for MAX_VIEWS provinces (a plan has two). */
     n = n > MAX_VIEWS ? MAX_VIEWS : n;
-    m = ctl_render_areas(v, n, &areas);
     lu_buf_init(&t);
     ctl_render_title(v, n, &t);
-    heading(&k, 1, t.data);
+    ctl_sink_heading(&k, 1, t.data);
     lu_buf_free(&t);
     for (size_t i = 0; i < n; i++)
         header(&k, &v[i]);
-    for (size_t i = 0; i < m; i++)
-        area_table(&k, v, n, areas[i]);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].scores != NULL)
+            ctl_render_text_scorecard(&k, &v[i]);
+    }
+    m = areas(&k, v, n, &codes);
+    for (size_t i = 0; i < n; i++) {
+        if (v[i].b != NULL)
+            ctl_render_text_units(&k, &v[i], codes, m);
+    }
+    free(codes);
     for (size_t i = 0; i < n; i++) {
         if (v[i].b != NULL) {
             completeness(&k, &v[i]);
             revisions(&k, &v[i]);
             if (v[i].b->pool != NULL && v[i].b->pool->n_stages == 6)
                 pool(&k, &v[i]);
+            if (v[i].scores != NULL)
+                ctl_render_text_arithmetic(&k, &v[i]);
         }
     }
-    free(areas);
 }

@@ -1,7 +1,8 @@
-/* The per-district table of the HTML bulletin: each unit's own figures of
- * the month, as the signed bulletin carries them (Bulletin.unit_figures),
- * so that a leader sees which district is behind without opening another
- * report. */
+/* The per-district table of a bulletin: each unit's own figures of the
+ * month, as the signed bulletin carries them (Bulletin.unit_figures), so
+ * that a leader sees which district is behind without opening another
+ * report. Which rows and columns it has is decided here for every format;
+ * the HTML of it is here too, the text in render_text.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,9 @@
 #include "util.h"
 #include "xmalloc.h"
 
-static const Luyu__UnitFigure *unit_figure(const Luyu__Bulletin *b,
-                                           const char *unit, const char *code)
+const Luyu__UnitFigure *ctl_render_unit_figure(const Luyu__Bulletin *b,
+                                               const char *unit,
+                                               const char *code)
 {
     for (size_t k = 0; k < b->n_unit_figures; k++) {
         const Luyu__UnitFigure *u = b->unit_figures[k];
@@ -36,7 +38,19 @@ static bool has_month(const Luyu__Bulletin *b, const char *code)
     return false;
 }
 
-static bool unit_shown(const Luyu__Bulletin *b, const Luyu__UnitReport *u)
+size_t ctl_render_unit_cols(const Luyu__Bulletin *b, const char **codes,
+                            size_t m, const char **cols)
+{
+    size_t k = 0;
+
+    for (size_t c = 0; c < m; c++) {
+        if (ledger_bulletin_indicator(b, codes[c]) && has_month(b, codes[c]))
+            cols[k++] = codes[c];
+    }
+    return k;
+}
+
+bool ctl_render_unit_shown(const Luyu__Bulletin *b, const Luyu__UnitReport *u)
 {
     for (size_t k = 0; !u->expected && k < b->n_unit_figures; k++) {
         if (strcmp(b->unit_figures[k]->unit, u->code) == 0 &&
@@ -54,7 +68,7 @@ static void row(struct lu_buf *o, const Luyu__Bulletin *b,
     lu_buf_adds(o, "<tr>");
     ctl_render_html_el(o, "td", NULL, u->name);
     for (size_t c = 0; c < k; c++) {
-        const Luyu__UnitFigure *x = unit_figure(b, u->code, cols[c]);
+        const Luyu__UnitFigure *x = ctl_render_unit_figure(b, u->code, cols[c]);
         const Luyu__IndicatorFigures *f = ledger_bulletin_indicator(b, cols[c]);
 
         ctl_render_html_el(
@@ -72,10 +86,7 @@ void ctl_render_units(struct lu_buf *o, const struct ctl_render_view *v,
     char t[512];
     size_t k = 0;
 
-    for (size_t c = 0; c < m; c++) {
-        if (ledger_bulletin_indicator(b, codes[c]) && has_month(b, codes[c]))
-            cols[k++] = codes[c];
-    }
+    k = ctl_render_unit_cols(b, codes, m, cols);
     snprintf(t, sizeof(t), _("By district %s: the month's figures"),
              b->province_name);
     lu_buf_adds(o, "<section id=\"units\">\n");
@@ -96,7 +107,7 @@ void ctl_render_units(struct lu_buf *o, const struct ctl_render_view *v,
                            ledger_bulletin_indicator(b, cols[c])->name);
     lu_buf_adds(o, "</tr>\n");
     for (size_t i = 0; i < b->n_units; i++) {
-        if (unit_shown(b, b->units[i]))
+        if (ctl_render_unit_shown(b, b->units[i]))
             row(o, b, b->units[i], cols, k);
     }
     lu_buf_adds(o, "</table></div>\n");
