@@ -35,6 +35,13 @@ void ctl_render_text(const struct ctl_render_view *v, size_t n, bool md,
                      struct lu_buf *out);
 void ctl_render_html(const struct ctl_render_view *v, size_t n,
                      struct lu_buf *out);
+/* The same page with its stylesheet at css (a path on the same server)
+ * instead of inline, for a server whose Content-Security-Policy refuses
+ * inline styles (the hub's dashboard); ctl_render_html_style() is that
+ * stylesheet. */
+void ctl_render_html_linked(const struct ctl_render_view *v, size_t n,
+                            const char *css, struct lu_buf *out);
+const char *ctl_render_html_style(void);
 void ctl_render_csv(const struct ctl_render_view *v, size_t n,
                     struct lu_buf *out);
 /* One view: {"signer", "trust", "bulletin": {...}}; joint: an array of
@@ -93,6 +100,8 @@ size_t ctl_render_split(const struct ctl_render_view *v, size_t n,
  * its rows the units expected to report and any other with a figure. */
 size_t ctl_render_unit_cols(const Luyu__Bulletin *b, const char **codes,
                             size_t m, const char **cols);
+/* Whether b was issued before bulletins carried per-unit figures. */
+bool ctl_render_units_predate(const Luyu__Bulletin *b);
 bool ctl_render_unit_shown(const Luyu__Bulletin *b, const Luyu__UnitReport *u);
 /* unit's figures of code in b; NULL when it has none. */
 const Luyu__UnitFigure *ctl_render_unit_figure(const Luyu__Bulletin *b,

@@ -110,7 +110,8 @@ static void status_cell(struct lu_buf *o, Luyu__Status s)
     el(o, "td", cls, ctl_render_status(s));
 }
 
-static void head(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
+static void head(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
+                 const char *css)
 {
     struct lu_buf t;
 
@@ -123,7 +124,13 @@ static void head(struct lu_buf *o, const struct ctl_render_view *v, size_t n)
                   "initial-scale=1\"/>\n",
                   lu_i18n_translated() ? "zh-CN" : "en");
     el(o, "title", NULL, t.data);
-    lu_buf_printf(o, "\n<style>%s</style>\n</head>\n<body>\n", STYLE);
+    if (css == NULL) {
+        lu_buf_printf(o, "\n<style>%s</style>\n</head>\n<body>\n", STYLE);
+    } else {
+        lu_buf_adds(o, "\n<link rel=\"stylesheet\" href=\"");
+        esc(o, css);
+        lu_buf_adds(o, "\"/>\n</head>\n<body>\n");
+    }
     el(o, "h1", NULL, t.data);
     lu_buf_adds(o, "\n");
     for (size_t i = 0; i < n; i++) {
@@ -654,13 +661,24 @@ static void summary(struct lu_buf *o, const struct ctl_render_view *v)
     lu_buf_adds(o, "</ul>\n</section>\n");
 }
 
+const char *ctl_render_html_style(void)
+{
+    return STYLE;
+}
+
 void ctl_render_html(const struct ctl_render_view *v, size_t n,
                      struct lu_buf *o)
+{
+    ctl_render_html_linked(v, n, NULL, o);
+}
+
+void ctl_render_html_linked(const struct ctl_render_view *v, size_t n,
+                            const char *css, struct lu_buf *o)
 {
     const char **codes = NULL;
     size_t m;
 
-    head(o, v, n);
+    head(o, v, n, css);
     for (size_t i = 0; i < n; i++) {
         if (v[i].b != NULL)
             summary(o, &v[i]);

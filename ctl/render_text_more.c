@@ -52,7 +52,7 @@ void ctl_render_text_units(struct ctl_sink *k, const struct ctl_render_view *v,
              b->province_name);
     ctl_sink_heading(k, 2, t);
     if (b->n_unit_figures == 0 || nc == 0) {
-        ctl_sink_para(k, b->n_unit_figures == 0
+        ctl_sink_para(k, ctl_render_units_predate(b)
                              ? _("This bulletin carries no per-district "
                                  "figures (issued before they were added).")
                              : _("No district has a figure this month."));

@@ -38,6 +38,18 @@ static bool has_month(const Luyu__Bulletin *b, const char *code)
     return false;
 }
 
+bool ctl_render_units_predate(const Luyu__Bulletin *b)
+{
+    /* An empty list is also what a month without any figure has; the
+     * months' figures (by_month) came with unit_figures, so an issuer that
+     * knew them wrote those. */
+    for (size_t i = 0; b->n_unit_figures == 0 && i < b->n_indicators; i++) {
+        if (b->indicators[i]->n_by_month > 0)
+            return false;
+    }
+    return b->n_unit_figures == 0;
+}
+
 size_t ctl_render_unit_cols(const Luyu__Bulletin *b, const char **codes,
                             size_t m, const char **cols)
 {
@@ -94,7 +106,7 @@ void ctl_render_units(struct lu_buf *o, const struct ctl_render_view *v,
     lu_buf_adds(o, "\n");
     if (b->n_unit_figures == 0 || k == 0) {
         ctl_render_html_el(o, "p", NULL,
-                           b->n_unit_figures == 0
+                           ctl_render_units_predate(b)
                                ? _("This bulletin carries no per-district "
                                    "figures (issued before they were added).")
                                : _("No district has a figure this month."));

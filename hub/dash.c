@@ -170,6 +170,8 @@ static const struct {
     {"/assess", hub_dash_assess, NULL},
     {"/bulletins", hub_dash_bulletins, NULL},
     {"/bulletin.bin", hub_dash_bulletin_file, NULL},
+    {"/bulletin.html", hub_dash_bulletin_html, NULL},
+    {"/bulletin.css", hub_dash_bulletin_css, NULL},
     {"/nodes", hub_dash_nodes, NULL},
     {"/review", hub_dash_review, hub_dash_review_post},
 };

@@ -18,6 +18,7 @@
 struct lu_web_req;
 struct lu_web_resp;
 struct ledger_bulletins;
+struct ledger_bulletins_item;
 struct lu_webauth;
 
 struct hub_dash {
@@ -83,6 +84,20 @@ void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,
 void hub_dash_bulletin_file(struct hub_dash *d, struct lu_web_req *req,
                             struct lu_web_resp *resp,
                             const struct lu_session *ss);
+/* /bulletin.html?province=P&month=YYYY-MM&revision=N: the bulletin as
+ * luyuctl renders it, verified first; /bulletin.css its stylesheet
+ * (hub/dash_bulletin.c). */
+void hub_dash_bulletin_html(struct hub_dash *d, struct lu_web_req *req,
+                            struct lu_web_resp *resp,
+                            const struct lu_session *ss);
+void hub_dash_bulletin_css(struct hub_dash *d, struct lu_web_req *req,
+                           struct lu_web_resp *resp,
+                           const struct lu_session *ss);
+/* The stored bulletin the query names (province, month, revision), with
+ * its payload (free it); -EINVAL for a malformed query, -ENOENT when none
+ * is held, as ledger_bulletins_get otherwise. */
+int hub_dash_bulletin_item(struct hub_dash *d, struct lu_web_req *req,
+                           struct ledger_bulletins_item *it);
 void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,
                     struct lu_web_resp *resp, const struct lu_session *ss);
 void hub_dash_review(struct hub_dash *d, struct lu_web_req *req,

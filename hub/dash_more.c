@@ -144,8 +144,13 @@ void hub_dash_bulletins(struct hub_dash *d, struct lu_web_req *req,
             items[i].own ? hub_dash_time(items[i].acked_at, t2, sizeof(t2))
                          : "-");
         lu_html_esc(b, items[i].province);
-        lu_buf_printf(b, "&amp;month=%s&amp;revision=%u\">%s</a></td></tr>", p,
+        lu_buf_printf(b, "&amp;month=%s&amp;revision=%u\">%s</a>", p,
                       items[i].revision, _("Signed file"));
+        /* The page a leader reads, the same as luyuctl renders. */
+        lu_buf_adds(b, " <a class=\"read\" href=\"/bulletin.html?province=");
+        lu_html_esc(b, items[i].province);
+        lu_buf_printf(b, "&amp;month=%s&amp;revision=%u\">%s</a></td></tr>", p,
+                      items[i].revision, _("Read the bulletin"));
     }
     lu_buf_printf(b, "</table></div><h2>%s</h2><p>%s</p>",
                   _("How to check a bulletin"),
@@ -164,27 +169,18 @@ void hub_dash_bulletin_file(struct hub_dash *d, struct lu_web_req *req,
                             struct lu_web_resp *resp,
                             const struct lu_session *ss)
 {
-    const char *prov = lu_web_query(req, "province");
-    const char *month = lu_web_query(req, "month");
-    const char *rev = lu_web_query(req, "revision");
     struct ledger_bulletins_item it;
-    uint32_t period = 0;
-    uint64_t r = 0;
-    char err[128], name[128], p[16];
+    char name[128], p[16];
 
     (void)ss;
-    if (prov == NULL || month == NULL || rev == NULL ||
-        lu_period_parse(month, &period, err, sizeof(err)) < 0 ||
-        lu_parse_u64(rev, &r) < 0 || r == 0 || r > UINT32_MAX ||
-        prov[0] == '\0' || strlen(prov) > 16 ||
-        strspn(prov, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != strlen(prov) ||
-        ledger_bulletins_get(d->store, prov, period, (uint32_t)r, &it) < 0)
+    if (hub_dash_bulletin_item(d, req, &it) < 0)
         return hub_dash_refuse(d, resp, 404, _("No such bulletin."));
     resp->status = 200;
     resp->type = "application/octet-stream";
     lu_buf_add(&resp->body, it.payload, it.len);
-    snprintf(name, sizeof(name), "attachment; filename=\"%s-%s-r%u.bin\"", prov,
-             hub_dash_period(period, p, sizeof(p)), it.revision);
+    snprintf(name, sizeof(name), "attachment; filename=\"%s-%s-r%u.bin\"",
+             it.province, hub_dash_period(it.period, p, sizeof(p)),
+             it.revision);
     lu_web_resp_header(resp, "Content-Disposition", name);
     free(it.payload);
 }

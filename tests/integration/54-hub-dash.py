@@ -8,6 +8,7 @@ escape what they show; a viewer reads the review queue but is refused
 its steps (tests/integration/66-hub-review-web.py takes them), a disabled
 user is out at once."""
 import os
+import re
 import sqlite3
 import subprocess
 
@@ -100,9 +101,38 @@ def main():
                          c.path("keys", c.hub_id + ".sign.pub"))
     check(rc == 0, "luyuctl bulletin verify accepts the downloaded file: %s" % (out + err))
     for q in ("province=CQ&month=2019-07&revision=2", "province=cq&month=2019-07&revision=1",
-              "province=CQ&month=junk&revision=1", "month=2019-07&revision=1"):
-        st, h, text = b.get("/bulletin.bin?" + q)
-        check(st == 404, "no file for %s" % q)
+              "province=CQ&month=junk&revision=1", "month=2019-07&revision=1",
+              "province=%3Cscript%3E&month=2019-07&revision=1"):
+        for page in ("/bulletin.bin?", "/bulletin.html?"):
+            st, h, text = b.get(page + q)
+            check(st == 404 and "<script>" not in str(text), "no %s for %s" % (page, q))
+
+    say("the bulletins page: the rendered bulletin, luyuctl's page")
+    st, h, text = b.get("/bulletins")
+    check('href="/bulletin.html?province=CQ&amp;month=2019-07&amp;revision=1"' in text,
+          "each revision links to its page, next to the signed file")
+    st, h, page = b.get("/bulletin.html?province=CQ&month=2019-07&revision=1")
+    check(st == 200 and h["content-type"].startswith("text/html") and
+          "default-src 'self'" in h.get("content-security-policy", ""),
+          "the page answers under the dashboard's CSP")
+    # The hub's pages are in Chinese; luyuctl is in the reader's language.
+    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--state-dir", c.path("hub"),
+                         "--revision", "1", "--format", "html", check_rc=0,
+                         lang="zh_CN.UTF-8" if 'lang="zh-CN"' in page else None)
+    style = re.search(r"<style>(.*?)</style>", out, re.S)
+    check(style is not None, "luyuctl's page has its inline stylesheet")
+    linked = out.replace(style.group(0), '<link rel="stylesheet" href="/bulletin.css"/>')
+    check("本期无分区县数据" not in page and "签发于该功能加入之前" not in page,
+          "a month without figures is not called an old bulletin")
+    check(page == linked, "the same HTML as luyuctl bulletin show --format html, the "
+          "stylesheet linked (%d and %d bytes)" % (len(page), len(linked)))
+    check("<style" not in page and " style=" not in page and "<script" not in page,
+          "nothing inline that the CSP would block")
+    check(not re.search(r'(src|href)="(?!#|/bulletin\.css")', page),
+          "nothing loaded from elsewhere: only the stylesheet and the page's anchors")
+    st, h, css = b.get("/bulletin.css")
+    check(st == 200 and h["content-type"].startswith("text/css") and
+          css == style.group(1), "the stylesheet is luyuctl's")
     st, h, text = b.post("/logout", {"csrf": "0" * 64})
     check(st == 403, "sign-out without the session's CSRF token is refused")
 

@@ -157,6 +157,13 @@ def main():
     check(re.search(r'<text id="peer-%d" class="gap"' % (n_months - 2), svg) is not None,
           "SD's June is a gap in the chart")
 
+    say("the other province's bulletin, rendered at this hub")
+    st, h, page = b.get("/bulletin.html?province=SD&month=2019-07&revision=1")
+    check(st == 200 and "山东省" in page and money(fen("1234567.89")) in page and
+          "sd-hub" in page, "SD's July bulletin reads at CQ's dashboard, its signer named")
+    st, h, page = b.get("/bulletin.html?province=SD&month=2019-06&revision=1")
+    check(st == 404, "no page for a bulletin never received")
+
     say("what changed since the bulletin: late figures and a correction")
     st, h, html = b.get("/?month=2019-07")
     check("上次通报以来的变化" in html and "新增 0 条" in html,
