@@ -167,10 +167,10 @@ static void bar(struct lu_buf *b, const Luyu__IndicatorFigures *f,
     if (max > 0 && s->v[i] > 0)
         h = (long long)((double)TALL * (double)s->v[i] / (double)max);
     lu_buf_printf(b,
-                  "<rect x=\"%zu\" y=\"%lld\" width=\"24\" height=\"%lld\" "
-                  "fill=\"%s\"/><text id=\"%s-%zu\" x=\"%zu\" y=\"%lld\" "
-                  "transform=\"rotate(-90 %zu %lld)\">",
-                  x, BASE - h, h, fill, id, i, x + 16, BASE - h - 4, x + 16,
+                  "<rect class=\"%s\" x=\"%zu\" y=\"%lld\" width=\"24\" "
+                  "height=\"%lld\" fill=\"%s\"/><text id=\"%s-%zu\" "
+                  "x=\"%zu\" y=\"%lld\" transform=\"rotate(-90 %zu %lld)\">",
+                  id, x, BASE - h, h, fill, id, i, x + 16, BASE - h - 4, x + 16,
                   BASE - h - 4);
     lu_html_esc(b, hub_dash_amount(f, s->v[i], t, sizeof(t)));
     lu_buf_adds(b, "</text>");

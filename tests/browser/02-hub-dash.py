@@ -149,7 +149,10 @@ def main():
     from selenium.webdriver.common.by import By
     try:
         port = free_port()
-        c.start_hub(["--web", "127.0.0.1:%d" % port, "--no-auto-issue"])
+        c.keygen(c.hub_id)
+        c.ctl("keygen", "--sign", "--out", c.path("keys", c.hub_id), check_rc=0)
+        c.start_hub(["--web", "127.0.0.1:%d" % port, "--no-auto-issue", "--sign-key",
+                     c.path("keys", c.hub_id + ".sign.key")])
         for n in ROWS:
             c.start_node(n, n)
             rc, ids = import_rows(c, n, ROWS[n])
@@ -196,8 +199,20 @@ def main():
                 want[r[0]] = want.get(r[0], 0) + stored(r[3], "yuan")
         check(per_unit == {u: money(v, "yuan") for u, v in want.items()},
               "per district: %s" % per_unit)
-        check(len(d.find_elements(By.CSS_SELECTOR, "#trend rect")) == 19,
+        check(len(d.find_elements(By.CSS_SELECTOR, "#trend rect.own")) == 19,
               "a bar for every month from 2018-01 to 2019-07")
+        table = {r.get_attribute("data-month"): [td.text for td in
+                                                 r.find_elements(By.TAG_NAME, "td")]
+                 for r in d.find_elements(By.CSS_SELECTOR, "#trend-values tr[data-month]")}
+        by_month = {}
+        for r in rows:
+            if r[1] == "agri_sales_to_sd":
+                by_month[r[2]] = by_month.get(r[2], 0) + stored(r[3], "yuan")
+        check(len(table) == 19 and all(table[m][1] == money(by_month.get(m, 0), "yuan")
+                                       for m in table),
+              "the trend's table: each month's figure equals the reference")
+        check("尚未收到对方省市的通报" in d.page_source,
+              "without the other province's bulletins the page says so")
         pace = [t.text for t in d.find_elements(By.CSS_SELECTOR, "#trend text")
                 if t.text.startswith("每月应达")]
         # 3,000万元 a year: 250万元 a month.
@@ -246,6 +261,19 @@ def main():
               "luyuctl assess --format json agrees")
         shots(d, "05-assess")
 
+        say("a bulletin issued; the bulletins page opens it")
+        c.ctl("bulletin", "issue", "2019-07", "--hub", c.path("hub", "control.sock"),
+              check_rc=0)
+        d.get(base + "/bulletins")
+        links = d.find_elements(By.CSS_SELECTOR, "#bulletins a.read")
+        check(len(links) == 1, "a link to the rendered bulletin")
+        clerk.submit(d, links[0])
+        check("鲁渝扶贫协作月度通报 2019-07" in d.title, "the bulletin opens: " + d.title)
+        check(d.execute_script(
+            "return getComputedStyle(document.querySelector('h1')).fontSize") != "32px",
+            "its stylesheet applies (the h1 is not the browser's default)")
+        shots(d, "05-bulletin-page")
+
         for page in ("bulletins", "nodes"):
             d.get(base + "/" + page)
             check(d.find_elements(By.TAG_NAME, "h1"), page + " shows")
@@ -272,6 +300,16 @@ def main():
                    "the overview to show the new figure (%s -> %s)" % (before, want))
         say("live update seen %.1f s after the submit" % (time.monotonic() - t0))
         check(d.execute_script("return window.luyuStayed") == 1, "without a reload")
+        say("what changed since the bulletin: the late figure, old and new")
+        d.get(base + "/?month=2019-07")
+        lines = d.find_elements(By.CSS_SELECTOR, "#change-list li[data-kind=figure]")
+        got = [(e.get_attribute("data-unit"), e.get_attribute("data-indicator"),
+                e.find_element(By.CLASS_NAME, "old").text,
+                e.find_element(By.CLASS_NAME, "new").text) for e in lines]
+        check(got == [("cq-wuxi", "cadres_to_sd", money(0, "persons"),
+                       money(2, "persons"))], "the one change since 2019-07's bulletin: %s"
+              % got)
+        shots(d, "06-overview-changes")
 
         say("the district approves a month; a reviewer returns it in the browser")
         c.nodes["cq-wanzhou"].stop()
