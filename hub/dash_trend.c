@@ -166,6 +166,15 @@ static void bar(struct lu_buf *b, const Luyu__IndicatorFigures *f,
     }
     if (max > 0 && s->v[i] > 0)
         h = (long long)((double)TALL * (double)s->v[i] / (double)max);
+    if (s->v[i] == 0) {
+        /* A month of nothing has no bar: a label would only crowd the
+         * baseline (the table under the chart says 0). */
+        lu_buf_printf(b,
+                      "<rect class=\"%s\" x=\"%zu\" y=\"%d\" width=\"24\" "
+                      "height=\"0\"/>",
+                      id, x, BASE);
+        return;
+    }
     lu_buf_printf(b,
                   "<rect class=\"%s\" x=\"%zu\" y=\"%lld\" width=\"24\" "
                   "height=\"%lld\" fill=\"%s\"/><text id=\"%s-%zu\" "
