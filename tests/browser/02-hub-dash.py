@@ -330,6 +330,11 @@ def main():
         check(d.find_element(By.ID, "state").get_attribute("data-state") == "returned",
               "the month's page shows it returned")
         shots(d, "08-review-month")
+        d.get(base + "/?month=2019-07")
+        moved = [(e.get_attribute("data-unit"), e.find_element(By.TAG_NAME, "b").text)
+                 for e in d.find_elements(By.CSS_SELECTOR, "#change-list li[data-kind=review]")]
+        check(moved == [("cq-wanzhou", "已退回")],
+              "the overview lists the month returned since the bulletin: %s" % moved)
         rc, out, err = c.ctl("review", "history", "cq-wanzhou/2019-07", "--state-dir",
                              c.path("hub"), "--format", "json", check_rc=0)
         last = json.loads(out)["steps"][-1]

@@ -8,11 +8,13 @@ first, bounded, with the rest one link away. Expected values are computed
 here from the rows the test submits."""
 import json
 import os
+import random
 import re
 import subprocess
 
 from luyutest import BIN, Cluster, check, free_port, run, say, wait_until, write_csv
 from webclient import Browser
+import poolref
 
 IND = "agri_sales_to_sd"
 
@@ -196,6 +198,25 @@ def main():
     check("新增 3 条" in html, "three new entries since the bulletin")
     check("万州区" in html.split('id="change-list"')[1] and "巫山县" in html.split(
         'id="change-list"')[1], "units by their names")
+
+    say("the project pool's new projects and stages since the bulletin")
+    pool = poolref.make_pool(["cq-wanzhou"], 8, random.Random(55))
+    poolref.write_pool_csv(cq.path("pool.csv"), pool)
+    cq.ctl("project", "import", cq.path("pool.csv"), node="cq-wanzhou", check_rc=0)
+    total, _ = poolref.sums({p["id"]: p for p in pool})
+    stages = {}
+    for p in pool:
+        stages[p["stage"]] = stages.get(p["stage"], 0) + 1
+    want_pool = {"": "0 → %d" % total["projects"]}
+    want_pool.update({k: "0 → %d" % v for k, v in stages.items()})
+
+    def pool_lines():
+        st, h, html = b.get("/?month=2019-07")
+        return {k: text_of(v).split(": ")[-1] for k, v in re.findall(
+            r'<li data-kind="pool" data-stage="([a-z]*)">(.*?)</li>', html, re.S)}
+    wait_until(lambda: pool_lines() == want_pool, 30,
+               "the overview to list the pool's moves (%s)" % want_pool)
+    check(True, "new projects and each stage's count, before → now: %s" % want_pool)
 
     say("bounded: 20 lines and a link to the rest")
     rows = [("cq-wushan", IND, "2018-%02d" % m, "%d.00" % (1000 + m), "") for m in range(1, 13)]
