@@ -87,7 +87,9 @@ void hub_dash_bulletin_html(struct hub_dash *d, struct lu_web_req *req,
     snprintf(v.trust, sizeof(v.trust), _("signature valid: signed by %s%s%s%s"),
              it.signer, _(", checked with the key its hub recorded"), "", "");
     free(it.payload);
-    if (d->province[0] != '\0')
+    if (d->province[0] != '\0' ||
+        ledger_bulletins_own_province(d->store, d->province,
+                                      sizeof(d->province)) == 0)
         scores(d, &v);
     resp->status = 200;
     resp->type = "text/html; charset=utf-8";

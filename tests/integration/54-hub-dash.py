@@ -130,6 +130,14 @@ def main():
           "nothing inline that the CSP would block")
     check(not re.search(r'(src|href)="(?!#|/bulletin\.css")', page),
           "nothing loaded from elsewhere: only the stylesheet and the page's anchors")
+    c.ctl("bulletin", "issue", "2019-12", "--hub", c.path("hub", "control.sock"), check_rc=0)
+    st, h, page = b.get("/bulletin.html?province=CQ&month=2019-12&revision=1")
+    rc, out, err = c.ctl("bulletin", "show", "2019-12", "--state-dir", c.path("hub"),
+                         "--format", "html", check_rc=0,
+                         lang="zh_CN.UTF-8" if 'lang="zh-CN"' in page else None)
+    check(st == 200 and 'id="scorecard"' in page and
+          page == out.replace(style.group(0), '<link rel="stylesheet" href="/bulletin.css"/>'),
+          "December's page has the year's assessment, as luyuctl's does")
     st, h, css = b.get("/bulletin.css")
     check(st == 200 and h["content-type"].startswith("text/css") and
           css == style.group(1), "the stylesheet is luyuctl's")
