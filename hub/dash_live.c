@@ -12,6 +12,7 @@
 #include "bulletin.h"
 #include "bulletins.h"
 #include "dash_int.h"
+#include "i18n.h"
 #include "json.h"
 #include "log.h"
 #include "money.h"
@@ -229,10 +230,13 @@ static void on_tick_web(void *data)
     uint64_t gen = atomic_load(&d->gen), now = lu_mono_ms();
     bool ping = now - d->ping_ms >= SSE_PING_MS;
     struct hub_dash_sse *c, *next;
+    struct lu_i18n_scope lang;
     struct lu_buf out;
 
     if (d->sse == NULL)
         return;
+    /* The figures are in Chinese, as the pages (hub/dash.c, on_request). */
+    lu_i18n_enter("zh_CN.UTF-8", &lang);
     lu_buf_init(&out);
     if (ping)
         d->ping_ms = now;
@@ -241,6 +245,7 @@ static void on_tick_web(void *data)
         sse_turn(d, c, gen, now, ping, &out);
     }
     lu_buf_free(&out);
+    lu_i18n_leave(&lang);
 }
 
 /* On the hub's loop: hand the web thread its turn. */

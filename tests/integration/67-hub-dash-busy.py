@@ -111,6 +111,8 @@ def main():
     check(got.get("entries") != first.get("entries"),
           "a later event on the same stream counts more entries (%s -> %s)"
           % (first.get("entries"), got.get("entries")))
+    check(got.get("m-cadres_to_sd", "").endswith("人"),
+          "the streamed figures are in Chinese: %s" % got.get("m-cadres_to_sd"))
 
     say("at most four streams per address; the fifth viewer polls")
     more = [v.stream("/events") for _ in range(3)]
