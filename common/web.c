@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "endpoint.h"
@@ -928,10 +930,19 @@ bool lu_web_threaded(struct lu_web *w)
     return w->threaded;
 }
 
+void lu_web_lower_priority(void)
+{
+    /* Linux: a thread id here sets that thread's nice value only. */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LU_WEB_NICE) < 0)
+        lu_debug("web: cannot lower the thread's priority: %s",
+                 strerror(errno));
+}
+
 static void thread_main(void *arg)
 {
     struct lu_web *w = arg;
 
+    lu_web_lower_priority();
     uv_run(w->loop, UV_RUN_DEFAULT);
 }
 

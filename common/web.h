@@ -136,6 +136,14 @@ void lu_web_defer(struct lu_web_req *r, lu_web_work_cb work, lu_web_cb done,
 typedef void (*lu_web_post_cb)(void *data);
 void lu_web_post(struct lu_web *w, lu_web_post_cb fn, void *data);
 
+/* The server's thread runs at this nice value above the process's: when
+ * the daemon's loop and the pages both want a core, the loop wins (the
+ * hub's intake is the record; the pages are for reading). */
+#define LU_WEB_NICE 10
+/* Lowers the calling thread's priority so (the server's thread, and work
+ * a handler hands to libuv's thread pool). */
+void lu_web_lower_priority(void);
+
 /* The loop the handlers run on (for timers of a module's own). */
 uv_loop_t *lu_web_loop(struct lu_web *w);
 

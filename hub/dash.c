@@ -261,6 +261,10 @@ static int open_ledger(struct hub_dash *d, char *err, size_t errlen)
     if (r == 0)
         r = hub_users_open_reader(d->ctx.state_dir, &d->users_db, err, errlen);
     if (r == 0)
+        r = ledger_reader_open(d->ctx.state_dir, &d->bg_db, err, errlen);
+    if (r == 0)
+        r = ledger_bulletins_open_readonly(d->bg_db, &d->bg_store, err, errlen);
+    if (r == 0)
         r = ledger_bulletins_open_readonly(d->db, &d->store, err, errlen);
     if (r < 0)
         return r;
@@ -295,6 +299,8 @@ void hub_dash_free(struct hub_dash *d)
         return;
     hub_dash_sse_free(d);
     sqlite3_close(d->users_db);
+    ledger_bulletins_free(d->bg_store);
+    ledger_reader_close(d->bg_db);
     ledger_bulletin_free(d->draft);
     ledger_bulletins_free(d->store);
     ledger_reader_close(d->db);

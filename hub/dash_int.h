@@ -54,6 +54,11 @@ struct hub_dash {
     int n_sse;
     uv_timer_t *tick;  /* on the hub's loop; freed when closed */
     sqlite3 *users_db; /* read-only, the web thread's (hub/users.h) */
+    /* The next draft is computed in libuv's thread pool on a connection
+     * of its own while the pages serve the last one (hub/dash_live.c). */
+    sqlite3 *bg_db;
+    struct ledger_bulletins *bg_store;
+    bool refreshing, warmed;
     /* The nodes page's rows while it renders (hub/dash_loop.c). */
     const struct hub_dash_node *nodes;
     size_t n_nodes;

@@ -55,17 +55,98 @@ struct hub_dash_sse {
     struct hub_dash_sse *next, *prev;
 };
 
+/* Puts b in place as the draft: it has seen gen commits and took cost_ms. */
+static void install(struct hub_dash *d, Luyu__Bulletin *b, uint64_t gen,
+                    uint64_t cost_ms)
+{
+    ledger_bulletin_free(d->draft);
+    d->draft = b;
+    d->draft_gen = gen;
+    d->draft_ms = lu_mono_ms();
+    d->draft_keep_ms = cost_ms * DRAFT_COST_FACTOR;
+    if (d->draft_keep_ms < DRAFT_MIN_MS)
+        d->draft_keep_ms = DRAFT_MIN_MS;
+}
+
+/* A draft computed in libuv's thread pool, on the dashboard's second
+ * read-only connection (bg_store), so that no request waits for it. */
+struct draft_job {
+    uv_work_t req;
+    struct hub_dash *d;
+    uint32_t period;
+    uint64_t gen, started_ms;
+    int64_t now_s;
+    Luyu__Bulletin *b;
+    int r;
+    char err[512];
+};
+
+static void draft_work(uv_work_t *req)
+{
+    struct draft_job *job = req->data;
+    struct hub_dash *d = job->d;
+
+    /* Pool threads are the dashboard's alone in the hub: like the web
+     * thread, they yield to the intake. */
+    lu_web_lower_priority();
+    job->r = ledger_bulletins_draft(d->bg_store, d->ctx.plan, d->province,
+                                    job->period, d->ctx.issue_day, job->now_s,
+                                    &job->b, job->err, sizeof(job->err));
+}
+
+/* Back on the web thread, between requests: no page holds the old draft
+ * now. */
+static void draft_after(uv_work_t *req, int status)
+{
+    struct draft_job *job = req->data;
+    struct hub_dash *d = job->d;
+
+    d->refreshing = false;
+    if (status == 0 && job->r == 0)
+        install(d, job->b, job->gen, lu_mono_ms() - job->started_ms);
+    else if (status == 0)
+        lu_warn("dashboard: cannot compute %u: %s", job->period, job->err);
+    else
+        ledger_bulletin_free(job->b);
+    free(job);
+}
+
+/* Starts computing period's draft in the background, unless one is under
+ * way. */
+static void refresh(struct hub_dash *d, uint32_t period)
+{
+    struct draft_job *job;
+
+    if (d->refreshing || d->province[0] == '\0')
+        return;
+    job = lu_xcalloc(1, sizeof(*job));
+    job->req.data = job;
+    job->d = d;
+    job->period = period;
+    job->gen = atomic_load(&d->gen); /* before the draft's transaction */
+    job->started_ms = lu_mono_ms();
+    job->now_s = lu_now_s();
+    if (uv_queue_work(lu_web_loop(d->web), &job->req, draft_work, draft_after) <
+        0) {
+        free(job);
+        return;
+    }
+    d->refreshing = true;
+}
+
+/* The month's draft: an old one is served while its successor is computed
+ * in the background; only a month not held is computed here, at once. */
 const Luyu__Bulletin *hub_dash_draft(struct hub_dash *d, uint32_t period)
 {
-    uint64_t now = lu_mono_ms();
+    uint64_t now = lu_mono_ms(), gen = atomic_load(&d->gen);
     Luyu__Bulletin *b = NULL;
     char err[512];
 
-    uint64_t gen = atomic_load(&d->gen);
-
-    if (d->draft != NULL && d->draft->period == period &&
-        now - d->draft_ms < d->draft_keep_ms)
+    if (d->draft != NULL && d->draft->period == period) {
+        if (now - d->draft_ms >= d->draft_keep_ms)
+            refresh(d, period);
         return d->draft;
+    }
     if (d->province[0] == '\0' &&
         ledger_reader_province(d->db, d->province, sizeof(d->province)) < 0)
         return NULL; /* nothing in the ledger yet */
@@ -75,16 +156,26 @@ const Luyu__Bulletin *hub_dash_draft(struct hub_dash *d, uint32_t period)
         lu_warn("dashboard: cannot compute %u: %s", period, err);
         return NULL;
     }
-    ledger_bulletin_free(d->draft);
-    d->draft = b;
-    /* Read before the draft's transaction began: it has seen at least
-     * these commits. */
-    d->draft_gen = gen;
-    d->draft_ms = lu_mono_ms();
-    d->draft_keep_ms = (d->draft_ms - now) * DRAFT_COST_FACTOR;
-    if (d->draft_keep_ms < DRAFT_MIN_MS)
-        d->draft_keep_ms = DRAFT_MIN_MS;
+    install(d, b, gen, lu_mono_ms() - now);
     return b;
+}
+
+/* The first turn: the draft of the month the overview opens on, so that
+ * the first viewer does not wait for it either. */
+static void warm(struct hub_dash *d)
+{
+    uint32_t p = 0;
+
+    d->warmed = true;
+    if (d->province[0] == '\0' &&
+        ledger_reader_province(d->db, d->province, sizeof(d->province)) < 0) {
+        d->warmed = false; /* nothing in the ledger yet: try again */
+        return;
+    }
+    if (ledger_reader_last_period(d->db, &p) < 0 || p < d->ctx.plan->start ||
+        p > d->ctx.plan->end)
+        p = d->ctx.plan->start;
+    refresh(d, p);
 }
 
 uint32_t hub_dash_month(struct hub_dash *d, struct lu_web_req *req)
@@ -233,6 +324,8 @@ static void on_tick_web(void *data)
     struct lu_i18n_scope lang;
     struct lu_buf out;
 
+    if (!d->warmed)
+        warm(d);
     if (d->sse == NULL)
         return;
     /* The figures are in Chinese, as the pages (hub/dash.c, on_request). */
