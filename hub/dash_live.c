@@ -160,8 +160,9 @@ const Luyu__Bulletin *hub_dash_draft(struct hub_dash *d, uint32_t period)
     return b;
 }
 
-/* The first turn: the draft of the month the overview opens on, so that
- * the first viewer does not wait for it either. */
+/* At start, and at each turn until the ledger has figures: the draft of
+ * the month the overview opens on, so that the first viewer does not wait
+ * for it either. */
 static void warm(struct hub_dash *d)
 {
     uint32_t p = 0;
@@ -358,6 +359,9 @@ void hub_dash_ledger_changed(void *data)
 
 void hub_dash_live_start(struct hub_dash *d)
 {
+    /* The web thread has not started: its loop takes the work's answer
+     * once it runs. */
+    warm(d);
     d->tick = lu_xcalloc(1, sizeof(*d->tick));
     uv_timer_init(d->ctx.loop, d->tick);
     d->tick->data = d;
