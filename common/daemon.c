@@ -47,7 +47,8 @@ static int check_web(struct daemon *d, char *err, size_t errlen)
     d->web_conf = (struct lu_web_conf){.addr = addr,
                                        .cert = *c->web_cert,
                                        .key = *c->web_key,
-                                       .max_body = c->web_max_body};
+                                       .max_body = c->web_max_body,
+                                       .thread = c->web_thread};
     return lu_web_check(&d->web_conf, err, errlen);
 }
 
@@ -115,6 +116,15 @@ static int run(struct daemon *d, char *err, size_t errlen)
         return r;
     d->svc = lu_service_new(&d->pub.loop, c->status, c->metrics_cb, d->data,
                             d->pub.web);
+    /* Every route is in place: the web server's thread may start. */
+    if (d->pub.web != NULL) {
+        r = lu_web_start(d->pub.web);
+        if (r < 0) {
+            snprintf(err, errlen, "web: cannot start its thread: %s",
+                     uv_strerror(r));
+            return r;
+        }
+    }
     signals(d);
     c->up(d->data);
     lu_service_ready(d->svc);

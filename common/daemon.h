@@ -44,6 +44,9 @@ struct lu_daemon_conf {
      * before the web server still use. */
     char *const *metrics;
     size_t web_max_body; /* request bodies; 0: the web server's default */
+    /* The web server on a thread of its own (common/web.h): the hub, whose
+     * dashboard must not take turns from the intake. */
+    bool web_thread;
     /* What the daemon reads from /etc: plan, keys, registry. A failure
      * here or in check is the admin's to fix: the daemon exits EX_CONFIG
      * (78), which its unit does not restart. 0 or -errno + err. */

@@ -45,11 +45,41 @@ static void on_watchdog(uv_timer_t *t)
     lu_notify("WATCHDOG=1");
 }
 
+/* What /metrics gathers on the daemon's loop, which owns the counters,
+ * for the web server's thread to send (common/web.h, lu_web_defer). */
+struct metrics_job {
+    struct lu_service *s;
+    struct lu_buf out;
+};
+
+static void metrics_work(void *arg)
+{
+    struct metrics_job *job = arg;
+    struct lu_service *s = job->s;
+
+    s->metrics(s->data, &job->out);
+    lu_metrics_header(&job->out, "luyu_process_start_time_seconds", "gauge",
+                      "Start time of the process since unix epoch.");
+    lu_metrics_i64(&job->out, "luyu_process_start_time_seconds", NULL,
+                   s->started_at);
+}
+
+static void metrics_done(void *arg, struct lu_web_req *req,
+                         struct lu_web_resp *resp)
+{
+    struct metrics_job *job = arg;
+
+    resp->status = 200;
+    resp->type = "text/plain; version=0.0.4; charset=utf-8";
+    lu_buf_add(&resp->body, job->out.data, job->out.len);
+    lu_buf_free(&job->out);
+}
+
 /* /metrics: GET or HEAD (the library leaves out HEAD's body). */
 static void on_metrics(void *data, struct lu_web_req *req,
                        struct lu_web_resp *resp)
 {
-    struct lu_service *s = data;
+    struct metrics_job job = {.s = data};
     const char *m = lu_web_method(req);
 
     if (strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0) {
@@ -58,13 +88,8 @@ static void on_metrics(void *data, struct lu_web_req *req,
         lu_buf_adds(&resp->body, "method not allowed\n");
         return;
     }
-    resp->status = 200;
-    resp->type = "text/plain; version=0.0.4; charset=utf-8";
-    s->metrics(s->data, &resp->body);
-    lu_metrics_header(&resp->body, "luyu_process_start_time_seconds", "gauge",
-                      "Start time of the process since unix epoch.");
-    lu_metrics_i64(&resp->body, "luyu_process_start_time_seconds", NULL,
-                   s->started_at);
+    lu_buf_init(&job.out);
+    lu_web_defer(req, metrics_work, metrics_done, &job, sizeof(job));
 }
 
 struct lu_service *lu_service_new(uv_loop_t *loop, lu_service_status_cb status,

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "endpoint.h"
@@ -65,6 +67,11 @@ static struct {
     enum MHD_Result (*post_process)(struct MHD_PostProcessor *, const char *,
                                     size_t);
     enum MHD_Result (*destroy_post_processor)(struct MHD_PostProcessor *);
+    struct MHD_Response *(*create_response_from_callback)(
+        uint64_t, size_t, MHD_ContentReaderCallback, void *,
+        MHD_ContentReaderFreeCallback);
+    void (*suspend_connection)(struct MHD_Connection *);
+    void (*resume_connection)(struct MHD_Connection *);
 } M;
 
 #define MHD_stop_daemon M.stop_daemon
@@ -81,6 +88,9 @@ static struct {
 #define MHD_create_post_processor M.create_post_processor
 #define MHD_post_process M.post_process
 #define MHD_destroy_post_processor M.destroy_post_processor
+#define MHD_create_response_from_callback M.create_response_from_callback
+#define MHD_suspend_connection M.suspend_connection
+#define MHD_resume_connection M.resume_connection
 
 static struct MHD_Daemon *
 start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
@@ -125,6 +135,9 @@ static int load_mhd(char *err, size_t errlen)
     SYM(create_post_processor, "MHD_create_post_processor");
     SYM(post_process, "MHD_post_process");
     SYM(destroy_post_processor, "MHD_destroy_post_processor");
+    SYM(create_response_from_callback, "MHD_create_response_from_callback");
+    SYM(suspend_connection, "MHD_suspend_connection");
+    SYM(resume_connection, "MHD_resume_connection");
     return 0;
 fail:
     snprintf(err, errlen,
@@ -145,12 +158,32 @@ struct route {
     void *data;
 };
 
+/* A call posted to the server's thread (lu_web_post). */
+struct post {
+    lu_web_post_cb fn;
+    void *data;
+    struct post *next;
+};
+
 struct lu_web {
     struct MHD_Daemon *mhd; /* NULL while parked */
-    uv_loop_t *loop;
+    uv_loop_t *loop;        /* the handlers': owner's, or own with a thread */
+    uv_loop_t *owner;       /* the daemon's */
     uv_poll_t poll;
     uv_timer_t timer;
-    int open_handles;
+    int open_handles; /* on loop; the last to close frees w (no thread) */
+    /* Across threads. wake (on loop) runs posted calls and answers
+     * deferred requests; back (on owner, with a thread) runs their work.
+     * lock guards the three lists and stop. */
+    uv_async_t wake, back;
+    uv_mutex_t lock;
+    struct post *posts, **posts_tail;
+    struct lu_web_req *to_owner, *answered;
+    bool stop;
+    bool threaded, running;
+    uv_loop_t own;
+    uv_thread_t thread;
+    struct lu_web_stream *streams; /* the server's thread only */
     bool tls, no_listen;
     /* Parked: plain HTTP listens on its own socket until the first
      * connection, and only then loads libmicrohttpd (see park()). */
@@ -186,6 +219,27 @@ struct lu_web_req {
     struct field *fields;
     size_t n_fields, cap_fields;
     char peer[INET6_ADDRSTRLEN];
+    /* lu_web_defer(): the work, the answer, their argument; next links
+     * the request into the web's to_owner or answered list. */
+    lu_web_work_cb work;
+    lu_web_cb done;
+    void *arg;
+    bool answered;
+    struct lu_web_req *next;
+};
+
+/* A response held open (lu_web_stream): out[off..] waits for the socket;
+ * the connection is suspended while there is nothing to send. */
+struct lu_web_stream {
+    struct lu_web *web;
+    struct MHD_Connection *conn;
+    struct lu_buf out;
+    size_t off, max;
+    bool suspended, ended;
+    lu_web_stream_closed_cb closed;
+    void *data;
+    char peer[INET6_ADDRSTRLEN];
+    struct lu_web_stream *prev, *next;
 };
 
 /* "1.2.3.4:80" or "[::1]:80", numeric only. */
@@ -315,12 +369,33 @@ void lu_web_resp_header(struct lu_web_resp *resp, const char *name,
     lu_buf_add(&resp->headers, value, strlen(value) + 1);
 }
 
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max);
+static void stream_free(void *cls);
+
+/* A stream's response reads from the stream; its first bytes are the
+ * handler's body. */
+static struct MHD_Response *stream_response(struct lu_web_resp *resp)
+{
+    struct lu_web_stream *s = resp->stream;
+    struct MHD_Response *m;
+
+    lu_buf_add(&s->out, resp->body.data, resp->body.len);
+    m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read,
+                                          s, stream_free);
+    if (m == NULL)
+        stream_free(s);
+    return m;
+}
+
 static enum MHD_Result send_resp(struct MHD_Connection *conn,
                                  struct lu_web_resp *resp)
 {
-    struct MHD_Response *m = MHD_create_response_from_buffer(
-        resp->body.len, resp->body.data ? resp->body.data : "",
-        MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *m =
+        resp->stream != NULL
+            ? stream_response(resp)
+            : MHD_create_response_from_buffer(
+                  resp->body.len, resp->body.data ? resp->body.data : "",
+                  MHD_RESPMEM_MUST_COPY);
     const char *p = resp->headers.data;
     const char *end = p ? p + resp->headers.len : NULL;
     enum MHD_Result ok;
@@ -384,10 +459,52 @@ static const struct route *find_route(struct lu_web *w, const char *path)
     return best;
 }
 
+/* Runs the next turn of the server's loop soon: after a suspended
+ * connection resumes, MHD_run must see it (libmicrohttpd's rule for an
+ * external loop). */
+static void kick(struct lu_web *w);
+
+/* Calls cb (a route's handler or a deferred request's answer) and sends
+ * what it filled. */
+static enum MHD_Result answer(struct lu_web_req *r, lu_web_cb cb, void *data)
+{
+    struct lu_web_resp resp = {.status = 500};
+    enum MHD_Result ok = MHD_YES;
+
+    lu_buf_init(&resp.body);
+    lu_buf_init(&resp.headers);
+    cb(data, r, &resp);
+    if (r->work == NULL || r->answered)
+        ok = send_resp(r->conn, &resp);
+    lu_buf_free(&resp.body);
+    lu_buf_free(&resp.headers);
+    return ok;
+}
+
+/* A handler called lu_web_defer(): without a thread, the work and the
+ * answer at once; with one, the connection waits (suspended) while the
+ * daemon's loop does the work (on_back), then on_wake answers. */
+static enum MHD_Result defer(struct lu_web_req *r)
+{
+    struct lu_web *w = r->web;
+
+    if (!w->threaded) {
+        r->work(r->arg);
+        r->answered = true;
+        return answer(r, r->done, r->arg);
+    }
+    MHD_suspend_connection(r->conn);
+    uv_mutex_lock(&w->lock);
+    r->next = w->to_owner;
+    w->to_owner = r;
+    uv_mutex_unlock(&w->lock);
+    uv_async_send(&w->back);
+    return MHD_YES;
+}
+
 static enum MHD_Result dispatch(struct lu_web_req *r)
 {
     const struct route *rt = find_route(r->web, r->path);
-    struct lu_web_resp resp = {.status = 500};
     enum MHD_Result ok;
 
     if (r->too_big)
@@ -396,13 +513,18 @@ static enum MHD_Result dispatch(struct lu_web_req *r)
         return send_simple(r->conn, 400, "malformed form\n");
     if (rt == NULL)
         return send_simple(r->conn, 404, "not found\n");
-    lu_buf_init(&resp.body);
-    lu_buf_init(&resp.headers);
-    rt->cb(rt->data, r, &resp);
-    ok = send_resp(r->conn, &resp);
-    lu_buf_free(&resp.body);
-    lu_buf_free(&resp.headers);
-    return ok;
+    ok = answer(r, rt->cb, rt->data);
+    return r->work != NULL ? defer(r) : ok;
+}
+
+void lu_web_defer(struct lu_web_req *r, lu_web_work_cb work, lu_web_cb done,
+                  const void *arg, size_t len)
+{
+    r->work = work;
+    r->done = done;
+    free(r->arg);
+    r->arg = lu_xmalloc(len ? len : 1);
+    memcpy(r->arg, arg, len);
 }
 
 static void peer_text(struct MHD_Connection *conn, char *out, size_t len)
@@ -515,6 +637,9 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn,
         *upload_size = 0;
         return MHD_YES;
     }
+    /* A deferred request, called again after it resumed: answered. */
+    if (r->work != NULL)
+        return MHD_YES;
     return dispatch(r);
 }
 
@@ -533,6 +658,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         lu_buf_free(&r->fields[i].value);
     }
     free(r->fields);
+    free(r->arg);
     lu_buf_free(&r->body);
     free(r);
     *con_cls = NULL;
@@ -565,23 +691,52 @@ static void on_poll(uv_poll_t *p, int status, int events)
     drive(p->data);
 }
 
-static void on_closed(uv_handle_t *h)
+static void kick(struct lu_web *w)
 {
-    struct lu_web *w = h->data;
+    if (w->mhd != NULL)
+        uv_timer_start(&w->timer, on_timer, 0, 0);
+}
 
-    if (--w->open_handles > 0)
-        return;
+static void web_free(struct lu_web *w)
+{
+    struct post *p;
+
+    while ((p = w->posts) != NULL) {
+        w->posts = p->next;
+        free(p);
+    }
     if (w->park_fd >= 0)
         close(w->park_fd);
+    uv_mutex_destroy(&w->lock);
     free(w->cert);
     free(w->key);
     free(w);
 }
 
+/* The handles on w->loop. Without a thread the last frees w; with one,
+ * lu_web_free() runs the server's loop until they are closed and frees w
+ * when back closes. */
+static void on_closed(uv_handle_t *h)
+{
+    struct lu_web *w = h->data;
+
+    if (--w->open_handles > 0 || w->threaded)
+        return;
+    web_free(w);
+}
+
+static void on_back_closed(uv_handle_t *h)
+{
+    web_free(h->data);
+}
+
 static struct MHD_Daemon *start_mhd(struct lu_web *w,
                                     const struct sockaddr_storage *ss)
 {
-    unsigned flags = MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    /* Suspend and resume: deferred requests and streams wait without a
+     * thread or a busy loop. */
+    unsigned flags =
+        MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 
     if (w->no_listen)
         return start_daemon(
@@ -679,9 +834,152 @@ static int park(struct lu_web *w, const char *addr, char *err, size_t errlen)
     uv_poll_init(w->loop, &w->park, w->park_fd);
     w->park.data = w;
     w->parked = true;
-    w->open_handles = 1;
+    w->open_handles++;
     uv_poll_start(&w->park, UV_READABLE, on_park);
     return 0;
+}
+
+/* ---- across threads ---- */
+
+/* On the server's loop: posted calls, then deferred requests whose work
+ * is done; or, when lu_web_free() asks, the end of the thread's loop. */
+static void on_wake(uv_async_t *h)
+{
+    struct lu_web *w = h->data;
+    struct post *p, *next;
+    struct lu_web_req *r, *rnext;
+
+    uv_mutex_lock(&w->lock);
+    if (w->stop) {
+        uv_mutex_unlock(&w->lock);
+        uv_stop(w->loop);
+        return;
+    }
+    p = w->posts;
+    w->posts = NULL;
+    w->posts_tail = &w->posts;
+    r = w->answered;
+    w->answered = NULL;
+    uv_mutex_unlock(&w->lock);
+    for (; p != NULL; p = next) {
+        next = p->next;
+        p->fn(p->data);
+        free(p);
+    }
+    for (; r != NULL; r = rnext) {
+        rnext = r->next;
+        r->answered = true;
+        answer(r, r->done, r->arg);
+        MHD_resume_connection(r->conn);
+        kick(w);
+    }
+}
+
+/* On the daemon's loop: the work of deferred requests, then back to the
+ * server's thread with them. */
+static void on_back(uv_async_t *h)
+{
+    struct lu_web *w = h->data;
+    struct lu_web_req *r, *next, *done = NULL;
+
+    uv_mutex_lock(&w->lock);
+    r = w->to_owner;
+    w->to_owner = NULL;
+    uv_mutex_unlock(&w->lock);
+    for (; r != NULL; r = next) {
+        next = r->next;
+        r->work(r->arg);
+        r->next = done;
+        done = r;
+    }
+    uv_mutex_lock(&w->lock);
+    while ((r = done) != NULL) {
+        done = r->next;
+        r->next = w->answered;
+        w->answered = r;
+    }
+    uv_async_send(&w->wake);
+    uv_mutex_unlock(&w->lock);
+}
+
+void lu_web_post(struct lu_web *w, lu_web_post_cb fn, void *data)
+{
+    struct post *p = lu_xmalloc(sizeof(*p));
+
+    p->fn = fn;
+    p->data = data;
+    p->next = NULL;
+    uv_mutex_lock(&w->lock);
+    if (w->stop) {
+        free(p);
+    } else {
+        *w->posts_tail = p;
+        w->posts_tail = &p->next;
+        uv_async_send(&w->wake);
+    }
+    uv_mutex_unlock(&w->lock);
+}
+
+uv_loop_t *lu_web_loop(struct lu_web *w)
+{
+    return w->loop;
+}
+
+bool lu_web_threaded(struct lu_web *w)
+{
+    return w->threaded;
+}
+
+void lu_web_lower_priority(void)
+{
+    /* Linux: a thread id here sets that thread's nice value only. */
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), LU_WEB_NICE) < 0)
+        lu_debug("web: cannot lower the thread's priority: %s",
+                 strerror(errno));
+}
+
+static void thread_main(void *arg)
+{
+    struct lu_web *w = arg;
+
+    lu_web_lower_priority();
+    uv_run(w->loop, UV_RUN_DEFAULT);
+}
+
+int lu_web_start(struct lu_web *w)
+{
+    int r;
+
+    if (!w->threaded || w->running)
+        return 0;
+    r = uv_thread_create(&w->thread, thread_main, w);
+    if (r == 0)
+        w->running = true;
+    return r;
+}
+
+/* The thread's loop is stopped (or there is none): every suspended
+ * connection resumes, as libmicrohttpd requires before it stops, and
+ * streams end. Deferred requests not answered are dropped with their
+ * connections. */
+static void resume_all(struct lu_web *w)
+{
+    struct lu_web_req *lists[2] = {w->to_owner, w->answered};
+
+    w->to_owner = w->answered = NULL;
+    for (int i = 0; i < 2; i++) {
+        for (struct lu_web_req *r = lists[i]; r != NULL; r = r->next)
+            MHD_resume_connection(r->conn);
+    }
+    for (struct lu_web_stream *s = w->streams; s != NULL; s = s->next) {
+        s->ended = true;
+        if (s->suspended) {
+            s->suspended = false;
+            MHD_resume_connection(s->conn);
+        }
+    }
+    if (w->mhd != NULL)
+        MHD_run(w->mhd);
 }
 
 struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
@@ -693,7 +991,14 @@ struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
     if (!conf->no_listen && lu_web_check(conf, err, errlen) < 0)
         return NULL;
     w = lu_xcalloc(1, sizeof(*w));
-    w->loop = loop;
+    w->owner = w->loop = loop;
+    w->threaded = conf->thread && !conf->no_listen;
+    if (w->threaded) {
+        uv_loop_init(&w->own);
+        w->loop = &w->own;
+    }
+    uv_mutex_init(&w->lock);
+    w->posts_tail = &w->posts;
     w->park_fd = -1;
     w->no_listen = conf->no_listen;
     w->max_body = conf->max_body ? conf->max_body : DEFAULT_MAX_BODY;
@@ -707,14 +1012,22 @@ struct lu_web *lu_web_new(uv_loop_t *loop, const struct lu_web_conf *conf,
      * at start, not at the first clerk's visit. */
     r = !conf->no_listen && !w->tls ? park(w, conf->addr, err, errlen)
                                     : start(w, err, errlen);
-    if (r == 0)
-        return w;
+    if (r < 0)
+        goto fail;
+    uv_async_init(w->loop, &w->wake, on_wake);
+    w->wake.data = w;
+    w->open_handles++;
+    if (w->threaded) {
+        uv_async_init(w->owner, &w->back, on_back);
+        w->back.data = w;
+    }
+    return w;
 fail:
-    if (w->park_fd >= 0)
-        close(w->park_fd);
-    free(w->cert);
-    free(w->key);
-    free(w);
+    /* Nothing is on the loops yet: start() and park() add their handles
+     * last. */
+    if (w->threaded)
+        uv_loop_close(&w->own);
+    web_free(w);
     return NULL;
 }
 
@@ -731,15 +1044,37 @@ void lu_web_free(struct lu_web *w)
 {
     if (w == NULL)
         return;
+    uv_mutex_lock(&w->lock);
+    w->stop = true;
+    if (w->running)
+        uv_async_send(&w->wake);
+    uv_mutex_unlock(&w->lock);
+    if (w->running)
+        uv_thread_join(&w->thread);
+    w->running = false;
+    /* From here on only this thread touches w. */
+    resume_all(w);
     if (w->parked)
         uv_close((uv_handle_t *)&w->park, on_closed);
-    if (w->mhd == NULL)
-        return;
+    uv_close((uv_handle_t *)&w->wake, on_closed);
     /* The poll handle leaves libuv's epoll before MHD closes the
      * descriptor under it. */
-    uv_close((uv_handle_t *)&w->poll, on_closed);
-    uv_close((uv_handle_t *)&w->timer, on_closed);
-    MHD_stop_daemon(w->mhd);
+    if (w->mhd != NULL) {
+        uv_close((uv_handle_t *)&w->poll, on_closed);
+        uv_close((uv_handle_t *)&w->timer, on_closed);
+    }
+    if (!w->threaded) {
+        if (w->mhd != NULL)
+            MHD_stop_daemon(w->mhd);
+        return;
+    }
+    /* The server's loop holds nothing but these handles: run it until
+     * they are closed, then free w once back closes on the daemon's. */
+    uv_run(&w->own, UV_RUN_DEFAULT);
+    if (w->mhd != NULL)
+        MHD_stop_daemon(w->mhd);
+    uv_loop_close(&w->own);
+    uv_close((uv_handle_t *)&w->back, on_back_closed);
 }
 
 int lu_web_add_connection(struct lu_web *w, int fd)
@@ -775,6 +1110,107 @@ int lu_web_port(struct lu_web *w)
 bool lu_web_tls(struct lu_web *w)
 {
     return w->tls;
+}
+
+/* ---- streams ---- */
+
+struct lu_web_stream *lu_web_stream(struct lu_web_req *r,
+                                    struct lu_web_resp *resp, size_t max_queued,
+                                    lu_web_stream_closed_cb closed, void *data)
+{
+    struct lu_web_stream *s = lu_xcalloc(1, sizeof(*s));
+    struct lu_web *w = r->web;
+
+    s->web = w;
+    s->conn = r->conn;
+    s->max = max_queued;
+    s->closed = closed;
+    s->data = data;
+    lu_buf_init(&s->out);
+    snprintf(s->peer, sizeof(s->peer), "%s", r->peer);
+    s->next = w->streams;
+    if (w->streams != NULL)
+        w->streams->prev = s;
+    w->streams = s;
+    resp->stream = s;
+    return s;
+}
+
+/* libmicrohttpd asks for more to send: what is queued, else the end, else
+ * nothing for now (the connection waits, suspended, for the next send). */
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    struct lu_web_stream *s = cls;
+    size_t n = s->out.len - s->off;
+
+    if (n == 0 && s->ended)
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    if (n == 0) {
+        MHD_suspend_connection(s->conn);
+        s->suspended = true;
+        return 0;
+    }
+    if (n > max)
+        n = max;
+    memcpy(buf, s->out.data + s->off, n);
+    s->off += n;
+    if (s->off == s->out.len)
+        s->off = s->out.len = 0;
+    return (ssize_t)n;
+}
+
+/* The response is gone with its connection. */
+static void stream_free(void *cls)
+{
+    struct lu_web_stream *s = cls;
+    struct lu_web *w = s->web;
+
+    if (s->prev != NULL)
+        s->prev->next = s->next;
+    else
+        w->streams = s->next;
+    if (s->next != NULL)
+        s->next->prev = s->prev;
+    if (s->closed != NULL)
+        s->closed(s->data, s);
+    lu_buf_free(&s->out);
+    free(s);
+}
+
+static void stream_wake(struct lu_web_stream *s)
+{
+    if (!s->suspended)
+        return;
+    s->suspended = false;
+    MHD_resume_connection(s->conn);
+    kick(s->web);
+}
+
+int lu_web_stream_send(struct lu_web_stream *s, const void *data, size_t len)
+{
+    if (s->ended || s->out.len - s->off + len > s->max)
+        return -ENOBUFS;
+    if (s->off > 0 && s->off == s->out.len)
+        s->off = s->out.len = 0;
+    lu_buf_add(&s->out, data, len);
+    stream_wake(s);
+    return 0;
+}
+
+size_t lu_web_stream_queued(const struct lu_web_stream *s)
+{
+    return s->out.len - s->off;
+}
+
+void lu_web_stream_end(struct lu_web_stream *s)
+{
+    s->ended = true;
+    stream_wake(s);
+}
+
+const char *lu_web_stream_peer(const struct lu_web_stream *s)
+{
+    return s->peer;
 }
 
 /* ---- the request ---- */

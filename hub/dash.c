@@ -149,7 +149,7 @@ static int user_hash(void *data, const char *name, char *hash, size_t len)
     struct lu_webuser u;
 
     if (!lu_webuser_name_valid(name) ||
-        lu_webusers_get(hub_users_db(d->ctx.users), name, &u) < 0 || u.disabled)
+        lu_webusers_get(d->users_db, name, &u) < 0 || u.disabled)
         return -ENOENT;
     snprintf(hash, len, "%s", u.pwhash);
     return 0;
@@ -172,7 +172,7 @@ static const struct {
     {"/bulletin.bin", hub_dash_bulletin_file, NULL},
     {"/bulletin.html", hub_dash_bulletin_html, NULL},
     {"/bulletin.css", hub_dash_bulletin_css, NULL},
-    {"/nodes", hub_dash_nodes, NULL},
+    {"/nodes", hub_dash_nodes_defer, NULL},
     {"/review", hub_dash_review, hub_dash_review_post},
 };
 
@@ -213,8 +213,7 @@ static void route(struct hub_dash *d, struct lu_web_req *req,
     if (!known_path(path))
         return hub_dash_refuse(d, resp, 404, _("No such page."));
     ss = lu_webauth_session(d->auth, req);
-    if (ss == NULL ||
-        lu_webusers_get(hub_users_db(d->ctx.users), ss->user, &u) < 0) {
+    if (ss == NULL || lu_webusers_get(d->users_db, ss->user, &u) < 0) {
         if (post || strcmp(path, "/events") == 0)
             return hub_dash_refuse(d, resp, 403,
                                    _("You are not signed in, or your session "
@@ -262,6 +261,12 @@ static int open_ledger(struct hub_dash *d, char *err, size_t errlen)
     int r = ledger_reader_open(d->ctx.state_dir, &d->db, err, errlen);
 
     if (r == 0)
+        r = hub_users_open_reader(d->ctx.state_dir, &d->users_db, err, errlen);
+    if (r == 0)
+        r = ledger_reader_open(d->ctx.state_dir, &d->bg_db, err, errlen);
+    if (r == 0)
+        r = ledger_bulletins_open_readonly(d->bg_db, &d->bg_store, err, errlen);
+    if (r == 0)
         r = ledger_bulletins_open_readonly(d->db, &d->store, err, errlen);
     if (r < 0)
         return r;
@@ -284,7 +289,9 @@ struct hub_dash *hub_dash_new(struct lu_web *w, const struct hub_dash_ctx *ctx,
         return NULL;
     }
     d->auth = lu_webauth_new(ctx->session_idle_s, user_hash, d);
+    d->web = w;
     lu_web_route(w, "/", on_request, d);
+    hub_dash_live_start(d);
     return d;
 }
 
@@ -292,6 +299,10 @@ void hub_dash_free(struct hub_dash *d)
 {
     if (d == NULL)
         return;
+    hub_dash_sse_free(d);
+    sqlite3_close(d->users_db);
+    ledger_bulletins_free(d->bg_store);
+    ledger_reader_close(d->bg_db);
     ledger_bulletin_free(d->draft);
     ledger_bulletins_free(d->store);
     ledger_reader_close(d->db);

@@ -7,11 +7,18 @@
  * links) and 审核 (the review queue; its steps for reviewers and admins only),
  * in Chinese, rendered on the server; /events feeds the overview's live figures
  * (server-sent events). Figures come from the ledger library's draft bulletin
- * on a read-only connection of its own, never from SQL of the dashboard's. */
+ * on a read-only connection of its own, never from SQL of the dashboard's.
+ *
+ * The pages run on the web server's own thread (common/web.h, conf.thread):
+ * they read the ledger and users.db through connections of their own, and
+ * what belongs to the hub's loop (the nodes' table and links, the review
+ * steps written through the intake's ledger connection) is done there by
+ * lu_web_defer() (hub/dash_loop.c). */
 #ifndef HUB_DASH_H
 #define HUB_DASH_H
 
 #include <stddef.h>
+#include <uv.h>
 
 struct hub_dash;
 struct hub_intake;
@@ -30,6 +37,7 @@ struct hub_dash_ctx {
     struct hub_intake *intake; /* which nodes are connected */
     int issue_day;
     int session_idle_s;
+    uv_loop_t *loop; /* the hub's: the live feed's timer */
 };
 
 /* Adds the dashboard's routes to w; ctx's pointers are borrowed and must
@@ -38,5 +46,9 @@ struct hub_dash_ctx {
 struct hub_dash *hub_dash_new(struct lu_web *w, const struct hub_dash_ctx *ctx,
                               char *err, size_t errlen);
 void hub_dash_free(struct hub_dash *d);
+
+/* On the hub's loop, after the intake committed: the live feed sends the
+ * overview's new figures to its viewers (hub/dash_live.c). */
+void hub_dash_ledger_changed(void *d);
 
 #endif

@@ -7,11 +7,14 @@
 #define HUB_DASH_INT_H
 
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "bulletin.pb-c.h"
+#include "codec.h"
 #include "dash.h"
+#include "ledger.h"
 #include "session.h"
 #include "util.h"
 
@@ -20,6 +23,15 @@ struct lu_web_resp;
 struct ledger_bulletins;
 struct ledger_bulletins_item;
 struct lu_webauth;
+struct lu_web;
+struct hub_dash_sse;
+
+/* A node's row of the nodes page, copied on the hub's loop. */
+struct hub_dash_node {
+    struct ledger_node row;
+    bool up;
+    uint64_t last; /* the newest seq it said it has */
+};
 
 struct hub_dash {
     struct hub_dash_ctx ctx;
@@ -32,7 +44,58 @@ struct hub_dash {
      * each. */
     Luyu__Bulletin *draft;
     uint64_t draft_ms, draft_keep_ms;
+    /* The live feed (hub/dash_live.c). gen counts the intake's commits
+     * (written on the hub's loop, read on the web thread); draft_gen is
+     * the count the draft has seen. The streams and the rest are the web
+     * thread's. */
+    struct lu_web *web;
+    atomic_uint_fast64_t gen;
+    uint64_t draft_gen, ping_ms;
+    struct hub_dash_sse *sse;
+    int n_sse;
+    uv_timer_t *tick;  /* on the hub's loop; freed when closed */
+    sqlite3 *users_db; /* read-only, the web thread's (hub/users.h) */
+    /* The next draft is computed in libuv's thread pool on a connection
+     * of its own while the pages serve the last one (hub/dash_live.c). */
+    sqlite3 *bg_db;
+    struct ledger_bulletins *bg_store;
+    bool refreshing, warmed;
+    /* The nodes page's rows while it renders (hub/dash_loop.c). */
+    const struct hub_dash_node *nodes;
+    size_t n_nodes;
 };
+
+/* A review step from the web, taken on the hub's loop. */
+struct hub_dash_step {
+    struct hub_dash *d;
+    struct lu_session ss;
+    int kind;
+    uint32_t period;
+    char unit[LU_MAX_NAME + 1], p[16], who[LU_MAX_NAME + 8];
+    char reason[4 * LU_MAX_NOTE + 1];
+    int r;         /* what hub_reviewstep_take() returned */
+    char msg[768]; /* and said */
+};
+
+/* Takes step on the hub's loop, then answers with
+ * hub_dash_review_stepped() on the web thread (hub/dash_loop.c). */
+void hub_dash_step_defer(struct lu_web_req *req,
+                         const struct hub_dash_step *step);
+void hub_dash_review_stepped(struct lu_web_req *req, struct lu_web_resp *resp,
+                             const struct hub_dash_step *step);
+/* GET /nodes: the rows are copied on the hub's loop, then
+ * hub_dash_nodes() renders them on the web thread. */
+void hub_dash_nodes_defer(struct hub_dash *d, struct lu_web_req *req,
+                          struct lu_web_resp *resp,
+                          const struct lu_session *ss);
+/* The next of those rows: false after the last. *i starts at 0. */
+bool hub_dash_node_next(struct hub_dash *d, size_t *i, struct ledger_node *row,
+                        bool *up, uint64_t *last);
+/* Starts the live feed's timer on the hub's loop. */
+void hub_dash_live_start(struct hub_dash *d);
+/* The live feed's streams end and its timer stops (the dashboard is
+ * going; the web server has stopped). */
+void hub_dash_sse_free(struct hub_dash *d);
 
 /* The draft bulletin of period (YYYYMM) as of now, owned by d and valid
  * until the next call; NULL with the reason logged when it cannot be

@@ -190,8 +190,10 @@ void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,
 {
     struct lu_buf *b = &resp->body;
     struct ledger_node row;
-    void *cursor = NULL;
+    size_t i = 0;
     char t[32];
+    uint64_t last;
+    bool up;
 
     resp->status = 200;
     hub_dash_start(d, ss, resp, _("Nodes"));
@@ -201,10 +203,7 @@ void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,
                   "<th class=\"n\">%s</th><th>%s</th></tr>",
                   _("Node"), _("Link"), _("Entries"), _("Rejected"),
                   _("Waiting"), _("Last seen"));
-    while (ledger_nodes(d->ctx.ledger, &cursor, &row) == 1) {
-        uint64_t last = 0;
-        bool up = hub_intake_session(d->ctx.intake, row.node, &last);
-
+    while (hub_dash_node_next(d, &i, &row, &up, &last)) {
         lu_buf_adds(b, "<tr data-node=\"");
         lu_html_esc(b, row.node);
         lu_buf_adds(b, "\"><td>");

@@ -114,7 +114,7 @@ static bool reviews(struct hub_dash *d, const struct lu_session *ss)
 {
     struct lu_webuser u;
 
-    return lu_webusers_get(hub_users_db(d->ctx.users), ss->user, &u) == 0 &&
+    return lu_webusers_get(d->users_db, ss->user, &u) == 0 &&
            hub_user_reviews(u.role);
 }
 
@@ -400,10 +400,8 @@ void hub_dash_review_post(struct hub_dash *d, struct lu_web_req *req,
     const char *month = lu_web_field(req, "month", NULL, NULL);
     const char *step = lu_web_field(req, "step", NULL, NULL);
     const char *reason = lu_web_field(req, "reason", NULL, NULL);
-    struct hub_reviewstep s = {.province = d->ctx.province};
-    char who[LU_MAX_NAME + 8], msg[768], loc[160], p[16];
+    struct hub_dash_step s = {.d = d, .ss = *ss};
     uint32_t period = 0;
-    int r;
 
     for (size_t i = 0; step && i < sizeof(STEPS) / sizeof(STEPS[0]); i++)
         if (strcmp(step, STEPS[i].code) == 0)
@@ -418,18 +416,26 @@ void hub_dash_review_post(struct hub_dash *d, struct lu_web_req *req,
         return month_page(d, resp, ss, unit, period,
                           _("Give the reason: the district reads it."));
     }
-    hub_dash_period(period, p, sizeof(p));
-    snprintf(who, sizeof(who), "web:%s", ss->user);
-    s.unit = unit;
-    s.period = p;
-    s.reason = reason ? reason : "";
-    s.who = who;
-    r = hub_reviewstep_take(d->ctx.ledger, d->ctx.plan, &s, msg, sizeof(msg));
-    if (r < 0) {
-        resp->status = r == -EINVAL ? 409 : 500;
-        return month_page(d, resp, ss, unit, period, msg);
+    /* The step is written through the intake's ledger connection, on the
+     * hub's loop (hub/dash_loop.c); the answer comes back here. */
+    s.period = period;
+    hub_dash_period(period, s.p, sizeof(s.p));
+    snprintf(s.who, sizeof(s.who), "web:%s", ss->user);
+    snprintf(s.unit, sizeof(s.unit), "%s", unit);
+    snprintf(s.reason, sizeof(s.reason), "%s", reason ? reason : "");
+    hub_dash_step_defer(req, &s);
+}
+
+void hub_dash_review_stepped(struct lu_web_req *req, struct lu_web_resp *resp,
+                             const struct hub_dash_step *s)
+{
+    char loc[160];
+
+    if (s->r < 0) {
+        resp->status = s->r == -EINVAL ? 409 : 500;
+        return month_page(s->d, resp, &s->ss, s->unit, s->period, s->msg);
     }
     /* unit is a plan code: no character needs escaping in the URL. */
-    snprintf(loc, sizeof(loc), "/review?unit=%s&month=%s", unit, p);
+    snprintf(loc, sizeof(loc), "/review?unit=%s&month=%s", s->unit, s->p);
     lu_webauth_redirect(resp, loc);
 }

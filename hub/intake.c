@@ -111,6 +111,8 @@ struct hub_intake {
     const struct hub_registry *reg; /* NULL: any node id, any unit */
     hub_intake_bulletin_cb on_bulletin;
     void *bulletin_data;
+    hub_intake_commit_cb on_commit;
+    void *commit_data;
     struct hub_feed *feed;          /* borrowed, may be NULL */
     const struct lu_plan *plan;     /* borrowed, for formatting the feed */
     struct lu_histo commit_latency; /* seconds from BEGIN to COMMIT */
@@ -468,6 +470,13 @@ void hub_intake_on_bulletin(struct hub_intake *in, hub_intake_bulletin_cb cb,
     in->bulletin_data = data;
 }
 
+void hub_intake_on_commit(struct hub_intake *in, hub_intake_commit_cb cb,
+                          void *data)
+{
+    in->on_commit = cb;
+    in->commit_data = data;
+}
+
 /* Drops the session a key owns, if any: the key is no longer registered. */
 static void drop_session_of_key(struct hub_intake *in, const char *key)
 {
@@ -779,6 +788,8 @@ static void flush(struct hub_intake *in)
         ok = !hub_replies_group_failed(in->replies);
         if (ok && ledger_commit(in->ledger) == 0) {
             in->st.commits++;
+            if (in->on_commit != NULL)
+                in->on_commit(in->commit_data);
             lu_histo_observe(&in->commit_latency,
                              (double)(uv_hrtime() / 1000 - in->txn_started_us) /
                                  1e6);

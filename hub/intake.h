@@ -61,6 +61,13 @@ typedef int (*hub_intake_bulletin_cb)(void *data, const char *from,
 void hub_intake_on_bulletin(struct hub_intake *in, hub_intake_bulletin_cb cb,
                             void *data);
 
+/* Calls cb(data) on the loop after every group transaction that
+ * committed, as the feed publishes its events: the dashboard's live feed
+ * (hub/dash.h) learns that the ledger moved. cb NULL: none. */
+typedef void (*hub_intake_commit_cb)(void *data);
+void hub_intake_on_commit(struct hub_intake *in, hub_intake_commit_cb cb,
+                          void *data);
+
 /* Publishes merged entries, rejects and node up/down on feed (borrowed,
  * may be NULL); plan formats amounts. */
 struct hub_feed;

@@ -519,11 +519,13 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
             .intake = hub->intake,
             .issue_day = S.issue_day,
             .session_idle_s = S.web_session_s,
+            .loop = hub->loop,
         };
 
         hub->dash = hub_dash_new(d->web, &dc, err, errlen);
         if (hub->dash == NULL)
             return -EIO;
+        hub_intake_on_commit(hub->intake, hub_dash_ledger_changed, hub->dash);
     }
     return 0;
 }
@@ -596,6 +598,7 @@ int main(int argc, char **argv)
         .web_cert = &S.web_cert,
         .web_key = &S.web_key,
         .metrics = &S.metrics,
+        .web_thread = true,
         .config = load_config,
         .open = open_stores,
         .start = start,

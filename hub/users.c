@@ -42,6 +42,16 @@ int hub_users_open(const char *state_dir, struct hub_users **out, char *err,
     return 0;
 }
 
+int hub_users_open_reader(const char *state_dir, sqlite3 **db, char *err,
+                          size_t errlen)
+{
+    char *path = lu_xasprintf("%s/users.db", state_dir);
+    int r = lu_store_open(path, "users", LU_STORE_READONLY, db, err, errlen);
+
+    free(path);
+    return r;
+}
+
 void hub_users_free(struct hub_users *u)
 {
     if (u == NULL)

@@ -23,6 +23,11 @@ struct hub_users;
 int hub_users_open(const char *state_dir, struct hub_users **out, char *err,
                    size_t errlen);
 void hub_users_free(struct hub_users *u);
+/* A read-only connection of its own to STATE_DIR/users.db, for a thread
+ * other than the loop's (the dashboard's); closed with sqlite3_close(). 0
+ * or a negative errno with the reason in err. */
+int hub_users_open_reader(const char *state_dir, sqlite3 **db, char *err,
+                          size_t errlen);
 /* The connection, for common/webusers.h and common/webusers_ctl.h; owned
  * by u. */
 sqlite3 *hub_users_db(struct hub_users *u);

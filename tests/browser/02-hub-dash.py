@@ -291,15 +291,31 @@ def main():
         say("the live feed: a figure submitted at a node reaches the open overview")
         d.get(base + "/?month=2019-07")
         d.execute_script("window.luyuStayed = 1;")
+        # The page's EventSource (global es): count its reconnections and
+        # messages from here on; a held stream has none of the former.
+        wait_until(lambda: d.execute_script("return window.es && es.readyState") == 1, 30,
+                   "the live feed's stream to open")
+        d.execute_script("window.luyuOpens = 0; window.luyuMsgs = 0;"
+                         "es.addEventListener('open', function(){window.luyuOpens++;});"
+                         "es.addEventListener('message', function(){window.luyuMsgs++;});")
         before = d.find_element(By.ID, "m-cadres_to_sd").text
         c.ctl("submit", "--unit", "cq-wuxi", "--indicator", "cadres_to_sd", "--period",
               "2019-07", "--amount", "2", node="cq-wuxi", check_rc=0)
         t0 = time.monotonic()
         want = money(5, "persons")
-        wait_until(lambda: d.find_element(By.ID, "m-cadres_to_sd").text == want, 60,
+        # Issue 18 wants the figure within 2 s of the submit (the node's
+        # send, the hub's commit, one draft). The deadline here only
+        # catches a hang, generously, as tests must not time things
+        # (tests/bench measures); the time seen is reported.
+        wait_until(lambda: d.find_element(By.ID, "m-cadres_to_sd").text == want, 30,
                    "the overview to show the new figure (%s -> %s)" % (before, want))
-        say("live update seen %.1f s after the submit" % (time.monotonic() - t0))
+        say("live update seen %.1f s after the submit (issue 18: within 2 s)"
+            % (time.monotonic() - t0))
         check(d.execute_script("return window.luyuStayed") == 1, "without a reload")
+        check(d.execute_script("return [window.luyuOpens, window.luyuMsgs]")[0] == 0 and
+              d.execute_script("return window.luyuMsgs") >= 1,
+              "through the open stream: events came, no reconnection (%s)"
+              % d.execute_script("return [window.luyuOpens, window.luyuMsgs]"))
         say("what changed since the bulletin: the late figure, old and new")
         d.get(base + "/?month=2019-07")
         lines = d.find_elements(By.CSS_SELECTOR, "#change-list li[data-kind=figure]")

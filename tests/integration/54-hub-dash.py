@@ -75,9 +75,10 @@ def main():
     check(st == 404 or "<script>" not in text, "a hostile indicator code is not echoed raw")
     st, h, text = b.get("/?month=%3Cb%3E")
     check(st == 200 and "<b>" not in text, "a hostile month falls back, escaped")
-    st, h, text = b.get("/events")
-    check(st == 200 and h["content-type"].startswith("text/event-stream") and
-          text.startswith("retry: "), "the live feed: one event and a retry")
+    s = b.stream("/events")
+    check(s.status == 200 and s.headers["content-type"].startswith("text/event-stream") and
+          s.block().startswith("retry: "), "the live feed: a stream of events, with a retry")
+    s.close()
     st, h, text = b.get("/review")
     check(st == 200 and 'method="post" action="/review"' not in text,
           "a viewer reads the review queue, without a step's form")
