@@ -51,14 +51,14 @@ static const double LATENCY_BOUNDS[] = {0.0005, 0.001, 0.002, 0.005, 0.01,
  * COMMIT_MAX_ENTRIES entries, whichever comes first, and then the loop
  * runs one iteration before the next one opens. When an urgent batch
  * (hub/fairq.h: a small one from a node with nothing else waiting, i.e. a
- * clerk's entry) arrives, the open transaction commits after the message
- * being merged, and the urgent batch, first in the fair queue, gets a
- * transaction of its own that commits right after it: the clerk does not
- * wait for a whole group. So the budgets can be sized for throughput:
- * small groups cost it (more fsyncs, index pages written again), large
- * ones cost every catching-up node's round trip (docs/DECISIONS.md, issue
- * 19, has the measurements). MAX_TURN_MESSAGES bounds a turn
- * of cheap messages (a reconnect storm's Hellos) the same way. While a
+ * clerk's entry) arrives, it is merged after the message being merged,
+ * into the open transaction, which commits right after it: the clerk
+ * waits for one message and one commit, never for a whole group, and
+ * the storm's group is not split in two commits for it. So the budgets can be
+ * sized for throughput: small groups cost it (more fsyncs, index pages written
+ * again), large ones cost every catching-up node's round trip
+ * (docs/DECISIONS.md, issue 19, has the measurements). MAX_TURN_MESSAGES bounds
+ * a turn of cheap messages (a reconnect storm's Hellos) the same way. While a
  * group is open the socket is read ahead (up to READ_IN_TURN messages)
  * after every message, so that an urgent batch arriving meanwhile is
  * seen. */
@@ -757,12 +757,10 @@ static void turn(struct hub_intake *in)
         if (in->txn_urgent || in->txn_entries >= COMMIT_MAX_ENTRIES ||
             uv_hrtime() / 1000 - start >= COMMIT_MAX_US)
             break;
+        /* A clerk's batch that came in meanwhile is popped next, merged
+         * into this group, and the group commits right after it. */
         if (in->in_txn)
             read_ahead(in, READ_IN_TURN);
-        /* A clerk's batch came in meanwhile: commit what we have, and
-         * it goes first into the next group, which commits right after. */
-        if (in->in_txn && hub_fairq_urgent(in->fairq) > 0)
-            break;
     }
     flush(in);
     if (hub_fairq_messages(in->fairq) > 0)
