@@ -38,6 +38,7 @@ static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
     struct hub_intake_stats st;
     struct ledger_node row;
     void *cursor = NULL;
+    size_t cap = 0;
 
     s->hub_id = (char *)c->ctx.hub_id;
     s->listen = (char *)c->ctx.listen;
@@ -70,7 +71,11 @@ static void fill_status(struct hub_control *c, Luyu__CtlHubStatus *s)
         n->rejects = row.rejects;
         n->hwm = row.hwm;
         n->backlog = last_seq > row.hwm ? last_seq - row.hwm : 0;
-        s->nodes = lu_xrealloc(s->nodes, (s->n_nodes + 1) * sizeof(n));
+        /* Doubling: a province lists thousands of nodes. */
+        if (s->n_nodes == cap) {
+            cap = cap ? cap * 2 : 64;
+            s->nodes = lu_xrealloc(s->nodes, cap * sizeof(n));
+        }
         s->nodes[s->n_nodes++] = n;
     }
     if (cursor != NULL) {

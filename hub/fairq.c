@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "xmalloc.h"
 
 /* Start-time fair queueing (Goyal, Vin, Cheng 1996): every message gets a
@@ -30,13 +31,17 @@ struct flow {
 struct hub_fairq {
     struct flow **flows; /* connections with something queued */
     size_t n_flows, cap_flows;
+    struct lu_hmap *by_rid; /* the same flows, by routing id */
     uint64_t vtime;
     size_t messages, bytes, urgent;
 };
 
 struct hub_fairq *hub_fairq_new(void)
 {
-    return lu_xcalloc(1, sizeof(struct hub_fairq));
+    struct hub_fairq *q = lu_xcalloc(1, sizeof(*q));
+
+    q->by_rid = lu_hmap_new();
+    return q;
 }
 
 static void free_flow(struct flow *f)
@@ -58,21 +63,16 @@ void hub_fairq_free(struct hub_fairq *q)
     for (size_t i = 0; i < q->n_flows; i++)
         free_flow(q->flows[i]);
     free(q->flows);
+    lu_hmap_free(q->by_rid);
     free(q);
 }
 
-/* Linear: the flows are the connections with messages waiting, a few
- * hundred at most in practice; the cost is a memcmp each. */
+/* By hash: in a reconnect storm thousands of connections have something
+ * queued. */
 static struct flow *find_flow(struct hub_fairq *q, const unsigned char *rid,
                               size_t len)
 {
-    for (size_t i = 0; i < q->n_flows; i++) {
-        struct flow *f = q->flows[i];
-
-        if (f->rid_len == len && memcmp(f->rid, rid, len) == 0)
-            return f;
-    }
-    return NULL;
+    return lu_hmap_get(q->by_rid, rid, len);
 }
 
 static struct flow *add_flow(struct hub_fairq *q, const unsigned char *rid,
@@ -88,6 +88,7 @@ static struct flow *add_flow(struct hub_fairq *q, const unsigned char *rid,
     f->rid_len = len;
     f->finish = q->vtime;
     q->flows[q->n_flows++] = f;
+    lu_hmap_put(q->by_rid, f->rid, f->rid_len, f);
     return f;
 }
 
@@ -123,6 +124,16 @@ void hub_fairq_push(struct hub_fairq *q, const unsigned char *rid,
     q->bytes += size;
 }
 
+/* Whether item a goes before b: an urgent one first (someone is waiting
+ * for it, and it is small: it takes nothing from anyone's share that
+ * matters), then by start tag. */
+static bool before(const struct item *a, const struct item *b)
+{
+    if (a->urgent != b->urgent)
+        return a->urgent;
+    return a->start < b->start;
+}
+
 bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
                    zmq_msg_t *msg, bool *urgent)
 {
@@ -133,7 +144,7 @@ bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
     if (q->n_flows == 0)
         return false;
     for (size_t i = 1; i < q->n_flows; i++) {
-        if (q->flows[i]->head->start < q->flows[best]->head->start)
+        if (before(q->flows[i]->head, q->flows[best]->head))
             best = i;
     }
     f = q->flows[best];
@@ -142,7 +153,9 @@ bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
     *rid_len = f->rid_len;
     zmq_msg_move(msg, &it->msg);
     zmq_msg_close(&it->msg);
-    q->vtime = it->start;
+    /* An urgent message may have been passed forward past the clock. */
+    if (it->start > q->vtime)
+        q->vtime = it->start;
     q->messages--;
     q->bytes -= zmq_msg_size(msg);
     q->urgent -= it->urgent;
@@ -151,6 +164,7 @@ bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
     if (f->head == NULL) {
         f->tail = NULL;
         /* Forgotten; the last flow takes its slot. */
+        lu_hmap_del(q->by_rid, f->rid, f->rid_len);
         q->flows[best] = q->flows[--q->n_flows];
         free(f);
     }

@@ -41,8 +41,10 @@ bool hub_fairq_pop(struct hub_fairq *q, unsigned char *rid, size_t *rid_len,
 #define HUB_FAIRQ_URGENT_BYTES 1024
 
 size_t hub_fairq_messages(const struct hub_fairq *q);
-/* How many urgent messages are queued: the hub closes its group commit
- * early for them (hub/intake.c). */
+/* How many urgent messages are queued. An urgent message is popped before
+ * any other (its connection had nothing queued, so this takes nothing
+ * from anyone's share), and the hub commits its group right after it
+ * (hub/intake.c). */
 size_t hub_fairq_urgent(const struct hub_fairq *q);
 size_t hub_fairq_bytes(const struct hub_fairq *q);
 

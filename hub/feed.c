@@ -25,7 +25,11 @@ struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
                               const char *secret_z85, char *err, size_t errlen)
 {
     struct hub_feed *f = lu_xcalloc(1, sizeof(*f));
-    int one = 1, linger = 0, hwm = 10000;
+    /* A group commit publishes up to 20,000 events at once (hub/intake.c,
+     * COMMIT_MAX_ENTRIES): a subscriber's queue holds two of them, so
+     * that one that keeps up loses nothing. With 10,000, a clerk's event
+     * could be dropped behind a catch-up storm's group (issue 19). */
+    int one = 1, linger = 0, hwm = 50000;
 
     f->sock = zmq_socket(zctx, ZMQ_PUB);
     zmq_setsockopt(f->sock, ZMQ_LINGER, &linger, sizeof(linger));

@@ -21,6 +21,7 @@
 #include "registry.h"
 #include "reject.h"
 #include "replies.h"
+#include "sessions.h"
 #include "review.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -50,14 +51,14 @@ static const double LATENCY_BOUNDS[] = {0.0005, 0.001, 0.002, 0.005, 0.01,
  * COMMIT_MAX_ENTRIES entries, whichever comes first, and then the loop
  * runs one iteration before the next one opens. When an urgent batch
  * (hub/fairq.h: a small one from a node with nothing else waiting, i.e. a
- * clerk's entry) arrives, the open transaction commits after the message
- * being merged, and the urgent batch, first in the fair queue, gets a
- * transaction of its own that commits right after it: the clerk does not
- * wait for a whole group. So the budgets can be sized for throughput:
- * small groups cost it (more fsyncs, index pages written again), large
- * ones cost every catching-up node's round trip (docs/DECISIONS.md, issue
- * 19, has the measurements). MAX_TURN_MESSAGES bounds a turn
- * of cheap messages (a reconnect storm's Hellos) the same way. While a
+ * clerk's entry) arrives, it is merged after the message being merged,
+ * into the open transaction, which commits right after it: the clerk
+ * waits for one message and one commit, never for a whole group, and
+ * the storm's group is not split in two commits for it. So the budgets can be
+ * sized for throughput: small groups cost it (more fsyncs, index pages written
+ * again), large ones cost every catching-up node's round trip
+ * (docs/DECISIONS.md, issue 19, has the measurements). MAX_TURN_MESSAGES bounds
+ * a turn of cheap messages (a reconnect storm's Hellos) the same way. While a
  * group is open the socket is read ahead (up to READ_IN_TURN messages)
  * after every message, so that an urgent batch arriving meanwhile is
  * seen. */
@@ -86,21 +87,6 @@ struct offender {
     unsigned count;
 };
 
-/* A node's session is owned by the CURVE key that said Hello (the node's
- * key in the registry), never by a routing id: the peer chooses that. Every
- * later message must come with the same key, whatever connection or
- * routing id it arrives on. On plain transport (--insecure) there are no
- * keys, nothing is authenticated, and the routing id is all there is. */
-struct session {
-    unsigned char rid[256]; /* of the connection that said Hello */
-    size_t rid_len;
-    char key[LU_KEY_Z85_LEN + 1]; /* "" on plain transport */
-    char node[LU_MAX_NAME + 1];
-    uint64_t last_seen_ms;
-    uint64_t last_seq; /* the node's newest seq, from Hello and Ping */
-    struct session *next;
-};
-
 /* Review notices a Welcome or Pong carries at most; more follow. */
 #define MAX_NOTICES 100
 
@@ -124,7 +110,7 @@ struct hub_intake {
     size_t n_offenders, next_offender;
     struct lu_zwatch *watch;
     struct ledger *ledger;
-    struct session *sessions;
+    struct hub_sessions *sessions;
     struct hub_fairq *fairq;     /* read, not handled yet */
     struct hub_replies *replies; /* answers of the open transaction */
     bool in_txn;
@@ -137,42 +123,6 @@ struct hub_intake {
 static void flush(struct hub_intake *in);
 static void malformed(struct hub_intake *in, const unsigned char *rid,
                       size_t rid_len, const char *key, const char *why);
-
-static struct session *find_session(struct hub_intake *in,
-                                    const unsigned char *rid, size_t len)
-{
-    for (struct session *s = in->sessions; s; s = s->next) {
-        if (s->rid_len == len && memcmp(s->rid, rid, len) == 0)
-            return s;
-    }
-    return NULL;
-}
-
-static struct session *find_session_of_key(struct hub_intake *in,
-                                           const char *key)
-{
-    for (struct session *s = in->sessions; s; s = s->next) {
-        if (strcmp(s->key, key) == 0)
-            return s;
-    }
-    return NULL;
-}
-
-static void drop_sessions_of(struct hub_intake *in, const char *node)
-{
-    struct session **pp = &in->sessions;
-
-    while (*pp) {
-        struct session *s = *pp;
-
-        if (strcmp(s->node, node) == 0) {
-            *pp = s->next;
-            free(s);
-        } else {
-            pp = &s->next;
-        }
-    }
-}
 
 static void queue_error(struct hub_intake *in, const unsigned char *rid,
                         size_t rid_len, int code, const char *msg, uint64_t hwm)
@@ -262,7 +212,7 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
 {
     Luyu__Frame f = LUYU__FRAME__INIT;
     Luyu__Welcome w = LUYU__WELCOME__INIT;
-    struct session *s;
+    struct hub_session *s;
     char why[256];
     uint64_t hwm, suppressed = 0;
     int r;
@@ -291,16 +241,9 @@ static void on_hello(struct hub_intake *in, const unsigned char *rid,
         return;
     }
     /* One session per node: a reconnect replaces the old one. */
-    drop_sessions_of(in, h->node_id);
-    s = lu_xcalloc(1, sizeof(*s));
-    memcpy(s->rid, rid, rid_len);
-    s->rid_len = rid_len;
-    snprintf(s->key, sizeof(s->key), "%s", key ? key : "");
-    snprintf(s->node, sizeof(s->node), "%s", h->node_id);
+    s = hub_sessions_open(in->sessions, rid, rid_len, key, h->node_id);
     s->last_seen_ms = lu_mono_ms();
     s->last_seq = h->last_seq;
-    s->next = in->sessions;
-    in->sessions = s;
     w.hwm = hwm;
     if (h->from_seq > 0 && h->from_seq <= hwm)
         ledger_rejects(in->ledger, h->node_id, h->from_seq, hwm, LU_MAX_REJECTS,
@@ -329,7 +272,7 @@ void hub_intake_set_feed(struct hub_intake *in, struct hub_feed *feed,
     in->plan = plan;
 }
 
-static int merge_batch(struct hub_intake *in, struct session *s,
+static int merge_batch(struct hub_intake *in, struct hub_session *s,
                        const Luyu__Batch *b, uint64_t *hwm)
 {
     uint64_t first = b->entries[0]->seq, merged = 0, rejected = 0;
@@ -385,7 +328,8 @@ static int merge_batch(struct hub_intake *in, struct session *s,
 }
 
 static void on_batch(struct hub_intake *in, const unsigned char *rid,
-                     size_t rid_len, struct session *s, const Luyu__Batch *b)
+                     size_t rid_len, struct hub_session *s,
+                     const Luyu__Batch *b)
 {
     uint64_t first = b->entries[0]->seq,
              last = b->entries[b->n_entries - 1]->seq;
@@ -480,38 +424,30 @@ void hub_intake_on_commit(struct hub_intake *in, hub_intake_commit_cb cb,
 /* Drops the session a key owns, if any: the key is no longer registered. */
 static void drop_session_of_key(struct hub_intake *in, const char *key)
 {
-    struct session **pp = &in->sessions;
+    struct hub_session *s = hub_sessions_by_key(in->sessions, key);
 
-    while (*pp) {
-        struct session *s = *pp;
-
-        if (strcmp(s->key, key) == 0) {
-            lu_notice("node %s: its key is no longer registered: cut off",
-                      s->node);
-            hub_feed_node(in->feed, s->node, false);
-            *pp = s->next;
-            free(s);
-        } else {
-            pp = &s->next;
-        }
+    if (s != NULL) {
+        lu_notice("node %s: its key is no longer registered: cut off", s->node);
+        hub_feed_node(in->feed, s->node, false);
+        hub_sessions_close(in->sessions, s);
     }
 }
 
 /* The session this message belongs to. With CURVE, only the session its
  * key owns; a routing id held by another key's session is refused. */
-static struct session *session_for(struct hub_intake *in,
-                                   const unsigned char *rid, size_t rid_len,
-                                   const char *key, const char *addr)
+static struct hub_session *session_for(struct hub_intake *in,
+                                       const unsigned char *rid, size_t rid_len,
+                                       const char *key, const char *addr)
 {
-    struct session *s;
+    struct hub_session *s;
     char why[160];
 
     if (!in->curve)
-        return find_session(in, rid, rid_len);
-    s = find_session_of_key(in, key);
+        return hub_sessions_by_rid(in->sessions, rid, rid_len);
+    s = hub_sessions_by_key(in->sessions, key);
     if (s != NULL)
         return s;
-    s = find_session(in, rid, rid_len);
+    s = hub_sessions_by_rid(in->sessions, rid, rid_len);
     if (s != NULL) {
         snprintf(why, sizeof(why),
                  "this routing id belongs to node %s's session; a key "
@@ -526,7 +462,8 @@ static struct session *session_for(struct hub_intake *in,
 }
 
 static void on_ping(struct hub_intake *in, const unsigned char *rid,
-                    size_t rid_len, struct session *s, const Luyu__Ping *ping)
+                    size_t rid_len, struct hub_session *s,
+                    const Luyu__Ping *ping)
 {
     Luyu__Frame f = LUYU__FRAME__INIT;
     Luyu__Pong pong = LUYU__PONG__INIT;
@@ -549,7 +486,7 @@ static void on_frame(struct hub_intake *in, const unsigned char *rid,
     const char *owner = NULL;
     char from[LU_MAX_NAME + 8];
     bool is_hub = false;
-    struct session *s;
+    struct hub_session *s;
 
     if (in->curve) {
         /* The registry as of now, not as of the handshake: a key removed
@@ -831,12 +768,10 @@ static void turn(struct hub_intake *in)
         if (in->txn_urgent || in->txn_entries >= COMMIT_MAX_ENTRIES ||
             uv_hrtime() / 1000 - start >= COMMIT_MAX_US)
             break;
+        /* A clerk's batch that came in meanwhile is popped next, merged
+         * into this group, and the group commits right after it. */
         if (in->in_txn)
             read_ahead(in, READ_IN_TURN);
-        /* A clerk's batch came in meanwhile: commit what we have, and
-         * it goes first into the next group, which commits right after. */
-        if (in->in_txn && hub_fairq_urgent(in->fairq) > 0)
-            break;
     }
     flush(in);
     if (hub_fairq_messages(in->fairq) > 0)
@@ -867,20 +802,16 @@ static int on_readable(void *data, int budget)
 static void on_sweep(uv_timer_t *t)
 {
     struct hub_intake *in = t->data;
-    struct session **pp = &in->sessions;
+    struct hub_session *s = hub_sessions_first(in->sessions), *next;
     uint64_t now = lu_mono_ms();
 
-    while (*pp) {
-        struct session *s = *pp;
-
+    for (; s != NULL; s = next) {
+        next = s->next;
         if (now - s->last_seen_ms > SESSION_IDLE_MS) {
             lu_notice("node %s silent for %d s: down", s->node,
                       SESSION_IDLE_MS / 1000);
             hub_feed_node(in->feed, s->node, false);
-            *pp = s->next;
-            free(s);
-        } else {
-            pp = &s->next;
+            hub_sessions_close(in->sessions, s);
         }
     }
 }
@@ -922,6 +853,7 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
         return NULL;
     }
     in->fairq = hub_fairq_new();
+    in->sessions = hub_sessions_new();
     in->replies = hub_replies_new();
     in->watch = lu_zwatch_new(loop, in->sock, on_readable, in);
     uv_timer_init(loop, &in->sweep);
@@ -953,12 +885,7 @@ void hub_intake_free(struct hub_intake *in)
     lu_zwatch_free(in->watch);
     hub_fairq_free(in->fairq);
     zmq_close(in->sock);
-    while (in->sessions) {
-        struct session *s = in->sessions;
-
-        in->sessions = s->next;
-        free(s);
-    }
+    hub_sessions_free(in->sessions);
     hub_replies_free(in->replies);
     uv_close((uv_handle_t *)&in->sweep, on_handle_closed);
     uv_close((uv_handle_t *)&in->work, on_handle_closed);
@@ -967,29 +894,26 @@ void hub_intake_free(struct hub_intake *in)
 void hub_intake_set_registry(struct hub_intake *in,
                              const struct hub_registry *reg)
 {
-    struct session **pp = &in->sessions;
+    struct hub_session *s = hub_sessions_first(in->sessions), *next;
 
     in->reg = reg;
     /* Cut off sessions whose node is no longer registered, or no longer
      * with the key that opened the session (a key replaced): every message
      * is checked against the registry anyway (on_frame), this ends the
      * sessions now rather than at their next message. */
-    while (reg != NULL && *pp) {
-        struct session *s = *pp;
+    for (; reg != NULL && s != NULL; s = next) {
         bool is_hub = false;
         const char *owner =
             in->curve ? hub_registry_lookup(reg, s->key, &is_hub) : NULL;
 
+        next = s->next;
         if (in->curve ? owner == NULL || is_hub || strcmp(owner, s->node)
                       : !hub_registry_has_node(reg, s->node)) {
             lu_notice("node %s: removed from the registry or its key "
                       "replaced: cut off",
                       s->node);
             hub_feed_node(in->feed, s->node, false);
-            *pp = s->next;
-            free(s);
-        } else {
-            pp = &s->next;
+            hub_sessions_close(in->sessions, s);
         }
     }
 }
@@ -997,23 +921,17 @@ void hub_intake_set_registry(struct hub_intake *in,
 bool hub_intake_session(const struct hub_intake *in, const char *node,
                         uint64_t *last_seq)
 {
-    for (struct session *s = in->sessions; s; s = s->next) {
-        if (strcmp(s->node, node) == 0) {
-            *last_seq = s->last_seq;
-            return true;
-        }
-    }
-    return false;
+    const struct hub_session *s = hub_sessions_by_node(in->sessions, node);
+
+    if (s != NULL)
+        *last_seq = s->last_seq;
+    return s != NULL;
 }
 
 void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st)
 {
-    size_t n = 0;
-
-    for (struct session *s = in->sessions; s; s = s->next)
-        n++;
     *st = in->st;
-    st->sessions = n;
+    st->sessions = hub_sessions_count(in->sessions);
 }
 
 const struct lu_histo *hub_intake_commit_latency(const struct hub_intake *in)

@@ -1,10 +1,12 @@
 #include "registry.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "ini.h"
 #include "keys.h"
 #include "plan.h"
@@ -25,11 +27,22 @@ struct hub_registry_node {
     int line;
 };
 
+/* Lookups are by hash (every message looks its key up, and thousands of
+ * nodes are normal): ids and keys map to the index of their entry plus
+ * one (the array moves while it is loaded). A node's units are sorted, for
+ * a binary search per entry merged. */
 struct hub_registry {
     struct hub_registry_node *e;
     size_t n;
     const struct lu_plan *plan;
+    struct lu_hmap *by_id;  /* ids, hubs' and nodes' (one namespace) */
+    struct lu_hmap *by_key; /* Z85 keys, filled once the file is read */
 };
+
+static struct hub_registry_node *at(const struct hub_registry *r, void *v)
+{
+    return v ? &r->e[(uintptr_t)v - 1] : NULL;
+}
 
 struct load_ctx {
     struct hub_registry *r;
@@ -88,12 +101,10 @@ static int on_section(struct load_ctx *c, const char *section, int line,
                  lu_utf8_cut(id, 64), id);
         return -EINVAL;
     }
-    for (size_t i = 0; i < r->n; i++) {
-        if (strcmp(r->e[i].id, id) == 0) {
-            snprintf(err, errlen, _("%s is listed twice (first at line %d)"),
-                     id, r->e[i].line);
-            return -EINVAL;
-        }
+    if (lu_hmap_gets(r->by_id, id) != NULL) {
+        snprintf(err, errlen, _("%s is listed twice (first at line %d)"), id,
+                 at(r, lu_hmap_gets(r->by_id, id))->line);
+        return -EINVAL;
     }
     if (r->n >= MAX_ENTRIES) {
         snprintf(err, errlen, _("more than %d entries"), MAX_ENTRIES);
@@ -105,6 +116,8 @@ static int on_section(struct load_ctx *c, const char *section, int line,
     c->cur->id = lu_xstrdup(id);
     c->cur->is_hub = is_hub;
     c->cur->line = line;
+    /* The id is on the heap: it stays put when the array moves. */
+    lu_hmap_puts(r->by_id, c->cur->id, (void *)(uintptr_t)r->n);
     return 0;
 }
 
@@ -144,7 +157,13 @@ static int on_ini(void *user, const char *section, const char *key,
     return 0;
 }
 
-/* Checks what can only be checked once the whole file is read. */
+static int cmp_units(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Checks what can only be checked once the whole file is read, and indexes
+ * the keys (the array no longer moves). */
 static int check_all(const char *path, struct hub_registry *r, char *err,
                      size_t errlen)
 {
@@ -161,13 +180,15 @@ static int check_all(const char *path, struct hub_registry *r, char *err,
                      e->line, e->id);
             return -EINVAL;
         }
-        for (size_t j = 0; j < i; j++) {
-            if (strcmp(r->e[j].key, e->key) == 0) {
-                snprintf(err, errlen, _("%s:%d: %s has the same key as %s"),
-                         path, e->line, e->id, r->e[j].id);
-                return -EINVAL;
-            }
+        if (lu_hmap_gets(r->by_key, e->key) != NULL) {
+            snprintf(err, errlen, _("%s:%d: %s has the same key as %s"), path,
+                     e->line, e->id,
+                     at(r, lu_hmap_gets(r->by_key, e->key))->id);
+            return -EINVAL;
         }
+        lu_hmap_puts(r->by_key, e->key, (void *)(uintptr_t)(i + 1));
+        if (e->n_units > 1)
+            qsort(e->units, e->n_units, sizeof(*e->units), cmp_units);
     }
     return 0;
 }
@@ -180,6 +201,8 @@ int hub_registry_load(const char *path, const struct lu_plan *plan,
     int rc;
 
     r->plan = plan;
+    r->by_id = lu_hmap_new();
+    r->by_key = lu_hmap_new();
     *out = NULL;
     rc = lu_ini_parse_file(path, on_ini, &c, err, errlen);
     if (rc == 0)
@@ -204,29 +227,28 @@ void hub_registry_free(struct hub_registry *r)
         free(r->e[i].id);
     }
     free(r->e);
+    lu_hmap_free(r->by_id);
+    lu_hmap_free(r->by_key);
     free(r);
 }
 
 const char *hub_registry_lookup(const struct hub_registry *r, const char *z85,
                                 bool *is_hub)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        if (strcmp(r->e[i].key, z85) == 0) {
-            *is_hub = r->e[i].is_hub;
-            return r->e[i].id;
-        }
-    }
-    return NULL;
+    const struct hub_registry_node *e = at(r, lu_hmap_gets(r->by_key, z85));
+
+    if (e == NULL)
+        return NULL;
+    *is_hub = e->is_hub;
+    return e->id;
 }
 
 static const struct hub_registry_node *find(const struct hub_registry *r,
                                             const char *id, bool is_hub)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        if (r->e[i].is_hub == is_hub && strcmp(r->e[i].id, id) == 0)
-            return &r->e[i];
-    }
-    return NULL;
+    const struct hub_registry_node *e = at(r, lu_hmap_gets(r->by_id, id));
+
+    return e != NULL && e->is_hub == is_hub ? e : NULL;
 }
 
 bool hub_registry_has_node(const struct hub_registry *r, const char *node)
@@ -243,11 +265,9 @@ const struct hub_registry_node *hub_registry_node(const struct hub_registry *r,
 bool hub_registry_node_may_report(const struct hub_registry_node *e,
                                   const char *unit)
 {
-    for (size_t i = 0; e && i < e->n_units; i++) {
-        if (strcmp(e->units[i], unit) == 0)
-            return true;
-    }
-    return false;
+    return e != NULL && e->n_units > 0 &&
+           bsearch(&unit, e->units, e->n_units, sizeof(*e->units), cmp_units) !=
+               NULL;
 }
 
 const char *const *hub_registry_node_units(const struct hub_registry_node *e,

@@ -203,6 +203,7 @@ static const char *const SQL[ST_COUNT] = {
 struct ledger {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
+    sqlite3_stmt *locked; /* ledger_review_locked's, prepared at first use */
     const struct lu_plan *plan;
     char *province;
     int64_t total;           /* of every chain's current figure, this txn */
@@ -376,6 +377,7 @@ void ledger_free(struct ledger *l)
     ledger_pg_free(l->pg);
     for (int k = 0; k < ST_COUNT; k++)
         sqlite3_finalize(l->st[k]);
+    sqlite3_finalize(l->locked);
     ledger_pool_free(l->pool);
     lu_store_close(l->db);
     free(l->province);
@@ -770,7 +772,8 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
     /* An accepted month is locked: new entries and corrections for it are
      * refused until the province unlocks it. */
     if (r == 0)
-        r = ledger_review_locked(l->db, e->unit, e->period, reason, len);
+        r = ledger_review_locked(l->db, &l->locked, e->unit, e->period, reason,
+                                 len);
     if (r == 0 && e->corrects[0] != '\0')
         r = find_target(l, node, e, &target, &root, reason, len);
     if (r == 0 && target) {

@@ -58,9 +58,10 @@ int ledger_review_add(sqlite3 *db, const char *unit, uint32_t period, int kind,
                       uint64_t seq, int64_t at);
 
 /* 1 with the reason in why when the month is accepted (locked), else 0;
- * -EIO. */
-int ledger_review_locked(sqlite3 *db, const char *unit, uint32_t period,
-                         char *why, size_t len);
+ * -EIO. *st is the caller's statement cache: NULL at first, prepared by
+ * the first call and kept for the next; the caller finalizes it. */
+int ledger_review_locked(sqlite3 *db, sqlite3_stmt **st, const char *unit,
+                         uint32_t period, char *why, size_t len);
 
 /* The province's steps (accept, return, unlock, remind) with id > after
  * for the units of node, oldest first, at most max: what goes down the

@@ -30,10 +30,22 @@ ROWS = 5000
 RATE = 2000
 
 
-def drain_time(c, nodes, rnd, accepted, rows=ROWS):
+def few_persons(unit, n, rnd):
+    """sample_rows with one person a row: the benchmark imports into the
+    same months again and again, and random counts of people would take a
+    month past the plan's maximum (5,000), which no confirmation lets in
+    (node/quality.c). Money rows stay as they are."""
+    return [(u, ind, per, amt if ind in MONEY else "1", note)
+            for u, ind, per, amt, note in sample_rows(unit, n, rnd)]
+
+
+MONEY = ("agri_sales_to_sd", "sd_investment")
+
+
+def drain_time(c, nodes, rnd, accepted, rows=ROWS, make=sample_rows):
     t0 = time.time()
     for n in nodes:
-        rc, ids = import_rows(c, n, sample_rows(n, rows, rnd))
+        rc, ids = import_rows(c, n, make(n, rows, rnd))
         if rc != 0:
             raise AssertionError("import refused")
         accepted += ids
@@ -182,11 +194,12 @@ def measure(rows, tries):
     best = dict(ratio=0.0)
     sent = 0
     for attempt in range(tries):
-        base = min(drain_time(c, nodes, rnd, accepted, rows) for _ in range(3))
+        base = min(drain_time(c, nodes, rnd, accepted, rows, few_persons) for _ in range(3))
         attack = start_attack(c, attempt)
         time.sleep(1.0)
         try:
-            under = min(drain_time(c, nodes, rnd, accepted, rows) for _ in range(3))
+            under = min(drain_time(c, nodes, rnd, accepted, rows, few_persons)
+                        for _ in range(3))
         finally:
             attack.kill()
             out = attack.communicate()[0].split()
