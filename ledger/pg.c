@@ -109,8 +109,8 @@ enum {
 static const char *const SQL[Q_COUNT] = {
     /* A batch of originals: the entries in their order and every balance
      * they touch moved once. An original gets no chain row: until it is
-     * corrected, its chain is itself (Q_CHAIN). unnest() of arrays parses
-     * faster than json_to_recordset() of the same rows. */
+     * corrected, its chain is itself (Q_CHAIN). The columns come as text
+     * arrays for unnest(): no JSON to escape here or to parse there. */
     [Q_BATCH] =
         "WITH x AS (SELECT * FROM unnest($1::text[], $2::bigint[],"
         " $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[],"
