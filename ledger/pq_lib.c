@@ -43,6 +43,7 @@ static void load(void)
     SYM(l, enter_pipeline_mode, "PQenterPipelineMode");
     SYM(l, exit_pipeline_mode, "PQexitPipelineMode");
     SYM(l, pipeline_sync, "PQpipelineSync");
+    SYM(l, flush, "PQflush");
     SYM(l, transaction_status, "PQtransactionStatus");
     SYM(l, result_status, "PQresultStatus");
     SYM(l, result_error_message, "PQresultErrorMessage");

@@ -33,6 +33,7 @@ struct ledger__pq {
     int (*enter_pipeline_mode)(PGconn *);
     int (*exit_pipeline_mode)(PGconn *);
     int (*pipeline_sync)(PGconn *);
+    int (*flush)(PGconn *);
     PGTransactionStatusType (*transaction_status)(const PGconn *);
     ExecStatusType (*result_status)(const PGresult *);
     char *(*result_error_message)(const PGresult *);
@@ -63,6 +64,7 @@ int ledger__pq_load(char *err, size_t errlen);
 #define PQenterPipelineMode ledger__pq.enter_pipeline_mode
 #define PQexitPipelineMode ledger__pq.exit_pipeline_mode
 #define PQpipelineSync ledger__pq.pipeline_sync
+#define PQflush ledger__pq.flush
 #define PQtransactionStatus ledger__pq.transaction_status
 #define PQresultStatus ledger__pq.result_status
 #define PQresultErrorMessage ledger__pq.result_error_message
