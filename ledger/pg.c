@@ -61,7 +61,26 @@ static const char PG_V1[] =
     "CREATE TABLE indicator(code text PRIMARY KEY, name text NOT NULL,"
     " base_unit text NOT NULL, scale integer NOT NULL);";
 
-static const char *const MIGRATIONS[] = {PG_V1};
+/* Schema 2: the bulletin store and the digests, with the SQLite ledger's
+ * meaning (ledger/bulletins_db.c, ledger/digest.h), so that a hub's
+ * bulletins survive the loss of its machine and a standby hub continues
+ * the revisions. bigint where SQLite says INTEGER, bytea for BLOB. */
+static const char PG_V2[] =
+    "CREATE TABLE bulletin(province text NOT NULL, period bigint NOT NULL,"
+    " revision bigint NOT NULL, issued_at bigint NOT NULL,"
+    " upto_entry bigint NOT NULL, payload bytea NOT NULL,"
+    " digest bytea NOT NULL,"
+    " origin text NOT NULL CHECK (origin IN ('own', 'peer')),"
+    " signer text NOT NULL, stored_at bigint NOT NULL, sent_at bigint,"
+    " acked_at bigint, PRIMARY KEY(province, period, revision));"
+    "CREATE TABLE bulletin_signer(signer text NOT NULL,"
+    " public_key bytea NOT NULL, province text NOT NULL,"
+    " origin text NOT NULL, first_seen bigint NOT NULL,"
+    " PRIMARY KEY(signer, public_key));"
+    "CREATE TABLE digest_block(upto bigint PRIMARY KEY,"
+    " digest bytea NOT NULL, entries bigint NOT NULL);";
+
+static const char *const MIGRATIONS[] = {PG_V1, PG_V2};
 
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_PG_SCHEMA,
                "LEDGER_PG_SCHEMA is the last migration's version");
@@ -974,4 +993,14 @@ int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *rp)
     }
     PQclear(res);
     return 0;
+}
+
+struct pg_conn *ledger_pg_conn(struct ledger_pg *pg)
+{
+    return pg->conn;
+}
+
+bool ledger_pg_busy(const struct ledger_pg *pg)
+{
+    return pg->in_pipeline;
 }

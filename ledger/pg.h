@@ -22,7 +22,7 @@
 /* The schema version of the PostgreSQL ledger (ledger/pg.c lists its
  * migrations, kept in its meta table with the same semantics as SQLite's
  * user_version). */
-#define LEDGER_PG_SCHEMA 1
+#define LEDGER_PG_SCHEMA 2
 
 struct ledger_pg;
 struct ledger_node;
@@ -97,5 +97,12 @@ uint32_t ledger_pg_began(struct ledger_pg *pg);
  * and ours, -ENOTCONN once it is gone (the hub must stop: another may be
  * active now). Also refreshes *repl when not NULL. */
 int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *repl);
+
+/* The session, for ledger/sql.c's statements on the same connection (and
+ * so under the same lock); and whether the intake's transaction is under
+ * way on it, in pipeline mode, when no other statement may run. */
+struct pg_conn;
+struct pg_conn *ledger_pg_conn(struct ledger_pg *pg);
+bool ledger_pg_busy(const struct ledger_pg *pg);
 
 #endif
