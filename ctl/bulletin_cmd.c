@@ -18,6 +18,7 @@
 #include "bulletin_src.h"
 #include "bulletins.h"
 #include "digest.h"
+#include "sql.h"
 #include "i18n.h"
 #include "ledgerdb.h"
 #include "output.h"
@@ -458,11 +459,14 @@ static int verify_ledger(const Luyu__Bulletin *b, const char *dir)
 {
     uint8_t digest[32];
     sqlite3 *db = NULL;
+    struct ledger_sql *sql;
     int r = ctl_ledgerdb_open(dir, &db);
 
     if (r != CTL_EXIT_OK)
         return r;
-    r = ledger_digest_at(db, b->upto_entry, digest);
+    sql = ledger_sql_sqlite(db);
+    r = ledger_digest_at(sql, b->upto_entry, digest);
+    ledger_sql_free(sql);
     ledger_reader_close(db);
     if (r == -ERANGE)
         return ctl_output_error(CTL_EXIT_FAIL,

@@ -11,6 +11,7 @@
 #include "bulletin_scan.h"
 #include "plan.h"
 #include "review.h"
+#include "sql.h"
 #include "pool.h"
 #include "xmalloc.h"
 
@@ -428,8 +429,10 @@ static int pool_section(sqlite3 *db, const struct lu_plan *plan,
     int r;
 
     /* An older ledger, read as it is (luyuctl bulletin show --draft
-     * beside a hub not yet upgraded), has no pool: no section. */
-    if (ledger_pool_exists(db) == 0)
+     * beside a hub not yet upgraded), has no pool: no section. Nor has a
+     * ledger in PostgreSQL (db NULL), whose hub refuses project events
+     * so far (DECISIONS.md, issue 20). */
+    if (db == NULL || ledger_pool_exists(db) == 0)
         return 0;
     r = ledger_bulletin_pool(db, plan, p->province, p->period, p->upto_event,
                              p->revised_after_event, pool, &fig);
@@ -447,7 +450,7 @@ static int pool_section(sqlite3 *db, const struct lu_plan *plan,
     return 0;
 }
 
-int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
+int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
                           const struct ledger_bulletin_params *p,
                           Luyu__Bulletin **out, char *err, size_t errlen)
 {
@@ -458,6 +461,10 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     Luyu__Bulletin b;
     const char **codes = NULL;
     int *reviews = NULL, r;
+    /* Review and the pool are in SQLite only so far: on PostgreSQL no
+     * month is reviewed and there is no pool, which is what such a hub
+     * holds (it refuses approvals and project events). */
+    sqlite3 *lite = ledger_sql_sqlite_handle(db);
 
     *out = NULL;
     r = check_params(plan, p, err, errlen);
@@ -472,15 +479,16 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     codes = lu_xcalloc(s.n_units + 1, sizeof(*codes));
     for (size_t u = 0; u < s.n_units; u++)
         codes[u] = plan->units[units_idx[u]].code;
-    r = ledger_review_states(db, p->period, p->upto_review, codes, s.n_units,
-                             reviews);
+    if (lite != NULL)
+        r = ledger_review_states(lite, p->period, p->upto_review, codes,
+                                 s.n_units, reviews);
     if (r < 0)
-        snprintf(err, errlen, "review: %s", sqlite3_errmsg(db));
+        snprintf(err, errlen, "review: %s", sqlite3_errmsg(lite));
     s.review = reviews;
     if (r == 0)
         r = ledger_bulletin_scan_run(&s, db, err, errlen);
     if (r == 0)
-        r = pool_section(db, plan, p, &s, &pool, err, errlen);
+        r = pool_section(lite, plan, p, &s, &pool, err, errlen);
     if (r == 0) {
         assemble(&b, &s, &a);
         b.pool = pool;

@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "log.h"
 #include "plan.h"
+#include "sql.h"
 #include "pool.h"
 #include "reject.h"
 #include "review.h"
@@ -208,7 +209,8 @@ struct ledger {
     int64_t total;           /* of every chain's current figure, this txn */
     int64_t total_committed; /* ... as of the last commit */
     struct ledger_pool *pool;
-    struct ledger_pg *pg; /* when not NULL, the ledger is there, not in db */
+    struct ledger_pg *pg;   /* when not NULL, the ledger is there, not in db */
+    struct ledger_sql *sql; /* over db or pg, made at the first call */
 };
 
 static int store_plan(struct ledger *l)
@@ -373,6 +375,7 @@ void ledger_free(struct ledger *l)
 {
     if (l == NULL)
         return;
+    ledger_sql_free(l->sql);
     ledger_pg_free(l->pg);
     for (int k = 0; k < ST_COUNT; k++)
         sqlite3_finalize(l->st[k]);
@@ -385,6 +388,13 @@ void ledger_free(struct ledger *l)
 struct sqlite3 *ledger_db(struct ledger *l)
 {
     return l->db;
+}
+
+struct ledger_sql *ledger_sql_handle(struct ledger *l)
+{
+    if (l->sql == NULL)
+        l->sql = l->pg ? ledger_sql_pg(l->pg) : ledger_sql_sqlite(l->db);
+    return l->sql;
 }
 
 int ledger_begin(struct ledger *l)

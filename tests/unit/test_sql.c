@@ -1,6 +1,6 @@
 /* Tests for the ledger's statement layer (ledger/sql.h): the same checks on
  * SQLite (in memory) and, when LUYU_TEST_PG names a PostgreSQL connection
- * string, on PostgreSQL (integration/62-pg-schema-upgrade runs it so with
+ * string, on PostgreSQL (integration/67-pg-schema-upgrade runs it so with
  * a server of its own): placeholders, the INSERT OR IGNORE rewrite, text
  * with quotes and Chinese, blobs with every byte value, NULL, changes,
  * booleans, sums, transactions and a failing statement. */
