@@ -3,12 +3,14 @@
  * string, on PostgreSQL (integration/67-pg-schema-upgrade runs it so with
  * a server of its own): placeholders, the INSERT OR IGNORE rewrite, text
  * with quotes and Chinese, blobs with every byte value, NULL, changes,
- * booleans, sums, transactions and a failing statement. */
+ * booleans, sums, transactions and a failing statement; and the ledger's
+ * block digests (ledger/digest.c), equal on both for the same entries. */
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "sql.h"
 #include "test.h"
 
@@ -137,11 +139,66 @@ static void check(struct ledger_sql *db)
     ASSERT_EQ(ledger_sql_exec(db, "DROP TABLE t"), 0);
 }
 
+/* The block digests (ledger/digest.c) over the same entries on each
+ * backend: a block and a bit, notes in Chinese and empty, corrections.
+ * Returns the digest at the last entry; the stored block's digest goes
+ * into block. */
+static void digests(struct ledger_sql *db, uint8_t at[32], uint8_t block[32])
+{
+    enum { N = LEDGER_DIGEST_BLOCK + 700 };
+    static const char ROWS[] =
+        "INSERT INTO entry SELECT k, 'n-' || (k %% 7), k, 'u' || (k %% 11),"
+        " 'ind', 201801 + k %% 12, k * 1000003 - 5, CASE WHEN k %% 13 = 0"
+        " THEN k - 1 END, CASE k %% 3 WHEN 0 THEN '' WHEN 1 THEN '说明 ' || k"
+        " ELSE 'note' END, 'who', k * 7, k * 11 FROM %s";
+    char sql[1024];
+    int64_t from = -1;
+
+    ASSERT_EQ(ledger_sql_exec(db, "DROP TABLE IF EXISTS entry;"
+                                  " DROP TABLE IF EXISTS digest_block"),
+              0);
+    ASSERT_EQ(ledger_sql_exec(db,
+                              "CREATE TABLE entry(id bigint PRIMARY KEY,"
+                              " node text, seq bigint, unit text,"
+                              " indicator text, period bigint, amount bigint,"
+                              " corrects bigint, note text, recorded_by text,"
+                              " recorded_at bigint, received_at bigint);"
+                              " CREATE TABLE digest_block(upto bigint PRIMARY"
+                              " KEY, digest bytea NOT NULL, entries bigint"
+                              " NOT NULL)"),
+              0);
+    if (ledger_sql_is_pg(db)) {
+        char from_sql[64];
+
+        snprintf(from_sql, sizeof(from_sql),
+                 "generate_series(1::bigint, %d) AS c(k)", N);
+        snprintf(sql, sizeof(sql), ROWS, from_sql);
+    } else {
+        char rows[900];
+
+        snprintf(rows, sizeof(rows), ROWS, "c");
+        snprintf(sql, sizeof(sql),
+                 "WITH RECURSIVE c(k) AS (SELECT 1 UNION ALL SELECT k + 1"
+                 " FROM c WHERE k < %d) %s",
+                 N, rows);
+    }
+    ASSERT_EQ(ledger_sql_exec(db, sql), 0);
+    ASSERT_EQ(ledger_digest_point(db, N, true, &from, block), 0);
+    ASSERT_EQ(from, LEDGER_DIGEST_BLOCK);
+    ASSERT_EQ(scalar(db, "SELECT count(*) FROM digest_block"), 1);
+    ASSERT_EQ(ledger_digest_at(db, N, at), 0);
+    ASSERT_EQ(ledger_digest_at(db, N + 1, at), -ERANGE);
+    ASSERT_EQ(ledger_digest_at(db, N, at), 0);
+    ASSERT_EQ(ledger_sql_exec(db, "DROP TABLE entry; DROP TABLE digest_block"),
+              0);
+}
+
 int main(void)
 {
     const char *url = getenv("LUYU_TEST_PG");
     struct ledger_sql *db;
     sqlite3 *lite = NULL;
+    uint8_t lite_at[32], lite_block[32], pg_at[32], pg_block[32];
     char err[512];
 
     ASSERT_EQ(sqlite3_open(":memory:", &lite), SQLITE_OK);
@@ -149,13 +206,24 @@ int main(void)
     ASSERT_TRUE(!ledger_sql_is_pg(db));
     ASSERT_TRUE(ledger_sql_sqlite_handle(db) == lite);
     check(db);
+    digests(db, lite_at, lite_block);
     ledger_sql_free(db);
     sqlite3_close(lite);
     if (url != NULL && url[0] != '\0') {
         ASSERT_EQ(ledger_sql_pg_connect(url, &db, err, sizeof(err)), 0);
         if (db != NULL) {
+            /* A schema of its own: the database may hold a ledger. */
+            ASSERT_EQ(ledger_sql_exec(db, "CREATE SCHEMA IF NOT EXISTS"
+                                          " sql_test; SET search_path ="
+                                          " sql_test"),
+                      0);
             ASSERT_TRUE(ledger_sql_is_pg(db));
             check(db);
+            /* Digests are the ledger's, whichever engine keeps it. */
+            digests(db, pg_at, pg_block);
+            ASSERT_TRUE(memcmp(pg_at, lite_at, 32) == 0);
+            ASSERT_TRUE(memcmp(pg_block, lite_block, 32) == 0);
+            ASSERT_EQ(ledger_sql_exec(db, "DROP SCHEMA sql_test CASCADE"), 0);
             ledger_sql_free(db);
         }
         printf("postgresql: checked\n");
