@@ -105,6 +105,39 @@ int ledger_bulletins_open_readonly(sqlite3 *db, struct ledger_bulletins **out,
     return 0;
 }
 
+int ledger_bulletins_open_reader(struct ledger_sql *db,
+                                 struct ledger_bulletins **out, char *err,
+                                 size_t errlen)
+{
+    struct ledger_bulletins *s;
+    struct ledger_stmt *st = NULL;
+    int r;
+
+    if (!ledger_sql_is_pg(db))
+        return ledger_bulletins_open_readonly(ledger_sql_sqlite_handle(db), out,
+                                              err, errlen);
+    s = lu_xcalloc(1, sizeof(*s));
+    *out = NULL;
+    s->db = db;
+    s->readonly = true;
+    /* A ledger of schema 1 has no store yet: an empty one. */
+    r = ledger_sql_prepare(db,
+                           "SELECT count(*) FROM information_schema.tables"
+                           " WHERE table_schema = current_schema() AND"
+                           " table_name IN ('bulletin', 'bulletin_signer')",
+                           &st);
+    if (r == 0 && (r = ledger_stmt_step(st)) == 1)
+        s->empty = ledger_stmt_int64(st, 0) != 2;
+    ledger_stmt_finalize(st);
+    if (r != 1) {
+        r = ledger_bulletins_db_fail(s, r, err, errlen);
+        ledger_bulletins_free(s);
+        return r;
+    }
+    *out = s;
+    return 0;
+}
+
 void ledger_bulletins_free(struct ledger_bulletins *s)
 {
     if (s == NULL)

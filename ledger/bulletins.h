@@ -49,6 +49,11 @@ int ledger_bulletins_open(struct ledger_sql *db,
  * can draft. */
 int ledger_bulletins_open_readonly(sqlite3 *db, struct ledger_bulletins **out,
                                    char *err, size_t errlen);
+/* The same on a reader's statement layer (borrowed), e.g. a PostgreSQL
+ * session of luyuctl's own (ledger_sql_pg_connect()). */
+int ledger_bulletins_open_reader(struct ledger_sql *db,
+                                 struct ledger_bulletins **out, char *err,
+                                 size_t errlen);
 void ledger_bulletins_free(struct ledger_bulletins *s);
 
 /* The province of the hub that keeps this store: from conf, or for a

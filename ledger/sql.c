@@ -63,8 +63,23 @@ int ledger_sql_pg_connect(const char *conninfo, struct ledger_sql **out,
         return -ECONNREFUSED;
     }
     PQsetNoticeProcessor(s->conn, on_notice, NULL);
+    /* A reader's session writes nothing, whatever it is asked. Set after
+     * connecting: target_session_attrs=read-write in the string must
+     * still find the primary. */
+    if (ledger_sql_exec(s, "SET default_transaction_read_only = on") < 0) {
+        snprintf(err, errlen, "cannot set up the PostgreSQL session: %s",
+                 ledger_sql_errmsg(s));
+        ledger_sql_free(s);
+        return -ECONNREFUSED;
+    }
     *out = s;
     return 0;
+}
+
+bool ledger_sql_is_pg_url(const char *s)
+{
+    return s != NULL && (strncmp(s, "postgresql://", 13) == 0 ||
+                         strncmp(s, "postgres://", 11) == 0);
 }
 
 void ledger_sql_free(struct ledger_sql *db)

@@ -39,6 +39,9 @@ struct ledger_sql *ledger_sql_pg(struct ledger_pg *pg);
 int ledger_sql_pg_connect(const char *conninfo, struct ledger_sql **out,
                           char *err, size_t errlen);
 void ledger_sql_free(struct ledger_sql *db);
+/* Whether s names a PostgreSQL ledger (postgresql:// or postgres://), as
+ * the hub's `ledger` setting does, rather than a state directory. */
+bool ledger_sql_is_pg_url(const char *s);
 
 bool ledger_sql_is_pg(const struct ledger_sql *db);
 /* The SQLite handle under db; NULL on PostgreSQL. */

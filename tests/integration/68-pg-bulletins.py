@@ -130,6 +130,30 @@ def main():
                           "--province", "CQ", "--revision", "2", "--format", "json",
                           check_rc=0)
     check("迟报" in out or "cq-wanzhou/4" in out, "revision 2 lists the late entry")
+
+    say("luyuctl reads the bulletins from PostgreSQL (--ledger)")
+    rc, out, err = cq.ctl("bulletin", "list", "--ledger", pg.url(), "--json", check_rc=0)
+    got = sorted((x["province"], x["period"], x["revision"]) for x in json.loads(out))
+    check(got == [("CQ", "2019-07", 1), ("CQ", "2019-07", 2), ("SD", "2019-07", 1)],
+          "bulletin list --ledger: %s" % got)
+    rc, out, err = cq.ctl("bulletin", "show", "2019-07", "--ledger", pg.url(),
+                          "--format", "json", check_rc=0)
+    check("signature valid" in out and '"revision":2' in out and
+          ("迟报" in out or "cq-wanzhou/4" in out),
+          "bulletin show --ledger: the latest CQ revision, verified, with the late entry")
+    exported = cq.path("cq-from-pg.bin")
+    cq.ctl("bulletin", "export", "2019-07", "--revision", "1", "--ledger", pg.url(),
+           "--out", exported, check_rc=0)
+    rc, out, err = cq.ctl("bulletin", "verify", exported, "--key",
+                          cq.path("keys", cq.hub_id + ".sign.pub"), "--ledger", pg.url())
+    check(rc == 0 and "matches" in out and "luyu@" not in out,
+          "revision 1 verifies, and its digest matches the PostgreSQL ledger: " + out.strip())
+    rc, out, err = cq.ctl("bulletin", "verify", exported, "--key",
+                          cq.path("keys", cq.hub_id + ".sign.pub"), "--state-dir",
+                          sd.path("hub"))
+    check(rc == 1 and "not matching" in err, "but not SD's ledger: " + err.strip())
+    check(pg.primary.sql("SELECT count(*) FROM bulletin") == "3",
+          "luyuctl wrote nothing")
     b.stop()
 
 
