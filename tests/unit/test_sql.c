@@ -212,6 +212,12 @@ int main(void)
     if (url != NULL && url[0] != '\0') {
         ASSERT_EQ(ledger_sql_pg_connect(url, &db, err, sizeof(err)), 0);
         if (db != NULL) {
+            /* A reader's session (luyuctl's) writes nothing; this test
+             * then allows itself what a hub's session may. */
+            ASSERT_TRUE(ledger_sql_exec(db, "CREATE TABLE t(k bigint)") < 0);
+            ASSERT_EQ(ledger_sql_exec(db, "SET default_transaction_read_only"
+                                          " = off"),
+                      0);
             /* A schema of its own: the database may hold a ledger. */
             ASSERT_EQ(ledger_sql_exec(db, "CREATE SCHEMA IF NOT EXISTS"
                                           " sql_test; SET search_path ="
