@@ -420,7 +420,7 @@ static int pack_unpack(const Luyu__Bulletin *b, Luyu__Bulletin **out, char *err,
 /* The pool section, and the plan's pool indicator derived from it: its
  * figures are the pool's, whatever was typed for it (the plan says
  * source = pool.planned; nodes refuse typed figures for it). */
-static int pool_section(sqlite3 *db, const struct lu_plan *plan,
+static int pool_section(struct ledger_sql *db, const struct lu_plan *plan,
                         const struct ledger_bulletin_params *p,
                         struct ledger_bulletin_scan *s,
                         Luyu__ProjectPool **pool, char *err, size_t errlen)
@@ -429,15 +429,13 @@ static int pool_section(sqlite3 *db, const struct lu_plan *plan,
     int r;
 
     /* An older ledger, read as it is (luyuctl bulletin show --draft
-     * beside a hub not yet upgraded), has no pool: no section. Nor has a
-     * ledger in PostgreSQL (db NULL), whose hub refuses project events
-     * so far (DECISIONS.md, issue 20). */
-    if (db == NULL || ledger_pool_exists(db) == 0)
+     * beside a hub not yet upgraded), has no pool: no section. */
+    if (ledger_pool_exists(db) == 0)
         return 0;
     r = ledger_bulletin_pool(db, plan, p->province, p->period, p->upto_event,
                              p->revised_after_event, pool, &fig);
     if (r < 0) {
-        snprintf(err, errlen, "project pool: %s", sqlite3_errmsg(db));
+        snprintf(err, errlen, "project pool: %s", ledger_sql_errmsg(db));
         return r;
     }
     for (size_t i = 0; i < plan->n_indicators; i++) {
@@ -461,9 +459,8 @@ int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
     Luyu__Bulletin b;
     const char **codes = NULL;
     int *reviews = NULL, r;
-    /* Review and the pool are in SQLite only so far: on PostgreSQL no
-     * month is reviewed and there is no pool, which is what such a hub
-     * holds (it refuses approvals and project events). */
+    /* Review is in SQLite only so far: on PostgreSQL no month is
+     * reviewed, which is what such a hub holds (it refuses approvals). */
     sqlite3 *lite = ledger_sql_sqlite_handle(db);
 
     *out = NULL;
@@ -488,7 +485,7 @@ int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
     if (r == 0)
         r = ledger_bulletin_scan_run(&s, db, err, errlen);
     if (r == 0)
-        r = pool_section(lite, plan, p, &s, &pool, err, errlen);
+        r = pool_section(db, plan, p, &s, &pool, err, errlen);
     if (r == 0) {
         assemble(&b, &s, &a);
         b.pool = pool;

@@ -226,9 +226,9 @@ static int next_params(struct ledger_bulletins *s, const char *province,
         return r;
     p->revision = rev + 1;
     p->revised_after = rev > 0 ? upto : prev_upto;
-    /* The pool and review are in SQLite only so far: on PostgreSQL there
-     * are none (lite NULL), and nothing of theirs changes. */
-    p->upto_event = lite ? ledger_pool_max_event(lite) : 0;
+    /* Review is in SQLite only so far: on PostgreSQL there is none (lite
+     * NULL), and nothing of it changes. */
+    p->upto_event = ledger_pool_max_event(s->db);
     p->revised_after_event =
         rev > 0 ? stored_upto(s, province, period, rev, false) : -1;
     p->upto_review = lite ? ledger_review_max(lite) : 0;
@@ -281,8 +281,8 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
         r = ledger_bulletins_db_changed_since(s, p->period, p->revised_after);
         /* A late change of the pool, dated in or before the month, makes
          * a new revision too. */
-        if (r == 0 && lite != NULL)
-            r = ledger_pool_changed_since(lite, p->period,
+        if (r == 0)
+            r = ledger_pool_changed_since(s->db, p->period,
                                           p->revised_after_event);
         /* So does a review step on the month (accepted, returned,
          * unlocked): the bulletin says which figures are accepted. */

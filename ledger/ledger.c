@@ -313,7 +313,7 @@ int ledger_open(const char *state_dir, const struct lu_plan *plan,
     }
     for (int k = 0; r == 0 && k < ST_COUNT; k++)
         r = lu_store_prepare(l->db, SQL[k], &l->st[k]);
-    if (r == 0 && (l->pool = ledger_pool_new(l->db)) == NULL)
+    if (r == 0 && (l->pool = ledger_pool_new(ledger_sql_handle(l))) == NULL)
         r = -EIO;
     if (r == 0)
         r = store_plan(l);
@@ -346,6 +346,8 @@ int ledger_open_pg(const struct ledger_pg_conf *conf,
     r = ledger_pg_open(conf, &l->pg, err, errlen);
     if (r == 0 && (r = ledger_pg_store_plan(l->pg, plan)) == 0)
         r = ledger_pg_total(l->pg, &l->total);
+    if (r == 0 && (l->pool = ledger_pool_new(ledger_sql_handle(l))) == NULL)
+        r = -EIO;
     if (r < 0) {
         if (err[0] == '\0')
             snprintf(err, errlen, "ledger: cannot set up the ledger");
@@ -720,21 +722,19 @@ static int find_target_pg(struct ledger *l, const char *by_node,
     return ledger_pg_chain(l->pg, *root, prev);
 }
 
-/* ledger_merge on PostgreSQL. Project events are refused with a reason
- * until the pool is kept there too: a reject is explicit and kept at the
- * node, where a stalled stream would hold back every later entry. */
+/* ledger_merge on PostgreSQL. Approvals are refused with a reason until
+ * review is kept there too: a reject is explicit and kept at the node,
+ * where a stalled stream would hold back every later entry. Project
+ * events merge as on SQLite, in the same transaction. */
 static int merge_pg(struct ledger *l, const char *node, const Luyu__Entry *e,
                     char *reason, size_t len)
 {
     int64_t target = 0, root = 0, prev = 0;
     int r;
 
-    if (e->project != NULL) {
-        snprintf(reason, len,
-                 "this hub keeps its ledger in PostgreSQL, "
-                 "which does not keep the project pool yet");
-        r = 1;
-    } else if (e->review != NULL) {
+    if (e->project != NULL)
+        return merge_project(l, node, e, reason, len);
+    if (e->review != NULL) {
         snprintf(reason, len,
                  "this hub keeps its ledger in PostgreSQL, "
                  "which does not keep the review of months yet");

@@ -142,14 +142,43 @@ static void drop_blobs(struct ledger_stmt *st)
     }
 }
 
+/* A statement inside the intake's transaction joins its pipeline, as on
+ * SQLite it joins the open transaction of the one connection (the project
+ * pool merges there): rows or done, or the transaction failed. */
+static int run_in_txn(struct ledger_stmt *st)
+{
+    struct ledger_sql *db = st->db;
+    struct pg_result *res = NULL;
+    int r = ledger_pg_txn_exec(db->pg, st->sql, st->n_params,
+                               (const char *const *)st->vals, st->lens,
+                               st->fmts, &res);
+
+    st->ran = true;
+    st->row = -1;
+    db->changes = 0;
+    if (r < 0) {
+        snprintf(db->errmsg, sizeof(db->errmsg), "%s",
+                 "a statement of the ledger's transaction failed");
+        return r;
+    }
+    st->res = (PGresult *)res;
+    if (st->res != NULL) {
+        int n = PQnfields(st->res);
+
+        st->blobs = lu_xcalloc((size_t)n + 1, sizeof(*st->blobs));
+        st->blob_lens = lu_xcalloc((size_t)n + 1, sizeof(*st->blob_lens));
+    }
+    return 0;
+}
+
 static int run(struct ledger_stmt *st)
 {
     struct ledger_sql *db = st->db;
-    int r = busy(db);
     ExecStatusType status;
+    int r;
 
-    if (r < 0)
-        return r;
+    if (busy(db) < 0)
+        return run_in_txn(st);
     st->res =
         PQexecParams(db->conn, st->sql, st->n_params, NULL,
                      (const char *const *)st->vals, st->lens, st->fmts, 0);

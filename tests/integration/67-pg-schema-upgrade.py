@@ -1,8 +1,9 @@
 """A PostgreSQL ledger of the previous release upgrades itself: the schema-1
 database in tests/data/pg-schema-v1 (written by the release before the
 bulletin store moved to PostgreSQL) is loaded into a fresh server, today's
-hub migrates it to schema 2 at start (the bulletin store's and the
-digests' tables), keeps every entry and balance, and goes on merging. The
+hub migrates it to schema 3 at start (the bulletin store's and the
+digests' tables, then the project pool's), keeps every entry and balance,
+and goes on merging. The
 statement layer's unit test (tests/unit/test_sql.c) runs here against the
 same server. Skipped (77) where PostgreSQL cannot be started."""
 import os
@@ -27,13 +28,14 @@ def main():
 
     c = Cluster("pg-upgrade", secure=False)
     hub = c.start_hub(["--ledger", pg.url()])
-    check("PostgreSQL schema 1 -> 2" in hub.log(), "the hub says it migrated 1 -> 2")
-    check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "2",
-          "the ledger is at schema 2")
+    check("PostgreSQL schema 1 -> 3" in hub.log(), "the hub says it migrated 1 -> 3")
+    check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "3",
+          "the ledger is at schema 3")
     tables = pg.primary.sql("SELECT string_agg(tablename, ',' ORDER BY tablename)"
                             " FROM pg_tables WHERE schemaname = 'public'")
-    check(all(t in tables.split(",") for t in ("bulletin", "bulletin_signer", "digest_block")),
-          "schema 2 has the bulletin store and the digests: %s" % tables)
+    check(all(t in tables.split(",") for t in ("bulletin", "bulletin_signer", "digest_block",
+                                                "project", "project_event")),
+          "schemas 2 and 3: the bulletin store, the digests, the pool: %s" % tables)
     check(pg.primary.sql("SELECT count(*), sum(amount) FROM entry") == before and
           pg.primary.sql("SELECT unit, indicator, period, amount FROM balance"
                          " ORDER BY 1, 2, 3") == balances,
