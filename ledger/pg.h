@@ -100,7 +100,8 @@ int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *repl);
 
 /* The session, for ledger/sql.c's statements on the same connection (and
  * so under the same lock); and whether the intake's transaction is under
- * way on it, in pipeline mode, when no other statement may run. */
+ * way on it, in pipeline mode, when another statement can only join it
+ * (ledger_pg_txn_exec). */
 struct pg_conn;
 struct pg_conn *ledger_pg_conn(struct ledger_pg *pg);
 bool ledger_pg_busy(const struct ledger_pg *pg);
