@@ -61,7 +61,9 @@ void ledger_sql_rollback(struct ledger_sql *db);
 /* Whether a transaction is open on db, ours or the intake's. */
 bool ledger_sql_in_txn(struct ledger_sql *db);
 
-/* Rows changed by the last write statement stepped on db. */
+/* Rows changed by the last write statement stepped on db; -1 when
+ * unknown: on PostgreSQL, a write that joined the intake's transaction
+ * (its pipeline keeps no count). */
 int64_t ledger_sql_changes(struct ledger_sql *db);
 
 /* Prepares sql (translated on PostgreSQL, see above): 0 or -EIO, logged.

@@ -155,7 +155,7 @@ static int run_in_txn(struct ledger_stmt *st)
 
     st->ran = true;
     st->row = -1;
-    db->changes = 0;
+    db->changes = -1;
     if (r < 0) {
         snprintf(db->errmsg, sizeof(db->errmsg), "%s",
                  "a statement of the ledger's transaction failed");
