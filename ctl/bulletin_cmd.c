@@ -18,6 +18,7 @@
 #include "bulletin_src.h"
 #include "bulletins.h"
 #include "digest.h"
+#include "sql.h"
 #include "i18n.h"
 #include "ledgerdb.h"
 #include "output.h"
@@ -36,7 +37,11 @@ static const char USAGE[] =
        "The monthly bulletins a hub keeps in HUBDIR/ledger.db: its own,\n"
        "signed when issued (issue asks the running hub to issue one now),\n"
        "and the peer hub's, verified when they arrived. See luyuctl bulletin\n"
-       "SUBCOMMAND --help.\n");
+       "SUBCOMMAND --help.\n"
+       "\n"
+       "A hub whose ledger is in PostgreSQL keeps them there: give list,\n"
+       "show, export and verify --ledger postgresql://... (the hub's ledger\n"
+       "setting) instead of --state-dir HUBDIR.\n");
 
 static const char SHOW_USAGE[] = N_(
     "usage: luyuctl bulletin show YYYY-MM --state-dir HUBDIR [--province P]\n"
@@ -221,6 +226,7 @@ static int show(const struct ctl_global *g, int argc, char **argv)
     const char *pos[1];
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &o.dir},
+        {"--ledger", CTL_OPT_VALUE, &o.dir},
         {"--province", CTL_OPT_VALUE, &o.province},
         {"--revision", CTL_OPT_VALUE, &o.revision},
         {"--joint", CTL_OPT_FLAG, &o.joint},
@@ -232,7 +238,7 @@ static int show(const struct ctl_global *g, int argc, char **argv)
     };
     struct ctl_args a = {.cmd = "bulletin show",
                          .opts = opts,
-                         .n_opts = 9,
+                         .n_opts = 10,
                          .max_pos = 1,
                          .pos = pos};
     int r = ctl_args_parse(&a, argc, argv);
@@ -322,8 +328,9 @@ static int list(const struct ctl_global *g, int argc, char **argv)
 {
     const char *dir = NULL, *json = NULL;
     const struct ctl_opt opts[] = {{"--state-dir", CTL_OPT_VALUE, &dir},
+                                   {"--ledger", CTL_OPT_VALUE, &dir},
                                    {"--json", CTL_OPT_FLAG, &json}};
-    struct ctl_args a = {.cmd = "bulletin list", .opts = opts, .n_opts = 2};
+    struct ctl_args a = {.cmd = "bulletin list", .opts = opts, .n_opts = 3};
     struct ledger_bulletins_item *items = NULL;
     struct ctl_bulletin_src src = {0};
     size_t n = 0;
@@ -340,7 +347,7 @@ static int list(const struct ctl_global *g, int argc, char **argv)
     r = ctl_bulletin_src_open(dir, g->plan, &src);
     if (r == CTL_EXIT_OK && ledger_bulletins_list(src.store, &items, &n) < 0)
         r = ctl_output_error(CTL_EXIT_FAIL, _("reading the bulletin store: %s"),
-                             sqlite3_errmsg(src.db));
+                             ctl_bulletin_src_errmsg(&src));
     if (r == CTL_EXIT_OK) {
         if (json)
             list_json(items, n, &b);
@@ -413,13 +420,14 @@ static int export(const struct ctl_global *g, int argc, char **argv)
     const char *pos[1];
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &dir},
+        {"--ledger", CTL_OPT_VALUE, &dir},
         {"--province", CTL_OPT_VALUE, &province},
         {"--revision", CTL_OPT_VALUE, &revision},
         {"--out", CTL_OPT_VALUE, &out},
     };
     struct ctl_args a = {.cmd = "bulletin export",
                          .opts = opts,
-                         .n_opts = 4,
+                         .n_opts = 5,
                          .max_pos = 1,
                          .pos = pos};
     uint64_t rev = 0;
@@ -456,22 +464,35 @@ static int verified(const Luyu__SignedBulletin *sb, const Luyu__Bulletin *b)
 /* Recomputes b's digest from the ledger in dir. */
 static int verify_ledger(const Luyu__Bulletin *b, const char *dir)
 {
+    /* A connection string may hold a password: not printed. */
+    const char *shown = ledger_sql_is_pg_url(dir) ? "PostgreSQL" : dir;
     uint8_t digest[32];
     sqlite3 *db = NULL;
-    int r = ctl_ledgerdb_open(dir, &db);
+    struct ledger_sql *sql = NULL;
+    char err[512];
+    int r;
 
-    if (r != CTL_EXIT_OK)
-        return r;
-    r = ledger_digest_at(db, b->upto_entry, digest);
+    if (ledger_sql_is_pg_url(dir)) {
+        r = ledger_sql_pg_connect(dir, &sql, err, sizeof(err));
+        if (r < 0)
+            return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
+    } else {
+        r = ctl_ledgerdb_open(dir, &db);
+        if (r != CTL_EXIT_OK)
+            return r;
+        sql = ledger_sql_sqlite(db);
+    }
+    r = ledger_digest_at(sql, b->upto_entry, digest);
+    ledger_sql_free(sql);
     ledger_reader_close(db);
     if (r == -ERANGE)
         return ctl_output_error(CTL_EXIT_FAIL,
                                 _("not matching: the ledger in %s ends before "
                                   "entry %lld, which the bulletin covers"),
-                                dir, (long long)b->upto_entry);
+                                shown, (long long)b->upto_entry);
     if (r < 0)
         return ctl_output_error(CTL_EXIT_FAIL,
-                                _("reading the ledger in %s: %s"), dir,
+                                _("reading the ledger in %s: %s"), shown,
                                 strerror(-r));
     if (b->digest.len != 32 || memcmp(digest, b->digest.data, 32) != 0)
         return ctl_output_error(CTL_EXIT_FAIL,
@@ -479,9 +500,9 @@ static int verify_ledger(const Luyu__Bulletin *b, const char *dir)
                                   "what the bulletin was computed from (an "
                                   "entry up to %lld has changed, or it is "
                                   "another hub's ledger)"),
-                                dir, (long long)b->upto_entry);
-    printf(_("ledger: %s matches: entries 1 .. %lld are as when issued\n"), dir,
-           (long long)b->upto_entry);
+                                shown, (long long)b->upto_entry);
+    printf(_("ledger: %s matches: entries 1 .. %lld are as when issued\n"),
+           shown, (long long)b->upto_entry);
     return fflush(stdout) == 0 ? CTL_EXIT_OK : CTL_EXIT_FAIL;
 }
 
@@ -519,10 +540,11 @@ static int verify(const struct ctl_global *g, int argc, char **argv)
 {
     const char *key = NULL, *dir = NULL, *pos[1];
     const struct ctl_opt opts[] = {{"--key", CTL_OPT_VALUE, &key},
-                                   {"--state-dir", CTL_OPT_VALUE, &dir}};
+                                   {"--state-dir", CTL_OPT_VALUE, &dir},
+                                   {"--ledger", CTL_OPT_VALUE, &dir}};
     struct ctl_args a = {.cmd = "bulletin verify",
                          .opts = opts,
-                         .n_opts = 2,
+                         .n_opts = 3,
                          .max_pos = 1,
                          .pos = pos};
     int r = ctl_args_parse(&a, argc, argv);

@@ -14,18 +14,23 @@
 #include "render.h"
 
 struct ctl_bulletin_src {
-    sqlite3 *db;
+    sqlite3 *db;            /* STATE_DIR/ledger.db; NULL on PostgreSQL */
+    struct ledger_sql *sql; /* a PostgreSQL ledger's session, or NULL */
     struct ledger_bulletins *store;
     struct lu_plan *plan;
     char own[17]; /* the ledger's province, "" when unknown */
 };
 
-/* Opens STATE_DIR/ledger.db read-only and loads the plan. Returns
+/* Opens STATE_DIR/ledger.db read-only, or with a postgresql://...
+ * connection string in its place a read-only session on the PostgreSQL
+ * ledger, and loads the plan. Returns
  * CTL_EXIT_OK, or prints the problem and returns an exit code. Close with
  * ctl_bulletin_src_close() in every case. */
 int ctl_bulletin_src_open(const char *state_dir, const char *plan_path,
                           struct ctl_bulletin_src *src);
 void ctl_bulletin_src_close(struct ctl_bulletin_src *src);
+/* The last error of the ledger's database, for a message. */
+const char *ctl_bulletin_src_errmsg(struct ctl_bulletin_src *src);
 
 /* Checks a --province against the plan (CTL_EXIT_BAD, printed, when the
  * plan has no such province); NULL means the ledger's own province. */

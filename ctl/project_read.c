@@ -21,6 +21,7 @@
 #include "pool.h"
 #include "project.h"
 #include "project_cmd.h"
+#include "sql.h"
 #include "table.h"
 #include "util.h"
 
@@ -597,6 +598,8 @@ out:
 static int read_project(const struct ctl_global *g, const char *sub,
                         const char *id, struct opts *o, struct ctl_args *a)
 {
+    struct ledger_sql *sql;
+    int exists;
     bool one = strcmp(sub, "show") == 0 || strcmp(sub, "history") == 0;
     char err[256];
     sqlite3 *db = NULL;
@@ -625,7 +628,10 @@ static int read_project(const struct ctl_global *g, const char *sub,
     r = ctl_ledgerdb_open(o->state_dir, &db);
     if (r != CTL_EXIT_OK)
         return r;
-    if (ledger_pool_exists(db) == 0) {
+    sql = ledger_sql_sqlite(db);
+    exists = ledger_pool_exists(sql);
+    ledger_sql_free(sql);
+    if (exists == 0) {
         ledger_reader_close(db);
         return ctl_output_error(CTL_EXIT_FAIL,
                                 _("%s/ledger.db has no project pool yet: start "

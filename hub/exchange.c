@@ -92,7 +92,7 @@ static int open_store(struct hub_exchange *x, struct ledger *ledger, char *err,
         .peer_key = x->cfg.peer ? x->peer_pub : NULL,
     };
 
-    return ledger_bulletins_open(ledger_db(ledger), &bc, &x->store, err,
+    return ledger_bulletins_open(ledger_sql_handle(ledger), &bc, &x->store, err,
                                  errlen);
 }
 

@@ -474,11 +474,6 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         hub_intake_set_feed(hub->intake, hub->feed, hub->plan);
     }
     if (ledger_is_pg(hub->ledger)) {
-        /* The bulletin store and the digests live in SQLite only so far
-         * (ledger/ledger.h): said once, at start. */
-        if (S.sign_key || S.peer)
-            lu_warn("ledger on PostgreSQL: bulletins and the peer exchange "
-                    "are not kept there yet; sign_key and peer are ignored");
         /* The review of months, its reminders and the dashboard read
          * tables kept in SQLite only so far (DECISIONS.md, issue 20). */
         lu_warn("ledger on PostgreSQL: no review of months, no reminders "
@@ -488,15 +483,16 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
             hub_dbwatch_new(hub->loop, hub->ledger, S.ledger_idle_ms / 3);
         hub->obs.dbwatch = hub->dbwatch;
     }
-    r = ledger_is_pg(hub->ledger) ? 0 : start_exchange(hub, err, errlen);
+    /* The bulletin store and the digests are in the ledger's database,
+     * SQLite or PostgreSQL (ledger_sql_handle()). */
+    r = start_exchange(hub, err, errlen);
     if (r == 0)
         r = start_control(hub, err, errlen);
     if (r < 0)
         return r;
-    /* No digester on PostgreSQL: the digests are in SQLite only. */
-    if (!ledger_is_pg(hub->ledger) &&
-        (hub->digester =
-             ledger_digester_new(hub->loop, ledger_db(hub->ledger))) == NULL) {
+    hub->digester =
+        ledger_digester_new(hub->loop, ledger_sql_handle(hub->ledger));
+    if (hub->digester == NULL) {
         snprintf(err, errlen, _("cannot read the ledger's digests"));
         return -EIO;
     }

@@ -11,6 +11,7 @@
 #include "bulletin_scan.h"
 #include "plan.h"
 #include "review.h"
+#include "sql.h"
 #include "pool.h"
 #include "xmalloc.h"
 
@@ -419,7 +420,7 @@ static int pack_unpack(const Luyu__Bulletin *b, Luyu__Bulletin **out, char *err,
 /* The pool section, and the plan's pool indicator derived from it: its
  * figures are the pool's, whatever was typed for it (the plan says
  * source = pool.planned; nodes refuse typed figures for it). */
-static int pool_section(sqlite3 *db, const struct lu_plan *plan,
+static int pool_section(struct ledger_sql *db, const struct lu_plan *plan,
                         const struct ledger_bulletin_params *p,
                         struct ledger_bulletin_scan *s,
                         Luyu__ProjectPool **pool, char *err, size_t errlen)
@@ -434,7 +435,7 @@ static int pool_section(sqlite3 *db, const struct lu_plan *plan,
     r = ledger_bulletin_pool(db, plan, p->province, p->period, p->upto_event,
                              p->revised_after_event, pool, &fig);
     if (r < 0) {
-        snprintf(err, errlen, "project pool: %s", sqlite3_errmsg(db));
+        snprintf(err, errlen, "project pool: %s", ledger_sql_errmsg(db));
         return r;
     }
     for (size_t i = 0; i < plan->n_indicators; i++) {
@@ -447,7 +448,7 @@ static int pool_section(sqlite3 *db, const struct lu_plan *plan,
     return 0;
 }
 
-int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
+int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
                           const struct ledger_bulletin_params *p,
                           Luyu__Bulletin **out, char *err, size_t errlen)
 {
@@ -458,6 +459,9 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     Luyu__Bulletin b;
     const char **codes = NULL;
     int *reviews = NULL, r;
+    /* Review is in SQLite only so far: on PostgreSQL no month is
+     * reviewed, which is what such a hub holds (it refuses approvals). */
+    sqlite3 *lite = ledger_sql_sqlite_handle(db);
 
     *out = NULL;
     r = check_params(plan, p, err, errlen);
@@ -472,10 +476,11 @@ int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
     codes = lu_xcalloc(s.n_units + 1, sizeof(*codes));
     for (size_t u = 0; u < s.n_units; u++)
         codes[u] = plan->units[units_idx[u]].code;
-    r = ledger_review_states(db, p->period, p->upto_review, codes, s.n_units,
-                             reviews);
+    if (lite != NULL)
+        r = ledger_review_states(lite, p->period, p->upto_review, codes,
+                                 s.n_units, reviews);
     if (r < 0)
-        snprintf(err, errlen, "review: %s", sqlite3_errmsg(db));
+        snprintf(err, errlen, "review: %s", sqlite3_errmsg(lite));
     s.review = reviews;
     if (r == 0)
         r = ledger_bulletin_scan_run(&s, db, err, errlen);

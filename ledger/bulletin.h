@@ -114,11 +114,12 @@ struct ledger_bulletin_params {
 /* Builds the bulletin. Returns 0 with *out set (free with
  * ledger_bulletin_free()), -EINVAL with a reason in err for bad parameters
  * (unknown province, period outside the plan, issue_day out of range), or
- * a negative errno with the SQLite error in err when reading fails (-ERANGE
+ * a negative errno with the database's error in err when reading fails (-ERANGE
  * when a sum overflows). Entries with id <= upto_entry never change, so
  * the build needs no transaction; but the caller must not pass an
  * upto_entry that includes entries of its own uncommitted transaction. */
-int ledger_bulletin_build(sqlite3 *db, const struct lu_plan *plan,
+struct ledger_sql;
+int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
                           const struct ledger_bulletin_params *p,
                           Luyu__Bulletin **out, char *err, size_t errlen);
 

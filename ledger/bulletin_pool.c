@@ -8,7 +8,7 @@
 #include "plan.h"
 #include "pool.h"
 #include "project.h"
-#include "store.h"
+#include "sql.h"
 #include "xmalloc.h"
 
 static int64_t add(int64_t a, int64_t b)
@@ -97,75 +97,81 @@ static void count(Luyu__ProjectPool *pool, struct rows *rows,
  * with id <= upto (SQLite takes the bare column from the row of max(id)).
  * The section shows the pool when the bulletin is issued; only events
  * dated in or before the month make a new revision of it. */
-static int scan(sqlite3 *db, Luyu__ProjectPool *pool, struct rows *rows,
-                uint32_t month, struct ledger_bulletin_pool_fig *fig)
+static int scan(struct ledger_sql *db, Luyu__ProjectPool *pool,
+                struct rows *rows, uint32_t month,
+                struct ledger_bulletin_pool_fig *fig)
 {
     uint32_t month_end = month * 100 + 31;
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
-    r = lu_store_prepare(db,
-                         "SELECT state, max(id) FROM project_event"
-                         " WHERE id <= ? GROUP BY project ORDER BY project",
-                         &st);
+    /* The row of each project's newest event at the cut, joined back:
+     * SQL both SQLite and PostgreSQL read the same way. */
+    r = ledger_sql_prepare(db,
+                           "SELECT e.state FROM project_event e JOIN"
+                           " (SELECT max(id) AS m FROM project_event"
+                           " WHERE id <= ?1 GROUP BY project) l"
+                           " ON e.id = l.m ORDER BY e.project",
+                           &st);
     if (r < 0)
         return r;
-    sqlite3_bind_int64(st, 1, pool->upto_event);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        Luyu__Project *p =
-            luyu__project__unpack(NULL, (size_t)sqlite3_column_bytes(st, 0),
-                                  sqlite3_column_blob(st, 0));
+    ledger_stmt_bind_int64(st, 1, pool->upto_event);
+    while ((r = ledger_stmt_step(st)) == 1) {
+        Luyu__Project *p = luyu__project__unpack(NULL, ledger_stmt_bytes(st, 0),
+                                                 ledger_stmt_blob(st, 0));
 
         if (p != NULL)
             count(pool, rows, p, month, month_end, fig);
         luyu__project__free_unpacked(p, NULL);
     }
-    sqlite3_finalize(st);
-    if (r != SQLITE_DONE)
+    ledger_stmt_finalize(st);
+    if (r != 0)
         return -EIO;
-    r = lu_store_prepare(db,
-                         "SELECT total(d_invested), total(d_disbursed),"
-                         " count(*) FILTER (WHERE id > ?3)"
-                         " FROM project_event WHERE id <= ?1 AND period = ?2",
-                         &st);
+    r = ledger_sql_prepare(db,
+                           "SELECT coalesce(sum(d_invested), 0),"
+                           " coalesce(sum(d_disbursed), 0),"
+                           " count(*) FILTER (WHERE id > ?3)"
+                           " FROM project_event WHERE id <= ?1 AND period = ?2",
+                           &st);
     if (r < 0)
         return r;
-    sqlite3_bind_int64(st, 1, pool->upto_event);
-    sqlite3_bind_int64(st, 2, month);
-    sqlite3_bind_int64(st, 3, pool->revised_after_event);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        pool->month_invested = (int64_t)sqlite3_column_double(st, 0);
-        pool->month_disbursed = (int64_t)sqlite3_column_double(st, 1);
+    ledger_stmt_bind_int64(st, 1, pool->upto_event);
+    ledger_stmt_bind_int64(st, 2, month);
+    ledger_stmt_bind_int64(st, 3, pool->revised_after_event);
+    if (ledger_stmt_step(st) == 1) {
+        pool->month_invested = ledger_stmt_int64(st, 0);
+        pool->month_disbursed = ledger_stmt_int64(st, 1);
         r = 0;
     } else {
         r = -EIO;
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 
 /* Late changes: events after the previous revision dated in or before
  * the month. */
-static int revised(sqlite3 *db, Luyu__ProjectPool *pool, uint32_t month)
+static int revised(struct ledger_sql *db, Luyu__ProjectPool *pool,
+                   uint32_t month)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
     if (pool->revised_after_event < 0)
         return 0;
-    r = lu_store_prepare(db,
-                         "SELECT count(*) FROM project_event WHERE id > ?1"
-                         " AND id <= ?2 AND period <= ?3",
-                         &st);
+    r = ledger_sql_prepare(db,
+                           "SELECT count(*) FROM project_event WHERE id > ?1"
+                           " AND id <= ?2 AND period <= ?3",
+                           &st);
     if (r < 0)
         return r;
-    sqlite3_bind_int64(st, 1, pool->revised_after_event);
-    sqlite3_bind_int64(st, 2, pool->upto_event);
-    sqlite3_bind_int64(st, 3, month);
-    r = sqlite3_step(st) == SQLITE_ROW ? 0 : -EIO;
+    ledger_stmt_bind_int64(st, 1, pool->revised_after_event);
+    ledger_stmt_bind_int64(st, 2, pool->upto_event);
+    ledger_stmt_bind_int64(st, 3, month);
+    r = ledger_stmt_step(st) == 1 ? 0 : -EIO;
     if (r == 0)
-        pool->events_revised = (uint64_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+        pool->events_revised = (uint64_t)ledger_stmt_int64(st, 0);
+    ledger_stmt_finalize(st);
     return r;
 }
 
@@ -191,7 +197,7 @@ static void header(Luyu__ProjectPool *pool, const struct lu_plan *plan)
     pool->indicator = lu_xstrdup("");
 }
 
-int ledger_bulletin_pool(sqlite3 *db, const struct lu_plan *plan,
+int ledger_bulletin_pool(struct ledger_sql *db, const struct lu_plan *plan,
                          const char *province, uint32_t month,
                          int64_t upto_event, int64_t revised_after_event,
                          Luyu__ProjectPool **out,

@@ -23,7 +23,8 @@ struct ledger_bulletin_pool_fig {
 /* Builds the section for province's units. *out is heap allocated; free
  * with ledger_bulletin_pool_free(). fig (may be NULL) receives the derived
  * indicator's figures. 0 or a negative errno. */
-int ledger_bulletin_pool(sqlite3 *db, const struct lu_plan *plan,
+struct ledger_sql;
+int ledger_bulletin_pool(struct ledger_sql *db, const struct lu_plan *plan,
                          const char *province, uint32_t month,
                          int64_t upto_event, int64_t revised_after_event,
                          Luyu__ProjectPool **out,

@@ -9,7 +9,7 @@
 #include "digest.h"
 #include "luyu.pb-c.h"
 #include "plan.h"
-#include "store.h"
+#include "sql.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -24,7 +24,7 @@ static const char FIGURES[] =
     " SELECT unit, indicator, period, amount AS a, entries AS n FROM balance"
     " WHERE period <= ?2 UNION ALL"
     " SELECT unit, indicator, period, coalesce(prev_amount, 0) - amount, -1"
-    " FROM entry WHERE id > ?1 AND period <= ?2)"
+    " FROM entry WHERE id > ?1 AND period <= ?2) AS f"
     " GROUP BY unit, indicator, period";
 
 /* The month's entries per unit, for completeness: for each figure of the
@@ -33,7 +33,8 @@ static const char FIGURES[] =
  * entry instead. */
 static const char MONTH[] =
     "SELECT e.unit, count(*), min(e.received_at),"
-    " sum(e.received_at >= ?3) FROM balance b CROSS JOIN entry e"
+    " sum(CASE WHEN e.received_at >= ?3 THEN 1 ELSE 0 END)"
+    " FROM balance b CROSS JOIN entry e"
     " WHERE b.period = ?2 AND e.unit = b.unit AND e.indicator = b.indicator"
     " AND e.period = b.period AND e.id <= ?1 GROUP BY e.unit";
 
@@ -130,9 +131,9 @@ static void add(struct ledger_bulletin_scan *s, int64_t *acc, int64_t v)
         s->overflow = 1;
 }
 
-static int64_t col(sqlite3_stmt *st, int c)
+static int64_t col(struct ledger_stmt *st, int c)
 {
-    return sqlite3_column_int64(st, c);
+    return ledger_stmt_int64(st, c);
 }
 
 static void add_figure(struct ledger_bulletin_scan *s, size_t ind, size_t unit,
@@ -175,7 +176,7 @@ static int is_revision(const struct ledger_bulletin_scan *s, int64_t id,
     return period < p->period || (p->revision > 1 && period == p->period);
 }
 
-static void add_revision(struct ledger_bulletin_scan *s, sqlite3_stmt *st,
+static void add_revision(struct ledger_bulletin_scan *s, struct ledger_stmt *st,
                          size_t ind, size_t unit, int64_t delta)
 {
     uint32_t period = (uint32_t)col(st, C_PERIOD);
@@ -189,7 +190,7 @@ static void add_revision(struct ledger_bulletin_scan *s, sqlite3_stmt *st,
         return;
     r = &s->revs[s->n_revs++];
     r->id = col(st, C_ID);
-    r->node = lu_xstrdup((const char *)sqlite3_column_text(st, C_NODE));
+    r->node = lu_xstrdup(ledger_stmt_text(st, C_NODE));
     r->seq = (uint64_t)col(st, C_SEQ);
     r->unit = unit;
     r->ind = ind;
@@ -200,50 +201,50 @@ static void add_revision(struct ledger_bulletin_scan *s, sqlite3_stmt *st,
     r->received_at = col(st, C_RECV);
 }
 
-static size_t unit_of(const struct ledger_bulletin_scan *s, sqlite3_stmt *st,
-                      int col)
+static size_t unit_of(const struct ledger_bulletin_scan *s,
+                      struct ledger_stmt *st, int col)
 {
-    return lookup(s->unit_keys, s->n_units,
-                  (const char *)sqlite3_column_text(st, col));
+    return lookup(s->unit_keys, s->n_units, ledger_stmt_text(st, col));
 }
 
-static size_t ind_of(const struct ledger_bulletin_scan *s, sqlite3_stmt *st,
-                     int col)
+static size_t ind_of(const struct ledger_bulletin_scan *s,
+                     struct ledger_stmt *st, int col)
 {
     return lookup(s->ind_keys, s->plan->n_indicators,
-                  (const char *)sqlite3_column_text(st, col));
+                  ledger_stmt_text(st, col));
 }
 
-static int fail(sqlite3 *db, int rc, char *err, size_t errlen)
+static int fail(struct ledger_sql *db, int r, char *err, size_t errlen)
 {
-    snprintf(err, errlen, "reading the ledger: %s", sqlite3_errmsg(db));
-    return lu_store_errno(rc) ? lu_store_errno(rc) : -EIO;
+    snprintf(err, errlen, "reading the ledger: %s", ledger_sql_errmsg(db));
+    return r < 0 ? r : -EIO;
 }
 
 /* Runs sql with up to three integer parameters, calling row() for each
  * result row. */
-static int query(struct ledger_bulletin_scan *s, sqlite3 *db, const char *sql,
-                 const int64_t *args, int n_args,
-                 void (*row)(struct ledger_bulletin_scan *, sqlite3_stmt *),
+static int query(struct ledger_bulletin_scan *s, struct ledger_sql *db,
+                 const char *sql, const int64_t *args, int n_args,
+                 void (*row)(struct ledger_bulletin_scan *,
+                             struct ledger_stmt *),
                  char *err, size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    struct ledger_stmt *st = NULL;
+    int r = ledger_sql_prepare(db, sql, &st);
 
-    if (rc == SQLITE_OK) {
+    if (r == 0) {
         for (int k = 0; k < n_args; k++)
-            sqlite3_bind_int64(st, k + 1, args[k]);
-        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            ledger_stmt_bind_int64(st, k + 1, args[k]);
+        while ((r = ledger_stmt_step(st)) == 1)
             row(s, st);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : fail(db, rc, err, errlen);
+    ledger_stmt_finalize(st);
+    return r == 0 ? 0 : fail(db, r, err, errlen);
 }
 
 /* A FIGURES row: one unit, indicator and month as of upto_entry. An
  * indicator that has left the plan stays counted (its entries are in the
  * ledger) but has no line in the bulletin. */
-static void figure_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
+static void figure_row(struct ledger_bulletin_scan *s, struct ledger_stmt *st)
 {
     size_t unit = unit_of(s, st, 0), ind;
     uint32_t period = (uint32_t)col(st, 2);
@@ -256,7 +257,7 @@ static void figure_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
         add_figure(s, ind, unit, period, col(st, 3));
 }
 
-static void month_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
+static void month_row(struct ledger_bulletin_scan *s, struct ledger_stmt *st)
 {
     size_t unit = unit_of(s, st, 0);
 
@@ -270,7 +271,7 @@ static void month_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
 /* A NEWER row: into the digest when after its chain point (every entry:
  * the digest is the ledger's, ledger/digest.h), into the revisions when it is
  * a late one of a unit of the province. */
-static void newer_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
+static void newer_row(struct ledger_bulletin_scan *s, struct ledger_stmt *st)
 {
     size_t unit = unit_of(s, st, C_UNIT), ind;
     int64_t id = col(st, C_ID);
@@ -288,8 +289,8 @@ static void newer_row(struct ledger_bulletin_scan *s, sqlite3_stmt *st)
 
 /* The three reads: figures, the month's completeness, the entries since
  * the earlier of the digest's chain point and the revised bulletin. */
-static int read_ledger(struct ledger_bulletin_scan *s, sqlite3 *db, char *err,
-                       size_t errlen)
+static int read_ledger(struct ledger_bulletin_scan *s, struct ledger_sql *db,
+                       char *err, size_t errlen)
 {
     const struct ledger_bulletin_params *p = s->p;
     int64_t from = p->chain_from;
@@ -316,45 +317,42 @@ static int read_ledger(struct ledger_bulletin_scan *s, sqlite3 *db, char *err,
 
 /* Looks up what the listed late entries need beyond their own row: the
  * unit's figure before each, and the "node/seq" of what it corrects. */
-static int revision_details(struct ledger_bulletin_scan *s, sqlite3 *db,
-                            char *err, size_t errlen)
+static int revision_details(struct ledger_bulletin_scan *s,
+                            struct ledger_sql *db, char *err, size_t errlen)
 {
-    sqlite3_stmt *fig = NULL, *id = NULL;
-    int rc = sqlite3_prepare_v2(db, FIGURE_BEFORE, -1, &fig, NULL);
+    struct ledger_stmt *fig = NULL, *id = NULL;
+    int rc = ledger_sql_prepare(db, FIGURE_BEFORE, &fig);
 
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, ENTRY_ID, -1, &id, NULL);
-    for (size_t k = 0; rc == SQLITE_OK && k < s->n_revs; k++) {
+    if (rc == 0)
+        rc = ledger_sql_prepare(db, ENTRY_ID, &id);
+    for (size_t k = 0; rc == 0 && k < s->n_revs; k++) {
         struct ledger_bulletin_scan_rev *r = &s->revs[k];
 
-        sqlite3_bind_text(fig, 1, s->plan->units[s->units[r->unit]].code, -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(fig, 2, s->plan->indicators[r->ind].code, -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_int64(fig, 3, r->period);
-        sqlite3_bind_int64(fig, 4, r->id);
-        rc = sqlite3_step(fig);
-        r->previous = rc == SQLITE_ROW ? sqlite3_column_int64(fig, 0) : 0;
-        rc = rc == SQLITE_ROW ? SQLITE_OK : rc;
-        sqlite3_reset(fig);
-        if (rc != SQLITE_OK || r->corrects == 0)
+        ledger_stmt_bind_text(fig, 1, s->plan->units[s->units[r->unit]].code);
+        ledger_stmt_bind_text(fig, 2, s->plan->indicators[r->ind].code);
+        ledger_stmt_bind_int64(fig, 3, r->period);
+        ledger_stmt_bind_int64(fig, 4, r->id);
+        rc = ledger_stmt_step(fig);
+        r->previous = rc == 1 ? ledger_stmt_int64(fig, 0) : 0;
+        rc = rc == 1 ? 0 : rc;
+        ledger_stmt_reset(fig);
+        if (rc != 0 || r->corrects == 0)
             continue;
-        sqlite3_bind_int64(id, 1, r->corrects);
-        rc = sqlite3_step(id);
-        if (rc == SQLITE_ROW)
-            r->corrects_id = lu_xasprintf(
-                "%s/%lld", (const char *)sqlite3_column_text(id, 0),
-                (long long)sqlite3_column_int64(id, 1));
-        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
-        sqlite3_reset(id);
+        ledger_stmt_bind_int64(id, 1, r->corrects);
+        rc = ledger_stmt_step(id);
+        if (rc == 1)
+            r->corrects_id = lu_xasprintf("%s/%lld", ledger_stmt_text(id, 0),
+                                          (long long)ledger_stmt_int64(id, 1));
+        rc = rc >= 0 ? 0 : rc;
+        ledger_stmt_reset(id);
     }
-    sqlite3_finalize(fig);
-    sqlite3_finalize(id);
-    return rc == SQLITE_OK ? 0 : fail(db, rc, err, errlen);
+    ledger_stmt_finalize(fig);
+    ledger_stmt_finalize(id);
+    return rc == 0 ? 0 : fail(db, rc, err, errlen);
 }
 
-int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s, sqlite3 *db,
-                             char *err, size_t errlen)
+int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s,
+                             struct ledger_sql *db, char *err, size_t errlen)
 {
     int r;
 

@@ -83,10 +83,12 @@ struct ledger_bulletin_scan {
     struct lu_buf row; /* one entry's encoding */
 };
 
-/* Runs the pass. Returns 0, or a negative errno with the SQLite error in
- * err. Call ledger_bulletin_scan_close() in every case. */
-int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s, sqlite3 *db,
-                             char *err, size_t errlen);
+/* Runs the pass on the ledger's database (SQLite or PostgreSQL). Returns
+ * 0, or a negative errno with the database's error in err. Call
+ * ledger_bulletin_scan_close() in every case. */
+struct ledger_sql;
+int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s,
+                             struct ledger_sql *db, char *err, size_t errlen);
 void ledger_bulletin_scan_close(struct ledger_bulletin_scan *s);
 
 #endif

@@ -11,6 +11,7 @@
 #include "bulletins_db.h"
 #include "pool.h"
 #include "review.h"
+#include "sql.h"
 #include "digest.h"
 #include "i18n.h"
 #include "log.h"
@@ -38,7 +39,8 @@ static void configure(struct ledger_bulletins *s,
     }
 }
 
-int ledger_bulletins_open(sqlite3 *db, const struct ledger_bulletins_conf *conf,
+int ledger_bulletins_open(struct ledger_sql *db,
+                          const struct ledger_bulletins_conf *conf,
                           struct ledger_bulletins **out, char *err,
                           size_t errlen)
 {
@@ -64,7 +66,7 @@ int ledger_bulletins_open(sqlite3 *db, const struct ledger_bulletins_conf *conf,
     }
     if (r < 0) {
         snprintf(err, errlen, "cannot set up the bulletin store: %s",
-                 sqlite3_errmsg(db));
+                 ledger_sql_errmsg(db));
         ledger_bulletins_free(s);
         return r;
     }
@@ -80,7 +82,8 @@ int ledger_bulletins_open_readonly(sqlite3 *db, struct ledger_bulletins **out,
     int rc;
 
     *out = NULL;
-    s->db = db;
+    s->db = ledger_sql_sqlite(db);
+    s->own_db = true;
     s->readonly = true;
     rc = sqlite3_prepare_v2(db,
                             "SELECT count(*) FROM sqlite_master WHERE"
@@ -93,9 +96,42 @@ int ledger_bulletins_open_readonly(sqlite3 *db, struct ledger_bulletins **out,
         s->empty = sqlite3_column_int(st, 0) != 2;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW) {
-        int r = ledger_bulletins_db_fail(s, rc, err, errlen);
+        int r = ledger_bulletins_db_fail(s, lu_store_errno(rc), err, errlen);
 
-        free(s);
+        ledger_bulletins_free(s);
+        return r;
+    }
+    *out = s;
+    return 0;
+}
+
+int ledger_bulletins_open_reader(struct ledger_sql *db,
+                                 struct ledger_bulletins **out, char *err,
+                                 size_t errlen)
+{
+    struct ledger_bulletins *s;
+    struct ledger_stmt *st = NULL;
+    int r;
+
+    if (!ledger_sql_is_pg(db))
+        return ledger_bulletins_open_readonly(ledger_sql_sqlite_handle(db), out,
+                                              err, errlen);
+    s = lu_xcalloc(1, sizeof(*s));
+    *out = NULL;
+    s->db = db;
+    s->readonly = true;
+    /* A ledger of schema 1 has no store yet: an empty one. */
+    r = ledger_sql_prepare(db,
+                           "SELECT count(*) FROM information_schema.tables"
+                           " WHERE table_schema = current_schema() AND"
+                           " table_name IN ('bulletin', 'bulletin_signer')",
+                           &st);
+    if (r == 0 && (r = ledger_stmt_step(st)) == 1)
+        s->empty = ledger_stmt_int64(st, 0) != 2;
+    ledger_stmt_finalize(st);
+    if (r != 1) {
+        r = ledger_bulletins_db_fail(s, r, err, errlen);
+        ledger_bulletins_free(s);
         return r;
     }
     *out = s;
@@ -107,13 +143,15 @@ void ledger_bulletins_free(struct ledger_bulletins *s)
     if (s == NULL)
         return;
     lu_sign_key_wipe(&s->key);
+    if (s->own_db)
+        ledger_sql_free(s->db);
     free(s);
 }
 
 int ledger_bulletins_own_province(struct ledger_bulletins *s, char *buf,
                                   size_t len)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r = -ENOENT;
 
     if (s->province[0]) {
@@ -122,16 +160,16 @@ int ledger_bulletins_own_province(struct ledger_bulletins *s, char *buf,
     }
     if (s->empty)
         return -ENOENT;
-    if (lu_store_prepare(s->db,
-                         "SELECT province FROM bulletin_signer WHERE"
-                         " origin = 'own' ORDER BY first_seen DESC LIMIT 1",
-                         &st) < 0)
+    if (ledger_sql_prepare(s->db,
+                           "SELECT province FROM bulletin_signer WHERE"
+                           " origin = 'own' ORDER BY first_seen DESC LIMIT 1",
+                           &st) < 0)
         return -EIO;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    if (ledger_stmt_step(st) == 1) {
+        snprintf(buf, len, "%s", ledger_stmt_text(st, 0));
         r = 0;
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 
@@ -166,6 +204,7 @@ static int next_params(struct ledger_bulletins *s, const char *province,
                        uint32_t period, struct ledger_bulletin_params *p,
                        uint8_t *digest)
 {
+    sqlite3 *lite = ledger_sql_sqlite_handle(s->db);
     uint32_t rev, prev_rev;
     int64_t upto, prev_upto;
     int r;
@@ -187,10 +226,12 @@ static int next_params(struct ledger_bulletins *s, const char *province,
         return r;
     p->revision = rev + 1;
     p->revised_after = rev > 0 ? upto : prev_upto;
+    /* Review is in SQLite only so far: on PostgreSQL there is none (lite
+     * NULL), and nothing of it changes. */
     p->upto_event = ledger_pool_max_event(s->db);
     p->revised_after_event =
         rev > 0 ? stored_upto(s, province, period, rev, false) : -1;
-    p->upto_review = ledger_review_max(s->db);
+    p->upto_review = lite ? ledger_review_max(lite) : 0;
     p->revised_after_review =
         rev > 0 ? stored_upto(s, province, period, rev, true) : -1;
     if (p->upto_event < 0 || p->upto_review < 0)
@@ -210,7 +251,7 @@ static int may_issue(struct ledger_bulletins *s, uint32_t period, int64_t now,
                  _("no signing key configured: cannot issue"));
         return -ENOKEY;
     }
-    if (!sqlite3_get_autocommit(s->db)) {
+    if (ledger_sql_in_txn(s->db)) {
         snprintf(err, errlen, "%s",
                  _("a ledger transaction is open; issue after it"));
         return -EBUSY;
@@ -228,6 +269,7 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
                         struct ledger_bulletin_params *p, int64_t now,
                         char *err, size_t errlen)
 {
+    sqlite3 *lite = ledger_sql_sqlite_handle(s->db);
     Luyu__Bulletin *b = NULL;
     uint8_t *data = NULL, digest[32];
     size_t len = 0;
@@ -244,8 +286,8 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
                                           p->revised_after_event);
         /* So does a review step on the month (accepted, returned,
          * unlocked): the bulletin says which figures are accepted. */
-        if (r == 0)
-            r = ledger_review_changed_since(s->db, p->period,
+        if (r == 0 && lite != NULL)
+            r = ledger_review_changed_since(lite, p->period,
                                             p->revised_after_review);
         if (r == 0) {
             snprintf(err, errlen,
@@ -263,7 +305,7 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
     if (r == 0)
         r = ledger_bulletins_db_insert(s, b, data, len, "own", s->hub_id, now);
     if (r == -EIO && err[0] == '\0')
-        snprintf(err, errlen, "bulletin store: %s", sqlite3_errmsg(s->db));
+        snprintf(err, errlen, "bulletin store: %s", ledger_sql_errmsg(s->db));
     ledger_bulletin_free(b);
     free(data);
     return r;
@@ -286,13 +328,14 @@ int ledger_bulletins_issue(struct ledger_bulletins *s,
         return r;
     /* One write transaction: the revision number, the entries covered and
      * the stored row agree even if something else writes the file. */
-    r = lu_store_exec(s->db, "BEGIN IMMEDIATE");
-    if (r == 0)
+    r = ledger_sql_begin(s->db);
+    if (r == 0) {
         r = issue_locked(s, plan, &p, now, err, errlen);
-    if (r == 0)
-        r = lu_store_exec(s->db, "COMMIT");
-    if (r < 0 && !sqlite3_get_autocommit(s->db))
-        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        if (r == 0)
+            r = ledger_sql_commit(s->db);
+        if (r < 0)
+            ledger_sql_rollback(s->db);
+    }
     if (r == 0)
         *revision = p.revision;
     else if (err[0] == '\0')
@@ -313,7 +356,8 @@ int ledger_bulletins_draft(struct ledger_bulletins *s,
     *out = NULL;
     r = next_params(s, province, period, &p, digest);
     if (r < 0) {
-        snprintf(err, errlen, "reading the ledger: %s", sqlite3_errmsg(s->db));
+        snprintf(err, errlen, "reading the ledger: %s",
+                 ledger_sql_errmsg(s->db));
         return r;
     }
     return ledger_bulletin_build(s->db, plan, &p, out, err, errlen);
@@ -344,30 +388,30 @@ int ledger_bulletins_get(struct ledger_bulletins *s, const char *province,
                          uint32_t period, uint32_t revision,
                          struct ledger_bulletins_item *out)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
+    struct ledger_stmt *st = NULL;
+    int r;
 
     memset(out, 0, sizeof(*out));
     if (s->empty)
         return -ENOENT;
-    if (lu_store_prepare(s->db,
-                         "SELECT " LEDGER_BULLETINS_DB_ITEM
-                         ", payload FROM bulletin"
-                         " WHERE province = ?1 AND period = ?2 AND"
-                         " (?3 = 0 OR revision = ?3)"
-                         " ORDER BY revision DESC LIMIT 1",
-                         &st) < 0)
+    if (ledger_sql_prepare(s->db,
+                           "SELECT " LEDGER_BULLETINS_DB_ITEM
+                           ", payload FROM bulletin"
+                           " WHERE province = ?1 AND period = ?2 AND"
+                           " (?3 = 0 OR revision = ?3)"
+                           " ORDER BY revision DESC LIMIT 1",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
-    sqlite3_bind_int64(st, 3, revision);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
+    ledger_stmt_bind_text(st, 1, province);
+    ledger_stmt_bind_int64(st, 2, period);
+    ledger_stmt_bind_int64(st, 3, revision);
+    r = ledger_stmt_step(st);
+    if (r == 1)
         ledger_bulletins_db_read_item(st, true, out);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW    ? 0
-           : rc == SQLITE_DONE ? -ENOENT
-                               : ledger_bulletins_db_fail(s, rc, NULL, 0);
+    ledger_stmt_finalize(st);
+    return r == 1   ? 0
+           : r == 0 ? -ENOENT
+                    : ledger_bulletins_db_fail(s, r, NULL, 0);
 }
 
 int ledger_bulletins_mark_sent(struct ledger_bulletins *s, const char *province,
@@ -395,22 +439,22 @@ int ledger_bulletins_mark_acked(struct ledger_bulletins *s,
 int ledger_bulletins_latest_issued_period(struct ledger_bulletins *s,
                                           uint32_t *period)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
+    struct ledger_stmt *st = NULL;
+    int r;
 
     *period = 0;
     if (s->empty)
         return 0;
-    if (lu_store_prepare(s->db,
-                         "SELECT coalesce(max(period), 0) FROM bulletin"
-                         " WHERE origin = 'own'",
-                         &st) < 0)
+    if (ledger_sql_prepare(s->db,
+                           "SELECT coalesce(max(period), 0) FROM bulletin"
+                           " WHERE origin = 'own'",
+                           &st) < 0)
         return -EIO;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *period = (uint32_t)sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 0 : ledger_bulletins_db_fail(s, rc, NULL, 0);
+    r = ledger_stmt_step(st);
+    if (r == 1)
+        *period = (uint32_t)ledger_stmt_int64(st, 0);
+    ledger_stmt_finalize(st);
+    return r == 1 ? 0 : ledger_bulletins_db_fail(s, r, NULL, 0);
 }
 
 void ledger_bulletins_items_free(struct ledger_bulletins_item *items, size_t n)
@@ -553,23 +597,23 @@ static int verify_recorded(struct ledger_bulletins *s,
                            const Luyu__SignedBulletin *sb, Luyu__Bulletin **out,
                            char *err, size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
-    int r = -ENOKEY, rc;
+    struct ledger_stmt *st = NULL;
+    int r = -ENOKEY;
 
-    if (s->empty || lu_store_prepare(s->db,
-                                     "SELECT public_key FROM bulletin_signer"
-                                     " WHERE signer = ?",
-                                     &st) < 0) {
+    if (s->empty || ledger_sql_prepare(s->db,
+                                       "SELECT public_key FROM bulletin_signer"
+                                       " WHERE signer = ?",
+                                       &st) < 0) {
         snprintf(err, errlen, "no signing key recorded for %s", sb->signer);
         return -ENOKEY;
     }
-    sqlite3_bind_text(st, 1, sb->signer, -1, SQLITE_STATIC);
-    while (r != 0 && r != -EBADMSG && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) == LU_SIGN_PUBLIC_BYTES)
-            r = ledger_bulletin_sign_verify(sb, sqlite3_column_blob(st, 0), out,
+    ledger_stmt_bind_text(st, 1, sb->signer);
+    while (r != 0 && r != -EBADMSG && ledger_stmt_step(st) == 1) {
+        if (ledger_stmt_bytes(st, 0) == LU_SIGN_PUBLIC_BYTES)
+            r = ledger_bulletin_sign_verify(sb, ledger_stmt_blob(st, 0), out,
                                             err, errlen);
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     if (r == -ENOKEY)
         snprintf(err, errlen, "no signing key recorded for %s", sb->signer);
     return r;

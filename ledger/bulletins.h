@@ -1,9 +1,10 @@
 /* The hub's bulletin store: its own signed bulletins and the peer hub's,
- * kept in the ledger's SQLite file (ledger_db()) next to the entries
- * they were computed from. Own bulletins are stored before they are sent
- * and carry sent/acknowledged times for the exchange; peer bulletins are
- * stored only after their signature, province, period and revision pass.
- * Both are kept for good, keyed by (province, period, revision).
+ * kept in the ledger's database (ledger_sql_handle(): the SQLite file or
+ * the PostgreSQL cluster) next to the entries they were computed from. Own
+ * bulletins are stored before they are sent and carry sent/acknowledged times
+ * for the exchange; peer bulletins are stored only after their signature,
+ * province, period and revision pass. Both are kept for good, keyed by
+ * (province, period, revision).
  *
  * The store also records the public signing key of each hub it has been
  * configured with (its own, the peer's), so that a bulletin read back
@@ -32,11 +33,14 @@ struct ledger_bulletins_conf {
     const uint8_t *peer_key;       /* the peer's public key, 32 bytes */
 };
 
-/* Opens the store on the ledger's handle (not owned), creating its tables
- * when missing and recording the configured hubs' public keys. The conf
- * strings and keys are copied. Call it again (after ledger_bulletins_free) to
- * reload keys. Returns 0, or a negative errno with a reason in err. */
-int ledger_bulletins_open(sqlite3 *db, const struct ledger_bulletins_conf *conf,
+/* Opens the store on the ledger's statement layer (not owned; the tables
+ * come with the ledger's schema) and records the configured hubs' public
+ * keys. The conf strings and keys are copied. Call it again (after
+ * ledger_bulletins_free) to reload keys. Returns 0, or a negative errno with a
+ * reason in err. */
+struct ledger_sql;
+int ledger_bulletins_open(struct ledger_sql *db,
+                          const struct ledger_bulletins_conf *conf,
                           struct ledger_bulletins **out, char *err,
                           size_t errlen);
 
@@ -45,6 +49,11 @@ int ledger_bulletins_open(sqlite3 *db, const struct ledger_bulletins_conf *conf,
  * can draft. */
 int ledger_bulletins_open_readonly(sqlite3 *db, struct ledger_bulletins **out,
                                    char *err, size_t errlen);
+/* The same on a reader's statement layer (borrowed), e.g. a PostgreSQL
+ * session of luyuctl's own (ledger_sql_pg_connect()). */
+int ledger_bulletins_open_reader(struct ledger_sql *db,
+                                 struct ledger_bulletins **out, char *err,
+                                 size_t errlen);
 void ledger_bulletins_free(struct ledger_bulletins *s);
 
 /* The province of the hub that keeps this store: from conf, or for a

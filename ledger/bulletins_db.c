@@ -8,10 +8,13 @@
 #include <string.h>
 
 #include "log.h"
+#include "sql.h"
 #include "store.h"
+#include "util.h"
 #include "xmalloc.h"
 
-/* The store's schema, in the ledger file beside ledger/ledger.c's tables.
+/* The store's schema, in the ledger file beside ledger/ledger.c's tables
+ * (and in PostgreSQL, ledger/pg.c's schema 2, with the same columns).
  *
  * bulletin         one row per bulletin held, own or the peer's.
  *   province, period, revision   its key ("CQ", YYYYMM, 1..)
@@ -47,35 +50,36 @@ int ledger_bulletins_db_schema(sqlite3 *db)
     return lu_store_exec(db, SCHEMA);
 }
 
-int ledger_bulletins_db_fail(struct ledger_bulletins *s, int rc, char *err,
+int ledger_bulletins_db_fail(struct ledger_bulletins *s, int r, char *err,
                              size_t errlen)
 {
     if (err != NULL)
-        snprintf(err, errlen, "bulletin store: %s", sqlite3_errmsg(s->db));
-    lu_err("bulletin store: %s", sqlite3_errmsg(s->db));
-    return lu_store_errno(rc) ? lu_store_errno(rc) : -EIO;
+        snprintf(err, errlen, "bulletin store: %s", ledger_sql_errmsg(s->db));
+    lu_err("bulletin store: %s", ledger_sql_errmsg(s->db));
+    return r < 0 ? r : -EIO;
 }
 
 int ledger_bulletins_db_record_signer(struct ledger_bulletins *s,
                                       const char *id, const uint8_t *key,
                                       const char *province, const char *origin)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
-    r = lu_store_prepare(s->db,
-                         "INSERT OR IGNORE INTO bulletin_signer VALUES"
-                         " (?, ?, ?, ?, strftime('%s', 'now'))",
-                         &st);
+    r = ledger_sql_prepare(s->db,
+                           "INSERT OR IGNORE INTO bulletin_signer VALUES"
+                           " (?1, ?2, ?3, ?4, ?5)",
+                           &st);
     if (r == 0) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 2, key, LU_SIGN_PUBLIC_BYTES, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, province, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, origin, -1, SQLITE_STATIC);
-        r = sqlite3_step(st) == SQLITE_DONE ? 0 : -EIO;
+        ledger_stmt_bind_text(st, 1, id);
+        ledger_stmt_bind_blob(st, 2, key, LU_SIGN_PUBLIC_BYTES);
+        ledger_stmt_bind_text(st, 3, province);
+        ledger_stmt_bind_text(st, 4, origin);
+        ledger_stmt_bind_int64(st, 5, lu_now_s());
+        r = ledger_stmt_step(st);
     }
-    sqlite3_finalize(st);
-    return r;
+    ledger_stmt_finalize(st);
+    return r < 0 ? r : 0;
 }
 
 /* The latest revision held for (province, period) and its upto_entry;
@@ -83,40 +87,40 @@ int ledger_bulletins_db_record_signer(struct ledger_bulletins *s,
 int ledger_bulletins_db_latest(struct ledger_bulletins *s, const char *province,
                                uint32_t period, uint32_t *rev, int64_t *upto)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
+    struct ledger_stmt *st = NULL;
+    int r;
 
     *rev = 0;
     *upto = -1;
     if (s->empty)
         return 0;
-    if (lu_store_prepare(s->db,
-                         "SELECT revision, upto_entry FROM bulletin WHERE"
-                         " province = ? AND period = ?"
-                         " ORDER BY revision DESC LIMIT 1",
-                         &st) < 0)
+    if (ledger_sql_prepare(s->db,
+                           "SELECT revision, upto_entry FROM bulletin WHERE"
+                           " province = ?1 AND period = ?2"
+                           " ORDER BY revision DESC LIMIT 1",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_text(st, 1, province, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *rev = (uint32_t)sqlite3_column_int64(st, 0);
-        *upto = sqlite3_column_int64(st, 1);
+    ledger_stmt_bind_text(st, 1, province);
+    ledger_stmt_bind_int64(st, 2, period);
+    r = ledger_stmt_step(st);
+    if (r == 1) {
+        *rev = (uint32_t)ledger_stmt_int64(st, 0);
+        *upto = ledger_stmt_int64(st, 1);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -EIO;
+    ledger_stmt_finalize(st);
+    return r < 0 ? r : 0;
 }
 
-int64_t ledger_bulletins_db_max_entry(sqlite3 *db)
+int64_t ledger_bulletins_db_max_entry(struct ledger_sql *db)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int64_t id = -1;
 
-    if (lu_store_prepare(db, "SELECT coalesce(max(id), 0) FROM entry", &st) ==
+    if (ledger_sql_prepare(db, "SELECT coalesce(max(id), 0) FROM entry", &st) ==
             0 &&
-        sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+        ledger_stmt_step(st) == 1)
+        id = ledger_stmt_int64(st, 0);
+    ledger_stmt_finalize(st);
     return id;
 }
 
@@ -125,21 +129,21 @@ int64_t ledger_bulletins_db_max_entry(sqlite3 *db)
 int ledger_bulletins_db_changed_since(struct ledger_bulletins *s,
                                       uint32_t period, int64_t after)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
+    struct ledger_stmt *st = NULL;
+    int r;
 
-    if (lu_store_prepare(s->db,
-                         "SELECT 1 FROM entry WHERE id > ?1 AND period <= ?2"
-                         " AND unit IN (SELECT code FROM unit WHERE"
-                         " province = ?3) LIMIT 1",
-                         &st) < 0)
+    if (ledger_sql_prepare(s->db,
+                           "SELECT 1 FROM entry WHERE id > ?1 AND period <= ?2"
+                           " AND unit IN (SELECT code FROM unit WHERE"
+                           " province = ?3) LIMIT 1",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int64(st, 2, period);
-    sqlite3_bind_text(st, 3, s->province, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -EIO;
+    ledger_stmt_bind_int64(st, 1, after);
+    ledger_stmt_bind_int64(st, 2, period);
+    ledger_stmt_bind_text(st, 3, s->province);
+    r = ledger_stmt_step(st);
+    ledger_stmt_finalize(st);
+    return r;
 }
 
 int ledger_bulletins_db_insert(struct ledger_bulletins *s,
@@ -147,53 +151,50 @@ int ledger_bulletins_db_insert(struct ledger_bulletins *s,
                                size_t len, const char *origin,
                                const char *signer, int64_t now)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db,
-                                "INSERT INTO bulletin(province, period,"
-                                " revision, issued_at, upto_entry, payload,"
-                                " origin, signer, stored_at, digest)"
-                                " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                                -1, &st, NULL);
+    struct ledger_stmt *st = NULL;
+    int r = ledger_sql_prepare(s->db,
+                               "INSERT INTO bulletin(province, period,"
+                               " revision, issued_at, upto_entry, payload,"
+                               " origin, signer, stored_at, digest)"
+                               " VALUES (?,?,?,?,?,?,?,?,?,?)",
+                               &st);
 
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, b->province, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, b->period);
-        sqlite3_bind_int64(st, 3, b->revision);
-        sqlite3_bind_int64(st, 4, b->issued_at);
-        sqlite3_bind_int64(st, 5, b->upto_entry);
-        sqlite3_bind_blob(st, 6, data, (int)len, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, origin, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 8, signer, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 9, now);
-        sqlite3_bind_blob(st, 10, b->digest.data, (int)b->digest.len,
-                          SQLITE_STATIC);
-        rc = sqlite3_step(st);
+    if (r == 0) {
+        ledger_stmt_bind_text(st, 1, b->province);
+        ledger_stmt_bind_int64(st, 2, b->period);
+        ledger_stmt_bind_int64(st, 3, b->revision);
+        ledger_stmt_bind_int64(st, 4, b->issued_at);
+        ledger_stmt_bind_int64(st, 5, b->upto_entry);
+        ledger_stmt_bind_blob(st, 6, data, len);
+        ledger_stmt_bind_text(st, 7, origin);
+        ledger_stmt_bind_text(st, 8, signer);
+        ledger_stmt_bind_int64(st, 9, now);
+        ledger_stmt_bind_blob(st, 10, b->digest.data, b->digest.len);
+        r = ledger_stmt_step(st);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : ledger_bulletins_db_fail(s, rc, NULL, 0);
+    ledger_stmt_finalize(st);
+    return r == 0 ? 0 : ledger_bulletins_db_fail(s, r, NULL, 0);
 }
 
-void ledger_bulletins_db_read_item(sqlite3_stmt *st, bool payload,
+void ledger_bulletins_db_read_item(struct ledger_stmt *st, bool payload,
                                    struct ledger_bulletins_item *it)
 {
     memset(it, 0, sizeof(*it));
-    snprintf(it->province, sizeof(it->province), "%s",
-             (const char *)sqlite3_column_text(st, 0));
-    it->period = (uint32_t)sqlite3_column_int64(st, 1);
-    it->revision = (uint32_t)sqlite3_column_int64(st, 2);
-    it->issued_at = sqlite3_column_int64(st, 3);
-    it->upto_entry = sqlite3_column_int64(st, 4);
-    it->stored_at = sqlite3_column_int64(st, 5);
-    it->sent_at = sqlite3_column_int64(st, 6);
-    it->acked_at = sqlite3_column_int64(st, 7);
-    it->own = sqlite3_column_int(st, 8) != 0;
-    snprintf(it->signer, sizeof(it->signer), "%s",
-             (const char *)sqlite3_column_text(st, 9));
+    snprintf(it->province, sizeof(it->province), "%s", ledger_stmt_text(st, 0));
+    it->period = (uint32_t)ledger_stmt_int64(st, 1);
+    it->revision = (uint32_t)ledger_stmt_int64(st, 2);
+    it->issued_at = ledger_stmt_int64(st, 3);
+    it->upto_entry = ledger_stmt_int64(st, 4);
+    it->stored_at = ledger_stmt_int64(st, 5);
+    it->sent_at = ledger_stmt_int64(st, 6);
+    it->acked_at = ledger_stmt_int64(st, 7);
+    it->own = ledger_stmt_int64(st, 8) != 0;
+    snprintf(it->signer, sizeof(it->signer), "%s", ledger_stmt_text(st, 9));
     if (payload) {
-        it->len = (size_t)sqlite3_column_bytes(st, 10);
+        it->len = ledger_stmt_bytes(st, 10);
         it->payload = lu_xmalloc(it->len + 1);
         if (it->len > 0)
-            memcpy(it->payload, sqlite3_column_blob(st, 10), it->len);
+            memcpy(it->payload, ledger_stmt_blob(st, 10), it->len);
     }
 }
 
@@ -202,45 +203,48 @@ int ledger_bulletins_db_items(struct ledger_bulletins *s, const char *sql,
                               bool payload, struct ledger_bulletins_item **out,
                               size_t *n)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     size_t cap = 0;
-    int rc;
+    int r;
 
     *out = NULL;
     *n = 0;
     if (s->empty)
         return 0;
-    if (lu_store_prepare(s->db, sql, &st) < 0)
+    if (ledger_sql_prepare(s->db, sql, &st) < 0)
         return -EIO;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((r = ledger_stmt_step(st)) == 1) {
         if (*n == cap) {
             cap = cap ? 2 * cap : 16;
             *out = lu_xrealloc(*out, cap * sizeof(**out));
         }
         ledger_bulletins_db_read_item(st, payload, &(*out)[(*n)++]);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : ledger_bulletins_db_fail(s, rc, NULL, 0);
+    ledger_stmt_finalize(st);
+    return r == 0 ? 0 : ledger_bulletins_db_fail(s, r, NULL, 0);
 }
 
 int ledger_bulletins_db_mark(struct ledger_bulletins *s, const char *sql,
                              const char *province, uint32_t period,
                              uint32_t revision, int64_t now)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
+    struct ledger_stmt *st = NULL;
+    int r;
 
     if (s->readonly || s->empty)
         return -EROFS;
-    if (lu_store_prepare(s->db, sql, &st) < 0)
+    if (ledger_sql_prepare(s->db, sql, &st) < 0)
         return -EIO;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_text(st, 2, province, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, period);
-    sqlite3_bind_int64(st, 4, revision);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return ledger_bulletins_db_fail(s, rc, NULL, 0);
-    return sqlite3_changes(s->db) > 0 ? 0 : -ENOENT;
+    ledger_stmt_bind_int64(st, 1, now);
+    ledger_stmt_bind_text(st, 2, province);
+    ledger_stmt_bind_int64(st, 3, period);
+    ledger_stmt_bind_int64(st, 4, revision);
+    r = ledger_stmt_step(st);
+    ledger_stmt_finalize(st);
+    if (r != 0)
+        return ledger_bulletins_db_fail(s, r, NULL, 0);
+    /* -1, unknown: a write inside the intake's transaction on PostgreSQL,
+     * taken as done. An acknowledgement of a bulletin this store does not
+     * hold then counts in the peer's metrics; nothing is stored for it. */
+    return ledger_sql_changes(s->db) != 0 ? 0 : -ENOENT;
 }

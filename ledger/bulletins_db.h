@@ -19,9 +19,13 @@
     "province, period, revision, issued_at, upto_entry, stored_at,"            \
     " coalesce(sent_at, 0), coalesce(acked_at, 0), origin = 'own', signer"
 
+struct ledger_sql;
+struct ledger_stmt;
+
 struct ledger_bulletins {
-    sqlite3 *db;          /* the ledger's, not owned */
-    bool readonly, empty; /* empty: a reader's ledger has no tables yet */
+    struct ledger_sql *db; /* the ledger's, owned only when own_db */
+    bool own_db;           /* a reader's layer over its SQLite handle */
+    bool readonly, empty;  /* empty: a reader's ledger has no tables yet */
     char hub_id[65], province[17], peer_id[65], peer_province[17];
     struct lu_sign_key key;
     bool has_key, has_peer;
@@ -32,9 +36,9 @@ struct ledger_bulletins {
  * schema 1 (ledger/ledger.c), the one owner of the file's schema. */
 int ledger_bulletins_db_schema(sqlite3 *db);
 
-/* Logs the SQLite error (and writes it into err when not NULL) and maps
- * rc to a negative errno. */
-int ledger_bulletins_db_fail(struct ledger_bulletins *s, int rc, char *err,
+/* Logs the database's error (and writes it into err when not NULL);
+ * returns r when negative, else -EIO. */
+int ledger_bulletins_db_fail(struct ledger_bulletins *s, int r, char *err,
                              size_t errlen);
 
 /* Records a hub's public signing key (kept once per signer and key). */
@@ -48,7 +52,7 @@ int ledger_bulletins_db_latest(struct ledger_bulletins *s, const char *province,
                                uint32_t period, uint32_t *rev, int64_t *upto);
 
 /* The ledger's last entry id (0 when empty), -1 when the read fails. */
-int64_t ledger_bulletins_db_max_entry(sqlite3 *db);
+int64_t ledger_bulletins_db_max_entry(struct ledger_sql *db);
 
 /* 1 when an entry of s's province for period or earlier has id > after,
  * 0 when none, negative on error. */
@@ -63,7 +67,7 @@ int ledger_bulletins_db_insert(struct ledger_bulletins *s,
 
 /* Reads a row of LEDGER_BULLETINS_DB_ITEM (and payload, column 10, when
  * with_payload; a heap copy) into it. */
-void ledger_bulletins_db_read_item(sqlite3_stmt *st, bool with_payload,
+void ledger_bulletins_db_read_item(struct ledger_stmt *st, bool with_payload,
                                    struct ledger_bulletins_item *it);
 
 /* Runs a parameterless query of LEDGER_BULLETINS_DB_ITEM (and payload when

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "sql.h"
 #include "store.h"
 #include "xmalloc.h"
 
@@ -30,23 +31,23 @@ static void put_int(struct lu_buf *b, uint64_t v, int bytes)
     lu_buf_add(b, x, (size_t)bytes);
 }
 
-static void put_str(struct lu_buf *b, sqlite3_stmt *st, int col)
+static void put_str(struct lu_buf *b, struct ledger_stmt *st, int col)
 {
-    const unsigned char *t = sqlite3_column_text(st, col);
-    int n = sqlite3_column_bytes(st, col);
+    const char *t = ledger_stmt_text(st, col);
+    size_t n = ledger_stmt_bytes(st, col);
 
     put_int(b, (uint64_t)n, 4);
-    if (t != NULL && n > 0)
-        lu_buf_add(b, t, (size_t)n);
+    if (n > 0)
+        lu_buf_add(b, t, n);
 }
 
-static uint64_t col(sqlite3_stmt *st, int c)
+static uint64_t col(struct ledger_stmt *st, int c)
 {
-    return (uint64_t)sqlite3_column_int64(st, c);
+    return (uint64_t)ledger_stmt_int64(st, c);
 }
 
 void ledger_digest_row(crypto_hash_sha256_state *h, struct lu_buf *b,
-                       sqlite3_stmt *st)
+                       struct ledger_stmt *st)
 {
     b->len = 0;
     put_int(b, col(st, 0), 8);  /* id */
@@ -66,70 +67,76 @@ void ledger_digest_row(crypto_hash_sha256_state *h, struct lu_buf *b,
 
 /* Hashes the entries from < id <= upto with a prepared RANGE statement
  * into h; counts them in *n. */
-static int hash_range(sqlite3_stmt *rows, crypto_hash_sha256_state *h,
+static int hash_range(struct ledger_stmt *rows, crypto_hash_sha256_state *h,
                       struct lu_buf *b, int64_t from, int64_t upto, uint64_t *n)
 {
-    int rc;
+    int r;
 
-    sqlite3_bind_int64(rows, 1, from);
-    sqlite3_bind_int64(rows, 2, upto);
-    while ((rc = sqlite3_step(rows)) == SQLITE_ROW) {
+    ledger_stmt_bind_int64(rows, 1, from);
+    ledger_stmt_bind_int64(rows, 2, upto);
+    while ((r = ledger_stmt_step(rows)) == 1) {
         ledger_digest_row(h, b, rows);
         (*n)++;
     }
-    sqlite3_reset(rows);
-    return rc == SQLITE_DONE ? 0 : lu_store_errno(rc);
+    ledger_stmt_reset(rows);
+    return r;
 }
 
 /* The stored block end nearest at or below upto: *at and digest, or 0 and
  * zeros. A ledger without the table (written before it existed) has none
  * stored. */
-static int latest(sqlite3 *db, int64_t upto, int64_t *at, uint8_t digest[32])
+static int latest(struct ledger_sql *db, int64_t upto, int64_t *at,
+                  uint8_t digest[32])
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
+    struct ledger_stmt *st = NULL;
+    sqlite3 *lite = ledger_sql_sqlite_handle(db);
+    int r;
 
     *at = 0;
     memset(digest, 0, 32);
-    if (sqlite3_prepare_v2(db, LATEST, -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_int64(st, 1, upto);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 1) == 32) {
-        *at = sqlite3_column_int64(st, 0);
-        memcpy(digest, sqlite3_column_blob(st, 1), 32);
+    if (lite != NULL &&
+        sqlite3_table_column_metadata(lite, NULL, "digest_block", NULL, NULL,
+                                      NULL, NULL, NULL, NULL) != SQLITE_OK)
+        return 0; /* an old SQLite file without the table */
+    if (ledger_sql_prepare(db, LATEST, &st) < 0)
+        return -EIO;
+    ledger_stmt_bind_int64(st, 1, upto);
+    r = ledger_stmt_step(st);
+    if (r == 1 && ledger_stmt_bytes(st, 1) == 32) {
+        *at = ledger_stmt_int64(st, 0);
+        memcpy(digest, ledger_stmt_blob(st, 1), 32);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : lu_store_errno(rc);
+    ledger_stmt_finalize(st);
+    return r < 0 ? r : 0;
 }
 
-static int put(sqlite3_stmt *st, int64_t upto, const uint8_t digest[32],
+static int put(struct ledger_stmt *st, int64_t upto, const uint8_t digest[32],
                uint64_t n)
 {
-    int rc;
+    int r;
 
-    sqlite3_bind_int64(st, 1, upto);
-    sqlite3_bind_blob(st, 2, digest, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (int64_t)n);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : lu_store_errno(rc);
+    ledger_stmt_bind_int64(st, 1, upto);
+    ledger_stmt_bind_blob(st, 2, digest, 32);
+    ledger_stmt_bind_int64(st, 3, (int64_t)n);
+    r = ledger_stmt_step(st);
+    ledger_stmt_reset(st);
+    return r;
 }
 
-int ledger_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
-                        uint8_t digest[32])
+int ledger_digest_point(struct ledger_sql *db, int64_t upto, bool store,
+                        int64_t *from, uint8_t digest[32])
 {
     int64_t end = upto / LEDGER_DIGEST_BLOCK * LEDGER_DIGEST_BLOCK, at;
-    sqlite3_stmt *rows = NULL, *st = NULL;
+    struct ledger_stmt *rows = NULL, *st = NULL;
     struct lu_buf b;
     int r;
 
     lu_buf_init(&b);
     r = latest(db, end, &at, digest);
     if (r == 0 && at < end)
-        r = lu_store_prepare(db, RANGE, &rows);
+        r = ledger_sql_prepare(db, RANGE, &rows);
     if (r == 0 && at < end && store)
-        r = lu_store_prepare(db, PUT, &st);
+        r = ledger_sql_prepare(db, PUT, &st);
     while (r == 0 && at < end) {
         crypto_hash_sha256_state h;
         uint64_t n = 0;
@@ -142,25 +149,25 @@ int ledger_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
         if (r == 0 && st != NULL)
             r = put(st, at, digest, n);
     }
-    sqlite3_finalize(rows);
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(rows);
+    ledger_stmt_finalize(st);
     lu_buf_free(&b);
     *from = end;
     return r;
 }
 
-int ledger_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32])
+int ledger_digest_at(struct ledger_sql *db, int64_t upto, uint8_t digest[32])
 {
-    sqlite3_stmt *rows = NULL, *last = NULL;
+    struct ledger_stmt *rows = NULL, *last = NULL;
     crypto_hash_sha256_state h;
     int64_t from, end = -1;
     uint64_t n = 0;
     struct lu_buf b;
-    int r = lu_store_prepare(db, LAST_ID, &last);
+    int r = ledger_sql_prepare(db, LAST_ID, &last);
 
-    if (r == 0 && sqlite3_step(last) == SQLITE_ROW)
-        end = sqlite3_column_int64(last, 0);
-    sqlite3_finalize(last);
+    if (r == 0 && ledger_stmt_step(last) == 1)
+        end = ledger_stmt_int64(last, 0);
+    ledger_stmt_finalize(last);
     if (r == 0 && end < 0)
         r = -EIO;
     if (r == 0 && (upto < 0 || upto > end))
@@ -168,9 +175,9 @@ int ledger_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32])
     if (r == 0)
         r = ledger_digest_point(db, upto, false, &from, digest);
     if (r == 0)
-        r = lu_store_prepare(db, RANGE, &rows);
+        r = ledger_sql_prepare(db, RANGE, &rows);
     if (r < 0) {
-        sqlite3_finalize(rows);
+        ledger_stmt_finalize(rows);
         return r;
     }
     lu_buf_init(&b);
@@ -178,16 +185,16 @@ int ledger_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32])
     crypto_hash_sha256_update(&h, digest, 32);
     r = hash_range(rows, &h, &b, from, upto, &n);
     crypto_hash_sha256_final(&h, digest);
-    sqlite3_finalize(rows);
+    ledger_stmt_finalize(rows);
     lu_buf_free(&b);
     return r;
 }
 
 struct ledger_digester {
-    sqlite3 *db;
+    struct ledger_sql *db;
     uv_timer_t timer; /* looks for final blocks */
     uv_idle_t idle;   /* runs while there is one */
-    sqlite3_stmt *rows, *put, *last_id;
+    struct ledger_stmt *rows, *put, *last_id;
     crypto_hash_sha256_state h;
     struct lu_buf b;
     int64_t done;     /* block digests stored up to this id */
@@ -237,7 +244,7 @@ static void on_idle(uv_idle_t *h)
     int r;
 
     /* Never inside an intake transaction (the ledger's one connection). */
-    if (!sqlite3_get_autocommit(d->db))
+    if (ledger_sql_in_txn(d->db))
         return;
     if (d->last < end) {
         uv_idle_stop(&d->idle);
@@ -264,12 +271,15 @@ static void on_idle(uv_idle_t *h)
 /* The ledger's last entry id into d->last. */
 static int look(struct ledger_digester *d)
 {
-    int rc = sqlite3_step(d->last_id);
+    int r;
 
-    if (rc == SQLITE_ROW)
-        d->last = sqlite3_column_int64(d->last_id, 0);
-    sqlite3_reset(d->last_id);
-    return rc == SQLITE_ROW ? 0 : lu_store_errno(rc);
+    if (ledger_sql_in_txn(d->db))
+        return 0; /* looked at again in LOOK_EVERY_MS */
+    r = ledger_stmt_step(d->last_id);
+    if (r == 1)
+        d->last = ledger_stmt_int64(d->last_id, 0);
+    ledger_stmt_reset(d->last_id);
+    return r == 1 ? 0 : r < 0 ? r : -EIO;
 }
 
 static void on_timer(uv_timer_t *t)
@@ -288,20 +298,22 @@ static void on_timer(uv_timer_t *t)
         uv_idle_start(&d->idle, on_idle);
 }
 
-struct ledger_digester *ledger_digester_new(uv_loop_t *loop, sqlite3 *db)
+struct ledger_digester *ledger_digester_new(uv_loop_t *loop,
+                                            struct ledger_sql *db)
 {
     struct ledger_digester *d = lu_xcalloc(1, sizeof(*d));
 
     d->db = db;
     lu_buf_init(&d->b);
-    if (lu_store_prepare(db, RANGE, &d->rows) < 0 ||
-        lu_store_prepare(db, PUT, &d->put) < 0 ||
-        lu_store_prepare(db, LAST_ID, &d->last_id) < 0 || start_block(d) < 0 ||
-        look(d) < 0) {
-        lu_err("ledger digest: cannot read the ledger: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(d->rows);
-        sqlite3_finalize(d->put);
-        sqlite3_finalize(d->last_id);
+    if (ledger_sql_prepare(db, RANGE, &d->rows) < 0 ||
+        ledger_sql_prepare(db, PUT, &d->put) < 0 ||
+        ledger_sql_prepare(db, LAST_ID, &d->last_id) < 0 ||
+        start_block(d) < 0 || look(d) < 0) {
+        lu_err("ledger digest: cannot read the ledger: %s",
+               ledger_sql_errmsg(db));
+        ledger_stmt_finalize(d->rows);
+        ledger_stmt_finalize(d->put);
+        ledger_stmt_finalize(d->last_id);
         lu_buf_free(&d->b);
         free(d);
         return NULL;
@@ -320,9 +332,9 @@ static void on_closed(uv_handle_t *h)
 
     if (--d->handles > 0)
         return;
-    sqlite3_finalize(d->rows);
-    sqlite3_finalize(d->put);
-    sqlite3_finalize(d->last_id);
+    ledger_stmt_finalize(d->rows);
+    ledger_stmt_finalize(d->put);
+    ledger_stmt_finalize(d->last_id);
     lu_buf_free(&d->b);
     free(d);
 }

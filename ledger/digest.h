@@ -41,20 +41,22 @@
 #define LEDGER_DIGEST_NCOLS 12
 
 /* Feeds the entry in st's current row to h; b is scratch space. */
+struct ledger_sql;
+struct ledger_stmt;
 void ledger_digest_row(crypto_hash_sha256_state *h, struct lu_buf *b,
-                       sqlite3_stmt *st);
+                       struct ledger_stmt *st);
 
 /* The digest at a block end: the last one at or below upto (which must not
  * be above the ledger's last entry id) in *from, its digest in digest.
  * Computes blocks the table lacks, and stores them when store is set (the
  * hub; luyuctl reads only). Returns 0 or a negative errno. */
-int ledger_digest_point(sqlite3 *db, int64_t upto, bool store, int64_t *from,
-                        uint8_t digest[32]);
+int ledger_digest_point(struct ledger_sql *db, int64_t upto, bool store,
+                        int64_t *from, uint8_t digest[32]);
 
 /* The ledger's digest at upto (what a bulletin covering entries up to upto
  * holds), read-only: from the chain point at or below it. -ERANGE when the
  * ledger ends before upto. Returns 0 or a negative errno. */
-int ledger_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32]);
+int ledger_digest_at(struct ledger_sql *db, int64_t upto, uint8_t digest[32]);
 
 /* The hub's background digester: every 2 s it looks whether a block has
  * become final, and while one has, it hashes up to a slice of entries per
@@ -62,7 +64,8 @@ int ledger_digest_at(sqlite3 *db, int64_t upto, uint8_t digest[32]);
  * stores each block's digest when it is done. Borrows db. */
 struct ledger_digester;
 
-struct ledger_digester *ledger_digester_new(uv_loop_t *loop, sqlite3 *db);
+struct ledger_digester *ledger_digester_new(uv_loop_t *loop,
+                                            struct ledger_sql *db);
 void ledger_digester_free(struct ledger_digester *d);
 
 /* Entry id up to which block digests are stored, and how many entries of

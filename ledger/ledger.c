@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "log.h"
 #include "plan.h"
+#include "sql.h"
 #include "pool.h"
 #include "reject.h"
 #include "review.h"
@@ -209,7 +210,8 @@ struct ledger {
     int64_t total;           /* of every chain's current figure, this txn */
     int64_t total_committed; /* ... as of the last commit */
     struct ledger_pool *pool;
-    struct ledger_pg *pg; /* when not NULL, the ledger is there, not in db */
+    struct ledger_pg *pg;   /* when not NULL, the ledger is there, not in db */
+    struct ledger_sql *sql; /* over db or pg, made at the first call */
 };
 
 static int store_plan(struct ledger *l)
@@ -312,7 +314,7 @@ int ledger_open(const char *state_dir, const struct lu_plan *plan,
     }
     for (int k = 0; r == 0 && k < ST_COUNT; k++)
         r = lu_store_prepare(l->db, SQL[k], &l->st[k]);
-    if (r == 0 && (l->pool = ledger_pool_new(l->db)) == NULL)
+    if (r == 0 && (l->pool = ledger_pool_new(ledger_sql_handle(l))) == NULL)
         r = -EIO;
     if (r == 0)
         r = store_plan(l);
@@ -345,6 +347,8 @@ int ledger_open_pg(const struct ledger_pg_conf *conf,
     r = ledger_pg_open(conf, &l->pg, err, errlen);
     if (r == 0 && (r = ledger_pg_store_plan(l->pg, plan)) == 0)
         r = ledger_pg_total(l->pg, &l->total);
+    if (r == 0 && (l->pool = ledger_pool_new(ledger_sql_handle(l))) == NULL)
+        r = -EIO;
     if (r < 0) {
         if (err[0] == '\0')
             snprintf(err, errlen, "ledger: cannot set up the ledger");
@@ -374,6 +378,7 @@ void ledger_free(struct ledger *l)
 {
     if (l == NULL)
         return;
+    ledger_sql_free(l->sql);
     ledger_pg_free(l->pg);
     for (int k = 0; k < ST_COUNT; k++)
         sqlite3_finalize(l->st[k]);
@@ -387,6 +392,13 @@ void ledger_free(struct ledger *l)
 struct sqlite3 *ledger_db(struct ledger *l)
 {
     return l->db;
+}
+
+struct ledger_sql *ledger_sql_handle(struct ledger *l)
+{
+    if (l->sql == NULL)
+        l->sql = l->pg ? ledger_sql_pg(l->pg) : ledger_sql_sqlite(l->db);
+    return l->sql;
 }
 
 int ledger_begin(struct ledger *l)
@@ -712,21 +724,19 @@ static int find_target_pg(struct ledger *l, const char *by_node,
     return ledger_pg_chain(l->pg, *root, prev);
 }
 
-/* ledger_merge on PostgreSQL. Project events are refused with a reason
- * until the pool is kept there too: a reject is explicit and kept at the
- * node, where a stalled stream would hold back every later entry. */
+/* ledger_merge on PostgreSQL. Approvals are refused with a reason until
+ * review is kept there too: a reject is explicit and kept at the node,
+ * where a stalled stream would hold back every later entry. Project
+ * events merge as on SQLite, in the same transaction. */
 static int merge_pg(struct ledger *l, const char *node, const Luyu__Entry *e,
                     char *reason, size_t len)
 {
     int64_t target = 0, root = 0, prev = 0;
     int r;
 
-    if (e->project != NULL) {
-        snprintf(reason, len,
-                 "this hub keeps its ledger in PostgreSQL, "
-                 "which does not keep the project pool yet");
-        r = 1;
-    } else if (e->review != NULL) {
+    if (e->project != NULL)
+        return merge_project(l, node, e, reason, len);
+    if (e->review != NULL) {
         snprintf(reason, len,
                  "this hub keeps its ledger in PostgreSQL, "
                  "which does not keep the review of months yet");

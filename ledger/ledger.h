@@ -34,8 +34,10 @@ void ledger_free(struct ledger *l);
 /* The same ledger in a PostgreSQL cluster (ledger/pg.h): waits, as a
  * standby, until this hub is the active one, then opens it like
  * ledger_open. Everything below works the same on it, except
- * ledger_db(), which is NULL: the bulletin store, the digests and the
- * project pool are kept in SQLite only, so far (DECISIONS.md, issue 20). */
+ * ledger_db(), which is NULL: review, reminders and the pool's readers
+ * for luyuctl and the dashboard use SQLite only, so far (DECISIONS.md,
+ * issue 20). The bulletin store, the digests and the pool's writer go
+ * through ledger_sql_handle() on both. */
 int ledger_open_pg(const struct ledger_pg_conf *conf,
                    const struct lu_plan *plan, const char *province,
                    struct ledger **out, char *err, size_t errlen);
@@ -51,6 +53,13 @@ bool ledger_is_pg(const struct ledger *l);
  * the same file (bulletins). Owned by the ledger; NULL on PostgreSQL. */
 struct sqlite3;
 struct sqlite3 *ledger_db(struct ledger *l);
+
+/* The ledger's database as a statement layer (ledger/sql.h), on SQLite or
+ * on the PostgreSQL session that holds the active lock: for modules that
+ * keep their tables beside the entries on both (the bulletin store, the
+ * digests, the project pool). Owned by the ledger. */
+struct ledger_sql;
+struct ledger_sql *ledger_sql_handle(struct ledger *l);
 
 /* The month (YYYYMM, UTC) the ledger began, remembered in its meta table
  * at the first call: automatic issuing starts there, not at the plan's

@@ -60,7 +60,48 @@ static const char PG_V1[] =
     "CREATE TABLE indicator(code text PRIMARY KEY, name text NOT NULL,"
     " base_unit text NOT NULL, scale integer NOT NULL);";
 
-static const char *const MIGRATIONS[] = {PG_V1};
+/* Schema 2: the bulletin store and the digests, with the SQLite ledger's
+ * meaning (ledger/bulletins_db.c, ledger/digest.h), so that a hub's
+ * bulletins survive the loss of its machine and a standby hub continues
+ * the revisions. bigint where SQLite says INTEGER, bytea for BLOB. */
+static const char PG_V2[] =
+    "CREATE TABLE bulletin(province text NOT NULL, period bigint NOT NULL,"
+    " revision bigint NOT NULL, issued_at bigint NOT NULL,"
+    " upto_entry bigint NOT NULL, payload bytea NOT NULL,"
+    " digest bytea NOT NULL,"
+    " origin text NOT NULL CHECK (origin IN ('own', 'peer')),"
+    " signer text NOT NULL, stored_at bigint NOT NULL, sent_at bigint,"
+    " acked_at bigint, PRIMARY KEY(province, period, revision));"
+    "CREATE TABLE bulletin_signer(signer text NOT NULL,"
+    " public_key bytea NOT NULL, province text NOT NULL,"
+    " origin text NOT NULL, first_seen bigint NOT NULL,"
+    " PRIMARY KEY(signer, public_key));"
+    "CREATE TABLE digest_block(upto bigint PRIMARY KEY,"
+    " digest bytea NOT NULL, entries bigint NOT NULL);";
+
+/* Schema 3: the project pool (ledger/pool.h), with the SQLite ledger's
+ * meaning (ledger/ledger.c, its schema 2): project as it stands after its
+ * newest event, project_event every event merged, id in commit order. */
+static const char PG_V3[] =
+    "CREATE TABLE project(id text PRIMARY KEY, node text NOT NULL,"
+    " unit text NOT NULL, area text NOT NULL, stage integer NOT NULL,"
+    " planned bigint NOT NULL, aid_planned bigint NOT NULL,"
+    " invested bigint NOT NULL, aid_disbursed bigint NOT NULL,"
+    " poor_lifted bigint NOT NULL, poor_jobs bigint NOT NULL,"
+    " stage_date bigint NOT NULL, updated_seq bigint NOT NULL,"
+    " state bytea NOT NULL);"
+    "CREATE INDEX project_unit ON project(unit);"
+    "CREATE TABLE project_event(id bigserial PRIMARY KEY,"
+    " node text NOT NULL, seq bigint NOT NULL, project text NOT NULL,"
+    " kind integer NOT NULL, period bigint NOT NULL,"
+    " recorded_by text NOT NULL, recorded_at bigint NOT NULL,"
+    " received_at bigint NOT NULL, d_invested bigint NOT NULL,"
+    " d_disbursed bigint NOT NULL, state bytea NOT NULL,"
+    " UNIQUE(node, seq));"
+    "CREATE INDEX project_event_of ON project_event(project, id);"
+    "CREATE INDEX project_event_month ON project_event(period);";
+
+static const char *const MIGRATIONS[] = {PG_V1, PG_V2, PG_V3};
 
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_PG_SCHEMA,
                "LEDGER_PG_SCHEMA is the last migration's version");
@@ -1034,5 +1075,40 @@ int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *rp)
         rp->term = pg->term;
     }
     PQclear(res);
+    return 0;
+}
+
+struct pg_conn *ledger_pg_conn(struct ledger_pg *pg)
+{
+    return pg->conn;
+}
+
+bool ledger_pg_busy(const struct ledger_pg *pg)
+{
+    return pg->in_pipeline;
+}
+
+int ledger_pg_txn_exec(struct ledger_pg *pg, const char *sql, int n,
+                       const char *const *v, const int *lens, const int *fmts,
+                       struct pg_result **out)
+{
+    PGresult *last = NULL;
+    int r;
+
+    *out = NULL;
+    /* What it reads may be among the waiting entries. */
+    if (batch_flush(pg) < 0 || pg->failed)
+        return conn_errno(pg);
+    if (PQsendQueryParams(pg->conn, sql, n, NULL, v, lens, fmts, 0) != 1) {
+        lu_err("ledger: %s", PQerrorMessage(pg->conn));
+        pg->failed = true;
+        return conn_errno(pg);
+    }
+    r = drain(pg, &last);
+    if (r < 0) {
+        PQclear(last);
+        return r;
+    }
+    *out = last;
     return 0;
 }

@@ -22,7 +22,7 @@
 /* The schema version of the PostgreSQL ledger (ledger/pg.c lists its
  * migrations, kept in its meta table with the same semantics as SQLite's
  * user_version). */
-#define LEDGER_PG_SCHEMA 1
+#define LEDGER_PG_SCHEMA 3
 
 struct ledger_pg;
 struct ledger_node;
@@ -97,5 +97,24 @@ uint32_t ledger_pg_began(struct ledger_pg *pg);
  * and ours, -ENOTCONN once it is gone (the hub must stop: another may be
  * active now). Also refreshes *repl when not NULL. */
 int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *repl);
+
+/* The session, for ledger/sql.c's statements on the same connection (and
+ * so under the same lock); and whether the intake's transaction is under
+ * way on it, in pipeline mode, when another statement can only join it
+ * (ledger_pg_txn_exec). */
+struct pg_conn;
+struct pg_conn *ledger_pg_conn(struct ledger_pg *pg);
+bool ledger_pg_busy(const struct ledger_pg *pg);
+
+/* Inside the intake's transaction (ledger_pg_busy): runs one statement of
+ * ledger/sql.c after everything queued and waits for it, so that a module
+ * writing in the same transaction (the project pool) reads what came
+ * before. 0 with *out the rows (NULL for a statement without rows; the
+ * caller PQclear()s it), or negative: the transaction can only roll back.
+ * lens and fmts as PQexecParams takes them. */
+struct pg_result;
+int ledger_pg_txn_exec(struct ledger_pg *pg, const char *sql, int n,
+                       const char *const *v, const int *lens, const int *fmts,
+                       struct pg_result **out);
 
 #endif

@@ -10,36 +10,46 @@
 #include "log.h"
 #include "project.h"
 #include "reject.h"
+#include "sql.h"
 #include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
 /* The writer's statements, prepared once: a catch-up merges tens of
- * thousands of events a second. */
+ * thousands of events a second. On the ledger's statement layer, so that
+ * the pool is kept in PostgreSQL too, in the intake's transaction. */
 struct ledger_pool {
-    sqlite3 *db;
-    sqlite3_stmt *load, *set, *event;
+    struct ledger_sql *db;
+    struct ledger_stmt *load, *set, *event;
 };
 
 static const char SQL_LOAD[] = "SELECT node, state FROM project WHERE id = ?";
+/* An upsert both engines read the same way (SQLite 3.24 and later). */
 static const char SQL_SET[] =
-    "INSERT OR REPLACE INTO project(id, node, unit, area, stage,"
+    "INSERT INTO project(id, node, unit, area, stage,"
     " planned, aid_planned, invested, aid_disbursed, poor_lifted,"
     " poor_jobs, stage_date, updated_seq, state)"
-    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+    " ON CONFLICT (id) DO UPDATE SET node = excluded.node,"
+    " unit = excluded.unit, area = excluded.area, stage = excluded.stage,"
+    " planned = excluded.planned, aid_planned = excluded.aid_planned,"
+    " invested = excluded.invested, aid_disbursed = excluded.aid_disbursed,"
+    " poor_lifted = excluded.poor_lifted, poor_jobs = excluded.poor_jobs,"
+    " stage_date = excluded.stage_date, updated_seq = excluded.updated_seq,"
+    " state = excluded.state";
 static const char SQL_EVENT[] =
     "INSERT INTO project_event(node, seq, project, kind, period,"
     " recorded_by, recorded_at, received_at, d_invested,"
     " d_disbursed, state) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
 
-struct ledger_pool *ledger_pool_new(sqlite3 *db)
+struct ledger_pool *ledger_pool_new(struct ledger_sql *db)
 {
     struct ledger_pool *pp = lu_xcalloc(1, sizeof(*pp));
 
     pp->db = db;
-    if (lu_store_prepare(db, SQL_LOAD, &pp->load) < 0 ||
-        lu_store_prepare(db, SQL_SET, &pp->set) < 0 ||
-        lu_store_prepare(db, SQL_EVENT, &pp->event) < 0) {
+    if (ledger_sql_prepare(db, SQL_LOAD, &pp->load) < 0 ||
+        ledger_sql_prepare(db, SQL_SET, &pp->set) < 0 ||
+        ledger_sql_prepare(db, SQL_EVENT, &pp->event) < 0) {
         ledger_pool_free(pp);
         return NULL;
     }
@@ -50,12 +60,13 @@ void ledger_pool_free(struct ledger_pool *pp)
 {
     if (pp == NULL)
         return;
-    sqlite3_finalize(pp->load);
-    sqlite3_finalize(pp->set);
-    sqlite3_finalize(pp->event);
+    ledger_stmt_finalize(pp->load);
+    ledger_stmt_finalize(pp->set);
+    ledger_stmt_finalize(pp->event);
     free(pp);
 }
 
+/* The readers' step on a SQLite handle: 1 row, 0 done, negative errno. */
 static int step(sqlite3 *db, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
@@ -77,18 +88,19 @@ static Luyu__Project *unpack(sqlite3_stmt *st, int col)
 static int load(struct ledger_pool *pp, const char *id, char *owner, size_t len,
                 Luyu__Project **old)
 {
-    sqlite3_stmt *st = pp->load;
+    struct ledger_stmt *st = pp->load;
     int r;
 
     *old = NULL;
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    r = step(pp->db, st);
+    ledger_stmt_bind_text(st, 1, id);
+    r = ledger_stmt_step(st);
     if (r == 1) {
-        snprintf(owner, len, "%s", (const char *)sqlite3_column_text(st, 0));
-        *old = unpack(st, 1);
+        snprintf(owner, len, "%s", ledger_stmt_text(st, 0));
+        *old = luyu__project__unpack(NULL, ledger_stmt_bytes(st, 1),
+                                     ledger_stmt_blob(st, 1));
         r = *old ? 0 : -EBADMSG;
     }
-    sqlite3_reset(st);
+    ledger_stmt_reset(st);
     return r;
 }
 
@@ -98,42 +110,42 @@ static int store(struct ledger_pool *pp, const char *node, const Luyu__Entry *e,
     const Luyu__Project *p = e->project->project;
     size_t n = luyu__project__get_packed_size(p);
     uint8_t *buf = lu_xmalloc(n ? n : 1);
-    sqlite3_stmt *a = pp->set, *b = pp->event;
+    struct ledger_stmt *a = pp->set, *b = pp->event;
     int r;
 
     luyu__project__pack(p, buf);
-    sqlite3_bind_text(a, 1, p->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 2, node, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 3, p->unit, -1, SQLITE_STATIC);
-    sqlite3_bind_text(a, 4, p->area, -1, SQLITE_STATIC);
-    sqlite3_bind_int(a, 5, p->stage);
-    sqlite3_bind_int64(a, 6, p->planned);
-    sqlite3_bind_int64(a, 7, p->aid_planned);
-    sqlite3_bind_int64(a, 8, p->invested);
-    sqlite3_bind_int64(a, 9, p->aid_disbursed);
-    sqlite3_bind_int64(a, 10, p->poor_lifted);
-    sqlite3_bind_int64(a, 11, p->poor_jobs);
-    sqlite3_bind_int64(a, 12, lu_project_stage_date(p, p->stage));
-    sqlite3_bind_int64(a, 13, (int64_t)e->seq);
-    sqlite3_bind_blob(a, 14, buf, (int)n, SQLITE_STATIC);
-    r = step(pp->db, a);
-    sqlite3_reset(a);
+    ledger_stmt_bind_text(a, 1, p->id);
+    ledger_stmt_bind_text(a, 2, node);
+    ledger_stmt_bind_text(a, 3, p->unit);
+    ledger_stmt_bind_text(a, 4, p->area);
+    ledger_stmt_bind_int64(a, 5, p->stage);
+    ledger_stmt_bind_int64(a, 6, p->planned);
+    ledger_stmt_bind_int64(a, 7, p->aid_planned);
+    ledger_stmt_bind_int64(a, 8, p->invested);
+    ledger_stmt_bind_int64(a, 9, p->aid_disbursed);
+    ledger_stmt_bind_int64(a, 10, p->poor_lifted);
+    ledger_stmt_bind_int64(a, 11, p->poor_jobs);
+    ledger_stmt_bind_int64(a, 12, lu_project_stage_date(p, p->stage));
+    ledger_stmt_bind_int64(a, 13, (int64_t)e->seq);
+    ledger_stmt_bind_blob(a, 14, buf, n);
+    r = ledger_stmt_step(a);
+    ledger_stmt_reset(a);
     if (r < 0)
         goto out;
-    sqlite3_bind_text(b, 1, node, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(b, 2, (int64_t)e->seq);
-    sqlite3_bind_text(b, 3, p->id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(b, 4, e->project->kind);
-    sqlite3_bind_int64(b, 5, e->period);
-    sqlite3_bind_text(b, 6, e->recorded_by, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(b, 7, e->recorded_at);
-    sqlite3_bind_int64(b, 8, lu_now_s());
-    sqlite3_bind_int64(b, 9, p->invested - (old ? old->invested : 0));
-    sqlite3_bind_int64(b, 10,
-                       p->aid_disbursed - (old ? old->aid_disbursed : 0));
-    sqlite3_bind_blob(b, 11, buf, (int)n, SQLITE_STATIC);
-    r = step(pp->db, b);
-    sqlite3_reset(b);
+    ledger_stmt_bind_text(b, 1, node);
+    ledger_stmt_bind_int64(b, 2, (int64_t)e->seq);
+    ledger_stmt_bind_text(b, 3, p->id);
+    ledger_stmt_bind_int64(b, 4, e->project->kind);
+    ledger_stmt_bind_int64(b, 5, e->period);
+    ledger_stmt_bind_text(b, 6, e->recorded_by);
+    ledger_stmt_bind_int64(b, 7, e->recorded_at);
+    ledger_stmt_bind_int64(b, 8, lu_now_s());
+    ledger_stmt_bind_int64(b, 9, p->invested - (old ? old->invested : 0));
+    ledger_stmt_bind_int64(b, 10,
+                           p->aid_disbursed - (old ? old->aid_disbursed : 0));
+    ledger_stmt_bind_blob(b, 11, buf, n);
+    r = ledger_stmt_step(b);
+    ledger_stmt_reset(b);
 out:
     free(buf);
     return r < 0 ? r : 0;
@@ -277,55 +289,60 @@ int ledger_pool_month(sqlite3 *db, uint32_t month,
     return r;
 }
 
-int ledger_pool_exists(sqlite3 *db)
+int ledger_pool_exists(struct ledger_sql *db)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
-    if (lu_store_prepare(db,
-                         "SELECT 1 FROM sqlite_master WHERE type = 'table'"
-                         " AND name = 'project_event'",
-                         &st) < 0)
+    /* Every PostgreSQL ledger has it (its schema 3; a hub migrates before
+     * anything reads), so only an old SQLite file can lack it. */
+    if (ledger_sql_is_pg(db))
+        return 1;
+    if (ledger_sql_prepare(db,
+                           "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+                           " AND name = 'project_event'",
+                           &st) < 0)
         return -EIO;
-    r = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -EIO;
+    r = ledger_stmt_step(st);
+    ledger_stmt_finalize(st);
+    return r < 0 ? -EIO : r;
 }
 
-int64_t ledger_pool_max_event(sqlite3 *db)
+int64_t ledger_pool_max_event(struct ledger_sql *db)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int64_t v = -1;
 
     /* A ledger from before the pool, read as it is by luyuctl. */
     if (ledger_pool_exists(db) == 0)
         return 0;
-    if (lu_store_prepare(db, "SELECT ifnull(max(id), 0) FROM project_event",
-                         &st) < 0)
+    if (ledger_sql_prepare(db, "SELECT coalesce(max(id), 0) FROM project_event",
+                           &st) < 0)
         return -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (ledger_stmt_step(st) == 1)
+        v = ledger_stmt_int64(st, 0);
+    ledger_stmt_finalize(st);
     return v;
 }
 
-int ledger_pool_changed_since(sqlite3 *db, uint32_t month, int64_t after)
+int ledger_pool_changed_since(struct ledger_sql *db, uint32_t month,
+                              int64_t after)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
     if (ledger_pool_exists(db) != 1)
         return 0;
-    if (lu_store_prepare(db,
-                         "SELECT 1 FROM project_event WHERE id > ?1"
-                         " AND period <= ?2 LIMIT 1",
-                         &st) < 0)
+    if (ledger_sql_prepare(db,
+                           "SELECT 1 FROM project_event WHERE id > ?1"
+                           " AND period <= ?2 LIMIT 1",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int64(st, 2, month);
-    r = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -EIO;
+    ledger_stmt_bind_int64(st, 1, after);
+    ledger_stmt_bind_int64(st, 2, month);
+    r = ledger_stmt_step(st);
+    ledger_stmt_finalize(st);
+    return r < 0 ? -EIO : r;
 }
 
 int64_t ledger_pool_days(uint32_t a, uint32_t b)

@@ -24,10 +24,12 @@ struct lu_plan;
  * many days (docs/DECISIONS.md says why 180). */
 #define LEDGER_POOL_STUCK_DAYS 180
 
-/* The writer side's prepared statements on the ledger's handle (owned by
- * the ledger). NULL when the schema lacks the pool's tables. */
+/* The writer side's prepared statements on the ledger's statement layer
+ * (ledger_sql_handle(), SQLite or PostgreSQL; owned by the ledger). NULL
+ * when the schema lacks the pool's tables. */
 struct ledger_pool;
-struct ledger_pool *ledger_pool_new(sqlite3 *db);
+struct ledger_sql;
+struct ledger_pool *ledger_pool_new(struct ledger_sql *db);
 void ledger_pool_free(struct ledger_pool *pp);
 
 /* Writer side, inside a transaction: merges a project event e from node.
@@ -92,15 +94,16 @@ void ledger_pool_history_free(struct ledger_pool_event *v, size_t n);
 /* 1 when the ledger has the pool's tables (schema 2 and later), 0 for an
  * older ledger that a reader opened as it is, -EIO on error. Readers of an
  * older ledger say "start the new luyu-hub once to upgrade it". */
-int ledger_pool_exists(sqlite3 *db);
+int ledger_pool_exists(struct ledger_sql *db);
 
 /* The newest project event's id (commit order), 0 when none, -1 on error. */
-int64_t ledger_pool_max_event(sqlite3 *db);
+int64_t ledger_pool_max_event(struct ledger_sql *db);
 
 /* 1 when a project event with id > after is dated in or before month
  * (YYYYMM): a change the bulletin of that month has not shown. 0 when
  * none, -EIO on error. */
-int ledger_pool_changed_since(sqlite3 *db, uint32_t month, int64_t after);
+int ledger_pool_changed_since(struct ledger_sql *db, uint32_t month,
+                              int64_t after);
 
 /* Days between two dates YYYYMMDD (b - a). */
 int64_t ledger_pool_days(uint32_t a, uint32_t b);

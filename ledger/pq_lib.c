@@ -51,6 +51,10 @@ static void load(void)
     SYM(l, getvalue, "PQgetvalue");
     SYM(l, getisnull, "PQgetisnull");
     SYM(l, clear, "PQclear");
+    SYM(l, nfields, "PQnfields");
+    SYM(l, ftype, "PQftype");
+    SYM(l, getlength, "PQgetlength");
+    SYM(l, cmd_tuples, "PQcmdTuples");
     load_result = 0;
     return;
 fail:

@@ -41,6 +41,10 @@ struct ledger__pq {
     char *(*getvalue)(const PGresult *, int, int);
     int (*getisnull)(const PGresult *, int, int);
     void (*clear)(PGresult *);
+    int (*nfields)(const PGresult *);
+    Oid (*ftype)(const PGresult *, int);
+    int (*getlength)(const PGresult *, int, int);
+    char *(*cmd_tuples)(PGresult *);
 };
 
 extern struct ledger__pq ledger__pq;
@@ -72,5 +76,9 @@ int ledger__pq_load(char *err, size_t errlen);
 #define PQgetvalue ledger__pq.getvalue
 #define PQgetisnull ledger__pq.getisnull
 #define PQclear ledger__pq.clear
+#define PQnfields ledger__pq.nfields
+#define PQftype ledger__pq.ftype
+#define PQgetlength ledger__pq.getlength
+#define PQcmdTuples ledger__pq.cmd_tuples
 
 #endif

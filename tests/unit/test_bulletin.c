@@ -47,6 +47,7 @@
 #include "bulletins.h"
 #include "ledger.h"
 #include "plan.h"
+#include "sql.h"
 #include "sign.h"
 #include "store.h"
 #include "test.h"
@@ -63,6 +64,19 @@ struct row {
     uint32_t period;
     int64_t amount, received;
 };
+
+/* ledger_bulletin_build() on a SQLite handle, through the statement layer
+ * the hub uses. */
+static int build(sqlite3 *db, const struct lu_plan *plan,
+                 const struct ledger_bulletin_params *p, Luyu__Bulletin **out,
+                 char *err, size_t errlen)
+{
+    struct ledger_sql *sq = ledger_sql_sqlite(db);
+    int r = ledger_bulletin_build(sq, plan, p, out, err, errlen);
+
+    ledger_sql_free(sq);
+    return r;
+}
 
 static struct lu_plan *plan;
 static char dir[] = "/tmp/luyu-test-bulletin-XXXXXX";
@@ -251,8 +265,7 @@ static void check_rebuild(sqlite3 *db, struct ledger_bulletins *s,
         size_t n;
         uint8_t *buf;
 
-        ASSERT_EQ(ledger_bulletin_build(db, plan, &p, &again, err, sizeof(err)),
-                  0);
+        ASSERT_EQ(build(db, plan, &p, &again, err, sizeof(err)), 0);
         n = again ? luyu__bulletin__get_packed_size(again) : 0;
         buf = malloc(n + 1);
         if (again)
@@ -506,7 +519,7 @@ static uint8_t *peer_bulletin(sqlite3 *db, const char *province,
     char err[512] = "", *orig;
 
     *len = 0;
-    ASSERT_EQ(ledger_bulletin_build(db, plan, &p, &b, err, sizeof(err)), 0);
+    ASSERT_EQ(build(db, plan, &p, &b, err, sizeof(err)), 0);
     if (b == NULL)
         return NULL;
     orig = b->province;
@@ -708,9 +721,9 @@ int main(void)
     ASSERT_EQ(n_rows, 35);
     ASSERT_EQ(ledger_open(dir, plan, "CQ", &l, err, sizeof(err)), 0);
     if (l != NULL)
-        ASSERT_EQ(
-            ledger_bulletins_open(ledger_db(l), &conf, &s, err, sizeof(err)),
-            0);
+        ASSERT_EQ(ledger_bulletins_open(ledger_sql_handle(l), &conf, &s, err,
+                                        sizeof(err)),
+                  0);
     if (s != NULL) {
         test_calendar();
         test_issue(l, s);

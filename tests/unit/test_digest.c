@@ -13,9 +13,12 @@
 #include "digest.h"
 #include "ledger.h"
 #include "plan.h"
+#include "sql.h"
 #include "test.h"
 
 static char dir[] = "/tmp/luyu-test-digest-XXXXXX";
+/* The ledger's statement layer over its SQLite file, what the hub uses. */
+static struct ledger_sql *sq;
 
 /* Entries 1..n: every column varies, some notes empty, some non-ASCII,
  * some corrections. */
@@ -139,7 +142,7 @@ static void check_point(sqlite3 *db, int64_t upto, bool store, int64_t want)
     int64_t from = -1;
     uint8_t d[32], ref[32];
 
-    ASSERT_EQ(ledger_digest_point(db, upto, store, &from, d), 0);
+    ASSERT_EQ(ledger_digest_point(sq, upto, store, &from, d), 0);
     ASSERT_EQ(from, want);
     reference(db, want, false, ref);
     ASSERT_TRUE(memcmp(d, ref, 32) == 0);
@@ -187,7 +190,7 @@ static void test_digester(sqlite3 *db)
     struct run r = {0};
 
     uv_loop_init(&loop);
-    r.d = ledger_digester_new(&loop, db);
+    r.d = ledger_digester_new(&loop, sq);
     ASSERT_TRUE(r.d != NULL);
     uv_timer_init(&loop, &r.check);
     uv_timer_init(&loop, &r.give_up);
@@ -231,6 +234,7 @@ int main(void)
     if (l == NULL)
         TEST_DONE();
     db = ledger_db(l);
+    sq = ledger_sql_handle(l);
     /* Empty, and short of one block: the chain point is 0, zeros. */
     check_point(db, 0, true, 0);
     fill(db, 1, 1000);
@@ -257,11 +261,11 @@ int main(void)
         uint8_t d[32], ref[32];
 
         for (size_t k = 0; k < sizeof(at) / sizeof(at[0]); k++) {
-            ASSERT_EQ(ledger_digest_at(db, at[k], d), 0);
+            ASSERT_EQ(ledger_digest_at(sq, at[k], d), 0);
             reference(db, at[k], true, ref);
             ASSERT_TRUE(memcmp(d, ref, 32) == 0);
         }
-        ASSERT_EQ(ledger_digest_at(db, 4 * LEDGER_DIGEST_BLOCK + 1001, d),
+        ASSERT_EQ(ledger_digest_at(sq, 4 * LEDGER_DIGEST_BLOCK + 1001, d),
                   -ERANGE);
     }
     /* A stored digest is what a point uses: a damaged one shows. */
@@ -274,7 +278,7 @@ int main(void)
         int64_t from;
         uint8_t d[32], ref[32];
 
-        ASSERT_EQ(ledger_digest_point(db, LEDGER_DIGEST_BLOCK, false, &from, d),
+        ASSERT_EQ(ledger_digest_point(sq, LEDGER_DIGEST_BLOCK, false, &from, d),
                   0);
         reference(db, LEDGER_DIGEST_BLOCK, false, ref);
         ASSERT_TRUE(memcmp(d, ref, 32) != 0);
