@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "amount.h"
+#include "assess.h"
 #include "bulletin.h"
 #include "bulletin_expand.h"
 #include "bulletin_json.h"
@@ -13,6 +14,7 @@
 #include "i18n.h"
 #include "scores.h"
 #include "money.h"
+#include "plan.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -27,6 +29,23 @@ void ctl_render_view_clear(struct ctl_render_view *v)
     ledger_bulletin_free(v->b);
     ledger_scores_free(v->scores);
     memset(v, 0, sizeof(*v));
+}
+
+void ctl_render_assess_cells(const struct lu_plan_indicator *ind,
+                             const struct lu_assess_line *l,
+                             struct ctl_render_assess_cells *c)
+{
+    _Static_assert(sizeof(c->figure) >= LU_MONEY_LEN, "an amount fits");
+    lu_money_amount(l->actual, ind->base_unit, ind->scale, c->figure,
+                    sizeof(c->figure));
+    if (ind->assess.kind == LU_ASSESS_GROWTH && l->prev < 0)
+        snprintf(c->against, sizeof(c->against), "-");
+    else
+        lu_money_amount(
+            ind->assess.kind == LU_ASSESS_GROWTH ? l->prev : l->goal,
+            ind->base_unit, ind->scale, c->against, sizeof(c->against));
+    snprintf(c->weight, sizeof(c->weight), "%d", ind->assess.weight);
+    lu_assess_points(l->points, c->points, sizeof(c->points));
 }
 
 const char *ctl_render_status(Luyu__Status s)
@@ -331,4 +350,29 @@ size_t ctl_render_split(const struct ctl_render_view *v, size_t n,
         lu_buf_adds(rest, f != NULL ? f->name : codes[c]);
     }
     return k;
+}
+
+size_t ctl_render_walk_areas(const struct ctl_render_view *v, size_t n,
+                             ctl_render_area_fn *each, void *ctx,
+                             struct lu_buf *rest, size_t *n_rest,
+                             const char ***all)
+{
+    const Luyu__AreaTotals **a = NULL;
+    size_t na = ctl_render_areas(v, n, &a), n_all = 0;
+
+    *all = NULL;
+    for (size_t i = 0; i < na; i++) {
+        const char **codes = NULL;
+        size_t m = ctl_render_area_indicators(v, n, a[i]->code, &codes);
+
+        m = ctl_render_split(v, n, codes, m, rest, n_rest);
+        if (m > 0)
+            each(ctx, a[i], codes, m);
+        *all = lu_xrealloc(*all, (n_all + m + 1) * sizeof(**all));
+        memcpy(*all + n_all, codes, m * sizeof(*codes));
+        n_all += m;
+        free(codes);
+    }
+    free(a);
+    return n_all;
 }

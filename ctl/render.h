@@ -31,6 +31,18 @@ struct ctl_render_view {
 
 void ctl_render_view_clear(struct ctl_render_view *v);
 
+/* One indicator's assessment line as the cells every format prints: the
+ * figure, what it was judged against (the goal, or the year before for
+ * growth; "-" when there is none), the weight and the points. */
+struct lu_plan_indicator;
+struct lu_assess_line;
+struct ctl_render_assess_cells {
+    char figure[64], against[64], weight[16], points[32];
+};
+void ctl_render_assess_cells(const struct lu_plan_indicator *ind,
+                             const struct lu_assess_line *l,
+                             struct ctl_render_assess_cells *c);
+
 void ctl_render_text(const struct ctl_render_view *v, size_t n, bool md,
                      struct lu_buf *out);
 void ctl_render_html(const struct ctl_render_view *v, size_t n,
@@ -93,6 +105,17 @@ bool ctl_render_expanded(const struct ctl_render_view *v, size_t n,
 size_t ctl_render_split(const struct ctl_render_view *v, size_t n,
                         const char **codes, size_t m, struct lu_buf *rest,
                         size_t *n_rest);
+/* Walks the task areas of the views: calls each(ctx, area, codes, m) for
+ * an area with expanded indicators codes[0..m), appends the names of the
+ * others to rest as ctl_render_split does and counts them in *n_rest.
+ * Returns the expanded codes of all areas in area order in *all (free it
+ * with free()) and how many. */
+typedef void ctl_render_area_fn(void *ctx, const Luyu__AreaTotals *a,
+                                const char **codes, size_t m);
+size_t ctl_render_walk_areas(const struct ctl_render_view *v, size_t n,
+                             ctl_render_area_fn *each, void *ctx,
+                             struct lu_buf *rest, size_t *n_rest,
+                             const char ***all);
 
 /* The per-district table of a bulletin (render_units.c), the same in
  * every format: its columns are those of codes[0..m) that b has and some

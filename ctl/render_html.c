@@ -400,28 +400,30 @@ static void area(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
 /* A section per task area with expanded indicators, then one line naming
  * the indicators without figures and without a target due. The expanded
  * codes of all areas go to *all (free with free()). */
+struct area_ctx {
+    struct lu_buf *o;
+    const struct ctl_render_view *v;
+    size_t n;
+};
+
+static void area_each(void *ctx, const Luyu__AreaTotals *a, const char **codes,
+                      size_t m)
+{
+    struct area_ctx *c = ctx;
+
+    area(c->o, c->v, c->n, a, codes, m);
+}
+
 static size_t areas(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
                     const char ***all)
 {
-    const Luyu__AreaTotals **a = NULL;
-    size_t na = ctl_render_areas(v, n, &a), n_rest = 0, n_all = 0;
+    struct area_ctx c = {o, v, n};
+    size_t n_rest = 0, n_all;
     struct lu_buf rest;
     char t[128];
 
     lu_buf_init(&rest);
-    *all = NULL;
-    for (size_t i = 0; i < na; i++) {
-        const char **codes = NULL;
-        size_t m = ctl_render_area_indicators(v, n, a[i]->code, &codes);
-
-        m = ctl_render_split(v, n, codes, m, &rest, &n_rest);
-        if (m > 0)
-            area(o, v, n, a[i], codes, m);
-        *all = lu_xrealloc(*all, (n_all + m + 1) * sizeof(**all));
-        memcpy(*all + n_all, codes, m * sizeof(*codes));
-        n_all += m;
-        free(codes);
-    }
+    n_all = ctl_render_walk_areas(v, n, area_each, &c, &rest, &n_rest, all);
     if (n_rest > 0) {
         snprintf(t, sizeof(t),
                  _("The following %zu have no figures this "
@@ -433,7 +435,6 @@ static size_t areas(struct lu_buf *o, const struct ctl_render_view *v, size_t n,
         lu_buf_adds(o, "</p>\n");
     }
     lu_buf_free(&rest);
-    free(a);
     return n_all;
 }
 

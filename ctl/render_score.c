@@ -46,24 +46,16 @@ static void ranking(struct lu_buf *o, const struct ledger_scores *a)
 static void line(struct lu_buf *o, const struct lu_plan_indicator *ind,
                  const struct lu_assess_line *l)
 {
-    char x[2][LU_MONEY_LEN], w[16], pts[32];
+    struct ctl_render_assess_cells c;
 
-    lu_money_amount(l->actual, ind->base_unit, ind->scale, x[0], sizeof(x[0]));
-    if (ind->assess.kind == LU_ASSESS_GROWTH && l->prev < 0)
-        snprintf(x[1], sizeof(x[1]), "-");
-    else
-        lu_money_amount(ind->assess.kind == LU_ASSESS_GROWTH ? l->prev
-                                                             : l->goal,
-                        ind->base_unit, ind->scale, x[1], sizeof(x[1]));
-    snprintf(w, sizeof(w), "%d", ind->assess.weight);
+    ctl_render_assess_cells(ind, l, &c);
     lu_buf_adds(o, "<tr>");
     ctl_render_html_el(o, "td", NULL, ind->name);
     ctl_render_html_el(o, "td", NULL, lu_assess_kind_text(ind->assess.kind));
-    ctl_render_html_el(o, "td", "n", w);
-    ctl_render_html_el(o, "td", "n", x[0]);
-    ctl_render_html_el(o, "td", "n", x[1]);
-    ctl_render_html_el(o, "td", "n",
-                       lu_assess_points(l->points, pts, sizeof(pts)));
+    ctl_render_html_el(o, "td", "n", c.weight);
+    ctl_render_html_el(o, "td", "n", c.figure);
+    ctl_render_html_el(o, "td", "n", c.against);
+    ctl_render_html_el(o, "td", "n", c.points);
     lu_buf_adds(o, "</tr>\n");
 }
 

@@ -248,27 +248,29 @@ static void area_table(struct ctl_sink *k, const struct ctl_render_view *v,
 /* The areas' tables with the indicators that get rows, then the others
  * named in one line. Returns the codes with rows, in area order, for the
  * per-district table; free *all with free(). */
+struct area_ctx {
+    struct ctl_sink *k;
+    const struct ctl_render_view *v;
+    size_t n;
+};
+
+static void area_each(void *ctx, const Luyu__AreaTotals *a, const char **codes,
+                      size_t m)
+{
+    struct area_ctx *c = ctx;
+
+    area_table(c->k, c->v, c->n, a, codes, m);
+}
+
 static size_t areas(struct ctl_sink *k, const struct ctl_render_view *v,
                     size_t n, const char ***all)
 {
-    const Luyu__AreaTotals **a = NULL;
-    size_t na = ctl_render_areas(v, n, &a), n_rest = 0, n_all = 0;
+    struct area_ctx c = {k, v, n};
+    size_t n_rest = 0, n_all;
     struct lu_buf rest, t;
 
     lu_buf_init(&rest);
-    *all = NULL;
-    for (size_t i = 0; i < na; i++) {
-        const char **codes = NULL;
-        size_t m = ctl_render_area_indicators(v, n, a[i]->code, &codes);
-
-        m = ctl_render_split(v, n, codes, m, &rest, &n_rest);
-        if (m > 0)
-            area_table(k, v, n, a[i], codes, m);
-        *all = lu_xrealloc(*all, (n_all + m + 1) * sizeof(**all));
-        memcpy(*all + n_all, codes, m * sizeof(*codes));
-        n_all += m;
-        free(codes);
-    }
+    n_all = ctl_render_walk_areas(v, n, area_each, &c, &rest, &n_rest, all);
     if (n_rest > 0) {
         lu_buf_init(&t);
         lu_buf_printf(&t,
@@ -282,7 +284,6 @@ static size_t areas(struct ctl_sink *k, const struct ctl_render_view *v,
         lu_buf_free(&t);
     }
     lu_buf_free(&rest);
-    free(a);
     return n_all;
 }
 

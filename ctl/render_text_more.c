@@ -111,20 +111,12 @@ void ctl_render_text_scorecard(struct ctl_sink *k,
 static void line(struct ctl_sink *k, const struct lu_plan_indicator *ind,
                  const struct lu_assess_line *l)
 {
-    char x[2][LU_MONEY_LEN], w[16], pts[32];
+    struct ctl_render_assess_cells c;
 
-    lu_money_amount(l->actual, ind->base_unit, ind->scale, x[0], sizeof(x[0]));
-    if (ind->assess.kind == LU_ASSESS_GROWTH && l->prev < 0)
-        snprintf(x[1], sizeof(x[1]), "-");
-    else
-        lu_money_amount(ind->assess.kind == LU_ASSESS_GROWTH ? l->prev
-                                                             : l->goal,
-                        ind->base_unit, ind->scale, x[1], sizeof(x[1]));
-    snprintf(w, sizeof(w), "%d", ind->assess.weight);
-    ctl_sink_row(
-        k, (const char *[]){ind->name, lu_assess_kind_text(ind->assess.kind), w,
-                            x[0], x[1],
-                            lu_assess_points(l->points, pts, sizeof(pts))});
+    ctl_render_assess_cells(ind, l, &c);
+    ctl_sink_row(k, (const char *[]){ind->name,
+                                     lu_assess_kind_text(ind->assess.kind),
+                                     c.weight, c.figure, c.against, c.points});
 }
 
 void ctl_render_text_arithmetic(struct ctl_sink *k,

@@ -300,6 +300,8 @@ void hub_dash_free(struct hub_dash *d)
     if (d == NULL)
         return;
     hub_dash_sse_free(d);
+    lu_buf_free(&d->changes[0]);
+    lu_buf_free(&d->changes[1]);
     sqlite3_close(d->users_db);
     ledger_bulletins_free(d->bg_store);
     ledger_reader_close(d->bg_db);

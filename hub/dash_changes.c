@@ -221,7 +221,7 @@ static void pool_changes(struct lu_buf *b, const Luyu__Bulletin *last,
 static Luyu__Bulletin *month_bulletin(struct hub_dash *d,
                                       const Luyu__Bulletin *draft)
 {
-    struct ledger_bulletins_item it;
+    struct ledger_bulletins_item it = {0};
     Luyu__Bulletin *last = NULL;
     char err[256];
 
@@ -258,7 +258,7 @@ static bool latest_own(struct hub_dash *d, struct ledger_bulletins_item *out)
 static void heading(struct hub_dash *d, struct lu_buf *b,
                     const Luyu__Bulletin *draft, const Luyu__Bulletin *last)
 {
-    struct ledger_bulletins_item it;
+    struct ledger_bulletins_item it = {0};
     char p[16], t[32];
 
     if (last != NULL) {
@@ -285,8 +285,8 @@ static void heading(struct hub_dash *d, struct lu_buf *b,
                                   : 0));
 }
 
-void hub_dash_changes(struct hub_dash *d, struct lu_buf *b,
-                      const Luyu__Bulletin *draft, bool all)
+static void render(struct hub_dash *d, struct lu_buf *b,
+                   const Luyu__Bulletin *draft, bool all)
 {
     Luyu__Bulletin *last = month_bulletin(d, draft);
     struct changes cs = {0};
@@ -324,4 +324,22 @@ void hub_dash_changes(struct hub_dash *d, struct lu_buf *b,
     lu_buf_adds(b, "</section>");
     free(cs.v);
     ledger_bulletin_free(last);
+}
+
+void hub_dash_changes(struct hub_dash *d, struct lu_buf *b,
+                      const Luyu__Bulletin *draft, bool all)
+{
+    struct lu_buf *c = &d->changes[all];
+
+    /* The draft only changes when a new one is installed (draft_ms moves
+     * with it); the section is computed again then, never per viewer. */
+    if (d->changes_of[all] != draft || d->changes_ms[all] != d->draft_ms ||
+        draft != d->draft || c->data == NULL) {
+        lu_buf_free(c);
+        lu_buf_init(c);
+        render(d, c, draft, all);
+        d->changes_of[all] = draft;
+        d->changes_ms[all] = d->draft_ms;
+    }
+    lu_buf_add(b, c->data, c->len);
 }

@@ -60,6 +60,13 @@ struct hub_dash {
     sqlite3 *bg_db;
     struct ledger_bulletins *bg_store;
     bool refreshing, warmed;
+    /* The overview's "what changed" section, short ([0]) and whole ([1]),
+     * as rendered for the draft of draft_ms (hub/dash_changes.c): the same
+     * for every viewer until the next draft, so many viewers cost one
+     * comparison per draft. The web thread's. */
+    struct lu_buf changes[2];
+    const Luyu__Bulletin *changes_of[2];
+    uint64_t changes_ms[2];
     /* The nodes page's rows while it renders (hub/dash_loop.c). */
     const struct hub_dash_node *nodes;
     size_t n_nodes;
