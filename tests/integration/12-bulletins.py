@@ -17,31 +17,13 @@ import xml.etree.ElementTree as ET
 import zmq
 
 from luyutest import (BIN, PLAN, Cluster, Daemon, check, free_port, pb_decode, run, say,
-                      wait_until, write_csv)
+                      peer_args, two_provinces, wait_until, write_csv)
 
 
 def setup():
-    cq, sd = Cluster("bul-cq"), Cluster("bul-sd")
-    sd.hub_id, sd.province = "sd-hub", "SD"
-    for c in (cq, sd):
-        c.keygen(c.hub_id)
-        c.ctl("keygen", "--sign", "--out", c.path("keys", c.hub_id), check_rc=0)
-    for a, b in ((cq, sd), (sd, cq)):
-        a.peer_hubs[b.hub_id] = (b.keygen(b.hub_id), b.province)
-        # The peer's public keys, as an admin would copy them over.
-        for ext in (".pub", ".sign.pub"):
-            with open(b.path("keys", b.hub_id + ext)) as src, \
-                    open(a.path("keys", "peer" + ext), "w") as dst:
-                dst.write(src.read())
-    return cq, sd
+    return two_provinces("bul")
 
 
-def peer_args(a, b, extra=()):
-    return ["--sign-key", a.path("keys", a.hub_id + ".sign.key"), "--no-auto-issue",
-            "--peer", b.endpoint, "--peer-id", b.hub_id, "--peer-province", b.province,
-            "--peer-key", a.path("keys", "peer.pub"),
-            "--peer-sign-key", a.path("keys", "peer.sign.pub"),
-            "--peer-resend-ms", "300"] + list(extra)
 
 
 def hub_sock(c):

@@ -581,3 +581,32 @@ def page_text(html):
     text = re.sub(r"<[^>]*>", " ", html)
     import html as htmlmod
     return htmlmod.unescape(text + " " + labels)
+
+
+def two_provinces(prefix):
+    """Chongqing's and Shandong's clusters with their hubs' CURVE and
+    signing keys, each holding the other's public keys as "peer.pub" and
+    "peer.sign.pub" (as an admin would copy them over), for the bulletin
+    exchange. Returns (cq, sd)."""
+    cq, sd = Cluster(prefix + "-cq"), Cluster(prefix + "-sd")
+    sd.hub_id, sd.province = "sd-hub", "SD"
+    for c in (cq, sd):
+        c.keygen(c.hub_id)
+        c.ctl("keygen", "--sign", "--out", c.path("keys", c.hub_id), check_rc=0)
+    for a, b in ((cq, sd), (sd, cq)):
+        a.peer_hubs[b.hub_id] = (b.keygen(b.hub_id), b.province)
+        for ext in (".pub", ".sign.pub"):
+            with open(b.path("keys", b.hub_id + ext)) as src, \
+                    open(a.path("keys", "peer" + ext), "w") as dst:
+                dst.write(src.read())
+    return cq, sd
+
+
+def peer_args(a, b, extra=()):
+    """hub a's options to sign its bulletins and exchange them with hub b
+    (two_provinces), issuing only when told."""
+    return ["--sign-key", a.path("keys", a.hub_id + ".sign.key"), "--no-auto-issue",
+            "--peer", b.endpoint, "--peer-id", b.hub_id, "--peer-province", b.province,
+            "--peer-key", a.path("keys", "peer.pub"),
+            "--peer-sign-key", a.path("keys", "peer.sign.pub"),
+            "--peer-resend-ms", "300"] + list(extra)
