@@ -19,7 +19,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration"))
-from luyutest import (BIN, Cluster, check, free_port, import_rows, run, say,  # noqa: E402
+from luyutest import (money_text, BIN, Cluster, check, free_port, import_rows, run, say,  # noqa: E402
                       wait_until)
 import assessref  # noqa: E402
 import poolref  # noqa: E402
@@ -61,27 +61,7 @@ def plan():
     return units, inds
 
 
-def money(fen, unit):
-    """How a person reads an amount in Chinese: 元 below 1万, then 万元,
-    then 亿元, two decimals rounded half away from zero; people whole."""
-    def group(n, dec):
-        s = "%d" % abs(n)
-        s = s.rjust(dec + 1, "0")
-        whole, frac = (s[:-dec], s[-dec:]) if dec else (s, "")
-        whole = "{:,}".format(int(whole))
-        return ("-" if n < 0 else "") + whole + ("." + frac if dec else "")
-
-    def hundredths(v, step):
-        q, r = divmod(abs(v), step)
-        q += 1 if r * 2 >= step else 0
-        return q if v >= 0 else -q
-    if unit != "yuan":
-        return group(fen, 0) + "人"
-    if abs(fen) >= 10 ** 10 or abs(hundredths(fen, 10 ** 4)) >= 10 ** 6:
-        return group(hundredths(fen, 10 ** 8), 2) + "亿元"
-    if abs(fen) >= 10 ** 6:
-        return group(hundredths(fen, 10 ** 4), 2) + "万元"
-    return group(fen, 2) + "元"
+money = money_text
 
 
 def stored(amount, unit):

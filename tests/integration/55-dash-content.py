@@ -12,7 +12,7 @@ import random
 import re
 import subprocess
 
-from luyutest import (BIN, Cluster, check, free_port, run, say, peer_args, two_provinces,
+from luyutest import (money_text, BIN, Cluster, check, free_port, run, say, peer_args, two_provinces,
                       wait_until, write_csv)
 from webclient import Browser
 import poolref
@@ -20,25 +20,7 @@ import poolref
 IND = "agri_sales_to_sd"
 
 
-def money(fen, unit="yuan"):
-    """How a person reads an amount in Chinese: 元 below 1万, then 万元,
-    then 亿元, two decimals rounded half away from zero; people whole."""
-    def group(n, dec):
-        s = ("%d" % abs(n)).rjust(dec + 1, "0")
-        whole, frac = (s[:-dec], s[-dec:]) if dec else (s, "")
-        return ("-" if n < 0 else "") + "{:,}".format(int(whole)) + ("." + frac if dec else "")
-
-    def hundredths(v, step):
-        q, r = divmod(abs(v), step)
-        q += 1 if r * 2 >= step else 0
-        return q if v >= 0 else -q
-    if unit != "yuan":
-        return group(fen, 0) + "人"
-    if abs(fen) >= 10 ** 10 or abs(hundredths(fen, 10 ** 4)) >= 10 ** 6:
-        return group(hundredths(fen, 10 ** 8), 2) + "亿元"
-    if abs(fen) >= 10 ** 6:
-        return group(hundredths(fen, 10 ** 4), 2) + "万元"
-    return group(fen, 2) + "元"
+money = money_text
 
 
 def fen(s):

@@ -13,7 +13,7 @@ import pwd
 import re
 import subprocess
 
-from luyutest import BIN, PLAN, Cluster, check, free_port, run, say, wait_until
+from luyutest import hub_user, BIN, PLAN, Cluster, check, free_port, run, say, wait_until
 from webclient import Browser
 
 UNIT, MONTH = "cq-wanzhou", "2019-07"
@@ -25,11 +25,7 @@ PAGES = {"/": "总览", "/indicator": "指标", "/grid": "报送", "/pool": "项
 LOADGEN_NODES = 4
 
 
-def user(c, name, role, pw):
-    p = subprocess.run([os.path.join(BIN, "luyuctl"), "--hub", c.path("hub", "control.sock"),
-                        "user", "add", name, "--role", role], input=(pw + "\n").encode(),
-                       capture_output=True, timeout=120)
-    check(p.returncode == 0, "a %s at the hub: %s" % (role, p.stderr.decode().strip()))
+user = hub_user
 
 
 def steps(c):

@@ -14,7 +14,7 @@ import pwd
 import re
 import subprocess
 
-from luyutest import (BIN, Cluster, check, english_words, free_port, page_text, run, say,
+from luyutest import (hub_user, BIN, Cluster, check, english_words, free_port, page_text, run, say,
                       wait_until)
 from webclient import Browser
 
@@ -28,11 +28,7 @@ NAMES = {ME, "zhanghua", "lishen", "web", "cq", "wanzhou",
          "open", "approved", "accepted", "returned", "unlocked"}
 
 
-def user(c, name, role, pw):
-    p = subprocess.run([os.path.join(BIN, "luyuctl"), "--hub", c.path("hub", "control.sock"),
-                        "user", "add", name, "--role", role], input=(pw + "\n").encode(),
-                       capture_output=True, timeout=120)
-    check(p.returncode == 0, "a %s at the hub: %s" % (role, p.stderr.decode().strip()))
+user = hub_user
 
 
 def steps(c):

@@ -610,3 +610,33 @@ def peer_args(a, b, extra=()):
             "--peer-key", a.path("keys", "peer.pub"),
             "--peer-sign-key", a.path("keys", "peer.sign.pub"),
             "--peer-resend-ms", "300"] + list(extra)
+
+
+def money_text(fen, unit="yuan"):
+    """How a person reads an amount in Chinese (common/money.c): 元 below
+    1万, then 万元, then 亿元, two decimals rounded half away from zero,
+    thousands separated; people whole."""
+    def group(n, dec):
+        s = ("%d" % abs(n)).rjust(dec + 1, "0")
+        whole, frac = (s[:-dec], s[-dec:]) if dec else (s, "")
+        return ("-" if n < 0 else "") + "{:,}".format(int(whole)) + ("." + frac if dec else "")
+
+    def hundredths(v, step):
+        q, r = divmod(abs(v), step)
+        q += 1 if r * 2 >= step else 0
+        return q if v >= 0 else -q
+    if unit != "yuan":
+        return group(fen, 0) + "人"
+    if abs(fen) >= 10 ** 10 or abs(hundredths(fen, 10 ** 4)) >= 10 ** 6:
+        return group(hundredths(fen, 10 ** 8), 2) + "亿元"
+    if abs(fen) >= 10 ** 6:
+        return group(hundredths(fen, 10 ** 4), 2) + "万元"
+    return group(fen, 2) + "元"
+
+
+def hub_user(c, name, role, pw):
+    """A dashboard user of c's hub, made with luyuctl --hub user add."""
+    p = subprocess.run([os.path.join(BIN, "luyuctl"), "--hub", c.path("hub", "control.sock"),
+                        "user", "add", name, "--role", role], input=(pw + "\n").encode(),
+                       capture_output=True, timeout=120)
+    check(p.returncode == 0, "a %s at the hub: %s" % (role, p.stderr.decode().strip()))
