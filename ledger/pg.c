@@ -101,7 +101,25 @@ static const char PG_V3[] =
     "CREATE INDEX project_event_of ON project_event(project, id);"
     "CREATE INDEX project_event_month ON project_event(period);";
 
-static const char *const MIGRATIONS[] = {PG_V1, PG_V2, PG_V3};
+/* Schema 4: the review of months and the reminders (ledger/review.h),
+ * with the SQLite ledger's meaning (ledger/ledger.c, its schema 3):
+ * entry.confirmed the data-quality warnings the recorder confirmed ("" for
+ * none and for entries of an older release), review_event every step of a
+ * unit's month, append-only, id in commit order (what ReviewNotice
+ * carries), reminder one per unit, month and reason ever. */
+static const char PG_V4[] =
+    "ALTER TABLE entry ADD COLUMN confirmed text NOT NULL DEFAULT '';"
+    "CREATE TABLE review_event(id bigserial PRIMARY KEY,"
+    " unit text NOT NULL, period bigint NOT NULL, kind integer NOT NULL,"
+    " by text NOT NULL, at bigint NOT NULL, reason text NOT NULL,"
+    " node text NOT NULL, seq bigint);"
+    "CREATE INDEX review_event_month ON review_event(unit, period, id);"
+    "CREATE TABLE reminder(unit text NOT NULL, period bigint NOT NULL,"
+    " reason text NOT NULL, at bigint NOT NULL,"
+    " hooked integer NOT NULL DEFAULT 0,"
+    " PRIMARY KEY(unit, period, reason));";
+
+static const char *const MIGRATIONS[] = {PG_V1, PG_V2, PG_V3, PG_V4};
 
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_PG_SCHEMA,
                "LEDGER_PG_SCHEMA is the last migration's version");
@@ -133,6 +151,7 @@ enum {
     C_NOTE,
     C_BY,
     C_AT,
+    C_CONFIRMED,
     C_COUNT,
 };
 
@@ -155,11 +174,12 @@ static const char *const SQL[Q_COUNT] = {
     [Q_BATCH] =
         "WITH x AS (SELECT * FROM unnest($1::text[], $2::bigint[],"
         " $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[],"
-        " $8::text[], $9::bigint[]) WITH ORDINALITY AS x(n, s, u, i, p, a,"
-        " t, b, r, o)),"
+        " $8::text[], $9::bigint[], $10::text[]) WITH ORDINALITY AS x(n, s,"
+        " u, i, p, a, t, b, r, c, o)),"
         " e AS (INSERT INTO entry(node, seq, unit, indicator, period, amount,"
-        " note, recorded_by, recorded_at, received_at, term) SELECT n, s, u,"
-        " i, p, a, t, b, r, $10::bigint, $11::bigint FROM x ORDER BY o)"
+        " note, recorded_by, recorded_at, confirmed, received_at, term)"
+        " SELECT n, s, u, i, p, a, t, b, r, c, $11::bigint, $12::bigint"
+        " FROM x ORDER BY o)"
         " INSERT INTO balance(unit, indicator, period, amount, entries)"
         " SELECT u, i, p, sum(a), count(*) FROM x GROUP BY u, i, p"
         " ON CONFLICT (unit, indicator, period) DO UPDATE SET"
@@ -171,9 +191,10 @@ static const char *const SQL[Q_COUNT] = {
     [Q_INSERT] =
         "WITH e AS (INSERT INTO entry(node, seq, unit, indicator, period,"
         " amount, note, recorded_by, recorded_at, corrects, root,"
-        " prev_amount, received_at, term) VALUES ($1, $2::bigint, $3, $4,"
-        " $5::bigint, $6::bigint, $7, $8, $9::bigint, $10::bigint,"
-        " $11::bigint, $12::bigint, $13::bigint, $14::bigint) RETURNING id),"
+        " prev_amount, received_at, term, confirmed) VALUES ($1, $2::bigint,"
+        " $3, $4, $5::bigint, $6::bigint, $7, $8, $9::bigint, $10::bigint,"
+        " $11::bigint, $12::bigint, $13::bigint, $14::bigint, $15)"
+        " RETURNING id),"
         " c AS (INSERT INTO chain(root, amount, latest) SELECT $11::bigint,"
         " $6::bigint, id FROM e WHERE $11::bigint IS NOT NULL"
         " ON CONFLICT (root) DO UPDATE SET amount = excluded.amount,"
@@ -916,7 +937,7 @@ int ledger_pg_insert(struct ledger_pg *pg, const char *node,
 {
     char seq[24], period[16], amount[24], rec_at[24], tg[24], rt[24], pv[24],
         now[24], term[24];
-    const char *v[14] = {node,
+    const char *v[15] = {node,
                          seq,
                          e->unit,
                          e->indicator,
@@ -929,7 +950,8 @@ int ledger_pg_insert(struct ledger_pg *pg, const char *node,
                          target ? rt : NULL,
                          target ? pv : NULL,
                          now,
-                         term};
+                         term,
+                         e->confirmed};
 
     int r;
 
@@ -945,6 +967,7 @@ int ledger_pg_insert(struct ledger_pg *pg, const char *node,
         batch_str(&b[C_NOTE], e->note);
         batch_str(&b[C_BY], e->recorded_by);
         batch_int(&b[C_AT], e->recorded_at);
+        batch_str(&b[C_CONFIRMED], e->confirmed);
         return ++pg->n_batch >= BATCH_MAX ? batch_flush(pg) : 0;
     }
     r = batch_flush(pg);
@@ -959,7 +982,7 @@ int ledger_pg_insert(struct ledger_pg *pg, const char *node,
     snprintf(pv, sizeof(pv), "%lld", (long long)prev);
     snprintf(now, sizeof(now), "%lld", (long long)lu_now_s());
     snprintf(term, sizeof(term), "%lld", (long long)pg->term);
-    return enqueue(pg, SQL[Q_INSERT], 14, v);
+    return enqueue(pg, SQL[Q_INSERT], 15, v);
 }
 
 struct nodes_cursor {

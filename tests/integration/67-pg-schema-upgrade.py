@@ -1,9 +1,9 @@
 """A PostgreSQL ledger of the previous release upgrades itself: the schema-1
 database in tests/data/pg-schema-v1 (written by the release before the
 bulletin store moved to PostgreSQL) is loaded into a fresh server, today's
-hub migrates it to schema 3 at start (the bulletin store's and the
-digests' tables, then the project pool's), keeps every entry and balance,
-and goes on merging. The
+hub migrates it to schema 4 at start (the bulletin store's and the
+digests' tables, then the project pool's, then the review of months and
+the reminders), keeps every entry and balance, and goes on merging. The
 statement layer's unit test (tests/unit/test_sql.c) runs here against the
 same server. Skipped (77) where PostgreSQL cannot be started."""
 import os
@@ -28,14 +28,19 @@ def main():
 
     c = Cluster("pg-upgrade", secure=False)
     hub = c.start_hub(["--ledger", pg.url()])
-    check("PostgreSQL schema 1 -> 3" in hub.log(), "the hub says it migrated 1 -> 3")
-    check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "3",
-          "the ledger is at schema 3")
+    check("PostgreSQL schema 1 -> 4" in hub.log(), "the hub says it migrated 1 -> 4")
+    check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "4",
+          "the ledger is at schema 4")
     tables = pg.primary.sql("SELECT string_agg(tablename, ',' ORDER BY tablename)"
                             " FROM pg_tables WHERE schemaname = 'public'")
     check(all(t in tables.split(",") for t in ("bulletin", "bulletin_signer", "digest_block",
-                                                "project", "project_event")),
-          "schemas 2 and 3: the bulletin store, the digests, the pool: %s" % tables)
+                                                "project", "project_event",
+                                                "review_event", "reminder")),
+          "schemas 2 to 4: the bulletin store, the digests, the pool, the review: %s"
+          % tables)
+    check(pg.primary.sql("SELECT count(*) FROM entry WHERE confirmed = ''") ==
+          before.split("\t")[0],
+          "schema 4: the older entries carry no confirmed warnings")
     check(pg.primary.sql("SELECT count(*), sum(amount) FROM entry") == before and
           pg.primary.sql("SELECT unit, indicator, period, amount FROM balance"
                          " ORDER BY 1, 2, 3") == balances,
