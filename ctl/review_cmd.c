@@ -2,9 +2,11 @@
  * node (the district's reviewers); accept, return and unlock at the hub
  * (the province's reviewers), each through its daemon's control socket,
  * which knows who asks; queue and history read a hub's ledger through
- * ledger/review.h: each unit's month with entries and its state, months
- * whose entries carry warnings the district confirmed (outliers, likely
- * duplicates) first, with those entries' ids. */
+ * ledger/review.h, its SQLite file or its PostgreSQL database (--ledger
+ * with the hub's connection string, a read-only session of our own): each
+ * unit's month with entries and its state, months whose entries carry warnings
+ * the district confirmed (outliers, likely duplicates) first, with those
+ * entries' ids. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "node.h"
 #include "output.h"
 #include "review.h"
+#include "sql.h"
 #include "table.h"
 #include "util.h"
 
@@ -32,6 +35,8 @@ static const char USAGE[] = N_(
     "                            [--format table|json]\n"
     "       luyuctl review history UNIT/YYYY-MM --state-dir HUBDIR\n"
     "                            [--format table|json]\n"
+    "       (queue and history: --ledger postgresql://... instead of\n"
+    "        --state-dir for a hub whose ledger is in PostgreSQL)\n"
     "\n"
     "A unit's month is reviewed in two steps. At the district, a member\n"
     "of the node's review group (luyu-review) approves it: all its entries\n"
@@ -60,17 +65,27 @@ struct out {
 /* What queue and history share once the ledger was read (r its answer):
  * an old ledger named, the table or the JSON (array in an object)
  * closed and written, o's and b's memory freed. */
-static int finish(int r, sqlite3 *db, const char *dir, struct out *o,
+static int finish(int r, struct ledger_sql *db, const char *dir, struct out *o,
                   struct lu_buf *b)
 {
-    if (r == -ENOTSUP) {
+    if (r == -ENOTSUP && ledger_sql_is_pg(db)) {
+        r = ctl_output_error(CTL_EXIT_FAIL, "%s",
+                             _("the PostgreSQL ledger records no review yet: "
+                               "start this release's luyu-hub once to "
+                               "upgrade it"));
+    } else if (r == -ENOTSUP) {
         r = ctl_output_error(CTL_EXIT_FAIL,
                              _("%s/ledger.db records no confirmed warnings "
                                "yet: start this release's luyu-hub once to "
                                "upgrade it"),
                              dir);
+    } else if (r < 0 && !ledger_sql_is_pg(db)) {
+        r = ctl_ledgerdb_fail(ledger_sql_sqlite_handle(db));
     } else if (r < 0) {
-        r = ctl_ledgerdb_fail(db);
+        /* The message names PostgreSQL, never the connection string:
+         * it may hold a password. */
+        r = ctl_output_error(CTL_EXIT_FAIL, _("cannot read the ledger: %s"),
+                             ledger_sql_errmsg(db));
     } else {
         if (o->j != NULL) {
             lu_json_end(o->j);
@@ -137,7 +152,8 @@ static int one(void *arg, const struct ledger_review_month *m)
     return 0;
 }
 
-static int queue(sqlite3 *db, const char *dir, uint32_t period, bool json)
+static int queue(struct ledger_sql *db, const char *dir, uint32_t period,
+                 bool json)
 {
     struct lu_json j;
     struct lu_buf b;
@@ -241,8 +257,8 @@ static int history_row(void *arg, const struct ledger_review_step *s)
     return 0;
 }
 
-static int history(sqlite3 *db, const struct ctl_args *a, const char *dir,
-                   const char *month, bool json)
+static int history(struct ledger_sql *db, const struct ctl_args *a,
+                   const char *dir, const char *month, bool json)
 {
     char unit[LU_MAX_NAME + 1], period[8], err[160];
     struct lu_json j;
@@ -271,6 +287,35 @@ static int history(sqlite3 *db, const struct ctl_args *a, const char *dir,
     return finish(r, db, dir, &o, &b);
 }
 
+/* The hub's ledger: STATE_DIR/ledger.db, or a PostgreSQL connection
+ * string (a read-only session, as luyuctl bulletin reads it). */
+static int open_ledger(const char *dir, struct ledger_sql **db)
+{
+    sqlite3 *lite = NULL;
+    char err[512];
+    int r;
+
+    *db = NULL;
+    if (ledger_sql_is_pg_url(dir)) {
+        if (ledger_sql_pg_connect(dir, db, err, sizeof(err)) < 0)
+            return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
+        return CTL_EXIT_OK;
+    }
+    r = ctl_ledgerdb_open(dir, &lite);
+    if (r == CTL_EXIT_OK)
+        *db = ledger_sql_sqlite(lite);
+    return r;
+}
+
+static void close_ledger(struct ledger_sql *db)
+{
+    sqlite3 *lite = db ? ledger_sql_sqlite_handle(db) : NULL;
+
+    ledger_sql_free(db);
+    if (lite != NULL)
+        ledger_reader_close(lite);
+}
+
 static const struct {
     const char *name;
     int kind;
@@ -287,14 +332,15 @@ int ctl_review_cmd(const struct ctl_global *g, int argc, char **argv)
                *hub = NULL, *pos[2];
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &dir},
+        {"--ledger", CTL_OPT_VALUE, &dir},
         {"--period", CTL_OPT_VALUE, &period},
         {"--format", CTL_OPT_VALUE, &format},
         {"--reason", CTL_OPT_VALUE, &reason},
         {"--hub", CTL_OPT_VALUE, &hub},
     };
     struct ctl_args a = {
-        .cmd = "review", .opts = opts, .n_opts = 5, .max_pos = 2, .pos = pos};
-    sqlite3 *db = NULL;
+        .cmd = "review", .opts = opts, .n_opts = 6, .max_pos = 2, .pos = pos};
+    struct ledger_sql *db = NULL;
     uint32_t per = 0;
     bool json = false;
     char err[160];
@@ -331,12 +377,11 @@ int ctl_review_cmd(const struct ctl_global *g, int argc, char **argv)
                              format);
     }
     if (r == CTL_EXIT_OK)
-        r = ctl_ledgerdb_open(dir, &db);
+        r = open_ledger(dir, &db);
     if (r == CTL_EXIT_OK && strcmp(pos[0], "queue") == 0)
         r = queue(db, dir, per, json);
     else if (r == CTL_EXIT_OK)
         r = history(db, &a, dir, a.n_pos == 2 ? pos[1] : NULL, json);
-    if (db != NULL)
-        ledger_reader_close(db);
+    close_ledger(db);
     return r;
 }

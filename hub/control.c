@@ -224,9 +224,8 @@ static void handle(void *data, const char *who, const Luyu__CtlRequest *req,
                req->body_case == LUYU__CTL_REQUEST__BODY_STATUS) {
         fill_status(c, &s);
         fill_bulletins(c, &s);
-        if (ledger_db(c->ctx.ledger) != NULL &&
-            ledger_review_max(ledger_db(c->ctx.ledger)) > 0)
-            ledger_remind_each(ledger_db(c->ctx.ledger), 0,
+        if (ledger_review_max(ledger_sql_handle(c->ctx.ledger)) > 0)
+            ledger_remind_each(ledger_sql_handle(c->ctx.ledger), 0,
                                MAX_STATUS_REMINDERS, keep_reminder, &s);
         resp.hub_status = &s;
     } else if (req->body_case == LUYU__CTL_REQUEST__BODY_BULLETIN_ISSUE) {

@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "reader.h"
+#include "sql.h"
 #include "users.h"
 #include "web.h"
 #include "webauth.h"
@@ -261,6 +262,8 @@ static int open_ledger(struct hub_dash *d, char *err, size_t errlen)
     int r = ledger_reader_open(d->ctx.state_dir, &d->db, err, errlen);
 
     if (r == 0)
+        d->sql = ledger_sql_sqlite(d->db);
+    if (r == 0)
         r = hub_users_open_reader(d->ctx.state_dir, &d->users_db, err, errlen);
     if (r == 0)
         r = ledger_reader_open(d->ctx.state_dir, &d->bg_db, err, errlen);
@@ -307,6 +310,7 @@ void hub_dash_free(struct hub_dash *d)
     ledger_reader_close(d->bg_db);
     ledger_bulletin_free(d->draft);
     ledger_bulletins_free(d->store);
+    ledger_sql_free(d->sql);
     ledger_reader_close(d->db);
     lu_webauth_free(d->auth);
     free(d);

@@ -23,6 +23,7 @@ struct lu_web_resp;
 struct ledger_bulletins;
 struct ledger_bulletins_item;
 struct lu_webauth;
+struct ledger_sql;
 struct lu_web;
 struct hub_dash_sse;
 
@@ -37,6 +38,7 @@ struct hub_dash {
     struct hub_dash_ctx ctx;
     struct lu_webauth *auth;
     sqlite3 *db;                    /* read-only, ledger/reader.h */
+    struct ledger_sql *sql;         /* db for ledger/review.h */
     struct ledger_bulletins *store; /* read-only view of the bulletins */
     char province[17];
     /* The latest draft of a month, kept for draft_keep_ms (hub/dash_live.c)

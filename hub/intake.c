@@ -186,8 +186,7 @@ static const char *refuse_hello(struct hub_intake *in, const char *owner,
 }
 
 /* The province's review steps node has not got yet (ids > after), for
- * the units it reported and those the registry gives it; none on
- * PostgreSQL, which does not keep the review yet (ledger/ledger.h). */
+ * the units it reported and those the registry gives it. */
 static void notices(struct hub_intake *in, const char *node, uint64_t after,
                     Luyu__ReviewNotice ***out, size_t *n)
 {
@@ -198,11 +197,9 @@ static void notices(struct hub_intake *in, const char *node, uint64_t after,
 
     *out = NULL;
     *n = 0;
-    if (ledger_db(in->ledger) == NULL)
-        return;
     units = hub_registry_node_units(who, &n_units);
-    if (ledger_review_notices(ledger_db(in->ledger), node, units, n_units,
-                              after, MAX_NOTICES, out, n) < 0)
+    if (ledger_review_notices(ledger_sql_handle(in->ledger), node, units,
+                              n_units, after, MAX_NOTICES, out, n) < 0)
         lu_warn("cannot read the review notices for node %s", node);
 }
 

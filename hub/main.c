@@ -434,6 +434,17 @@ static int open_stores(struct lu_daemon *d, void *data, char *err,
     return r;
 }
 
+/* Reminders, on either ledger (hub/remind.h). */
+static struct hub_remind *start_remind(struct hub *hub)
+{
+    struct hub_remind_config rc = {.days = S.remind_days,
+                                   .hook = S.remind_hook,
+                                   .issue_day = S.issue_day,
+                                   .province = S.province};
+
+    return hub_remind_new(hub->loop, &rc, hub->plan, hub->ledger, hub->feed);
+}
+
 /* On the loop: ZAP, intake, its socket monitor, feed, bulletin exchange,
  * control socket and the digester, and what status and /metrics observe. */
 static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
@@ -474,10 +485,9 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         hub_intake_set_feed(hub->intake, hub->feed, hub->plan);
     }
     if (ledger_is_pg(hub->ledger)) {
-        /* The review of months, its reminders and the dashboard read
-         * tables kept in SQLite only so far (DECISIONS.md, issue 20). */
-        lu_warn("ledger on PostgreSQL: no review of months, no reminders "
-                "and no dashboard yet%s",
+        /* The dashboard reads tables through readers of SQLite only so
+         * far (DECISIONS.md, issue 20). */
+        lu_warn("ledger on PostgreSQL: no dashboard yet%s",
                 S.web ? "; web serves /metrics only" : "");
         hub->dbwatch =
             hub_dbwatch_new(hub->loop, hub->ledger, S.ledger_idle_ms / 3);
@@ -496,15 +506,7 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         snprintf(err, errlen, _("cannot read the ledger's digests"));
         return -EIO;
     }
-    if (!ledger_is_pg(hub->ledger)) {
-        struct hub_remind_config rc = {.days = S.remind_days,
-                                       .hook = S.remind_hook,
-                                       .issue_day = S.issue_day,
-                                       .province = S.province};
-
-        hub->remind =
-            hub_remind_new(hub->loop, &rc, hub->plan, hub->ledger, hub->feed);
-    }
+    hub->remind = start_remind(hub);
     hub->obs.intake = hub->intake;
     hub->obs.digester = hub->digester;
     hub->obs.monitor = hub->monitor;

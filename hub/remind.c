@@ -14,6 +14,7 @@
 #include "log.h"
 #include "plan.h"
 #include "review.h"
+#include "sql.h"
 #include "schedule.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -114,7 +115,7 @@ static int keep_pending(void *arg, const char *unit, uint32_t period,
  * in between loses those runs. */
 static void run_hooks(struct hub_remind *r)
 {
-    sqlite3 *db = ledger_db(r->ledger);
+    struct ledger_sql *db = ledger_sql_handle(r->ledger);
     struct pending p = {0};
     char per[8];
     int ok;
@@ -127,7 +128,7 @@ static void run_hooks(struct hub_remind *r)
                                   p.v[i].reason) == 0;
     if (!ok || ledger_commit(r->ledger) < 0) {
         ledger_rollback(r->ledger);
-        lu_err("reminders: cannot mark their hooks: %s", sqlite3_errmsg(db));
+        lu_err("reminders: cannot mark their hooks: %s", ledger_sql_errmsg(db));
         goto out;
     }
     for (size_t i = 0; r->cfg.hook != NULL && i < p.n; i++)
@@ -141,7 +142,7 @@ out:
 /* The reason unit u is reminded about period for now, into reason (64
  * bytes); 0 when it has what it should have: entries and its district's
  * approval (or the province's acceptance). -EIO on failure. */
-static int reason_of(sqlite3 *db, const char *unit, uint32_t period,
+static int reason_of(struct ledger_sql *db, const char *unit, uint32_t period,
                      const char *when, char *reason)
 {
     char by[LU_MAX_NAME + 1], note[LU_MAX_NOTE + 1];
@@ -164,7 +165,7 @@ static int reason_of(sqlite3 *db, const char *unit, uint32_t period,
 static void remind_month(struct hub_remind *r, uint32_t period,
                          const char *when, int64_t now)
 {
-    sqlite3 *db = ledger_db(r->ledger);
+    struct ledger_sql *db = ledger_sql_handle(r->ledger);
     char(*reasons)[64] = lu_xcalloc(r->plan->n_units + 1, sizeof(*reasons));
     char per[8];
     int ok = ledger_begin(r->ledger) == 0, added;
@@ -192,7 +193,7 @@ static void remind_month(struct hub_remind *r, uint32_t period,
         }
     } else {
         ledger_rollback(r->ledger);
-        lu_err("reminders: cannot record them: %s", sqlite3_errmsg(db));
+        lu_err("reminders: cannot record them: %s", ledger_sql_errmsg(db));
     }
     free(reasons);
 }

@@ -11,11 +11,12 @@
 #include "log.h"
 #include "plan.h"
 #include "review.h"
+#include "sql.h"
 #include "util.h"
 
 /* The ledger words its refusal in English for rejects; the person asking
  * reads it in their language, from the month's state. */
-static void refusal(sqlite3 *db, const struct hub_reviewstep *s,
+static void refusal(struct ledger_sql *db, const struct hub_reviewstep *s,
                     uint32_t period, char *msg, size_t len)
 {
     struct ledger_review_step last;
@@ -68,16 +69,10 @@ static int check(const struct lu_plan *plan, const struct hub_reviewstep *s,
 int hub_reviewstep_take(struct ledger *l, const struct lu_plan *plan,
                         const struct hub_reviewstep *s, char *msg, size_t len)
 {
-    sqlite3 *db = ledger_db(l);
+    struct ledger_sql *db = ledger_sql_handle(l);
     uint32_t period = 0;
     int r;
 
-    if (db == NULL) {
-        snprintf(msg, len, "%s",
-                 _("this hub keeps its ledger in PostgreSQL, which does not "
-                   "keep the review of months yet"));
-        return -ENOTSUP;
-    }
     r = check(plan, s, &period, msg, len);
     if (r < 0)
         return r;

@@ -459,9 +459,6 @@ int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
     Luyu__Bulletin b;
     const char **codes = NULL;
     int *reviews = NULL, r;
-    /* Review is in SQLite only so far: on PostgreSQL no month is
-     * reviewed, which is what such a hub holds (it refuses approvals). */
-    sqlite3 *lite = ledger_sql_sqlite_handle(db);
 
     *out = NULL;
     r = check_params(plan, p, err, errlen);
@@ -476,11 +473,10 @@ int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
     codes = lu_xcalloc(s.n_units + 1, sizeof(*codes));
     for (size_t u = 0; u < s.n_units; u++)
         codes[u] = plan->units[units_idx[u]].code;
-    if (lite != NULL)
-        r = ledger_review_states(lite, p->period, p->upto_review, codes,
-                                 s.n_units, reviews);
+    r = ledger_review_states(db, p->period, p->upto_review, codes, s.n_units,
+                             reviews);
     if (r < 0)
-        snprintf(err, errlen, "review: %s", sqlite3_errmsg(lite));
+        snprintf(err, errlen, "review: %s", ledger_sql_errmsg(db));
     s.review = reviews;
     if (r == 0)
         r = ledger_bulletin_scan_run(&s, db, err, errlen);

@@ -204,7 +204,6 @@ static int next_params(struct ledger_bulletins *s, const char *province,
                        uint32_t period, struct ledger_bulletin_params *p,
                        uint8_t *digest)
 {
-    sqlite3 *lite = ledger_sql_sqlite_handle(s->db);
     uint32_t rev, prev_rev;
     int64_t upto, prev_upto;
     int r;
@@ -226,12 +225,10 @@ static int next_params(struct ledger_bulletins *s, const char *province,
         return r;
     p->revision = rev + 1;
     p->revised_after = rev > 0 ? upto : prev_upto;
-    /* Review is in SQLite only so far: on PostgreSQL there is none (lite
-     * NULL), and nothing of it changes. */
     p->upto_event = ledger_pool_max_event(s->db);
     p->revised_after_event =
         rev > 0 ? stored_upto(s, province, period, rev, false) : -1;
-    p->upto_review = lite ? ledger_review_max(lite) : 0;
+    p->upto_review = ledger_review_max(s->db);
     p->revised_after_review =
         rev > 0 ? stored_upto(s, province, period, rev, true) : -1;
     if (p->upto_event < 0 || p->upto_review < 0)
@@ -269,7 +266,6 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
                         struct ledger_bulletin_params *p, int64_t now,
                         char *err, size_t errlen)
 {
-    sqlite3 *lite = ledger_sql_sqlite_handle(s->db);
     Luyu__Bulletin *b = NULL;
     uint8_t *data = NULL, digest[32];
     size_t len = 0;
@@ -286,8 +282,8 @@ static int issue_locked(struct ledger_bulletins *s, const struct lu_plan *plan,
                                           p->revised_after_event);
         /* So does a review step on the month (accepted, returned,
          * unlocked): the bulletin says which figures are accepted. */
-        if (r == 0 && lite != NULL)
-            r = ledger_review_changed_since(lite, p->period,
+        if (r == 0)
+            r = ledger_review_changed_since(s->db, p->period,
                                             p->revised_after_review);
         if (r == 0) {
             snprintf(err, errlen,

@@ -204,7 +204,7 @@ static const char *const SQL[ST_COUNT] = {
 struct ledger {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
-    sqlite3_stmt *locked; /* ledger_review_locked's, prepared at first use */
+    struct ledger_review_locks *locked; /* ledger_review_locked's cache */
     const struct lu_plan *plan;
     char *province;
     int64_t total;           /* of every chain's current figure, this txn */
@@ -382,7 +382,7 @@ void ledger_free(struct ledger *l)
     ledger_pg_free(l->pg);
     for (int k = 0; k < ST_COUNT; k++)
         sqlite3_finalize(l->st[k]);
-    sqlite3_finalize(l->locked);
+    ledger_review_locks_free(l->locked);
     ledger_pool_free(l->pool);
     lu_store_close(l->db);
     free(l->province);
@@ -420,6 +420,10 @@ int ledger_commit(struct ledger *l)
 void ledger_rollback(struct ledger *l)
 {
     l->total = l->total_committed;
+    /* A review step of the rolled-back transaction is gone: caches of the
+     * review tables must read them again. */
+    if (l->sql != NULL)
+        ledger_sql_touch(l->sql);
     if (l->pg)
         ledger_pg_rollback(l->pg);
     else if (!sqlite3_get_autocommit(l->db))
@@ -648,11 +652,11 @@ static int merge_review(struct ledger *l, const char *node,
                  u->province);
         r = 1;
     } else {
-        r = ledger_review_check(l->db, e->unit, e->period,
+        r = ledger_review_check(ledger_sql_handle(l), e->unit, e->period,
                                 LUYU__REVIEW_KIND__REVIEW_APPROVE, reason, len);
     }
     if (r == 0)
-        r = ledger_review_add(l->db, e->unit, e->period,
+        r = ledger_review_add(ledger_sql_handle(l), e->unit, e->period,
                               LUYU__REVIEW_KIND__REVIEW_APPROVE, e->recorded_by,
                               e->review->reason, node, e->seq, e->recorded_at);
     if (r == 1) {
@@ -724,10 +728,8 @@ static int find_target_pg(struct ledger *l, const char *by_node,
     return ledger_pg_chain(l->pg, *root, prev);
 }
 
-/* ledger_merge on PostgreSQL. Approvals are refused with a reason until
- * review is kept there too: a reject is explicit and kept at the node,
- * where a stalled stream would hold back every later entry. Project
- * events merge as on SQLite, in the same transaction. */
+/* ledger_merge on PostgreSQL. Project events and approvals merge as on
+ * SQLite, in the same transaction; an accepted month is locked alike. */
 static int merge_pg(struct ledger *l, const char *node, const Luyu__Entry *e,
                     char *reason, size_t len)
 {
@@ -736,14 +738,12 @@ static int merge_pg(struct ledger *l, const char *node, const Luyu__Entry *e,
 
     if (e->project != NULL)
         return merge_project(l, node, e, reason, len);
-    if (e->review != NULL) {
-        snprintf(reason, len,
-                 "this hub keeps its ledger in PostgreSQL, "
-                 "which does not keep the review of months yet");
-        r = 1;
-    } else {
-        r = refuse(l, e, reason, len);
-    }
+    if (e->review != NULL)
+        return merge_review(l, node, e, reason, len);
+    r = refuse(l, e, reason, len);
+    if (r == 0)
+        r = ledger_review_locked(ledger_sql_handle(l), &l->locked, e->unit,
+                                 e->period, reason, len);
     if (r == 0 && e->corrects[0] != '\0')
         r = find_target_pg(l, node, e, &target, &root, &prev, reason, len);
     if (r == 0 && e->amount - prev > INT64_MAX - l->total) {
@@ -782,8 +782,8 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
     /* An accepted month is locked: new entries and corrections for it are
      * refused until the province unlocks it. */
     if (r == 0)
-        r = ledger_review_locked(l->db, &l->locked, e->unit, e->period, reason,
-                                 len);
+        r = ledger_review_locked(ledger_sql_handle(l), &l->locked, e->unit,
+                                 e->period, reason, len);
     if (r == 0 && e->corrects[0] != '\0')
         r = find_target(l, node, e, &target, &root, reason, len);
     if (r == 0 && target) {

@@ -9,25 +9,31 @@
 #include "amount.h"
 #include "codec.h"
 #include "i18n.h"
-#include "store.h"
+#include "sql.h"
 #include "util.h"
 #include "xmalloc.h"
 
-/* Whether entry has the confirmed column (ledger schema 3 or later): a
- * reader may open an older ledger as it is. */
-static int has_confirmed(sqlite3 *db)
+/* Whether entry has the confirmed column (SQLite ledger schema 3,
+ * PostgreSQL schema 4, or later): a reader may open an older ledger as it
+ * is. */
+static int has_confirmed(struct ledger_sql *db)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
-    if (lu_store_prepare(db,
-                         "SELECT 1 FROM pragma_table_info('entry')"
-                         " WHERE name = 'confirmed'",
-                         &st) < 0)
+    if (ledger_sql_prepare(
+            db,
+            ledger_sql_is_pg(db)
+                ? "SELECT 1 FROM information_schema.columns WHERE"
+                  " table_schema = current_schema() AND"
+                  " table_name = 'entry' AND column_name = 'confirmed'"
+                : "SELECT 1 FROM pragma_table_info('entry')"
+                  " WHERE name = 'confirmed'",
+            &st) < 0)
         return -EIO;
-    r = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -EIO;
+    r = ledger_stmt_step(st);
+    ledger_stmt_finalize(st);
+    return r < 0 ? -EIO : r;
 }
 
 static const char *const KIND_CODES[] = {
@@ -46,152 +52,165 @@ static const char *const STATE_CODES[] = {
     [LUYU__REVIEW_KIND__REVIEW_UNLOCK] = "unlocked",
 };
 
-int ledger_remind_add(sqlite3 *db, const char *unit, uint32_t period,
-                      const char *reason, int64_t at)
+/* Runs st to its end: 0, or -EIO. Rows are not read. */
+static int run(struct ledger_stmt *st)
 {
-    sqlite3_stmt *st = NULL;
     int r;
 
-    if (lu_store_prepare(db,
-                         "INSERT OR IGNORE INTO reminder(unit, period, reason,"
-                         " at) VALUES (?,?,?,?)",
-                         &st) < 0)
+    while ((r = ledger_stmt_step(st)) == 1)
+        ;
+    return r < 0 ? -EIO : 0;
+}
+
+int ledger_remind_add(struct ledger_sql *db, const char *unit, uint32_t period,
+                      const char *reason, int64_t at)
+{
+    struct ledger_stmt *st = NULL;
+    int r;
+
+    /* RETURNING says whether the row is new: on PostgreSQL inside the
+     * intake's transaction the layer keeps no count of changes. */
+    if (ledger_sql_prepare(db,
+                           "INSERT INTO reminder(unit, period, reason, at)"
+                           " VALUES (?,?,?,?) ON CONFLICT DO NOTHING"
+                           " RETURNING 1",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
-    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, at);
-    r = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (r != SQLITE_DONE)
-        return -EIO;
-    if (sqlite3_changes(db) == 0)
-        return 0;
+    ledger_stmt_bind_text(st, 1, unit);
+    ledger_stmt_bind_int64(st, 2, period);
+    ledger_stmt_bind_text(st, 3, reason);
+    ledger_stmt_bind_int64(st, 4, at);
+    r = ledger_stmt_step(st);
+    if (r == 1 && run(st) < 0)
+        r = -EIO;
+    ledger_stmt_finalize(st);
+    if (r <= 0)
+        return r < 0 ? -EIO : 0;
     r = ledger_review_add(db, unit, period, LUYU__REVIEW_KIND__REVIEW_REMIND,
                           "hub", reason, "", 0, at);
     return r < 0 ? r : 1;
 }
 
-int ledger_remind_hooked(sqlite3 *db, const char *unit, uint32_t period,
-                         const char *reason)
+int ledger_remind_hooked(struct ledger_sql *db, const char *unit,
+                         uint32_t period, const char *reason)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
-    if (lu_store_prepare(db,
-                         "UPDATE reminder SET hooked = 1 WHERE unit = ? AND"
-                         " period = ? AND reason = ?",
-                         &st) < 0)
+    if (ledger_sql_prepare(db,
+                           "UPDATE reminder SET hooked = 1 WHERE unit = ? AND"
+                           " period = ? AND reason = ?",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
-    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-    r = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return r == SQLITE_DONE ? 0 : -EIO;
-}
-
-int ledger_remind_each(sqlite3 *db, int unhooked_only, size_t max,
-                       ledger_remind_cb cb, void *arg)
-{
-    sqlite3_stmt *st = NULL;
-    int r = 0, rc;
-
-    if (lu_store_prepare(db,
-                         "SELECT unit, period, reason, at FROM reminder"
-                         " WHERE ?1 = 0 OR hooked = 0"
-                         " ORDER BY at DESC, unit, period, reason LIMIT ?2",
-                         &st) < 0)
-        return -EIO;
-    sqlite3_bind_int(st, 1, unhooked_only);
-    sqlite3_bind_int64(st, 2, (int64_t)max);
-    while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        r = cb(arg, (const char *)sqlite3_column_text(st, 0),
-               (uint32_t)sqlite3_column_int64(st, 1),
-               (const char *)sqlite3_column_text(st, 2),
-               sqlite3_column_int64(st, 3));
-    sqlite3_finalize(st);
+    ledger_stmt_bind_text(st, 1, unit);
+    ledger_stmt_bind_int64(st, 2, period);
+    ledger_stmt_bind_text(st, 3, reason);
+    r = run(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 
-int64_t ledger_remind_entries(sqlite3 *db, const char *unit, uint32_t period)
+int ledger_remind_each(struct ledger_sql *db, int unhooked_only, size_t max,
+                       ledger_remind_cb cb, void *arg)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
+    int r = 0, rc = 0;
+
+    if (ledger_sql_prepare(db,
+                           "SELECT unit, period, reason, at FROM reminder"
+                           " WHERE ?1 = 0 OR hooked = 0"
+                           " ORDER BY at DESC, unit, period, reason LIMIT ?2",
+                           &st) < 0)
+        return -EIO;
+    ledger_stmt_bind_int64(st, 1, unhooked_only);
+    ledger_stmt_bind_int64(st, 2, (int64_t)max);
+    while (r == 0 && (rc = ledger_stmt_step(st)) == 1)
+        r = cb(arg, ledger_stmt_text(st, 0), (uint32_t)ledger_stmt_int64(st, 1),
+               ledger_stmt_text(st, 2), ledger_stmt_int64(st, 3));
+    ledger_stmt_finalize(st);
+    return r == 0 && rc < 0 ? -EIO : r;
+}
+
+int64_t ledger_remind_entries(struct ledger_sql *db, const char *unit,
+                              uint32_t period)
+{
+    struct ledger_stmt *st = NULL;
     int64_t n = -1;
 
-    if (lu_store_prepare(db,
-                         "SELECT count(*) FROM entry WHERE unit = ? AND"
-                         " period = ?",
-                         &st) == 0) {
-        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, period);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
+    if (ledger_sql_prepare(db,
+                           "SELECT count(*) FROM entry WHERE unit = ? AND"
+                           " period = ?",
+                           &st) == 0) {
+        ledger_stmt_bind_text(st, 1, unit);
+        ledger_stmt_bind_int64(st, 2, period);
+        if (ledger_stmt_step(st) == 1)
+            n = ledger_stmt_int64(st, 0);
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return n;
 }
 
-int64_t ledger_review_max(sqlite3 *db)
+int64_t ledger_review_max(struct ledger_sql *db)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int64_t v = -1;
 
     if (has_confirmed(db) == 0)
         return 0;
-    if (lu_store_prepare(db, "SELECT ifnull(max(id), 0) FROM review_event",
-                         &st) == 0 &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (ledger_sql_prepare(db, "SELECT coalesce(max(id), 0) FROM review_event",
+                           &st) == 0 &&
+        ledger_stmt_step(st) == 1)
+        v = ledger_stmt_int64(st, 0);
+    ledger_stmt_finalize(st);
     return v;
 }
 
-int ledger_review_changed_since(sqlite3 *db, uint32_t period, int64_t after)
+int ledger_review_changed_since(struct ledger_sql *db, uint32_t period,
+                                int64_t after)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
     if (has_confirmed(db) != 1)
         return 0;
-    if (lu_store_prepare(db,
-                         "SELECT 1 FROM review_event WHERE id > ? AND"
-                         " period = ? AND kind <= 4 LIMIT 1",
-                         &st) < 0)
+    if (ledger_sql_prepare(db,
+                           "SELECT 1 FROM review_event WHERE id > ? AND"
+                           " period = ? AND kind <= 4 LIMIT 1",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_int64(st, 2, period);
-    r = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -EIO;
+    ledger_stmt_bind_int64(st, 1, after);
+    ledger_stmt_bind_int64(st, 2, period);
+    r = ledger_stmt_step(st);
+    ledger_stmt_finalize(st);
+    return r < 0 ? -EIO : r;
 }
 
-int ledger_review_states(sqlite3 *db, uint32_t period, int64_t upto,
+int ledger_review_states(struct ledger_sql *db, uint32_t period, int64_t upto,
                          const char *const *units, size_t n, int *kinds)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r = 0;
 
     memset(kinds, 0, n * sizeof(*kinds));
     if (has_confirmed(db) != 1)
         return 0;
-    if (lu_store_prepare(db,
-                         "SELECT kind FROM review_event WHERE unit = ? AND"
-                         " period = ? AND id <= ? AND kind <= 4"
-                         " ORDER BY id DESC LIMIT 1",
-                         &st) < 0)
+    if (ledger_sql_prepare(db,
+                           "SELECT kind FROM review_event WHERE unit = ? AND"
+                           " period = ? AND id <= ? AND kind <= 4"
+                           " ORDER BY id DESC LIMIT 1",
+                           &st) < 0)
         return -EIO;
     for (size_t i = 0; i < n && r == 0; i++) {
-        sqlite3_bind_text(st, 1, units[i], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, period);
-        sqlite3_bind_int64(st, 3, upto);
-        r = sqlite3_step(st);
-        if (r == SQLITE_ROW)
-            kinds[i] = sqlite3_column_int(st, 0);
-        r = r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -EIO;
-        sqlite3_reset(st);
+        ledger_stmt_bind_text(st, 1, units[i]);
+        ledger_stmt_bind_int64(st, 2, period);
+        ledger_stmt_bind_int64(st, 3, upto);
+        r = ledger_stmt_step(st);
+        if (r == 1)
+            kinds[i] = (int)ledger_stmt_int64(st, 0);
+        r = r < 0 ? -EIO : 0;
+        ledger_stmt_reset(st);
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 
@@ -205,16 +224,16 @@ const char *ledger_review_state_code(int kind)
     return kind >= 0 && kind <= 4 ? STATE_CODES[kind] : "open";
 }
 
-static void fill_step(sqlite3_stmt *st, struct ledger_review_step *s)
+static void fill_step(struct ledger_stmt *st, struct ledger_review_step *s)
 {
-    s->id = sqlite3_column_int64(st, 0);
-    s->unit = (const char *)sqlite3_column_text(st, 1);
-    s->period = (uint32_t)sqlite3_column_int64(st, 2);
-    s->kind = sqlite3_column_int(st, 3);
-    s->by = (const char *)sqlite3_column_text(st, 4);
-    s->at = sqlite3_column_int64(st, 5);
-    s->reason = (const char *)sqlite3_column_text(st, 6);
-    s->node = (const char *)sqlite3_column_text(st, 7);
+    s->id = ledger_stmt_int64(st, 0);
+    s->unit = ledger_stmt_text(st, 1);
+    s->period = (uint32_t)ledger_stmt_int64(st, 2);
+    s->kind = (int)ledger_stmt_int64(st, 3);
+    s->by = ledger_stmt_text(st, 4);
+    s->at = ledger_stmt_int64(st, 5);
+    s->reason = ledger_stmt_text(st, 6);
+    s->node = ledger_stmt_text(st, 7);
 }
 
 #define STEP_COLUMNS "id, unit, period, kind, by, at, reason, node"
@@ -224,21 +243,22 @@ static void fill_step(sqlite3_stmt *st, struct ledger_review_step *s)
     " WHERE unit = ? AND period = ? AND kind <= 4"                             \
     " ORDER BY id DESC LIMIT 1"
 
-/* ledger_review_last with the statement prepared (LAST_STEP_SQL); resets
- * it. */
-static int last_step(sqlite3_stmt *st, const char *unit, uint32_t period,
-                     struct ledger_review_step *last, char *by, char *reason)
+int ledger_review_last(struct ledger_sql *db, const char *unit, uint32_t period,
+                       struct ledger_review_step *last, char *by, char *reason)
 {
+    struct ledger_stmt *st = NULL;
     int r;
 
     memset(last, 0, sizeof(*last));
     by[0] = reason[0] = '\0';
     last->by = by;
     last->reason = reason;
-    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
-    r = sqlite3_step(st);
-    if (r == SQLITE_ROW) {
+    if (ledger_sql_prepare(db, LAST_STEP_SQL, &st) < 0)
+        return -EIO;
+    ledger_stmt_bind_text(st, 1, unit);
+    ledger_stmt_bind_int64(st, 2, period);
+    r = ledger_stmt_step(st);
+    if (r == 1) {
         struct ledger_review_step s;
 
         fill_step(st, &s);
@@ -246,32 +266,15 @@ static int last_step(sqlite3_stmt *st, const char *unit, uint32_t period,
         last->period = s.period;
         last->kind = s.kind;
         last->at = s.at;
-        snprintf(by, LU_MAX_NAME + 1, "%s", s.by ? s.by : "");
-        snprintf(reason, LU_MAX_NOTE + 1, "%s", s.reason ? s.reason : "");
+        snprintf(by, LU_MAX_NAME + 1, "%s", s.by);
+        snprintf(reason, LU_MAX_NOTE + 1, "%s", s.reason);
     }
-    sqlite3_reset(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -EIO;
+    ledger_stmt_finalize(st);
+    return r < 0 ? -EIO : 0;
 }
 
-int ledger_review_last(sqlite3 *db, const char *unit, uint32_t period,
-                       struct ledger_review_step *last, char *by, char *reason)
-{
-    sqlite3_stmt *st = NULL;
-    int r;
-
-    memset(last, 0, sizeof(*last));
-    by[0] = reason[0] = '\0';
-    last->by = by;
-    last->reason = reason;
-    if (lu_store_prepare(db, LAST_STEP_SQL, &st) < 0)
-        return -EIO;
-    r = last_step(st, unit, period, last, by, reason);
-    sqlite3_finalize(st);
-    return r;
-}
-
-int ledger_review_check(sqlite3 *db, const char *unit, uint32_t period,
-                        int kind, char *why, size_t len)
+int ledger_review_check(struct ledger_sql *db, const char *unit,
+                        uint32_t period, int kind, char *why, size_t len)
 {
     char by[LU_MAX_NAME + 1], reason[LU_MAX_NOTE + 1], per[8];
     struct ledger_review_step last;
@@ -314,104 +317,92 @@ int ledger_review_check(sqlite3 *db, const char *unit, uint32_t period,
     return 1;
 }
 
-int ledger_review_add(sqlite3 *db, const char *unit, uint32_t period, int kind,
-                      const char *by, const char *reason, const char *node,
-                      uint64_t seq, int64_t at)
+int ledger_review_add(struct ledger_sql *db, const char *unit, uint32_t period,
+                      int kind, const char *by, const char *reason,
+                      const char *node, uint64_t seq, int64_t at)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
-    if (lu_store_prepare(db,
-                         "INSERT INTO review_event(unit, period, kind, by, at,"
-                         " reason, node, seq) VALUES (?,?,?,?,?,?,?,?)",
-                         &st) < 0)
+    if (ledger_sql_prepare(db,
+                           "INSERT INTO review_event(unit, period, kind, by,"
+                           " at, reason, node, seq) VALUES (?,?,?,?,?,?,?,?)",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
-    sqlite3_bind_int(st, 3, kind);
-    sqlite3_bind_text(st, 4, by, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, at);
-    sqlite3_bind_text(st, 6, reason ? reason : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, node, -1, SQLITE_STATIC);
+    ledger_stmt_bind_text(st, 1, unit);
+    ledger_stmt_bind_int64(st, 2, period);
+    ledger_stmt_bind_int64(st, 3, kind);
+    ledger_stmt_bind_text(st, 4, by);
+    ledger_stmt_bind_int64(st, 5, at);
+    ledger_stmt_bind_text(st, 6, reason ? reason : "");
+    ledger_stmt_bind_text(st, 7, node);
     if (seq > 0)
-        sqlite3_bind_int64(st, 8, (int64_t)seq);
-    r = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return r == SQLITE_DONE ? 0 : -EIO;
+        ledger_stmt_bind_int64(st, 8, (int64_t)seq);
+    else
+        ledger_stmt_bind_null(st, 8);
+    r = run(st);
+    ledger_stmt_finalize(st);
+    /* What the locked months' caches hold may have changed. */
+    ledger_sql_touch(db);
+    return r;
 }
 
-int ledger_review_locked(sqlite3 *db, sqlite3_stmt **st, const char *unit,
-                         uint32_t period, char *why, size_t len)
-{
-    char by[LU_MAX_NAME + 1], reason[LU_MAX_NOTE + 1], per[8];
-    struct ledger_review_step last;
+/* The registry's units as ",a,b,": unit codes hold no comma. Contained
+ * with instr() in SQLite, strpos() in PostgreSQL, which lack each other's. */
+#define NOTICES_SQL(CONTAINS)                                                  \
+    "SELECT " STEP_COLUMNS " FROM review_event"                                \
+    " WHERE id > ?1 AND kind IN (2, 3, 4, 5) AND"                              \
+    " (unit IN (SELECT unit FROM review_event WHERE"                           \
+    "  node = ?2 AND kind = 1) OR unit IN (SELECT unit"                        \
+    "  FROM entry WHERE node = ?2)"                                            \
+    "  OR " CONTAINS "(?4, ',' || unit || ',') > 0)"                           \
+    " ORDER BY id LIMIT ?3"
 
-    /* Prepared once: the hub asks for every entry it merges, and parsing
-     * the statement each time was a fifth of its work (issue 19). */
-    if (*st == NULL && lu_store_prepare(db, LAST_STEP_SQL, st) < 0)
-        return -EIO;
-    if (last_step(*st, unit, period, &last, by, reason) < 0)
-        return -EIO;
-    if (last.kind != LUYU__REVIEW_KIND__REVIEW_ACCEPT)
-        return 0;
-    snprintf(why, len,
-             "%s of %s was accepted by the province (%s) and is locked; ask "
-             "the province to unlock it",
-             lu_period_format(period, per, sizeof(per)), unit, by);
-    return 1;
-}
-
-int ledger_review_notices(sqlite3 *db, const char *node,
+int ledger_review_notices(struct ledger_sql *db, const char *node,
                           const char *const *units, size_t n_units,
                           uint64_t after, size_t max, Luyu__ReviewNotice ***out,
                           size_t *n)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     struct ledger_review_step s;
     struct lu_buf list;
-    int r;
+    int r = 0;
 
     *out = NULL;
     *n = 0;
-    /* The registry's units as ",a,b,": unit codes hold no comma. */
     lu_buf_init(&list);
     lu_buf_adds(&list, ",");
     for (size_t i = 0; i < n_units; i++)
         lu_buf_printf(&list, "%s,", units[i]);
-    if (lu_store_prepare(db,
-                         "SELECT " STEP_COLUMNS " FROM review_event"
-                         " WHERE id > ?1 AND kind IN (2, 3, 4, 5) AND"
-                         " (unit IN (SELECT unit FROM review_event WHERE"
-                         "  node = ?2 AND kind = 1) OR unit IN (SELECT unit"
-                         "  FROM entry WHERE node = ?2)"
-                         "  OR instr(?4, ',' || unit || ',') > 0)"
-                         " ORDER BY id LIMIT ?3",
-                         &st) < 0) {
+    if (ledger_sql_prepare(db,
+                           ledger_sql_is_pg(db) ? NOTICES_SQL("strpos")
+                                                : NOTICES_SQL("instr"),
+                           &st) < 0) {
         lu_buf_free(&list);
         return -EIO;
     }
-    sqlite3_bind_int64(st, 1, (int64_t)after);
-    sqlite3_bind_text(st, 2, node, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (int64_t)max);
-    sqlite3_bind_text(st, 4, list.data, (int)list.len, SQLITE_TRANSIENT);
+    ledger_stmt_bind_int64(st, 1, (int64_t)after);
+    ledger_stmt_bind_text(st, 2, node);
+    ledger_stmt_bind_int64(st, 3, (int64_t)max);
+    ledger_stmt_bind_text(st, 4, list.data);
     lu_buf_free(&list);
     *out = lu_xcalloc(max ? max : 1, sizeof(**out));
-    while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
+    while (*n < max && (r = ledger_stmt_step(st)) == 1) {
         Luyu__ReviewNotice *v = lu_xmalloc(sizeof(*v));
 
         fill_step(st, &s);
         luyu__review_notice__init(v);
         v->id = (uint64_t)s.id;
-        v->unit = lu_xstrdup(s.unit ? s.unit : "");
+        v->unit = lu_xstrdup(s.unit);
         v->period = s.period;
         v->kind = (Luyu__ReviewKind)s.kind;
-        v->by = lu_xstrdup(s.by ? s.by : "");
+        v->by = lu_xstrdup(s.by);
         v->at = s.at;
-        v->reason = lu_xstrdup(s.reason ? s.reason : "");
+        v->reason = lu_xstrdup(s.reason);
         (*out)[(*n)++] = v;
     }
-    sqlite3_finalize(st);
-    return r == SQLITE_ROW || r == SQLITE_DONE ? 0 : -EIO;
+    ledger_stmt_finalize(st);
+    return r < 0 ? -EIO : 0;
 }
 
 void ledger_review_notices_free(Luyu__ReviewNotice **v, size_t n)
@@ -425,72 +416,85 @@ void ledger_review_notices_free(Luyu__ReviewNotice **v, size_t n)
     free(v);
 }
 
-int ledger_review_history(sqlite3 *db, const char *unit, uint32_t period,
-                          ledger_review_step_cb cb, void *arg)
+int ledger_review_history(struct ledger_sql *db, const char *unit,
+                          uint32_t period, ledger_review_step_cb cb, void *arg)
 {
     struct ledger_review_step s;
-    sqlite3_stmt *st = NULL;
-    int r = has_confirmed(db), rc = SQLITE_DONE;
+    struct ledger_stmt *st = NULL;
+    int r = has_confirmed(db), rc = 0;
 
     if (r <= 0)
         return r == 0 ? -ENOTSUP : r;
-    if (lu_store_prepare(db,
-                         "SELECT " STEP_COLUMNS " FROM review_event"
-                         " WHERE unit = ? AND period = ? AND kind <= 4"
-                         " ORDER BY id",
-                         &st) < 0)
+    if (ledger_sql_prepare(db,
+                           "SELECT " STEP_COLUMNS " FROM review_event"
+                           " WHERE unit = ? AND period = ? AND kind <= 4"
+                           " ORDER BY id",
+                           &st) < 0)
         return -EIO;
-    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
+    ledger_stmt_bind_text(st, 1, unit);
+    ledger_stmt_bind_int64(st, 2, period);
     r = 0;
-    while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (r == 0 && (rc = ledger_stmt_step(st)) == 1) {
         fill_step(st, &s);
         r = cb(arg, &s);
     }
-    if (r == 0 && rc != SQLITE_DONE)
+    if (r == 0 && rc < 0)
         r = -EIO;
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 
-/* Figure entries only: project events live in project_event, not entry. */
-static const char QUEUE[] =
-    "SELECT unit, period, count(*) AS n,"
-    " sum(confirmed != '') AS flagged, max(received_at),"
-    " ifnull(group_concat(CASE WHEN confirmed != '' THEN"
-    "  node || '/' || seq || ':' || confirmed END, ' '), ''),"
-    " ifnull((SELECT kind FROM review_event r WHERE r.unit = e.unit AND"
-    "  r.period = e.period AND r.kind <= 4 ORDER BY id DESC LIMIT 1), 0)"
-    " FROM (SELECT * FROM entry WHERE ?1 = 0 OR period = ?1 ORDER BY id) e"
-    " GROUP BY unit, period"
-    " ORDER BY flagged > 0 DESC, flagged DESC, period, unit";
+/* Figure entries only: project events live in project_event, not entry.
+ * The flagged entries' ids are joined with group_concat in SQLite and
+ * string_agg in PostgreSQL (in id order); the rest reads the same in
+ * both. Sorted outside, where "flagged" names the column in both. */
+#define QUEUE_SQL(JOINED)                                                      \
+    "SELECT * FROM (SELECT unit, period, count(*) AS n,"                       \
+    " sum(CASE WHEN confirmed != '' THEN 1 ELSE 0 END) AS flagged,"            \
+    " max(received_at) AS last,"                                               \
+    " coalesce(" JOINED ", '') AS flags,"                                      \
+    " coalesce((SELECT kind FROM review_event r WHERE r.unit = e.unit AND"     \
+    "  r.period = e.period AND r.kind <= 4 ORDER BY id DESC LIMIT 1), 0)"      \
+    "  AS state"                                                               \
+    " FROM (SELECT * FROM entry WHERE ?1 = 0 OR period = ?1 ORDER BY id) e"    \
+    " GROUP BY unit, period) q"                                                \
+    " ORDER BY flagged > 0 DESC, flagged DESC, period, unit"
 
-int ledger_review_queue(sqlite3 *db, uint32_t period, ledger_review_cb cb,
-                        void *arg)
+#define FLAG_OF                                                                \
+    "CASE WHEN confirmed != '' THEN node || '/' || seq || ':' || confirmed "   \
+    "END"
+
+int ledger_review_queue(struct ledger_sql *db, uint32_t period,
+                        ledger_review_cb cb, void *arg)
 {
     struct ledger_review_month m;
-    sqlite3_stmt *st = NULL;
-    int r = has_confirmed(db), rc = SQLITE_DONE;
+    struct ledger_stmt *st = NULL;
+    int r = has_confirmed(db), rc = 0;
 
     if (r <= 0)
         return r == 0 ? -ENOTSUP : r;
-    if (lu_store_prepare(db, QUEUE, &st) < 0)
+    if (ledger_sql_prepare(
+            db,
+            ledger_sql_is_pg(db)
+                ? QUEUE_SQL("string_agg(" FLAG_OF ", ' ' ORDER BY id)")
+                : QUEUE_SQL("group_concat(" FLAG_OF ", ' ')"),
+            &st) < 0)
         return -EIO;
-    sqlite3_bind_int64(st, 1, period);
+    ledger_stmt_bind_int64(st, 1, period);
     r = 0;
-    while (r == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        m.unit = (const char *)sqlite3_column_text(st, 0);
-        m.period = (uint32_t)sqlite3_column_int64(st, 1);
-        m.entries = (uint64_t)sqlite3_column_int64(st, 2);
-        m.flagged = (uint64_t)sqlite3_column_int64(st, 3);
-        m.last_received = sqlite3_column_int64(st, 4);
-        m.flags = (const char *)sqlite3_column_text(st, 5);
-        m.state = sqlite3_column_int(st, 6);
+    while (r == 0 && (rc = ledger_stmt_step(st)) == 1) {
+        m.unit = ledger_stmt_text(st, 0);
+        m.period = (uint32_t)ledger_stmt_int64(st, 1);
+        m.entries = (uint64_t)ledger_stmt_int64(st, 2);
+        m.flagged = (uint64_t)ledger_stmt_int64(st, 3);
+        m.last_received = ledger_stmt_int64(st, 4);
+        m.flags = ledger_stmt_text(st, 5);
+        m.state = (int)ledger_stmt_int64(st, 6);
         r = cb(arg, &m);
     }
-    if (r == 0 && rc != SQLITE_DONE)
+    if (r == 0 && rc < 0)
         r = -EIO;
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 

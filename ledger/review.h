@@ -13,16 +13,19 @@
  * district confirmed when entering them (entry.confirmed, node/quality.h),
  * flagged months first so that a reviewer looks at them before the rest.
  * luyuctl review reads it; the hub's dashboard can call the same
- * functions. */
+ * functions.
+ *
+ * Every function runs on the statement layer (ledger/sql.h), so the same
+ * code keeps the review in a SQLite ledger and in a PostgreSQL one. */
 #ifndef LEDGER_REVIEW_H
 #define LEDGER_REVIEW_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "luyu.pb-c.h"
+
+struct ledger_sql;
 
 /* One step of a month's review. Strings are valid during a callback, or
  * until the next call for ledger_review_last. */
@@ -38,7 +41,7 @@ struct ledger_review_step {
 /* The month's newest step into *last (kind 0 when none); by and reason
  * are copied into the caller's buffers of LU_MAX_NAME + 1 and
  * LU_MAX_NOTE + 1 bytes. 0 or -EIO. */
-int ledger_review_last(sqlite3 *db, const char *unit, uint32_t period,
+int ledger_review_last(struct ledger_sql *db, const char *unit, uint32_t period,
                        struct ledger_review_step *last, char *by, char *reason);
 
 /* A month's state (the kind of its newest step, 0 for none) in the
@@ -48,20 +51,28 @@ const char *ledger_review_state_text(int kind);
 
 /* Whether kind may follow the month's state: 0 yes, 1 no with the reason
  * in why (English: it goes into rejects and to the reviewer), -EIO. */
-int ledger_review_check(sqlite3 *db, const char *unit, uint32_t period,
-                        int kind, char *why, size_t len);
+int ledger_review_check(struct ledger_sql *db, const char *unit,
+                        uint32_t period, int kind, char *why, size_t len);
 
 /* Appends a step (in the caller's transaction). node "" and seq 0 for the
  * province's steps. 0 or -EIO. */
-int ledger_review_add(sqlite3 *db, const char *unit, uint32_t period, int kind,
-                      const char *by, const char *reason, const char *node,
-                      uint64_t seq, int64_t at);
+int ledger_review_add(struct ledger_sql *db, const char *unit, uint32_t period,
+                      int kind, const char *by, const char *reason,
+                      const char *node, uint64_t seq, int64_t at);
 
 /* 1 with the reason in why when the month is accepted (locked), else 0;
- * -EIO. *st is the caller's statement cache: NULL at first, prepared by
- * the first call and kept for the next; the caller finalizes it. */
-int ledger_review_locked(sqlite3 *db, sqlite3_stmt **st, const char *unit,
-                         uint32_t period, char *why, size_t len);
+ * -EIO. The intake asks for every entry it merges, so *c is the caller's
+ * cache, NULL at first and kept for the next call: on SQLite the
+ * statement, prepared once; on PostgreSQL the accepted months, read once
+ * and again only after a review step was written or a transaction rolled
+ * back through db (ledger_sql_gen): the active hub is the only writer, and
+ * a round trip per entry would stall its pipelined merge. Free it with
+ * ledger_review_locks_free. */
+struct ledger_review_locks;
+int ledger_review_locked(struct ledger_sql *db, struct ledger_review_locks **c,
+                         const char *unit, uint32_t period, char *why,
+                         size_t len);
+void ledger_review_locks_free(struct ledger_review_locks *c);
 
 /* The province's steps (accept, return, unlock, remind) with id > after
  * for the units of node, oldest first, at most max: what goes down the
@@ -70,7 +81,7 @@ int ledger_review_locked(sqlite3 *db, sqlite3_stmt **st, const char *unit,
  * empty), so that a unit that never reported still hears its reminders.
  * *out is an array of heap ReviewNotices; free it with
  * ledger_review_notices_free. 0 or -EIO. */
-int ledger_review_notices(sqlite3 *db, const char *node,
+int ledger_review_notices(struct ledger_sql *db, const char *node,
                           const char *const *units, size_t n_units,
                           uint64_t after, size_t max, Luyu__ReviewNotice ***out,
                           size_t *n);
@@ -80,39 +91,41 @@ void ledger_review_notices_free(Luyu__ReviewNotice **v, size_t n);
  * value, or -EIO; -ENOTSUP before schema 3. */
 typedef int (*ledger_review_step_cb)(void *arg,
                                      const struct ledger_review_step *s);
-int ledger_review_history(sqlite3 *db, const char *unit, uint32_t period,
-                          ledger_review_step_cb cb, void *arg);
+int ledger_review_history(struct ledger_sql *db, const char *unit,
+                          uint32_t period, ledger_review_step_cb cb, void *arg);
 
 /* The highest review step id (0 when none, or before schema 3): a
  * bulletin's upto_review. -1 on failure. */
-int64_t ledger_review_max(sqlite3 *db);
+int64_t ledger_review_max(struct ledger_sql *db);
 
 /* 1 when the month has a review step with id > after, 0 when not (or
  * before schema 3), -EIO. */
-int ledger_review_changed_since(sqlite3 *db, uint32_t period, int64_t after);
+int ledger_review_changed_since(struct ledger_sql *db, uint32_t period,
+                                int64_t after);
 
 /* Each of n units' latest step for period among the steps with id <=
  * upto, into kinds[] (0 when none). 0 or -EIO; all 0 before schema 3. */
-int ledger_review_states(sqlite3 *db, uint32_t period, int64_t upto,
+int ledger_review_states(struct ledger_sql *db, uint32_t period, int64_t upto,
                          const char *const *units, size_t n, int *kinds);
 
 /* Reminders (hub/remind.h). ledger_remind_add records one for a unit's
  * month and reason, with its review_event of kind REMIND (the node's
  * notice), in the caller's transaction: 1 when new, 0 when it was sent
  * before (never twice), -EIO. */
-int ledger_remind_add(sqlite3 *db, const char *unit, uint32_t period,
+int ledger_remind_add(struct ledger_sql *db, const char *unit, uint32_t period,
                       const char *reason, int64_t at);
 /* Marks the reminder's hook as started. 0 or -EIO. */
-int ledger_remind_hooked(sqlite3 *db, const char *unit, uint32_t period,
-                         const char *reason);
+int ledger_remind_hooked(struct ledger_sql *db, const char *unit,
+                         uint32_t period, const char *reason);
 /* Calls cb for reminders, newest first, at most max; only those whose hook
  * has not been started when unhooked_only. 0, cb's value, or -EIO. */
 typedef int (*ledger_remind_cb)(void *arg, const char *unit, uint32_t period,
                                 const char *reason, int64_t at);
-int ledger_remind_each(sqlite3 *db, int unhooked_only, size_t max,
+int ledger_remind_each(struct ledger_sql *db, int unhooked_only, size_t max,
                        ledger_remind_cb cb, void *arg);
 /* Entries of a unit's month in the ledger, -1 on failure. */
-int64_t ledger_remind_entries(sqlite3 *db, const char *unit, uint32_t period);
+int64_t ledger_remind_entries(struct ledger_sql *db, const char *unit,
+                              uint32_t period);
 
 /* The code of a kind for machines ("approve" ...), NULL when unknown. */
 const char *ledger_review_kind_code(int kind);
@@ -140,7 +153,7 @@ typedef int (*ledger_review_cb)(void *arg, const struct ledger_review_month *m);
  * period and unit. Returns 0, cb's non-zero value, -ENOTSUP when the
  * ledger predates schema 3 (start this release's luyu-hub once to upgrade
  * it), or -EIO. */
-int ledger_review_queue(sqlite3 *db, uint32_t period, ledger_review_cb cb,
-                        void *arg);
+int ledger_review_queue(struct ledger_sql *db, uint32_t period,
+                        ledger_review_cb cb, void *arg);
 
 #endif

@@ -130,8 +130,19 @@ int ledger_sql_commit(struct ledger_sql *db)
     return ledger_sql_exec(db, "COMMIT");
 }
 
+uint64_t ledger_sql_gen(const struct ledger_sql *db)
+{
+    return db->gen;
+}
+
+void ledger_sql_touch(struct ledger_sql *db)
+{
+    db->gen++;
+}
+
 void ledger_sql_rollback(struct ledger_sql *db)
 {
+    db->gen++;
     if (db->lite && !sqlite3_get_autocommit(db->lite))
         sqlite3_exec(db->lite, "ROLLBACK", NULL, NULL, NULL);
     else if (db->conn && PQstatus(db->conn) == CONNECTION_OK &&

@@ -61,6 +61,12 @@ void ledger_sql_rollback(struct ledger_sql *db);
 /* Whether a transaction is open on db, ours or the intake's. */
 bool ledger_sql_in_txn(struct ledger_sql *db);
 
+/* A counter that every review step written through db and every
+ * rollback on it moves (ledger_sql_touch): a cache of the review tables
+ * (ledger_review_locked's on PostgreSQL) holds while it has not moved. */
+uint64_t ledger_sql_gen(const struct ledger_sql *db);
+void ledger_sql_touch(struct ledger_sql *db);
+
 /* Rows changed by the last write statement stepped on db; -1 when
  * unknown: on PostgreSQL, a write that joined the intake's transaction
  * (its pipeline keeps no count). */

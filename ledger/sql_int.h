@@ -17,6 +17,7 @@ struct ledger_sql {
     bool owned;           /* conn is ours to finish */
     int64_t changes;      /* rows of the last write (PostgreSQL) */
     char errmsg[512];     /* the last error (PostgreSQL) */
+    uint64_t gen;         /* ledger_sql_gen() */
 };
 
 /* A PostgreSQL statement keeps its translated text and parameters until
