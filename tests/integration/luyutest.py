@@ -310,6 +310,13 @@ class Cluster:
         except Failure:
             return False
 
+    def ledger_arg(self):
+        """How luyuctl is told the hub's ledger: --state-dir HUBDIR, or
+        --ledger with the connection string when it is in PostgreSQL."""
+        if self.pg is not None:
+            return ["--ledger", self.pg.url()]
+        return ["--state-dir", self.path("hub")]
+
     def ledger_db(self):
         if self.pg is not None:
             import pgserver
