@@ -3,14 +3,16 @@
  * string, on PostgreSQL (integration/67-pg-schema-upgrade runs it so with
  * a server of its own): placeholders, the INSERT OR IGNORE rewrite, text
  * with quotes and Chinese, blobs with every byte value, NULL, changes,
- * booleans, sums, transactions and a failing statement; and the ledger's
- * block digests (ledger/digest.c), equal on both for the same entries. */
+ * booleans, sums, transactions and a failing statement; the ledger's
+ * block digests (ledger/digest.c), equal on both for the same entries; and
+ * the review of months (ledger/review.h) with its locked-month cache. */
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "digest.h"
+#include "review.h"
 #include "sql.h"
 #include "test.h"
 
@@ -193,6 +195,163 @@ static void digests(struct ledger_sql *db, uint8_t at[32], uint8_t block[32])
               0);
 }
 
+struct queue_row {
+    int n;
+    uint64_t flagged;
+    int state;
+    char flags[128];
+};
+
+static int queue_row(void *arg, const struct ledger_review_month *m)
+{
+    struct queue_row *q = arg;
+
+    if (strcmp(m->unit, "u1") == 0) {
+        q->flagged = m->flagged;
+        q->state = m->state;
+        snprintf(q->flags, sizeof(q->flags), "%s", m->flags);
+    }
+    q->n++;
+    return 0;
+}
+
+static int count_reminder(void *arg, const char *unit, uint32_t period,
+                          const char *reason, int64_t at)
+{
+    (void)unit, (void)period, (void)reason, (void)at;
+    (*(int *)arg)++;
+    return 0;
+}
+
+/* The review's tables as each ledger makes them (ledger/ledger.c schema 3,
+ * ledger/pg.c schema 4), the steps, the lock, reminders and the queue. */
+static void review(struct ledger_sql *db)
+{
+    struct ledger_review_locks *locks = NULL;
+    struct queue_row q = {0};
+    Luyu__ReviewNotice **v = NULL;
+    const char *units[] = {"u1", "u2"};
+    int kinds[2], n_rem = 0;
+    size_t n = 0;
+    char why[256];
+
+    ASSERT_EQ(ledger_review_history(db, "u1", 201907, NULL, NULL), -ENOTSUP);
+    ASSERT_EQ(ledger_review_max(db), 0);
+    ASSERT_EQ(
+        ledger_sql_exec(
+            db,
+            ledger_sql_is_pg(db)
+                ? "CREATE TABLE entry(id bigserial PRIMARY KEY, node text,"
+                  " seq bigint, unit text, period bigint, received_at bigint,"
+                  " confirmed text NOT NULL DEFAULT '');"
+                  " CREATE TABLE review_event(id bigserial PRIMARY KEY,"
+                  " unit text NOT NULL, period bigint NOT NULL, kind integer"
+                  " NOT NULL, by text NOT NULL, at bigint NOT NULL, reason"
+                  " text NOT NULL, node text NOT NULL, seq bigint);"
+                  " CREATE TABLE reminder(unit text NOT NULL, period bigint"
+                  " NOT NULL, reason text NOT NULL, at bigint NOT NULL,"
+                  " hooked integer NOT NULL DEFAULT 0,"
+                  " PRIMARY KEY(unit, period, reason))"
+                : "CREATE TABLE entry(id INTEGER PRIMARY KEY, node TEXT,"
+                  " seq INTEGER, unit TEXT, period INTEGER, received_at"
+                  " INTEGER, confirmed TEXT NOT NULL DEFAULT '');"
+                  " CREATE TABLE review_event(id INTEGER PRIMARY KEY,"
+                  " unit TEXT NOT NULL, period INTEGER NOT NULL, kind INTEGER"
+                  " NOT NULL, by TEXT NOT NULL, at INTEGER NOT NULL, reason"
+                  " TEXT NOT NULL, node TEXT NOT NULL, seq INTEGER);"
+                  " CREATE TABLE reminder(unit TEXT NOT NULL, period INTEGER"
+                  " NOT NULL, reason TEXT NOT NULL, at INTEGER NOT NULL,"
+                  " hooked INTEGER NOT NULL DEFAULT 0,"
+                  " PRIMARY KEY(unit, period, reason)) WITHOUT ROWID"),
+        0);
+    ASSERT_EQ(ledger_sql_exec(db, "INSERT INTO entry(node, seq, unit, period,"
+                                  " received_at, confirmed) VALUES"
+                                  " ('n', 1, 'u1', 201907, 10, 'outlier'),"
+                                  " ('n', 2, 'u1', 201907, 11, ''),"
+                                  " ('n', 3, 'u1', 201907, 12, 'duplicate'),"
+                                  " ('m', 1, 'u2', 201907, 13, '')"),
+              0);
+    /* Open: not locked, and only an approval may come. */
+    ASSERT_EQ(ledger_review_locked(db, &locks, "u1", 201907, why, sizeof(why)),
+              0);
+    ASSERT_EQ(ledger_review_check(db, "u1", 201907,
+                                  LUYU__REVIEW_KIND__REVIEW_ACCEPT, why,
+                                  sizeof(why)),
+              1);
+    ASSERT_EQ(ledger_review_add(db, "u1", 201907,
+                                LUYU__REVIEW_KIND__REVIEW_APPROVE, "李明", "",
+                                "n", 4, 100),
+              0);
+    ASSERT_EQ(ledger_review_check(db, "u1", 201907,
+                                  LUYU__REVIEW_KIND__REVIEW_ACCEPT, why,
+                                  sizeof(why)),
+              0);
+    /* An acceptance in a transaction locks the month there; rolled back,
+     * the month is open again: the cache follows both. */
+    ASSERT_EQ(ledger_sql_begin(db), 0);
+    ASSERT_EQ(ledger_review_add(db, "u1", 201907,
+                                LUYU__REVIEW_KIND__REVIEW_ACCEPT, "王芳", "",
+                                "", 0, 101),
+              0);
+    ASSERT_EQ(ledger_review_locked(db, &locks, "u1", 201907, why, sizeof(why)),
+              1);
+    ledger_sql_rollback(db);
+    ASSERT_EQ(ledger_review_locked(db, &locks, "u1", 201907, why, sizeof(why)),
+              0);
+    ASSERT_EQ(ledger_review_add(db, "u1", 201907,
+                                LUYU__REVIEW_KIND__REVIEW_ACCEPT, "王芳", "",
+                                "", 0, 102),
+              0);
+    ASSERT_EQ(ledger_review_locked(db, &locks, "u1", 201907, why, sizeof(why)),
+              1);
+    ASSERT_TRUE(strstr(why, "王芳") != NULL);
+    ASSERT_EQ(ledger_review_locked(db, &locks, "u1", 201908, why, sizeof(why)),
+              0);
+    ASSERT_EQ(ledger_review_locked(db, &locks, "u2", 201907, why, sizeof(why)),
+              0);
+    ASSERT_EQ(ledger_review_states(db, 201907, ledger_review_max(db), units, 2,
+                                   kinds),
+              0);
+    ASSERT_EQ(kinds[0], LUYU__REVIEW_KIND__REVIEW_ACCEPT);
+    ASSERT_EQ(kinds[1], 0);
+    ASSERT_EQ(ledger_review_changed_since(db, 201907, 1), 1);
+    ASSERT_EQ(ledger_review_changed_since(db, 201907, ledger_review_max(db)),
+              0);
+    /* The queue: flagged entries in id order, the month's state. */
+    ASSERT_EQ(ledger_review_queue(db, 201907, queue_row, &q), 0);
+    ASSERT_EQ(q.n, 2);
+    ASSERT_EQ(q.flagged, 2);
+    ASSERT_EQ(q.state, LUYU__REVIEW_KIND__REVIEW_ACCEPT);
+    ASSERT_STREQ(q.flags, "n/1:outlier n/3:duplicate");
+    /* Reminders: once each, and a notice for a unit the registry gives. */
+    ASSERT_EQ(
+        ledger_remind_add(db, "u2", 201907, "not_approved_after_close", 103),
+        1);
+    ASSERT_EQ(
+        ledger_remind_add(db, "u2", 201907, "not_approved_after_close", 104),
+        0);
+    ASSERT_EQ(ledger_remind_each(db, 1, 10, count_reminder, &n_rem), 0);
+    ASSERT_EQ(n_rem, 1);
+    ASSERT_EQ(
+        ledger_remind_hooked(db, "u2", 201907, "not_approved_after_close"), 0);
+    n_rem = 0;
+    ASSERT_EQ(ledger_remind_each(db, 1, 10, count_reminder, &n_rem), 0);
+    ASSERT_EQ(n_rem, 0);
+    ASSERT_EQ(ledger_review_notices(db, "x", units + 1, 1, 0, 10, &v, &n), 0);
+    ASSERT_EQ(n, 1);
+    ASSERT_EQ(v[0]->kind, LUYU__REVIEW_KIND__REVIEW_REMIND);
+    ledger_review_notices_free(v, n);
+    ASSERT_EQ(ledger_review_notices(db, "n", NULL, 0, 0, 10, &v, &n), 0);
+    ASSERT_EQ(n, 1);
+    ASSERT_EQ(v[0]->kind, LUYU__REVIEW_KIND__REVIEW_ACCEPT);
+    ASSERT_STREQ(v[0]->by, "王芳");
+    ledger_review_notices_free(v, n);
+    ledger_review_locks_free(locks);
+    ASSERT_EQ(ledger_sql_exec(db, "DROP TABLE entry; DROP TABLE review_event;"
+                                  " DROP TABLE reminder"),
+              0);
+}
+
 int main(void)
 {
     const char *url = getenv("LUYU_TEST_PG");
@@ -207,6 +366,7 @@ int main(void)
     ASSERT_TRUE(ledger_sql_sqlite_handle(db) == lite);
     check(db);
     digests(db, lite_at, lite_block);
+    review(db);
     ledger_sql_free(db);
     sqlite3_close(lite);
     if (url != NULL && url[0] != '\0') {
@@ -229,6 +389,7 @@ int main(void)
             digests(db, pg_at, pg_block);
             ASSERT_TRUE(memcmp(pg_at, lite_at, 32) == 0);
             ASSERT_TRUE(memcmp(pg_block, lite_block, 32) == 0);
+            review(db);
             ASSERT_EQ(ledger_sql_exec(db, "DROP SCHEMA sql_test CASCADE"), 0);
             ledger_sql_free(db);
         }
