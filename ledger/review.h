@@ -88,14 +88,14 @@ int ledger_review_notices(struct ledger_sql *db, const char *node,
 void ledger_review_notices_free(Luyu__ReviewNotice **v, size_t n);
 
 /* Every step of a unit's month, oldest first. Returns 0, cb's non-zero
- * value, or -EIO; -ENOTSUP before schema 3. */
+ * value, or -EIO; -ENOTSUP before schema 3 (PostgreSQL: 4). */
 typedef int (*ledger_review_step_cb)(void *arg,
                                      const struct ledger_review_step *s);
 int ledger_review_history(struct ledger_sql *db, const char *unit,
                           uint32_t period, ledger_review_step_cb cb, void *arg);
 
-/* The highest review step id (0 when none, or before schema 3): a
- * bulletin's upto_review. -1 on failure. */
+/* The highest review step id (0 when none, or before schema 3;
+ * PostgreSQL: 4): a bulletin's upto_review. -1 on failure. */
 int64_t ledger_review_max(struct ledger_sql *db);
 
 /* 1 when the month has a review step with id > after, 0 when not (or
