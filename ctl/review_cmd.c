@@ -20,6 +20,7 @@
 #include "node.h"
 #include "output.h"
 #include "review.h"
+#include "sql.h"
 #include "table.h"
 #include "util.h"
 
@@ -70,7 +71,8 @@ static int finish(int r, sqlite3 *db, const char *dir, struct out *o,
                                "upgrade it"),
                              dir);
     } else if (r < 0) {
-        r = ctl_ledgerdb_fail(db);
+        r = ctl_output_error(CTL_EXIT_FAIL, _("reading the ledger: %s"),
+                             sqlite3_errmsg(db));
     } else {
         if (o->j != NULL) {
             lu_json_end(o->j);
@@ -294,6 +296,7 @@ int ctl_review_cmd(const struct ctl_global *g, int argc, char **argv)
     };
     struct ctl_args a = {
         .cmd = "review", .opts = opts, .n_opts = 5, .max_pos = 2, .pos = pos};
+    struct ledger_sql *ldb = NULL;
     sqlite3 *db = NULL;
     uint32_t per = 0;
     bool json = false;
@@ -331,12 +334,17 @@ int ctl_review_cmd(const struct ctl_global *g, int argc, char **argv)
                              format);
     }
     if (r == CTL_EXIT_OK)
-        r = ctl_ledgerdb_open(dir, &db);
+        r = ctl_ledgerdb_open(dir, &ldb);
+    /* The review functions (ledger/review.h) read SQLite only so far
+     * (DECISIONS.md, issue 20). */
+    if (r == CTL_EXIT_OK && (db = ledger_sql_sqlite_handle(ldb)) == NULL)
+        r = ctl_output_error(CTL_EXIT_FAIL, "%s",
+                             _("the review of months is not kept in a "
+                               "PostgreSQL ledger yet"));
     if (r == CTL_EXIT_OK && strcmp(pos[0], "queue") == 0)
         r = queue(db, dir, per, json);
     else if (r == CTL_EXIT_OK)
         r = history(db, &a, dir, a.n_pos == 2 ? pos[1] : NULL, json);
-    if (db != NULL)
-        ledger_reader_close(db);
+    ledger_reader_close(ldb);
     return r;
 }

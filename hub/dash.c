@@ -256,18 +256,23 @@ static void on_request(void *data, struct lu_web_req *req,
     lu_i18n_leave(&lang);
 }
 
+/* Two read-only connections, the pages' and the drafts' (one thread
+ * each): ledger.db, or two PostgreSQL sessions that write nothing
+ * (ledger/reader.h). The users stay in the state directory. */
 static int open_ledger(struct hub_dash *d, char *err, size_t errlen)
 {
-    int r = ledger_reader_open(d->ctx.state_dir, &d->db, err, errlen);
+    const char *where =
+        d->ctx.ledger_url ? d->ctx.ledger_url : d->ctx.state_dir;
+    int r = ledger_reader_open(where, &d->db, err, errlen);
 
     if (r == 0)
         r = hub_users_open_reader(d->ctx.state_dir, &d->users_db, err, errlen);
     if (r == 0)
-        r = ledger_reader_open(d->ctx.state_dir, &d->bg_db, err, errlen);
+        r = ledger_reader_open(where, &d->bg_db, err, errlen);
     if (r == 0)
-        r = ledger_bulletins_open_readonly(d->bg_db, &d->bg_store, err, errlen);
+        r = ledger_bulletins_open_reader(d->bg_db, &d->bg_store, err, errlen);
     if (r == 0)
-        r = ledger_bulletins_open_readonly(d->db, &d->store, err, errlen);
+        r = ledger_bulletins_open_reader(d->db, &d->store, err, errlen);
     if (r < 0)
         return r;
     if (d->ctx.province != NULL)

@@ -29,8 +29,12 @@ struct lu_web;
 
 struct hub_dash_ctx {
     const char *hub_id;
-    const char *state_dir; /* where ledger.db is */
-    const char *province;  /* NULL: the one the ledger records */
+    const char *state_dir; /* where ledger.db and users.db are */
+    /* The hub's postgresql://... connection string when its ledger is in
+     * PostgreSQL (the pages then read it on sessions of their own), else
+     * NULL. */
+    const char *ledger_url;
+    const char *province; /* NULL: the one the ledger records */
     const struct lu_plan *plan;
     struct hub_users *users;
     struct ledger *ledger;     /* the nodes' table (ledger_nodes) */

@@ -21,6 +21,7 @@
 struct lu_web_req;
 struct lu_web_resp;
 struct ledger_bulletins;
+struct ledger_sql;
 struct ledger_bulletins_item;
 struct lu_webauth;
 struct lu_web;
@@ -36,7 +37,7 @@ struct hub_dash_node {
 struct hub_dash {
     struct hub_dash_ctx ctx;
     struct lu_webauth *auth;
-    sqlite3 *db;                    /* read-only, ledger/reader.h */
+    struct ledger_sql *db;          /* read-only, ledger/reader.h */
     struct ledger_bulletins *store; /* read-only view of the bulletins */
     char province[17];
     /* The latest draft of a month, kept for draft_keep_ms (hub/dash_live.c)
@@ -57,7 +58,7 @@ struct hub_dash {
     sqlite3 *users_db; /* read-only, the web thread's (hub/users.h) */
     /* The next draft is computed in libuv's thread pool on a connection
      * of its own while the pages serve the last one (hub/dash_live.c). */
-    sqlite3 *bg_db;
+    struct ledger_sql *bg_db;
     struct ledger_bulletins *bg_store;
     bool refreshing, warmed;
     /* The overview's "what changed" section, short ([0]) and whole ([1]),

@@ -21,6 +21,7 @@
 #include "reader.h"
 #include "review.h"
 #include "reviewstep.h"
+#include "sql.h"
 #include "users.h"
 #include "web.h"
 #include "webauth.h"
@@ -124,6 +125,23 @@ static const int STATE_KINDS[] = {
     0, LUYU__REVIEW_KIND__REVIEW_APPROVE, LUYU__REVIEW_KIND__REVIEW_ACCEPT,
     LUYU__REVIEW_KIND__REVIEW_RETURN, LUYU__REVIEW_KIND__REVIEW_UNLOCK};
 
+/* The review functions (ledger/review.h) read the SQLite ledger only so
+ * far; on PostgreSQL the pages say so instead (DECISIONS.md, issue 20). */
+static sqlite3 *lite(struct hub_dash *d)
+{
+    return ledger_sql_sqlite_handle(d->db);
+}
+
+static bool no_review(struct hub_dash *d, struct lu_web_resp *resp)
+{
+    if (lite(d) != NULL)
+        return false;
+    hub_dash_refuse(d, resp, 501,
+                    _("The review of months is not yet available for a "
+                      "ledger kept in PostgreSQL."));
+    return true;
+}
+
 static void filter_form(struct lu_buf *b, const char *month, const char *state)
 {
     lu_buf_printf(b,
@@ -162,7 +180,7 @@ static void queue_page(struct hub_dash *d, struct lu_web_req *req,
     for (size_t i = 0; state && i < sizeof(STATES) / sizeof(STATES[0]); i++)
         if (strcmp(state, STATES[i]) == 0)
             q.state = STATES[i];
-    r = ledger_review_queue(d->db, period, keep, &q);
+    r = ledger_review_queue(lite(d), period, keep, &q);
     resp->status = 200;
     hub_dash_start(d, ss, resp, _("Review queue"));
     filter_form(b, period ? hub_dash_period(period, p, sizeof(p)) : NULL,
@@ -190,8 +208,8 @@ static void queue_page(struct hub_dash *d, struct lu_web_req *req,
     for (size_t i = 0; i < q.n; i++) {
         struct approval a = {.by = "-"};
 
-        ledger_review_history(d->db, q.v[i].unit, q.v[i].period, last_approval,
-                              &a);
+        ledger_review_history(lite(d), q.v[i].unit, q.v[i].period,
+                              last_approval, &a);
         hub_dash_period(q.v[i].period, p, sizeof(p));
         lu_buf_adds(b, "<tr data-unit=\"");
         lu_html_esc(b, q.v[i].unit);
@@ -283,9 +301,9 @@ static void month_page(struct hub_dash *d, struct lu_web_resp *resp,
     int r;
 
     hub_dash_period(period, p, sizeof(p));
-    if (ledger_review_last(d->db, unit, period, &last, by, why) < 0)
+    if (ledger_review_last(lite(d), unit, period, &last, by, why) < 0)
         last.kind = 0;
-    ledger_review_queue(d->db, period, keep, &q);
+    ledger_review_queue(lite(d), period, keep, &q);
     snprintf(title, sizeof(title), "%s %s", unit_name(d, unit), p);
     hub_dash_start(d, ss, resp, title);
     if (problem != NULL) {
@@ -317,7 +335,7 @@ static void month_page(struct hub_dash *d, struct lu_web_resp *resp,
                   "<h2>%s</h2><div class=\"wrap\"><table id=\"history\">"
                   "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>",
                   _("History"), _("Step"), _("By"), _("When"), _("Reason"));
-    r = ledger_review_history(d->db, unit, period, history_row, b);
+    r = ledger_review_history(lite(d), unit, period, history_row, b);
     lu_buf_adds(b, "</table></div>");
     if (r < 0)
         lu_buf_printf(b, "<p class=\"problem\">%s</p>",
@@ -377,6 +395,8 @@ void hub_dash_review(struct hub_dash *d, struct lu_web_req *req,
     const char *unit = lu_web_query(req, "unit");
     uint32_t period = 0;
 
+    if (no_review(d, resp))
+        return;
     if (unit == NULL)
         return queue_page(d, req, resp, ss);
     if (!the_month(d, unit, lu_web_query(req, "month"), &period))
@@ -403,6 +423,8 @@ void hub_dash_review_post(struct hub_dash *d, struct lu_web_req *req,
     struct hub_dash_step s = {.d = d, .ss = *ss};
     uint32_t period = 0;
 
+    if (no_review(d, resp))
+        return;
     for (size_t i = 0; step && i < sizeof(STEPS) / sizeof(STEPS[0]); i++)
         if (strcmp(step, STEPS[i].code) == 0)
             s.kind = STEPS[i].kind;
