@@ -21,6 +21,7 @@
 #include <uv.h>
 
 struct hub_dash;
+struct hub_dbwatch;
 struct hub_intake;
 struct hub_users;
 struct ledger;
@@ -39,6 +40,9 @@ struct hub_dash_ctx {
     struct hub_users *users;
     struct ledger *ledger;     /* the nodes' table (ledger_nodes) */
     struct hub_intake *intake; /* which nodes are connected */
+    /* The PostgreSQL session's watch: replication and the active term for
+     * the nodes page (read on the hub's loop). NULL on SQLite. */
+    const struct hub_dbwatch *dbwatch;
     int issue_day;
     int session_idle_s;
     uv_loop_t *loop; /* the hub's: the live feed's timer */

@@ -22,6 +22,7 @@ struct lu_web_req;
 struct lu_web_resp;
 struct ledger_bulletins;
 struct ledger_sql;
+struct ledger_pg_repl;
 struct ledger_bulletins_item;
 struct lu_webauth;
 struct lu_web;
@@ -68,9 +69,12 @@ struct hub_dash {
     struct lu_buf changes[2];
     const Luyu__Bulletin *changes_of[2];
     uint64_t changes_ms[2];
-    /* The nodes page's rows while it renders (hub/dash_loop.c). */
+    /* The nodes page's rows while it renders (hub/dash_loop.c), and the
+     * PostgreSQL ledger's replication as the hub's loop last saw it (NULL
+     * on SQLite). */
     const struct hub_dash_node *nodes;
     size_t n_nodes;
+    const struct ledger_pg_repl *repl;
 };
 
 /* A review step from the web, taken on the hub's loop. */

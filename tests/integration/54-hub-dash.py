@@ -80,9 +80,13 @@ def main():
           s.block().startswith("retry: "), "the live feed: a stream of events, with a retry")
     s.close()
     st, h, text = b.get("/review")
-    check(st == 200 and 'method="post" action="/review"' not in text,
-          "a viewer reads the review queue, without a step's form")
-    token, _ = b.csrf("/review")
+    if c.pg is None:
+        check(st == 200 and 'method="post" action="/review"' not in text,
+              "a viewer reads the review queue, without a step's form")
+    else:
+        check(st == 501 and "月度审核暂不可用" in text,
+              "on PostgreSQL the review page says, in Chinese, that it is not there yet")
+    token, _ = b.csrf("/review" if c.pg is None else "/")
     st, h, text = b.post("/review", {"csrf": token, "unit": "cq-wanzhou", "month": "2019-07",
                                      "step": "accept"})
     check(st == 403 and "只有审核人员" in text, "a viewer is refused the review steps")
@@ -117,7 +121,7 @@ def main():
           "default-src 'self'" in h.get("content-security-policy", ""),
           "the page answers under the dashboard's CSP")
     # The hub's pages are in Chinese; luyuctl is in the reader's language.
-    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2019-07", *c.ledger_args(),
                          "--revision", "1", "--format", "html", check_rc=0,
                          lang="zh_CN.UTF-8" if 'lang="zh-CN"' in page else None)
     style = re.search(r"<style>(.*?)</style>", out, re.S)
@@ -133,7 +137,7 @@ def main():
           "nothing loaded from elsewhere: only the stylesheet and the page's anchors")
     c.ctl("bulletin", "issue", "2019-12", "--hub", c.path("hub", "control.sock"), check_rc=0)
     st, h, page = b.get("/bulletin.html?province=CQ&month=2019-12&revision=1")
-    rc, out, err = c.ctl("bulletin", "show", "2019-12", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2019-12", *c.ledger_args(),
                          "--format", "html", check_rc=0,
                          lang="zh_CN.UTF-8" if 'lang="zh-CN"' in page else None)
     check(st == 200 and 'id="scorecard"' in page and
@@ -153,7 +157,7 @@ def main():
     a = Browser(port)
     st, h, text = a.login("admin1", "admin horse")
     st, h, text = a.get("/review")
-    check(st == 200, "an admin reaches the review page")
+    check(st == (200 if c.pg is None else 501), "an admin reaches the review page")
     user(c, "disable", "admin1")
     st, h, text = a.get("/review")
     check(st == 303, "a disabled user's session ends at once")

@@ -318,6 +318,13 @@ class Cluster:
                              timeout=10)
         return db
 
+    def ledger_args(self):
+        """Where luyuctl reads the hub's ledger: its state directory, or
+        the PostgreSQL ledger's connection string."""
+        if self.pg is not None:
+            return ["--ledger", self.pg.url()]
+        return ["--state-dir", self.path("hub")]
+
     def ledger_ids(self):
         db = self.ledger_db()
         try:
