@@ -30,7 +30,9 @@ static const char USAGE[] = N_(
     "its years). --month counts figures up to that month (default: the\n"
     "latest month with figures); a year not yet over has its goals paced by\n"
     "the months gone. --detail shows per indicator the figure, the goal and\n"
-    "the points; CSV and JSON always carry them, points with two decimals.\n");
+    "the points; CSV and JSON always carry them, points with two decimals.\n"
+    "For a hub whose ledger is in PostgreSQL, give --ledger postgresql://...\n"
+    "(the hub's ledger setting) instead of --state-dir HUBDIR.\n");
 
 /* One indicator's arithmetic for a person: "培训 (share, 60): 100人 of
  * 100人 -> 60.00". */
@@ -197,7 +199,7 @@ struct want {
 };
 
 static int parse_when(const struct want *w, const struct lu_plan *plan,
-                      sqlite3 *db, uint32_t *year, uint32_t *upto)
+                      struct ledger_sql *db, uint32_t *year, uint32_t *upto)
 {
     uint64_t y = 0;
 
@@ -257,13 +259,14 @@ int ctl_assess_cmd(const struct ctl_global *g, int argc, char **argv)
     const char *detail = NULL;
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &w.dir},
+        {"--ledger", CTL_OPT_VALUE, &w.dir},
         {"--year", CTL_OPT_VALUE, &w.year},
         {"--month", CTL_OPT_VALUE, &w.month},
         {"--province", CTL_OPT_VALUE, &w.province},
         {"--format", CTL_OPT_VALUE, &w.format},
         {"--detail", CTL_OPT_FLAG, &detail},
     };
-    struct ctl_args a = {.cmd = "assess", .opts = opts, .n_opts = 6};
+    struct ctl_args a = {.cmd = "assess", .opts = opts, .n_opts = 7};
     int r = ctl_args_parse(&a, argc, argv);
 
     if (r == CTL_EXIT_OK && a.help)

@@ -467,23 +467,12 @@ static int verify_ledger(const Luyu__Bulletin *b, const char *dir)
     /* A connection string may hold a password: not printed. */
     const char *shown = ledger_sql_is_pg_url(dir) ? "PostgreSQL" : dir;
     uint8_t digest[32];
-    sqlite3 *db = NULL;
-    struct ledger_sql *sql = NULL;
-    char err[512];
-    int r;
+    struct ledger_sql *db = NULL;
+    int r = ctl_ledgerdb_open(dir, &db);
 
-    if (ledger_sql_is_pg_url(dir)) {
-        r = ledger_sql_pg_connect(dir, &sql, err, sizeof(err));
-        if (r < 0)
-            return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
-    } else {
-        r = ctl_ledgerdb_open(dir, &db);
-        if (r != CTL_EXIT_OK)
-            return r;
-        sql = ledger_sql_sqlite(db);
-    }
-    r = ledger_digest_at(sql, b->upto_entry, digest);
-    ledger_sql_free(sql);
+    if (r != CTL_EXIT_OK)
+        return r;
+    r = ledger_digest_at(db, b->upto_entry, digest);
     ledger_reader_close(db);
     if (r == -ERANGE)
         return ctl_output_error(CTL_EXIT_FAIL,

@@ -20,25 +20,9 @@
 #include "sql.h"
 #include "util.h"
 
-/* The ledger in PostgreSQL: a read-only session of our own on the hub's
- * connection string. Its province is the one its hub recorded. */
-static int open_pg(const char *conninfo, struct ctl_bulletin_src *src)
-{
-    char err[512];
-    int r = ledger_sql_pg_connect(conninfo, &src->sql, err, sizeof(err));
-
-    if (r == 0)
-        r = ledger_bulletins_open_reader(src->sql, &src->store, err,
-                                         sizeof(err));
-    if (r < 0)
-        return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
-    ledger_bulletins_own_province(src->store, src->own, sizeof(src->own));
-    return CTL_EXIT_OK;
-}
-
 const char *ctl_bulletin_src_errmsg(struct ctl_bulletin_src *src)
 {
-    return src->sql ? ledger_sql_errmsg(src->sql) : sqlite3_errmsg(src->db);
+    return ledger_sql_errmsg(src->db);
 }
 
 int ctl_bulletin_src_open(const char *state_dir, const char *plan_path,
@@ -51,12 +35,12 @@ int ctl_bulletin_src_open(const char *state_dir, const char *plan_path,
     r = lu_plan_load(plan_path, &src->plan, err, sizeof(err));
     if (r < 0)
         return ctl_output_error(ctl_output_errno_exit(r), "%s", err);
-    if (ledger_sql_is_pg_url(state_dir))
-        return open_pg(state_dir, src);
+    /* The ledger's file, or a read-only session of our own on a
+     * PostgreSQL ledger (the hub's connection string in its place). */
     r = ctl_ledgerdb_open(state_dir, &src->db);
     if (r != CTL_EXIT_OK)
         return r;
-    if (ledger_bulletins_open_readonly(src->db, &src->store, err, sizeof(err)) <
+    if (ledger_bulletins_open_reader(src->db, &src->store, err, sizeof(err)) <
         0)
         return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
     /* A ledger whose hub never opened the bulletin store still tells its
@@ -70,7 +54,6 @@ int ctl_bulletin_src_open(const char *state_dir, const char *plan_path,
 void ctl_bulletin_src_close(struct ctl_bulletin_src *src)
 {
     ledger_bulletins_free(src->store);
-    ledger_sql_free(src->sql);
     ledger_reader_close(src->db);
     lu_plan_free(src->plan);
     memset(src, 0, sizeof(*src));
@@ -245,9 +228,7 @@ int ctl_bulletin_src_scores(struct ctl_bulletin_src *src,
     uint32_t period;
     int r;
 
-    /* The scores read tables kept in SQLite only so far (DECISIONS.md,
-     * issue 20): none from a ledger in PostgreSQL. */
-    if (v->b == NULL || src->db == NULL || src->own[0] == '\0' ||
+    if (v->b == NULL || src->own[0] == '\0' ||
         strcmp(v->province, src->own) != 0)
         return CTL_EXIT_OK;
     period = v->b->period;

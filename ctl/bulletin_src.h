@@ -7,15 +7,13 @@
 #ifndef CTL_BULLETIN_SRC_H
 #define CTL_BULLETIN_SRC_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "render.h"
 
 struct ctl_bulletin_src {
-    sqlite3 *db;            /* STATE_DIR/ledger.db; NULL on PostgreSQL */
-    struct ledger_sql *sql; /* a PostgreSQL ledger's session, or NULL */
+    struct ledger_sql *db; /* read-only: ledger.db or a PostgreSQL session */
     struct ledger_bulletins *store;
     struct lu_plan *plan;
     char own[17]; /* the ledger's province, "" when unknown */

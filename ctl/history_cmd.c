@@ -30,6 +30,7 @@ static const char USAGE[] = N_(
     "and the entries the hub rejected for that figure, with the reasons.\n"
     "\n"
     "  --state-dir HUBDIR  the hub's state directory\n"
+    "  --ledger URL        or a hub's ledger in PostgreSQL (postgresql://...)\n"
     "  --format table      for people (the default)\n"
     "  --format json       {unit, indicator, period, base_unit, current,\n"
     "                       entries: [...], rejects: [...]}\n");
@@ -248,7 +249,8 @@ static void render_json(const struct ledger_history *h, const char *query,
 }
 
 /* Loads the history, printing why it cannot. */
-static int load(sqlite3 *db, const char *query, struct ledger_history *h)
+static int load(struct ledger_sql *db, const char *query,
+                struct ledger_history *h)
 {
     char err[512];
     int r = ledger_history_load(db, query, h, err, sizeof(err));
@@ -265,12 +267,13 @@ int ctl_history_cmd(const struct ctl_global *g, int argc, char **argv)
     const char *dir = NULL, *format = NULL, *pos[1];
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &dir},
+        {"--ledger", CTL_OPT_VALUE, &dir},
         {"--format", CTL_OPT_VALUE, &format},
     };
     struct ctl_args a = {
-        .cmd = "history", .opts = opts, .n_opts = 2, .max_pos = 1, .pos = pos};
+        .cmd = "history", .opts = opts, .n_opts = 3, .max_pos = 1, .pos = pos};
     struct ledger_history h = {0};
-    sqlite3 *db = NULL;
+    struct ledger_sql *db = NULL;
     struct lu_buf b;
     bool json = false;
     int r;

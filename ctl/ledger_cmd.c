@@ -26,6 +26,7 @@ static const char USAGE[] = N_(
     "and how many entries made it, ordered by period, unit, indicator.\n"
     "\n"
     "  --state-dir HUBDIR  the hub's state directory\n"
+    "  --ledger URL        or a hub's ledger in PostgreSQL (postgresql://...)\n"
     "  --period, --unit, --indicator   only these rows\n"
     "  --format table      aligned columns (the default)\n"
     "  --format csv        unit,indicator,period,amount\n"
@@ -126,7 +127,7 @@ static void finish(enum format fmt, struct ctl_table *t, size_t n,
 /* Streams CSV and JSON as the rows come, so that a ledger of years of
  * entries never has to fit in memory; a table needs every row first for
  * its column widths. */
-static int list(sqlite3 *db, const struct filter *f, enum format fmt,
+static int list(struct ledger_sql *db, const struct filter *f, enum format fmt,
                 bool excel)
 {
     struct ledger_balances *c = NULL;
@@ -194,15 +195,16 @@ int ctl_ledger_cmd(const struct ctl_global *g, int argc, char **argv)
     struct filter f = {0};
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &dir},
+        {"--ledger", CTL_OPT_VALUE, &dir},
         {"--period", CTL_OPT_VALUE, &period},
         {"--unit", CTL_OPT_VALUE, &f.unit},
         {"--indicator", CTL_OPT_VALUE, &f.indicator},
         {"--format", CTL_OPT_VALUE, &format},
         {"--excel", CTL_OPT_FLAG, &excel},
     };
-    struct ctl_args a = {.cmd = "ledger", .opts = opts, .n_opts = 6};
+    struct ctl_args a = {.cmd = "ledger", .opts = opts, .n_opts = 7};
     enum format fmt = FMT_TABLE;
-    sqlite3 *db = NULL;
+    struct ledger_sql *db = NULL;
     char err[256];
     int r;
 

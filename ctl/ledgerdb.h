@@ -4,25 +4,26 @@
 #ifndef CTL_LEDGERDB_H
 #define CTL_LEDGERDB_H
 
-#include <sqlite3.h>
 #include <stdint.h>
 
 #include "reader.h"
 
-/* Opens STATE_DIR/ledger.db read-only. Returns CTL_EXIT_OK with *db set
- * (close with ledger_reader_close), or prints why and returns an exit
- * code. */
-int ctl_ledgerdb_open(const char *state_dir, sqlite3 **db);
+/* Opens the ledger read-only: where is the hub's state directory (its
+ * ledger.db) or, for a hub whose ledger is in PostgreSQL, the hub's
+ * postgresql://... connection string (a read-only session of luyuctl's
+ * own). Returns CTL_EXIT_OK with *db set (close with
+ * ledger_reader_close), or prints why and returns an exit code. */
+int ctl_ledgerdb_open(const char *where, struct ledger_sql **db);
 
 /* Checks that unit (when not NULL) is in the ledger's unit table and
  * indicator (when not NULL) in its indicator table; fills *ind when both
  * ind and indicator are given. Returns CTL_EXIT_OK, or prints `unknown
  * unit "x"` and returns CTL_EXIT_BAD, or CTL_EXIT_FAIL when the query
  * fails. */
-int ctl_ledgerdb_check(sqlite3 *db, const char *unit, const char *indicator,
-                       struct ledger_indicator *ind);
+int ctl_ledgerdb_check(struct ledger_sql *db, const char *unit,
+                       const char *indicator, struct ledger_indicator *ind);
 
 /* Reports that reading the ledger failed and returns CTL_EXIT_FAIL. */
-int ctl_ledgerdb_fail(sqlite3 *db);
+int ctl_ledgerdb_fail(struct ledger_sql *db);
 
 #endif

@@ -277,7 +277,7 @@ static int node_read(const struct ctl_global *g, const char *id,
     return r;
 }
 
-static int hub_list(sqlite3 *db, const struct opts *o, const char *id)
+static int hub_list(struct ledger_sql *db, const struct opts *o, const char *id)
 {
     Luyu__Project **v = NULL;
     size_t n = 0;
@@ -373,7 +373,8 @@ static void changes(struct lu_buf *b, const Luyu__Project *o,
     }
 }
 
-static int hub_history(sqlite3 *db, const struct opts *o, const char *id)
+static int hub_history(struct ledger_sql *db, const struct opts *o,
+                       const char *id)
 {
     struct ledger_pool_event *v = NULL;
     struct lu_buf b;
@@ -511,7 +512,7 @@ static void text_group(struct lu_buf *b, const char *title,
     ctl_table_free(t);
 }
 
-static int hub_pool(const struct ctl_global *g, sqlite3 *db,
+static int hub_pool(const struct ctl_global *g, struct ledger_sql *db,
                     const struct opts *o)
 {
     struct ledger_pool_sum *g0 = NULL, *gu = NULL, *gs = NULL, *ga = NULL;
@@ -598,11 +599,10 @@ out:
 static int read_project(const struct ctl_global *g, const char *sub,
                         const char *id, struct opts *o, struct ctl_args *a)
 {
-    struct ledger_sql *sql;
     int exists;
     bool one = strcmp(sub, "show") == 0 || strcmp(sub, "history") == 0;
     char err[256];
-    sqlite3 *db = NULL;
+    struct ledger_sql *db = NULL;
     int r;
 
     if (lu_plan_load(g->plan, &names_plan, err, sizeof(err)) < 0)
@@ -628,9 +628,7 @@ static int read_project(const struct ctl_global *g, const char *sub,
     r = ctl_ledgerdb_open(o->state_dir, &db);
     if (r != CTL_EXIT_OK)
         return r;
-    sql = ledger_sql_sqlite(db);
-    exists = ledger_pool_exists(sql);
-    ledger_sql_free(sql);
+    exists = ledger_pool_exists(db);
     if (exists == 0) {
         ledger_reader_close(db);
         return ctl_output_error(CTL_EXIT_FAIL,
@@ -654,6 +652,7 @@ int ctl_project_read_cmd(const struct ctl_global *g, int argc, char **argv)
     struct opts o = {0};
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &o.state_dir},
+        {"--ledger", CTL_OPT_VALUE, &o.state_dir},
         {"--unit", CTL_OPT_VALUE, &o.unit},
         {"--month", CTL_OPT_VALUE, &o.month},
         {"--format", CTL_OPT_VALUE, &o.format},
@@ -663,7 +662,7 @@ int ctl_project_read_cmd(const struct ctl_global *g, int argc, char **argv)
     bool one = strcmp(sub, "show") == 0 || strcmp(sub, "history") == 0;
     struct ctl_args a = {.cmd = "project",
                          .opts = opts,
-                         .n_opts = 6,
+                         .n_opts = 7,
                          .max_pos = one ? 1 : 0,
                          .pos = pos};
     int r;

@@ -80,7 +80,7 @@ static int finish(int r, struct ledger_sql *db, const char *dir, struct out *o,
                                "upgrade it"),
                              dir);
     } else if (r < 0 && !ledger_sql_is_pg(db)) {
-        r = ctl_ledgerdb_fail(ledger_sql_sqlite_handle(db));
+        r = ctl_ledgerdb_fail(db);
     } else if (r < 0) {
         /* The message names PostgreSQL, never the connection string:
          * it may hold a password. */
@@ -287,35 +287,6 @@ static int history(struct ledger_sql *db, const struct ctl_args *a,
     return finish(r, db, dir, &o, &b);
 }
 
-/* The hub's ledger: STATE_DIR/ledger.db, or a PostgreSQL connection
- * string (a read-only session, as luyuctl bulletin reads it). */
-static int open_ledger(const char *dir, struct ledger_sql **db)
-{
-    sqlite3 *lite = NULL;
-    char err[512];
-    int r;
-
-    *db = NULL;
-    if (ledger_sql_is_pg_url(dir)) {
-        if (ledger_sql_pg_connect(dir, db, err, sizeof(err)) < 0)
-            return ctl_output_error(CTL_EXIT_FAIL, "%s", err);
-        return CTL_EXIT_OK;
-    }
-    r = ctl_ledgerdb_open(dir, &lite);
-    if (r == CTL_EXIT_OK)
-        *db = ledger_sql_sqlite(lite);
-    return r;
-}
-
-static void close_ledger(struct ledger_sql *db)
-{
-    sqlite3 *lite = db ? ledger_sql_sqlite_handle(db) : NULL;
-
-    ledger_sql_free(db);
-    if (lite != NULL)
-        ledger_reader_close(lite);
-}
-
 static const struct {
     const char *name;
     int kind;
@@ -377,11 +348,11 @@ int ctl_review_cmd(const struct ctl_global *g, int argc, char **argv)
                              format);
     }
     if (r == CTL_EXIT_OK)
-        r = open_ledger(dir, &db);
+        r = ctl_ledgerdb_open(dir, &db);
     if (r == CTL_EXIT_OK && strcmp(pos[0], "queue") == 0)
         r = queue(db, dir, per, json);
     else if (r == CTL_EXIT_OK)
         r = history(db, &a, dir, a.n_pos == 2 ? pos[1] : NULL, json);
-    close_ledger(db);
+    ledger_reader_close(db);
     return r;
 }

@@ -12,7 +12,6 @@
 #include "i18n.h"
 #include "log.h"
 #include "reader.h"
-#include "sql.h"
 #include "users.h"
 #include "web.h"
 #include "webauth.h"
@@ -257,20 +256,23 @@ static void on_request(void *data, struct lu_web_req *req,
     lu_i18n_leave(&lang);
 }
 
+/* Two read-only connections, the pages' and the drafts' (one thread
+ * each): ledger.db, or two PostgreSQL sessions that write nothing
+ * (ledger/reader.h). The users stay in the state directory. */
 static int open_ledger(struct hub_dash *d, char *err, size_t errlen)
 {
-    int r = ledger_reader_open(d->ctx.state_dir, &d->db, err, errlen);
+    const char *where =
+        d->ctx.ledger_url ? d->ctx.ledger_url : d->ctx.state_dir;
+    int r = ledger_reader_open(where, &d->db, err, errlen);
 
-    if (r == 0)
-        d->sql = ledger_sql_sqlite(d->db);
     if (r == 0)
         r = hub_users_open_reader(d->ctx.state_dir, &d->users_db, err, errlen);
     if (r == 0)
-        r = ledger_reader_open(d->ctx.state_dir, &d->bg_db, err, errlen);
+        r = ledger_reader_open(where, &d->bg_db, err, errlen);
     if (r == 0)
-        r = ledger_bulletins_open_readonly(d->bg_db, &d->bg_store, err, errlen);
+        r = ledger_bulletins_open_reader(d->bg_db, &d->bg_store, err, errlen);
     if (r == 0)
-        r = ledger_bulletins_open_readonly(d->db, &d->store, err, errlen);
+        r = ledger_bulletins_open_reader(d->db, &d->store, err, errlen);
     if (r < 0)
         return r;
     if (d->ctx.province != NULL)
@@ -310,7 +312,6 @@ void hub_dash_free(struct hub_dash *d)
     ledger_reader_close(d->bg_db);
     ledger_bulletin_free(d->draft);
     ledger_bulletins_free(d->store);
-    ledger_sql_free(d->sql);
     ledger_reader_close(d->db);
     lu_webauth_free(d->auth);
     free(d);

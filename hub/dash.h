@@ -21,6 +21,7 @@
 #include <uv.h>
 
 struct hub_dash;
+struct hub_dbwatch;
 struct hub_intake;
 struct hub_users;
 struct ledger;
@@ -29,12 +30,19 @@ struct lu_web;
 
 struct hub_dash_ctx {
     const char *hub_id;
-    const char *state_dir; /* where ledger.db is */
-    const char *province;  /* NULL: the one the ledger records */
+    const char *state_dir; /* where ledger.db and users.db are */
+    /* The hub's postgresql://... connection string when its ledger is in
+     * PostgreSQL (the pages then read it on sessions of their own), else
+     * NULL. */
+    const char *ledger_url;
+    const char *province; /* NULL: the one the ledger records */
     const struct lu_plan *plan;
     struct hub_users *users;
     struct ledger *ledger;     /* the nodes' table (ledger_nodes) */
     struct hub_intake *intake; /* which nodes are connected */
+    /* The PostgreSQL session's watch: replication and the active term for
+     * the nodes page (read on the hub's loop). NULL on SQLite. */
+    const struct hub_dbwatch *dbwatch;
     int issue_day;
     int session_idle_s;
     uv_loop_t *loop; /* the hub's: the live feed's timer */

@@ -24,6 +24,7 @@
 #include "plan.h"
 #include "project.h"
 #include "review.h"
+#include "sql.h"
 #include "web.h"
 #include "xmalloc.h"
 
@@ -108,7 +109,7 @@ static void review_changes(struct hub_dash *d, const Luyu__Bulletin *last,
         c->period = draft->period;
         c->old = a->review;
         c->now = b->review;
-        if (ledger_review_last(d->sql, b->code, draft->period, &step, by,
+        if (ledger_review_last(d->db, b->code, draft->period, &step, by,
                                reason) == 0)
             c->at = step.at;
     }

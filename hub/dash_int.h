@@ -21,6 +21,8 @@
 struct lu_web_req;
 struct lu_web_resp;
 struct ledger_bulletins;
+struct ledger_sql;
+struct ledger_pg_repl;
 struct ledger_bulletins_item;
 struct lu_webauth;
 struct ledger_sql;
@@ -37,8 +39,7 @@ struct hub_dash_node {
 struct hub_dash {
     struct hub_dash_ctx ctx;
     struct lu_webauth *auth;
-    sqlite3 *db;                    /* read-only, ledger/reader.h */
-    struct ledger_sql *sql;         /* db for ledger/review.h */
+    struct ledger_sql *db;          /* read-only, ledger/reader.h */
     struct ledger_bulletins *store; /* read-only view of the bulletins */
     char province[17];
     /* The latest draft of a month, kept for draft_keep_ms (hub/dash_live.c)
@@ -59,7 +60,7 @@ struct hub_dash {
     sqlite3 *users_db; /* read-only, the web thread's (hub/users.h) */
     /* The next draft is computed in libuv's thread pool on a connection
      * of its own while the pages serve the last one (hub/dash_live.c). */
-    sqlite3 *bg_db;
+    struct ledger_sql *bg_db;
     struct ledger_bulletins *bg_store;
     bool refreshing, warmed;
     /* The overview's "what changed" section, short ([0]) and whole ([1]),
@@ -69,9 +70,12 @@ struct hub_dash {
     struct lu_buf changes[2];
     const Luyu__Bulletin *changes_of[2];
     uint64_t changes_ms[2];
-    /* The nodes page's rows while it renders (hub/dash_loop.c). */
+    /* The nodes page's rows while it renders (hub/dash_loop.c), and the
+     * PostgreSQL ledger's replication as the hub's loop last saw it (NULL
+     * on SQLite). */
     const struct hub_dash_node *nodes;
     size_t n_nodes;
+    const struct ledger_pg_repl *repl;
 };
 
 /* A review step from the web, taken on the hub's loop. */

@@ -9,9 +9,11 @@
 #include <string.h>
 
 #include "dash_int.h"
+#include "dbwatch.h"
 #include "i18n.h"
 #include "intake.h"
 #include "ledger.h"
+#include "pg.h"
 #include "reviewstep.h"
 #include "web.h"
 #include "xmalloc.h"
@@ -22,6 +24,8 @@ struct nodes_job {
     struct lu_session ss;
     struct hub_dash_node *v;
     size_t n;
+    bool pg;
+    struct ledger_pg_repl repl;
 };
 
 static void nodes_work(void *arg)
@@ -44,6 +48,9 @@ static void nodes_work(void *arg)
         n->last = 0;
         n->up = hub_intake_session(d->ctx.intake, row.node, &n->last);
     }
+    job->pg = d->ctx.dbwatch != NULL;
+    if (job->pg)
+        job->repl = *hub_dbwatch_repl(d->ctx.dbwatch);
 }
 
 static void nodes_done(void *arg, struct lu_web_req *req,
@@ -56,9 +63,11 @@ static void nodes_done(void *arg, struct lu_web_req *req,
     lu_i18n_enter("zh_CN.UTF-8", &lang);
     d->nodes = job->v;
     d->n_nodes = job->n;
+    d->repl = job->pg ? &job->repl : NULL;
     hub_dash_nodes(d, req, resp, &job->ss);
     d->nodes = NULL;
     d->n_nodes = 0;
+    d->repl = NULL;
     lu_i18n_leave(&lang);
     free(job->v);
 }

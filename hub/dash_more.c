@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "intake.h"
 #include "ledger.h"
+#include "pg.h"
 #include "plan.h"
 #include "web.h"
 #include "xmalloc.h"
@@ -185,6 +186,43 @@ void hub_dash_bulletin_file(struct hub_dash *d, struct lu_web_req *req,
     free(it.payload);
 }
 
+/* Which hub is active on the PostgreSQL ledger and whether the database
+ * replicates synchronously: this hub, since a standby hub serves no
+ * pages. Nothing on SQLite. */
+static void ledger_state(struct hub_dash *d, struct lu_buf *b)
+{
+    const struct ledger_pg_repl *r = d->repl;
+    bool sync_on;
+
+    if (r == NULL)
+        return;
+    sync_on = strcmp(r->sync_commit, "on") == 0 ||
+              strcmp(r->sync_commit, "remote_apply") == 0;
+    lu_buf_printf(b, "<div class=\"wrap\"><table id=\"ledger\"><tr><th>%s</th>",
+                  _("Active hub"));
+    lu_buf_adds(b, "<td data-hub=\"");
+    lu_html_esc(b, d->ctx.hub_id);
+    lu_buf_adds(b, "\">");
+    lu_html_esc(b, d->ctx.hub_id);
+    lu_buf_printf(b,
+                  " (%s)</td></tr><tr><th>%s</th><td id=\"term\">%lld</td>"
+                  "</tr><tr><th>%s</th><td id=\"standbys\" class=\"%s\">",
+                  _("this hub, holding the ledger's lock"), _("Term"),
+                  (long long)r->term, _("Synchronous standbys"),
+                  r->sync_standbys > 0 ? "ok" : "missing");
+    lu_buf_printf(b, _("%d of %d connected standbys synchronous"),
+                  r->sync_standbys, r->standbys);
+    lu_buf_printf(b,
+                  "</td></tr><tr><th>%s</th><td id=\"sync-commit\" "
+                  "class=\"%s\">",
+                  _("Commits wait for the standby"),
+                  sync_on ? "ok" : "missing");
+    lu_html_esc(b, r->sync_commit);
+    lu_buf_adds(b, " / ");
+    lu_html_esc(b, r->standby_names[0] ? r->standby_names : "-");
+    lu_buf_adds(b, "</td></tr></table></div>");
+}
+
 void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,
                     struct lu_web_resp *resp, const struct lu_session *ss)
 {
@@ -219,5 +257,6 @@ void hub_dash_nodes(struct hub_dash *d, struct lu_web_req *req,
                       hub_dash_time(row.last_seen, t, sizeof(t)));
     }
     lu_buf_adds(b, "</table></div>");
+    ledger_state(d, b);
     hub_dash_end(resp);
 }

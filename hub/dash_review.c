@@ -21,6 +21,7 @@
 #include "reader.h"
 #include "review.h"
 #include "reviewstep.h"
+#include "sql.h"
 #include "users.h"
 #include "web.h"
 #include "webauth.h"
@@ -162,7 +163,7 @@ static void queue_page(struct hub_dash *d, struct lu_web_req *req,
     for (size_t i = 0; state && i < sizeof(STATES) / sizeof(STATES[0]); i++)
         if (strcmp(state, STATES[i]) == 0)
             q.state = STATES[i];
-    r = ledger_review_queue(d->sql, period, keep, &q);
+    r = ledger_review_queue(d->db, period, keep, &q);
     resp->status = 200;
     hub_dash_start(d, ss, resp, _("Review queue"));
     filter_form(b, period ? hub_dash_period(period, p, sizeof(p)) : NULL,
@@ -190,7 +191,7 @@ static void queue_page(struct hub_dash *d, struct lu_web_req *req,
     for (size_t i = 0; i < q.n; i++) {
         struct approval a = {.by = "-"};
 
-        ledger_review_history(d->sql, q.v[i].unit, q.v[i].period, last_approval,
+        ledger_review_history(d->db, q.v[i].unit, q.v[i].period, last_approval,
                               &a);
         hub_dash_period(q.v[i].period, p, sizeof(p));
         lu_buf_adds(b, "<tr data-unit=\"");
@@ -283,9 +284,9 @@ static void month_page(struct hub_dash *d, struct lu_web_resp *resp,
     int r;
 
     hub_dash_period(period, p, sizeof(p));
-    if (ledger_review_last(d->sql, unit, period, &last, by, why) < 0)
+    if (ledger_review_last(d->db, unit, period, &last, by, why) < 0)
         last.kind = 0;
-    ledger_review_queue(d->sql, period, keep, &q);
+    ledger_review_queue(d->db, period, keep, &q);
     snprintf(title, sizeof(title), "%s %s", unit_name(d, unit), p);
     hub_dash_start(d, ss, resp, title);
     if (problem != NULL) {
@@ -317,7 +318,7 @@ static void month_page(struct hub_dash *d, struct lu_web_resp *resp,
                   "<h2>%s</h2><div class=\"wrap\"><table id=\"history\">"
                   "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>",
                   _("History"), _("Step"), _("By"), _("When"), _("Reason"));
-    r = ledger_review_history(d->sql, unit, period, history_row, b);
+    r = ledger_review_history(d->db, unit, period, history_row, b);
     lu_buf_adds(b, "</table></div>");
     if (r < 0)
         lu_buf_printf(b, "<p class=\"problem\">%s</p>",

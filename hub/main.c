@@ -485,10 +485,6 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         hub_intake_set_feed(hub->intake, hub->feed, hub->plan);
     }
     if (ledger_is_pg(hub->ledger)) {
-        /* The dashboard reads tables through readers of SQLite only so
-         * far (DECISIONS.md, issue 20). */
-        lu_warn("ledger on PostgreSQL: no dashboard yet%s",
-                S.web ? "; web serves /metrics only" : "");
         hub->dbwatch =
             hub_dbwatch_new(hub->loop, hub->ledger, S.ledger_idle_ms / 3);
         hub->obs.dbwatch = hub->dbwatch;
@@ -512,10 +508,12 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
     hub->obs.monitor = hub->monitor;
     hub->obs.nodes_known =
         hub->registry ? hub_registry_count(hub->registry) : 0;
-    if (d->web != NULL && !ledger_is_pg(hub->ledger)) {
+    if (d->web != NULL) {
         struct hub_dash_ctx dc = {
             .hub_id = S.id,
             .state_dir = S.state_dir,
+            .ledger_url = S.ledger,
+            .dbwatch = hub->dbwatch,
             .province = S.province,
             .plan = hub->plan,
             .users = hub->users,

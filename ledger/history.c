@@ -8,7 +8,7 @@
 #include "amount.h"
 #include "i18n.h"
 #include "reject.h"
-#include "store.h"
+#include "sql.h"
 #include "xmalloc.h"
 
 /* Every entry column history shows, and the id of the entry it corrects
@@ -48,32 +48,26 @@ void ledger_history_close(struct ledger_history *h)
     memset(h, 0, sizeof(*h));
 }
 
-static const char *text(sqlite3_stmt *st, int i)
-{
-    const char *s = (const char *)sqlite3_column_text(st, i);
-
-    return s ? s : "";
-}
-
 /* Writes why the ledger could not be read into err. */
-static int fail(sqlite3 *db, char *err, size_t errlen)
+static int fail(struct ledger_sql *db, char *err, size_t errlen)
 {
-    snprintf(err, errlen, _("reading the ledger: %s"), sqlite3_errmsg(db));
+    snprintf(err, errlen, _("reading the ledger: %s"), ledger_sql_errmsg(db));
     return -EIO;
 }
 
-static void format_id(char *buf, sqlite3_stmt *st, int col)
+static void format_id(char *buf, struct ledger_stmt *st, int col)
 {
-    snprintf(buf, LEDGER_HISTORY_ID, "%s/%lld", text(st, col),
-             (long long)sqlite3_column_int64(st, col + 1));
+    snprintf(buf, LEDGER_HISTORY_ID, "%s/%lld", ledger_stmt_text(st, col),
+             (long long)ledger_stmt_int64(st, col + 1));
 }
 
 /* Finds the figure an entry id belongs to and the root of its chain (0
  * when the hub rejected it, so it has no chain). */
-static int find_id(sqlite3 *db, const char *id, struct ledger_history *h,
-                   int64_t *root, char *err, size_t errlen)
+static int find_id(struct ledger_sql *db, const char *id,
+                   struct ledger_history *h, int64_t *root, char *err,
+                   size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     char node[LU_MAX_NAME + 1];
     uint64_t seq;
     int rc, r = 0;
@@ -85,31 +79,32 @@ static int find_id(sqlite3 *db, const char *id, struct ledger_history *h,
                  id);
         return -EINVAL;
     }
-    if (lu_store_prepare(db, FIND_ID, &st) < 0)
+    if (ledger_sql_prepare(db, FIND_ID, &st) < 0)
         return fail(db, err, errlen);
-    sqlite3_bind_text(st, 1, node, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (int64_t)seq);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *root = sqlite3_column_int64(st, 0);
-        snprintf(h->unit, sizeof(h->unit), "%s", text(st, 1));
-        snprintf(h->indicator, sizeof(h->indicator), "%s", text(st, 2));
-        h->period = (uint32_t)sqlite3_column_int64(st, 3);
-    } else if (rc == SQLITE_DONE) {
+    ledger_stmt_bind_text(st, 1, node);
+    ledger_stmt_bind_int64(st, 2, (int64_t)seq);
+    rc = ledger_stmt_step(st);
+    if (rc == 1) {
+        *root = ledger_stmt_int64(st, 0);
+        snprintf(h->unit, sizeof(h->unit), "%s", ledger_stmt_text(st, 1));
+        snprintf(h->indicator, sizeof(h->indicator), "%s",
+                 ledger_stmt_text(st, 2));
+        h->period = (uint32_t)ledger_stmt_int64(st, 3);
+    } else if (rc == 0) {
         snprintf(err, errlen, _("no entry %s in the ledger"), id);
         r = -ENOENT;
     } else {
         r = fail(db, err, errlen);
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     if (r == 0 && ledger_reader_indicator(db, h->indicator, &h->ind) == -EIO)
         r = fail(db, err, errlen);
     return r;
 }
 
 /* Checks that the ledger's plan copy knows the unit and the indicator. */
-static int check_codes(sqlite3 *db, struct ledger_history *h, char *err,
-                       size_t errlen)
+static int check_codes(struct ledger_sql *db, struct ledger_history *h,
+                       char *err, size_t errlen)
 {
     int r = ledger_reader_unit(db, h->unit);
 
@@ -133,8 +128,8 @@ static int check_codes(sqlite3 *db, struct ledger_history *h, char *err,
 }
 
 /* Splits "unit/indicator/YYYY-MM" and checks each part. */
-static int find_figure(sqlite3 *db, const char *query, struct ledger_history *h,
-                       char *err, size_t errlen)
+static int find_figure(struct ledger_sql *db, const char *query,
+                       struct ledger_history *h, char *err, size_t errlen)
 {
     const char *a = strchr(query, '/'), *b = strchr(a + 1, '/');
     size_t lu = (size_t)(a - query), li = (size_t)(b - a - 1);
@@ -155,18 +150,18 @@ static int find_figure(sqlite3 *db, const char *query, struct ledger_history *h,
     return check_codes(db, h, err, errlen);
 }
 
-static void read_entry(sqlite3_stmt *st, struct ledger_history_entry *e)
+static void read_entry(struct ledger_stmt *st, struct ledger_history_entry *e)
 {
     memset(e, 0, sizeof(*e));
     format_id(e->id, st, 0);
-    e->amount = sqlite3_column_int64(st, 2);
-    e->has_prev = sqlite3_column_type(st, 3) != SQLITE_NULL;
-    e->prev = sqlite3_column_int64(st, 3);
-    e->recorded_by = lu_xstrdup(text(st, 4));
-    e->recorded_at = sqlite3_column_int64(st, 5);
-    e->received_at = sqlite3_column_int64(st, 6);
-    e->note = lu_xstrdup(text(st, 7));
-    if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+    e->amount = ledger_stmt_int64(st, 2);
+    e->has_prev = !ledger_stmt_null(st, 3);
+    e->prev = ledger_stmt_int64(st, 3);
+    e->recorded_by = lu_xstrdup(ledger_stmt_text(st, 4));
+    e->recorded_at = ledger_stmt_int64(st, 5);
+    e->received_at = ledger_stmt_int64(st, 6);
+    e->note = lu_xstrdup(ledger_stmt_text(st, 7));
+    if (!ledger_stmt_null(st, 8))
         format_id(e->corrects, st, 8);
 }
 
@@ -174,24 +169,24 @@ static void read_entry(sqlite3_stmt *st, struct ledger_history_entry *e)
  * after each: an original adds its amount, a correction replaces its
  * chain's previous figure. For a chain that is the chain's own figure;
  * for a month it is the month's balance. */
-static int load_entries(sqlite3 *db, struct ledger_history *h, int64_t root,
-                        char *err, size_t errlen)
+static int load_entries(struct ledger_sql *db, struct ledger_history *h,
+                        int64_t root, char *err, size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     size_t cap = 0;
     int64_t running = 0;
     int rc, r = 0;
 
-    if (lu_store_prepare(db, h->by_id ? BY_CHAIN : BY_FIGURE, &st) < 0)
+    if (ledger_sql_prepare(db, h->by_id ? BY_CHAIN : BY_FIGURE, &st) < 0)
         return fail(db, err, errlen);
     if (h->by_id) {
-        sqlite3_bind_int64(st, 1, root);
+        ledger_stmt_bind_int64(st, 1, root);
     } else {
-        sqlite3_bind_text(st, 1, h->unit, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, h->indicator, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, h->period);
+        ledger_stmt_bind_text(st, 1, h->unit);
+        ledger_stmt_bind_text(st, 2, h->indicator);
+        ledger_stmt_bind_int64(st, 3, h->period);
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = ledger_stmt_step(st)) == 1) {
         struct ledger_history_entry *e;
 
         if (h->n_entries == cap) {
@@ -204,25 +199,25 @@ static int load_entries(sqlite3 *db, struct ledger_history *h, int64_t root,
         running += e->amount - (e->has_prev ? e->prev : 0);
         e->after = running;
     }
-    if (rc != SQLITE_DONE)
+    if (rc != 0)
         r = fail(db, err, errlen);
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 
-static int load_rejects(sqlite3 *db, struct ledger_history *h, char *err,
-                        size_t errlen)
+static int load_rejects(struct ledger_sql *db, struct ledger_history *h,
+                        char *err, size_t errlen)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     size_t cap = 0;
     int rc, r = 0;
 
-    if (lu_store_prepare(db, REJECTS, &st) < 0)
+    if (ledger_sql_prepare(db, REJECTS, &st) < 0)
         return fail(db, err, errlen);
-    sqlite3_bind_text(st, 1, h->unit, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, h->indicator, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, h->period);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    ledger_stmt_bind_text(st, 1, h->unit);
+    ledger_stmt_bind_text(st, 2, h->indicator);
+    ledger_stmt_bind_int64(st, 3, h->period);
+    while ((rc = ledger_stmt_step(st)) == 1) {
         struct ledger_history_reject *j;
 
         if (h->n_rejects == cap) {
@@ -231,14 +226,14 @@ static int load_rejects(sqlite3 *db, struct ledger_history *h, char *err,
         }
         j = &h->rejects[h->n_rejects++];
         format_id(j->id, st, 0);
-        j->amount = sqlite3_column_int64(st, 2);
-        j->reason = lu_xstrdup(text(st, 3));
+        j->amount = ledger_stmt_int64(st, 2);
+        j->reason = lu_xstrdup(ledger_stmt_text(st, 3));
         j->code = lu_reject_split(j->reason);
-        j->at = sqlite3_column_int64(st, 4);
+        j->at = ledger_stmt_int64(st, 4);
     }
-    if (rc != SQLITE_DONE)
+    if (rc != 0)
         r = fail(db, err, errlen);
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 
@@ -252,7 +247,7 @@ static int slashes(const char *s)
     return n;
 }
 
-int ledger_history_load(sqlite3 *db, const char *query,
+int ledger_history_load(struct ledger_sql *db, const char *query,
                         struct ledger_history *h, char *err, size_t errlen)
 {
     int64_t root = 0;

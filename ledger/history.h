@@ -6,7 +6,6 @@
 #ifndef LEDGER_HISTORY_H
 #define LEDGER_HISTORY_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,7 +50,8 @@ struct ledger_history {
  * returns -EINVAL (malformed), -ENOENT (unknown id, unit or indicator) or
  * -EIO (the ledger could not be read). Release with ledger_history_close()
  * in every case. */
-int ledger_history_load(sqlite3 *db, const char *query,
+struct ledger_sql;
+int ledger_history_load(struct ledger_sql *db, const char *query,
                         struct ledger_history *h, char *err, size_t errlen);
 void ledger_history_close(struct ledger_history *h);
 

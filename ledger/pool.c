@@ -11,7 +11,6 @@
 #include "project.h"
 #include "reject.h"
 #include "sql.h"
-#include "store.h"
 #include "util.h"
 #include "xmalloc.h"
 
@@ -66,22 +65,10 @@ void ledger_pool_free(struct ledger_pool *pp)
     free(pp);
 }
 
-/* The readers' step on a SQLite handle: 1 row, 0 done, negative errno. */
-static int step(sqlite3 *db, sqlite3_stmt *st)
+static Luyu__Project *unpack(struct ledger_stmt *st, int col)
 {
-    int rc = sqlite3_step(st);
-
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        lu_err("ledger: pool: %s", sqlite3_errmsg(db));
-        return lu_store_errno(rc);
-    }
-    return rc == SQLITE_ROW ? 1 : 0;
-}
-
-static Luyu__Project *unpack(sqlite3_stmt *st, int col)
-{
-    return luyu__project__unpack(NULL, (size_t)sqlite3_column_bytes(st, col),
-                                 sqlite3_column_blob(st, col));
+    return luyu__project__unpack(NULL, ledger_stmt_bytes(st, col),
+                                 ledger_stmt_blob(st, col));
 }
 
 /* The project's owner and state, or *old NULL when new. */
@@ -194,29 +181,31 @@ static const char *const GROUP_KEY[] = {
     [LEDGER_POOL_BY_AREA] = "area",
 };
 
-int ledger_pool_sums(sqlite3 *db, enum ledger_pool_group g, const char *unit,
-                     struct ledger_pool_sum **out, size_t *n)
+int ledger_pool_sums(struct ledger_sql *db, enum ledger_pool_group g,
+                     const char *unit, struct ledger_pool_sum **out, size_t *n)
 {
-    char sql[512];
-    sqlite3_stmt *st = NULL;
+    char sql[640];
+    struct ledger_stmt *st = NULL;
     struct ledger_pool_sum *v = NULL;
     size_t k = 0;
     int r;
 
     /* Dropped projects are out of the pool's totals, but a count by stage
-     * shows them. */
+     * shows them. Sums of integer columns: exact on both engines (SQLite
+     * raises an error rather than overflow, PostgreSQL sums bigint as
+     * numeric). */
     snprintf(sql, sizeof(sql),
-             "SELECT %s, count(*), total(planned), total(aid_planned),"
-             " total(invested), total(aid_disbursed), total(poor_lifted),"
-             " total(poor_jobs) FROM project WHERE (?1 IS NULL OR unit = ?1)"
-             " %s GROUP BY 1 ORDER BY 1",
+             "SELECT %s, count(*), coalesce(sum(planned), 0),"
+             " coalesce(sum(aid_planned), 0), coalesce(sum(invested), 0),"
+             " coalesce(sum(aid_disbursed), 0), coalesce(sum(poor_lifted), 0),"
+             " coalesce(sum(poor_jobs), 0) FROM project"
+             " WHERE (?1 = '' OR unit = ?1) %s GROUP BY 1 ORDER BY 1",
              GROUP_KEY[g], g == LEDGER_POOL_BY_STAGE ? "" : "AND stage <> 6");
-    r = lu_store_prepare(db, sql, &st);
+    r = ledger_sql_prepare(db, sql, &st);
     if (r < 0)
         return r;
-    if (unit != NULL)
-        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    while ((r = step(db, st)) == 1) {
+    ledger_stmt_bind_text(st, 1, unit ? unit : "");
+    while ((r = ledger_stmt_step(st)) == 1) {
         struct ledger_pool_sum *s;
 
         v = lu_xrealloc(v, (k + 1) * sizeof(*v));
@@ -224,21 +213,18 @@ int ledger_pool_sums(sqlite3 *db, enum ledger_pool_group g, const char *unit,
         memset(s, 0, sizeof(*s));
         if (g == LEDGER_POOL_BY_STAGE)
             snprintf(s->key, sizeof(s->key), "%s",
-                     lu_project_stage_code(sqlite3_column_int(st, 0)));
+                     lu_project_stage_code((int)ledger_stmt_int64(st, 0)));
         else
-            snprintf(s->key, sizeof(s->key), "%s",
-                     (const char *)sqlite3_column_text(st, 0));
-        s->projects = sqlite3_column_int64(st, 1);
-        /* total() sums exactly as long as the sums stay below 2^53 fen
-         * (90 trillion yuan): the column values are integers. */
-        s->planned = (int64_t)sqlite3_column_double(st, 2);
-        s->aid_planned = (int64_t)sqlite3_column_double(st, 3);
-        s->invested = (int64_t)sqlite3_column_double(st, 4);
-        s->aid_disbursed = (int64_t)sqlite3_column_double(st, 5);
-        s->poor_lifted = (int64_t)sqlite3_column_double(st, 6);
-        s->poor_jobs = (int64_t)sqlite3_column_double(st, 7);
+            snprintf(s->key, sizeof(s->key), "%s", ledger_stmt_text(st, 0));
+        s->projects = ledger_stmt_int64(st, 1);
+        s->planned = ledger_stmt_int64(st, 2);
+        s->aid_planned = ledger_stmt_int64(st, 3);
+        s->invested = ledger_stmt_int64(st, 4);
+        s->aid_disbursed = ledger_stmt_int64(st, 5);
+        s->poor_lifted = ledger_stmt_int64(st, 6);
+        s->poor_jobs = ledger_stmt_int64(st, 7);
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     /* A total over no projects is still one row of zeros. */
     if (r == 0 && g == LEDGER_POOL_TOTAL && k == 0) {
         v = lu_xcalloc(1, sizeof(*v));
@@ -249,18 +235,18 @@ int ledger_pool_sums(sqlite3 *db, enum ledger_pool_group g, const char *unit,
     return r;
 }
 
-int ledger_pool_month(sqlite3 *db, uint32_t month,
+int ledger_pool_month(struct ledger_sql *db, uint32_t month,
                       struct ledger_pool_moves *out)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int r;
 
     memset(out, 0, sizeof(*out));
-    r = lu_store_prepare(db, "SELECT state FROM project", &st);
+    r = ledger_sql_prepare(db, "SELECT state FROM project", &st);
     if (r < 0)
         return r;
     /* Stage dates live in the packed state; one pass over the projects. */
-    while ((r = step(db, st)) == 1) {
+    while ((r = ledger_stmt_step(st)) == 1) {
         Luyu__Project *p = unpack(st, 0);
 
         for (int s = 1; p != NULL && s <= LU_PROJECT_STAGES; s++) {
@@ -269,23 +255,24 @@ int ledger_pool_month(sqlite3 *db, uint32_t month,
         }
         luyu__project__free_unpacked(p, NULL);
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     st = NULL;
     if (r < 0)
         return r;
-    r = lu_store_prepare(db,
-                         "SELECT total(d_invested), total(d_disbursed)"
-                         " FROM project_event WHERE period = ?",
-                         &st);
+    r = ledger_sql_prepare(db,
+                           "SELECT coalesce(sum(d_invested), 0),"
+                           " coalesce(sum(d_disbursed), 0)"
+                           " FROM project_event WHERE period = ?",
+                           &st);
     if (r < 0)
         return r;
-    sqlite3_bind_int64(st, 1, month);
-    if ((r = step(db, st)) == 1) {
-        out->invested = (int64_t)sqlite3_column_double(st, 0);
-        out->aid_disbursed = (int64_t)sqlite3_column_double(st, 1);
+    ledger_stmt_bind_int64(st, 1, month);
+    if ((r = ledger_stmt_step(st)) == 1) {
+        out->invested = ledger_stmt_int64(st, 0);
+        out->aid_disbursed = ledger_stmt_int64(st, 1);
         r = 0;
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     return r;
 }
 
@@ -367,23 +354,22 @@ static int stuck(const Luyu__Project *p, uint32_t on)
            LEDGER_POOL_STUCK_DAYS;
 }
 
-int ledger_pool_projects(sqlite3 *db, const char *unit, uint32_t stuck_on,
-                         Luyu__Project ***out, size_t *n)
+int ledger_pool_projects(struct ledger_sql *db, const char *unit,
+                         uint32_t stuck_on, Luyu__Project ***out, size_t *n)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     Luyu__Project **v = NULL;
     size_t k = 0;
     int r;
 
-    r = lu_store_prepare(db,
-                         "SELECT state FROM project WHERE ?1 IS NULL"
-                         " OR unit = ?1 ORDER BY id",
-                         &st);
+    r = ledger_sql_prepare(db,
+                           "SELECT state FROM project WHERE ?1 = ''"
+                           " OR unit = ?1 ORDER BY id",
+                           &st);
     if (r < 0)
         return r;
-    if (unit != NULL)
-        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    while ((r = step(db, st)) == 1) {
+    ledger_stmt_bind_text(st, 1, unit ? unit : "");
+    while ((r = ledger_stmt_step(st)) == 1) {
         Luyu__Project *p = unpack(st, 0);
 
         if (p == NULL || (stuck_on && !stuck(p, stuck_on))) {
@@ -393,7 +379,7 @@ int ledger_pool_projects(sqlite3 *db, const char *unit, uint32_t stuck_on,
         v = lu_xrealloc(v, (k + 1) * sizeof(*v));
         v[k++] = p;
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     *out = v;
     *n = k;
     return r;
@@ -406,38 +392,37 @@ void ledger_pool_projects_free(Luyu__Project **v, size_t n)
     free(v);
 }
 
-int ledger_pool_history(sqlite3 *db, const char *project,
+int ledger_pool_history(struct ledger_sql *db, const char *project,
                         struct ledger_pool_event **out, size_t *n)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     struct ledger_pool_event *v = NULL;
     size_t k = 0;
     int r;
 
-    r = lu_store_prepare(db,
-                         "SELECT node, seq, kind, recorded_by, recorded_at,"
-                         " received_at, state FROM project_event"
-                         " WHERE project = ? ORDER BY id",
-                         &st);
+    r = ledger_sql_prepare(db,
+                           "SELECT node, seq, kind, recorded_by, recorded_at,"
+                           " received_at, state FROM project_event"
+                           " WHERE project = ? ORDER BY id",
+                           &st);
     if (r < 0)
         return r;
-    sqlite3_bind_text(st, 1, project, -1, SQLITE_STATIC);
-    while ((r = step(db, st)) == 1) {
+    ledger_stmt_bind_text(st, 1, project);
+    while ((r = ledger_stmt_step(st)) == 1) {
         struct ledger_pool_event *e;
 
         v = lu_xrealloc(v, (k + 1) * sizeof(*v));
         e = &v[k++];
-        snprintf(e->id, sizeof(e->id), "%s/%lld",
-                 (const char *)sqlite3_column_text(st, 0),
-                 (long long)sqlite3_column_int64(st, 1));
-        e->kind = sqlite3_column_int(st, 2);
+        snprintf(e->id, sizeof(e->id), "%s/%lld", ledger_stmt_text(st, 0),
+                 (long long)ledger_stmt_int64(st, 1));
+        e->kind = (int)ledger_stmt_int64(st, 2);
         snprintf(e->recorded_by, sizeof(e->recorded_by), "%s",
-                 (const char *)sqlite3_column_text(st, 3));
-        e->recorded_at = sqlite3_column_int64(st, 4);
-        e->received_at = sqlite3_column_int64(st, 5);
+                 ledger_stmt_text(st, 3));
+        e->recorded_at = ledger_stmt_int64(st, 4);
+        e->received_at = ledger_stmt_int64(st, 5);
         e->state = unpack(st, 6);
     }
-    sqlite3_finalize(st);
+    ledger_stmt_finalize(st);
     *out = v;
     *n = k;
     return r;

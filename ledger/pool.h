@@ -1,8 +1,9 @@
 /* The project pool (滚动项目库) in the hub's ledger: project events merged
  * by the hub (writer side, inside the ledger's transaction) and the pool's
- * figures read by luyuctl and the bulletin (reader side, on a read-only
- * handle from ledger_reader_open). The schema is in ledger/ledger.c with
- * the rest of the ledger's; nothing outside this library runs SQL on it.
+ * figures read by luyuctl, the dashboard and the bulletin (reader side,
+ * on a read-only ledger from ledger_reader_open, SQLite or PostgreSQL). The
+ * schema is in ledger/ledger.c with the rest of the ledger's; nothing outside
+ * this library runs SQL on it.
  *
  * Pool figures are derived from the projects' current states, never typed:
  * totals against the plan's pool target (15亿元), investment against
@@ -11,7 +12,6 @@
 #ifndef LEDGER_POOL_H
 #define LEDGER_POOL_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,8 +59,8 @@ enum ledger_pool_group {
 /* Sums of the projects not dropped (终止 projects leave the pool's totals;
  * BY_STAGE lists them under "dropped"), grouped as asked, ordered by key.
  * unit filters when not NULL. *out is heap allocated (free()), *n rows. */
-int ledger_pool_sums(sqlite3 *db, enum ledger_pool_group g, const char *unit,
-                     struct ledger_pool_sum **out, size_t *n);
+int ledger_pool_sums(struct ledger_sql *db, enum ledger_pool_group g,
+                     const char *unit, struct ledger_pool_sum **out, size_t *n);
 
 /* What moved in month (YYYYMM): projects that reached each stage (index
  * Stage - 1) by their stage dates, and the investment and aid recorded by
@@ -69,14 +69,14 @@ struct ledger_pool_moves {
     int64_t reached[6];
     int64_t invested, aid_disbursed;
 };
-int ledger_pool_month(sqlite3 *db, uint32_t month,
+int ledger_pool_month(struct ledger_sql *db, uint32_t month,
                       struct ledger_pool_moves *out);
 
 /* Projects as they stand, ordered by id; unit (NULL: all) filters, stuck
  * (a date YYYYMMDD, 0: off) keeps only those stuck on that day. Free with
  * ledger_pool_projects_free(). */
-int ledger_pool_projects(sqlite3 *db, const char *unit, uint32_t stuck_on,
-                         Luyu__Project ***out, size_t *n);
+int ledger_pool_projects(struct ledger_sql *db, const char *unit,
+                         uint32_t stuck_on, Luyu__Project ***out, size_t *n);
 void ledger_pool_projects_free(Luyu__Project **v, size_t n);
 
 /* The events of one project, oldest first. */
@@ -87,7 +87,7 @@ struct ledger_pool_event {
     int64_t recorded_at, received_at;
     Luyu__Project *state; /* after the event */
 };
-int ledger_pool_history(sqlite3 *db, const char *project,
+int ledger_pool_history(struct ledger_sql *db, const char *project,
                         struct ledger_pool_event **out, size_t *n);
 void ledger_pool_history_free(struct ledger_pool_event *v, size_t n);
 

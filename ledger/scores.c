@@ -6,12 +6,13 @@
 #include <string.h>
 
 #include "plan.h"
-#include "store.h"
+#include "sql.h"
 #include "xmalloc.h"
 
 /* The balance table's sums per unit, indicator and year over the months
  * 1..m of the years from and to (both YYYY). Owned by this library: the
- * schema is ledger/ledger.c's. */
+ * schema is ledger/ledger.c's and ledger/pg.c's (integer division and
+ * remainder read the same on both). */
 static const char SUMS[] =
     "SELECT unit, indicator, period / 100, sum(amount) FROM balance"
     " WHERE period BETWEEN ?1 * 100 + 1 AND ?2 * 100 + 12"
@@ -41,31 +42,31 @@ static int find_rule(const struct ledger_scores *a, const char *code)
 }
 
 /* actual[u][r] and prev[u][r] for year y over months 1..m. */
-static int read_year(sqlite3 *db, const struct ledger_scores *a, uint32_t y,
-                     int m, int64_t *actual, int64_t *prev)
+static int read_year(struct ledger_sql *db, const struct ledger_scores *a,
+                     uint32_t y, int m, int64_t *actual, int64_t *prev)
 {
-    sqlite3_stmt *st = NULL;
+    struct ledger_stmt *st = NULL;
     int rc;
 
-    if (lu_store_prepare(db, SUMS, &st) < 0)
+    if (ledger_sql_prepare(db, SUMS, &st) < 0)
         return -EIO;
-    sqlite3_bind_int64(st, 1, y - 1);
-    sqlite3_bind_int64(st, 2, y);
-    sqlite3_bind_int(st, 3, m);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int u = find_unit(a, (const char *)sqlite3_column_text(st, 0));
-        int r = find_rule(a, (const char *)sqlite3_column_text(st, 1));
+    ledger_stmt_bind_int64(st, 1, y - 1);
+    ledger_stmt_bind_int64(st, 2, y);
+    ledger_stmt_bind_int64(st, 3, m);
+    while ((rc = ledger_stmt_step(st)) == 1) {
+        int u = find_unit(a, ledger_stmt_text(st, 0));
+        int r = find_rule(a, ledger_stmt_text(st, 1));
         size_t at = (size_t)u * a->n_rules + (size_t)r;
 
         if (u < 0 || r < 0)
             continue;
-        if ((uint32_t)sqlite3_column_int64(st, 2) == y)
-            actual[at] += sqlite3_column_int64(st, 3);
+        if ((uint32_t)ledger_stmt_int64(st, 2) == y)
+            actual[at] += ledger_stmt_int64(st, 3);
         else
-            prev[at] += sqlite3_column_int64(st, 3);
+            prev[at] += ledger_stmt_int64(st, 3);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : -EIO;
+    ledger_stmt_finalize(st);
+    return rc == 0 ? 0 : -EIO;
 }
 
 /* A unit's goal for a whole year, before pacing (common/assess.h). */
@@ -92,7 +93,7 @@ static int64_t year_goal(const struct lu_plan *plan,
 
 /* Scores year y (months up to upto) and adds each line to a's, weighted
  * 1: the caller divides by the years for the plan to date. */
-static int score_year(sqlite3 *db, const struct lu_plan *plan,
+static int score_year(struct ledger_sql *db, const struct lu_plan *plan,
                       struct ledger_scores *a, uint32_t y, uint32_t upto)
 {
     uint32_t first = y * 100 + 1 < plan->start ? plan->start : y * 100 + 1;
@@ -185,9 +186,9 @@ static struct ledger_scores *setup(const struct lu_plan *plan,
     return a;
 }
 
-int ledger_scores(sqlite3 *db, const struct lu_plan *plan, const char *province,
-                  uint32_t year, uint32_t upto, struct ledger_scores **out,
-                  char *err, size_t errlen)
+int ledger_scores(struct ledger_sql *db, const struct lu_plan *plan,
+                  const char *province, uint32_t year, uint32_t upto,
+                  struct ledger_scores **out, char *err, size_t errlen)
 {
     struct ledger_scores *a;
     uint32_t y0 = plan->start / 100, y1;
@@ -222,7 +223,8 @@ int ledger_scores(sqlite3 *db, const struct lu_plan *plan, const char *province,
          y++, a->years++)
         r = score_year(db, plan, a, y, upto);
     if (r < 0) {
-        snprintf(err, errlen, "cannot read the ledger: %s", sqlite3_errmsg(db));
+        snprintf(err, errlen, "cannot read the ledger: %s",
+                 ledger_sql_errmsg(db));
         ledger_scores_free(a);
         return r;
     }

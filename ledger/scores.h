@@ -7,12 +7,12 @@
 #ifndef LEDGER_SCORES_H
 #define LEDGER_SCORES_H
 
-#include <sqlite3.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "assess.h"
 
+struct ledger_sql;
 struct lu_plan;
 struct lu_plan_indicator;
 struct lu_plan_unit;
@@ -40,9 +40,9 @@ struct ledger_scores {
  * ledger_scores_free), -EINVAL with a reason in err for a year outside the
  * plan or a province without assessed units or a plan without rules, -EIO
  * when the ledger cannot be read. */
-int ledger_scores(sqlite3 *db, const struct lu_plan *plan, const char *province,
-                  uint32_t year, uint32_t upto, struct ledger_scores **out,
-                  char *err, size_t errlen);
+int ledger_scores(struct ledger_sql *db, const struct lu_plan *plan,
+                  const char *province, uint32_t year, uint32_t upto,
+                  struct ledger_scores **out, char *err, size_t errlen);
 void ledger_scores_free(struct ledger_scores *a);
 
 #endif

@@ -43,10 +43,14 @@ int ledger_sql_pg_connect(const char *conninfo, struct ledger_sql **out,
 {
     const char *keys[] = {"connect_timeout", "application_name", "dbname",
                           NULL};
-    const char *vals[] = {"10", "luyuctl", conninfo, NULL};
+    char app[64];
+    const char *vals[] = {"10", app, conninfo, NULL};
     struct ledger_sql *s;
     int r = ledger_pg_check(conninfo, err, errlen);
 
+    /* pg_stat_activity tells luyuctl's and the dashboard's sessions from
+     * the active hub's own ("luyu-hub"). */
+    snprintf(app, sizeof(app), "%s reader", lu_log_ident());
     *out = NULL;
     if (r < 0)
         return r;

@@ -34,7 +34,8 @@ struct ledger_stmt;
 struct ledger_sql *ledger_sql_sqlite(sqlite3 *db);
 /* A layer over the PostgreSQL ledger's session (borrowed). */
 struct ledger_sql *ledger_sql_pg(struct ledger_pg *pg);
-/* A session of its own on conninfo (a reader such as luyuctl): 0, or
+/* A read-only session of its own on conninfo (a reader: luyuctl, the
+ * dashboard's pages; application_name "PROGRAM reader"): 0, or
  * -ENOENT (no libpq), -EINVAL, -ECONNREFUSED with the reason in err. */
 int ledger_sql_pg_connect(const char *conninfo, struct ledger_sql **out,
                           char *err, size_t errlen);

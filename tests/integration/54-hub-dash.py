@@ -117,7 +117,7 @@ def main():
           "default-src 'self'" in h.get("content-security-policy", ""),
           "the page answers under the dashboard's CSP")
     # The hub's pages are in Chinese; luyuctl is in the reader's language.
-    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2019-07", *c.ledger_args(),
                          "--revision", "1", "--format", "html", check_rc=0,
                          lang="zh_CN.UTF-8" if 'lang="zh-CN"' in page else None)
     style = re.search(r"<style>(.*?)</style>", out, re.S)
@@ -133,7 +133,7 @@ def main():
           "nothing loaded from elsewhere: only the stylesheet and the page's anchors")
     c.ctl("bulletin", "issue", "2019-12", "--hub", c.path("hub", "control.sock"), check_rc=0)
     st, h, page = b.get("/bulletin.html?province=CQ&month=2019-12&revision=1")
-    rc, out, err = c.ctl("bulletin", "show", "2019-12", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2019-12", *c.ledger_args(),
                          "--format", "html", check_rc=0,
                          lang="zh_CN.UTF-8" if 'lang="zh-CN"' in page else None)
     check(st == 200 and 'id="scorecard"' in page and

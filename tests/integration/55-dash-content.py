@@ -35,7 +35,7 @@ def setup():
 
 
 def held(c, prov, period):
-    rc, out, err = c.ctl("bulletin", "list", "--state-dir", c.path("hub"), "--json",
+    rc, out, err = c.ctl("bulletin", "list", *c.ledger_args(), "--json",
                          check_rc=0)
     return [b for b in json.loads(out) if b["province"] == prov and b["period"] == period]
 

@@ -56,7 +56,7 @@ def reviews(c, node=UNIT):
 
 
 def steps(c):
-    rc, out, err = c.ctl("review", "history", KEY, *c.ledger_arg(),
+    rc, out, err = c.ctl("review", "history", KEY, *c.ledger_args(),
                          "--format", "json", check_rc=0)
     return [(s["step"], s["by"], s["reason"]) for s in json.loads(out)["steps"]]
 
@@ -177,7 +177,7 @@ def main():
     want = [("approve", ME, "已核对"), ("return", ME, msg), ("approve", ME, ""),
             ("accept", ME, ""), ("unlock", ME, "山东方面数据更新")]
     check(steps(c) == want, "review history: %s" % steps(c))
-    rc, out, err = c.ctl("review", "queue", *c.ledger_arg(), "--format", "json",
+    rc, out, err = c.ctl("review", "queue", *c.ledger_args(), "--format", "json",
                          check_rc=0)
     m = [x for x in json.loads(out)["months"] if (x["unit"], x["period"]) == (UNIT, MONTH)]
     check(m and m[0]["state"] == "unlocked", "the queue shows the month unlocked")
@@ -191,7 +191,7 @@ def ledger_month(c):
     a PostgreSQL one is read from its balances (luyuctl ledger does not
     read PostgreSQL yet)."""
     if c.pg is None:
-        rc, out, err = c.ctl("ledger", *c.ledger_arg(), "--period", MONTH,
+        rc, out, err = c.ctl("ledger", *c.ledger_args(), "--period", MONTH,
                              "--format", "json", check_rc=0)
         return {r["indicator"]: r["amount"] for r in json.loads(out)}
     rows = c.ledger_db().execute(

@@ -45,7 +45,7 @@ def typed(v, scale):
 
 
 def bulletin(c, *args):
-    rc, out, err = c.ctl("bulletin", "show", MONTH, *c.ledger_arg(),
+    rc, out, err = c.ctl("bulletin", "show", MONTH, *c.ledger_args(),
                          "--format", "json", *args, check_rc=0)
     return json.loads(out)["bulletin"]
 
@@ -114,13 +114,13 @@ def main():
     compare(b, {"cq-wanzhou", "cq-kaizhou"}, "revision 2")
     rc, out, err = c.ctl("bulletin", "issue", MONTH, *hub)
     check(rc != 0 and "nothing changed" in err, "nothing more to revise")
-    rc, out, err = c.ctl("bulletin", "show", MONTH, *c.ledger_arg(), check_rc=0)
+    rc, out, err = c.ctl("bulletin", "show", MONTH, *c.ledger_args(), check_rc=0)
     check("provisional 99.99 yuan" in out and "reporting rate" in out,
           "the text marks the provisional part and gives the rates")
     if c.pg is not None:
         say("luyuctl completeness does not read PostgreSQL yet: not checked here")
         return
-    rc, out, err = c.ctl("completeness", MONTH, *c.ledger_arg(), "--json",
+    rc, out, err = c.ctl("completeness", MONTH, *c.ledger_args(), "--json",
                          check_rc=0)
     got = json.loads(out)
     check(got["accepted"] == 2 and got["reporting_rate_permille"] == 3 * 1000 // expected,

@@ -49,7 +49,7 @@ def accepted_reference(units):
 
 
 def last_step(c, unit):
-    rc, out, err = c.ctl("review", "history", "%s/%s" % (unit, MONTH), *c.ledger_arg(),
+    rc, out, err = c.ctl("review", "history", "%s/%s" % (unit, MONTH), *c.ledger_args(),
                          "--format", "json", check_rc=0)
     steps = json.loads(out)["steps"]
     return steps[-1]["step"] if steps else None
@@ -132,7 +132,7 @@ def main():
                "the acceptance to reach kaizhou's node")
     check(last_step(c, "cq-kaizhou") == "accept" and last_step(c, "cq-wushan") is None,
           "the ledger: kaizhou accepted, wushan never approved")
-    rc, out, err = c.ctl("review", "queue", *c.ledger_arg(), "--period", MONTH,
+    rc, out, err = c.ctl("review", "queue", *c.ledger_args(), "--period", MONTH,
                          "--format", "json", check_rc=0)
     states = {m["unit"]: m["state"] for m in json.loads(out)["months"]}
     check(states == {"cq-wanzhou": "accepted", "cq-kaizhou": "accepted",
@@ -142,7 +142,7 @@ def main():
     say("the bulletin of the new active hub shows the accepted months and verifies")
     rc, out, err = c.ctl("bulletin", "issue", MONTH, "--hub", sock_b, check_rc=0)
     check("revision 1" in out, "hub b issued revision 1: " + out.strip())
-    rc, out, err = c.ctl("bulletin", "show", MONTH, *c.ledger_arg(), "--format", "json",
+    rc, out, err = c.ctl("bulletin", "show", MONTH, *c.ledger_args(), "--format", "json",
                          check_rc=0)
     bul = json.loads(out)["bulletin"]
     got = {f["code"]: (f["month"], f["month_accepted"]) for f in bul["indicators"]
@@ -152,10 +152,10 @@ def main():
     check(bul["completeness"]["accepted"] == 2,
           "the bulletin counts two accepted units: %s" % bul["completeness"])
     out_file = c.path("cq-2019-07.bin")
-    c.ctl("bulletin", "export", MONTH, "--revision", "1", *c.ledger_arg(), "--out", out_file,
+    c.ctl("bulletin", "export", MONTH, "--revision", "1", *c.ledger_args(), "--out", out_file,
           check_rc=0)
     rc, out, err = c.ctl("bulletin", "verify", out_file, "--key",
-                         c.path("keys", c.hub_id + ".sign.pub"), *c.ledger_arg())
+                         c.path("keys", c.hub_id + ".sign.pub"), *c.ledger_args())
     check(rc == 0 and "matches" in out, "the bulletin verifies: " + (out + err).strip())
 
     say("a review step after the bulletin makes the next revision")

@@ -310,13 +310,6 @@ class Cluster:
         except Failure:
             return False
 
-    def ledger_arg(self):
-        """How luyuctl is told the hub's ledger: --state-dir HUBDIR, or
-        --ledger with the connection string when it is in PostgreSQL."""
-        if self.pg is not None:
-            return ["--ledger", self.pg.url()]
-        return ["--state-dir", self.path("hub")]
-
     def ledger_db(self):
         if self.pg is not None:
             import pgserver
@@ -324,6 +317,13 @@ class Cluster:
         db = sqlite3.connect("file:%s?mode=ro" % self.path("hub", "ledger.db"), uri=True,
                              timeout=10)
         return db
+
+    def ledger_args(self):
+        """Where luyuctl reads the hub's ledger: its state directory, or
+        the PostgreSQL ledger's connection string."""
+        if self.pg is not None:
+            return ["--ledger", self.pg.url()]
+        return ["--state-dir", self.path("hub")]
 
     def ledger_ids(self):
         db = self.ledger_db()

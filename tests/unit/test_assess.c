@@ -155,8 +155,8 @@ static void scores_from_ledger(void)
     merge(l, "nb", 4, "cq-dept", "trained", 201902, 900);
     ASSERT_EQ(ledger_commit(l), 0);
 
-    ASSERT_EQ(ledger_scores(ledger_db(l), p, "CQ", 2019, 201912, &a, err,
-                            sizeof(err)),
+    ASSERT_EQ(ledger_scores(ledger_sql_handle(l), p, "CQ", 2019, 201912, &a,
+                            err, sizeof(err)),
               0);
     if (a != NULL) {
         ASSERT_EQ(a->n_units, 2); /* departments are not assessed */
@@ -168,8 +168,8 @@ static void scores_from_ledger(void)
         ASSERT_EQ(a->units[1].rank, 2);
     }
     ledger_scores_free(a);
-    ASSERT_EQ(ledger_scores(ledger_db(l), p, "CQ", 2019, 201907, &a, err,
-                            sizeof(err)),
+    ASSERT_EQ(ledger_scores(ledger_sql_handle(l), p, "CQ", 2019, 201907, &a,
+                            err, sizeof(err)),
               0);
     if (a != NULL) {
         ASSERT_EQ(a->units[0].lines[0].goal, 59);
@@ -180,17 +180,17 @@ static void scores_from_ledger(void)
     ledger_scores_free(a);
     /* To date: the mean of 2018 (甲区 and 乙县 both 0 trained, firms with
      * no year before: 40.00 each) and 2019. */
-    ASSERT_EQ(
-        ledger_scores(ledger_db(l), p, "CQ", 0, 201912, &a, err, sizeof(err)),
-        0);
+    ASSERT_EQ(ledger_scores(ledger_sql_handle(l), p, "CQ", 0, 201912, &a, err,
+                            sizeof(err)),
+              0);
     if (a != NULL) {
         ASSERT_EQ(a->years, 2);
         ASSERT_EQ(a->units[0].points, (10000 + 4000) / 2);
         ASSERT_EQ(a->units[1].points, (3000 + 4000) / 2);
     }
     ledger_scores_free(a);
-    ASSERT_EQ(ledger_scores(ledger_db(l), p, "CQ", 2021, 201912, &a, err,
-                            sizeof(err)),
+    ASSERT_EQ(ledger_scores(ledger_sql_handle(l), p, "CQ", 2021, 201912, &a,
+                            err, sizeof(err)),
               -EINVAL);
     ASSERT_CONTAINS(err, "outside the plan");
     ledger_free(l);

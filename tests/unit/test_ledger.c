@@ -392,18 +392,21 @@ static void project_pool(struct ledger *l)
     MERGE(l, "p2", &e, 1, "belongs to node p1, not p2");
     ASSERT_EQ(ledger_commit(l), 0);
 
-    ASSERT_EQ(ledger_pool_sums(ledger_db(l), LEDGER_POOL_TOTAL, NULL, &sum, &n),
+    ASSERT_EQ(ledger_pool_sums(ledger_sql_handle(l), LEDGER_POOL_TOTAL, NULL,
+                               &sum, &n),
               0);
     ASSERT_TRUE(n == 1 && sum[0].projects == 2 && sum[0].planned == 160000 &&
                 sum[0].aid_planned == 40000);
     free(sum);
-    ASSERT_EQ(ledger_pool_month(ledger_db(l), 201904, &mv), 0);
+    ASSERT_EQ(ledger_pool_month(ledger_sql_handle(l), 201904, &mv), 0);
     ASSERT_EQ(mv.reached[1], 1); /* 签约 2019-04-01 */
     ASSERT_EQ(mv.reached[0], 0);
-    ASSERT_EQ(ledger_pool_projects(ledger_db(l), NULL, 20191001, &v, &n), 0);
+    ASSERT_EQ(
+        ledger_pool_projects(ledger_sql_handle(l), NULL, 20191001, &v, &n), 0);
     ASSERT_EQ(n, 1); /* 签约 since 2019-04-01: 183 days on 2019-10-01 */
     ledger_pool_projects_free(v, n);
-    ASSERT_EQ(ledger_pool_projects(ledger_db(l), NULL, 20190901, &v, &n), 0);
+    ASSERT_EQ(
+        ledger_pool_projects(ledger_sql_handle(l), NULL, 20190901, &v, &n), 0);
     ASSERT_EQ(n, 0);
     ledger_pool_projects_free(v, n);
     ASSERT_EQ(ledger_pool_days(20190401, 20191001), 183);
