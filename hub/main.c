@@ -144,7 +144,7 @@ struct hub {
     struct hub_feed *feed;
     struct hub_exchange *exchange;
     struct ledger_digester *digester;
-    struct ledger_checkpointer *checkpointer; /* NULL on PostgreSQL */
+    struct lu_checkpointer *checkpointer; /* NULL on PostgreSQL */
     struct hub_remind *remind;
     struct hub_users *users; /* the dashboard's users, STATE_DIR/users.db */
     struct hub_dash *dash;   /* the dashboard's pages, with web = */
@@ -425,10 +425,10 @@ static int open_stores(struct lu_daemon *d, void *data, char *err,
     else
         r = ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
                         errlen);
-    /* Checkpoints off the loop (ledger/checkpoint.h); without, SQLite
+    /* Checkpoints off the loop (common/checkpoint.h); without, SQLite
      * does them in the commits, slower but correct. */
     if (r == 0 && !ledger_is_pg(hub->ledger))
-        hub->checkpointer = ledger_checkpointer_new(ledger_db(hub->ledger), 0);
+        hub->checkpointer = lu_checkpointer_new(ledger_db(hub->ledger), 0);
     if (r == 0)
         r = hub_users_open(S.state_dir, &hub->users, err, errlen);
     return r;
@@ -566,7 +566,7 @@ static void close_stores(void *data)
 {
     struct hub *hub = data;
 
-    ledger_checkpointer_free(hub->checkpointer);
+    lu_checkpointer_free(hub->checkpointer);
     ledger_free(hub->ledger);
     hub_users_free(hub->users);
     hub_registry_free(hub->registry);
