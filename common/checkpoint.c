@@ -29,6 +29,8 @@ struct lu_checkpointer {
     pthread_cond_t cond;
     bool wanted, running, quit;
     struct lu_checkpointer_stats st;
+    /* The committing thread's alone, no lock: lu_checkpointer_defer. */
+    bool defer, owed;
 };
 
 /* Runs in the committing thread after every commit on db, with the number
@@ -54,10 +56,29 @@ static int on_wal(void *data, sqlite3 *db, const char *name, int pages)
     pthread_mutex_unlock(&c->mu);
     /* As SQLite's own hook does; BUSY (the thread started meanwhile) is
      * fine: the next commit tries again. */
-    if (inline_ckpt)
+    if (inline_ckpt && c->defer)
+        c->owed = true;
+    else if (inline_ckpt)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL,
                                   NULL);
     return SQLITE_OK;
+}
+
+void lu_checkpointer_defer(struct lu_checkpointer *c)
+{
+    if (c != NULL)
+        c->defer = true;
+}
+
+void lu_checkpointer_settle(struct lu_checkpointer *c)
+{
+    /* Inside a transaction (someone else's on the loop) it waits for the
+     * next call. */
+    if (c == NULL || !c->owed || !sqlite3_get_autocommit(c->db))
+        return;
+    c->owed = false;
+    sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL,
+                              NULL);
 }
 
 static void *run(void *data)

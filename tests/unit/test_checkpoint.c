@@ -2,7 +2,8 @@
  * threshold, the checkpointer's thread copies it into the database file
  * (the file grows while only the WAL was written to), the commits no
  * longer checkpoint themselves below the threshold, and the WAL stays
- * bounded while written without a pause. */
+ * bounded while written without a pause, also when the commits leave the
+ * copy to lu_checkpointer_settle(). */
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -82,6 +83,19 @@ int main(void)
     write_pages(db, 5000);
     snprintf(wal, sizeof(wal), "%s-wal", path);
     ASSERT_TRUE(file_size(wal) < 1500LL * 4200);
+    /* Deferred (the hub's way): the commits only note the copy, and
+     * settling after every group of commits keeps the WAL as bounded;
+     * without the settles nothing would copy it (the thread is not asked
+     * past ten times the threshold) and it would grow to 20 MB. */
+    lu_checkpointer_defer(c);
+    for (int i = 0; i < 50; i++) {
+        write_pages(db, 100);
+        lu_checkpointer_settle(c);
+    }
+    lu_checkpointer_stats(c, &st);
+    ASSERT_TRUE(st.inline_runs >= 1);
+    ASSERT_TRUE(file_size(wal) < 1500LL * 4200);
+    lu_checkpointer_settle(NULL);
     lu_checkpointer_free(c);
     lu_checkpointer_free(NULL);
     sqlite3_close(db);
