@@ -115,12 +115,16 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen)
 int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan, char *err,
                    size_t errlen)
 {
-    char a[8], b[8], c[8];
-    int r;
+    int r = lu_entry_check_fields(e, err, errlen);
 
-    r = lu_entry_check_fields(e, err, errlen);
-    if (r < 0)
-        return r;
+    return r < 0 ? r : lu_entry_check_plan(e, plan, err, errlen);
+}
+
+int lu_entry_check_plan(const Luyu__Entry *e, const struct lu_plan *plan,
+                        char *err, size_t errlen)
+{
+    char a[8], b[8], c[8];
+
     if (lu_plan_unit(plan, e->unit) == NULL) {
         snprintf(err, errlen, _("unknown unit \"%.*s\""),
                  lu_utf8_cut(e->unit, 64), e->unit);

@@ -65,6 +65,12 @@ int lu_entry_check_fields(const Luyu__Entry *e, char *err, size_t errlen);
 int lu_entry_check(const Luyu__Entry *e, const struct lu_plan *plan, char *err,
                    size_t errlen);
 
+/* The plan's part of lu_entry_check() alone, for a caller that ran
+ * lu_entry_check_fields() already (the hub's merge: each string of an
+ * entry is checked once there, not twice). */
+int lu_entry_check_plan(const Luyu__Entry *e, const struct lu_plan *plan,
+                        char *err, size_t errlen);
+
 /* Splits an entry id "node/seq". node must hold LU_MAX_NAME + 1 bytes. */
 int lu_entry_id_parse(const char *id, char *node, uint64_t *seq);
 

@@ -184,9 +184,13 @@ void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
                       lu_period_format(e->period, period, sizeof(period)));
     else if (project || review)
         lu_buf_printf(&f->noted, "reject.%s.", e->unit);
-    else
-        lu_buf_printf(&f->noted, "%s.%s.%s", reason ? "reject" : "entry",
-                      e->unit, e->indicator);
+    else {
+        /* Appended, not printed: this runs for every entry merged. */
+        lu_buf_adds(&f->noted, reason ? "reject." : "entry.");
+        lu_buf_adds(&f->noted, e->unit);
+        lu_buf_add(&f->noted, ".", 1);
+        lu_buf_adds(&f->noted, e->indicator);
+    }
     lu_buf_add(&f->noted, "", 1);
     lu_json_init(&j, &f->noted);
     lu_json_object(&j);

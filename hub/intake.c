@@ -99,6 +99,8 @@ struct hub_intake {
     void *bulletin_data;
     hub_intake_commit_cb on_commit;
     void *commit_data;
+    hub_intake_replied_cb on_replied;
+    void *replied_data;
     struct hub_feed *feed;          /* borrowed, may be NULL */
     const struct lu_plan *plan;     /* borrowed, for formatting the feed */
     struct lu_histo commit_latency; /* seconds from BEGIN to COMMIT */
@@ -418,6 +420,13 @@ void hub_intake_on_commit(struct hub_intake *in, hub_intake_commit_cb cb,
     in->commit_data = data;
 }
 
+void hub_intake_on_replied(struct hub_intake *in, hub_intake_replied_cb cb,
+                           void *data)
+{
+    in->on_replied = cb;
+    in->replied_data = data;
+}
+
 /* Drops the session a key owns, if any: the key is no longer registered. */
 static void drop_session_of_key(struct hub_intake *in, const char *key)
 {
@@ -735,6 +744,8 @@ static void flush(struct hub_intake *in)
     hub_feed_flush_noted(in->feed, ok);
     in->st.replies_dropped +=
         hub_replies_send(in->replies, in->sock, ok, committed_hwm, in);
+    if (in->on_replied != NULL)
+        in->on_replied(in->replied_data);
 }
 
 static void on_work(uv_idle_t *h);

@@ -68,6 +68,13 @@ typedef void (*hub_intake_commit_cb)(void *data);
 void hub_intake_on_commit(struct hub_intake *in, hub_intake_commit_cb cb,
                           void *data);
 
+/* Calls cb(data) on the loop after the answers to every group were sent,
+ * committed or not: for work that must not delay them (the ledger's
+ * deferred checkpoint copy, common/checkpoint.h). cb NULL: none. */
+typedef void (*hub_intake_replied_cb)(void *data);
+void hub_intake_on_replied(struct hub_intake *in, hub_intake_replied_cb cb,
+                           void *data);
+
 /* Publishes merged entries, rejects and node up/down on feed (borrowed,
  * may be NULL); plan formats amounts. */
 struct hub_feed;

@@ -144,7 +144,7 @@ struct hub {
     struct hub_feed *feed;
     struct hub_exchange *exchange;
     struct ledger_digester *digester;
-    struct ledger_checkpointer *checkpointer; /* NULL on PostgreSQL */
+    struct lu_checkpointer *checkpointer; /* NULL on PostgreSQL */
     struct hub_remind *remind;
     struct hub_users *users; /* the dashboard's users, STATE_DIR/users.db */
     struct hub_dash *dash;   /* the dashboard's pages, with web = */
@@ -425,10 +425,10 @@ static int open_stores(struct lu_daemon *d, void *data, char *err,
     else
         r = ledger_open(S.state_dir, hub->plan, S.province, &hub->ledger, err,
                         errlen);
-    /* Checkpoints off the loop (ledger/checkpoint.h); without, SQLite
+    /* Checkpoints off the loop (common/checkpoint.h); without, SQLite
      * does them in the commits, slower but correct. */
     if (r == 0 && !ledger_is_pg(hub->ledger))
-        hub->checkpointer = ledger_checkpointer_new(ledger_db(hub->ledger), 0);
+        hub->checkpointer = lu_checkpointer_new(ledger_db(hub->ledger), 0);
     if (r == 0)
         r = hub_users_open(S.state_dir, &hub->users, err, errlen);
     return r;
@@ -443,6 +443,11 @@ static struct hub_remind *start_remind(struct hub *hub)
                                    .province = S.province};
 
     return hub_remind_new(hub->loop, &rc, hub->plan, hub->ledger, hub->feed);
+}
+
+static void settle_checkpoint(void *data)
+{
+    lu_checkpointer_settle(data);
 }
 
 /* On the loop: ZAP, intake, its socket monitor, feed, bulletin exchange,
@@ -468,6 +473,13 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
     if (hub->intake == NULL)
         return -EADDRINUSE;
     hub_intake_set_registry(hub->intake, hub->registry);
+    /* The commit that finds the WAL too long copies it after the group's
+     * acks went out, not before (common/checkpoint.h). */
+    if (hub->checkpointer != NULL) {
+        lu_checkpointer_defer(hub->checkpointer);
+        hub_intake_on_replied(hub->intake, settle_checkpoint,
+                              hub->checkpointer);
+    }
     /* Before any node connects: what libzmq refuses or drops is counted. */
     hub->monitor =
         hub_monitor_new(hub->loop, hub->zctx, hub_intake_zsock(hub->intake),
@@ -566,7 +578,7 @@ static void close_stores(void *data)
 {
     struct hub *hub = data;
 
-    ledger_checkpointer_free(hub->checkpointer);
+    lu_checkpointer_free(hub->checkpointer);
     ledger_free(hub->ledger);
     hub_users_free(hub->users);
     hub_registry_free(hub->registry);

@@ -28,8 +28,9 @@
  *          root         entry.id of the chain's original, NULL for originals
  *          prev_amount  the figure of the chain before this correction
  *          received_at  hub clock (unix s) when it was committed
- * chain    the current figure of each original and its corrections: the
- *          newest correction wins.
+ * chain    the current figure of each corrected original: the newest
+ *          correction wins. An original no entry corrects has no row (since
+ *          schema 4); its figure is its own amount.
  * balance  per unit / indicator / month: the sum of the chains' current
  *          figures, and how many entries touched it. Derived, updated in
  *          the same transaction as the entries.
@@ -144,10 +145,19 @@ static const char SCHEMA_V3[] =
     " hooked INTEGER NOT NULL DEFAULT 0,"
     " PRIMARY KEY(unit, period, reason)) WITHOUT ROWID;";
 
+/* Version 4 (issue 19): a chain row only once a chain is corrected. The
+ * row an original got at its merge held its own amount and id, which the
+ * entry holds already: one more row, index entry and page write for every
+ * entry merged, read only by the merge path. Those rows go (latest = root:
+ * nothing corrected it), so a ledger means the same whichever release wrote
+ * it. The digests, histories and balances never read chain. */
+static const char SCHEMA_V4[] = "DELETE FROM chain WHERE latest = root;";
+
 static const struct lu_store_migration MIGRATIONS[] = {
     {1, SCHEMA_V1, ledger_bulletins_db_schema},
     {2, SCHEMA_V2, NULL},
     {3, SCHEMA_V3, NULL},
+    {4, SCHEMA_V4, NULL},
 };
 
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_SCHEMA,
@@ -155,7 +165,6 @@ _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_SCHEMA,
 
 enum {
     ST_INSERT,
-    ST_CHAIN_NEW,
     ST_CHAIN_GET,
     ST_CHAIN_SET,
     ST_BALANCE,
@@ -172,9 +181,13 @@ static const char *const SQL[ST_COUNT] = {
                   " amount, note, recorded_by, recorded_at, corrects, root,"
                   " prev_amount, received_at, confirmed)"
                   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-    [ST_CHAIN_NEW] = "INSERT INTO chain(root, amount, latest) VALUES (?,?,?)",
-    [ST_CHAIN_GET] = "SELECT amount FROM chain WHERE root = ?",
-    [ST_CHAIN_SET] = "UPDATE chain SET amount = ?, latest = ? WHERE root = ?",
+    /* A chain's figure: its row once corrected, else its original's own. */
+    [ST_CHAIN_GET] = "SELECT coalesce((SELECT amount FROM chain WHERE"
+                     " root = ?1), (SELECT amount FROM entry WHERE id = ?1))",
+    /* The first correction of a chain makes its row, later ones move it. */
+    [ST_CHAIN_SET] = "INSERT INTO chain(root, amount, latest) VALUES (?3,?1,?2)"
+                     " ON CONFLICT(root) DO UPDATE SET"
+                     " amount = excluded.amount, latest = excluded.latest",
     [ST_BALANCE] = "INSERT INTO balance(unit, indicator, period, amount,"
                    " entries) VALUES (?,?,?,?,1) ON CONFLICT DO UPDATE SET"
                    " amount = amount + excluded.amount,"
@@ -601,7 +614,7 @@ static int refuse(struct ledger *l, const Luyu__Entry *e, char *reason,
         lu_reject_fmt(reason, len, 0, "%s", text); /* no sentence for people */
         return 1;
     }
-    if (lu_entry_check(e, l->plan, text, sizeof(text)) < 0) {
+    if (lu_entry_check_plan(e, l->plan, text, sizeof(text)) < 0) {
         if (lu_plan_unit(l->plan, e->unit) == NULL)
             code = LUYU__REJECT_CODE__REJECT_UNKNOWN_UNIT;
         else if (lu_plan_indicator(l->plan, e->indicator) == NULL)
@@ -790,7 +803,10 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
         sqlite3_stmt *g = l->st[ST_CHAIN_GET];
 
         sqlite3_bind_int64(g, 1, root);
-        r = sqlite3_step(g) == SQLITE_ROW ? 0 : -EIO;
+        r = sqlite3_step(g) == SQLITE_ROW &&
+                    sqlite3_column_type(g, 0) == SQLITE_INTEGER
+                ? 0
+                : -EIO;
         prev = r == 0 ? sqlite3_column_int64(g, 0) : 0;
         sqlite3_reset(g);
     }
@@ -838,13 +854,6 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
         sqlite3_bind_int64(s, 1, e->amount);
         sqlite3_bind_int64(s, 2, id);
         sqlite3_bind_int64(s, 3, root);
-        r = run(l, s);
-    } else {
-        sqlite3_stmt *s = l->st[ST_CHAIN_NEW];
-
-        sqlite3_bind_int64(s, 1, id);
-        sqlite3_bind_int64(s, 2, e->amount);
-        sqlite3_bind_int64(s, 3, id);
         r = run(l, s);
     }
     if (r == 0)

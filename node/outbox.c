@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "codec.h"
 #include "log.h"
 #include "reject.h"
@@ -93,6 +94,10 @@ struct node_outbox {
     sqlite3_stmt *project_set;
     struct node_outbox_stats st;
     uint64_t first_pending;
+    /* The WAL's checkpoints, off the clerk's submit (common/checkpoint.h):
+     * NULL when no thread could be had, and SQLite checkpoints in the
+     * commits as before. */
+    struct lu_checkpointer *checkpointer;
 };
 
 static int load_stats(struct node_outbox *ob)
@@ -206,6 +211,7 @@ int node_outbox_open(const char *state_dir, const char *node_id,
         snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(ob->db));
         goto fail;
     }
+    ob->checkpointer = lu_checkpointer_new(ob->db, 0);
     *out = ob;
     return 0;
 fail:
@@ -217,6 +223,7 @@ void node_outbox_free(struct node_outbox *ob)
 {
     if (ob == NULL)
         return;
+    lu_checkpointer_free(ob->checkpointer);
     sqlite3_finalize(ob->insert);
     sqlite3_finalize(ob->read);
     sqlite3_finalize(ob->ack);

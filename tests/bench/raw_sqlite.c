@@ -5,7 +5,7 @@
  * entries:
  *
  *   raw     per entry exactly the SQL the hub runs for an original entry
- *           (INSERT entry, INSERT chain, balance upsert), per batch the
+ *           (INSERT entry, balance upsert), per batch the
  *           node's high-water mark read and upsert; nothing else. This is
  *           raw_sqlite_eps.
  *   merge   the hub's own code path, ledger_merge() per entry (plan
@@ -16,8 +16,8 @@
  * Tuning knobs, to measure what a change to the hub would buy (defaults are
  * the hub's settings): --cache-kib N (PRAGMA cache_size=-N), --autocheckpoint
  * PAGES (PRAGMA wal_autocheckpoint), --memstatus 0 (SQLite's allocator
- * without its global mutex), --chain 0 (no chain row for originals: raw
- * mode only).
+ * without its global mutex), --chain 1 (a chain row for each original, as
+ * the hub wrote before ledger schema 4: raw mode only).
  *
  * Prints one JSON object on stdout. */
 #include <errno.h>
@@ -262,7 +262,7 @@ int main(int argc, char **argv)
                      .entries = 100000,
                      .txn = 20000,
                      .memstatus = 1,
-                     .chain = 1};
+                     .chain = 0};
 
     lu_log_set_ident("luyu-rawsqlite");
     lu_log_level = LU_LOG_WARNING;

@@ -4,7 +4,9 @@ node's outbox.db, written by the release of that schema) are migrated by
 today's daemons at start, with a backup copy and a log line, and then read
 exactly as that release read them: balances, histories, bulletins and their
 digests, and the outbox's pending, delivered and rejected entries, which
-the node then delivers. luyuctl reads an old file without changing it and
+the node then delivers. Since schema 4 an original no entry corrects has
+no chain row: the migration drops those, and corrections of old and new
+originals, corrected before or not, move the right figures. luyuctl reads an old file without changing it and
 refuses a newer one; so do the daemons."""
 import json
 import os
@@ -13,7 +15,7 @@ import sqlite3
 
 from luyutest import SRC, Cluster, Failure, check, run, say, wait_until
 
-CURRENT = 3  # LEDGER_SCHEMA
+CURRENT = 4  # LEDGER_SCHEMA
 OUTBOX_CURRENT = 4  # the outbox's last migration (node/outbox.c)
 UNITS = "cq-wanzhou,cq-wushan,sd-jinan"
 
@@ -41,6 +43,43 @@ def indexes(path):
         return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     finally:
         db.close()
+
+
+def chains(path):
+    """The chain table: {root: (amount, latest)}."""
+    with sqlite3.connect("file:%s?mode=ro" % path, uri=True) as db:
+        return {r[0]: (r[1], r[2]) for r in db.execute("SELECT root, amount, latest FROM chain")}
+
+
+def corrected_chains(path):
+    """What chain must hold, from the entries alone: for each root that a
+    correction names, the newest correction's amount and id."""
+    with sqlite3.connect("file:%s?mode=ro" % path, uri=True) as db:
+        return {r[0]: (r[1], r[2]) for r in db.execute(
+            "SELECT root, amount, id FROM entry e WHERE root IS NOT NULL AND id ="
+            " (SELECT max(id) FROM entry WHERE root = e.root)")}
+
+
+def corrections(c):
+    """Corrects, through the node, an old original whose chain row the
+    migration dropped (cq-wanzhou/3: 4 persons) and a new original merged
+    without one (cq-wanzhou/8: 7 persons): each correction must find its
+    chain's figure in the entry itself, and the balance move by the
+    difference."""
+    for target, amount in (("cq-wanzhou/3", "5"), ("cq-wanzhou/8", "9")):
+        c.ctl("correct", target, "--amount", amount, "--confirm", node="cq-wanzhou", check_rc=0)
+    wait_until(lambda: c.drained("cq-wanzhou"), 60, "the corrections to arrive")
+    with sqlite3.connect("file:%s?mode=ro" % c.path("hub", "ledger.db"), uri=True) as db:
+        got = dict(db.execute("SELECT period, amount FROM balance WHERE unit = 'cq-wanzhou'"
+                              " AND indicator = 'cadres_to_sd' ORDER BY period"))
+    check(got == {201907: 5, 201908: 17},
+          "balances of the corrected months: 4 -> 5 and 7 + 8 -> 9 + 8: %s" % got)
+    with sqlite3.connect("file:%s?mode=ro" % c.path("hub", "ledger.db"), uri=True) as db:
+        prev = [r[0] for r in db.execute("SELECT prev_amount FROM entry WHERE corrects IS NOT"
+                                          " NULL ORDER BY id")]
+    check(prev[-2:] == [4, 7], "each correction recorded its chain's previous figure: %s" % prev)
+    check(chains(c.path("hub", "ledger.db")) == corrected_chains(c.path("hub", "ledger.db")),
+          "a chain row for each corrected chain, none for the others")
 
 
 def readings(c, exp):
@@ -120,9 +159,10 @@ def upgrade(version):
                              c.path("hub"), "--format", "json")
         check(rc == 0 and '"pool"' not in out,
               "a draft bulletin of the old ledger has no pool section")
-    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"))
-    check(rc == 1 and "start this release's luyu-hub once" in err,
-          "luyuctl review queue on the old ledger says how to upgrade it")
+    if version < 3:  # the review's tables came with ledger schema 3
+        rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"))
+        check(rc == 1 and "start this release's luyu-hub once" in err,
+              "luyuctl review queue on the old ledger says how to upgrade it")
     with open(ledger, "rb") as f:
         check(f.read() == before, "luyuctl changed nothing in the file")
 
@@ -148,6 +188,8 @@ def upgrade(version):
         steps = db.execute("SELECT count(*) FROM review_event WHERE kind <= 4").fetchone()[0]
     check(steps == 0, "the review's table exists, with no review step (the hub's "
           "reminders for the months since may be there)")
+    check(chains(ledger) == corrected_chains(ledger),
+          "chain rows only for the corrected chains: %s" % sorted(chains(ledger).items()))
     same(readings(c, exp), exp, "after the upgrade")
     rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), "--format", "json",
                          check_rc=0)
@@ -172,14 +214,16 @@ def upgrade(version):
           == (want["0"], want["1"], want["2"]),
           "pending %d, acknowledged %d, rejected %d as recorded"
           % (st["pending"], st["acknowledged"], st["rejected"]))
-    check("migrating outbox schema %d -> %d" % (old_outbox, OUTBOX_CURRENT) in node.log(),
-          "the node logged its migration")
-    check(os.path.exists(outbox + ".bak-v%d" % old_outbox),
-          "and kept outbox.db.bak-v%d" % old_outbox)
+    if old_outbox < OUTBOX_CURRENT:
+        check("migrating outbox schema %d -> %d" % (old_outbox, OUTBOX_CURRENT) in node.log(),
+              "the node logged its migration")
+        check(os.path.exists(outbox + ".bak-v%d" % old_outbox),
+              "and kept outbox.db.bak-v%d" % old_outbox)
     check(count_rows(outbox, "project") == 0, "the outbox's project table exists and is empty")
     check(count_rows(outbox, "notice") == 0, "the outbox's review notices exist, empty")
     c.start_hub(["--no-auto-issue"])
     wait_until(lambda: c.drained("cq-wanzhou"), 60, "the pending entries to arrive")
+    corrections(c)
     node.stop()
     c.hub.stop()
     check(user_version(outbox) == OUTBOX_CURRENT, "outbox.db is schema %d now" % OUTBOX_CURRENT)
@@ -187,8 +231,8 @@ def upgrade(version):
                          "--format", "json", check_rc=0)
     rows = json.loads(out)
     check([(r["unit"], r["indicator"], r["entries"]) for r in rows]
-          == [("cq-wanzhou", "cadres_to_sd", want["0"])],
-          "the old pending entries are in the migrated ledger now")
+          == [("cq-wanzhou", "cadres_to_sd", want["0"] + 1)],
+          "the old pending entries, and a correction of one, are in the migrated ledger now")
 
 
 def newer():

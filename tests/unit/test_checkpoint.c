@@ -1,8 +1,9 @@
-/* Tests for ledger/checkpoint.c: once a database's WAL passes the
+/* Tests for common/checkpoint.c: once a database's WAL passes the
  * threshold, the checkpointer's thread copies it into the database file
  * (the file grows while only the WAL was written to), the commits no
  * longer checkpoint themselves below the threshold, and the WAL stays
- * bounded while written without a pause. */
+ * bounded while written without a pause, also when the commits leave the
+ * copy to lu_checkpointer_settle(). */
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -46,8 +47,8 @@ static void write_pages(sqlite3 *db, int n)
 int main(void)
 {
     char dir[] = "/tmp/luyu-test-checkpoint-XXXXXX", path[128], wal[140];
-    struct ledger_checkpointer *c;
-    struct ledger_checkpointer_stats st = {0, 0, 0};
+    struct lu_checkpointer *c;
+    struct lu_checkpointer_stats st = {0, 0, 0};
     sqlite3 *db = NULL;
     long long before;
 
@@ -60,19 +61,19 @@ int main(void)
                  " PRAGMA wal_checkpoint(TRUNCATE);",
                  NULL, NULL, NULL);
     before = file_size(path);
-    c = ledger_checkpointer_new(db, 100);
+    c = lu_checkpointer_new(db, 100);
     ASSERT_TRUE(c != NULL);
     /* Below the threshold: nothing is checkpointed, not even by SQLite. */
     write_pages(db, 50);
     sleep_ms(200);
-    ledger_checkpointer_stats(c, &st);
+    lu_checkpointer_stats(c, &st);
     ASSERT_EQ(st.runs, 0);
     ASSERT_EQ(file_size(path), before);
     /* Past it: the thread copies the WAL into the file. */
     write_pages(db, 200);
     for (int i = 0; i < 1000 && file_size(path) < before + 100 * 4000; i++)
         sleep_ms(10);
-    ledger_checkpointer_stats(c, &st);
+    lu_checkpointer_stats(c, &st);
     ASSERT_TRUE(st.runs >= 1);
     ASSERT_EQ(st.failures, 0);
     ASSERT_TRUE(file_size(path) >= before + 100 * 4000);
@@ -82,8 +83,21 @@ int main(void)
     write_pages(db, 5000);
     snprintf(wal, sizeof(wal), "%s-wal", path);
     ASSERT_TRUE(file_size(wal) < 1500LL * 4200);
-    ledger_checkpointer_free(c);
-    ledger_checkpointer_free(NULL);
+    /* Deferred (the hub's way): the commits only note the copy, and
+     * settling after every group of commits keeps the WAL as bounded;
+     * without the settles nothing would copy it (the thread is not asked
+     * past ten times the threshold) and it would grow to 20 MB. */
+    lu_checkpointer_defer(c);
+    for (int i = 0; i < 50; i++) {
+        write_pages(db, 100);
+        lu_checkpointer_settle(c);
+    }
+    lu_checkpointer_stats(c, &st);
+    ASSERT_TRUE(st.inline_runs >= 1);
+    ASSERT_TRUE(file_size(wal) < 1500LL * 4200);
+    lu_checkpointer_settle(NULL);
+    lu_checkpointer_free(c);
+    lu_checkpointer_free(NULL);
     sqlite3_close(db);
     test_rm_dir(dir);
     return test_failures ? 1 : 0;

@@ -30,6 +30,13 @@ static void test_escapes(void)
     ASSERT_STREQ(Q("a\0b"), "\"a\\u0000b\"");
     ASSERT_STREQ(Q("万州区 农副产品"), "\"万州区 农副产品\"");
     ASSERT_STREQ(Q("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\""); /* U+1F600 */
+    /* Runs of plain bytes copied at once, broken by every kind of escape
+     * and by a bad byte, at the start, the middle and the end. */
+    ASSERT_STREQ(Q("\"ab\\万州\ncd\x01"
+                   "e\x80"
+                   "f\x7f"),
+                 "\"\\\"ab\\\\万州\\ncd\\u0001e\xef\xbf\xbd"
+                 "f\\u007f\"");
 }
 
 static void test_bad_utf8(void)

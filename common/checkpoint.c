@@ -20,7 +20,7 @@
 
 /* The mutex guards wanted, running, quit and the stats; db2 is the
  * thread's alone between new and free. */
-struct ledger_checkpointer {
+struct lu_checkpointer {
     sqlite3 *db;  /* the hub's connection, borrowed */
     sqlite3 *db2; /* the checkpointing connection, owned */
     int pages;
@@ -28,7 +28,9 @@ struct ledger_checkpointer {
     pthread_mutex_t mu;
     pthread_cond_t cond;
     bool wanted, running, quit;
-    struct ledger_checkpointer_stats st;
+    struct lu_checkpointer_stats st;
+    /* The committing thread's alone, no lock: lu_checkpointer_defer. */
+    bool defer, owed;
 };
 
 /* Runs in the committing thread after every commit on db, with the number
@@ -36,7 +38,7 @@ struct ledger_checkpointer {
  * WAL has grown too long (above). */
 static int on_wal(void *data, sqlite3 *db, const char *name, int pages)
 {
-    struct ledger_checkpointer *c = data;
+    struct lu_checkpointer *c = data;
     bool inline_ckpt = false;
 
     if (pages < c->pages)
@@ -54,15 +56,34 @@ static int on_wal(void *data, sqlite3 *db, const char *name, int pages)
     pthread_mutex_unlock(&c->mu);
     /* As SQLite's own hook does; BUSY (the thread started meanwhile) is
      * fine: the next commit tries again. */
-    if (inline_ckpt)
+    if (inline_ckpt && c->defer)
+        c->owed = true;
+    else if (inline_ckpt)
         sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL,
                                   NULL);
     return SQLITE_OK;
 }
 
+void lu_checkpointer_defer(struct lu_checkpointer *c)
+{
+    if (c != NULL)
+        c->defer = true;
+}
+
+void lu_checkpointer_settle(struct lu_checkpointer *c)
+{
+    /* Inside a transaction (someone else's on the loop) it waits for the
+     * next call. */
+    if (c == NULL || !c->owed || !sqlite3_get_autocommit(c->db))
+        return;
+    c->owed = false;
+    sqlite3_wal_checkpoint_v2(c->db, "main", SQLITE_CHECKPOINT_PASSIVE, NULL,
+                              NULL);
+}
+
 static void *run(void *data)
 {
-    struct ledger_checkpointer *c = data;
+    struct lu_checkpointer *c = data;
 
     pthread_mutex_lock(&c->mu);
     for (;;) {
@@ -83,16 +104,17 @@ static void *run(void *data)
         if (rc != SQLITE_OK && rc != SQLITE_BUSY && c->st.failures++ < 10) {
             /* BUSY: another checkpoint (luyuctl's, say) holds the lock;
              * the next commit asks again. */
-            lu_warn("ledger: checkpoint failed: %s", sqlite3_errstr(rc));
+            lu_warn("%s: checkpoint failed: %s",
+                    sqlite3_db_filename(c->db2, "main"), sqlite3_errstr(rc));
         }
     }
     pthread_mutex_unlock(&c->mu);
     return NULL;
 }
 
-struct ledger_checkpointer *ledger_checkpointer_new(sqlite3 *db, int pages)
+struct lu_checkpointer *lu_checkpointer_new(sqlite3 *db, int pages)
 {
-    struct ledger_checkpointer *c = lu_xcalloc(1, sizeof(*c));
+    struct lu_checkpointer *c = lu_xcalloc(1, sizeof(*c));
     const char *path = sqlite3_db_filename(db, "main");
 
     c->db = db;
@@ -100,24 +122,25 @@ struct ledger_checkpointer *ledger_checkpointer_new(sqlite3 *db, int pages)
     if (path == NULL || path[0] == '\0' ||
         sqlite3_open_v2(path, &c->db2, SQLITE_OPEN_READWRITE, NULL) !=
             SQLITE_OK) {
-        lu_warn("ledger: no connection for checkpoints (%s): SQLite "
+        lu_warn("%s: no connection for checkpoints (%s): SQLite "
                 "checkpoints in the commits",
-                c->db2 ? sqlite3_errmsg(c->db2) : "no file");
+                path ? path : "?", c->db2 ? sqlite3_errmsg(c->db2) : "no file");
         goto fail;
     }
     /* A connection that has not read the database has not opened its WAL
      * either, and its checkpoints would do nothing. */
     if (sqlite3_exec(c->db2, "PRAGMA journal_mode", NULL, NULL, NULL) !=
         SQLITE_OK) {
-        lu_warn("ledger: cannot read the journal mode for checkpoints: %s",
+        lu_warn("%s: cannot read the journal mode for checkpoints: %s", path,
                 sqlite3_errmsg(c->db2));
         goto fail;
     }
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cond, NULL);
     if (pthread_create(&c->thread, NULL, run, c) != 0) {
-        lu_warn("ledger: no thread for checkpoints: SQLite checkpoints in "
-                "the commits");
+        lu_warn("%s: no thread for checkpoints: SQLite checkpoints in "
+                "the commits",
+                path);
         pthread_cond_destroy(&c->cond);
         pthread_mutex_destroy(&c->mu);
         goto fail;
@@ -132,7 +155,7 @@ fail:
     return NULL;
 }
 
-void ledger_checkpointer_free(struct ledger_checkpointer *c)
+void lu_checkpointer_free(struct lu_checkpointer *c)
 {
     if (c == NULL)
         return;
@@ -148,8 +171,8 @@ void ledger_checkpointer_free(struct ledger_checkpointer *c)
     free(c);
 }
 
-void ledger_checkpointer_stats(struct ledger_checkpointer *c,
-                               struct ledger_checkpointer_stats *st)
+void lu_checkpointer_stats(struct lu_checkpointer *c,
+                           struct lu_checkpointer_stats *st)
 {
     pthread_mutex_lock(&c->mu);
     *st = c->st;
