@@ -13,6 +13,7 @@
 #include "project.h"
 #include "reject.h"
 #include "xmalloc.h"
+#include "zap.h"
 
 struct hub_feed {
     void *sock;
@@ -37,7 +38,7 @@ struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
     if (secret_z85 != NULL) {
         zmq_setsockopt(f->sock, ZMQ_CURVE_SERVER, &one, sizeof(one));
         zmq_setsockopt(f->sock, ZMQ_CURVE_SECRETKEY, secret_z85, 40);
-        zmq_setsockopt(f->sock, ZMQ_ZAP_DOMAIN, "luyu", 4);
+        hub_zap_enforce(f->sock); /* refused while no handler is bound */
     }
     if (zmq_bind(f->sock, endpoint) < 0) {
         snprintf(err, errlen, "cannot publish the feed on %s: %s", endpoint,

@@ -851,7 +851,7 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     if (secret_z85 != NULL) {
         zmq_setsockopt(in->sock, ZMQ_CURVE_SERVER, &one, sizeof(one));
         zmq_setsockopt(in->sock, ZMQ_CURVE_SECRETKEY, secret_z85, 40);
-        zmq_setsockopt(in->sock, ZMQ_ZAP_DOMAIN, "luyu", 4);
+        hub_zap_enforce(in->sock); /* refused while no handler is bound */
     }
     if (zmq_bind(in->sock, endpoint) < 0) {
         snprintf(err, errlen, "cannot listen on %s: %s", endpoint,

@@ -17,6 +17,7 @@
 #include "digest.h"
 #include "exchange.h"
 #include "feed.h"
+#include "heap.h"
 #include "intake.h"
 #include "keys.h"
 #include "ledger.h"
@@ -626,5 +627,6 @@ int main(int argc, char **argv)
     };
     struct hub hub = {0};
 
+    hub_heap_setup();
     return lu_daemon_main(&conf, &hub, argc, argv);
 }

@@ -1,6 +1,7 @@
 #include "zap.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,34 @@
 #include "xmalloc.h"
 #include "zloop.h"
 
+#define ZAP_ENDPOINT "inproc://zeromq.zap.01"
 #define ZAP_FRAMES 7 /* version .. mechanism, then credentials */
 
+/* libzmq 4.3.4 keeps, for every CURVE connection, the pipe pair to the ZAP
+ * handler as long as the connection (session_base.cpp ends it only with
+ * the session, or when the handler's socket closes): two 16 KB chunks of
+ * message slots and two pipe objects, about 8 KB resident a connected node
+ * (docs/DECISIONS.md, "Issue 19, third round"). So once a storm of
+ * handshakes has settled (no request for a whole tick) and at least
+ * RECYCLE_MIN connections went through the socket, the handler binds a
+ * fresh socket and closes the old one a tick later, which ends all those
+ * pipes; one more tick later, when libzmq's threads have freed them,
+ * malloc_trim() hands the freed pages back to the kernel. */
+#define RECYCLE_TICK_MS 1000
+#define RECYCLE_MIN 64
+
 struct hub_zap {
+    uv_loop_t *loop;
+    void *zctx;
     void *sock;
     struct lu_zwatch *watch;
+    void *old; /* unbound, still answering, closed at the next tick */
+    struct lu_zwatch *old_watch;
+    uv_timer_t tick;
+    unsigned answered; /* by sock since it was bound */
+    bool recent;       /* a request since the last tick */
+    bool trim_due;     /* the old socket was closed at the last tick */
+    bool can_recycle;  /* libzmq refuses handshakes while none is bound */
     const struct hub_registry *reg;
     struct lu_ratelimit log; /* a refused node retries every second */
 };
@@ -33,21 +57,21 @@ static void send_str(void *sock, const char *s, int more)
     zmq_send(sock, s, strlen(s), more ? ZMQ_SNDMORE : 0);
 }
 
-static void reply(struct hub_zap *z, zmq_msg_t *request_id, const char *code,
+static void reply(void *sock, zmq_msg_t *request_id, const char *code,
                   const char *text, const char *user)
 {
-    send_str(z->sock, "1.0", 1);
-    zmq_send(z->sock, zmq_msg_data(request_id), zmq_msg_size(request_id),
+    send_str(sock, "1.0", 1);
+    zmq_send(sock, zmq_msg_data(request_id), zmq_msg_size(request_id),
              ZMQ_SNDMORE);
-    send_str(z->sock, code, 1);
-    send_str(z->sock, text, 1);
-    send_str(z->sock, user, 1);
-    send_str(z->sock, "", 0);
+    send_str(sock, code, 1);
+    send_str(sock, text, 1);
+    send_str(sock, user, 1);
+    send_str(sock, "", 0);
 }
 
 /* Decides one request: frames are version, request id, domain, address,
  * routing id, mechanism, credentials (the client's 32-byte public key). */
-static void decide(struct hub_zap *z, struct zap_req *q)
+static void decide(struct hub_zap *z, void *sock, struct zap_req *q)
 {
     char z85[LU_KEY_Z85_LEN + 1], addr[64];
     const char *id;
@@ -67,7 +91,7 @@ static void decide(struct hub_zap *z, struct zap_req *q)
             lu_warn("refused connection from %s: not a CURVE handshake "
                     "(%llu more refusals not logged)",
                     addr, (unsigned long long)suppressed);
-        reply(z, &q->f[1], "400", "CURVE only", "");
+        reply(sock, &q->f[1], "400", "CURVE only", "");
         return;
     }
     zmq_z85_encode(z85, zmq_msg_data(&q->f[6]), 32);
@@ -77,7 +101,7 @@ static void decide(struct hub_zap *z, struct zap_req *q)
             lu_warn("refused connection from %s: unknown key %s (%llu more "
                     "refusals not logged)",
                     addr, z85, (unsigned long long)suppressed);
-        reply(z, &q->f[1], "400", "unknown key", "");
+        reply(sock, &q->f[1], "400", "unknown key", "");
         return;
     }
     /* The user id is the key itself, not its owner: the intake looks the
@@ -86,12 +110,14 @@ static void decide(struct hub_zap *z, struct zap_req *q)
      * open. */
     lu_debug("admitted %s%s (key %s) from %s", is_hub ? HUB_ZAP_HUB_PREFIX : "",
              id, z85, addr);
-    reply(z, &q->f[1], "200", "OK", z85);
+    reply(sock, &q->f[1], "200", "OK", z85);
 }
 
-static int on_readable(void *data, int budget)
+static void on_tick(uv_timer_t *t);
+
+/* Answers up to budget requests waiting on sock. */
+static int serve(struct hub_zap *z, void *sock, int budget)
 {
-    struct hub_zap *z = data;
     int handled = 0;
 
     while (handled < budget) {
@@ -103,11 +129,11 @@ static int on_readable(void *data, int budget)
             zmq_msg_t m;
 
             zmq_msg_init(&m);
-            if (zmq_msg_recv(&m, z->sock, q.n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+            if (zmq_msg_recv(&m, sock, q.n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
                 zmq_msg_close(&m);
                 break;
             }
-            zmq_getsockopt(z->sock, ZMQ_RCVMORE, &more, &ml);
+            zmq_getsockopt(sock, ZMQ_RCVMORE, &more, &ml);
             if (q.n < ZAP_FRAMES)
                 q.f[q.n++] = m;
             else
@@ -117,11 +143,137 @@ static int on_readable(void *data, int budget)
             break;
         handled++;
         if (q.n >= 2)
-            decide(z, &q);
+            decide(z, sock, &q);
         for (int i = 0; i < q.n; i++)
             zmq_msg_close(&q.f[i]);
     }
     return handled;
+}
+
+static int on_readable(void *data, int budget)
+{
+    struct hub_zap *z = data;
+    int handled = serve(z, z->sock, budget);
+
+    if (handled > 0) {
+        z->recent = true;
+        z->answered += (unsigned)handled;
+        if (z->can_recycle && z->answered >= RECYCLE_MIN &&
+            !uv_is_active((uv_handle_t *)&z->tick))
+            uv_timer_start(&z->tick, on_tick, RECYCLE_TICK_MS, RECYCLE_TICK_MS);
+    }
+    return handled;
+}
+
+static int on_old_readable(void *data, int budget)
+{
+    struct hub_zap *z = data;
+
+    return serve(z, z->old, budget);
+}
+
+static void *new_socket(void *zctx)
+{
+    void *sock = zmq_socket(zctx, ZMQ_REP);
+    int linger = 0;
+
+    if (sock != NULL)
+        zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof(linger));
+    return sock;
+}
+
+/* Binds a fresh socket in place of the current one, which stays open
+ * (unbound) to answer what was already on its way until the next tick.
+ * Between the unbind and the bind a handshake finds no handler, and
+ * libzmq refuses it (ZMQ_ZAP_ENFORCE_DOMAIN, hub_zap_enforce()): the node
+ * connects again a moment later, as after any refusal. */
+static void recycle(struct hub_zap *z)
+{
+    void *fresh = new_socket(z->zctx);
+
+    if (fresh == NULL)
+        return;
+    if (zmq_unbind(z->sock, ZAP_ENDPOINT) < 0) {
+        lu_warn("cannot unbind the ZAP handler to renew it: %s",
+                zmq_strerror(zmq_errno()));
+        zmq_close(fresh);
+        z->answered = 0;
+        return;
+    }
+    if (zmq_bind(fresh, ZAP_ENDPOINT) < 0) {
+        int e = zmq_errno();
+
+        zmq_close(fresh);
+        if (zmq_bind(z->sock, ZAP_ENDPOINT) < 0)
+            lu_err("cannot bind the ZAP handler again (%s): CURVE "
+                   "handshakes are refused until it is",
+                   zmq_strerror(zmq_errno()));
+        else
+            lu_warn("cannot bind a new ZAP handler: %s", zmq_strerror(e));
+        z->answered = 0;
+        return;
+    }
+    z->old = z->sock;
+    z->old_watch = z->watch;
+    z->sock = fresh;
+    z->watch = lu_zwatch_new(z->loop, fresh, on_readable, z);
+    lu_zwatch_free(z->old_watch);
+    z->old_watch = lu_zwatch_new(z->loop, z->old, on_old_readable, z);
+    lu_info("renewed the ZAP handler after %u handshakes", z->answered);
+    z->answered = 0;
+}
+
+static void close_old(struct hub_zap *z)
+{
+    serve(z, z->old, 1 << 30);
+    lu_zwatch_free(z->old_watch);
+    zmq_close(z->old);
+    z->old = NULL;
+    z->old_watch = NULL;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+    struct hub_zap *z = t->data;
+
+    if (z->old != NULL) {
+        close_old(z);
+        z->trim_due = true;
+    } else if (z->trim_due) {
+        /* Pages freed in the middle of libzmq's I/O thread's arena stay
+         * resident until trimmed: glibc only returns an arena's top. */
+        malloc_trim(0);
+        z->trim_due = false;
+    } else if (z->answered < RECYCLE_MIN) {
+        uv_timer_stop(&z->tick);
+    } else if (!z->recent) {
+        recycle(z);
+    }
+    z->recent = false;
+}
+
+int hub_zap_enforce(void *sock)
+{
+    int one = 1;
+
+    if (zmq_setsockopt(sock, ZMQ_ZAP_DOMAIN, "luyu", 4) < 0 ||
+        zmq_setsockopt(sock, ZMQ_ZAP_ENFORCE_DOMAIN, &one, sizeof(one)) < 0)
+        return -zmq_errno();
+    return 0;
+}
+
+/* Whether this libzmq takes ZMQ_ZAP_ENFORCE_DOMAIN (a draft option in
+ * 4.3's header, which Debian's build accepts): without it a handshake
+ * that found no handler would be let in, so the handler is never
+ * renewed. */
+static bool enforce_supported(void *zctx)
+{
+    void *probe = zmq_socket(zctx, ZMQ_ROUTER);
+    bool ok = probe != NULL && hub_zap_enforce(probe) == 0;
+
+    if (probe != NULL)
+        zmq_close(probe);
+    return ok;
 }
 
 struct hub_zap *hub_zap_new(uv_loop_t *loop, void *zctx,
@@ -129,20 +281,33 @@ struct hub_zap *hub_zap_new(uv_loop_t *loop, void *zctx,
                             size_t errlen)
 {
     struct hub_zap *z = lu_xcalloc(1, sizeof(*z));
-    int linger = 0;
 
+    z->loop = loop;
+    z->zctx = zctx;
     z->reg = reg;
-    z->sock = zmq_socket(zctx, ZMQ_REP);
-    zmq_setsockopt(z->sock, ZMQ_LINGER, &linger, sizeof(linger));
-    if (zmq_bind(z->sock, "inproc://zeromq.zap.01") < 0) {
+    z->sock = new_socket(zctx);
+    if (z->sock == NULL || zmq_bind(z->sock, ZAP_ENDPOINT) < 0) {
         snprintf(err, errlen, "cannot bind the ZAP handler: %s",
                  zmq_strerror(zmq_errno()));
-        zmq_close(z->sock);
+        if (z->sock != NULL)
+            zmq_close(z->sock);
         free(z);
         return NULL;
     }
+    z->can_recycle = enforce_supported(zctx);
+    if (!z->can_recycle)
+        lu_notice("this libzmq lacks ZMQ_ZAP_ENFORCE_DOMAIN: the ZAP "
+                  "handler keeps its pipes for as long as nodes stay "
+                  "connected");
     z->watch = lu_zwatch_new(loop, z->sock, on_readable, z);
+    uv_timer_init(loop, &z->tick);
+    z->tick.data = z;
     return z;
+}
+
+static void on_closed(uv_handle_t *h)
+{
+    free(h->data);
 }
 
 void hub_zap_free(struct hub_zap *z)
@@ -151,7 +316,11 @@ void hub_zap_free(struct hub_zap *z)
         return;
     lu_zwatch_free(z->watch);
     zmq_close(z->sock);
-    free(z);
+    if (z->old != NULL) {
+        lu_zwatch_free(z->old_watch);
+        zmq_close(z->old);
+    }
+    uv_close((uv_handle_t *)&z->tick, on_closed);
 }
 
 void hub_zap_set_registry(struct hub_zap *z, const struct hub_registry *reg)

@@ -23,6 +23,17 @@ struct hub_zap *hub_zap_new(uv_loop_t *loop, void *zctx,
 void hub_zap_free(struct hub_zap *z);
 void hub_zap_set_registry(struct hub_zap *z, const struct hub_registry *reg);
 
+/* Puts a CURVE server socket in the handler's domain, and makes libzmq
+ * refuse its handshakes while no handler is bound (the handler renews its
+ * socket after a storm of handshakes, see zap.c) instead of letting them
+ * in unchecked. 0 or a negative errno. */
+int hub_zap_enforce(void *sock);
+
+/* A draft option in libzmq 4.3's header; the library takes it. */
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93
+#endif
+
 /* The prefix the intake puts before a peer hub's id when it hands a
  * bulletin on ("hub:sd-hub"); nodes are named by their bare id. */
 #define HUB_ZAP_HUB_PREFIX "hub:"

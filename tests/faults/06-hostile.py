@@ -16,6 +16,7 @@ What is measured is what the hub does with the flood."""
 import json
 import os
 import random
+import signal
 import subprocess
 import sys
 import threading
@@ -185,36 +186,50 @@ def main():
 
 def measure(rows, tries):
     """The hostile_ratio benchmark: honest nodes' drain time with no attack
-    over that under attack, best of three each, alternating so that a burst
-    of load from elsewhere on the machine hits both alike; up to `tries`
-    rounds until one reaches 0.9. Prints one JSON object."""
+    over that under attack. The attack process runs throughout and is
+    paused (SIGSTOP) for the drains without attack, which alternate with
+    the drains under it, so that both see the same machine (before, the
+    two were measured in blocks seconds apart and the ratio wandered with
+    the load from elsewhere). `tries` rounds of three pairs; a round's
+    ratio is its best drain without over its best under attack, and the
+    median round counts. Prints one JSON object."""
     rnd = random.Random(706)
     c, nodes = setup("hostile-bench")
     accepted = []
-    best = dict(ratio=0.0)
-    sent = 0
-    for attempt in range(tries):
-        base = min(drain_time(c, nodes, rnd, accepted, rows, few_persons) for _ in range(3))
-        attack = start_attack(c, attempt)
-        time.sleep(1.0)
-        try:
-            under = min(drain_time(c, nodes, rnd, accepted, rows, few_persons)
-                        for _ in range(3))
-        finally:
-            attack.kill()
-            out = attack.communicate()[0].split()
-            sent += int(out[-1]) if out else 0
-        print("  normal %.2f s, under attack %.2f s for %d entries: %.0f%%"
-              % (base, under, 2 * rows, 100 * base / under), file=sys.stderr, flush=True)
-        if base / under > best["ratio"]:
-            best = dict(ratio=round(base / under, 3), normal_s=round(base, 3),
-                        attacked_s=round(under, 3), entries=2 * rows)
-        if best["ratio"] >= 0.9:
-            break
+    rounds = []
+    attack = start_attack(c, 0)
+    line = ""
+    try:
+        for _ in range(300):
+            line = attack.stdout.readline()
+            if not line or int(line) > 0:
+                break
+        if not line or int(line) == 0:
+            raise SystemExit("the attack did not start")
+        for _ in range(tries):
+            base, under = [], []
+            for _ in range(3):
+                os.kill(attack.pid, signal.SIGSTOP)
+                time.sleep(0.2)
+                base.append(drain_time(c, nodes, rnd, accepted, rows, few_persons))
+                os.kill(attack.pid, signal.SIGCONT)
+                time.sleep(0.2)
+                under.append(drain_time(c, nodes, rnd, accepted, rows, few_persons))
+            r = dict(ratio=round(min(base) / min(under), 3), normal_s=round(min(base), 3),
+                     attacked_s=round(min(under), 3))
+            print("  normal %.2f s, under attack %.2f s for %d entries: %.0f%%"
+                  % (r["normal_s"], r["attacked_s"], 2 * rows, 100 * r["ratio"]),
+                  file=sys.stderr, flush=True)
+            rounds.append(r)
+    finally:
+        attack.kill()
+        out = attack.communicate()[0].split()
     if not c.hub.alive():
         raise SystemExit("the hub died under the attack")
-    best.update(hostile_messages=sent, rounds=attempt + 1)
-    print(json.dumps(best), flush=True)
+    mid = sorted(rounds, key=lambda r: r["ratio"])[len(rounds) // 2]
+    result = dict(mid, entries=2 * rows, rounds=rounds,
+                  hostile_messages=int(out[-1]) if out else int(line))
+    print(json.dumps(result), flush=True)
 
 
 if len(sys.argv) > 1 and sys.argv[1] == "--attack":

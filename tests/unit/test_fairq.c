@@ -128,8 +128,42 @@ static void test_urgent_only_small_on_quiet(void)
     hub_fairq_free(NULL);
 }
 
+/* Thousands of connections (issue 19's reconnect storm), each with a
+ * backlog pushed all at once, connection after connection: served in
+ * rounds, one message of each before anyone's second, each connection's
+ * in order. */
+static void test_many_connections_take_rounds(void)
+{
+    enum { CONNS = 3000, EACH = 4 };
+    struct hub_fairq *q = hub_fairq_new();
+    static int served[CONNS];
+    char rid[16], who;
+    size_t size;
+    bool urgent;
+
+    for (int c = 0; c < CONNS; c++) {
+        snprintf(rid, sizeof(rid), "n%d", c);
+        for (int i = 0; i < EACH; i++)
+            push(q, rid, 1000 + (size_t)(c % 7), c * EACH + i);
+    }
+    for (int round = 0; round < EACH; round++) {
+        for (int k = 0; k < CONNS; k++) {
+            int tag = pop(q, &who, &size, &urgent);
+            int c = tag / EACH;
+
+            ASSERT_TRUE(tag >= 0);
+            ASSERT_EQ(tag % EACH, served[c]); /* its own order */
+            ASSERT_EQ(served[c], round);      /* nobody twice a round */
+            served[c]++;
+        }
+    }
+    ASSERT_EQ(hub_fairq_messages(q), 0);
+    hub_fairq_free(q);
+}
+
 int main(void)
 {
+    test_many_connections_take_rounds();
     test_backlogs_take_turns_by_bytes();
     test_quiet_connection_goes_first();
     test_urgent_only_small_on_quiet();
