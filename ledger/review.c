@@ -378,14 +378,27 @@ int ledger_review_notices(sqlite3 *db, const char *node,
     lu_buf_adds(&list, ",");
     for (size_t i = 0; i < n_units; i++)
         lu_buf_printf(&list, "%s,", units[i]);
+    /* The units the registry gives the node are the only ones it may
+     * report (the hub refuses others), so with them the node's entries are
+     * not read: on a ledger of millions, collecting the units of a node's
+     * entries read every one of them, at every Hello, and a hub restart
+     * with a hundred nodes took minutes to welcome them all (issue 19).
+     * Without a registry the entries are all there is. */
     if (lu_store_prepare(db,
-                         "SELECT " STEP_COLUMNS " FROM review_event"
-                         " WHERE id > ?1 AND kind IN (2, 3, 4, 5) AND"
-                         " (unit IN (SELECT unit FROM review_event WHERE"
-                         "  node = ?2 AND kind = 1) OR unit IN (SELECT unit"
-                         "  FROM entry WHERE node = ?2)"
-                         "  OR instr(?4, ',' || unit || ',') > 0)"
-                         " ORDER BY id LIMIT ?3",
+                         n_units > 0
+                             ? "SELECT " STEP_COLUMNS " FROM review_event"
+                               " WHERE id > ?1 AND kind IN (2, 3, 4, 5) AND"
+                               " (instr(?4, ',' || unit || ',') > 0 OR"
+                               "  unit IN (SELECT unit FROM review_event"
+                               "  WHERE node = ?2 AND kind = 1))"
+                               " ORDER BY id LIMIT ?3"
+                             : "SELECT " STEP_COLUMNS " FROM review_event"
+                               " WHERE id > ?1 AND kind IN (2, 3, 4, 5) AND"
+                               " (unit IN (SELECT unit FROM review_event WHERE"
+                               "  node = ?2 AND kind = 1) OR unit IN (SELECT"
+                               "  unit FROM entry WHERE node = ?2)"
+                               "  OR instr(?4, ',' || unit || ',') > 0)"
+                               " ORDER BY id LIMIT ?3",
                          &st) < 0) {
         lu_buf_free(&list);
         return -EIO;
