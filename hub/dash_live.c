@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "amount.h"
 #include "bulletin.h"
@@ -15,6 +16,7 @@
 #include "i18n.h"
 #include "json.h"
 #include "log.h"
+#include "metrics.h"
 #include "money.h"
 #include "plan.h"
 #include "reader.h"
@@ -74,24 +76,36 @@ struct draft_job {
     uv_work_t req;
     struct hub_dash *d;
     uint32_t period;
-    uint64_t gen, started_ms;
+    uint64_t gen, started_ms, cpu_us;
     int64_t now_s;
     Luyu__Bulletin *b;
     int r;
     char err[512];
 };
 
+/* The calling thread's processor time in microseconds. */
+static uint64_t thread_cpu_us(void)
+{
+    struct timespec ts;
+
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
 static void draft_work(uv_work_t *req)
 {
     struct draft_job *job = req->data;
     struct hub_dash *d = job->d;
+    uint64_t cpu = thread_cpu_us();
 
     /* Pool threads are the dashboard's alone in the hub: like the web
      * thread, they yield to the intake. */
     lu_web_lower_priority();
-    job->r = ledger_bulletins_draft(d->bg_store, d->ctx.plan, d->province,
-                                    job->period, d->ctx.issue_day, job->now_s,
-                                    &job->b, job->err, sizeof(job->err));
+    job->r = ledger_bulletins_draft_kept(
+        d->bg_store, &d->bg_keep, d->ctx.plan, d->province, job->period,
+        d->ctx.issue_day, job->now_s, &job->b, job->err, sizeof(job->err));
+    job->cpu_us = thread_cpu_us() - cpu;
 }
 
 /* Back on the web thread, between requests: no page holds the old draft
@@ -102,6 +116,8 @@ static void draft_after(uv_work_t *req, int status)
     struct hub_dash *d = job->d;
 
     d->refreshing = false;
+    atomic_fetch_add(&d->drafts, 1);
+    atomic_fetch_add(&d->draft_cpu_us, job->cpu_us);
     if (status == 0 && job->r == 0)
         install(d, job->b, job->gen, lu_mono_ms() - job->started_ms);
     else if (status == 0)
@@ -348,6 +364,19 @@ static void on_tick(uv_timer_t *t)
     struct hub_dash *d = t->data;
 
     lu_web_post(d->web, on_tick_web, d);
+}
+
+void hub_dash_metrics(struct hub_dash *d, struct lu_buf *b)
+{
+    if (d == NULL)
+        return;
+    lu_metrics_counter(b, "luyu_hub_dash_drafts_total",
+                       "Dashboard drafts computed in the background.",
+                       atomic_load(&d->drafts));
+    lu_metrics_header(b, "luyu_hub_dash_draft_cpu_seconds_total", "counter",
+                      "Processor time the dashboard's drafts took.");
+    lu_metrics_double(b, "luyu_hub_dash_draft_cpu_seconds_total", NULL,
+                      (double)atomic_load(&d->draft_cpu_us) / 1e6);
 }
 
 void hub_dash_ledger_changed(void *data)

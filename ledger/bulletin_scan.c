@@ -276,7 +276,7 @@ static void newer_row(struct ledger_bulletin_scan *s, struct ledger_stmt *st)
     size_t unit = unit_of(s, st, C_UNIT), ind;
     int64_t id = col(st, C_ID);
 
-    if (id > s->p->chain_from) {
+    if (!s->no_digest && id > s->p->chain_from) {
         ledger_digest_row(&s->hash, &s->row, st);
         s->hashed++;
     }
@@ -301,12 +301,16 @@ static int read_ledger(struct ledger_bulletin_scan *s, struct ledger_sql *db,
 
     if (p->revised_after >= 0 && p->revised_after < from)
         from = p->revised_after;
+    if (s->no_digest)
+        from = p->revised_after;
     newer[0] = from;
     newer[1] = p->upto_entry;
     r = query(s, db, FIGURES, fig, 2, figure_row, err, errlen);
     if (r == 0)
         r = query(s, db, MONTH, month, 3, month_row, err, errlen);
-    if (r == 0) {
+    if (r == 0 && s->no_digest && from >= 0)
+        r = query(s, db, NEWER, newer, 2, newer_row, err, errlen);
+    else if (r == 0 && !s->no_digest) {
         crypto_hash_sha256_init(&s->hash);
         crypto_hash_sha256_update(&s->hash, s->chain, sizeof(s->chain));
         r = query(s, db, NEWER, newer, 2, newer_row, err, errlen);
@@ -318,14 +322,18 @@ static int read_ledger(struct ledger_bulletin_scan *s, struct ledger_sql *db,
 /* Looks up what the listed late entries need beyond their own row: the
  * unit's figure before each, and the "node/seq" of what it corrects. */
 static int revision_details(struct ledger_bulletin_scan *s,
-                            struct ledger_sql *db, char *err, size_t errlen)
+                            struct ledger_sql *db, size_t from, char *err,
+                            size_t errlen)
 {
     struct ledger_stmt *fig = NULL, *id = NULL;
-    int rc = ledger_sql_prepare(db, FIGURE_BEFORE, &fig);
+    int rc;
 
+    if (from == s->n_revs)
+        return 0; /* none new: nothing to prepare */
+    rc = ledger_sql_prepare(db, FIGURE_BEFORE, &fig);
     if (rc == 0)
         rc = ledger_sql_prepare(db, ENTRY_ID, &id);
-    for (size_t k = 0; rc == 0 && k < s->n_revs; k++) {
+    for (size_t k = from; rc == 0 && k < s->n_revs; k++) {
         struct ledger_bulletin_scan_rev *r = &s->revs[k];
 
         ledger_stmt_bind_text(fig, 1, s->plan->units[s->units[r->unit]].code);
@@ -359,7 +367,61 @@ int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s,
     setup(s);
     r = read_ledger(s, db, err, errlen);
     if (r == 0)
-        r = revision_details(s, db, err, errlen);
+        r = revision_details(s, db, 0, err, errlen);
+    if (r == 0 && s->overflow) {
+        snprintf(err, errlen, "a figure does not fit in 64 bits");
+        r = -ERANGE;
+    }
+    return r;
+}
+
+/* A newer entry counted as each of the three reads would: FIGURES (the
+ * province's units, the plan's months up to the bulletin's), MONTH (the
+ * bulletin's month, any indicator) and NEWER's revisions. */
+static void more_row(struct ledger_bulletin_scan *s, struct ledger_stmt *st)
+{
+    size_t unit = unit_of(s, st, C_UNIT), ind;
+    uint32_t period = (uint32_t)col(st, C_PERIOD);
+    int64_t delta = col(st, C_AMOUNT) - col(st, C_PREV);
+    int64_t at = col(st, C_RECV);
+    struct ledger_bulletin_scan_rep *rep;
+
+    if (unit == SIZE_MAX)
+        return;
+    ind = ind_of(s, st, C_IND);
+    if (period >= s->plan->start && period <= s->p->period) {
+        s->covered++;
+        if (ind != SIZE_MAX)
+            add_figure(s, ind, unit, period, delta);
+    }
+    if (period == s->p->period) {
+        rep = &s->reps[unit];
+        rep->entries++;
+        if (rep->first == 0 || at < rep->first)
+            rep->first = at;
+        rep->late += at >= s->closed_at;
+    }
+    if (ind != SIZE_MAX && is_revision(s, col(st, C_ID), period))
+        add_revision(s, st, ind, unit, delta);
+}
+
+int ledger_bulletin_scan_more(struct ledger_bulletin_scan *s,
+                              struct ledger_sql *db, int64_t from, char *err,
+                              size_t errlen)
+{
+    int64_t range[] = {from, s->p->upto_entry};
+    size_t had = s->n_revs;
+    int r;
+
+    if (!s->no_digest || from > s->p->upto_entry) {
+        snprintf(err, errlen, "cannot bring this scan up to date");
+        return -EINVAL;
+    }
+    r = from == s->p->upto_entry
+            ? 0
+            : query(s, db, NEWER, range, 2, more_row, err, errlen);
+    if (r == 0)
+        r = revision_details(s, db, had, err, errlen);
     if (r == 0 && s->overflow) {
         snprintf(err, errlen, "a figure does not fit in 64 bits");
         r = -ERANGE;

@@ -363,6 +363,30 @@ int ledger_bulletins_draft(struct ledger_bulletins *s,
     return ledger_bulletin_build(s->db, plan, &p, out, err, errlen);
 }
 
+int ledger_bulletins_draft_kept(struct ledger_bulletins *s,
+                                struct ledger_bulletin_draft **keep,
+                                const struct lu_plan *plan,
+                                const char *province, uint32_t period,
+                                int issue_day, int64_t now,
+                                Luyu__Bulletin **out, char *err, size_t errlen)
+{
+    struct ledger_bulletin_params p = {
+        .issue_day = issue_day, .issued_at = now, .draft = true};
+    uint8_t digest[32];
+    int r;
+
+    *out = NULL;
+    r = next_params(s, province, period, &p, digest);
+    if (r < 0) {
+        snprintf(err, errlen, "reading the ledger: %s",
+                 ledger_sql_errmsg(s->db));
+        ledger_bulletin_draft_free(*keep);
+        *keep = NULL;
+        return r;
+    }
+    return ledger_bulletin_build_kept(s->db, plan, &p, keep, out, err, errlen);
+}
+
 int ledger_bulletins_list(struct ledger_bulletins *s,
                           struct ledger_bulletins_item **out, size_t *n)
 {
