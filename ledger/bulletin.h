@@ -131,7 +131,8 @@ struct ledger_bulletin_draft;
  * and again while entries arrive (the dashboard's): without a digest
  * (zeros, chain_from 0, nothing hashed), and, when *keep holds the same
  * month, revision and review state at an upto_entry at or below p's,
- * brought up to date from it by reading only the entries since; else
+ * brought up to date from it: the small balance table again, and of the
+ * entries since it only the month's counts and the late ones; else
  * computed anew. The figures, reports and revisions equal
  * ledger_bulletin_build()'s for the same p. *keep (NULL at first) is
  * replaced as needed; free it with ledger_bulletin_draft_free(). On

@@ -96,9 +96,11 @@ int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s,
                              struct ledger_sql *db, char *err, size_t errlen);
 /* Brings a no_digest scan that ran with upto_entry `from` up to s->p's
  * upto_entry (>= from; the caller changed only that in *s->p, and what
- * does not depend on the entries): reads the entries with from < id <=
- * upto_entry and nothing else, and adds them to the figures, the month's
- * reports and the revisions exactly as a new scan would count them. */
+ * does not depend on the entries): the figures are read again from the
+ * balance table, and of the entries with from < id <= upto_entry only the
+ * month's counts per unit and the late ones the revisions list, so that
+ * the cost does not grow with how many arrived. The result equals a new
+ * scan's. */
 int ledger_bulletin_scan_more(struct ledger_bulletin_scan *s,
                               struct ledger_sql *db, int64_t from, char *err,
                               size_t errlen);
