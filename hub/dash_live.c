@@ -123,6 +123,8 @@ static void draft_after(uv_work_t *req, int status)
     d->refreshing = false;
     atomic_fetch_add(&d->drafts, 1);
     atomic_fetch_add(&d->draft_cpu_us, job->cpu_us);
+    lu_debug("dashboard: draft of %u took %llu us of processor time",
+             job->period, (unsigned long long)job->cpu_us);
     if (status == 0 && job->r == 0)
         install(d, job->b, job->gen, job->cpu_us / 1000);
     else if (status == 0)
