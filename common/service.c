@@ -64,6 +64,13 @@ static void metrics_work(void *arg)
                    s->started_at);
 }
 
+static void metrics_drop(void *arg)
+{
+    struct metrics_job *job = arg;
+
+    lu_buf_free(&job->out);
+}
+
 static void metrics_done(void *arg, struct lu_web_req *req,
                          struct lu_web_resp *resp)
 {
@@ -90,6 +97,7 @@ static void on_metrics(void *data, struct lu_web_req *req,
     }
     lu_buf_init(&job.out);
     lu_web_defer(req, metrics_work, metrics_done, &job, sizeof(job));
+    lu_web_defer_drop(req, metrics_drop);
 }
 
 struct lu_service *lu_service_new(uv_loop_t *loop, lu_service_status_cb status,

@@ -223,6 +223,7 @@ struct lu_web_req {
      * the request into the web's to_owner or answered list. */
     lu_web_work_cb work;
     lu_web_cb done;
+    lu_web_work_cb drop; /* lu_web_defer_drop() */
     void *arg;
     bool answered;
     struct lu_web_req *next;
@@ -493,8 +494,15 @@ static enum MHD_Result defer(struct lu_web_req *r)
         r->answered = true;
         return answer(r, r->done, r->arg);
     }
-    MHD_suspend_connection(r->conn);
     uv_mutex_lock(&w->lock);
+    /* Stopping (lu_web_free() runs the server once more to end what it
+     * resumed, and new requests come in on it): no one would answer, and
+     * the library aborts on a connection left suspended. */
+    if (w->stop) {
+        uv_mutex_unlock(&w->lock);
+        return send_simple(r->conn, 503, "the server is stopping\n");
+    }
+    MHD_suspend_connection(r->conn);
     r->next = w->to_owner;
     w->to_owner = r;
     uv_mutex_unlock(&w->lock);
@@ -525,6 +533,11 @@ void lu_web_defer(struct lu_web_req *r, lu_web_work_cb work, lu_web_cb done,
     free(r->arg);
     r->arg = lu_xmalloc(len ? len : 1);
     memcpy(r->arg, arg, len);
+}
+
+void lu_web_defer_drop(struct lu_web_req *r, lu_web_work_cb drop)
+{
+    r->drop = drop;
 }
 
 static void peer_text(struct MHD_Connection *conn, char *out, size_t len)
@@ -658,6 +671,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         lu_buf_free(&r->fields[i].value);
     }
     free(r->fields);
+    /* Deferred and never answered (the server stopped between the work
+     * and the answer): what the work left in arg is the drop's. */
+    if (r->work != NULL && !r->answered && r->drop != NULL)
+        r->drop(r->arg);
     free(r->arg);
     lu_buf_free(&r->body);
     free(r);
@@ -1128,6 +1145,11 @@ struct lu_web_stream *lu_web_stream(struct lu_web_req *r,
     s->data = data;
     lu_buf_init(&s->out);
     snprintf(s->peer, sizeof(s->peer), "%s", r->peer);
+    /* One opened while the server stops ends after what is queued, as
+     * resume_all() ends the others: never left suspended. */
+    uv_mutex_lock(&w->lock);
+    s->ended = w->stop;
+    uv_mutex_unlock(&w->lock);
     s->next = w->streams;
     if (w->streams != NULL)
         w->streams->prev = s;

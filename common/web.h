@@ -129,6 +129,10 @@ void lu_web_resp_header(struct lu_web_resp *resp, const char *name,
 typedef void (*lu_web_work_cb)(void *arg);
 void lu_web_defer(struct lu_web_req *r, lu_web_work_cb work, lu_web_cb done,
                   const void *arg, size_t len);
+/* After lu_web_defer(): drop(arg) runs instead of done when the request
+ * ends without its answer (the server stopped between the two), to free
+ * what work put in arg. It may run whether or not work did. */
+void lu_web_defer_drop(struct lu_web_req *r, lu_web_work_cb drop);
 
 /* Runs fn(data) on the server's thread soon; callable from any thread
  * (uv_async_send). Without a thread, on the daemon's loop on its next

@@ -308,6 +308,7 @@ void hub_dash_free(struct hub_dash *d)
     lu_buf_free(&d->changes[0]);
     lu_buf_free(&d->changes[1]);
     sqlite3_close(d->users_db);
+    ledger_bulletin_draft_free(d->bg_keep);
     ledger_bulletins_free(d->bg_store);
     ledger_reader_close(d->bg_db);
     ledger_bulletin_free(d->draft);

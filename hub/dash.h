@@ -59,4 +59,9 @@ void hub_dash_free(struct hub_dash *d);
  * overview's new figures to its viewers (hub/dash_live.c). */
 void hub_dash_ledger_changed(void *d);
 
+/* The dashboard's lines of /metrics (its drafts and their cost); nothing
+ * for NULL. On the hub's loop. */
+struct lu_buf;
+void hub_dash_metrics(struct hub_dash *d, struct lu_buf *b);
+
 #endif

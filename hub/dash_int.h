@@ -53,6 +53,10 @@ struct hub_dash {
      * thread's. */
     struct lu_web *web;
     atomic_uint_fast64_t gen;
+    /* Drafts computed and the processor time they took (microseconds of
+     * their threads), for /metrics: written on the web thread, read on the
+     * hub's loop. */
+    atomic_uint_fast64_t drafts, draft_cpu_us;
     uint64_t draft_gen, ping_ms;
     struct hub_dash_sse *sse;
     int n_sse;
@@ -62,6 +66,10 @@ struct hub_dash {
      * of its own while the pages serve the last one (hub/dash_live.c). */
     struct ledger_sql *bg_db;
     struct ledger_bulletins *bg_store;
+    /* What the last background draft was built from, so that the next
+     * reads only the entries since (ledger_bulletins_draft_kept()); only
+     * the job under way (refreshing) touches it. */
+    struct ledger_bulletin_draft *bg_keep;
     bool refreshing, warmed;
     /* The overview's "what changed" section, short ([0]) and whole ([1]),
      * as rendered for the draft of draft_ms (hub/dash_changes.c): the same

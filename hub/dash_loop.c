@@ -72,12 +72,20 @@ static void nodes_done(void *arg, struct lu_web_req *req,
     free(job->v);
 }
 
+static void nodes_drop(void *arg)
+{
+    struct nodes_job *job = arg;
+
+    free(job->v);
+}
+
 void hub_dash_nodes_defer(struct hub_dash *d, struct lu_web_req *req,
                           struct lu_web_resp *resp, const struct lu_session *ss)
 {
     struct nodes_job job = {.d = d, .ss = *ss};
 
     lu_web_defer(req, nodes_work, nodes_done, &job, sizeof(job));
+    lu_web_defer_drop(req, nodes_drop);
 }
 
 bool hub_dash_node_next(struct hub_dash *d, size_t *i, struct ledger_node *row,

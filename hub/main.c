@@ -599,6 +599,7 @@ static void metrics(void *data, struct lu_buf *b)
     struct hub *hub = data;
 
     hub_observe_metrics(&hub->obs, b);
+    hub_dash_metrics(hub->dash, b);
 }
 
 int main(int argc, char **argv)

@@ -448,53 +448,161 @@ static int pool_section(struct ledger_sql *db, const struct lu_plan *plan,
     return 0;
 }
 
-int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
-                          const struct ledger_bulletin_params *p,
-                          Luyu__Bulletin **out, char *err, size_t errlen)
-{
-    struct ledger_bulletin_scan s = {0};
-    struct arena a = {0};
-    size_t *units_idx = NULL;
-    Luyu__ProjectPool *pool = NULL;
-    Luyu__Bulletin b;
-    const char **codes = NULL;
-    int *reviews = NULL, r;
+/* What a bulletin is built from: the scan and what it points at. Kept
+ * between calls by ledger_bulletin_build_kept(). */
+struct ledger_bulletin_draft {
+    struct ledger_bulletin_params p; /* the scan's s.p */
+    char *province;                  /* p.province */
+    const struct lu_plan *plan;
+    size_t *units;
+    int *reviews;
+    struct ledger_bulletin_scan s;
+};
 
-    *out = NULL;
+static void draft_clear(struct ledger_bulletin_draft *k)
+{
+    ledger_bulletin_scan_close(&k->s);
+    free(k->units);
+    free(k->reviews);
+    free(k->province);
+}
+
+/* Reads the review states and runs the scan for k->p. */
+static int draft_scan(struct ledger_bulletin_draft *k, struct ledger_sql *db,
+                      bool no_digest, char *err, size_t errlen)
+{
+    struct ledger_bulletin_scan *s = &k->s;
+    const struct lu_plan *plan = k->plan;
+    const struct ledger_bulletin_params *p = &k->p;
+    const char **codes = NULL;
+    int r;
+
     r = check_params(plan, p, err, errlen);
     if (r < 0)
-        goto out;
-    units_idx = province_units(plan, p->province, &s.n_units);
-    s.plan = plan;
-    s.p = p;
-    s.units = units_idx;
-    s.closed_at = ledger_calendar_close(p->period, p->issue_day);
-    reviews = lu_xcalloc(s.n_units + 1, sizeof(*reviews));
-    codes = lu_xcalloc(s.n_units + 1, sizeof(*codes));
-    for (size_t u = 0; u < s.n_units; u++)
-        codes[u] = plan->units[units_idx[u]].code;
-    r = ledger_review_states(db, p->period, p->upto_review, codes, s.n_units,
-                             reviews);
+        return r;
+    k->units = province_units(plan, p->province, &s->n_units);
+    s->plan = plan;
+    s->p = p;
+    s->units = k->units;
+    s->no_digest = no_digest;
+    s->closed_at = ledger_calendar_close(p->period, p->issue_day);
+    k->reviews = lu_xcalloc(s->n_units + 1, sizeof(*k->reviews));
+    codes = lu_xcalloc(s->n_units + 1, sizeof(*codes));
+    for (size_t u = 0; u < s->n_units; u++)
+        codes[u] = plan->units[k->units[u]].code;
+    r = ledger_review_states(db, p->period, p->upto_review, codes, s->n_units,
+                             k->reviews);
     if (r < 0)
         snprintf(err, errlen, "review: %s", ledger_sql_errmsg(db));
-    s.review = reviews;
+    free(codes);
+    s->review = k->reviews;
     if (r == 0)
-        r = ledger_bulletin_scan_run(&s, db, err, errlen);
-    if (r == 0)
-        r = pool_section(db, plan, p, &s, &pool, err, errlen);
+        r = ledger_bulletin_scan_run(s, db, err, errlen);
+    return r;
+}
+
+/* The pool section and the message, from the scan. */
+static int draft_finish(struct ledger_bulletin_draft *k, struct ledger_sql *db,
+                        Luyu__Bulletin **out, char *err, size_t errlen)
+{
+    struct arena a = {0};
+    Luyu__ProjectPool *pool = NULL;
+    Luyu__Bulletin b;
+    int r;
+
+    r = pool_section(db, k->plan, &k->p, &k->s, &pool, err, errlen);
     if (r == 0) {
-        assemble(&b, &s, &a);
+        assemble(&b, &k->s, &a);
         b.pool = pool;
         r = pack_unpack(&b, out, err, errlen);
     }
     ledger_bulletin_pool_free(pool);
-    ledger_bulletin_scan_close(&s);
-out:
-    free(units_idx);
-    free(reviews);
-    free(codes);
     arena_free(&a);
     return r;
+}
+
+int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
+                          const struct ledger_bulletin_params *p,
+                          Luyu__Bulletin **out, char *err, size_t errlen)
+{
+    struct ledger_bulletin_draft k = {.p = *p, .plan = plan};
+    int r;
+
+    *out = NULL;
+    r = draft_scan(&k, db, false, err, errlen);
+    if (r == 0)
+        r = draft_finish(&k, db, out, err, errlen);
+    draft_clear(&k);
+    return r;
+}
+
+/* Whether k, kept from an earlier call, can be brought up to p by reading
+ * only the entries since: everything but what moves with the ledger (the
+ * entries, the pool, the time) is the same. */
+static bool draft_same(const struct ledger_bulletin_draft *k,
+                       const struct lu_plan *plan,
+                       const struct ledger_bulletin_params *p)
+{
+    const struct ledger_bulletin_params *q = &k->p;
+
+    return k->plan == plan && strcmp(q->province, p->province) == 0 &&
+           q->period == p->period && q->revision == p->revision &&
+           q->draft == p->draft && q->issue_day == p->issue_day &&
+           q->revised_after == p->revised_after &&
+           q->upto_review == p->upto_review &&
+           q->revised_after_review == p->revised_after_review &&
+           q->upto_entry <= p->upto_entry;
+}
+
+int ledger_bulletin_build_kept(struct ledger_sql *db,
+                               const struct lu_plan *plan,
+                               const struct ledger_bulletin_params *p,
+                               struct ledger_bulletin_draft **keep,
+                               Luyu__Bulletin **out, char *err, size_t errlen)
+{
+    struct ledger_bulletin_draft *k = *keep;
+    int64_t from = 0;
+    int r;
+
+    *out = NULL;
+    if (k != NULL && !draft_same(k, plan, p)) {
+        ledger_bulletin_draft_free(k);
+        k = *keep = NULL;
+    }
+    if (k == NULL) {
+        k = lu_xcalloc(1, sizeof(*k));
+        k->p = *p;
+        k->province = lu_xstrdup(p->province);
+        k->plan = plan;
+    } else {
+        from = k->p.upto_entry;
+        k->p.issued_at = p->issued_at;
+        k->p.upto_entry = p->upto_entry;
+        k->p.upto_event = p->upto_event;
+        k->p.revised_after_event = p->revised_after_event;
+    }
+    /* No digest: the province's pages do not show a draft's. */
+    k->p.province = k->province;
+    k->p.chain_from = 0;
+    k->p.chain_digest = NULL;
+    r = *keep == NULL ? draft_scan(k, db, true, err, errlen)
+                      : ledger_bulletin_scan_more(&k->s, db, from, err, errlen);
+    if (r == 0)
+        r = draft_finish(k, db, out, err, errlen);
+    if (r < 0) {
+        ledger_bulletin_draft_free(k);
+        k = NULL;
+    }
+    *keep = k;
+    return r;
+}
+
+void ledger_bulletin_draft_free(struct ledger_bulletin_draft *k)
+{
+    if (k == NULL)
+        return;
+    draft_clear(k);
+    free(k);
 }
 
 void ledger_bulletin_free(Luyu__Bulletin *b)

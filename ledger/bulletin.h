@@ -123,6 +123,27 @@ int ledger_bulletin_build(struct ledger_sql *db, const struct lu_plan *plan,
                           const struct ledger_bulletin_params *p,
                           Luyu__Bulletin **out, char *err, size_t errlen);
 
+/* A draft kept between calls, so that the next one reads only the entries
+ * added since (ledger_bulletin_build_kept()). */
+struct ledger_bulletin_draft;
+
+/* As ledger_bulletin_build() for a draft that a caller recomputes again
+ * and again while entries arrive (the dashboard's): without a digest
+ * (zeros, chain_from 0, nothing hashed), and, when *keep holds the same
+ * month, revision and review state at an upto_entry at or below p's,
+ * brought up to date from it: the small balance table again, and of the
+ * entries since it only the month's counts and the late ones; else
+ * computed anew. The figures, reports and revisions equal
+ * ledger_bulletin_build()'s for the same p. *keep (NULL at first) is
+ * replaced as needed; free it with ledger_bulletin_draft_free(). On
+ * error *keep is freed and NULL. */
+int ledger_bulletin_build_kept(struct ledger_sql *db,
+                               const struct lu_plan *plan,
+                               const struct ledger_bulletin_params *p,
+                               struct ledger_bulletin_draft **keep,
+                               Luyu__Bulletin **out, char *err, size_t errlen);
+void ledger_bulletin_draft_free(struct ledger_bulletin_draft *k);
+
 /* Frees a bulletin from ledger_bulletin_build() or any unpacking function of
  * this module (they are all protobuf-c unpacked messages). NULL is a
  * no-op. */

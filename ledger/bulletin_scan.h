@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,10 @@ struct ledger_bulletin_scan {
     /* per unit slot: the month's latest review step (ledger/review.h) as
      * of upto_review, 0 when none; NULL: none at all */
     const int *review;
+    /* a kept draft's (ledger_bulletin_build_kept()): no digest (zeros, no
+     * entry hashed), so that only the entries since the previous
+     * bulletin, for its revisions, are read besides the figures */
+    bool no_digest;
     /* out: owned, released by ledger_bulletin_scan_close() */
     struct ledger_bulletin_scan_fig *figs; /* per plan indicator */
     /* ytd per coverage indicator and unit: [cov_slot[i] * n_units + u] */
@@ -89,6 +94,16 @@ struct ledger_bulletin_scan {
 struct ledger_sql;
 int ledger_bulletin_scan_run(struct ledger_bulletin_scan *s,
                              struct ledger_sql *db, char *err, size_t errlen);
+/* Brings a no_digest scan that ran with upto_entry `from` up to s->p's
+ * upto_entry (>= from; the caller changed only that in *s->p, and what
+ * does not depend on the entries): the figures are read again from the
+ * balance table, and of the entries with from < id <= upto_entry only the
+ * month's counts per unit and the late ones the revisions list, so that
+ * the cost does not grow with how many arrived. The result equals a new
+ * scan's. */
+int ledger_bulletin_scan_more(struct ledger_bulletin_scan *s,
+                              struct ledger_sql *db, int64_t from, char *err,
+                              size_t errlen);
 void ledger_bulletin_scan_close(struct ledger_bulletin_scan *s);
 
 #endif

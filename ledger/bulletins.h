@@ -23,6 +23,7 @@
 
 struct lu_plan;
 struct ledger_bulletins;
+struct ledger_bulletin_draft;
 
 struct ledger_bulletins_conf {
     const char *hub_id;            /* signer id of own bulletins */
@@ -82,6 +83,18 @@ int ledger_bulletins_draft(struct ledger_bulletins *s,
                            const struct lu_plan *plan, const char *province,
                            uint32_t period, int issue_day, int64_t now,
                            Luyu__Bulletin **out, char *err, size_t errlen);
+
+/* The same draft for a page that asks again and again while entries
+ * arrive (the hub's dashboard): without a digest, and brought up to date
+ * from *keep by reading only the entries since it when nothing else
+ * changed (ledger_bulletin_build_kept()). Free *keep with
+ * ledger_bulletin_draft_free(). */
+int ledger_bulletins_draft_kept(struct ledger_bulletins *s,
+                                struct ledger_bulletin_draft **keep,
+                                const struct lu_plan *plan,
+                                const char *province, uint32_t period,
+                                int issue_day, int64_t now,
+                                Luyu__Bulletin **out, char *err, size_t errlen);
 
 /* What the store did with a bulletin it was given: a verdict the caller
  * acts on, instead of an errno it would have to sort into "the bulletin is

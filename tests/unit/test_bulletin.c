@@ -419,14 +419,74 @@ static void expect_issue(struct ledger_bulletins *s, uint32_t period,
 #define ISSUE(s, p, now, want, rev, reason)                                    \
     expect_issue((s), (p), (now), (want), (rev), (reason), __LINE__)
 
+/* A kept draft (the dashboard's, brought up to date from the last one)
+ * equals a draft computed anew, but for the digest it leaves out. */
+static void expect_kept(struct ledger_bulletins *s,
+                        struct ledger_bulletin_draft **keep, uint32_t period,
+                        int64_t now, int line)
+{
+    Luyu__Bulletin *k = NULL, *f = NULL;
+    char err[512] = "";
+    uint8_t *kb = NULL, *fb = NULL;
+    size_t kn = 0, fn = 0;
+
+    if (ledger_bulletins_draft_kept(s, keep, plan, "CQ", period, 5, now, &k,
+                                    err, sizeof(err)) < 0 ||
+        ledger_bulletins_draft(s, plan, "CQ", period, 5, now, &f, err,
+                               sizeof(err)) < 0) {
+        fprintf(stderr, "%s:%d: draft %u: %s\n", __FILE__, line, period, err);
+        test_failures++;
+        goto out;
+    }
+    ASSERT_TRUE(*keep != NULL);
+    ASSERT_EQ(k->entries_hashed, 0);
+    memset(f->digest.data, 0, f->digest.len);
+    memset(f->chain_digest.data, 0, f->chain_digest.len);
+    f->chain_from = 0;
+    f->entries_hashed = 0;
+    kn = luyu__bulletin__get_packed_size(k);
+    fn = luyu__bulletin__get_packed_size(f);
+    kb = malloc(kn + 1);
+    fb = malloc(fn + 1);
+    luyu__bulletin__pack(k, kb);
+    luyu__bulletin__pack(f, fb);
+    if (kn != fn || memcmp(kb, fb, kn) != 0) {
+        fprintf(stderr,
+                "%s:%d: kept draft %u r%u (%zu bytes, %llu entries, %zu "
+                "revisions) differs from a new one (%zu bytes, %llu, %zu)\n",
+                __FILE__, line, period, k->revision, kn,
+                (unsigned long long)k->entries_covered, k->n_revisions, fn,
+                (unsigned long long)f->entries_covered, f->n_revisions);
+        test_failures++;
+    }
+out:
+    free(kb);
+    free(fb);
+    ledger_bulletin_free(k);
+    ledger_bulletin_free(f);
+}
+
+#define KEPT(s, keep, p, now) expect_kept((s), (keep), (p), (now), __LINE__)
+
 static void test_issue(struct ledger *l, struct ledger_bulletins *s)
 {
+    /* Kept drafts of July and of June, brought up to date at each phase:
+     * June's revision 2 gets the late entries of phase B as revisions
+     * while kept; July's is dropped and computed anew when its revision 1
+     * is issued. */
+    struct ledger_bulletin_draft *july = NULL, *june = NULL;
     struct ledger_bulletins_item it;
     Luyu__Bulletin *b;
 
+    KEPT(s, &july, 201907, T_JUNE_ISSUE);
     merge_phase(l, 'A');
+    KEPT(s, &july, 201907, T_JUNE_ISSUE);
     ISSUE(s, 201906, T_JUNE_ISSUE, 0, 1, NULL);
+    KEPT(s, &june, 201906, T_JUNE_ISSUE);
+    KEPT(s, &july, 201907, T_JUNE_ISSUE);
     merge_phase(l, 'B');
+    KEPT(s, &june, 201906, T_JULY_ISSUE);
+    KEPT(s, &july, 201907, T_JULY_ISSUE);
     ISSUE(s, 201908, T_JULY_ISSUE, -EINVAL, 0, "has not ended");
     ISSUE(s, 201707, T_JULY_ISSUE, -EINVAL, 0, "outside the plan");
     ISSUE(s, 201907, T_JULY_ISSUE, 0, 1, NULL);
@@ -438,7 +498,12 @@ static void test_issue(struct ledger *l, struct ledger_bulletins *s)
     check_rebuild(ledger_db(l), s, 201907, 1, 1);
     ISSUE(s, 201907, T_JULY_ISSUE + 60, -EALREADY, 0, "nothing changed");
 
+    KEPT(s, &july, 201907, T_JULY_ISSUE);
     merge_phase(l, 'C');
+    KEPT(s, &july, 201907, T_REV2_ISSUE);
+    KEPT(s, &june, 201906, T_REV2_ISSUE);
+    ledger_bulletin_draft_free(july);
+    ledger_bulletin_draft_free(june);
     ISSUE(s, 201907, T_REV2_ISSUE, 0, 2, NULL);
     b = stored(s, "CQ", 201907, 0, &it);
     if (b != NULL)
