@@ -27,7 +27,10 @@ static const char USAGE[] =
        "many after the month closed (00:00 China time on day D of the next\n"
        "month, default 5), and when the first arrived. Computed from the\n"
        "ledger now for the hub's own province; for the other province taken\n"
-       "from the latest bulletin held.\n");
+       "from the latest bulletin held.\n"
+       "\n"
+       "  --state-dir HUBDIR  the hub's state directory\n"
+       "  --ledger URL        or a hub's ledger in PostgreSQL (postgresql://...)\n");
 
 static void text(const struct ctl_render_view *v, struct lu_buf *b)
 {
@@ -189,13 +192,14 @@ int ctl_completeness_cmd(const struct ctl_global *g, int argc, char **argv)
     const char *pos[1];
     const struct ctl_opt opts[] = {
         {"--state-dir", CTL_OPT_VALUE, &dir},
+        {"--ledger", CTL_OPT_VALUE, &dir},
         {"--province", CTL_OPT_VALUE, &province},
         {"--json", CTL_OPT_FLAG, &as_json},
         {"--issue-day", CTL_OPT_VALUE, &day},
     };
     struct ctl_args a = {.cmd = "completeness",
                          .opts = opts,
-                         .n_opts = 4,
+                         .n_opts = 5,
                          .max_pos = 1,
                          .pos = pos};
     int r = ctl_args_parse(&a, argc, argv);

@@ -117,9 +117,6 @@ def main():
     rc, out, err = c.ctl("bulletin", "show", MONTH, *c.ledger_args(), check_rc=0)
     check("provisional 99.99 yuan" in out and "reporting rate" in out,
           "the text marks the provisional part and gives the rates")
-    if c.pg is not None:
-        say("luyuctl completeness does not read PostgreSQL yet: not checked here")
-        return
     rc, out, err = c.ctl("completeness", MONTH, *c.ledger_args(), "--json",
                          check_rc=0)
     got = json.loads(out)
