@@ -71,7 +71,7 @@ def main():
 
     say("the hub receives everything")
     wait_until(lambda: c.drained(n), 20, "drain")
-    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--format", "csv", check_rc=0)
+    rc, out, err = c.ctl("ledger", *c.ledger_args(), "--format", "csv", check_rc=0)
     lines = out.strip().splitlines()
     check(lines[0] == "unit,indicator,period,amount", "csv header")
     check("cq-wanzhou,agri_sales_to_sd,2019-07,1234.56" in lines, "money shown in yuan")
@@ -84,18 +84,18 @@ def main():
     rc, out, err = c.ctl("correct", "cq-wanzhou/99", "--amount", "1", node=n)
     check(rc == 2, "correcting an unknown entry is refused")
     wait_until(lambda: c.drained(n), 20, "drain")
-    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--format", "json",
+    rc, out, err = c.ctl("ledger", *c.ledger_args(), "--format", "json",
                          "--unit", "cq-wanzhou", "--indicator", "agri_sales_to_sd", check_rc=0)
     rows = json.loads(out)
     check(len(rows) == 1 and rows[0]["amount"] == "2000.00", "balance is the corrected figure")
-    rc, out, err = c.ctl("history", "--state-dir", c.path("hub"), "cq-wanzhou/1", check_rc=0)
+    rc, out, err = c.ctl("history", *c.ledger_args(), "cq-wanzhou/1", check_rc=0)
     check("1,234.56 yuan" in out and "2,000.00 yuan" in out and "typo" in out,
           "history shows the old and the new figure")
-    rc, out, err = c.ctl("history", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("history", *c.ledger_args(),
                          "cq-wanzhou/agri_sales_to_sd/2019-07", check_rc=0)
     check("1,234.56 yuan" in out and "2,000.00 yuan" in out,
           "history of a figure by unit/indicator/month")
-    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--period", "2019-13")
+    rc, out, err = c.ctl("ledger", *c.ledger_args(), "--period", "2019-13")
     check(rc == 2, "ledger refuses a bad period")
 
     st = c.status(n)

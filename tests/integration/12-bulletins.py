@@ -31,7 +31,7 @@ def hub_sock(c):
 
 
 def listing(c):
-    rc, out, err = c.ctl("bulletin", "list", "--state-dir", c.path("hub"), "--json", check_rc=0)
+    rc, out, err = c.ctl("bulletin", "list", *c.ledger_args(), "--json", check_rc=0)
     return json.loads(out)
 
 

@@ -13,7 +13,7 @@ UNIT = "cq-wanzhou"
 
 
 def hub_projects(c):
-    rc, out, err = c.ctl("project", "list", "--state-dir", c.path("hub"), "--format", "json",
+    rc, out, err = c.ctl("project", "list", *c.ledger_args(), "--format", "json",
                          check_rc=0)
     return {p["id"]: p for p in json.loads(out)}
 
@@ -131,7 +131,7 @@ def main():
             check(False, "project %s: hub %s, model %s" % (pid, g, p))
     check(True, "names, stages and money of all %d projects as the model says" % len(model))
 
-    rc, out, err = c.ctl("project", "pool", "--state-dir", c.path("hub"), "--format", "json",
+    rc, out, err = c.ctl("project", "pool", *c.ledger_args(), "--format", "json",
                          check_rc=0)
     pool = json.loads(out)
     total, by_unit = sums(model)
@@ -139,14 +139,14 @@ def main():
           "pool totals equal the reference: planned %s, aid %s"
           % (yuan(total["planned"]), yuan(total["aid_planned"])))
     check(pool["target"] == 150000000000, "the target is the plan's 15亿元")
-    rc, out, err = c.ctl("project", "history", some["id"], "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("project", "history", some["id"], *c.ledger_args(),
                          "--format", "json", check_rc=0)
     check(json.loads(out)[0]["kind"] == "created", "a project's history starts with its creation")
 
     say("the monthly bulletin's pool section equals the reference")
     sock = c.path("hub", "control.sock")
     rc, out, err = c.ctl("bulletin", "issue", "2020-06", "--hub", sock, check_rc=0)
-    rc, out, err = c.ctl("bulletin", "show", "2020-06", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2020-06", *c.ledger_args(),
                          "--format", "json", check_rc=0)
     b = json.loads(out)["bulletin"]
     bp = b["pool"]
@@ -172,17 +172,17 @@ def main():
                 moved[st] = moved.get(st, 0) + 1
     got_moved = {x["stage"]: x["reached_in_month"] for x in bp["stages"] if x["reached_in_month"]}
     check(got_moved == moved, "June's movements by stage as the model says: %s" % moved)
-    rc, out, err = c.ctl("project", "list", "--stuck", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("project", "list", "--stuck", *c.ledger_args(),
                          "--format", "json", check_rc=0)
     stuck = sorted(x["id"] for x in json.loads(out))
     # Every 签约/开工 project of the model dates from 2019 or 2020: today is
     # far more than 180 days later.
     want = sorted(k for k, p in model.items() if p["stage"] in ("signed", "started"))
     check(stuck == want, "--stuck lists the %d projects in 签约 or 开工" % len(want))
-    rc, out, err = c.ctl("bulletin", "show", "2020-06", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2020-06", *c.ledger_args(),
                          check_rc=0)
     check("滚动项目库" in out, "the text bulletin has the pool section")
-    rc, out, err = c.ctl("bulletin", "show", "2020-06", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2020-06", *c.ledger_args(),
                          "--format", "html", check_rc=0)
     check("滚动项目库" in out and "万州" in out, "and the HTML one, with the district table")
     rc, out, err = c.ctl("bulletin", "issue", "2020-06", "--hub", sock)

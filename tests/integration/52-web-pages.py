@@ -106,7 +106,7 @@ def main():
                                       "amount": "12000", "reason": "录入错误"})
     check(st == 303, "a correction with a reason is stored")
     wait_until(lambda: c.drained(n), 60, "the correction to reach the hub")
-    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--period", "2019-07",
+    rc, out, err = c.ctl("ledger", *c.ledger_args(), "--period", "2019-07",
                          "--format", "json", check_rc=0)
     import json
     got = {(r["unit"], r["indicator"]): r["amount"] for r in json.loads(out)}
@@ -117,7 +117,7 @@ def main():
     ids = re.findall(r'<tr id="e(\d+)">', text)
     check(st == 200 and ids == ["1", "3"] and "录入错误" in text,
           "the figure's history page: the entry, then its correction with the reason")
-    rc, out, err = c.ctl("history", "--state-dir", c.path("hub"), n + "/1", "--format", "json")
+    rc, out, err = c.ctl("history", *c.ledger_args(), n + "/1", "--format", "json")
     steps = json.loads(out)["entries"]
     check([(e["recorded_by"], e["amount"], e["note"]) for e in steps]
           == [("web:wangli", "12345.60", "<script>alert(1)</script>"),

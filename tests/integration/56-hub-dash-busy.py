@@ -33,7 +33,7 @@ user = hub_user
 
 
 def steps(c):
-    rc, out, err = c.ctl("review", "history", KEY, "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("review", "history", KEY, *c.ledger_args(),
                          "--format", "json", check_rc=0)
     return [(s["step"], s["by"]) for s in json.loads(out)["steps"]]
 

@@ -276,14 +276,14 @@ def main():
     check("outlier confirmed" in out and "likely duplicate confirmed" in out,
           "the table says which warnings were confirmed")
     wait_until(lambda: c.drained(UNIT), 60, "delivery")
-    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), "--period", "2019-07",
+    rc, out, err = c.ctl("ledger", *c.ledger_args(), "--period", "2019-07",
                          "--indicator", "agri_sales_to_sd", "--format", "json", check_rc=0)
     rows = json.loads(out)
     check(len(rows) == 1 and rows[0]["entries"] == 3 and rows[0]["amount"] == "99000000.00",
           "the hub holds the confirmed entry and its two corrections")
 
     say("the province's review queue: the month with confirmed warnings first")
-    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), "--format", "json",
+    rc, out, err = c.ctl("review", "queue", *c.ledger_args(), "--format", "json",
                          check_rc=0)
     months = json.loads(out)["months"]
     first = months[0]
@@ -294,7 +294,7 @@ def main():
     check([(m["period"], m["flagged"]) for m in months[1:]]
           == [("2019-08", 1), ("2019-06", 0)],
           "then 2019-08 with one, then the month without")
-    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), check_rc=0)
+    rc, out, err = c.ctl("review", "queue", *c.ledger_args(), check_rc=0)
     check(out.splitlines()[1].split()[:5]
           == [UNIT, "2019-07", "open", str(first["entries"]), "6"],
           "the table: " + out.splitlines()[1][:60])

@@ -36,8 +36,8 @@ def add_user(c, name, pw, *extra):
 
 
 def steps(c, month):
-    rc, out, err = c.ctl("review", "history", "%s/%s" % (UNIT, month), "--state-dir",
-                         c.path("hub"), "--format", "json", check_rc=0)
+    rc, out, err = c.ctl("review", "history", "%s/%s" % (UNIT, month), *c.ledger_args(),
+                         "--format", "json", check_rc=0)
     return [(s["step"], s["by"], s["reason"]) for s in json.loads(out)["steps"]]
 
 
@@ -117,7 +117,7 @@ def main():
     wait_until(lambda: c.drained(UNIT), 60, "the approval to reach the hub")
     check(steps(c, "2019-07") == [("approve", "web:zhaomin", "已核对")],
           "the hub's ledger holds the approval by web:zhaomin: %s" % steps(c, "2019-07"))
-    rc, out, err = c.ctl("review", "queue", "--state-dir", c.path("hub"), "--format", "json",
+    rc, out, err = c.ctl("review", "queue", *c.ledger_args(), "--format", "json",
                          check_rc=0)
     q = [m for m in json.loads(out)["months"] if (m["unit"], m["period"]) == (UNIT, "2019-07")]
     check(q and q[0]["state"] == "approved", "the province's queue: approved")

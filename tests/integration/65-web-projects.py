@@ -28,13 +28,13 @@ def add_user(c, node, name, pw, *extra):
 
 
 def hub_project(c, pid):
-    rc, out, err = c.ctl("project", "list", "--state-dir", c.path("hub"), "--format", "json",
+    rc, out, err = c.ctl("project", "list", *c.ledger_args(), "--format", "json",
                          check_rc=0)
     return {p["id"]: p for p in json.loads(out)}.get(pid)
 
 
 def hub_history(c, pid):
-    rc, out, err = c.ctl("project", "history", pid, "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("project", "history", pid, *c.ledger_args(),
                          "--format", "json", check_rc=0)
     return json.loads(out)
 

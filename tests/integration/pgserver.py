@@ -99,7 +99,9 @@ class Server:
                 raise lt.Failure("psql on %s: %s\n%s" % (self.name, query,
                                                          p.stderr.decode()))
             return None
-        return p.stdout.decode().strip()
+        # Only the line ends: a last row whose last column is empty ends
+        # in a tab that strip() would take with it.
+        return p.stdout.decode().rstrip("\n")
 
 
 class PgCluster:
