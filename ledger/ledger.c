@@ -741,22 +741,38 @@ static int find_target_pg(struct ledger *l, const char *by_node,
     return ledger_pg_chain(l->pg, *root, prev);
 }
 
+/* What both engines do first: a project event or a review step is merged
+ * as such (*done); an entry is refused (1, reason set) for its fields or
+ * for an accepted month, which is locked until the province unlocks it. */
+static int merge_first(struct ledger *l, const char *node, const Luyu__Entry *e,
+                       char *reason, size_t len, bool *done)
+{
+    int r;
+
+    *done = true;
+    if (e->project != NULL)
+        return merge_project(l, node, e, reason, len);
+    if (e->review != NULL)
+        return merge_review(l, node, e, reason, len);
+    *done = false;
+    r = refuse(l, e, reason, len);
+    if (r == 0)
+        r = ledger_review_locked(ledger_sql_handle(l), &l->locked, e->unit,
+                                 e->period, reason, len);
+    return r;
+}
+
 /* ledger_merge on PostgreSQL. Project events and approvals merge as on
  * SQLite, in the same transaction; an accepted month is locked alike. */
 static int merge_pg(struct ledger *l, const char *node, const Luyu__Entry *e,
                     char *reason, size_t len)
 {
     int64_t target = 0, root = 0, prev = 0;
-    int r;
+    bool done;
+    int r = merge_first(l, node, e, reason, len, &done);
 
-    if (e->project != NULL)
-        return merge_project(l, node, e, reason, len);
-    if (e->review != NULL)
-        return merge_review(l, node, e, reason, len);
-    r = refuse(l, e, reason, len);
-    if (r == 0)
-        r = ledger_review_locked(ledger_sql_handle(l), &l->locked, e->unit,
-                                 e->period, reason, len);
+    if (done)
+        return r;
     if (r == 0 && e->corrects[0] != '\0')
         r = find_target_pg(l, node, e, &target, &root, &prev, reason, len);
     if (r == 0 && e->amount - prev > INT64_MAX - l->total) {
@@ -785,18 +801,11 @@ int ledger_merge(struct ledger *l, const char *node, const Luyu__Entry *e,
         return merge_pg(l, node, e, reason, len);
     sqlite3_stmt *ins = l->st[ST_INSERT];
     int64_t target = 0, root = 0, prev = 0, id;
-    int r;
+    bool done;
+    int r = merge_first(l, node, e, reason, len, &done);
 
-    if (e->project != NULL)
-        return merge_project(l, node, e, reason, len);
-    if (e->review != NULL)
-        return merge_review(l, node, e, reason, len);
-    r = refuse(l, e, reason, len);
-    /* An accepted month is locked: new entries and corrections for it are
-     * refused until the province unlocks it. */
-    if (r == 0)
-        r = ledger_review_locked(ledger_sql_handle(l), &l->locked, e->unit,
-                                 e->period, reason, len);
+    if (done)
+        return r;
     if (r == 0 && e->corrects[0] != '\0')
         r = find_target(l, node, e, &target, &root, reason, len);
     if (r == 0 && target) {
