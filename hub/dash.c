@@ -307,6 +307,7 @@ void hub_dash_free(struct hub_dash *d)
     hub_dash_sse_free(d);
     lu_buf_free(&d->changes[0]);
     lu_buf_free(&d->changes[1]);
+    lu_buf_free(&d->overview);
     sqlite3_close(d->users_db);
     ledger_bulletin_draft_free(d->bg_keep);
     ledger_bulletins_free(d->bg_store);

@@ -78,6 +78,12 @@ struct hub_dash {
     struct lu_buf changes[2];
     const Luyu__Bulletin *changes_of[2];
     uint64_t changes_ms[2];
+    /* The overview's figures, rendered once per draft in the same way
+     * (hub/dash_pages.c): at 200 viewer requests a second, rendering them
+     * for each was most of what the pages cost the hub. */
+    struct lu_buf overview;
+    const Luyu__Bulletin *overview_of;
+    uint64_t overview_ms;
     /* The nodes page's rows while it renders (hub/dash_loop.c), and the
      * PostgreSQL ledger's replication as the hub's loop last saw it (NULL
      * on SQLite). */

@@ -146,23 +146,13 @@ static bool shown(const Luyu__IndicatorFigures *f)
     return f->since_start != 0 || f->goal > 0;
 }
 
-void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
-                       struct lu_web_resp *resp, const struct lu_session *ss)
+/* The overview's figures of bl, the draft of month: its heading, the
+ * month's completeness, the indicators, and the quiet ones in a line. */
+static void figures(struct lu_buf *b, const Luyu__Bulletin *bl, uint32_t month)
 {
-    uint32_t month = hub_dash_month(d, req);
     size_t quiet = 0;
-    const Luyu__Bulletin *bl = hub_dash_draft(d, month);
-    struct lu_buf *b = &resp->body;
-    const char *changes = NULL;
     char p[16];
 
-    resp->status = 200;
-    hub_dash_start(d, ss, resp, _("Where the plan stands"));
-    month_form(b, "/", month, NULL);
-    if (bl == NULL) {
-        lu_buf_printf(b, "<p>%s</p>", _("No figures in the ledger yet."));
-        return hub_dash_end(resp);
-    }
     lu_buf_printf(b, "<div id=\"live\" data-month=\"%s\"><h2>",
                   hub_dash_period(month, p, sizeof(p)));
     lu_html_esc(b, bl->province_name);
@@ -202,6 +192,34 @@ void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
         }
         lu_buf_adds(b, "</p>");
     }
+}
+
+void hub_dash_overview(struct hub_dash *d, struct lu_web_req *req,
+                       struct lu_web_resp *resp, const struct lu_session *ss)
+{
+    uint32_t month = hub_dash_month(d, req);
+    const Luyu__Bulletin *bl = hub_dash_draft(d, month);
+    struct lu_buf *b = &resp->body;
+    const char *changes = NULL;
+
+    resp->status = 200;
+    hub_dash_start(d, ss, resp, _("Where the plan stands"));
+    month_form(b, "/", month, NULL);
+    if (bl == NULL) {
+        lu_buf_printf(b, "<p>%s</p>", _("No figures in the ledger yet."));
+        return hub_dash_end(resp);
+    }
+    /* The same for every viewer until the next draft (draft_ms moves
+     * with it), as the changes below. */
+    if (d->overview_of != bl || d->overview_ms != d->draft_ms ||
+        bl != d->draft || d->overview.data == NULL) {
+        lu_buf_free(&d->overview);
+        lu_buf_init(&d->overview);
+        figures(&d->overview, bl, month);
+        d->overview_of = bl;
+        d->overview_ms = d->draft_ms;
+    }
+    lu_buf_add(b, d->overview.data, d->overview.len);
     lu_buf_adds(b, "</div>");
     changes = lu_web_query(req, "changes");
     hub_dash_changes(d, b, bl, changes != NULL && strcmp(changes, "all") == 0);
