@@ -30,7 +30,8 @@ static const char USAGE[] =
        "from the latest bulletin held.\n"
        "\n"
        "  --state-dir HUBDIR  the hub's state directory\n"
-       "  --ledger URL        or a hub's ledger in PostgreSQL (postgresql://...)\n");
+       "  --ledger URL        or a hub's ledger in PostgreSQL "
+       "(postgresql://...)\n");
 
 static void text(const struct ctl_render_view *v, struct lu_buf *b)
 {
