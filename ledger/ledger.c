@@ -225,6 +225,7 @@ struct ledger {
     struct ledger_pool *pool;
     struct ledger_pg *pg;   /* when not NULL, the ledger is there, not in db */
     struct ledger_sql *sql; /* over db or pg, made at the first call */
+    bool lazy; /* the open transaction began with ledger_begin_lazy */
 };
 
 static int store_plan(struct ledger *l)
@@ -414,11 +415,47 @@ struct ledger_sql *ledger_sql_handle(struct ledger *l)
     return l->sql;
 }
 
+/* Every transaction but the lazy ones commits with synchronous=FULL:
+ * the setting goes back as soon as the lazy one ended. */
+static int unlazy(struct ledger *l)
+{
+    int r = 0;
+
+    if (l->lazy) {
+        r = lu_store_exec(l->db, "PRAGMA synchronous=FULL");
+        if (r < 0)
+            lu_err("ledger: cannot set synchronous=FULL again: %s",
+                   sqlite3_errmsg(l->db));
+        l->lazy = r < 0;
+    }
+    return r;
+}
+
 int ledger_begin(struct ledger *l)
 {
+    int r;
+
     if (l->pg)
         return ledger_pg_begin(l->pg);
-    return lu_store_exec(l->db, "BEGIN IMMEDIATE");
+    r = unlazy(l); /* only if putting it back failed before */
+    return r < 0 ? r : lu_store_exec(l->db, "BEGIN IMMEDIATE");
+}
+
+int ledger_begin_lazy(struct ledger *l)
+{
+    int r;
+
+    if (l->pg)
+        return ledger_pg_begin(l->pg);
+    /* Outside a transaction only: SQLite refuses to change it inside. */
+    r = lu_store_exec(l->db, "PRAGMA synchronous=NORMAL");
+    if (r == 0) {
+        l->lazy = true;
+        r = lu_store_exec(l->db, "BEGIN IMMEDIATE");
+    }
+    if (r < 0)
+        unlazy(l);
+    return r;
 }
 
 int ledger_commit(struct ledger *l)
@@ -427,6 +464,10 @@ int ledger_commit(struct ledger *l)
 
     if (r == 0)
         l->total_committed = l->total;
+    /* A failed COMMIT leaves the transaction open: ledger_rollback puts
+     * the setting back after it. */
+    if (r == 0 && !l->pg && sqlite3_get_autocommit(l->db))
+        unlazy(l);
     return r;
 }
 
@@ -441,6 +482,7 @@ void ledger_rollback(struct ledger *l)
         ledger_pg_rollback(l->pg);
     else if (!sqlite3_get_autocommit(l->db))
         sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    unlazy(l);
 }
 
 /* Steps a write statement to completion and resets it. */

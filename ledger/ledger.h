@@ -67,6 +67,12 @@ struct ledger_sql *ledger_sql_handle(struct ledger *l);
 uint32_t ledger_began(struct ledger *l);
 
 int ledger_begin(struct ledger *l);
+/* ledger_begin for a transaction whose commit the caller makes durable
+ * itself before it tells anyone of it: on SQLite it commits with
+ * synchronous=NORMAL (its WAL frames written, not fsynced; the hub's
+ * intake syncs them on a thread, common/walsync.h), every other
+ * transaction stays synchronous=FULL. On PostgreSQL, ledger_begin. */
+int ledger_begin_lazy(struct ledger *l);
 int ledger_commit(struct ledger *l);
 void ledger_rollback(struct ledger *l);
 
