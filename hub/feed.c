@@ -206,21 +206,29 @@ void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
     lu_buf_add(&f->noted, "", 1);
 }
 
-void hub_feed_flush_noted(struct hub_feed *f, bool committed)
+void hub_feed_publish_noted(struct hub_feed *f, struct lu_buf *b,
+                            bool committed)
 {
-    const char *p, *end;
+    const char *p = b->data, *end = p ? p + b->len : NULL;
 
-    if (f == NULL)
-        return;
-    p = f->noted.data;
-    end = p + f->noted.len;
-    while (committed && p != NULL && p < end) {
+    while (f != NULL && committed && p != NULL && p < end) {
         const char *json = p + strlen(p) + 1;
 
         hub_feed_publish(f, p, json);
         p = json + strlen(json) + 1;
     }
-    f->noted.len = 0;
+    b->len = 0;
+}
+
+void hub_feed_flush_noted(struct hub_feed *f, bool committed)
+{
+    if (f != NULL)
+        hub_feed_publish_noted(f, &f->noted, committed);
+}
+
+struct lu_buf *hub_feed_noted(struct hub_feed *f)
+{
+    return f ? &f->noted : NULL;
 }
 
 void hub_feed_node(struct hub_feed *f, const char *node, bool up)

@@ -48,6 +48,14 @@ void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
 /* Publishes what was noted since the last call (the transaction
  * committed), or forgets it (it rolled back). */
 void hub_feed_flush_noted(struct hub_feed *f, bool committed);
+/* The events noted so far, for holding them until their commit is
+ * durable (hub/held.h): the caller may take the buffer's contents and
+ * leave it empty. NULL when f is. */
+struct lu_buf *hub_feed_noted(struct hub_feed *f);
+/* Publishes the events of b (as noted by hub_feed_note_entry) if
+ * committed, and empties b. */
+void hub_feed_publish_noted(struct hub_feed *f, struct lu_buf *b,
+                            bool committed);
 
 /* Publishes "node.up" or "node.down": {"node", "state" "up"|"down"}. */
 void hub_feed_node(struct hub_feed *f, const char *node, bool up);

@@ -11,6 +11,7 @@
 #include "codec.h"
 #include "fairq.h"
 #include "feed.h"
+#include "held.h"
 #include "keys.h"
 #include "json.h"
 #include "ledger.h"
@@ -24,6 +25,7 @@
 #include "sessions.h"
 #include "review.h"
 #include "util.h"
+#include "walsync.h"
 #include "xmalloc.h"
 #include "zap.h"
 #include "zloop.h"
@@ -115,6 +117,12 @@ struct hub_intake {
     struct hub_sessions *sessions;
     struct hub_fairq *fairq;     /* read, not handled yet */
     struct hub_replies *replies; /* answers of the open transaction */
+    /* On SQLite, groups commit without an fsync and this thread syncs
+     * the WAL; what a group makes known waits in held until then
+     * (common/walsync.h, hub/held.h). NULL on PostgreSQL, whose commit
+     * is durable (and replicated) when it returns. */
+    struct lu_walsync *walsync;
+    struct hub_held *held;
     bool in_txn;
     struct hub_intake_stats st;
     uv_timer_t sweep;
@@ -123,6 +131,7 @@ struct hub_intake {
 };
 
 static void flush(struct hub_intake *in);
+static void release(struct hub_intake *in);
 static void malformed(struct hub_intake *in, const unsigned char *rid,
                       size_t rid_len, const char *key, const char *why);
 
@@ -138,7 +147,7 @@ static int ensure_txn(struct hub_intake *in)
 
     if (in->in_txn)
         return 0;
-    r = ledger_begin(in->ledger);
+    r = in->walsync ? ledger_begin_lazy(in->ledger) : ledger_begin(in->ledger);
     if (r == 0) {
         in->in_txn = true;
         in->txn_started_us = uv_hrtime() / 1000;
@@ -288,6 +297,10 @@ static int merge_batch(struct hub_intake *in, struct hub_session *s,
     for (size_t i = 0; i < b->n_entries; i++) {
         const Luyu__Entry *e = b->entries[i];
 
+        /* A clerk's ack whose sync returned waits at most this many
+         * merges (a batch of 500 takes about 4 ms), not a whole batch. */
+        if ((i & 63) == 63 && in->walsync != NULL)
+            release(in);
         if (e->seq <= *hwm) {
             in->st.entries_duplicate++;
             continue;
@@ -720,17 +733,75 @@ static uint64_t committed_hwm(void *data, const char *node)
     return hwm;
 }
 
-/* Commits the group and sends every queued reply; on failure, batches are
- * answered BUSY with the committed hwm so that nodes resend later. */
+/* Sends the replies and publishes the feed events of every held group
+ * whose WAL sync has returned, oldest first. Also called while a group is
+ * open (between merges): what it sends belongs to groups committed
+ * before. */
+static void release(struct hub_intake *in)
+{
+    uint64_t synced = lu_walsync_synced(in->walsync);
+    struct hub_held_gen *g = hub_held_front(in->held);
+
+    for (; g != NULL && g->ticket <= synced; g = hub_held_front(in->held)) {
+        hub_feed_publish_noted(in->feed, &g->feed, g->committed);
+        in->st.replies_dropped +=
+            hub_replies_send(g->q, in->sock, g->committed, committed_hwm, in);
+        hub_held_pop(in->held);
+    }
+}
+
+/* A sync returned. Between two turns, so no group is open: the WAL copy
+ * the commits deferred (common/checkpoint.h) may run now, after the acks
+ * (it did not while release() ran inside a group). */
+static void on_synced(void *data)
+{
+    struct hub_intake *in = data;
+
+    release(in);
+    if (in->on_replied != NULL)
+        in->on_replied(in->replied_data);
+}
+
+/* Holds what the group just ended makes known (its replies, its feed
+ * events) until the WAL sync covering it has returned: the sync it asked
+ * for if it committed lazily, else the last one asked for, since the
+ * hwm its Welcomes and Pongs report may count any group committed
+ * before. Returns false when nothing needs to wait: sent at once then. */
+static bool hold(struct hub_intake *in, bool committed, bool lazy)
+{
+    uint64_t ticket;
+    struct lu_buf none, *noted = hub_feed_noted(in->feed);
+
+    if (in->walsync == NULL)
+        return false;
+    ticket = lazy ? lu_walsync_request(in->walsync)
+                  : lu_walsync_requested(in->walsync);
+    if (hub_held_count(in->held) == 0 &&
+        ticket <= lu_walsync_synced(in->walsync))
+        return false;
+    if (!lazy && hub_replies_count(in->replies) == 0 &&
+        (noted == NULL || noted->len == 0))
+        return true; /* nothing to hold */
+    lu_buf_init(&none);
+    hub_held_push(in->held, ticket, committed, &in->replies,
+                  noted ? noted : &none);
+    release(in); /* the sync may have returned meanwhile */
+    return true;
+}
+
+/* Commits the group and sends every queued reply, once durable (above);
+ * on failure, batches are answered BUSY with the committed hwm so that
+ * nodes resend later. */
 static void flush(struct hub_intake *in)
 {
-    bool ok = true;
+    bool ok = true, lazy = false;
 
     if (in->in_txn) {
         in->in_txn = false;
         ok = !hub_replies_group_failed(in->replies);
         if (ok && ledger_commit(in->ledger) == 0) {
             in->st.commits++;
+            lazy = in->walsync != NULL;
             if (in->on_commit != NULL)
                 in->on_commit(in->commit_data);
             lu_histo_observe(&in->commit_latency,
@@ -740,6 +811,11 @@ static void flush(struct hub_intake *in)
             ok = false;
             ledger_rollback(in->ledger);
         }
+    }
+    if (hold(in, ok, lazy)) {
+        if (hub_held_count(in->held) == 0 && in->on_replied != NULL)
+            in->on_replied(in->replied_data);
+        return;
     }
     hub_feed_flush_noted(in->feed, ok);
     in->st.replies_dropped +=
@@ -773,6 +849,10 @@ static void turn(struct hub_intake *in)
 
     while (n < MAX_TURN_MESSAGES && handle_one(in)) {
         n++;
+        /* Acks of groups whose sync returned meanwhile go now, not after
+         * this group: the sync thread's wake-up waits for the loop. */
+        if (in->walsync != NULL)
+            release(in);
         if (in->txn_urgent || in->txn_entries >= COMMIT_MAX_ENTRIES ||
             uv_hrtime() / 1000 - start >= COMMIT_MAX_US)
             break;
@@ -863,6 +943,16 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
     in->fairq = hub_fairq_new();
     in->sessions = hub_sessions_new();
     in->replies = hub_replies_new();
+    in->held = hub_held_new();
+    if (!ledger_is_pg(ledger)) {
+        char why[256];
+
+        in->walsync = lu_walsync_new(loop, ledger_db(ledger), on_synced, in,
+                                     why, sizeof(why));
+        /* Without it every group commits with its own fsync, as before. */
+        if (in->walsync == NULL)
+            lu_warn("%s: group commits fsync on the loop", why);
+    }
     in->watch = lu_zwatch_new(loop, in->sock, on_readable, in);
     uv_timer_init(loop, &in->sweep);
     in->sweep.data = in;
@@ -891,6 +981,10 @@ void hub_intake_free(struct hub_intake *in)
     if (in == NULL)
         return;
     lu_zwatch_free(in->watch);
+    /* Groups still held were never told of: their nodes send them again
+     * to the next hub, which finds them merged if they reached the disk. */
+    lu_walsync_free(in->walsync);
+    hub_held_free(in->held);
     hub_fairq_free(in->fairq);
     zmq_close(in->sock);
     hub_sessions_free(in->sessions);
@@ -940,6 +1034,14 @@ void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st)
 {
     *st = in->st;
     st->sessions = hub_sessions_count(in->sessions);
+    st->groups_held = hub_held_count(in->held);
+    if (in->walsync != NULL) {
+        struct lu_walsync_stats ws;
+
+        lu_walsync_stats(in->walsync, &ws);
+        st->wal_syncs = ws.syncs;
+        st->wal_sync_seconds = ws.seconds;
+    }
 }
 
 const struct lu_histo *hub_intake_commit_latency(const struct hub_intake *in)

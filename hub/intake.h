@@ -34,6 +34,11 @@ struct hub_intake_stats {
     uint64_t replies_dropped; /* peer gone or its send queue full */
     uint64_t commits;
     size_t sessions;
+    /* The WAL's syncs off the loop (common/walsync.h; 0 on PostgreSQL),
+     * the seconds they took, and the groups whose replies wait for one. */
+    uint64_t wal_syncs;
+    double wal_sync_seconds;
+    size_t groups_held;
 };
 
 /* Binds endpoint; with secret_z85 (not NULL) as a CURVE server, which
@@ -68,9 +73,11 @@ typedef void (*hub_intake_commit_cb)(void *data);
 void hub_intake_on_commit(struct hub_intake *in, hub_intake_commit_cb cb,
                           void *data);
 
-/* Calls cb(data) on the loop after the answers to every group were sent,
- * committed or not: for work that must not delay them (the ledger's
- * deferred checkpoint copy, common/checkpoint.h). cb NULL: none. */
+/* Calls cb(data) on the loop, outside any group, after answers to groups
+ * were sent, committed or not (on SQLite, also after every WAL sync; the
+ * answers of some group may still wait for theirs): for work that must
+ * not delay them (the ledger's deferred checkpoint copy,
+ * common/checkpoint.h). cb NULL: none. */
 typedef void (*hub_intake_replied_cb)(void *data);
 void hub_intake_on_replied(struct hub_intake *in, hub_intake_replied_cb cb,
                            void *data);

@@ -70,6 +70,18 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
                        st.commits);
     lu_metrics_gauge(b, "luyu_hub_nodes_connected",
                      "Nodes with a live session.", (double)st.sessions);
+    lu_metrics_counter(b, "luyu_hub_wal_syncs_total",
+                       "fdatasyncs of the ledger's WAL off the loop: a "
+                       "group's acks are sent once one returned (0 on "
+                       "PostgreSQL).",
+                       st.wal_syncs);
+    lu_metrics_header(b, "luyu_hub_wal_sync_seconds_total", "counter",
+                      "Time the WAL's fdatasyncs took.");
+    lu_metrics_double(b, "luyu_hub_wal_sync_seconds_total", NULL,
+                      st.wal_sync_seconds);
+    lu_metrics_gauge(b, "luyu_hub_groups_held",
+                     "Committed groups whose acks wait for their WAL sync.",
+                     (double)st.groups_held);
     hub_monitor_metrics(m->monitor, b);
     hub_dbwatch_metrics(m->dbwatch, b);
     lu_histo_write(b, hub_intake_commit_latency(m->intake),

@@ -117,6 +117,11 @@ static int send_one(void *sock, const struct reply *r)
     return 0;
 }
 
+size_t hub_replies_count(const struct hub_replies *q)
+{
+    return q->n;
+}
+
 size_t hub_replies_send(struct hub_replies *q, void *sock, bool committed,
                         hub_replies_hwm_cb hwm_cb, void *data)
 {

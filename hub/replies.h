@@ -31,6 +31,8 @@ void hub_replies_error(struct hub_replies *q, const unsigned char *rid,
  * back, and the batch is answered BUSY like the acks. */
 void hub_replies_failed(struct hub_replies *q, const unsigned char *rid,
                         size_t rid_len, const char *node);
+/* How many replies are queued. */
+size_t hub_replies_count(const struct hub_replies *q);
 /* True when a batch of the open group failed (hub_replies_failed). */
 bool hub_replies_group_failed(const struct hub_replies *q);
 
