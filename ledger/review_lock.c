@@ -1,12 +1,13 @@
 /* Whether a unit's month is accepted (locked), asked by the intake for
- * every entry it merges (ledger/review.h, ledger_review_locked): on
- * SQLite one statement prepared once, on PostgreSQL the accepted months
- * held in memory and read again only after a review step or a rollback
- * through the same statement layer. */
+ * every entry it merges (ledger/review.h, ledger_review_locked): the
+ * accepted months held in memory and read again only after a review step
+ * or a rollback through the same statement layer, on either engine. On
+ * SQLite a prepared statement per entry was 5 % of the hub's loop during
+ * ingest (issue 19, fourth round); the hub is the only writer of its
+ * ledger's review steps, all of them through ledger_review_add. */
 #include "review.h"
 
 #include <errno.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +15,8 @@
 #include "amount.h"
 #include "codec.h"
 #include "sql.h"
-#include "store.h"
 #include "util.h"
 #include "xmalloc.h"
-
-/* The month's newest step, when it is the province's acceptance, with
- * who accepted. */
-#define LAST_SQL                                                               \
-    "SELECT kind, by FROM review_event"                                        \
-    " WHERE unit = ? AND period = ? AND kind <= 4"                             \
-    " ORDER BY id DESC LIMIT 1"
 
 /* Every month whose newest step is an acceptance, sorted for bsearch. */
 #define ACCEPTED_SQL                                                           \
@@ -38,8 +31,7 @@ struct accepted {
 };
 
 struct ledger_review_locks {
-    sqlite3_stmt *lite; /* SQLite: LAST_SQL, prepared once */
-    /* PostgreSQL: the accepted months as of gen (ledger_sql_gen). */
+    /* The accepted months as of gen (ledger_sql_gen), sorted. */
     struct accepted *v;
     size_t n;
     uint64_t gen;
@@ -102,34 +94,8 @@ static int load(struct ledger_sql *db, struct ledger_review_locks *c)
 
 /* Who accepted the month into by (LU_MAX_NAME + 1): 1, 0 when it is not
  * accepted, -EIO. */
-static int accepted_lite(sqlite3 *lite, struct ledger_review_locks *c,
-                         const char *unit, uint32_t period, char *by)
-{
-    /* Prepared once: the hub asks for every entry it merges, and parsing
-     * the statement each time was a fifth of its work (issue 19). */
-    sqlite3_stmt *st;
-    int rc, r = 0;
-
-    if (c->lite == NULL && lu_store_prepare(lite, LAST_SQL, &c->lite) < 0)
-        return -EIO;
-    st = c->lite;
-    sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW &&
-        sqlite3_column_int(st, 0) == LUYU__REVIEW_KIND__REVIEW_ACCEPT) {
-        snprintf(by, LU_MAX_NAME + 1, "%s",
-                 (const char *)sqlite3_column_text(st, 1));
-        r = 1;
-    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        r = -EIO;
-    }
-    sqlite3_reset(st);
-    return r;
-}
-
-static int accepted_pg(struct ledger_sql *db, struct ledger_review_locks *c,
-                       const char *unit, uint32_t period, char *by)
+static int accepted(struct ledger_sql *db, struct ledger_review_locks *c,
+                    const char *unit, uint32_t period, char *by)
 {
     struct accepted key = {.unit = (char *)unit, .period = period}, *hit;
 
@@ -146,14 +112,12 @@ int ledger_review_locked(struct ledger_sql *db, struct ledger_review_locks **c,
                          const char *unit, uint32_t period, char *why,
                          size_t len)
 {
-    sqlite3 *lite = ledger_sql_sqlite_handle(db);
     char by[LU_MAX_NAME + 1], per[8];
     int r;
 
     if (*c == NULL)
         *c = lu_xcalloc(1, sizeof(**c));
-    r = lite ? accepted_lite(lite, *c, unit, period, by)
-             : accepted_pg(db, *c, unit, period, by);
+    r = accepted(db, *c, unit, period, by);
     if (r <= 0)
         return r;
     snprintf(why, len,
@@ -167,7 +131,6 @@ void ledger_review_locks_free(struct ledger_review_locks *c)
 {
     if (c == NULL)
         return;
-    sqlite3_finalize(c->lite);
     drop(c);
     free(c);
 }
