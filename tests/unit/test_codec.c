@@ -3,6 +3,7 @@
  * lu_entry_check() judges entries against the shipped plan; entry ids parse
  * only when they are "code/seq". */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -593,6 +594,83 @@ static void test_utf8_fix(void)
     }
 }
 
+/* Well-formed UTF-8 by the Unicode standard's table of byte ranges
+ * (Unicode 15, table 3-7), one byte at a time: the reference for
+ * lu_utf8_valid, which skips ASCII eight bytes at a time. */
+static bool utf8_reference(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+
+    while (i < len) {
+        unsigned c = s[i], lo, hi;
+        size_t n;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            n = 1;
+        else if (c >= 0xE0 && c <= 0xEF)
+            n = 2;
+        else if (c >= 0xF0 && c <= 0xF4)
+            n = 3;
+        else
+            return false;
+        lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        if (i + n >= len)
+            return false;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return false;
+        for (size_t k = 2; k <= n; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+                return false;
+        i += n + 1;
+    }
+    return true;
+}
+
+/* lu_utf8_valid agrees with the reference on every stray, cut or
+ * multi-byte sequence at every offset of ASCII runs longer than its
+ * eight-byte step, and on random mixes. */
+static void test_utf8_valid(void)
+{
+    static const char *const odd[] = {"\xff",         "\x80",
+                                      "\xc0\xaf",     "\xed\xa0\x80",
+                                      "\xe9\xb2",     "\xf4\x90\x80\x80",
+                                      "\xe9\xb2\x81", "\xf0\x9f\x98\x80",
+                                      "\xc3\xa9",     "\xe0\x80\x80"};
+    unsigned char buf[64];
+    uint32_t x = 2463534242u;
+
+    for (size_t k = 0; k < sizeof(odd) / sizeof(odd[0]); k++) {
+        size_t n = strlen(odd[k]);
+
+        for (size_t at = 0; at + n <= 40; at++) {
+            for (size_t len = at + n; len <= 40; len++) {
+                memset(buf, 'a', sizeof(buf));
+                memcpy(buf + at, odd[k], n);
+                ASSERT_EQ(lu_utf8_valid((const char *)buf, len),
+                          utf8_reference(buf, len));
+            }
+        }
+    }
+    for (int t = 0; t < 200000; t++) {
+        size_t len = 0;
+
+        x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+        len = x % sizeof(buf);
+        for (size_t i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+            /* Mostly ASCII, as entries are. */
+            buf[i] = (unsigned char)(x % 8 ? x % 128 : (x >> 8) & 0xFF);
+        }
+        ASSERT_EQ(lu_utf8_valid((const char *)buf, len),
+                  utf8_reference(buf, len));
+    }
+}
+
 /* lu_utf8_cut never ends a quote inside a character. */
 static void test_utf8_cut(void)
 {
@@ -686,6 +764,7 @@ int main(void)
     test_bytes_refused();
     test_id_parse();
     test_utf8_fix();
+    test_utf8_valid();
     test_utf8_cut();
     test_nul_in_string();
 
