@@ -341,8 +341,9 @@ int lu_pb_check_nul(const ProtobufCMessageDescriptor *d, const void *data,
     return scan_nul(d, data, len, 0, err, errlen);
 }
 
-Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
-                             size_t errlen)
+Luyu__Frame *lu_codec_decode_in(const void *data, size_t len,
+                                ProtobufCAllocator *alloc, char *err,
+                                size_t errlen)
 {
     Luyu__Frame *f;
 
@@ -350,17 +351,23 @@ Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
         snprintf(err, errlen, "frame of %zu bytes (max %d)", len, LU_MAX_FRAME);
         return NULL;
     }
-    f = luyu__frame__unpack(NULL, len, data);
+    f = luyu__frame__unpack(alloc, len, data);
     if (f == NULL) {
         snprintf(err, errlen, "undecodable frame of %zu bytes", len);
         return NULL;
     }
     if (check_frame(f, err, errlen) < 0 ||
         lu_pb_check_nul(&luyu__frame__descriptor, data, len, err, errlen) < 0) {
-        luyu__frame__free_unpacked(f, NULL);
+        luyu__frame__free_unpacked(f, alloc);
         return NULL;
     }
     return f;
+}
+
+Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
+                             size_t errlen)
+{
+    return lu_codec_decode_in(data, len, NULL, err, errlen);
 }
 
 int lu_codec_send(void *zsock, const void *routing_id, size_t id_len,

@@ -33,6 +33,13 @@ struct lu_plan;
  * err. The caller frees the result with luyu__frame__free_unpacked(f, NULL). */
 Luyu__Frame *lu_codec_decode(const void *data, size_t len, char *err,
                              size_t errlen);
+/* lu_codec_decode with the frame's memory from alloc (common/arena.h: the
+ * hub's intake decodes each message into an arena it empties after
+ * handling it); free it with luyu__frame__free_unpacked(f, alloc), or as
+ * the allocator says. */
+Luyu__Frame *lu_codec_decode_in(const void *data, size_t len,
+                                ProtobufCAllocator *alloc, char *err,
+                                size_t errlen);
 
 /* protobuf-c unpacks a string field as a NUL-terminated C string, so a
  * NUL byte inside one would silently shorten it ("abc\0hidden" read as

@@ -8,6 +8,7 @@
 #include <zmq.h>
 
 #include "amount.h"
+#include "arena.h"
 #include "codec.h"
 #include "fairq.h"
 #include "feed.h"
@@ -116,6 +117,7 @@ struct hub_intake {
     struct ledger *ledger;
     struct hub_sessions *sessions;
     struct hub_fairq *fairq;     /* read, not handled yet */
+    struct lu_arena *arena;      /* the message being handled, decoded */
     struct hub_replies *replies; /* answers of the open transaction */
     /* On SQLite, groups commit without an fsync and this thread syncs
      * the WAL; what a group makes known waits in held until then
@@ -712,14 +714,14 @@ static bool handle_one(struct hub_intake *in)
         zmq_msg_close(&msg);
         return true;
     }
-    f = lu_codec_decode(zmq_msg_data(&msg), zmq_msg_size(&msg), err,
-                        sizeof(err));
-    if (f == NULL) {
+    f = lu_codec_decode_in(zmq_msg_data(&msg), zmq_msg_size(&msg),
+                           lu_arena_allocator(in->arena), err, sizeof(err));
+    if (f == NULL)
         malformed(in, rid, rid_len, key, err);
-    } else {
+    else
         on_frame(in, rid, rid_len, in->curve ? key : NULL, addr, f);
-        luyu__frame__free_unpacked(f, NULL);
-    }
+    /* The frame, all at once: nothing handled keeps a pointer into it. */
+    lu_arena_reset(in->arena);
     zmq_msg_close(&msg);
     return true;
 }
@@ -941,6 +943,7 @@ struct hub_intake *hub_intake_new(uv_loop_t *loop, void *zctx,
         return NULL;
     }
     in->fairq = hub_fairq_new();
+    in->arena = lu_arena_new();
     in->sessions = hub_sessions_new();
     in->replies = hub_replies_new();
     in->held = hub_held_new();
@@ -986,6 +989,7 @@ void hub_intake_free(struct hub_intake *in)
     lu_walsync_free(in->walsync);
     hub_held_free(in->held);
     hub_fairq_free(in->fairq);
+    lu_arena_free(in->arena);
     zmq_close(in->sock);
     hub_sessions_free(in->sessions);
     hub_replies_free(in->replies);

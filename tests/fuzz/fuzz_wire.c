@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "codec.h"
 #include "plan.h"
 #include "util.h"
@@ -80,12 +81,24 @@ static void check_rejects(Luyu__Reject **rj, size_t n)
     }
 }
 
+/* The hub decodes into an arena (common/arena.h), the node with malloc:
+ * both, the arena's with the same verdict and reused as the hub does. */
+static struct lu_arena *arena;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    Luyu__Frame *f;
-    char err[512] = "";
+    Luyu__Frame *f, *g;
+    char err[512] = "", err2[512] = "";
 
+    if (arena == NULL)
+        arena = lu_arena_new();
+    g = lu_codec_decode_in(data, size, lu_arena_allocator(arena), err2,
+                           sizeof(err2));
     f = lu_codec_decode(data, size, err, sizeof(err));
+    if ((f == NULL) != (g == NULL) || (f && f->body_case != g->body_case) ||
+        strcmp(err, err2) != 0)
+        abort();
+    lu_arena_reset(arena);
     if (f == NULL) {
         if (err[0] == '\0')
             abort();
