@@ -15,9 +15,9 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/* The mutex guards requested, quit and st; synced is written under it
- * and read without it too (atomically: the loop looks at it after every
- * message it merges); fd and the paths are
+/* The mutex guards requested and st; quit and synced are written under
+ * it and read without it too (atomically: the loop looks at synced after
+ * every message it merges, the test hook at quit); fd and the paths are
  * the thread's alone between new and free; async belongs to the loop. */
 struct lu_walsync {
     char wal[PATH_MAX];
@@ -81,12 +81,13 @@ static void open_wal(struct lu_walsync *w)
 
 /* Test hook (tests/integration/28-ack-after-sync.py): while the file
  * LUYU_TEST_WALSYNC_HOLD names exists, no sync starts, as if the disk took
- * that long. */
+ * that long (a stop does not wait for it). */
 static void hold(const struct lu_walsync *w)
 {
     struct timespec ten_ms = {0, 10 * 1000 * 1000};
 
-    while (w->hold != NULL && access(w->hold, F_OK) == 0)
+    while (w->hold != NULL && access(w->hold, F_OK) == 0 &&
+           !__atomic_load_n(&w->quit, __ATOMIC_ACQUIRE))
         nanosleep(&ten_ms, NULL);
 }
 
@@ -99,9 +100,10 @@ static void *run(void *arg)
         uint64_t upto;
         double t;
 
-        while (!w->quit && w->synced == w->requested)
+        while (!__atomic_load_n(&w->quit, __ATOMIC_ACQUIRE) &&
+               w->synced == w->requested)
             pthread_cond_wait(&w->cond, &w->mu);
-        if (w->quit)
+        if (__atomic_load_n(&w->quit, __ATOMIC_ACQUIRE))
             break;
         /* Every commit asked for before this point is in the WAL's pages
          * already: one fdatasync covers them all. */
@@ -182,7 +184,7 @@ void lu_walsync_free(struct lu_walsync *w)
     if (w == NULL)
         return;
     pthread_mutex_lock(&w->mu);
-    w->quit = true;
+    __atomic_store_n(&w->quit, true, __ATOMIC_RELEASE);
     pthread_cond_signal(&w->cond);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
