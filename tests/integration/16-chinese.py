@@ -98,27 +98,27 @@ def main():
     no_english("hub status", out)
 
     say("the hub's ledger and a figure's history")
-    rc, out, err = c.ctl("ledger", "--state-dir", c.path("hub"), lang=ZH, check_rc=0)
+    rc, out, err = c.ctl("ledger", *c.ledger_args(), lang=ZH, check_rc=0)
     check("1.50亿元" in out and "共 1 行" in out, "ledger table: 亿元 and the row count")
     no_english("the ledger table", out)
-    rc, out, err = c.ctl("history", "--state-dir", c.path("hub"), n + "/agri_sales_to_sd/2019-07",
+    rc, out, err = c.ctl("history", *c.ledger_args(), n + "/agri_sales_to_sd/2019-07",
                          lang=ZH, check_rc=0)
     check("125.00万元" in out and "1.50亿元" in out and "当月数额" in out,
           "history: both figures in 万元/亿元")
     no_english("the history", out)
 
     say("completeness and the bulletin")
-    rc, out, err = c.ctl("completeness", "2019-07", "--state-dir", c.path("hub"), lang=ZH,
+    rc, out, err = c.ctl("completeness", "2019-07", *c.ledger_args(), lang=ZH,
                          check_rc=0)
     check("应报" in out and "未报" in out and "区县" in out and "迟报" in out,
           "completeness states in Chinese")
     no_english("completeness", out)
-    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2019-07", *c.ledger_args(),
                          "--draft", lang=ZH, check_rc=0)
     check("鲁渝扶贫协作月度通报" in out and "草稿" in out and "亿元" in out,
           "the bulletin is Chinese, with 亿元")
     no_english("the bulletin", out)
-    rc, out, err = c.ctl("bulletin", "show", "2019-07", "--state-dir", c.path("hub"),
+    rc, out, err = c.ctl("bulletin", "show", "2019-07", *c.ledger_args(),
                          "--draft", check_rc=0)
     check("DRAFT" in out and "草稿" not in out and "150,000,000.00 yuan" in out,
           "and English in the C locale, not mixed")
@@ -154,7 +154,7 @@ def main():
         no_english("project %s at the node" % args[0], out)
     wait_until(lambda: c.drained(n), 30, "the project to reach the hub")
     for args in (("list",), ("show", pid), ("history", pid), ("pool", "--month", "2019-07")):
-        rc, out, err = c.ctl("project", *args, "--state-dir", c.path("hub"), lang=ZH,
+        rc, out, err = c.ctl("project", *args, *c.ledger_args(), lang=ZH,
                              check_rc=0)
         check("1,200.00万元" in out, "project %s at the hub in 万元" % args[0])
         no_english("project %s at the hub" % args[0], out)
