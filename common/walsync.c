@@ -15,7 +15,7 @@
 #include "log.h"
 #include "xmalloc.h"
 
-/* The mutex guards requested and st; quit and synced are written under
+/* The mutex guards requested and latency; quit and synced are written under
  * it and read without it too (atomically: the loop looks at synced after
  * every message it merges, the test hook at quit); fd and the paths are
  * the thread's alone between new and free; async belongs to the loop. */
@@ -32,8 +32,13 @@ struct lu_walsync {
     uint64_t requested, synced;
     bool quit;
     const char *hold; /* test hook, see hold() */
-    struct lu_walsync_stats st;
+    struct lu_histo latency;
 };
+
+/* fdatasync's time, seconds: a few ms on an idle disk, 100 ms and more
+ * on one that others write to. */
+static const double BOUNDS[] = {0.001, 0.002, 0.005, 0.01, 0.025,
+                                0.05,  0.1,   0.25,  0.5,  1.0};
 
 static double now_s(void)
 {
@@ -117,8 +122,7 @@ static void *run(void *arg)
         t = now_s() - t;
         pthread_mutex_lock(&w->mu);
         __atomic_store_n(&w->synced, upto, __ATOMIC_RELEASE);
-        w->st.syncs++;
-        w->st.seconds += t;
+        lu_histo_observe(&w->latency, t);
         uv_async_send(&w->async);
     }
     pthread_mutex_unlock(&w->mu);
@@ -158,6 +162,7 @@ struct lu_walsync *lu_walsync_new(uv_loop_t *loop, sqlite3 *db,
     w->cb = cb;
     w->data = data;
     w->hold = getenv("LUYU_TEST_WALSYNC_HOLD");
+    lu_histo_init(&w->latency, BOUNDS, sizeof(BOUNDS) / sizeof(BOUNDS[0]));
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cond, NULL);
     uv_async_init(loop, &w->async, on_async);
@@ -218,9 +223,9 @@ uint64_t lu_walsync_requested(const struct lu_walsync *w)
     return w->requested;
 }
 
-void lu_walsync_stats(struct lu_walsync *w, struct lu_walsync_stats *st)
+void lu_walsync_latency(struct lu_walsync *w, struct lu_histo *out)
 {
     pthread_mutex_lock(&w->mu);
-    *st = w->st;
+    *out = w->latency;
     pthread_mutex_unlock(&w->mu);
 }

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "metrics.h"
+
 struct lu_walsync;
 
 /* Called on the loop's thread once a sync has returned (when the loop
@@ -53,11 +55,8 @@ uint64_t lu_walsync_synced(struct lu_walsync *w);
 /* The highest request number asked for so far. */
 uint64_t lu_walsync_requested(const struct lu_walsync *w);
 
-/* Syncs done, and fdatasync's total time in seconds. */
-struct lu_walsync_stats {
-    uint64_t syncs;
-    double seconds;
-};
-void lu_walsync_stats(struct lu_walsync *w, struct lu_walsync_stats *st);
+/* How long each fdatasync took, in seconds (its count is the syncs
+ * done). */
+void lu_walsync_latency(struct lu_walsync *w, struct lu_histo *out);
 
 #endif

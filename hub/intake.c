@@ -1039,16 +1039,18 @@ void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st)
     *st = in->st;
     st->sessions = hub_sessions_count(in->sessions);
     st->groups_held = hub_held_count(in->held);
-    if (in->walsync != NULL) {
-        struct lu_walsync_stats ws;
-
-        lu_walsync_stats(in->walsync, &ws);
-        st->wal_syncs = ws.syncs;
-        st->wal_sync_seconds = ws.seconds;
-    }
 }
 
 const struct lu_histo *hub_intake_commit_latency(const struct hub_intake *in)
 {
     return &in->commit_latency;
+}
+
+bool hub_intake_wal_sync_latency(const struct hub_intake *in,
+                                 struct lu_histo *out)
+{
+    if (in->walsync == NULL)
+        return false;
+    lu_walsync_latency(in->walsync, out);
+    return true;
 }

@@ -34,10 +34,8 @@ struct hub_intake_stats {
     uint64_t replies_dropped; /* peer gone or its send queue full */
     uint64_t commits;
     size_t sessions;
-    /* The WAL's syncs off the loop (common/walsync.h; 0 on PostgreSQL),
-     * the seconds they took, and the groups whose replies wait for one. */
-    uint64_t wal_syncs;
-    double wal_sync_seconds;
+    /* Groups whose replies wait for their WAL sync (common/walsync.h;
+     * 0 on PostgreSQL). */
     size_t groups_held;
 };
 
@@ -96,6 +94,10 @@ bool hub_intake_session(const struct hub_intake *in, const char *node,
 /* Seconds from BEGIN to COMMIT of each group commit. */
 struct lu_histo;
 const struct lu_histo *hub_intake_commit_latency(const struct hub_intake *in);
+/* How long the WAL's syncs off the loop took; false (out untouched) on
+ * PostgreSQL, or when the hub commits with its own fsyncs. */
+bool hub_intake_wal_sync_latency(const struct hub_intake *in,
+                                 struct lu_histo *out);
 void hub_intake_stats(const struct hub_intake *in, struct hub_intake_stats *st);
 
 #endif

@@ -35,6 +35,7 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
 {
     struct hub_observe *m = data;
     struct hub_intake_stats st;
+    struct lu_histo sync;
 
     hub_intake_stats(m->intake, &st);
     lu_metrics_header(b, "luyu_hub_entries_total", "counter",
@@ -70,15 +71,6 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
                        st.commits);
     lu_metrics_gauge(b, "luyu_hub_nodes_connected",
                      "Nodes with a live session.", (double)st.sessions);
-    lu_metrics_counter(b, "luyu_hub_wal_syncs_total",
-                       "fdatasyncs of the ledger's WAL off the loop: a "
-                       "group's acks are sent once one returned (0 on "
-                       "PostgreSQL).",
-                       st.wal_syncs);
-    lu_metrics_header(b, "luyu_hub_wal_sync_seconds_total", "counter",
-                      "Time the WAL's fdatasyncs took.");
-    lu_metrics_double(b, "luyu_hub_wal_sync_seconds_total", NULL,
-                      st.wal_sync_seconds);
     lu_metrics_gauge(b, "luyu_hub_groups_held",
                      "Committed groups whose acks wait for their WAL sync.",
                      (double)st.groups_held);
@@ -87,6 +79,11 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
     lu_histo_write(b, hub_intake_commit_latency(m->intake),
                    "luyu_hub_commit_latency_seconds",
                    "Time from BEGIN to COMMIT of a group commit.", NULL);
+    if (hub_intake_wal_sync_latency(m->intake, &sync))
+        lu_histo_write(b, &sync, "luyu_hub_wal_sync_seconds",
+                       "fdatasyncs of the ledger's WAL off the loop: a "
+                       "group's acks are sent once one returned.",
+                       NULL);
     lu_metrics_gauge(b, "luyu_hub_digest_done_entry",
                      "Entry id up to which the ledger's block digests are "
                      "stored.",
