@@ -20,8 +20,16 @@
  *             appearance on the hub's feed (published after the ledger
  *             commit). Also samples one node's status every 2 ms to time
  *             "accepted -> acknowledged at the node".
+ *   http      N viewers of a web page (the hub's dashboard), each on its
+ *             own keep-alive connection from its own loopback address
+ *             127.0.X.Y, asking as fast as answered (--every 0) or once
+ *             every --every seconds from a random phase; times each
+ *             request from its write to the response's last byte, and
+ *             paced ones also from when they were due. Runs until stdin
+ *             ends, SIGTERM or SIGINT, or --seconds.
  *
  * Prints one JSON object on stdout. Exit 0 on success, 1 on failure. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +52,9 @@ static const char USAGE[] =
     "       luyu-loadgen latency --feed EP --control-dir DIR [--nodes N]\n"
     "                    [--rate R] [--seconds S]\n"
     "       luyu-loadgen units [--nodes N]\n"
+    "       luyu-loadgen http --port P [--path /] [--cookie 'k=v']\n"
+    "                    [--viewers N] [--every S] [--seconds S]\n"
+    "                    [--timeout S]\n"
     "common: --plan FILE --province CQ --prefix bench --timeout S\n"
     "Node i is PREFIX-NNN; its key is DIR/PREFIX-NNN.key, its control\n"
     "socket DIR/PREFIX-NNN/control.sock; it reports for the province's\n"
@@ -99,6 +110,11 @@ static int parse_opts(int argc, char **argv, struct args *a)
         {"--timeout", OPT_DOUBLE, &a->timeout},
         {"--timeline", OPT_DOUBLE, &a->timeline},
         {"--hold", OPT_DOUBLE, &a->hold},
+        {"--path", OPT_STR, &a->path},
+        {"--cookie", OPT_STR, &a->cookie},
+        {"--port", OPT_UINT, &a->port},
+        {"--viewers", OPT_UINT, &a->viewers},
+        {"--every", OPT_DOUBLE, &a->every},
     };
     size_t n = sizeof(opts) / sizeof(opts[0]), k;
 
@@ -110,6 +126,37 @@ static int parse_opts(int argc, char **argv, struct args *a)
             return -1;
         }
     }
+    return 0;
+}
+
+/* A request line and a header of our own making: printable ASCII only,
+ * so that an argument cannot split the request. */
+static bool printable(const char *s, size_t max)
+{
+    size_t n = 0;
+
+    for (; s[n] != '\0'; n++)
+        if ((unsigned char)s[n] < 0x20 || s[n] == 0x7f)
+            return false;
+    return n <= max;
+}
+
+/* http runs until stopped unless --seconds is given; its --timeout is a
+ * request's. */
+static int parse_http_args(int argc, char **argv, struct args *a)
+{
+    a->mode = MODE_HTTP;
+    a->seconds = 0;
+    a->timeout = 60;
+    a->viewers = 50;
+    a->path = "/";
+    if (parse_opts(argc, argv, a) < 0)
+        return -1;
+    if (a->port == 0 || a->port > 65535 || a->viewers == 0 ||
+        a->viewers > 250 * 250 || a->every < 0 || a->seconds < 0 ||
+        a->timeout <= 0 || a->path[0] != '/' || !printable(a->path, 2048) ||
+        strchr(a->path, ' ') || (a->cookie && !printable(a->cookie, 4096)))
+        return -1;
     return 0;
 }
 
@@ -135,6 +182,8 @@ static int parse_args(int argc, char **argv, struct args *a)
         a->mode = MODE_LATENCY;
     else if (strcmp(argv[1], "units") == 0)
         a->mode = MODE_UNITS;
+    else if (strcmp(argv[1], "http") == 0)
+        return parse_http_args(argc, argv, a);
     else
         return -1;
     if (parse_opts(argc, argv, a) < 0)
@@ -183,6 +232,8 @@ int main(int argc, char **argv)
         r = print_units(&a);
     else if (a.mode == MODE_LATENCY)
         r = loadgen_latency(&a);
+    else if (a.mode == MODE_HTTP)
+        r = loadgen_http(&a);
     else
         r = loadgen_stream(&a);
     fflush(stdout);

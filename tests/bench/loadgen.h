@@ -1,6 +1,7 @@
 /* luyu-loadgen's modes (see loadgen.c for what each measures): the
- * simulated nodes of ingest and raw-zmq (loadgen_stream.c) and the real
- * nodes of latency (loadgen_latency.c). */
+ * simulated nodes of ingest and raw-zmq (loadgen_stream.c), the real
+ * nodes of latency (loadgen_latency.c) and the web viewers of http
+ * (loadgen_http.c). */
 #ifndef BENCH_LOADGEN_H
 #define BENCH_LOADGEN_H
 
@@ -8,7 +9,13 @@
 
 #define LOADGEN_NOTE_LEN 96
 
-enum loadgen_mode { MODE_INGEST, MODE_RAW, MODE_LATENCY, MODE_UNITS };
+enum loadgen_mode {
+    MODE_INGEST,
+    MODE_RAW,
+    MODE_LATENCY,
+    MODE_UNITS,
+    MODE_HTTP
+};
 
 struct args {
     enum loadgen_mode mode;
@@ -19,10 +26,14 @@ struct args {
     double rate, seconds, timeout;
     double timeline; /* ingest: seconds between per-node ack snapshots */
     double hold;     /* ingest: seconds to wait, connected, before sending */
+    const char *path, *cookie; /* http: the page and the Cookie header */
+    unsigned port, viewers;    /* http: 127.0.0.1:port, viewers */
+    double every; /* http: seconds between a viewer's requests; 0: closed */
 };
 
 /* Each prints one JSON object on stdout; 0 or -1 (reason on stderr). */
 int loadgen_stream(const struct args *a);
 int loadgen_latency(const struct args *a);
+int loadgen_http(const struct args *a);
 
 #endif
