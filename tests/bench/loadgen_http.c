@@ -181,6 +181,21 @@ static void start_connect(struct http *h, struct viewer *v)
     watch(h, v, EPOLLOUT);
 }
 
+static void ask(struct http *h, struct viewer *v, uint64_t now);
+
+/* A kept-alive connection that the server closed as the request went out
+ * (nothing of the answer came): asks again on a new one, as browsers do
+ * for a GET, once. Returns false when this is not that case. */
+static bool retry_stale(struct http *h, struct viewer *v)
+{
+    if (!v->reused || v->got > 0)
+        return false;
+    h->retries++;
+    close_conn(h, v);
+    ask(h, v, bench_now_ns());
+    return true;
+}
+
 static void send_some(struct http *h, struct viewer *v)
 {
     ssize_t n =
@@ -191,7 +206,8 @@ static void send_some(struct http *h, struct viewer *v)
         return;
     }
     if (n < 0) {
-        fail(h, v, "send: %s", strerror(errno));
+        if (!retry_stale(h, v))
+            fail(h, v, "send: %s", strerror(errno));
         return;
     }
     v->wrote += (size_t)n;
@@ -425,18 +441,11 @@ static void on_readable(struct http *h, struct viewer *v)
     if (n <= 0) {
         const char *why = n < 0 ? strerror(errno) : "closed";
 
-        if (v->st == V_IDLE) {
+        if (v->st == V_IDLE)
             close_conn(h, v); /* the server let an idle connection go */
-        } else if (v->st == V_READING && v->got == 0 && v->reused) {
-            /* A kept-alive connection closed as the request went out:
-             * ask again on a new one, as browsers do for a GET. */
-            h->retries++;
-            close_conn(h, v);
-            ask(h, v, bench_now_ns());
-        } else {
+        else if (!retry_stale(h, v))
             fail(h, v, "connection %s after %llu bytes of the response", why,
                  (unsigned long long)v->got);
-        }
         return;
     }
     if (v->st != V_READING) {
@@ -488,7 +497,7 @@ static int tick(struct http *h, uint64_t now)
             ask(h, v, now);
         if (v->st == V_CONNECTING || v->st == V_SENDING || v->st == V_READING) {
             if (now > v->since_ns + h->timeout_ns)
-                fail(h, v, "%s: nothing in %.0f s",
+                fail(h, v, "%s: nothing in %g s",
                      v->st == V_CONNECTING ? "connect" : "request",
                      h->a->timeout);
             else
