@@ -140,10 +140,16 @@ void lu_web_defer_drop(struct lu_web_req *r, lu_web_work_cb drop);
 typedef void (*lu_web_post_cb)(void *data);
 void lu_web_post(struct lu_web *w, lu_web_post_cb fn, void *data);
 
-/* The server's thread runs at this nice value above the process's: when
- * the daemon's loop and the pages both want a core, the loop wins (the
- * hub's intake is the record; the pages are for reading). */
-#define LU_WEB_NICE 10
+/* The server's thread runs at this nice value above the process's. It
+ * was +10 while a draft cost 120-250 ms on the request path; with kept
+ * drafts, and a hub loop that no longer sleeps in its fsyncs, +10 left
+ * pages waiting whole scheduler periods behind the intake (overview p99
+ * 168 ms at 200 requests/s under full ingest), 0 gives 12-18 ms with
+ * ingest at 0.98-1.00 of its rate alone (docs/DECISIONS.md, issue 18,
+ * session 8). */
+#ifndef LU_WEB_NICE /* a build may measure another (-DLU_WEB_NICE=N) */
+#define LU_WEB_NICE 0
+#endif
 /* Lowers the calling thread's priority so (the server's thread, and work
  * a handler hands to libuv's thread pool). */
 void lu_web_lower_priority(void);
