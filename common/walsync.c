@@ -136,6 +136,11 @@ static void on_async(uv_async_t *h)
     w->cb(w->data);
 }
 
+static void on_closed(uv_handle_t *h)
+{
+    free(h->data);
+}
+
 struct lu_walsync *lu_walsync_new(uv_loop_t *loop, sqlite3 *db,
                                   lu_walsync_cb cb, void *data, char *err,
                                   size_t errlen)
@@ -156,8 +161,10 @@ struct lu_walsync *lu_walsync_new(uv_loop_t *loop, sqlite3 *db,
     slash = strrchr(w->dir, '/');
     if (slash == NULL)
         snprintf(w->dir, sizeof(w->dir), ".");
+    else if (slash == w->dir)
+        w->dir[1] = '\0'; /* the WAL is in "/" */
     else
-        slash[slash == w->dir] = '\0';
+        *slash = '\0';
     w->fd = -1;
     w->cb = cb;
     w->data = data;
@@ -171,17 +178,13 @@ struct lu_walsync *lu_walsync_new(uv_loop_t *loop, sqlite3 *db,
     if (r != 0) {
         snprintf(err, errlen, "cannot start the WAL sync thread: %s",
                  strerror(r));
-        uv_close((uv_handle_t *)&w->async, NULL);
-        /* The handle is closed on the loop's next turn: w stays allocated
-         * until then, so it is leaked on purpose in this rare case. */
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cond);
+        /* Freed once the loop has closed the handle (on_closed). */
+        uv_close((uv_handle_t *)&w->async, on_closed);
         return NULL;
     }
     return w;
-}
-
-static void on_closed(uv_handle_t *h)
-{
-    free(h->data);
 }
 
 void lu_walsync_free(struct lu_walsync *w)
