@@ -17,7 +17,10 @@
  * the hub's settings): --cache-kib N (PRAGMA cache_size=-N), --autocheckpoint
  * PAGES (PRAGMA wal_autocheckpoint), --memstatus 0 (SQLite's allocator
  * without its global mutex), --chain 1 (a chain row for each original, as
- * the hub wrote before ledger schema 4: raw mode only).
+ * the hub wrote before ledger schema 4: raw mode only), --synchronous
+ * normal (commits without an fsync, as the hub's intake groups commit now
+ * that a thread syncs the WAL: tells what a group's size costs without the
+ * fsync's wait).
  *
  * Prints one JSON object on stdout. */
 #include <errno.h>
@@ -58,6 +61,7 @@ struct opts {
     uint64_t entries, txn;
     long cache_kib, autocheckpoint; /* 0: SQLite's default, as the hub */
     int memstatus, chain;
+    const char *synchronous; /* NULL: the hub's FULL */
 };
 
 struct raw {
@@ -202,6 +206,10 @@ static int tune(const struct opts *o, sqlite3 *db)
                  o->autocheckpoint);
         r = lu_store_exec(db, sql);
     }
+    if (r == 0 && o->synchronous != NULL) {
+        snprintf(sql, sizeof(sql), "PRAGMA synchronous=%s", o->synchronous);
+        r = lu_store_exec(db, sql);
+    }
     return r;
 }
 
@@ -293,6 +301,8 @@ int main(int argc, char **argv)
             o.memstatus = atoi(v);
         else if (strcmp(k, "--chain") == 0)
             o.chain = atoi(v);
+        else if (strcmp(k, "--synchronous") == 0)
+            o.synchronous = v;
         else
             o.dir = NULL;
     }
