@@ -7,6 +7,7 @@
 
 #include "amount.h"
 #include "codec.h"
+#include "feedsubs.h"
 #include "json.h"
 #include "log.h"
 #include "plan.h"
@@ -14,15 +15,38 @@
 #include "reject.h"
 #include "xmalloc.h"
 #include "zap.h"
+#include "zloop.h"
 
 struct hub_feed {
-    void *sock;
+    void *sock; /* XPUB: subscriptions come in (hub/feedsubs.h) */
+    struct lu_zwatch *watch;
+    struct hub_feedsubs *subs;
     /* Events noted in the open transaction: "topic\0json\0" pairs, owned
      * here, published or dropped by hub_feed_flush_noted(). */
     struct lu_buf noted;
 };
 
-struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
+/* Reads the subscriptions the XPUB socket passed on, up to budget. */
+static int on_subscriptions(void *data, int budget)
+{
+    struct hub_feed *f = data;
+    int n = 0;
+
+    for (; n < budget; n++) {
+        zmq_msg_t m;
+
+        zmq_msg_init(&m);
+        if (zmq_msg_recv(&m, f->sock, ZMQ_DONTWAIT) < 0) {
+            zmq_msg_close(&m);
+            break;
+        }
+        hub_feedsubs_message(f->subs, zmq_msg_data(&m), zmq_msg_size(&m));
+        zmq_msg_close(&m);
+    }
+    return n;
+}
+
+struct hub_feed *hub_feed_new(uv_loop_t *loop, void *zctx, const char *endpoint,
                               const char *secret_z85, char *err, size_t errlen)
 {
     struct hub_feed *f = lu_xcalloc(1, sizeof(*f));
@@ -32,7 +56,7 @@ struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
      * could be dropped behind a catch-up storm's group (issue 19). */
     int one = 1, linger = 0, hwm = 50000;
 
-    f->sock = zmq_socket(zctx, ZMQ_PUB);
+    f->sock = zmq_socket(zctx, ZMQ_XPUB);
     zmq_setsockopt(f->sock, ZMQ_LINGER, &linger, sizeof(linger));
     zmq_setsockopt(f->sock, ZMQ_SNDHWM, &hwm, sizeof(hwm));
     if (secret_z85 != NULL) {
@@ -47,14 +71,24 @@ struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
         free(f);
         return NULL;
     }
+    f->subs = hub_feedsubs_new();
+    f->watch = lu_zwatch_new(loop, f->sock, on_subscriptions, f);
     return f;
+}
+
+void hub_feed_refresh(struct hub_feed *f)
+{
+    if (f != NULL)
+        on_subscriptions(f, 256);
 }
 
 void hub_feed_free(struct hub_feed *f)
 {
     if (f == NULL)
         return;
+    lu_zwatch_free(f->watch);
     zmq_close(f->sock);
+    hub_feedsubs_free(f->subs);
     lu_buf_free(&f->noted);
     free(f);
 }
@@ -172,9 +206,11 @@ void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
     bool review = !project && e->review != NULL;
     char period[8];
     struct lu_json j;
+    size_t at;
 
     if (f == NULL)
         return;
+    at = f->noted.len;
     /* Topics are prefixes for subscribers, not JSON: unit, indicator and
      * project id are names the codec checked (printable, no NUL). */
     if (project && reason == NULL)
@@ -191,6 +227,11 @@ void hub_feed_note_entry(struct hub_feed *f, const struct lu_plan *plan,
         lu_buf_adds(&f->noted, e->unit);
         lu_buf_add(&f->noted, ".", 1);
         lu_buf_adds(&f->noted, e->indicator);
+    }
+    /* Nobody reads it: not worth its JSON (hub/feedsubs.h). */
+    if (!hub_feedsubs_wanted(f->subs, f->noted.data + at, f->noted.len - at)) {
+        f->noted.len = at;
+        return;
     }
     lu_buf_add(&f->noted, "", 1);
     lu_json_init(&j, &f->noted);

@@ -9,9 +9,12 @@
  *   bulletin.issued / bulletin.received / bulletin.acked
  *
  * Off the host the feed is a CURVE server behind the same ZAP handler as
- * the intake, so only registered keys can read it. PUB drops messages for
- * slow subscribers rather than block the hub: the feed is for watching,
- * the ledger is the record. */
+ * the intake, so only registered keys can read it. The socket drops
+ * messages for slow subscribers rather than block the hub: the feed is for
+ * watching, the ledger is the record. It is an XPUB, so the hub knows what
+ * is subscribed and formats an entry's event only when someone's prefix
+ * matches its topic (hub/feedsubs.h): a subscriber sees the entries of
+ * groups merged after its subscription reached the hub. */
 #ifndef HUB_FEED_H
 #define HUB_FEED_H
 
@@ -19,14 +22,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <uv.h>
+
 #include "luyu.pb-c.h"
 
 struct hub_feed;
 struct lu_plan;
 
-/* secret_z85 NULL: plain (local endpoints only). */
-struct hub_feed *hub_feed_new(void *zctx, const char *endpoint,
+/* secret_z85 NULL: plain (local endpoints only). The loop reads the
+ * subscriptions as they come. */
+struct hub_feed *hub_feed_new(uv_loop_t *loop, void *zctx, const char *endpoint,
                               const char *secret_z85, char *err, size_t errlen);
+/* Reads the subscriptions that came meanwhile, now: the intake calls it
+ * when a group opens, since the loop does not poll while a group merges.
+ * f may be NULL. */
+void hub_feed_refresh(struct hub_feed *f);
 void hub_feed_free(struct hub_feed *f);
 /* f may be NULL (no feed configured): then nothing happens. */
 void hub_feed_publish(struct hub_feed *f, const char *topic, const char *json);

@@ -155,6 +155,8 @@ static int ensure_txn(struct hub_intake *in)
         in->txn_started_us = uv_hrtime() / 1000;
         in->txn_entries = 0;
         in->txn_urgent = false;
+        /* Whom its feed events are for (hub/feed.h). */
+        hub_feed_refresh(in->feed);
     }
     return r;
 }

@@ -491,8 +491,8 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
         /* TCP, loopback included, is CURVE behind the same ZAP handler. */
         bool curve = strncmp(S.feed, "tcp://", 6) == 0;
 
-        hub->feed = hub_feed_new(hub->zctx, S.feed, curve ? hub->secret : NULL,
-                                 err, errlen);
+        hub->feed = hub_feed_new(hub->loop, hub->zctx, S.feed,
+                                 curve ? hub->secret : NULL, err, errlen);
         if (hub->feed == NULL)
             return -EADDRINUSE;
         hub_intake_set_feed(hub->intake, hub->feed, hub->plan);

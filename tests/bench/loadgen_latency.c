@@ -375,7 +375,17 @@ int loadgen_latency(const struct args *a)
     lat_nodes_init(&l);
     zctx = zmq_ctx_new();
     fc.sock = zmq_socket(zctx, ZMQ_SUB);
-    zmq_setsockopt(fc.sock, ZMQ_SUBSCRIBE, "entry.", 6);
+    /* Only the units its nodes report for (topic "entry.UNIT.INDICATOR"):
+     * the hub formats an event only for a topic someone subscribed to
+     * (hub/feedsubs.h), and an instrument should not add to what it
+     * measures. Other nodes' entries of the same units still come. */
+    for (unsigned k = 0; k < a->nodes; k++) {
+        char topic[LU_MAX_NAME + 16];
+        int n = snprintf(topic, sizeof(topic), "entry.%s.",
+                         bench_gen_unit(&l.gen, l.nodes[k].idx));
+
+        zmq_setsockopt(fc.sock, ZMQ_SUBSCRIBE, topic, (size_t)n);
+    }
     /* Unbounded here: in a storm the feed carries every node's entries,
      * and the ones timed must not be dropped for the others. */
     zmq_setsockopt(fc.sock, ZMQ_RCVHWM, &(int){0}, sizeof(int));
