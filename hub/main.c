@@ -518,6 +518,7 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
     hub->remind = start_remind(hub);
     hub->obs.intake = hub->intake;
     hub->obs.digester = hub->digester;
+    hub->obs.checkpointer = hub->checkpointer;
     hub->obs.monitor = hub->monitor;
     hub->obs.nodes_known =
         hub->registry ? hub_registry_count(hub->registry) : 0;

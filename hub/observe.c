@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "checkpoint.h"
 #include "dbwatch.h"
 #include "digest.h"
 #include "intake.h"
@@ -84,6 +85,19 @@ void hub_observe_metrics(void *data, struct lu_buf *b)
                        "fdatasyncs of the ledger's WAL off the loop: a "
                        "group's acks are sent once one returned.",
                        NULL);
+    if (m->checkpointer != NULL) {
+        struct lu_checkpointer_stats ck;
+
+        lu_checkpointer_stats(m->checkpointer, &ck);
+        lu_metrics_header(b, "luyu_hub_wal_checkpoints_total", "counter",
+                          "Checkpoints of the ledger's WAL: by the thread "
+                          "for them, or by a commit once the WAL had grown "
+                          "too long (common/checkpoint.c).");
+        lu_metrics_u64(b, "luyu_hub_wal_checkpoints_total", "where=\"thread\"",
+                       ck.runs);
+        lu_metrics_u64(b, "luyu_hub_wal_checkpoints_total", "where=\"commit\"",
+                       ck.inline_runs);
+    }
     lu_metrics_gauge(b, "luyu_hub_digest_done_entry",
                      "Entry id up to which the ledger's block digests are "
                      "stored.",

@@ -13,13 +13,15 @@ struct ledger_digester;
 struct hub_intake;
 struct hub_monitor;
 struct hub_dbwatch;
+struct lu_checkpointer;
 
 struct hub_observe {
     struct hub_intake *intake;
     struct hub_monitor *monitor; /* NULL when it could not start */
     struct ledger_digester *digester;
-    struct hub_dbwatch *dbwatch; /* NULL on SQLite */
-    size_t nodes_known;          /* refreshed by the owner */
+    struct hub_dbwatch *dbwatch;          /* NULL on SQLite */
+    struct lu_checkpointer *checkpointer; /* NULL on PostgreSQL */
+    size_t nodes_known;                   /* refreshed by the owner */
     /* Bulletin counters, kept by whoever issues and exchanges them. */
     uint64_t bulletins_issued, bulletins_delivered, bulletins_acked;
     char last_bulletin[64]; /* "2019-07 rev 1, acknowledged" or "" */
