@@ -20,7 +20,7 @@ import time
 
 import pgserver
 from luyutest import (DISTRICTS, Cluster, Daemon, Failure, check, compare_ids, import_rows,
-                      run, sample_rows, say, wait_until)
+                      listen_port, run, sample_rows, say, wait_until)
 
 NODES = 5
 CHUNK = 50
@@ -48,7 +48,11 @@ class Hubs:
 
     def __init__(self, c, pg):
         self.c, self.pg = c, pg
-        self.ports = [c.port, c.port + 1 if c.port < 65000 else c.port - 1]
+        # Below the ephemeral range, and not c.port + 1: a hub restarts
+        # many times here, and meanwhile a connection may take its port.
+        self.ports = [listen_port(), listen_port()]
+        while self.ports[1] == self.ports[0]:
+            self.ports[1] = listen_port()
         self.hubs = []
         for i, port in enumerate(self.ports):
             name = "hub-" + "ab"[i]

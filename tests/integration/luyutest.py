@@ -62,6 +62,33 @@ def free_port():
     return port
 
 
+def listen_port():
+    """A free port below the kernel's ephemeral range, for a daemon that
+    listens again after each restart. free_port() gives an ephemeral port:
+    while its daemon is down, any outgoing connection (psql, a hub's own
+    PostgreSQL sessions, a node) may take it as its local port and keep
+    it, and the restarted daemon cannot listen ("Address already in use";
+    it made faults/11-failover's standby hub unable to take over)."""
+    lo = 32768
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            lo = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    pick = random.SystemRandom()  # leaves the tests' seeded random alone
+    for _ in range(200):
+        port = pick.randrange(max(1024, lo - 20000), lo)
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        finally:
+            s.close()
+        return port
+    return free_port()
+
+
 # Deadlines only catch hangs: a test asserts what happened, never how fast.
 # Whatever a test passes, it waits at least this long before calling a
 # wait a hang, so that a loaded machine (ASan, two busy cores, four other
