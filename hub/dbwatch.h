@@ -1,9 +1,10 @@
-/* The active hub's watch on its PostgreSQL session (ledger/pg.h): a round
- * trip every second keeps the session, and with it the active lock, alive
- * and refreshes the replication state for status and /metrics. When the
- * session is gone, another hub may already be active: this one exits at
- * once (the unit restarts it as a standby). Owns its timer; the ledger is
- * borrowed. Not started on SQLite. */
+/* The active hub's watch on its PostgreSQL sessions (ledger/pg.h): every
+ * tick reads what the lock's thread last saw (its round trips keep the
+ * lock's session alive while this loop turns) and the replication state
+ * for status and /metrics. When a session is gone, another hub may
+ * already be active: this one exits at once (the unit restarts it as a
+ * standby). Owns its timer; the ledger is borrowed. Not started on
+ * SQLite. */
 #ifndef HUB_DBWATCH_H
 #define HUB_DBWATCH_H
 

@@ -42,10 +42,12 @@ int ledger_open_pg(const struct ledger_pg_conf *conf,
                    const struct lu_plan *plan, const char *province,
                    struct ledger **out, char *err, size_t errlen);
 
-/* On PostgreSQL: a round trip on the session that holds the active lock,
- * with the replication state in *repl. 0 while it lives (and always on
- * SQLite, where *repl is left alone); -ENOTCONN once the session is gone:
- * another hub may be active now, and this one must stop at once. */
+/* On PostgreSQL: whether the session that holds the active lock answered
+ * its last round trip (made by its own thread) and the writer's session
+ * is up, with the replication state in *repl (ledger_pg_keepalive). 0
+ * while they live (and always on SQLite, where *repl is left alone);
+ * -ENOTCONN once one is gone: another hub may be active now, and this
+ * one must stop at once. */
 int ledger_keepalive(struct ledger *l, struct ledger_pg_repl *repl);
 bool ledger_is_pg(const struct ledger *l);
 

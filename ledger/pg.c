@@ -12,6 +12,8 @@
 #include "ledger.h"
 #include "log.h"
 #include "plan.h"
+#include "pg_lock.h"
+#include "pg_session.h"
 #include "pq_lib.h"
 #include "util.h"
 #include "xmalloc.h"
@@ -124,9 +126,14 @@ static const char *const MIGRATIONS[] = {PG_V1, PG_V2, PG_V3, PG_V4};
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_PG_SCHEMA,
                "LEDGER_PG_SCHEMA is the last migration's version");
 
-/* The advisory lock's key: "luyu" in ASCII. One cluster (database) keeps
- * one province's ledger, so one key is enough. */
-#define ACTIVE_LOCK 0x6c757975
+/* The mark of a writer's session, an advisory lock that every writer
+ * holds in shared mode (fence()): "luyw" in ASCII, beside the active
+ * lock's "luyu" (ledger/pg_lock.c). */
+#define WRITER_LOCK 0x6c757977
+
+/* How long a new active hub waits for the sessions it ended to go. */
+#define FENCE_POLL_MS 100
+#define FENCE_MAX_MS 30000
 
 /* Statements queued in pipeline mode before the results are read, so
  * that neither side's socket buffer fills while the other waits. */
@@ -235,7 +242,8 @@ struct hwm {
 };
 
 struct ledger_pg {
-    PGconn *conn;
+    struct ledger_pg_lock *lock; /* the active lock's own session */
+    PGconn *conn;                /* the writer's session */
     int64_t term;
     bool in_pipeline;
     int queued;  /* statements sent and not yet read */
@@ -547,26 +555,6 @@ static int migrate(struct ledger_pg *pg, char *err, size_t errlen)
     return 0;
 }
 
-/* Session settings: acks mean replicated (synchronous_commit at least
- * "on"; remote_apply is kept), and the server ends this session when it
- * falls silent, which frees the lock of a paused or cut-off hub. */
-static int session(struct ledger_pg *pg, const struct ledger_pg_conf *c)
-{
-    char sql[256], cur[32];
-    int r;
-
-    snprintf(sql, sizeof(sql),
-             "SET idle_session_timeout = %d;"
-             " SET idle_in_transaction_session_timeout = %d",
-             c->idle_timeout_ms, c->idle_timeout_ms);
-    r = exec_sql(pg, sql);
-    if (r == 0)
-        r = scalar(pg, "SHOW synchronous_commit", 0, NULL, cur, sizeof(cur));
-    if (r == 0 && strcmp(cur, "on") != 0 && strcmp(cur, "remote_apply") != 0)
-        r = exec_sql(pg, "SET synchronous_commit = on");
-    return r < 0 ? r : 0;
-}
-
 static void sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
@@ -574,36 +562,62 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* Waits until this session holds the active lock, then writes the
- * lock's history. */
-static int become_active(struct ledger_pg *pg, const struct ledger_pg_conf *c,
-                         char *err, size_t errlen)
+/* Ends every session of an earlier active hub that may still write:
+ * each writer's session holds WRITER_LOCK in shared mode from the moment
+ * it may write, and this hub holds the active lock, so any other holder
+ * belongs to a hub that lost it (frozen, cut off, or still finishing a
+ * transaction). Its transaction is rolled back and its row locks freed
+ * before this hub reads or writes anything: a successful commit on a
+ * marked session therefore always comes before the next hub's first
+ * write. Ending a session needs the same role or pg_signal_backend. */
+static int fence(struct ledger_pg *pg, char *err, size_t errlen)
 {
-    char got[8], term[32], pid[16], sql[64];
-    const char *p[2] = {c->hub_id, pid};
-    bool said = false;
+    char sql[256], n[24];
+    int r, ended = 0;
+
+    snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock_shared(%d)",
+             WRITER_LOCK);
+    r = exec_sql(pg, sql);
+    snprintf(sql, sizeof(sql),
+             "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE"
+             " locktype = 'advisory' AND classid = 0 AND objid = %d AND"
+             " objsubid = 1 AND pid <> pg_backend_pid()",
+             WRITER_LOCK);
+    for (int k = 0; r == 0; k++) {
+        r = scalar(pg, sql, 0, NULL, n, sizeof(n));
+        if (r != 0 || atoi(n) == 0)
+            break;
+        if (k == 0)
+            ended = atoi(n);
+        if (k * FENCE_POLL_MS >= FENCE_MAX_MS) {
+            snprintf(err, errlen,
+                     "%s sessions of the previous active hub do not end", n);
+            return -ETIMEDOUT;
+        }
+        sleep_ms(FENCE_POLL_MS);
+    }
+    if (r != 0) {
+        snprintf(err, errlen,
+                 "cannot end the previous active hub's sessions: %s",
+                 PQerrorMessage(pg->conn));
+        err[strcspn(err, "\n")] = '\0'; /* libpq's DETAIL on a line */
+        return r < 0 ? r : -EIO;
+    }
+    if (ended > 0)
+        lu_notice("active: ended %d session(s) of the previous active hub",
+                  ended);
+    return 0;
+}
+
+/* Writes the lock's history: this hub's term, which every entry it
+ * commits carries. */
+static int record_term(struct ledger_pg *pg, const char *hub_id, char *err,
+                       size_t errlen)
+{
+    char term[32], pid[16];
+    const char *p[2] = {hub_id, pid};
     int r;
 
-    snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%d)", ACTIVE_LOCK);
-    for (;;) {
-        r = scalar(pg, sql, 0, NULL, got, sizeof(got));
-        if (r != 0) {
-            snprintf(err, errlen, "cannot take the active hub's lock: %s",
-                     PQerrorMessage(pg->conn));
-            return r < 0 ? r : -EIO;
-        }
-        if (strcmp(got, "t") == 0)
-            break;
-        if (!said)
-            lu_notice("standby: another hub holds the ledger; waiting to "
-                      "take over");
-        said = true;
-        if (c->waiting_cb != NULL && !c->waiting_cb(c->data)) {
-            snprintf(err, errlen, "stopped while on standby");
-            return -ECANCELED;
-        }
-        sleep_ms(500);
-    }
     r = exec_sql(pg, "CREATE TABLE IF NOT EXISTS hub_term(term bigserial"
                      " PRIMARY KEY, hub text NOT NULL, pid integer NOT NULL,"
                      " started_at timestamptz NOT NULL DEFAULT now())");
@@ -622,43 +636,6 @@ static int become_active(struct ledger_pg *pg, const struct ledger_pg_conf *c,
     lu_notice("active: this hub holds the ledger (term %lld)",
               (long long)pg->term);
     return 0;
-}
-
-static int check_sync(struct ledger_pg *pg, const struct ledger_pg_conf *c,
-                      char *err, size_t errlen)
-{
-    struct ledger_pg_repl rp;
-    int r = ledger_pg_keepalive(pg, &rp);
-
-    if (r < 0) {
-        snprintf(err, errlen, "cannot read the replication state: %s",
-                 PQerrorMessage(pg->conn));
-        return r;
-    }
-    if (!c->require_sync_standby)
-        return 0;
-    if (rp.standby_names[0] == '\0') {
-        snprintf(err, errlen,
-                 "require_sync_standby = true, but the cluster has no "
-                 "synchronous standby (synchronous_standby_names is empty)");
-        return -EPROTO;
-    }
-    if (rp.sync_standbys == 0) {
-        snprintf(err, errlen,
-                 "require_sync_standby = true, but no synchronous standby "
-                 "of \"%s\" is connected (pg_stat_replication)",
-                 rp.standby_names);
-        return -EPROTO;
-    }
-    return 0;
-}
-
-/* libpq's notices ("relation ... already exists, skipping") are for a
- * developer, not for the journal. */
-static void on_notice(void *arg, const char *message)
-{
-    (void)arg;
-    lu_debug("ledger: %s", message);
 }
 
 int ledger_pg_check(const char *conninfo, char *err, size_t errlen)
@@ -680,35 +657,18 @@ int ledger_pg_check(const char *conninfo, char *err, size_t errlen)
     return 0;
 }
 
-static int connect_db(struct ledger_pg *pg, const struct ledger_pg_conf *c,
-                      char *err, size_t errlen)
+/* The writer's session: every write of this hub, under the lock held by
+ * the lock's session (ledger/pg_lock.h). No idle_session_timeout: an idle
+ * writer harms no one, and the next active hub ends it (fence()). */
+static int connect_writer(struct ledger_pg *pg, const struct ledger_pg_conf *c,
+                          char *err, size_t errlen)
 {
-    /* Ours first, so that the connection string can override them:
-     * keepalives notice a dead server within about 15 s. */
-    const char *keys[] = {"connect_timeout",
-                          "keepalives_idle",
-                          "keepalives_interval",
-                          "keepalives_count",
-                          "application_name",
-                          "dbname",
-                          NULL};
-    const char *vals[] = {"10", "5", "2", "5", "luyu-hub", c->conninfo, NULL};
-    int r = ledger_pg_check(c->conninfo, err, errlen);
+    struct ledger__pg_session s = {.conninfo = c->conninfo,
+                                   .purpose = "writer",
+                                   .idle_ms = c->idle_timeout_ms,
+                                   .idle_session = false};
 
-    if (r < 0)
-        return r;
-    pg->conn = PQconnectdbParams(keys, vals, 1);
-    if (PQstatus(pg->conn) != CONNECTION_OK) {
-        char msg[512];
-
-        snprintf(msg, sizeof(msg), "%s", PQerrorMessage(pg->conn));
-        msg[strcspn(msg, "\n")] = '\0';
-        snprintf(err, errlen, "ledger: cannot reach the PostgreSQL ledger: %s",
-                 msg);
-        return -ECONNREFUSED;
-    }
-    PQsetNoticeProcessor(pg->conn, on_notice, NULL);
-    return 0;
+    return ledger__pg_session_open(&s, &pg->conn, err, errlen);
 }
 
 int ledger_pg_open(const struct ledger_pg_conf *c, struct ledger_pg **out,
@@ -718,14 +678,20 @@ int ledger_pg_open(const struct ledger_pg_conf *c, struct ledger_pg **out,
     int r;
 
     *out = NULL;
-    r = connect_db(pg, c, err, errlen);
-    if (r == 0 && (r = session(pg, c)) < 0)
-        snprintf(err, errlen, "ledger: cannot set up the session: %s",
-                 PQerrorMessage(pg->conn));
+    r = ledger_pg_lock_open(c, &pg->lock, err, errlen);
     if (r == 0)
-        r = check_sync(pg, c, err, errlen);
+        r = ledger_pg_lock_take(pg->lock, c, err, errlen);
     if (r == 0)
-        r = become_active(pg, c, err, errlen);
+        r = connect_writer(pg, c, err, errlen);
+    if (r == 0)
+        r = fence(pg, err, errlen);
+    /* Our writer is marked: from here, a hub that takes the lock after us
+     * ends it before it writes. The lock must still be ours after the
+     * mark, or such a hub may have come and gone unseen. */
+    if (r == 0 && (r = ledger_pg_lock_confirm(pg->lock)) < 0)
+        snprintf(err, errlen, "lost the active lock while starting");
+    if (r == 0)
+        r = record_term(pg, c->hub_id, err, errlen);
     if (r == 0)
         r = migrate(pg, err, errlen);
     if (r == 0 && (r = load_hwms(pg)) < 0)
@@ -746,6 +712,7 @@ void ledger_pg_free(struct ledger_pg *pg)
         return;
     if (pg->conn != NULL) /* NULL also when libpq could not be loaded */
         PQfinish(pg->conn);
+    ledger_pg_lock_free(pg->lock); /* after the writer: frees the lock */
     for (int k = 0; k < C_COUNT; k++)
         lu_buf_free(&pg->batch[k]);
     free(pg->hwms);
@@ -1075,30 +1042,13 @@ uint32_t ledger_pg_began(struct ledger_pg *pg)
 
 int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *rp)
 {
-    PGresult *res;
-
-    if (pg->in_pipeline)
-        return 0; /* a transaction is under way: the session is busy */
-    res = query(pg,
-                "SELECT current_setting('synchronous_commit'),"
-                " current_setting('synchronous_standby_names'),"
-                " (SELECT count(*) FROM pg_stat_replication WHERE"
-                " sync_state IN ('sync', 'quorum')),"
-                " (SELECT count(*) FROM pg_stat_replication)",
-                0, NULL);
-    if (res == NULL)
-        return -ENOTCONN;
-    if (rp != NULL && PQntuples(res) == 1) {
-        snprintf(rp->sync_commit, sizeof(rp->sync_commit), "%s",
-                 PQgetvalue(res, 0, 0));
-        snprintf(rp->standby_names, sizeof(rp->standby_names), "%s",
-                 PQgetvalue(res, 0, 1));
-        rp->sync_standbys = atoi(PQgetvalue(res, 0, 2));
-        rp->standbys = atoi(PQgetvalue(res, 0, 3));
+    if (rp != NULL)
         rp->term = pg->term;
-    }
-    PQclear(res);
-    return 0;
+    /* The writer's session lost (ended by another hub, by an operator, or
+     * by the server) shows at its next statement; the hub stops too. */
+    if (PQstatus(pg->conn) != CONNECTION_OK)
+        return -ENOTCONN;
+    return ledger_pg_lock_state(pg->lock, rp);
 }
 
 struct pg_conn *ledger_pg_conn(struct ledger_pg *pg)

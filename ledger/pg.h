@@ -3,13 +3,16 @@
  * (ledger/ledger.c), in a PostgreSQL cluster that a province's hubs share.
  * Only ledger/ledger.c calls it; everyone else goes through ledger.h.
  *
- * One hub at a time is active: its session holds an advisory lock for as
- * long as it lives, and every write goes through that same session, so a
- * hub that lost its session (paused, partitioned, killed) can never commit
- * again: fencing by the database, not by the hubs' good behaviour. The
- * session asks the server to end it after idle_timeout_ms of silence, so
- * a paused hub's lock is freed without anyone's help (DECISIONS.md, issue
- * 20). */
+ * One hub at a time is active. It holds an advisory lock on a session
+ * that does nothing else (ledger/pg_lock.h), which the server ends after
+ * idle_timeout_ms of silence, so a paused or cut-off hub's lock is freed
+ * without anyone's help, whatever its other sessions were doing. Every
+ * write goes through a second session, the writer's, marked with a shared
+ * advisory lock; a hub that takes the lock ends every other marked
+ * session before it reads or writes anything, so a hub that lost its lock
+ * can never commit again: fencing by the database, not by the hubs' good
+ * behaviour (DECISIONS.md, issue 20, "A frozen hub cannot keep the
+ * standby out"). */
 #ifndef LEDGER_PG_H
 #define LEDGER_PG_H
 
@@ -93,15 +96,18 @@ int ledger_pg_rejects(struct ledger_pg *pg, const char *node, uint64_t from,
                       uint64_t to, size_t max, Luyu__Reject ***out, size_t *n);
 uint32_t ledger_pg_began(struct ledger_pg *pg);
 
-/* A round trip on the session that holds the lock: 0 while it is alive
- * and ours, -ENOTCONN once it is gone (the hub must stop: another may be
- * active now). Also refreshes *repl when not NULL. */
+/* The state of the sessions, without a round trip: 0 while the lock's
+ * session answered its last round trip (its thread makes one every
+ * idle_timeout_ms / 3) and the writer's is up; -ENOTCONN once either is
+ * gone (the hub must stop: another may be active now). Fills *repl, as
+ * of that round trip, when not NULL. Call it from the hub's loop at
+ * least every LEDGER_PG_LOCK_STALL_MS (ledger/pg_lock.h). */
 int ledger_pg_keepalive(struct ledger_pg *pg, struct ledger_pg_repl *repl);
 
-/* The session, for ledger/sql.c's statements on the same connection (and
- * so under the same lock); and whether the intake's transaction is under
- * way on it, in pipeline mode, when another statement can only join it
- * (ledger_pg_txn_exec). */
+/* The writer's session, for ledger/sql.c's statements on the same
+ * connection (and so under the same fence); and whether the intake's
+ * transaction is under way on it, in pipeline mode, when another statement can
+ * only join it (ledger_pg_txn_exec). */
 struct pg_conn;
 struct pg_conn *ledger_pg_conn(struct ledger_pg *pg);
 bool ledger_pg_busy(const struct ledger_pg *pg);
