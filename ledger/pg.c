@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,11 +253,26 @@ struct ledger_pg {
     size_t n_hwms;
     struct lu_buf batch[C_COUNT]; /* originals not sent yet: "{a,b" */
     int n_batch;
+    const char *freeze; /* LUYU_TEST_PG_FREEZE, or NULL */
 };
 
 static int enqueue(struct ledger_pg *pg, const char *sql, int n,
                    const char *const *v);
 static int conn_errno(struct ledger_pg *pg);
+
+/* The test hook of faults/11-failover: while the file that
+ * LUYU_TEST_PG_FREEZE names exists, the hub stops itself (SIGSTOP) right
+ * after it sent a batch inside a transaction and before the Sync, the
+ * state in which a frozen hub's session escapes every idle timeout of the
+ * server (DECISIONS.md, "A frozen hub cannot keep the standby out"). */
+static void test_freeze(const struct ledger_pg *pg)
+{
+    if (pg->freeze == NULL || access(pg->freeze, F_OK) != 0)
+        return;
+    lu_notice("test: stopping in the middle of a transaction "
+              "(LUYU_TEST_PG_FREEZE)");
+    raise(SIGSTOP);
+}
 
 static void batch_reset(struct ledger_pg *pg)
 {
@@ -322,6 +338,8 @@ static int batch_flush(struct ledger_pg *pg)
         pg->failed = true;
         r = conn_errno(pg);
     }
+    if (r == 0 && pg->in_pipeline && pg->queued > 0)
+        test_freeze(pg);
     batch_reset(pg);
     return r;
 }
@@ -702,6 +720,7 @@ int ledger_pg_open(const struct ledger_pg_conf *c, struct ledger_pg **out,
         return r;
     }
     batch_reset(pg);
+    pg->freeze = getenv("LUYU_TEST_PG_FREEZE");
     *out = pg;
     return 0;
 }

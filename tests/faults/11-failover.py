@@ -2,7 +2,9 @@
 two hubs in active/standby on it, five CURVE nodes importing all the time.
 Meanwhile the active hub is killed with SIGKILL several times, frozen with
 SIGSTOP past the other's takeover and woken with SIGCONT (it must exit
-without committing anything more), and once the database primary is
+without committing anything more), frozen the same way twice more in the
+middle of a transaction (a batch sent, its Sync not: the state in which
+the server arms no idle timeout for its session), and once the database primary is
 killed and the standby promoted. Hubs are restarted when they exit, as
 systemd's Restart= does.
 
@@ -26,6 +28,7 @@ NODES = 5
 CHUNK = 50
 KILLS = 3
 IDLE_MS = 2000
+FREEZES = 2
 
 
 def expected_sums(rows):
@@ -64,6 +67,9 @@ class Hubs:
             c.daemons.append(d)
             self.hubs.append(d)
         self.paused = None
+        # The hubs' test hook (freeze_mid_transaction); they inherit it.
+        self.freeze = c.path("freeze")
+        os.environ["LUYU_TEST_PG_FREEZE"] = self.freeze
         self.exits = []
         self.stop = threading.Event()
 
@@ -96,6 +102,31 @@ class Hubs:
             if d.alive() and d.proc.pid == pid and "up: listening" in d.new_log():
                 return term, d
         return None
+
+
+def stopped(d):
+    """Whether d's process is stopped (SIGSTOP): state T in /proc."""
+    try:
+        with open("/proc/%d/stat" % d.proc.pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "T"
+    except OSError:
+        return False
+
+
+def freeze_mid_transaction(hubs):
+    """Has the active hub stop itself right after it sent a batch inside a
+    transaction (the hub's test hook LUYU_TEST_PG_FREEZE, ledger/pg.c);
+    returns its term and its daemon once it is stopped."""
+    term, d = hubs.active()
+    hubs.paused = d
+    with open(hubs.freeze, "w"):
+        pass
+    try:
+        wait_until(lambda: stopped(d) and "stopping in the middle of a transaction"
+                   in d.new_log(), 60, "%s to stop itself mid-transaction" % d.name)
+    finally:
+        os.unlink(hubs.freeze)  # before the other hub's first batch
+    return term, d
 
 
 def main():
@@ -167,6 +198,25 @@ def main():
     check(rc == 75 and "lost the ledger's database session" in frozen.new_log(),
           "the woken hub stopped, saying it lost its session (exit %s)" % rc)
     hubs.paused = None
+
+    # Frozen in the middle of a transaction: a batch sent, its Sync not
+    # yet. The server arms no idle timeout there, so the frozen hub's
+    # writer kept the lock and its row locks for as long as it slept
+    # (the flake of session 8). The lock's own session must let the other
+    # hub in, which then ends the frozen hub's writer.
+    for k in range(FREEZES):
+        progress("before freeze %d in a transaction" % (k + 1))
+        term, frozen = freeze_mid_transaction(hubs)
+        term, d = takeover(term)
+        say("  frozen mid-transaction #%d: %s took over from %s (term %d)"
+            % (k + 1, d.name, frozen.name, term))
+        progress("while %s is frozen mid-transaction" % frozen.name)
+        frozen.proc.send_signal(signal.SIGCONT)
+        rc = frozen.proc.wait(120)
+        check(rc == 75 and "lost the ledger's database session" in frozen.new_log(),
+              "the hub woken mid-transaction stopped, saying it lost its session (exit %s)"
+              % rc)
+        hubs.paused = None
 
     # The database primary lost: the standby is promoted.
     progress("before the primary is killed")
