@@ -210,6 +210,8 @@ def main():
         term, d = takeover(term)
         say("  frozen mid-transaction #%d: %s took over from %s (term %d)"
             % (k + 1, d.name, frozen.name, term))
+        check("ended 1 session(s) of the previous active hub" in d.new_log(),
+              "%s ended the frozen hub's writer session before it wrote" % d.name)
         progress("while %s is frozen mid-transaction" % frozen.name)
         frozen.proc.send_signal(signal.SIGCONT)
         rc = frozen.proc.wait(120)

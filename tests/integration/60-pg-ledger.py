@@ -5,6 +5,7 @@ one stops, and what /metrics says about it. Skipped (77) where PostgreSQL
 cannot be started."""
 import json
 import os
+import signal
 import subprocess
 import urllib.error
 import urllib.request
@@ -82,11 +83,37 @@ def main():
                "the second hub to wait")
     check(b.alive() and "up: listening" not in b.log(),
           "the second hub waits as standby and does not listen")
+    apps = pg.primary.sql("SELECT application_name, count(*) FROM pg_stat_activity"
+                          " WHERE application_name LIKE 'luyu-hub%' GROUP BY 1 ORDER BY 1")
+    check(apps == "luyu-hub lock\t2\nluyu-hub reader\t2\nluyu-hub writer\t1",
+          "sessions: each hub's lock, the active one's writer and its dashboard's two"
+          " readers (%s)" % apps.replace("\n", ", "))
     a.stop()
     wait_until(lambda: "up: listening" in b.log(), 60, "the standby to take over")
     check("active: this hub holds the ledger (term 2)" in b.log(),
           "the standby took over when the active hub stopped (term 2)")
-    b.stop()
+
+    # A hub of another role cannot end the frozen active hub's writer, so
+    # it does not become active: it says why and stops (README).
+    pg.primary.sql("CREATE ROLE other LOGIN")
+    argv = c.hub_argv(["--ledger", pg.url().replace("luyu@", "other@")])
+    argv[argv.index("--listen") + 1] = "tcp://127.0.0.1:%d" % free_port()
+    argv[argv.index("--state-dir") + 1] = c.path("hub-other")
+    o = Daemon("hub-other", argv, c.path("hub-other.log")).start()
+    c.daemons.append(o)
+    wait_until(lambda: "standby: another hub holds the ledger" in o.log(), 60,
+               "the other role's hub to wait")
+    b.proc.send_signal(signal.SIGSTOP)
+    try:
+        rc = o.proc.wait(120)
+    finally:
+        b.proc.send_signal(signal.SIGCONT)
+    # (The tests' role is a superuser: PostgreSQL's reason then says so.)
+    check(rc != 0 and "cannot end the previous active hub's sessions: ERROR:" in o.log()
+          and "terminate" in o.log() and "up: listening" not in o.log(),
+          "a hub of another role refuses to become active (exit %d)" % rc)
+    check(b.proc.wait(120) == 75 and "lost the ledger's database session" in b.log(),
+          "the woken hub found its lock gone and stopped (exit 75)")
 
     # With a synchronous standby: require_sync_standby starts, metrics say so.
     pg.add_standby()
