@@ -28,7 +28,8 @@ struct ledger_pg_lock {
     pthread_cond_t cond;
     bool stop, lost, stalled;
     uint64_t asked, served;     /* ledger_pg_lock_confirm()'s rounds */
-    uint64_t loop_seen_ms;      /* lu_mono_ms() of the last state call */
+    uint64_t loop_seen_ms;      /* lu_mono_ms() of the last state call,
+                                   0 before the first (while starting) */
     struct ledger_pg_repl repl; /* as of the last round trip */
 };
 
@@ -181,6 +182,9 @@ static void *keep(void *arg)
         r = read_repl(l->conn, &rp);
         pthread_mutex_lock(&l->mu);
         if (r < 0) {
+            /* Said once here, with libpq's reason; the loop stops. */
+            lu_err("ledger: the active lock's session is gone: %s",
+                   PQerrorMessage(l->conn));
             l->lost = true;
         } else {
             l->repl = rp;
