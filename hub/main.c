@@ -510,7 +510,8 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
     if (r < 0)
         return r;
     hub->digester =
-        ledger_digester_new(hub->loop, ledger_sql_handle(hub->ledger));
+        ledger_digester_new(hub->loop, ledger_sql_handle(hub->ledger),
+                            S.ledger ? S.ledger : S.state_dir);
     if (hub->digester == NULL) {
         snprintf(err, errlen, _("cannot read the ledger's digests"));
         return -EIO;

@@ -1,10 +1,13 @@
 #include "digest.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
+#include "reader.h"
 #include "sql.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -20,10 +23,16 @@ static const char PUT[] = "INSERT OR IGNORE INTO digest_block(upto, digest,"
                           " entries) VALUES (?1, ?2, ?3)";
 static const char LAST_ID[] = "SELECT coalesce(max(id), 0) FROM entry";
 
-/* The digester hashes SLICE ids per loop turn, between the intake's
- * groups: 4,096 took 20-34 ms in a storm under load (issue 19, third
- * round), time a clerk's entry arriving then waited; 1,024 is a quarter. */
-enum { SLICE = 1024, LOOK_EVERY_MS = 2000 };
+/* The digester's thread reads SLICE ids at a time: each slice is a read
+ * of its own (on SQLite a read transaction that ends with the statement's
+ * reset, on PostgreSQL one query in autocommit), so no snapshot is held
+ * across a block (a long SQLite reader keeps the WAL from being reset; a
+ * PostgreSQL server may end sessions idle in a transaction), and a stop
+ * waits for one slice at most. It looks for a final block every
+ * LOOK_EVERY_MS while there is none; the loop tries a store again after
+ * RETRY_MS while a transaction is open on its connection, and after
+ * LOOK_EVERY_MS when the store failed. */
+enum { SLICE = 4096, LOOK_EVERY_MS = 2000, RETRY_MS = 10 };
 
 static void put_int(struct lu_buf *b, uint64_t v, int bytes)
 {
@@ -193,140 +202,248 @@ int ledger_digest_at(struct ledger_sql *db, int64_t upto, uint8_t digest[32])
     return r;
 }
 
-struct ledger_digester {
-    struct ledger_sql *db;
-    uv_timer_t timer; /* looks for final blocks */
-    uv_idle_t idle;   /* runs while there is one */
-    struct ledger_stmt *rows, *put, *last_id;
-    crypto_hash_sha256_state h;
-    struct lu_buf b;
-    int64_t done;     /* block digests stored up to this id */
-    uint8_t prev[32]; /* the digest at done */
-    int64_t at;       /* the current block is hashed up to this id */
-    uint64_t n;       /* entries in it so far */
-    int64_t last;     /* the ledger's last entry id when last looked */
-    bool failing;     /* warned about an error; quiet until it passes */
-    int handles;      /* open uv handles; freed when the last closes */
+/* A block hashed by the thread, waiting for the loop to store it. */
+struct block {
+    int64_t upto;
+    uint8_t digest[32];
+    uint64_t n;
 };
 
-/* Starts the block after done, skipping what ledger_digest_point() may have
- * stored meanwhile. */
-static int start_block(struct ledger_digester *d)
-{
-    int64_t at;
-    uint8_t digest[32];
-    int r = latest(d->db, INT64_MAX, &at, digest);
+/* The mutex guards quit, ready and block; done and last are written under
+ * it and read without it too (atomically: status and /metrics read them
+ * on the loop, the thread reads quit between slices). rd, its statements,
+ * b and read_failing are the thread's alone between new and free; db, put,
+ * store_failing and the handles are the loop's. */
+struct ledger_digester {
+    struct ledger_sql *db;   /* the hub's connection, borrowed: stores */
+    struct ledger_stmt *put; /* on db */
+    char *where;             /* what rd opens: state directory or URL */
+    struct ledger_sql *rd;   /* the thread's read-only connection */
+    struct ledger_stmt *rows, *last_id; /* on rd */
+    struct lu_buf b;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+    bool quit;
+    bool ready;         /* block is handed over, not yet stored */
+    struct block block; /* one in flight at a time */
+    int64_t done;       /* block digests stored up to this id */
+    int64_t last;       /* the ledger's last entry id when last looked */
+    bool read_failing;  /* warned about a read; quiet until one passes */
+    bool store_failing; /* warned about a store; the same */
+    uv_async_t async;   /* the thread: a block is ready */
+    uv_timer_t retry;   /* the loop: store the block again */
+    int handles;        /* open uv handles; freed when the last closes */
+};
 
-    if (r == 0 && at > d->done) {
-        d->done = at;
-        memcpy(d->prev, digest, 32);
-    }
-    d->at = d->done;
-    d->n = 0;
-    crypto_hash_sha256_init(&d->h);
-    crypto_hash_sha256_update(&d->h, d->prev, 32);
+static void close_reader(struct ledger_digester *d)
+{
+    ledger_stmt_finalize(d->rows);
+    ledger_stmt_finalize(d->last_id);
+    ledger_reader_close(d->rd);
+    d->rows = d->last_id = NULL;
+    d->rd = NULL;
+}
+
+/* The thread's own read-only connection, opened again after a failed read
+ * (a PostgreSQL session may be gone). */
+static int open_reader(struct ledger_digester *d)
+{
+    char err[256] = "";
+    int r;
+
+    if (d->rd != NULL)
+        return 0;
+    r = ledger_reader_open(d->where, &d->rd, err, sizeof(err));
+    if (r == 0 && (ledger_sql_prepare(d->rd, RANGE, &d->rows) < 0 ||
+                   ledger_sql_prepare(d->rd, LAST_ID, &d->last_id) < 0))
+        r = -EIO;
+    if (r < 0 && !d->read_failing)
+        lu_warn("ledger digest: cannot open the ledger to read: %s",
+                err[0]  ? err
+                : d->rd ? ledger_sql_errmsg(d->rd)
+                        : strerror(-r));
+    if (r < 0)
+        close_reader(d);
     return r;
 }
 
-static void trouble(struct ledger_digester *d, int r)
+/* The ledger's last entry id. */
+static int last_id(struct ledger_digester *d, int64_t *last)
 {
-    /* Not fatal: bulletins compute what is missing. Retried at the next
-     * look, e.g. once a full disk has room again. */
-    if (!d->failing)
-        lu_warn("ledger digest: %s; retrying", strerror(-r));
-    d->failing = true;
-    uv_idle_stop(&d->idle);
-}
+    int r = ledger_stmt_step(d->last_id);
 
-/* One slice: up to SLICE ids of the current block; at its end, store. */
-static void on_idle(uv_idle_t *h)
-{
-    struct ledger_digester *d = h->data;
-    int64_t end = d->done + LEDGER_DIGEST_BLOCK, to = d->at + SLICE;
-    uint8_t digest[32];
-    int r;
-
-    /* Never inside an intake transaction (the ledger's one connection). */
-    if (ledger_sql_in_txn(d->db))
-        return;
-    if (d->last < end) {
-        uv_idle_stop(&d->idle);
-        return;
-    }
-    r = hash_range(d->rows, &d->h, &d->b, d->at, to < end ? to : end, &d->n);
-    if (r == 0)
-        d->at = to < end ? to : end;
-    if (r == 0 && d->at == end) {
-        crypto_hash_sha256_final(&d->h, digest);
-        r = put(d->put, end, digest, d->n);
-        if (r == 0) {
-            d->done = end;
-            memcpy(d->prev, digest, 32);
-            r = start_block(d);
-        }
-    }
-    if (r < 0)
-        trouble(d, r);
-    else
-        d->failing = false;
-}
-
-/* The ledger's last entry id into d->last. */
-static int look(struct ledger_digester *d)
-{
-    int r;
-
-    if (ledger_sql_in_txn(d->db))
-        return 0; /* looked at again in LOOK_EVERY_MS */
-    r = ledger_stmt_step(d->last_id);
     if (r == 1)
-        d->last = ledger_stmt_int64(d->last_id, 0);
+        *last = ledger_stmt_int64(d->last_id, 0);
     ledger_stmt_reset(d->last_id);
     return r == 1 ? 0 : r < 0 ? r : -EIO;
 }
 
-static void on_timer(uv_timer_t *t)
+/* What the thread found stored (at) and how far the ledger goes. */
+static void publish(struct ledger_digester *d, int64_t at, int64_t last)
 {
-    struct ledger_digester *d = t->data;
-    int r = look(d);
-
-    if (r < 0) {
-        trouble(d, r);
-        return;
-    }
-    /* A block after an error starts over: its partial hash is lost. */
-    if (d->failing && start_block(d) < 0)
-        return;
-    if (d->last >= d->done + LEDGER_DIGEST_BLOCK)
-        uv_idle_start(&d->idle, on_idle);
+    pthread_mutex_lock(&d->mu);
+    if (at > d->done)
+        __atomic_store_n(&d->done, at, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->last, last, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&d->mu);
 }
 
-struct ledger_digester *ledger_digester_new(uv_loop_t *loop,
-                                            struct ledger_sql *db)
+/* Hashes the block after at, chained from prev, a slice per read: 1 with
+ * blk filled, 0 when told to stop, or a negative errno. */
+static int hash_block(struct ledger_digester *d, int64_t at,
+                      const uint8_t prev[32], struct block *blk)
 {
-    struct ledger_digester *d = lu_xcalloc(1, sizeof(*d));
+    int64_t end = at + LEDGER_DIGEST_BLOCK;
+    crypto_hash_sha256_state h;
+    int r = 0;
 
-    d->db = db;
-    lu_buf_init(&d->b);
-    if (ledger_sql_prepare(db, RANGE, &d->rows) < 0 ||
-        ledger_sql_prepare(db, PUT, &d->put) < 0 ||
-        ledger_sql_prepare(db, LAST_ID, &d->last_id) < 0 ||
-        start_block(d) < 0 || look(d) < 0) {
-        lu_err("ledger digest: cannot read the ledger: %s",
-               ledger_sql_errmsg(db));
-        ledger_stmt_finalize(d->rows);
-        ledger_stmt_finalize(d->put);
-        ledger_stmt_finalize(d->last_id);
-        lu_buf_free(&d->b);
-        free(d);
-        return NULL;
+    blk->n = 0;
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, prev, 32);
+    for (int64_t from = at; r == 0 && from < end; from += SLICE) {
+        if (__atomic_load_n(&d->quit, __ATOMIC_ACQUIRE))
+            return 0;
+        r = hash_range(d->rows, &h, &d->b, from, from + SLICE, &blk->n);
     }
-    uv_idle_init(loop, &d->idle);
-    uv_timer_init(loop, &d->timer);
-    d->idle.data = d->timer.data = d;
-    d->handles = 2;
-    uv_timer_start(&d->timer, on_timer, 0, LOOK_EVERY_MS);
-    return d;
+    if (r < 0)
+        return r;
+    crypto_hash_sha256_final(&h, blk->digest);
+    blk->upto = end;
+    return 1;
+}
+
+/* One step of the thread: the block after the last one stored, if it is
+ * final, hashed and handed to the loop. 1 when one was handed over, 0 when
+ * none is final yet (or a stop came), or a negative errno. The stored
+ * blocks are read again each time: ledger_digest_point() (a bulletin, on
+ * the loop) may have stored some meanwhile, and the loop stores each
+ * block before the thread goes on. */
+static int next_block(struct ledger_digester *d)
+{
+    int64_t at = 0, last = 0;
+    uint8_t prev[32];
+    struct block blk;
+    int r = open_reader(d);
+
+    if (r == 0)
+        r = latest(d->rd, INT64_MAX, &at, prev);
+    if (r == 0)
+        r = last_id(d, &last);
+    if (r < 0)
+        return r;
+    publish(d, at, last);
+    if (last < at + LEDGER_DIGEST_BLOCK)
+        return 0;
+    r = hash_block(d, at, prev, &blk);
+    if (r == 1) {
+        pthread_mutex_lock(&d->mu);
+        d->block = blk;
+        d->ready = true;
+        pthread_mutex_unlock(&d->mu);
+        uv_async_send(&d->async);
+    }
+    return r;
+}
+
+/* Waits until the loop has stored the block in flight, then ms more
+ * (0: none). false when the digester stops. */
+static bool wait_turn(struct ledger_digester *d, int ms)
+{
+    struct timespec until;
+    bool go;
+
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&d->mu);
+    while (!d->quit && d->ready)
+        pthread_cond_wait(&d->cond, &d->mu);
+    while (!d->quit && ms > 0 &&
+           pthread_cond_timedwait(&d->cond, &d->mu, &until) != ETIMEDOUT)
+        ; /* woken early: by a store, or for nothing */
+    go = !d->quit;
+    pthread_mutex_unlock(&d->mu);
+    return go;
+}
+
+static void *run(void *arg)
+{
+    struct ledger_digester *d = arg;
+    int ms = 0;
+
+    while (wait_turn(d, ms)) {
+        int r = next_block(d);
+
+        if (r < 0 && !d->read_failing)
+            lu_warn("ledger digest: %s; retrying", strerror(-r));
+        /* Not fatal: bulletins compute what is missing. The connection
+         * is opened again at the next look. */
+        if (r < 0)
+            close_reader(d);
+        d->read_failing = r < 0;
+        ms = r == 1 ? 0 : LOOK_EVERY_MS;
+    }
+    return NULL;
+}
+
+static void on_retry(uv_timer_t *t);
+
+/* On the loop: stores the block the thread handed over. Only the loop
+ * writes the ledger, and never inside a transaction on its connection
+ * (the intake's group, say): then it tries again shortly. A digest is
+ * stored only after the reader saw its block's entries committed. On
+ * SQLite the intake's groups commit with synchronous=NORMAL and the WAL
+ * is synced by a thread (common/walsync.h); a power loss that drops
+ * entries from the WAL's end drops every later frame with them, this
+ * digest's too: the WAL is sequential, so no digest outlives its
+ * entries. */
+static void store(struct ledger_digester *d)
+{
+    struct block blk;
+    bool ready;
+    int r;
+
+    pthread_mutex_lock(&d->mu);
+    ready = d->ready;
+    blk = d->block;
+    pthread_mutex_unlock(&d->mu);
+    if (!ready)
+        return;
+    if (ledger_sql_in_txn(d->db)) {
+        uv_timer_start(&d->retry, on_retry, RETRY_MS, 0);
+        return;
+    }
+    r = put(d->put, blk.upto, blk.digest, blk.n);
+    if (r < 0) {
+        /* A full disk, say: retried later; the thread waits meanwhile. */
+        if (!d->store_failing)
+            lu_warn("ledger digest: %s; retrying", strerror(-r));
+        d->store_failing = true;
+        uv_timer_start(&d->retry, on_retry, LOOK_EVERY_MS, 0);
+        return;
+    }
+    d->store_failing = false;
+    pthread_mutex_lock(&d->mu);
+    d->ready = false;
+    if (blk.upto > d->done)
+        __atomic_store_n(&d->done, blk.upto, __ATOMIC_RELEASE);
+    pthread_cond_signal(&d->cond);
+    pthread_mutex_unlock(&d->mu);
+}
+
+static void on_retry(uv_timer_t *t)
+{
+    store(t->data);
+}
+
+static void on_async(uv_async_t *a)
+{
+    store(a->data);
 }
 
 static void on_closed(uv_handle_t *h)
@@ -335,32 +452,103 @@ static void on_closed(uv_handle_t *h)
 
     if (--d->handles > 0)
         return;
-    ledger_stmt_finalize(d->rows);
-    ledger_stmt_finalize(d->put);
-    ledger_stmt_finalize(d->last_id);
+    pthread_mutex_destroy(&d->mu);
+    pthread_cond_destroy(&d->cond);
     lu_buf_free(&d->b);
+    free(d->where);
     free(d);
+}
+
+/* Before the thread starts: the thread's connection, and where the
+ * stored blocks and the ledger end, so that status is right at once. */
+static int first_look(struct ledger_digester *d)
+{
+    int64_t at = 0, last = 0;
+    uint8_t prev[32];
+    int r = open_reader(d);
+
+    if (r == 0)
+        r = latest(d->rd, INT64_MAX, &at, prev);
+    if (r == 0)
+        r = last_id(d, &last);
+    if (r == 0)
+        r = ledger_sql_prepare(d->db, PUT, &d->put);
+    d->done = at;
+    d->last = last;
+    return r;
+}
+
+struct ledger_digester *
+ledger_digester_new(uv_loop_t *loop, struct ledger_sql *db, const char *where)
+{
+    struct ledger_digester *d = lu_xcalloc(1, sizeof(*d));
+    pthread_condattr_t ca;
+    int r;
+
+    d->db = db;
+    d->where = lu_xstrdup(where);
+    lu_buf_init(&d->b);
+    pthread_mutex_init(&d->mu, NULL);
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&d->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    uv_async_init(loop, &d->async, on_async);
+    uv_timer_init(loop, &d->retry);
+    d->async.data = d->retry.data = d;
+    d->handles = 2;
+    r = first_look(d);
+    if (r < 0) {
+        lu_err("ledger digest: cannot read the ledger: %s",
+               d->rd ? ledger_sql_errmsg(d->rd) : strerror(-r));
+        goto fail;
+    }
+    r = pthread_create(&d->thread, NULL, run, d);
+    if (r != 0) {
+        lu_err("ledger digest: cannot start its thread: %s", strerror(r));
+        goto fail;
+    }
+    return d;
+
+fail:
+    close_reader(d);
+    ledger_stmt_finalize(d->put);
+    /* Freed once the loop has closed both handles (on_closed). */
+    uv_close((uv_handle_t *)&d->async, on_closed);
+    uv_close((uv_handle_t *)&d->retry, on_closed);
+    return NULL;
 }
 
 void ledger_digester_free(struct ledger_digester *d)
 {
     if (d == NULL)
         return;
-    uv_close((uv_handle_t *)&d->idle, on_closed);
-    uv_close((uv_handle_t *)&d->timer, on_closed);
+    pthread_mutex_lock(&d->mu);
+    __atomic_store_n(&d->quit, true, __ATOMIC_RELEASE);
+    pthread_cond_signal(&d->cond);
+    pthread_mutex_unlock(&d->mu);
+    /* At most a slice's read away. A block handed over and not stored is
+     * dropped: the next start hashes it again. */
+    pthread_join(d->thread, NULL);
+    close_reader(d);
+    ledger_stmt_finalize(d->put);
+    uv_close((uv_handle_t *)&d->async, on_closed);
+    uv_close((uv_handle_t *)&d->retry, on_closed);
 }
 
 int64_t ledger_digester_done(const struct ledger_digester *d)
 {
-    return d ? d->done : 0;
+    return d ? __atomic_load_n(&d->done, __ATOMIC_ACQUIRE) : 0;
 }
 
 int64_t ledger_digester_backlog(const struct ledger_digester *d)
 {
-    int64_t final;
+    int64_t final, done;
 
     if (d == NULL)
         return 0;
-    final = d->last / LEDGER_DIGEST_BLOCK * LEDGER_DIGEST_BLOCK;
-    return final > d->done ? final - d->done : 0;
+    done = __atomic_load_n(&d->done, __ATOMIC_ACQUIRE);
+    final = __atomic_load_n(&d->last, __ATOMIC_ACQUIRE) / LEDGER_DIGEST_BLOCK *
+            LEDGER_DIGEST_BLOCK;
+    return final > done ? final - done : 0;
 }

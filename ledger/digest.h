@@ -14,7 +14,7 @@
  * Entries are never updated or deleted and new ones always get a higher
  * id, so a block is final once the ledger holds an entry at its end. The
  * hub stores the digest of every final block in the ledger's digest_block
- * table, computed in the background a slice per loop turn
+ * table, computed in the background on a thread of its own
  * (ledger_digester); issuing a bulletin then hashes fewer than
  * LEDGER_DIGEST_BLOCK entries whatever the ledger's size. Where blocks are
  * missing (a ledger the hub has not caught up on, or one written by other
@@ -58,18 +58,31 @@ int ledger_digest_point(struct ledger_sql *db, int64_t upto, bool store,
  * ledger ends before upto. Returns 0 or a negative errno. */
 int ledger_digest_at(struct ledger_sql *db, int64_t upto, uint8_t digest[32]);
 
-/* The hub's background digester: every 2 s it looks whether a block has
- * become final, and while one has, it hashes up to a slice of entries per
- * loop turn (a few milliseconds) between the intake's group commits, and
- * stores each block's digest when it is done. Borrows db. */
+/* The hub's background digester. A thread of its own, with its own
+ * read-only connection to the ledger (ledger_reader_open(where): the state
+ * directory's ledger.db or the PostgreSQL ledger), looks every 2 s whether
+ * a block has become final; while one has, it hashes it (a slice of ids
+ * per read, no read transaction held across slices) and hands its digest
+ * to the loop, which stores it on db, the hub's connection, when no
+ * transaction is open there. One block is in flight at a time. Only the
+ * loop writes the ledger; the hashing, every entry once, is off it
+ * (docs/DECISIONS.md, issue 19, fifth round). Borrows db, which must
+ * outlive the digester; copies where. Returns NULL, logged, when the
+ * ledger cannot be read or the thread cannot be had (its handles are then
+ * closed on the loop: run it once more before freeing the loop). */
 struct ledger_digester;
 
-struct ledger_digester *ledger_digester_new(uv_loop_t *loop,
-                                            struct ledger_sql *db);
+struct ledger_digester *
+ledger_digester_new(uv_loop_t *loop, struct ledger_sql *db, const char *where);
+/* Stops the thread (within one slice's read) and joins it; a block hashed
+ * but not yet stored is dropped, and hashed again by the next start. The
+ * handles close on the loop: run it once more before freeing the loop.
+ * NULL is a no-op. */
 void ledger_digester_free(struct ledger_digester *d);
 
 /* Entry id up to which block digests are stored, and how many entries of
- * final blocks still wait to be hashed (for status and metrics). */
+ * final blocks still wait to be hashed (for status and metrics; cheap,
+ * no lock, on any thread). */
 int64_t ledger_digester_done(const struct ledger_digester *d);
 int64_t ledger_digester_backlog(const struct ledger_digester *d);
 

@@ -190,7 +190,7 @@ static void test_digester(sqlite3 *db)
     struct run r = {0};
 
     uv_loop_init(&loop);
-    r.d = ledger_digester_new(&loop, sq);
+    r.d = ledger_digester_new(&loop, sq, dir);
     ASSERT_TRUE(r.d != NULL);
     uv_timer_init(&loop, &r.check);
     uv_timer_init(&loop, &r.give_up);
