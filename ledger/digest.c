@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "reader.h"
@@ -229,6 +230,7 @@ struct ledger_digester {
     struct block block; /* one in flight at a time */
     int64_t done;       /* block digests stored up to this id */
     int64_t last;       /* the ledger's last entry id when last looked */
+    const char *hold;   /* test hook, see hold() */
     bool read_failing;  /* warned about a read; quiet until one passes */
     bool store_failing; /* warned about a store; the same */
     uv_async_t async;   /* the thread: a block is ready */
@@ -289,6 +291,25 @@ static void publish(struct ledger_digester *d, int64_t at, int64_t last)
     pthread_mutex_unlock(&d->mu);
 }
 
+/* Test hook (tests/integration/29-digest-thread.py): while the file
+ * LUYU_TEST_DIGEST_HOLD names exists, the thread stops after a block's
+ * first slice, as if the hashing took that long, and says so once; a stop
+ * does not wait for it. */
+static void hold(struct ledger_digester *d)
+{
+    struct timespec ten_ms = {0, 10 * 1000 * 1000};
+    bool said = false;
+
+    while (d->hold != NULL && access(d->hold, F_OK) == 0 &&
+           !__atomic_load_n(&d->quit, __ATOMIC_ACQUIRE)) {
+        if (!said)
+            lu_notice("ledger digest: held in the middle of a block (%s)",
+                      d->hold);
+        said = true;
+        nanosleep(&ten_ms, NULL);
+    }
+}
+
 /* Hashes the block after at, chained from prev, a slice per read: 1 with
  * blk filled, 0 when told to stop, or a negative errno. */
 static int hash_block(struct ledger_digester *d, int64_t at,
@@ -302,6 +323,8 @@ static int hash_block(struct ledger_digester *d, int64_t at,
     crypto_hash_sha256_init(&h);
     crypto_hash_sha256_update(&h, prev, 32);
     for (int64_t from = at; r == 0 && from < end; from += SLICE) {
+        if (from > at)
+            hold(d);
         if (__atomic_load_n(&d->quit, __ATOMIC_ACQUIRE))
             return 0;
         r = hash_range(d->rows, &h, &d->b, from, from + SLICE, &blk->n);
@@ -487,6 +510,7 @@ ledger_digester_new(uv_loop_t *loop, struct ledger_sql *db, const char *where)
 
     d->db = db;
     d->where = lu_xstrdup(where);
+    d->hold = getenv("LUYU_TEST_DIGEST_HOLD");
     lu_buf_init(&d->b);
     pthread_mutex_init(&d->mu, NULL);
     pthread_condattr_init(&ca);
