@@ -85,9 +85,10 @@ def main():
           "the second hub waits as standby and does not listen")
     apps = pg.primary.sql("SELECT application_name, count(*) FROM pg_stat_activity"
                           " WHERE application_name LIKE 'luyu-hub%' GROUP BY 1 ORDER BY 1")
-    check(apps == "luyu-hub lock\t2\nluyu-hub reader\t2\nluyu-hub writer\t1",
+    # Readers: the dashboard's two and the digester's thread (ledger/digest.h).
+    check(apps == "luyu-hub lock\t2\nluyu-hub reader\t3\nluyu-hub writer\t1",
           "sessions: each hub's lock, the active one's writer and its dashboard's two"
-          " readers (%s)" % apps.replace("\n", ", "))
+          " readers and its digester's (%s)" % apps.replace("\n", ", "))
     a.stop()
     wait_until(lambda: "up: listening" in b.log(), 60, "the standby to take over")
     check("active: this hub holds the ledger (term 2)" in b.log(),
