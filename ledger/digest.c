@@ -447,6 +447,30 @@ static void on_retry(uv_timer_t *t);
  * entries from the WAL's end drops every later frame with them, this
  * digest's too: the WAL is sequential, so no digest outlives its
  * entries. */
+/* Stores a block, on SQLite without an fsync of its own: a digest can
+ * always be computed again (ledger_digest_point() computes the blocks the
+ * table lacks), so it need not be durable when stored, only never
+ * outlive its entries, which the WAL's order ensures (above). The next
+ * group's WAL sync covers it. This keeps one fsync per 65,536 entries off
+ * the loop, a stall a clerk's entry arriving then would wait through.
+ * The connection goes back to FULL at once, as after the intake's lazy
+ * groups (ledger_begin_lazy). */
+static int put_lazily(struct ledger_digester *d, const struct block *blk)
+{
+    sqlite3 *lite = ledger_sql_sqlite_handle(d->db);
+    int r;
+
+    if (lite != NULL && sqlite3_exec(lite, "PRAGMA synchronous=NORMAL", NULL,
+                                     NULL, NULL) != SQLITE_OK)
+        lite = NULL; /* then it commits as before, with FULL */
+    r = put(d->put, blk->upto, blk->digest, blk->n);
+    if (lite != NULL && sqlite3_exec(lite, "PRAGMA synchronous=FULL", NULL,
+                                     NULL, NULL) != SQLITE_OK)
+        lu_err("ledger digest: cannot set synchronous=FULL again: %s",
+               sqlite3_errmsg(lite));
+    return r;
+}
+
 static void store(struct ledger_digester *d)
 {
     struct block blk;
@@ -463,7 +487,7 @@ static void store(struct ledger_digester *d)
         uv_timer_start(&d->retry, on_retry, RETRY_MS, 0);
         return;
     }
-    r = put(d->put, blk.upto, blk.digest, blk.n);
+    r = put_lazily(d, &blk);
     if (r < 0) {
         /* A full disk, say: retried later; the thread waits meanwhile. */
         if (!d->store_failing)
