@@ -1,5 +1,16 @@
 /* luyu-loadgen ingest and raw-zmq: simulated nodes, one DEALER each, in
- * one thread polling them all. */
+ * one thread waiting on them all with epoll.
+ *
+ * Why not zmq_poll: it asks every socket for its events on every call, so
+ * with 5,000 nodes (issue 19's ingest_5000_ratio) each wake-up cost about
+ * as much as the hub's work on the batch it reported, and the generator
+ * took a third of a core from the hub it measured. epoll on each socket's
+ * ZMQ_FD wakes for the sockets that have something only. ZeroMQ signals
+ * that fd only when its command mailbox changes, and a send may consume
+ * that signal, so a socket we sent on is read once more in the next step
+ * (struct run's touched list). Every RESCAN_NS all are read as well, a
+ * net that costs little: with it held off for a minute, a 5,000-node run
+ * took as long, so no wake-up was missed. */
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -7,7 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "benchgen.h"
@@ -18,6 +31,8 @@
 
 #define MAX_WINDOW 64
 #define NOTE_LEN LOADGEN_NOTE_LEN
+#define MAX_EVENTS 256
+#define RESCAN_NS 1000000000u
 
 enum sim_state { SIM_HELLO, SIM_UP, SIM_DONE };
 
@@ -33,6 +48,7 @@ struct sim {
     uint64_t inflight_ns[MAX_WINDOW];
     uint64_t busy_until_ns;
     bool blocked;     /* the pipe was full at the last send */
+    bool touched;     /* sent on since it was last read: on the list */
     uint64_t done_ns; /* when its last entry was acked */
 };
 
@@ -41,7 +57,10 @@ struct run {
     struct bench_gen gen;
     void *zctx;
     struct sim *sims;
-    zmq_pollitem_t *items;
+    int epfd;
+    unsigned *touched; /* sims sent on since their last read */
+    unsigned n_touched;
+    uint64_t next_rescan_ns;
     unsigned n_welcomed, n_done;
     uint64_t batches, resends, entries_acked;
     struct bench_samples rtt; /* batch sent -> acked, ns */
@@ -68,6 +87,16 @@ static void set_socket_options(void *s)
     zmq_setsockopt(s, ZMQ_RCVHWM, &hwm, sizeof(hwm));
 }
 
+/* s was sent on: its fd's signal may have been consumed by the send, so
+ * it is read in the next step whatever epoll says. */
+static void touch(struct run *rn, struct sim *s)
+{
+    if (!s->touched) {
+        s->touched = true;
+        rn->touched[rn->n_touched++] = s->idx;
+    }
+}
+
 /* Sends the next batch of s. Returns 1 when sent, 0 when the pipe is
  * full, -1 on error. */
 static int send_batch(struct run *rn, struct sim *s)
@@ -88,6 +117,7 @@ static int send_batch(struct run *rn, struct sim *s)
     b.n_entries = n;
     f.body_case = LUYU__FRAME__BODY_BATCH;
     f.batch = &b;
+    touch(rn, s); /* even a send that fails may read the mailbox */
     r = lu_codec_send(s->sock, NULL, 0, &f);
     if (r == -EAGAIN)
         return 0;
@@ -119,7 +149,7 @@ static int pump(struct run *rn, struct sim *s, uint64_t now)
     return r < 0 ? -1 : 0;
 }
 
-static void send_hello(struct sim *s)
+static void send_hello(struct run *rn, struct sim *s)
 {
     Luyu__Frame f = LUYU__FRAME__INIT;
     Luyu__Hello h = LUYU__HELLO__INIT;
@@ -132,6 +162,7 @@ static void send_hello(struct sim *s)
     f.hello = &h;
     s->state = SIM_HELLO;
     s->n_inflight = 0;
+    touch(rn, s);
     if (lu_codec_send(s->sock, NULL, 0, &f) < 0)
         fprintf(stderr, "loadgen: %s: hello not sent\n", s->id);
 }
@@ -175,7 +206,7 @@ static int on_error(struct run *rn, struct sim *s, const Luyu__Error *e,
             s->busy_until_ns = now + 100000000u;
         return 0;
     case LUYU__ERROR__CODE__NEED_HELLO:
-        send_hello(s);
+        send_hello(rn, s);
         return 0;
     default:
         fprintf(stderr, "loadgen: %s: hub says error %d: %s\n", s->id, e->code,
@@ -263,33 +294,77 @@ static void tick(struct run *rn, uint64_t now)
     (void)now;
 }
 
+/* Reads the sims epoll reported, those sent on since, and every RESCAN_NS
+ * all of them. */
+static int read_ready(struct run *rn, const struct epoll_event *ev, int n_ev)
+{
+    uint64_t now = bench_now_ns();
+    unsigned n_touched = rn->n_touched;
+
+    for (int i = 0; i < n_ev; i++) {
+        if (drain(rn, &rn->sims[ev[i].data.u32]) < 0)
+            return -1;
+    }
+    /* A send in drain (none today) would append: only the ones before. */
+    rn->n_touched = 0;
+    for (unsigned i = 0; i < n_touched; i++) {
+        struct sim *s = &rn->sims[rn->touched[i]];
+
+        s->touched = false;
+        if (drain(rn, s) < 0)
+            return -1;
+    }
+    if (now >= rn->next_rescan_ns) {
+        for (unsigned i = 0; i < rn->a->nodes; i++) {
+            if (drain(rn, &rn->sims[i]) < 0)
+                return -1;
+        }
+        rn->next_rescan_ns = now + RESCAN_NS;
+    }
+    return 0;
+}
+
 /* One pass: wait for replies (briefly when a pipe was full), read them,
  * refill every window. */
 static int step(struct run *rn, bool sending)
 {
     unsigned n = rn->a->nodes;
-    bool blocked = false;
+    bool blocked = rn->n_touched > 0;
+    struct epoll_event ev[MAX_EVENTS];
     uint64_t now;
     int rc;
 
-    for (unsigned i = 0; i < n; i++)
-        blocked =
-            blocked || rn->sims[i].blocked || rn->sims[i].busy_until_ns > 0;
-    rc = zmq_poll(rn->items, (int)n, blocked ? 5 : 200);
-    if (rc < 0 && zmq_errno() != EINTR) {
-        fprintf(stderr, "loadgen: poll: %s\n", zmq_strerror(zmq_errno()));
+    for (unsigned i = 0; i < n && !blocked; i++)
+        blocked = rn->sims[i].blocked || rn->sims[i].busy_until_ns > 0;
+    rc = epoll_wait(rn->epfd, ev, MAX_EVENTS, blocked ? 5 : 200);
+    if (rc < 0 && errno != EINTR) {
+        fprintf(stderr, "loadgen: epoll_wait: %s\n", strerror(errno));
         return -1;
     }
-    for (unsigned i = 0; i < n; i++) {
-        if ((rn->items[i].revents & ZMQ_POLLIN) && drain(rn, &rn->sims[i]) < 0)
-            return -1;
-    }
+    if (read_ready(rn, ev, rc > 0 ? rc : 0) < 0)
+        return -1;
     now = bench_now_ns();
     if (sending && rn->a->timeline > 0 && now >= rn->next_tick_ns)
         tick(rn, now);
     for (unsigned i = 0; sending && i < n; i++) {
         if (pump(rn, &rn->sims[i], now) < 0)
             return -1;
+    }
+    return 0;
+}
+
+/* Adds s's ZMQ_FD to the epoll set, level-triggered: a signal left
+ * unread wakes the next wait again rather than being lost. */
+static int watch(struct run *rn, struct sim *s)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = s->idx};
+    size_t len = sizeof(int);
+    int fd;
+
+    if (zmq_getsockopt(s->sock, ZMQ_FD, &fd, &len) < 0 ||
+        epoll_ctl(rn->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+        fprintf(stderr, "loadgen: %s: watch: %s\n", s->id, strerror(errno));
+        return -1;
     }
     return 0;
 }
@@ -302,7 +377,12 @@ static int open_sims(struct run *rn, const char *endpoint,
     char path[4096];
 
     rn->sims = lu_xcalloc(a->nodes, sizeof(*rn->sims));
-    rn->items = lu_xcalloc(a->nodes, sizeof(*rn->items));
+    rn->touched = lu_xcalloc(a->nodes, sizeof(*rn->touched));
+    rn->epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (rn->epfd < 0) {
+        fprintf(stderr, "loadgen: epoll_create1: %s\n", strerror(errno));
+        return -1;
+    }
     for (unsigned i = 0; i < a->nodes; i++) {
         struct sim *s = &rn->sims[i];
 
@@ -329,8 +409,8 @@ static int open_sims(struct run *rn, const char *endpoint,
                     zmq_strerror(zmq_errno()));
             return -1;
         }
-        rn->items[i].socket = s->sock;
-        rn->items[i].events = ZMQ_POLLIN;
+        if (watch(rn, s) < 0)
+            return -1;
     }
     return 0;
 }
@@ -342,7 +422,9 @@ static void close_sims(struct run *rn)
             zmq_close(rn->sims[i].sock);
     }
     free(rn->sims);
-    free(rn->items);
+    free(rn->touched);
+    if (rn->epfd >= 0)
+        close(rn->epfd);
 }
 
 /* The echo ROUTER for raw-zmq: answers every message with an Ack-sized
@@ -471,7 +553,7 @@ static int stream(struct run *rn)
 
     if (a->mode == MODE_INGEST) {
         for (unsigned i = 0; i < a->nodes; i++)
-            send_hello(&rn->sims[i]);
+            send_hello(rn, &rn->sims[i]);
         while (rn->n_welcomed < a->nodes && bench_now_ns() < deadline) {
             if (step(rn, false) < 0)
                 return -1;
@@ -522,7 +604,7 @@ static int stream(struct run *rn)
 
 int loadgen_stream(const struct args *a)
 {
-    struct run rn = {.a = a};
+    struct run rn = {.a = a, .epfd = -1};
     struct echo echo = {0};
     pthread_t echo_th;
     char hub_key[LU_KEY_Z85_LEN + 1], err[512];
