@@ -16,7 +16,7 @@
  * up to it without reading the rest.
  *
  * Cost. A bulletin reads the balance table (units x indicators x months),
- * the month's entries through the entry_month index, the entries since
+ * the month's entries through the entry_period index, the entries since
  * the previous bulletin of the province (for revisions; a rowid range) and
  * fewer than LEDGER_DIGEST_BLOCK entries for the digest: nothing reads the
  * whole ledger. Issuing a row of missed months costs no more than each

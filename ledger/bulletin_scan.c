@@ -18,25 +18,24 @@
  * indicator and month, kept in the same transaction as the entries, so
  * subtracting the deltas of the entries after upto_entry (a rowid range,
  * short when the bulletin is recent) leaves the sums up to it. n counts
- * the entries the same way. */
+ * the entries the same way. "+period" keeps the month out of the index
+ * choice: entry_period would serve "period <= ?2", which is most of the
+ * ledger, where the rowid range is short (so in the other reads by id
+ * range below, and in ledger/bulletins_db.c). */
 static const char FIGURES[] =
     "SELECT unit, indicator, period, sum(a), sum(n) FROM ("
     " SELECT unit, indicator, period, amount AS a, entries AS n FROM balance"
     " WHERE period <= ?2 UNION ALL"
     " SELECT unit, indicator, period, coalesce(prev_amount, 0) - amount, -1"
-    " FROM entry WHERE id > ?1 AND period <= ?2) AS f"
+    " FROM entry WHERE id > ?1 AND +period <= ?2) AS f"
     " GROUP BY unit, indicator, period";
 
-/* The month's entries per unit, for completeness: for each figure of the
- * month in balance (a small table), its entries through the entry_month
- * index, which covers the query. CROSS JOIN keeps SQLite from scanning
- * entry instead. */
+/* The month's entries per unit, for completeness: one range of the
+ * entry_period index (period, id, ...), which covers the query. */
 static const char MONTH[] =
-    "SELECT e.unit, count(*), min(e.received_at),"
-    " sum(CASE WHEN e.received_at >= ?3 THEN 1 ELSE 0 END)"
-    " FROM balance b CROSS JOIN entry e"
-    " WHERE b.period = ?2 AND e.unit = b.unit AND e.indicator = b.indicator"
-    " AND e.period = b.period AND e.id <= ?1 GROUP BY e.unit";
+    "SELECT unit, count(*), min(received_at),"
+    " sum(CASE WHEN received_at >= ?3 THEN 1 ELSE 0 END)"
+    " FROM entry WHERE period = ?2 AND id <= ?1 GROUP BY unit";
 
 /* The entries since the digest's chain point or the revised bulletin, in
  * id order (a rowid range), with their columns in the order the digest
@@ -61,11 +60,12 @@ enum {
     C_PREV,
 };
 
-/* A unit's figure for a month just before an entry: uses the entry_month
- * index (unit, indicator, period, ...) and its rowid. */
-static const char FIGURE_BEFORE[] =
-    "SELECT coalesce(sum(amount - coalesce(prev_amount, 0)), 0) FROM entry"
-    " WHERE unit = ?1 AND indicator = ?2 AND period = ?3 AND id < ?4";
+/* A month's entries up to an id, in id order, with what each moved its
+ * figure by: one range of the entry_period index, which covers it. The
+ * figures before each revision are summed from it (revision_details). */
+static const char MONTH_UPTO[] =
+    "SELECT id, unit, indicator, amount - coalesce(prev_amount, 0)"
+    " FROM entry WHERE period = ?1 AND id < ?2 ORDER BY id";
 static const char ENTRY_ID[] = "SELECT node, seq FROM entry WHERE id = ?1";
 
 static int cmp_key(const void *a, const void *b)
@@ -319,32 +319,87 @@ static int read_ledger(struct ledger_bulletin_scan *s, struct ledger_sql *db,
     return r;
 }
 
+/* Sets previous, the figure before it, for every revision of `period`
+ * in revs[from..] whose id is at most `upto` (rows below it are summed
+ * already), from *next on. Revisions are in id order (the NEWER and
+ * REVS_MORE reads list them so). */
+static void fill_before(struct ledger_bulletin_scan *s, const int64_t *sum,
+                        uint32_t period, int64_t upto, size_t *next)
+{
+    for (; *next < s->n_revs; (*next)++) {
+        struct ledger_bulletin_scan_rev *r = &s->revs[*next];
+
+        if (r->period != period)
+            continue;
+        if (r->id > upto)
+            return;
+        r->previous = sum[r->ind * s->n_units + r->unit];
+    }
+}
+
+/* The unit's figure for the month before each revision in revs[from..]:
+ * one pass over each such month's entries up to its last revision,
+ * summing every figure's moves in id order. A figure's entries are no
+ * index range of their own (entry_period, ledger/ledger.c), and the
+ * revisions (up to LEDGER_BULLETIN_MAX_REVISIONS) share a few months. */
+static int figures_before(struct ledger_bulletin_scan *s, struct ledger_sql *db,
+                          size_t from)
+{
+    size_t n_sums = s->plan->n_indicators * s->n_units + 1;
+    int64_t *sum = lu_xcalloc(n_sums, sizeof(*sum));
+    struct ledger_stmt *st = NULL;
+    int rc = ledger_sql_prepare(db, MONTH_UPTO, &st);
+
+    for (size_t k = from; rc == 0 && k < s->n_revs; k++) {
+        uint32_t period = s->revs[k].period;
+        int64_t upto = 0;
+        size_t next = k, seen = 0;
+
+        for (size_t j = from; j < k; j++)
+            seen += s->revs[j].period == period;
+        if (seen > 0)
+            continue; /* its month was summed with an earlier one */
+        for (size_t j = k; j < s->n_revs; j++) {
+            if (s->revs[j].period == period && s->revs[j].id > upto)
+                upto = s->revs[j].id;
+        }
+        memset(sum, 0, n_sums * sizeof(*sum));
+        ledger_stmt_bind_int64(st, 1, period);
+        ledger_stmt_bind_int64(st, 2, upto);
+        while ((rc = ledger_stmt_step(st)) == 1) {
+            size_t unit = unit_of(s, st, 1), ind = ind_of(s, st, 2);
+
+            fill_before(s, sum, period, col(st, 0), &next);
+            if (unit != SIZE_MAX && ind != SIZE_MAX)
+                add(s, &sum[ind * s->n_units + unit], col(st, 3));
+        }
+        if (rc == 0)
+            fill_before(s, sum, period, INT64_MAX, &next);
+        ledger_stmt_reset(st);
+    }
+    ledger_stmt_finalize(st);
+    free(sum);
+    return rc;
+}
+
 /* Looks up what the listed late entries need beyond their own row: the
  * unit's figure before each, and the "node/seq" of what it corrects. */
 static int revision_details(struct ledger_bulletin_scan *s,
                             struct ledger_sql *db, size_t from, char *err,
                             size_t errlen)
 {
-    struct ledger_stmt *fig = NULL, *id = NULL;
+    struct ledger_stmt *id = NULL;
     int rc;
 
     if (from == s->n_revs)
         return 0; /* none new: nothing to prepare */
-    rc = ledger_sql_prepare(db, FIGURE_BEFORE, &fig);
+    rc = figures_before(s, db, from);
     if (rc == 0)
         rc = ledger_sql_prepare(db, ENTRY_ID, &id);
     for (size_t k = from; rc == 0 && k < s->n_revs; k++) {
         struct ledger_bulletin_scan_rev *r = &s->revs[k];
 
-        ledger_stmt_bind_text(fig, 1, s->plan->units[s->units[r->unit]].code);
-        ledger_stmt_bind_text(fig, 2, s->plan->indicators[r->ind].code);
-        ledger_stmt_bind_int64(fig, 3, r->period);
-        ledger_stmt_bind_int64(fig, 4, r->id);
-        rc = ledger_stmt_step(fig);
-        r->previous = rc == 1 ? ledger_stmt_int64(fig, 0) : 0;
-        rc = rc == 1 ? 0 : rc;
-        ledger_stmt_reset(fig);
-        if (rc != 0 || r->corrects == 0)
+        if (r->corrects == 0)
             continue;
         ledger_stmt_bind_int64(id, 1, r->corrects);
         rc = ledger_stmt_step(id);
@@ -354,7 +409,6 @@ static int revision_details(struct ledger_bulletin_scan *s,
         rc = rc >= 0 ? 0 : rc;
         ledger_stmt_reset(id);
     }
-    ledger_stmt_finalize(fig);
     ledger_stmt_finalize(id);
     return rc == 0 ? 0 : fail(db, rc, err, errlen);
 }
@@ -385,10 +439,10 @@ static const char MONTH_MORE[] =
     " WHERE id > ?1 AND id <= ?2 AND period = ?3 GROUP BY unit";
 static const char REVS_MORE_1[] =
     "SELECT " LEDGER_DIGEST_COLUMNS ", coalesce(prev_amount, 0) FROM entry"
-    " WHERE id > ?1 AND id <= ?2 AND period < ?3 ORDER BY id";
+    " WHERE id > ?1 AND id <= ?2 AND +period < ?3 ORDER BY id";
 static const char REVS_MORE_N[] =
     "SELECT " LEDGER_DIGEST_COLUMNS ", coalesce(prev_amount, 0) FROM entry"
-    " WHERE id > ?1 AND id <= ?2 AND period <= ?3 ORDER BY id";
+    " WHERE id > ?1 AND id <= ?2 AND +period <= ?3 ORDER BY id";
 
 static void month_more_row(struct ledger_bulletin_scan *s,
                            struct ledger_stmt *st)

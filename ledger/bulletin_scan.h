@@ -1,6 +1,6 @@
 /* The reads behind a bulletin (ledger/bulletin.h): the indicator figures
  * from the balance table corrected back to upto_entry, the month's
- * completeness through the entry_month index, and one pass over the
+ * completeness through the entry_period index, and one pass over the
  * entries since the digest's chain point (ledger/digest.h) or the previous
  * bulletin, for the digest and the revisions.
  * Internal to the bulletin module; ledger/bulletin.c turns the result into a

@@ -133,7 +133,7 @@ int ledger_bulletins_db_changed_since(struct ledger_bulletins *s,
     int r;
 
     if (ledger_sql_prepare(s->db,
-                           "SELECT 1 FROM entry WHERE id > ?1 AND period <= ?2"
+                           "SELECT 1 FROM entry WHERE id > ?1 AND +period <= ?2"
                            " AND unit IN (SELECT code FROM unit WHERE"
                            " province = ?3) LIMIT 1",
                            &st) < 0)

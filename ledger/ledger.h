@@ -17,7 +17,7 @@
 /* The schema version this code writes and reads (ledger/ledger.c lists
  * the migrations to it). The hub migrates an older ledger.db when it opens
  * it; readers (ledger/reader.h) refuse a newer one. */
-#define LEDGER_SCHEMA 4
+#define LEDGER_SCHEMA 5
 
 struct lu_plan;
 struct ledger;

@@ -122,7 +122,16 @@ static const char PG_V4[] =
     " hooked integer NOT NULL DEFAULT 0,"
     " PRIMARY KEY(unit, period, reason));";
 
-static const char *const MIGRATIONS[] = {PG_V1, PG_V2, PG_V3, PG_V4};
+/* Schema 5: entry_month becomes entry_period, as the SQLite ledger's
+ * schema 5 (ledger/ledger.c): a month's entries in id order, so that a
+ * group of entries from many nodes writes at the end of each month's
+ * range instead of a page per unit, indicator and month. */
+static const char PG_V5[] =
+    "DROP INDEX IF EXISTS entry_month;"
+    "CREATE INDEX entry_period ON entry(period, id)"
+    " INCLUDE (unit, indicator, received_at, amount, prev_amount);";
+
+static const char *const MIGRATIONS[] = {PG_V1, PG_V2, PG_V3, PG_V4, PG_V5};
 
 _Static_assert(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0]) == LEDGER_PG_SCHEMA,
                "LEDGER_PG_SCHEMA is the last migration's version");

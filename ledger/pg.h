@@ -25,7 +25,7 @@
 /* The schema version of the PostgreSQL ledger (ledger/pg.c lists its
  * migrations, kept in its meta table with the same semantics as SQLite's
  * user_version). */
-#define LEDGER_PG_SCHEMA 4
+#define LEDGER_PG_SCHEMA 5
 
 struct ledger_pg;
 struct ledger_node;

@@ -6,7 +6,8 @@ exactly as that release read them: balances, histories, bulletins and their
 digests, and the outbox's pending, delivered and rejected entries, which
 the node then delivers. Since schema 4 an original no entry corrects has
 no chain row: the migration drops those, and corrections of old and new
-originals, corrected before or not, move the right figures. luyuctl reads an old file without changing it and
+originals, corrected before or not, move the right figures. Since schema 5
+the month index is entry_period (month, id), not entry_month. luyuctl reads an old file without changing it and
 refuses a newer one; so do the daemons."""
 import json
 import os
@@ -15,7 +16,7 @@ import sqlite3
 
 from luyutest import SRC, Cluster, Failure, check, run, say, wait_until
 
-CURRENT = 4  # LEDGER_SCHEMA
+CURRENT = 5  # LEDGER_SCHEMA
 OUTBOX_CURRENT = 4  # the outbox's last migration (node/outbox.c)
 UNITS = "cq-wanzhou,cq-wushan,sd-jinan"
 
@@ -180,8 +181,9 @@ def upgrade(version):
         check("migrating" not in log and not os.path.exists(bak),
               "a ledger of schema %d needs no migration" % version)
     check(user_version(ledger) == CURRENT, "ledger.db is schema %d now" % CURRENT)
-    check("entry_month" in indexes(ledger) and "entry_figure" not in indexes(ledger),
-          "the ledger has the entry_month index")
+    got = indexes(ledger)
+    check("entry_period" in got and "entry_month" not in got and "entry_figure" not in got,
+          "the ledger has the entry_period index, and neither older one: %s" % sorted(got))
     check(count_rows(ledger, "project") == 0 and count_rows(ledger, "project_event") == 0,
           "the project pool's tables exist and are empty")
     with sqlite3.connect("file:%s?mode=ro" % ledger, uri=True) as db:
@@ -267,7 +269,8 @@ def newer():
 
 def older_index():
     """Ledgers from before the entry_month index had entry_figure; the
-    upgrade replaces it (what every open used to do)."""
+    upgrade replaces it (what every open used to do), and since schema 5
+    entry_month with entry_period."""
     fixture = os.path.join(SRC, "tests", "data", "schema-v0")
     c = Cluster("upgrade-index", secure=False)
     os.makedirs(c.path("hub"))
@@ -281,7 +284,8 @@ def older_index():
     c.start_hub(["--no-auto-issue"])
     c.hub.stop()
     got = indexes(ledger)
-    check("entry_month" in got and "entry_figure" not in got, "entry_figure became entry_month")
+    check("entry_period" in got and "entry_month" not in got and "entry_figure" not in got,
+          "entry_figure became entry_period")
 
 
 def main():

@@ -49,8 +49,8 @@ def main():
     # A hub, and a second one that waits for it.
     web = free_port()
     a = c.start_hub(["--ledger", pg.url(), "--web", "127.0.0.1:%d" % web])
-    check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "4",
-          "the PostgreSQL ledger carries its schema version (4)")
+    check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "5",
+          "the PostgreSQL ledger carries its schema version (5)")
     # libpq is loaded when a PostgreSQL ledger is configured, not linked.
     ldd = subprocess.run(["ldd", os.path.join(BIN, "luyu-hub")], capture_output=True,
                          text=True).stdout
@@ -138,7 +138,7 @@ def main():
     # A ledger from a newer luyu is refused, not touched.
     pg.primary.sql("UPDATE meta SET value = '99' WHERE key = 'schema'")
     rc, out = refused(c, ["--ledger", pg.url()], "newer schema")
-    check(rc != 0 and "schema 99" in out and "knows up to 4" in out,
+    check(rc != 0 and "schema 99" in out and "knows up to 5" in out,
           "a newer PostgreSQL ledger schema is refused with both versions named")
     check(pg.primary.sql("SELECT value FROM meta WHERE key = 'schema'") == "99",
           "... and left as it was")

@@ -763,6 +763,121 @@ static void test_sign_roundtrip(struct ledger_bulletins *s)
     free(it.payload);
 }
 
+/* Many late entries on a few figures and months, corrections among them,
+ * in their own ledger: each listed revision's figure before it is what
+ * the figure's entries with a lower id sum to (the query the bulletin
+ * ran per revision before ledger schema 5, here as the oracle). */
+static void merge_one(struct ledger *l, const char *node, uint64_t seq,
+                      const char *unit, const char *ind, uint32_t period,
+                      int64_t amount, const char *corrects)
+{
+    Luyu__Entry e = LUYU__ENTRY__INIT;
+    char reason[512] = "";
+
+    e.seq = seq;
+    e.unit = (char *)unit;
+    e.indicator = (char *)ind;
+    e.period = period;
+    e.amount = amount;
+    e.note = "";
+    e.recorded_by = "clerk";
+    e.recorded_at = T_JUNE_ISSUE - 86400;
+    e.corrects = (char *)corrects;
+    if (ledger_merge(l, node, &e, reason, sizeof(reason)) != 0)
+        TEST_FAIL_AT("merge %s/%llu: %s", node, (unsigned long long)seq,
+                     reason);
+}
+
+static void test_many_revisions(const struct ledger_bulletins_conf *conf)
+{
+    static const uint32_t months[] = {201904, 201905, 201906};
+    char dir2[] = "/tmp/luyu-test-revisions-XXXXXX", err[512] = "";
+    const char *units[3], *inds[3], *node = "cq-many";
+    struct ledger *l = NULL;
+    struct ledger_bulletins *s = NULL;
+    Luyu__Bulletin *b = NULL;
+    sqlite3_stmt *st = NULL;
+    size_t nu = 0, ni = 0, late = 0;
+    uint64_t seq = 0;
+    uint32_t rev = 0;
+
+    for (size_t k = 0; k < plan->n_units && nu < 3; k++) {
+        if (strcmp(plan->units[k].province, "CQ") == 0)
+            units[nu++] = plan->units[k].code;
+    }
+    for (size_t k = 0; k < plan->n_indicators && ni < 3; k++) {
+        if (plan->indicators[k].source == NULL)
+            inds[ni++] = plan->indicators[k].code;
+    }
+    ASSERT_TRUE(mkdtemp(dir2) != NULL);
+    ASSERT_EQ(ledger_open(dir2, plan, "CQ", &l, err, sizeof(err)), 0);
+    if (l == NULL || nu < 3 || ni < 3)
+        goto out;
+    ASSERT_EQ(
+        ledger_bulletins_open(ledger_sql_handle(l), conf, &s, err, sizeof(err)),
+        0);
+    if (s == NULL)
+        goto out;
+    /* On time: one entry per figure and month, before June's bulletin. */
+    ASSERT_EQ(ledger_begin(l), 0);
+    for (size_t m = 0; m < 3; m++)
+        for (size_t u = 0; u < 3; u++)
+            for (size_t i = 0; i < 3; i++) {
+                seq++;
+                merge_one(l, node, seq, units[u], inds[i], months[m],
+                          (int64_t)(1000 + seq), "");
+            }
+    ASSERT_EQ(ledger_commit(l), 0);
+    ASSERT_EQ(ledger_bulletins_issue(s, plan, 201906, 5, T_JUNE_ISSUE, &rev,
+                                     err, sizeof(err)),
+              0);
+    /* Late: 240 more, figures and months interleaved, every fifth one a
+     * correction of an on-time entry of the same figure (seq 1..27). */
+    ASSERT_EQ(ledger_begin(l), 0);
+    for (size_t k = 0; k < 240; k++) {
+        size_t m = (k * 7) % 3, u = (k / 3) % 3, i = (k * 5 / 7) % 3;
+        char corrects[80] = "";
+
+        if (k % 5 == 4)
+            snprintf(corrects, sizeof(corrects), "%s/%zu", node,
+                     m * 9 + u * 3 + i + 1);
+        merge_one(l, node, ++seq, units[u], inds[i], months[m],
+                  (int64_t)(k * 37 % 1000) + 1, corrects);
+        late++;
+    }
+    ASSERT_EQ(ledger_commit(l), 0);
+    ASSERT_EQ(ledger_bulletins_draft(s, plan, "CQ", 201907, 5, T_JULY_ISSUE, &b,
+                                     err, sizeof(err)),
+              0);
+    ASSERT_EQ(b ? b->n_revisions : 0, late);
+    sqlite3_prepare_v2(
+        ledger_db(l),
+        "SELECT coalesce(sum(amount - coalesce(prev_amount, 0)), 0)"
+        " FROM entry WHERE unit = ?1 AND indicator = ?2 AND period = ?3"
+        " AND id < ?4",
+        -1, &st, NULL);
+    for (size_t k = 0; b != NULL && k < b->n_revisions; k++) {
+        const Luyu__RevisionEntry *r = b->revisions[k];
+
+        sqlite3_bind_text(st, 1, r->unit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->indicator, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, r->period);
+        sqlite3_bind_int64(st, 4, (int64_t)r->entry);
+        ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+        if (r->previous != sqlite3_column_int64(st, 0))
+            TEST_FAIL_AT("revision %s: previous %lld, the ledger says %lld",
+                         r->entry_id, (long long)r->previous,
+                         (long long)sqlite3_column_int64(st, 0));
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+out:
+    ledger_bulletin_free(b);
+    ledger_bulletins_free(s);
+    ledger_free(l);
+    test_rm_dir(dir2);
+}
+
 int main(void)
 {
     struct ledger_bulletins_conf conf = {.hub_id = "cq-hub",
@@ -797,6 +912,7 @@ int main(void)
         test_peer(ledger_db(l), s);
         test_lists(s);
         test_reader();
+        test_many_revisions(&conf);
     }
     ledger_bulletins_free(s);
     ledger_free(l);
