@@ -60,12 +60,16 @@ enum {
     C_PREV,
 };
 
-/* A month's entries up to an id, in id order, with what each moved its
- * figure by: one range of the entry_period index, which covers it. The
- * figures before each revision are summed from it (revision_details). */
-static const char MONTH_UPTO[] =
+/* The figures before each revision, worked back from the balance table
+ * (every entry's move, as FIGURES says) by the moves of the month's
+ * entries since its first revision, newest first: one short range of the
+ * entry_period index (revisions are recent), which covers it
+ * (figures_before). */
+static const char MONTH_BALANCE[] =
+    "SELECT unit, indicator, amount FROM balance WHERE period = ?1";
+static const char MONTH_SINCE[] =
     "SELECT id, unit, indicator, amount - coalesce(prev_amount, 0)"
-    " FROM entry WHERE period = ?1 AND id < ?2 ORDER BY id";
+    " FROM entry WHERE period = ?1 AND id >= ?2 ORDER BY id DESC";
 static const char ENTRY_ID[] = "SELECT node, seq FROM entry WHERE id = ?1";
 
 static int cmp_key(const void *a, const void *b)
@@ -320,63 +324,90 @@ static int read_ledger(struct ledger_bulletin_scan *s, struct ledger_sql *db,
 }
 
 /* Sets previous, the figure before it, for every revision of `period`
- * in revs[from..] whose id is at most `upto` (rows below it are summed
- * already), from *next on. Revisions are in id order (the NEWER and
- * REVS_MORE reads list them so). */
+ * in revs[from..*next) whose id is above `above` (the moves of the entries
+ * down to it are taken off already), from *next down. Revisions are in id
+ * order (the NEWER and REVS_MORE reads list them so). */
 static void fill_before(struct ledger_bulletin_scan *s, const int64_t *sum,
-                        uint32_t period, int64_t upto, size_t *next)
+                        uint32_t period, int64_t above, size_t from,
+                        size_t *next)
 {
-    for (; *next < s->n_revs; (*next)++) {
-        struct ledger_bulletin_scan_rev *r = &s->revs[*next];
+    for (; *next > from; (*next)--) {
+        struct ledger_bulletin_scan_rev *r = &s->revs[*next - 1];
 
         if (r->period != period)
             continue;
-        if (r->id > upto)
+        if (r->id <= above)
             return;
         r->previous = sum[r->ind * s->n_units + r->unit];
     }
 }
 
+static void sub(struct ledger_bulletin_scan *s, int64_t *acc, int64_t v)
+{
+    if (__builtin_sub_overflow(*acc, v, acc))
+        s->overflow = 1;
+}
+
+/* Loads the month's figures now, per unit and indicator, into sum. */
+static int month_balance(struct ledger_bulletin_scan *s, struct ledger_stmt *b,
+                         uint32_t period, int64_t *sum)
+{
+    int rc;
+
+    ledger_stmt_bind_int64(b, 1, period);
+    while ((rc = ledger_stmt_step(b)) == 1) {
+        size_t unit = unit_of(s, b, 0), ind = ind_of(s, b, 1);
+
+        if (unit != SIZE_MAX && ind != SIZE_MAX)
+            sum[ind * s->n_units + unit] = col(b, 2);
+    }
+    ledger_stmt_reset(b);
+    return rc;
+}
+
 /* The unit's figure for the month before each revision in revs[from..]:
- * one pass over each such month's entries up to its last revision,
- * summing every figure's moves in id order. A figure's entries are no
- * index range of their own (entry_period, ledger/ledger.c), and the
- * revisions (up to LEDGER_BULLETIN_MAX_REVISIONS) share a few months. */
+ * for each such month, its figures now less the moves of its entries
+ * since its first revision, taken off newest first. A figure's entries
+ * are no index range of their own (entry_period, ledger/ledger.c), and a
+ * month's entries before its revisions are never read: revisions are
+ * entries since a recent bulletin, wherever their months are. */
 static int figures_before(struct ledger_bulletin_scan *s, struct ledger_sql *db,
                           size_t from)
 {
     size_t n_sums = s->plan->n_indicators * s->n_units + 1;
     int64_t *sum = lu_xcalloc(n_sums, sizeof(*sum));
-    struct ledger_stmt *st = NULL;
-    int rc = ledger_sql_prepare(db, MONTH_UPTO, &st);
+    struct ledger_stmt *bal = NULL, *st = NULL;
+    int rc = ledger_sql_prepare(db, MONTH_BALANCE, &bal);
 
+    if (rc == 0)
+        rc = ledger_sql_prepare(db, MONTH_SINCE, &st);
     for (size_t k = from; rc == 0 && k < s->n_revs; k++) {
         uint32_t period = s->revs[k].period;
-        int64_t upto = 0;
-        size_t next = k, seen = 0;
+        size_t next = s->n_revs, seen = 0;
 
         for (size_t j = from; j < k; j++)
             seen += s->revs[j].period == period;
         if (seen > 0)
-            continue; /* its month was summed with an earlier one */
-        for (size_t j = k; j < s->n_revs; j++) {
-            if (s->revs[j].period == period && s->revs[j].id > upto)
-                upto = s->revs[j].id;
-        }
+            continue; /* its month was done with its first revision */
         memset(sum, 0, n_sums * sizeof(*sum));
+        rc = month_balance(s, bal, period, sum);
+        if (rc != 0)
+            break;
+        /* revs[k] is the month's first revision: the lowest id. */
         ledger_stmt_bind_int64(st, 1, period);
-        ledger_stmt_bind_int64(st, 2, upto);
+        ledger_stmt_bind_int64(st, 2, s->revs[k].id);
         while ((rc = ledger_stmt_step(st)) == 1) {
             size_t unit = unit_of(s, st, 1), ind = ind_of(s, st, 2);
 
-            fill_before(s, sum, period, col(st, 0), &next);
+            fill_before(s, sum, period, col(st, 0), from, &next);
             if (unit != SIZE_MAX && ind != SIZE_MAX)
-                add(s, &sum[ind * s->n_units + unit], col(st, 3));
+                sub(s, &sum[ind * s->n_units + unit], col(st, 3));
         }
         if (rc == 0)
-            fill_before(s, sum, period, INT64_MAX, &next);
+            fill_before(s, sum, period, -1, from, &next);
         ledger_stmt_reset(st);
     }
+    ledger_stmt_finalize(bal);
     ledger_stmt_finalize(st);
     free(sum);
     return rc;
