@@ -192,7 +192,7 @@ def measure(rows, tries):
     two were measured in blocks seconds apart and the ratio wandered with
     the load from elsewhere). A drain includes the nodes' imports, which
     grow slower as their outboxes fill (1.0 s to 2.5 s for 20,000 rows
-    over 240,000), so the drains run in the order without, with, with,
+    after 200,000), so the drains run in the order without, with, with,
     without, twice (ABBA): a steady trend weighs on both sides alike,
     where "the best of each" had favoured the drains without, which came
     first in every pair. `tries` rounds; a round's ratio is its total time
@@ -212,10 +212,12 @@ def measure(rows, tries):
         if not line or int(line) == 0:
             raise SystemExit("the attack did not start")
         for _ in range(tries):
-            base, under = [], []
+            base, under, paused = [], [], False
             for attacked in (False, True, True, False) * 2:
-                os.kill(attack.pid, signal.SIGCONT if attacked else signal.SIGSTOP)
-                time.sleep(0.2)
+                if paused == attacked:
+                    os.kill(attack.pid, signal.SIGCONT if attacked else signal.SIGSTOP)
+                    paused = not attacked
+                    time.sleep(0.2)
                 (under if attacked else base).append(
                     drain_time(c, nodes, rnd, accepted, rows, few_persons))
             r = dict(ratio=round(sum(base) / sum(under), 3),
