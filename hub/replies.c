@@ -45,8 +45,11 @@ static struct reply *push(struct hub_replies *q, const unsigned char *rid,
 {
     struct reply *r;
 
+    /* From a few: a reply is 352 bytes and a group at a clerk's pace has
+     * one or two, while 64 of them (22 KB) would be a mapping of its own
+     * (hub/heap.c), made and unmapped for every group. */
     if (q->n == q->cap) {
-        q->cap = q->cap ? q->cap * 2 : 64;
+        q->cap = q->cap ? q->cap * 2 : 4;
         q->v = lu_xrealloc(q->v, q->cap * sizeof(*q->v));
     }
     r = &q->v[q->n++];
