@@ -5,8 +5,5 @@
 #define HUB_HEAP_H
 
 void hub_heap_setup(void);
-/* libzmq copies what it receives out of its buffers (heap.c): call on the
- * daemon's context before any socket is made. */
-void hub_heap_zmq(void *zctx);
 
 #endif

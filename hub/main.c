@@ -460,7 +460,6 @@ static int start(struct lu_daemon *d, void *data, char *err, size_t errlen)
 
     hub->loop = &d->loop;
     hub->zctx = d->zctx;
-    hub_heap_zmq(hub->zctx);
     if (!S.insecure) {
         /* Before any CURVE socket: without a ZAP handler libzmq admits
          * every client that knows the server key. */
