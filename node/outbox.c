@@ -92,6 +92,11 @@ struct node_outbox {
     sqlite3_stmt *ack;
     sqlite3_stmt *reject;
     sqlite3_stmt *project_set;
+    /* Read on every clerk's submit (the data-quality checks and the review
+     * lock): prepared once, since parsing them cost the node more than
+     * running them (docs/DECISIONS.md, "Issue 19, ninth round"). */
+    sqlite3_stmt *figure;
+    sqlite3_stmt *month_notice;
     struct node_outbox_stats st;
     uint64_t first_pending;
     /* The WAL's checkpoints, off the clerk's submit (common/checkpoint.h):
@@ -206,6 +211,20 @@ int node_outbox_open(const char *state_dir, const char *node_id,
                              " done_at = ? WHERE seq = ? AND state = 0",
                              &ob->reject);
     if (r == 0)
+        r = lu_store_prepare(ob->db,
+                             "SELECT seq, period, amount, corrects,"
+                             " recorded_at, state FROM outbox WHERE unit = ?1"
+                             " AND indicator = ?2 AND project IS NULL"
+                             " ORDER BY seq",
+                             &ob->figure);
+    /* The month's newest notice of a review decision (kinds up to 4). */
+    if (r == 0)
+        r = lu_store_prepare(ob->db,
+                             "SELECT id, unit, period, kind, by, at, reason"
+                             " FROM notice WHERE unit = ?1 AND period = ?2"
+                             " AND kind <= 4 ORDER BY id DESC LIMIT 1",
+                             &ob->month_notice);
+    if (r == 0)
         r = load_stats(ob);
     if (r < 0) {
         snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(ob->db));
@@ -229,6 +248,8 @@ void node_outbox_free(struct node_outbox *ob)
     sqlite3_finalize(ob->ack);
     sqlite3_finalize(ob->reject);
     sqlite3_finalize(ob->project_set);
+    sqlite3_finalize(ob->figure);
+    sqlite3_finalize(ob->month_notice);
     lu_store_close(ob->db);
     free(ob);
 }
@@ -243,6 +264,15 @@ static int step_done(sqlite3 *db, sqlite3_stmt *st)
         return lu_store_errno(rc);
     }
     return 0;
+}
+
+/* Ends a use of a statement kept prepared: its read ends (a statement left
+ * stepping would hold the WAL's readers back from checkpoints) and the
+ * borrowed strings bound to it are let go. */
+static void release(sqlite3_stmt *st)
+{
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
 }
 
 int node_outbox_import_find(struct node_outbox *ob,
@@ -728,18 +758,11 @@ int node_outbox_each_figure(struct node_outbox *ob, const char *unit,
                             const char *indicator, node_outbox_rec_cb cb,
                             void *arg)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st = ob->figure;
     struct node_outbox_rec row;
     int r;
 
     memset(&row, 0, sizeof(row));
-    r = lu_store_prepare(ob->db,
-                         "SELECT seq, period, amount, corrects, recorded_at,"
-                         " state FROM outbox WHERE unit = ?1 AND"
-                         " indicator = ?2 AND project IS NULL ORDER BY seq",
-                         &st);
-    if (r < 0)
-        return r;
     sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, indicator, -1, SQLITE_STATIC);
     row.unit = unit;
@@ -754,7 +777,7 @@ int node_outbox_each_figure(struct node_outbox *ob, const char *unit,
         cb(arg, &row);
     }
     r = r == SQLITE_DONE ? 0 : lu_store_errno(r);
-    sqlite3_finalize(st);
+    release(st);
     return r;
 }
 
@@ -832,22 +855,28 @@ int node_outbox_notices(struct node_outbox *ob, const char *unit,
 
     *out = lu_xcalloc(max ? max : 1, sizeof(**out));
     *n = 0;
-    /* The newest notice of each month (of one month when unit is given),
-     * newest first. */
+    if (unit != NULL) {
+        /* One month: asked on every clerk's submit (the review lock). */
+        st = ob->month_notice;
+        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, period);
+        while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max)
+            (*out)[(*n)++] = notice_row(st);
+        r = r == SQLITE_DONE || r == SQLITE_ROW ? 0 : lu_store_errno(r);
+        release(st);
+        return r;
+    }
+    /* The newest step of each month and every reminder, newest first. */
     r = lu_store_prepare(
         ob->db,
         "SELECT id, unit, period, kind, by, at, reason FROM notice n"
-        " WHERE (kind = 5 AND ?1 IS NULL) OR id = (SELECT max(id) FROM"
-        " notice m WHERE m.unit = n.unit AND m.period = n.period AND"
-        " m.kind <= 4) AND (?1 IS NULL OR (unit = ?1 AND period = ?2))"
-        " ORDER BY id DESC LIMIT ?3",
+        " WHERE kind = 5 OR id = (SELECT max(id) FROM notice m WHERE"
+        " m.unit = n.unit AND m.period = n.period AND m.kind <= 4)"
+        " ORDER BY id DESC LIMIT ?1",
         &st);
     if (r < 0)
         return r;
-    if (unit != NULL)
-        sqlite3_bind_text(st, 1, unit, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, period);
-    sqlite3_bind_int64(st, 3, (int64_t)max);
+    sqlite3_bind_int64(st, 1, (int64_t)max);
     while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max)
         (*out)[(*n)++] = notice_row(st);
     r = r == SQLITE_DONE || r == SQLITE_ROW ? 0 : lu_store_errno(r);
