@@ -15,7 +15,6 @@ struct lu_zwatch {
     void *data;
     uv_poll_t poll;
     uv_prepare_t prepare;
-    uv_check_t check;
     uv_idle_t idle;
     int open_handles;
     bool closing;
@@ -37,15 +36,22 @@ static void on_idle(uv_idle_t *h);
 static void drain(struct lu_zwatch *w)
 {
     int budget = ZWATCH_BUDGET;
+    bool more = false;
 
     if (w->closing || w->in_cb)
         return;
     w->in_cb = true;
-    while (budget > 0 && !w->closing && has_input(w)) {
+    /* One read of ZMQ_EVENTS per turn: each costs libzmq a getpid() and a
+     * poll() of its mailbox, and the loop drains every watch before each
+     * poll, so on an idle loop these reads were most of its system calls
+     * (docs/DECISIONS.md, "Issue 19, ninth round"). */
+    while (!w->closing && (more = has_input(w)) && budget > 0) {
         int n = w->cb(w->data, budget);
 
-        if (n <= 0)
+        if (n <= 0) {
+            more = has_input(w);
             break;
+        }
         budget -= n;
     }
     w->in_cb = false;
@@ -53,7 +59,7 @@ static void drain(struct lu_zwatch *w)
         return;
     /* Still more queued: keep the loop spinning instead of blocking in
      * poll, which would wait for an edge that already happened. */
-    if (has_input(w))
+    if (more)
         uv_idle_start(&w->idle, on_idle);
     else
         uv_idle_stop(&w->idle);
@@ -65,11 +71,6 @@ static void on_poll(uv_poll_t *h, int status, int events)
 }
 
 static void on_prepare(uv_prepare_t *h)
-{
-    drain(h->data);
-}
-
-static void on_check(uv_check_t *h)
 {
     drain(h->data);
 }
@@ -96,13 +97,11 @@ struct lu_zwatch *lu_zwatch_new(uv_loop_t *loop, void *zsock, lu_zwatch_cb cb,
     w->data = data;
     uv_poll_init(loop, &w->poll, fd);
     uv_prepare_init(loop, &w->prepare);
-    uv_check_init(loop, &w->check);
     uv_idle_init(loop, &w->idle);
-    w->poll.data = w->prepare.data = w->check.data = w->idle.data = w;
-    w->open_handles = 4;
+    w->poll.data = w->prepare.data = w->idle.data = w;
+    w->open_handles = 3;
     uv_poll_start(&w->poll, UV_READABLE, on_poll);
     uv_prepare_start(&w->prepare, on_prepare);
-    uv_check_start(&w->check, on_check);
     return w;
 }
 
@@ -121,7 +120,6 @@ void lu_zwatch_free(struct lu_zwatch *w)
     w->closing = true;
     uv_close((uv_handle_t *)&w->poll, on_closed);
     uv_close((uv_handle_t *)&w->prepare, on_closed);
-    uv_close((uv_handle_t *)&w->check, on_closed);
     uv_close((uv_handle_t *)&w->idle, on_closed);
 }
 

@@ -1,7 +1,8 @@
 /* Joins a ZeroMQ socket to a libuv loop. ZMQ_FD is edge-triggered and only
  * re-armed when ZMQ_EVENTS is read, so the watcher re-reads ZMQ_EVENTS when
- * the fd fires, before every poll (uv_prepare), after every poll (uv_check),
- * and whenever its owner calls lu_zwatch_kick() after a send. When a read
+ * the fd fires, before every poll (uv_prepare: nothing runs between it and
+ * the poll, so no edge can be missed while the loop blocks), and whenever
+ * its owner calls lu_zwatch_kick() after a send. When a read
  * budget runs out with messages still queued, an idle handle keeps the loop
  * from blocking so nothing stalls and other work still gets its turn. */
 #ifndef LU_ZLOOP_H
