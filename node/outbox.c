@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,43 @@ struct node_outbox {
     struct lu_checkpointer *checkpointer;
 };
 
+/* The statements the outbox keeps prepared from open to free: those of
+ * every entry's way (insert, read, ack, reject) and of every clerk's submit
+ * (the figure's history for the data-quality checks, the month's newest
+ * review decision, kinds up to 4, for the lock). */
+static const struct {
+    const char *sql;
+    size_t off; /* of its sqlite3_stmt * in struct node_outbox */
+} KEPT[] = {
+    {"INSERT INTO outbox(unit, indicator, period, amount, note, recorded_by,"
+     " recorded_at, corrects, project, confirmed, review)"
+     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+     offsetof(struct node_outbox, insert)},
+    {"INSERT OR REPLACE INTO project(id, state, seq) VALUES (?, ?, ?)",
+     offsetof(struct node_outbox, project_set)},
+    {"SELECT seq, unit, indicator, period, amount, note, recorded_by,"
+     " recorded_at, corrects, project, confirmed, review FROM outbox"
+     " WHERE seq >= ? ORDER BY seq LIMIT ?",
+     offsetof(struct node_outbox, read)},
+    {"UPDATE outbox SET state = 1, done_at = ?"
+     " WHERE seq >= ? AND seq <= ? AND state = 0",
+     offsetof(struct node_outbox, ack)},
+    {"UPDATE outbox SET state = 2, reason = ?, done_at = ?"
+     " WHERE seq = ? AND state = 0",
+     offsetof(struct node_outbox, reject)},
+    {"SELECT seq, period, amount, corrects, recorded_at, state FROM outbox"
+     " WHERE unit = ?1 AND indicator = ?2 AND project IS NULL ORDER BY seq",
+     offsetof(struct node_outbox, figure)},
+    {"SELECT id, unit, period, kind, by, at, reason FROM notice"
+     " WHERE unit = ?1 AND period = ?2 AND kind <= 4 ORDER BY id DESC LIMIT 1",
+     offsetof(struct node_outbox, month_notice)},
+};
+
+static sqlite3_stmt **kept(struct node_outbox *ob, size_t i)
+{
+    return (sqlite3_stmt **)((char *)ob + KEPT[i].off);
+}
+
 static int load_stats(struct node_outbox *ob)
 {
     sqlite3_stmt *st = NULL;
@@ -180,50 +218,8 @@ int node_outbox_open(const char *state_dir, const char *node_id,
             snprintf(err, errlen, _("%s: cannot read meta"), path);
         goto fail;
     }
-    r = lu_store_prepare(ob->db,
-                         "INSERT INTO outbox(unit, indicator, period, amount,"
-                         " note, recorded_by, recorded_at, corrects, project,"
-                         " confirmed, review)"
-                         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         &ob->insert);
-    if (r == 0)
-        r = lu_store_prepare(ob->db,
-                             "INSERT OR REPLACE INTO project(id, state, seq)"
-                             " VALUES (?, ?, ?)",
-                             &ob->project_set);
-    if (r == 0)
-        r = lu_store_prepare(ob->db,
-                             "SELECT seq, unit, indicator, period, amount,"
-                             " note, recorded_by, recorded_at, corrects,"
-                             " project, confirmed, review FROM outbox"
-                             " WHERE seq >= ?"
-                             " ORDER BY seq"
-                             " LIMIT ?",
-                             &ob->read);
-    if (r == 0)
-        r = lu_store_prepare(ob->db,
-                             "UPDATE outbox SET state = 1, done_at = ?"
-                             " WHERE seq >= ? AND seq <= ? AND state = 0",
-                             &ob->ack);
-    if (r == 0)
-        r = lu_store_prepare(ob->db,
-                             "UPDATE outbox SET state = 2, reason = ?,"
-                             " done_at = ? WHERE seq = ? AND state = 0",
-                             &ob->reject);
-    if (r == 0)
-        r = lu_store_prepare(ob->db,
-                             "SELECT seq, period, amount, corrects,"
-                             " recorded_at, state FROM outbox WHERE unit = ?1"
-                             " AND indicator = ?2 AND project IS NULL"
-                             " ORDER BY seq",
-                             &ob->figure);
-    /* The month's newest notice of a review decision (kinds up to 4). */
-    if (r == 0)
-        r = lu_store_prepare(ob->db,
-                             "SELECT id, unit, period, kind, by, at, reason"
-                             " FROM notice WHERE unit = ?1 AND period = ?2"
-                             " AND kind <= 4 ORDER BY id DESC LIMIT 1",
-                             &ob->month_notice);
+    for (size_t i = 0; r == 0 && i < sizeof(KEPT) / sizeof(KEPT[0]); i++)
+        r = lu_store_prepare(ob->db, KEPT[i].sql, kept(ob, i));
     if (r == 0)
         r = load_stats(ob);
     if (r < 0) {
@@ -243,13 +239,8 @@ void node_outbox_free(struct node_outbox *ob)
     if (ob == NULL)
         return;
     lu_checkpointer_free(ob->checkpointer);
-    sqlite3_finalize(ob->insert);
-    sqlite3_finalize(ob->read);
-    sqlite3_finalize(ob->ack);
-    sqlite3_finalize(ob->reject);
-    sqlite3_finalize(ob->project_set);
-    sqlite3_finalize(ob->figure);
-    sqlite3_finalize(ob->month_notice);
+    for (size_t i = 0; i < sizeof(KEPT) / sizeof(KEPT[0]); i++)
+        sqlite3_finalize(*kept(ob, i));
     lu_store_close(ob->db);
     free(ob);
 }
