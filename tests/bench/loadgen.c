@@ -50,7 +50,7 @@ static const char USAGE[] =
     "       luyu-loadgen raw-zmq [--nodes N] [--entries M] [--batch B]\n"
     "                    [--window W]\n"
     "       luyu-loadgen latency --feed EP --control-dir DIR [--nodes N]\n"
-    "                    [--rate R] [--seconds S]\n"
+    "                    [--rate R] [--seconds S] [--ack-every MS]\n"
     "       luyu-loadgen units [--nodes N]\n"
     "       luyu-loadgen http --port P [--path /] [--cookie 'k=v']\n"
     "                    [--viewers N] [--every S] [--seconds S]\n"
@@ -115,6 +115,7 @@ static int parse_opts(int argc, char **argv, struct args *a)
         {"--port", OPT_UINT, &a->port},
         {"--viewers", OPT_UINT, &a->viewers},
         {"--every", OPT_DOUBLE, &a->every},
+        {"--ack-every", OPT_DOUBLE, &a->ack_ms},
     };
     size_t n = sizeof(opts) / sizeof(opts[0]), k;
 
@@ -168,6 +169,7 @@ static int parse_args(int argc, char **argv, struct args *a)
                        .entries = 100000,
                        .rate = 1000,
                        .seconds = 10,
+                       .ack_ms = 2,
                        .timeout = 600,
                        .province = "CQ",
                        .prefix = "bench",
@@ -190,7 +192,8 @@ static int parse_args(int argc, char **argv, struct args *a)
         return -1;
     if (a->nodes == 0 || a->batch == 0 || a->batch > LU_MAX_BATCH ||
         a->window == 0 || a->window > MAX_WINDOW || a->rate <= 0 ||
-        a->seconds <= 0 || a->entries < a->nodes)
+        a->seconds <= 0 || a->entries < a->nodes || !(a->ack_ms >= 0) ||
+        a->ack_ms > 60000)
         return -1;
     if (a->mode == MODE_INGEST && (!a->endpoint || !a->hub_key || !a->keys))
         return -1;

@@ -28,7 +28,8 @@ struct args {
     double hold;     /* ingest: seconds to wait, connected, before sending */
     const char *path, *cookie; /* http: the page and the Cookie header */
     unsigned port, viewers;    /* http: 127.0.0.1:port, viewers */
-    double every; /* http: seconds between a viewer's requests; 0: closed */
+    double every;  /* http: seconds between a viewer's requests; 0: closed */
+    double ack_ms; /* latency: ms between samples of node 0's acks; 0: none */
 };
 
 /* Each prints one JSON object on stdout; 0 or -1 (reason on stderr). */
