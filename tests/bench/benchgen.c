@@ -50,9 +50,21 @@ void bench_gen_close(struct bench_gen *g)
     memset(g, 0, sizeof(*g));
 }
 
+int bench_gen_skip_units(struct bench_gen *g, unsigned first, char *err,
+                         size_t errlen)
+{
+    if (first >= g->n_units) {
+        snprintf(err, errlen, "--first-unit %u: the province has %zu units",
+                 first, g->n_units);
+        return -EINVAL;
+    }
+    g->first_unit = first;
+    return 0;
+}
+
 const char *bench_gen_unit(const struct bench_gen *g, unsigned node)
 {
-    return g->units[node % g->n_units];
+    return g->units[g->first_unit + node % (g->n_units - g->first_unit)];
 }
 
 void bench_gen_node_id(const char *prefix, unsigned node, char *out, size_t len)

@@ -16,7 +16,8 @@ struct bench_gen {
     struct lu_plan *plan;
     const char **units; /* the province's unit codes, borrowed from plan */
     size_t n_units;
-    uint32_t *months; /* YYYYMM, plan start .. end */
+    size_t first_unit; /* node i reports for units[first + i % (n - first)] */
+    uint32_t *months;  /* YYYYMM, plan start .. end */
     size_t n_months;
     int64_t recorded_at;
 };
@@ -26,6 +27,12 @@ struct bench_gen {
 int bench_gen_init(struct bench_gen *g, const char *plan_path,
                    const char *province, char *err, size_t errlen);
 void bench_gen_close(struct bench_gen *g);
+
+/* Leaves the province's first `first` units to others (the storm's clerks:
+ * docs/DECISIONS.md, "Issue 19, eleventh round"). 0, or -EINVAL with a
+ * reason in err when no unit would be left. */
+int bench_gen_skip_units(struct bench_gen *g, unsigned first, char *err,
+                         size_t errlen);
 
 /* The unit simulated node number `node` reports for: the registry the run
  * script writes gives node i exactly this unit. */

@@ -47,11 +47,12 @@ static const char USAGE[] =
     "usage: luyu-loadgen ingest --endpoint EP --hub-key HUB.pub --keys DIR\n"
     "                    [--nodes N] [--entries M] [--batch B] [--window W]\n"
     "                    [--timeline SECONDS] [--hold SECONDS]\n"
+    "                    [--first-unit K]\n"
     "       luyu-loadgen raw-zmq [--nodes N] [--entries M] [--batch B]\n"
     "                    [--window W]\n"
     "       luyu-loadgen latency --feed EP --control-dir DIR [--nodes N]\n"
     "                    [--rate R] [--seconds S] [--ack-every MS]\n"
-    "       luyu-loadgen units [--nodes N]\n"
+    "       luyu-loadgen units [--nodes N] [--first-unit K]\n"
     "       luyu-loadgen http --port P [--path /] [--cookie 'k=v']\n"
     "                    [--viewers N] [--every S] [--seconds S]\n"
     "                    [--timeout S]\n"
@@ -59,7 +60,8 @@ static const char USAGE[] =
     "Node i is PREFIX-NNN; its key is DIR/PREFIX-NNN.key, its control\n"
     "socket DIR/PREFIX-NNN/control.sock; it reports for the province's\n"
     "unit number i modulo their count (`units` prints that mapping, for\n"
-    "the hub's registry).\n";
+    "the hub's registry). --first-unit K leaves the first K units out:\n"
+    "node i reports for unit K + i modulo (count - K).\n";
 
 enum opt_type { OPT_STR, OPT_UINT, OPT_U64, OPT_DOUBLE };
 
@@ -116,6 +118,7 @@ static int parse_opts(int argc, char **argv, struct args *a)
         {"--viewers", OPT_UINT, &a->viewers},
         {"--every", OPT_DOUBLE, &a->every},
         {"--ack-every", OPT_DOUBLE, &a->ack_ms},
+        {"--first-unit", OPT_UINT, &a->first_unit},
     };
     size_t n = sizeof(opts) / sizeof(opts[0]), k;
 
@@ -197,7 +200,10 @@ static int parse_args(int argc, char **argv, struct args *a)
         return -1;
     if (a->mode == MODE_INGEST && (!a->endpoint || !a->hub_key || !a->keys))
         return -1;
-    if (a->mode == MODE_LATENCY && (!a->feed || !a->control_dir))
+    /* The real nodes of latency report for the units their registry
+     * gives them. */
+    if (a->mode == MODE_LATENCY &&
+        (!a->feed || !a->control_dir || a->first_unit != 0))
         return -1;
     return 0;
 }
@@ -210,6 +216,11 @@ static int print_units(const struct args *a)
 
     if (bench_gen_init(&g, a->plan, a->province, err, sizeof(err)) < 0) {
         fprintf(stderr, "luyu-loadgen: %s\n", err);
+        return -1;
+    }
+    if (bench_gen_skip_units(&g, a->first_unit, err, sizeof(err)) < 0) {
+        fprintf(stderr, "luyu-loadgen: %s\n", err);
+        bench_gen_close(&g);
         return -1;
     }
     for (unsigned i = 0; i < a->nodes; i++) {

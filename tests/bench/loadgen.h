@@ -30,6 +30,7 @@ struct args {
     unsigned port, viewers;    /* http: 127.0.0.1:port, viewers */
     double every;  /* http: seconds between a viewer's requests; 0: closed */
     double ack_ms; /* latency: ms between samples of node 0's acks; 0: none */
+    unsigned first_unit; /* ingest, units: the province's units to skip */
 };
 
 /* Each prints one JSON object on stdout; 0 or -1 (reason on stderr). */

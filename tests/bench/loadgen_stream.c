@@ -615,6 +615,11 @@ int loadgen_stream(const struct args *a)
         fprintf(stderr, "loadgen: %s\n", err);
         return -1;
     }
+    if (bench_gen_skip_units(&rn.gen, a->first_unit, err, sizeof(err)) < 0) {
+        fprintf(stderr, "loadgen: %s\n", err);
+        bench_gen_close(&rn.gen);
+        return -1;
+    }
     rn.scratch = lu_xcalloc(a->batch, sizeof(*rn.scratch));
     rn.scratch_ptrs = lu_xcalloc(a->batch, sizeof(*rn.scratch_ptrs));
     rn.notes = lu_xcalloc(a->batch, NOTE_LEN);
