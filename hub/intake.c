@@ -66,6 +66,12 @@ static const double LATENCY_BOUNDS[] = {0.0005, 0.001, 0.002, 0.005, 0.01,
  * after every message, so that an urgent batch arriving meanwhile is
  * seen. */
 #define COMMIT_MAX_US 50000
+/* On PostgreSQL the loop itself waits for each COMMIT, which a synchronous
+ * standby must confirm (there is no sync thread to overlap it with the
+ * next group), so a group holds twice the merging: half as many commits,
+ * 6 % more entries a second (docs/DECISIONS.md, issue 19, thirteenth
+ * round); a clerk's entry still commits right after it is merged. */
+#define COMMIT_MAX_US_PG 100000
 #define COMMIT_MAX_ENTRIES 20000
 #define MAX_TURN_MESSAGES 512
 #define READ_IN_TURN 64
@@ -849,6 +855,8 @@ static int read_ahead(struct hub_intake *in, int budget)
 static void turn(struct hub_intake *in)
 {
     uint64_t start = uv_hrtime() / 1000;
+    uint64_t budget =
+        ledger_is_pg(in->ledger) ? COMMIT_MAX_US_PG : COMMIT_MAX_US;
     int n = 0;
 
     while (n < MAX_TURN_MESSAGES && handle_one(in)) {
@@ -858,7 +866,7 @@ static void turn(struct hub_intake *in)
         if (in->walsync != NULL)
             release(in);
         if (in->txn_urgent || in->txn_entries >= COMMIT_MAX_ENTRIES ||
-            uv_hrtime() / 1000 - start >= COMMIT_MAX_US)
+            uv_hrtime() / 1000 - start >= budget)
             break;
         /* A clerk's batch that came in meanwhile is popped next, merged
          * into this group, and the group commits right after it. */
